@@ -9,6 +9,7 @@
 #   ./build.sh demo [CSV]     rebuild the bundled demo library
 #   ./build.sh bench      benchmarks against TensorFlow.js (never part of test)
 #   ./build.sh deps       only install dependencies
+#   ./build.sh check      run the tests on what is already built (no build)
 #
 # Works as root or through sudo, is idempotent and quick when nothing changed:
 # apt-get runs only for missing packages, npm ci only when the lock file
@@ -145,6 +146,7 @@ case "$cmd" in
     exec node tests/fake/static-server.mjs dist "$port"
     ;;
   test) build; run_tests ;;
+  check) run_tests ;;   # tests only, on what is already built (for iterating)
   train)
     build
     exec build/moodspace train --csv "${1:-../shared/data/songs.csv}" --out weights "${@:2}"
@@ -158,5 +160,5 @@ case "$cmd" in
     exec build/moodspace demo --csv "${1:-../shared/data/songs.csv}" --out weights/demo.json "${@:2}"
     ;;
   bench) build; exec node tests/bench/run.mjs "$@" ;;
-  *) die "unknown command '$cmd' (build, serve, test, train, catalog, demo, bench, deps)" ;;
+  *) die "unknown command '$cmd' (build, serve, test, check, train, catalog, demo, bench, deps)" ;;
 esac
