@@ -1,0 +1,140 @@
+/* dataset.c — load songs, fixed split, target statistics (see dataset.h). */
+#include "dataset.h"
+#include "csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stb_ds.h>
+
+const char *const ds_target_names[DS_NTARGETS] = {
+    "energy", "valence", "tempo", "liveness", "danceability", "acousticness"
+};
+const char *const ds_split_names[3] = { "train", "validation", "test" };
+
+uint64_t ds_hash(const char *s) {
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) { h ^= *p; h *= 1099511628211ULL; }
+    return h;
+}
+
+int ds_split_of(const char *spotify_id) {
+    unsigned b = (unsigned)(ds_hash(spotify_id ? spotify_id : "") % 100u);
+    return b < 80 ? DS_TRAIN : b < 90 ? DS_VAL : DS_TEST;
+}
+
+static int parse_num(const char *s, float *out) {
+    if (!s) return -1;
+    while (*s == ' ' || *s == '\t') s++;
+    if (!*s) return -1;
+    char *end; errno = 0;
+    double v = strtod(s, &end);
+    while (*end == ' ' || *end == '\t') end++;
+    if (*end || errno || !isfinite(v)) return -1;
+    *out = (float)v;
+    return 0;
+}
+
+static int blank(const char *s) {
+    for (; *s; s++) if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r') return 0;
+    return 1;
+}
+
+ds_dataset *ds_load(const char *csv_path, char *err, size_t errlen) {
+    csv_reader *r = csv_open(csv_path, 1, err, errlen);
+    if (!r) return NULL;
+    int col_id = csv_column(r, "spotify_id"), col_lyr = csv_column(r, "lyrics");
+    int col_art = csv_column(r, "artist"), col_tit = csv_column(r, "title"), col_src = csv_column(r, "source");
+    int col_y[DS_NTARGETS];
+    for (int k = 0; k < DS_NTARGETS; k++) {
+        col_y[k] = csv_column(r, ds_target_names[k]);
+        if (col_y[k] < 0) { snprintf(err, errlen, "%s: no '%s' column", csv_path, ds_target_names[k]); csv_free(r); return NULL; }
+    }
+    if (col_id < 0 || col_lyr < 0) {
+        snprintf(err, errlen, "%s: needs 'spotify_id' and 'lyrics' columns", csv_path);
+        csv_free(r); return NULL;
+    }
+    ds_dataset *d = calloc(1, sizeof *d);
+    if (!d) { snprintf(err, errlen, "out of memory"); csv_free(r); return NULL; }
+    struct { char *key; int value; } *seen = NULL;
+    sh_new_strdup(seen);
+    ds_song *arr = NULL;
+    while (csv_next(r) == 1) {
+        d->rows_read++;
+        const char *id = csv_field(r, col_id), *lyr = csv_field(r, col_lyr);
+        if (blank(lyr)) { d->no_lyrics++; continue; }
+        ds_song s; memset(&s, 0, sizeof s);
+        int ok = 1;
+        for (int k = 0; k < DS_NTARGETS && ok; k++) if (parse_num(csv_field(r, col_y[k]), &s.y[k])) ok = 0;
+        if (!ok || blank(id)) { d->bad_targets++; continue; }
+        if (shgeti(seen, id) >= 0) { d->duplicates++; continue; }
+        shput(seen, id, 1);
+        s.id = strdup(id);
+        s.lyrics = strdup(lyr);
+        s.artist = strdup(col_art >= 0 ? csv_field(r, col_art) : "");
+        s.title = strdup(col_tit >= 0 ? csv_field(r, col_tit) : "");
+        s.source = strdup(col_src >= 0 ? csv_field(r, col_src) : "");
+        if (!s.id || !s.lyrics || !s.artist || !s.title || !s.source) {
+            free(s.id); free(s.lyrics); free(s.artist); free(s.title); free(s.source);
+            snprintf(err, errlen, "out of memory");
+            d->songs = arr; d->n = (int)arrlen(arr); ds_free(d); shfree(seen); csv_free(r);
+            return NULL;
+        }
+        s.split = ds_split_of(s.id);
+        d->count[s.split]++;
+        arrput(arr, s);
+    }
+    d->bad_rows = csv_bad_rows(r);
+    shfree(seen);
+    csv_free(r);
+    /* copy out of the stb_ds array into a plain malloc'd one */
+    d->n = (int)arrlen(arr);
+    d->songs = malloc(sizeof *d->songs * (size_t)(d->n ? d->n : 1));
+    if (!d->songs) { arrfree(arr); free(d); snprintf(err, errlen, "out of memory"); return NULL; }
+    if (d->n) memcpy(d->songs, arr, sizeof *d->songs * (size_t)d->n);
+    arrfree(arr);
+    return d;
+}
+
+void ds_free(ds_dataset *d) {
+    if (!d) return;
+    for (int i = 0; i < d->n; i++) {
+        ds_song *s = &d->songs[i];
+        free(s->id); free(s->lyrics); free(s->artist); free(s->title); free(s->source);
+    }
+    if (d->songs && d->n >= 0) free(d->songs);
+    free(d);
+}
+
+ds_stats ds_target_stats(const ds_dataset *d, int split) {
+    ds_stats st;
+    double sum[DS_NTARGETS] = {0}, sq[DS_NTARGETS] = {0};
+    int n = 0;
+    for (int i = 0; d && i < d->n; i++) {
+        if (d->songs[i].split != split) continue;
+        n++;
+        for (int k = 0; k < DS_NTARGETS; k++) sum[k] += d->songs[i].y[k];
+    }
+    for (int k = 0; k < DS_NTARGETS; k++) st.mean[k] = n ? (float)(sum[k] / n) : 0.0f;
+    for (int i = 0; d && i < d->n; i++) {
+        if (d->songs[i].split != split) continue;
+        for (int k = 0; k < DS_NTARGETS; k++) { double e = d->songs[i].y[k] - st.mean[k]; sq[k] += e * e; }
+    }
+    for (int k = 0; k < DS_NTARGETS; k++) {
+        double sd = n ? sqrt(sq[k] / n) : 1.0;
+        st.std[k] = (float)(sd < 1e-6 ? 1e-6 : sd);
+    }
+    return st;
+}
+
+int ds_split_indices(const ds_dataset *d, int split, int **out) {
+    int n = 0;
+    for (int i = 0; i < d->n; i++) if (d->songs[i].split == split) n++;
+    *out = malloc(sizeof **out * (size_t)(n ? n : 1));
+    if (!*out) return -1;
+    n = 0;
+    for (int i = 0; i < d->n; i++) if (d->songs[i].split == split) (*out)[n++] = i;
+    return n;
+}
