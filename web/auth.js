@@ -1,0 +1,230 @@
+// Spotify sign-in: Authorization Code with PKCE, entirely in the browser.
+//
+// - login(): S256 challenge from a fresh random verifier, a random `state`;
+//   both kept in sessionStorage for the round trip only.
+// - completeLogin(): on return, checks `state`, exchanges the code, discards
+//   the verifier, strips ?code&state from the address bar, stores the tokens.
+// - getAccessToken(): refreshes shortly before expiry (one refresh at a time);
+//   refresh(): stores a rotated refresh token; `invalid_grant` (revoked, or
+//   older than Spotify's 6 months) signs out quietly and emits
+//   'signin-required' so the page can ask the user to sign in again while
+//   everything on screen stays.
+// - signOut() removes every token.
+//
+// Events (on `authEvents`, an EventTarget): 'change' (signed in/out),
+// 'signin-required' (detail: { reason }).
+
+import { getConfig } from './config.js';
+
+export const BASE_SCOPES = ['user-top-read', 'user-read-recently-played'];
+export const SAVE_SCOPE = 'playlist-modify-private';
+
+const TOKENS_KEY = 'moodspace.tokens';
+const CLIENT_KEY = 'moodspace.clientId';
+const PENDING_KEY = 'moodspace.pkce';
+const REFRESH_MARGIN_MS = 60_000;
+
+export const authEvents = new EventTarget();
+
+export class AuthError extends Error {
+  constructor(message, code) { super(message); this.name = 'AuthError'; this.code = code; }
+}
+
+// --- PKCE helpers (pure; unit-tested) ----------------------------------------
+
+const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
+
+/** A random string of `n` unreserved characters (RFC 7636 §4.1), unbiased. */
+export function randomString(n = 64) {
+  const out = [];
+  while (out.length < n) {
+    const bytes = crypto.getRandomValues(new Uint8Array(n));
+    for (const b of bytes) {
+      if (b < 198 && out.length < n) out.push(UNRESERVED[b % 66]); // 198 = 3*66
+    }
+  }
+  return out.join('');
+}
+
+export function base64url(bytes) {
+  let s = '';
+  for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** S256 code challenge: BASE64URL(SHA256(ASCII(verifier))). */
+export async function challengeFromVerifier(verifier) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return base64url(digest);
+}
+
+// --- storage ------------------------------------------------------------------
+
+function store() { return globalThis.localStorage; }
+function session() { return globalThis.sessionStorage; }
+function readJSON(st, key) {
+  try { return JSON.parse(st?.getItem(key) || 'null'); } catch { return null; }
+}
+
+/** The Client ID in use: ?client_id= (remembered), the saved field, or the build default. */
+export function getClientId() {
+  try {
+    const q = new URLSearchParams(globalThis.location?.search || '').get('client_id');
+    if (q && /^[A-Za-z0-9]{8,64}$/.test(q)) store()?.setItem(CLIENT_KEY, q);
+  } catch { /* not a page */ }
+  return store()?.getItem(CLIENT_KEY) || getConfig().clientId || '';
+}
+
+/** Remember the user's own Client ID (empty string forgets it). */
+export function setClientId(id) {
+  const v = String(id || '').trim();
+  if (v && !/^[A-Za-z0-9]{8,64}$/.test(v)) throw new AuthError('A Client ID is 32 letters and digits (from the Spotify developer dashboard).', 'bad_client_id');
+  if (v) store()?.setItem(CLIENT_KEY, v); else store()?.removeItem(CLIENT_KEY);
+}
+
+/** The redirect URI to register: this page's address without query or hash (e.g. http://127.0.0.1:8000/). */
+export function redirectUri() {
+  const loc = globalThis.location;
+  const path = loc.pathname.replace(/index\.html$/, '');
+  return loc.origin + path;
+}
+
+export function getTokens() { return readJSON(store(), TOKENS_KEY); }
+function saveTokens(t) { store()?.setItem(TOKENS_KEY, JSON.stringify(t)); }
+
+export function isSignedIn() { const t = getTokens(); return !!(t && (t.access_token || t.refresh_token)); }
+export function grantedScopes() { return (getTokens()?.scope || '').split(/\s+/).filter(Boolean); }
+export function hasScope(s) { return grantedScopes().includes(s); }
+
+/** Remove every token and the pending PKCE values. */
+export function signOut() {
+  store()?.removeItem(TOKENS_KEY);
+  session()?.removeItem(PENDING_KEY);
+  authEvents.dispatchEvent(new CustomEvent('change', { detail: { signedIn: false } }));
+}
+
+// --- the flow -------------------------------------------------------------------
+
+/**
+ * Start sign-in: navigates to Spotify's authorize page. `extraScopes` are added
+ * to the minimal ones (e.g. SAVE_SCOPE when the user saves a playlist).
+ * `navigate` is injectable for tests; returns the authorize URL.
+ */
+export async function login({ extraScopes = [], navigate = (u) => globalThis.location.assign(u) } = {}) {
+  const clientId = getClientId();
+  if (!clientId) throw new AuthError('Enter your Spotify Client ID first (see "How to get a Client ID").', 'no_client_id');
+  const verifier = randomString(64);
+  const state = randomString(32);
+  const challenge = await challengeFromVerifier(verifier);
+  const scopes = [...new Set([...BASE_SCOPES, ...grantedScopes(), ...extraScopes])];
+  session().setItem(PENDING_KEY, JSON.stringify({ verifier, state, redirect: redirectUri() }));
+  const u = new URL(getConfig().accountsBase + '/authorize');
+  u.search = new URLSearchParams({
+    response_type: 'code', client_id: clientId, scope: scopes.join(' '),
+    redirect_uri: redirectUri(), state, code_challenge_method: 'S256', code_challenge: challenge,
+  }).toString();
+  navigate(u.toString());
+  return u.toString();
+}
+
+function stripAuthParams() {
+  const u = new URL(globalThis.location.href);
+  for (const p of ['code', 'state', 'error', 'error_description']) u.searchParams.delete(p);
+  globalThis.history.replaceState(globalThis.history.state, '', u.pathname + (u.search ? u.search : '') + u.hash);
+}
+
+async function tokenRequest(body) {
+  let res;
+  try {
+    res = await fetch(getConfig().accountsBase + '/api/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(body).toString(),
+    });
+  } catch (e) {
+    throw new AuthError('Could not reach Spotify to sign in (network error). Try again when online.', 'network');
+  }
+  let json = null;
+  try { json = await res.json(); } catch { /* not JSON */ }
+  if (!res.ok || !json || !json.access_token) {
+    const code = (json && json.error) || `http_${res.status}`;
+    const msg = (json && (json.error_description || json.error)) || `HTTP ${res.status}`;
+    throw new AuthError(`Spotify refused the sign-in: ${msg}`, code);
+  }
+  return json;
+}
+
+function storeTokenResponse(json, previous) {
+  const t = {
+    access_token: json.access_token,
+    token_type: json.token_type || 'Bearer',
+    expires_at: Date.now() + (Number(json.expires_in) || 3600) * 1000,
+    // Spotify may rotate the refresh token; keep the old one if none is sent.
+    refresh_token: json.refresh_token || previous?.refresh_token || null,
+    scope: json.scope || previous?.scope || '',
+  };
+  saveTokens(t);
+  return t;
+}
+
+/**
+ * Finish sign-in if this page load is Spotify's redirect back. Returns
+ * { status: 'none' } when there was no ?code/?error, { status: 'signed-in' },
+ * or throws AuthError (state mismatch, refused, exchange failed). The
+ * address bar is cleaned in every case and the verifier is discarded.
+ */
+export async function completeLogin() {
+  const q = new URLSearchParams(globalThis.location.search);
+  const code = q.get('code'); const state = q.get('state'); const error = q.get('error');
+  if (!code && !error) return { status: 'none' };
+  const pending = readJSON(session(), PENDING_KEY);
+  session().removeItem(PENDING_KEY);   // the verifier never outlives one attempt
+  stripAuthParams();
+  if (!pending || !state || state !== pending.state) {
+    throw new AuthError('The sign-in response did not match this page (state check failed). Please sign in again.', 'state_mismatch');
+  }
+  if (error) throw new AuthError(error === 'access_denied' ? 'You declined the Spotify sign-in.' : `Spotify sign-in failed: ${error}`, error);
+  const json = await tokenRequest({
+    grant_type: 'authorization_code', code, redirect_uri: pending.redirect || redirectUri(),
+    client_id: getClientId(), code_verifier: pending.verifier,
+  });
+  storeTokenResponse(json, null);
+  authEvents.dispatchEvent(new CustomEvent('change', { detail: { signedIn: true } }));
+  return { status: 'signed-in' };
+}
+
+let refreshing = null;
+
+/** Refresh the access token now (one request at a time). Throws AuthError. */
+export function refresh() {
+  if (refreshing) return refreshing;
+  refreshing = (async () => {
+    const prev = getTokens();
+    if (!prev?.refresh_token) {
+      signOut();
+      authEvents.dispatchEvent(new CustomEvent('signin-required', { detail: { reason: 'no_refresh_token' } }));
+      throw new AuthError('Your Spotify session has ended. Please sign in again.', 'signin_required');
+    }
+    try {
+      const json = await tokenRequest({ grant_type: 'refresh_token', refresh_token: prev.refresh_token, client_id: getClientId() });
+      return storeTokenResponse(json, prev);
+    } catch (e) {
+      if (e.code === 'invalid_grant' || e.code === 'invalid_client' || e.code === 'http_400') {
+        store()?.removeItem(TOKENS_KEY);
+        authEvents.dispatchEvent(new CustomEvent('change', { detail: { signedIn: false } }));
+        authEvents.dispatchEvent(new CustomEvent('signin-required', { detail: { reason: e.code } }));
+        throw new AuthError('Your Spotify session has expired. Sign in again to continue — everything on screen stays.', 'signin_required');
+      }
+      throw e;
+    }
+  })().finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+/** A valid access token, refreshed when it expires within a minute. Throws AuthError when signed out. */
+export async function getAccessToken() {
+  const t = getTokens();
+  if (!t) throw new AuthError('Not signed in to Spotify.', 'signin_required');
+  if (!t.access_token || !(t.expires_at - REFRESH_MARGIN_MS > Date.now())) return (await refresh()).access_token;
+  return t.access_token;
+}
