@@ -1,0 +1,436 @@
+// history-core.js — parsing and summarising a Spotify data export, with no
+// DOM and no Worker API, so it runs in history-worker.js and under node:test.
+//
+// Two export formats are understood:
+//   basic    StreamingHistory_music_N.json (also the older StreamingHistoryN.json)
+//            [{ endTime: "2024-01-05 14:32", artistName, trackName, msPlayed }, ...]
+//            endTime is UTC, minute precision, and marks the END of the play.
+//   extended Streaming_History_Audio_*.json / endsong_N.json
+//            [{ ts: "2024-01-05T14:32:10Z", ms_played, master_metadata_track_name,
+//               master_metadata_album_artist_name, master_metadata_album_album_name,
+//               spotify_track_uri, skipped, reason_end, ... }, ...]
+//            ts is UTC and also marks the end of the play. Podcast episodes
+//            have no track name: they are counted and left out.
+//
+// Files are read as a byte stream: JsonArrayStream scans a top-level JSON
+// array and hands each element to JSON.parse on its own, so a 100 MB file is
+// never held as one string or as one giant array of objects.
+//
+// Usage:
+//   const imp = new HistoryImport();
+//   const f = imp.beginFile('StreamingHistory_music_0.json');  // null if not a history file
+//   f.push(bytes); ...; f.end();      // throws HistoryError naming the file and the problem
+//   const summary = imp.finish();     // see finish() for the shape
+
+export class HistoryError extends Error {
+  constructor(file, problem) {
+    super(`${file}: ${problem}`);
+    this.name = 'HistoryError';
+    this.file = file;
+    this.problem = problem;
+  }
+}
+
+/** 'basic' | 'extended' | null for a path inside the export (folders are ignored). */
+export function classifyHistoryFile(path) {
+  const name = String(path).split(/[\\/]/).pop();
+  if (/^StreamingHistory(_music)?_?\d*\.json$/i.test(name)) return 'basic';
+  if (/^Streaming_History_Audio_.*\.json$/i.test(name)) return 'extended';
+  if (/^endsong(_\d+)?\.json$/i.test(name)) return 'extended';
+  return null;
+}
+
+const WS = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
+
+/**
+ * Incremental scanner for a JSON document whose top level is an array.
+ * push(Uint8Array) any number of times, then end(). Each top-level element
+ * is decoded and parsed separately and passed to onItem(value, index).
+ * Errors are thrown as plain Error with a byte offset; the caller adds the
+ * file name.
+ */
+export class JsonArrayStream {
+  constructor(onItem) {
+    this.onItem = onItem;
+    this.state = 0;          // 0 before '[', 1 inside the array expecting value or ']', 2 after ']'
+    this.expectComma = false;
+    this.depth = 0;          // nesting depth inside the current element
+    this.inString = false;
+    this.escape = false;
+    this.scalar = false;     // current element is a bare number/literal
+    this.parts = [];         // byte chunks of the current element
+    this.offset = 0;         // bytes consumed before the current chunk
+    this.count = 0;          // elements handed to onItem
+    this.seen = 0;           // elements whose end was found
+    this.decoder = new TextDecoder('utf-8', { fatal: true });
+  }
+
+  _decode(bytes, what) {
+    try { return this.decoder.decode(bytes); }
+    catch { throw new Error(`${what} is not valid UTF-8`); }
+  }
+
+  _emit(bytes) {
+    const text = this._decode(bytes, `element ${this.count + 1}`);
+    let value;
+    try { value = JSON.parse(text); }
+    catch (e) {
+      const near = text.length > 60 ? text.slice(0, 60) + '…' : text;
+      throw new Error(`element ${this.count + 1} is not valid JSON (${e.message}) near ${JSON.stringify(near)}`);
+    }
+    this.onItem(value, this.count++);
+  }
+
+  // `count` complete elements lie in buf[start, end) separated by commas and
+  // whitespace only: one decode and one JSON.parse for all of them (much
+  // faster than one call per element); on failure, find the bad one.
+  _emitBatch(buf, start, end, count, bounds) {
+    let values = null;
+    try { values = JSON.parse('[' + this.decoder.decode(buf.subarray(start, end)) + ']'); }
+    catch { values = null; }
+    if (values && values.length === count) {
+      for (const v of values) this.onItem(v, this.count++);
+      return;
+    }
+    for (let k = 0; k < bounds.length; k += 2) this._emit(buf.subarray(bounds[k], bounds[k + 1]));
+  }
+
+  _takeElement(buf, start, endExclusive) {
+    let bytes;
+    if (this.parts.length) {
+      this.parts.push(buf.subarray(start, endExclusive));
+      let n = 0;
+      for (const p of this.parts) n += p.length;
+      bytes = new Uint8Array(n);
+      n = 0;
+      for (const p of this.parts) { bytes.set(p, n); n += p.length; }
+      this.parts = [];
+    } else {
+      bytes = buf.subarray(start, endExclusive);
+    }
+    this._emit(bytes);
+  }
+
+  push(buf) {
+    let i = 0;
+    const n = buf.length;
+    let elemStart = (this.depth > 0 || this.scalar) ? 0 : -1;
+    let carried = elemStart === 0;       // the element in progress began in an earlier chunk
+    const bounds = [];                   // start/end pairs of elements complete in this chunk
+    const finish = (end) => {
+      if (carried) { this._takeElement(buf, elemStart, end); carried = false; }
+      else bounds.push(elemStart, end);
+      this.seen++;
+      elemStart = -1;
+      this.expectComma = true;
+    };
+    for (; i < n; i++) {
+      const c = buf[i];
+      if (this.depth > 0) {
+        // inside an object/array element: track strings and nesting only
+        if (this.inString) {
+          if (this.escape) { this.escape = false; continue; }
+          // jump to the next quote; it closes the string unless an odd run of backslashes precedes it
+          const q = buf.indexOf(0x22, i);
+          const stop = q < 0 ? n : q;
+          let k = 0;
+          while (stop - 1 - k >= i && buf[stop - 1 - k] === 0x5c) k++;
+          if (q < 0) { this.escape = (k & 1) === 1; i = n; break; }
+          if ((k & 1) === 0) this.inString = false;
+          i = q;
+          continue;
+        }
+        if (c === 0x22) this.inString = true;
+        else if (c === 0x7b || c === 0x5b) this.depth++;
+        else if (c === 0x7d || c === 0x5d) {
+          if (--this.depth === 0) finish(i + 1);
+        }
+        continue;
+      }
+      if (this.scalar) {
+        if (this.inString) {
+          if (this.escape) this.escape = false;
+          else if (c === 0x5c) this.escape = true;
+          else if (c === 0x22) this.inString = false;
+          continue;
+        }
+        if (c === 0x2c || c === 0x5d || WS[c]) {
+          this.scalar = false;
+          finish(i);
+          // fall through to handle the delimiter below
+        } else continue;
+      }
+      if (WS[c]) continue;
+      const at = this.offset + i;
+      if (this.state === 0) {
+        if (at < 3 && c === [0xef, 0xbb, 0xbf][at]) continue;   // UTF-8 byte-order mark
+        if (c !== 0x5b) throw new Error(`expected a JSON array ('[') at byte ${at}, found ${describe(c)}`);
+        this.state = 1;
+        continue;
+      }
+      if (this.state === 2) throw new Error(`unexpected ${describe(c)} after the end of the array at byte ${at}`);
+      if (c === 0x5d) {
+        if (this.seen > 0 && !this.expectComma) throw new Error(`trailing comma before ']' at byte ${at}`);
+        this.state = 2;
+        continue;
+      }
+      if (c === 0x2c) {
+        if (!this.expectComma) throw new Error(`unexpected ',' at byte ${at}`);
+        this.expectComma = false;
+        continue;
+      }
+      if (this.expectComma) throw new Error(`expected ',' or ']' at byte ${at}, found ${describe(c)}`);
+      elemStart = i;
+      if (c === 0x7b || c === 0x5b) { this.depth = 1; this.inString = false; }
+      else { this.scalar = true; this.inString = c === 0x22; }
+    }
+    if (bounds.length) this._emitBatch(buf, bounds[0], bounds[bounds.length - 1], bounds.length / 2, bounds);
+    if (elemStart >= 0) this.parts.push(buf.slice(elemStart));
+    this.offset += n;
+  }
+
+  end() {
+    if (this.state === 0) throw new Error(this.offset === 0 ? 'the file is empty' : 'no JSON array found');
+    if (this.depth > 0 || this.scalar || this.state !== 2)
+      throw new Error(`the file ends in the middle of the array after ${this.count} complete entries (truncated?)`);
+  }
+}
+
+function describe(c) {
+  if (c >= 0x20 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
+  return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+// --- per-file aggregation ---------------------------------------------------
+
+const DAY_MS = 86400000;
+
+/** Hour (0..23) and weekday (0 = Monday .. 6 = Sunday) of a UTC ms instant shifted by offsetMin. */
+function clockCell(ms, offsetMin) {
+  const t = ms + offsetMin * 60000;
+  const days = Math.floor(t / DAY_MS);
+  const hour = Math.floor((t - days * DAY_MS) / 3600000);
+  const weekday = ((days % 7) + 7 + 3) % 7;   // 1970-01-01 was a Thursday (3 when Monday = 0)
+  return weekday * 24 + hour;
+}
+
+function parseBasicTime(s) {
+  // "2024-01-05 14:32" (UTC), sometimes with seconds
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?/.exec(s);
+  if (!m) return NaN;
+  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
+}
+
+function parseIsoTime(s) {
+  const t = Date.parse(s);
+  return t;
+}
+
+export const SKIP_SHORT_MS = 30000;   // Spotify counts a stream from 30 s
+
+class FileAgg {
+  constructor(name, format, tzOffset) {
+    this.name = name;
+    this.format = format;
+    this.tzOffset = tzOffset;   // function(ms) -> minutes east of UTC
+    this.records = 0;
+    this.music = 0;
+    this.other = 0;             // podcasts, audiobooks, entries without a track
+    this.tracks = new Map();
+    this.clockMs = new Float64Array(7 * 24);
+    this.clockPlays = new Uint32Array(7 * 24);
+    this.months = new Map();    // "YYYY-MM" -> ms
+    this.totalMs = 0;
+    this.skipKnown = 0;
+    this.skipped = 0;
+    this.first = Infinity;
+    this.last = -Infinity;
+  }
+
+  add(rec, index) {
+    this.records++;
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec))
+      throw new Error(`entry ${index + 1} is not an object`);
+    let endMs, ms, title, artist, album = '', uri = '', skipped = null;
+    if (this.format === 'basic') {
+      if (typeof rec.endTime !== 'string') throw new Error(`entry ${index + 1} has no "endTime" text; is this a Spotify streaming history?`);
+      if (typeof rec.msPlayed !== 'number' || !(rec.msPlayed >= 0)) throw new Error(`entry ${index + 1} has no valid "msPlayed" number`);
+      endMs = parseBasicTime(rec.endTime);
+      if (!Number.isFinite(endMs)) throw new Error(`entry ${index + 1} has an unreadable endTime ${JSON.stringify(String(rec.endTime).slice(0, 40))}`);
+      ms = rec.msPlayed;
+      title = rec.trackName; artist = rec.artistName;
+      // the basic export has podcasts in the old StreamingHistoryN.json too;
+      // without a skip flag, a play shorter than 30 s counts as skipped
+    } else {
+      if (typeof rec.ts !== 'string') throw new Error(`entry ${index + 1} has no "ts" text; is this a Spotify extended streaming history?`);
+      if (typeof rec.ms_played !== 'number' || !(rec.ms_played >= 0)) throw new Error(`entry ${index + 1} has no valid "ms_played" number`);
+      endMs = parseIsoTime(rec.ts);
+      if (!Number.isFinite(endMs)) throw new Error(`entry ${index + 1} has an unreadable ts ${JSON.stringify(String(rec.ts).slice(0, 40))}`);
+      ms = rec.ms_played;
+      title = rec.master_metadata_track_name; artist = rec.master_metadata_album_artist_name;
+      album = typeof rec.master_metadata_album_album_name === 'string' ? rec.master_metadata_album_album_name : '';
+      uri = typeof rec.spotify_track_uri === 'string' && rec.spotify_track_uri.startsWith('spotify:track:') ? rec.spotify_track_uri : '';
+      if (typeof rec.skipped === 'boolean') skipped = rec.skipped;
+      else if (rec.skipped === 1 || rec.skipped === 0) skipped = !!rec.skipped;
+      else if (typeof rec.reason_end === 'string' && rec.reason_end) skipped = rec.reason_end === 'fwdbtn';
+    }
+    if (typeof title !== 'string' || !title || typeof artist !== 'string' || !artist) { this.other++; return; }
+    this.music++;
+    if (skipped === null && this.format === 'basic') skipped = ms < SKIP_SHORT_MS;
+    if (skipped !== null) { this.skipKnown++; if (skipped) this.skipped++; }
+    this.totalMs += ms;
+    const startMs = endMs - ms;
+    if (endMs > this.last) this.last = endMs;
+    if (startMs < this.first) this.first = startMs;
+    const off = this.tzOffset(endMs);
+    const cell = clockCell(endMs, off);
+    this.clockMs[cell] += ms;
+    this.clockPlays[cell]++;
+    const d = new Date(endMs + off * 60000);
+    const month = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+    this.months.set(month, (this.months.get(month) || 0) + ms);
+    const key = trackKey(title, artist);
+    let t = this.tracks.get(key);
+    if (!t) { t = { title, artist, album, uri, plays: 0, ms: 0, skips: 0, first: startMs, last: endMs }; this.tracks.set(key, t); }
+    t.plays++;
+    t.ms += ms;
+    if (skipped) t.skips++;
+    if (!t.uri && uri) t.uri = uri;
+    if (!t.album && album) t.album = album;
+    if (startMs < t.first) t.first = startMs;
+    if (endMs > t.last) t.last = endMs;
+  }
+}
+
+export function trackKey(title, artist) {
+  return `${String(artist).toLowerCase().trim()}\u0000${String(title).toLowerCase().trim()}`;
+}
+
+const offsetCache = new Map();
+function localOffset(ms) {
+  const h = Math.floor(ms / 3600000);
+  let o = offsetCache.get(h);
+  if (o === undefined) {
+    if (offsetCache.size > 200000) offsetCache.clear();
+    o = -new Date(ms).getTimezoneOffset();
+    offsetCache.set(h, o);
+  }
+  return o;
+}
+
+/**
+ * One import session over any number of files. Files that fail are reported
+ * and leave nothing behind; the others are kept.
+ * options.tzOffset(ms) -> minutes east of UTC for the listening clock
+ * (default: the runtime's local time zone).
+ */
+export class HistoryImport {
+  constructor(options = {}) {
+    this.tzOffset = options.tzOffset || localOffset;
+    this.done = [];       // FileAgg of files read completely
+    this.errors = [];     // { file, problem, message }
+    this.ignored = [];    // names of files that are not streaming histories
+  }
+
+  /** Returns a { push(bytes), end() } reader, or null when the path is not a history file. */
+  beginFile(path) {
+    const format = classifyHistoryFile(path);
+    const name = String(path);
+    if (!format) { this.ignored.push(name); return null; }
+    const agg = new FileAgg(name, format, this.tzOffset);
+    const scan = new JsonArrayStream((v, i) => agg.add(v, i));
+    let failed = false;
+    const fail = (e) => {
+      failed = true;
+      const err = new HistoryError(name, e && e.message ? e.message : String(e));
+      this.errors.push({ file: name, problem: err.problem, message: err.message });
+      return err;
+    };
+    return {
+      name, format,
+      push: (bytes) => {
+        if (failed) return;
+        try { scan.push(bytes); } catch (e) { throw fail(e); }
+      },
+      end: () => {
+        if (failed) return;
+        try { scan.end(); } catch (e) { throw fail(e); }
+        if (agg.records === 0) { fail(new Error('the array is empty: no plays in this file')); return; }
+        this.done.push(agg);
+      },
+      abort: (problem) => { if (!failed) fail(new Error(problem)); },
+      get failed() { return failed; },
+    };
+  }
+
+  /** Report a problem with a whole input (e.g. a damaged zip). */
+  addError(file, problem) {
+    const err = new HistoryError(file, problem);
+    this.errors.push({ file, problem, message: err.message });
+  }
+
+  /**
+   * Summary of everything read:
+   * { files: [{name, format, records, music, other}], errors, ignored, note,
+   *   totalMs, plays, skip: {known, skipped, rate, basis}, first, last,
+   *   clock: {ms: number[7][24], plays: number[7][24]} (Monday first),
+   *   months: [{month, ms}], tracks: [{title, artist, album, uri, plays, ms, skips, first, last}]
+   *   sorted by ms desc, artists: [{artist, plays, ms, tracks}] sorted by ms desc }
+   */
+  finish() {
+    let use = this.done;
+    let note = '';
+    const hasExt = use.some((f) => f.format === 'extended');
+    if (hasExt && use.some((f) => f.format === 'basic')) {
+      use = use.filter((f) => f.format === 'extended');
+      note = 'Both the basic and the extended history were given; only the extended one is counted, since it already holds the same plays.';
+    }
+    const tracks = new Map();
+    const clockMs = new Float64Array(7 * 24);
+    const clockPlays = new Float64Array(7 * 24);
+    const months = new Map();
+    let totalMs = 0, plays = 0, known = 0, skipped = 0, first = Infinity, last = -Infinity;
+    for (const f of use) {
+      totalMs += f.totalMs; plays += f.music; known += f.skipKnown; skipped += f.skipped;
+      if (f.first < first) first = f.first;
+      if (f.last > last) last = f.last;
+      for (let i = 0; i < clockMs.length; i++) { clockMs[i] += f.clockMs[i]; clockPlays[i] += f.clockPlays[i]; }
+      for (const [m, v] of f.months) months.set(m, (months.get(m) || 0) + v);
+      for (const [k, t] of f.tracks) {
+        const o = tracks.get(k);
+        if (!o) { tracks.set(k, { ...t }); continue; }
+        o.plays += t.plays; o.ms += t.ms; o.skips += t.skips;
+        if (!o.uri && t.uri) o.uri = t.uri;
+        if (!o.album && t.album) o.album = t.album;
+        if (t.first < o.first) o.first = t.first;
+        if (t.last > o.last) o.last = t.last;
+      }
+    }
+    const list = [...tracks.values()].sort((a, b) => b.ms - a.ms || b.plays - a.plays || (a.title < b.title ? -1 : 1));
+    const byArtist = new Map();
+    for (const t of list) {
+      const k = t.artist.toLowerCase();
+      let a = byArtist.get(k);
+      if (!a) { a = { artist: t.artist, plays: 0, ms: 0, tracks: 0 }; byArtist.set(k, a); }
+      a.plays += t.plays; a.ms += t.ms; a.tracks++;
+    }
+    const grid = (arr) => Array.from({ length: 7 }, (_, d) => Array.from(arr.subarray(d * 24, d * 24 + 24)));
+    return {
+      files: this.done.map((f) => ({ name: f.name, format: f.format, records: f.records, music: f.music, other: f.other,
+        counted: use.includes(f) })),
+      errors: this.errors.slice(),
+      ignored: this.ignored.slice(),
+      note,
+      totalMs, plays,
+      skip: { known, skipped, rate: known ? skipped / known : null,
+        basis: hasExt ? 'Spotify\'s "skipped" flag' : 'plays shorter than 30 seconds' },
+      first: Number.isFinite(first) ? first : null,
+      last: Number.isFinite(last) ? last : null,
+      clock: { ms: grid(clockMs), plays: grid(clockPlays) },
+      months: [...months.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([month, ms]) => ({ month, ms })),
+      tracks: list,
+      artists: [...byArtist.values()].sort((a, b) => b.ms - a.ms || b.plays - a.plays),
+    };
+  }
+}

@@ -1,0 +1,121 @@
+// history-worker.js — reads a Spotify data export off the main thread.
+//
+// In:  { type: 'import', files: File[] }   (a my_spotify_data.zip and/or JSON files)
+// Out: { type: 'progress', done, total, file }   bytes read so far, at most every ~100 ms
+//      { type: 'done', summary }                 HistoryImport.finish() (see history-core.js)
+//      { type: 'error', message }                nothing usable was found
+//
+// Files are streamed in chunks (File.stream), zips are inflated as they
+// stream (fflate's Unzip), and JSON arrays are split element by element, so
+// a 100 MB+ export is never held whole in memory. Nothing leaves the browser.
+import { Unzip, UnzipInflate } from 'fflate';
+import { HistoryImport, classifyHistoryFile } from './history-core.js';
+
+function isZipStart(b) { return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6); }
+
+async function* chunks(file) {
+  if (typeof file.stream === 'function') {
+    const reader = file.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  }
+  // very old browsers: slice the Blob
+  const step = 4 << 20;
+  for (let o = 0; o < file.size; o += step) yield new Uint8Array(await file.slice(o, o + step).arrayBuffer());
+}
+
+export async function importFiles(files, post, options = {}) {
+  const imp = new HistoryImport(options);
+  const total = files.reduce((s, f) => s + (f.size || 0), 0);
+  let done = 0, lastPost = 0;
+  const progress = (name, force) => {
+    const now = Date.now();
+    if (force || now - lastPost > 100) { lastPost = now; post({ type: 'progress', done, total, file: name }); }
+  };
+  for (const file of files) {
+    const name = file.name || 'file';
+    let mode = null;          // 'zip' | 'json' | 'skip'
+    let json = null;          // reader for a bare JSON file
+    let unzip = null, entries = 0, zipFailed = false;
+    const open = [];          // readers of zip entries still streaming
+    try {
+      for await (const chunk of chunks(file)) {
+        if (mode === null) {
+          if (isZipStart(chunk) || /\.zip$/i.test(name)) {
+            mode = 'zip';
+            unzip = new Unzip((entry) => {
+              entries++;
+              const reader = classifyHistoryFile(entry.name) ? imp.beginFile(`${name}/${entry.name}`) : null;
+              if (!reader) { if (!classifyHistoryFile(entry.name)) imp.ignored.push(`${name}/${entry.name}`); return; }
+              open.push(reader);
+              entry.ondata = (err, data, final) => {
+                if (err) { reader.abort(`could not be unpacked (${err.message || err})`); return; }
+                try {
+                  reader.push(data);
+                  if (final) reader.end();
+                } catch { entry.terminate(); }
+              };
+              try { entry.start(); } catch (e) { reader.abort(`could not be unpacked (${e.message || e})`); }
+            });
+            unzip.register(UnzipInflate);
+          } else {
+            json = imp.beginFile(name);
+            if (!json) {
+              if (/\.json$/i.test(name)) imp.addError(name, 'not a Spotify streaming history file (expected StreamingHistory_music_*.json, Streaming_History_Audio_*.json or endsong_*.json)');
+              else imp.addError(name, 'not a .zip or .json file from the Spotify data export');
+              mode = 'skip';
+              break;
+            }
+            mode = 'json';
+          }
+        }
+        done += chunk.length;
+        if (mode === 'zip' && !zipFailed) {
+          try { unzip.push(chunk, false); }
+          catch (e) { zipFailed = true; imp.addError(name, `the zip archive is damaged (${e.message || e})`); }
+        } else if (mode === 'json') {
+          try { json.push(chunk); } catch { mode = 'skip'; }
+        }
+        progress(name);
+      }
+      if (mode === 'zip' && !zipFailed) {
+        try { unzip.push(new Uint8Array(0), true); }
+        catch (e) { zipFailed = true; imp.addError(name, `the zip archive is damaged (${e.message || e})`); }
+      }
+      if (mode === 'zip') {
+        for (const r of open) if (!r.failed && !imp.done.some((f) => f.name === r.name)) r.abort('the zip archive ends before this file does (truncated download?)');
+        if (!zipFailed && entries === 0) imp.addError(name, 'not a zip archive, or an empty one');
+        else if (!zipFailed && open.length === 0) imp.addError(name, 'no StreamingHistory_music_*.json, Streaming_History_Audio_*.json or endsong_*.json inside this archive');
+      } else if (mode === 'json') {
+        try { json.end(); } catch { /* recorded in imp.errors */ }
+      } else if (mode === null) {
+        imp.addError(name, 'the file is empty');
+      }
+    } catch (e) {
+      imp.addError(name, `could not be read (${e && e.message ? e.message : e})`);
+    }
+    progress(name, true);
+  }
+  const summary = imp.finish();
+  if (summary.files.length === 0) {
+    const why = summary.errors.length ? summary.errors.map((e) => e.message).join('\n') : 'No streaming history was found in what you chose.';
+    return { type: 'error', message: why, errors: summary.errors };
+  }
+  return { type: 'done', summary };
+}
+
+if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof window === 'undefined') {
+  self.onmessage = async (ev) => {
+    const msg = ev.data || {};
+    if (msg.type !== 'import') return;
+    try {
+      const res = await importFiles(Array.from(msg.files || []), (m) => self.postMessage(m));
+      self.postMessage(res);
+    } catch (e) {
+      self.postMessage({ type: 'error', message: `The import failed: ${e && e.message ? e.message : e}` });
+    }
+  };
+}
