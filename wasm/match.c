@@ -1,0 +1,719 @@
+/* match.c — see match.h for the distance, the pool, the assignment and the
+ * exactness argument for pruning. */
+#include "match.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cJSON.h"
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+    if (!err || !errlen) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- space ----------------------------------------------------------------*/
+
+int match_space_check(const MatchSpace *sp, char *err, size_t errlen) {
+    if (!sp || sp->n < 1 || sp->n > MATCH_MAX_METRICS) {
+        set_err(err, errlen, "need 1..%d metrics", MATCH_MAX_METRICS);
+        return -1;
+    }
+    int positive = 0;
+    for (int j = 0; j < sp->n; j++) {
+        if (!isfinite(sp->mean[j])) { set_err(err, errlen, "mean of %s is not a finite number", sp->name[j]); return -1; }
+        if (!(sp->std[j] > 0) || !isfinite(sp->std[j])) {
+            set_err(err, errlen, "std of %s must be a positive finite number", sp->name[j]);
+            return -1;
+        }
+        if (!(sp->weight[j] >= 0) || !isfinite(sp->weight[j])) {
+            set_err(err, errlen, "weight of %s must be a finite number >= 0", sp->name[j]);
+            return -1;
+        }
+        if (sp->weight[j] > 0) positive++;
+    }
+    if (!positive) { set_err(err, errlen, "all metric weights are 0: nothing to compare"); return -1; }
+    return 0;
+}
+
+int match_space_init(MatchSpace *sp, int n, const char *const *names,
+                     const float *mean, const float *std, const float *weight,
+                     char *err, size_t errlen) {
+    if (!sp || !names || !mean || !std || n < 1 || n > MATCH_MAX_METRICS) {
+        set_err(err, errlen, "need 1..%d metrics with names, means and stds", MATCH_MAX_METRICS);
+        return -1;
+    }
+    MatchSpace s;
+    memset(&s, 0, sizeof s);
+    s.n = n;
+    for (int j = 0; j < n; j++) {
+        if (!names[j] || !names[j][0]) { set_err(err, errlen, "metric %d has no name", j); return -1; }
+        snprintf(s.name[j], MATCH_NAME_LEN, "%s", names[j]);
+        for (int i = 0; i < j; i++)
+            if (!strcmp(s.name[i], s.name[j])) { set_err(err, errlen, "metric %s listed twice", s.name[j]); return -1; }
+        s.mean[j] = mean[j];
+        s.std[j] = std[j];
+        s.weight[j] = weight ? weight[j] : 1.0f;
+    }
+    if (match_space_check(&s, err, errlen)) return -1;
+    *sp = s;
+    return 0;
+}
+
+int match_space_find(const MatchSpace *sp, const char *name) {
+    if (!sp || !name) return -1;
+    for (int j = 0; j < sp->n; j++)
+        if (!strcmp(sp->name[j], name)) return j;
+    return -1;
+}
+
+int match_space_set_weight(MatchSpace *sp, const char *name, float w) {
+    int j = match_space_find(sp, name);
+    if (j < 0 || !(w >= 0) || !isfinite(w)) return -1;
+    sp->weight[j] = w;
+    return 0;
+}
+
+void match_standardize(const MatchSpace *sp, const float *raw, float *z) {
+    for (int j = 0; j < sp->n; j++) z[j] = (raw[j] - sp->mean[j]) / sp->std[j];
+}
+
+/* Everything below compares "projected" vectors: only the metrics with a
+ * positive weight, y_j = z_j * sqrt(w_j), so the distance is plain Euclidean
+ * and each path (distance, top-k, soundtrack) rounds the same way. */
+typedef struct {
+    int m;                          /* metrics with weight > 0 */
+    int col[MATCH_MAX_METRICS];     /* their index in the space */
+    float mean[MATCH_MAX_METRICS], scale[MATCH_MAX_METRICS];
+} Proj;
+
+static void proj_init(Proj *p, const MatchSpace *sp) {
+    p->m = 0;
+    for (int j = 0; j < sp->n; j++) {
+        if (!(sp->weight[j] > 0)) continue;
+        p->col[p->m] = j;
+        p->mean[p->m] = sp->mean[j];
+        p->scale[p->m] = sqrtf(sp->weight[j]) / sp->std[j];
+        p->m++;
+    }
+}
+
+static void proj_apply(const Proj *p, const float *raw, float *y) {
+    for (int k = 0; k < p->m; k++) y[k] = (raw[p->col[k]] - p->mean[k]) * p->scale[k];
+}
+
+static float proj_dist(const float *a, const float *b, int m) {
+    float s = 0;
+    for (int k = 0; k < m; k++) { float d = a[k] - b[k]; s += d * d; }
+    float r = sqrtf(s);
+    return r <= FLT_MAX ? r : INFINITY;   /* NaN (from non-finite input) sorts last */
+}
+
+/* Projects n rows of raw metric vectors into a new array (n * p->m). */
+static float *proj_rows(const Proj *p, const float *raw, int n, int stride) {
+    float *y = malloc((size_t)(n ? n : 1) * (size_t)(p->m ? p->m : 1) * sizeof *y);
+    if (!y) return NULL;
+    for (int i = 0; i < n; i++) proj_apply(p, raw + (size_t)i * stride, y + (size_t)i * p->m);
+    return y;
+}
+
+float match_distance(const MatchSpace *sp, const float *a, const float *b) {
+    Proj p;
+    proj_init(&p, sp);
+    float ya[MATCH_MAX_METRICS], yb[MATCH_MAX_METRICS];
+    proj_apply(&p, a, ya);
+    proj_apply(&p, b, yb);
+    return proj_dist(ya, yb, p.m);
+}
+
+/* ---- top-k ------------------------------------------------------------------
+ * A bounded max-heap of (distance, index): O(n log k) worst case, about n
+ * comparisons when the input is in random order. Keys are totally ordered
+ * (distance, then index), which makes every tie deterministic. */
+typedef struct { float d; int i; } Cand;
+
+static int cand_less(Cand a, Cand b) { return a.d < b.d || (a.d == b.d && a.i < b.i); }
+
+static void heap_sift_down(Cand *h, int n, int at) {
+    for (;;) {
+        int l = 2 * at + 1, r = l + 1, big = at;
+        if (l < n && cand_less(h[big], h[l])) big = l;
+        if (r < n && cand_less(h[big], h[r])) big = r;
+        if (big == at) return;
+        Cand t = h[at]; h[at] = h[big]; h[big] = t;
+        at = big;
+    }
+}
+
+static void heap_push(Cand *h, int *n, Cand c) {
+    int at = (*n)++;
+    h[at] = c;
+    while (at > 0) {
+        int up = (at - 1) / 2;
+        if (!cand_less(h[up], h[at])) break;
+        Cand t = h[at]; h[at] = h[up]; h[up] = t;
+        at = up;
+    }
+}
+
+static int cand_cmp(const void *a, const void *b) {
+    Cand x = *(const Cand *)a, y = *(const Cand *)b;
+    return cand_less(x, y) ? -1 : cand_less(y, x) ? 1 : 0;
+}
+
+/* The k nearest rows of ys (n x m) to y, unsorted, into heap (room for k). */
+static int nearest_k(const float *ys, int n, int m, const float *y, int k, Cand *heap) {
+    int hn = 0;
+    for (int i = 0; i < n; i++) {
+        Cand c = { proj_dist(ys + (size_t)i * m, y, m), i };
+        if (hn < k) heap_push(heap, &hn, c);
+        else if (cand_less(c, heap[0])) { heap[0] = c; heap_sift_down(heap, hn, 0); }
+    }
+    return hn;
+}
+
+int match_topk(const MatchSpace *sp, const float *songs, int n_songs,
+               const float *target, int k, int *out_idx, float *out_dist) {
+    if (!sp || sp->n < 1 || (!songs && n_songs > 0) || !target || n_songs < 0 || k < 0 || (k > 0 && !out_idx)) return -1;
+    if (k > n_songs) k = n_songs;
+    if (k == 0) return 0;
+    Proj p;
+    proj_init(&p, sp);
+    float yt[MATCH_MAX_METRICS];
+    proj_apply(&p, target, yt);
+    float *ys = proj_rows(&p, songs, n_songs, sp->n);
+    Cand *heap = malloc((size_t)k * sizeof *heap);
+    if (!ys || !heap) { free(ys); free(heap); return -1; }
+    int got = nearest_k(ys, n_songs, p.m, yt, k, heap);
+    qsort(heap, (size_t)got, sizeof *heap, cand_cmp);
+    for (int r = 0; r < got; r++) {
+        out_idx[r] = heap[r].i;
+        if (out_dist) out_dist[r] = heap[r].d;
+    }
+    free(ys);
+    free(heap);
+    return got;
+}
+
+/* ---- pool -------------------------------------------------------------------*/
+
+uint64_t match_rng_next(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Uniform integer in [0, bound) without modulo bias (bound >= 1). */
+static uint64_t rng_below(uint64_t *state, uint64_t bound) {
+    uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+    uint64_t x;
+    do x = match_rng_next(state); while (x >= limit);
+    return x % bound;
+}
+
+int match_pool(int n_tracks, int size, int max_rank, uint64_t seed,
+               int *out_idx, int *out_offset) {
+    if (n_tracks < 0 || size < 1 || max_rank < 0 || !out_idx) return -1;
+    int limit = n_tracks < max_rank ? n_tracks : max_rank;
+    int offset = 0, count = limit;
+    if (limit > size) {
+        uint64_t st = seed;
+        offset = (int)rng_below(&st, (uint64_t)(limit - size) + 1);
+        count = size;
+    }
+    for (int r = 0; r < count; r++) out_idx[r] = offset + r;
+    if (out_offset) *out_offset = offset;
+    return count;
+}
+
+/* ---- assignment -------------------------------------------------------------
+ * Shortest augmenting paths (Jonker–Volgenant; the rectangular form of
+ * D. F. Crouse, "On implementing 2D rectangular assignment algorithms", 2016).
+ * Rows are added one at a time; each addition runs Dijkstra on reduced costs
+ * cost[i][j] - u[i] - v[j] >= 0 to the nearest free column, then flips the
+ * path and updates the potentials so reduced costs stay non-negative. Ties
+ * prefer a free column, then the earliest column scanned. */
+int match_assign(const float *cost, int nr, int nc, int *row_to_col, double *total) {
+    if (nr < 0 || nc < 0 || nr > nc || (nr > 0 && (!cost || !row_to_col))) return -1;
+    if (nr == 0) { if (total) *total = 0; return 0; }
+    for (size_t q = 0; q < (size_t)nr * nc; q++)
+        if (!isfinite(cost[q])) return -1;
+    double *u = calloc((size_t)nr, sizeof *u), *v = calloc((size_t)nc, sizeof *v);
+    double *spc = malloc((size_t)nc * sizeof *spc);
+    int *path = malloc((size_t)nc * sizeof *path), *row4col = malloc((size_t)nc * sizeof *row4col);
+    int *col4row = malloc((size_t)nr * sizeof *col4row), *remaining = malloc((size_t)nc * sizeof *remaining);
+    char *sr = malloc((size_t)nr), *sc = malloc((size_t)nc);
+    int rc = -1;
+    if (!u || !v || !spc || !path || !row4col || !col4row || !remaining || !sr || !sc) goto done;
+    for (int j = 0; j < nc; j++) row4col[j] = -1;
+    for (int i = 0; i < nr; i++) col4row[i] = -1;
+
+    for (int cur = 0; cur < nr; cur++) {
+        /* Dijkstra from row `cur` */
+        double minv = 0;
+        int nrem = nc, sink = -1, i = cur;
+        for (int it = 0; it < nc; it++) remaining[it] = nc - it - 1;
+        memset(sr, 0, (size_t)nr);
+        memset(sc, 0, (size_t)nc);
+        for (int j = 0; j < nc; j++) spc[j] = INFINITY;
+        while (sink < 0) {
+            int best = -1;
+            double lowest = INFINITY;
+            sr[i] = 1;
+            const float *ci = cost + (size_t)i * nc;
+            double ui = u[i];
+            for (int it = 0; it < nrem; it++) {
+                int j = remaining[it];
+                double r = minv + (double)ci[j] - ui - v[j];
+                if (r < spc[j]) { path[j] = i; spc[j] = r; }
+                if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
+            }
+            if (best < 0 || !isfinite(lowest)) goto done;   /* cannot happen with finite costs */
+            minv = lowest;
+            int j = remaining[best];
+            if (row4col[j] < 0) sink = j; else i = row4col[j];
+            sc[j] = 1;
+            remaining[best] = remaining[--nrem];
+        }
+        /* potentials */
+        u[cur] += minv;
+        for (int r = 0; r < nr; r++)
+            if (sr[r] && r != cur) u[r] += minv - spc[col4row[r]];
+        for (int j = 0; j < nc; j++)
+            if (sc[j]) v[j] -= minv - spc[j];
+        /* flip the augmenting path */
+        for (int j = sink;;) {
+            int r = path[j];
+            row4col[j] = r;
+            int t = col4row[r]; col4row[r] = j; j = t;
+            if (r == cur) break;
+        }
+    }
+    double sum = 0;
+    for (int i = 0; i < nr; i++) { row_to_col[i] = col4row[i]; sum += cost[(size_t)i * nc + col4row[i]]; }
+    if (total) *total = sum;
+    rc = 0;
+done:
+    free(u); free(v); free(spc); free(path); free(row4col); free(col4row); free(remaining); free(sr); free(sc);
+    return rc;
+}
+
+/* Dense cost matrices above this many entries are refused (memory bound:
+ * 4 bytes each, so 128 MB). With automatic pruning the matrix is at most
+ * N x min(songs, N * K) entries. */
+#define MATCH_MAX_COST_ENTRIES (32u * 1024u * 1024u)
+
+int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
+                     const float *segs, int n_segs, int max_uses, int prune_k,
+                     int *out_song, float *out_dist, double *total,
+                     char *err, size_t errlen) {
+    if (!sp || match_space_check(sp, err, errlen)) return -1;
+    if (n_songs < 0 || n_segs < 0 || max_uses < 1 || (n_songs && !songs) || (n_segs && (!segs || !out_song))) {
+        set_err(err, errlen, "bad arguments");
+        return -1;
+    }
+    if (n_segs == 0) { if (total) *total = 0; return 0; }
+    if ((long long)n_songs * max_uses < n_segs) {
+        set_err(err, errlen, "%d segments need at least %d songs (have %d); allow reuse to repeat songs",
+                n_segs, (n_segs + max_uses - 1) / max_uses, n_songs);
+        return -1;
+    }
+    if (max_uses > n_segs) max_uses = n_segs;          /* more copies can never be used */
+    Proj p;
+    proj_init(&p, sp);
+    int m = p.m, rc = -1;
+    float *ysong = proj_rows(&p, songs, n_songs, sp->n), *yseg = proj_rows(&p, segs, n_segs, sp->n);
+    int *cand = NULL, *col_song = NULL, *assign = NULL;
+    char *mark = NULL;
+    Cand *heap = NULL;
+    float *cost = NULL;
+    if (!ysong || !yseg) goto oom;
+
+    /* candidate songs: all, or the union of each segment's K nearest */
+    int kmin = (n_segs + max_uses - 1) / max_uses;
+    int k = prune_k > 0 ? (prune_k > kmin ? prune_k : kmin) : kmin;
+    int n_cand = 0;
+    cand = malloc((size_t)n_songs * sizeof *cand);
+    if (!cand) goto oom;
+    if (prune_k < 0 || k >= n_songs) {
+        for (int s = 0; s < n_songs; s++) cand[n_cand++] = s;
+    } else {
+        mark = calloc((size_t)n_songs, 1);
+        heap = malloc((size_t)k * sizeof *heap);
+        if (!mark || !heap) goto oom;
+        for (int g = 0; g < n_segs; g++) {
+            int got = nearest_k(ysong, n_songs, m, yseg + (size_t)g * m, k, heap);
+            for (int r = 0; r < got; r++) mark[heap[r].i] = 1;
+        }
+        for (int s = 0; s < n_songs; s++) if (mark[s]) cand[n_cand++] = s;   /* ascending: deterministic */
+    }
+
+    /* columns: each candidate song repeated max_uses times */
+    size_t n_cols = (size_t)n_cand * (size_t)max_uses;
+    if (n_cols > MATCH_MAX_COST_ENTRIES / (size_t)n_segs) {
+        set_err(err, errlen, "too large: %d segments x %zu candidate songs; use fewer segments", n_segs, n_cols);
+        goto fail;
+    }
+    cost = malloc((size_t)n_segs * n_cols * sizeof *cost);
+    col_song = malloc(n_cols * sizeof *col_song);
+    assign = malloc((size_t)n_segs * sizeof *assign);
+    if (!cost || !col_song || !assign) goto oom;
+    for (size_t c = 0; c < n_cols; c++) col_song[c] = cand[c / (size_t)max_uses];
+    for (int g = 0; g < n_segs; g++) {
+        float *row = cost + (size_t)g * n_cols;
+        const float *yg = yseg + (size_t)g * m;
+        for (int c = 0; c < n_cand; c++) {
+            float d = proj_dist(ysong + (size_t)cand[c] * m, yg, m);
+            if (!isfinite(d)) { set_err(err, errlen, "a song or segment has a non-finite metric"); goto fail; }
+            for (int r = 0; r < max_uses; r++) row[(size_t)c * max_uses + r] = d;
+        }
+    }
+    if (match_assign(cost, n_segs, (int)n_cols, assign, total)) goto oom;
+    for (int g = 0; g < n_segs; g++) {
+        out_song[g] = col_song[assign[g]];
+        if (out_dist) out_dist[g] = cost[(size_t)g * n_cols + assign[g]];
+    }
+    rc = 0;
+    goto fail;
+oom:
+    set_err(err, errlen, "out of memory");
+fail:
+    free(ysong); free(yseg); free(cand); free(mark); free(heap); free(cost); free(col_song); free(assign);
+    return rc;
+}
+
+/* ---- JSON layer -------------------------------------------------------------*/
+
+char *match_json_error(const char *msg) {
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddStringToObject(o, "error", msg ? msg : "unknown error");
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+static char *json_take(cJSON *o) {
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return s ? s : match_json_error("out of memory");
+}
+
+/* A finite number field of obj, or NAN when absent / not a finite number. */
+static double num_field(const cJSON *obj, const char *key) {
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(it) && isfinite(it->valuedouble) ? it->valuedouble : NAN;
+}
+
+/* Optional integer field in [lo, hi]; absent -> def. Returns -1 with err. */
+static int int_field(const cJSON *obj, const char *key, long long def, long long lo, long long hi,
+                     long long *out, char *err, size_t errlen) {
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it || cJSON_IsNull(it)) { *out = def; return 0; }
+    double d = it->valuedouble;
+    if (!cJSON_IsNumber(it) || !isfinite(d) || d != floor(d) || d < (double)lo || d > (double)hi) {
+        set_err(err, errlen, "\"%s\" must be an integer in %lld..%lld", key, lo, hi);
+        return -1;
+    }
+    *out = (long long)d;
+    return 0;
+}
+
+/* Builds the request's space from base and the request's overrides. */
+static int space_from_request(const cJSON *req, const MatchSpace *base, MatchSpace *sp, char *err, size_t errlen) {
+    const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(req, "metrics");
+    const cJSON *mean = cJSON_GetObjectItemCaseSensitive(req, "mean");
+    const cJSON *std = cJSON_GetObjectItemCaseSensitive(req, "std");
+    const cJSON *weights = cJSON_GetObjectItemCaseSensitive(req, "weights");
+    if (mean && !cJSON_IsObject(mean)) { set_err(err, errlen, "\"mean\" must be an object of numbers"); return -1; }
+    if (std && !cJSON_IsObject(std)) { set_err(err, errlen, "\"std\" must be an object of numbers"); return -1; }
+    if (weights && !cJSON_IsNull(weights) && !cJSON_IsObject(weights)) {
+        set_err(err, errlen, "\"weights\" must be an object of numbers"); return -1;
+    }
+    const char *names[MATCH_MAX_METRICS];
+    int n = 0;
+    if (metrics && !cJSON_IsNull(metrics)) {
+        if (!cJSON_IsArray(metrics)) { set_err(err, errlen, "\"metrics\" must be an array of names"); return -1; }
+        const cJSON *it;
+        cJSON_ArrayForEach(it, metrics) {
+            if (!cJSON_IsString(it) || !it->valuestring[0]) { set_err(err, errlen, "\"metrics\" must be an array of names"); return -1; }
+            if (n == MATCH_MAX_METRICS) { set_err(err, errlen, "at most %d metrics", MATCH_MAX_METRICS); return -1; }
+            names[n++] = it->valuestring;
+        }
+    } else if (base) {
+        for (int j = 0; j < base->n; j++) names[n++] = base->name[j];
+    } else if (mean) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, mean) {
+            if (n == MATCH_MAX_METRICS) { set_err(err, errlen, "at most %d metrics", MATCH_MAX_METRICS); return -1; }
+            names[n++] = it->string;
+        }
+    }
+    if (n == 0) {
+        set_err(err, errlen, "no metrics: load a model or give \"metrics\", \"mean\" and \"std\"");
+        return -1;
+    }
+    float fm[MATCH_MAX_METRICS], fs[MATCH_MAX_METRICS], fw[MATCH_MAX_METRICS];
+    for (int j = 0; j < n; j++) {
+        int b = base ? match_space_find(base, names[j]) : -1;
+        double vm = mean ? num_field(mean, names[j]) : NAN;
+        double vs = std ? num_field(std, names[j]) : NAN;
+        double vw = weights && cJSON_IsObject(weights) ? num_field(weights, names[j]) : NAN;
+        if (mean && cJSON_GetObjectItemCaseSensitive(mean, names[j]) && isnan(vm)) {
+            set_err(err, errlen, "mean of %.40s must be a finite number", names[j]); return -1;
+        }
+        if (std && cJSON_GetObjectItemCaseSensitive(std, names[j]) && isnan(vs)) {
+            set_err(err, errlen, "std of %.40s must be a finite number", names[j]); return -1;
+        }
+        if (isnan(vm)) { if (b < 0) { set_err(err, errlen, "no mean for metric %.40s", names[j]); return -1; } vm = base->mean[b]; }
+        if (isnan(vs)) { if (b < 0) { set_err(err, errlen, "no std for metric %.40s", names[j]); return -1; } vs = base->std[b]; }
+        if (isnan(vw)) {
+            if (weights && cJSON_IsObject(weights) && cJSON_GetObjectItemCaseSensitive(weights, names[j])) {
+                set_err(err, errlen, "weight of %.40s must be a finite number >= 0", names[j]); return -1;
+            }
+            vw = b >= 0 ? base->weight[b] : 1.0;
+        }
+        if (fabs(vm) > FLT_MAX || fabs(vs) > FLT_MAX || fabs(vw) > FLT_MAX) {
+            set_err(err, errlen, "statistics of %.40s out of range", names[j]); return -1;
+        }
+        fm[j] = (float)vm; fs[j] = (float)vs; fw[j] = (float)vw;
+    }
+    if (weights && cJSON_IsObject(weights)) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, weights) {
+            int found = 0;
+            for (int j = 0; j < n; j++) if (!strcmp(names[j], it->string)) found = 1;
+            if (!found) { set_err(err, errlen, "weight for unknown metric %.40s", it->string); return -1; }
+        }
+    }
+    return match_space_init(sp, n, names, fm, fs, fw, err, errlen);
+}
+
+/* Reads one item's metrics into out (sp->n floats). Missing metrics with
+ * weight 0 get the mean. Returns 0, or -1 with the reason. */
+static int read_item(const cJSON *item, const MatchSpace *sp, float *out, char *err, size_t errlen) {
+    if (!cJSON_IsObject(item)) { set_err(err, errlen, "not an object"); return -1; }
+    const cJSON *nested = cJSON_GetObjectItemCaseSensitive(item, "metrics");
+    for (int j = 0; j < sp->n; j++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, sp->name[j]);
+        if (!v && cJSON_IsObject(nested)) v = cJSON_GetObjectItemCaseSensitive(nested, sp->name[j]);
+        if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && fabs(v->valuedouble) <= 1e30) {
+            out[j] = (float)v->valuedouble;
+        } else if (sp->weight[j] > 0) {
+            set_err(err, errlen, v ? "%s is not a finite number" : "missing %s", sp->name[j]);
+            return -1;
+        } else {
+            out[j] = sp->mean[j];
+        }
+    }
+    return 0;
+}
+
+/* Reads "songs": valid ones into *vals (n * sp->n) and their original
+ * indices into *orig; invalid ones into skipped. Returns the count or -1. */
+static int read_songs(const cJSON *req, const MatchSpace *sp, float **vals, int **orig,
+                      const cJSON ***src, cJSON *skipped, char *err, size_t errlen) {
+    const cJSON *songs = cJSON_GetObjectItemCaseSensitive(req, "songs");
+    if (!cJSON_IsArray(songs)) { set_err(err, errlen, "\"songs\" must be an array"); return -1; }
+    int total = cJSON_GetArraySize(songs);
+    if (total > MATCH_MAX_SONGS) { set_err(err, errlen, "too many songs (at most %d)", MATCH_MAX_SONGS); return -1; }
+    *vals = malloc((size_t)(total ? total : 1) * sp->n * sizeof **vals);
+    *orig = malloc((size_t)(total ? total : 1) * sizeof **orig);
+    *src = malloc((size_t)(total ? total : 1) * sizeof **src);
+    if (!*vals || !*orig || !*src) { set_err(err, errlen, "out of memory"); return -1; }
+    int n = 0, idx = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, songs) {
+        char why[96];
+        if (read_item(it, sp, *vals + (size_t)n * sp->n, why, sizeof why) == 0) {
+            (*src)[n] = it;
+            (*orig)[n++] = idx;
+        } else {
+            cJSON *s = cJSON_CreateObject();
+            cJSON_AddNumberToObject(s, "index", idx);
+            const cJSON *id = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "id") : NULL;
+            if (id) cJSON_AddItemToObject(s, "id", cJSON_Duplicate(id, 1));
+            cJSON_AddStringToObject(s, "reason", why);
+            cJSON_AddItemToArray(skipped, s);
+        }
+        idx++;
+    }
+    return n;
+}
+
+static void add_space(cJSON *out, const MatchSpace *sp) {
+    cJSON *names = cJSON_AddArrayToObject(out, "metrics");
+    cJSON *w = cJSON_AddObjectToObject(out, "weights");
+    for (int j = 0; j < sp->n; j++) {
+        cJSON_AddItemToArray(names, cJSON_CreateString(sp->name[j]));
+        cJSON_AddNumberToObject(w, sp->name[j], sp->weight[j]);
+    }
+}
+
+/* {"index": i, "id": .., "distance": d, "diff": {metric: z_song - z_target}} */
+static cJSON *match_entry(const cJSON *src, int index, float dist, const MatchSpace *sp,
+                          const float *song, const float *target) {
+    cJSON *e = cJSON_CreateObject();
+    if (!e) return NULL;
+    cJSON_AddNumberToObject(e, "index", index);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(src, "id");
+    if (id) cJSON_AddItemToObject(e, "id", cJSON_Duplicate(id, 1));
+    cJSON_AddNumberToObject(e, "distance", dist);
+    cJSON *diff = cJSON_AddObjectToObject(e, "diff");
+    float zs[MATCH_MAX_METRICS], zt[MATCH_MAX_METRICS];
+    match_standardize(sp, song, zs);
+    match_standardize(sp, target, zt);
+    for (int j = 0; j < sp->n; j++)
+        if (sp->weight[j] > 0) cJSON_AddNumberToObject(diff, sp->name[j], zs[j] - zt[j]);
+    return e;
+}
+
+char *match_json_topk(const char *request, const MatchSpace *base) {
+    char err[160] = "";
+    if (!request) return match_json_error("no request");
+    cJSON *req = cJSON_Parse(request);
+    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
+    MatchSpace sp;
+    float *vals = NULL, target[MATCH_MAX_METRICS];
+    int *orig = NULL, *idx = NULL;
+    const cJSON **src = NULL;
+    float *dist = NULL;
+    cJSON *out = cJSON_CreateObject(), *skipped = cJSON_CreateArray();
+    char *result = NULL;
+    long long k;
+    if (!out || !skipped) { snprintf(err, sizeof err, "out of memory"); goto fail; }
+    if (space_from_request(req, base, &sp, err, sizeof err)) goto fail;
+    if (int_field(req, "k", 3, 1, MATCH_MAX_SONGS, &k, err, sizeof err)) goto fail;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(req, "target");
+    char why[96];
+    if (!t) { snprintf(err, sizeof err, "missing \"target\""); goto fail; }
+    if (read_item(t, &sp, target, why, sizeof why)) { snprintf(err, sizeof err, "target: %s", why); goto fail; }
+    int n = read_songs(req, &sp, &vals, &orig, &src, skipped, err, sizeof err);
+    if (n < 0) goto fail;
+    idx = malloc((size_t)k * sizeof *idx);
+    dist = malloc((size_t)k * sizeof *dist);
+    if (!idx || !dist) { snprintf(err, sizeof err, "out of memory"); goto fail; }
+    int got = match_topk(&sp, vals, n, target, (int)k, idx, dist);
+    if (got < 0) { snprintf(err, sizeof err, "out of memory"); goto fail; }
+    cJSON *arr = cJSON_AddArrayToObject(out, "matches");
+    for (int r = 0; r < got; r++)
+        cJSON_AddItemToArray(arr, match_entry(src[idx[r]], orig[idx[r]], dist[r], &sp, vals + (size_t)idx[r] * sp.n, target));
+    cJSON_AddItemToObject(out, "skipped", skipped);
+    skipped = NULL;
+    add_space(out, &sp);
+    result = json_take(out);
+    out = NULL;
+fail:
+    cJSON_Delete(req); cJSON_Delete(out); cJSON_Delete(skipped);
+    free(vals); free(orig); free(src); free(idx); free(dist);
+    return result ? result : match_json_error(err[0] ? err : "failed");
+}
+
+char *match_json_soundtrack(const char *request, const MatchSpace *base) {
+    char err[160] = "";
+    if (!request) return match_json_error("no request");
+    cJSON *req = cJSON_Parse(request);
+    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
+    MatchSpace sp;
+    float *vals = NULL, *segv = NULL, *sdist = NULL;
+    int *orig = NULL, *ssong = NULL;
+    const cJSON **src = NULL;
+    cJSON *out = cJSON_CreateObject(), *skipped = cJSON_CreateArray();
+    char *result = NULL;
+    long long max_uses, prune_k;
+    if (!out || !skipped) { snprintf(err, sizeof err, "out of memory"); goto fail; }
+    if (space_from_request(req, base, &sp, err, sizeof err)) goto fail;
+    if (int_field(req, "max_uses", 1, 1, MATCH_MAX_SEGMENTS, &max_uses, err, sizeof err)) goto fail;
+    if (int_field(req, "prune_k", 0, -1, MATCH_MAX_SONGS, &prune_k, err, sizeof err)) goto fail;
+    const cJSON *reuse = cJSON_GetObjectItemCaseSensitive(req, "reuse");
+    if (reuse && !cJSON_IsBool(reuse) && !cJSON_IsNull(reuse)) { snprintf(err, sizeof err, "\"reuse\" must be true or false"); goto fail; }
+    const cJSON *segs = cJSON_GetObjectItemCaseSensitive(req, "segments");
+    if (!cJSON_IsArray(segs)) { snprintf(err, sizeof err, "\"segments\" must be an array"); goto fail; }
+    int n_segs = cJSON_GetArraySize(segs);
+    if (n_segs > MATCH_MAX_SEGMENTS) { snprintf(err, sizeof err, "too many segments (at most %d)", MATCH_MAX_SEGMENTS); goto fail; }
+    segv = malloc((size_t)(n_segs ? n_segs : 1) * sp.n * sizeof *segv);
+    ssong = malloc((size_t)(n_segs ? n_segs : 1) * sizeof *ssong);
+    sdist = malloc((size_t)(n_segs ? n_segs : 1) * sizeof *sdist);
+    if (!segv || !ssong || !sdist) { snprintf(err, sizeof err, "out of memory"); goto fail; }
+    int g = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, segs) {
+        char why[96];
+        if (read_item(it, &sp, segv + (size_t)g * sp.n, why, sizeof why)) {
+            snprintf(err, sizeof err, "segment %d: %s", g, why);
+            goto fail;
+        }
+        g++;
+    }
+    int n = read_songs(req, &sp, &vals, &orig, &src, skipped, err, sizeof err);
+    if (n < 0) goto fail;
+    if (cJSON_IsTrue(reuse) && n > 0 && (long long)n * max_uses < n_segs) max_uses = (n_segs + n - 1) / n;
+    double total = 0;
+    if (match_soundtrack(&sp, vals, n, segv, n_segs, (int)max_uses, (int)prune_k, ssong, sdist, &total,
+                         err, sizeof err)) goto fail;
+    cJSON *arr = cJSON_AddArrayToObject(out, "assignment");
+    for (int s = 0; s < n_segs; s++) {
+        cJSON *e = match_entry(src[ssong[s]], orig[ssong[s]], sdist[s], &sp, vals + (size_t)ssong[s] * sp.n, segv + (size_t)s * sp.n);
+        cJSON_AddNumberToObject(e, "segment", s);
+        cJSON_AddItemToArray(arr, e);
+    }
+    cJSON_AddNumberToObject(out, "total", total);
+    cJSON_AddNumberToObject(out, "max_uses", (double)max_uses);
+    cJSON_AddItemToObject(out, "skipped", skipped);
+    skipped = NULL;
+    add_space(out, &sp);
+    result = json_take(out);
+    out = NULL;
+fail:
+    cJSON_Delete(req); cJSON_Delete(out); cJSON_Delete(skipped);
+    free(vals); free(orig); free(src); free(segv); free(ssong); free(sdist);
+    return result ? result : match_json_error(err[0] ? err : "failed");
+}
+
+char *match_json_pool(const char *request) {
+    char err[160] = "";
+    if (!request) return match_json_error("no request");
+    cJSON *req = cJSON_Parse(request);
+    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
+    cJSON *out = NULL;
+    char *result = NULL;
+    int *idx = NULL;
+    long long n, size, max_rank, seed;
+    const cJSON *tracks = cJSON_GetObjectItemCaseSensitive(req, "tracks");
+    if (tracks && !cJSON_IsArray(tracks)) { snprintf(err, sizeof err, "\"tracks\" must be an array"); goto fail; }
+    if (tracks) n = cJSON_GetArraySize(tracks);
+    else if (int_field(req, "n", -1, 0, MATCH_MAX_SONGS, &n, err, sizeof err)) goto fail;
+    if (n < 0) { snprintf(err, sizeof err, "give \"n\" (number of ranked tracks) or \"tracks\""); goto fail; }
+    if (int_field(req, "size", MATCH_POOL_SIZE, 1, 10000, &size, err, sizeof err)) goto fail;
+    if (int_field(req, "max_rank", MATCH_POOL_MAX_RANK, 0, MATCH_MAX_SONGS, &max_rank, err, sizeof err)) goto fail;
+    if (int_field(req, "seed", -1, 0, 9007199254740992LL, &seed, err, sizeof err)) goto fail;
+    if (seed < 0) { snprintf(err, sizeof err, "\"seed\" is required (an integer 0..2^53)"); goto fail; }
+    int offset = 0;
+    idx = malloc((size_t)size * sizeof *idx);
+    if (!idx) { snprintf(err, sizeof err, "out of memory"); goto fail; }
+    int got = match_pool((int)n, (int)size, (int)max_rank, (uint64_t)seed, idx, &offset);
+    if (got < 0) { snprintf(err, sizeof err, "bad pool arguments"); goto fail; }
+    out = cJSON_CreateObject();
+    if (!out) goto fail;
+    cJSON_AddNumberToObject(out, "offset", offset);
+    cJSON_AddNumberToObject(out, "seed", (double)seed);
+    cJSON *ia = cJSON_AddArrayToObject(out, "indices");
+    cJSON *ta = tracks ? cJSON_AddArrayToObject(out, "tracks") : NULL;
+    for (int r = 0; r < got; r++) {
+        cJSON_AddItemToArray(ia, cJSON_CreateNumber(idx[r]));
+        if (ta) cJSON_AddItemToArray(ta, cJSON_Duplicate(cJSON_GetArrayItem(tracks, idx[r]), 1));
+    }
+    result = json_take(out);
+    out = NULL;
+fail:
+    cJSON_Delete(req); cJSON_Delete(out); free(idx);
+    return result ? result : match_json_error(err[0] ? err : "failed");
+}
