@@ -292,9 +292,11 @@ class FileAgg {
     this.months.set(month, (this.months.get(month) || 0) + ms);
     const key = trackKey(title, artist);
     let t = this.tracks.get(key);
-    if (!t) { t = { title, artist, album, uri, plays: 0, ms: 0, skips: 0, first: startMs, last: endMs }; this.tracks.set(key, t); }
+    if (!t) { t = { title, artist, album, uri, plays: 0, ms: 0, skips: 0, maxMs: 0, first: startMs, last: endMs, log: [] }; this.tracks.set(key, t); }
     t.plays++;
     t.ms += ms;
+    if (ms > t.maxMs) t.maxMs = ms;
+    t.log.push(endMs, ms);
     if (skipped) t.skips++;
     if (!t.uri && uri) t.uri = uri;
     if (!t.album && album) t.album = album;
@@ -375,8 +377,10 @@ export class HistoryImport {
    * { files: [{name, format, records, music, other}], errors, ignored, note,
    *   totalMs, plays, skip: {known, skipped, rate, basis}, first, last,
    *   clock: {ms: number[7][24], plays: number[7][24]} (Monday first),
-   *   months: [{month, ms}], tracks: [{title, artist, album, uri, plays, ms, skips, first, last}]
-   *   sorted by ms desc, artists: [{artist, plays, ms, tracks}] sorted by ms desc }
+   *   months: [{month, ms}], tracks: [{title, artist, album, uri, plays, ms, skips, maxMs,
+   *   first, last, msShort, msMedium}] sorted by ms desc,
+   *   ranges: {short_term, medium_term, long_term: indexes into tracks (top 100 by play
+   *   time in the last 4 weeks / 6 months / all)}, artists: [{artist, plays, ms, tracks}] sorted by ms desc }
    */
   finish() {
     let use = this.done;
@@ -399,15 +403,30 @@ export class HistoryImport {
       for (const [m, v] of f.months) months.set(m, (months.get(m) || 0) + v);
       for (const [k, t] of f.tracks) {
         const o = tracks.get(k);
-        if (!o) { tracks.set(k, { ...t }); continue; }
+        if (!o) { tracks.set(k, { ...t, log: t.log.slice() }); continue; }
         o.plays += t.plays; o.ms += t.ms; o.skips += t.skips;
+        if (t.maxMs > o.maxMs) o.maxMs = t.maxMs;
+        for (const x of t.log) o.log.push(x);
         if (!o.uri && t.uri) o.uri = t.uri;
         if (!o.album && t.album) o.album = t.album;
         if (t.first < o.first) o.first = t.first;
         if (t.last > o.last) o.last = t.last;
       }
     }
+    // play time in the last 4 weeks and 6 months before the last play, like
+    // Spotify's short_term / medium_term (long_term = everything)
+    const lastMs = Number.isFinite(last) ? last : 0;
+    const cutShort = lastMs - 28 * DAY_MS, cutMedium = lastMs - 182 * DAY_MS;
+    for (const t of tracks.values()) {
+      let s4 = 0, s6 = 0;
+      for (let i = 0; i < t.log.length; i += 2) {
+        if (t.log[i] > cutMedium) { s6 += t.log[i + 1]; if (t.log[i] > cutShort) s4 += t.log[i + 1]; }
+      }
+      t.msShort = s4; t.msMedium = s6;
+      delete t.log;
+    }
     const list = [...tracks.values()].sort((a, b) => b.ms - a.ms || b.plays - a.plays || (a.title < b.title ? -1 : 1));
+    const rank = (field) => list.filter((t) => t[field] > 0).sort((a, b) => b[field] - a[field]).slice(0, 100).map((t) => list.indexOf(t));
     const byArtist = new Map();
     for (const t of list) {
       const k = t.artist.toLowerCase();
@@ -430,6 +449,8 @@ export class HistoryImport {
       clock: { ms: grid(clockMs), plays: grid(clockPlays) },
       months: [...months.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([month, ms]) => ({ month, ms })),
       tracks: list,
+      // indexes into tracks of the top 100 by play time per range
+      ranges: { short_term: rank('msShort'), medium_term: rank('msMedium'), long_term: list.slice(0, 100).map((_, i) => i) },
       artists: [...byArtist.values()].sort((a, b) => b.ms - a.ms || b.plays - a.plays),
     };
   }

@@ -177,3 +177,34 @@ test('loose JSON files from the export are read directly', async () => {
   assert.equal(res.type, 'done');
   assert.equal(res.summary.plays, 70);
 });
+
+test('the import feeds the library: the most-played pool, per-range tops and play data', async () => {
+  const { createLibrary } = await import('../../web/library.js');
+  const { feedLibrary, songFromTrack } = await import('../../web/history.js');
+  const day = 86400000;
+  const end = Date.UTC(2024, 5, 30, 12);
+  const iso = (ms) => new Date(ms).toISOString();
+  const rec = (title, ms, when, uri = '') => ({ ts: iso(when), ms_played: ms, master_metadata_track_name: title,
+    master_metadata_album_artist_name: 'Ann', spotify_track_uri: uri, skipped: false });
+  const imp = new HistoryImport(utc);
+  feed(imp, 'endsong_0.json', JSON.stringify([
+    rec('Old Love', 600000, end - 300 * day, 'spotify:track:AAAAAAAAAAAAAAAAAAAAAA'),
+    rec('Spring', 250000, end - 90 * day),
+    rec('Now', 100000, end - 2 * day),
+    rec('Now', 100000, end),
+  ]));
+  const s = imp.finish();
+  const lib = createLibrary();
+  assert.equal(feedLibrary(lib, s), 3);
+  const st = lib.state;
+  assert.equal(st.source, 'export');
+  const title = (id) => st.songs.get(id).title;
+  assert.deepEqual(st.top.tracks.short_term.map(title), ['Now']);
+  assert.deepEqual(st.top.tracks.medium_term.map(title), ['Spring', 'Now']);
+  assert.deepEqual(st.top.tracks.long_term.map(title), ['Old Love', 'Spring', 'Now']);
+  assert.equal(st.songs.get('AAAAAAAAAAAAAAAAAAAAAA').uri, 'spotify:track:AAAAAAAAAAAAAAAAAAAAAA');
+  assert.equal(st.songs.get('AAAAAAAAAAAAAAAAAAAAAA').durationMs, 600000);
+  assert.match(songFromTrack({ title: 'X', artist: 'Y', uri: '' }).id, /^export:/);
+  assert.equal(st.extra.history.plays, 4);
+  assert.equal(st.extra.history.tracks.find((t) => t.id === st.top.tracks.short_term[0]).plays, 2);
+});
