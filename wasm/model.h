@@ -27,7 +27,7 @@
  * ---------------------------------------------------------------------------
  * Layers (LayerSpec; unused fields 0). Shapes: a layer maps [T][C] (a
  * sequence) or [C] (a vector, T = 0) to its output; the first layer must be
- * an Embedding on the ids [seq_len], the last output must be a vector of
+ * an Embedding (or TF-IDF) on the ids [seq_len], the last output must be a vector of
  * n_outputs values.
  *   LAYER_EMBEDDING  units=D          [S] ids → [S][D]; tensor table[V][D],
  *                                     V = vocab_size (words + 2)
@@ -49,6 +49,10 @@
  *   LAYER_MEANPOOL_MASKED             mean over positions whose id != 0
  *                                     [S][C] → [C]; needs T == seq_len (no
  *                                     conv/pool before it)
+ *   LAYER_TFIDF                       first layer instead of an Embedding:
+ *                                     [S] ids → [V] TF-IDF vector (bow.h);
+ *                                     tensor idf[V], fixed at training time
+ *                                     (model_backward gives it no gradient)
  * The seed architecture (DESIGN.md §2) is, with seq_len 500 and 1998 words:
  *   {EMBEDDING 60} {DROPOUT .2} {CONV1D 64 k5 relu} {MAXPOOL1D 4} {LSTM 100}
  *   {DROPOUT .2} {DENSE 64 relu} {DENSE 32 relu} {DENSE 4 linear}
@@ -127,6 +131,7 @@ enum {
     LAYER_GAP1D = 8,
     LAYER_GMP1D = 9,
     LAYER_MEANPOOL_MASKED = 10,
+    LAYER_TFIDF = 11,
 };
 #define LAYER_RETURN_SEQUENCES 1u   /* LayerSpec.flags for LSTM / BILSTM */
 
@@ -195,8 +200,9 @@ Model *model_create(const LayerSpec *layers, int n_layers, int seq_len,
                     const float *target_std, int n_outputs, char *err, size_t errlen);
 
 /* Deterministic Keras-like initialisation from `seed`: kernels
- * glorot-uniform, recurrent kernels orthogonal-ish (scaled glorot), biases 0
- * except LSTM forget-gate biases 1, embeddings uniform(-0.05, 0.05).
+ * glorot-uniform, LSTM recurrent kernels orthogonal, biases 0 except LSTM
+ * forget-gate biases 1 (unit_forget_bias), embeddings uniform(-0.05, 0.05),
+ * TF-IDF idf all 1 (set the real idf yourself).
  * Same seed → same weights on every platform. Drops any preparation. */
 void model_init_random(Model *m, uint64_t seed);
 

@@ -1,0 +1,995 @@
+/* model.c — architecture, weights file, prediction (see model.h). */
+#include "model.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bow.h"
+#include "cJSON.h"
+
+#ifndef __EMSCRIPTEN__
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+#endif
+
+#define MODEL_MAX_ACT (64u << 20)   /* floats in any one activation */
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...) {
+    if (!err || !errlen) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+const char *model_layer_type_name(int type) {
+    switch (type) {
+    case LAYER_EMBEDDING: return "embedding";
+    case LAYER_DROPOUT: return "dropout";
+    case LAYER_CONV1D: return "conv1d";
+    case LAYER_MAXPOOL1D: return "maxpool1d";
+    case LAYER_LSTM: return "lstm";
+    case LAYER_BILSTM: return "bilstm";
+    case LAYER_DENSE: return "dense";
+    case LAYER_GAP1D: return "gap1d";
+    case LAYER_GMP1D: return "gmp1d";
+    case LAYER_MEANPOOL_MASKED: return "meanpool_masked";
+    case LAYER_TFIDF: return "tfidf";
+    default: return "unknown";
+    }
+}
+
+static const char *act_name(int act) {
+    switch (act) {
+    case NN_ACT_LINEAR: return "linear";
+    case NN_ACT_RELU: return "relu";
+    case NN_ACT_TANH: return "tanh";
+    case NN_ACT_SIGMOID: return "sigmoid";
+    default: return "unknown";
+    }
+}
+
+int model_seed_arch(LayerSpec *out, int n_outputs) {
+    const LayerSpec seed[9] = {
+        {LAYER_EMBEDDING, 60, 0, 0, 0, 0},
+        {LAYER_DROPOUT, 0, 0, 0, 0, 0.2f},
+        {LAYER_CONV1D, 64, 5, NN_ACT_RELU, 0, 0},
+        {LAYER_MAXPOOL1D, 0, 4, 0, 0, 0},
+        {LAYER_LSTM, 100, 0, 0, 0, 0},
+        {LAYER_DROPOUT, 0, 0, 0, 0, 0.2f},
+        {LAYER_DENSE, 64, 0, NN_ACT_RELU, 0, 0},
+        {LAYER_DENSE, 32, 0, NN_ACT_RELU, 0, 0},
+        {LAYER_DENSE, n_outputs, 0, NN_ACT_LINEAR, 0, 0},
+    };
+    memcpy(out, seed, sizeof seed);
+    return 9;
+}
+
+/* ---- architecture -------------------------------------------------------- */
+
+static int add_tensor(Model *m, int layer, const char *what, uint64_t rows, uint64_t cols,
+                      char *err, size_t errlen) {
+    uint64_t size = rows * cols;
+    if (rows < 1 || cols < 1 || rows > MODEL_MAX_PARAMS || cols > MODEL_MAX_PARAMS ||
+        size > MODEL_MAX_PARAMS || m->n_params + size > MODEL_MAX_PARAMS) {
+        seterr(err, errlen, "layer %d (%s): too many parameters (limit %u floats)", layer,
+               model_layer_type_name(m->layers[layer].spec.type), MODEL_MAX_PARAMS);
+        return -1;
+    }
+    ModelTensor *t = &m->tensors[m->n_tensors++];
+    snprintf(t->name, sizeof t->name, "%d.%s.%s", layer,
+             model_layer_type_name(m->layers[layer].spec.type), what);
+    t->layer = layer;
+    t->rows = (int)rows;
+    t->cols = (int)cols;
+    t->offset = m->n_params;
+    m->n_params += (size_t)size;
+    m->layers[layer].n_tensors++;
+    return 0;
+}
+
+/* Derive shapes and the tensor table; allocate zeroed params. */
+static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_len, int vocab,
+                      int n_outputs, char *err, size_t errlen) {
+    if (n_layers < 1 || n_layers > MODEL_MAX_LAYERS) {
+        seterr(err, errlen, "architecture: %d layers (must be 1..%d)", n_layers, MODEL_MAX_LAYERS);
+        return -1;
+    }
+    if (seq_len < 1 || seq_len > MODEL_MAX_SEQ_LEN) {
+        seterr(err, errlen, "architecture: sequence length %d (must be 1..%d)", seq_len, MODEL_MAX_SEQ_LEN);
+        return -1;
+    }
+    if (n_outputs < 1 || n_outputs > MODEL_MAX_OUTPUTS) {
+        seterr(err, errlen, "architecture: %d outputs (must be 1..%d)", n_outputs, MODEL_MAX_OUTPUTS);
+        return -1;
+    }
+    m->seq_len = seq_len;
+    m->n_layers = n_layers;
+    m->layers = calloc((size_t)n_layers, sizeof *m->layers);
+    m->tensors = calloc((size_t)n_layers * 6, sizeof *m->tensors);
+    if (!m->layers || !m->tensors) { seterr(err, errlen, "out of memory"); return -1; }
+    int T = seq_len, C = 0;   /* current shape; T == 0 means a vector */
+    uint64_t max_act = (uint64_t)seq_len;
+    for (int l = 0; l < n_layers; l++) {
+        const LayerSpec *s = &specs[l];
+        ModelLayer *L = &m->layers[l];
+        L->spec = *s;
+        L->in_t = T; L->in_c = C;
+        L->first_tensor = m->n_tensors;
+        const char *tn = model_layer_type_name(s->type);
+        if ((l == 0) != (s->type == LAYER_EMBEDDING || s->type == LAYER_TFIDF)) {
+            seterr(err, errlen, "layer %d (%s): the first layer, and only it, must be an embedding or tfidf", l, tn);
+            return -1;
+        }
+        if (s->act < 0 || s->act > NN_ACT_SIGMOID) {
+            seterr(err, errlen, "layer %d (%s): unknown activation %d", l, tn, s->act);
+            return -1;
+        }
+        if (s->flags & ~LAYER_RETURN_SEQUENCES ||
+            (s->flags && s->type != LAYER_LSTM && s->type != LAYER_BILSTM)) {
+            seterr(err, errlen, "layer %d (%s): unknown flags 0x%x", l, tn, s->flags);
+            return -1;
+        }
+        if (s->units < 0 || s->units > MODEL_MAX_UNITS || s->size < 0 || s->size > MODEL_MAX_UNITS) {
+            seterr(err, errlen, "layer %d (%s): units %d / size %d out of range (0..%d)", l, tn,
+                   s->units, s->size, MODEL_MAX_UNITS);
+            return -1;
+        }
+        int needs_seq = s->type == LAYER_CONV1D || s->type == LAYER_MAXPOOL1D || s->type == LAYER_LSTM ||
+                        s->type == LAYER_BILSTM || s->type == LAYER_GAP1D || s->type == LAYER_GMP1D ||
+                        s->type == LAYER_MEANPOOL_MASKED;
+        if (needs_seq && T == 0) {
+            seterr(err, errlen, "layer %d (%s): needs a sequence input, got a vector of %d", l, tn, C);
+            return -1;
+        }
+        int needs_units = s->type == LAYER_EMBEDDING || s->type == LAYER_CONV1D || s->type == LAYER_LSTM ||
+                          s->type == LAYER_BILSTM || s->type == LAYER_DENSE;
+        if (needs_units && s->units < 1) {
+            seterr(err, errlen, "layer %d (%s): units must be >= 1", l, tn);
+            return -1;
+        }
+        int rc = 0;
+        switch (s->type) {
+        case LAYER_EMBEDDING:
+            C = s->units;
+            rc = add_tensor(m, l, "table", (uint64_t)vocab, (uint64_t)C, err, errlen);
+            break;
+        case LAYER_TFIDF:
+            T = 0; C = vocab;
+            rc = add_tensor(m, l, "idf", 1, (uint64_t)vocab, err, errlen);
+            break;
+        case LAYER_DROPOUT:
+            if (!(s->rate >= 0.0f && s->rate < 1.0f)) {
+                seterr(err, errlen, "layer %d (dropout): rate %g not in [0, 1)", l, (double)s->rate);
+                return -1;
+            }
+            break;
+        case LAYER_CONV1D:
+            if (s->size < 1 || s->size > T) {
+                seterr(err, errlen, "layer %d (conv1d): kernel size %d does not fit the %d steps of its input", l, s->size, T);
+                return -1;
+            }
+            rc = add_tensor(m, l, "kernel", (uint64_t)s->size * (uint64_t)C, (uint64_t)s->units, err, errlen);
+            if (!rc) rc = add_tensor(m, l, "bias", 1, (uint64_t)s->units, err, errlen);
+            T = T - s->size + 1; C = s->units;
+            break;
+        case LAYER_MAXPOOL1D:
+            if (s->size < 1 || T / s->size < 1) {
+                seterr(err, errlen, "layer %d (maxpool1d): pool size %d does not fit the %d steps of its input", l, s->size, T);
+                return -1;
+            }
+            T = T / s->size;
+            break;
+        case LAYER_LSTM:
+        case LAYER_BILSTM: {
+            uint64_t H = (uint64_t)s->units;
+            for (int dir = 0; dir < (s->type == LAYER_BILSTM ? 2 : 1); dir++) {
+                rc = add_tensor(m, l, dir ? "bwd_kernel" : "kernel", (uint64_t)C, 4 * H, err, errlen);
+                if (!rc) rc = add_tensor(m, l, dir ? "bwd_recurrent" : "recurrent", H, 4 * H, err, errlen);
+                if (!rc) rc = add_tensor(m, l, dir ? "bwd_bias" : "bias", 1, 4 * H, err, errlen);
+                if (rc) break;
+            }
+            C = s->units * (s->type == LAYER_BILSTM ? 2 : 1);
+            if (!(s->flags & LAYER_RETURN_SEQUENCES)) T = 0;
+            break;
+        }
+        case LAYER_DENSE:
+            rc = add_tensor(m, l, "kernel", (uint64_t)C, (uint64_t)s->units, err, errlen);
+            if (!rc) rc = add_tensor(m, l, "bias", 1, (uint64_t)s->units, err, errlen);
+            C = s->units;
+            break;
+        case LAYER_GAP1D:
+        case LAYER_GMP1D:
+            T = 0;
+            break;
+        case LAYER_MEANPOOL_MASKED:
+            if (T != seq_len) {
+                seterr(err, errlen, "layer %d (meanpool_masked): needs the %d token positions, got %d steps", l, seq_len, T);
+                return -1;
+            }
+            T = 0;
+            break;
+        default:
+            seterr(err, errlen, "layer %d: unknown layer type %d", l, s->type);
+            return -1;
+        }
+        if (rc) return -1;
+        L->out_t = T; L->out_c = C;
+        uint64_t act = (uint64_t)(T ? T : 1) * (uint64_t)C;
+        if (act > MODEL_MAX_ACT) {
+            seterr(err, errlen, "layer %d (%s): output of %llu values is too large", l, tn,
+                   (unsigned long long)act);
+            return -1;
+        }
+        if (act > max_act) max_act = act;
+    }
+    if (T != 0 || C != n_outputs) {
+        seterr(err, errlen, "architecture: the last layer gives %s of %d, expected a vector of the %d outputs",
+               T ? "a sequence" : "a vector", C, n_outputs);
+        return -1;
+    }
+    m->max_act = (size_t)max_act;
+    m->params = calloc(m->n_params ? m->n_params : 1, sizeof(float));
+    if (!m->params) { seterr(err, errlen, "out of memory for %zu parameters", m->n_params); return -1; }
+    return 0;
+}
+
+static char *dup_str(const char *s, size_t n) {
+    char *d = malloc(n + 1);
+    if (!d) return NULL;
+    memcpy(d, s, n);
+    d[n] = 0;
+    return d;
+}
+
+static int set_outputs(Model *m, const char *const *names, const float *mean, const float *std,
+                       int n, char *err, size_t errlen) {
+    m->n_outputs = n;
+    m->output_names = calloc((size_t)n, sizeof(char *));
+    m->target_mean = calloc((size_t)n, sizeof(float));
+    m->target_std = calloc((size_t)n, sizeof(float));
+    if (!m->output_names || !m->target_mean || !m->target_std) { seterr(err, errlen, "out of memory"); return -1; }
+    for (int i = 0; i < n; i++) {
+        size_t len = names && names[i] ? strlen(names[i]) : 0;
+        if (len < 1 || len > MODEL_MAX_NAME) {
+            seterr(err, errlen, "output %d: name must be 1..%d bytes", i, MODEL_MAX_NAME);
+            return -1;
+        }
+        for (int j = 0; j < i; j++)
+            if (!strcmp(m->output_names[j], names[i])) {
+                seterr(err, errlen, "output %d: duplicate name \"%s\"", i, names[i]);
+                return -1;
+            }
+        if (!(m->output_names[i] = dup_str(names[i], len))) { seterr(err, errlen, "out of memory"); return -1; }
+        float mu = mean ? mean[i] : 0.0f, sd = std ? std[i] : 1.0f;
+        if (!isfinite(mu) || !isfinite(sd) || !(sd > 0.0f)) {
+            seterr(err, errlen, "output %d (%s): bad target statistics mean %g std %g", i, names[i],
+                   (double)mu, (double)sd);
+            return -1;
+        }
+        m->target_mean[i] = mu;
+        m->target_std[i] = sd;
+    }
+    return 0;
+}
+
+Model *model_create(const LayerSpec *layers, int n_layers, int seq_len,
+                    const char *const *words, int n_words,
+                    const char *const *output_names, const float *target_mean,
+                    const float *target_std, int n_outputs, char *err, size_t errlen) {
+    if (!layers) { seterr(err, errlen, "architecture: no layers"); return NULL; }
+    Model *m = calloc(1, sizeof *m);
+    if (!m) { seterr(err, errlen, "out of memory"); return NULL; }
+    m->meta = dup_str("", 0);
+    if (!m->meta) { seterr(err, errlen, "out of memory"); goto fail; }
+    if (!(m->vocab = vocab_build(words, n_words, err, errlen))) goto fail;
+    if (build_arch(m, layers, n_layers, seq_len, vocab_size(m->vocab), n_outputs, err, errlen)) goto fail;
+    if (set_outputs(m, output_names, target_mean, target_std, n_outputs, err, errlen)) goto fail;
+    return m;
+fail:
+    model_free(m);
+    return NULL;
+}
+
+void model_free(Model *m) {
+    if (!m) return;
+    model_unprepare(m);
+    vocab_free(m->vocab);
+    if (m->output_names)
+        for (int i = 0; i < m->n_outputs; i++) free(m->output_names[i]);
+    free(m->output_names);
+    free(m->target_mean);
+    free(m->target_std);
+    free(m->meta);
+    free(m->layers);
+    free(m->tensors);
+    free(m->params);
+    free(m);
+}
+
+int model_set_meta(Model *m, const char *json) {
+    if (!m) return -1;
+    size_t n = json ? strlen(json) : 0;
+    if (n > MODEL_MAX_META) return -1;
+    char *d = dup_str(json ? json : "", n);
+    if (!d) return -1;
+    free(m->meta);
+    m->meta = d;
+    return 0;
+}
+
+/* ---- initialisation ------------------------------------------------------ */
+
+static void fill_uniform(float *p, size_t n, float lim, uint64_t *rng) {
+    for (size_t i = 0; i < n; i++) p[i] = (2.0f * nn_rng_uniform(rng) - 1.0f) * lim;
+}
+
+/* Keras Orthogonal for a [H][4H] kernel: orthonormalise the columns of a
+ * normal [4H][H] matrix (modified Gram–Schmidt), then transpose. */
+static void fill_orthogonal(float *p, int H, uint64_t *rng) {
+    int R = 4 * H;
+    double *a = malloc((size_t)R * H * sizeof(double));
+    if (!a) { fill_uniform(p, (size_t)H * R, sqrtf(6.0f / (float)(H + R)), rng); return; }
+    for (size_t i = 0; i < (size_t)R * H; i++) a[i] = nn_rng_normal(rng);
+    for (int j = 0; j < H; j++) {            /* column j of a[R][H] */
+        for (int k = 0; k < j; k++) {
+            double d = 0;
+            for (int r = 0; r < R; r++) d += a[(size_t)r * H + j] * a[(size_t)r * H + k];
+            for (int r = 0; r < R; r++) a[(size_t)r * H + j] -= d * a[(size_t)r * H + k];
+        }
+        double nrm = 0;
+        for (int r = 0; r < R; r++) nrm += a[(size_t)r * H + j] * a[(size_t)r * H + j];
+        nrm = sqrt(nrm);
+        if (nrm < 1e-12) nrm = 1;
+        for (int r = 0; r < R; r++) a[(size_t)r * H + j] /= nrm;
+    }
+    for (int i = 0; i < H; i++)
+        for (int r = 0; r < R; r++) p[(size_t)i * R + r] = (float)a[(size_t)r * H + i];
+    free(a);
+}
+
+void model_init_random(Model *m, uint64_t seed) {
+    if (!m) return;
+    model_unprepare(m);
+    uint64_t rng;
+    nn_rng_seed(&rng, seed);
+    memset(m->params, 0, m->n_params * sizeof(float));
+    for (int l = 0; l < m->n_layers; l++) {
+        const ModelLayer *L = &m->layers[l];
+        const ModelTensor *t = &m->tensors[L->first_tensor];
+        switch (L->spec.type) {
+        case LAYER_EMBEDDING:
+            fill_uniform(m->params + t[0].offset, (size_t)t[0].rows * t[0].cols, 0.05f, &rng);
+            break;
+        case LAYER_TFIDF:
+            for (int i = 0; i < t[0].cols; i++) m->params[t[0].offset + i] = 1.0f;
+            break;
+        case LAYER_CONV1D: {
+            int K = L->spec.size, C = L->in_c, F = L->spec.units;
+            fill_uniform(m->params + t[0].offset, (size_t)K * C * F, sqrtf(6.0f / (float)(K * C + K * F)), &rng);
+            break;
+        }
+        case LAYER_LSTM:
+        case LAYER_BILSTM: {
+            int H = L->spec.units, C = L->in_c;
+            for (int d = 0; d < L->n_tensors / 3; d++) {
+                fill_uniform(m->params + t[3 * d].offset, (size_t)C * 4 * H, sqrtf(6.0f / (float)(C + 4 * H)), &rng);
+                fill_orthogonal(m->params + t[3 * d + 1].offset, H, &rng);
+                float *b = m->params + t[3 * d + 2].offset;
+                for (int j = H; j < 2 * H; j++) b[j] = 1.0f;
+            }
+            break;
+        }
+        case LAYER_DENSE: {
+            int I = L->in_c, O = L->spec.units;
+            fill_uniform(m->params + t[0].offset, (size_t)I * O, sqrtf(6.0f / (float)(I + O)), &rng);
+            break;
+        }
+        default: break;
+        }
+    }
+}
+
+/* ---- serialisation ------------------------------------------------------- */
+
+static uint32_t fnv1a(const unsigned char *p, size_t n) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) { h ^= p[i]; h *= 16777619u; }
+    return h;
+}
+
+typedef struct { unsigned char *p; size_t n, cap; int oom; } Writer;
+
+static void w_bytes(Writer *w, const void *src, size_t n) {
+    if (w->oom) return;
+    if (w->n + n > w->cap) {
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->n + n) cap *= 2;
+        unsigned char *np = realloc(w->p, cap);
+        if (!np) { w->oom = 1; return; }
+        w->p = np; w->cap = cap;
+    }
+    memcpy(w->p + w->n, src, n);
+    w->n += n;
+}
+
+static void w_u32(Writer *w, uint32_t v) {
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+    w_bytes(w, b, 4);
+}
+
+static void w_f32(Writer *w, float f) {
+    uint32_t v;
+    memcpy(&v, &f, 4);
+    w_u32(w, v);
+}
+
+static void w_str(Writer *w, const char *s) {
+    size_t n = strlen(s);
+    w_u32(w, (uint32_t)n);
+    w_bytes(w, s, n);
+}
+
+int model_save_bytes(const Model *m, int quantize, unsigned char **out, size_t *out_len,
+                     char *err, size_t errlen) {
+    if (!m || !out || !out_len) { seterr(err, errlen, "model_save_bytes: bad arguments"); return -1; }
+    Writer w = {0};
+    w_bytes(&w, MODEL_MAGIC, 4);
+    w_u32(&w, MODEL_FORMAT_VERSION);
+    w_u32(&w, 0);
+    w_str(&w, m->meta ? m->meta : "");
+    w_u32(&w, (uint32_t)m->seq_len);
+    w_u32(&w, (uint32_t)m->n_layers);
+    for (int l = 0; l < m->n_layers; l++) {
+        const LayerSpec *s = &m->layers[l].spec;
+        w_u32(&w, (uint32_t)s->type);
+        w_u32(&w, (uint32_t)s->units);
+        w_u32(&w, (uint32_t)s->size);
+        w_u32(&w, (uint32_t)s->act);
+        w_u32(&w, s->flags);
+        w_f32(&w, s->rate);
+    }
+    int nw = vocab_size(m->vocab) - 2;
+    w_u32(&w, (uint32_t)nw);
+    for (int i = 0; i < nw; i++) w_str(&w, vocab_word(m->vocab, i + 2));
+    w_u32(&w, (uint32_t)m->n_outputs);
+    for (int i = 0; i < m->n_outputs; i++) {
+        w_str(&w, m->output_names[i]);
+        w_f32(&w, m->target_mean[i]);
+        w_f32(&w, m->target_std[i]);
+    }
+    w_u32(&w, (uint32_t)m->n_tensors);
+    for (int k = 0; k < m->n_tensors; k++) {
+        const ModelTensor *t = &m->tensors[k];
+        const float *p = m->params + t->offset;
+        int q = quantize && t->rows > 1;
+        w_u32(&w, q ? 1u : 0u);
+        w_u32(&w, (uint32_t)t->rows);
+        w_u32(&w, (uint32_t)t->cols);
+        if (!q) {
+            for (size_t i = 0; i < (size_t)t->rows * t->cols; i++) w_f32(&w, p[i]);
+            continue;
+        }
+        signed char *row = malloc((size_t)t->cols);
+        if (!row) { w.oom = 1; break; }
+        for (int r = 0; r < t->rows; r++) {
+            const float *x = p + (size_t)r * t->cols;
+            float mx = 0;
+            for (int c = 0; c < t->cols; c++) mx = fmaxf(mx, fabsf(x[c]));
+            float scale = mx > 0 ? mx / 127.0f : 0.0f;
+            for (int c = 0; c < t->cols; c++) {
+                float v = scale > 0 ? roundf(x[c] / scale) : 0.0f;
+                row[c] = (signed char)(v > 127 ? 127 : v < -127 ? -127 : v);
+            }
+            w_f32(&w, scale);
+            w_bytes(&w, row, (size_t)t->cols);
+        }
+        free(row);
+    }
+    if (!w.oom) w_u32(&w, fnv1a(w.p, w.n));
+    if (w.oom) { free(w.p); seterr(err, errlen, "out of memory while saving"); return -1; }
+    *out = w.p;
+    *out_len = w.n;
+    return 0;
+}
+
+typedef struct {
+    const unsigned char *p;
+    size_t n, off;
+    char *err;
+    size_t errlen;
+} Reader;
+
+static int r_need(Reader *r, size_t k, const char *what) {
+    if (k > r->n - r->off) {
+        seterr(r->err, r->errlen, "weights file truncated at byte %zu: %s needs %zu bytes, %zu left",
+               r->off, what, k, r->n - r->off);
+        return -1;
+    }
+    return 0;
+}
+
+static int r_u32(Reader *r, uint32_t *v, const char *what) {
+    if (r_need(r, 4, what)) return -1;
+    const unsigned char *b = r->p + r->off;
+    *v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    r->off += 4;
+    return 0;
+}
+
+static int r_f32(Reader *r, float *f, const char *what) {
+    uint32_t v;
+    if (r_u32(r, &v, what)) return -1;
+    memcpy(f, &v, 4);
+    return 0;
+}
+
+/* A length-prefixed string into a malloc'd NUL-terminated copy. */
+static int r_str(Reader *r, char **s, uint32_t maxlen, const char *what) {
+    uint32_t n;
+    size_t at = r->off;
+    if (r_u32(r, &n, what)) return -1;
+    if (n > maxlen) {
+        seterr(r->err, r->errlen, "weights file: %s at byte %zu is %u bytes long (limit %u)", what, at, n, maxlen);
+        return -1;
+    }
+    if (r_need(r, n, what)) return -1;
+    if (memchr(r->p + r->off, 0, n)) {
+        seterr(r->err, r->errlen, "weights file: %s at byte %zu contains a NUL byte", what, at);
+        return -1;
+    }
+    if (!(*s = dup_str((const char *)r->p + r->off, n))) {
+        seterr(r->err, r->errlen, "out of memory");
+        return -1;
+    }
+    r->off += n;
+    return 0;
+}
+
+static int load_body(Model *m, Reader *r) {
+    char *err = r->err;
+    size_t errlen = r->errlen;
+    uint32_t v, flags, seq_len, n_layers, n_words, n_outputs, n_tensors;
+    if (r->n < 8) {
+        seterr(err, errlen, "not a MoodSpace weights file (%zu bytes is too short)", r->n);
+        return -1;
+    }
+    if (memcmp(r->p, MODEL_MAGIC, 4)) {
+        seterr(err, errlen, "not a MoodSpace weights file (bad magic number; expected \"%s\")", MODEL_MAGIC);
+        return -1;
+    }
+    r->off = 4;
+    r_u32(r, &v, "version");
+    if (v != MODEL_FORMAT_VERSION) {
+        seterr(err, errlen, "weights file format version %u, but this build reads version %d (re-export the weights with this version)",
+               v, MODEL_FORMAT_VERSION);
+        return -1;
+    }
+    if (r_u32(r, &flags, "flags")) return -1;
+    if (flags) { seterr(err, errlen, "weights file: unknown flags 0x%x", flags); return -1; }
+    free(m->meta);
+    m->meta = NULL;
+    if (r_str(r, &m->meta, MODEL_MAX_META, "meta")) return -1;
+    if (r_u32(r, &seq_len, "sequence length")) return -1;
+    if (seq_len < 1 || seq_len > MODEL_MAX_SEQ_LEN) {
+        seterr(err, errlen, "weights file: sequence length %u out of range (1..%d)", seq_len, MODEL_MAX_SEQ_LEN);
+        return -1;
+    }
+    if (r_u32(r, &n_layers, "layer count")) return -1;
+    if (n_layers < 1 || n_layers > MODEL_MAX_LAYERS) {
+        seterr(err, errlen, "weights file: %u layers (must be 1..%d)", n_layers, MODEL_MAX_LAYERS);
+        return -1;
+    }
+    LayerSpec specs[MODEL_MAX_LAYERS];
+    for (uint32_t l = 0; l < n_layers; l++) {
+        uint32_t f[5];
+        for (int k = 0; k < 5; k++)
+            if (r_u32(r, &f[k], "layer spec")) return -1;
+        float rate;
+        if (r_f32(r, &rate, "layer spec")) return -1;
+        for (int k = 0; k < 4; k++)
+            if (f[k] > MODEL_MAX_UNITS) {
+                seterr(err, errlen, "weights file: layer %u has an out-of-range field (%u)", l, f[k]);
+                return -1;
+            }
+        specs[l] = (LayerSpec){(int)f[0], (int)f[1], (int)f[2], (int)f[3], f[4], rate};
+    }
+    if (r_u32(r, &n_words, "word count")) return -1;
+    if (n_words > VOCAB_MAX_WORDS || (uint64_t)n_words * 5 > r->n - r->off) {
+        seterr(err, errlen, "weights file: %u vocabulary words cannot fit in the %zu bytes left", n_words, r->n - r->off);
+        return -1;
+    }
+    char **words = calloc(n_words ? n_words : 1, sizeof(char *));
+    if (!words) { seterr(err, errlen, "out of memory"); return -1; }
+    int rc = 0;
+    for (uint32_t i = 0; i < n_words && !rc; i++) rc = r_str(r, &words[i], TEXT_MAX_TOKEN_BYTES, "vocabulary word");
+    if (!rc) {
+        m->vocab = vocab_build((const char *const *)words, (int)n_words, err, errlen);
+        if (!m->vocab) rc = -1;
+    }
+    for (uint32_t i = 0; i < n_words; i++) free(words[i]);
+    free(words);
+    if (rc) return -1;
+    if (r_u32(r, &n_outputs, "output count")) return -1;
+    if (n_outputs < 1 || n_outputs > MODEL_MAX_OUTPUTS) {
+        seterr(err, errlen, "weights file: %u outputs (must be 1..%d)", n_outputs, MODEL_MAX_OUTPUTS);
+        return -1;
+    }
+    char *names[MODEL_MAX_OUTPUTS] = {0};
+    float mean[MODEL_MAX_OUTPUTS], sd[MODEL_MAX_OUTPUTS];
+    for (uint32_t i = 0; i < n_outputs && !rc; i++) {
+        rc = r_str(r, &names[i], MODEL_MAX_NAME, "output name");
+        if (!rc) rc = r_f32(r, &mean[i], "target mean");
+        if (!rc) rc = r_f32(r, &sd[i], "target std");
+    }
+    if (!rc) rc = build_arch(m, specs, (int)n_layers, (int)seq_len, vocab_size(m->vocab), (int)n_outputs, err, errlen);
+    if (!rc) rc = set_outputs(m, (const char *const *)names, mean, sd, (int)n_outputs, err, errlen);
+    for (uint32_t i = 0; i < n_outputs; i++) free(names[i]);
+    if (rc) return -1;
+    if (r_u32(r, &n_tensors, "tensor count")) return -1;
+    if (n_tensors != (uint32_t)m->n_tensors) {
+        seterr(err, errlen, "weights file: %u tensors, but the architecture has %d", n_tensors, m->n_tensors);
+        return -1;
+    }
+    for (int k = 0; k < m->n_tensors; k++) {
+        const ModelTensor *t = &m->tensors[k];
+        uint32_t enc, rows, cols;
+        size_t at = r->off;
+        if (r_u32(r, &enc, "tensor encoding") || r_u32(r, &rows, "tensor rows") || r_u32(r, &cols, "tensor cols"))
+            return -1;
+        if (rows != (uint32_t)t->rows || cols != (uint32_t)t->cols) {
+            seterr(err, errlen, "weights file: tensor %s at byte %zu is [%u][%u], the architecture needs [%d][%d]",
+                   t->name, at, rows, cols, t->rows, t->cols);
+            return -1;
+        }
+        float *p = m->params + t->offset;
+        size_t count = (size_t)rows * cols;
+        if (enc == 0) {
+            if (r_need(r, count * 4, t->name)) return -1;
+            for (size_t i = 0; i < count; i++) r_f32(r, &p[i], t->name);
+        } else if (enc == 1) {
+            if (r_need(r, (size_t)rows * (4 + (size_t)cols), t->name)) return -1;
+            for (uint32_t row = 0; row < rows; row++) {
+                float scale;
+                r_f32(r, &scale, t->name);
+                if (!isfinite(scale)) {
+                    seterr(err, errlen, "weights file: tensor %s row %u has a bad scale", t->name, row);
+                    return -1;
+                }
+                const signed char *q = (const signed char *)r->p + r->off;
+                for (uint32_t c = 0; c < cols; c++) p[(size_t)row * cols + c] = scale * (float)q[c];
+                r->off += cols;
+            }
+            m->quantized = 1;
+        } else {
+            seterr(err, errlen, "weights file: tensor %s at byte %zu has unknown encoding %u", t->name, at, enc);
+            return -1;
+        }
+        for (size_t i = 0; i < count; i++)
+            if (!isfinite(p[i])) {
+                seterr(err, errlen, "weights file: tensor %s holds a non-finite value at %zu", t->name, i);
+                return -1;
+            }
+    }
+    uint32_t sum, want = fnv1a(r->p, r->off);
+    if (r_u32(r, &sum, "checksum")) return -1;
+    if (sum != want) {
+        seterr(err, errlen, "weights file is damaged: checksum 0x%08x, computed 0x%08x", sum, want);
+        return -1;
+    }
+    if (r->off != r->n) {
+        seterr(err, errlen, "weights file: %zu unexpected bytes after the end", r->n - r->off);
+        return -1;
+    }
+    return 0;
+}
+
+Model *model_load_bytes(const void *buf, size_t len, char *err, size_t errlen) {
+    if (!buf && len) { seterr(err, errlen, "model_load_bytes: no buffer"); return NULL; }
+    Model *m = calloc(1, sizeof *m);
+    if (!m) { seterr(err, errlen, "out of memory"); return NULL; }
+    Reader r = {buf, len, 0, err, errlen};
+    if (load_body(m, &r)) { model_free(m); return NULL; }
+    model_prepare(m, NULL, 0);   /* failure leaves the reference path: still correct */
+    return m;
+}
+
+#ifndef __EMSCRIPTEN__
+Model *model_load_file(const char *path, char *err, size_t errlen) {
+    char def[4096];
+    if (!path) {
+        if (model_default_path(def, sizeof def)) { seterr(err, errlen, "default model path too long"); return NULL; }
+        path = def;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) { seterr(err, errlen, "cannot open weights file %s: %s", path, strerror(errno)); return NULL; }
+    unsigned char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= (1u << 30)) { fclose(f); free(buf); seterr(err, errlen, "%s: larger than 1 GB", path); return NULL; }
+            cap = cap ? cap * 2 : 1 << 16;
+            unsigned char *nb = realloc(buf, cap);
+            if (!nb) { fclose(f); free(buf); seterr(err, errlen, "%s: out of memory", path); return NULL; }
+            buf = nb;
+        }
+        size_t k = fread(buf + n, 1, cap - n, f);
+        n += k;
+        if (k == 0) break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) { free(buf); seterr(err, errlen, "%s: read error", path); return NULL; }
+    char e[400];
+    Model *m = model_load_bytes(buf, n, e, sizeof e);
+    free(buf);
+    if (!m) seterr(err, errlen, "%s: %s", path, e);
+    return m;
+}
+
+int model_save_file(const Model *m, const char *path, int quantize, char *err, size_t errlen) {
+    if (!path) { seterr(err, errlen, "model_save_file: no path"); return -1; }
+    unsigned char *buf;
+    size_t n;
+    if (model_save_bytes(m, quantize, &buf, &n, err, errlen)) return -1;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) { free(buf); seterr(err, errlen, "cannot write %s: %s", tmp, strerror(errno)); return -1; }
+    size_t k = fwrite(buf, 1, n, f);
+    free(buf);
+    if (fclose(f) != 0 || k != n) { remove(tmp); seterr(err, errlen, "write error on %s", tmp); return -1; }
+    if (rename(tmp, path)) { remove(tmp); seterr(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno)); return -1; }
+    return 0;
+}
+
+int model_default_path(char *buf, size_t n) {
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k > 0) {
+        exe[k] = 0;
+        for (int up = 0; up < 2; up++) {   /* strip the file name, then its directory */
+            char *slash = strrchr(exe, '/');
+            if (!slash) { exe[0] = 0; break; }
+            *slash = 0;
+        }
+        if (exe[0]) {
+            int w = snprintf(buf, n, "%s/weights/model.bin", exe);
+            if (w > 0 && (size_t)w < n && access(buf, F_OK) == 0) return 0;
+        }
+    }
+    int w = snprintf(buf, n, "weights/model.bin");
+    return (w > 0 && (size_t)w < n) ? 0 : -1;
+}
+#endif
+
+/* ---- inspecting ---------------------------------------------------------- */
+
+int model_n_outputs(const Model *m) { return m ? m->n_outputs : 0; }
+
+const char *model_output_name(const Model *m, int i) {
+    return (m && i >= 0 && i < m->n_outputs) ? m->output_names[i] : NULL;
+}
+
+int model_output_index(const Model *m, const char *name) {
+    if (!m || !name) return -1;
+    for (int i = 0; i < m->n_outputs; i++)
+        if (!strcmp(m->output_names[i], name)) return i;
+    return -1;
+}
+
+char *model_header_json(const Model *m) {
+    if (!m) return NULL;
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddNumberToObject(o, "format_version", MODEL_FORMAT_VERSION);
+    cJSON *meta = m->meta && m->meta[0] ? cJSON_Parse(m->meta) : NULL;
+    if (meta) cJSON_AddItemToObject(o, "meta", meta);
+    else if (m->meta && m->meta[0]) cJSON_AddStringToObject(o, "meta", m->meta);
+    cJSON_AddNumberToObject(o, "seq_len", m->seq_len);
+    cJSON_AddNumberToObject(o, "vocab_size", vocab_size(m->vocab));
+    cJSON *layers = cJSON_AddArrayToObject(o, "layers");
+    for (int l = 0; l < m->n_layers; l++) {
+        const ModelLayer *L = &m->layers[l];
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "type", model_layer_type_name(L->spec.type));
+        if (L->spec.units) cJSON_AddNumberToObject(j, "units", L->spec.units);
+        if (L->spec.size) cJSON_AddNumberToObject(j, "size", L->spec.size);
+        if (L->spec.type == LAYER_CONV1D || L->spec.type == LAYER_DENSE)
+            cJSON_AddStringToObject(j, "activation", act_name(L->spec.act));
+        if (L->spec.type == LAYER_DROPOUT) cJSON_AddNumberToObject(j, "rate", L->spec.rate);
+        if (L->spec.flags & LAYER_RETURN_SEQUENCES) cJSON_AddTrueToObject(j, "return_sequences");
+        int in[2] = {L->in_t, L->in_c}, out[2] = {L->out_t, L->out_c};
+        cJSON_AddItemToObject(j, "input_shape", L->in_c == 0 ? cJSON_CreateIntArray(in, 1)
+                                               : L->in_t ? cJSON_CreateIntArray(in, 2) : cJSON_CreateIntArray(in + 1, 1));
+        cJSON_AddItemToObject(j, "output_shape", L->out_t ? cJSON_CreateIntArray(out, 2) : cJSON_CreateIntArray(out + 1, 1));
+        cJSON_AddItemToArray(layers, j);
+    }
+    cJSON *outs = cJSON_AddArrayToObject(o, "outputs");
+    for (int i = 0; i < m->n_outputs; i++) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "name", m->output_names[i]);
+        cJSON_AddNumberToObject(j, "mean", m->target_mean[i]);
+        cJSON_AddNumberToObject(j, "std", m->target_std[i]);
+        cJSON_AddItemToArray(outs, j);
+    }
+    cJSON *ts = cJSON_AddArrayToObject(o, "tensors");
+    for (int k = 0; k < m->n_tensors; k++) {
+        cJSON *j = cJSON_CreateObject();
+        int shape[2] = {m->tensors[k].rows, m->tensors[k].cols};
+        cJSON_AddStringToObject(j, "name", m->tensors[k].name);
+        cJSON_AddItemToObject(j, "shape", cJSON_CreateIntArray(shape, 2));
+        cJSON_AddItemToArray(ts, j);
+    }
+    cJSON_AddNumberToObject(o, "n_params", (double)m->n_params);
+    cJSON_AddBoolToObject(o, "quantized", m->quantized);
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+/* ---- reference forward --------------------------------------------------- */
+
+static size_t max_lstm_units(const Model *m) {
+    size_t h = 1;
+    for (int l = 0; l < m->n_layers; l++)
+        if ((m->layers[l].spec.type == LAYER_LSTM || m->layers[l].spec.type == LAYER_BILSTM) &&
+            (size_t)m->layers[l].spec.units > h)
+            h = (size_t)m->layers[l].spec.units;
+    return h;
+}
+
+/* Work floats for forward_one: three activation buffers + LSTM scratch. */
+static size_t forward_work_floats(const Model *m) {
+    return 3 * m->max_act + LSTM_SCRATCH(max_lstm_units(m));
+}
+
+static const float *tensor(const Model *m, const ModelLayer *L, int k) {
+    return m->params + m->tensors[L->first_tensor + k].offset;
+}
+
+/* One sequence through every layer with the plain nn.h functions. */
+static void forward_one(const Model *m, const int32_t *ids, float *out_z, float *work) {
+    float *a = work, *b = work + m->max_act, *tmp = work + 2 * m->max_act;
+    float *lscr = work + 3 * m->max_act;
+    int V = vocab_size(m->vocab);
+    float *cur = a, *nxt = b;
+    for (int l = 0; l < m->n_layers; l++) {
+        const ModelLayer *L = &m->layers[l];
+        const LayerSpec *s = &L->spec;
+        int T = L->in_t, C = L->in_c, N = T ? T : 1;
+        switch (s->type) {
+        case LAYER_EMBEDDING:
+            embedding_forward(nxt, ids, tensor(m, L, 0), m->seq_len, V, s->units);
+            break;
+        case LAYER_TFIDF:
+            tfidf_forward(nxt, ids, tensor(m, L, 0), m->seq_len, V);
+            break;
+        case LAYER_DROPOUT:
+            continue;
+        case LAYER_CONV1D:
+            conv1d_forward(nxt, cur, tensor(m, L, 0), tensor(m, L, 1), T, C, s->units, s->size, s->act);
+            break;
+        case LAYER_MAXPOOL1D:
+            maxpool1d_forward(nxt, NULL, cur, T, C, s->size);
+            break;
+        case LAYER_LSTM:
+            lstm_forward(nxt, cur, tensor(m, L, 0), tensor(m, L, 1), tensor(m, L, 2), T, C, s->units,
+                         (s->flags & LAYER_RETURN_SEQUENCES) != 0, 0, NULL, lscr);
+            break;
+        case LAYER_BILSTM: {
+            int H = s->units, seq = (s->flags & LAYER_RETURN_SEQUENCES) != 0, R = seq ? T : 1;
+            float *f = tmp, *bw = tmp + (size_t)R * H;
+            lstm_forward(f, cur, tensor(m, L, 0), tensor(m, L, 1), tensor(m, L, 2), T, C, H, seq, 0, NULL, lscr);
+            lstm_forward(bw, cur, tensor(m, L, 3), tensor(m, L, 4), tensor(m, L, 5), T, C, H, seq, 1, NULL, lscr);
+            for (int r = 0; r < R; r++) {
+                memcpy(nxt + (size_t)r * 2 * H, f + (size_t)r * H, (size_t)H * sizeof(float));
+                memcpy(nxt + (size_t)r * 2 * H + H, bw + (size_t)r * H, (size_t)H * sizeof(float));
+            }
+            break;
+        }
+        case LAYER_DENSE:
+            dense_forward(nxt, cur, tensor(m, L, 0), tensor(m, L, 1), N, C, s->units, s->act);
+            break;
+        case LAYER_GAP1D:
+            gap1d_forward(nxt, cur, T, C);
+            break;
+        case LAYER_GMP1D:
+            gmp1d_forward(nxt, NULL, cur, T, C);
+            break;
+        case LAYER_MEANPOOL_MASKED:
+            meanpool_masked_forward(nxt, cur, ids, T, C);
+            break;
+        default: break;
+        }
+        float *sw = cur; cur = nxt; nxt = sw;
+    }
+    memcpy(out_z, cur, (size_t)m->n_outputs * sizeof(float));
+}
+
+int model_forward_reference(const Model *m, const int32_t *ids, float *out_z) {
+    if (!m || !ids || !out_z) return -1;
+    float *work = malloc(forward_work_floats(m) * sizeof(float));
+    if (!work) return -1;
+    forward_one(m, ids, out_z, work);
+    free(work);
+    return 0;
+}
+
+/* ---- fast path ----------------------------------------------------------- */
+
+struct ModelFast {
+    int dummy;
+};
+
+int model_prepare(Model *m, char *err, size_t errlen) {
+    if (!m) { seterr(err, errlen, "model_prepare: no model"); return -1; }
+    return 0;
+}
+
+void model_unprepare(Model *m) {
+    if (!m || !m->fast) return;
+    free(m->fast);
+    m->fast = NULL;
+}
+
+/* ---- prediction ---------------------------------------------------------- */
+
+int model_encode(const Model *m, const char *text, size_t len, int32_t *ids) {
+    if (!m || !ids) return -1;
+    return text_encode(m->vocab, text, len, ids, m->seq_len);
+}
+
+static void destandardise(const Model *m, float *out, int n) {
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < m->n_outputs; k++) {
+            float *o = out + (size_t)i * m->n_outputs + k;
+            *o = *o * m->target_std[k] + m->target_mean[k];
+        }
+}
+
+int model_predict_ids_z(const Model *m, const int32_t *ids, int n, float *out_z) {
+    if (!m || !ids || !out_z || n < 0) return -1;
+    if (n == 0) return 0;
+    float *work = malloc(forward_work_floats(m) * sizeof(float));
+    if (!work) return -1;
+    for (int i = 0; i < n; i++)
+        forward_one(m, ids + (size_t)i * m->seq_len, out_z + (size_t)i * m->n_outputs, work);
+    free(work);
+    return 0;
+}
+
+int model_predict_ids(const Model *m, const int32_t *ids, int n, float *out) {
+    if (model_predict_ids_z(m, ids, n, out)) return -1;
+    destandardise(m, out, n);
+    return 0;
+}
+
+int model_predict_text(const Model *m, const char *text, size_t len, float *out) {
+    return model_predict_texts(m, &text, &len, 1, out);
+}
+
+#define PREDICT_CHUNK 32
+
+int model_predict_texts(const Model *m, const char *const *texts, const size_t *lens, int n,
+                        float *out) {
+    if (!m || !out || n < 0 || (n > 0 && !texts)) return -1;
+    int32_t *ids = malloc((size_t)PREDICT_CHUNK * m->seq_len * sizeof(int32_t));
+    if (!ids) return -1;
+    int rc = 0;
+    for (int i0 = 0; i0 < n && !rc; i0 += PREDICT_CHUNK) {
+        int k = n - i0 < PREDICT_CHUNK ? n - i0 : PREDICT_CHUNK;
+        for (int i = 0; i < k; i++) {
+            const char *t = texts[i0 + i];
+            size_t len = t ? (lens ? lens[i0 + i] : strlen(t)) : 0;
+            text_encode(m->vocab, t, len, ids + (size_t)i * m->seq_len, m->seq_len);
+        }
+        rc = model_predict_ids(m, ids, k, out + (size_t)i0 * m->n_outputs);
+    }
+    free(ids);
+    return rc;
+}
