@@ -1,15 +1,107 @@
-// Web build: copies the static app from web/ into dist/ together with the
-// engine (build/wasm) and the shipped weights. Run by ./build.sh.
+// Web build: bundles the static app from web/ into dist/ with esbuild, then
+// copies the engine (build/wasm), the shipped weights and pdf.js's worker.
+// Run by ./build.sh (node web/build.mjs). Env: MOODSPACE_CLIENT_ID = a default
+// Spotify Client ID compiled in (optional; users can enter their own).
+//
+// dist/ layout:
+//   index.html           with the Content-Security-Policy filled in (CSP below)
+//   style.css            minified
+//   app.js, worker.js    entry points (ES modules; code-split chunks in chunks/)
+//   *worker*.js, sw.js   every other worker entry found in web/ (web-extras)
+//   moodspace.mjs/.wasm  the engine (Emscripten output), copied as is
+//   model.bin, catalog.json, demo.json, corpus_words.json, match_weights.json  (weights/, when present)
+//   pdf.worker.min.mjs   pdf.js's worker, loaded only when a PDF is opened
 import fs from 'node:fs';
 import path from 'node:path';
+import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const web = path.join(root, 'web');
 const dist = path.join(root, 'dist');
+const log = (m) => process.stderr.write(`web/build.mjs: ${m}\n`);
+
+// Origins the page may talk to (keep in step with the defaults in web/config.js).
+// Loopback is allowed for local use and for the fake servers of the tests.
+const LOOPBACK = 'http://127.0.0.1:* http://localhost:*';
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  `img-src 'self' data: blob: https://i.scdn.co https://*.scdn.co https://*.spotifycdn.com ${LOOPBACK}`,
+  `connect-src 'self' https://accounts.spotify.com https://api.spotify.com https://lrclib.net ${LOOPBACK}`,
+  `frame-src https://open.spotify.com ${LOOPBACK}`,
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self' https://accounts.spotify.com",
+].join('; ');
+
 fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(dist, { recursive: true });
-for (const f of fs.readdirSync(path.join(root, 'web'))) {
-  if (f === 'build.mjs') continue;
-  fs.cpSync(path.join(root, 'web', f), path.join(dist, f), { recursive: true });
+
+// Modules of the app shell that another engineer provides; until they exist
+// the build substitutes a module that says so (the shell still works).
+const OPTIONAL = {
+  'dashboard.js': "export function mount(ctx) { ctx.mounts.taste.textContent = 'The taste dashboard is not part of this build.'; }",
+  'engine.js': "export function loadModel() { throw new Error('web/engine.js is not part of this build.'); }",
+};
+const optionalPlugin = {
+  name: 'optional-modules',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(dashboard|engine)\.js$/ }, (args) => {
+      const base = path.basename(args.path);
+      if (fs.existsSync(path.join(web, base))) return undefined;
+      return { path: base, namespace: 'optional' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'optional' }, (args) => ({ contents: OPTIONAL[args.path] || '', loader: 'js' }));
+  },
+};
+
+const workerEntries = fs.readdirSync(web).filter((f) => /worker.*\.js$|^sw\.js$/.test(f) && f !== 'worker.js');
+const entryPoints = ['app.js', 'worker.js', ...workerEntries].map((f) => path.join(web, f));
+
+await esbuild.build({
+  entryPoints,
+  outdir: dist,
+  bundle: true,
+  format: 'esm',
+  splitting: true,
+  minify: true,
+  target: ['chrome100', 'firefox100', 'safari15'],
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  // The Emscripten module stays a separate file next to its .wasm.
+  external: ['./moodspace.mjs', '../build/wasm/moodspace.mjs'],
+  define: { __MOODSPACE_CLIENT_ID__: JSON.stringify(process.env.MOODSPACE_CLIENT_ID || '') },
+  plugins: [optionalPlugin],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+await esbuild.build({
+  entryPoints: [path.join(web, 'style.css')], outfile: path.join(dist, 'style.css'),
+  bundle: true, minify: true, logLevel: 'warning',
+});
+
+const html = fs.readFileSync(path.join(web, 'index.html'), 'utf8').replace('%CSP%', CSP);
+fs.writeFileSync(path.join(dist, 'index.html'), html);
+
+// Other static files of the app (manifest, icons).
+for (const f of fs.readdirSync(web)) {
+  if (/\.(webmanifest|png|svg|ico|txt)$/.test(f)) fs.cpSync(path.join(web, f), path.join(dist, f), { recursive: true });
+  if (f === 'icons' && fs.statSync(path.join(web, f)).isDirectory()) fs.cpSync(path.join(web, f), path.join(dist, f), { recursive: true });
 }
-for (const f of ['moodspace.mjs', 'moodspace.wasm'])
-  fs.copyFileSync(path.join(root, 'build/wasm', f), path.join(dist, f));
+
+for (const f of ['moodspace.mjs', 'moodspace.wasm']) {
+  const src = path.join(root, 'build/wasm', f);
+  if (fs.existsSync(src)) fs.copyFileSync(src, path.join(dist, f));
+  else log(`warning: ${path.relative(root, src)} is missing (run make first)`);
+}
+for (const f of ['model.bin', 'catalog.json', 'demo.json', 'corpus_words.json', 'match_weights.json']) {
+  const src = path.join(root, 'weights', f);
+  if (fs.existsSync(src)) fs.copyFileSync(src, path.join(dist, f));
+}
+fs.copyFileSync(path.join(root, 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs'), path.join(dist, 'pdf.worker.min.mjs'));
+
+// --- service worker (web-extras): generate dist/sw.js here, after every file above is in dist/.

@@ -1,0 +1,297 @@
+// MoodSpace app shell: tabs, sign-in state, the library table, lyrics progress,
+// and the hooks other modules mount into.
+//
+// Extension point for the Taste dashboard, data-export import, demo library,
+// save/export and the service worker (web-extras): web/dashboard.js exports
+//     mount(ctx)   called once after the shell is up, where ctx = {
+//       library, spotifyFetch, auth, engine, config, lyrics,
+//       mounts: { taste, import, demo, save },   // empty containers to fill
+//       events,            // EventTarget: 'soundtrack' (detail: { film, kind: 'quick'|'full', picks: [{ song, segment?, distance }] }),
+//                          //              'library-ready' (songs have metrics)
+//       showTab(name),     // 'music' | 'taste' | 'soundtrack'
+//       notify(message), notifyError(message),
+//       predictSongs(ids?) // fetch lyrics + predict for songs still pending
+//     }
+// Every external string is rendered with textContent, never innerHTML.
+
+import { getConfig } from './config.js';
+import * as auth from './auth.js';
+import { spotifyFetch, getTop, getRecentlyPlayed, getMe, TIME_RANGES, SpotifyError } from './spotify.js';
+import { fetchAllLyrics, fetchLyrics, lyricTexts } from './lrclib.js';
+import { library } from './library.js';
+import { engine } from './engine-client.js';
+import { initSoundtrack } from './soundtrack.js';
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
+    else if (k.startsWith('aria-') || k === 'role' || k === 'scope') e.setAttribute(k, v);
+    else e[k] = v;
+  }
+  for (const kid of kids) if (kid != null) e.append(kid);
+  return e;
+};
+export { el };
+
+const events = new EventTarget();
+
+// --- status line and banner ----------------------------------------------------
+
+function notify(msg) { $('status').textContent = msg || ''; }
+function notifyError(msg, { signin = false } = {}) {
+  $('banner-text').textContent = msg;
+  $('banner-signin').hidden = !signin;
+  $('banner').hidden = false;
+}
+$('banner-close').addEventListener('click', () => { $('banner').hidden = true; });
+$('banner-signin').addEventListener('click', () => startSignIn());
+
+// --- tabs (WAI-ARIA tabs pattern: arrows, Home/End, roving tabindex) ---------------
+
+const TABS = ['music', 'taste', 'soundtrack'];
+function showTab(name, { focus = false } = {}) {
+  if (!TABS.includes(name)) return;
+  for (const t of TABS) {
+    const tab = $(`tab-${t}`); const on = t === name;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $(`view-${t}`).hidden = !on;
+  }
+  if (focus) $(`tab-${name}`).focus();
+  if (location.hash !== `#${name}`) history.replaceState(history.state, '', `#${name}`);
+  events.dispatchEvent(new CustomEvent('tab', { detail: { name } }));
+}
+for (const t of TABS) {
+  const tab = $(`tab-${t}`);
+  tab.addEventListener('click', () => showTab(t));
+  tab.addEventListener('keydown', (ev) => {
+    const i = TABS.indexOf(t);
+    let j = null;
+    if (ev.key === 'ArrowRight') j = (i + 1) % TABS.length;
+    else if (ev.key === 'ArrowLeft') j = (i + TABS.length - 1) % TABS.length;
+    else if (ev.key === 'Home') j = 0;
+    else if (ev.key === 'End') j = TABS.length - 1;
+    if (j != null) { ev.preventDefault(); showTab(TABS[j], { focus: true }); }
+  });
+}
+
+// --- account ---------------------------------------------------------------------------
+
+function renderAccount() {
+  const signedIn = auth.isSignedIn();
+  $('signed-out').hidden = signedIn;
+  $('signed-in').hidden = !signedIn;
+  const st = library.state;
+  const who = st.source === 'spotify' && st.user ? st.user.displayName : '';
+  $('signed-in-as').textContent = signedIn ? (who ? `Signed in to Spotify as ${who}.` : 'Signed in to Spotify.') : '';
+  $('account').textContent = signedIn ? (who ? `Spotify: ${who}` : 'Spotify: signed in')
+    : st.source ? `Library: ${st.label}` : '';
+}
+
+$('client-id').value = auth.getClientId();
+$('redirect-uri').textContent = auth.redirectUri();
+$('client-id').addEventListener('change', () => {
+  try { auth.setClientId($('client-id').value); $('client-id-error').hidden = true; }
+  catch (e) { $('client-id-error').textContent = e.message; $('client-id-error').hidden = false; }
+});
+
+async function startSignIn(extraScopes = []) {
+  try {
+    if ($('client-id').value.trim() !== auth.getClientId()) auth.setClientId($('client-id').value);
+    await library.save();  // what is on screen comes back after the round trip
+    await auth.login({ extraScopes });
+  } catch (e) {
+    $('client-id-error').textContent = e.message; $('client-id-error').hidden = false;
+    showTab('music'); $('client-id').focus();
+  }
+}
+$('signin').addEventListener('click', () => startSignIn());
+$('signout').addEventListener('click', () => {
+  auth.signOut();
+  notify('Signed out: every Spotify token was removed from this browser.');
+});
+$('reload-spotify').addEventListener('click', () => loadSpotify());
+auth.authEvents.addEventListener('change', renderAccount);
+auth.authEvents.addEventListener('signin-required', () => {
+  notifyError('Your Spotify session has expired. Sign in again to continue — everything on screen stays.', { signin: true });
+});
+
+// --- library table ------------------------------------------------------------------------
+
+const STATUS_TEXT = { pending: 'waiting', found: 'found', instrumental: 'instrumental', notfound: 'not found', error: 'failed', none: '—' };
+const fmt = (v, d = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
+
+let tableQueued = false;
+function renderLibrary() {
+  if (tableQueued) return;
+  tableQueued = true;
+  requestAnimationFrame(() => {
+    tableQueued = false;
+    const st = library.state;
+    const songs = library.rankedSongs();
+    $('library-panel').hidden = songs.length === 0;
+    const withMetrics = songs.filter((s) => s.metrics).length;
+    $('library-summary').textContent = `${st.label || 'Library'}: ${songs.length} songs, ${withMetrics} with a predicted mood.`;
+    const rows = songs.slice(0, 500).map((s, i) => el('tr', {},
+      el('td', { class: 'num', text: String(i + 1) }),
+      el('td', { text: s.title }),
+      el('td', { text: s.artist }),
+      el('td', { class: `lyr-${s.lyricsStatus}`, text: STATUS_TEXT[s.lyricsStatus] || s.lyricsStatus }),
+      el('td', { class: 'num', text: fmt(s.metrics?.energy) }),
+      el('td', { class: 'num', text: fmt(s.metrics?.valence) }),
+      el('td', { class: 'num', text: fmt(s.metrics?.tempo, 0) })));
+    $('song-table').tBodies[0].replaceChildren(...rows);
+    renderAccount();
+  });
+}
+let saveTimer = null;
+library.subscribe(() => {
+  renderLibrary();
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => library.save(), 500);
+});
+
+// --- lyrics + prediction ---------------------------------------------------------------------
+
+const PREDICT_BATCH = 16;
+let lyricsRun = null;
+
+/** Fetch lyrics for songs still pending (or failed) and predict their mood. */
+async function predictSongs(ids) {
+  if (lyricsRun) return lyricsRun;
+  lyricsRun = (async () => {
+    const want = (ids ? ids.map((id) => library.state.songs.get(id)).filter(Boolean) : library.songList())
+      .filter((s) => s.lyricsStatus === 'pending' || s.lyricsStatus === 'error' || (s.lyricsStatus === 'found' && !s.metrics));
+    if (!want.length) return;
+    $('lyrics-progress').hidden = false; $('lyrics-retry').hidden = true;
+    const bar = $('lyrics-bar'); bar.max = want.length; bar.value = 0;
+    $('lyrics-label').textContent = `Fetching lyrics from LRCLIB (${want.length} songs)`;
+    let queue = []; const predictions = [];
+    let predictFailed = null;
+    const flush = () => {
+      if (!queue.length) return;
+      const batch = queue; queue = [];
+      predictions.push(engine.call('predict', [batch.map((b) => b.text)]).then((res) => {
+        const list = Array.isArray(res) ? res : (res?.predictions || res?.results || []);
+        library.updateSongs(batch.map((b, i) => [b.id, { metrics: cleanMetrics(list[i]) }]));
+      }).catch((e) => { predictFailed = e; }));
+    };
+    const { counts } = await fetchAllLyrics(want, {
+      onResult: (song, r) => {
+        library.updateSong(song.id, { lyricsStatus: r.status });
+        if (r.status === 'found') {
+          lyricTexts.set(song.id, r.text);
+          queue.push({ id: song.id, text: r.text });
+          if (queue.length >= PREDICT_BATCH) flush();
+        }
+      },
+      onProgress: ({ done, total, counts: c }) => {
+        bar.value = done;
+        $('lyrics-counts').textContent = `${done} of ${total}: ${c.found} with lyrics, ${c.instrumental} instrumental, ${c.notfound} without lyrics on LRCLIB, ${c.error} failed.`;
+      },
+    });
+    flush();
+    await Promise.all(predictions);
+    $('lyrics-label').textContent = 'Lyrics fetched';
+    $('lyrics-retry').hidden = !counts.error;
+    if (predictFailed) notifyError(`The mood model could not read some lyrics: ${predictFailed.message}`);
+    notify(`Lyrics: ${counts.found} found, ${counts.instrumental} instrumental, ${counts.notfound} not found, ${counts.error} failed.` +
+      (counts.error ? ' The songs that worked are ready; retry the failed ones any time.' : ''));
+    events.dispatchEvent(new CustomEvent('library-ready'));
+  })().finally(() => { lyricsRun = null; });
+  return lyricsRun;
+}
+$('lyrics-retry').addEventListener('click', () => predictSongs());
+
+function cleanMetrics(m) {
+  if (!m || typeof m !== 'object' || m.error) return null;
+  const src = m.metrics && typeof m.metrics === 'object' ? m.metrics : m;
+  const out = {};
+  for (const [k, v] of Object.entries(src)) if (k !== 'id' && typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  return Object.keys(out).length ? out : null;
+}
+
+/** Lyric text of a song for explanations (memory, then the IndexedDB cache). */
+async function lyricsOf(song) {
+  if (lyricTexts.has(song.id)) return lyricTexts.get(song.id);
+  if (song.lyricsStatus !== 'found') return '';
+  const r = await fetchLyrics(song).catch(() => null);
+  if (r?.status === 'found') { lyricTexts.set(song.id, r.text); return r.text; }
+  return '';
+}
+
+// --- Spotify -----------------------------------------------------------------------------------------
+
+async function loadSpotify() {
+  try {
+    notify('Reading your Spotify profile…');
+    const me = await getMe();
+    notify('Reading your top tracks and artists (3 time ranges)…');
+    const tops = {};
+    for (const r of TIME_RANGES) {
+      tops[r] = { tracks: await getTop('tracks', r), artists: await getTop('artists', r) };
+    }
+    const recent = await getRecentlyPlayed();
+    // keep lyrics and moods already known for the same songs
+    const known = new Map(library.state.source === 'spotify' ? library.songList().map((s) => [s.id, s]) : []);
+    library.reset('spotify', { label: `Spotify (${me.displayName})`, user: me });
+    const all = [...tops.medium_term.tracks, ...tops.short_term.tracks, ...tops.long_term.tracks, ...recent.map((x) => x.song)];
+    library.addSongs(all.map((s) => (known.has(s.id) ? { ...s, lyricsStatus: known.get(s.id).lyricsStatus, metrics: known.get(s.id).metrics } : s)));
+    for (const r of TIME_RANGES) {
+      library.setTop('tracks', r, tops[r].tracks.map((t) => t.id));
+      library.setTop('artists', r, tops[r].artists);
+    }
+    library.setRecent(recent.map((x) => ({ id: x.song.id, playedAt: x.playedAt })));
+    notify(`Found ${library.state.songs.size} songs. Fetching lyrics…`);
+    await predictSongs();
+  } catch (e) {
+    if (e instanceof auth.AuthError && e.code === 'signin_required') return; // banner already shown
+    if (e instanceof SpotifyError && e.code === 'forbidden') notifyError(e.message);
+    else notifyError(e.message || String(e));
+    notify('');
+  }
+}
+
+// --- start ----------------------------------------------------------------------------------------
+
+const ctx = {
+  library, spotifyFetch, auth, engine, config: getConfig(),
+  lyrics: { fetchLyrics, lyricTexts, lyricsOf },
+  mounts: { taste: $('taste-mount'), import: $('import-mount'), demo: $('demo-mount'), save: $('save-mount') },
+  events, showTab, notify, notifyError, predictSongs, el,
+};
+// for the browser tests and the console
+globalThis.moodspace = ctx;
+
+async function main() {
+  renderAccount();
+  engine.on((ev) => {
+    if (ev.type === 'error' || ev.type === 'crash') notifyError(`The mood model could not start: ${ev.message}`);
+  });
+  engine.ready.then(() => { document.documentElement.dataset.engine = 'ready'; }, () => {});
+  initSoundtrack(ctx);
+  const restored = await library.restore();
+  if (restored) renderLibrary();
+  let justSignedIn = false;
+  try {
+    justSignedIn = (await auth.completeLogin()).status === 'signed-in';
+  } catch (e) {
+    notifyError(e.message);
+  }
+  renderAccount();
+  const hash = location.hash.slice(1);
+  showTab(TABS.includes(hash) ? hash : 'music');
+  try {
+    const extras = await import('./dashboard.js');
+    if (typeof extras.mount === 'function') await extras.mount(ctx);
+  } catch (e) {
+    console.error('extras failed to mount', e);
+  }
+  if (auth.isSignedIn() && (justSignedIn || library.state.source !== 'spotify' || !library.state.songs.size)) await loadSpotify();
+  else if (library.state.songs.size) predictSongs();
+  document.documentElement.dataset.app = 'ready';
+}
+main();

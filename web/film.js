@@ -1,0 +1,94 @@
+// Films for the soundtrack view: the catalog's shape normalised, and a film's
+// mood arc split into N contiguous segments. Pure functions (unit-tested).
+//
+// Film = { id, title, year, source: 'catalog'|'script',
+//          scenes: [{ index, heading, metrics: {energy, ...}, text? , start?, end? }],
+//          overall: { energy, ... } }
+
+const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+
+function metricsOf(obj, names) {
+  if (Array.isArray(obj) && names) {
+    const m = {};
+    names.forEach((n, i) => { if (isNum(obj[i])) m[n] = obj[i]; });
+    return m;
+  }
+  if (!obj || typeof obj !== 'object') return {};
+  const src = obj.metrics && typeof obj.metrics === 'object' && !Array.isArray(obj.metrics) ? obj.metrics
+    : Array.isArray(obj.metrics) && names ? metricsOf(obj.metrics, names) : obj;
+  const m = {};
+  for (const [k, v] of Object.entries(src)) {
+    if (isNum(v) && !['index', 'start_line', 'end_line', 'words', 'start', 'end', 'year', 'scene', 'line'].includes(k)) m[k] = v;
+  }
+  return m;
+}
+
+/** Mean of a list of metric objects, per metric present in all. */
+export function meanMetrics(list) {
+  const good = list.filter((m) => m && Object.keys(m).length);
+  if (!good.length) return {};
+  const keys = Object.keys(good[0]).filter((k) => good.every((m) => isNum(m[k])));
+  const out = {};
+  for (const k of keys) out[k] = good.reduce((a, m) => a + m[k], 0) / good.length;
+  return out;
+}
+
+/** One catalog entry (any of the documented variants) → Film, or null. */
+export function normalizeFilm(f, i = 0, names = null) {
+  if (!f || typeof f !== 'object') return null;
+  const title = typeof f.title === 'string' && f.title.trim() ? f.title.trim().slice(0, 200) : null;
+  if (!title) return null;
+  const rawScenes = Array.isArray(f.scenes) ? f.scenes : [];
+  const headings = Array.isArray(f.headings) ? f.headings : null;
+  const scenes = rawScenes.map((s, j) => ({
+    index: j,
+    heading: typeof s?.heading === 'string' ? s.heading.slice(0, 200) : typeof headings?.[j] === 'string' ? headings[j].slice(0, 200) : `Scene ${j + 1}`,
+    metrics: metricsOf(s, names || f.metric_names || null),
+    ...(isNum(s?.start) ? { start: s.start, end: s.end } : {}),
+  })).filter((s) => Object.keys(s.metrics).length);
+  let overall = metricsOf(f.overall || f.mean || null, names);
+  if (!Object.keys(overall).length) overall = meanMetrics(scenes.map((s) => s.metrics));
+  if (!Object.keys(overall).length) return null;
+  return {
+    id: typeof f.id === 'string' || isNum(f.id) ? String(f.id) : `film-${i}`,
+    title, year: isNum(f.year) && f.year > 1800 ? f.year : null,
+    source: 'catalog', scenes, overall,
+  };
+}
+
+/** A catalog file ({films: [...]} or [...]) → Film[] sorted by title. */
+export function normalizeCatalog(json) {
+  const list = Array.isArray(json) ? json : Array.isArray(json?.films) ? json.films : [];
+  const names = Array.isArray(json?.metrics) ? json.metrics.filter((x) => typeof x === 'string') : null;
+  return list.map((f, i) => normalizeFilm(f, i, names)).filter(Boolean)
+    .sort((a, b) => a.title.localeCompare(b.title));
+}
+
+/** Films whose title contains every word of `query` (case- and accent-insensitive). */
+export function searchFilms(films, query, limit = 30) {
+  const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const words = fold(String(query || '')).split(/\s+/).filter(Boolean);
+  const out = [];
+  for (const f of films) {
+    const t = fold(f.title);
+    if (words.every((w) => t.includes(w))) { out.push(f); if (out.length >= limit) break; }
+  }
+  return out;
+}
+
+/**
+ * Split a film's scenes into n contiguous segments of near-equal scene count
+ * (n is clamped to 1..scenes); each segment carries its scene range and the
+ * mean of its scenes' metrics.
+ */
+export function segmentArc(film, n) {
+  const scenes = film.scenes.length ? film.scenes : [{ index: 0, heading: film.title, metrics: film.overall }];
+  const k = Math.max(1, Math.min(Math.floor(n) || 1, scenes.length));
+  const segs = [];
+  for (let i = 0; i < k; i++) {
+    const a = Math.floor((i * scenes.length) / k); const b = Math.floor(((i + 1) * scenes.length) / k);
+    const part = scenes.slice(a, b);
+    segs.push({ segment: i, first: a, last: b - 1, heading: part[0].heading, metrics: meanMetrics(part.map((s) => s.metrics)) });
+  }
+  return segs;
+}

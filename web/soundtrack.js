@@ -1,0 +1,308 @@
+// The Soundtrack view: choose a catalog film (search by title) or bring a
+// script, see its mood arc, then
+//   Quick match     — the seed's behaviour: a pool of 20 of the user's top
+//                     tracks from a random offset never past their top 70, and
+//                     the 3 songs nearest the film's overall mood; "Draw again"
+//                     draws a new pool;
+//   Full soundtrack — the arc in N segments (user-chosen), one distinct song
+//                     per segment by optimal assignment (the engine), shown on
+//                     the arc chart.
+// Each match explains itself: per-metric differences and the words of the
+// lyric (and of the scene, when the script text is here) that moved the
+// model's prediction most. Songs play through Spotify embeds.
+
+import { normalizeCatalog, searchFilms, segmentArc, meanMetrics } from './film.js';
+import { readScriptFile, ScriptError } from './script-input.js';
+
+const $ = (id) => document.getElementById(id);
+const CHART_METRICS = ['energy', 'valence', 'danceability', 'acousticness', 'liveness'];
+const COLORS = { energy: '#e4572e', valence: '#2e86ab', danceability: '#a23b72', acousticness: '#3b8f4f', liveness: '#c9a227', tempo: '#777' };
+const SPOTIFY_ID = /^[A-Za-z0-9]{22}$/;
+const fmt = (v, d = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
+
+export function initSoundtrack(ctx) {
+  const { library, engine, el, events } = ctx;
+  let films = null; let catalogLoading = null;
+  let film = null; let chart = null; let lastPool = null;
+
+  // --- catalog ---------------------------------------------------------------
+  function loadCatalog() {
+    if (catalogLoading) return catalogLoading;
+    $('catalog-status').textContent = 'Loading the film catalog…';
+    catalogLoading = fetch('./catalog.json').then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return r.json();
+    }).then((json) => {
+      films = normalizeCatalog(json);
+      $('catalog-status').textContent = `${films.length} films in the catalog.`;
+      renderResults();
+    }).catch((e) => {
+      films = [];
+      $('catalog-status').textContent = `The film catalog could not be loaded (${e.message}). You can still bring a script.`;
+    });
+    return catalogLoading;
+  }
+  events.addEventListener('tab', (ev) => { if (ev.detail.name === 'soundtrack') loadCatalog(); });
+
+  function renderResults() {
+    if (!films) return;
+    const q = $('film-search').value;
+    const hits = searchFilms(films, q, 30);
+    $('film-results').replaceChildren(...hits.map((f) => el('li', {},
+      el('button', { type: 'button', text: f.year ? `${f.title} (${f.year})` : f.title, onclick: () => selectFilm(f) }))));
+    if (q && !hits.length) $('film-results').replaceChildren(el('li', { class: 'muted', text: 'No film in the catalog matches.' }));
+  }
+  $('film-search').addEventListener('input', () => { loadCatalog(); renderResults(); });
+  $('film-search').addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowDown') { const b = $('film-results').querySelector('button'); if (b) { ev.preventDefault(); b.focus(); } }
+  });
+  $('film-results').addEventListener('keydown', (ev) => {
+    if (ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp') return;
+    const buttons = [...$('film-results').querySelectorAll('button')];
+    const i = buttons.indexOf(document.activeElement);
+    if (i < 0) return;
+    ev.preventDefault();
+    if (ev.key === 'ArrowDown') buttons[Math.min(i + 1, buttons.length - 1)].focus();
+    else if (i === 0) $('film-search').focus(); else buttons[i - 1].focus();
+  });
+
+  // --- bring a script ------------------------------------------------------------------
+  async function analyseScript(text, filename, format) {
+    $('script-status').textContent = 'Reading the script…';
+    try {
+      const parsed = await engine.call('parseScript', [text, { filename: filename || '', format: format || 'auto' }]);
+      const scenesIn = Array.isArray(parsed?.scenes) ? parsed.scenes : [];
+      if (!scenesIn.length) throw new ScriptError('No scenes were found in this script.');
+      const texts = scenesIn.map((s) => String(s.text ?? ''));
+      $('script-status').textContent = `Predicting the mood of ${scenesIn.length} scenes…`;
+      const preds = await engine.call('predict', [texts], {
+        onProgress: (p) => { $('script-status').textContent = `Predicting the mood of ${scenesIn.length} scenes… ${p.done}/${p.total}`; },
+      });
+      const list = Array.isArray(preds) ? preds : preds?.predictions || [];
+      const scenes = scenesIn.map((s, i) => ({
+        index: i, heading: String(s.heading || (s.start >= 0 ? `${fmtTime(s.start)}–${fmtTime(s.end)}` : `Scene ${i + 1}`)).slice(0, 200),
+        metrics: pickMetrics(list[i]), text: texts[i],
+      })).filter((s) => Object.keys(s.metrics).length);
+      if (!scenes.length) throw new ScriptError('The model could not read any scene of this script.');
+      const title = (parsed.title && String(parsed.title).trim()) || (filename ? filename.replace(/\.[^.]+$/, '') : 'Your script');
+      const warn = Array.isArray(parsed.warnings) && parsed.warnings.length ? ` Note: ${parsed.warnings.slice(0, 3).join('; ')}` : '';
+      $('script-status').textContent = `Read ${scenes.length} scenes (${parsed.format || 'script'}).${warn}`;
+      selectFilm({ id: `script:${title}`, title, year: parsed.year || null, source: 'script', scenes, overall: meanMetrics(scenes.map((s) => s.metrics)) });
+    } catch (e) {
+      $('script-status').textContent = e.message || String(e);
+    }
+  }
+  $('script-file').addEventListener('change', async () => {
+    const file = $('script-file').files?.[0];
+    if (!file) return;
+    $('script-status').textContent = `Opening ${file.name}…`;
+    try {
+      const { text, filename, format } = await readScriptFile(file);
+      await analyseScript(text, filename, format);
+    } catch (e) { $('script-status').textContent = e.message || String(e); }
+  });
+  $('script-go').addEventListener('click', () => {
+    const text = $('script-text').value;
+    if (!text.trim()) { $('script-status').textContent = 'Paste a script or subtitles first.'; $('script-text').focus(); return; }
+    analyseScript(text, '', 'auto');
+  });
+
+  // --- the selected film -----------------------------------------------------------------
+  function selectFilm(f) {
+    film = f; lastPool = null;
+    $('film-panel').hidden = false;
+    $('film-title').textContent = f.year ? `${f.title} (${f.year})` : f.title;
+    const o = f.overall;
+    $('film-meta').textContent = `${f.scenes.length} scenes · overall mood: energy ${fmt(o.energy)}, valence ${fmt(o.valence)}, tempo ${fmt(o.tempo, 0)}` +
+      (f.source === 'script' ? ' · from your script' : ' · from the catalog');
+    $('quick-results').hidden = true; $('full-results').hidden = true; $('draw-again').hidden = true;
+    $('match-status').textContent = '';
+    drawArc(null);
+    $('film-title').tabIndex = -1; $('film-title').focus();
+  }
+
+  function arcSegments() {
+    const n = Math.max(2, Math.min(24, Number($('segments').value) || 6));
+    return segmentArc(film, n);
+  }
+
+  async function drawArc(assignment) {
+    const segs = assignment ? assignment.segments : arcSegments();
+    // table behind the chart: one row per segment
+    const metrics = CHART_METRICS.filter((m) => typeof film.overall[m] === 'number').concat(typeof film.overall.tempo === 'number' ? ['tempo'] : []);
+    $('arc-table').tHead.replaceChildren(el('tr', {}, el('th', { scope: 'col', text: 'Segment' }), el('th', { scope: 'col', text: 'Scenes' }),
+      ...metrics.map((m) => el('th', { scope: 'col', text: m })), ...(assignment ? [el('th', { scope: 'col', text: 'Song' })] : [])));
+    $('arc-table').tBodies[0].replaceChildren(...segs.map((s, i) => el('tr', {},
+      el('th', { scope: 'row', text: String(i + 1) }),
+      el('td', { text: `${s.first + 1}–${s.last + 1}` }),
+      ...metrics.map((m) => el('td', { class: 'num', text: fmt(s.metrics[m], m === 'tempo' ? 0 : 2) })),
+      ...(assignment ? [el('td', { text: assignment.songs[i] ? `${assignment.songs[i].title} — ${assignment.songs[i].artist}` : '' })] : []))));
+    try {
+      const { Chart } = await import('./chart-setup.js');
+      const labels = film.scenes.map((s, i) => String(i + 1));
+      const datasets = CHART_METRICS.filter((m) => typeof film.overall[m] === 'number').map((m) => ({
+        type: 'line', label: m, data: smooth(film.scenes.map((s) => s.metrics[m] ?? null)), borderColor: COLORS[m], backgroundColor: COLORS[m],
+        pointRadius: 0, borderWidth: 2, tension: 0.3,
+      }));
+      if (assignment) {
+        datasets.push({
+          type: 'scatter', label: 'chosen songs (energy)', pointRadius: 7, pointStyle: 'rectRot', borderColor: '#111', backgroundColor: '#ff9f1c',
+          data: segs.map((s, i) => ({ x: String(Math.round((s.first + s.last) / 2) + 1), y: assignment.songs[i]?.metrics?.energy ?? null })),
+          songTitles: assignment.songs.map((s) => (s ? `${s.title} — ${s.artist}` : '')),
+        });
+      }
+      if (chart) chart.destroy();
+      chart = new Chart($('arc-chart'), {
+        data: { labels, datasets },
+        options: {
+          animation: false, responsive: true, maintainAspectRatio: false,
+          scales: { x: { title: { display: true, text: 'scene' } }, y: { min: 0, max: 1, title: { display: true, text: 'predicted (0–1)' } } },
+          plugins: { tooltip: { callbacks: { afterLabel: (c) => c.dataset.songTitles?.[c.dataIndex] || '' } } },
+        },
+      });
+    } catch (e) {
+      console.error('chart failed', e);
+    }
+  }
+
+  // --- matching ----------------------------------------------------------------------------
+  function usableSongs() { return library.rankedSongs().filter((s) => s.metrics); }
+  const songReq = (s) => ({ id: s.id, ...s.metrics });
+
+  async function quickMatch() {
+    if (!film) return;
+    const ranked = usableSongs();
+    if (ranked.length < 1) { $('match-status').textContent = 'No songs with a predicted mood yet: bring your music first (Your music tab).'; return; }
+    $('match-status').textContent = 'Matching…';
+    try {
+      const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+      const pool = await engine.call('pool', [{ n: ranked.length, seed, size: 20, max_rank: 70 }]);
+      const idx = Array.isArray(pool?.indices) ? pool.indices : [];
+      const poolSongs = idx.map((i) => ranked[i]).filter(Boolean);
+      lastPool = { offset: pool?.offset ?? 0, songs: poolSongs };
+      const res = await engine.call('match', [{ songs: poolSongs.map(songReq), target: film.overall, k: 3 }]);
+      if (res?.error) throw new Error(res.error);
+      const picks = (res.matches || []).map((m) => ({ song: poolSongs[m.index], distance: m.distance, diff: m.diff || {} })).filter((p) => p.song);
+      $('quick-pool').textContent = `Drawn from your top tracks ${lastPool.offset + 1}–${lastPool.offset + poolSongs.length} (of ${Math.min(ranked.length, 70)} considered).`;
+      $('quick-list').replaceChildren(...picks.map((p) => matchCard(p, { target: film.overall, sceneText: sceneTextAll() })));
+      $('quick-results').hidden = false; $('draw-again').hidden = false;
+      $('match-status').textContent = `Quick match: the ${picks.length} songs nearest the mood of ${film.title}.`;
+      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'quick', picks } }));
+    } catch (e) { $('match-status').textContent = `Matching failed: ${e.message}`; }
+  }
+
+  async function fullSoundtrack() {
+    if (!film) return;
+    const songs = usableSongs();
+    const segs = arcSegments();
+    if (songs.length < segs.length) {
+      $('match-status').textContent = `A ${segs.length}-segment soundtrack needs at least ${segs.length} songs with a predicted mood; you have ${songs.length}.`;
+      return;
+    }
+    $('match-status').textContent = 'Building the soundtrack…';
+    try {
+      const res = await engine.call('soundtrack', [{ songs: songs.map(songReq), segments: segs.map((s) => s.metrics) }]);
+      if (res?.error) throw new Error(res.error);
+      const asg = Array.isArray(res?.assignment) ? res.assignment : [];
+      const picks = segs.map((seg, i) => {
+        const a = asg.find((x) => x.segment === i) || asg[i];
+        return { segment: seg, song: a ? songs[a.index] : null, distance: a?.distance, diff: a?.diff || {} };
+      });
+      $('full-list').replaceChildren(...picks.map((p) => matchCard(p, {
+        target: p.segment.metrics, sceneText: sceneText(p.segment.first, p.segment.last),
+        label: `Segment ${p.segment.segment + 1} · scenes ${p.segment.first + 1}–${p.segment.last + 1} · ${p.segment.heading}`,
+      })));
+      $('full-results').hidden = false;
+      $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${picks.length} different songs, total distance ${fmt(res.total)}.`;
+      drawArc({ segments: segs, songs: picks.map((p) => p.song) });
+      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks } }));
+    } catch (e) { $('match-status').textContent = `The soundtrack could not be built: ${e.message}`; }
+  }
+  $('quick-match').addEventListener('click', quickMatch);
+  $('draw-again').addEventListener('click', quickMatch);
+  $('full-soundtrack').addEventListener('click', fullSoundtrack);
+  $('segments').addEventListener('change', () => { if (film && $('full-results').hidden) drawArc(null); });
+
+  function sceneText(a, b) {
+    if (film.source !== 'script') return '';
+    return film.scenes.slice(a, b + 1).map((s) => s.text || '').join('\n').slice(0, 200000);
+  }
+  function sceneTextAll() { return film.source === 'script' ? sceneText(0, film.scenes.length - 1) : ''; }
+
+  // --- a match card ---------------------------------------------------------------------------
+  function matchCard(p, { target, sceneText: sText, label }) {
+    const s = p.song;
+    const li = el('li', { class: 'match' });
+    if (label) li.append(el('p', { class: 'seg', text: label }));
+    if (!s) { li.append(el('p', { text: 'No song for this segment.' })); return li; }
+    li.append(el('p', { class: 'title', text: s.title }), el('p', { class: 'artist', text: s.artist }));
+    const id = s.id;
+    if (SPOTIFY_ID.test(id)) {
+      const src = `${ctx.config.embedBase}/track/${encodeURIComponent(id)}`;
+      li.append(el('iframe', { src, title: `Play ${s.title} by ${s.artist} on Spotify`, loading: 'lazy',
+        allow: 'encrypted-media; clipboard-write', referrerPolicy: 'strict-origin-when-cross-origin' }));
+    }
+    const why = el('details', { class: 'why' }, el('summary', { text: `Why this song? (distance ${fmt(p.distance)})` }));
+    const metrics = Object.keys(target).filter((m) => typeof s.metrics[m] === 'number');
+    why.append(el('table', {},
+      el('caption', { class: 'visually-hidden', text: 'Song mood against the film' }),
+      el('thead', {}, el('tr', {}, ...['metric', 'song', 'film', 'difference (σ)'].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, ...metrics.map((m) => el('tr', {},
+        el('th', { scope: 'row', text: m }),
+        el('td', { class: 'num', text: fmt(s.metrics[m], m === 'tempo' ? 0 : 2) }),
+        el('td', { class: 'num', text: fmt(target[m], m === 'tempo' ? 0 : 2) }),
+        el('td', { class: 'num', text: fmt(p.diff?.[m]) }))))));
+    const lyricWords = el('p', { class: 'words' }, el('strong', { text: 'Lyric words: ' }), el('span', { class: 'muted', text: '…' }));
+    const sceneWords = sText ? el('p', { class: 'words' }, el('strong', { text: 'Scene words: ' }), el('span', { class: 'muted', text: '…' })) : null;
+    why.append(lyricWords);
+    if (sceneWords) why.append(sceneWords);
+    why.addEventListener('toggle', () => { if (why.open && !why.dataset.loaded) { why.dataset.loaded = '1'; explainInto(s, lyricWords, sText, sceneWords); } });
+    li.append(why);
+    return li;
+  }
+
+  async function explainInto(song, lyricP, sText, sceneP) {
+    const fill = (p, words, none) => {
+      const spans = (words || []).slice(0, 8).map((w) => el('span', { text: w.word + (typeof w.weight === 'number' ? ` (${w.weight > 0 ? '+' : ''}${w.weight.toFixed(2)})` : '') }));
+      p.replaceChildren(p.firstChild, ...(spans.length ? spans : [el('span', { class: 'muted', text: none })]));
+    };
+    try {
+      const text = await ctx.lyrics.lyricsOf(song);
+      if (text) fill(lyricP, explainWords(await engine.call('explain', [text, { top: 8 }])), 'none stood out');
+      else fill(lyricP, [], song.lyricsStatus === 'none' ? 'lyrics are not part of the demo library' : 'no lyrics at hand');
+    } catch (e) { fill(lyricP, [], `could not explain (${e.message})`); }
+    if (sceneP) {
+      try { fill(sceneP, explainWords(await engine.call('explain', [sText, { top: 8 }])), 'none stood out'); }
+      catch (e) { fill(sceneP, [], `could not explain (${e.message})`); }
+    }
+  }
+}
+
+/** The engine's explanation → [{ word, weight }]; accepts a few shapes. */
+export function explainWords(res) {
+  const list = Array.isArray(res) ? res : Array.isArray(res?.words) ? res.words : Array.isArray(res?.tokens) ? res.tokens : [];
+  return list.map((w) => (typeof w === 'string' ? { word: w } : {
+    word: String(w?.word ?? w?.token ?? ''),
+    weight: typeof w?.weight === 'number' ? w.weight : typeof w?.score === 'number' ? w.score : typeof w?.contribution === 'number' ? w.contribution : undefined,
+  })).filter((w) => w.word);
+}
+
+function pickMetrics(m) {
+  const src = m && typeof m === 'object' ? (m.metrics && typeof m.metrics === 'object' ? m.metrics : m) : {};
+  const out = {};
+  for (const [k, v] of Object.entries(src)) if (k !== 'id' && typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  return out;
+}
+
+function smooth(values, w = 2) {
+  return values.map((_, i) => {
+    let s = 0; let n = 0;
+    for (let j = Math.max(0, i - w); j <= Math.min(values.length - 1, i + w); j++) if (values[j] != null) { s += values[j]; n++; }
+    return n ? s / n : null;
+  });
+}
+function fmtTime(sec) {
+  if (!(sec >= 0)) return '';
+  const m = Math.floor(sec / 60); const s = Math.floor(sec % 60);
+  return `${m}:${String(s).padStart(2, '0')}`;
+}

@@ -1,0 +1,51 @@
+// The engine's Worker: loads the wasm and the model once, then answers
+// requests one at a time in arrival order (a promise chain is the queue).
+//
+// In:  { id, method: 'init', args: [{ modelUrl }] }
+//      { id, method: 'predict' | 'match' | 'soundtrack' | 'pool' | 'explain' | 'parseScript' | 'arc', args: [...] }
+// Out: { id, result } | { id, error: message } | { id, progress: { done, total } }
+//
+// 'predict' with a long list of texts runs in chunks and posts progress after
+// each chunk. Only web/engine.js touches wasm memory.
+
+import * as engineModule from './engine.js';
+
+const CHUNK = 16;
+let ready = null;
+let queue = Promise.resolve();
+
+async function init({ modelUrl }) {
+  const res = await fetch(modelUrl);
+  if (!res.ok) throw new Error(`The model file could not be downloaded (HTTP ${res.status}).`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  return engineModule.loadModel(bytes);
+}
+
+async function run(id, method, args) {
+  if (method === 'init') {
+    ready ||= init(args[0] || {});
+    try { return await ready; } catch (e) { ready = null; throw e; }
+  }
+  if (!ready) throw new Error('The engine is not initialised.');
+  await ready;
+  const fn = engineModule[method];
+  if (typeof fn !== 'function' || method.startsWith('_') || method === 'loadModel') throw new Error(`Unknown engine call: ${method}`);
+  if (method === 'predict' && Array.isArray(args[0]) && args[0].length > CHUNK) {
+    const texts = args[0]; const out = [];
+    for (let i = 0; i < texts.length; i += CHUNK) {
+      const part = await fn(texts.slice(i, i + CHUNK), ...args.slice(1));
+      out.push(...(Array.isArray(part) ? part : part?.predictions || []));
+      self.postMessage({ id, progress: { done: Math.min(i + CHUNK, texts.length), total: texts.length } });
+    }
+    return out;
+  }
+  return fn(...args);
+}
+
+self.onmessage = (ev) => {
+  const { id, method, args = [] } = ev.data || {};
+  queue = queue.then(() => run(id, method, args)).then(
+    (result) => self.postMessage({ id, result }),
+    (e) => self.postMessage({ id, error: String(e?.message || e) }),
+  );
+};
