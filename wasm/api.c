@@ -1,0 +1,400 @@
+/* api.c — the engine's flat C ABI for the web page (the ONLY file that
+ * includes <emscripten.h>). Everything is JSON in, JSON out:
+ *
+ *   - every function returning char * returns a malloc'd, NUL-terminated
+ *     JSON text that the caller frees with ms_free(); failures come back as
+ *     {"error": "..."} (NULL only if even that cannot be allocated);
+ *   - inputs are NUL-terminated UTF-8 strings (JSON texts) or (pointer,
+ *     length) byte ranges; NULL is accepted everywhere and answered with an
+ *     error;
+ *   - nothing here exits or aborts, whatever the input.
+ *
+ * Models live in a small table of slots; ms_model_load returns a handle
+ * (1..MS_MAX_MODELS) that the other calls take. Handle 0 means "no model"
+ * where a model is optional (matching with statistics given in the request).
+ *
+ * Exported functions (wasm/exports.txt; web/engine.js is the one caller):
+ *   ms_constants()                     limits and defaults JS should not copy
+ *   ms_model_load(bytes, len)          {"model": h, ...info} | {"error"}
+ *   ms_model_free(h)                   {"ok": true} | {"error"}
+ *   ms_model_info(h)                   header + metrics, mean, std, weights
+ *   ms_model_set_weights(h, json)      default matching weights of a model
+ *   ms_predict(h, json)                ["text" | {"id", "text"}, ...] ->
+ *                                      [{"id"?, metric: value, ...} | {"error"}]
+ *   ms_match(h, json)                  top-k songs to a target (match.h)
+ *   ms_soundtrack(h, json)             songs to segments (match.h)
+ *   ms_pool(json)                      the seed's song pool (match.h)
+ *   ms_explain(h, json)                {"text", "max_words"?, "top"?} (explain.h)
+ *   ms_scenes(text, len, json)         script -> scenes (scene.h)
+ *   ms_free(p)                         frees any result above
+ *
+ * Native builds compile this file too (EMSCRIPTEN_KEEPALIVE is then empty),
+ * so tests/c call the very same entry points.
+ */
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#else
+#define EMSCRIPTEN_KEEPALIVE
+#endif
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cJSON.h"
+#include "explain.h"
+#include "match.h"
+#include "model.h"
+#include "scene.h"
+#include "text.h"
+
+#define MS_MAX_MODELS 16
+#define MS_PREDICT_CHUNK 256          /* texts predicted per batch */
+#define MS_MAX_PREDICT_ITEMS 200000   /* items in one ms_predict call */
+#define MS_API_VERSION 1
+
+typedef struct {
+    Model *model;
+    MatchSpace space;     /* the model's outputs as a matching space */
+    int space_ok;         /* 0 when the model's outputs cannot be matched on */
+    char space_err[128];
+} Slot;
+
+static Slot slots[MS_MAX_MODELS];
+
+static char *err_json(const char *msg) { return match_json_error(msg); }
+
+static char *take(cJSON *o) {
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return s ? s : err_json("out of memory");
+}
+
+static Slot *slot_get(int h) {
+    if (h < 1 || h > MS_MAX_MODELS || !slots[h - 1].model) return NULL;
+    return &slots[h - 1];
+}
+
+EMSCRIPTEN_KEEPALIVE void ms_free(void *p) { free(p); }
+
+EMSCRIPTEN_KEEPALIVE char *ms_constants(void) {
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddNumberToObject(o, "api_version", MS_API_VERSION);
+    cJSON_AddNumberToObject(o, "model_format_version", MODEL_FORMAT_VERSION);
+    cJSON_AddNumberToObject(o, "max_models", MS_MAX_MODELS);
+    cJSON_AddNumberToObject(o, "pool_size", MATCH_POOL_SIZE);
+    cJSON_AddNumberToObject(o, "pool_max_rank", MATCH_POOL_MAX_RANK);
+    cJSON_AddNumberToObject(o, "max_metrics", MATCH_MAX_METRICS);
+    cJSON_AddNumberToObject(o, "max_songs", MATCH_MAX_SONGS);
+    cJSON_AddNumberToObject(o, "max_segments", MATCH_MAX_SEGMENTS);
+    cJSON_AddNumberToObject(o, "max_predict_items", MS_MAX_PREDICT_ITEMS);
+    cJSON_AddNumberToObject(o, "explain_max_words", EXPLAIN_MAX_WORDS);
+    ExplainOpts eo = explain_default_opts();
+    cJSON_AddNumberToObject(o, "explain_default_words", eo.max_words);
+    cJSON_AddNumberToObject(o, "explain_default_top", eo.top);
+    cJSON_AddNumberToObject(o, "text_max_input_bytes", TEXT_MAX_INPUT_BYTES);
+    cJSON_AddNumberToObject(o, "quick_match_k", 3);
+    return take(o);
+}
+
+/* Matching space of a model: its outputs with their target statistics, and
+ * recommended weights from meta {"match_weights": {name: w}} when present. */
+static void slot_make_space(Slot *s) {
+    const Model *m = s->model;
+    s->space_ok = 0;
+    if (m->n_outputs > MATCH_MAX_METRICS) {
+        snprintf(s->space_err, sizeof s->space_err, "model has %d outputs; matching supports %d",
+                 m->n_outputs, MATCH_MAX_METRICS);
+        return;
+    }
+    const char *names[MATCH_MAX_METRICS];
+    float w[MATCH_MAX_METRICS];
+    for (int j = 0; j < m->n_outputs; j++) { names[j] = m->output_names[j]; w[j] = 1; }
+    cJSON *meta = m->meta && m->meta[0] ? cJSON_Parse(m->meta) : NULL;
+    const cJSON *mw = cJSON_GetObjectItemCaseSensitive(meta, "match_weights");
+    if (cJSON_IsObject(mw)) {
+        for (int j = 0; j < m->n_outputs; j++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(mw, names[j]);
+            if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= 0 && v->valuedouble < 1e30)
+                w[j] = (float)v->valuedouble;
+        }
+    }
+    cJSON_Delete(meta);
+    if (match_space_init(&s->space, m->n_outputs, names, m->target_mean, m->target_std, w,
+                         s->space_err, sizeof s->space_err) == 0) {
+        s->space_ok = 1;
+        return;
+    }
+    /* bad recommended weights: fall back to equal weights */
+    if (match_space_init(&s->space, m->n_outputs, names, m->target_mean, m->target_std, NULL,
+                         s->space_err, sizeof s->space_err) == 0)
+        s->space_ok = 1;
+}
+
+static cJSON *info_object(int h) {
+    Slot *s = slot_get(h);
+    char *hdr = model_header_json(s->model);
+    cJSON *o = hdr ? cJSON_Parse(hdr) : NULL;
+    free(hdr);
+    if (!cJSON_IsObject(o)) { cJSON_Delete(o); o = cJSON_CreateObject(); }
+    if (!o) return NULL;
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "model");
+    cJSON_AddNumberToObject(o, "model", h);
+    cJSON *names = cJSON_AddArrayToObject(o, "metrics");
+    cJSON *mean = cJSON_AddObjectToObject(o, "mean");
+    cJSON *std = cJSON_AddObjectToObject(o, "std");
+    for (int j = 0; j < s->model->n_outputs; j++) {
+        const char *n = s->model->output_names[j];
+        cJSON_AddItemToArray(names, cJSON_CreateString(n));
+        cJSON_AddNumberToObject(mean, n, s->model->target_mean[j]);
+        cJSON_AddNumberToObject(std, n, s->model->target_std[j]);
+    }
+    if (s->space_ok) {
+        cJSON *w = cJSON_AddObjectToObject(o, "weights");
+        for (int j = 0; j < s->space.n; j++) cJSON_AddNumberToObject(w, s->space.name[j], s->space.weight[j]);
+    } else {
+        cJSON_AddStringToObject(o, "match_error", s->space_err);
+    }
+    return o;
+}
+
+EMSCRIPTEN_KEEPALIVE char *ms_model_load(const void *bytes, size_t len) {
+    if (!bytes || !len) return err_json("no model bytes");
+    int free_slot = -1;
+    for (int i = 0; i < MS_MAX_MODELS; i++) if (!slots[i].model) { free_slot = i; break; }
+    if (free_slot < 0) return err_json("too many models loaded; free one first");
+    char err[256] = "";
+    Model *m = model_load_bytes(bytes, len, err, sizeof err);
+    if (!m) return err_json(err[0] ? err : "could not load the model");
+    Slot *s = &slots[free_slot];
+    memset(s, 0, sizeof *s);
+    s->model = m;
+    slot_make_space(s);
+    return take(info_object(free_slot + 1));
+}
+
+EMSCRIPTEN_KEEPALIVE char *ms_model_free(int h) {
+    Slot *s = slot_get(h);
+    if (!s) return err_json("no such model");
+    model_free(s->model);
+    memset(s, 0, sizeof *s);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "ok", 1);
+    return take(o);
+}
+
+EMSCRIPTEN_KEEPALIVE char *ms_model_info(int h) {
+    if (!slot_get(h)) return err_json("no such model");
+    return take(info_object(h));
+}
+
+/* {"energy": 1, "tempo": 0.5, ...}: names not given keep their weight. */
+EMSCRIPTEN_KEEPALIVE char *ms_model_set_weights(int h, const char *json) {
+    Slot *s = slot_get(h);
+    if (!s) return err_json("no such model");
+    if (!s->space_ok) return err_json(s->space_err);
+    cJSON *w = json ? cJSON_Parse(json) : NULL;
+    if (!cJSON_IsObject(w)) { cJSON_Delete(w); return err_json("weights must be a JSON object of numbers"); }
+    MatchSpace sp = s->space;
+    const cJSON *it;
+    char err[160] = "";
+    cJSON_ArrayForEach(it, w) {
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || fabs(it->valuedouble) > 1e30 ||
+            match_space_set_weight(&sp, it->string, (float)it->valuedouble)) {
+            snprintf(err, sizeof err, "bad weight for %.60s (a number >= 0 for one of the model's metrics)", it->string);
+            break;
+        }
+    }
+    cJSON_Delete(w);
+    if (!err[0]) match_space_check(&sp, err, sizeof err);
+    if (err[0]) return err_json(err);
+    s->space = sp;
+    return take(info_object(h));
+}
+
+/* One item's result object, metrics in the model's output order. */
+static cJSON *metrics_object(const Model *m, const float *v, const cJSON *id) {
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    if (id) cJSON_AddItemToObject(o, "id", cJSON_Duplicate(id, 1));
+    for (int j = 0; j < m->n_outputs; j++) cJSON_AddNumberToObject(o, m->output_names[j], v[j]);
+    return o;
+}
+
+static cJSON *item_error(const cJSON *id, const char *msg) {
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    if (id) cJSON_AddItemToObject(o, "id", cJSON_Duplicate(id, 1));
+    cJSON_AddStringToObject(o, "error", msg);
+    return o;
+}
+
+EMSCRIPTEN_KEEPALIVE char *ms_predict(int h, const char *json) {
+    Slot *s = slot_get(h);
+    if (!s) return err_json("no such model");
+    cJSON *in = json ? cJSON_Parse(json) : NULL;
+    if (!cJSON_IsArray(in)) { cJSON_Delete(in); return err_json("expected a JSON array of texts or {\"id\", \"text\"} objects"); }
+    int n = cJSON_GetArraySize(in);
+    if (n > MS_MAX_PREDICT_ITEMS) { cJSON_Delete(in); return err_json("too many texts in one call"); }
+    const Model *m = s->model;
+    int O = m->n_outputs;
+    cJSON *out = cJSON_CreateArray();
+    const char **texts = malloc(MS_PREDICT_CHUNK * sizeof *texts);
+    size_t *lens = malloc(MS_PREDICT_CHUNK * sizeof *lens);
+    const cJSON **ids = malloc(MS_PREDICT_CHUNK * sizeof *ids);
+    const cJSON **items = malloc(MS_PREDICT_CHUNK * sizeof *items);
+    float *vals = malloc((size_t)MS_PREDICT_CHUNK * O * sizeof *vals);
+    char *res = NULL;
+    if (!out || !texts || !lens || !ids || !items || !vals) goto done;
+    const cJSON *it = in->child;
+    while (it) {
+        /* gather a chunk of valid texts, writing per-item errors as we go;
+         * results keep the input order (errors are placed when met) */
+        int k = 0;
+        const cJSON *chunk_start = it;
+        for (const cJSON *q = it; q && k < MS_PREDICT_CHUNK; q = q->next, it = q) {
+            const cJSON *id = NULL, *t = q;
+            if (cJSON_IsObject(q)) { id = cJSON_GetObjectItemCaseSensitive(q, "id"); t = cJSON_GetObjectItemCaseSensitive(q, "text"); }
+            if (!cJSON_IsString(t)) continue;
+            items[k] = q; ids[k] = id; texts[k] = t->valuestring; lens[k] = strlen(t->valuestring); k++;
+        }
+        int ok = k == 0 || model_predict_texts(m, texts, lens, k, vals) == 0;
+        int r = 0;
+        for (const cJSON *q = chunk_start; q != it; q = q->next) {
+            if (r < k && items[r] == q) {
+                cJSON_AddItemToArray(out, ok ? metrics_object(m, vals + (size_t)r * O, ids[r])
+                                             : item_error(ids[r], "prediction failed (out of memory?)"));
+                r++;
+            } else {
+                const cJSON *id = cJSON_IsObject(q) ? cJSON_GetObjectItemCaseSensitive(q, "id") : NULL;
+                cJSON_AddItemToArray(out, item_error(id, cJSON_IsObject(q) ? "\"text\" must be a string"
+                                                                          : "expected a text or an {\"id\", \"text\"} object"));
+            }
+        }
+    }
+    res = cJSON_PrintUnformatted(out);
+done:
+    cJSON_Delete(in); cJSON_Delete(out);
+    free(texts); free(lens); free(ids); free(items); free(vals);
+    return res ? res : err_json("out of memory");
+}
+
+/* Matching: the model's space (h > 0) or none (h == 0, request carries
+ * mean/std). */
+static int space_for(int h, const MatchSpace **sp, char **err) {
+    *sp = NULL;
+    if (h == 0) return 0;
+    Slot *s = slot_get(h);
+    if (!s) { *err = err_json("no such model"); return -1; }
+    if (!s->space_ok) { *err = err_json(s->space_err); return -1; }
+    *sp = &s->space;
+    return 0;
+}
+
+EMSCRIPTEN_KEEPALIVE char *ms_match(int h, const char *json) {
+    const MatchSpace *sp;
+    char *e;
+    if (space_for(h, &sp, &e)) return e;
+    return match_json_topk(json, sp);
+}
+
+EMSCRIPTEN_KEEPALIVE char *ms_soundtrack(int h, const char *json) {
+    const MatchSpace *sp;
+    char *e;
+    if (space_for(h, &sp, &e)) return e;
+    return match_json_soundtrack(json, sp);
+}
+
+EMSCRIPTEN_KEEPALIVE char *ms_pool(const char *json) { return match_json_pool(json); }
+
+/* {"text": "...", "max_words": 64, "top": 5} */
+EMSCRIPTEN_KEEPALIVE char *ms_explain(int h, const char *json) {
+    Slot *s = slot_get(h);
+    if (!s) return err_json("no such model");
+    cJSON *req = json ? cJSON_Parse(json) : NULL;
+    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return err_json("expected {\"text\": ...}"); }
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(req, "text");
+    ExplainOpts o = explain_default_opts();
+    const char *keys[] = {"max_words", "top"};
+    int *dst[] = {&o.max_words, &o.top};
+    char *res = NULL;
+    if (!cJSON_IsString(t)) { res = err_json("\"text\" must be a string"); goto done; }
+    for (int q = 0; q < 2; q++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, keys[q]);
+        if (!v || cJSON_IsNull(v)) continue;
+        if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < 1 ||
+            v->valuedouble > EXPLAIN_MAX_WORDS) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "\"%s\" must be an integer in 1..%d", keys[q], EXPLAIN_MAX_WORDS);
+            res = err_json(msg);
+            goto done;
+        }
+        *dst[q] = (int)v->valuedouble;
+    }
+    res = explain_json(s->model, t->valuestring, strlen(t->valuestring), &o);
+done:
+    cJSON_Delete(req);
+    return res ? res : err_json("out of memory");
+}
+
+/* Scenes of a script: text (len bytes) and options
+ * {"format": "auto|fountain|plain|srt|vtt", "filename": "x.srt", "text": true,
+ *  "sub_gap": 8, "sub_window": 0, "max_scenes": 20000}. */
+static int scene_opts_from(const cJSON *j, SceneOpts *o, int *flags, char *err, size_t errlen) {
+    *o = scene_default_opts();
+    *flags = SCENE_JSON_DETAILS;
+    if (!j) return 0;
+    if (!cJSON_IsObject(j)) { snprintf(err, errlen, "options must be a JSON object"); return -1; }
+    int rc = 0;
+    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(j, "filename");
+    if (cJSON_IsString(fn)) o->filename = fn->valuestring;   /* lives as long as j */
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(j, "format");
+    if (f && !cJSON_IsNull(f)) {
+        int fmt = cJSON_IsString(f) ? scene_format_from_name(f->valuestring) : -1;
+        if (fmt < 0) { snprintf(err, errlen, "unknown \"format\" (auto, fountain, plain, srt, vtt)"); rc = -1; goto done; }
+        o->format = (SceneFormat)fmt;
+    }
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "text");
+    if (cJSON_IsTrue(t)) *flags |= SCENE_JSON_TEXT;
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(j, "sub_gap");
+    if (cJSON_IsNumber(g)) {
+        if (!(g->valuedouble > 0 && g->valuedouble < 86400)) { snprintf(err, errlen, "\"sub_gap\" must be in (0, 86400) seconds"); rc = -1; goto done; }
+        o->sub_gap = g->valuedouble;
+    }
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "sub_window");
+    if (cJSON_IsNumber(w)) {
+        if (!(w->valuedouble >= 0 && w->valuedouble < 86400)) { snprintf(err, errlen, "\"sub_window\" must be in [0, 86400) seconds"); rc = -1; goto done; }
+        o->sub_window = w->valuedouble;
+    }
+    const cJSON *ms = cJSON_GetObjectItemCaseSensitive(j, "max_scenes");
+    if (cJSON_IsNumber(ms)) {
+        if (!(ms->valuedouble >= 1 && ms->valuedouble <= 100000)) { snprintf(err, errlen, "\"max_scenes\" must be in 1..100000"); rc = -1; goto done; }
+        o->max_scenes = (int)ms->valuedouble;
+    }
+done:
+    return rc;
+}
+
+EMSCRIPTEN_KEEPALIVE char *ms_scenes(const char *text, size_t len, const char *opts_json) {
+    if (!text && len) return err_json("no text");
+    SceneOpts o;
+    int flags;
+    char err[160];
+    cJSON *oj = opts_json && opts_json[0] ? cJSON_Parse(opts_json) : NULL;
+    if (opts_json && opts_json[0] && !oj) return err_json("options must be a JSON object");
+    if (scene_opts_from(oj, &o, &flags, err, sizeof err)) { cJSON_Delete(oj); return err_json(err); }
+    char *perr = NULL;
+    ScriptScenes *ss = scene_parse(text, len, &o, &perr);
+    cJSON_Delete(oj);
+    if (!ss) {
+        char *e = err_json(perr ? perr : "could not parse the script");
+        free(perr);
+        return e;
+    }
+    char *res = scenes_to_json(ss, flags);
+    scene_free(ss);
+    return res ? res : err_json("out of memory");
+}
