@@ -1,0 +1,131 @@
+// Unit tests for the dashboard numbers, the export files and the playlist saver.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as S from '../../web/dashboard-stats.js';
+import { toCsv, toM3u, urisText, csvField, trackUri, fileStem } from '../../web/export.js';
+import { savePlaylist, chunks, PlaylistError } from '../../web/playlist.js';
+
+const id22 = (n) => String(n).padStart(22, 'A');
+
+test('stability counts overlap, newcomers and long-time favourites', () => {
+  const s = S.stability({ short_term: ['a', 'b', 'x'], medium_term: ['a', 'b', 'c', 'd'], long_term: ['c', 'a', 'e', 'f'] });
+  assert.deepEqual(s.sizes, { short_term: 3, medium_term: 4, long_term: 4 });
+  assert.deepEqual(s.overlap.map((o) => [o.a, o.b, o.shared]), [['short_term', 'medium_term', 2], ['medium_term', 'long_term', 2], ['short_term', 'long_term', 1]]);
+  assert.equal(s.overlap[0].share, 2 / 3);
+  assert.deepEqual(s.newcomers, ['x']);
+  assert.deepEqual(s.favourites, ['a']);
+  assert.deepEqual(S.stability({ short_term: [{ id: 'q' }] }).newcomers, ['q']);
+});
+
+test('decades and explicit share read releaseDate and the explicit flag', () => {
+  const songs = [{ releaseDate: '1999-01-01' }, { releaseDate: '1991' }, { releaseDate: '2004-05', explicit: true }, { releaseDate: '' }];
+  assert.deepEqual(S.decades(songs), { decades: [{ decade: 1990, label: '1990s', count: 2 }, { decade: 2000, label: '2000s', count: 1 }], unknown: 1 });
+  assert.deepEqual(S.explicitShare(songs), { explicit: 1, clean: 3, total: 4, share: 0.25 });
+});
+
+test('mood by range averages the predicted metrics of each range', () => {
+  const songs = new Map([['a', { metrics: { valence: 0.2, energy: 0.4 } }], ['b', { metrics: { valence: 0.6, energy: 0.8 } }], ['c', { metrics: null }]]);
+  const rows = S.moodByRange({ songs, top: { tracks: { short_term: ['a', 'b', 'c'], medium_term: ['b'], long_term: [] } } }, ['valence', 'energy']);
+  assert.equal(rows[0].n, 2);
+  assert.ok(Math.abs(rows[0].means.valence - 0.4) < 1e-12);
+  assert.deepEqual(rows[1].means, { valence: 0.6, energy: 0.8 });
+  assert.deepEqual(rows[2].means, {});
+  assert.equal(S.moodPoints([...songs.values()].map((s, i) => ({ ...s, id: String(i), title: 't' }))).length, 2);
+});
+
+test('lyric words drop tags and repeat marks and keep apostrophes', () => {
+  assert.deepEqual(S.lyricWords("[Chorus]\nDon’t STOP (x2) me-now [00:12.30]"), ["don't", 'stop', 'me', 'now']);
+});
+
+test('distinctive words rank over-used words first and ignore common ones', () => {
+  const corpus = S.readCorpus({ words: { the: 500, love: 40, night: 10, harbor: 0.5 }, tokens: 2e6 });
+  const counts = new Map([['the', 50], ['love', 4], ['harbor', 20], ['night', 1], ['lighthouse', 6]]);
+  // "the" is 12x over-used here but so common that its prior damps it below a rarer, 5000x over-used word
+  const all = S.distinctiveWords(counts, corpus, { k: 10 });
+  assert.deepEqual(all.map((w) => w.word), ['harbor', 'lighthouse', 'the', 'love'], '"night" is below minCount');
+  assert.equal(S.distinctiveWords(counts, corpus, { k: 2 }).length, 2);
+  assert.equal(all[0].count, 20);
+  assert.ok(Math.abs(all[0].per10k - 20 / 81 * 1e4) < 1e-9);
+  assert.equal(S.readCorpus({ a: 1, b: 'x' }).freq.size, 1);
+  assert.deepEqual(S.distinctiveWords(new Map(), corpus), []);
+});
+
+test('film fit picks the film whose arc the songs can follow', () => {
+  const scene = (v, e) => ({ metrics: { valence: v, energy: e } });
+  const films = [
+    { title: 'Gloom', scenes: [scene(0.1, 0.1), scene(0.15, 0.2)], overall: { valence: 0.12, energy: 0.15 } },
+    { title: 'Party', scenes: [scene(0.9, 0.9), scene(0.8, 0.85), scene(0.85, 0.95)], overall: { valence: 0.85, energy: 0.9 } },
+  ];
+  const songs = [{ metrics: { valence: 0.88, energy: 0.9 } }, { metrics: { valence: 0.8, energy: 0.8 } }];
+  const fit = S.filmFit(songs, films);
+  assert.equal(fit.best.film.title, 'Party');
+  assert.deepEqual(fit.metrics, ['valence', 'energy']);
+  assert.equal(fit.ranking.length, 2);
+  assert.equal(S.filmFit([], films), null);
+});
+
+test('clock peak and durations', () => {
+  const grid = Array.from({ length: 7 }, () => new Array(24).fill(0));
+  grid[4][22] = 90; grid[1][8] = 30; grid[1][9] = 30;
+  const p = S.clockPeak(grid);
+  assert.deepEqual([p.cell.day, p.cell.hour, p.topDay, p.topHour], [4, 22, 4, 22]);
+  assert.equal(S.formatDuration(3 * 3600000 + 5 * 60000), '3 h 5 min');
+  assert.equal(S.formatDuration(59 * 60000), '59 min');
+});
+
+const picks = [
+  { song: { id: id22(1), uri: `spotify:track:${id22(1)}`, title: 'Hello, "World"', artist: 'Ann\nB', album: '=SUM(A1)', durationMs: 183400 }, segment: 0, distance: 0.12345 },
+  { song: { id: 'export:abc', uri: '', title: 'No id', artist: 'C', album: '', durationMs: 0 }, segment: 1, distance: 1 },
+  { song: { id: id22(2), title: 'Plain', artist: 'D', album: 'E', durationMs: 0 } },
+];
+
+test('CSV quotes commas, quotes and newlines and defuses formulas', () => {
+  assert.equal(csvField('a,b'), '"a,b"');
+  assert.equal(csvField('say "hi"'), '"say ""hi"""');
+  assert.equal(csvField('=1+1'), "'=1+1");
+  assert.equal(csvField('-3.5'), '-3.5');
+  assert.equal(toCsv(picks),
+    'position,title,artist,album,spotify_uri,segment,distance\r\n' +
+    `1,"Hello, ""World""","Ann\nB",'=SUM(A1),spotify:track:${id22(1)},1,0.1235\r\n` +
+    '2,No id,C,,,2,1.0000\r\n' +
+    `3,Plain,D,E,spotify:track:${id22(2)},,\r\n`);
+});
+
+test('URIs and M3U list only songs with a Spotify id', () => {
+  assert.equal(urisText(picks), `spotify:track:${id22(1)}\nspotify:track:${id22(2)}\n`);
+  assert.equal(toM3u(picks, 'My\nFilm'),
+    `#EXTM3U\n#PLAYLIST:My Film\n#EXTINF:183,Ann B - Hello, "World"\nhttps://open.spotify.com/track/${id22(1)}\n` +
+    `#EXTINF:-1,D - Plain\nhttps://open.spotify.com/track/${id22(2)}\n`);
+  assert.equal(trackUri({ id: 'short' }), '');
+  assert.equal(fileStem('Casablanca: the <soundtrack>'), 'Casablanca-the-soundtrack');
+});
+
+test('saving a playlist creates it private, then adds items in chunks of 100', async () => {
+  const calls = [];
+  const fetcher = async (path, opts) => {
+    calls.push({ path, ...opts });
+    if (path === '/me/playlists') return { id: 'pl123', external_urls: { spotify: 'https://open.spotify.com/playlist/pl123' } };
+    return { snapshot_id: 's' };
+  };
+  const uris = Array.from({ length: 250 }, (_, i) => `spotify:track:${id22(i)}`);
+  const r = await savePlaylist({ name: 'Film', description: 'd', uris: [...uris, 'bad', uris[0]] }, { fetcher });
+  assert.deepEqual(r, { id: 'pl123', url: 'https://open.spotify.com/playlist/pl123', added: 250, skipped: 2 });
+  assert.equal(calls.length, 4);
+  assert.deepEqual(calls[0], { path: '/me/playlists', method: 'POST', body: { name: 'Film', public: false, description: 'd' } });
+  assert.deepEqual(calls.slice(1).map((c) => [c.path, c.method, c.body.uris.length]),
+    [['/playlists/pl123/items', 'POST', 100], ['/playlists/pl123/items', 'POST', 100], ['/playlists/pl123/items', 'POST', 50]]);
+  assert.deepEqual(calls[3].body.uris, uris.slice(200));
+  assert.deepEqual(chunks([1, 2, 3], 2), [[1, 2], [3]]);
+});
+
+test('a failed chunk reports the created playlist and what was added', async () => {
+  let n = 0;
+  const fetcher = async (path) => {
+    if (path === '/me/playlists') return { id: 'p1' };
+    if (++n === 2) throw new Error('HTTP 500');
+    return {};
+  };
+  const uris = Array.from({ length: 150 }, (_, i) => `spotify:track:${id22(i)}`);
+  await assert.rejects(savePlaylist({ name: 'x', uris }, { fetcher }), (e) => e instanceof PlaylistError && e.added === 100 && e.playlist.id === 'p1');
+  await assert.rejects(savePlaylist({ name: 'x', uris: ['nope'] }, { fetcher }), /nothing to save/);
+});
