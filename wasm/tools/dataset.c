@@ -1,6 +1,7 @@
 /* dataset.c — load songs, fixed split, target statistics (see dataset.h). */
 #include "dataset.h"
 #include "csv.h"
+#include "text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -137,4 +138,81 @@ int ds_split_indices(const ds_dataset *d, int split, int **out) {
     n = 0;
     for (int i = 0; i < d->n; i++) if (d->songs[i].split == split) (*out)[n++] = i;
     return n;
+}
+
+/* ---- vocabulary ---------------------------------------------------------- */
+
+typedef struct { char *key; long value; } word_count;
+
+static int count_cb(const char *tok, size_t len, void *user) {
+    word_count **map = user;
+    (void)len;
+    long i = shgeti(*map, tok);
+    if (i < 0) shput(*map, tok, 1);
+    else (*map)[i].value++;
+    return 0;
+}
+
+static int cmp_wc(const void *a, const void *b) {
+    const word_count *x = a, *y = b;
+    if (x->value != y->value) return x->value > y->value ? -1 : 1;
+    return strcmp(x->key, y->key);
+}
+
+int ds_count_words(const ds_dataset *d, int split, int max_words, int min_count,
+                   char ***words, long **counts, long *total) {
+    word_count *map = NULL;
+    sh_new_strdup(map);
+    long tot = 0;
+    for (int i = 0; i < d->n; i++) {
+        if (d->songs[i].split != split) continue;
+        const char *l = d->songs[i].lyrics;
+        tot += (long)text_tokenize(l, strlen(l), DS_MAX_TOKENS, count_cb, &map);
+    }
+    int n = (int)shlen(map);
+    word_count *items = malloc(sizeof *items * (size_t)(n ? n : 1));
+    if (!items) { shfree(map); return -1; }
+    for (int i = 0; i < n; i++) items[i] = map[i];
+    qsort(items, (size_t)n, sizeof *items, cmp_wc);
+    int keep = 0;
+    while (keep < n && keep < max_words && items[keep].value >= min_count) keep++;
+    char **w = malloc(sizeof *w * (size_t)(keep ? keep : 1));
+    long *c = malloc(sizeof *c * (size_t)(keep ? keep : 1));
+    if (!w || !c) { free(w); free(c); free(items); shfree(map); return -1; }
+    for (int i = 0; i < keep; i++) {
+        w[i] = strdup(items[i].key); c[i] = items[i].value;
+        if (!w[i]) { ds_words_free(w, i); free(c); free(items); shfree(map); return -1; }
+    }
+    free(items);
+    shfree(map);
+    *words = w;
+    if (counts) *counts = c; else free(c);
+    if (total) *total = tot;
+    return keep;
+}
+
+void ds_words_free(char **words, int n) {
+    if (!words) return;
+    for (int i = 0; i < n; i++) free(words[i]);
+    free(words);
+}
+
+int *ds_doc_freq(const ds_dataset *d, const Vocab *v, int split, int *ndocs) {
+    int V = vocab_size(v);
+    int *df = calloc((size_t)(V ? V : 1), sizeof *df);
+    int32_t *ids = malloc(sizeof *ids * DS_MAX_TOKENS);
+    char *seen = calloc((size_t)(V ? V : 1), 1);
+    if (!df || !ids || !seen) { free(df); free(ids); free(seen); return NULL; }
+    int nd = 0;
+    for (int i = 0; i < d->n; i++) {
+        if (d->songs[i].split != split) continue;
+        nd++;
+        const char *l = d->songs[i].lyrics;
+        int n = text_encode_bag(v, l, strlen(l), ids, DS_MAX_TOKENS);
+        for (int t = 0; t < n; t++) if (!seen[ids[t]]) { seen[ids[t]] = 1; df[ids[t]]++; }
+        for (int t = 0; t < n; t++) seen[ids[t]] = 0;
+    }
+    free(ids); free(seen);
+    if (ndocs) *ndocs = nd;
+    return df;
 }

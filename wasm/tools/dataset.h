@@ -63,3 +63,26 @@ ds_stats ds_target_stats(const ds_dataset *d, int split);
 int ds_split_indices(const ds_dataset *d, int split, int **out);
 
 #endif
+
+/* ---- vocabulary and encoding (uses the engine's tokenizer, text.h) ------ */
+
+/* Tokens looked at per song everywhere in training and evaluation (the
+ * longest lyric has ~100k words; its first DS_MAX_TOKENS count). */
+#define DS_MAX_TOKENS 4000
+
+/* Word counts over the songs of one split (first DS_MAX_TOKENS tokens of each
+ * lyric, cleaned by text_tokenize). Words are sorted by count descending,
+ * ties by byte order, so the result is deterministic; at most max_words
+ * words with count >= min_count are kept. On success returns the number of
+ * words, *words is a malloc'd array of malloc'd strings (free with
+ * ds_words_free), *counts (if not NULL) a malloc'd array of their counts and
+ * *total (if not NULL) the number of tokens counted. -1 on out of memory. */
+int ds_count_words(const ds_dataset *d, int split, int max_words, int min_count,
+                   char ***words, long **counts, long *total);
+void ds_words_free(char **words, int n);
+
+/* Document frequency of each vocabulary id 0..vocab_size-1 over one split
+ * (ids from text_encode_bag with cap DS_MAX_TOKENS). Returns a malloc'd
+ * array (caller frees) and the number of documents in *ndocs; NULL on OOM. */
+struct Vocab;
+int *ds_doc_freq(const ds_dataset *d, const struct Vocab *v, int split, int *ndocs);
