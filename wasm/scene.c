@@ -1,0 +1,1564 @@
+/* scene.c — screenplay / subtitle scene segmentation (see scene.h).
+ *
+ * Pipeline: cut to max_bytes → reject binary → repair UTF-8 → detect format →
+ * strip HTML (tags, comments, entities) → Fountain: drop boneyard and notes →
+ * split lines (indent measured with 8-column tabs) → one of two parsers:
+ * screenplay (Fountain, or plain text laid out by indentation) or subtitles.
+ * Every cleaning step keeps newlines, so line numbers refer to the input.
+ */
+#include "scene.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stb_ds.h>
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static char *xstrndup(const char *s, size_t n) {
+    char *p = malloc(n + 1);
+    if (!p) return NULL;
+    if (n) memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+static char *fmt_alloc(const char *fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return xstrdup(buf);
+}
+
+static void set_err(char **err, const char *msg) {
+    if (err) *err = xstrdup(msg);
+}
+
+static void warn(ScriptScenes *ss, const char *fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char *m = xstrdup(buf);
+    if (m) arrput(ss->warnings, m);
+}
+
+static int is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+static int is_upper(int c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+static int is_alpha(int c) { return is_upper(c) || is_lower(c); }
+static int to_upper(int c) { return is_lower(c) ? c - 32 : c; }
+
+/* Growable byte string (stb_ds char array, always NUL-terminated when used). */
+typedef struct { char *a; } Str;
+
+static void str_add(Str *s, const char *p, size_t n) {
+    if (!n) return;
+    if (arrlen(s->a) && s->a[arrlen(s->a) - 1] == 0) arrsetlen(s->a, arrlen(s->a) - 1);
+    memcpy(arraddnptr(s->a, n), p, n);
+    arrput(s->a, 0);
+}
+static void str_addc(Str *s, char c) { str_add(s, &c, 1); }
+static size_t str_len(const Str *s) { return arrlen(s->a) ? (size_t)arrlen(s->a) - 1 : 0; }
+static char *str_take(Str *s) {   /* malloc'ed copy, then reset */
+    char *r = xstrndup(s->a ? s->a : "", str_len(s));
+    arrfree(s->a);
+    s->a = NULL;
+    return r;
+}
+
+/* Case-insensitive prefix test. */
+static int prefix_ci(const char *s, size_t n, const char *p) {
+    size_t k = strlen(p);
+    if (n < k) return 0;
+    for (size_t i = 0; i < k; i++)
+        if (to_upper((unsigned char)s[i]) != to_upper((unsigned char)p[i])) return 0;
+    return 1;
+}
+
+static int count_words(const char *s, size_t n) {
+    int w = 0, in = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int wc = is_alpha(c) || is_digit(c) || c >= 0x80;
+        if (wc && !in) w++;
+        if (!is_space(c)) { if (wc) in = 1; } else in = 0;
+    }
+    return w;
+}
+
+/* ---- options -------------------------------------------------------------- */
+
+SceneOpts scene_default_opts(void) {
+    SceneOpts o;
+    memset(&o, 0, sizeof o);
+    o.format = SCENE_FMT_AUTO;
+    o.filename = NULL;
+    o.max_bytes = (size_t)32 << 20;
+    o.max_scenes = 20000;
+    o.sub_gap = 8.0;
+    o.sub_window = 0.0;
+    o.sub_max_scene = 240.0;
+    o.min_int_ext = 8;
+    o.keep_preamble = 1;
+    return o;
+}
+
+const char *scene_format_name(SceneFormat f) {
+    switch (f) {
+    case SCENE_FMT_FOUNTAIN: return "fountain";
+    case SCENE_FMT_PLAIN: return "plain";
+    case SCENE_FMT_SRT: return "srt";
+    case SCENE_FMT_VTT: return "vtt";
+    default: return "auto";
+    }
+}
+
+int scene_format_from_name(const char *name) {
+    if (!name) return -1;
+    if (!strcmp(name, "auto")) return SCENE_FMT_AUTO;
+    if (!strcmp(name, "fountain") || !strcmp(name, "spmd")) return SCENE_FMT_FOUNTAIN;
+    if (!strcmp(name, "plain") || !strcmp(name, "txt") || !strcmp(name, "text")) return SCENE_FMT_PLAIN;
+    if (!strcmp(name, "srt")) return SCENE_FMT_SRT;
+    if (!strcmp(name, "vtt") || !strcmp(name, "webvtt")) return SCENE_FMT_VTT;
+    return -1;
+}
+
+/* ---- input cleaning ------------------------------------------------------- */
+
+/* Copy src into a new buffer with invalid UTF-8 replaced by U+FFFD, a leading
+ * BOM dropped, stray control bytes turned into spaces. *bad counts repairs. */
+static char *utf8_repair(const char *src, size_t n, size_t *out_n, size_t *bad, size_t *ctl) {
+    char *out = malloc(n * 3 + 1);
+    if (!out) return NULL;
+    size_t o = 0, i = 0;
+    *bad = *ctl = 0;
+    if (n >= 3 && (unsigned char)src[0] == 0xEF && (unsigned char)src[1] == 0xBB && (unsigned char)src[2] == 0xBF) i = 3;
+    while (i < n) {
+        unsigned char c = (unsigned char)src[i];
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') { out[o++] = c == '\f' ? '\n' : ' '; if (c != '\f') (*ctl)++; }
+            else if (c == 0x7f) { out[o++] = ' '; (*ctl)++; }
+            else out[o++] = (char)c;
+            i++;
+            continue;
+        }
+        int need = 0;
+        uint32_t cp = 0, min = 0;
+        if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; min = 0x80; }
+        else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; min = 0x800; }
+        else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; min = 0x10000; }
+        int ok = need > 0;
+        if (ok) {
+            for (int k = 1; k <= need; k++) {
+                if (i + (size_t)k >= n) { ok = 0; break; }
+                unsigned char d = (unsigned char)src[i + k];
+                if ((d & 0xC0) != 0x80) { ok = 0; break; }
+                cp = (cp << 6) | (d & 0x3F);
+            }
+        }
+        if (ok && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) ok = 0;
+        if (ok) {
+            /* U+0085 NEL, U+2028/2029 line separators: keep as they are */
+            memcpy(out + o, src + i, (size_t)need + 1);
+            o += (size_t)need + 1;
+            i += (size_t)need + 1;
+        } else {
+            out[o++] = (char)0xEF; out[o++] = (char)0xBF; out[o++] = (char)0xBD;
+            (*bad)++;
+            i++;
+        }
+    }
+    out[o] = 0;
+    *out_n = o;
+    return out;
+}
+
+static const char *const HTML_TAGS[] = {
+    "a", "b", "i", "u", "p", "br", "hr", "pre", "html", "head", "body", "title", "font", "div",
+    "span", "center", "table", "tr", "td", "th", "tbody", "meta", "link", "img", "h1", "h2", "h3",
+    "h4", "h5", "h6", "em", "strong", "tt", "blockquote", "ul", "ol", "li", "small", "big", "sup",
+    "sub", "form", "input", "option", "select", "iframe", "noscript", "code", "s", "strike", "nobr",
+    "dl", "dt", "dd", "ins", "del", "abbr", "base", "frame", "frameset", "c", "v", "ruby", "rt", "lang",
+    NULL
+};
+
+/* Is s[0..n) (starting at '<') a tag we strip? Returns its length or 0. */
+static size_t html_tag_len(const char *s, size_t n) {
+    size_t i = 1;
+    if (i < n && s[i] == '/') i++;
+    size_t ns = i;
+    while (i < n && i - ns < 12 && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]))) i++;
+    size_t nl = i - ns;
+    if (!nl || nl >= 12) return 0;
+    if (i < n && !(s[i] == '>' || s[i] == ' ' || s[i] == '/' || s[i] == '\t' || s[i] == '.')) return 0;
+    int known = 0;
+    for (int k = 0; HTML_TAGS[k]; k++) {
+        if (strlen(HTML_TAGS[k]) == nl && prefix_ci(s + ns, nl, HTML_TAGS[k])) { known = 1; break; }
+    }
+    if (!known) return 0;
+    for (size_t j = i; j < n && j < 400; j++) {
+        if (s[j] == '>') return j + 1;
+        if (s[j] == '<' || s[j] == '\n') return 0;
+    }
+    return 0;
+}
+
+static size_t utf8_put(char *o, uint32_t cp) {
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F)); return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F)); return 4;
+}
+
+/* Decode an entity at s ('&'); writes to o, returns bytes consumed (0: none).
+ * The output is never longer than the entity. */
+static size_t html_entity(const char *s, size_t n, char *o, size_t *olen) {
+    static const struct { const char *name; const char *rep; } ents[] = {
+        {"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"apos;", "'"}, {"nbsp;", " "},
+        {"mdash;", "--"}, {"ndash;", "-"}, {"hellip;", "..."}, {"rsquo;", "'"}, {"lsquo;", "'"},
+        {"rdquo;", "\""}, {"ldquo;", "\""}, {"eacute;", "\xC3\xA9"}, {"copy;", "(c)"}, {NULL, NULL}
+    };
+    if (n < 3) return 0;
+    if (s[1] == '#') {
+        size_t i = 2;
+        int hex = 0;
+        uint32_t cp = 0;
+        if (i < n && (s[i] == 'x' || s[i] == 'X')) { hex = 1; i++; }
+        size_t d0 = i;
+        while (i < n && i - d0 < 7) {
+            int c = (unsigned char)s[i];
+            if (is_digit(c)) cp = cp * (hex ? 16 : 10) + (uint32_t)(c - '0');
+            else if (hex && c >= 'a' && c <= 'f') cp = cp * 16 + (uint32_t)(c - 'a' + 10);
+            else if (hex && c >= 'A' && c <= 'F') cp = cp * 16 + (uint32_t)(c - 'A' + 10);
+            else break;
+            i++;
+        }
+        if (i == d0 || i >= n || s[i] != ';') return 0;
+        i++;
+        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xA0) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = ' ';
+        if (cp == 0xA0) cp = ' ';
+        char tmp[4];
+        size_t k = utf8_put(tmp, cp);
+        if (k > i) return 0;
+        memcpy(o, tmp, k);
+        *olen = k;
+        return i;
+    }
+    for (int k = 0; ents[k].name; k++) {
+        size_t L = strlen(ents[k].name);
+        if (n - 1 >= L && memcmp(s + 1, ents[k].name, L) == 0) {
+            size_t r = strlen(ents[k].rep);
+            memcpy(o, ents[k].rep, r);
+            *olen = r;
+            return L + 1;
+        }
+    }
+    return 0;
+}
+
+/* Remove a block from open to close (possibly spanning lines), keeping the
+ * newlines inside. Returns the end of the block or 0 when not closed. */
+static size_t skip_block(const char *s, size_t n, size_t i, const char *close, char *out, size_t *o) {
+    const char *e = NULL;
+    size_t cl = strlen(close);
+    /* bounded search: blocks longer than 256 KiB are treated as unclosed */
+    size_t lim = n - i > ((size_t)256 << 10) ? ((size_t)256 << 10) : n - i;
+    for (size_t j = i; j + cl <= i + lim; j++)
+        if (s[j] == close[0] && memcmp(s + j, close, cl) == 0) { e = s + j; break; }
+    if (!e) return 0;
+    for (const char *p = s + i; p < e; p++) if (*p == '\n') out[(*o)++] = '\n';
+    return (size_t)(e - s) + cl;
+}
+
+/* Strip HTML tags, comments, <script>/<style> bodies and entities in place.
+ * Returns the number of tags/entities removed. */
+static size_t html_clean(char *s, size_t *n_io) {
+    size_t n = *n_io, o = 0, i = 0, hits = 0;
+    int unclosed_comment = 0, unclosed_script = 0;
+    while (i < n) {
+        char c = s[i];
+        if (c == '<') {
+            if (!unclosed_comment && n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+                size_t e = skip_block(s, n, i + 4, "-->", s, &o);
+                if (e) { i = e; hits++; continue; }
+                unclosed_comment = 1;
+            }
+            if (!unclosed_script && (prefix_ci(s + i, n - i, "<script") || prefix_ci(s + i, n - i, "<style"))) {
+                int scr = prefix_ci(s + i, n - i, "<script");
+                size_t e = skip_block(s, n, i + 6, scr ? "</script>" : "</style>", s, &o);
+                if (!e) e = skip_block(s, n, i + 6, scr ? "</SCRIPT>" : "</STYLE>", s, &o);
+                if (e) { i = e; hits++; continue; }
+                unclosed_script = 1;
+            }
+            size_t t = html_tag_len(s + i, n - i);
+            if (t) { i += t; hits++; continue; }
+        } else if (c == '&') {
+            char tmp[8];
+            size_t olen = 0, used = html_entity(s + i, n - i, tmp, &olen);
+            if (used) { memcpy(s + o, tmp, olen); o += olen; i += used; hits++; continue; }
+        }
+        s[o++] = c;
+        i++;
+    }
+    s[o] = 0;
+    *n_io = o;
+    return hits;
+}
+
+/* Fountain: remove boneyard comments and [[notes]], keeping newlines. */
+static void fountain_strip(char *s, size_t *n_io) {
+    size_t n = *n_io, o = 0, i = 0;
+    int no_bone = 0, no_note = 0;
+    while (i < n) {
+        if (!no_bone && s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+            size_t e = skip_block(s, n, i + 2, "*/", s, &o);
+            if (e) { i = e; continue; }
+            no_bone = 1;
+        }
+        if (!no_note && s[i] == '[' && i + 1 < n && s[i + 1] == '[') {
+            size_t e = skip_block(s, n, i + 2, "]]", s, &o);
+            if (e) { i = e; continue; }
+            no_note = 1;
+        }
+        s[o++] = s[i++];
+    }
+    s[o] = 0;
+    *n_io = o;
+}
+
+/* ---- lines ---------------------------------------------------------------- */
+
+typedef struct {
+    char *s;      /* trimmed text (points into the cleaned buffer) */
+    int len;      /* bytes of trimmed text; 0 = blank */
+    int indent;   /* columns before the text, tabs to multiples of 8 */
+    int lineno;   /* 1-based */
+} Line;
+
+static Line *split_lines(char *buf, size_t n) {
+    Line *lines = NULL;
+    size_t i = 0;
+    int no = 1;
+    while (i < n || (i == n && n > 0 && 0)) {
+        size_t j = i;
+        while (j < n && buf[j] != '\n' && buf[j] != '\r') j++;
+        size_t e = j;
+        if (j < n) {
+            if (buf[j] == '\r' && j + 1 < n && buf[j + 1] == '\n') j++;
+            buf[e] = 0;
+            j++;
+        }
+        size_t b = i;
+        int col = 0;
+        while (b < e && (buf[b] == ' ' || buf[b] == '\t' || (unsigned char)buf[b] == 0)) {
+            col = buf[b] == '\t' ? (col / 8 + 1) * 8 : col + 1;
+            b++;
+        }
+        /* U+00A0 (no-break space) used as indentation by some scrapers */
+        while (b + 1 < e && (unsigned char)buf[b] == 0xC2 && (unsigned char)buf[b + 1] == 0xA0) { col++; b += 2; }
+        size_t t = e;
+        while (t > b && (buf[t - 1] == ' ' || buf[t - 1] == '\t')) t--;
+        while (t >= b + 2 && (unsigned char)buf[t - 2] == 0xC2 && (unsigned char)buf[t - 1] == 0xA0) t -= 2;
+        buf[t] = 0;
+        Line L = {buf + b, (int)(t - b), col, no++};
+        if (col > 100000) L.indent = 100000;
+        arrput(lines, L);
+        i = j;
+        if (j >= n) break;
+    }
+    return lines;
+}
+
+/* ---- format detection ----------------------------------------------------- */
+
+static int parse_ts(const char *s, size_t n, double *out, size_t *used);
+
+static int ext_is(const char *fn, const char *ext) {
+    if (!fn) return 0;
+    size_t a = strlen(fn), b = strlen(ext);
+    return a > b && prefix_ci(fn + a - b, b, ext) && fn[a - b - 1] == '.';
+}
+
+SceneFormat scene_detect_format(const char *text, size_t len, const char *filename) {
+    if (ext_is(filename, "srt")) return SCENE_FMT_SRT;
+    if (ext_is(filename, "vtt")) return SCENE_FMT_VTT;
+    if (ext_is(filename, "fountain") || ext_is(filename, "spmd")) return SCENE_FMT_FOUNTAIN;
+    if (!text) return SCENE_FMT_PLAIN;
+    size_t i = 0;
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB) i = 3;
+    while (i < len && is_space((unsigned char)text[i])) i++;
+    if (len - i >= 6 && memcmp(text + i, "WEBVTT", 6) == 0) return SCENE_FMT_VTT;
+    /* look at the first 64 KiB line by line */
+    size_t lim = len < ((size_t)64 << 10) ? len : ((size_t)64 << 10);
+    int arrows = 0, nonblank = 0, indented = 0, deep = 0, fountainish = 0, lineno = 0, titlekey = 0;
+    size_t p = 0;
+    while (p < lim) {
+        size_t e = p;
+        while (e < lim && text[e] != '\n') e++;
+        size_t b = p;
+        int col = 0;
+        while (b < e && (text[b] == ' ' || text[b] == '\t')) { col = text[b] == '\t' ? (col / 8 + 1) * 8 : col + 1; b++; }
+        size_t t = e;
+        while (t > b && is_space((unsigned char)text[t - 1])) t--;
+        if (t > b) {
+            nonblank++;
+            lineno++;
+            const char *s = text + b;
+            size_t n = t - b;
+            double ts;
+            size_t used;
+            if (parse_ts(s, n, &ts, &used)) {
+                const char *a = s + used;
+                size_t rest = n - used;
+                while (rest && *a == ' ') { a++; rest--; }
+                if (rest >= 3 && memcmp(a, "-->", 3) == 0) arrows++;
+            }
+            if (col >= 4) indented++;
+            if (col >= 20) deep++;
+            if (lineno <= 3 && (prefix_ci(s, n, "title:") || prefix_ci(s, n, "credit:") || prefix_ci(s, n, "author:") || prefix_ci(s, n, "draft date:")))
+                titlekey = 1;
+            if ((n > 2 && s[0] == '.' && is_alpha((unsigned char)s[1]) && is_upper((unsigned char)s[1])) ||
+                (n > 3 && s[0] == '[' && s[1] == '[') || (n >= 2 && s[0] == '/' && s[1] == '*') ||
+                (n >= 3 && s[0] == '=' && s[1] == '=' && s[2] == '=') || (n > 1 && s[0] == '#' && s[1] == ' ') ||
+                (n > 1 && s[0] == '@' && is_alpha((unsigned char)s[1])) || (n > 1 && s[0] == '~') ||
+                (n > 2 && s[0] == '>' && s[n - 1] == '<'))
+                fountainish++;
+        }
+        p = e + 1;
+    }
+    if (arrows >= 1 && arrows * 8 >= nonblank / 2) return SCENE_FMT_SRT;
+    if (titlekey) return SCENE_FMT_FOUNTAIN;
+    /* indentation layout: a real share of lines indented deeply */
+    if (deep * 10 >= nonblank || indented * 3 >= nonblank) return SCENE_FMT_PLAIN;
+    if (fountainish >= 2 || (fountainish >= 1 && nonblank < 200)) return SCENE_FMT_FOUNTAIN;
+    return SCENE_FMT_PLAIN;
+}
+
+/* ---- screenplay line classification --------------------------------------- */
+
+static const char *const TIME_WORDS[] = {
+    "DAY", "NIGHT", "MORNING", "AFTERNOON", "EVENING", "DAWN", "DUSK", "SUNSET", "SUNRISE",
+    "TWILIGHT", "NOON", "MIDNIGHT", "LATER", "CONTINUOUS", "SAME", "MAGIC HOUR", "PRE-DAWN",
+    "DAYBREAK", "NIGHTFALL", "LATE NIGHT", "EARLY MORNING", "MOMENTS LATER", "SAME TIME",
+    "DAYTIME", "NIGHTTIME", "MINUTES LATER", "CONT'D", "CONT", NULL
+};
+
+/* Does s[0..n) contain a time-of-day word as a whole (upper-case) word? */
+static int has_time_word(const char *s, size_t n) {
+    for (int k = 0; TIME_WORDS[k]; k++) {
+        size_t L = strlen(TIME_WORDS[k]);
+        for (size_t i = 0; i + L <= n; i++) {
+            if (memcmp(s + i, TIME_WORDS[k], L) != 0) continue;
+            int lb = i == 0 || !is_alpha((unsigned char)s[i - 1]);
+            int rb = i + L == n || !is_alpha((unsigned char)s[i + L]);
+            if (lb && rb) return 1;
+        }
+    }
+    return 0;
+}
+
+static int letters_case(const char *s, size_t n, int *upper, int *lower) {
+    *upper = *lower = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_upper((unsigned char)s[i])) (*upper)++;
+        else if (is_lower((unsigned char)s[i])) (*lower)++;
+    }
+    return *upper + *lower;
+}
+
+/* A leading scene number: "12", "12A", "A12", "12.", "(12)", followed by
+ * whitespace. Returns bytes to skip (number + spaces) or 0; copies it. */
+static size_t leading_number(const char *s, size_t n, char *num, size_t cap) {
+    size_t i = 0, d0;
+    if (i < n && s[i] == '(') i++;
+    d0 = i;
+    if (i < n && is_upper((unsigned char)s[i]) && i + 1 < n && is_digit((unsigned char)s[i + 1])) i++;
+    size_t dstart = i;
+    while (i < n && is_digit((unsigned char)s[i]) && i - dstart < 5) i++;
+    if (i == dstart) return 0;
+    while (i < n && is_upper((unsigned char)s[i]) && i - dstart < 8) i++;
+    size_t nend = i;
+    if (i < n && (s[i] == '.' || s[i] == ')' || s[i] == ':')) i++;
+    if (i >= n || !(s[i] == ' ' || s[i] == '\t')) return 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    size_t k = nend - d0 < cap - 1 ? nend - d0 : cap - 1;
+    memcpy(num, s + d0, k);
+    num[k] = 0;
+    return i;
+}
+
+/* Trailing scene number separated by spaces: "... DAY    12A". Returns the
+ * new length or n; copies it when num is empty. */
+static size_t trailing_number(const char *s, size_t n, char *num, size_t cap) {
+    size_t e = n;
+    if (e && s[e - 1] == '.') e--;
+    size_t j = e;
+    while (j > 0 && (is_upper((unsigned char)s[j - 1]) || is_digit((unsigned char)s[j - 1])) && e - j < 6) j--;
+    if (j == e || j == 0) return n;
+    int dig = 0;
+    for (size_t k = j; k < e; k++) dig += is_digit((unsigned char)s[k]);
+    if (!dig || !is_digit((unsigned char)s[j]) ) return n;
+    size_t sp = j;
+    while (sp > 0 && (s[sp - 1] == ' ' || s[sp - 1] == '\t')) sp--;
+    if (sp == j) return n;
+    int wide = (j - sp >= 2) || s[j - 1] == '\t';
+    if (!wide && !(num[0] && e - j == strlen(num) && memcmp(s + j, num, e - j) == 0)) return n;
+    if (!num[0]) {
+        size_t k = e - j < cap - 1 ? e - j : cap - 1;
+        memcpy(num, s + j, k);
+        num[k] = 0;
+    }
+    return sp;
+}
+
+static const struct { const char *kw; const char *setting; } KEYWORDS[] = {
+    {"INT./EXT.", "INT/EXT"}, {"INT./EXT", "INT/EXT"}, {"INT/EXT.", "INT/EXT"}, {"INT/EXT", "INT/EXT"},
+    {"INT.-EXT.", "INT/EXT"}, {"INT-EXT", "INT/EXT"}, {"INT./", "INT/EXT"},
+    {"EXT./INT.", "INT/EXT"}, {"EXT./INT", "INT/EXT"}, {"EXT/INT.", "INT/EXT"}, {"EXT/INT", "INT/EXT"},
+    {"I/E.", "INT/EXT"}, {"I/E", "INT/EXT"}, {"E/I", "INT/EXT"},
+    {"INTERIOR", "INT"}, {"EXTERIOR", "EXT"}, {"INT.", "INT"}, {"EXT.", "EXT"}, {"EST.", "EXT"},
+    {"INT", "INT"}, {"EXT", "EXT"}, {"EST", "EXT"}, {NULL, NULL}
+};
+
+/* Match a heading keyword at s. case_ci: accept any case. Returns keyword
+ * length (0: none) and the setting. */
+static size_t heading_keyword(const char *s, size_t n, int case_ci, const char **setting) {
+    for (int k = 0; KEYWORDS[k].kw; k++) {
+        const char *kw = KEYWORDS[k].kw;
+        size_t L = strlen(kw);
+        if (n < L) continue;
+        if (case_ci ? !prefix_ci(s, n, kw) : memcmp(s, kw, L) != 0) continue;
+        int last_dot = kw[L - 1] == '.' || kw[L - 1] == '/';
+        if (L < n) {
+            unsigned char c = (unsigned char)s[L];
+            if (last_dot) { if (is_alpha(c) && !(c == 'E' || c == 'I')) { /* "INT.HOUSE" */ } }
+            else if (!(c == ' ' || c == '\t' || c == '.' || c == ':' || c == '-' || c == '/' || c == ',' || c == ';')) continue;
+            if (!last_dot && c == '/' ) continue; /* INT/... handled by longer keywords */
+        } else if (!last_dot && L < 4) {
+            continue; /* a bare "INT" line is not a heading */
+        }
+        *setting = KEYWORDS[k].setting;
+        return L;
+    }
+    return 0;
+}
+
+typedef struct {
+    char number[16];
+    char heading[256];
+    char location[160];
+    char time[64];
+    const char *setting;
+    size_t rest;          /* > 0: action text glued to the heading starts here */
+} Heading;
+
+static void copy_trim(char *dst, size_t cap, const char *s, size_t n) {
+    while (n && (is_space((unsigned char)*s) || *s == '-' || *s == '.' || *s == ':' || *s == ',' || *s == '/')) { s++; n--; }
+    while (n && (is_space((unsigned char)s[n - 1]) || s[n - 1] == '-' || s[n - 1] == ':' || s[n - 1] == ',' || s[n - 1] == '/' || s[n - 1] == '.')) n--;
+    if (n >= cap) {
+        n = cap - 1;
+        while (n && ((unsigned char)s[n] & 0xC0) == 0x80) n--;   /* UTF-8 boundary */
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {   /* whitespace runs become one space */
+        char c = s[i] == '\t' ? ' ' : s[i];
+        if (c == ' ' && o && dst[o - 1] == ' ') continue;
+        dst[o++] = c;
+    }
+    dst[o] = 0;
+}
+
+/* Split a heading body "CABIN - NIGHT (1946)" into location and time. */
+static void heading_split(Heading *h, const char *b, size_t n) {
+    static const char *const seps[] = {" -- ", "--", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " -", "- ", NULL};
+    size_t best = (size_t)-1, bl = 0;
+    for (int k = 0; seps[k]; k++) {
+        size_t L = strlen(seps[k]);
+        for (size_t i = n >= L ? n - L + 1 : 0; i-- > 0;) {
+            if (memcmp(b + i, seps[k], L) == 0) {
+                if (best == (size_t)-1 || i > best) { best = i; bl = L; }
+                break;
+            }
+        }
+    }
+    h->location[0] = h->time[0] = 0;
+    if (best != (size_t)-1 && has_time_word(b + best + bl, n - best - bl)) {
+        copy_trim(h->location, sizeof h->location, b, best);
+        copy_trim(h->time, sizeof h->time, b + best + bl, n - best - bl);
+        /* "NIGHT (1946)" keeps the note in the heading only */
+        char *par = strchr(h->time, '(');
+        if (par && par > h->time) { *par = 0; copy_trim(h->time, sizeof h->time, h->time, strlen(h->time)); }
+        /* "CABIN - NIGHT": the location may itself hold " - " parts: keep them */
+        return;
+    }
+    /* "BARTON'S ROOM  DAY", "BATHROOM. MINUTES LATER", "HALL, NIGHT" */
+    for (size_t i = n; i-- > 1;) {
+        if ((b[i] == ' ' && b[i - 1] == ' ') || ((b[i - 1] == '.' || b[i - 1] == ',') && b[i] == ' ')) {
+            if (has_time_word(b + i, n - i) && count_words(b + i, n - i) <= 3) {
+                copy_trim(h->location, sizeof h->location, b, i);
+                copy_trim(h->time, sizeof h->time, b + i, n - i);
+                return;
+            }
+            break;
+        }
+    }
+    copy_trim(h->location, sizeof h->location, b, n);
+}
+
+/* Recognise a scene heading line. mode: 0 plain (upper-case keyword), 1
+ * Fountain (any case). Fills h. */
+static int parse_heading(const char *s, size_t n, int fountain, Heading *h) {
+    if (n == 0 || n > 200) return 0;
+    memset(h, 0, sizeof *h);
+    const char *p = s;
+    size_t m = n;
+    size_t k = leading_number(p, m, h->number, sizeof h->number);
+    p += k; m -= k;
+    if (fountain && !k) {  /* Fountain scene number "#12A#" at the end */
+        if (m > 2 && p[m - 1] == '#') {
+            const char *q = memchr(p, '#', m - 1);
+            if (q && q > p && q[-1] == ' ') {
+                copy_trim(h->number, sizeof h->number, q + 1, (size_t)(p + m - 1 - (q + 1)));
+                m = (size_t)(q - p);
+            }
+        }
+    }
+    const char *setting = NULL;
+    size_t kl = heading_keyword(p, m, fountain, &setting);
+    if (!kl) {
+        /* plain: title-case "Int. " / "Ext. " */
+        if (!fountain && m > 5 && (prefix_ci(p, m, "int. ") || prefix_ci(p, m, "ext. ")) && m <= 90) kl = 4, setting = to_upper((unsigned char)p[0]) == 'I' ? "INT" : "EXT";
+        else return 0;
+    }
+    if (!fountain) {
+        int up, lo;
+        letters_case(p, m, &up, &lo);
+        if (lo > up) return 0;
+        if (m > 120) return 0;
+    }
+    if (!fountain) {
+        /* scraped lines sometimes glue action to the heading:
+           "INT. BEDROOM - NIGHTHilda is preparing", "... - DAY CAMERA CRASHES out" */
+        size_t fl = 0;
+        while (fl < m && !is_lower((unsigned char)p[fl])) fl++;
+        if (fl < m && fl > kl + 3) {
+            size_t w = fl;
+            while (w > 0 && is_alpha((unsigned char)p[w - 1])) w--;
+            if (fl >= 2 && w < fl - 1 && is_upper((unsigned char)p[fl - 1]) && is_upper((unsigned char)p[fl - 2])) w = fl - 1;
+            /* end of the last time word before w */
+            size_t cut = 0;
+            for (size_t e = w; e > kl; e--) {
+                size_t b = e;
+                while (b > 0 && (is_upper((unsigned char)p[b - 1]) || p[b - 1] == '-')) b--;
+                if (b < e && has_time_word(p + b, e - b)) { cut = e; break; }
+                if (e - b > 0) e = b + 1;
+            }
+            if (cut) {
+                h->rest = (size_t)(p - s) + cut;
+                while (h->rest < n && s[h->rest] == ' ') h->rest++;
+                m = cut;
+            }
+        }
+    }
+    m = trailing_number(p, m, h->number, sizeof h->number);
+    h->setting = setting;
+    copy_trim(h->heading, sizeof h->heading, p, m);
+    heading_split(h, p + kl, m - kl);
+    return 1;
+}
+
+/* Layout-only heading (scripts with few INT/EXT): an all-caps slug line with a
+ * time-of-day word, or "SCENE 12 - ...". */
+static int parse_slug(const char *s, size_t n, Heading *h) {
+    if (n < 3 || n > 70) return 0;
+    int up, lo;
+    letters_case(s, n, &up, &lo);
+    if (lo || up < 3) return 0;
+    if (s[n - 1] == ':' || s[0] == '(' || s[0] == '"' || s[0] == '\'' || s[n - 1] == '!' || s[n - 1] == '?') return 0;
+    memset(h, 0, sizeof *h);
+    const char *p = s;
+    size_t m = n;
+    size_t k = leading_number(p, m, h->number, sizeof h->number);
+    p += k; m -= k;
+    int scene = prefix_ci(p, m, "SCENE ");
+    if (!scene && !has_time_word(p, m)) return 0;
+    if (!scene && count_words(p, m) > 8) return 0;
+    m = trailing_number(p, m, h->number, sizeof h->number);
+    h->setting = "";
+    copy_trim(h->heading, sizeof h->heading, p, m);
+    heading_split(h, p, m);
+    return 1;
+}
+
+/* Strong slug line, accepted in any script: all caps "PLACE - TIME" whose
+ * last part holds only time-of-day words ("HOSPITAL - DAY (1963)",
+ * "GARRISON'S STUDY - MOMENTS LATER"). */
+static int parse_strong_slug(const char *s, size_t n, Heading *h) {
+    if (n < 7 || n > 90) return 0;
+    int up, lo;
+    letters_case(s, n, &up, &lo);
+    if (lo || up < 5 || s[n - 1] == ':' || s[0] == '(' || s[0] == '"') return 0;
+    const char *sep = NULL;
+    size_t sl = 0;
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (s[i] == '-' && s[i + 1] == '-') { sep = s + i; sl = 2; i++; }
+        else if (s[i] == '-' && s[i - 1] == ' ' && s[i + 1] == ' ') { sep = s + i; sl = 1; }
+    }
+    if (!sep) return 0;
+    const char *t = sep + sl;
+    size_t tn = (size_t)(s + n - t);
+    static const char *const OK[] = {"DAY", "NIGHT", "MORNING", "AFTERNOON", "EVENING", "DAWN", "DUSK",
+        "SUNSET", "SUNRISE", "TWILIGHT", "NOON", "MIDNIGHT", "LATER", "CONTINUOUS", "SAME", "MAGIC",
+        "HOUR", "PRE-DAWN", "DAYBREAK", "NIGHTFALL", "LATE", "EARLY", "MOMENTS", "MINUTES", "HOURS",
+        "FEW", "A", "NEXT", "THE", "TIME", "FOLLOWING", "CONT'D", "CONT", "DAYS", "WEEKS", "YEARS",
+        "MONTHS", "AFTER", "BEFORE", "SOON", "PRESENT", "FLASHBACK", "DAYTIME", "NIGHTTIME", NULL};
+    int core = 0, other = 0;
+    size_t i = 0;
+    while (i < tn) {
+        unsigned char c = (unsigned char)t[i];
+        if (c == '(') { const char *e = memchr(t + i, ')', tn - i); if (!e) return 0; i = (size_t)(e - t) + 1; continue; }
+        if (c == ' ' || c == '.' || c == ',' || c == '-' || c == '/' || c == '\t') { i++; continue; }
+        size_t j = i;
+        while (j < tn && !(t[j] == ' ' || t[j] == '.' || t[j] == ',' || t[j] == '(' || t[j] == '/' || t[j] == '\t')) j++;
+        int ok = 0;
+        for (int k = 0; OK[k]; k++) if (strlen(OK[k]) == j - i && memcmp(OK[k], t + i, j - i) == 0) { ok = 1; break; }
+        if (!ok && ++other > 2) return 0;   /* "THAT NIGHT", "2 DAYS LATER", "ANOTHER NIGHT" */
+        if (ok && has_time_word(t + i, j - i)) core = 1;
+        i = j;
+    }
+    if (!core) return 0;
+    memset(h, 0, sizeof *h);
+    const char *p = s;
+    size_t m = n;
+    size_t k = leading_number(p, m, h->number, sizeof h->number);
+    p += k; m -= k;
+    if (count_words(p, (size_t)(sep - p)) > 10) return 0;
+    m = trailing_number(p, m, h->number, sizeof h->number);
+    h->setting = "";
+    copy_trim(h->heading, sizeof h->heading, p, m);
+    heading_split(h, p, m);
+    return 1;
+}
+
+/* Letters-only upper-case form of a short line, for furniture tests. */
+static void letters_only(const char *s, size_t n, char *out, size_t cap) {
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++)
+        if (is_alpha((unsigned char)s[i])) out[o++] = (char)to_upper((unsigned char)s[i]);
+    out[o] = 0;
+}
+
+/* Page furniture in scraped scripts: page numbers, CONTINUED, (MORE), OMITTED. */
+static int is_furniture(const char *s, size_t n) {
+    if (n == 0) return 0;
+    if (n <= 40) {
+        char L[48];
+        letters_only(s, n, L, sizeof L);
+        static const char *const F[] = {"CONTINUED", "CONTD", "CONT", "MORE", "CONTINUEDCONTINUED",
+                                        "OMITTED", "OMIT", "CONTINUEDMORE", "MORECONTINUED", "CONTINUING", NULL};
+        for (int k = 0; F[k]; k++) if (!strcmp(L, F[k])) return 1;
+        if (!L[0] || (L[0] && strlen(L) <= 2 && !is_alpha((unsigned char)s[0]))) {
+            /* "12.", "- 12 -", "(12)", "12A" : page or scene numbers alone */
+            int dig = 0, other = 0;
+            for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (is_digit(c)) dig++;
+                else if (!(c == '.' || c == '-' || c == ' ' || c == '(' || c == ')' || c == '*' || c == '\t' || is_upper(c))) other++;
+            }
+            if (dig && dig <= 4 && !other) return 1;
+            if (!dig && !other && !L[0]) return 1; /* "* * *", "----" */
+        }
+        if (prefix_ci(s, n, "page ") && n < 14) return 1;
+    }
+    return 0;
+}
+
+/* Transitions: "CUT TO:", "FADE OUT.", "DISSOLVE TO:", "FADE IN:", "THE END". */
+static int is_transition(const char *s, size_t n) {
+    if (n == 0 || n > 40) return 0;
+    int up, lo;
+    letters_case(s, n, &up, &lo);
+    if (lo || !up) return 0;
+    if (s[n - 1] == ':') return 1;
+    if (n >= 3 && (memcmp(s + n - 3, "TO.", 3) == 0)) return 1;
+    static const char *const T[] = {"FADE IN", "FADE OUT", "FADE TO BLACK", "CUT TO BLACK", "THE END",
+                                    "SMASH CUT", "FADE UP", "IRIS OUT", "END CREDITS", "BLACKOUT", "FADE OUT.", NULL};
+    for (int k = 0; T[k]; k++) if (prefix_ci(s, n, T[k]) && n <= strlen(T[k]) + 2) return 1;
+    return 0;
+}
+
+static const char *const NOT_CUES[] = {
+    "CONTINUED", "THE END", "FADE IN", "FADE OUT", "CUT TO", "MORE", "OMITTED", "INTERCUT",
+    "BACK TO SCENE", "CONT'D", "END", "SUPER", "TITLE", "FLASHBACK", "END FLASHBACK", "ANGLE ON",
+    "CLOSE ON", "CLOSE UP", "CLOSEUP", "POV", "INSERT", "BACK TO", "LATER", "MONTAGE", "WIDE SHOT",
+    "THE NEXT DAY", "BLACKNESS", "BLACK", "DARKNESS", "SILENCE", "CREDITS", "MAIN TITLES", "TITLES",
+    "FREEZE FRAME", "SERIES OF SHOTS", "END MONTAGE", "SPLIT SCREEN", "AERIAL SHOT", "ESTABLISHING", NULL
+};
+
+/* Character cue: an all-caps name (letters before any "(" are upper case),
+ * with optional extensions "(V.O.)", "(CONT'D)", a leading '@' (forced) and
+ * a trailing '^' (dual). Writes the bare name. */
+static int parse_cue(const char *s, size_t n, int forced, char *name, size_t cap) {
+    if (n == 0 || n > 60) return 0;
+    if (forced && s[0] == '@') { s++; n--; }
+    if (n && s[n - 1] == '^') { n--; while (n && s[n - 1] == ' ') n--; }
+    size_t e = 0;
+    int up = 0, lo = 0, bad = 0;
+    while (e < n && s[e] != '(') {
+        unsigned char c = (unsigned char)s[e];
+        if (is_upper(c)) up++;
+        else if (is_lower(c)) lo++;
+        else if (!(is_digit(c) || c == ' ' || c == '.' || c == '\'' || c == '-' || c == '&' || c == '/' ||
+                   c == ',' || c == '#' || c >= 0x80 || c == '\t')) bad++;
+        e++;
+    }
+    if (bad || (!forced && (lo || up < 2))) return 0;
+    if (!forced && !up) return 0;
+    if (e < n) {   /* extensions must close */
+        const char *close = memchr(s + e, ')', n - e);
+        if (!close) return 0;
+    }
+    size_t k = e;
+    while (k && (s[k - 1] == ' ' || s[k - 1] == '\t')) k--;
+    /* "JOHN CONT'D" / "JOHN (CONT'D)" */
+    if (k > 7 && prefix_ci(s + k - 6, 6, "CONT'D")) { k -= 6; while (k && s[k - 1] == ' ') k--; }
+    if (k == 0 || k >= cap || count_words(s, k) > 5) return 0;
+    if (s[k - 1] == ':' || s[k - 1] == ',' || s[k - 1] == '-') return 0;
+    memcpy(name, s, k);
+    name[k] = 0;
+    if (!forced) {
+        for (int i = 0; NOT_CUES[i]; i++) if (!strcmp(name, NOT_CUES[i])) return 0;
+        if (is_digit((unsigned char)name[0])) return 0;
+    }
+    for (size_t i = 0; i < k; i++) name[i] = (char)to_upper((unsigned char)name[i]);
+    return 1;
+}
+
+/* ---- scene building ------------------------------------------------------- */
+
+typedef struct {
+    ScriptScenes *ss;
+    const SceneOpts *o;
+    Scene cur;
+    int open;              /* cur holds a scene */
+    Str text, action, dialogue;
+    Str para;              /* current paragraph (action) or speech (dialogue) */
+    int para_kind;         /* 0 none, 1 action, 2 dialogue */
+    int last_line;
+} Builder;
+
+static void flush_para(Builder *B) {
+    if (!B->para_kind) return;
+    size_t n = str_len(&B->para);
+    if (n) {
+        Str *dst = B->para_kind == 1 ? &B->action : &B->dialogue;
+        if (str_len(dst)) str_addc(dst, '\n');
+        str_add(dst, B->para.a, n);
+        if (str_len(&B->text)) str_addc(&B->text, '\n');
+        str_add(&B->text, B->para.a, n);
+    }
+    arrfree(B->para.a);
+    B->para.a = NULL;
+    B->para_kind = 0;
+}
+
+static void add_content(Builder *B, int kind, const char *s, size_t n, int lineno) {
+    if (!n) return;
+    if (B->para_kind != kind) flush_para(B);
+    B->para_kind = kind;
+    if (str_len(&B->para)) str_addc(&B->para, ' ');
+    str_add(&B->para, s, n);
+    if (lineno > B->cur.end_line) B->cur.end_line = lineno;
+}
+
+static void add_character(Builder *B, const char *name) {
+    for (int i = 0; i < arrlen(B->cur.characters); i++)
+        if (!strcmp(B->cur.characters[i], name)) return;
+    if (arrlen(B->cur.characters) >= 200) return;
+    char *c = xstrdup(name);
+    if (c) arrput(B->cur.characters, c);
+}
+
+static void scene_clear(Scene *s) {
+    free(s->heading); free(s->number); free(s->location); free(s->time_of_day); free(s->setting);
+    for (int i = 0; i < arrlen(s->characters); i++) free(s->characters[i]);
+    arrfree(s->characters);
+    free(s->action); free(s->dialogue); free(s->text);
+    memset(s, 0, sizeof *s);
+}
+
+/* Close the open scene and append it (or merge when over max_scenes). */
+static void close_scene(Builder *B) {
+    if (!B->open) return;
+    flush_para(B);
+    Scene *c = &B->cur;
+    c->action = str_take(&B->action);
+    c->dialogue = str_take(&B->dialogue);
+    c->text = str_take(&B->text);
+    c->words = c->text ? count_words(c->text, strlen(c->text)) : 0;
+    c->action_words = c->action ? count_words(c->action, strlen(c->action)) : 0;
+    c->dialogue_words = c->dialogue ? count_words(c->dialogue, strlen(c->dialogue)) : 0;
+    if (!c->heading) c->heading = xstrdup("");
+    if (!c->number) c->number = xstrdup("");
+    if (!c->location) c->location = xstrdup("");
+    if (!c->time_of_day) c->time_of_day = xstrdup("");
+    if (!c->setting) c->setting = xstrdup("");
+    if (c->end_line < c->start_line) c->end_line = c->start_line;
+    ScriptScenes *ss = B->ss;
+    if (ss->n_scenes >= B->o->max_scenes && ss->n_scenes > 0) {
+        /* merge into the last scene */
+        Scene *last = &ss->scenes[ss->n_scenes - 1];
+        if (ss->n_scenes == B->o->max_scenes && !last->index /* never */) {}
+        Str t = {0}, a = {0}, d = {0};
+        str_add(&t, last->text, strlen(last->text)); if (c->text[0]) { str_addc(&t, '\n'); str_add(&t, c->text, strlen(c->text)); }
+        str_add(&a, last->action, strlen(last->action)); if (c->action[0]) { str_addc(&a, '\n'); str_add(&a, c->action, strlen(c->action)); }
+        str_add(&d, last->dialogue, strlen(last->dialogue)); if (c->dialogue[0]) { str_addc(&d, '\n'); str_add(&d, c->dialogue, strlen(c->dialogue)); }
+        free(last->text); free(last->action); free(last->dialogue);
+        last->text = str_take(&t); last->action = str_take(&a); last->dialogue = str_take(&d);
+        last->words += c->words; last->action_words += c->action_words; last->dialogue_words += c->dialogue_words;
+        if (c->end_line > last->end_line) last->end_line = c->end_line;
+        if (c->end > last->end) last->end = c->end;
+        for (int i = 0; i < arrlen(c->characters); i++) {
+            int dup = 0;
+            for (int j = 0; j < arrlen(last->characters); j++) if (!strcmp(last->characters[j], c->characters[i])) { dup = 1; break; }
+            if (!dup && arrlen(last->characters) < 200) { arrput(last->characters, c->characters[i]); c->characters[i] = NULL; }
+        }
+        scene_clear(c);
+        if (!B->ss->n_headings || 1) { /* warn once */
+            static const char *const msg = "more scenes than max_scenes: the rest were merged into the last scene";
+            int seen = 0;
+            for (int i = 0; i < arrlen(ss->warnings); i++) if (!strcmp(ss->warnings[i], msg)) seen = 1;
+            if (!seen) warn(ss, "%s", msg);
+        }
+    } else {
+        c->index = ss->n_scenes;
+        arrput(ss->scenes, *c);
+        ss->n_scenes++;
+        memset(c, 0, sizeof *c);
+    }
+    B->open = 0;
+}
+
+static void open_scene(Builder *B, const Heading *h, int lineno) {
+    close_scene(B);
+    memset(&B->cur, 0, sizeof B->cur);
+    B->cur.start = B->cur.end = -1;
+    B->cur.start_line = B->cur.end_line = lineno;
+    if (h) {
+        B->cur.heading = xstrdup(h->heading);
+        B->cur.number = xstrdup(h->number);
+        B->cur.location = xstrdup(h->location);
+        B->cur.time_of_day = xstrdup(h->time);
+        B->cur.setting = xstrdup(h->setting ? h->setting : "");
+    }
+    B->open = 1;
+}
+
+/* Strip Fountain emphasis (*, _) and escapes in place; returns new length. */
+static size_t strip_emphasis(char *s, size_t n) {
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '_')) { s[o++] = s[++i]; continue; }
+        if (s[i] == '*' || s[i] == '_') continue;
+        s[o++] = s[i];
+    }
+    return o;
+}
+
+/* Year 1900..2099 as a whole number in s, or 0. */
+static int find_year(const char *s, size_t n) {
+    for (size_t i = 0; i + 4 <= n; i++) {
+        if ((s[i] == '1' && s[i + 1] == '9') || (s[i] == '2' && s[i + 1] == '0')) {
+            if (is_digit((unsigned char)s[i + 2]) && is_digit((unsigned char)s[i + 3]) &&
+                (i == 0 || !is_digit((unsigned char)s[i - 1]) ) && (i + 4 == n || !is_digit((unsigned char)s[i + 4]))) {
+                int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+                if (y >= 1900 && y <= 2099) return y;
+            }
+        }
+    }
+    return 0;
+}
+
+static int mode_of(const int *hist, int n, int lo) {
+    int best = -1, bc = 0;
+    for (int i = lo; i < n; i++) if (hist[i] > bc) { bc = hist[i]; best = i; }
+    return best;
+}
+
+/* Screenplay parser (Fountain or plain). */
+static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, const SceneOpts *o) {
+    Builder B;
+    memset(&B, 0, sizeof B);
+    B.ss = ss;
+    B.o = o;
+    int first = 0;
+
+    /* Fountain title page: "Key: value" lines up to the first blank line. */
+    if (fountain) {
+        int i = 0;
+        while (i < nl && !L[i].len) i++;
+        if (i < nl) {
+            const char *c = memchr(L[i].s, ':', (size_t)L[i].len);
+            if (c && c > L[i].s && c - L[i].s < 20 && L[i].indent == 0) {
+                int key_title = 0;
+                for (; i < nl && L[i].len; i++) {
+                    const char *s = L[i].s;
+                    size_t n = (size_t)L[i].len;
+                    const char *colon = memchr(s, ':', n);
+                    if (L[i].indent == 0 && colon && colon - s < 24) {
+                        key_title = prefix_ci(s, n, "title:");
+                        const char *v = colon + 1;
+                        size_t vn = n - (size_t)(v - s);
+                        while (vn && *v == ' ') { v++; vn--; }
+                        if (key_title && vn && !ss->title[0]) {
+                            char tmp[256];
+                            size_t k = vn < 255 ? vn : 255;
+                            memcpy(tmp, v, k);
+                            k = strip_emphasis(tmp, k);
+                            tmp[k] = 0;
+                            free(ss->title); ss->title = xstrdup(tmp);
+                        }
+                        if (!ss->year) ss->year = find_year(v, vn);
+                    } else {  /* indented continuation */
+                        if (key_title && !ss->title[0]) {
+                            char tmp[256];
+                            size_t k = n < 255 ? n : 255;
+                            memcpy(tmp, s, k);
+                            k = strip_emphasis(tmp, k);
+                            tmp[k] = 0;
+                            free(ss->title); ss->title = xstrdup(tmp);
+                        }
+                        if (!ss->year) ss->year = find_year(s, n);
+                    }
+                }
+                first = i;
+            }
+        }
+    }
+
+    /* Plain layout: action indent A, cue indent C, dialogue indent D. */
+    int A = 0, C = -1, D = -1, layout = 0;
+    enum { H = 128 };
+    int n_intext = 0;
+    {
+        int hist_long[H] = {0}, hist_cue[H] = {0}, hist_dlg[H] = {0}, hist_all[H] = {0};
+        char name[64];
+        Heading h;
+        for (int i = first; i < nl; i++) {
+            if (!L[i].len) continue;
+            int ind = L[i].indent < H ? L[i].indent : H - 1;
+            hist_all[ind]++;
+            if (L[i].len >= 45) hist_long[ind]++;
+            if (parse_heading(L[i].s, (size_t)L[i].len, fountain, &h)) n_intext++;
+        }
+        if (fountain && first < nl && L[first].len && L[first].s[0] == '.') {}
+        if (!fountain) {
+            A = mode_of(hist_long, H, 0);
+            if (A < 0) A = mode_of(hist_all, H, 0);
+            if (A < 0) A = 0;
+            for (int i = first; i < nl; i++) {
+                if (!L[i].len || L[i].indent < A + 8 || L[i].indent >= H) continue;
+                if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
+                if (!parse_cue(L[i].s, (size_t)L[i].len, 0, name, sizeof name)) continue;
+                hist_cue[L[i].indent]++;
+                for (int j = i + 1; j < nl && j <= i + 2; j++) {
+                    if (!L[j].len) continue;
+                    if (L[j].s[0] != '(' && L[j].indent < H) hist_dlg[L[j].indent]++;
+                    break;
+                }
+            }
+            int c = mode_of(hist_cue, H, 0);
+            int total = 0;
+            for (int k = 0; k < H; k++) total += hist_cue[k];
+            if (c >= 0 && total >= 5) {
+                C = c;
+                layout = 1;
+                D = mode_of(hist_dlg, H, 0);
+                if (D >= C || D < 0) D = -1;
+            }
+        }
+    }
+    int use_slug = n_intext < o->min_int_ext;
+
+    /* Preamble before the first heading */
+    open_scene(&B, NULL, first < nl ? L[first].lineno : 1);
+    int preamble = 1, pre_year_lines = 0;
+    int in_dlg = 0;          /* flat mode: inside a dialogue block */
+    int in_paren = 0;        /* inside a multi-line parenthetical */
+    int prev_blank = 1;
+    char name[64];
+    Heading h;
+
+    for (int i = first; i < nl; i++) {
+        Line *ln = &L[i];
+        char *s = ln->s;
+        size_t n = (size_t)ln->len;
+        if (!n) {
+            prev_blank = 1;
+            if (!layout) { in_dlg = 0; in_paren = 0; flush_para(&B); }
+            else if (B.para_kind == 1) flush_para(&B);
+            continue;
+        }
+        int was_blank = prev_blank;
+        prev_blank = 0;
+        int next_blank = i + 1 >= nl || !L[i + 1].len;
+        if (preamble && pre_year_lines < 300 && !ss->year) { ss->year = find_year(s, n); pre_year_lines++; }
+        /* revision asterisks at the end of plain lines */
+        if (!fountain) while (n > 2 && s[n - 1] == '*' && (s[n - 2] == ' ' || s[n - 2] == '*')) { n--; while (n && s[n - 1] == ' ') n--; }
+        if (!n) continue;
+
+        if (fountain) {
+            if (n >= 3 && s[0] == '=' && s[1] == '=' && s[2] == '=') continue;           /* page break */
+            if (s[0] == '#') continue;                                                    /* section */
+            if (s[0] == '=') continue;                                                    /* synopsis */
+            if (s[0] == '.' && n > 1 && s[1] != '.') {                                    /* forced heading */
+                memset(&h, 0, sizeof h);
+                const char *p = s + 1;
+                size_t m = n - 1;
+                if (m > 2 && p[m - 1] == '#') {
+                    const char *q = memchr(p, '#', m - 1);
+                    if (q) { copy_trim(h.number, sizeof h.number, q + 1, (size_t)(p + m - 1 - (q + 1))); m = (size_t)(q - p); }
+                }
+                const char *set = NULL;
+                size_t kl = heading_keyword(p, m, 1, &set);
+                h.setting = kl ? set : "";
+                m = strip_emphasis((char *)p, m);
+                copy_trim(h.heading, sizeof h.heading, p, m);
+                heading_split(&h, p + kl, m - kl);
+                open_scene(&B, &h, ln->lineno);
+                ss->n_headings++;
+                preamble = 0; in_dlg = 0;
+                continue;
+            }
+            if (s[0] == '!') { size_t m = strip_emphasis(s + 1, n - 1); add_content(&B, 1, s + 1, m, ln->lineno); in_dlg = 0; continue; }
+            if (s[0] == '>' ) {
+                if (n > 1 && s[n - 1] == '<') {                                           /* centered */
+                    size_t m = strip_emphasis(s + 1, n - 2);
+                    const char *p = s + 1;
+                    while (m && *p == ' ') { p++; m--; }
+                    while (m && p[m - 1] == ' ') m--;
+                    add_content(&B, 1, p, m, ln->lineno);
+                }
+                continue;                                                                 /* forced transition */
+            }
+            if (s[0] == '~') {                                                            /* lyrics */
+                size_t m = strip_emphasis(s + 1, n - 1);
+                const char *p = s + 1;
+                while (m && *p == ' ') { p++; m--; }
+                add_content(&B, 2, p, m, ln->lineno);
+                flush_para(&B);
+                continue;
+            }
+        }
+
+        if (parse_heading(s, n, fountain, &h) && (fountain ? (was_blank || !in_dlg) : 1)) {
+            open_scene(&B, &h, ln->lineno);
+            if (h.rest && h.rest < n) add_content(&B, 1, s + h.rest, n - h.rest, ln->lineno);
+            ss->n_headings++;
+            preamble = 0; in_dlg = 0; in_paren = 0;
+            continue;
+        }
+        if (!fountain && is_furniture(s, n)) continue;
+        if (is_transition(s, n) && (!fountain || (was_blank && next_blank))) { in_dlg = 0; continue; }
+        if ((layout ? ln->indent < A + 8 : (!in_dlg && was_blank)) &&
+            ((use_slug && (layout || next_blank) && parse_slug(s, n, &h)) || parse_strong_slug(s, n, &h))) {
+            open_scene(&B, &h, ln->lineno);
+            ss->n_headings++;
+            preamble = 0; in_paren = 0;
+            continue;
+        }
+
+        if (layout) {
+            if (ln->indent >= A + 8 && (ln->indent >= C - 6 || D < 0 || ln->indent > D + 4) &&
+                parse_cue(s, n, 0, name, sizeof name)) {
+                flush_para(&B);
+                add_character(&B, name);
+                in_dlg = 1; in_paren = 0;
+                if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
+                continue;
+            }
+            int dialogue_indent = D >= 0 ? (ln->indent >= D - 3 && ln->indent > A + 2) : (in_dlg && ln->indent > A + 2);
+            if (dialogue_indent || (in_dlg && D < 0 && !was_blank)) {
+                if (s[0] == '(' || in_paren) {                      /* parenthetical */
+                    in_paren = memchr(s, ')', n) == NULL;
+                    continue;
+                }
+                add_content(&B, 2, s, n, ln->lineno);
+                continue;
+            }
+            in_dlg = 0; in_paren = 0;
+            add_content(&B, 1, s, n, ln->lineno);
+            continue;
+        }
+
+        /* flat layout (Fountain, or plain text without indentation) */
+        if (in_dlg) {
+            if (s[0] == '(' || in_paren) { in_paren = memchr(s, ')', n) == NULL; continue; }
+            size_t m = fountain ? strip_emphasis(s, n) : n;
+            add_content(&B, 2, s, m, ln->lineno);
+            continue;
+        }
+        int forced = fountain && s[0] == '@';
+        if ((was_blank || forced) && !next_blank && parse_cue(s, n, forced, name, sizeof name)) {
+            /* the next line must not itself be a heading */
+            if (!parse_heading(L[i + 1].s, (size_t)L[i + 1].len, fountain, &h)) {
+                flush_para(&B);
+                add_character(&B, name);
+                in_dlg = 1; in_paren = 0;
+                if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
+                continue;
+            }
+        }
+        size_t m = fountain ? strip_emphasis(s, n) : n;
+        add_content(&B, 1, s, m, ln->lineno);
+    }
+    /* the preamble scene: kept only if it has dialogue or nothing else exists */
+    if (preamble) {
+        close_scene(&B);
+        if (ss->n_scenes == 1 && ss->scenes[0].words == 0) {
+            scene_clear(&ss->scenes[0]);
+            arrfree(ss->scenes);
+            ss->n_scenes = 0;
+        }
+        if (nl && ss->n_scenes) warn(ss, "no scene headings found: the whole text is one scene");
+    } else {
+        close_scene(&B);
+        Scene *p = ss->n_scenes ? &ss->scenes[0] : NULL;
+        if (p && p->heading[0] == 0 && p->start < 0) {
+            /* a title page often has centred all-caps lines that look like
+               cues: keep the preamble only when it has real dialogue */
+            int keep = o->keep_preamble && p->dialogue_words >= 25 && arrlen(p->characters) >= 2;
+            if (!keep) {
+                scene_clear(p);
+                arrdel(ss->scenes, 0);
+                ss->n_scenes--;
+                for (int i = 0; i < ss->n_scenes; i++) ss->scenes[i].index = i;
+            }
+        }
+    }
+    arrfree(B.text.a); arrfree(B.action.a); arrfree(B.dialogue.a); arrfree(B.para.a);
+}
+
+/* ---- subtitles ------------------------------------------------------------ */
+
+/* "01:02:03,456", "02:03.456", "1:02:03.4" → seconds. */
+static int parse_ts(const char *s, size_t n, double *out, size_t *used) {
+    size_t i = 0;
+    long part[3] = {0, 0, 0};
+    int np = 0;
+    while (np < 3) {
+        size_t d0 = i;
+        long v = 0;
+        while (i < n && is_digit((unsigned char)s[i]) && i - d0 < 6) v = v * 10 + (s[i++] - '0');
+        if (i == d0) return 0;
+        part[np++] = v;
+        if (i < n && s[i] == ':' && np < 3) { i++; continue; }
+        break;
+    }
+    if (np < 2) return 0;
+    double frac = 0;
+    if (i < n && (s[i] == ',' || s[i] == '.')) {
+        i++;
+        double scale = 0.1;
+        size_t d0 = i;
+        while (i < n && is_digit((unsigned char)s[i]) && i - d0 < 6) { frac += (s[i++] - '0') * scale; scale /= 10; }
+        if (i == d0) return 0;
+    }
+    double t = np == 3 ? part[0] * 3600.0 + part[1] * 60.0 + (double)part[2] : part[0] * 60.0 + (double)part[1];
+    if ((np == 3 && (part[1] > 59 || part[2] > 59)) || (np == 2 && part[1] > 59)) return 0;
+    *out = t + frac;
+    *used = i;
+    return 1;
+}
+
+static int parse_cue_times(const char *s, size_t n, double *a, double *b) {
+    size_t u;
+    if (!parse_ts(s, n, a, &u)) return 0;
+    size_t i = u;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    if (n - i < 3 || memcmp(s + i, "-->", 3) != 0) return 0;
+    i += 3;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    if (!parse_ts(s + i, n - i, b, &u)) return 0;
+    if (*b < *a) *b = *a;
+    return 1;
+}
+
+static void fmt_time(char *out, size_t cap, double t) {
+    if (t < 0) t = 0;
+    long ms = (long)(t * 1000.0 + 0.5);
+    snprintf(out, cap, "%02ld:%02ld:%02ld.%03ld", ms / 3600000, (ms / 60000) % 60, (ms / 1000) % 60, ms % 1000);
+}
+
+static void set_sub_heading(Scene *c) {
+    char a[32], b[32], buf[80];
+    fmt_time(a, sizeof a, c->start);
+    fmt_time(b, sizeof b, c->end);
+    snprintf(buf, sizeof buf, "%s --> %s", a, b);
+    free(c->heading);
+    c->heading = xstrdup(buf);
+}
+
+/* Clean one subtitle text line: drop tags ({\an8}, <i>, <c.x>), take <v Name>
+ * and "NAME:" speakers, split bracketed sound descriptions into action. */
+static void sub_line(Builder *B, char *s, size_t n, int lineno) {
+    char name[64] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '<') {
+            const char *e = memchr(s + i, '>', n - i);
+            if (e) {
+                if (i + 2 < n && (s[i + 1] == 'v' || s[i + 1] == 'V') && (s[i + 2] == ' ' || s[i + 2] == '.')) {
+                    const char *p = memchr(s + i, ' ', (size_t)(e - (s + i)));
+                    if (p) {
+                        size_t k = (size_t)(e - p - 1);
+                        if (k > 0 && k < sizeof name) { memcpy(name, p + 1, k); name[k] = 0; }
+                    }
+                }
+                i = (size_t)(e - s) + 1;
+                continue;
+            }
+        }
+        if (s[i] == '{' && i + 1 < n && s[i + 1] == '\\') {
+            const char *e = memchr(s + i, '}', n - i);
+            if (e) { i = (size_t)(e - s) + 1; continue; }
+        }
+        s[o++] = s[i++];
+    }
+    n = o;
+    size_t b = 0;
+    while (b < n && (s[b] == ' ' || s[b] == '-' || s[b] == '\t')) b++;
+    s += b; n -= b;
+    while (n && s[n - 1] == ' ') n--;
+    if (!n) return;
+    /* "JOHN: text" */
+    const char *colon = memchr(s, ':', n < 30 ? n : 30);
+    if (colon && colon > s) {
+        size_t k = (size_t)(colon - s);
+        int up, lo;
+        letters_case(s, k, &up, &lo);
+        if (up >= 2 && !lo && k < sizeof name && count_words(s, k) <= 3) {
+            memcpy(name, s, k);
+            name[k] = 0;
+            s += k + 1; n -= k + 1;
+            while (n && *s == ' ') { s++; n--; }
+        }
+    }
+    if (name[0]) {
+        char *p = name;
+        while (*p == ' ') p++;
+        for (char *q = p; *q; q++) *q = (char)to_upper((unsigned char)*q);
+        if (*p) add_character(B, p);
+    }
+    /* bracketed parts are sound/action descriptions */
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] == '[' || s[i] == '(') {
+            char close = s[i] == '[' ? ']' : ')';
+            const char *e = memchr(s + i, close, n - i);
+            if (e) {
+                size_t a0 = i + 1, a1 = (size_t)(e - s);
+                if (a1 > a0) { flush_para(B); add_content(B, 1, s + a0, a1 - a0, lineno); flush_para(B); }
+                i = a1 + 1;
+                continue;
+            }
+        }
+        size_t j = i;
+        while (j < n && s[j] != '[' && s[j] != '(') j++;
+        size_t a = i, e = j;
+        while (a < e && s[a] == ' ') a++;
+        while (e > a && s[e - 1] == ' ') e--;
+        if (e > a) add_content(B, 2, s + a, e - a, lineno);
+        if (j == i) j++;
+        i = j;
+    }
+}
+
+static void parse_subtitles(ScriptScenes *ss, Line *L, int nl, const SceneOpts *o) {
+    Builder B;
+    memset(&B, 0, sizeof B);
+    B.ss = ss;
+    B.o = o;
+    double prev_end = -1;
+    long window = -1;
+    int cues = 0;
+    for (int i = 0; i < nl; i++) {
+        if (!L[i].len) continue;
+        double a, b;
+        if (!parse_cue_times(L[i].s, (size_t)L[i].len, &a, &b)) {
+            /* VTT blocks we skip entirely: NOTE, STYLE, REGION, the header */
+            if (prefix_ci(L[i].s, (size_t)L[i].len, "NOTE") || prefix_ci(L[i].s, (size_t)L[i].len, "STYLE") ||
+                prefix_ci(L[i].s, (size_t)L[i].len, "REGION") || prefix_ci(L[i].s, (size_t)L[i].len, "WEBVTT")) {
+                while (i + 1 < nl && L[i + 1].len) i++;
+            }
+            continue;   /* cue numbers and identifiers */
+        }
+        int newscene;
+        if (!B.open) newscene = 1;
+        else if (o->sub_window > 0) newscene = (long)(a / o->sub_window) != window;
+        else newscene = (a - prev_end >= o->sub_gap) ||
+                        (o->sub_max_scene > 0 && a - B.cur.start >= o->sub_max_scene) || a < B.cur.start;
+        if (newscene) {
+            if (B.open) set_sub_heading(&B.cur);
+            open_scene(&B, NULL, L[i].lineno);
+            B.cur.start = a;
+            B.cur.end = b;
+            window = o->sub_window > 0 ? (long)(a / o->sub_window) : -1;
+        }
+        if (b > B.cur.end) B.cur.end = b;
+        if (L[i].lineno > B.cur.end_line) B.cur.end_line = L[i].lineno;
+        prev_end = b > prev_end ? b : prev_end;
+        if (a < prev_end && newscene) prev_end = b;
+        cues++;
+        int j = i + 1;
+        for (; j < nl && L[j].len; j++) {
+            double x, y;
+            if (parse_cue_times(L[j].s, (size_t)L[j].len, &x, &y)) break;
+            sub_line(&B, L[j].s, (size_t)L[j].len, L[j].lineno);
+        }
+        flush_para(&B);
+        i = j - 1;
+    }
+    if (B.open) set_sub_heading(&B.cur);
+    close_scene(&B);
+    if (!cues && nl) warn(ss, "no subtitle cues (\"00:00:01,000 --> 00:00:02,000\") found");
+    arrfree(B.text.a); arrfree(B.action.a); arrfree(B.dialogue.a); arrfree(B.para.a);
+}
+
+/* ---- entry points --------------------------------------------------------- */
+
+ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, char **err) {
+    if (err) *err = NULL;
+    SceneOpts o = opts ? *opts : scene_default_opts();
+    if (o.max_bytes == 0) o.max_bytes = scene_default_opts().max_bytes;
+    if (o.max_scenes <= 0) o.max_scenes = 1;
+    if (!(o.sub_gap > 0) || o.sub_gap > 1e6) o.sub_gap = 8.0;
+    if (!(o.sub_window >= 0) || o.sub_window > 1e6) o.sub_window = 0;
+    if (!(o.sub_max_scene >= 0) || o.sub_max_scene > 1e7) o.sub_max_scene = 0;
+    if (!text) len = 0;
+
+    ScriptScenes *ss = calloc(1, sizeof *ss);
+    if (!ss) { set_err(err, "out of memory"); return NULL; }
+    ss->title = xstrdup("");
+
+    if (len > o.max_bytes) {
+        size_t cut = o.max_bytes;
+        while (cut > 0 && text[cut - 1] != '\n') cut--;
+        if (cut == 0) cut = o.max_bytes;
+        warn(ss, "input is %zu bytes: only the first %zu were read (max_bytes)", len, cut);
+        len = cut;
+    }
+    /* binary input: NUL bytes or many control bytes */
+    size_t nul = 0, ctl = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == 0) nul++;
+        else if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') || c == 0x7f) ctl++;
+    }
+    if (len && (nul * 1000 > len || nul > 4096 || (nul + ctl) * 50 > len)) {
+        char *m = fmt_alloc("input looks binary (%zu NUL and %zu control bytes in %zu): not a screenplay or subtitle file",
+                            nul, ctl, len);
+        if (err) *err = m; else free(m);
+        scene_free(ss);
+        return NULL;
+    }
+    size_t n = 0, bad = 0, ctl2 = 0;
+    char *buf = utf8_repair(text ? text : "", len, &n, &bad, &ctl2);
+    if (!buf) { scene_free(ss); set_err(err, "out of memory"); return NULL; }
+    if (bad) warn(ss, "%zu bytes of invalid UTF-8 replaced by U+FFFD", bad);
+    if (ctl2) warn(ss, "%zu control bytes replaced by spaces", ctl2);
+
+    SceneFormat f = o.format == SCENE_FMT_AUTO ? scene_detect_format(buf, n, o.filename) : o.format;
+    if (f < SCENE_FMT_FOUNTAIN || f > SCENE_FMT_VTT) f = SCENE_FMT_PLAIN;
+    ss->format = f;
+    html_clean(buf, &n);
+    if (f == SCENE_FMT_FOUNTAIN) fountain_strip(buf, &n);
+    Line *lines = split_lines(buf, n);
+    int nl = (int)arrlen(lines);
+    ss->n_lines = nl;
+    if (f == SCENE_FMT_SRT || f == SCENE_FMT_VTT) parse_subtitles(ss, lines, nl, &o);
+    else parse_screenplay(ss, lines, nl, f == SCENE_FMT_FOUNTAIN, &o);
+    arrfree(lines);
+    free(buf);
+    return ss;
+}
+
+void scene_free(ScriptScenes *ss) {
+    if (!ss) return;
+    for (int i = 0; i < arrlen(ss->scenes); i++) scene_clear(&ss->scenes[i]);
+    arrfree(ss->scenes);
+    for (int i = 0; i < arrlen(ss->warnings); i++) free(ss->warnings[i]);
+    arrfree(ss->warnings);
+    free(ss->title);
+    free(ss);
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static double round3(double x) { return (double)(long long)(x * 1000.0 + (x >= 0 ? 0.5 : -0.5)) / 1000.0; }
+
+cJSON *scene_to_cjson(const Scene *s, int flags) {
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddNumberToObject(o, "index", s->index);
+    cJSON_AddStringToObject(o, "heading", s->heading ? s->heading : "");
+    cJSON_AddNumberToObject(o, "start_line", s->start_line);
+    cJSON_AddNumberToObject(o, "end_line", s->end_line);
+    cJSON_AddNumberToObject(o, "words", s->words);
+    if (s->start >= 0) {
+        cJSON_AddNumberToObject(o, "start", round3(s->start));
+        cJSON_AddNumberToObject(o, "end", round3(s->end));
+    }
+    if (flags & SCENE_JSON_DETAILS) {
+        if (s->number && s->number[0]) cJSON_AddStringToObject(o, "number", s->number);
+        if (s->setting && s->setting[0]) cJSON_AddStringToObject(o, "setting", s->setting);
+        if (s->location && s->location[0]) cJSON_AddStringToObject(o, "location", s->location);
+        if (s->time_of_day && s->time_of_day[0]) cJSON_AddStringToObject(o, "time", s->time_of_day);
+        cJSON *c = cJSON_AddArrayToObject(o, "characters");
+        for (int i = 0; c && i < arrlen(s->characters); i++) cJSON_AddItemToArray(c, cJSON_CreateString(s->characters[i]));
+        cJSON_AddNumberToObject(o, "action_words", s->action_words);
+        cJSON_AddNumberToObject(o, "dialogue_words", s->dialogue_words);
+    }
+    if (flags & SCENE_JSON_TEXT) {
+        cJSON_AddStringToObject(o, "text", s->text ? s->text : "");
+        cJSON_AddStringToObject(o, "action", s->action ? s->action : "");
+        cJSON_AddStringToObject(o, "dialogue", s->dialogue ? s->dialogue : "");
+    }
+    return o;
+}
+
+char *scenes_to_json(const ScriptScenes *ss, int flags) {
+    if (!ss) return NULL;
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddStringToObject(o, "format", scene_format_name(ss->format));
+    cJSON_AddStringToObject(o, "title", ss->title ? ss->title : "");
+    cJSON_AddNumberToObject(o, "year", ss->year);
+    cJSON_AddNumberToObject(o, "lines", ss->n_lines);
+    cJSON_AddNumberToObject(o, "headings", ss->n_headings);
+    cJSON *w = cJSON_AddArrayToObject(o, "warnings");
+    for (int i = 0; w && i < arrlen(ss->warnings); i++) cJSON_AddItemToArray(w, cJSON_CreateString(ss->warnings[i]));
+    cJSON *a = cJSON_AddArrayToObject(o, "scenes");
+    for (int i = 0; a && i < ss->n_scenes; i++) {
+        cJSON *s = scene_to_cjson(&ss->scenes[i], flags);
+        if (s) cJSON_AddItemToArray(a, s);
+    }
+    char *r = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return r;
+}

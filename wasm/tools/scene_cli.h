@@ -1,0 +1,22 @@
+/* scene_cli.h — helpers shared by the scenes, arc and catalog commands. */
+#ifndef MOODSPACE_SCENE_CLI_H
+#define MOODSPACE_SCENE_CLI_H
+
+#include <stddef.h>
+#include "scene.h"
+
+/* Read a whole file ("-" = stdin) into a malloc'ed buffer (NUL-terminated,
+ * length in *len). Prints an error and returns NULL on failure. Files larger
+ * than 256 MiB are refused. */
+char *scene_cli_read(const char *path, size_t *len);
+
+/* Parse one scene option at argv[*i] (--format, --gap, --window,
+ * --max-scene, --min-int-ext, --no-preamble); advances *i past its value.
+ * Returns 1 when consumed, 0 when not a scene option, -1 on a bad value
+ * (after printing why). */
+int scene_cli_option(SceneOpts *o, int argc, char **argv, int *i);
+
+/* Print the parse warnings to stderr as "moodspace: PATH: warning: ...". */
+void scene_cli_warnings(const ScriptScenes *ss, const char *path);
+
+#endif
