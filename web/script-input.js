@@ -54,7 +54,7 @@ export function fdxToFountain(xml, parser = new DOMParser()) {
  * sorted by x; the left margin is the smallest x in the document; the
  * indentation of a line is (x - margin) / charWidth spaces, charWidth being
  * the median width of one character (Courier 12 pt ≈ 7.2 units).
- * Blank lines are inserted where the vertical gap exceeds 1.5 line heights.
+ * Blank lines are inserted where the vertical gap exceeds 1.5 × the font size.
  */
 export function pdfPagesToText(pages) {
   const all = pages.flat().filter((it) => it && typeof it.str === 'string' && it.str.trim());
@@ -73,14 +73,11 @@ export function pdfPagesToText(pages) {
       line.items.push(it);
     }
     lines.sort((a, b) => b.y - a.y);
-    let prevY = null; let lineH = null;
+    let prevY = null;
     for (const l of lines) {
       l.items.sort((a, b) => a.x - b.x);
-      if (prevY != null) {
-        const gap = prevY - l.y;
-        lineH = lineH == null ? gap : Math.min(lineH, gap);
-        if (lineH > 0 && gap > 1.5 * lineH) out.push('');
-      }
+      // a screenplay's line pitch is its font size (Courier 12 pt on 12 pt)
+      if (prevY != null && prevY - l.y > 1.5 * (l.h || 12)) out.push('');
       prevY = l.y;
       let s = ' '.repeat(Math.max(0, Math.round((l.items[0].x - margin) / cw)));
       let endX = l.items[0].x;

@@ -1,0 +1,165 @@
+// Shared by the browser tests: serve dist/ on 127.0.0.1, start the fake
+// Spotify and LRCLIB servers, and drive Debian's Chromium with playwright-core.
+// One browser per test file (launchBrowser in `before`, close in `after`).
+//
+//   const env = await startEnv({ spotify: {...} | false, lrclib: {...} | false });
+//   env.appUrl          http://127.0.0.1:PORT/  (dist/)
+//   env.spotify, env.lrclib   the fakes (see tests/fake/*.mjs) or null
+//   const browser = await launchBrowser();
+//   const page = await newPage(browser, env, { config: { ... } });
+//     - window.__MOODSPACE_CONFIG__ points the app at the fakes (+ fast retries)
+//     - every request that is not to 127.0.0.1 is aborted and listed in page.blocked
+//     - page errors and console errors are collected in page.errors
+//   await env.stop();
+//
+// distMissing() / engineMissing() name what is not built so tests skip clearly.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serveStatic } from '../fake/static-server.mjs';
+import { startFakeSpotify } from '../fake/spotify.mjs';
+import { startFakeLrclib } from '../fake/lrclib.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = path.join(ROOT, 'dist');
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** A reason to skip browser tests, or null when dist/ is usable. */
+export function distMissing() {
+  if (!fs.existsSync('/usr/bin/chromium')) return '/usr/bin/chromium is not installed';
+  for (const f of ['index.html', 'app.js', 'worker.js']) if (!fs.existsSync(path.join(DIST, f))) return `dist/${f} is missing (run ./build.sh)`;
+  return null;
+}
+/** A reason the engine cannot run in the page (no wasm or no model in dist/), or null. */
+export function engineMissing() {
+  for (const f of ['moodspace.mjs', 'moodspace.wasm', 'engine.js']) {
+    const p = f === 'engine.js' ? path.join(ROOT, 'web', f) : path.join(DIST, f);
+    if (!fs.existsSync(p)) return `${f} is missing (the engine is not built yet)`;
+  }
+  if (!fs.existsSync(path.join(DIST, 'model.bin'))) return 'dist/model.bin is missing (weights/model.bin not trained yet)';
+  return null;
+}
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function startEnv({ spotify = {}, lrclib = {}, root = DIST } = {}) {
+  const server = await serveStatic(root, 0);
+  const appUrl = `http://127.0.0.1:${server.address().port}/`;
+  const sp = spotify ? await startFakeSpotify(spotify) : null;
+  const lr = lrclib ? await startFakeLrclib(lrclib) : null;
+  return {
+    appUrl, spotify: sp, lrclib: lr, server,
+    async stop() {
+      await Promise.all([sp?.stop(), lr?.stop(), new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); })]);
+    },
+  };
+}
+
+/** The app configuration that points the real code at the fakes. */
+export function fakeConfig(env, extra = {}) {
+  const c = { retryBaseMs: 20, retryMaxMs: 2000 };
+  if (env.spotify) Object.assign(c, { accountsBase: env.spotify.accountsBase, apiBase: env.spotify.apiBase, embedBase: env.spotify.embedBase, clientId: env.spotify.clientId });
+  if (env.lrclib) c.lrclibBase = env.lrclib.base;
+  return { ...c, ...extra };
+}
+
+export async function newPage(browser, env, { config = {}, context: ctxOpts = {} } = {}) {
+  const context = await browser.newContext({ serviceWorkers: 'block', ...ctxOpts });
+  const cfg = fakeConfig(env, config);
+  await context.addInitScript((c) => { globalThis.__MOODSPACE_CONFIG__ = c; }, cfg);
+  const page = await context.newPage();
+  page.errors = []; page.blocked = []; page.dialogs = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
+  page.on('dialog', (d) => { page.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1') return route.continue();
+    page.blocked.push(u.toString());
+    return route.abort();
+  });
+  page.closeAll = () => context.close();
+  return page;
+}
+
+/** Sign in through the fake authorize page; resolves when the app is back and ready. */
+export async function signIn(page, env) {
+  await page.goto(env.appUrl);
+  await page.waitForSelector('html[data-app="ready"]');
+  await page.fill('#client-id', env.spotify.clientId);
+  await Promise.all([page.waitForURL((u) => u.toString().startsWith(env.spotify.accountsBase + '/authorize')), page.click('#signin')]);
+  await Promise.all([page.waitForURL((u) => u.toString().startsWith(env.appUrl)), page.click('#approve')]);
+  await page.waitForSelector('html[data-app="ready"]');
+}
+
+// --- fixtures we write ourselves -------------------------------------------------
+
+const BANK = {
+  bright: ['dance', 'light', 'sun', 'jump', 'shine', 'party', 'golden', 'fire', 'run', 'alive', 'loud', 'summer'],
+  dark: ['alone', 'rain', 'cold', 'grave', 'tears', 'shadow', 'empty', 'cry', 'gone', 'winter', 'silent', 'lost'],
+  soft: ['river', 'home', 'slow', 'morning', 'field', 'quiet', 'hold', 'gentle', 'letter', 'window', 'tea', 'garden'],
+};
+/** An original, made-up lyric of 8 lines, its mood set by `kind` and varied by `seed`. */
+export function makeLyric(kind, seed) {
+  const w = BANK[kind] || BANK.soft;
+  const lines = [];
+  for (let i = 0; i < 8; i++) {
+    const a = w[(seed + i) % w.length]; const b = w[(seed * 3 + i * 5) % w.length]; const c = w[(seed * 7 + i * 2) % w.length];
+    lines.push(`${i % 4 === 3 ? '[Chorus] ' : ''}we ${a} through the ${b}, we ${c} again`);
+  }
+  return lines.join('\n');
+}
+
+/** LRCLIB records for fake Spotify tracks: lyrics for most, some instrumental, some missing. */
+export function lrclibSongsFor(tracks, { instrumentalEvery = 11, missingEvery = 13, searchOnlyEvery = 7 } = {}) {
+  const kinds = ['bright', 'dark', 'soft'];
+  const out = [];
+  tracks.forEach((t, i) => {
+    if (missingEvery && i % missingEvery === 5) return;
+    out.push({
+      track: t.name, artist: t.artists[0].name, album: searchOnlyEvery && i % searchOnlyEvery === 3 ? 'Another Album' : t.album.name,
+      duration: Math.round(t.duration_ms / 1000), instrumental: !!(instrumentalEvery && i % instrumentalEvery === 4),
+      lyrics: makeLyric(kinds[i % 3], i), searchOnly: !!(searchOnlyEvery && i % searchOnlyEvery === 3),
+    });
+  });
+  return out;
+}
+
+export const SAMPLE_FOUNTAIN = `Title: The Lighthouse Keeper's Picnic
+Credit: Written by
+Author: MoodSpace tests
+
+INT. LIGHTHOUSE - NIGHT
+
+Rain hammers the glass. MARA (40s) winds the lamp alone, cold and tired.
+
+MARA
+Nobody comes out here anymore. The sea took everything.
+
+EXT. HARBOUR - DAY
+
+Sunlight. Children run along the pier, laughing, dancing to a radio.
+
+JONAS
+(shouting)
+Come down! There's music and cake and the whole town is here!
+
+INT. LIGHTHOUSE STAIRS - CONTINUOUS
+
+Mara hesitates on the stairs, then smiles and runs down.
+
+EXT. PIER - SUNSET
+
+The whole town dances. Mara dances with Jonas, golden light everywhere.
+
+MARA
+I forgot how loud joy can be.
+
+> FADE OUT.
+`;

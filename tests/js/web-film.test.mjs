@@ -1,0 +1,60 @@
+// Pure helpers of the soundtrack view: catalog shapes, title search, arc
+// segmentation, and PDF line reconstruction from text positions.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeCatalog, searchFilms, segmentArc, meanMetrics } from '../../web/film.js';
+import { pdfPagesToText, extensionOf } from '../../web/script-input.js';
+
+const sc = (e, v) => ({ heading: `INT. ROOM ${e}`, metrics: { energy: e, valence: v } });
+
+test('catalog entries of several shapes normalise; junk is dropped', () => {
+  const films = normalizeCatalog({ metrics: ['energy', 'valence'], films: [
+    { title: 'Zed', year: 1999, scenes: [sc(0.2, 0.4), sc(0.4, 0.6)] },
+    { title: 'Alpha', scenes: [{ heading: 'EXT. SEA', energy: 0.9, valence: 0.1 }], overall: { energy: 0.5, valence: 0.5 } },
+    { title: 'Arrays', scenes: [[0.1, 0.2], [0.3, 0.4]], headings: ['A', 'B'] },
+    { title: '', scenes: [sc(1, 1)] }, null, 7, { title: 'No metrics', scenes: [] },
+  ] });
+  assert.deepEqual(films.map((f) => f.title), ['Alpha', 'Arrays', 'Zed']);
+  const zed = films[2];
+  assert.equal(zed.year, 1999);
+  assert.ok(Math.abs(zed.overall.energy - 0.3) < 1e-12 && Math.abs(zed.overall.valence - 0.5) < 1e-12);
+  assert.deepEqual(films[0].overall, { energy: 0.5, valence: 0.5 });
+  assert.deepEqual(films[1].scenes[1], { index: 1, heading: 'B', metrics: { energy: 0.3, valence: 0.4 } });
+});
+
+test('search is case- and accent-insensitive and needs every word', () => {
+  const films = normalizeCatalog([{ title: 'Amélie', scenes: [sc(1, 1)] }, { title: 'The Big Lebowski', scenes: [sc(1, 1)] }, { title: 'Big', scenes: [sc(1, 1)] }]);
+  assert.deepEqual(searchFilms(films, 'amelie').map((f) => f.title), ['Amélie']);
+  assert.deepEqual(searchFilms(films, 'BIG').map((f) => f.title), ['Big', 'The Big Lebowski']);
+  assert.deepEqual(searchFilms(films, 'big lebow').map((f) => f.title), ['The Big Lebowski']);
+  assert.equal(searchFilms(films, '').length, 3);
+});
+
+test('the arc splits into contiguous segments covering every scene once', () => {
+  const film = normalizeCatalog([{ title: 'F', scenes: Array.from({ length: 10 }, (_, i) => sc(i / 10, 1 - i / 10)) }])[0];
+  const segs = segmentArc(film, 3);
+  assert.deepEqual(segs.map((s) => [s.first, s.last]), [[0, 2], [3, 5], [6, 9]]);
+  assert.ok(Math.abs(segs[0].metrics.energy - 0.1) < 1e-12);
+  assert.equal(segmentArc(film, 50).length, 10, 'never more segments than scenes');
+  assert.equal(segmentArc(film, 0).length, 1);
+  assert.deepEqual(meanMetrics([]), {});
+});
+
+test('PDF text items become lines with indentation rebuilt from x positions', () => {
+  const cw = 7.2; const L = 108;
+  const item = (str, col, y) => ({ str, x: L + col * cw, y, w: str.length * cw, h: 12 });
+  const page = [
+    item('INT. KITCHEN - NIGHT', 0, 700),
+    item('Rain on the window.', 0, 676),
+    item('MARA', 22, 652),
+    item('I never liked', 10, 640), item('storms.', 24, 640),
+  ];
+  const text = pdfPagesToText([page]);
+  assert.equal(text, 'INT. KITCHEN - NIGHT\n\nRain on the window.\n\n                      MARA\n          I never liked storms.\n');
+  assert.equal(pdfPagesToText([[]]), '');
+});
+
+test('file extensions are read case-insensitively', () => {
+  assert.equal(extensionOf('My Script.FDX'), 'fdx');
+  assert.equal(extensionOf('noext'), '');
+});
