@@ -52,6 +52,7 @@ static size_t utf8_encode(unsigned cp, char *out) {
 static unsigned lower_cp(unsigned c) {
     if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;          /* Latin-1 */
+    if (c == 0x130) return 'i';                                        /* İ (simple mapping) */
     if (c >= 0x100 && c <= 0x137) return c | 1;                        /* Ā..ķ pairs */
     if (c >= 0x139 && c <= 0x148) return (c & 1) ? c + 1 : c;          /* Ĺ..ň */
     if (c >= 0x14A && c <= 0x177) return c | 1;                        /* Ŋ..ŷ */

@@ -26,7 +26,8 @@
  *      An unclosed "[" or "(" is ordinary punctuation.
  *   3. Lower-casing: ASCII, Latin-1 (À..Þ → à..þ, except ×), Latin
  *      Extended-A (Ā..ž pairs, Ÿ → ÿ), Greek (Α..Ω, Ά..Ώ) and Cyrillic (А..Я,
- *      Ѐ..Џ), ẞ → ß. Other scripts pass through unchanged (TF uses ICU's full
+ *      Ѐ..Џ), ẞ → ß, İ → i (Unicode's simple mapping; ICU gives "i̇").
+ *      Other scripts pass through unchanged (TF uses ICU's full
  *      lower-casing; the difference only matters outside these ranges).
  *   4. The ASCII punctuation set !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~ is deleted
  *      (not replaced by a space — "don't" → "dont", "rock-n-roll" →
