@@ -105,3 +105,4 @@ for (const f of ['model.bin', 'catalog.json', 'demo.json', 'corpus_words.json', 
 fs.copyFileSync(path.join(root, 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs'), path.join(dist, 'pdf.worker.min.mjs'));
 
 // --- service worker (web-extras): generate dist/sw.js here, after every file above is in dist/.
+if (fs.existsSync(path.join(web, 'build-sw.mjs'))) (await import('./build-sw.mjs')).buildServiceWorker(dist);

@@ -1,0 +1,92 @@
+// dashboard-charts.js — Chart.js with the parts the Taste dashboard uses,
+// loaded on demand, and a figure helper that pairs every chart with the
+// same numbers as a table (for screen readers and keyboard users).
+import {
+  Chart, BarController, BarElement, DoughnutController, ArcElement, ScatterController, LineController,
+  LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip,
+} from 'chart.js';
+
+Chart.register(BarController, BarElement, DoughnutController, ArcElement, ScatterController, LineController,
+  LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+Chart.defaults.animation = false;   // no motion; also keeps the browser tests deterministic
+Chart.defaults.maintainAspectRatio = false;
+
+export { Chart };
+
+export const PALETTE = ['#7b61ff', '#e0627a', '#2fa37a', '#e09a2f', '#3a8ee0', '#a05ad0', '#6b6b80'];
+
+/** Colours that follow the light/dark setting of the page. */
+export function themeColors() {
+  const cs = getComputedStyle(document.documentElement);
+  const v = (name, fallback) => cs.getPropertyValue(name).trim() || fallback;
+  return { fg: v('--fg', '#1d1b2e'), muted: v('--muted', '#5b5870'), line: v('--line', '#dcd9e8'), accent: v('--accent', '#5b3fd1') };
+}
+
+/**
+ * A <figure> with a canvas chart and, below it, a <details> table of the
+ * same data. spec = { id, label (aria-label of the chart), caption (the
+ * figure's caption), config (Chart.js), table: { caption, head: [..], rows: [[..]] }, height }.
+ * Returns { figure, chart, canvas }.
+ */
+export function chartFigure(spec) {
+  const fig = document.createElement('figure');
+  fig.className = 'dash-chart';
+  if (spec.id) fig.id = spec.id;
+  const box = document.createElement('div');
+  box.className = 'dash-canvas';
+  box.style.height = `${spec.height || 260}px`;
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', spec.label);
+  box.append(canvas);
+  const cap = document.createElement('figcaption');
+  cap.textContent = spec.caption || '';
+  fig.append(box, cap, dataTable(spec.table));
+  const t = themeColors();
+  const cfg = spec.config;
+  cfg.options = cfg.options || {};
+  cfg.options.responsive = true;
+  cfg.options.plugins = { legend: { labels: { color: t.fg } }, ...(cfg.options.plugins || {}) };
+  for (const axis of Object.values(cfg.options.scales || {})) {
+    axis.ticks = { color: t.muted, ...(axis.ticks || {}) };
+    axis.grid = { color: t.line, ...(axis.grid || {}) };
+    if (axis.title) axis.title = { color: t.fg, display: true, ...axis.title };
+  }
+  let chart = null;
+  try { chart = new Chart(canvas, cfg); } catch (e) { cap.textContent += ` (the chart could not be drawn: ${e.message}; the table below has the numbers)`; }
+  return { figure: fig, chart, canvas };
+}
+
+/** <details><summary>…as a table</summary><table>…</table></details> */
+export function dataTable({ caption, head, rows, open = false }) {
+  const det = document.createElement('details');
+  det.className = 'dash-table';
+  det.open = open;
+  const sum = document.createElement('summary');
+  sum.textContent = `${caption} — as a table`;
+  const wrap = document.createElement('div');
+  wrap.className = 'table-wrap';
+  const table = document.createElement('table');
+  const c = document.createElement('caption');
+  c.textContent = caption;
+  const thead = document.createElement('thead');
+  const tr = document.createElement('tr');
+  for (const h of head) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; tr.append(th); }
+  thead.append(tr);
+  const tbody = document.createElement('tbody');
+  for (const row of rows) {
+    const r = document.createElement('tr');
+    row.forEach((cell, i) => {
+      const td = document.createElement(i === 0 ? 'th' : 'td');
+      if (i === 0) td.scope = 'row';
+      td.textContent = cell == null ? '' : String(cell);
+      if (typeof cell === 'number') td.className = 'num';
+      r.append(td);
+    });
+    tbody.append(r);
+  }
+  table.append(c, thead, tbody);
+  wrap.append(table);
+  det.append(sum, wrap);
+  return det;
+}

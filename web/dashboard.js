@@ -1,0 +1,439 @@
+// dashboard.js — the web-extras entry point, mounted by app.js:
+//
+//   mount(ctx)   ctx = { library, spotifyFetch, auth, engine, lyrics, mounts:
+//                { taste, import, demo, save }, events, showTab, notify,
+//                notifyError, predictSongs }   (see the top of app.js)
+//
+// It fills the shell's containers:
+//   import  the data-export import card (history.js)
+//   demo    the demo library button (demo.js)
+//   save    Save to Spotify + export of a soundtrack (save.js)
+//   taste   the Taste dashboard (this file), re-drawn when the library changes
+// and registers the service worker (sw.js) for offline use.
+//
+// The dashboard's sections, each shown when its data exists:
+//   top tracks and artists per time range (cover art), taste stability
+//   (overlap, newcomers, long-time favourites), release decades, explicit
+//   share, the lyric-mood map (valence × energy; hover, or focus and arrow
+//   keys, for titles), mood by time range, distinctive words of the lyrics
+//   against the training corpus, the catalog film the library fits best,
+//   and from a data export: minutes listened, play counts, top by play time,
+//   a listening clock (hour × weekday) and the skip rate.
+// Every chart has its numbers in a table next to it. External strings are
+// rendered with textContent only.
+import * as S from './dashboard-stats.js';
+import { mountImport } from './history.js';
+import { mountDemo, DEMO_LABEL } from './demo.js';
+import { mountSave, resumePendingSave } from './save.js';
+import { normalizeCatalog } from './film.js';
+
+export { mountImport } from './history.js';
+export { startDemo } from './demo.js';
+
+function el(tag, props = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v == null) continue;
+    if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
+    else if (k.startsWith('aria-') || k === 'role' || k === 'for' || k.startsWith('data-')) e.setAttribute(k, v);
+    else e[k] = v;
+  }
+  for (const kid of kids) if (kid != null && kid !== false) e.append(kid);
+  return e;
+}
+
+const pct = (x) => (x == null ? '—' : `${Math.round(x * 100)}%`);
+const f2 = (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '—');
+
+// --- shared data loaded once -------------------------------------------------
+
+let corpusPromise = null;
+function loadCorpus() {
+  corpusPromise ||= fetch('./corpus_words.json').then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.json(); })
+    .then(S.readCorpus).catch((e) => { corpusPromise = null; throw e; });
+  return corpusPromise;
+}
+let catalogPromise = null;
+function loadCatalog() {
+  catalogPromise ||= fetch('./catalog.json').then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.json(); })
+    .then(normalizeCatalog).catch((e) => { catalogPromise = null; throw e; });
+  return catalogPromise;
+}
+
+// --- sections ------------------------------------------------------------------
+
+function section(id, title, ...kids) {
+  const h = el('h3', { id: `${id}-h`, text: title });
+  return el('section', { id, class: 'dash-section', 'aria-labelledby': `${id}-h` }, h, ...kids);
+}
+
+function coverImg(url) {
+  if (!url) return el('span', { class: 'cover none', 'aria-hidden': 'true' });
+  const img = el('img', { class: 'cover', alt: '', loading: 'lazy', decoding: 'async', width: 48, height: 48, referrerPolicy: 'no-referrer' });
+  img.src = url;
+  img.addEventListener('error', () => img.replaceWith(el('span', { class: 'cover none', 'aria-hidden': 'true' })), { once: true });
+  return img;
+}
+
+function topSection(state, hist) {
+  const cols = [];
+  const hasTracks = S.RANGES.some((r) => state.top.tracks[r].length);
+  if (!hasTracks && !hist) return null;
+  for (const r of S.RANGES) {
+    const ids = state.top.tracks[r];
+    const artists = state.top.artists[r];
+    if (!ids.length && !artists.length) continue;
+    const col = el('div', { class: 'dash-col' }, el('h4', { text: S.RANGE_LABELS[r] }));
+    if (ids.length) {
+      const ol = el('ol', { class: 'dash-top', 'aria-label': `Top tracks, ${S.RANGE_LABELS[r].toLowerCase()}` });
+      for (const id of ids.slice(0, 10)) {
+        const s = state.songs.get(id);
+        if (!s) continue;
+        ol.append(el('li', {}, coverImg(s.imageUrl), el('span', { class: 'dash-name' }, el('strong', { text: s.title }), el('br'), el('span', { class: 'muted', text: s.artist }))));
+      }
+      col.append(el('h5', { text: 'Tracks' }), ol);
+    }
+    if (artists.length) {
+      const ol = el('ol', { class: 'dash-top', 'aria-label': `Top artists, ${S.RANGE_LABELS[r].toLowerCase()}` });
+      for (const a of artists.slice(0, 10)) ol.append(el('li', {}, coverImg(a.imageUrl), el('span', { class: 'dash-name', text: a.name })));
+      col.append(el('h5', { text: 'Artists' }), ol);
+    }
+    cols.push(col);
+  }
+  if (hist?.topArtists?.length && !S.RANGES.some((r) => state.top.artists[r].length)) {
+    const ol = el('ol', { class: 'dash-top', 'aria-label': 'Top artists by play time, whole history' });
+    for (const a of hist.topArtists.slice(0, 10)) ol.append(el('li', {}, el('span', { class: 'dash-name' }, el('strong', { text: a.artist }), el('br'), el('span', { class: 'muted', text: S.formatDuration(a.ms) }))));
+    cols.push(el('div', { class: 'dash-col' }, el('h4', { text: 'Artists, whole history' }), ol));
+  }
+  if (!cols.length) return null;
+  const note = state.source === 'export' ? el('p', { class: 'muted', text: 'From your data export: ranked by play time in the 4 weeks and 6 months before your last play, and over the whole history.' }) : null;
+  return section('dash-top', 'Top tracks and artists', note, el('div', { class: 'dash-cols' }, ...cols));
+}
+
+function stabilitySection(state, C) {
+  const st = S.stability(state.top.tracks);
+  const sa = S.stability(state.top.artists);
+  if (Object.values(st.sizes).filter(Boolean).length < 2) return null;
+  const name = (id) => { const s = state.songs.get(id); return s ? `${s.title} — ${s.artist}` : id; };
+  const pairLabel = (o) => `${S.RANGE_LABELS[o.a]} vs ${S.RANGE_LABELS[o.b].toLowerCase()}`;
+  const hasArtists = Object.values(sa.sizes).filter(Boolean).length >= 2;
+  const rows = st.overlap.map((o, i) => [pairLabel(o), o.shared, pct(o.share), ...(hasArtists ? [sa.overlap[i].shared, pct(sa.overlap[i].share)] : [])]);
+  const datasets = [{ label: 'Tracks shared', data: st.overlap.map((o) => (o.share == null ? 0 : Math.round(o.share * 100))), backgroundColor: C.PALETTE[0] }];
+  if (hasArtists) datasets.push({ label: 'Artists shared', data: sa.overlap.map((o) => (o.share == null ? 0 : Math.round(o.share * 100))), backgroundColor: C.PALETTE[1] });
+  const fig = C.chartFigure({
+    id: 'chart-stability', label: `How much your top lists overlap across time ranges: ${rows.map((r) => `${r[0]} ${r[2]}`).join('; ')}`,
+    caption: 'Overlap of your top lists between time ranges (share of the shorter list).',
+    config: { type: 'bar', data: { labels: st.overlap.map(pairLabel), datasets },
+      options: { scales: { y: { min: 0, max: 100, title: { text: '% shared' } }, x: {} } } },
+    table: { caption: 'Overlap between time ranges', head: ['Ranges', 'Tracks shared', 'Share', ...(hasArtists ? ['Artists shared', 'Share'] : [])], rows },
+  });
+  const favs = el('ol', { class: 'dash-list', 'aria-label': 'Long-time favourites' }, ...st.favourites.slice(0, 10).map((id) => el('li', { text: name(id) })));
+  const news = el('ol', { class: 'dash-list', 'aria-label': 'Newcomers' }, ...st.newcomers.slice(0, 10).map((id) => el('li', { text: name(id) })));
+  const stable = st.overlap[2].share;
+  const verdict = stable == null ? '' : stable >= 0.5 ? 'Your taste is steady: most of what you play now you have played for a long time.'
+    : stable >= 0.2 ? 'Your taste mixes old favourites with new finds.' : 'Your taste moves fast: what you play now is mostly new.';
+  return section('dash-stability', 'How stable is your taste?', el('p', { text: verdict }), fig.figure,
+    el('div', { class: 'dash-cols' },
+      el('div', { class: 'dash-col' }, el('h4', { text: `Long-time favourites (${st.favourites.length})` }), el('p', { class: 'muted', text: 'In your top tracks in all three time ranges.' }), st.favourites.length ? favs : el('p', { text: 'None yet.' })),
+      el('div', { class: 'dash-col' }, el('h4', { text: `Newcomers (${st.newcomers.length})` }), el('p', { class: 'muted', text: 'In your last 4 weeks only.' }), st.newcomers.length ? news : el('p', { text: 'None.' }))));
+}
+
+function decadesSection(songs, state, C) {
+  const d = S.decades(songs);
+  const parts = [];
+  if (d.decades.length) {
+    parts.push(C.chartFigure({
+      id: 'chart-decades', label: `Songs by release decade: ${d.decades.map((x) => `${x.label} ${x.count}`).join(', ')}`,
+      caption: `Release decades of ${songs.length - d.unknown} songs${d.unknown ? ` (${d.unknown} without a date)` : ''}.`,
+      config: { type: 'bar', data: { labels: d.decades.map((x) => x.label), datasets: [{ label: 'Songs', data: d.decades.map((x) => x.count), backgroundColor: C.PALETTE[4] }] },
+        options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: {} } } },
+      table: { caption: 'Songs per release decade', head: ['Decade', 'Songs'], rows: d.decades.map((x) => [x.label, x.count]) },
+    }).figure);
+  }
+  if (state.source === 'spotify' && songs.length) {
+    const e = S.explicitShare(songs);
+    parts.push(C.chartFigure({
+      id: 'chart-explicit', label: `Explicit share: ${e.explicit} of ${e.total} songs (${pct(e.share)})`, height: 200,
+      caption: `${pct(e.share)} of your songs are marked explicit.`,
+      config: { type: 'doughnut', data: { labels: ['Explicit', 'Not explicit'], datasets: [{ data: [e.explicit, e.clean], backgroundColor: [C.PALETTE[1], C.PALETTE[6]] }] } },
+      table: { caption: 'Explicit songs', head: ['Kind', 'Songs'], rows: [['Explicit', e.explicit], ['Not explicit', e.clean]] },
+    }).figure);
+  }
+  if (!parts.length) return null;
+  return section('dash-decades', state.source === 'spotify' ? 'Release decades and explicit share' : 'Release decades', el('div', { class: 'dash-cols' }, ...parts.map((p) => el('div', { class: 'dash-col' }, p))));
+}
+
+function moodMapSection(songs, C) {
+  const pts = S.moodPoints(songs);
+  if (!pts.length) return null;
+  const live = el('p', { class: 'dash-live', 'aria-live': 'polite' });
+  const counts = {};
+  for (const p of pts) { const q = S.moodQuadrant(p.x, p.y); counts[q] = (counts[q] || 0) + 1; }
+  const topQ = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+  const fig = C.chartFigure({
+    id: 'chart-moodmap', height: 360,
+    label: `Lyric-mood map of ${pts.length} songs, predicted valence across, energy up. Most songs are ${topQ[0]}. Focus the map and use the arrow keys to hear each song.`,
+    caption: `Each dot is a song, placed by the mood the model reads in its lyrics: valence (sad → happy) across, energy (calm → intense) up. Most of your songs are ${topQ[0]} (${topQ[1]} of ${pts.length}).`,
+    config: {
+      type: 'scatter',
+      data: { datasets: [{ label: 'Songs', data: pts.map((p) => ({ x: p.x, y: p.y })), backgroundColor: `${C.PALETTE[0]}b0`, pointRadius: 4, pointHoverRadius: 7 }] },
+      options: {
+        plugins: { legend: { display: false },
+          tooltip: { callbacks: { label: (item) => { const p = pts[item.dataIndex]; return `${p.title} — ${p.artist} (valence ${f2(p.x)}, energy ${f2(p.y)})`; } } } },
+        scales: { x: { title: { text: 'Valence (sad → happy)' } }, y: { title: { text: 'Energy (calm → intense)' } } },
+      },
+    },
+    table: { caption: 'Predicted mood of each song', head: ['Song', 'Artist', 'Valence', 'Energy'], rows: pts.map((p) => [p.title, p.artist, f2(p.x), f2(p.y)]) },
+  });
+  // keyboard: the map takes focus; arrows step through songs (left to right), the title is announced
+  const order = pts.map((p, i) => i).sort((a, b) => pts[a].x - pts[b].x || pts[a].y - pts[b].y);
+  let at = -1;
+  const canvas = fig.canvas;
+  canvas.tabIndex = 0;
+  const show = () => {
+    const i = order[at];
+    const p = pts[i];
+    live.textContent = `${at + 1} of ${pts.length}: ${p.title} — ${p.artist}. Valence ${f2(p.x)}, energy ${f2(p.y)}.`;
+    const ch = fig.chart;
+    if (ch) {
+      const meta = ch.getDatasetMeta(0).data[i];
+      ch.setActiveElements([{ datasetIndex: 0, index: i }]);
+      ch.tooltip?.setActiveElements([{ datasetIndex: 0, index: i }], { x: meta?.x ?? 0, y: meta?.y ?? 0 });
+      ch.update();
+    }
+  };
+  canvas.addEventListener('keydown', (ev) => {
+    const keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    if (ev.key in keys) at = at < 0 ? 0 : (at + keys[ev.key] + pts.length) % pts.length;
+    else if (ev.key === 'Home') at = 0;
+    else if (ev.key === 'End') at = pts.length - 1;
+    else return;
+    ev.preventDefault();
+    show();
+  });
+  canvas.addEventListener('focus', () => { if (at < 0) { at = 0; show(); } });
+  return section('dash-moodmap', 'Lyric-mood map', fig.figure, live);
+}
+
+function moodRangeSection(state, C) {
+  const rows = S.moodByRange(state).filter((r) => r.n > 0);
+  if (rows.length < 2) return null;
+  const metrics = ['valence', 'energy', 'danceability', 'acousticness', 'liveness'].filter((m) => rows.every((r) => m in r.means));
+  if (!metrics.length) return null;
+  return section('dash-mood-range', 'Mood by time range', C.chartFigure({
+    id: 'chart-mood-range',
+    label: `Average predicted mood of your top tracks per time range: ${rows.map((r) => `${r.label}: ${metrics.map((m) => `${m} ${f2(r.means[m])}`).join(', ')}`).join('; ')}`,
+    caption: 'Average mood predicted from the lyrics of your top tracks, per time range.',
+    config: { type: 'bar', data: { labels: metrics, datasets: rows.map((r, i) => ({ label: `${r.label} (${r.n} songs)`, data: metrics.map((m) => r.means[m]), backgroundColor: C.PALETTE[i] })) },
+      options: { scales: { y: { beginAtZero: true }, x: {} } } },
+    table: { caption: 'Average predicted mood per time range', head: ['Range', 'Songs', ...metrics], rows: rows.map((r) => [r.label, r.n, ...metrics.map((m) => f2(r.means[m]))]) },
+  }).figure);
+}
+
+async function wordsSection(state, ctx, C) {
+  let counts = new Map();
+  let basis = '';
+  const demoWords = state.extra?.demoWords;
+  if (state.source === 'demo' && demoWords && typeof demoWords === 'object') {
+    for (const list of Object.values(demoWords)) for (const [w, c] of Array.isArray(list) ? list : []) {
+      if (typeof w === 'string' && Number.isFinite(c)) counts.set(w, (counts.get(w) || 0) + c);
+    }
+    basis = 'the most characteristic words of each demo song';
+  } else {
+    const texts = [];
+    for (const s of state.songs.values()) { const t = ctx.lyrics?.lyricTexts?.get(s.id); if (t) texts.push(t); }
+    if (texts.length) { counts = S.countWords(texts); basis = `the lyrics of ${texts.length} songs`; }
+  }
+  if (!counts.size) return null;
+  let corpus;
+  try { corpus = await loadCorpus(); } catch (e) {
+    return section('dash-words', 'Words that set your lyrics apart', el('p', { class: 'muted', text: `The corpus word list could not be loaded (${e.message}).` }));
+  }
+  const top = S.distinctiveWords(counts, corpus, { k: 15 });
+  if (!top.length) return null;
+  return section('dash-words', 'Words that set your lyrics apart', C.chartFigure({
+    id: 'chart-words', height: Math.max(220, top.length * 22),
+    label: `Words your lyrics use far more than the training corpus: ${top.map((w) => w.word).join(', ')}`,
+    caption: `Words in ${basis} used much more often than in the songs the model learned from (log-odds with an informative prior; longer bar = more distinctive).`,
+    config: { type: 'bar', data: { labels: top.map((w) => w.word), datasets: [{ label: 'z-score', data: top.map((w) => w.z), backgroundColor: C.PALETTE[2] }] },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, title: { text: 'How distinctive (z)' } }, y: {} } } },
+    table: { caption: 'Distinctive words', head: ['Word', 'Times in your lyrics', 'Per 10,000 words (yours)', 'Per 10,000 words (corpus)', 'z'],
+      rows: top.map((w) => [w.word, w.count, w.per10k.toFixed(1), w.corpusPer10k.toFixed(2), w.z.toFixed(1)]) },
+  }).figure);
+}
+
+async function filmSection(songs, C) {
+  if (!songs.some((s) => s.metrics)) return null;
+  let films;
+  try { films = await loadCatalog(); } catch (e) {
+    return section('dash-film', 'Your film', el('p', { class: 'muted', text: `The film catalog could not be loaded (${e.message}).` }));
+  }
+  const fit = S.filmFit(songs, films);
+  if (!fit) return null;
+  const { film, segments } = fit.best;
+  const lib = {};
+  for (const k of ['valence', 'energy']) {
+    const v = songs.map((s) => s.metrics?.[k]).filter((x) => typeof x === 'number');
+    lib[k] = v.reduce((a, b) => a + b, 0) / (v.length || 1);
+  }
+  const labels = segments.map((_, i) => `Part ${i + 1}`);
+  const ds = [];
+  if (segments.every((m) => 'valence' in m)) ds.push({ label: 'Film valence', data: segments.map((m) => m.valence), borderColor: C.PALETTE[0], backgroundColor: C.PALETTE[0] });
+  if (segments.every((m) => 'energy' in m)) ds.push({ label: 'Film energy', data: segments.map((m) => m.energy), borderColor: C.PALETTE[1], backgroundColor: C.PALETTE[1] });
+  ds.push({ label: 'Your songs: valence (average)', data: labels.map(() => lib.valence), borderColor: C.PALETTE[0], borderDash: [6, 4], pointRadius: 0 });
+  ds.push({ label: 'Your songs: energy (average)', data: labels.map(() => lib.energy), borderColor: C.PALETTE[1], borderDash: [6, 4], pointRadius: 0 });
+  const name = `${film.title}${film.year ? ` (${film.year})` : ''}`;
+  const runners = el('ol', { class: 'dash-list', start: 2, 'aria-label': 'Next best films' },
+    ...fit.ranking.slice(1).map((r) => el('li', { text: `${r.film.title}${r.film.year ? ` (${r.film.year})` : ''} — ${r.score.toFixed(2)}` })));
+  return section('dash-film', 'The film your library fits best',
+    el('p', { class: 'dash-film-name' }, el('strong', { text: name })),
+    el('p', { class: 'muted', text: `Of ${films.length} films in the catalog, this is the one whose mood arc your songs can follow most closely: every part of the film has a song of yours within ${fit.best.score.toFixed(2)} standard deviations on average (${fit.metrics.join(', ')}). Open it in Soundtrack to hear it.` }),
+    C.chartFigure({
+      id: 'chart-film', label: `Mood arc of ${name} in ${segments.length} parts, with the average mood of your songs`,
+      caption: `The mood arc of ${name} (solid) and the average of your songs (dashed).`,
+      config: { type: 'line', data: { labels, datasets: ds }, options: { scales: { y: {}, x: {} } } },
+      table: { caption: `Mood arc of ${name}`, head: ['Part', ...fit.metrics], rows: segments.map((m, i) => [labels[i], ...fit.metrics.map((k) => f2(m[k]))]) },
+    }).figure,
+    fit.ranking.length > 1 ? el('h4', { text: 'Runners-up (lower is closer)' }) : null, fit.ranking.length > 1 ? runners : null);
+}
+
+function historySection(state, C) {
+  const h = state.extra?.history;
+  if (state.source !== 'export' || !h || !h.plays) return null;
+  const when = (ms) => (ms ? new Date(ms).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' }) : '?');
+  const facts = el('dl', { class: 'dash-facts' },
+    el('dt', { text: 'Minutes listened' }), el('dd', { text: Math.round(h.totalMs / 60000).toLocaleString('en') }),
+    el('dt', { text: 'Plays' }), el('dd', { text: h.plays.toLocaleString('en') }),
+    el('dt', { text: 'Different songs' }), el('dd', { text: (h.uniqueTracks || 0).toLocaleString('en') }),
+    el('dt', { text: 'Period' }), el('dd', { text: `${when(h.first)} – ${when(h.last)}` }),
+    el('dt', { text: 'Skip rate' }), el('dd', { text: h.skip?.rate == null ? '—' : `${pct(h.skip.rate)} (${h.skip.skipped.toLocaleString('en')} of ${h.skip.known.toLocaleString('en')} plays; from ${h.skip.basis})` }));
+  const topTable = C.dataTable({ open: true, caption: 'Top songs by play time',
+    head: ['Song', 'Artist', 'Minutes', 'Plays', 'Skips'],
+    rows: (h.topByTime || []).slice(0, 20).map((t) => [t.title, t.artist, Math.round(t.ms / 60000), t.plays, t.skips]) });
+  const byPlays = [...(state.extra.history.tracks || [])].sort((a, b) => b.plays - a.plays).slice(0, 10);
+  const playsTable = C.dataTable({ caption: 'Most played songs (play count)', head: ['Song', 'Artist', 'Plays', 'Minutes'],
+    rows: byPlays.map((t) => { const s = state.songs.get(t.id); return [s?.title || '', s?.artist || '', t.plays, Math.round(t.ms / 60000)]; }) });
+  const parts = [facts, topTable, playsTable];
+  // listening clock: a table that is also the picture (cells shaded by minutes)
+  const grid = h.clock?.ms;
+  if (Array.isArray(grid) && grid.length === 7) {
+    const peak = S.clockPeak(grid);
+    const max = Math.max(1, peak.cell.value);
+    const table = el('table', { class: 'dash-clock' });
+    table.append(el('caption', { text: `Listening clock (minutes per hour of the week, your local time). You listen most on ${S.WEEKDAYS[peak.topDay]}s and around ${peak.topHour}:00.` }));
+    const head = el('tr', {}, el('th', { scope: 'col', text: 'Day' }));
+    for (let hr = 0; hr < 24; hr++) head.append(el('th', { scope: 'col', text: String(hr), 'aria-label': `${hr}:00` }));
+    table.append(el('thead', {}, head));
+    const body = el('tbody');
+    grid.forEach((row, d) => {
+      const tr = el('tr', {}, el('th', { scope: 'row', text: S.WEEKDAYS[d].slice(0, 3), 'aria-label': S.WEEKDAYS[d] }));
+      row.forEach((ms, hr) => {
+        const min = Math.round(ms / 60000);
+        const td = el('td', { text: String(min), title: `${S.WEEKDAYS[d]} ${hr}:00 — ${min} min` });
+        td.style.setProperty('--heat', (ms / max).toFixed(3));
+        tr.append(td);
+      });
+      body.append(tr);
+    });
+    table.append(body);
+    parts.push(el('div', { class: 'table-wrap dash-clock-wrap', id: 'dash-clock', tabIndex: 0, role: 'region', 'aria-label': 'Listening clock' }, table));
+  }
+  if (Array.isArray(h.months) && h.months.length > 1) {
+    parts.push(C.chartFigure({
+      id: 'chart-months', label: `Minutes listened per month, from ${h.months[0].month} to ${h.months.at(-1).month}`,
+      caption: 'Minutes listened per month.',
+      config: { type: 'bar', data: { labels: h.months.map((m) => m.month), datasets: [{ label: 'Minutes', data: h.months.map((m) => Math.round(m.ms / 60000)), backgroundColor: C.PALETTE[3] }] },
+        options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true }, x: {} } } },
+      table: { caption: 'Minutes listened per month', head: ['Month', 'Minutes'], rows: h.months.map((m) => [m.month, Math.round(m.ms / 60000)]) },
+    }).figure);
+  }
+  return section('dash-history', 'Your listening history', ...parts);
+}
+
+// --- the dashboard ----------------------------------------------------------------
+
+export function mountDashboard(root, ctx) {
+  const { library } = ctx;
+  let dirty = true;
+  let running = null;
+  let again = false;
+  let timer = null;
+
+  async function render() {
+    if (running) { again = true; return running; }
+    running = (async () => {
+      dirty = false;
+      const state = library.state;
+      const songs = library.songList();
+      if (!songs.length) {
+        root.replaceChildren(el('p', { class: 'muted', text: 'Bring your music first (sign in, import an export, or try the demo).' }));
+        return;
+      }
+      const C = await import('./dashboard-charts.js');
+      const out = [];
+      const head = el('div', { class: 'dash-head' }, el('p', { class: 'dash-source', text: `${state.label || 'Your library'}: ${songs.length} songs, ${songs.filter((s) => s.metrics).length} with a mood predicted from lyrics.` }));
+      if (state.source === 'demo') {
+        head.prepend(el('p', { class: 'demo-badge', role: 'note', text: `${DEMO_LABEL}: sample songs bundled with MoodSpace (moods predicted from their lyrics), not your own listening.` }));
+      }
+      out.push(head);
+      const hist = state.extra?.history;
+      for (const make of [() => topSection(state, hist), () => stabilitySection(state, C), () => historySection(state, C),
+        () => moodMapSection(songs, C), () => moodRangeSection(state, C), () => decadesSection(songs, state, C)]) {
+        try { const s = make(); if (s) out.push(s); } catch (e) { console.error(e); }
+      }
+      const pending = songs.filter((s) => s.lyricsStatus === 'pending').length;
+      if (!songs.some((s) => s.metrics)) {
+        out.push(el('p', { class: 'muted', text: pending ? `Moods appear here once lyrics are fetched (${pending} songs waiting).` : 'None of these songs has a predicted mood yet.' }));
+      }
+      root.replaceChildren(...out);
+      // slower sections (fetch the corpus and the catalog) are appended when ready
+      for (const make of [() => wordsSection(state, ctx, C), () => filmSection(songs, C)]) {
+        try { const s = await make(); if (s && library.state === state) root.append(s); } catch (e) { console.error(e); }
+      }
+      root.dataset.rendered = String(Date.now());
+    })().finally(() => {
+      running = null;
+      if (again) { again = false; render(); }
+    });
+    return running;
+  }
+
+  const visible = () => !root.closest('[hidden]');
+  function schedule() {
+    dirty = true;
+    if (!visible()) return;
+    clearTimeout(timer);
+    timer = setTimeout(render, 300);
+  }
+  library.subscribe((ev) => { if (ev.type !== 'extra' || ev.key !== 'pendingSave') schedule(); });
+  ctx.events?.addEventListener('tab', (ev) => { if (ev.detail?.name === 'taste' && dirty) render(); });
+  ctx.events?.addEventListener('library-ready', schedule);
+  if (visible()) render();
+  return { render };
+}
+
+// --- service worker ------------------------------------------------------------------
+
+export function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return null;
+  return navigator.serviceWorker.register('./sw.js', { scope: './' }).catch((e) => {
+    console.warn('service worker not registered:', e);
+    return null;
+  });
+}
+
+/** The shell's entry point (see the top of app.js). */
+export async function mount(ctx) {
+  registerServiceWorker();
+  if (ctx.mounts.import) {
+    mountImport(ctx.mounts.import, {
+      library: ctx.library,
+      onImported: () => { ctx.events?.dispatchEvent(new CustomEvent('library-ready')); ctx.predictSongs?.(); },
+    });
+  }
+  if (ctx.mounts.demo) mountDemo(ctx.mounts.demo, ctx);
+  if (ctx.mounts.save) mountSave(ctx.mounts.save, ctx);
+  if (ctx.mounts.taste) mountDashboard(ctx.mounts.taste, ctx);
+  resumePendingSave(ctx);
+}

@@ -1,0 +1,78 @@
+// demo.js — the bundled demo library: a few hundred songs with moods
+// predicted from their lyrics by the shipped model (built by
+// `./build.sh demo` into weights/demo.json; no lyrics inside), so the whole
+// app works with no account and no network. Always labelled as a demo.
+//
+//   mountDemo(el, ctx)          the "Try the demo" card's button
+//   startDemo(ctx, { url })     load demo.json into the library store
+//   parseDemo(json)             → { songs, words } (validated; unit-tested)
+
+export const DEMO_LABEL = 'Demo library';
+
+const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+
+/** demo.json → library songs (source 'demo', lyricsStatus 'none') and per-song words. */
+export function parseDemo(json) {
+  if (!json || typeof json !== 'object' || !Array.isArray(json.songs)) throw new Error('demo.json has no "songs" list');
+  const songs = [];
+  const words = {};
+  for (const s of json.songs) {
+    if (!s || typeof s !== 'object' || typeof s.id !== 'string' || !/^[A-Za-z0-9]{22}$/.test(s.id)) continue;
+    const metrics = {};
+    for (const [k, v] of Object.entries(s.metrics || {})) if (isNum(v)) metrics[k] = v;
+    if (!Object.keys(metrics).length) continue;
+    songs.push({
+      id: s.id, uri: `spotify:track:${s.id}`,
+      title: typeof s.title === 'string' ? s.title : '', artist: typeof s.artist === 'string' ? s.artist : '',
+      album: '', durationMs: 0, explicit: false,
+      releaseDate: isNum(s.year) ? String(s.year) : '',
+      lyricsStatus: 'none', metrics,
+    });
+    if (Array.isArray(s.words)) {
+      words[s.id] = s.words.filter((p) => Array.isArray(p) && typeof p[0] === 'string' && isNum(p[1])).slice(0, 20)
+        .map(([w, c]) => [w.slice(0, 40), c]);
+    }
+  }
+  if (!songs.length) throw new Error('demo.json holds no usable songs');
+  return { songs, words };
+}
+
+export async function startDemo(ctx, { url = './demo.json' } = {}) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`the demo library could not be loaded (HTTP ${res.status})`);
+  const { songs, words } = parseDemo(await res.json());
+  const { library } = ctx;
+  library.reset('demo', { label: `${DEMO_LABEL} (sample songs)` });
+  library.addSongs(songs);
+  library.setExtra('demoWords', words);
+  await library.save?.();
+  ctx.events?.dispatchEvent(new CustomEvent('library-ready'));
+  return songs.length;
+}
+
+export function mountDemo(root, ctx) {
+  const btn = document.createElement('button');
+  btn.type = 'button';
+  btn.id = 'demo-start';
+  btn.className = 'primary';
+  btn.textContent = 'Open the demo library';
+  const status = document.createElement('p');
+  status.className = 'muted';
+  status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
+  root.replaceChildren(btn, status);
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    status.textContent = 'Loading the demo library…';
+    try {
+      const n = await startDemo(ctx);
+      status.textContent = `Demo library loaded: ${n} sample songs with moods predicted from their lyrics. This is a demo, not your listening.`;
+      ctx.notify?.(`Demo library: ${n} sample songs.`);
+      ctx.showTab?.('taste');
+    } catch (e) {
+      status.textContent = `The demo could not start: ${e.message || e}`;
+    } finally {
+      btn.disabled = false;
+    }
+  });
+}
