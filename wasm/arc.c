@@ -1,0 +1,476 @@
+/* arc.c — mood arcs from per-scene metrics (see arc.h). */
+#include "arc.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stb_ds.h>
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...) {
+    if (!err || !errlen) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+ArcOpts arc_default_opts(void) {
+    ArcOpts o;
+    memset(&o, 0, sizeof o);
+    o.smooth = 0;
+    o.n_segments = 4;
+    o.equal = 0;
+    o.action_weight = 1.0f;
+    o.dialogue_weight = 1.0f;
+    return o;
+}
+
+void arc_free(MoodArc *a) {
+    if (!a) return;
+    for (int i = 0; a->names && i < a->n_metrics; i++) free(a->names[i]);
+    free(a->names);
+    free(a->raw);
+    free(a->smooth);
+    free(a->weight);
+    free(a->segments);
+    free(a);
+}
+
+/* ---- segmentation --------------------------------------------------------- */
+
+/* Weighted within-segment squared distance of blocks [i, j) from prefix sums
+ * (over standardised metrics): sum w x^2 - (sum w x)^2 / sum w. */
+typedef struct {
+    int nb, nm;
+    double *W;    /* [nb+1] prefix sums of weights */
+    double *S;    /* [nb+1][nm] of w x */
+    double *Q;    /* [nb+1] of w |x|^2 */
+} Prefix;
+
+static double seg_cost(const Prefix *p, int i, int j) {
+    double w = p->W[j] - p->W[i];
+    double q = p->Q[j] - p->Q[i];
+    if (w <= 0) return 0;
+    double s2 = 0;
+    for (int k = 0; k < p->nm; k++) {
+        double s = p->S[(size_t)j * p->nm + k] - p->S[(size_t)i * p->nm + k];
+        s2 += s * s;
+    }
+    double c = q - s2 / w;
+    return c > 0 ? c : 0;
+}
+
+/* Split n_scenes into K contiguous segments; writes first scene of each into
+ * starts[K]. z: standardised metrics [n][nm]; w: weights. 0 or -1 (memory). */
+static int segment_dp(const float *z, const float *w, int n, int nm, int K, int equal, int *starts) {
+    /* blocks: contiguous groups of scenes */
+    int nb = n < ARC_MAX_BLOCKS ? n : ARC_MAX_BLOCKS;
+    int *bstart = malloc(sizeof(int) * (size_t)(nb + 1));
+    if (!bstart) return -1;
+    for (int b = 0; b <= nb; b++) bstart[b] = (int)((long long)b * n / nb);
+
+    double total = 0;
+    for (int i = 0; i < n; i++) total += w[i];
+    if (equal || K == 1) {
+        /* equal shares of total weight (of scenes when all weights are 0) */
+        int k = 1;
+        double acc = 0;
+        starts[0] = 0;
+        for (int i = 0; i < n && k < K; i++) {
+            double wi = total > 0 ? w[i] : 1.0;
+            double tot = total > 0 ? total : (double)n;
+            if (acc + wi / 2 >= tot * k / K && i > starts[k - 1] && n - i >= K - k) starts[k++] = i;
+            acc += wi;
+        }
+        for (; k < K; k++) starts[k] = n - (K - k);
+        free(bstart);
+        return 0;
+    }
+    Prefix p = {nb, nm, NULL, NULL, NULL};
+    p.W = calloc((size_t)nb + 1, sizeof(double));
+    p.S = calloc(((size_t)nb + 1) * (size_t)nm, sizeof(double));
+    p.Q = calloc((size_t)nb + 1, sizeof(double));
+    double *D = malloc(sizeof(double) * (size_t)(nb + 1) * (size_t)(K + 1));
+    int *arg = malloc(sizeof(int) * (size_t)(nb + 1) * (size_t)(K + 1));
+    int rc = -1;
+    if (!p.W || !p.S || !p.Q || !D || !arg) goto done;
+    for (int b = 0; b < nb; b++) {
+        double W = 0, Q = 0;
+        double *S = p.S + (size_t)(b + 1) * nm;
+        memcpy(S, p.S + (size_t)b * nm, sizeof(double) * (size_t)nm);
+        for (int i = bstart[b]; i < bstart[b + 1]; i++) {
+            /* weights of 0 everywhere: every scene counts 1 */
+            double wi = total > 0 ? w[i] : 1.0;
+            W += wi;
+            for (int k = 0; k < nm; k++) {
+                double x = z[(size_t)i * nm + k];
+                S[k] += wi * x;
+                Q += wi * x * x;
+            }
+        }
+        p.W[b + 1] = p.W[b] + W;
+        p.Q[b + 1] = p.Q[b] + Q;
+    }
+    /* minimum segment length in blocks */
+    int minlen = nb / (3 * K);
+    if (minlen < 1) minlen = 1;
+    if (minlen * K > nb) minlen = nb / K;
+    if (minlen < 1) minlen = 1;
+    const double INF = 1e300;
+    for (size_t i = 0; i < (size_t)(nb + 1) * (size_t)(K + 1); i++) { D[i] = INF; arg[i] = -1; }
+#define AT(j, k) ((size_t)(j) * (size_t)(K + 1) + (size_t)(k))
+    D[AT(0, 0)] = 0;
+    for (int k = 1; k <= K; k++) {
+        for (int j = k * minlen; j <= nb - (K - k) * minlen; j++) {
+            double best = INF;
+            int bi = -1;
+            for (int i = (k - 1) * minlen; i <= j - minlen; i++) {
+                double d = D[AT(i, k - 1)];
+                if (d >= INF) continue;
+                double c = d + seg_cost(&p, i, j);
+                if (c < best) { best = c; bi = i; }
+            }
+            D[AT(j, k)] = best;
+            arg[AT(j, k)] = bi;
+        }
+    }
+    {
+        int j = nb;
+        for (int k = K; k >= 1; k--) {
+            int i = arg[AT(j, k)];
+            if (i < 0) i = (k - 1) * minlen;   /* unreachable with valid minlen */
+            starts[k - 1] = bstart[i];
+            j = i;
+        }
+        starts[0] = 0;
+    }
+#undef AT
+    rc = 0;
+done:
+    free(p.W); free(p.S); free(p.Q); free(D); free(arg); free(bstart);
+    return rc;
+}
+
+/* ---- building ------------------------------------------------------------- */
+
+MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_metrics,
+                   const char *const *names, const float *scale, const ArcOpts *opts,
+                   char *err, size_t errlen) {
+    ArcOpts o = opts ? *opts : arc_default_opts();
+    if (n_metrics < 1 || n_metrics > ARC_MAX_METRICS) { seterr(err, errlen, "arc: %d metrics (must be 1..%d)", n_metrics, ARC_MAX_METRICS); return NULL; }
+    if (n_scenes < 0 || (n_scenes > 0 && !raw)) { seterr(err, errlen, "arc: no metrics given"); return NULL; }
+    if (n_scenes > 10000000) { seterr(err, errlen, "arc: too many scenes (%d)", n_scenes); return NULL; }
+    MoodArc *a = calloc(1, sizeof *a);
+    if (!a) { seterr(err, errlen, "out of memory"); return NULL; }
+    int n = n_scenes, m = n_metrics;
+    a->n_scenes = n;
+    a->n_metrics = m;
+    a->names = calloc((size_t)m, sizeof(char *));
+    a->raw = malloc(sizeof(float) * ((size_t)n * m + 1));
+    a->smooth = malloc(sizeof(float) * ((size_t)n * m + 1));
+    a->weight = malloc(sizeof(float) * ((size_t)n + 1));
+    float *z = malloc(sizeof(float) * ((size_t)n * m + 1));
+    if (!a->names || !a->raw || !a->smooth || !a->weight || !z) goto oom;
+    for (int k = 0; k < m; k++) {
+        char buf[32];
+        const char *nm = names && names[k] ? names[k] : NULL;
+        if (!nm) { snprintf(buf, sizeof buf, "m%d", k); nm = buf; }
+        a->names[k] = malloc(strlen(nm) + 1);
+        if (!a->names[k]) goto oom;
+        strcpy(a->names[k], nm);
+    }
+    double wsum = 0;
+    for (int i = 0; i < n; i++) {
+        float w = weights ? weights[i] : 1.0f;
+        if (!(w > 0) || !isfinite(w)) w = 0;
+        a->weight[i] = w;
+        wsum += w;
+    }
+    /* overall mean (all scenes equal when weights sum to 0), NaN-safe */
+    for (int k = 0; k < m; k++) {
+        double s = 0, sw = 0;
+        for (int i = 0; i < n; i++) {
+            float x = raw[(size_t)i * m + k];
+            if (!isfinite(x)) continue;
+            double w = wsum > 0 ? a->weight[i] : 1.0;
+            s += w * x;
+            sw += w;
+        }
+        a->overall[k] = sw > 0 ? (float)(s / sw) : 0.0f;
+        for (int i = 0; i < n; i++) {
+            float x = raw[(size_t)i * m + k];
+            a->raw[(size_t)i * m + k] = isfinite(x) ? x : a->overall[k];
+        }
+    }
+    /* smoothing: Gaussian over positions, times scene weight */
+    double sigma = o.smooth > 0 ? o.smooth : n / 25.0;
+    if (sigma < 1) sigma = 1;
+    if (sigma > 1e6) sigma = 1e6;
+    a->sigma = sigma;
+    int reach = (int)ceil(3 * sigma);
+    if (reach > n) reach = n;
+    double *kern = malloc(sizeof(double) * ((size_t)reach + 1));
+    if (!kern) goto oom;
+    for (int d = 0; d <= reach; d++) kern[d] = exp(-0.5 * (d / sigma) * (d / sigma));
+    for (int i = 0; i < n; i++) {
+        double acc[ARC_MAX_METRICS] = {0}, sw = 0;
+        int lo = i - reach < 0 ? 0 : i - reach, hi = i + reach >= n ? n - 1 : i + reach;
+        for (int j = lo; j <= hi; j++) {
+            double w = kern[j > i ? j - i : i - j] * (wsum > 0 ? a->weight[j] : 1.0);
+            if (w <= 0) continue;
+            sw += w;
+            for (int k = 0; k < m; k++) acc[k] += w * a->raw[(size_t)j * m + k];
+        }
+        for (int k = 0; k < m; k++)
+            a->smooth[(size_t)i * m + k] = sw > 0 ? (float)(acc[k] / sw) : a->raw[(size_t)i * m + k];
+    }
+    free(kern);
+    /* standardise for segmentation */
+    for (int k = 0; k < m; k++) {
+        double sd = scale && scale[k] > 0 && isfinite(scale[k]) ? scale[k] : 0;
+        if (sd <= 0) {
+            double v = 0, sw = 0;
+            for (int i = 0; i < n; i++) {
+                double w = wsum > 0 ? a->weight[i] : 1.0;
+                double d = a->raw[(size_t)i * m + k] - a->overall[k];
+                v += w * d * d;
+                sw += w;
+            }
+            sd = sw > 0 ? sqrt(v / sw) : 1;
+            if (!(sd > 1e-9)) sd = 1;
+        }
+        for (int i = 0; i < n; i++) z[(size_t)i * m + k] = (float)((a->raw[(size_t)i * m + k] - a->overall[k]) / sd);
+    }
+    int K = o.n_segments < 1 ? 1 : o.n_segments;
+    if (K > ARC_MAX_SEGMENTS) K = ARC_MAX_SEGMENTS;
+    if (K > n) K = n;
+    a->n_segments = K;
+    if (K > 0) {
+        int starts[ARC_MAX_SEGMENTS];
+        a->segments = calloc((size_t)K, sizeof(ArcSegment));
+        if (!a->segments || segment_dp(z, a->weight, n, m, K, o.equal, starts)) goto oom;
+        for (int s = 0; s < K; s++) {
+            ArcSegment *g = &a->segments[s];
+            g->first = starts[s];
+            g->last = s + 1 < K ? starts[s + 1] - 1 : n - 1;
+            g->start = g->end = -1;
+            double sw = 0, acc[ARC_MAX_METRICS] = {0};
+            for (int i = g->first; i <= g->last; i++) {
+                double w = wsum > 0 ? a->weight[i] : 1.0;
+                sw += w;
+                for (int k = 0; k < m; k++) acc[k] += w * a->raw[(size_t)i * m + k];
+            }
+            for (int k = 0; k < m; k++) {
+                if (sw > 0) g->mean[k] = (float)(acc[k] / sw);
+                else {   /* segment of empty scenes: plain mean */
+                    double t = 0;
+                    for (int i = g->first; i <= g->last; i++) t += a->raw[(size_t)i * m + k];
+                    g->mean[k] = (float)(t / (g->last - g->first + 1));
+                }
+            }
+        }
+    }
+    free(z);
+    return a;
+oom:
+    free(z);
+    arc_free(a);
+    seterr(err, errlen, "out of memory");
+    return NULL;
+}
+
+/* ---- prediction ----------------------------------------------------------- */
+
+#define ARC_MAX_CHUNKS 16   /* windows predicted per scene part (evenly spread) */
+
+typedef struct {
+    const char **texts;   /* stb_ds */
+    size_t *lens;         /* stb_ds */
+    float *wts;           /* stb_ds: words in each chunk */
+} Chunks;
+
+/* Cut text into windows of about `win` words (the model reads seq_len
+ * tokens); at most ARC_MAX_CHUNKS evenly spread windows. Returns how many
+ * were added (at least 1, an empty text counts as one empty window). */
+static int is_ws(char ch) { return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r'; }
+
+static int add_chunks(Chunks *c, const char *t, int win) {
+    size_t n = strlen(t);
+    long words = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_ws(t[i]) && (i == 0 || is_ws(t[i - 1]))) words++;
+    long nch = words <= win ? 1 : (words + win - 1) / win;
+    if (nch == 1) {
+        arrput(c->texts, t); arrput(c->lens, n); arrput(c->wts, (float)(words > 0 ? words : 1));
+        return 1;
+    }
+    int take = nch > ARC_MAX_CHUNKS ? ARC_MAX_CHUNKS : (int)nch;
+    int added = 0;
+    long w = -1;          /* index of the current word */
+    size_t cs = 0;
+    long want = 0;        /* chunk index wanted next */
+    int open = 0;
+    for (size_t i = 0; i <= n && added < take; i++) {
+        int start = i < n && !is_ws(t[i]) && (i == 0 || is_ws(t[i - 1]));
+        if (!start && i < n) continue;
+        if (i < n) w++;
+        if (open && (i == n || w % win == 0)) {       /* the open chunk ends here */
+            long cw = (i == n ? w + 1 : w) - want * win;
+            if (i == n) cw = words - want * win;
+            arrput(c->texts, t + cs); arrput(c->lens, i - cs); arrput(c->wts, (float)(cw > 0 ? cw : 1));
+            added++;
+            open = 0;
+            want = (long)((long long)added * nch / take);
+        }
+        if (i < n && !open && added < take && w == want * win) { cs = i; open = 1; }
+    }
+    if (!added) { arrput(c->texts, t); arrput(c->lens, n); arrput(c->wts, 1.0f); added = 1; }
+    return added;
+}
+
+int arc_predict_scenes(const Model *m, const ScriptScenes *ss, const ArcOpts *opts, float *out,
+                       char *err, size_t errlen) {
+    ArcOpts o = opts ? *opts : arc_default_opts();
+    if (!m || !ss || (!out && ss->n_scenes)) { seterr(err, errlen, "arc: no model or scenes"); return -1; }
+    int no = m->n_outputs, n = ss->n_scenes;
+    float wa = o.action_weight >= 0 && isfinite(o.action_weight) ? o.action_weight : 1;
+    float wd = o.dialogue_weight >= 0 && isfinite(o.dialogue_weight) ? o.dialogue_weight : 1;
+    int split = wa != wd;
+    int win = m->seq_len > 0 ? m->seq_len : 500;
+    Chunks c = {0};
+    /* per scene: [first chunk, count] for each part (whole text, or action, dialogue) */
+    int *span = malloc(sizeof(int) * 4 * ((size_t)n + 1));
+    float *pred = NULL;
+    int rc = -1;
+    if (!span) { seterr(err, errlen, "out of memory"); return -1; }
+    for (int i = 0; i < n; i++) {
+        const Scene *s = &ss->scenes[i];
+        int use_split = split && (s->action_words > 0 || s->dialogue_words > 0) &&
+                        (wa * s->action_words + wd * s->dialogue_words) > 0;
+        if (!use_split) {
+            span[4 * i] = (int)arrlen(c.texts);
+            span[4 * i + 1] = add_chunks(&c, s->text ? s->text : "", win);
+            span[4 * i + 2] = -1;
+            span[4 * i + 3] = 0;
+        } else {
+            span[4 * i] = (int)arrlen(c.texts);
+            span[4 * i + 1] = add_chunks(&c, s->action ? s->action : "", win);
+            span[4 * i + 2] = (int)arrlen(c.texts);
+            span[4 * i + 3] = add_chunks(&c, s->dialogue ? s->dialogue : "", win);
+        }
+    }
+    int nt = (int)arrlen(c.texts);
+    pred = malloc(sizeof(float) * ((size_t)nt * no + 1));
+    if (!pred) { seterr(err, errlen, "out of memory"); goto done; }
+    if (nt && model_predict_texts(m, c.texts, c.lens, nt, pred)) { seterr(err, errlen, "arc: prediction failed"); goto done; }
+    for (int i = 0; i < n; i++) {
+        const Scene *s = &ss->scenes[i];
+        double acc[MODEL_MAX_OUTPUTS] = {0}, tw = 0;
+        for (int part = 0; part < 2; part++) {
+            int first = span[4 * i + 2 * part], cnt = span[4 * i + 2 * part + 1];
+            if (first < 0 || cnt <= 0) continue;
+            double pw = 1;
+            if (span[4 * i + 2] >= 0) pw = part == 0 ? wa * s->action_words : wd * s->dialogue_words;
+            if (pw <= 0) continue;
+            double cw = 0;
+            for (int j = first; j < first + cnt; j++) cw += c.wts[j];
+            for (int j = first; j < first + cnt; j++)
+                for (int k = 0; k < no; k++) acc[k] += pw * (c.wts[j] / cw) * pred[(size_t)j * no + k];
+            tw += pw;
+        }
+        for (int k = 0; k < no; k++) out[(size_t)i * no + k] = tw > 0 ? (float)(acc[k] / tw) : pred[(size_t)span[4 * i] * no + k];
+    }
+    rc = 0;
+done:
+    free(pred);
+    free(span);
+    arrfree(c.texts); arrfree(c.lens); arrfree(c.wts);
+    return rc;
+}
+
+MoodArc *arc_from_script(const Model *m, const ScriptScenes *ss, const ArcOpts *o,
+                         char *err, size_t errlen) {
+    if (!m || !ss) { seterr(err, errlen, "arc: no model or scenes"); return NULL; }
+    int n = ss->n_scenes, no = m->n_outputs;
+    if (no > ARC_MAX_METRICS) { seterr(err, errlen, "arc: model has %d outputs (max %d)", no, ARC_MAX_METRICS); return NULL; }
+    float *raw = malloc(sizeof(float) * ((size_t)n * no + 1));
+    float *w = malloc(sizeof(float) * ((size_t)n + 1));
+    MoodArc *a = NULL;
+    if (!raw || !w) { seterr(err, errlen, "out of memory"); goto done; }
+    if (arc_predict_scenes(m, ss, o, raw, err, errlen)) goto done;
+    for (int i = 0; i < n; i++) {
+        const Scene *s = &ss->scenes[i];
+        w[i] = s->start >= 0 && s->end > s->start ? (float)(s->end - s->start) : (float)s->words;
+    }
+    a = arc_build(raw, w, n, no, (const char *const *)m->output_names, m->target_std, o, err, errlen);
+    if (a) {
+        for (int g = 0; g < a->n_segments; g++) {
+            ArcSegment *sg = &a->segments[g];
+            const Scene *f = &ss->scenes[sg->first], *l = &ss->scenes[sg->last];
+            sg->start_line = f->start_line;
+            sg->end_line = l->end_line;
+            sg->start = f->start;
+            sg->end = l->end;
+        }
+    }
+done:
+    free(raw);
+    free(w);
+    return a;
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static double sig4(double x) {
+    if (!isfinite(x) || x == 0) return 0;
+    double mag = pow(10, 3 - floor(log10(fabs(x))));
+    return round(x * mag) / mag;
+}
+
+cJSON *arc_metrics_cjson(const MoodArc *a, const float *v) {
+    cJSON *o = cJSON_CreateObject();
+    for (int k = 0; o && k < a->n_metrics; k++) cJSON_AddNumberToObject(o, a->names[k], sig4(v[k]));
+    return o;
+}
+
+char *arc_to_json(const MoodArc *a, const ScriptScenes *ss, int flags) {
+    if (!a) return NULL;
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON *names = cJSON_AddArrayToObject(o, "metrics");
+    for (int k = 0; names && k < a->n_metrics; k++) cJSON_AddItemToArray(names, cJSON_CreateString(a->names[k]));
+    cJSON_AddNumberToObject(o, "sigma", sig4(a->sigma));
+    cJSON_AddItemToObject(o, "overall", arc_metrics_cjson(a, a->overall));
+    cJSON *segs = cJSON_AddArrayToObject(o, "segments");
+    for (int g = 0; segs && g < a->n_segments; g++) {
+        const ArcSegment *s = &a->segments[g];
+        cJSON *j = cJSON_CreateObject();
+        if (!j) break;
+        cJSON_AddNumberToObject(j, "first", s->first);
+        cJSON_AddNumberToObject(j, "last", s->last);
+        if (s->start_line) { cJSON_AddNumberToObject(j, "start_line", s->start_line); cJSON_AddNumberToObject(j, "end_line", s->end_line); }
+        if (s->start >= 0) { cJSON_AddNumberToObject(j, "start", round(s->start * 1000) / 1000); cJSON_AddNumberToObject(j, "end", round(s->end * 1000) / 1000); }
+        if (ss && s->first < ss->n_scenes) cJSON_AddStringToObject(j, "heading", ss->scenes[s->first].heading);
+        cJSON_AddItemToObject(j, "mood", arc_metrics_cjson(a, s->mean));
+        cJSON_AddItemToArray(segs, j);
+    }
+    if (flags & ARC_JSON_SCENES) {
+        cJSON *sc = cJSON_AddArrayToObject(o, "scenes");
+        for (int i = 0; sc && i < a->n_scenes; i++) {
+            cJSON *j = cJSON_CreateObject();
+            if (!j) break;
+            cJSON_AddNumberToObject(j, "index", i);
+            if (ss && i < ss->n_scenes) cJSON_AddStringToObject(j, "heading", ss->scenes[i].heading);
+            cJSON_AddNumberToObject(j, "weight", sig4(a->weight[i]));
+            cJSON_AddItemToObject(j, "mood", arc_metrics_cjson(a, a->raw + (size_t)i * a->n_metrics));
+            cJSON_AddItemToObject(j, "smooth", arc_metrics_cjson(a, a->smooth + (size_t)i * a->n_metrics));
+            cJSON_AddItemToArray(sc, j);
+        }
+    }
+    char *r = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return r;
+}

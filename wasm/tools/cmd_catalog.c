@@ -1,0 +1,433 @@
+/* cmd_catalog.c — `moodspace catalog`: the film catalog shipped in the page.
+ *
+ *   moodspace catalog --dir DIR --out weights/catalog.json [--model M]
+ *                     [--min-scenes 10] [--jobs 2] [--segments 4]
+ *                     [--heading-chars 40] [--limit N]
+ *
+ * Reads every .txt / .fountain / .spmd / .srt / .vtt file in DIR (not
+ * recursive), splits it into scenes (scene.h), predicts each scene's mood
+ * with the model (arc.h) and writes one JSON file WITHOUT any script text:
+ *
+ *   {"version": 1,
+ *    "metrics": ["energy", ...],        model outputs, in this order
+ *    "scale": [100, 100, 1, ...],       per-scene value = int / scale
+ *    "model": {"fnv1a": "89abcdef", "bytes": N},   the weights file used
+ *    "films": [{
+ *      "id": "12-Monkeys",              file name without extension
+ *      "title": "12 Monkeys",           title page, else from the file name
+ *      "year": 1994,                    when found before the first scene (else absent)
+ *      "n": 174,                        scenes
+ *      "overall": [0.61, ...],          word-weighted mean mood, 3 significant digits
+ *      "acts": [0, 40, 95, 140],        first scene of each of `segments` acts
+ *                                       (mood change points, arc.h)
+ *      "h": ["CONCOURSE/AIRPORT TERMINAL - BAY", ...],  scene headings, cut
+ *                                       to heading-chars, "" for a preamble
+ *      "w": [181, 186, ...],            words per scene (2 significant digits)
+ *      "m": [[61, 42, 118, 19], ...]    per-scene mood, scaled ints
+ *    }, ...]}
+ *
+ * Films with fewer than --min-scenes scenes are skipped (and counted); the
+ * summary on stderr gives films, the scenes-per-film distribution, skipped
+ * files by reason, and the time taken.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "arc.h"
+#include "model.h"
+#include "scene.h"
+#include "scene_cli.h"
+
+typedef struct {
+    char *path, *name;        /* full path, file name */
+    /* results */
+    int ok;                   /* 1 film kept, 0 skipped */
+    char reason[160];
+    char *title;
+    int year, n;
+    char **headings;          /* [n] */
+    int *words;               /* [n] */
+    float *mood;              /* [n][no] */
+    float overall[ARC_MAX_METRICS];
+    int acts[ARC_MAX_SEGMENTS], n_acts;
+    int headings_found;
+    double seconds;
+} Film;
+
+typedef struct {
+    Film *films;
+    int n_films;
+    int next;
+    pthread_mutex_t mu;
+    const Model *model;
+    int min_scenes, segments, heading_chars;
+} Job;
+
+static int has_ext(const char *name, const char *ext) {
+    size_t a = strlen(name), b = strlen(ext);
+    if (a <= b + 1 || name[a - b - 1] != '.') return 0;
+    for (size_t i = 0; i < b; i++) {
+        char c = name[a - b + i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+        if (c != ext[i]) return 0;
+    }
+    return 1;
+}
+
+static char *dupn(const char *s, size_t n) {
+    char *p = malloc(n + 1);
+    if (!p) return NULL;
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+/* "Big-Lebowski,-The.txt" → "The Big Lebowski";
+ * "Pretty-Woman-(final-script).txt" → "Pretty Woman";
+ * "Avventura,-L'-(The-Adventure).txt" → "L'Avventura (The Adventure)". */
+static char *title_from_name(const char *name) {
+    const char *dot = strrchr(name, '.');
+    size_t n = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+    char buf[512];
+    if (n >= sizeof buf) n = sizeof buf - 1;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) buf[o++] = name[i] == '-' || name[i] == '_' ? ' ' : name[i];
+    buf[o] = 0;
+    /* drop "(final script)", "(draft)" style notes */
+    char *par = strchr(buf, '(');
+    if (par) {
+        char low[512];
+        size_t k = 0;
+        for (char *p = par; *p && k + 1 < sizeof low; p++) low[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        low[k] = 0;
+        if (strstr(low, "script") || strstr(low, "draft") || strstr(low, "treatment")) {
+            *par = 0;
+        }
+    }
+    /* collapse spaces, trim */
+    o = 0;
+    for (size_t i = 0; buf[i]; i++) {
+        if (buf[i] == ' ' && (o == 0 || buf[o - 1] == ' ')) continue;
+        buf[o++] = buf[i];
+    }
+    while (o && buf[o - 1] == ' ') o--;
+    buf[o] = 0;
+    /* trailing article after a comma: "X, The" / "X, The (Y)" */
+    static const char *const ART[] = {"The", "A", "An", "L'", "La", "Le", "Les", "Il", "El", "Das", "Der", "Die", NULL};
+    char *comma = strrchr(buf, ',');
+    if (comma && comma[1] == ' ') {
+        char *art = comma + 2;
+        for (int k = 0; ART[k]; k++) {
+            size_t L = strlen(ART[k]);
+            if (strncmp(art, ART[k], L) == 0 && (art[L] == 0 || art[L] == ' ')) {
+                char out[600];
+                const char *rest = art + L;
+                while (*rest == ' ') rest++;
+                int apos = ART[k][L - 1] == '\'';
+                snprintf(out, sizeof out, "%s%s%.*s%s%s", ART[k], apos ? "" : " ", (int)(comma - buf), buf,
+                         *rest ? " " : "", rest);
+                return dupn(out, strlen(out));
+            }
+        }
+    }
+    return dupn(buf, strlen(buf));
+}
+
+/* Cut a heading to at most max bytes on a UTF-8 boundary (and a word end). */
+static char *short_heading(const char *h, int max) {
+    size_t n = strlen(h);
+    if ((int)n <= max) return dupn(h, n);
+    size_t k = (size_t)max;
+    while (k > 0 && ((unsigned char)h[k] & 0xC0) == 0x80) k--;
+    size_t w = k;
+    while (w > (size_t)max / 2 && h[w] != ' ') w--;
+    if (h[w] == ' ') k = w;
+    while (k && (h[k - 1] == ' ' || h[k - 1] == '-')) k--;
+    return dupn(h, k);
+}
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void process(Job *J, Film *f) {
+    double t0 = now_s();
+    size_t len = 0;
+    char *text = scene_cli_read(f->path, &len);
+    if (!text) { snprintf(f->reason, sizeof f->reason, "unreadable"); return; }
+    SceneOpts so = scene_default_opts();
+    so.filename = f->name;
+    char *perr = NULL;
+    ScriptScenes *ss = scene_parse(text, len, &so, &perr);
+    free(text);
+    if (!ss) {
+        snprintf(f->reason, sizeof f->reason, "rejected: %.120s", perr ? perr : "?");
+        free(perr);
+        return;
+    }
+    f->n = ss->n_scenes;
+    f->headings_found = ss->n_headings;
+    if (ss->n_scenes < J->min_scenes) {
+        snprintf(f->reason, sizeof f->reason, "fewer than %d scenes", J->min_scenes);
+        scene_free(ss);
+        f->seconds = now_s() - t0;
+        return;
+    }
+    char err[256];
+    ArcOpts ao = arc_default_opts();
+    ao.n_segments = J->segments;
+    MoodArc *a = arc_from_script(J->model, ss, &ao, err, sizeof err);
+    if (!a) { snprintf(f->reason, sizeof f->reason, "arc failed: %.120s", err); scene_free(ss); return; }
+    int no = a->n_metrics;
+    f->title = ss->title[0] ? dupn(ss->title, strlen(ss->title)) : title_from_name(f->name);
+    f->year = ss->year;
+    f->headings = calloc((size_t)f->n, sizeof(char *));
+    f->words = calloc((size_t)f->n, sizeof(int));
+    f->mood = malloc(sizeof(float) * (size_t)f->n * (size_t)no);
+    if (!f->title || !f->headings || !f->words || !f->mood) { snprintf(f->reason, sizeof f->reason, "out of memory"); }
+    else {
+        for (int i = 0; i < f->n; i++) {
+            f->headings[i] = short_heading(ss->scenes[i].heading, J->heading_chars);
+            f->words[i] = ss->scenes[i].words;
+        }
+        memcpy(f->mood, a->raw, sizeof(float) * (size_t)f->n * (size_t)no);
+        memcpy(f->overall, a->overall, sizeof(float) * (size_t)no);
+        f->n_acts = a->n_segments;
+        for (int g = 0; g < a->n_segments; g++) f->acts[g] = a->segments[g].first;
+        f->ok = 1;
+    }
+    arc_free(a);
+    scene_free(ss);
+    f->seconds = now_s() - t0;
+}
+
+static void *worker(void *arg) {
+    Job *J = arg;
+    for (;;) {
+        pthread_mutex_lock(&J->mu);
+        int i = J->next++;
+        pthread_mutex_unlock(&J->mu);
+        if (i >= J->n_films) break;
+        process(J, &J->films[i]);
+    }
+    return NULL;
+}
+
+static int cmp_name(const void *a, const void *b) {
+    return strcmp(((const Film *)a)->name, ((const Film *)b)->name);
+}
+
+static int cmp_int(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+static double sig(double x, int digits) {
+    if (!isfinite(x) || x == 0) return 0;
+    double mag = pow(10, digits - 1 - floor(log10(fabs(x))));
+    return round(x * mag) / mag;
+}
+
+int cmd_catalog(int argc, char **argv) {
+    const char *dir = NULL, *out = NULL, *model_path = NULL;
+    int min_scenes = 10, jobs = 2, segments = 4, heading_chars = 40, limit = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("usage: moodspace catalog --dir DIR --out FILE [--model M] [--min-scenes 10] [--jobs 2]\n"
+                   "                         [--segments 4] [--heading-chars 40] [--limit N]\n");
+            return 0;
+        }
+        if (i + 1 >= argc) { fprintf(stderr, "moodspace catalog: %s needs a value\n", a); return 2; }
+        const char *v = argv[++i];
+        if (!strcmp(a, "--dir")) dir = v;
+        else if (!strcmp(a, "--out")) out = v;
+        else if (!strcmp(a, "--model")) model_path = v;
+        else if (!strcmp(a, "--min-scenes")) min_scenes = atoi(v);
+        else if (!strcmp(a, "--jobs")) jobs = atoi(v);
+        else if (!strcmp(a, "--segments")) segments = atoi(v);
+        else if (!strcmp(a, "--heading-chars")) heading_chars = atoi(v);
+        else if (!strcmp(a, "--limit")) limit = atoi(v);
+        else { fprintf(stderr, "moodspace catalog: unknown option %s\n", a); return 2; }
+    }
+    if (!dir || !out) { fprintf(stderr, "usage: moodspace catalog --dir DIR --out FILE [options] (--help)\n"); return 2; }
+    if (jobs < 1) jobs = 1;
+    if (jobs > 16) jobs = 16;
+    if (min_scenes < 1) min_scenes = 1;
+    if (segments < 1 || segments > ARC_MAX_SEGMENTS) { fprintf(stderr, "moodspace catalog: --segments must be 1..%d\n", ARC_MAX_SEGMENTS); return 2; }
+    if (heading_chars < 8) heading_chars = 8;
+    double t0 = now_s();
+
+    /* the model, and a fingerprint of its file */
+    char mpath[4096], err[512];
+    if (model_path) snprintf(mpath, sizeof mpath, "%s", model_path);
+    else if (model_default_path(mpath, sizeof mpath)) { fprintf(stderr, "moodspace catalog: model path too long\n"); return 1; }
+    size_t mlen = 0;
+    char *mbytes = scene_cli_read(mpath, &mlen);
+    if (!mbytes) return 1;
+    Model *m = model_load_bytes(mbytes, mlen, err, sizeof err);
+    uint32_t fnv = 2166136261u;
+    for (size_t i = 0; i < mlen; i++) { fnv ^= (unsigned char)mbytes[i]; fnv *= 16777619u; }
+    free(mbytes);
+    if (!m) { fprintf(stderr, "moodspace catalog: %s: %s\n", mpath, err); return 1; }
+    if (m->n_outputs > ARC_MAX_METRICS) { fprintf(stderr, "moodspace catalog: too many model outputs\n"); model_free(m); return 1; }
+
+    DIR *d = opendir(dir);
+    if (!d) { perror(dir); model_free(m); return 1; }
+    Film *films = NULL;
+    int nf = 0, cap = 0, skipped_ext = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) || !S_ISREG(st.st_mode)) continue;
+        if (!(has_ext(e->d_name, "txt") || has_ext(e->d_name, "fountain") || has_ext(e->d_name, "spmd") ||
+              has_ext(e->d_name, "srt") || has_ext(e->d_name, "vtt"))) {
+            fprintf(stderr, "moodspace catalog: skipped %s (not .txt/.fountain/.srt/.vtt)\n", e->d_name);
+            skipped_ext++;
+            continue;
+        }
+        if (nf == cap) {
+            cap = cap ? cap * 2 : 256;
+            Film *nfl = realloc(films, sizeof(Film) * (size_t)cap);
+            if (!nfl) { fprintf(stderr, "out of memory\n"); closedir(d); model_free(m); return 1; }
+            films = nfl;
+        }
+        memset(&films[nf], 0, sizeof(Film));
+        films[nf].path = dupn(path, strlen(path));
+        films[nf].name = dupn(e->d_name, strlen(e->d_name));
+        nf++;
+    }
+    closedir(d);
+    if (nf) qsort(films, (size_t)nf, sizeof(Film), cmp_name);
+    int n_all = nf;
+    if (limit > 0 && limit < nf) nf = limit;
+
+    Job J = {films, nf, 0, PTHREAD_MUTEX_INITIALIZER, m, min_scenes, segments, heading_chars};
+    pthread_t th[16];
+    int started = 0;
+    for (int t = 1; t < jobs; t++) if (pthread_create(&th[t], NULL, worker, &J) == 0) started |= 1 << t;
+    worker(&J);
+    for (int t = 1; t < jobs; t++) if (started & (1 << t)) pthread_join(th[t], NULL);
+    double t_parse = now_s() - t0;
+
+    /* per-metric scale: metrics within 0..1 as percent ints, others as ints */
+    int no = m->n_outputs;
+    int scale[ARC_MAX_METRICS];
+    for (int k = 0; k < no; k++) scale[k] = fabsf(m->target_mean[k]) + 3 * m->target_std[k] <= 2.0f ? 100 : 1;
+
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "version", 1);
+    cJSON *names = cJSON_AddArrayToObject(root, "metrics");
+    cJSON *sc = cJSON_AddArrayToObject(root, "scale");
+    for (int k = 0; k < no; k++) {
+        cJSON_AddItemToArray(names, cJSON_CreateString(m->output_names[k]));
+        cJSON_AddItemToArray(sc, cJSON_CreateNumber(scale[k]));
+    }
+    cJSON *mo = cJSON_AddObjectToObject(root, "model");
+    char hex[16];
+    snprintf(hex, sizeof hex, "%08x", fnv);
+    cJSON_AddStringToObject(mo, "fnv1a", hex);
+    cJSON_AddNumberToObject(mo, "bytes", (double)mlen);
+    cJSON_AddNumberToObject(root, "segments", segments);
+    cJSON *arr = cJSON_AddArrayToObject(root, "films");
+    int kept = 0, ten = 0, total_scenes = 0;
+    int *counts = malloc(sizeof(int) * (size_t)(nf + 1));
+    double slowest = 0;
+    const char *slowest_name = "";
+    for (int i = 0; i < nf; i++) {
+        Film *f = &films[i];
+        if (f->seconds > slowest) { slowest = f->seconds; slowest_name = f->name; }
+        if (!f->ok) continue;
+        cJSON *o = cJSON_CreateObject();
+        char id[512];
+        snprintf(id, sizeof id, "%s", f->name);
+        char *dot = strrchr(id, '.');
+        if (dot) *dot = 0;
+        cJSON_AddStringToObject(o, "id", id);
+        cJSON_AddStringToObject(o, "title", f->title);
+        if (f->year) cJSON_AddNumberToObject(o, "year", f->year);
+        cJSON_AddNumberToObject(o, "n", f->n);
+        cJSON *ov = cJSON_AddArrayToObject(o, "overall");
+        for (int k = 0; k < no; k++) cJSON_AddItemToArray(ov, cJSON_CreateNumber(sig(f->overall[k], 3)));
+        cJSON *acts = cJSON_AddArrayToObject(o, "acts");
+        for (int g = 0; g < f->n_acts; g++) cJSON_AddItemToArray(acts, cJSON_CreateNumber(f->acts[g]));
+        cJSON *h = cJSON_AddArrayToObject(o, "h");
+        cJSON *w = cJSON_AddArrayToObject(o, "w");
+        cJSON *mm = cJSON_AddArrayToObject(o, "m");
+        for (int s = 0; s < f->n; s++) {
+            cJSON_AddItemToArray(h, cJSON_CreateString(f->headings[s] ? f->headings[s] : ""));
+            cJSON_AddItemToArray(w, cJSON_CreateNumber(sig(f->words[s], 2)));
+            cJSON *row = cJSON_CreateArray();
+            for (int k = 0; k < no; k++) cJSON_AddItemToArray(row, cJSON_CreateNumber(round(f->mood[(size_t)s * no + k] * scale[k])));
+            cJSON_AddItemToArray(mm, row);
+        }
+        cJSON_AddItemToArray(arr, o);
+        counts[kept++] = f->n;
+        total_scenes += f->n;
+        if (f->n >= 10) ten++;
+    }
+    char *json = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    int rc = 0;
+    size_t raw = json ? strlen(json) : 0;
+    if (!json) { fprintf(stderr, "moodspace catalog: out of memory writing JSON\n"); rc = 1; }
+    else {
+        char tmp[4200];
+        snprintf(tmp, sizeof tmp, "%s.tmp", out);
+        FILE *fo = fopen(tmp, "wb");
+        if (!fo || fwrite(json, 1, raw, fo) != raw || fputc('\n', fo) == EOF || fclose(fo)) {
+            perror(out);
+            rc = 1;
+        } else if (rename(tmp, out)) { perror(out); rc = 1; }
+        free(json);
+    }
+
+    /* summary */
+    fprintf(stderr, "catalog: %d files read, %d films written to %s (%zu bytes), %d films with 10+ scenes\n",
+            nf, kept, out, raw, ten);
+    if (kept) {
+        qsort(counts, (size_t)kept, sizeof(int), cmp_int);
+        fprintf(stderr, "catalog: scenes per film: min %d, p10 %d, median %d, p90 %d, max %d; %d scenes in all\n",
+                counts[0], counts[kept / 10], counts[kept / 2], counts[kept * 9 / 10], counts[kept - 1], total_scenes);
+    }
+    /* skipped, grouped by reason */
+    int n_skip = 0;
+    for (int i = 0; i < nf; i++) if (!films[i].ok) n_skip++;
+    fprintf(stderr, "catalog: %d files skipped (+%d not screenplay files)\n", n_skip, skipped_ext);
+    for (int i = 0; i < nf; i++) {
+        if (films[i].ok || !films[i].reason[0]) continue;
+        int first = 1;
+        for (int j = 0; j < i; j++) if (!films[j].ok && !strcmp(films[j].reason, films[i].reason)) { first = 0; break; }
+        if (!first) continue;
+        int cnt = 0;
+        for (int j = i; j < nf; j++) if (!films[j].ok && !strcmp(films[j].reason, films[i].reason)) cnt++;
+        fprintf(stderr, "catalog:   %4d  %s, e.g.", cnt, films[i].reason);
+        int shown = 0;
+        for (int j = i; j < nf && shown < 4; j++)
+            if (!films[j].ok && !strcmp(films[j].reason, films[i].reason)) { fprintf(stderr, " %s (%d)", films[j].name, films[j].n); shown++; }
+        fprintf(stderr, "\n");
+    }
+    fprintf(stderr, "catalog: %.1f s parse+predict with %d job(s), %.1f s in all; slowest file %s %.2f s\n",
+            t_parse, jobs, now_s() - t0, slowest_name, slowest);
+    free(counts);
+    for (int i = 0; i < n_all; i++) {
+        Film *f = &films[i];
+        for (int s = 0; f->headings && s < f->n; s++) free(f->headings[s]);
+        free(f->headings); free(f->words); free(f->mood); free(f->title); free(f->path); free(f->name);
+    }
+    free(films);
+    model_free(m);
+    return rc;
+}
