@@ -1,0 +1,345 @@
+/* test_model.c — architecture, weights file round trips, damaged files,
+ * prediction paths. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cJSON.h"
+#include "check.h"
+#include "model.c"   /* reach fnv1a and the fast-path internals */
+
+static const char *NAMES[4] = {"energy", "valence", "tempo", "liveness"};
+static const float MEAN[4] = {0.6f, 0.45f, 120.0f, 0.19f};
+static const float STD[4] = {0.2f, 0.24f, 29.0f, 0.16f};
+
+static Model *tiny(uint64_t seed) {
+    const char *words[] = {"love", "night", "heart", "dance", "cry", "fire", "rain", "you", "me", "baby"};
+    LayerSpec arch[] = {
+        {LAYER_EMBEDDING, 6, 0, 0, 0, 0}, {LAYER_DROPOUT, 0, 0, 0, 0, 0.2f},
+        {LAYER_CONV1D, 5, 3, NN_ACT_RELU, 0, 0}, {LAYER_MAXPOOL1D, 0, 2, 0, 0, 0},
+        {LAYER_LSTM, 7, 0, 0, 0, 0}, {LAYER_DROPOUT, 0, 0, 0, 0, 0.2f},
+        {LAYER_DENSE, 6, 0, NN_ACT_RELU, 0, 0}, {LAYER_DENSE, 4, 0, NN_ACT_LINEAR, 0, 0},
+    };
+    char err[256];
+    Model *m = model_create(arch, 8, 16, words, 10, NAMES, MEAN, STD, 4, err, sizeof err);
+    if (!m) { printf("# %s\n", err); return NULL; }
+    model_init_random(m, seed);
+    model_set_meta(m, "{\"name\":\"tiny test model\"}");
+    return m;
+}
+
+static void test_seed_arch(void) {
+    LayerSpec arch[9];
+    CHECK(model_seed_arch(arch, 4) == 9, "the seed architecture has 9 layers");
+    const char **words = malloc(1998 * sizeof(char *));
+    char (*buf)[16] = malloc(1998 * 16);
+    for (int i = 0; i < 1998; i++) { snprintf(buf[i], 16, "w%d", i); words[i] = buf[i]; }
+    char err[256];
+    Model *m = model_create(arch, 9, 500, words, 1998, NAMES, MEAN, STD, 4, err, sizeof err);
+    CHECK(m != NULL, "the seed architecture builds (TextVectorization 2000/500)");
+    if (m) {
+        CHECK(vocab_size(m->vocab) == 2000, "2000 ids = 1998 words + pad + OOV");
+        CHECK(m->layers[2].out_t == 496 && m->layers[2].out_c == 64, "Conv1D(64,5) gives [496][64]");
+        CHECK(m->layers[3].out_t == 124 && m->layers[3].out_c == 64, "MaxPooling1D(4) gives [124][64]");
+        CHECK(m->layers[4].out_t == 0 && m->layers[4].out_c == 100, "LSTM(100) gives [100]");
+        CHECK(m->n_params == 120000 + 19264 + 66000 + 6464 + 2080 + 132, "the seed model has Keras' 213940 parameters");
+        CHECK(m->n_tensors == 12, "the seed model has 12 tensors");
+        CHECK_STR(m->tensors[3].name, "4.lstm.kernel", "tensors are named layer.type.what");
+        CHECK(m->tensors[4].rows == 100 && m->tensors[4].cols == 400, "LSTM recurrent kernel is [100][400]");
+        size_t off = 0;
+        int contiguous = 1;
+        for (int k = 0; k < m->n_tensors; k++) {
+            contiguous &= m->tensors[k].offset == off;
+            off += (size_t)m->tensors[k].rows * m->tensors[k].cols;
+        }
+        CHECK(contiguous && off == m->n_params, "tensor offsets tile the parameter block without gaps");
+        model_init_random(m, 1);
+        /* orthogonal recurrent kernel: rows of [H][4H] are orthonormal */
+        const float *R = m->params + m->tensors[4].offset;
+        double worst = 0;
+        for (int i = 0; i < 100; i += 7)
+            for (int j = 0; j < 100; j += 11) {
+                double d = 0;
+                for (int k = 0; k < 400; k++) d += (double)R[i * 400 + k] * R[j * 400 + k];
+                worst = fmax(worst, fabs(d - (i == j)));
+            }
+        CHECK(worst < 1e-4, "the LSTM recurrent kernel is initialised orthogonal");
+        const float *lb = m->params + m->tensors[5].offset;
+        CHECK(lb[0] == 0 && lb[100] == 1 && lb[199] == 1 && lb[200] == 0, "LSTM forget-gate biases start at 1");
+    }
+    model_free(m);
+    free(words);
+    free(buf);
+}
+
+static void test_bad_arch(void) {
+    char err[256];
+    LayerSpec a1[] = {{LAYER_DENSE, 4, 0, 0, 0, 0}};
+    CHECK(!model_create(a1, 1, 8, NULL, 0, NAMES, NULL, NULL, 4, err, sizeof err) && strstr(err, "first layer"),
+          "a model must start with an embedding");
+    LayerSpec a2[] = {{LAYER_EMBEDDING, 4, 0, 0, 0, 0}, {LAYER_CONV1D, 4, 9, 0, 0, 0}, {LAYER_GAP1D, 0, 0, 0, 0, 0}};
+    CHECK(!model_create(a2, 3, 8, NULL, 0, NAMES, NULL, NULL, 4, err, sizeof err) && strstr(err, "kernel size"),
+          "a conv kernel longer than the sequence is refused");
+    LayerSpec a3[] = {{LAYER_EMBEDDING, 4, 0, 0, 0, 0}, {LAYER_GAP1D, 0, 0, 0, 0, 0}, {LAYER_DENSE, 3, 0, 0, 0, 0}};
+    CHECK(!model_create(a3, 3, 8, NULL, 0, NAMES, NULL, NULL, 4, err, sizeof err) && strstr(err, "outputs"),
+          "the last layer must give n_outputs values");
+    LayerSpec a4[] = {{LAYER_EMBEDDING, 4, 0, 0, 0, 0}, {LAYER_DENSE, 4, 0, 0, 0, 0}};
+    CHECK(!model_create(a4, 2, 8, NULL, 0, NAMES, NULL, NULL, 4, err, sizeof err) && strstr(err, "sequence"),
+          "a sequence output is refused");
+    LayerSpec a5[] = {{LAYER_EMBEDDING, 4, 0, 0, 0, 0}, {LAYER_DROPOUT, 0, 0, 0, 0, 1.5f}, {LAYER_GAP1D, 0, 0, 0, 0, 0}};
+    CHECK(!model_create(a5, 3, 8, NULL, 0, NAMES, NULL, NULL, 4, err, sizeof err) && strstr(err, "rate"),
+          "a dropout rate outside [0,1) is refused");
+    LayerSpec a6[] = {{LAYER_EMBEDDING, 4, 0, 0, 0, 0}, {LAYER_GAP1D, 0, 0, 0, 0, 0}};
+    float badstd[4] = {1, 0, 1, 1};
+    CHECK(!model_create(a6, 2, 8, NULL, 0, NAMES, NULL, badstd, 4, err, sizeof err) && strstr(err, "std"),
+          "a zero target std is refused");
+    LayerSpec a7[] = {{LAYER_EMBEDDING, 60000, 0, 0, 0, 0}, {LAYER_GAP1D, 0, 0, 0, 0, 0}, {LAYER_DENSE, 4, 0, 0, 0, 0}};
+    CHECK(!model_create(a7, 3, 100000, NULL, 0, NAMES, NULL, NULL, 4, err, sizeof err) && strstr(err, "too large"),
+          "absurd activation sizes are refused");
+    LayerSpec a8[] = {{LAYER_TFIDF, 0, 0, 0, 0, 0}, {LAYER_DENSE, 4, 0, 0, 0, 0}};
+    Model *t = model_create(a8, 2, 8, (const char *const[]){"a", "b"}, 2, NAMES, NULL, NULL, 4, err, sizeof err);
+    CHECK(t && t->layers[0].out_c == 4, "a tf-idf first layer gives a vector over the vocabulary");
+    model_free(t);
+}
+
+static void test_round_trip(void) {
+    Model *m = tiny(7);
+    CHECK(m != NULL, "a tiny random model builds");
+    if (!m) return;
+    unsigned char *buf;
+    size_t n;
+    char err[256];
+    CHECK(model_save_bytes(m, 0, &buf, &n, err, sizeof err) == 0, "a model serialises");
+    Model *b = model_load_bytes(buf, n, err, sizeof err);
+    CHECK(b != NULL, "the serialised model loads back");
+    if (b) {
+        CHECK(b->n_params == m->n_params && !memcmp(b->params, m->params, m->n_params * sizeof(float)),
+              "float32 round trip keeps every parameter bit for bit");
+        CHECK(vocab_size(b->vocab) == 12 && !strcmp(vocab_word(b->vocab, 5), "dance"), "the vocabulary survives");
+        CHECK(b->target_std[2] == 29.0f && !strcmp(b->output_names[3], "liveness"), "target names and statistics survive");
+        CHECK_STR(b->meta, "{\"name\":\"tiny test model\"}", "meta JSON survives");
+        unsigned char *buf2;
+        size_t n2;
+        model_save_bytes(b, 0, &buf2, &n2, err, sizeof err);
+        CHECK(n2 == n && !memcmp(buf, buf2, n), "save(load(file)) is byte-identical");
+        free(buf2);
+        const char *text = "Love me tonight, baby, in the rain (x2)\nI cry you fire";
+        float o1[4], o2[4], oz[4];
+        model_predict_text(m, text, strlen(text), o1);
+        model_predict_text(b, text, strlen(text), o2);
+        check_tensor(o2, o1, 4, 1e-6f, "the loaded model predicts what the saved one did");
+        int32_t ids[16];
+        model_encode(m, text, strlen(text), ids);
+        model_forward_reference(m, ids, oz);
+        for (int k = 0; k < 4; k++) oz[k] = oz[k] * STD[k] + MEAN[k];
+        check_tensor(o1, oz, 4, 1e-5f, "predictions are the network output de-standardised with the stored mean/std");
+    }
+    model_free(b);
+    free(buf);
+    /* quantised */
+    CHECK(model_save_bytes(m, 1, &buf, &n, err, sizeof err) == 0, "a model serialises quantised");
+    unsigned char *fb;
+    size_t fn;
+    model_save_bytes(m, 0, &fb, &fn, err, sizeof err);
+    CHECK(n < fn, "the quantised file is smaller");
+    b = model_load_bytes(buf, n, err, sizeof err);
+    CHECK(b && b->quantized, "the quantised model loads and says it is quantised");
+    if (b) {
+        int ok = 1;
+        for (int k = 0; k < m->n_tensors; k++) {
+            const ModelTensor *t = &m->tensors[k];
+            for (int r = 0; r < t->rows; r++) {
+                const float *x = m->params + t->offset + (size_t)r * t->cols;
+                const float *y = b->params + t->offset + (size_t)r * t->cols;
+                float mx = 0;
+                for (int c = 0; c < t->cols; c++) mx = fmaxf(mx, fabsf(x[c]));
+                for (int c = 0; c < t->cols; c++)
+                    if (fabsf(x[c] - y[c]) > (t->rows > 1 ? mx / 127.0f * 0.5001f + 1e-9f : 0)) ok = 0;
+            }
+        }
+        CHECK(ok, "int8 per-row quantisation errs by at most half a step; biases stay exact");
+    }
+    model_free(b);
+    free(buf);
+    free(fb);
+    model_free(m);
+}
+
+static void test_damaged(void) {
+    Model *m = tiny(3);
+    if (!m) return;
+    unsigned char *buf;
+    size_t n;
+    char err[256];
+    model_save_bytes(m, 0, &buf, &n, err, sizeof err);
+    int all_refused = 1, msg_ok = 1;
+    for (size_t cut = 0; cut < n; cut++) {
+        err[0] = 0;
+        Model *b = model_load_bytes(buf, cut, err, sizeof err);
+        if (b) { all_refused = 0; model_free(b); }
+        if (!err[0]) msg_ok = 0;
+    }
+    CHECK(all_refused, "a file truncated at any of its offsets is refused");
+    CHECK(msg_ok, "every refusal comes with a message");
+    model_load_bytes(buf, n / 2, err, sizeof err);
+    CHECK(strstr(err, "truncated") != NULL, "a truncated file is called truncated");
+
+    unsigned char *c = malloc(n + 8);
+    memcpy(c, buf, n);
+    c[0] = 'X';
+    CHECK(!model_load_bytes(c, n, err, sizeof err) && strstr(err, "magic"), "a foreign file is refused (bad magic)");
+    memcpy(c, buf, n);
+    c[4] = 2;
+    CHECK(!model_load_bytes(c, n, err, sizeof err) && strstr(err, "version 2"), "a wrong format version is refused with its number");
+    memcpy(c, buf, n);
+    c[n / 2] ^= 0x40;
+    CHECK(!model_load_bytes(c, n, err, sizeof err) && strstr(err, "checksum"), "a flipped byte fails the checksum");
+    memcpy(c, buf, n);
+    c[n] = 0;
+    CHECK(!model_load_bytes(c, n + 1, err, sizeof err), "trailing bytes are refused");
+    CHECK(!model_load_bytes(NULL, 0, err, sizeof err) && !model_load_bytes("", 0, err, sizeof err), "empty input is refused");
+    CHECK(!model_load_bytes("MSNN", 4, err, sizeof err), "a bare magic number is refused");
+
+    /* absurd counts (checksum fixed up so the parser sees them) */
+    size_t meta_len = strlen(m->meta);
+    size_t off_seq = 16 + meta_len, off_layers = off_seq + 4, off_words = off_layers + 4 + 8 * 24;
+    struct { size_t off; uint32_t val; const char *what, *needle; } cases[] = {
+        {off_seq, 0, "a zero sequence length is refused", "sequence length"},
+        {off_seq, 0xFFFFFFFFu, "an absurd sequence length is refused", "sequence length"},
+        {off_layers, 0xFFFFFFFFu, "an absurd layer count is refused", "layers"},
+        {off_layers, 3, "a wrong layer count is refused", ""},
+        {off_words, 0xFFFFFFFFu, "an absurd vocabulary size is refused", "vocabulary"},
+        {off_words, 900000, "a vocabulary larger than the file is refused", "vocabulary"},
+        {12, 0x7FFFFFFFu, "an absurd meta length is refused", "meta"},
+        {off_layers + 4 + 24 * 2 + 8, 99, "a conv kernel size larger than the input is refused", "kernel size"},
+        {off_layers + 4 + 24 * 4 + 4, 60000, "an LSTM with a wrong unit count is refused", ""},
+        {off_layers + 4 + 24 * 6, 42, "an unknown layer type is refused", "unknown layer type"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        memcpy(c, buf, n);
+        uint32_t v = cases[k].val;
+        unsigned char le[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+        memcpy(c + cases[k].off, le, 4);
+        uint32_t h = fnv1a(c, n - 4);
+        unsigned char he[4] = {(unsigned char)h, (unsigned char)(h >> 8), (unsigned char)(h >> 16), (unsigned char)(h >> 24)};
+        memcpy(c + n - 4, he, 4);
+        err[0] = 0;
+        Model *b = model_load_bytes(c, n, err, sizeof err);
+        int ok = !b && err[0] && strstr(err, cases[k].needle);
+        if (!ok) printf("# %s\n", err);
+        CHECK(ok, cases[k].what);
+        model_free(b);
+    }
+    /* random damage with the checksum repaired: never a crash, never a
+     * half-built model */
+    uint64_t rng;
+    nn_rng_seed(&rng, 77);
+    int loaded = 0, refused = 0;
+    for (int it = 0; it < 3000; it++) {
+        memcpy(c, buf, n);
+        int flips = 1 + (int)(nn_rng_next(&rng) % 4);
+        for (int f = 0; f < flips; f++) {
+            size_t at = (size_t)(nn_rng_next(&rng) % (n - 4));
+            /* bias damage toward the header, where counts live */
+            if (it % 2) at %= off_words + 64;
+            c[at] = (unsigned char)nn_rng_next(&rng);
+        }
+        uint32_t h = fnv1a(c, n - 4);
+        unsigned char he[4] = {(unsigned char)h, (unsigned char)(h >> 8), (unsigned char)(h >> 16), (unsigned char)(h >> 24)};
+        memcpy(c + n - 4, he, 4);
+        Model *b = model_load_bytes(c, n, err, sizeof err);
+        if (b) {
+            loaded++;
+            float o[MODEL_MAX_OUTPUTS];
+            model_predict_text(b, "love you", 8, o);
+            model_free(b);
+        } else {
+            refused++;
+        }
+    }
+    char what[160];
+    snprintf(what, sizeof what, "3000 randomly damaged files load or are refused without a crash (%d refused)", refused);
+    CHECK(refused > 1000, what);
+    free(c);
+    free(buf);
+    model_free(m);
+}
+
+static void test_files_and_json(void) {
+    Model *m = tiny(5);
+    if (!m) return;
+    char err[256];
+    const char *path = "build/tests/test_model.tmp.bin";
+    CHECK(model_save_file(m, path, 0, err, sizeof err) == 0, "model_save_file writes a file");
+    Model *b = model_load_file(path, err, sizeof err);
+    CHECK(b && b->n_params == m->n_params, "model_load_file reads it back");
+    model_free(b);
+    remove(path);
+    b = model_load_file("build/tests/does-not-exist.bin", err, sizeof err);
+    CHECK(!b && strstr(err, "does-not-exist.bin"), "a missing file is refused naming the path");
+    char dp[4096];
+    CHECK(model_default_path(dp, sizeof dp) == 0 && strstr(dp, "weights/model.bin"),
+          "the default model path ends in weights/model.bin");
+    CHECK(model_default_path(dp, 4) == -1, "a too-small buffer for the default path is an error");
+
+    char *js = model_header_json(m);
+    cJSON *j = cJSON_Parse(js);
+    CHECK(j != NULL, "the header JSON parses");
+    cJSON *layers = cJSON_GetObjectItem(j, "layers");
+    cJSON *l2 = cJSON_GetArrayItem(layers, 2);
+    CHECK(cJSON_GetArraySize(layers) == 8 && !strcmp(cJSON_GetObjectItem(l2, "type")->valuestring, "conv1d") &&
+          !strcmp(cJSON_GetObjectItem(l2, "activation")->valuestring, "relu"),
+          "the header JSON lists the layers with types and activations");
+    cJSON *outs = cJSON_GetObjectItem(j, "outputs");
+    CHECK(cJSON_GetArraySize(outs) == 4 &&
+          cJSON_GetObjectItem(cJSON_GetArrayItem(outs, 2), "mean")->valuedouble == 120.0,
+          "the header JSON lists outputs with their statistics");
+    CHECK(cJSON_GetObjectItem(j, "vocab_size")->valueint == 12 && cJSON_GetObjectItem(j, "seq_len")->valueint == 16,
+          "the header JSON gives vocab size and sequence length");
+    CHECK(!strcmp(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "meta"), "name")->valuestring, "tiny test model"),
+          "the header JSON embeds the meta object");
+    cJSON_Delete(j);
+    free(js);
+    CHECK(model_output_index(m, "tempo") == 2 && model_output_index(m, "nope") == -1, "outputs can be found by name");
+    CHECK(model_output_name(m, 4) == NULL && model_n_outputs(m) == 4, "output names are bounds-checked");
+    model_free(m);
+}
+
+static void test_predict_paths(void) {
+    Model *m = tiny(11);
+    if (!m) return;
+    const char *texts[] = {"love love love", "", "rain on me baby you make me cry",
+                           "[Chorus]\nDance dance dance all night", "zzz unknown words only",
+                           "fire fire fire fire fire fire fire fire fire fire fire fire fire fire fire fire fire fire"};
+    int n = 6;
+    float batch[6 * 4], single[4];
+    CHECK(model_predict_texts(m, texts, NULL, n, batch) == 0, "batch prediction over texts works");
+    int same = 1;
+    for (int i = 0; i < n; i++) {
+        model_predict_text(m, texts[i], strlen(texts[i]), single);
+        for (int k = 0; k < 4; k++) same &= fabsf(single[k] - batch[i * 4 + k]) <= 1e-5f * fmaxf(1, fabsf(single[k]));
+    }
+    CHECK(same, "batch predictions equal single predictions");
+    CHECK(model_predict_texts(m, texts, NULL, 0, batch) == 0, "an empty batch is fine");
+    CHECK(model_predict_ids(m, NULL, 1, batch) == -1 && model_predict_text(NULL, "x", 1, batch) == -1,
+          "bad arguments are refused");
+    int32_t ids[16] = {3, 99999, -5, 2};
+    float o1[4], o2[4];
+    CHECK(model_predict_ids_z(m, ids, 1, o1) == 0, "out-of-range ids are accepted");
+    ids[1] = 1; ids[2] = 1;
+    model_predict_ids_z(m, ids, 1, o2);
+    check_tensor(o1, o2, 4, 0, "out-of-range ids count as OOV");
+    model_free(m);
+}
+
+int main(void) {
+    (void)check_skip;
+    test_seed_arch();
+    test_bad_arch();
+    test_round_trip();
+    test_damaged();
+    test_files_and_json();
+    test_predict_paths();
+    return check_summary();
+}
