@@ -306,9 +306,181 @@ done:
     return rc;
 }
 
-/* Dense cost matrices above this many entries are refused (memory bound:
- * 4 bytes each, so 128 MB). With automatic pruning the matrix is at most
- * N x min(songs, N * K) entries. */
+/* Sparse rectangular assignment on a bipartite graph given as rows with edge
+ * lists (CSR: row r's edges are e_col/e_cost[row_start[r] .. row_start[r+1])).
+ * The same shortest-augmenting-path method as match_assign, but Dijkstra
+ * only visits columns adjacent to the rows it reaches and keeps them in a
+ * binary heap, so a row whose best candidate is free costs O(its edges), not
+ * O(all columns), and crowded cases (all segments wanting the same songs)
+ * cost O(E log E) per row at worst. Returns 0, or -1 when some row cannot be
+ * matched (no perfect matching of the rows) or out of memory.
+ * Ties: the lower reduced cost, then a free column, then the lower column. */
+typedef struct { double d; int j, taken; } HeapItem;
+
+static int hi_less(const HeapItem *a, const HeapItem *b) {
+    if (a->d != b->d) return a->d < b->d;
+    if (a->taken != b->taken) return a->taken < b->taken;
+    return a->j < b->j;
+}
+
+static void hi_push(HeapItem *h, int *n, HeapItem it) {
+    int at = (*n)++;
+    while (at > 0) {
+        int up = (at - 1) / 2;
+        if (!hi_less(&it, &h[up])) break;
+        h[at] = h[up];
+        at = up;
+    }
+    h[at] = it;
+}
+
+static HeapItem hi_pop(HeapItem *h, int *n) {
+    HeapItem top = h[0], last = h[--*n];
+    int at = 0;
+    for (;;) {
+        int l = 2 * at + 1, r = l + 1, small = -1;
+        if (l < *n) small = l;
+        if (r < *n && hi_less(&h[r], &h[l])) small = r;
+        if (small < 0 || !hi_less(&h[small], &last)) break;
+        h[at] = h[small];
+        at = small;
+    }
+    if (*n > 0) h[at] = last;
+    return top;
+}
+
+static int assign_sparse(int nr, int nc, const int *row_start, const int *e_col, const float *e_cost,
+                         int *col4row_out) {
+    size_t n_edges = (size_t)row_start[nr];
+    double *u = calloc((size_t)nr, sizeof *u), *v = calloc((size_t)nc, sizeof *v);
+    double *d = malloc((size_t)nc * sizeof *d);
+    int *pred = malloc((size_t)nc * sizeof *pred), *row4col = malloc((size_t)nc * sizeof *row4col);
+    int *col4row = malloc((size_t)nr * sizeof *col4row), *touched = malloc((size_t)nc * sizeof *touched);
+    int *scanned = malloc((size_t)nc * sizeof *scanned), *rows = malloc((size_t)nr * sizeof *rows);
+    HeapItem *heap = malloc((n_edges ? n_edges : 1) * sizeof *heap);
+    char *state = calloc((size_t)nc, 1);   /* 0 untouched, 1 labelled, 2 scanned */
+    int rc = -1;
+    if (!u || !v || !d || !pred || !row4col || !col4row || !touched || !scanned || !rows || !heap || !state) goto done;
+    for (int j = 0; j < nc; j++) { row4col[j] = -1; d[j] = INFINITY; }
+    for (int i = 0; i < nr; i++) col4row[i] = -1;
+    for (int cur = 0; cur < nr; cur++) {
+        int n_heap = 0, n_touched = 0, n_scanned = 0, n_rows = 0, sink = -1, i = cur;
+        double minv = 0;
+        while (sink < 0) {
+            rows[n_rows++] = i;
+            double ui = u[i];
+            for (int e = row_start[i]; e < row_start[i + 1]; e++) {
+                int j = e_col[e];
+                if (state[j] == 2) continue;
+                double r = minv + (double)e_cost[e] - ui - v[j];
+                if (r < d[j]) {
+                    if (state[j] == 0) { state[j] = 1; touched[n_touched++] = j; }
+                    d[j] = r;
+                    pred[j] = i;
+                    HeapItem it = { r, j, row4col[j] >= 0 };
+                    hi_push(heap, &n_heap, it);   /* at most one push per edge */
+                }
+            }
+            int j = -1;
+            while (n_heap > 0) {   /* lazy deletion: skip stale entries */
+                HeapItem it = hi_pop(heap, &n_heap);
+                if (state[it.j] == 1 && it.d == d[it.j]) { j = it.j; break; }
+            }
+            if (j < 0) goto done;   /* no augmenting path */
+            state[j] = 2;
+            scanned[n_scanned++] = j;
+            minv = d[j];
+            if (row4col[j] < 0) sink = j; else i = row4col[j];
+        }
+        u[cur] += minv;
+        for (int q = 1; q < n_rows; q++) u[rows[q]] += minv - d[col4row[rows[q]]];
+        for (int q = 0; q < n_scanned; q++) v[scanned[q]] -= minv - d[scanned[q]];
+        for (int j = sink;;) {
+            int r = pred[j];
+            row4col[j] = r;
+            int t = col4row[r]; col4row[r] = j; j = t;
+            if (r == cur) break;
+        }
+        for (int q = 0; q < n_touched; q++) { d[touched[q]] = INFINITY; state[touched[q]] = 0; }
+    }
+    memcpy(col4row_out, col4row, (size_t)nr * sizeof *col4row);
+    rc = 0;
+done:
+    free(u); free(v); free(d); free(pred); free(row4col); free(col4row); free(touched); free(scanned);
+    free(rows); free(heap); free(state);
+    return rc;
+}
+
+/* The k-th smallest (0-based) of a[0..n) by quickselect (median-of-three
+ * Hoare partitions); reorders a. Falls back to sorting the remaining range
+ * after 64 rounds, so the worst case is O(n log n). */
+static int flt_cmp(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+static float kth_smallest(float *a, int n, int k) {
+    int lo = 0, hi = n - 1;
+    for (int round = 0; lo < hi; round++) {
+        if (round == 64) { qsort(a + lo, (size_t)(hi - lo + 1), sizeof *a, flt_cmp); break; }
+        float x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi];
+        float pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i <= j) { float t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return a[k];
+    }
+    return a[k];
+}
+
+/* The k songs nearest to one segment, by (squared distance, index), written
+ * to out[0..k) in ascending index order with their squared distances.
+ * ysT is the songs' projected metrics transposed (m rows of n), so the
+ * distance loop runs over songs and vectorises. d2 and tmp hold n floats.
+ * Squared distances order songs as distances do (sqrt is monotonic), so a
+ * kept song is never farther than a dropped one: the pruning argument holds. */
+static void nearest_k_sq(const float *ysT, int n, int m, const float *y, int k, float *d2, float *tmp,
+                         int *idx, Cand *out) {
+    for (int i = 0; i < n; i++) d2[i] = 0;
+    for (int q = 0; q < m; q++) {
+        const float *col = ysT + (size_t)q * n;
+        float yq = y[q];
+        for (int i = 0; i < n; i++) { float d = col[i] - yq; d2[i] += d * d; }
+    }
+    /* Candidates: songs at or below a threshold guessed from an evenly spaced
+     * sample (generous rank), which usually leaves a few times k songs; when
+     * it leaves fewer than k, all songs. Either way the exact k smallest are
+     * among them, so the result does not depend on the guess. */
+    int nc = n;
+    const int S = 1024;
+    if (n > 4 * S) {
+        for (int t = 0; t < S; t++) tmp[t] = d2[(size_t)t * n / S];
+        long r = (long)((double)k * S / n * 2.0) + 16;
+        if (r < S) {
+            float guess = kth_smallest(tmp, S, (int)r);
+            nc = 0;
+            for (int i = 0; i < n; i++) { idx[nc] = i; nc += d2[i] <= guess; }
+            if (nc < k) nc = n;
+        }
+    }
+    if (nc == n) for (int i = 0; i < n; i++) idx[i] = i;
+    for (int c = 0; c < nc; c++) tmp[c] = d2[idx[c]];
+    float thr = kth_smallest(tmp, nc, k - 1);
+    int below = 0;
+    for (int c = 0; c < nc; c++) below += d2[idx[c]] < thr;
+    int ties = k - below, got = 0;   /* songs at exactly thr that fit, lowest index first */
+    for (int c = 0; c < nc && got < k; c++) {
+        int i = idx[c];
+        if (d2[i] < thr || (d2[i] == thr && ties-- > 0)) { out[got].d = d2[i]; out[got].i = i; got++; }
+    }
+}
+
+/* Dense cost matrices and edge lists above this many entries are refused
+ * (memory bound: about 4 to 8 bytes each). */
 #define MATCH_MAX_COST_ENTRIES (32u * 1024u * 1024u)
 
 int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
@@ -330,63 +502,114 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
     Proj p;
     proj_init(&p, sp);
     int m = p.m, rc = -1;
-    float *ysong = proj_rows(&p, songs, n_songs, sp->n), *yseg = proj_rows(&p, segs, n_segs, sp->n);
-    int *cand = NULL, *col_song = NULL, *assign = NULL;
-    char *mark = NULL;
-    Cand *heap = NULL;
-    float *cost = NULL;
-    if (!ysong || !yseg) goto oom;
-
-    /* candidate songs: all, or the union of each segment's K nearest */
     int kmin = (n_segs + max_uses - 1) / max_uses;
-    int k = prune_k > 0 ? (prune_k > kmin ? prune_k : kmin) : kmin;
-    int n_cand = 0;
-    cand = malloc((size_t)n_songs * sizeof *cand);
-    if (!cand) goto oom;
-    if (prune_k < 0 || k >= n_songs) {
-        for (int s = 0; s < n_songs; s++) cand[n_cand++] = s;
-    } else {
-        mark = calloc((size_t)n_songs, 1);
-        heap = malloc((size_t)k * sizeof *heap);
-        if (!mark || !heap) goto oom;
-        for (int g = 0; g < n_segs; g++) {
-            int got = nearest_k(ysong, n_songs, m, yseg + (size_t)g * m, k, heap);
-            for (int r = 0; r < got; r++) mark[heap[r].i] = 1;
-        }
-        for (int s = 0; s < n_songs; s++) if (mark[s]) cand[n_cand++] = s;   /* ascending: deterministic */
-    }
-
-    /* columns: each candidate song repeated max_uses times */
-    size_t n_cols = (size_t)n_cand * (size_t)max_uses;
-    if (n_cols > MATCH_MAX_COST_ENTRIES / (size_t)n_segs) {
-        set_err(err, errlen, "too large: %d segments x %zu candidate songs; use fewer segments", n_segs, n_cols);
-        goto fail;
-    }
-    cost = malloc((size_t)n_segs * n_cols * sizeof *cost);
-    col_song = malloc(n_cols * sizeof *col_song);
+    int k = prune_k > kmin ? prune_k : kmin;
+    if (k > n_songs) k = n_songs;
+    int dense = prune_k < 0 || (prune_k == 0 && k >= n_songs);
+    float *ysong = proj_rows(&p, songs, n_songs, sp->n), *yseg = proj_rows(&p, segs, n_segs, sp->n);
+    int *col_song = NULL, *assign = NULL, *colid = NULL, *row_start = NULL, *e_col = NULL, *idx = NULL;
+    Cand *heap = NULL;
+    float *cost = NULL, *ysT = NULL, *d2 = NULL, *tmp = NULL;
+    double sum = 0;
+    if (!ysong || !yseg) goto oom;
+    for (size_t q = 0; q < (size_t)n_songs * m; q++)
+        if (!isfinite(ysong[q])) { set_err(err, errlen, "song %zu has a non-finite metric", q / (size_t)m); goto fail; }
+    for (size_t q = 0; q < (size_t)n_segs * m; q++)
+        if (!isfinite(yseg[q])) { set_err(err, errlen, "segment %zu has a non-finite metric", q / (size_t)m); goto fail; }
     assign = malloc((size_t)n_segs * sizeof *assign);
-    if (!cost || !col_song || !assign) goto oom;
-    for (size_t c = 0; c < n_cols; c++) col_song[c] = cand[c / (size_t)max_uses];
-    for (int g = 0; g < n_segs; g++) {
-        float *row = cost + (size_t)g * n_cols;
-        const float *yg = yseg + (size_t)g * m;
-        for (int c = 0; c < n_cand; c++) {
-            float d = proj_dist(ysong + (size_t)cand[c] * m, yg, m);
-            if (!isfinite(d)) { set_err(err, errlen, "a song or segment has a non-finite metric"); goto fail; }
-            for (int r = 0; r < max_uses; r++) row[(size_t)c * max_uses + r] = d;
+    if (!assign) goto oom;
+
+    if (dense) {
+        /* every song is a candidate: columns are songs repeated max_uses times */
+        size_t n_cols = (size_t)n_songs * (size_t)max_uses;
+        if (n_cols > MATCH_MAX_COST_ENTRIES / (size_t)n_segs) {
+            set_err(err, errlen, "too large: %d segments x %zu song slots without pruning", n_segs, n_cols);
+            goto fail;
+        }
+        cost = malloc((size_t)n_segs * n_cols * sizeof *cost);
+        if (!cost) goto oom;
+        for (int g = 0; g < n_segs; g++) {
+            float *row = cost + (size_t)g * n_cols;
+            for (int s = 0; s < n_songs; s++) {
+                float dd = proj_dist(ysong + (size_t)s * m, yseg + (size_t)g * m, m);
+                if (!isfinite(dd)) goto overflow;
+                for (int r = 0; r < max_uses; r++) row[(size_t)s * max_uses + r] = dd;
+            }
+        }
+        if (match_assign(cost, n_segs, (int)n_cols, assign, NULL)) goto oom;
+        for (int g = 0; g < n_segs; g++) {
+            float dd = cost[(size_t)g * n_cols + assign[g]];
+            out_song[g] = assign[g] / max_uses;
+            if (out_dist) out_dist[g] = dd;
+            sum += dd;
+        }
+    } else {
+        /* each segment keeps its k nearest songs; columns are the union of
+         * those songs (ascending index), each repeated max_uses times */
+        size_t n_edges = (size_t)n_segs * k * max_uses;
+        if (n_edges > MATCH_MAX_COST_ENTRIES) {
+            set_err(err, errlen, "too large: %d segments x %d candidates x %d uses", n_segs, k, max_uses);
+            goto fail;
+        }
+        heap = malloc((size_t)n_segs * k * sizeof *heap);
+        colid = malloc((size_t)n_songs * sizeof *colid);
+        ysT = malloc((size_t)n_songs * m * sizeof *ysT);
+        d2 = malloc((size_t)n_songs * sizeof *d2);
+        tmp = malloc((size_t)n_songs * sizeof *tmp);
+        idx = malloc((size_t)n_songs * sizeof *idx);
+        if (!ysT || !d2 || !tmp || !idx) goto oom;
+        for (int s = 0; s < n_songs; s++)
+            for (int q = 0; q < m; q++) ysT[(size_t)q * n_songs + s] = ysong[(size_t)s * m + q];
+        row_start = malloc((size_t)(n_segs + 1) * sizeof *row_start);
+        e_col = malloc(n_edges * sizeof *e_col);
+        cost = malloc(n_edges * sizeof *cost);
+        if (!heap || !colid || !row_start || !e_col || !cost) goto oom;
+        for (int s = 0; s < n_songs; s++) colid[s] = -1;
+        for (int g = 0; g < n_segs; g++) {
+            Cand *h = heap + (size_t)g * k;
+            nearest_k_sq(ysT, n_songs, m, yseg + (size_t)g * m, k, d2, tmp, idx, h);
+            for (int r = 0; r < k; r++) colid[h[r].i] = 0;
+        }
+        int n_cand = 0;
+        for (int s = 0; s < n_songs; s++) if (colid[s] == 0) colid[s] = n_cand++;
+        col_song = malloc((size_t)n_cand * sizeof *col_song);
+        if (!col_song) goto oom;
+        for (int s = 0; s < n_songs; s++) if (colid[s] >= 0) col_song[colid[s]] = s;
+        size_t e = 0;
+        for (int g = 0; g < n_segs; g++) {
+            row_start[g] = (int)e;
+            const Cand *h = heap + (size_t)g * k;
+            for (int r = 0; r < k; r++) {
+                float dd = sqrtf(h[r].d);
+                if (!isfinite(dd)) goto overflow;
+                for (int u = 0; u < max_uses; u++) {
+                    e_col[e] = colid[h[r].i] * max_uses + u;
+                    cost[e] = dd;
+                    e++;
+                }
+            }
+        }
+        row_start[n_segs] = (int)e;
+        if (assign_sparse(n_segs, n_cand * max_uses, row_start, e_col, cost, assign)) goto oom;
+        for (int g = 0; g < n_segs; g++) {
+            int s = col_song[assign[g] / max_uses];
+            float dd = proj_dist(ysong + (size_t)s * m, yseg + (size_t)g * m, m);
+            out_song[g] = s;
+            if (out_dist) out_dist[g] = dd;
+            sum += dd;
         }
     }
-    if (match_assign(cost, n_segs, (int)n_cols, assign, total)) goto oom;
-    for (int g = 0; g < n_segs; g++) {
-        out_song[g] = col_song[assign[g]];
-        if (out_dist) out_dist[g] = cost[(size_t)g * n_cols + assign[g]];
-    }
+    if (total) *total = sum;
     rc = 0;
+    goto fail;
+overflow:
+    set_err(err, errlen, "metric values out of range (distances overflow)");
     goto fail;
 oom:
     set_err(err, errlen, "out of memory");
 fail:
-    free(ysong); free(yseg); free(cand); free(mark); free(heap); free(cost); free(col_song); free(assign);
+    free(ysong); free(yseg); free(col_song); free(assign); free(colid); free(row_start); free(e_col);
+    free(heap); free(cost); free(ysT); free(d2); free(tmp); free(idx);
     return rc;
 }
 

@@ -63,7 +63,7 @@
 #define MATCH_POOL_MAX_RANK 70
 /* Upper bounds on what the JSON layer accepts (bounded time and memory). */
 #define MATCH_MAX_SONGS 1000000
-#define MATCH_MAX_SEGMENTS 5000
+#define MATCH_MAX_SEGMENTS 2000
 
 typedef struct {
     int n;                                   /* metrics, 1..MATCH_MAX_METRICS */

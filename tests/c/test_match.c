@@ -231,12 +231,17 @@ static void test_soundtrack_small(void) {
         float dist[5];
         double total;
         char err[128];
-        if (match_soundtrack(&sp, songs, n_songs, segs, n_segs, uses, 0, out, dist, &total, err, sizeof err)) { ok = 0; break; }
         double want = brute_force(cost, n_segs, n_songs, uses);
-        for (int g = 0; g < n_segs; g++) if (++count[out[g]] > uses || dist[g] != cost[g * n_songs + out[g]]) ok = 0;
-        if (fabs(total - want) > 1e-5) { ok = 0; printf("# case %d: got %g want %g\n", t, total, want); }
+        /* prune_k 0: automatic (dense here, the library is small);
+         * 1: the sparse path with the minimum K = ceil(N / uses) */
+        for (int pk = 0; pk <= 1; pk++) {
+            memset(count, 0, sizeof count);
+            if (match_soundtrack(&sp, songs, n_songs, segs, n_segs, uses, pk, out, dist, &total, err, sizeof err)) { ok = 0; break; }
+            for (int g = 0; g < n_segs; g++) if (++count[out[g]] > uses || dist[g] != cost[g * n_songs + out[g]]) ok = 0;
+            if (fabs(total - want) > 1e-5) { ok = 0; printf("# case %d prune_k %d: got %g want %g\n", t, pk, total, want); }
+        }
     }
-    CHECK(ok, "soundtrack is optimal against brute force, with and without reuse caps");
+    CHECK(ok, "soundtrack is optimal against brute force, dense and pruned, with and without reuse caps");
     float songs[2 * 4], segs[3 * 4];
     random_songs(songs, 2);
     random_songs(segs, 3);
