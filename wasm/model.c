@@ -750,6 +750,7 @@ int model_save_file(const Model *m, const char *path, int quantize, char *err, s
 int model_default_path(char *buf, size_t n) {
     char exe[PATH_MAX];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    int have_exe = 0;
     if (k > 0) {
         exe[k] = 0;
         for (int up = 0; up < 2; up++) {   /* strip the file name, then its directory */
@@ -757,10 +758,12 @@ int model_default_path(char *buf, size_t n) {
             if (!slash) { exe[0] = 0; break; }
             *slash = 0;
         }
-        if (exe[0]) {
-            int w = snprintf(buf, n, "%s/weights/model.bin", exe);
-            if (w > 0 && (size_t)w < n && access(buf, F_OK) == 0) return 0;
-        }
+        have_exe = exe[0] != 0;
+    }
+    if (have_exe) {
+        int w = snprintf(buf, n, "%s/weights/model.bin", exe);
+        if (w < 0 || (size_t)w >= n) return -1;
+        if (access(buf, F_OK) == 0 || access("weights/model.bin", F_OK) != 0) return 0;
     }
     int w = snprintf(buf, n, "weights/model.bin");
     return (w > 0 && (size_t)w < n) ? 0 : -1;
@@ -782,6 +785,16 @@ int model_output_index(const Model *m, const char *name) {
     return -1;
 }
 
+/* A float as the shortest decimal that reads back as the same float. */
+static double num(float f) {
+    char s[32];
+    for (int p = 6; p <= 9; p++) {
+        snprintf(s, sizeof s, "%.*g", p, (double)f);
+        if ((float)strtod(s, NULL) == f) break;
+    }
+    return strtod(s, NULL);
+}
+
 char *model_header_json(const Model *m) {
     if (!m) return NULL;
     cJSON *o = cJSON_CreateObject();
@@ -801,7 +814,7 @@ char *model_header_json(const Model *m) {
         if (L->spec.size) cJSON_AddNumberToObject(j, "size", L->spec.size);
         if (L->spec.type == LAYER_CONV1D || L->spec.type == LAYER_DENSE)
             cJSON_AddStringToObject(j, "activation", act_name(L->spec.act));
-        if (L->spec.type == LAYER_DROPOUT) cJSON_AddNumberToObject(j, "rate", L->spec.rate);
+        if (L->spec.type == LAYER_DROPOUT) cJSON_AddNumberToObject(j, "rate", num(L->spec.rate));
         if (L->spec.flags & LAYER_RETURN_SEQUENCES) cJSON_AddTrueToObject(j, "return_sequences");
         int in[2] = {L->in_t, L->in_c}, out[2] = {L->out_t, L->out_c};
         cJSON_AddItemToObject(j, "input_shape", L->in_c == 0 ? cJSON_CreateIntArray(in, 1)
@@ -813,8 +826,8 @@ char *model_header_json(const Model *m) {
     for (int i = 0; i < m->n_outputs; i++) {
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "name", m->output_names[i]);
-        cJSON_AddNumberToObject(j, "mean", m->target_mean[i]);
-        cJSON_AddNumberToObject(j, "std", m->target_std[i]);
+        cJSON_AddNumberToObject(j, "mean", num(m->target_mean[i]));
+        cJSON_AddNumberToObject(j, "std", num(m->target_std[i]));
         cJSON_AddItemToArray(outs, j);
     }
     cJSON *ts = cJSON_AddArrayToObject(o, "tensors");

@@ -244,9 +244,10 @@ int model_save_file(const Model *m, const char *path, int quantize, char *err, s
 
 /* The shipped model's path: <repo>/weights/model.bin where <repo> is the
  * parent of the directory holding the running executable (build/moodspace →
- * <repo>), found through /proc/self/exe; falls back to ./weights/model.bin
- * when that file does not exist. Writes into buf (NUL-terminated); returns
- * 0, or -1 if it does not fit. The file may not exist: the loader says so. */
+ * <repo>), found through /proc/self/exe; when that file does not exist but
+ * ./weights/model.bin does, the latter. Writes into buf (NUL-terminated);
+ * returns 0, or -1 if it does not fit. The file may not exist (the
+ * <repo> path is then given, for the error message). */
 int model_default_path(char *buf, size_t n);
 #endif
 

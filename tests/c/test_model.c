@@ -333,8 +333,109 @@ static void test_predict_paths(void) {
     model_free(m);
 }
 
+/* Run a shell command, return its stdout (malloc'd) and exit status. */
+static char *run(const char *cmd, int *status) {
+    FILE *p = popen(cmd, "r");
+    if (!p) { *status = -1; return NULL; }
+    size_t cap = 1 << 16, n = 0, k;
+    char *out = malloc(cap);
+    while ((k = fread(out + n, 1, cap - n - 1, p)) > 0) {
+        n += k;
+        if (n + 1 == cap) out = realloc(out, cap *= 2);
+    }
+    out[n] = 0;
+    *status = pclose(p);
+    return out;
+}
+
+static void test_cli(void) {
+    FILE *f = fopen("build/moodspace", "rb");
+    if (!f) { check_skip("moodspace info/predict command line", "build/moodspace is not built"); return; }
+    fclose(f);
+    int st;
+    const char *fx = "build/tests/test_model.cli.bin";
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "build/moodspace info --make-random %s --arch tiny --seed 9", fx);
+    char *out = run(cmd, &st);
+    cJSON *j = cJSON_Parse(out);
+    CHECK(st == 0 && j && cJSON_GetObjectItem(j, "seq_len")->valueint == 24,
+          "moodspace info --make-random writes a tiny model and prints its header");
+    cJSON_Delete(j);
+    free(out);
+    snprintf(cmd, sizeof cmd, "build/moodspace info --model %s", fx);
+    out = run(cmd, &st);
+    j = cJSON_Parse(out);
+    CHECK(st == 0 && j && cJSON_GetArraySize(cJSON_GetObjectItem(j, "outputs")) == 6 &&
+          cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "layers"), 1), "rate")->valuedouble == 0.2,
+          "moodspace info --model prints the header as JSON");
+    cJSON_Delete(j);
+    free(out);
+
+    char err[256];
+    Model *m = model_load_file(fx, err, sizeof err);
+    CHECK(m != NULL, "the command-line fixture loads in the library");
+    if (!m) return;
+    const char *text = "Love me tonight, baby\n[Chorus]\nDance in the rain (x2)";
+    snprintf(cmd, sizeof cmd, "printf '%s' | build/moodspace predict --model %s", text, fx);
+    out = run(cmd, &st);
+    j = cJSON_Parse(out);
+    float want[6];
+    const char *plain = "Love me tonight, baby\n[Chorus]\nDance in the rain (x2)";
+    char real[200];
+    size_t r = 0;
+    for (const char *q = plain; *q; q++) {   /* undo the printf escapes */
+        if (q[0] == '\\' && q[1] == 'n') { real[r++] = '\n'; q++; } else real[r++] = *q;
+    }
+    real[r] = 0;
+    model_predict_text(m, real, r, want);
+    int ok = st == 0 && j != NULL;
+    for (int k = 0; ok && k < 6; k++) {
+        cJSON *v = cJSON_GetObjectItem(j, model_output_name(m, k));
+        ok = cJSON_IsNumber(v) && fabs(v->valuedouble - want[k]) <= 1e-5 * fmax(1, fabs(want[k]));
+    }
+    CHECK(ok, "moodspace predict prints the library's prediction for stdin text");
+    cJSON_Delete(j);
+    free(out);
+
+    snprintf(cmd, sizeof cmd,
+             "printf '%%s\\n' '{\"id\":\"a\",\"text\":\"love you\"}' 'garbage' '' "
+             "'{\"id\":7}' '{\"id\":3,\"text\":\"fire rain\"}' | build/moodspace predict --model %s --jsonl", fx);
+    out = run(cmd, &st);
+    char *lines[8] = {0};
+    int nl = 0;
+    for (char *save = NULL, *t = strtok_r(out, "\n", &save); t && nl < 8; t = strtok_r(NULL, "\n", &save)) lines[nl++] = t;
+    CHECK(st == 0 && nl == 4, "moodspace predict --jsonl answers one line per non-blank input line");
+    if (nl == 4) {
+        cJSON *a = cJSON_Parse(lines[0]), *b = cJSON_Parse(lines[1]), *c = cJSON_Parse(lines[2]), *d = cJSON_Parse(lines[3]);
+        model_predict_text(m, "love you", 8, want);
+        CHECK(a && !strcmp(cJSON_GetObjectItem(a, "id")->valuestring, "a") &&
+              fabs(cJSON_GetObjectItem(a, "energy")->valuedouble - want[0]) < 1e-5,
+              "a good jsonl line gets its id and metrics");
+        CHECK(b && cJSON_IsNull(cJSON_GetObjectItem(b, "id")) && cJSON_GetObjectItem(b, "error"),
+              "a line that is not JSON gets an error and id null");
+        CHECK(c && cJSON_GetObjectItem(c, "id")->valueint == 7 && strstr(cJSON_GetObjectItem(c, "error")->valuestring, "text"),
+              "a line without text gets an error naming it, with its id");
+        CHECK(d && cJSON_GetObjectItem(d, "id")->valueint == 3 && cJSON_GetObjectItem(d, "tempo"),
+              "lines after bad ones are still answered, in order");
+        cJSON_Delete(a); cJSON_Delete(b); cJSON_Delete(c); cJSON_Delete(d);
+    }
+    free(out);
+    snprintf(cmd, sizeof cmd, "build/moodspace predict --model build/tests/nope.bin </dev/null 2>&1");
+    out = run(cmd, &st);
+    CHECK(st != 0 && strstr(out, "nope.bin"), "predict with a missing model fails with a message naming it");
+    free(out);
+    snprintf(cmd, sizeof cmd, "head -c 100 %s > build/tests/test_model.cut.bin; build/moodspace info --model build/tests/test_model.cut.bin 2>&1", fx);
+    out = run(cmd, &st);
+    CHECK(st != 0 && strstr(out, "truncated"), "info on a truncated file says it is truncated");
+    free(out);
+    remove("build/tests/test_model.cut.bin");
+    remove(fx);
+    model_free(m);
+}
+
 int main(void) {
     (void)check_skip;
+    test_cli();
     test_seed_arch();
     test_bad_arch();
     test_round_trip();

@@ -1,0 +1,159 @@
+/* cmd_predict.c — `moodspace predict`: lyric/scene text → mood metrics. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cJSON.h"
+#include "model.h"
+
+static const char *PREDICT_HELP =
+    "usage: moodspace predict [--model FILE] [--jsonl]\n"
+    "\n"
+    "Reads text on stdin and prints one JSON object of the model's metrics in\n"
+    "Spotify's units, e.g. {\"energy\":0.71,\"valence\":0.42,\"tempo\":118.3,...}.\n"
+    "\n"
+    "--jsonl  reads lines {\"id\": ..., \"text\": \"...\"} and prints one line per\n"
+    "         input, in order: {\"id\": ..., \"energy\": ..., ...}. A bad line\n"
+    "         gets {\"id\": ... or null, \"error\": \"...\"} and the rest go on.\n"
+    "         Blank lines are skipped.\n"
+    "--model FILE  weights file (default: the shipped weights/model.bin)\n";
+
+#define BATCH 64
+
+typedef struct {
+    cJSON *id;        /* owned copy or NULL */
+    char *text;       /* owned */
+    size_t len;
+    const char *error;
+} Item;
+
+/* Add the metrics to obj, rounded to 6 significant digits. */
+static void add_metrics(cJSON *obj, const Model *m, const float *v) {
+    for (int k = 0; k < model_n_outputs(m); k++) {
+        char s[32];
+        snprintf(s, sizeof s, "%.6g", (double)v[k]);
+        cJSON_AddNumberToObject(obj, model_output_name(m, k), strtod(s, NULL));
+    }
+}
+
+static void print_json(cJSON *o) {
+    char *s = cJSON_PrintUnformatted(o);
+    if (s) { fputs(s, stdout); fputc('\n', stdout); free(s); }
+    else fputs("{\"error\":\"out of memory\"}\n", stdout);
+}
+
+static void flush_batch(const Model *m, Item *items, int n) {
+    const char *texts[BATCH];
+    size_t lens[BATCH];
+    int idx[BATCH], k = 0;
+    for (int i = 0; i < n; i++)
+        if (!items[i].error) { texts[k] = items[i].text; lens[k] = items[i].len; idx[k] = i; k++; }
+    float *out = malloc(sizeof(float) * (size_t)(k ? k : 1) * (size_t)model_n_outputs(m));
+    int rc = out ? model_predict_texts(m, texts, lens, k, out) : -1;
+    int j = 0;
+    for (int i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "id", items[i].id ? items[i].id : cJSON_CreateNull());
+        items[i].id = NULL;
+        if (items[i].error) cJSON_AddStringToObject(o, "error", items[i].error);
+        else if (rc) { cJSON_AddStringToObject(o, "error", "prediction failed (out of memory)"); j++; }
+        else { (void)idx; add_metrics(o, m, out + (size_t)j * model_n_outputs(m)); j++; }
+        print_json(o);
+        cJSON_Delete(o);
+        free(items[i].text);
+        items[i].text = NULL;
+    }
+    free(out);
+    fflush(stdout);
+}
+
+static int run_jsonl(const Model *m) {
+    Item items[BATCH];
+    int n = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, stdin)) >= 0) {
+        size_t l = (size_t)len;
+        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r')) l--;
+        size_t s = 0;
+        while (s < l && (line[s] == ' ' || line[s] == '\t')) s++;
+        if (s == l) continue;
+        Item *it = &items[n++];
+        memset(it, 0, sizeof *it);
+        cJSON *j = cJSON_ParseWithLength(line, l);
+        if (!j || !cJSON_IsObject(j)) {
+            it->error = "not a JSON object";
+        } else {
+            cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+            cJSON *text = cJSON_GetObjectItemCaseSensitive(j, "text");
+            if (id) it->id = cJSON_Duplicate(id, 1);
+            if (!cJSON_IsString(text) || !text->valuestring) it->error = "missing \"text\" string";
+            else {
+                it->len = strlen(text->valuestring);
+                it->text = strdup(text->valuestring);
+                if (!it->text) it->error = "out of memory";
+            }
+        }
+        cJSON_Delete(j);
+        if (n == BATCH) { flush_batch(m, items, n); n = 0; }
+    }
+    if (n) flush_batch(m, items, n);
+    free(line);
+    return 0;
+}
+
+static int run_text(const Model *m) {
+    size_t cap = 1 << 16, n = 0, k;
+    char *buf = malloc(cap);
+    if (!buf) { fprintf(stderr, "moodspace predict: out of memory\n"); return 1; }
+    while ((k = fread(buf + n, 1, cap - n, stdin)) > 0) {
+        n += k;
+        if (n == cap) {
+            if (n > TEXT_MAX_INPUT_BYTES) {   /* the tokenizer never looks further: drain */
+                char sink[1 << 16];
+                while (fread(sink, 1, sizeof sink, stdin) > 0) {}
+                break;
+            }
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) { free(buf); fprintf(stderr, "moodspace predict: out of memory\n"); return 1; }
+            buf = nb;
+        }
+    }
+    float out[MODEL_MAX_OUTPUTS];
+    int rc = model_predict_text(m, buf, n, out);
+    free(buf);
+    if (rc) { fprintf(stderr, "moodspace predict: prediction failed (out of memory)\n"); return 1; }
+    cJSON *o = cJSON_CreateObject();
+    add_metrics(o, m, out);
+    print_json(o);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int cmd_predict(int argc, char **argv) {
+    const char *path = NULL;
+    int jsonl = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(PREDICT_HELP, stdout); return 0; }
+        else if (!strcmp(argv[i], "--model") && i + 1 < argc) path = argv[++i];
+        else if (!strcmp(argv[i], "--jsonl")) jsonl = 1;
+        else { fprintf(stderr, "moodspace predict: unknown or incomplete option '%s'\n\n%s", argv[i], PREDICT_HELP); return 2; }
+    }
+    char def[4096];
+    if (!path) {
+        model_default_path(def, sizeof def);
+        if (access(def, F_OK) != 0) {
+            fprintf(stderr, "moodspace predict: no model at %s (train one with ./build.sh train, or pass --model FILE)\n", def);
+            return 1;
+        }
+        path = def;
+    }
+    char err[512];
+    Model *m = model_load_file(path, err, sizeof err);
+    if (!m) { fprintf(stderr, "moodspace predict: %s\n", err); return 1; }
+    int rc = jsonl ? run_jsonl(m) : run_text(m);
+    model_free(m);
+    return rc;
+}
