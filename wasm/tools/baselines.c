@@ -2,6 +2,7 @@
 #include "baselines.h"
 #include "bow.h"
 #include "csv.h"
+#include "eval.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -231,4 +232,118 @@ int bl_lexicon_features(const bl_lexicon *lx, const char *text, double *f) {
     for (int k = 0; k < 3; k++) f[k] = a.known ? a.sum[k] / a.known : 0.5;
     f[3] = log(1.0 + a.total);
     return a.known;
+}
+
+/* ---- suite ---------------------------------------------------------------- */
+
+const double bl_lambdas[BL_N_LAMBDAS] = { 30, 10, 5, 3, 1, 0.3 };
+
+static double col_pearson(const float *pred, const ds_dataset *d, const int *rows, int n, int k) {
+    float *a = malloc(sizeof *a * (size_t)(n ? n : 1)), *b = malloc(sizeof *b * (size_t)(n ? n : 1));
+    if (!a || !b) { free(a); free(b); return 0; }
+    for (int i = 0; i < n; i++) { a[i] = pred[i]; b[i] = d->songs[rows[i]].y[k]; }
+    double r = 0;
+    r = ev_pearson(a, b, n);
+    free(a); free(b);
+    return r;
+}
+
+int bl_suite_run(bl_suite *s, const ds_dataset *d, int max_words, const char *lexicon_path,
+                 FILE *log, char *err, size_t errlen) {
+    memset(s, 0, sizeof *s);
+    int N = d->n, K = DS_NTARGETS;
+    int *tr = NULL, *va = NULL;
+    int ntr = ds_split_indices(d, DS_TRAIN, &tr), nva = ds_split_indices(d, DS_VAL, &va);
+    if (ntr <= 0 || nva <= 0) { snprintf(err, errlen, "need songs in both the train and validation splits (have %d, %d)", ntr, nva); free(tr); free(va); return -1; }
+    s->st = ds_target_stats(d, DS_TRAIN);
+    s->n_words = ds_count_words(d, DS_TRAIN, max_words, 2, &s->words, &s->counts, &s->total_tokens);
+    if (s->n_words < 0) { snprintf(err, errlen, "out of memory counting words"); goto fail; }
+    s->vocab = vocab_build((const char *const *)s->words, s->n_words, err, errlen);
+    if (!s->vocab) goto fail;
+    s->idf = bl_idf(d, s->vocab);
+    if (!s->idf) { snprintf(err, errlen, "out of memory (idf)"); goto fail; }
+    s->X = bl_tfidf_features(d, s->vocab, s->idf, DS_MAX_TOKENS);
+    if (!s->X) { snprintf(err, errlen, "out of memory (features)"); goto fail; }
+    if (log) fprintf(log, "vocabulary: %d words (train split, seen >= 2 times), %ld train tokens; TF-IDF nnz %ld\n",
+                     s->n_words, s->total_tokens, s->X->rowptr[N]);
+    s->pred_mean = malloc(sizeof(float) * (size_t)N * K);
+    s->pred_ridge = malloc(sizeof(float) * (size_t)N * K);
+    float *y = malloc(sizeof(float) * (size_t)ntr), *pv = malloc(sizeof(float) * (size_t)nva);
+    if (!s->pred_mean || !s->pred_ridge || !y || !pv) { free(y); free(pv); snprintf(err, errlen, "out of memory"); goto fail; }
+    for (int i = 0; i < N; i++) for (int k = 0; k < K; k++) s->pred_mean[(size_t)i * K + k] = s->st.mean[k];
+    /* ridge: per target, lambdas from large to small with warm starts */
+    for (int k = 0; k < K; k++) {
+        for (int i = 0; i < ntr; i++) y[i] = (d->songs[tr[i]].y[k] - s->st.mean[k]) / s->st.std[k];
+        bl_ridge prev = {0, NULL, 0}, best = {0, NULL, 0};
+        double best_r = -2;
+        for (int li = 0; li < BL_N_LAMBDAS; li++) {
+            bl_ridge r;
+            if (bl_ridge_fit(s->X, tr, ntr, y, bl_lambdas[li], &r, prev.w ? &prev : NULL)) { free(y); free(pv); snprintf(err, errlen, "out of memory (ridge)"); bl_ridge_free(&prev); bl_ridge_free(&best); goto fail; }
+            for (int i = 0; i < nva; i++) pv[i] = bl_ridge_predict(&r, s->X, va[i]);
+            double rv = col_pearson(pv, d, va, nva, k);
+            if (rv > best_r) {
+                best_r = rv; s->lambda[k] = bl_lambdas[li];
+                bl_ridge_free(&best);
+                best.d = r.d; best.b = r.b; best.w = malloc(sizeof(float) * (size_t)r.d);
+                if (best.w) memcpy(best.w, r.w, sizeof(float) * (size_t)r.d);
+            }
+            bl_ridge_free(&prev);
+            prev = r;
+        }
+        bl_ridge_free(&prev);
+        if (!best.w) { free(y); free(pv); snprintf(err, errlen, "out of memory (ridge)"); goto fail; }
+        s->ridge[k] = best;
+        for (int i = 0; i < N; i++)
+            s->pred_ridge[(size_t)i * K + k] = bl_ridge_predict(&best, s->X, i) * s->st.std[k] + s->st.mean[k];
+        if (log) fprintf(log, "tfidf ridge %-13s lambda %-4g validation r %.3f\n", ds_target_names[k], s->lambda[k], best_r);
+    }
+    free(y); free(pv);
+    /* lexicon */
+    if (lexicon_path) {
+        char lerr[256];
+        bl_lexicon *lx = bl_lexicon_load(lexicon_path, lerr, sizeof lerr);
+        if (!lx) { if (log) fprintf(log, "lexicon baseline skipped: %s\n", lerr); }
+        else {
+            double *F = malloc(sizeof(double) * (size_t)N * 4), *yy = malloc(sizeof(double) * (size_t)ntr), *Ft = malloc(sizeof(double) * (size_t)ntr * 4);
+            s->pred_lex = malloc(sizeof(float) * (size_t)N * K);
+            if (!F || !yy || !Ft || !s->pred_lex) { free(F); free(yy); free(Ft); bl_lexicon_free(lx); snprintf(err, errlen, "out of memory"); goto fail; }
+            long known = 0; double toks = 0;
+            for (int i = 0; i < N; i++) {
+                int kn = bl_lexicon_features(lx, d->songs[i].lyrics, F + (size_t)i * 4);
+                if (d->songs[i].split == DS_TRAIN) { known += kn; toks += exp(F[(size_t)i * 4 + 3]) - 1; }
+            }
+            s->lex_known_pct = toks > 0 ? (int)(100.0 * known / toks + 0.5) : 0;
+            for (int i = 0; i < ntr; i++) memcpy(Ft + (size_t)i * 4, F + (size_t)tr[i] * 4, sizeof(double) * 4);
+            for (int k = 0; k < K; k++) {
+                double coef[5] = {0, 0, 0, 0, s->st.mean[k]};
+                for (int i = 0; i < ntr; i++) yy[i] = d->songs[tr[i]].y[k];
+                if (bl_lstsq(Ft, yy, ntr, 4, coef)) { coef[0] = coef[1] = coef[2] = coef[3] = 0; coef[4] = s->st.mean[k]; }
+                for (int i = 0; i < N; i++) {
+                    double p = coef[4];
+                    for (int j = 0; j < 4; j++) p += coef[j] * F[(size_t)i * 4 + j];
+                    s->pred_lex[(size_t)i * K + k] = (float)p;
+                }
+            }
+            free(F); free(yy); free(Ft);
+            bl_lexicon_free(lx);
+        }
+    }
+    free(tr); free(va);
+    return 0;
+fail:
+    free(tr); free(va);
+    bl_suite_free(s);
+    return -1;
+}
+
+void bl_suite_free(bl_suite *s) {
+    if (!s) return;
+    ds_words_free(s->words, s->n_words > 0 ? s->n_words : 0);
+    free(s->counts);
+    vocab_free(s->vocab);
+    free(s->idf);
+    bl_sparse_free(s->X);
+    for (int k = 0; k < DS_NTARGETS; k++) bl_ridge_free(&s->ridge[k]);
+    free(s->pred_mean); free(s->pred_lex); free(s->pred_ridge);
+    memset(s, 0, sizeof *s);
 }

@@ -21,6 +21,8 @@
 #include "dataset.h"
 #include "text.h"
 
+#include <stdio.h>
+
 /* Rows of sparse features (CSR): row i has entries rowptr[i]..rowptr[i+1]-1. */
 typedef struct {
     int n, d;              /* rows, columns */
@@ -64,5 +66,33 @@ void bl_lexicon_free(bl_lexicon *lx);
  * (0.5 each when none is known) and log(1 + tokens), over the first
  * DS_MAX_TOKENS tokens. f[4]. Returns the number of known tokens. */
 int bl_lexicon_features(const bl_lexicon *lx, const char *text, double *f);
+
+
+/* ---- the whole comparison suite ---------------------------------------------
+ * Builds the training vocabulary (words seen >= 2 times in the train split,
+ * the max_words most frequent), idf, TF-IDF rows of every song, and fits the
+ * three baselines on the train split (ridge lambda per target picked on the
+ * validation split by Pearson r from BL_LAMBDAS). Predictions for every song
+ * are in raw (Spotify) units, [d->n][DS_NTARGETS]. */
+#define BL_N_LAMBDAS 6
+extern const double bl_lambdas[BL_N_LAMBDAS];
+
+typedef struct {
+    char **words; long *counts; int n_words; long total_tokens;   /* vocabulary */
+    Vocab *vocab;
+    float *idf;                      /* [vocab_size] */
+    bl_sparse *X;                    /* TF-IDF rows, row i = song i */
+    ds_stats st;                     /* train z-score stats */
+    bl_ridge ridge[DS_NTARGETS];     /* on z-scored targets */
+    double lambda[DS_NTARGETS];
+    float *pred_mean, *pred_lex, *pred_ridge;   /* pred_lex NULL without lexicon */
+    int lex_known_pct;               /* % of tokens found in the lexicon (train) */
+} bl_suite;
+
+/* 0, or -1 + message. lexicon_path NULL or unreadable: the lexicon baseline
+ * is skipped (a note goes to log). Free with bl_suite_free. */
+int bl_suite_run(bl_suite *s, const ds_dataset *d, int max_words, const char *lexicon_path,
+                 FILE *log, char *err, size_t errlen);
+void bl_suite_free(bl_suite *s);
 
 #endif

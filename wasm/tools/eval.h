@@ -21,4 +21,23 @@ ev_metrics ev_compute_col(const float *pred, const float *truth, int n, int stri
 
 double ev_pearson(const float *a, const float *b, int n);
 
+
+/* ---- comparison tables --------------------------------------------------- */
+#include <stdio.h>
+#include "dataset.h"
+
+typedef struct {
+    char name[64];
+    int has[DS_NTARGETS];            /* 0: the model has no such output */
+    ev_metrics m[DS_NTARGETS];
+    double sec_per_epoch, ms_per_song;   /* training cost; 0 = not applicable */
+} ev_row;
+
+/* Metrics of predictions pred[d->n][DS_NTARGETS] (raw units; NaN in a
+ * column = no such output) over the songs of one split. */
+ev_row ev_row_from(const char *name, const ds_dataset *d, int split, const float *pred);
+
+/* A Markdown table: one line per model and metric group (r, R², MAE). */
+void ev_print_markdown(FILE *f, const ev_row *rows, int n);
+
 #endif
