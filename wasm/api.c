@@ -26,6 +26,8 @@
  *   ms_pool(json)                      the seed's song pool (match.h)
  *   ms_explain(h, json)                {"text", "max_words"?, "top"?} (explain.h)
  *   ms_scenes(text, len, json)         script -> scenes (scene.h)
+ *   ms_arc(h, text, len, json)         script -> scenes -> mood arc + segments (arc.h)
+ *   ms_arc_from_metrics(h, json)       per-scene metrics -> arc + segments
  *   ms_free(p)                         frees any result above
  *
  * Native builds compile this file too (EMSCRIPTEN_KEEPALIVE is then empty),
@@ -44,6 +46,7 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "arc.h"
 #include "explain.h"
 #include "match.h"
 #include "model.h"
@@ -97,6 +100,8 @@ EMSCRIPTEN_KEEPALIVE char *ms_constants(void) {
     cJSON_AddNumberToObject(o, "explain_default_top", eo.top);
     cJSON_AddNumberToObject(o, "text_max_input_bytes", TEXT_MAX_INPUT_BYTES);
     cJSON_AddNumberToObject(o, "quick_match_k", 3);
+    cJSON_AddNumberToObject(o, "arc_max_segments", ARC_MAX_SEGMENTS);
+    cJSON_AddNumberToObject(o, "arc_default_segments", arc_default_opts().n_segments);
     return take(o);
 }
 
@@ -397,4 +402,159 @@ EMSCRIPTEN_KEEPALIVE char *ms_scenes(const char *text, size_t len, const char *o
     char *res = scenes_to_json(ss, flags);
     scene_free(ss);
     return res ? res : err_json("out of memory");
+}
+
+/* Arc options from a JSON object (NULL: defaults):
+ * {"segments": 4, "smooth": 0, "equal": false, "action_weight": 1,
+ *  "dialogue_weight": 1, "scenes": true} ("scenes": per-scene metrics). */
+static int arc_opts_from(const cJSON *j, ArcOpts *o, int *flags, char *err, size_t errlen) {
+    *o = arc_default_opts();
+    *flags = ARC_JSON_SCENES;
+    if (!j) return 0;
+    if (!cJSON_IsObject(j)) { snprintf(err, errlen, "options must be a JSON object"); return -1; }
+    const cJSON *v;
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "segments")) && !cJSON_IsNull(v)) {
+        if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < 1 || v->valuedouble > ARC_MAX_SEGMENTS) {
+            snprintf(err, errlen, "\"segments\" must be an integer in 1..%d", ARC_MAX_SEGMENTS);
+            return -1;
+        }
+        o->n_segments = (int)v->valuedouble;
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "smooth")) && !cJSON_IsNull(v)) {
+        if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1e6)) {
+            snprintf(err, errlen, "\"smooth\" must be a number >= 0 (0: automatic)");
+            return -1;
+        }
+        o->smooth = v->valuedouble;
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "equal"))) o->equal = cJSON_IsTrue(v);
+    const char *wk[] = {"action_weight", "dialogue_weight"};
+    float *wd[] = {&o->action_weight, &o->dialogue_weight};
+    for (int q = 0; q < 2; q++) {
+        if (!(v = cJSON_GetObjectItemCaseSensitive(j, wk[q])) || cJSON_IsNull(v)) continue;
+        if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1e6)) {
+            snprintf(err, errlen, "\"%s\" must be a number >= 0", wk[q]);
+            return -1;
+        }
+        *wd[q] = (float)v->valuedouble;
+    }
+    if (!(o->action_weight > 0) && !(o->dialogue_weight > 0)) {
+        snprintf(err, errlen, "action_weight and dialogue_weight cannot both be 0");
+        return -1;
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(j, "scenes")) && cJSON_IsFalse(v)) *flags = 0;
+    return 0;
+}
+
+/* Script -> scenes -> per-scene prediction -> arc and segments.
+ * opts: the scene options of ms_scenes plus the arc options above. */
+EMSCRIPTEN_KEEPALIVE char *ms_arc(int h, const char *text, size_t len, const char *opts_json) {
+    Slot *s = slot_get(h);
+    if (!s) return err_json("no such model");
+    if (!text && len) return err_json("no text");
+    cJSON *oj = opts_json && opts_json[0] ? cJSON_Parse(opts_json) : NULL;
+    if (opts_json && opts_json[0] && !oj) return err_json("options must be a JSON object");
+    SceneOpts so;
+    ArcOpts ao;
+    int sflags, aflags;
+    char err[256] = "";
+    if (scene_opts_from(oj, &so, &sflags, err, sizeof err) || arc_opts_from(oj, &ao, &aflags, err, sizeof err)) {
+        cJSON_Delete(oj);
+        return err_json(err);
+    }
+    char *perr = NULL;
+    ScriptScenes *ss = scene_parse(text, len, &so, &perr);
+    cJSON_Delete(oj);
+    if (!ss) {
+        char *e = err_json(perr ? perr : "could not parse the script");
+        free(perr);
+        return e;
+    }
+    MoodArc *a = arc_from_script(s->model, ss, &ao, err, sizeof err);
+    char *res = a ? arc_to_json(a, ss, aflags) : err_json(err[0] ? err : "could not build the arc");
+    arc_free(a);
+    scene_free(ss);
+    return res ? res : err_json("out of memory");
+}
+
+/* An arc from per-scene metrics already known (a catalog film, or scenes
+ * predicted earlier), e.g. to re-split it into another number of segments:
+ * {"scenes": [{"energy": .., ...}, ...], "weights": [words, ...]?,
+ *  "metrics": [names]?, ...arc options}. Metrics default to the model's
+ * outputs (h > 0; the model's std then standardises them) or to the first
+ * scene's numeric keys (h == 0; the film's own std). */
+EMSCRIPTEN_KEEPALIVE char *ms_arc_from_metrics(int h, const char *json) {
+    Slot *s = NULL;
+    if (h != 0 && !(s = slot_get(h))) return err_json("no such model");
+    cJSON *req = json ? cJSON_Parse(json) : NULL;
+    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return err_json("expected a JSON object with \"scenes\""); }
+    ArcOpts ao;
+    int aflags;
+    char err[256] = "";
+    char *res = NULL;
+    float *raw = NULL, *w = NULL;
+    MoodArc *a = NULL;
+    const char *names[ARC_MAX_METRICS];
+    float scale[ARC_MAX_METRICS];
+    int nm = 0, use_scale = 0;
+    if (arc_opts_from(req, &ao, &aflags, err, sizeof err)) goto done;
+    const cJSON *scenes = cJSON_GetObjectItemCaseSensitive(req, "scenes");
+    if (!cJSON_IsArray(scenes)) { snprintf(err, sizeof err, "\"scenes\" must be an array of metric objects"); goto done; }
+    int n = cJSON_GetArraySize(scenes);
+    if (n > 200000) { snprintf(err, sizeof err, "too many scenes"); goto done; }
+    const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(req, "metrics"), *it;
+    if (cJSON_IsArray(metrics)) {
+        cJSON_ArrayForEach(it, metrics) {
+            if (!cJSON_IsString(it) || nm == ARC_MAX_METRICS) { snprintf(err, sizeof err, "\"metrics\" must be up to %d names", ARC_MAX_METRICS); goto done; }
+            names[nm++] = it->valuestring;
+        }
+    } else if (s) {
+        for (int j = 0; j < s->model->n_outputs && nm < ARC_MAX_METRICS; j++) names[nm++] = s->model->output_names[j];
+    } else if (n > 0) {
+        const cJSON *first = cJSON_GetArrayItem(scenes, 0);
+        if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(first, "metrics"))) first = cJSON_GetObjectItemCaseSensitive(first, "metrics");
+        cJSON_ArrayForEach(it, first) if (cJSON_IsNumber(it) && nm < ARC_MAX_METRICS) names[nm++] = it->string;
+    }
+    if (nm == 0) { snprintf(err, sizeof err, "no metrics to build an arc on"); goto done; }
+    if (s) {
+        use_scale = 1;
+        for (int j = 0; j < nm; j++) {
+            int k = model_output_index(s->model, names[j]);
+            if (k < 0) { use_scale = 0; break; }
+            scale[j] = s->model->target_std[k];
+        }
+    }
+    raw = malloc((size_t)(n ? n : 1) * nm * sizeof *raw);
+    w = malloc((size_t)(n ? n : 1) * sizeof *w);
+    if (!raw || !w) { snprintf(err, sizeof err, "out of memory"); goto done; }
+    const cJSON *wa = cJSON_GetObjectItemCaseSensitive(req, "weights");
+    if (wa && !cJSON_IsNull(wa) && (!cJSON_IsArray(wa) || cJSON_GetArraySize(wa) != n)) {
+        snprintf(err, sizeof err, "\"weights\" must be an array with one number per scene");
+        goto done;
+    }
+    int i = 0;
+    const cJSON *wi = cJSON_IsArray(wa) ? wa->child : NULL;
+    cJSON_ArrayForEach(it, scenes) {
+        const cJSON *src = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(it, "metrics"))
+                               ? cJSON_GetObjectItemCaseSensitive(it, "metrics") : it;
+        for (int j = 0; j < nm; j++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(src, names[j]);
+            /* missing or non-numeric: NaN, which arc_build replaces by the metric's mean */
+            raw[(size_t)i * nm + j] = cJSON_IsNumber(v) && fabs(v->valuedouble) < 1e30 ? (float)v->valuedouble : NAN;
+        }
+        w[i] = 1;
+        if (wi) {
+            w[i] = cJSON_IsNumber(wi) && fabs(wi->valuedouble) < 1e30 ? (float)wi->valuedouble : 0;
+            wi = wi->next;
+        }
+        i++;
+    }
+    a = arc_build(raw, w, n, nm, names, use_scale ? scale : NULL, &ao, err, sizeof err);
+    if (a) res = arc_to_json(a, NULL, aflags);
+    if (a && !res) snprintf(err, sizeof err, "out of memory");
+done:
+    arc_free(a);
+    free(raw); free(w);
+    cJSON_Delete(req);
+    return res ? res : err_json(err[0] ? err : "could not build the arc");
 }

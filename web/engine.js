@@ -1,0 +1,228 @@
+// engine.js — the ONE module that loads MoodSpace's WebAssembly engine and
+// touches its memory. Works in a page, in a (module) Worker and in Node.
+//
+//   import { createEngine } from './engine.js';
+//   const eng = await createEngine();                       // browser / Worker:
+//                                                           //   ./moodspace.mjs + ./moodspace.wasm
+//   const eng = await createEngine({ moduleUrl, wasmBinary }); // Node: pass the .wasm bytes
+//   const info = eng.loadModel(bytes);      // Uint8Array of a weights file → model info, made current
+//   eng.predict(['some lyrics', { id: 7, text: '...' }])
+//       → [{ energy, valence, tempo, liveness, ... }, { id: 7, ... }]  (per-item { id?, error } too)
+//   eng.match({ songs, target, k: 3 })     → { matches: [{ index, id, distance, diff }], skipped, ... }
+//   eng.soundtrack({ songs, segments, reuse: false }) → { assignment: [...], total, ... }
+//   eng.pool({ n: 57, seed }) or ({ tracks, seed }) → { offset, indices, seed, tracks? }
+//   eng.explain(text, { top: 5, max_words: 64 }) → { prediction, words, top: { metric: [...] } }
+//   eng.parseScript(text, { format: 'auto', filename, text: true }) → { format, title, scenes: [...] }
+//   eng.arc(text, { segments: 4, format, filename, ... }) → { overall, segments, scenes, ... }
+//   eng.arcFromMetrics({ scenes: [{ energy, ... }], weights?, segments }) → same shape
+//   eng.info(), eng.setWeights({ tempo: 0.5 }), eng.freeModel(handle), eng.constants
+//
+// Everything is synchronous once the engine exists (the Worker around it
+// queues calls; see web/worker.js). Errors the engine reports — a bad weights
+// file, a malformed request — are thrown as Error(message); predict's
+// per-item errors stay in its result array. The full request and result
+// shapes are documented in wasm/match.h, wasm/explain.h, wasm/scene.h,
+// wasm/arc.h and wasm/api.c.
+//
+// Options of every model-using call may carry { model: handle } to use a
+// model other than the current one (several can be loaded at once).
+// match/soundtrack without any loaded model need "mean" and "std" in the
+// request (see wasm/match.h).
+//
+// Module-level functions (loadModel, predict, match, soundtrack, pool,
+// explain, parseScript, arc, arcFromMetrics, info, setWeights) use one
+// default engine created on first use from ./moodspace.mjs; that is what
+// web/worker.js calls.
+//
+// Memory rules (STYLE.md #15): inputs go through _malloc (never the small
+// wasm stack), HEAP views are re-read after anything that may grow memory,
+// results are copied out (UTF8ToString) before the engine frees them, and
+// every allocation is freed in a finally.
+
+const DEFAULT_MODULE_URL = './moodspace.mjs';
+
+/**
+ * Create an engine instance.
+ * @param {object} [opts]
+ * @param {Function} [opts.factory]  the Emscripten factory (createMoodSpace); else imported from moduleUrl
+ * @param {string|URL} [opts.moduleUrl]  URL of moodspace.mjs (default: next to this file)
+ * @param {string|URL} [opts.wasmUrl]    URL of moodspace.wasm (default: next to moodspace.mjs)
+ * @param {ArrayBuffer|Uint8Array} [opts.wasmBinary]  the .wasm bytes (required in Node)
+ */
+export async function createEngine(opts = {}) {
+  let factory = opts.factory;
+  if (!factory) {
+    const url = opts.moduleUrl ? String(opts.moduleUrl) : new URL(DEFAULT_MODULE_URL, import.meta.url).href;
+    factory = (await import(/* @vite-ignore */ url)).default;
+  }
+  const modOpts = {};
+  if (opts.wasmBinary) modOpts.wasmBinary = opts.wasmBinary instanceof Uint8Array ? opts.wasmBinary : new Uint8Array(opts.wasmBinary);
+  if (opts.wasmUrl) {
+    const wasmUrl = String(opts.wasmUrl);
+    modOpts.locateFile = (path) => (path.endsWith('.wasm') ? wasmUrl : path);
+  }
+  modOpts.print = () => {};
+  modOpts.printErr = (s) => { if (globalThis.console) console.warn(`moodspace engine: ${s}`); };
+  const mod = await factory(modOpts);
+  return wrap(mod);
+}
+
+function wrap(mod) {
+  let current = 0;   // handle of the current model (0: none)
+
+  // Copy a string into engine memory (NUL-terminated). Returns [ptr, bytes].
+  function putString(s) {
+    const str = wellFormed(String(s ?? ''));
+    const n = mod.lengthBytesUTF8(str);
+    const p = mod._malloc(n + 1);
+    if (!p) throw new Error('The engine ran out of memory.');
+    mod.stringToUTF8(str, p, n + 1);   // reads the current HEAPU8 itself
+    return [p, n];
+  }
+
+  // Take a result string: copy it out, free it in the engine, parse it.
+  function takeJson(p, { allowItemErrors = false } = {}) {
+    if (!p) throw new Error('The engine ran out of memory.');
+    let text;
+    try { text = mod.UTF8ToString(p); } finally { mod._ms_free(p); }
+    const v = JSON.parse(text);
+    if (!allowItemErrors || !Array.isArray(v)) {
+      if (v && typeof v === 'object' && !Array.isArray(v) && typeof v.error === 'string') throw new Error(v.error);
+    }
+    return v;
+  }
+
+  // Call fn(ptr1, ptr2, ...) with each string argument copied into memory.
+  function withStrings(strings, fn) {
+    const ptrs = [];
+    try {
+      for (const s of strings) ptrs.push(putString(s));
+      return fn(...ptrs);
+    } finally {
+      for (const [p] of ptrs) mod._free(p);
+    }
+  }
+
+  // Lone UTF-16 surrogates (broken text from anywhere) become U+FFFD, so they
+  // cannot make a whole JSON request unparseable for the engine.
+  const json = (v) => JSON.stringify(v ?? {}, (k, x) => (typeof x === 'string' ? wellFormed(x) : x));
+  const modelOf = (o) => (o && Number.isInteger(o.model) ? o.model : current);
+
+  const constants = takeJson(mod._ms_constants());
+
+  const api = {
+    constants,
+    /** The handle of the current model (0 when none). */
+    get model() { return current; },
+
+    /** Load a weights file (Uint8Array/ArrayBuffer). Makes it the current model; returns its info. */
+    loadModel(bytes) {
+      const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      if (!u8.length) throw new Error('The model file is empty.');
+      const p = mod._malloc(u8.length);
+      if (!p) throw new Error('The engine ran out of memory loading the model.');
+      try {
+        mod.HEAPU8.set(u8, p);   // HEAPU8 read after _malloc (which may grow memory)
+        const info = takeJson(mod._ms_model_load(p, u8.length));
+        current = info.model;
+        return info;
+      } finally {
+        mod._free(p);
+      }
+    },
+
+    /** Free a loaded model (default: the current one). */
+    freeModel(handle = current) {
+      const r = takeJson(mod._ms_model_free(handle));
+      if (handle === current) current = 0;
+      return r;
+    },
+
+    /** Model info: header, metrics, mean, std, matching weights. */
+    info(o) { return takeJson(mod._ms_model_info(modelOf(o))); },
+
+    /** Set the model's default matching weights, e.g. { tempo: 0.5, liveness: 0 }. */
+    setWeights(weights, o) {
+      return withStrings([json(weights)], ([p]) => takeJson(mod._ms_model_set_weights(modelOf(o), p)));
+    },
+
+    /** Predict metrics for texts (strings or { id, text }). One result per input, in order. */
+    predict(texts, o) {
+      if (!Array.isArray(texts)) throw new Error('predict expects an array of texts.');
+      return withStrings([json(texts)], ([p]) => takeJson(mod._ms_predict(modelOf(o), p), { allowItemErrors: true }));
+    },
+
+    /** Top-k songs nearest to a target mood. */
+    match(req, o) { return withStrings([json(req)], ([p]) => takeJson(mod._ms_match(modelOf(o), p))); },
+
+    /** Optimal assignment of distinct songs to segments. */
+    soundtrack(req, o) { return withStrings([json(req)], ([p]) => takeJson(mod._ms_soundtrack(modelOf(o), p))); },
+
+    /** The seed's song pool. A missing seed is drawn at random (and returned). */
+    pool(req = {}) {
+      const r = { ...req };
+      if (r.seed === undefined || r.seed === null) r.seed = randomSeed();
+      return withStrings([json(r)], ([p]) => takeJson(mod._ms_pool(p)));
+    },
+
+    /** Which words moved the prediction most. opts: { top, max_words, model }. */
+    explain(text, o = {}) {
+      const req = { text: String(text ?? '') };
+      if (o.top !== undefined) req.top = o.top;
+      if (o.max_words !== undefined) req.max_words = o.max_words;
+      return withStrings([json(req)], ([p]) => takeJson(mod._ms_explain(modelOf(o), p)));
+    },
+
+    /** Split a screenplay / subtitles into scenes. opts: { format, filename, text (default true), sub_gap, sub_window, max_scenes }. */
+    parseScript(text, o = {}) {
+      const opts = { text: true, ...stripModel(o) };
+      return withStrings([String(text ?? ''), json(opts)], ([tp, tn], [op]) => takeJson(mod._ms_scenes(tp, tn, op)));
+    },
+
+    /** Script → scenes → predicted mood arc and segments. opts: scene options + { segments, smooth, equal, action_weight, dialogue_weight, scenes }. */
+    arc(text, o = {}) {
+      return withStrings([String(text ?? ''), json(stripModel(o))], ([tp, tn], [op]) => takeJson(mod._ms_arc(modelOf(o), tp, tn, op)));
+    },
+
+    /** Arc and segments from per-scene metrics: { scenes: [{ energy, ... }], weights?, segments, ... }. */
+    arcFromMetrics(req, o) { return withStrings([json(req)], ([p]) => takeJson(mod._ms_arc_from_metrics(modelOf(o), p))); },
+  };
+  return api;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function wellFormed(s) {
+  return typeof s.toWellFormed === 'function' ? s.toWellFormed() : s.replace(LONE_SURROGATE, '\ufffd');
+}
+
+function stripModel(o) {
+  const { model, ...rest } = o || {};
+  return rest;
+}
+
+function randomSeed() {
+  const a = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(a);
+  return (a[0] & 0x1fffff) * 4294967296 + a[1];   // an integer below 2^53
+}
+
+// ---- module-level API: one default engine (what web/worker.js uses) ----------
+
+let defaultEngine = null;
+function engine() {
+  if (!defaultEngine) defaultEngine = createEngine().catch((e) => { defaultEngine = null; throw e; });
+  return defaultEngine;
+}
+
+export async function loadModel(bytes) { return (await engine()).loadModel(bytes); }
+export async function info(o) { return (await engine()).info(o); }
+export async function setWeights(w, o) { return (await engine()).setWeights(w, o); }
+export async function predict(texts, o) { return (await engine()).predict(texts, o); }
+export async function match(req, o) { return (await engine()).match(req, o); }
+export async function soundtrack(req, o) { return (await engine()).soundtrack(req, o); }
+export async function pool(req) { return (await engine()).pool(req); }
+export async function explain(text, o) { return (await engine()).explain(text, o); }
+export async function parseScript(text, o) { return (await engine()).parseScript(text, o); }
+export async function arc(text, o) { return (await engine()).arc(text, o); }
+export async function arcFromMetrics(req, o) { return (await engine()).arcFromMetrics(req, o); }
+export async function constants() { return (await engine()).constants; }
