@@ -86,7 +86,8 @@ export function formatBytes(n) {
 export function runImport(files, onProgress) {
   return new Promise((resolve) => {
     let worker;
-    try { worker = new Worker(new URL('./history-worker.js', import.meta.url), { type: 'module' }); }
+    // relative to the page, not to this module: the bundler moves this module into chunks/
+    try { worker = new Worker(new URL('./history-worker.js', document.baseURI), { type: 'module', name: 'moodspace-import' }); }
     catch (e) { resolve({ type: 'error', message: `The import could not start: ${e.message || e}` }); return; }
     worker.onmessage = (ev) => {
       const m = ev.data || {};
