@@ -290,8 +290,8 @@ async function main() {
   } catch (e) {
     console.error('extras failed to mount', e);
   }
-  if (auth.isSignedIn() && (justSignedIn || library.state.source !== 'spotify' || !library.state.songs.size)) await loadSpotify();
-  else if (library.state.songs.size) predictSongs();
   document.documentElement.dataset.app = 'ready';
+  if (auth.isSignedIn() && (justSignedIn || library.state.source !== 'spotify' || !library.state.songs.size)) await loadSpotify();
+  else if (library.state.songs.size) await predictSongs();
 }
 main();

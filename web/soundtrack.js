@@ -11,7 +11,7 @@
 // lyric (and of the scene, when the script text is here) that moved the
 // model's prediction most. Songs play through Spotify embeds.
 
-import { normalizeCatalog, searchFilms, segmentArc, meanMetrics } from './film.js';
+import { normalizeCatalog, searchFilms } from './film.js';
 import { readScriptFile, ScriptError } from './script-input.js';
 
 const $ = (id) => document.getElementById(id);
@@ -70,24 +70,26 @@ export function initSoundtrack(ctx) {
   async function analyseScript(text, filename, format) {
     $('script-status').textContent = 'Reading the script…';
     try {
-      const parsed = await engine.call('parseScript', [text, { filename: filename || '', format: format || 'auto' }]);
+      const opts = { filename: filename || '', format: format || 'auto' };
+      // scenes with their text (for explanations), then the engine's arc:
+      // per-scene predictions, weighted by words, and the overall mood
+      const parsed = await engine.call('parseScript', [text, opts]);
       const scenesIn = Array.isArray(parsed?.scenes) ? parsed.scenes : [];
       if (!scenesIn.length) throw new ScriptError('No scenes were found in this script.');
-      const texts = scenesIn.map((s) => String(s.text ?? ''));
       $('script-status').textContent = `Predicting the mood of ${scenesIn.length} scenes…`;
-      const preds = await engine.call('predict', [texts], {
-        onProgress: (p) => { $('script-status').textContent = `Predicting the mood of ${scenesIn.length} scenes… ${p.done}/${p.total}`; },
+      const arc = await engine.call('arc', [text, { ...opts, segments: 1, scenes: true }]);
+      const arcScenes = Array.isArray(arc?.scenes) ? arc.scenes : [];
+      const scenes = arcScenes.map((a, i) => {
+        const p = scenesIn[i] || {};
+        const heading = String(a.heading || p.heading || (p.start >= 0 ? `${fmtTime(p.start)}–${fmtTime(p.end)}` : `Scene ${i + 1}`));
+        return { index: i, heading: heading.slice(0, 200), metrics: pickMetrics(a.mood), text: String(p.text ?? ''), words: Number(p.words) || 0 };
       });
-      const list = Array.isArray(preds) ? preds : preds?.predictions || [];
-      const scenes = scenesIn.map((s, i) => ({
-        index: i, heading: String(s.heading || (s.start >= 0 ? `${fmtTime(s.start)}–${fmtTime(s.end)}` : `Scene ${i + 1}`)).slice(0, 200),
-        metrics: pickMetrics(list[i]), text: texts[i],
-      })).filter((s) => Object.keys(s.metrics).length);
-      if (!scenes.length) throw new ScriptError('The model could not read any scene of this script.');
+      if (!scenes.length || !Object.keys(scenes[0].metrics).length) throw new ScriptError('The model could not read any scene of this script.');
       const title = (parsed.title && String(parsed.title).trim()) || (filename ? filename.replace(/\.[^.]+$/, '') : 'Your script');
       const warn = Array.isArray(parsed.warnings) && parsed.warnings.length ? ` Note: ${parsed.warnings.slice(0, 3).join('; ')}` : '';
       $('script-status').textContent = `Read ${scenes.length} scenes (${parsed.format || 'script'}).${warn}`;
-      selectFilm({ id: `script:${title}`, title, year: parsed.year || null, source: 'script', scenes, overall: meanMetrics(scenes.map((s) => s.metrics)) });
+      selectFilm({ id: `script:${title}`, title, year: parsed.year || null, source: 'script', scenes,
+        weights: scenes.map((x) => Math.max(1, x.words)), overall: pickMetrics(arc.overall) });
     } catch (e) {
       $('script-status').textContent = e.message || String(e);
     }
@@ -121,13 +123,31 @@ export function initSoundtrack(ctx) {
     $('film-title').tabIndex = -1; $('film-title').focus();
   }
 
-  function arcSegments() {
+  // The film's arc split into N segments by the engine (mood change points;
+  // wasm/arc.h), with its smoothed per-scene curve. Cached per film and N.
+  const arcCache = new Map();
+  async function arcSegments() {
     const n = Math.max(2, Math.min(24, Number($('segments').value) || 6));
-    return segmentArc(film, n);
+    const metrics = Object.keys(film.overall);
+    const k = Math.max(1, Math.min(n, film.scenes.length, 64));
+    const key = `${film.id}|${k}`;
+    if (!arcCache.has(key)) {
+      const req = { scenes: film.scenes.map((s) => s.metrics), metrics, segments: k };
+      if (film.weights) req.weights = film.weights;
+      const a = await engine.call('arcFromMetrics', [req]);
+      arcCache.set(key, {
+        segments: (a.segments || []).map((g, i) => ({ segment: i, first: g.first, last: g.last,
+          heading: film.scenes[g.first]?.heading || '', metrics: pickMetrics(g.mood) })),
+        smooth: Array.isArray(a.scenes) ? a.scenes.map((x) => pickMetrics(x.smooth)) : null,
+      });
+    }
+    return arcCache.get(key);
   }
 
   async function drawArc(assignment) {
-    const segs = assignment ? assignment.segments : arcSegments();
+    let arc;
+    try { arc = await arcSegments(); } catch (e) { $('match-status').textContent = `The mood arc could not be computed: ${e.message}`; return; }
+    const segs = assignment ? assignment.segments : arc.segments;
     // table behind the chart: one row per segment
     const metrics = CHART_METRICS.filter((m) => typeof film.overall[m] === 'number').concat(typeof film.overall.tempo === 'number' ? ['tempo'] : []);
     $('arc-table').tHead.replaceChildren(el('tr', {}, el('th', { scope: 'col', text: 'Segment' }), el('th', { scope: 'col', text: 'Scenes' }),
@@ -141,7 +161,7 @@ export function initSoundtrack(ctx) {
       const { Chart } = await import('./chart-setup.js');
       const labels = film.scenes.map((s, i) => String(i + 1));
       const datasets = CHART_METRICS.filter((m) => typeof film.overall[m] === 'number').map((m) => ({
-        type: 'line', label: m, data: smooth(film.scenes.map((s) => s.metrics[m] ?? null)), borderColor: COLORS[m], backgroundColor: COLORS[m],
+        type: 'line', label: m, data: (arc.smooth || film.scenes.map((s) => s.metrics)).map((x) => x[m] ?? null), borderColor: COLORS[m], backgroundColor: COLORS[m],
         pointRadius: 0, borderWidth: 2, tension: 0.3,
       }));
       if (assignment) {
@@ -194,7 +214,8 @@ export function initSoundtrack(ctx) {
   async function fullSoundtrack() {
     if (!film) return;
     const songs = usableSongs();
-    const segs = arcSegments();
+    let segs;
+    try { segs = (await arcSegments()).segments; } catch (e) { $('match-status').textContent = `The mood arc could not be computed: ${e.message}`; return; }
     if (songs.length < segs.length) {
       $('match-status').textContent = `A ${segs.length}-segment soundtrack needs at least ${segs.length} songs with a predicted mood; you have ${songs.length}.`;
       return;
@@ -262,29 +283,37 @@ export function initSoundtrack(ctx) {
   }
 
   async function explainInto(song, lyricP, sText, sceneP) {
-    const fill = (p, words, none) => {
-      const spans = (words || []).slice(0, 8).map((w) => el('span', { text: w.word + (typeof w.weight === 'number' ? ` (${w.weight > 0 ? '+' : ''}${w.weight.toFixed(2)})` : '') }));
-      p.replaceChildren(p.firstChild, ...(spans.length ? spans : [el('span', { class: 'muted', text: none })]));
+    // one line per metric: the words whose removal changed the prediction most (signed, metric units)
+    const fill = (p, res, none) => {
+      const groups = explainWords(res).filter((g) => g.words.length);
+      const parts = groups.map((g) => el('span', { class: 'metric-words' },
+        el('em', { text: `${g.metric}: ` }),
+        g.words.slice(0, 4).map((w) => `${w.word} (${w.delta > 0 ? '+' : '−'}${Math.abs(w.delta).toFixed(g.metric === 'tempo' ? 1 : 3)})`).join(', ')));
+      p.replaceChildren(p.firstChild, ...(parts.length ? parts : [el('span', { class: 'muted', text: none })]));
     };
     try {
       const text = await ctx.lyrics.lyricsOf(song);
-      if (text) fill(lyricP, explainWords(await engine.call('explain', [text, { top: 8 }])), 'none stood out');
-      else fill(lyricP, [], song.lyricsStatus === 'none' ? 'lyrics are not part of the demo library' : 'no lyrics at hand');
-    } catch (e) { fill(lyricP, [], `could not explain (${e.message})`); }
+      if (text) fill(lyricP, await engine.call('explain', [text, { top: 4 }]), 'no single word stood out');
+      else fill(lyricP, null, song.lyricsStatus === 'none' ? 'lyrics are not part of the demo library' : 'no lyrics at hand');
+    } catch (e) { fill(lyricP, null, `could not explain (${e.message})`); }
     if (sceneP) {
-      try { fill(sceneP, explainWords(await engine.call('explain', [sText, { top: 8 }])), 'none stood out'); }
-      catch (e) { fill(sceneP, [], `could not explain (${e.message})`); }
+      try { fill(sceneP, await engine.call('explain', [sText, { top: 4 }]), 'no single word stood out'); }
+      catch (e) { fill(sceneP, null, `could not explain (${e.message})`); }
     }
   }
 }
 
-/** The engine's explanation → [{ word, weight }]; accepts a few shapes. */
+/** The engine's explanation ({ top: { metric: [{ word, delta }] } }) → [{ metric, words: [{ word, delta }] }], main metrics first. */
 export function explainWords(res) {
-  const list = Array.isArray(res) ? res : Array.isArray(res?.words) ? res.words : Array.isArray(res?.tokens) ? res.tokens : [];
-  return list.map((w) => (typeof w === 'string' ? { word: w } : {
-    word: String(w?.word ?? w?.token ?? ''),
-    weight: typeof w?.weight === 'number' ? w.weight : typeof w?.score === 'number' ? w.score : typeof w?.contribution === 'number' ? w.contribution : undefined,
-  })).filter((w) => w.word);
+  const top = res && typeof res === 'object' && res.top && typeof res.top === 'object' ? res.top : {};
+  const order = ['energy', 'valence', 'danceability', 'acousticness', 'tempo', 'liveness'];
+  const names = Object.keys(top).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  return names.map((metric) => ({
+    metric,
+    words: (Array.isArray(top[metric]) ? top[metric] : [])
+      .filter((w) => w && typeof w.word === 'string' && typeof w.delta === 'number' && Number.isFinite(w.delta))
+      .map((w) => ({ word: w.word.slice(0, 60), delta: w.delta })),
+  }));
 }
 
 function pickMetrics(m) {
@@ -294,13 +323,6 @@ function pickMetrics(m) {
   return out;
 }
 
-function smooth(values, w = 2) {
-  return values.map((_, i) => {
-    let s = 0; let n = 0;
-    for (let j = Math.max(0, i - w); j <= Math.min(values.length - 1, i + w); j++) if (values[j] != null) { s += values[j]; n++; }
-    return n ? s / n : null;
-  });
-}
 function fmtTime(sec) {
   if (!(sec >= 0)) return '';
   const m = Math.floor(sec / 60); const s = Math.floor(sec % 60);

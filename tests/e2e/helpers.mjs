@@ -8,7 +8,7 @@
 //   const browser = await launchBrowser();
 //   const page = await newPage(browser, env, { config: { ... } });
 //     - window.__MOODSPACE_CONFIG__ points the app at the fakes (+ fast retries)
-//     - every request that is not to 127.0.0.1 is aborted and listed in page.blocked
+//     - requests to any host but 127.0.0.1 fail (resolver rules) and are listed in page.blocked
 //     - page errors and console errors are collected in page.errors
 //   await env.stop();
 //
@@ -44,8 +44,10 @@ export function engineMissing() {
   return null;
 }
 
+/** Chromium with every host but 127.0.0.1 unresolvable: tests can only talk to loopback. */
 export async function launchBrowser() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'] });
 }
 
 export async function startEnv({ spotify = {}, lrclib = {}, root = DIST } = {}) {
@@ -78,12 +80,10 @@ export async function newPage(browser, env, { config = {}, context: ctxOpts = {}
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
   page.on('dialog', (d) => { page.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
-  await context.route('**/*', (route) => {
-    const u = new URL(route.request().url());
-    if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1') return route.continue();
-    page.blocked.push(u.toString());
-    return route.abort();
-  });
+  // (request interception would slow every request down; the resolver rules
+  // of launchBrowser block other hosts, and we list what was attempted)
+  const offHost = (r) => { const u = new URL(r.url()); if (/^https?:$/.test(u.protocol) && u.hostname !== '127.0.0.1') page.blocked.push(u.toString()); };
+  page.on('request', offHost);
   page.closeAll = () => context.close();
   return page;
 }
