@@ -189,7 +189,7 @@ static const char *const HTML_TAGS[] = {
     "span", "center", "table", "tr", "td", "th", "tbody", "meta", "link", "img", "h1", "h2", "h3",
     "h4", "h5", "h6", "em", "strong", "tt", "blockquote", "ul", "ol", "li", "small", "big", "sup",
     "sub", "form", "input", "option", "select", "iframe", "noscript", "code", "s", "strike", "nobr",
-    "dl", "dt", "dd", "ins", "del", "abbr", "base", "frame", "frameset", "c", "v", "ruby", "rt", "lang",
+    "dl", "dt", "dd", "ins", "del", "abbr", "base", "frame", "frameset", "c", "ruby", "rt", "lang",
     NULL
 };
 
@@ -845,7 +845,7 @@ static int parse_cue(const char *s, size_t n, int forced, char *name, size_t cap
         for (int i = 0; NOT_CUES[i]; i++) if (!strcmp(name, NOT_CUES[i])) return 0;
         if (is_digit((unsigned char)name[0])) return 0;
     }
-    for (size_t i = 0; i < k; i++) name[i] = (char)to_upper((unsigned char)name[i]);
+    if (!forced) for (size_t i = 0; i < k; i++) name[i] = (char)to_upper((unsigned char)name[i]);
     return 1;
 }
 
@@ -1000,6 +1000,21 @@ static int mode_of(const int *hist, int n, int lo) {
     return best;
 }
 
+/* The text before the first heading: kept as scene 0 only when it holds real
+ * dialogue (a title page has centred all-caps lines that look like cues). */
+static void end_preamble(Builder *B) {
+    close_scene(B);
+    ScriptScenes *ss = B->ss;
+    if (ss->n_scenes != 1) return;
+    Scene *p = &ss->scenes[0];
+    int keep = B->o->keep_preamble && p->dialogue_words >= 25 && arrlen(p->characters) >= 2;
+    if (!keep) {
+        scene_clear(p);
+        arrdel(ss->scenes, 0);
+        ss->n_scenes = 0;
+    }
+}
+
 /* Screenplay parser (Fountain or plain). */
 static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, const SceneOpts *o) {
     Builder B;
@@ -1140,6 +1155,7 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
                 m = strip_emphasis((char *)p, m);
                 copy_trim(h.heading, sizeof h.heading, p, m);
                 heading_split(&h, p + kl, m - kl);
+                if (preamble) end_preamble(&B);
                 open_scene(&B, &h, ln->lineno);
                 ss->n_headings++;
                 preamble = 0; in_dlg = 0;
@@ -1167,6 +1183,7 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
         }
 
         if (parse_heading(s, n, fountain, &h) && (fountain ? (was_blank || !in_dlg) : 1)) {
+            if (preamble) end_preamble(&B);
             open_scene(&B, &h, ln->lineno);
             if (h.rest && h.rest < n) add_content(&B, 1, s + h.rest, n - h.rest, ln->lineno);
             ss->n_headings++;
@@ -1177,6 +1194,7 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
         if (is_transition(s, n) && (!fountain || (was_blank && next_blank))) { in_dlg = 0; continue; }
         if ((layout ? ln->indent < A + 8 : (!in_dlg && was_blank)) &&
             ((use_slug && (layout || next_blank) && parse_slug(s, n, &h)) || parse_strong_slug(s, n, &h))) {
+            if (preamble) end_preamble(&B);
             open_scene(&B, &h, ln->lineno);
             ss->n_headings++;
             preamble = 0; in_paren = 0;
@@ -1238,18 +1256,6 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
         if (nl && ss->n_scenes) warn(ss, "no scene headings found: the whole text is one scene");
     } else {
         close_scene(&B);
-        Scene *p = ss->n_scenes ? &ss->scenes[0] : NULL;
-        if (p && p->heading[0] == 0 && p->start < 0) {
-            /* a title page often has centred all-caps lines that look like
-               cues: keep the preamble only when it has real dialogue */
-            int keep = o->keep_preamble && p->dialogue_words >= 25 && arrlen(p->characters) >= 2;
-            if (!keep) {
-                scene_clear(p);
-                arrdel(ss->scenes, 0);
-                ss->n_scenes--;
-                for (int i = 0; i < ss->n_scenes; i++) ss->scenes[i].index = i;
-            }
-        }
     }
     arrfree(B.text.a); arrfree(B.action.a); arrfree(B.dialogue.a); arrfree(B.para.a);
 }
@@ -1342,6 +1348,8 @@ static void sub_line(Builder *B, char *s, size_t n, int lineno) {
     }
     n = o;
     size_t b = 0;
+    while (b < n && (s[b] == ' ' || s[b] == '\t')) b++;
+    if (b < n && s[b] == '-') flush_para(B);   /* "- line": a new speaker */
     while (b < n && (s[b] == ' ' || s[b] == '-' || s[b] == '\t')) b++;
     s += b; n -= b;
     while (n && s[n - 1] == ' ') n--;
