@@ -21,8 +21,8 @@
  *   ms_model_set_weights(h, json)      default matching weights of a model
  *   ms_predict(h, json)                ["text" | {"id", "text"}, ...] ->
  *                                      [{"id"?, metric: value, ...} | {"error"}]
- *   ms_match(h, json)                  top-k songs to a target (match.h)
- *   ms_soundtrack(h, json)             songs to segments (match.h)
+ *   ms_match(h, json, packed, n)       top-k songs to a target (match.h)
+ *   ms_soundtrack(h, json, packed, n)  songs to segments (match.h)
  *   ms_pool(json)                      the seed's song pool (match.h)
  *   ms_explain(h, json)                {"text", "max_words"?, "top"?} (explain.h)
  *   ms_scenes(text, len, json)         script -> scenes (scene.h)
@@ -299,18 +299,20 @@ static int space_for(int h, const MatchSpace **sp, char **err) {
     return 0;
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_match(int h, const char *json) {
+/* packed / n_floats: optional float32 song rows for a request with
+ * "packed" instead of "songs" (match.h); NULL / 0 otherwise. */
+EMSCRIPTEN_KEEPALIVE char *ms_match(int h, const char *json, const float *packed, size_t n_floats) {
     const MatchSpace *sp;
     char *e;
     if (space_for(h, &sp, &e)) return e;
-    return match_json_topk(json, sp);
+    return match_json_topk_packed(json, sp, packed, n_floats);
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_soundtrack(int h, const char *json) {
+EMSCRIPTEN_KEEPALIVE char *ms_soundtrack(int h, const char *json, const float *packed, size_t n_floats) {
     const MatchSpace *sp;
     char *e;
     if (space_for(h, &sp, &e)) return e;
-    return match_json_soundtrack(json, sp);
+    return match_json_soundtrack_packed(json, sp, packed, n_floats);
 }
 
 EMSCRIPTEN_KEEPALIVE char *ms_pool(const char *json) { return match_json_pool(json); }

@@ -615,6 +615,65 @@ fail:
 
 /* ---- JSON layer -------------------------------------------------------------*/
 
+/* A strtod with an exact fast path, which the wasm build gives cJSON
+ * (-Dstrtod=ms_strtod in wasm/Makefile's EMFLAGS): Emscripten's musl strtod
+ * computes in 128-bit long double, which wasm emulates in software, making a
+ * request of 10,000 songs take hundreds of milliseconds to parse. Numbers
+ * with at most 15 significant digits (engine.js sends float32-precision
+ * values, 9 digits) and a decimal exponent within +-22 are converted with one
+ * correctly rounded IEEE operation (Clinger's fast path: both the digits and
+ * the power of ten are exact doubles), so the result equals strtod's; any
+ * other text goes to the real strtod. */
+#undef strtod
+double strtod(const char *restrict s, char **restrict end);
+double ms_strtod(const char *s, char **end);
+double ms_strtod(const char *s, char **end) {
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = s;
+    int neg = 0, digits = 0, any = 0;
+    long long e10 = 0;
+    uint64_t mant = 0;
+    if (*p == '-') { neg = 1; p++; }
+    for (; *p >= '0' && *p <= '9'; p++) {
+        any = 1;
+        if (mant == 0 && *p == '0') continue;            /* leading zeros */
+        if (++digits > 15) goto slow;
+        mant = mant * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p == '.') {
+        p++;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            any = 1;
+            e10--;
+            if (mant == 0 && *p == '0') continue;
+            if (++digits > 15) goto slow;
+            mant = mant * 10 + (uint64_t)(*p - '0');
+        }
+    }
+    if (!any) goto slow;
+    if (*p == 'e' || *p == 'E') {
+        const char *q = p + 1;
+        int eneg = 0;
+        long long ev = 0;
+        if (*q == '+' || *q == '-') eneg = *q++ == '-';
+        if (!(*q >= '0' && *q <= '9')) goto slow;
+        for (; *q >= '0' && *q <= '9'; q++) { if (ev < 100000) ev = ev * 10 + (*q - '0'); }
+        e10 += eneg ? -ev : ev;
+        p = q;
+    }
+    double v;
+    if (mant == 0) v = 0;
+    else if (e10 >= 0 && e10 <= 22) v = (double)mant * p10[e10];
+    else if (e10 < 0 && e10 >= -22) v = (double)mant / p10[-e10];
+    else goto slow;
+    if (end) *end = (char *)p;
+    return neg ? -v : v;
+slow:
+    return strtod(s, end);
+}
+
+
 char *match_json_error(const char *msg) {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
@@ -731,7 +790,7 @@ static int read_item(const cJSON *item, const MatchSpace *sp, float *out, char *
         if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && fabs(v->valuedouble) <= 1e30) {
             out[j] = (float)v->valuedouble;
         } else if (sp->weight[j] > 0) {
-            set_err(err, errlen, v ? "%s is not a finite number" : "missing %s", sp->name[j]);
+            set_err(err, errlen, "missing or not a finite number: %s", sp->name[j]);
             return -1;
         } else {
             out[j] = sp->mean[j];
@@ -740,23 +799,72 @@ static int read_item(const cJSON *item, const MatchSpace *sp, float *out, char *
     return 0;
 }
 
-/* Reads "songs": valid ones into *vals (n * sp->n) and their original
- * indices into *orig; invalid ones into skipped. Returns the count or -1. */
-static int read_songs(const cJSON *req, const MatchSpace *sp, float **vals, int **orig,
+/* Packed songs: rows of float32 metric values in a caller buffer, columns
+ * named by the request's "packed": {"metrics": [...], "n": rows}. */
+typedef struct { const float *data; size_t n_floats; } Packed;
+
+/* Reads the songs, from "songs" or from the packed buffer: valid ones into
+ * *vals (n * sp->n) and their original indices into *orig (with their JSON
+ * item, or NULL when packed, in *src); invalid ones into skipped. Returns the
+ * count or -1. */
+static int read_songs(const cJSON *req, const MatchSpace *sp, const Packed *pk, float **vals, int **orig,
                       const cJSON ***src, cJSON *skipped, char *err, size_t errlen) {
     const cJSON *songs = cJSON_GetObjectItemCaseSensitive(req, "songs");
-    if (!cJSON_IsArray(songs)) { set_err(err, errlen, "\"songs\" must be an array"); return -1; }
-    int total = cJSON_GetArraySize(songs);
+    const cJSON *pdesc = cJSON_GetObjectItemCaseSensitive(req, "packed");
+    int total, pm = 0, pcol[MATCH_MAX_METRICS];
+    if (pdesc) {
+        if (songs) { set_err(err, errlen, "give \"songs\" or \"packed\", not both"); return -1; }
+        const cJSON *pn = cJSON_GetObjectItemCaseSensitive(pdesc, "metrics");
+        const cJSON *pc = cJSON_GetObjectItemCaseSensitive(pdesc, "n");
+        if (!pk || !pk->data || !cJSON_IsArray(pn) || !cJSON_IsNumber(pc)) {
+            set_err(err, errlen, "\"packed\" needs {\"metrics\": [names], \"n\": rows} and a buffer");
+            return -1;
+        }
+        pm = cJSON_GetArraySize(pn);
+        double rows = pc->valuedouble;
+        if (pm < 1 || pm > 64 || !(rows >= 0 && rows <= MATCH_MAX_SONGS) || rows != floor(rows) ||
+            (size_t)rows * (size_t)pm > pk->n_floats) {
+            set_err(err, errlen, "\"packed\" does not fit its buffer");
+            return -1;
+        }
+        total = (int)rows;
+        for (int j = 0; j < sp->n; j++) {
+            pcol[j] = -1;
+            int c = 0;
+            const cJSON *it;
+            cJSON_ArrayForEach(it, pn) {
+                if (cJSON_IsString(it) && !strcmp(it->valuestring, sp->name[j])) { pcol[j] = c; break; }
+                c++;
+            }
+        }
+    } else {
+        if (!cJSON_IsArray(songs)) { set_err(err, errlen, "\"songs\" must be an array"); return -1; }
+        total = cJSON_GetArraySize(songs);
+    }
     if (total > MATCH_MAX_SONGS) { set_err(err, errlen, "too many songs (at most %d)", MATCH_MAX_SONGS); return -1; }
     *vals = malloc((size_t)(total ? total : 1) * sp->n * sizeof **vals);
     *orig = malloc((size_t)(total ? total : 1) * sizeof **orig);
     *src = malloc((size_t)(total ? total : 1) * sizeof **src);
     if (!*vals || !*orig || !*src) { set_err(err, errlen, "out of memory"); return -1; }
-    int n = 0, idx = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, songs) {
+    int n = 0;
+    const cJSON *it = pdesc ? NULL : songs->child;
+    for (int idx = 0; idx < total; idx++) {
         char why[96];
-        if (read_item(it, sp, *vals + (size_t)n * sp->n, why, sizeof why) == 0) {
+        int ok = 0;
+        float *row = *vals + (size_t)n * sp->n;
+        if (pdesc) {
+            const float *in = pk->data + (size_t)idx * pm;
+            ok = 1;
+            for (int j = 0; j < sp->n && ok; j++) {
+                float v = pcol[j] >= 0 ? in[pcol[j]] : NAN;
+                if (isfinite(v) && fabsf(v) <= 1e30f) row[j] = v;
+                else if (sp->weight[j] > 0) { set_err(why, sizeof why, "missing or not a finite number: %s", sp->name[j]); ok = 0; }
+                else row[j] = sp->mean[j];
+            }
+        } else {
+            ok = read_item(it, sp, row, why, sizeof why) == 0;
+        }
+        if (ok) {
             (*src)[n] = it;
             (*orig)[n++] = idx;
         } else {
@@ -767,7 +875,7 @@ static int read_songs(const cJSON *req, const MatchSpace *sp, float **vals, int 
             cJSON_AddStringToObject(s, "reason", why);
             cJSON_AddItemToArray(skipped, s);
         }
-        idx++;
+        if (it) it = it->next;
     }
     return n;
 }
@@ -787,7 +895,7 @@ static cJSON *match_entry(const cJSON *src, int index, float dist, const MatchSp
     cJSON *e = cJSON_CreateObject();
     if (!e) return NULL;
     cJSON_AddNumberToObject(e, "index", index);
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(src, "id");
+    const cJSON *id = src ? cJSON_GetObjectItemCaseSensitive(src, "id") : NULL;
     if (id) cJSON_AddItemToObject(e, "id", cJSON_Duplicate(id, 1));
     cJSON_AddNumberToObject(e, "distance", dist);
     cJSON *diff = cJSON_AddObjectToObject(e, "diff");
@@ -800,6 +908,15 @@ static cJSON *match_entry(const cJSON *src, int index, float dist, const MatchSp
 }
 
 char *match_json_topk(const char *request, const MatchSpace *base) {
+    return match_json_topk_packed(request, base, NULL, 0);
+}
+
+char *match_json_soundtrack(const char *request, const MatchSpace *base) {
+    return match_json_soundtrack_packed(request, base, NULL, 0);
+}
+
+char *match_json_topk_packed(const char *request, const MatchSpace *base, const float *packed, size_t n_floats) {
+    Packed pk = { packed, n_floats };
     char err[160] = "";
     if (!request) return match_json_error("no request");
     cJSON *req = cJSON_Parse(request);
@@ -819,7 +936,7 @@ char *match_json_topk(const char *request, const MatchSpace *base) {
     char why[96];
     if (!t) { snprintf(err, sizeof err, "missing \"target\""); goto fail; }
     if (read_item(t, &sp, target, why, sizeof why)) { snprintf(err, sizeof err, "target: %s", why); goto fail; }
-    int n = read_songs(req, &sp, &vals, &orig, &src, skipped, err, sizeof err);
+    int n = read_songs(req, &sp, &pk, &vals, &orig, &src, skipped, err, sizeof err);
     if (n < 0) goto fail;
     idx = malloc((size_t)k * sizeof *idx);
     dist = malloc((size_t)k * sizeof *dist);
@@ -840,7 +957,9 @@ fail:
     return result ? result : match_json_error(err[0] ? err : "failed");
 }
 
-char *match_json_soundtrack(const char *request, const MatchSpace *base) {
+char *match_json_soundtrack_packed(const char *request, const MatchSpace *base, const float *packed,
+                                   size_t n_floats) {
+    Packed pk = { packed, n_floats };
     char err[160] = "";
     if (!request) return match_json_error("no request");
     cJSON *req = cJSON_Parse(request);
@@ -876,7 +995,7 @@ char *match_json_soundtrack(const char *request, const MatchSpace *base) {
         }
         g++;
     }
-    int n = read_songs(req, &sp, &vals, &orig, &src, skipped, err, sizeof err);
+    int n = read_songs(req, &sp, &pk, &vals, &orig, &src, skipped, err, sizeof err);
     if (n < 0) goto fail;
     if (cJSON_IsTrue(reuse) && n > 0 && (long long)n * max_uses < n_segs) max_uses = (n_segs + n - 1) / n;
     double total = 0;

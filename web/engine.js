@@ -67,16 +67,21 @@ export async function createEngine(opts = {}) {
   return wrap(mod);
 }
 
+const utf8 = new TextEncoder();
+
 function wrap(mod) {
   let current = 0;   // handle of the current model (0: none)
 
   // Copy a string into engine memory (NUL-terminated). Returns [ptr, bytes].
+  // (TextEncoder, not Emscripten's per-character JS loop: requests can be MBs.)
   function putString(s) {
-    const str = wellFormed(String(s ?? ''));
-    const n = mod.lengthBytesUTF8(str);
+    const bytes = utf8.encode(String(s ?? ''));   // lone surrogates become U+FFFD
+    const n = bytes.length;
     const p = mod._malloc(n + 1);
     if (!p) throw new Error('The engine ran out of memory.');
-    mod.stringToUTF8(str, p, n + 1);   // reads the current HEAPU8 itself
+    const heap = mod.HEAPU8;   // read after _malloc, which may grow memory
+    heap.set(bytes, p);
+    heap[p + n] = 0;
     return [p, n];
   }
 
@@ -105,13 +110,74 @@ function wrap(mod) {
 
   // Lone UTF-16 surrogates (broken text from anywhere) become U+FFFD, so they
   // cannot make a whole JSON request unparseable for the engine.
-  const json = (v) => JSON.stringify(v ?? {}, (k, x) => (typeof x === 'string' ? wellFormed(x) : x));
+  // Non-integer numbers go as the float32 the engine will use anyway, in 9
+  // significant digits (enough to identify a float32 exactly), which the
+  // engine parses on its fast path (see ms_strtod in wasm/match.c).
+  const json = (v) => JSON.stringify(v ?? {}, (k, x) => (
+    typeof x === 'string' ? wellFormed(x)
+      : typeof x === 'number' && !Number.isInteger(x) && Number.isFinite(x) ? f32(x) : x));
   const modelOf = (o) => (o && Number.isInteger(o.model) ? o.model : current);
 
   const constants = takeJson(mod._ms_constants());
 
+  // The metrics a request compares: its own "metrics", else the model's,
+  // else the keys of its "mean" (the engine decides; this only picks the
+  // columns to pack).
+  function packColumns(req, o) {
+    if (Array.isArray(req.metrics) && req.metrics.every((m) => typeof m === 'string')) return req.metrics;
+    const h = modelOf(o);
+    if (h) { try { return api.info({ model: h }).metrics; } catch { return null; } }
+    if (req.mean && typeof req.mean === 'object') return Object.keys(req.mean);
+    return null;
+  }
+
+  // match / soundtrack: songs travel as float32 rows ("packed", see
+  // wasm/match.h) rather than JSON numbers; ids are mapped back here.
+  function matchCall(fn, req, o) {
+    const songs = req?.songs;
+    const cols = Array.isArray(songs) && songs.length > 0 && songs.every((s) => s && typeof s === 'object' && !Array.isArray(s))
+      ? packColumns(req, o) : null;
+    if (!cols || !cols.length) {
+      return withStrings([json(req)], ([p]) => takeJson(fn(modelOf(o), p, 0, 0)));
+    }
+    const m = cols.length, n = songs.length;
+    const rows = new Float32Array(n * m);
+    for (let i = 0; i < n; i++) {
+      const s = songs[i];
+      for (let j = 0; j < m; j++) {
+        const top = s[cols[j]];
+        const v = top !== undefined ? top : s.metrics?.[cols[j]];
+        rows[i * m + j] = typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e30 ? v : NaN;
+      }
+    }
+    const { songs: _, ...rest } = req;
+    rest.packed = { metrics: cols, n };
+    const p = mod._malloc(rows.byteLength || 4);
+    if (!p) throw new Error('The engine ran out of memory.');
+    let res;
+    try {
+      mod.HEAPU8.set(new Uint8Array(rows.buffer), p);   // view read after _malloc
+      res = withStrings([json(rest)], ([q]) => takeJson(fn(modelOf(o), q, p, rows.length)));
+    } finally {
+      mod._free(p);
+    }
+    const withId = (e) => {
+      const s = songs[e.index];
+      if (s && 'id' in s && s.id !== undefined) e.id = s.id;
+    };
+    for (const e of res.matches || []) withId(e);
+    for (const e of res.assignment || []) withId(e);
+    for (const e of res.skipped || []) withId(e);
+    return res;
+  }
+
   const api = {
     constants,
+    /** Internal: the same request through JSON only (tests compare both paths). */
+    _unpacked: {
+      match: (req, o) => withStrings([json(req)], ([p]) => takeJson(mod._ms_match(modelOf(o), p, 0, 0))),
+      soundtrack: (req, o) => withStrings([json(req)], ([p]) => takeJson(mod._ms_soundtrack(modelOf(o), p, 0, 0))),
+    },
     /** The handle of the current model (0 when none). */
     get model() { return current; },
 
@@ -153,10 +219,10 @@ function wrap(mod) {
     },
 
     /** Top-k songs nearest to a target mood. */
-    match(req, o) { return withStrings([json(req)], ([p]) => takeJson(mod._ms_match(modelOf(o), p))); },
+    match(req, o) { return matchCall(mod._ms_match, req, o); },
 
     /** Optimal assignment of distinct songs to segments. */
-    soundtrack(req, o) { return withStrings([json(req)], ([p]) => takeJson(mod._ms_soundtrack(modelOf(o), p))); },
+    soundtrack(req, o) { return matchCall(mod._ms_soundtrack, req, o); },
 
     /** The seed's song pool. A missing seed is drawn at random (and returned). */
     pool(req = {}) {
@@ -188,6 +254,11 @@ function wrap(mod) {
     arcFromMetrics(req, o) { return withStrings([json(req)], ([p]) => takeJson(mod._ms_arc_from_metrics(modelOf(o), p))); },
   };
   return api;
+}
+
+function f32(x) {
+  const f = Math.fround(x);
+  return Number.isFinite(f) ? Number(f.toPrecision(9)) : x;
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

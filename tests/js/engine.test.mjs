@@ -147,6 +147,18 @@ test('top-k, soundtrack and pool in wasm are identical to the native tool', asyn
   const full = eng.soundtrack({ ...stReq, prune_k: -1 });
   near(full.total, c.total, 1e-9, 'pruned total equals the full optimum');
 
+  // songs travel packed as float32 rows by default; the plain JSON path agrees,
+  // also when some songs lack metrics or carry them under "metrics"
+  const mixed = [...lib.slice(0, 50), { id: 'no-tempo', energy: 0.5, valence: 0.5, liveness: 0.1 },
+    { id: 'nested', metrics: { energy: 0.7, valence: 0.31, tempo: 127, liveness: 0.2 } }, { id: 'str', energy: '0.5' }];
+  for (const req of [topReq, stReq, { songs: mixed, target, k: 60 }, { songs: mixed, segments: segments.slice(0, 9) }]) {
+    const fn = req.target ? 'match' : 'soundtrack';
+    assert.deepEqual(eng[fn](req), eng._unpacked[fn](req), `${fn}: packed and JSON paths agree`);
+  }
+  const mixedRes = eng.match({ songs: mixed, target, k: 60 });
+  assert.deepEqual(mixedRes.skipped.map((x) => x.id), ['no-tempo', 'str']);
+  assert.ok(mixedRes.matches.some((x) => x.id === 'nested'));
+
   const weighted = { ...topReq, weights: { tempo: 0, liveness: 0 } };
   assert.deepEqual(eng.match(weighted), JSON.parse(native(['match', '--model', modelPath], JSON.stringify(weighted))));
 
