@@ -91,16 +91,25 @@ export function moodByRange(state, metrics = ['valence', 'energy', 'danceability
 const TAG = /\[[^\]\n]{0,120}\]/g;          // [Chorus], LRC timestamps
 const REPEAT = /\((?:x|×)?\d{1,3}x?\)|\(repeat[^)]{0,20}\)/gi;
 
-/** Lower-cased word tokens of a lyric (tags and repeat marks removed; apostrophes kept inside words). */
+/**
+ * Lower-cased word tokens of a lyric, cleaned like the engine's tokenizer
+ * (wasm/text.h) so they line up with corpus_words.json: section tags and
+ * repeat marks removed, ASCII punctuation deleted ("don't" → "dont"),
+ * split on whitespace.
+ */
 export function lyricWords(text) {
-  const clean = String(text || '').replace(TAG, ' ').replace(REPEAT, ' ').toLowerCase();
-  return clean.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu)?.map((w) => w.replace(/’/g, "'")) || [];
+  const clean = String(text || '').replace(TAG, ' ').replace(REPEAT, ' ').replace(/<\d{1,2}:\d{2}(?:\.\d+)?>/g, ' ')
+    .toLowerCase().replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, '');
+  return clean.split(/[\s\u00a0\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/).filter(Boolean);
 }
+
+/** A token worth showing: 3+ characters, letters (digits and ’ allowed), at least one letter. */
+export function isWord(w) { return w.length >= 3 && w.length <= 30 && /^[\p{L}\p{N}’]+$/u.test(w) && /\p{L}/u.test(w); }
 
 /** Word → count over many texts (words of 3+ letters). */
 export function countWords(texts) {
   const counts = new Map();
-  for (const t of texts) for (const w of lyricWords(t)) if (w.length >= 3 && /\p{L}/u.test(w)) counts.set(w, (counts.get(w) || 0) + 1);
+  for (const t of texts) for (const w of lyricWords(t)) if (isWord(w)) counts.set(w, (counts.get(w) || 0) + 1);
   return counts;
 }
 

@@ -33,8 +33,9 @@ test('mood by range averages the predicted metrics of each range', () => {
   assert.equal(S.moodPoints([...songs.values()].map((s, i) => ({ ...s, id: String(i), title: 't' }))).length, 2);
 });
 
-test('lyric words drop tags and repeat marks and keep apostrophes', () => {
-  assert.deepEqual(S.lyricWords("[Chorus]\nDon’t STOP (x2) me-now [00:12.30]"), ["don't", 'stop', 'me', 'now']);
+test('lyric words are cleaned like the engine tokenizer: tags and repeat marks out, ASCII punctuation deleted', () => {
+  assert.deepEqual(S.lyricWords("[Chorus]\nDon't STOP (x2) rock-n-roll, I’m <01:02.33>here!"), ['dont', 'stop', 'rocknroll', 'i’m', 'here']);
+  assert.deepEqual([...S.countWords(['Oh oh, the night… night 42 nights']).keys()], ['the', 'night', 'nights']);
 });
 
 test('distinctive words rank over-used words first and ignore common ones', () => {

@@ -17,10 +17,11 @@
  *                  "words": [[word, count], ...] }, ... ] }
  *
  * NO lyrics and no excerpts are written: only the predicted numbers and up to
- * 10 single words per song (the song's most distinctive words by tf-idf over
- * the whole CSV, each with its count), so the dashboard's "distinctive words"
- * works for the demo too. Words must occur in at least 5 songs of the CSV,
- * so no rare word pins down a line of a lyric.
+ * 10 single words per song (the song's most distinctive words by tf-idf,
+ * (1 + ln tf) * ln(N / df) over the whole CSV, each with its count in the
+ * song), so the dashboard's "distinctive words" works for the demo too.
+ * Words must occur in at least 5 songs of the CSV, so no rare word pins down
+ * a line of a lyric, and in at most 10% of them, so function words drop out.
  */
 #include <ctype.h>
 #include <math.h>
@@ -37,7 +38,8 @@
 #include "text.h"
 
 #define DEMO_WORDS 10
-#define DEMO_MIN_DF 5
+#define DEMO_MIN_DF 5            /* a word must occur in at least this many songs */
+#define DEMO_MAX_DF_SHARE 0.10   /* ... and in at most this share of them (no "the", "had") */
 
 typedef struct { char *key; int value; } WordCount;
 
@@ -219,8 +221,8 @@ int cmd_demo(int argc, char **argv) {
         Scored *sc = NULL;
         for (ptrdiff_t w = 0; w < shlen(tc.map); w++) {
             int d = shget(df, tc.map[w].key);
-            if (d < DEMO_MIN_DF) continue;
-            Scored x = { tc.map[w].key, tc.map[w].value, tc.map[w].value * log((double)n_docs / d) };
+            if (d < DEMO_MIN_DF || d > n_docs * DEMO_MAX_DF_SHARE) continue;
+            Scored x = { tc.map[w].key, tc.map[w].value, (1.0 + log((double)tc.map[w].value)) * log((double)n_docs / d) };
             arrput(sc, x);
         }
         if (arrlen(sc) > 1) qsort(sc, arrlenu(sc), sizeof *sc, scored_cmp);
