@@ -188,6 +188,9 @@ export function initSoundtrack(ctx) {
   // --- matching ----------------------------------------------------------------------------
   function usableSongs() { return library.rankedSongs().filter((s) => s.metrics); }
   const songReq = (s) => ({ id: s.id, ...s.metrics });
+  // compare on the metrics both the film and the songs have (a catalog or a
+  // demo library may carry fewer than the model predicts)
+  const sharedMetrics = (songs) => Object.keys(film.overall).filter((m) => songs.some((s) => typeof s.metrics[m] === 'number'));
 
   async function quickMatch() {
     if (!film) return;
@@ -200,7 +203,7 @@ export function initSoundtrack(ctx) {
       const idx = Array.isArray(pool?.indices) ? pool.indices : [];
       const poolSongs = idx.map((i) => ranked[i]).filter(Boolean);
       lastPool = { offset: pool?.offset ?? 0, songs: poolSongs };
-      const res = await engine.call('match', [{ songs: poolSongs.map(songReq), target: film.overall, k: 3 }]);
+      const res = await engine.call('match', [{ songs: poolSongs.map(songReq), target: film.overall, k: 3, metrics: sharedMetrics(poolSongs) }]);
       if (res?.error) throw new Error(res.error);
       const picks = (res.matches || []).map((m) => ({ song: poolSongs[m.index], distance: m.distance, diff: m.diff || {} })).filter((p) => p.song);
       $('quick-pool').textContent = `Drawn from your top tracks ${lastPool.offset + 1}–${lastPool.offset + poolSongs.length} (of ${Math.min(ranked.length, 70)} considered).`;
@@ -222,7 +225,7 @@ export function initSoundtrack(ctx) {
     }
     $('match-status').textContent = 'Building the soundtrack…';
     try {
-      const res = await engine.call('soundtrack', [{ songs: songs.map(songReq), segments: segs.map((s) => s.metrics) }]);
+      const res = await engine.call('soundtrack', [{ songs: songs.map(songReq), segments: segs.map((s) => s.metrics), metrics: sharedMetrics(songs) }]);
       if (res?.error) throw new Error(res.error);
       const asg = Array.isArray(res?.assignment) ? res.assignment : [];
       const picks = segs.map((seg, i) => {

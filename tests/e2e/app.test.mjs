@@ -131,9 +131,11 @@ test('a Fountain script opened from a file becomes scenes, an arc and a soundtra
     assert.match(await page.textContent('#full-list > li:first-child .seg'), /Segment 1 · scenes 1–1 · INT. LIGHTHOUSE - NIGHT/);
     // explanation shows scene words for a script
     await page.locator('#full-list details.why summary').first().click();
-    await page.waitForFunction(() => document.querySelectorAll('#full-list details.why .words').length === 2 &&
-      ![...document.querySelectorAll('#full-list details.why .words')].some((p) => /…/.test(p.textContent)), null, { timeout: 30000 });
-    assert.match(await page.textContent('#full-list details.why .words:nth-of-type(2)'), /Scene words: /);
+    await page.waitForFunction(() => document.querySelectorAll('#full-list > li:first-child details.why .words').length === 2 &&
+      ![...document.querySelectorAll('#full-list > li:first-child details.why .words')].some((p) => /…/.test(p.textContent)), null, { timeout: 30000 });
+    const words = await page.$$eval('#full-list > li:first-child details.why .words', (ps) => ps.map((p) => p.textContent));
+    assert.match(words[0], /^Lyric words: (energy|valence): /);
+    assert.match(words[1], /^Scene words: (energy|valence): /);
     assert.deepEqual(page.errors, []);
   } finally { await page.closeAll(); }
 });

@@ -78,7 +78,8 @@ export async function newPage(browser, env, { config = {}, context: ctxOpts = {}
   const page = await context.newPage();
   page.errors = []; page.blocked = []; page.dialogs = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(`console: ${m.text()}`); });
+  // ("Failed to load resource" is the browser logging an HTTP error status, e.g. LRCLIB's 404s)
+  page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.errors.push(`console: ${m.text()}`); });
   page.on('dialog', (d) => { page.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   // (request interception would slow every request down; the resolver rules
   // of launchBrowser block other hosts, and we list what was attempted)
