@@ -291,3 +291,64 @@ test('scripts parse into scenes and a mood arc with segments', async () => {
   const st = eng.soundtrack({ songs: songs(10, 5), segments: arc.segments.map((s) => s.mood) });
   assert.equal(st.assignment.length, 2);
 });
+
+test('in Chromium, the page and a module Worker load the engine and predict like Node', async (t) => {
+  if (!fs.existsSync('/usr/bin/chromium')) { t.skip('no /usr/bin/chromium'); return; }
+  const { chromium } = await import('playwright-core');
+  const { serveStatic } = await import('../fake/static-server.mjs');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'moodspace-engine-web-'));
+  fs.copyFileSync(path.join(root, 'web/engine.js'), path.join(dir, 'engine.js'));
+  fs.copyFileSync(mjsPath, path.join(dir, 'moodspace.mjs'));
+  fs.copyFileSync(wasmPath, path.join(dir, 'moodspace.wasm'));
+  fs.writeFileSync(path.join(dir, 'tiny.bin'), modelBytes);
+  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>engine</title>');
+  // the Worker uses the module-level API, as web/worker.js does
+  fs.writeFileSync(path.join(dir, 'w.js'), `import * as engine from './engine.js';
+self.onmessage = async (ev) => {
+  try {
+    const bytes = new Uint8Array(await (await fetch('./tiny.bin')).arrayBuffer());
+    await engine.loadModel(bytes);
+    self.postMessage({ result: await engine.predict(ev.data) });
+  } catch (e) { self.postMessage({ error: String(e.message || e) }); }
+};`);
+  const server = await serveStatic(dir, 0);
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    const texts = TEXTS.slice(0, 5);
+    const inPage = await page.evaluate(async (texts) => {
+      const { createEngine } = await import('./engine.js');
+      const eng = await createEngine();
+      eng.loadModel(new Uint8Array(await (await fetch('./tiny.bin')).arrayBuffer()));
+      return eng.predict(texts);
+    }, texts);
+    const inWorker = await page.evaluate((texts) => new Promise((resolve) => {
+      const w = new Worker('./w.js', { type: 'module' });
+      w.onmessage = (ev) => resolve(ev.data);
+      w.onerror = (ev) => resolve({ error: ev.message || 'worker error' });
+      w.postMessage(texts);
+    }), texts);
+    assert.deepEqual(errors, []);
+    assert.ok(!inWorker.error, inWorker.error);
+    const eng = await engineInstance();
+    eng.loadModel(modelBytes);
+    const want = eng.predict(texts);
+    for (let i = 0; i < texts.length; i++) {
+      for (const m of ['energy', 'valence', 'tempo', 'liveness']) {
+        near(inPage[i][m], want[i][m], 1e-6, `page text ${i} ${m}`);
+        near(inWorker.result[i][m], want[i][m], 1e-6, `worker text ${i} ${m}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
