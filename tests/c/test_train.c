@@ -26,6 +26,14 @@ static void test_tfidf_layer(void) {
     for (int i = 0; i < k; i++) dense[idx[i]] = val[i];
     check_tensor(dense, out, 4, 1e-6f, "the sparse tfidf form equals the dense layer");
     CHECK(scratch[2] == 0 && scratch[3] == 0, "tfidf_sparse leaves its scratch zeroed");
+    float idf2[4] = { 0.5f, 1.0f, 2, 1 };
+    tfidf_forward(out, ids, idf2, 6, 4);
+    float want2[4] = { 0.5f * logf(6.0f), 2.0f / 5.0f, want[2], want[3] };   /* 5 tokens, 2 distinct words */
+    check_tensor(out, want2, 4, 1e-6f, "slots 0 and 1 carry ln(1 + tokens) and the type/token ratio, scaled by idf[0], idf[1]");
+    int32_t idx2[8]; float val2[8], dense2[4] = {0};
+    k = tfidf_sparse(idx2, val2, ids, idf2, 6, 4, scratch);
+    for (int i = 0; i < k; i++) dense2[idx2[i]] = val2[i];
+    check_tensor(dense2, out, 4, 1e-6f, "the sparse form carries the length slots too");
     int32_t pad[3] = { 0, 0, 0 };
     CHECK(tfidf_forward(out, pad, idf, 3, 4) == 0 && out[2] == 0 && out[3] == 0, "an empty text gives the zero vector");
 }
@@ -186,7 +194,7 @@ static void test_shipped_blend(void) {
     char err[200];
     ds_dataset *d = ds_load(FIXTURE, err, sizeof err);
     bl_suite s;
-    if (!d || bl_suite_run(&s, d, 1000, NULL, NULL, err, sizeof err)) { printf("# %s\n", err); CHECK(0, "baseline suite runs on the fixture"); ds_free(d); return; }
+    if (!d || bl_suite_run(&s, d, 1000, 1, NULL, NULL, err, sizeof err)) { printf("# %s\n", err); CHECK(0, "baseline suite runs on the fixture"); ds_free(d); return; }
     CHECK(s.n_words > 20 && s.pred_lex == NULL, "the fixture vocabulary is built from the train split; no lexicon given, none used");
     int *tr, *va; int ntr = ds_split_indices(d, DS_TRAIN, &tr), nva = ds_split_indices(d, DS_VAL, &va);
     float *ytr = malloc(sizeof(float) * ntr * DS_NTARGETS), *yva = malloc(sizeof(float) * nva * DS_NTARGETS);

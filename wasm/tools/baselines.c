@@ -10,14 +10,14 @@
 #include <string.h>
 #include <stb_ds.h>
 
-float *bl_idf(const ds_dataset *d, const Vocab *v) {
+float *bl_idf(const ds_dataset *d, const Vocab *v, int length_features) {
     int V = vocab_size(v), N = 0;
     int *df = ds_doc_freq(d, v, DS_TRAIN, &N);
     float *idf = malloc(sizeof *idf * (size_t)(V ? V : 1));
     if (!df || !idf) { free(df); free(idf); return NULL; }
     for (int i = 0; i < V; i++) idf[i] = (float)(log((1.0 + N) / (1.0 + df[i])) + 1.0);
-    if (V > 0) idf[0] = 0;
-    if (V > 1) idf[1] = 0;
+    if (V > 0) idf[0] = length_features ? BL_LEN_SCALE : 0.0f;
+    if (V > 1) idf[1] = length_features ? BL_TTR_SCALE : 0.0f;
     free(df);
     return idf;
 }
@@ -30,8 +30,8 @@ void bl_sparse_free(bl_sparse *x) {
 bl_sparse *bl_tfidf_features(const ds_dataset *d, const Vocab *v, const float *idf, int seq_len) {
     int V = vocab_size(v);
     bl_sparse *x = calloc(1, sizeof *x);
-    int32_t *ids = malloc(sizeof *ids * (size_t)seq_len), *idx = malloc(sizeof *idx * (size_t)seq_len);
-    float *val = malloc(sizeof *val * (size_t)seq_len), *scratch = calloc((size_t)V + 1, sizeof *scratch);
+    int32_t *ids = malloc(sizeof *ids * (size_t)seq_len), *idx = malloc(sizeof *idx * ((size_t)seq_len + 2));
+    float *val = malloc(sizeof *val * ((size_t)seq_len + 2)), *scratch = calloc((size_t)V + 1, sizeof *scratch);
     if (!x || !ids || !idx || !val || !scratch) goto oom;
     x->n = d->n; x->d = V;
     x->rowptr = malloc(sizeof *x->rowptr * (size_t)(d->n + 1));
@@ -248,8 +248,8 @@ static double col_pearson(const float *pred, const ds_dataset *d, const int *row
     return r;
 }
 
-int bl_suite_run(bl_suite *s, const ds_dataset *d, int max_words, const char *lexicon_path,
-                 FILE *log, char *err, size_t errlen) {
+int bl_suite_run(bl_suite *s, const ds_dataset *d, int max_words, int length_features,
+                 const char *lexicon_path, FILE *log, char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
     int N = d->n, K = DS_NTARGETS;
     int *tr = NULL, *va = NULL;
@@ -260,7 +260,7 @@ int bl_suite_run(bl_suite *s, const ds_dataset *d, int max_words, const char *le
     if (s->n_words < 0) { snprintf(err, errlen, "out of memory counting words"); goto fail; }
     s->vocab = vocab_build((const char *const *)s->words, s->n_words, err, errlen);
     if (!s->vocab) goto fail;
-    s->idf = bl_idf(d, s->vocab);
+    s->idf = bl_idf(d, s->vocab, length_features);
     if (!s->idf) { snprintf(err, errlen, "out of memory (idf)"); goto fail; }
     s->X = bl_tfidf_features(d, s->vocab, s->idf, DS_MAX_TOKENS);
     if (!s->X) { snprintf(err, errlen, "out of memory (features)"); goto fail; }

@@ -32,10 +32,13 @@ typedef struct {
 } bl_sparse;
 
 /* idf[v] for ids 0..vocab_size-1 from document frequencies over the train
- * split: ln((1 + N) / (1 + df)) + 1 (scikit-learn's smooth idf); idf[0]
- * (padding) and idf[1] (OOV) are 0 so those ids are ignored. malloc'd;
- * NULL on OOM. */
-float *bl_idf(const ds_dataset *d, const Vocab *v);
+ * split: ln((1 + N) / (1 + df)) + 1 (scikit-learn's smooth idf). Slots 0
+ * and 1 scale the layer's two length features (bow.h): BL_LEN_SCALE and
+ * BL_TTR_SCALE when length_features != 0, else 0 (a pure bag of words).
+ * malloc'd; NULL on OOM. */
+#define BL_LEN_SCALE 0.5f
+#define BL_TTR_SCALE 1.0f
+float *bl_idf(const ds_dataset *d, const Vocab *v, int length_features);
 
 /* TF-IDF rows (tfidf_sparse of bow.h) of every song of d, row i = song i,
  * from the first seq_len tokens (text_encode). NULL on OOM. */
@@ -91,8 +94,8 @@ typedef struct {
 
 /* 0, or -1 + message. lexicon_path NULL or unreadable: the lexicon baseline
  * is skipped (a note goes to log). Free with bl_suite_free. */
-int bl_suite_run(bl_suite *s, const ds_dataset *d, int max_words, const char *lexicon_path,
-                 FILE *log, char *err, size_t errlen);
+int bl_suite_run(bl_suite *s, const ds_dataset *d, int max_words, int length_features,
+                 const char *lexicon_path, FILE *log, char *err, size_t errlen);
 void bl_suite_free(bl_suite *s);
 
 #endif

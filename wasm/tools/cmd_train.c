@@ -38,7 +38,7 @@
 
 typedef struct {
     const char *csv, *out, *lexicon;
-    int threads, seed_epochs, no_seed, ensemble, hidden, epochs, max_words, quiet;
+    int threads, seed_epochs, no_seed, ensemble, hidden, epochs, max_words, no_length;
 } train_opts;
 
 static double wall(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
@@ -338,7 +338,7 @@ static void usage(void) {
     fprintf(stderr,
         "usage: moodspace train --csv songs.csv [--out weights] [--threads 2] [--seed-epochs 12]\n"
         "                       [--no-seed] [--ensemble 3] [--hidden 32] [--epochs 40]\n"
-        "                       [--max-words 10000] [--lexicon PATH]\n"
+        "                       [--max-words 10000] [--lexicon PATH] [--no-length]\n"
         "Trains the baselines, the seed configurations (raw and standardised targets)\n"
         "and the shipped model on the fixed split; writes OUT/model.bin, OUT/seed.bin,\n"
         "OUT/MODEL.md, OUT/match_weights.json, OUT/corpus_words.json, OUT/seed_results.json.\n"
@@ -351,6 +351,7 @@ int cmd_train(int argc, char **argv) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
         else if (!strcmp(a, "--no-seed")) o.no_seed = 1;
+        else if (!strcmp(a, "--no-length")) o.no_length = 1;
         else if (!v) { fprintf(stderr, "train: %s needs a value\n", a); usage(); return 2; }
         else if (!strcmp(a, "--csv")) { o.csv = v; i++; }
         else if (!strcmp(a, "--out")) { o.out = v; i++; }
@@ -384,14 +385,12 @@ int cmd_train(int argc, char **argv) {
             o.csv, d->n, d->count[0], d->count[1], d->count[2], d->bad_rows, d->no_lyrics, d->bad_targets, d->duplicates);
     bl_suite s;
     double t0 = wall();
-    if (bl_suite_run(&s, d, BASELINE_WORDS, o.lexicon, log, err, sizeof err)) { fprintf(stderr, "train: %s\n", err); ds_free(d); return 1; }
-    /* the shipped model's own (smaller) vocabulary: the most frequent prefix */
-    bl_suite s2, *ss = &s;
-    if (o.max_words < BASELINE_WORDS) {
-        fprintf(log, "shipped model's features:\n");
-        if (bl_suite_run(&s2, d, o.max_words, NULL, log, err, sizeof err)) { fprintf(stderr, "train: %s\n", err); bl_suite_free(&s); ds_free(d); return 1; }
-        ss = &s2;
-    }
+    if (bl_suite_run(&s, d, BASELINE_WORDS, 0, o.lexicon, log, err, sizeof err)) { fprintf(stderr, "train: %s\n", err); ds_free(d); return 1; }
+    /* the shipped model's own features: its vocabulary (the most frequent
+     * prefix) plus the layer's two length features */
+    bl_suite s2, *ss = &s2;
+    fprintf(log, "shipped model's features (TF-IDF + length features):\n");
+    if (bl_suite_run(&s2, d, o.max_words, o.no_length ? 0 : 1, NULL, log, err, sizeof err)) { fprintf(stderr, "train: %s\n", err); bl_suite_free(&s); ds_free(d); return 1; }
     double t_baselines = wall() - t0;
     ev_row rows[16]; int nrows = 0;
     rows[nrows++] = ev_row_from("mean of the training split", d, DS_TEST, s.pred_mean);
@@ -553,7 +552,7 @@ int cmd_train(int argc, char **argv) {
     fprintf(md, "- Vocabulary (training split only): the TF-IDF ridge baseline uses the %d most frequent words seen at least twice, the shipped model the %d most frequent (%ld training tokens). idf = ln((1+N)/(1+df)) + 1 over training songs.", s.n_words, ss->n_words, s.total_tokens);
     if (s.pred_lex) fprintf(md, " The NRC-VAD lexicon covers %d%% of training tokens (baseline only, never shipped).", s.lex_known_pct);
     fprintf(md, "\n\n## Shipped architecture (`weights/model.bin`)\n\n");
-    fprintf(md, "    TFIDF(vocab %d)                 ids[%d] → sublinear TF-IDF, L2-normalised [%d]   (bow.h)\n", vocab_size(ss->vocab), DS_MAX_TOKENS, vocab_size(ss->vocab));
+    fprintf(md, "    TFIDF(vocab %d)                 ids[%d] → [%d]: sublinear TF-IDF, L2-normalised, of words 2..; slots 0, 1: %s (bow.h)\n", vocab_size(ss->vocab), DS_MAX_TOKENS, vocab_size(ss->vocab), ss->idf[0] != 0 ? "0.5·ln(1+tokens), type/token ratio" : "off");
     fprintf(md, "    Dense(%d, relu)                 = %d ridge units (+/- pair per target) | %d MLPs × %d hidden units\n", 2 * DS_NTARGETS + sh.K * sh.H, 2 * DS_NTARGETS, sh.K, sh.H);
     fprintf(md, "    Dense(6, linear)                = per target: a·ridge + (1−a)·mean of the MLPs; outputs z-scores → Spotify units\n\n");
     fprintf(md, "One sequential network in the engine's own weights format, run by `model.c`'s predict path natively and in wasm. ");

@@ -63,7 +63,7 @@ ev_row ev_row_from(const char *name, const ds_dataset *d, int split, const float
 void ev_print_markdown(FILE *f, const ev_row *rows, int n) {
     static const char *what[3] = { "Pearson r", "R²", "MAE" };
     for (int g = 0; g < 3; g++) {
-        fprintf(f, "\n**%s** (test split)\n\n| model |", what[g]);
+        fprintf(f, "\n**%s**\n\n| model |", what[g]);
         for (int k = 0; k < DS_NTARGETS; k++) fprintf(f, " %s |", ds_target_names[k]);
         fprintf(f, "\n|---|");
         for (int k = 0; k < DS_NTARGETS; k++) fprintf(f, "---:|");
