@@ -285,6 +285,28 @@ static void test_pruning_exact(void) {
     }
     CHECK(ok_total, "pruning to each segment's K nearest keeps the optimal total (24 cases, half clustered)");
     CHECK(ok_same, "and, with no ties, the very same assignment");
+
+    /* heavy ties: metrics on a coarse grid, many identical songs and segments */
+    ok_total = 1;
+    int ok_valid = 1;
+    for (int t = 0; t < 30; t++) {
+        int n_songs = 40 + irand(200), n_segs = 3 + irand(40), uses = 1 + (t % 3 == 2);
+        float *songs = malloc(sizeof(float) * 4 * n_songs), *segs = malloc(sizeof(float) * 4 * n_segs);
+        for (int i = 0; i < n_songs * 4; i++) songs[i] = (float)irand(3) * (i % 4 == 2 ? 30.0f : 0.25f);
+        for (int i = 0; i < n_segs * 4; i++) segs[i] = (float)irand(3) * (i % 4 == 2 ? 30.0f : 0.25f);
+        int *a = malloc(sizeof(int) * n_segs), *b = malloc(sizeof(int) * n_segs), *cnt = calloc((size_t)n_songs, sizeof(int));
+        double ta, tb;
+        char err[128];
+        int ra = match_soundtrack(&sp, songs, n_songs, segs, n_segs, uses, 0, a, NULL, &ta, err, sizeof err);
+        int rb = match_soundtrack(&sp, songs, n_songs, segs, n_segs, uses, -1, b, NULL, &tb, err, sizeof err);
+        if (ra || rb || fabs(ta - tb) > 1e-6 * fmax(1, tb)) {
+            ok_total = 0;
+            printf("# tie case %d: pruned %.9g full %.9g\n", t, ta, tb);
+        }
+        for (int g = 0; g < n_segs; g++) if (a[g] < 0 || a[g] >= n_songs || ++cnt[a[g]] > uses) ok_valid = 0;
+        free(songs); free(segs); free(a); free(b); free(cnt);
+    }
+    CHECK(ok_total && ok_valid, "with heavy ties, the pruned total still equals the full optimum (30 cases)");
 }
 
 /* A larger run: 10,000 songs x 200 segments completes (timing is the
