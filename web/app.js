@@ -291,7 +291,14 @@ async function main() {
     console.error('extras failed to mount', e);
   }
   document.documentElement.dataset.app = 'ready';
-  if (auth.isSignedIn() && (justSignedIn || library.state.source !== 'spotify' || !library.state.songs.size)) await loadSpotify();
-  else if (library.state.songs.size) await predictSongs();
+  const st = library.state;
+  if (auth.isSignedIn() && justSignedIn && st.source === 'spotify' && st.songs.size && st.user) {
+    // back from signing in again (expired session, or a scope for saving):
+    // the same listener keeps the library that was on screen
+    const me = await getMe().catch(() => null);
+    if (me && me.id === st.user.id) { notify(`Signed in again as ${me.displayName}.`); await predictSongs(); return; }
+  }
+  if (auth.isSignedIn() && (justSignedIn || st.source !== 'spotify' || !st.songs.size)) await loadSpotify();
+  else if (st.songs.size) await predictSongs();
 }
 main();

@@ -8,7 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, lrclibSongsFor, SAMPLE_FOUNTAIN, DIST } from './helpers.mjs';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, lrclibSongsFor, SAMPLE_FOUNTAIN, DIST, makePdf } from './helpers.mjs';
 
 const skip = distMissing() || false;
 const skipEngine = skip || engineMissing() || false;
@@ -137,6 +137,28 @@ test('a Fountain script opened from a file becomes scenes, an arc and a soundtra
     assert.match(words[0], /^Lyric words: (energy|valence): /);
     assert.match(words[1], /^Scene words: (energy|valence): /);
     assert.deepEqual(page.errors, []);
+  } finally { await page.closeAll(); }
+});
+
+test('a PDF screenplay is read with pdf.js, its layout rebuilt from x positions', { skip: skipEngine }, async () => {
+  const page = await newPage(browser, env);
+  try {
+    await page.goto(env.appUrl + '#soundtrack');
+    await page.waitForSelector('html[data-app="ready"]');
+    const lines = (n) => [
+      { text: `INT. BAKERY ${n} - MORNING`, col: 0, row: 0 },
+      { text: 'Flour everywhere. PIA sings while the ovens roar.', col: 0, row: 2 },
+      { text: 'PIA', col: 22, row: 4 }, { text: 'Best morning of the year!', col: 10, row: 5 },
+      { text: `EXT. STREET ${n} - NIGHT`, col: 0, row: 7 }, { text: 'Empty and cold. A dog barks at nothing.', col: 0, row: 9 },
+    ];
+    await page.setInputFiles('#script-file', { name: 'bakery.pdf', mimeType: 'application/pdf', buffer: makePdf([lines(1), lines(2)]) });
+    await page.waitForFunction(() => /Read \d+ scenes|could not|no text/.test(document.getElementById('script-status').textContent), null, { timeout: 60000 });
+    assert.match(await page.textContent('#script-status'), /^Read 4 scenes \(plain\)/);
+    assert.equal(await page.textContent('#film-title'), 'bakery');
+    const headings = await page.$$eval('#arc-table tbody tr', (rows) => rows.length);
+    assert.ok(headings >= 2);
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(page.blocked, []);
   } finally { await page.closeAll(); }
 });
 

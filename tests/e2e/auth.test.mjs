@@ -106,6 +106,13 @@ test('invalid_grant asks to sign in again and keeps the library on screen', { sk
     assert.equal(await songRows(page), rows, 'what was on screen stays');
     assert.equal(await tokensOf(page), null, 'dead tokens removed');
     assert.equal(await page.isVisible('#signin'), true);
+    // signing in again brings the same library back without fetching it again
+    const n = env.spotify.apiRequests().length;
+    await Promise.all([page.waitForURL((u) => u.toString().startsWith(env.spotify.accountsBase + '/authorize')), page.click('#banner-signin')]);
+    await Promise.all([page.waitForURL((u) => u.toString().startsWith(env.appUrl)), page.click('#approve')]);
+    await page.waitForFunction(() => /Signed in again as Test Listener/.test(document.getElementById('status').textContent));
+    assert.equal(await songRows(page), rows);
+    assert.deepEqual(env.spotify.apiRequests().slice(n).map((r) => r.path), ['/v1/me']);
   } finally { await page.closeAll(); }
 });
 

@@ -164,3 +164,30 @@ I forgot how loud joy can be.
 
 > FADE OUT.
 `;
+
+/**
+ * A small valid PDF (Courier 12 pt, US Letter) with one text object per line:
+ * lines = [{ text, col, row }] (col: characters from the 1.5 in margin,
+ * row: line number from the top). Written by hand so the test owns every byte.
+ */
+export function makePdf(pages) {
+  const esc = (s) => s.replace(/\\/g, '\\\\').replace(/\(/g, '\\(').replace(/\)/g, '\\)');
+  const objs = [];
+  const pageIds = pages.map((_, i) => 4 + i * 2);
+  objs[1] = '<< /Type /Catalog /Pages 2 0 R >>';
+  objs[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`;
+  objs[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>';
+  pages.forEach((lines, i) => {
+    const content = lines.map((l) => `BT /F1 12 Tf 1 0 0 1 ${(108 + l.col * 7.2).toFixed(1)} ${720 - l.row * 12} Tm (${esc(l.text)}) Tj ET`).join('\n');
+    objs[pageIds[i]] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${pageIds[i] + 1} 0 R >>`;
+    objs[pageIds[i] + 1] = `<< /Length ${Buffer.byteLength(content)} >>\nstream\n${content}\nendstream`;
+  });
+  let out = '%PDF-1.4\n';
+  const offsets = [];
+  for (let id = 1; id < objs.length; id++) { offsets[id] = Buffer.byteLength(out); out += `${id} 0 obj\n${objs[id]}\nendobj\n`; }
+  const xref = Buffer.byteLength(out);
+  out += `xref\n0 ${objs.length}\n0000000000 65535 f \n`;
+  for (let id = 1; id < objs.length; id++) out += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objs.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
