@@ -29,6 +29,13 @@
  * into its candidate set; repeat until all are inside. So an optimum lies in
  * the union, and any assignment in the union is feasible for the full problem.
  * (tests/c/test_match.c checks this against the unpruned solution.)
+ * The pruned problem is solved on the sparse graph itself (N rows with K
+ * edges each, Dijkstra with a binary heap), and the candidates come from one
+ * vectorised distance pass per segment plus a selection, so the cost is
+ * about N x songs x metrics for the distances and N x K x log for the
+ * assignment. Measured (`moodspace match --bench 10000x200 [--clustered]`):
+ * 10,000 songs x 200 segments in about 10 ms of CPU natively (30 ms when all
+ * segments share one mood), 25-45 ms in wasm through web/engine.js.
  *
  * Determinism: no randomness except match_pool's explicit seed; ties are
  * broken by the lowest index everywhere; the same inputs give the same output
