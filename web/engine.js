@@ -71,6 +71,7 @@ const utf8 = new TextEncoder();
 
 function wrap(mod) {
   let current = 0;   // handle of the current model (0: none)
+  const metricsOf = new Map();   // handle → its output names (for packing songs)
 
   // Copy a string into engine memory (NUL-terminated). Returns [ptr, bytes].
   // (TextEncoder, not Emscripten's per-character JS loop: requests can be MBs.)
@@ -126,7 +127,10 @@ function wrap(mod) {
   function packColumns(req, o) {
     if (Array.isArray(req.metrics) && req.metrics.every((m) => typeof m === 'string')) return req.metrics;
     const h = modelOf(o);
-    if (h) { try { return api.info({ model: h }).metrics; } catch { return null; } }
+    if (h) {
+      if (!metricsOf.has(h)) { try { metricsOf.set(h, api.info({ model: h }).metrics); } catch { return null; } }
+      return metricsOf.get(h);
+    }
     if (req.mean && typeof req.mean === 'object') return Object.keys(req.mean);
     return null;
   }
@@ -191,6 +195,7 @@ function wrap(mod) {
         mod.HEAPU8.set(u8, p);   // HEAPU8 read after _malloc (which may grow memory)
         const info = takeJson(mod._ms_model_load(p, u8.length));
         current = info.model;
+        metricsOf.set(info.model, info.metrics);
         return info;
       } finally {
         mod._free(p);
@@ -200,6 +205,7 @@ function wrap(mod) {
     /** Free a loaded model (default: the current one). */
     freeModel(handle = current) {
       const r = takeJson(mod._ms_model_free(handle));
+      metricsOf.delete(handle);
       if (handle === current) current = 0;
       return r;
     },
