@@ -110,6 +110,18 @@ test('wasm predictions equal the native build within 1e-5', async () => {
   }
 });
 
+test('with the shipped model too, wasm predictions equal the native build within 1e-5', async (t) => {
+  const shipped = path.join(root, 'weights/model.bin');
+  if (!fs.existsSync(shipped)) { t.skip('weights/model.bin is not there yet'); return; }
+  const eng = await engineInstance();
+  const info = eng.loadModel(fs.readFileSync(shipped));
+  const got = eng.predict(TEXTS);
+  const lines = native(['predict', '--model', shipped, '--jsonl'],
+    TEXTS.map((text, i) => JSON.stringify({ id: i, text })).join('\n') + '\n').trim().split('\n').map((l) => JSON.parse(l));
+  for (let i = 0; i < TEXTS.length; i++)
+    for (const m of info.metrics) near(got[i][m], lines[i][m], 1e-5, `shipped model, text ${i} ${m}`);
+});
+
 test('predict keeps the input order and reports bad items in place', async () => {
   const eng = await engineInstance();
   eng.loadModel(modelBytes);
