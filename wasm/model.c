@@ -933,19 +933,320 @@ int model_forward_reference(const Model *m, const int32_t *ids, float *out_z) {
     return 0;
 }
 
-/* ---- fast path ----------------------------------------------------------- */
+/* ---- fast path -----------------------------------------------------------
+ *
+ * Exact reformulations of the reference forward pass (same mathematics,
+ * different summation order; the tests hold them to 1e-5):
+ *  - Embedding followed (through Dropouts) by a Conv1D: precompute, for each
+ *    vocabulary id v and kernel offset k, its contribution tab[v][k][F] =
+ *    emb[v] · kernel[k] to the conv's channels, so the conv becomes K table
+ *    rows added per output step. Padding (id 0) is looked up like any word:
+ *    Keras does not mask it in these models.
+ *  - Trailing padding: every window that lies wholly in the trailing padding
+ *    gives the same conv row, so it is computed once and copied; the same
+ *    holds after max-pooling and for the LSTM's input projection.
+ *  - LSTM: the input projection x·W + b for all steps is one matrix product;
+ *    the recurrence runs the songs of a batch together (h[N][H] · R[H][4H]),
+ *    with 4-row blocking so each R row is loaded once for 4 songs.
+ *  - Gate nonlinearities use a polynomial expf (Cephes, ~1 ulp) that the
+ *    compiler vectorises, instead of libm calls.
+ */
+
+#define FAST_CHUNK 16                 /* sequences per batched forward */
+#define FAST_MAX_TABLE (6u << 20)     /* floats in the embedding⊗conv table (24 MB) */
 
 struct ModelFast {
-    int dummy;
+    int conv_layer;      /* the Conv1D fused with the embedding, or -1 */
+    float *conv_tab;     /* [V][K][F] */
+    size_t lstm_floats;  /* per-sequence LSTM workspace */
 };
+
+/* GCC refuses to vectorise the clamps below while FP operations may trap
+ * (its default); they never trap here, and results are unchanged. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+
+/* expf for the gates: clamp, split into 2^n · e^r, degree-6 polynomial. */
+static inline float fast_expf(float x) {
+    x = x < -87.0f ? -87.0f : x;   /* not fminf/fmaxf: those are libm calls without fast-math */
+    x = x > 88.0f ? 88.0f : x;
+    float fn = x * 1.44269504088896341f;
+    fn = (fn + 12582912.0f) - 12582912.0f;   /* round to nearest */
+    float r = x - fn * 0.693359375f;
+    r = r - fn * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    union { uint32_t u; float f; } scale;
+    scale.u = (uint32_t)((int32_t)fn + 127) << 23;
+    return p * scale.f;
+}
+
+static inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_expf(-x)); }
+static inline float fast_tanh(float x) { return 2.0f / (1.0f + fast_expf(-2.0f * x)) - 1.0f; }
+
+/* z[4H] pre-activations → c, h updated in place. */
+static void lstm_cell_fast(const float *restrict z, float *restrict c, float *restrict h, int H) {
+    const float *zi = z, *zf = z + H, *zg = z + 2 * H, *zo = z + 3 * H;
+    for (int j = 0; j < H; j++) {
+        float i = fast_sigmoid(zi[j]), f = fast_sigmoid(zf[j]);
+        float g = fast_tanh(zg[j]), o = fast_sigmoid(zo[j]);
+        float cn = f * c[j] + i * g;
+        c[j] = cn;
+        h[j] = o * fast_tanh(cn);
+    }
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
+/* 4-float vectors (GCC/clang vector extension): SSE natively, simd128 in the
+ * wasm build, plain scalars where neither exists. Loads and stores go
+ * through memcpy (unaligned, no aliasing questions). */
+typedef float v4f __attribute__((vector_size(16)));
+static inline v4f v4_load(const float *p) { v4f v; memcpy(&v, p, sizeof v); return v; }
+static inline void v4_store(float *p, v4f v) { memcpy(p, &v, sizeof v); }
+
+/* Z[M][G] (row stride ldz) += A[M][Kd] (row stride lda) · W[Kd][G].
+ * Register-tiled: a 4-row × 8-column block of Z stays in 8 vector registers
+ * while k runs, so each W vector loaded serves 4 rows. Leftover columns
+ * (G not a multiple of 8) and rows go through plain loops. */
+static void matmul_acc(float *Z, size_t ldz, const float *A, size_t lda, const float *W,
+                       int M, int Kd, int G) {
+    int m = 0, G8 = G & ~7;
+    for (; m + 4 <= M; m += 4) {
+        const float *a0 = A + (size_t)m * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+        float *z0 = Z + (size_t)m * ldz, *z1 = z0 + ldz, *z2 = z1 + ldz, *z3 = z2 + ldz;
+        for (int j = 0; j < G8; j += 8) {
+            v4f c00 = v4_load(z0 + j), c01 = v4_load(z0 + j + 4);
+            v4f c10 = v4_load(z1 + j), c11 = v4_load(z1 + j + 4);
+            v4f c20 = v4_load(z2 + j), c21 = v4_load(z2 + j + 4);
+            v4f c30 = v4_load(z3 + j), c31 = v4_load(z3 + j + 4);
+            const float *w = W + j;
+            for (int k = 0; k < Kd; k++, w += G) {
+                v4f w0 = v4_load(w), w1 = v4_load(w + 4);
+                v4f x0 = {a0[k], a0[k], a0[k], a0[k]}, x1 = {a1[k], a1[k], a1[k], a1[k]};
+                v4f x2 = {a2[k], a2[k], a2[k], a2[k]}, x3 = {a3[k], a3[k], a3[k], a3[k]};
+                c00 += x0 * w0; c01 += x0 * w1;
+                c10 += x1 * w0; c11 += x1 * w1;
+                c20 += x2 * w0; c21 += x2 * w1;
+                c30 += x3 * w0; c31 += x3 * w1;
+            }
+            v4_store(z0 + j, c00); v4_store(z0 + j + 4, c01);
+            v4_store(z1 + j, c10); v4_store(z1 + j + 4, c11);
+            v4_store(z2 + j, c20); v4_store(z2 + j + 4, c21);
+            v4_store(z3 + j, c30); v4_store(z3 + j + 4, c31);
+        }
+        if (G8 < G)
+            for (int r = 0; r < 4; r++) {
+                float *z = Z + (size_t)(m + r) * ldz;
+                const float *a = A + (size_t)(m + r) * lda;
+                for (int k = 0; k < Kd; k++)
+                    for (int j = G8; j < G; j++) z[j] += a[k] * W[(size_t)k * G + j];
+            }
+    }
+    for (; m < M; m++) {
+        float *z = Z + (size_t)m * ldz;
+        const float *a = A + (size_t)m * lda;
+        for (int j = 0; j < G8; j += 8) {
+            v4f c0 = v4_load(z + j), c1 = v4_load(z + j + 4);
+            const float *w = W + j;
+            for (int k = 0; k < Kd; k++, w += G) {
+                v4f x = {a[k], a[k], a[k], a[k]};
+                c0 += x * v4_load(w);
+                c1 += x * v4_load(w + 4);
+            }
+            v4_store(z + j, c0); v4_store(z + j + 4, c1);
+        }
+        for (int k = 0; k < Kd; k++)
+            for (int j = G8; j < G; j++) z[j] += a[k] * W[(size_t)k * G + j];
+    }
+}
+
+/* Index from which ids[] is all padding (n if the last id is not 0). */
+static int pad_tail(const int32_t *ids, int n) {
+    int t = n;
+    while (t > 0 && ids[t - 1] == 0) t--;
+    return t;
+}
+
+/* Conv1D over embedded ids through the table. out[To][F]; returns the
+ * step from which all rows are identical (To if none). */
+static int conv_table_forward(float *out, const int32_t *ids, const float *tab, const float *bias,
+                              int S, int V, int K, int F, int act) {
+    int To = S - K + 1, tail = pad_tail(ids, S);
+    int last = tail < To ? tail : To - 1;    /* rows > last equal row last */
+    for (int t = 0; t <= last; t++) {
+        float *restrict o = out + (size_t)t * F;
+        memcpy(o, bias, (size_t)F * sizeof(float));
+        for (int k = 0; k < K; k++) {
+            int id = ids[t + k];
+            if (id < 0 || id >= V) id = V > 1 ? 1 : 0;
+            const float *restrict r = tab + ((size_t)id * K + k) * F;
+            for (int f = 0; f < F; f++) o[f] += r[f];
+        }
+        nn_activate(o, (size_t)F, act);
+    }
+    for (int t = last + 1; t < To; t++) memcpy(out + (size_t)t * F, out + (size_t)last * F, (size_t)F * sizeof(float));
+    return last + 1 < To ? last : To;
+}
+
+/* N sequences through one LSTM direction. in: sequence n at in + n*istride,
+ * [T][C]; rows >= same[n] of sequence n are identical. Output: last state at
+ * out + n*ostride + off, or (seq) state of step t at out + n*ostride +
+ * t*orow + off. lw: N * (T*4H + 6H) floats. */
+static void lstm_fast(float *out, size_t ostride, size_t orow, size_t off, const float *in, size_t istride,
+                      const float *Kw, const float *R, const float *b, int N, int T, int C, int H,
+                      int seq, int reverse, const int *same, float *lw) {
+    size_t G = 4 * (size_t)H;
+    float *XZ = lw, *z = lw + (size_t)N * T * G, *c = z + (size_t)N * G, *h = c + (size_t)N * H;
+    for (int n = 0; n < N; n++) {
+        float *xz = XZ + (size_t)n * T * G;
+        int rows = same[n] < T ? same[n] + 1 : T;
+        for (int t = 0; t < rows; t++) memcpy(xz + (size_t)t * G, b, G * sizeof(float));
+        matmul_acc(xz, G, in + (size_t)n * istride, (size_t)C, Kw, rows, C, (int)G);
+        for (int t = rows; t < T; t++) memcpy(xz + (size_t)t * G, xz + (size_t)(rows - 1) * G, G * sizeof(float));
+    }
+    memset(c, 0, (size_t)N * H * sizeof(float));
+    memset(h, 0, (size_t)N * H * sizeof(float));
+    for (int s = 0; s < T; s++) {
+        int t = reverse ? T - 1 - s : s;
+        for (int n = 0; n < N; n++) memcpy(z + (size_t)n * G, XZ + ((size_t)n * T + t) * G, G * sizeof(float));
+        if (s > 0) matmul_acc(z, G, h, (size_t)H, R, N, H, (int)G);
+        for (int n = 0; n < N; n++) lstm_cell_fast(z + (size_t)n * G, c + (size_t)n * H, h + (size_t)n * H, H);
+        if (seq)
+            for (int n = 0; n < N; n++)
+                memcpy(out + (size_t)n * ostride + (size_t)t * orow + off, h + (size_t)n * H, (size_t)H * sizeof(float));
+    }
+    if (!seq)
+        for (int n = 0; n < N; n++) memcpy(out + (size_t)n * ostride + off, h + (size_t)n * H, (size_t)H * sizeof(float));
+}
+
+static size_t fast_work_floats(const Model *m, int N) {
+    return (size_t)N * (2 * m->max_act + m->fast->lstm_floats);
+}
+
+/* N (<= FAST_CHUNK) sequences ids[N][seq_len] → out_z[N][n_outputs]. */
+static void forward_fast(const Model *m, const int32_t *ids, int N, float *out_z, float *work) {
+    const ModelFast *fast = m->fast;
+    size_t S = m->max_act, SL = (size_t)m->seq_len;
+    float *cur = work, *nxt = work + (size_t)N * S, *lw = work + 2 * (size_t)N * S;
+    int same[FAST_CHUNK];
+    int V = vocab_size(m->vocab);
+    int l = 0;
+    if (fast->conv_layer > 0) {
+        const ModelLayer *L = &m->layers[fast->conv_layer];
+        for (int n = 0; n < N; n++)
+            same[n] = conv_table_forward(nxt + n * S, ids + n * SL, fast->conv_tab, tensor(m, L, 1), m->seq_len,
+                                         V, L->spec.size, L->spec.units, L->spec.act);
+        float *sw = cur; cur = nxt; nxt = sw;
+        l = fast->conv_layer + 1;
+    }
+    for (; l < m->n_layers; l++) {
+        const ModelLayer *L = &m->layers[l];
+        const LayerSpec *s = &L->spec;
+        int T = L->in_t, C = L->in_c, Nr = T ? T : 1;
+        switch (s->type) {
+        case LAYER_EMBEDDING:
+            for (int n = 0; n < N; n++) {
+                embedding_forward(nxt + n * S, ids + n * SL, tensor(m, L, 0), m->seq_len, V, s->units);
+                same[n] = pad_tail(ids + n * SL, m->seq_len);
+            }
+            break;
+        case LAYER_TFIDF:
+            for (int n = 0; n < N; n++) tfidf_forward(nxt + n * S, ids + n * SL, tensor(m, L, 0), m->seq_len, V);
+            break;
+        case LAYER_DROPOUT:
+            continue;
+        case LAYER_CONV1D:
+            for (int n = 0; n < N; n++) {
+                conv1d_forward(nxt + n * S, cur + n * S, tensor(m, L, 0), tensor(m, L, 1), T, C, s->units, s->size, s->act);
+                if (same[n] > L->out_t) same[n] = L->out_t;
+            }
+            break;
+        case LAYER_MAXPOOL1D:
+            for (int n = 0; n < N; n++) {
+                maxpool1d_forward(nxt + n * S, NULL, cur + n * S, T, C, s->size);
+                int q = (same[n] + s->size - 1) / s->size;
+                same[n] = q < L->out_t ? q : L->out_t;
+            }
+            break;
+        case LAYER_LSTM:
+            lstm_fast(nxt, S, (size_t)s->units, 0, cur, S, tensor(m, L, 0), tensor(m, L, 1), tensor(m, L, 2), N, T, C,
+                      s->units, (s->flags & LAYER_RETURN_SEQUENCES) != 0, 0, same, lw);
+            for (int n = 0; n < N; n++) same[n] = L->out_t;
+            break;
+        case LAYER_BILSTM: {
+            int H = s->units, seq = (s->flags & LAYER_RETURN_SEQUENCES) != 0;
+            lstm_fast(nxt, S, 2 * (size_t)H, 0, cur, S, tensor(m, L, 0), tensor(m, L, 1), tensor(m, L, 2), N, T, C,
+                      H, seq, 0, same, lw);
+            lstm_fast(nxt, S, 2 * (size_t)H, (size_t)H, cur, S, tensor(m, L, 3), tensor(m, L, 4), tensor(m, L, 5), N, T,
+                      C, H, seq, 1, same, lw);
+            for (int n = 0; n < N; n++) same[n] = L->out_t;
+            break;
+        }
+        case LAYER_DENSE:
+            for (int n = 0; n < N; n++)
+                dense_forward(nxt + n * S, cur + n * S, tensor(m, L, 0), tensor(m, L, 1), Nr, C, s->units, s->act);
+            break;
+        case LAYER_GAP1D:
+            for (int n = 0; n < N; n++) gap1d_forward(nxt + n * S, cur + n * S, T, C);
+            break;
+        case LAYER_GMP1D:
+            for (int n = 0; n < N; n++) gmp1d_forward(nxt + n * S, NULL, cur + n * S, T, C);
+            break;
+        case LAYER_MEANPOOL_MASKED:
+            for (int n = 0; n < N; n++) meanpool_masked_forward(nxt + n * S, cur + n * S, ids + n * SL, T, C);
+            break;
+        default: break;
+        }
+        float *sw = cur; cur = nxt; nxt = sw;
+    }
+    for (int n = 0; n < N; n++) memcpy(out_z + (size_t)n * m->n_outputs, cur + n * S, (size_t)m->n_outputs * sizeof(float));
+}
 
 int model_prepare(Model *m, char *err, size_t errlen) {
     if (!m) { seterr(err, errlen, "model_prepare: no model"); return -1; }
+    model_unprepare(m);
+    ModelFast *f = calloc(1, sizeof *f);
+    if (!f) { seterr(err, errlen, "model_prepare: out of memory"); return -1; }
+    f->conv_layer = -1;
+    for (int l = 0; l < m->n_layers; l++) {
+        const ModelLayer *L = &m->layers[l];
+        if (L->spec.type == LAYER_LSTM || L->spec.type == LAYER_BILSTM) {
+            size_t need = (size_t)L->in_t * 4 * L->spec.units + 6 * (size_t)L->spec.units;
+            if (need > f->lstm_floats) f->lstm_floats = need;
+        }
+    }
+    if (m->layers[0].spec.type == LAYER_EMBEDDING) {
+        int l = 1;
+        while (l < m->n_layers && m->layers[l].spec.type == LAYER_DROPOUT) l++;
+        if (l < m->n_layers && m->layers[l].spec.type == LAYER_CONV1D) {
+            const ModelLayer *L = &m->layers[l];
+            int V = vocab_size(m->vocab), K = L->spec.size, C = L->in_c, F = L->spec.units;
+            uint64_t size = (uint64_t)V * K * F;
+            if (size <= FAST_MAX_TABLE && (f->conv_tab = calloc((size_t)size, sizeof(float)))) {
+                const float *emb = tensor(m, &m->layers[0], 0), *W = tensor(m, L, 0);
+                for (int k = 0; k < K; k++)
+                    matmul_acc(f->conv_tab + (size_t)k * F, (size_t)K * F, emb, (size_t)C, W + (size_t)k * C * F, V, C, F);
+                f->conv_layer = l;
+            }
+        }
+    }
+    m->fast = f;
     return 0;
 }
 
 void model_unprepare(Model *m) {
     if (!m || !m->fast) return;
+    free(m->fast->conv_tab);
     free(m->fast);
     m->fast = NULL;
 }
@@ -968,6 +1269,18 @@ static void destandardise(const Model *m, float *out, int n) {
 int model_predict_ids_z(const Model *m, const int32_t *ids, int n, float *out_z) {
     if (!m || !ids || !out_z || n < 0) return -1;
     if (n == 0) return 0;
+    if (m->fast) {
+        int chunk = n < FAST_CHUNK ? n : FAST_CHUNK;
+        float *work = malloc(fast_work_floats(m, chunk) * sizeof(float));
+        if (work) {
+            for (int i = 0; i < n; i += chunk) {
+                int k = n - i < chunk ? n - i : chunk;
+                forward_fast(m, ids + (size_t)i * m->seq_len, k, out_z + (size_t)i * m->n_outputs, work);
+            }
+            free(work);
+            return 0;
+        }   /* out of memory for the batch: fall back to one at a time */
+    }
     float *work = malloc(forward_work_floats(m) * sizeof(float));
     if (!work) return -1;
     for (int i = 0; i < n; i++)

@@ -333,6 +333,160 @@ static void test_predict_paths(void) {
     model_free(m);
 }
 
+/* A float64 forward pass of the seed architecture (embedding, dropout,
+ * conv relu, maxpool, lstm, dropout, dense relu, dense relu, dense): the
+ * ground truth both float32 paths are measured against. */
+static void seed_forward_f64(const Model *m, const int32_t *ids, double *out) {
+    const float *E = m->params + m->tensors[0].offset, *CK = m->params + m->tensors[1].offset;
+    const float *CB = m->params + m->tensors[2].offset, *LK = m->params + m->tensors[3].offset;
+    const float *LR = m->params + m->tensors[4].offset, *LB = m->params + m->tensors[5].offset;
+    int S = m->seq_len, D = m->layers[0].out_c, K = m->layers[2].spec.size, F = m->layers[2].out_c;
+    int P = m->layers[3].spec.size, To = S - K + 1, Tp = To / P, H = m->layers[4].out_c, V = vocab_size(m->vocab);
+    double *conv = malloc(sizeof(double) * (size_t)To * F), *pool = malloc(sizeof(double) * (size_t)Tp * F);
+    for (int t = 0; t < To; t++)
+        for (int f = 0; f < F; f++) {
+            double a = CB[f];
+            for (int k = 0; k < K; k++) {
+                int id = ids[t + k];
+                if (id < 0 || id >= V) id = 1;
+                for (int c = 0; c < D; c++) a += (double)E[(size_t)id * D + c] * CK[((size_t)k * D + c) * F + f];
+            }
+            conv[(size_t)t * F + f] = a > 0 ? a : 0;
+        }
+    for (int t = 0; t < Tp; t++)
+        for (int f = 0; f < F; f++) {
+            double mx = conv[(size_t)t * P * F + f];
+            for (int p = 1; p < P; p++) mx = fmax(mx, conv[((size_t)t * P + p) * F + f]);
+            pool[(size_t)t * F + f] = mx;
+        }
+    double h[512] = {0}, c[512] = {0}, z[2048], x[512];
+    for (int t = 0; t < Tp; t++) {
+        for (int j = 0; j < 4 * H; j++) {
+            double a = LB[j];
+            for (int k = 0; k < F; k++) a += pool[(size_t)t * F + k] * LK[(size_t)k * 4 * H + j];
+            for (int k = 0; k < H; k++) a += h[k] * LR[(size_t)k * 4 * H + j];
+            z[j] = a;
+        }
+        for (int j = 0; j < H; j++) {
+            double i = 1 / (1 + exp(-z[j])), f = 1 / (1 + exp(-z[H + j])), g = tanh(z[2 * H + j]), o = 1 / (1 + exp(-z[3 * H + j]));
+            c[j] = f * c[j] + i * g;
+            h[j] = o * tanh(c[j]);
+        }
+    }
+    int I = H;
+    memcpy(x, h, sizeof(double) * (size_t)H);
+    for (int l = 6, tk = 6; l < 9; l++, tk += 2) {
+        const float *W = m->params + m->tensors[tk].offset, *B = m->params + m->tensors[tk + 1].offset;
+        int O = m->layers[l].out_c;
+        double y[512];
+        for (int o = 0; o < O; o++) {
+            double a = B[o];
+            for (int i = 0; i < I; i++) a += x[i] * W[(size_t)i * O + o];
+            y[o] = (m->layers[l].spec.act == NN_ACT_RELU && a < 0) ? 0 : a;
+        }
+        memcpy(x, y, sizeof(double) * (size_t)O);
+        I = O;
+    }
+    memcpy(out, x, sizeof(double) * (size_t)I);
+    free(conv);
+    free(pool);
+}
+
+/* The fast inference path against the reference forward pass. */
+static void fast_vs_reference(const char *name, const LayerSpec *arch, int n_layers, int seq_len, int n_words,
+                              float scale, float tol) {
+    const char **words = malloc((size_t)n_words * sizeof(char *));
+    char (*wb)[16] = malloc((size_t)n_words * 16);
+    for (int i = 0; i < n_words; i++) { snprintf(wb[i], 16, "w%d", i); words[i] = wb[i]; }
+    char err[256], what[300];
+    int n_out = arch[n_layers - 1].units;
+    const char *names[6] = {"energy", "valence", "tempo", "liveness", "danceability", "acousticness"};
+    Model *m = model_create(arch, n_layers, seq_len, words, n_words, names, NULL, NULL, n_out, err, sizeof err);
+    snprintf(what, sizeof what, "%s: builds", name);
+    CHECK(m != NULL, what);
+    if (!m) { printf("# %s\n", err); free(words); free(wb); return; }
+    model_init_random(m, 21);
+    for (size_t i = 0; i < m->n_params; i++) m->params[i] *= scale;   /* push gates into saturation */
+    CHECK(m->fast == NULL, "a created model starts on the reference path");
+    model_prepare(m, err, sizeof err);
+    /* 37 sequences (not a multiple of the batch): short, long, empty, full,
+     * with OOV and out-of-range ids */
+    int N = 37;
+    int32_t *ids = calloc((size_t)N * seq_len, sizeof(int32_t));
+    uint64_t rng;
+    nn_rng_seed(&rng, 8);
+    for (int n = 0; n < N; n++) {
+        int len = n == 0 ? 0 : n == 1 ? seq_len : (int)(nn_rng_next(&rng) % (uint64_t)(seq_len + 1));
+        for (int t = 0; t < len; t++) ids[(size_t)n * seq_len + t] = (int32_t)(nn_rng_next(&rng) % (uint64_t)(n_words + 3));
+        if (n == 2) ids[(size_t)n * seq_len + 3] = -7;
+    }
+    float *fast = malloc(sizeof(float) * (size_t)N * n_out), *ref = malloc(sizeof(float) * (size_t)N * n_out);
+    model_predict_ids_z(m, ids, N, fast);
+    for (int n = 0; n < N; n++) model_forward_reference(m, ids + (size_t)n * seq_len, ref + (size_t)n * n_out);
+    snprintf(what, sizeof what, "%s: the fast path matches the reference within %g", name, (double)tol);
+    check_tensor(fast, ref, N * n_out, tol, what);
+    float one[MODEL_MAX_OUTPUTS];
+    model_predict_ids_z(m, ids + (size_t)5 * seq_len, 1, one);
+    snprintf(what, sizeof what, "%s: a batch of one gives the batched result", name);
+    check_tensor(one, fast + 5 * n_out, n_out, 1e-6f, what);
+    if (tol > 1e-5f && arch[0].type == LAYER_EMBEDDING && n_layers == 9) {
+        /* ill-conditioned case: both paths against the float64 truth */
+        double worst_fast = 0, worst_ref = 0, t64[MODEL_MAX_OUTPUTS];
+        for (int n = 0; n < N; n++) {
+            seed_forward_f64(m, ids + (size_t)n * seq_len, t64);
+            for (int k = 0; k < n_out; k++) {
+                worst_fast = fmax(worst_fast, fabs(fast[n * n_out + k] - t64[k]) / fmax(1, fabs(t64[k])));
+                worst_ref = fmax(worst_ref, fabs(ref[n * n_out + k] - t64[k]) / fmax(1, fabs(t64[k])));
+            }
+        }
+        printf("# %s: max relative error vs float64: fast %.3g, reference %.3g\n", name, worst_fast, worst_ref);
+        snprintf(what, sizeof what, "%s: the fast path is as close to the float64 truth as the float32 reference", name);
+        CHECK(worst_fast <= 2 * worst_ref + 1e-6, what);
+    }
+    float diff = 0;
+    for (int i = 0; i < N * n_out; i++) diff = fmaxf(diff, fabsf(ref[i] - ref[i % n_out]));
+    snprintf(what, sizeof what, "%s: the outputs differ between inputs (the test has teeth)", name);
+    CHECK(diff > 1e-3f, what);
+    free(fast); free(ref); free(ids); free(words); free(wb);
+    model_free(m);
+}
+
+static void test_fast_path(void) {
+    LayerSpec seed[9];
+    model_seed_arch(seed, 4);
+    fast_vs_reference("seed architecture", seed, 9, 500, 1998, 1.0f, 1e-5f);
+    /* With larger weights the network amplifies float32 rounding: merely
+     * reordering the conv sums (libm gates in both paths) moves outputs by
+     * 4e-5 (x2) and 2e-3 (x3). There the fast path is held to the float64
+     * truth instead: no worse than the float32 reference. */
+    fast_vs_reference("seed architecture, weights x2", seed, 9, 500, 1998, 2.0f, 1e-4f);
+    fast_vs_reference("seed architecture, weights x3 (saturated gates)", seed, 9, 500, 1998, 3.0f, 4e-3f);
+    LayerSpec bi[] = {
+        {LAYER_EMBEDDING, 12, 0, 0, 0, 0}, {LAYER_CONV1D, 10, 3, NN_ACT_TANH, 0, 0},
+        {LAYER_BILSTM, 9, 0, 0, LAYER_RETURN_SEQUENCES, 0}, {LAYER_LSTM, 6, 0, 0, 0, 0},
+        {LAYER_DENSE, 5, 0, NN_ACT_LINEAR, 0, 0},
+    };
+    fast_vs_reference("conv + bidirectional sequences + lstm", bi, 5, 40, 50, 2.0f, 1e-5f);
+    LayerSpec bi2[] = {
+        {LAYER_EMBEDDING, 8, 0, 0, 0, 0}, {LAYER_DROPOUT, 0, 0, 0, 0, 0.5f},
+        {LAYER_BILSTM, 7, 0, 0, 0, 0}, {LAYER_DENSE, 3, 0, NN_ACT_SIGMOID, 0, 0},
+    };
+    fast_vs_reference("embedding + bidirectional last state", bi2, 4, 30, 20, 2.0f, 1e-5f);
+    LayerSpec ft[] = {
+        {LAYER_EMBEDDING, 16, 0, 0, 0, 0}, {LAYER_DENSE, 12, 0, NN_ACT_RELU, 0, 0},
+        {LAYER_MEANPOOL_MASKED, 0, 0, 0, 0, 0}, {LAYER_DENSE, 6, 0, NN_ACT_LINEAR, 0, 0},
+    };
+    fast_vs_reference("fastText-like masked mean", ft, 4, 64, 300, 2.0f, 1e-5f);
+    LayerSpec gm[] = {
+        {LAYER_EMBEDDING, 8, 0, 0, 0, 0}, {LAYER_DENSE, 8, 0, NN_ACT_TANH, 0, 0},
+        {LAYER_CONV1D, 13, 4, NN_ACT_RELU, 0, 0}, {LAYER_MAXPOOL1D, 0, 3, 0, 0, 0},
+        {LAYER_GMP1D, 0, 0, 0, 0, 0}, {LAYER_DENSE, 4, 0, NN_ACT_LINEAR, 0, 0},
+    };
+    fast_vs_reference("unfused conv + max pools", gm, 6, 33, 40, 2.0f, 1e-5f);
+    LayerSpec tf[] = {{LAYER_TFIDF, 0, 0, 0, 0, 0}, {LAYER_DENSE, 7, 0, NN_ACT_RELU, 0, 0}, {LAYER_DENSE, 2, 0, NN_ACT_LINEAR, 0, 0}};
+    fast_vs_reference("tf-idf + dense", tf, 3, 50, 60, 2.0f, 1e-5f);
+}
+
 /* Run a shell command, return its stdout (malloc'd) and exit status. */
 static char *run(const char *cmd, int *status) {
     FILE *p = popen(cmd, "r");
@@ -436,6 +590,7 @@ static void test_cli(void) {
 int main(void) {
     (void)check_skip;
     test_cli();
+    test_fast_path();
     test_seed_arch();
     test_bad_arch();
     test_round_trip();
