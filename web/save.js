@@ -47,7 +47,8 @@ export function mountSave(root, ctx) {
   root.replaceChildren();
   ctx.events?.addEventListener('soundtrack', (ev) => {
     const d = ev.detail || {};
-    if (!Array.isArray(d.picks) || !d.picks.length) return;
+    // the save panel sits under the full soundtrack; a quick match does not replace it
+    if (d.kind !== 'full' || !Array.isArray(d.picks) || !d.picks.length) return;
     current = d;
     render();
   });

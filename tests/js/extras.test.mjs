@@ -130,3 +130,56 @@ test('a failed chunk reports the created playlist and what was added', async () 
   await assert.rejects(savePlaylist({ name: 'x', uris }, { fetcher }), (e) => e instanceof PlaylistError && e.added === 100 && e.playlist.id === 'p1');
   await assert.rejects(savePlaylist({ name: 'x', uris: ['nope'] }, { fetcher }), /nothing to save/);
 });
+
+test('the demo file is validated: bad ids and songs without metrics are dropped, words kept', async () => {
+  const { parseDemo } = await import('../../web/demo.js');
+  const r = parseDemo({ songs: [
+    { id: id22(1), title: 'A', artist: 'B', year: 1999, metrics: { energy: 0.5, valence: 0.4, bad: 'x' }, words: [['harbor', 3], ['x', 'y'], 5] },
+    { id: 'short', title: 'C', artist: 'D', metrics: { energy: 1 } },
+    { id: id22(2), title: 'E', artist: 'F', metrics: {} },
+  ] });
+  assert.equal(r.songs.length, 1);
+  assert.deepEqual(r.songs[0], { id: id22(1), uri: `spotify:track:${id22(1)}`, title: 'A', artist: 'B', album: '', durationMs: 0,
+    explicit: false, releaseDate: '1999', lyricsStatus: 'none', metrics: { energy: 0.5, valence: 0.4 } });
+  assert.deepEqual(r.words, { [id22(1)]: [['harbor', 3]] });
+  assert.throws(() => parseDemo({}), /no "songs"/);
+  assert.throws(() => parseDemo({ songs: [{ id: 'x' }] }), /no usable songs/);
+});
+
+test('the service worker build precaches every file under a content-hash version, and icons are valid PNGs', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const os = await import('node:os');
+  const zlib = await import('node:zlib');
+  const { buildServiceWorker, drawIcon } = await import('../../web/build-sw.mjs');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-sw-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'chunks'));
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html>');
+    fs.writeFileSync(path.join(dir, 'app.js'), 'x');
+    fs.writeFileSync(path.join(dir, 'app.js.map'), '{}');
+    fs.writeFileSync(path.join(dir, 'chunks', 'a.js'), 'y');
+    fs.writeFileSync(path.join(dir, 'model.bin'), Buffer.alloc(10));
+    const a = buildServiceWorker(dir, { log: () => {} });
+    assert.deepEqual(a.files.filter((f) => !f.startsWith('icons/')), ['app.js', 'chunks/a.js', 'index.html', 'model.bin']);
+    assert.ok(a.files.includes('icons/icon-192.png') && a.files.includes('icons/maskable-512.png'));
+    const sw = fs.readFileSync(path.join(dir, 'sw.js'), 'utf8');
+    assert.equal(sw.split('\n')[0], `self.__MS_PRECACHE=${JSON.stringify({ version: a.version, files: a.files })};`);
+    assert.match(sw, /addEventListener\('activate'/);
+    const b = buildServiceWorker(dir, { log: () => {} });
+    assert.equal(b.version, a.version, 'same content, same version');
+    assert.equal(fs.readFileSync(path.join(dir, 'sw.js'), 'utf8').split('\n').filter((l) => l.startsWith('self.__MS_PRECACHE=')).length, 1, 'rebuilding does not stack manifests');
+    fs.writeFileSync(path.join(dir, 'app.js'), 'z');
+    assert.notEqual(buildServiceWorker(dir, { log: () => {} }).version, a.version, 'a changed file changes the version');
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  const png = drawIcon(48);
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.equal(png.readUInt32BE(16), 48); assert.equal(png.readUInt32BE(20), 48);
+  const idatLen = png.readUInt32BE(33);
+  assert.equal(png.toString('ascii', 37, 41), 'IDAT');
+  const raw = zlib.inflateSync(png.subarray(41, 41 + idatLen));
+  assert.equal(raw.length, 48 * (48 * 4 + 1));
+  assert.equal(raw[1 + 3], 0, 'the rounded corner is transparent');
+  const mid = 24 * (48 * 4 + 1) + 1 + 24 * 4;
+  assert.equal(raw[mid + 3], 255, 'the middle is opaque');
+});
