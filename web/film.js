@@ -56,8 +56,47 @@ export function normalizeFilm(f, i = 0, names = null) {
   };
 }
 
-/** A catalog file ({films: [...]} or [...]) → Film[] sorted by title. */
+/**
+ * A compact catalog film (weights/catalog.json version 2, see
+ * wasm/tools/cmd_catalog.c): per-scene metrics as integer z-scores
+ * (value = mean + std * int * zunit), scene locations by index, scene
+ * lengths in units of `wunit` words. → Film (with word weights), or null.
+ */
+export function decodeCompactFilm(f, cat, i = 0) {
+  const names = cat.metrics; const k = names.length;
+  if (!f || typeof f !== 'object' || typeof f.title !== 'string' || !f.title.trim()) return null;
+  const n = Number.isInteger(f.n) ? f.n : 0;
+  const m = Array.isArray(f.m) ? f.m : [];
+  if (n < 1 || m.length < n * k) return null;
+  const zunit = isNum(cat.zunit) ? cat.zunit : 1; const wunit = isNum(cat.wunit) ? cat.wunit : 1;
+  const locs = Array.isArray(f.locs) ? f.locs : []; const l = Array.isArray(f.l) ? f.l : []; const w = Array.isArray(f.w) ? f.w : [];
+  const scenes = [];
+  for (let j = 0; j < n; j++) {
+    const metrics = {};
+    for (let q = 0; q < k; q++) {
+      const z = m[j * k + q];
+      if (isNum(z) && isNum(cat.mean[q]) && isNum(cat.std[q])) metrics[names[q]] = cat.mean[q] + cat.std[q] * z * zunit;
+    }
+    const loc = typeof locs[l[j]] === 'string' ? locs[l[j]] : '';
+    scenes.push({ index: j, heading: loc ? loc.slice(0, 200) : `Scene ${j + 1}`, metrics });
+  }
+  let overall = {};
+  if (Array.isArray(f.overall)) names.forEach((nm, q) => { if (isNum(f.overall[q])) overall[nm] = f.overall[q]; });
+  if (Object.keys(overall).length !== k) overall = meanMetrics(scenes.map((s) => s.metrics));
+  return {
+    id: typeof f.id === 'string' ? f.id : `film-${i}`, title: f.title.trim().slice(0, 200),
+    year: isNum(f.year) && f.year > 1800 ? f.year : null, source: 'catalog', scenes, overall,
+    weights: w.length === n ? w.map((x) => Math.max(1, (Number(x) || 0) * wunit)) : null,
+  };
+}
+
+/** A catalog file ({films: [...]} or [...]; compact version 2 too) → Film[] sorted by title. */
 export function normalizeCatalog(json) {
+  if (json && Array.isArray(json.films) && Array.isArray(json.metrics) && Array.isArray(json.mean) && Array.isArray(json.std) &&
+      json.films.some((f) => Array.isArray(f?.m))) {
+    const cat = { metrics: json.metrics.map(String), mean: json.mean, std: json.std, zunit: json.zunit, wunit: json.wunit };
+    return json.films.map((f, i) => decodeCompactFilm(f, cat, i)).filter(Boolean).sort((a, b) => a.title.localeCompare(b.title));
+  }
   const list = Array.isArray(json) ? json : Array.isArray(json?.films) ? json.films : [];
   const names = Array.isArray(json?.metrics) ? json.metrics.filter((x) => typeof x === 'string') : null;
   return list.map((f, i) => normalizeFilm(f, i, names)).filter(Boolean)

@@ -159,11 +159,12 @@ export function normalizeArtist(a) {
   };
 }
 
-/** Items of a paging object, accepting `items` or (playlist-shaped) `tracks.items`. */
+/** Items of a paging object, or of a playlist object (`items.items` or `tracks.items`). */
 function pageItems(page) {
   if (!page || typeof page !== 'object') return [];
   if (Array.isArray(page.items)) return page.items;
-  if (Array.isArray(page.tracks?.items)) return page.tracks.items;
+  if (Array.isArray(page.items?.items)) return page.items.items;     // playlist object, 2026 naming
+  if (Array.isArray(page.tracks?.items)) return page.tracks.items;   // playlist object, older naming
   return [];
 }
 

@@ -8,6 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { normalizeCatalog } from '../../web/film.js';
 import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, lrclibSongsFor, SAMPLE_FOUNTAIN, DIST, makePdf } from './helpers.mjs';
 
 const skip = distMissing() || false;
@@ -30,9 +31,8 @@ async function useCatalog(page) {
 }
 async function firstCatalogTitle() {
   const cat = realCatalog ? JSON.parse(fs.readFileSync(path.join(DIST, 'catalog.json'), 'utf8')) : FIXTURE_CATALOG;
-  const films = Array.isArray(cat) ? cat : cat.films;
-  const f = films.find((x) => Array.isArray(x.scenes) && x.scenes.length >= 10) || films[0];
-  return f.title;
+  const films = normalizeCatalog(cat);
+  return (films.find((x) => x.scenes.length >= 10) || films[0]).title;
 }
 
 test.before(async () => {

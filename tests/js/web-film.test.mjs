@@ -58,3 +58,17 @@ test('file extensions are read case-insensitively', () => {
   assert.equal(extensionOf('My Script.FDX'), 'fdx');
   assert.equal(extensionOf('noext'), '');
 });
+
+test('the compact catalog (version 2) decodes z-score integers, locations and word weights', () => {
+  const films = normalizeCatalog({ version: 2, metrics: ['energy', 'valence'], mean: [0.5, 0.4], std: [0.2, 0.1], zunit: 0.02, wunit: 10, segments: 4,
+    films: [{ id: 'f', title: 'Compact', year: 2001, n: 3, overall: [0.51, 0.42], acts: [0, 1, 2], locs: ['KITCHEN', 'ROOF'], l: [0, 1, 0], w: [2, 0, 5],
+      m: [50, -50, 0, 0, -100, 25] }, { id: 'bad', title: 'Short m', n: 2, m: [1] }] });
+  assert.equal(films.length, 1);
+  const f = films[0];
+  assert.deepEqual(f.overall, { energy: 0.51, valence: 0.42 });
+  assert.deepEqual(f.scenes.map((s) => s.heading), ['KITCHEN', 'ROOF', 'KITCHEN']);
+  assert.ok(Math.abs(f.scenes[0].metrics.energy - 0.7) < 1e-12);   // 0.5 + 0.2 * 50 * 0.02
+  assert.ok(Math.abs(f.scenes[0].metrics.valence - 0.3) < 1e-12);  // 0.4 + 0.1 * -50 * 0.02
+  assert.ok(Math.abs(f.scenes[2].metrics.energy - 0.1) < 1e-12);
+  assert.deepEqual(f.weights, [20, 1, 50]);
+});
