@@ -21,8 +21,11 @@ const dist = path.join(root, 'dist');
 const log = (m) => process.stderr.write(`web/build.mjs: ${m}\n`);
 
 // Origins the page may talk to (keep in step with the defaults in web/config.js).
-// Loopback is allowed for local use and for the fake servers of the tests.
-const LOOPBACK = 'http://127.0.0.1:* http://localhost:*';
+// Loopback is allowed for local use and for the fake servers of the tests;
+// MOODSPACE_EXTRA_ORIGINS="https://a.example https://b.example" adds more
+// (e.g. a self-hosted LRCLIB) to connect-src and frame-src.
+const EXTRA = (process.env.MOODSPACE_EXTRA_ORIGINS || '').split(/\s+/).filter((o) => /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(o)).join(' ');
+const LOOPBACK = `http://127.0.0.1:* http://localhost:*${EXTRA ? ' ' + EXTRA : ''}`;
 const CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
