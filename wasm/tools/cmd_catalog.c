@@ -2,28 +2,36 @@
  *
  *   moodspace catalog --dir DIR --out weights/catalog.json [--model M]
  *                     [--min-scenes 10] [--jobs 2] [--segments 4]
- *                     [--heading-chars 40] [--limit N]
+ *                     [--heading-chars 20] [--limit N]
  *
  * Reads every .txt / .fountain / .spmd / .srt / .vtt file in DIR (not
  * recursive), splits it into scenes (scene.h), predicts each scene's mood
  * with the model (arc.h) and writes one JSON file WITHOUT any script text:
  *
- *   {"version": 1,
+ *   {"version": 2,
  *    "metrics": ["energy", ...],        model outputs, in this order
- *    "scale": [100, 100, 1, ...],       per-scene value = int / scale
+ *    "mean": [...], "std": [...],       the model's target mean and std
+ *    "zunit": 0.05,                     per-scene values are z-scores in these units:
+ *                                       value = mean + std * (int * zunit)
+ *    "wunit": 10,                       scene lengths are in units of 10 words
  *    "model": {"fnv1a": "89abcdef", "bytes": N},   the weights file used
+ *    "segments": 4,
  *    "films": [{
  *      "id": "12-Monkeys",              file name without extension
  *      "title": "12 Monkeys",           title page, else from the file name
  *      "year": 1994,                    when found before the first scene (else absent)
  *      "n": 174,                        scenes
- *      "overall": [0.61, ...],          word-weighted mean mood, 3 significant digits
+ *      "overall": [0.61, ...],          word-weighted mean mood in the model's
+ *                                       units, 3 significant digits
  *      "acts": [0, 40, 95, 140],        first scene of each of `segments` acts
  *                                       (mood change points, arc.h)
- *      "h": ["CONCOURSE/AIRPORT TERMINAL - BAY", ...],  scene headings, cut
- *                                       to heading-chars, "" for a preamble
- *      "w": [181, 186, ...],            words per scene (2 significant digits)
- *      "m": [[61, 42, 118, 19], ...]    per-scene mood, scaled ints
+ *      "locs": ["CONCOURSE/AIRPORT TERMINAL", ...],  distinct scene locations
+ *                                       (heading without INT/EXT and time of
+ *                                       day; the heading when there is none),
+ *                                       cut to heading-chars bytes
+ *      "l": [0, 1, 1, 2, ...],          each scene's index into locs
+ *      "w": [18, 19, ...],              scene lengths (words / wunit, rounded, >= 0)
+ *      "m": [z, z, z, z, z, z, z, ...]  n * metrics ints, scene after scene
  *    }, ...]}
  *
  * Films with fewer than --min-scenes scenes are skipped (and counted); the
@@ -196,7 +204,8 @@ static void process(Job *J, Film *f) {
     if (!f->title || !f->headings || !f->words || !f->mood) { snprintf(f->reason, sizeof f->reason, "out of memory"); }
     else {
         for (int i = 0; i < f->n; i++) {
-            f->headings[i] = short_heading(ss->scenes[i].heading, J->heading_chars);
+            const Scene *sc = &ss->scenes[i];
+            f->headings[i] = short_heading(sc->location[0] ? sc->location : sc->heading, J->heading_chars);
             f->words[i] = ss->scenes[i].words;
         }
         memcpy(f->mood, a->raw, sizeof(float) * (size_t)f->n * (size_t)no);
@@ -239,12 +248,12 @@ static double sig(double x, int digits) {
 
 int cmd_catalog(int argc, char **argv) {
     const char *dir = NULL, *out = NULL, *model_path = NULL;
-    int min_scenes = 10, jobs = 2, segments = 4, heading_chars = 40, limit = 0;
+    int min_scenes = 10, jobs = 2, segments = 4, heading_chars = 20, limit = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("usage: moodspace catalog --dir DIR --out FILE [--model M] [--min-scenes 10] [--jobs 2]\n"
-                   "                         [--segments 4] [--heading-chars 40] [--limit N]\n");
+                   "                         [--segments 4] [--heading-chars 20] [--limit N]\n");
             return 0;
         }
         if (i + 1 >= argc) { fprintf(stderr, "moodspace catalog: %s needs a value\n", a); return 2; }
@@ -322,19 +331,20 @@ int cmd_catalog(int argc, char **argv) {
     for (int t = 1; t < jobs; t++) if (started & (1 << t)) pthread_join(th[t], NULL);
     double t_parse = now_s() - t0;
 
-    /* per-metric scale: metrics within 0..1 as percent ints, others as ints */
     int no = m->n_outputs;
-    int scale[ARC_MAX_METRICS];
-    for (int k = 0; k < no; k++) scale[k] = fabsf(m->target_mean[k]) + 3 * m->target_std[k] <= 2.0f ? 100 : 1;
-
+    const double zunit = 0.05, wunit = 10;
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddNumberToObject(root, "version", 1);
+    cJSON_AddNumberToObject(root, "version", 2);
     cJSON *names = cJSON_AddArrayToObject(root, "metrics");
-    cJSON *sc = cJSON_AddArrayToObject(root, "scale");
+    cJSON *jmean = cJSON_AddArrayToObject(root, "mean");
+    cJSON *jstd = cJSON_AddArrayToObject(root, "std");
     for (int k = 0; k < no; k++) {
         cJSON_AddItemToArray(names, cJSON_CreateString(m->output_names[k]));
-        cJSON_AddItemToArray(sc, cJSON_CreateNumber(scale[k]));
+        cJSON_AddItemToArray(jmean, cJSON_CreateNumber(m->target_mean[k]));
+        cJSON_AddItemToArray(jstd, cJSON_CreateNumber(m->target_std[k]));
     }
+    cJSON_AddNumberToObject(root, "zunit", zunit);
+    cJSON_AddNumberToObject(root, "wunit", wunit);
     cJSON *mo = cJSON_AddObjectToObject(root, "model");
     char hex[16];
     snprintf(hex, sizeof hex, "%08x", fnv);
@@ -363,16 +373,27 @@ int cmd_catalog(int argc, char **argv) {
         for (int k = 0; k < no; k++) cJSON_AddItemToArray(ov, cJSON_CreateNumber(sig(f->overall[k], 3)));
         cJSON *acts = cJSON_AddArrayToObject(o, "acts");
         for (int g = 0; g < f->n_acts; g++) cJSON_AddItemToArray(acts, cJSON_CreateNumber(f->acts[g]));
-        cJSON *h = cJSON_AddArrayToObject(o, "h");
+        cJSON *locs = cJSON_AddArrayToObject(o, "locs");
+        cJSON *l = cJSON_AddArrayToObject(o, "l");
         cJSON *w = cJSON_AddArrayToObject(o, "w");
         cJSON *mm = cJSON_AddArrayToObject(o, "m");
+        int *idx = malloc(sizeof(int) * (size_t)f->n);
+        int n_locs = 0;
         for (int s = 0; s < f->n; s++) {
-            cJSON_AddItemToArray(h, cJSON_CreateString(f->headings[s] ? f->headings[s] : ""));
-            cJSON_AddItemToArray(w, cJSON_CreateNumber(sig(f->words[s], 2)));
-            cJSON *row = cJSON_CreateArray();
-            for (int k = 0; k < no; k++) cJSON_AddItemToArray(row, cJSON_CreateNumber(round(f->mood[(size_t)s * no + k] * scale[k])));
-            cJSON_AddItemToArray(mm, row);
+            const char *hs = f->headings[s] ? f->headings[s] : "";
+            int found = -1;
+            for (int q = s - 1; q >= 0 && found < 0; q--)   /* distinct locations, first seen order */
+                if (!strcmp(f->headings[q] ? f->headings[q] : "", hs)) found = idx ? idx[q] : 0;
+            if (found < 0) { found = n_locs++; cJSON_AddItemToArray(locs, cJSON_CreateString(hs)); }
+            if (idx) idx[s] = found;
+            cJSON_AddItemToArray(l, cJSON_CreateNumber(found));
+            cJSON_AddItemToArray(w, cJSON_CreateNumber(round(f->words[s] / wunit)));
+            for (int k = 0; k < no; k++) {
+                double z = (f->mood[(size_t)s * no + k] - m->target_mean[k]) / m->target_std[k];
+                cJSON_AddItemToArray(mm, cJSON_CreateNumber(round(z / zunit)));
+            }
         }
+        free(idx);
         cJSON_AddItemToArray(arr, o);
         counts[kept++] = f->n;
         total_scenes += f->n;
