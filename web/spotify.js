@@ -95,7 +95,8 @@ export function createSpotifyClient(deps = {}) {
       if (res.status === 401) {
         if (refreshed) throw new SpotifyError('Spotify did not accept the sign-in. Please sign in again.', { status: 401, code: 'unauthorized' });
         refreshed = true;
-        await refreshToken();   // throws AuthError('signin_required') when refresh fails
+        // another call may have refreshed meanwhile: then just retry with the new token
+        if ((await getToken()) === token) await refreshToken();   // throws AuthError('signin_required') when refresh fails
         continue;
       }
       if (res.status === 403) throw new SpotifyError(FORBIDDEN_HELP, { status: 403, code: 'forbidden' });

@@ -107,3 +107,18 @@ test('top items page with limit <= 50 up to 100 items and follow next links', as
   assert.deepEqual(seen, [{ offset: 0, limit: 50 }, { offset: 50, limit: 50 }]);
   assert.equal(got[99].title, 't99');
 });
+
+test('a 401 after another call already refreshed retries with the new token, without refreshing again', async () => {
+  let token = 'OLD'; let refreshes = 0; const auths = [];
+  const responses = [json(401, {}), json(200, { ok: true })];
+  const client = createSpotifyClient({
+    config,
+    fetch: async (url, init) => { auths.push(init.headers.Authorization); if (auths.length === 1) token = 'NEW'; return responses.shift(); },
+    getToken: async () => token,
+    refresh: async () => { refreshes++; token = 'NEWER'; },
+    sleep: async () => {},
+  });
+  assert.deepEqual(await client('/me'), { ok: true });
+  assert.equal(refreshes, 0);
+  assert.deepEqual(auths, ['Bearer OLD', 'Bearer NEW']);
+});
