@@ -650,7 +650,13 @@ static int load_body(Model *m, Reader *r) {
         size_t count = (size_t)rows * cols;
         if (enc == 0) {
             if (r_need(r, count * 4, t->name)) return -1;
-            for (size_t i = 0; i < count; i++) r_f32(r, &p[i], t->name);
+            const union { uint32_t u; unsigned char b[4]; } probe = {1};
+            if (probe.b[0] == 1) {   /* little-endian host: the bytes are the floats */
+                memcpy(p, r->p + r->off, count * 4);
+                r->off += count * 4;
+            } else {
+                for (size_t i = 0; i < count; i++) r_f32(r, &p[i], t->name);
+            }
         } else if (enc == 1) {
             if (r_need(r, (size_t)rows * (4 + (size_t)cols), t->name)) return -1;
             for (uint32_t row = 0; row < rows; row++) {
