@@ -323,7 +323,7 @@ static int add_chunks(Chunks *c, const char *t, int win) {
             arrput(c->texts, t + cs); arrput(c->lens, i - cs); arrput(c->wts, (float)(cw > 0 ? cw : 1));
             added++;
             open = 0;
-            want = (long)((long long)added * nch / take);
+            want = take > 1 ? (long)((long long)added * (nch - 1) / (take - 1)) : nch;   /* first and last kept */
         }
         if (i < n && !open && added < take && w == want * win) { cs = i; open = 1; }
     }

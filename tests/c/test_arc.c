@@ -1,0 +1,226 @@
+/* test_arc.c — mood arcs: smoothing, overall mood, segmentation, scene
+ * prediction with action/dialogue weighting and chunking of long scenes.
+ * Includes arc.c to reach its static chunking helper. No ../shared/data. */
+#define TESTING
+#include "../../wasm/arc.c"
+
+#include "check.h"
+
+static void build_basics(void) {
+    char err[256] = "";
+    /* 3 scenes, 1 metric: smoothing by hand with sigma 1 */
+    float x[3] = {0, 3, 6};
+    ArcOpts o = arc_default_opts();
+    o.smooth = 1;
+    o.n_segments = 1;
+    MoodArc *a = arc_build(x, NULL, 3, 1, NULL, NULL, &o, err, sizeof err);
+    CHECK(a != NULL, "arc_build accepts three scenes");
+    if (a) {
+        /* scene 0: (0*1 + 3*e^-0.5 + 6*e^-2) / (1 + e^-0.5 + e^-2) = 1.51079 */
+        CHECK_NEAR(a->smooth[0], 1.510786, 1e-5, "smoothing: Gaussian kernel, sigma 1, first scene");
+        CHECK_NEAR(a->smooth[1], 3.0, 1e-6, "smoothing: symmetric neighbours average out");
+        CHECK_NEAR(a->overall[0], 3.0, 1e-6, "overall: mean with equal weights");
+        CHECK_STR(a->names[0], "m0", "metric names default to m0..");
+        CHECK(a->n_segments == 1 && a->segments[0].first == 0 && a->segments[0].last == 2, "one segment covers every scene");
+    }
+    arc_free(a);
+
+    /* weights: overall is weighted; smoothing weights neighbours by them */
+    float w[3] = {1, 0, 3};
+    a = arc_build(x, w, 3, 1, NULL, NULL, &o, err, sizeof err);
+    CHECK(a && fabs(a->overall[0] - 4.5) < 1e-6, "overall: weighted mean (0*1 + 3*0 + 6*3) / 4 = 4.5");
+    /* scene 1 has weight 0: its smoothed value comes from its neighbours only */
+    if (a) CHECK_NEAR(a->smooth[1], (0 * 1 + 6 * 3) / 4.0, 1e-5, "smoothing: a zero-weight scene takes its neighbours' mood");
+    arc_free(a);
+
+    /* NaN metrics and negative weights */
+    float xn[4] = {1, NAN, 3, 5};
+    float wn[4] = {1, 1, -2, NAN};
+    a = arc_build(xn, wn, 4, 1, NULL, NULL, NULL, err, sizeof err);
+    CHECK(a && fabs(a->overall[0] - 1.0) < 1e-6, "NaN metrics and negative/NaN weights are ignored in the overall mood");
+    CHECK(a && isfinite(a->raw[1]) && isfinite(a->smooth[1]), "a NaN metric is replaced by a finite value");
+    arc_free(a);
+
+    /* errors */
+    CHECK(arc_build(x, NULL, 3, 0, NULL, NULL, NULL, err, sizeof err) == NULL && strstr(err, "metrics"), "0 metrics is an error with a message");
+    CHECK(arc_build(NULL, NULL, 3, 1, NULL, NULL, NULL, err, sizeof err) == NULL, "missing metrics is an error");
+    a = arc_build(NULL, NULL, 0, 2, NULL, NULL, NULL, err, sizeof err);
+    CHECK(a && a->n_scenes == 0 && a->n_segments == 0, "an empty film gives an empty arc");
+    char *js = arc_to_json(a, NULL, ARC_JSON_SCENES);
+    CHECK(js && strstr(js, "\"segments\":[]"), "an empty arc serialises");
+    free(js);
+    arc_free(a);
+    o = arc_default_opts();
+    o.n_segments = 10;
+    a = arc_build(x, NULL, 3, 1, NULL, NULL, &o, err, sizeof err);
+    CHECK(a && a->n_segments == 3, "more segments than scenes: one scene each");
+    arc_free(a);
+}
+
+static void segmentation(void) {
+    char err[256];
+    /* three plateaus of different lengths on 2 metrics */
+    enum { N = 30 };
+    float x[N * 2];
+    for (int i = 0; i < N; i++) {
+        int level = i < 7 ? 0 : i < 19 ? 2 : 1;
+        x[2 * i] = (float)level + 0.01f * (float)(i % 3);
+        x[2 * i + 1] = level == 2 ? 100.0f : 120.0f;
+    }
+    const char *names[2] = {"energy", "tempo"};
+    float scale[2] = {1, 20};
+    ArcOpts o = arc_default_opts();
+    o.n_segments = 3;
+    MoodArc *a = arc_build(x, NULL, N, 2, names, scale, &o, err, sizeof err);
+    CHECK(a && a->n_segments == 3, "three segments");
+    if (a && a->n_segments == 3) {
+        CHECK(a->segments[1].first == 7 && a->segments[2].first == 19, "change points are found where the mood changes (7, 19)");
+        CHECK(a->segments[2].last == N - 1, "the last segment ends at the last scene");
+        CHECK_NEAR(a->segments[1].mean[1], 100.0, 1e-4, "segment mean of the middle plateau");
+        CHECK_STR(a->names[1], "tempo", "metric names are kept");
+    }
+    char *js = arc_to_json(a, NULL, ARC_JSON_SCENES);
+    cJSON *j = js ? cJSON_Parse(js) : NULL;
+    CHECK(j && cJSON_GetArraySize(cJSON_GetObjectItem(j, "segments")) == 3 &&
+          cJSON_GetArraySize(cJSON_GetObjectItem(j, "scenes")) == N, "arc_to_json lists segments and scenes");
+    cJSON *ov = j ? cJSON_GetObjectItem(j, "overall") : NULL;
+    CHECK(ov && cJSON_GetObjectItem(ov, "tempo") != NULL, "arc_to_json names the metrics");
+    cJSON_Delete(j);
+    free(js);
+    arc_free(a);
+
+    /* equal shares of weight */
+    float y[5] = {0, 0, 0, 0, 0}, w[5] = {1, 1, 1, 1, 4};
+    o.n_segments = 2;
+    o.equal = 1;
+    a = arc_build(y, w, 5, 1, NULL, NULL, &o, err, sizeof err);
+    CHECK(a && a->n_segments == 2 && a->segments[1].first == 4, "equal mode: halves of the total weight (4 | 4)");
+    arc_free(a);
+
+    /* more scenes than DP blocks still segments sensibly */
+    enum { M = 3000 };
+    float *big = malloc(sizeof(float) * M);
+    for (int i = 0; i < M; i++) big[i] = i < 1000 ? 0.f : 1.f;
+    o = arc_default_opts();
+    o.n_segments = 2;
+    a = arc_build(big, NULL, M, 1, NULL, NULL, &o, err, sizeof err);
+    CHECK(a && a->n_segments == 2 && abs(a->segments[1].first - 1000) <= M / ARC_MAX_BLOCKS + 1,
+          "3000 scenes: the change point is found within one block");
+    arc_free(a);
+    free(big);
+}
+
+/* A tiny model: Embedding 4 → masked mean → Dense 2. */
+static Model *tiny_model(void) {
+    const char *words[] = {"sea", "night", "ferry", "rain", "tea", "sing", "calm", "wait", "storm", "light"};
+    const char *names[] = {"energy", "valence"};
+    LayerSpec arch[3];
+    memset(arch, 0, sizeof arch);
+    arch[0].type = LAYER_EMBEDDING; arch[0].units = 4;
+    arch[1].type = LAYER_MEANPOOL_MASKED;
+    arch[2].type = LAYER_DENSE; arch[2].units = 2; arch[2].act = NN_ACT_LINEAR;
+    char err[256];
+    Model *m = model_create(arch, 3, 8, words, 10, names, NULL, NULL, 2, err, sizeof err);
+    if (!m) { printf("# %s\n", err); return NULL; }
+    model_init_random(m, 3);
+    /* make the embedding large enough that predictions differ clearly */
+    for (size_t i = 0; i < m->n_params; i++) m->params[i] *= 20.0f;
+    model_prepare(m, err, sizeof err);
+    return m;
+}
+
+static void prediction(void) {
+    Model *m = tiny_model();
+    CHECK(m != NULL, "a tiny model for the prediction tests");
+    if (!m) return;
+    const char *script =
+        "INT. BOOTH - NIGHT\n\nRain. Storm light.\n\nKEEPER\nTea. Sing.\n\n"
+        "EXT. SEA - DAY\n\nCalm sea.\n\n"
+        "INT. FERRY - NIGHT\n\nsea night ferry rain tea sing calm wait storm light sea night ferry rain tea sing "
+        "calm wait storm light sea night ferry rain tea sing calm wait storm light\n";
+    SceneOpts so = scene_default_opts();
+    so.format = SCENE_FMT_FOUNTAIN;
+    ScriptScenes *ss = scene_parse(script, strlen(script), &so, NULL);
+    CHECK(ss && ss->n_scenes == 3, "the test script has three scenes");
+    if (!ss || ss->n_scenes != 3) { scene_free(ss); model_free(m); return; }
+    float out[3 * 2], ref[2], ra[2], rd[2];
+    char err[256];
+    ArcOpts o = arc_default_opts();
+    CHECK(arc_predict_scenes(m, ss, &o, out, err, sizeof err) == 0, "arc_predict_scenes succeeds");
+    model_predict_text(m, ss->scenes[0].text, strlen(ss->scenes[0].text), ref);
+    check_tensor(out, ref, 2, 1e-5f, "weights 1/1: a short scene is predicted on its whole text");
+
+    /* a 30-word scene with seq_len 8: chunks of 8, 8, 8, 6 words, weighted by words */
+    const char *t = ss->scenes[2].text;
+    const char *starts[4];
+    size_t lens[4];
+    int wc = 0, k = -1;
+    for (size_t i = 0; t[i]; i++) {
+        if (t[i] != ' ' && (i == 0 || t[i - 1] == ' ')) {
+            if (wc % 8 == 0) { k++; starts[k] = t + i; if (k) lens[k - 1] = (size_t)(t + i - starts[k - 1]); }
+            wc++;
+        }
+    }
+    lens[k] = strlen(starts[k]);
+    CHECK(wc == 30 && k == 3, "the long scene has 30 words in 4 windows");
+    float cp[4 * 2], want[2] = {0, 0};
+    model_predict_texts(m, starts, lens, 4, cp);
+    float cw[4] = {8, 8, 8, 6};
+    for (int c = 0; c < 4; c++) for (int j = 0; j < 2; j++) want[j] += cw[c] / 30.0f * cp[c * 2 + j];
+    check_tensor(out + 4, want, 2, 1e-5f, "a long scene is the word-weighted mean of its seq_len windows");
+
+    Chunks ch = {0};
+    int nadd = add_chunks(&ch, t, 8);
+    CHECK(nadd == 4 && ch.wts[3] == 6.0f && ch.lens[0] == lens[0], "add_chunks cuts windows at word starts");
+    arrfree(ch.texts); arrfree(ch.lens); arrfree(ch.wts);
+    char *longt = malloc(200 * 6 + 1);
+    for (int i = 0; i < 200; i++) memcpy(longt + 6 * i, "storm ", 6);
+    longt[1200] = 0;
+    memset(&ch, 0, sizeof ch);
+    nadd = add_chunks(&ch, longt, 8);   /* 25 windows → 16 spread evenly */
+    CHECK(nadd == ARC_MAX_CHUNKS && ch.texts[0] == longt && ch.texts[nadd - 1] == longt + 6 * 8 * 24, "add_chunks keeps 16 evenly spread windows, first and last included");
+    arrfree(ch.texts); arrfree(ch.lens); arrfree(ch.wts);
+    free(longt);
+
+    /* action only, then a blend */
+    o.action_weight = 1; o.dialogue_weight = 0;
+    arc_predict_scenes(m, ss, &o, out, err, sizeof err);
+    model_predict_text(m, ss->scenes[0].action, strlen(ss->scenes[0].action), ra);
+    check_tensor(out, ra, 2, 1e-5f, "dialogue weight 0: only the action is predicted");
+    o.action_weight = 1; o.dialogue_weight = 3;
+    arc_predict_scenes(m, ss, &o, out, err, sizeof err);
+    model_predict_text(m, ss->scenes[0].dialogue, strlen(ss->scenes[0].dialogue), rd);
+    float na = (float)ss->scenes[0].action_words, nd = (float)ss->scenes[0].dialogue_words;
+    float blend[2];
+    for (int j = 0; j < 2; j++) blend[j] = (1 * na * ra[j] + 3 * nd * rd[j]) / (1 * na + 3 * nd);
+    check_tensor(out, blend, 2, 1e-5f, "weights 1/3: action and dialogue predictions blended by weight x words");
+
+    /* arc_from_script on subtitles: segment seconds and lines */
+    const char *srt = "1\n00:00:01,000 --> 00:00:02,000\nrain storm\n\n2\n00:00:30,000 --> 00:00:31,000\ncalm sea\n\n"
+                      "3\n00:01:00,000 --> 00:01:04,000\ntea sing\n";
+    ScriptScenes *sub = scene_parse(srt, strlen(srt), NULL, NULL);
+    o = arc_default_opts();
+    o.n_segments = 2;
+    MoodArc *a = sub ? arc_from_script(m, sub, &o, err, sizeof err) : NULL;
+    CHECK(a && a->n_segments == 2, "arc_from_script on subtitles");
+    if (a && a->n_segments == 2) {
+        CHECK(a->segments[0].start == 1.0 && a->segments[1].end == 64.0, "segments keep the subtitle seconds");
+        CHECK(a->segments[0].start_line == 2, "segments keep line numbers");
+        CHECK_NEAR(a->weight[2], 4.0, 1e-6, "subtitle scenes are weighted by their seconds");
+        char *js = arc_to_json(a, sub, 0);
+        CHECK(js && strstr(js, "\"start\":1") && strstr(js, "\"heading\":\"00:00:01.000 --> 00:00:02.000\""), "arc_to_json has segment seconds and headings");
+        free(js);
+    }
+    arc_free(a);
+    scene_free(sub);
+    CHECK(arc_from_script(NULL, ss, NULL, err, sizeof err) == NULL, "arc_from_script without a model is an error");
+    scene_free(ss);
+    model_free(m);
+}
+
+int main(void) {
+    build_basics();
+    segmentation();
+    prediction();
+    return check_summary();
+}
