@@ -176,7 +176,7 @@ export function initSoundtrack(ctx) {
         data: { labels, datasets },
         options: {
           animation: false, responsive: true, maintainAspectRatio: false,
-          scales: { x: { title: { display: true, text: 'scene' } }, y: { min: 0, max: 1, title: { display: true, text: 'predicted (0–1)' } } },
+          scales: { x: { title: { display: true, text: 'scene' } }, y: { grace: '5%', title: { display: true, text: 'predicted value (0–1 scale, zoomed)' } } },
           plugins: { tooltip: { callbacks: { afterLabel: (c) => c.dataset.songTitles?.[c.dataIndex] || '' } } },
         },
       });
