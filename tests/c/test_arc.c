@@ -1,7 +1,9 @@
 /* test_arc.c — mood arcs: smoothing, overall mood, segmentation, scene
  * prediction with action/dialogue weighting and chunking of long scenes.
  * Includes arc.c to reach its static chunking helper. No ../shared/data. */
+#ifndef TESTING
 #define TESTING
+#endif
 #include "../../wasm/arc.c"
 
 #include "check.h"
