@@ -1135,6 +1135,23 @@ static void lstm_fast(float *out, size_t ostride, size_t orow, size_t off, const
         for (int n = 0; n < N; n++) memcpy(out + (size_t)n * ostride + off, h + (size_t)n * H, (size_t)H * sizeof(float));
 }
 
+/* Dense on one vector, skipping zero inputs (a TF-IDF vector over a large
+ * vocabulary is almost all zeros, as are many ReLU outputs). Exact: the
+ * skipped terms are 0 · w with finite w (the loader rejects non-finite
+ * weights), so the sums are unchanged. */
+static void dense_skip_zeros(float *out, const float *in, const float *W, const float *b, int I, int O, int act) {
+    if (b) memcpy(out, b, (size_t)O * sizeof(float));
+    else memset(out, 0, (size_t)O * sizeof(float));
+    for (int i = 0; i < I; i++) {
+        float x = in[i];
+        if (x == 0.0f) continue;
+        const float *restrict w = W + (size_t)i * O;
+        float *restrict o = out;
+        for (int j = 0; j < O; j++) o[j] += x * w[j];
+    }
+    nn_activate(out, (size_t)O, act);
+}
+
 static size_t fast_work_floats(const Model *m, int N) {
     return (size_t)N * (2 * m->max_act + m->fast->lstm_floats);
 }
@@ -1199,8 +1216,10 @@ static void forward_fast(const Model *m, const int32_t *ids, int N, float *out_z
             break;
         }
         case LAYER_DENSE:
-            for (int n = 0; n < N; n++)
-                dense_forward(nxt + n * S, cur + n * S, tensor(m, L, 0), tensor(m, L, 1), Nr, C, s->units, s->act);
+            for (int n = 0; n < N; n++) {
+                if (Nr == 1) dense_skip_zeros(nxt + n * S, cur + n * S, tensor(m, L, 0), tensor(m, L, 1), C, s->units, s->act);
+                else dense_forward(nxt + n * S, cur + n * S, tensor(m, L, 0), tensor(m, L, 1), Nr, C, s->units, s->act);
+            }
             break;
         case LAYER_GAP1D:
             for (int n = 0; n < N; n++) gap1d_forward(nxt + n * S, cur + n * S, T, C);
