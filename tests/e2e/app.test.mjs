@@ -92,9 +92,11 @@ test('sign in → top tracks → lyrics → quick match with embeds → full sou
     // draw again draws a new pool (random offset ≤ 50 over ~100 ranked songs)
     const pools = new Set([await page.textContent('#quick-pool')]);
     for (let i = 0; i < 6 && pools.size < 2; i++) {
+      const before = await page.textContent('#match-status');
+      await page.evaluate(() => { document.getElementById('match-status').textContent = ''; });
       await page.click('#draw-again');
-      await page.waitForFunction((p) => document.getElementById('quick-pool').textContent !== p || true, [...pools][0]);
-      await page.waitForFunction(() => document.querySelectorAll('#quick-list > li').length === 3);
+      await page.waitForFunction(() => /^Quick match: the 3 songs/.test(document.getElementById('match-status').textContent));
+      assert.ok(before);
       pools.add(await page.textContent('#quick-pool'));
     }
     assert.ok(pools.size >= 2, 'Draw again draws another pool');
