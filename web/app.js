@@ -160,8 +160,10 @@ const PREDICT_BATCH = 16;
 let lyricsRun = null;
 
 /** Fetch lyrics for songs still pending (or failed) and predict their mood. */
+let lyricsAgain = false;
 async function predictSongs(ids) {
-  if (lyricsRun) return lyricsRun;
+  // one run at a time; songs that arrive meanwhile get a run right after
+  if (lyricsRun) { lyricsAgain = true; return lyricsRun; }
   lyricsRun = (async () => {
     const want = (ids ? ids.map((id) => library.state.songs.get(id)).filter(Boolean) : library.songList())
       .filter((s) => s.lyricsStatus === 'pending' || s.lyricsStatus === 'error' || (s.lyricsStatus === 'found' && !s.metrics));
@@ -201,7 +203,10 @@ async function predictSongs(ids) {
     notify(`Lyrics: ${counts.found} found, ${counts.instrumental} instrumental, ${counts.notfound} not found, ${counts.error} failed.` +
       (counts.error ? ' The songs that worked are ready; retry the failed ones any time.' : ''));
     events.dispatchEvent(new CustomEvent('library-ready'));
-  })().finally(() => { lyricsRun = null; });
+  })().finally(() => {
+    lyricsRun = null;
+    if (lyricsAgain) { lyricsAgain = false; predictSongs(); }
+  });
   return lyricsRun;
 }
 $('lyrics-retry').addEventListener('click', () => predictSongs());
