@@ -2,7 +2,7 @@
  * the shipped model on the fixed split; writes weights/ and the model card.
  *
  *   moodspace train --csv songs.csv [--out weights] [--threads 2]
- *                   [--seed-epochs 12] [--no-seed] [--ensemble 3] [--hidden 32]
+ *                   [--seed-epochs 4] [--no-seed] [--ensemble 3] [--hidden 32]
  *                   [--epochs 40] [--max-words 10000] [--lexicon PATH]
  *
  * The shipped configuration ("tfidf-mlp-ensemble"): the TF-IDF layer (bow.h)
@@ -39,6 +39,7 @@
 typedef struct {
     const char *csv, *out, *lexicon;
     int threads, seed_epochs, no_seed, ensemble, hidden, epochs, max_words, no_length;
+    double seed_minutes;
 } train_opts;
 
 static double wall(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
@@ -127,6 +128,7 @@ static Model *train_seed(const ds_dataset *d, int standardised, const train_opts
     }
     tr_params p = tr_default_params();
     p.loss = TR_MAE; p.epochs = o->seed_epochs; p.patience = 3; p.threads = o->threads; p.seed = 1234;
+    p.max_seconds = o->seed_minutes * 60.0;
     tr_result res;
     if (log) fprintf(log, "\n== seed configuration, %s targets (Embedding(2000,60)…Dense(4), MAE, Adam 1e-3, batch 32)\n", standardised ? "standardised" : "raw");
     int rc = tr_train_model(m, itr, ytr, ntr, iva, yva, nva, &p, &res, log);
@@ -336,9 +338,10 @@ static void write_corpus_words(const char *path, const bl_suite *s, int top) {
 
 static void usage(void) {
     fprintf(stderr,
-        "usage: moodspace train --csv songs.csv [--out weights] [--threads 2] [--seed-epochs 12]\n"
+        "usage: moodspace train --csv songs.csv [--out weights] [--threads 2] [--seed-epochs 4]\n"
         "                       [--no-seed] [--ensemble 3] [--hidden 32] [--epochs 40]\n"
         "                       [--max-words 10000] [--lexicon PATH] [--no-length]\n"
+        "                       [--seed-minutes M]  (no new seed epoch after M minutes per configuration)\n"
         "Trains the baselines, the seed configurations (raw and standardised targets)\n"
         "and the shipped model on the fixed split; writes OUT/model.bin, OUT/seed.bin,\n"
         "OUT/MODEL.md, OUT/match_weights.json, OUT/corpus_words.json, OUT/seed_results.json.\n"
@@ -346,7 +349,7 @@ static void usage(void) {
 }
 
 int cmd_train(int argc, char **argv) {
-    train_opts o = { NULL, "weights", NULL, 2, 12, 0, 3, 32, 40, 10000, 0 };
+    train_opts o = { NULL, "weights", NULL, 2, 4, 0, 3, 32, 40, 10000, 0, 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
@@ -358,6 +361,7 @@ int cmd_train(int argc, char **argv) {
         else if (!strcmp(a, "--lexicon")) { o.lexicon = v; i++; }
         else if (!strcmp(a, "--threads")) { o.threads = atoi(v); i++; }
         else if (!strcmp(a, "--seed-epochs")) { o.seed_epochs = atoi(v); i++; }
+        else if (!strcmp(a, "--seed-minutes")) { o.seed_minutes = atof(v); i++; }
         else if (!strcmp(a, "--ensemble")) { o.ensemble = atoi(v); i++; }
         else if (!strcmp(a, "--hidden")) { o.hidden = atoi(v); i++; }
         else if (!strcmp(a, "--epochs")) { o.epochs = atoi(v); i++; }
@@ -487,6 +491,8 @@ int cmd_train(int argc, char **argv) {
             cJSON_AddStringToObject(j, "shipped_as_seed_bin", better ? "standardised" : "raw");
             cJSON_AddNumberToObject(j, "seconds", seed_t);
             cJSON_AddNumberToObject(j, "max_epochs", o.seed_epochs);
+            cJSON_AddNumberToObject(j, "minutes_budget", o.seed_minutes);
+            cJSON_AddNumberToObject(j, "threads", o.threads);
             cJSON *arr = cJSON_AddArrayToObject(j, "rows");
             for (int v = 0; v < 2; v++) {
                 cJSON *r = row_json(&sr[v].test);
@@ -513,6 +519,10 @@ int cmd_train(int argc, char **argv) {
             seed_note = " (seed rows from the last full run, seed_results.json)";
             cJSON *sec = cJSON_GetObjectItem(j, "seconds");
             if (cJSON_IsNumber(sec)) seed_t = sec->valuedouble;
+            cJSON *x;   /* describe the run that produced them */
+            if ((x = cJSON_GetObjectItem(j, "max_epochs")) && cJSON_IsNumber(x)) o.seed_epochs = x->valueint;
+            if ((x = cJSON_GetObjectItem(j, "minutes_budget")) && cJSON_IsNumber(x)) o.seed_minutes = x->valuedouble;
+            if ((x = cJSON_GetObjectItem(j, "threads")) && cJSON_IsNumber(x)) o.threads = x->valueint;
         } else fprintf(log, "no usable %s: seed rows left out of the model card\n", p_seedres);
         cJSON_Delete(j); free(t);
     }
@@ -531,6 +541,8 @@ int cmd_train(int argc, char **argv) {
             if (!(shipped_row.m[k].r > seed_rows[v].m[k].r && shipped_row.m[k].r2 > seed_rows[v].m[k].r2 && shipped_row.m[k].mae < seed_rows[v].m[k].mae)) bar_seed = 0;
         }
 
+    char seed_budget[120] = "";
+    if (o.seed_minutes > 0) snprintf(seed_budget, sizeof seed_budget, " and a wall-time budget of %.0f minutes per configuration (CPU shared with the rest of the team)", o.seed_minutes);
     /* the model card */
     char *p_md = path_join(o.out, "MODEL.md");
     FILE *md = fopen(p_md, "w");
@@ -559,9 +571,9 @@ int cmd_train(int argc, char **argv) {
     fprintf(md, "Its hidden layer is the concatenation of (1) the TF-IDF ridge solution of each target written as two ReLU units, relu(z) − relu(−z) = z, and (2) the hidden units of %d MLPs (TF-IDF → Dense(%d, relu) → Dense(6)) trained separately; the output layer averages the MLPs and blends them with the ridge. ", sh.K, sh.H);
     fprintf(md, "Ridge share a per target (picked on validation, grid 0.0…1.0): ");
     for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "%s %.1f%s", ds_target_names[k], sh.alpha[k], k + 1 < DS_NTARGETS ? ", " : ".\n\n");
-    fprintf(md, "- Parameters: %zu; file %ld bytes raw, %ld bytes gzip -9 (%s%s).\n", sh.model->n_params, model_bytes, model_gz,
-            sh.quantize ? "int8 per-row weights; " : "float32; ", sh.quantize ? "quantisation changed validation r by at most" : "int8 would change validation r by");
-    fprintf(md, "  %.4f, below the 0.002 threshold%s)\n", sh.dq_max, sh.quantize ? "" : " — NOT below the 0.002 threshold");
+    fprintf(md, "- Parameters: %zu; file %ld bytes raw, %ld bytes gzip -9, %s. Storing the weights as int8 (per-row scale) %s validation r by at most %.4f (threshold 0.002).\n",
+            sh.model->n_params, model_bytes, model_gz, sh.quantize ? "int8 per-row weights (biases and idf float32)" : "float32",
+            sh.quantize ? "changed" : "would change", sh.dq_max);
     fprintf(md, "\n## Training settings\n\n");
     fprintf(md, "- TF-IDF ridge: conjugate gradients on the centred problem, lambda per target from {30, 10, 5, 3, 1, 0.3} by validation r; baseline: ");
     for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "%s %g%s", ds_target_names[k], s.lambda[k], k + 1 < DS_NTARGETS ? ", " : "; ");
@@ -569,8 +581,8 @@ int cmd_train(int argc, char **argv) {
     for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "%s %g%s", ds_target_names[k], ss->lambda[k], k + 1 < DS_NTARGETS ? ", " : ".\n");
     fprintf(md, "- MLPs: Adam (lr 1e-3, betas 0.9/0.999, eps 1e-7), batch 32, MSE on z-scores of all 6 targets, dropout 0.5 on the hidden layer, word dropout 0.3 on the TF-IDF input, glorot-uniform init, up to %d epochs, early stopping on validation loss (patience 4, best epoch restored); seeds 100…%d; best epochs:", o.epochs, 100 + sh.K - 1);
     for (int e = 0; e < sh.K && e < 32; e++) fprintf(md, " %d", sh.mlp_epochs[e]);
-    fprintf(md, ".\n- Seed configurations: the seed's layers exactly (TextVectorization 2000 tokens → %d words + pad + OOV, sequence 500; Embedding(2000,60) → Dropout(0.2) → Conv1D(64,5,relu) → MaxPooling1D(4) → LSTM(100) → Dropout(0.2) → Dense(64,relu) → Dense(32,relu) → Dense(4)), MAE, Adam 1e-3, batch 32, Keras-like init, seeded; once on raw targets (as the seed) and once on z-scored targets, at most %d epochs (the seed ran 100) with early stopping (patience 3), gradient-norm clip 5, %d thread(s). The better of the two on validation is `weights/seed.bin`%s.\n",
-            SEED_WORDS, o.seed_epochs, o.threads, seed_note);
+    fprintf(md, ".\n- Seed configurations: the seed's layers exactly (TextVectorization 2000 tokens → %d words + pad + OOV, sequence 500; Embedding(2000,60) → Dropout(0.2) → Conv1D(64,5,relu) → MaxPooling1D(4) → LSTM(100) → Dropout(0.2) → Dense(64,relu) → Dense(32,relu) → Dense(4)), MAE, Adam 1e-3, batch 32, Keras-like init, seeded; once on raw targets (as the seed) and once on z-scored targets, at most %d epochs (the seed ran 100) with early stopping (patience 3)%s, gradient-norm clip 5, %d thread(s). The better of the two on validation is `weights/seed.bin`%s.\n",
+            SEED_WORDS, o.seed_epochs, seed_budget, o.threads, seed_note);
     fprintf(md, "\n## Results (test split, %d songs)\n", d->count[2]);
     ev_print_markdown(md, rows, nrows);
     fprintf(md, "\n**Training cost** (wall clock, shared 2-core machine)\n\n| model | s / epoch | ms / song / epoch |\n|---|---:|---:|\n");

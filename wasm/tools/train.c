@@ -193,6 +193,10 @@ int tr_train_model(Model *m, const int32_t *ids_tr, const float *y_tr, int n_tr,
         else since_best++;
         if (log) { fprintf(log, "epoch %d/%d  train %.4f  val %.4f  %s %6.1f s\n", ep + 1, p->epochs, tl, vl, improved ? "best" : "    ", dt); fflush(log); }
         if (!isfinite(tl) || since_best >= p->patience) break;
+        if (p->max_seconds > 0 && now_sec() - t_start > p->max_seconds) {
+            if (log) fprintf(log, "time budget of %.0f s used: stopping after epoch %d\n", p->max_seconds, ep + 1);
+            break;
+        }
     }
     res->seconds = now_sec() - t_start;
     res->sec_per_epoch = res->seconds / (res->epochs_run ? res->epochs_run : 1);

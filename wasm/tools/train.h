@@ -30,6 +30,7 @@ extern const char *const tr_loss_names[3];
 
 typedef struct {
     int epochs;          /* maximum epochs */
+    double max_seconds;  /* model trainer: no new epoch after this much wall time (0 = no limit) */
     int batch;           /* samples per Adam step */
     int patience;        /* early stopping: epochs without val improvement */
     int threads;         /* 1 or 2 (pthreads; model trainer only) */
