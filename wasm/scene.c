@@ -491,6 +491,10 @@ static size_t leading_number(const char *s, size_t n, char *num, size_t cap) {
     size_t dstart = i;
     while (i < n && is_digit((unsigned char)s[i]) && i - dstart < 5) i++;
     if (i == dstart) return 0;
+    if (i + 1 < n && s[i] == '.' && is_digit((unsigned char)s[i + 1])) {   /* "1.01" */
+        i++;
+        while (i < n && is_digit((unsigned char)s[i]) && i - dstart < 9) i++;
+    }
     while (i < n && is_upper((unsigned char)s[i]) && i - dstart < 8) i++;
     size_t nend = i;
     if (i < n && (s[i] == '.' || s[i] == ')' || s[i] == ':')) i++;
@@ -586,25 +590,32 @@ static void copy_trim(char *dst, size_t cap, const char *s, size_t n) {
 /* Split a heading body "CABIN - NIGHT (1946)" into location and time. */
 static void heading_split(Heading *h, const char *b, size_t n) {
     static const char *const seps[] = {" -- ", "--", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " -", "- ", NULL};
-    size_t best = (size_t)-1, bl = 0;
-    for (int k = 0; seps[k]; k++) {
-        size_t L = strlen(seps[k]);
-        for (size_t i = n >= L ? n - L + 1 : 0; i-- > 0;) {
-            if (memcmp(b + i, seps[k], L) == 0) {
-                if (best == (size_t)-1 || i > best) { best = i; bl = L; }
-                break;
-            }
+    /* separator positions, left to right (at most 32) */
+    size_t pos[33], len[33];
+    int ns = 0;
+    for (size_t i = 0; i < n && ns < 32;) {
+        size_t L = 0;
+        for (int k = 0; seps[k]; k++) {
+            size_t l = strlen(seps[k]);
+            if (i + l <= n && memcmp(b + i, seps[k], l) == 0) { L = l; break; }
         }
+        if (L) { pos[ns] = i; len[ns] = L; ns++; i += L; }
+        else i++;
     }
     h->location[0] = h->time[0] = 0;
-    if (best != (size_t)-1 && has_time_word(b + best + bl, n - best - bl)) {
-        copy_trim(h->location, sizeof h->location, b, best);
-        copy_trim(h->time, sizeof h->time, b + best + bl, n - best - bl);
+    /* the last segment holding a time word is the time of day:
+       "PLAYGROUND - DAY - FLASHBACK", "CABIN -- NIGHT (1946)" */
+    for (int j = ns - 1; j >= 0; j--) {
+        size_t t0 = pos[j] + len[j], t1 = j + 1 < ns ? pos[j + 1] : n;
+        if (!has_time_word(b + t0, t1 - t0)) continue;
+        copy_trim(h->location, sizeof h->location, b, pos[j]);
+        copy_trim(h->time, sizeof h->time, b + t0, t1 - t0);
         /* "NIGHT (1946)" keeps the note in the heading only */
         char *par = strchr(h->time, '(');
         if (par && par > h->time) { *par = 0; copy_trim(h->time, sizeof h->time, h->time, strlen(h->time)); }
-        /* "CABIN - NIGHT": the location may itself hold " - " parts: keep them */
-        return;
+        if (h->location[0]) return;
+        h->time[0] = 0;
+        break;
     }
     /* "BARTON'S ROOM  DAY", "BATHROOM. MINUTES LATER", "HALL, NIGHT" */
     for (size_t i = n; i-- > 1;) {
@@ -627,6 +638,13 @@ static int parse_heading(const char *s, size_t n, int fountain, Heading *h) {
     memset(h, 0, sizeof *h);
     const char *p = s;
     size_t m = n;
+    if (!fountain) {   /* OCR / revision junk before a heading: "*12 INT.", "~*0 EXT.", "\xC2\xB7> EXT." */
+        while (m > 1 && (*p == '*' || *p == '~' || *p == '>' || *p == '+' || *p == '.' || *p == '-' || (m > 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xB7))) {
+            size_t step = (unsigned char)p[0] == 0xC2 ? 2 : 1;
+            p += step; m -= step;
+        }
+        while (m && *p == ' ') { p++; m--; }
+    }
     size_t k = leading_number(p, m, h->number, sizeof h->number);
     p += k; m -= k;
     if (fountain && !k) {  /* Fountain scene number "#12A#" at the end */
