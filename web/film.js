@@ -1,5 +1,6 @@
-// Films for the soundtrack view: the catalog's shape normalised, and a film's
-// mood arc split into N contiguous segments. Pure functions (unit-tested).
+// Films for the soundtrack view: the catalog's shapes normalised and title
+// search. Pure functions (unit-tested). Segmenting an arc is the engine's
+// (arcFromMetrics, wasm/arc.h).
 //
 // Film = { id, title, year, source: 'catalog'|'script',
 //          scenes: [{ index, heading, metrics: {energy, ...}, text? , start?, end? }],
@@ -113,21 +114,4 @@ export function searchFilms(films, query, limit = 30) {
     if (words.every((w) => t.includes(w))) { out.push(f); if (out.length >= limit) break; }
   }
   return out;
-}
-
-/**
- * Split a film's scenes into n contiguous segments of near-equal scene count
- * (n is clamped to 1..scenes); each segment carries its scene range and the
- * mean of its scenes' metrics.
- */
-export function segmentArc(film, n) {
-  const scenes = film.scenes.length ? film.scenes : [{ index: 0, heading: film.title, metrics: film.overall }];
-  const k = Math.max(1, Math.min(Math.floor(n) || 1, scenes.length));
-  const segs = [];
-  for (let i = 0; i < k; i++) {
-    const a = Math.floor((i * scenes.length) / k); const b = Math.floor(((i + 1) * scenes.length) / k);
-    const part = scenes.slice(a, b);
-    segs.push({ segment: i, first: a, last: b - 1, heading: part[0].heading, metrics: meanMetrics(part.map((s) => s.metrics)) });
-  }
-  return segs;
 }

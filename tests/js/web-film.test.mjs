@@ -1,8 +1,8 @@
-// Pure helpers of the soundtrack view: catalog shapes, title search, arc
-// segmentation, and PDF line reconstruction from text positions.
+// Pure helpers of the soundtrack view: catalog shapes, title search, metric
+// means, and PDF line reconstruction from text positions.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeCatalog, searchFilms, segmentArc, meanMetrics } from '../../web/film.js';
+import { normalizeCatalog, searchFilms, meanMetrics } from '../../web/film.js';
 import { pdfPagesToText, extensionOf } from '../../web/script-input.js';
 
 const sc = (e, v) => ({ heading: `INT. ROOM ${e}`, metrics: { energy: e, valence: v } });
@@ -30,13 +30,8 @@ test('search is case- and accent-insensitive and needs every word', () => {
   assert.equal(searchFilms(films, '').length, 3);
 });
 
-test('the arc splits into contiguous segments covering every scene once', () => {
-  const film = normalizeCatalog([{ title: 'F', scenes: Array.from({ length: 10 }, (_, i) => sc(i / 10, 1 - i / 10)) }])[0];
-  const segs = segmentArc(film, 3);
-  assert.deepEqual(segs.map((s) => [s.first, s.last]), [[0, 2], [3, 5], [6, 9]]);
-  assert.ok(Math.abs(segs[0].metrics.energy - 0.1) < 1e-12);
-  assert.equal(segmentArc(film, 50).length, 10, 'never more segments than scenes');
-  assert.equal(segmentArc(film, 0).length, 1);
+test('the mean of metric objects keeps only metrics every one has', () => {
+  assert.deepEqual(meanMetrics([{ energy: 0.2, valence: 1 }, { energy: 0.4 }]), { energy: 0.30000000000000004 });
   assert.deepEqual(meanMetrics([]), {});
 });
 
