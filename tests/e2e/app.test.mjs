@@ -100,6 +100,11 @@ test('sign in → top tracks → lyrics → quick match with embeds → full sou
       pools.add(await page.textContent('#quick-pool'));
     }
     assert.ok(pools.size >= 2, 'Draw again draws another pool');
+    for (const p of pools) {   // 20 consecutive top tracks, never past the top 70
+      const [, a, b] = /top tracks (\d+)–(\d+) \(of 70 considered\)/.exec(p);
+      assert.equal(Number(b) - Number(a) + 1, 20);
+      assert.ok(Number(a) >= 1 && Number(b) <= 70, p);
+    }
     assert.ok(first.length === 3);
 
     // full soundtrack: N distinct songs on the arc chart
