@@ -176,8 +176,8 @@ export function arcSegments(film, n = 16) {
 /**
  * The catalog film whose mood arc the library can follow best: the film's
  * arc (≤ `segments` parts) is scored by the mean distance from each part to
- * the nearest song, in z-scores over the songs and the films' parts pooled,
- * on the metrics both have. Returns { best, ranking: [{film, score}] (best
+ * the nearest song, each metric in units of the library's own spread
+ * (standard deviation over its songs), on the metrics both have. Returns { best, ranking: [{film, score}] (best
  * first, top `top`), metrics } or null when nothing can be compared.
  */
 export function filmFit(songs, films, { segments = 16, top = 5, metrics = null } = {}) {
@@ -187,12 +187,18 @@ export function filmFit(songs, films, { segments = 16, top = 5, metrics = null }
   let keys = metrics || ['valence', 'energy', 'danceability', 'acousticness', 'liveness', 'tempo'];
   keys = keys.filter((k) => withM.every((s) => isNum(s.metrics[k])) && filmArcs.every((a) => a.segs.every((m) => isNum(m[k]))));
   if (!keys.length) return null;
+  // scale each metric by the spread of the library's own songs (films' arcs
+  // vary far less than songs; pooling them would shrink the scale), falling
+  // back to songs and films pooled when the songs do not vary
   const mean = {}, sd = {};
-  for (const k of keys) {
-    const vals = [...withM.map((s) => s.metrics[k]), ...filmArcs.flatMap((a) => a.segs.map((m) => m[k]))];
+  const spread = (vals) => {
     const mu = vals.reduce((a, b) => a + b, 0) / vals.length;
-    const v = vals.reduce((a, b) => a + (b - mu) ** 2, 0) / vals.length;
-    mean[k] = mu; sd[k] = Math.sqrt(v) || 1;
+    return [mu, Math.sqrt(vals.reduce((a, b) => a + (b - mu) ** 2, 0) / vals.length)];
+  };
+  for (const k of keys) {
+    const [mu, s] = spread(withM.map((x) => x.metrics[k]));
+    mean[k] = mu;
+    sd[k] = s > 1e-9 ? s : (spread([...withM.map((x) => x.metrics[k]), ...filmArcs.flatMap((a) => a.segs.map((m) => m[k]))])[1] || 1);
   }
   const D = keys.length;
   const S = new Float64Array(withM.length * D);

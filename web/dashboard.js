@@ -288,7 +288,7 @@ async function filmSection(songs, C) {
     ...fit.ranking.slice(1).map((r) => el('li', { text: `${r.film.title}${r.film.year ? ` (${r.film.year})` : ''} — ${r.score.toFixed(2)}` })));
   return section('dash-film', 'The film your library fits best',
     el('p', { class: 'dash-film-name' }, el('strong', { text: name })),
-    el('p', { class: 'muted', text: `Of ${films.length} films in the catalog, this is the one whose mood arc your songs can follow most closely: every part of the film has a song of yours within ${fit.best.score.toFixed(2)} standard deviations on average (${fit.metrics.join(', ')}). Open it in Soundtrack to hear it.` }),
+    el('p', { class: 'muted', text: `Of ${films.length} films in the catalog, this is the one whose mood arc your songs can follow most closely: on average every part of the film has a song of yours within ${fit.best.score.toFixed(2)} of your library's typical spread (standard deviations of your songs on ${fit.metrics.join(', ')}). Open it in Soundtrack to hear it.` }),
     C.chartFigure({
       id: 'chart-film', label: `Mood arc of ${name} in ${segments.length} parts, with the average mood of your songs`,
       caption: `The mood arc of ${name} (solid) and the average of your songs (dashed).`,

@@ -61,6 +61,8 @@ test('film fit picks the film whose arc the songs can follow', () => {
   const fit = S.filmFit(songs, films);
   assert.equal(fit.best.film.title, 'Party');
   assert.deepEqual(fit.metrics, ['valence', 'energy']);
+  // in units of the songs' own spread (sd 0.04 valence, 0.05 energy): nearest distances 0.5, 1, 1.25
+  assert.ok(Math.abs(fit.best.score - (0.5 + 1 + 1.25) / 3) < 1e-9, `score ${fit.best.score}`);
   assert.equal(fit.ranking.length, 2);
   assert.equal(S.filmFit([], films), null);
 });
