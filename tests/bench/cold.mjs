@@ -2,10 +2,9 @@
 //   node tests/bench/cold.mjs ours  MODEL.bin TEXT_FILE
 //   node tests/bench/cold.mjs tfjs  MODEL_DIR TEXT_FILE VOCAB.json
 // From the first line of this script to the first prediction's numbers:
-//   ours: the shipped engine build/wasm/moodspace.{mjs,wasm} (what the page
-//         loads, through ours_api.mjs): import the glue, compile + instantiate
-//         the wasm, load the weights (ms_model_load), predict one song
-//         through the page's JSON ABI (ms_predict);
+//   ours: what the page loads: web/engine.js + build/wasm/moodspace.{mjs,wasm}
+//         (ours_api.mjs): import, compile + instantiate the wasm, load the
+//         weights (loadModel), predict one song (predict, JSON ABI);
 //   tfjs: the minimal TF.js bundle (tfjs-core + tfjs-layers +
 //         tfjs-backend-wasm, build/bench/tfjs-min.node.cjs): import, start the
 //         wasm backend (compile + instantiate its SIMD .wasm), load the

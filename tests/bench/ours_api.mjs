@@ -1,38 +1,24 @@
-// ours_api.mjs — our shipped engine (build/wasm/moodspace.{mjs,wasm}, the
-// files the page loads) driven through the page's JSON ABI (wasm/api.c:
-// ms_model_load, ms_predict), so the figures include what the page pays on
-// top of the C code: copying texts into wasm memory, JSON in and out.
+// ours_api.mjs — our shipped engine as the page uses it: web/engine.js over
+// build/wasm/moodspace.{mjs,wasm} and wasm/api.c's JSON ABI (loadModel →
+// ms_model_load, predict → ms_predict), so the figures include what the page
+// pays on top of the C code: copying texts into wasm memory, JSON in and out.
 //   node tests/bench/ours_api.mjs latency MODEL TEXTS SIZES RUNS
 // Prints one JSON line: {"sizes": {"1": [ms...], ...}}.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Loads the shipped engine; returns { load(bytes) → handle, predict(h, texts) → results }. */
+/** The page's engine: web/engine.js over build/wasm/moodspace.{mjs,wasm}.
+ * Returns { load(bytes) → handle, predict(h, texts) → results }. */
 export async function openEngine() {
+  const { createEngine } = await import(pathToFileURL(path.join(root, 'web/engine.js')).href);
   const glue = path.join(root, 'build/wasm/moodspace.mjs');
-  const { default: create } = await import(glue);
-  const M = await create({ wasmBinary: fs.readFileSync(glue.replace(/\.mjs$/, '.wasm')) });
-  const result = (p) => {              // a char* result: copy out, free, parse
-    const s = M.UTF8ToString(p);
-    M._ms_free(p);
-    const v = JSON.parse(s);
-    if (v && v.error) throw new Error(v.error);
-    return v;
-  };
-  const withString = (str, fn) => {    // large text through _malloc, not the stack
-    const n = M.lengthBytesUTF8(str) + 1;
-    const p = M._malloc(n);
-    try { M.stringToUTF8(str, p, n); return fn(p); } finally { M._free(p); }
-  };
+  const eng = await createEngine({ moduleUrl: pathToFileURL(glue).href, wasmBinary: fs.readFileSync(glue.replace(/\.mjs$/, '.wasm')) });
   return {
-    load(bytes) {
-      const p = M._malloc(bytes.length);
-      try { M.HEAPU8.set(bytes, p); return result(M._ms_model_load(p, bytes.length)).model; } finally { M._free(p); }
-    },
-    predict(h, texts) { return withString(JSON.stringify(texts), (p) => result(M._ms_predict(h, p))); },
+    load(bytes) { return eng.loadModel(bytes).model; },
+    predict(h, texts) { return eng.predict(texts, { model: h }); },
   };
 }
 
