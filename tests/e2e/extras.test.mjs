@@ -279,8 +279,13 @@ test('offline: after one visit the app reloads with the network off, and import 
       await page.click('#demo-start');
       await page.waitForSelector('.demo-badge');
     }
-    // a request that is not precached is not answered from the cache
+    // the engine (wasm + model) starts from the cache too
+    if (!engineMissing()) await page.waitForSelector('html[data-engine="ready"]', { state: 'attached' });
+    // a request that is not precached, or that carries a token, is never answered from the cache
     const miss = await page.evaluate(() => fetch('./not-precached.json').then((r) => r.status, () => 'network error'));
     assert.equal(miss, 'network error');
+    const withToken = await page.evaluate(() => fetch('./app.js', { headers: { Authorization: 'Bearer x' } }).then((r) => r.status, () => 'network error'));
+    assert.equal(withToken, 'network error');
+    assert.equal(await page.evaluate(() => fetch('./app.js').then((r) => r.status, () => 'network error')), 200, 'the same file without a token comes from the cache');
   } finally { await page.context().setOffline(false).catch(() => {}); await page.closeAll(); await bare.stop(); }
 });
