@@ -12,7 +12,7 @@
 // and registers the service worker (sw.js) for offline use.
 //
 // The dashboard's sections, each shown when its data exists:
-//   top tracks and artists per time range (cover art), taste stability
+//   top tracks and artists per time range (cover art), recently played, taste stability
 //   (overlap, newcomers, long-time favourites), release decades, explicit
 //   share, the lyric-mood map (valence × energy; hover, or focus and arrow
 //   keys, for titles), mood by time range, distinctive words of the lyrics
@@ -79,7 +79,7 @@ function coverImg(url) {
 function topSection(state, hist) {
   const cols = [];
   const hasTracks = S.RANGES.some((r) => state.top.tracks[r].length);
-  if (!hasTracks && !hist) return null;
+  if (!hasTracks && !hist && !(state.recent || []).length) return null;
   for (const r of S.RANGES) {
     const ids = state.top.tracks[r];
     const artists = state.top.artists[r];
@@ -105,6 +105,22 @@ function topSection(state, hist) {
     const ol = el('ol', { class: 'dash-top', 'aria-label': 'Top artists by play time, whole history' });
     for (const a of hist.topArtists.slice(0, 10)) ol.append(el('li', {}, el('span', { class: 'dash-name' }, el('strong', { text: a.artist }), el('br'), el('span', { class: 'muted', text: S.formatDuration(a.ms) }))));
     cols.push(el('div', { class: 'dash-col' }, el('h4', { text: 'Artists, whole history' }), ol));
+  }
+  const recent = (state.recent || []).map((r) => ({ song: state.songs.get(r.id), at: Date.parse(r.playedAt) })).filter((r) => r.song);
+  if (recent.length) {
+    const ol = el('ol', { class: 'dash-top', 'aria-label': 'Recently played' });
+    for (const r of recent.slice(0, 10)) {
+      const when = Number.isFinite(r.at) ? new Date(r.at).toLocaleString('en', { weekday: 'short', hour: '2-digit', minute: '2-digit' }) : '';
+      ol.append(el('li', {}, coverImg(r.song.imageUrl), el('span', { class: 'dash-name' }, el('strong', { text: r.song.title }), el('br'),
+        el('span', { class: 'muted', text: when ? `${r.song.artist} · ${when}` : r.song.artist }))));
+    }
+    const withMood = recent.filter((r) => r.song.metrics);
+    const mood = withMood.length ? (() => {
+      const v = withMood.reduce((a, r) => a + (r.song.metrics.valence ?? 0), 0) / withMood.length;
+      const e = withMood.reduce((a, r) => a + (r.song.metrics.energy ?? 0), 0) / withMood.length;
+      return el('p', { class: 'muted', text: `Lately your lyrics sound ${S.moodQuadrant(v, e)} (valence ${f2(v)}, energy ${f2(e)}, over ${withMood.length} songs).` });
+    })() : null;
+    cols.push(el('div', { class: 'dash-col' }, el('h4', { text: 'Recently played' }), mood, ol));
   }
   if (!cols.length) return null;
   const note = state.source === 'export' ? el('p', { class: 'muted', text: 'From your data export: ranked by play time in the 4 weeks and 6 months before your last play, and over the whole history.' }) : null;

@@ -41,12 +41,14 @@ test('dashboard: top tracks and artists per range with cover art, stability, dec
     const lists = await page.$$eval('#dash-top ol.dash-top', (ols) => ols.map((ol) => ({ label: ol.getAttribute('aria-label'), first: (ol.querySelector('li strong') || ol.querySelector('li .dash-name'))?.textContent })));
     assert.deepEqual(lists.map((l) => l.label), [
       'Top tracks, last 4 weeks', 'Top artists, last 4 weeks', 'Top tracks, last 6 months', 'Top artists, last 6 months',
-      'Top tracks, about a year and more', 'Top artists, about a year and more']);
+      'Top tracks, about a year and more', 'Top artists, about a year and more', 'Recently played']);
     const st = await page.evaluate(() => globalThis.moodspace.library.state);
     const titleOf = (id) => env.spotify.tracks.find((t) => t.id === id).name;
     const top = await page.evaluate(() => Object.fromEntries(Object.entries(globalThis.moodspace.library.state.top.tracks)));
     assert.equal(lists[0].first, titleOf(top.short_term[0]));
     assert.equal(lists[4].first, titleOf(top.long_term[0]));
+    const recent = await page.evaluate(() => globalThis.moodspace.library.state.recent);
+    assert.equal(lists[6].first, titleOf(recent[0].id), 'recently played, newest first');
     assert.ok(st, 'library state readable');
     const covers = await page.$$eval('#dash-top img.cover', (imgs) => imgs.map((i) => i.getAttribute('src')));
     assert.ok(covers.length >= 10 && covers.every((u) => /^http:\/\/127\.0\.0\.1/.test(u)), 'cover art from the API images');
