@@ -86,6 +86,12 @@ static int prefix_ci(const char *s, size_t n, const char *p) {
     return 1;
 }
 
+static int has_sub(const char *s, size_t n, const char *sub) {
+    size_t k = strlen(sub);
+    for (size_t i = 0; i + k <= n; i++) if (memcmp(s + i, sub, k) == 0) return 1;
+    return 0;
+}
+
 static int count_words(const char *s, size_t n) {
     int w = 0, in = 0;
     for (size_t i = 0; i < n; i++) {
@@ -463,7 +469,7 @@ static int has_time_word(const char *s, size_t n) {
     for (int k = 0; TIME_WORDS[k]; k++) {
         size_t L = strlen(TIME_WORDS[k]);
         for (size_t i = 0; i + L <= n; i++) {
-            if (memcmp(s + i, TIME_WORDS[k], L) != 0) continue;
+            if (!prefix_ci(s + i, L, TIME_WORDS[k])) continue;
             int lb = i == 0 || !is_alpha((unsigned char)s[i - 1]);
             int rb = i + L == n || !is_alpha((unsigned char)s[i + L]);
             if (lb && rb) return 1;
@@ -634,7 +640,7 @@ static void heading_split(Heading *h, const char *b, size_t n) {
 /* Recognise a scene heading line. mode: 0 plain (upper-case keyword), 1
  * Fountain (any case). Fills h. */
 static int parse_heading(const char *s, size_t n, int fountain, Heading *h) {
-    if (n == 0 || n > 200) return 0;
+    if (n == 0 || n > (fountain ? 200u : 4000u)) return 0;
     memset(h, 0, sizeof *h);
     const char *p = s;
     size_t m = n;
@@ -664,10 +670,30 @@ static int parse_heading(const char *s, size_t n, int fountain, Heading *h) {
         else return 0;
     }
     if (!fountain) {
-        int up, lo;
-        letters_case(p, m, &up, &lo);
-        if (lo > up) return 0;
-        if (m > 120) return 0;
+        /* a time word glued to the next word after a dash: "- DAYBLACK & WHITE",
+           "- MORNINGCLOSE ON ..." (scrapers that drop line breaks) */
+        static const char *const CORE[] = {"DAY", "NIGHT", "MORNING", "EVENING", "AFTERNOON", "DAWN", "DUSK",
+                                           "LATER", "CONTINUOUS", "SUNSET", "SUNRISE", NULL};
+        static const char *const WHOLE[] = {"DAYTIME", "DAYLIGHT", "DAYBREAK", "NIGHTTIME", "NIGHTFALL",
+                                            "MORNINGS", "EVENINGS", "DAYS", "NIGHTS", "DAWNING", NULL};
+        size_t lim = m < 160 ? m : 160;
+        for (size_t i = kl; i + 3 < lim; i++) {
+            if (!(p[i] == '-' && p[i + 1] == ' ')) continue;
+            size_t b = i + 2, e = b;
+            while (e < m && is_upper((unsigned char)p[e])) e++;
+            int whole = 0;
+            for (int q = 0; WHOLE[q]; q++) if (strlen(WHOLE[q]) == e - b && memcmp(p + b, WHOLE[q], e - b) == 0) whole = 1;
+            if (whole) continue;
+            for (int q = 0; CORE[q]; q++) {
+                size_t L = strlen(CORE[q]);
+                if (e - b > L + 1 && memcmp(p + b, CORE[q], L) == 0) {
+                    h->rest = (size_t)(p - s) + b + L;
+                    m = b + L;
+                    break;
+                }
+            }
+            if (h->rest) break;
+        }
     }
     if (!fountain) {
         /* scraped lines sometimes glue action to the heading:
@@ -688,10 +714,18 @@ static int parse_heading(const char *s, size_t n, int fountain, Heading *h) {
             }
             if (cut) {
                 h->rest = (size_t)(p - s) + cut;
-                while (h->rest < n && s[h->rest] == ' ') h->rest++;
                 m = cut;
             }
         }
+        while (h->rest && h->rest < n && s[h->rest] == ' ') h->rest++;
+        int up, lo;
+        letters_case(p, m, &up, &lo);
+        /* mixed-case headings after an upper-case keyword, when short and
+           built like one: "INT. carriage/ HAnsom cab/ london streets - day." */
+        int shaped = m <= 100 && count_words(p, m) <= 14 &&
+                     (has_sub(p, m, " - ") || has_sub(p, m, "--") || memchr(p, '/', m)) &&
+                     !(p[m - 1] == '!' || p[m - 1] == '?' || p[m - 1] == ',' || p[m - 1] == '"');
+        if ((lo > up && !(shaped && is_upper((unsigned char)p[0]))) || m > 120) { h->rest = 0; return 0; }
     }
     m = trailing_number(p, m, h->number, sizeof h->number);
     h->setting = setting;
