@@ -185,3 +185,22 @@ test('the service worker build precaches every file under a content-hash version
   const mid = 24 * (48 * 4 + 1) + 1 + 24 * 4;
   assert.equal(raw[mid + 3], 255, 'the middle is opaque');
 });
+
+test('the shipped demo library holds ids, titles, years, predicted metrics and single words only — no lyrics', async (t) => {
+  const fs = await import('node:fs');
+  const file = new URL('../../weights/demo.json', import.meta.url);
+  if (!fs.existsSync(file)) { t.skip('weights/demo.json is not built (./build.sh demo)'); return; }
+  const { parseDemo } = await import('../../web/demo.js');
+  const demo = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(demo.songs.length, demo.count);
+  assert.ok(demo.count >= 200 && demo.count <= 1000, 'a few hundred songs');
+  const allowed = new Set(['id', 'title', 'artist', 'year', 'metrics', 'words']);
+  for (const s of demo.songs) {
+    assert.deepEqual(Object.keys(s).filter((k) => !allowed.has(k)), [], `only derived fields in ${s.id}`);
+    assert.match(s.id, /^[A-Za-z0-9]{22}$/);
+    assert.ok(s.words.length <= 10 && s.words.every(([w, c]) => typeof w === 'string' && !/\s/.test(w) && Number.isInteger(c) && c > 0), 'single words with counts');
+    assert.deepEqual(Object.keys(s.metrics), demo.metrics);
+  }
+  assert.equal(new Set(demo.songs.map((s) => s.artist.toLowerCase())).size, demo.count, 'one song per artist');
+  assert.equal(parseDemo(demo).songs.length, demo.count, 'the page accepts every song');
+});
