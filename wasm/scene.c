@@ -493,7 +493,9 @@ static size_t leading_number(const char *s, size_t n, char *num, size_t cap) {
     size_t i = 0, d0;
     if (i < n && s[i] == '(') i++;
     d0 = i;
-    if (i < n && is_upper((unsigned char)s[i]) && i + 1 < n && is_digit((unsigned char)s[i + 1])) i++;
+    /* letter prefixes of revised scene numbers: "A12", "VX8", "RS22" */
+    while (i < n && i - d0 < 3 && is_upper((unsigned char)s[i])) i++;
+    if (i > d0 && (i >= n || !is_digit((unsigned char)s[i]))) i = d0;
     size_t dstart = i;
     while (i < n && is_digit((unsigned char)s[i]) && i - dstart < 5) i++;
     if (i == dstart) return 0;
@@ -501,7 +503,15 @@ static size_t leading_number(const char *s, size_t n, char *num, size_t cap) {
         i++;
         while (i < n && is_digit((unsigned char)s[i]) && i - dstart < 9) i++;
     }
-    while (i < n && is_upper((unsigned char)s[i]) && i - dstart < 8) i++;
+    size_t dend = i;
+    if (n - i >= 4 && (memcmp(s + i, "INT", 3) == 0 || memcmp(s + i, "EXT", 3) == 0 || memcmp(s + i, "I/E", 3) == 0)) {
+        /* "19EXT. ROAD": number glued to the keyword */
+        size_t k = dend - d0 < cap - 1 ? dend - d0 : cap - 1;
+        memcpy(num, s + d0, k);
+        num[k] = 0;
+        return i;
+    }
+    while (i < n && is_upper((unsigned char)s[i]) && i - dend < 2) i++;
     size_t nend = i;
     if (i < n && (s[i] == '.' || s[i] == ')' || s[i] == ':')) i++;
     if (i >= n || !(s[i] == ' ' || s[i] == '\t')) return 0;
@@ -522,7 +532,9 @@ static size_t trailing_number(const char *s, size_t n, char *num, size_t cap) {
     if (j == e || j == 0) return n;
     int dig = 0;
     for (size_t k = j; k < e; k++) dig += is_digit((unsigned char)s[k]);
-    if (!dig || !is_digit((unsigned char)s[j]) ) return n;
+    size_t lj = j;   /* "A1", "VX8": up to 3 letters before the digits */
+    while (lj < e && lj - j < 3 && is_upper((unsigned char)s[lj])) lj++;
+    if (!dig || !is_digit((unsigned char)s[lj])) return n;
     size_t sp = j;
     while (sp > 0 && (s[sp - 1] == ' ' || s[sp - 1] == '\t')) sp--;
     if (sp == j) return n;

@@ -239,6 +239,32 @@ static void plain_rules(void) {
     scene_free(ss);
 }
 
+static void scraped_headings(void) {
+    ScriptScenes *ss = parse_str(
+        "INT. BEDROOM - NIGHTHilda is preparing for bed.\n\n"
+        "EXT. DECK - DAYBLACK & WHITE . . .\n\n"
+        "*12 INT. ATTIC - CONTINUOUS     12\n\nDust.\n\n"
+        "19EXT. THEATER - 2006 - DAY\n\nSeats.\n\n"
+        "VX8 INT. KITCHEN - LATER VX8\n\nPlates.\n\n"
+        "INT. carriage/ hansom cab/ london streets - day.\n\nWheels.\n\n"
+        "EXT. PLAYGROUND - DAY - FLASHBACK\n\nSwings.\n",
+        SCENE_FMT_PLAIN);
+    CHECK(ss && ss->n_scenes == 7, "scraped: glued, numbered, junk-prefixed and mixed-case headings are all headings");
+    if (ss && ss->n_scenes == 7) {
+        CHECK_STR(ss->scenes[0].heading, "INT. BEDROOM - NIGHT", "scraped: action glued after the time of day is cut off");
+        CHECK_STR(ss->scenes[0].action, "Hilda is preparing for bed.", "scraped: the glued action stays in the scene");
+        CHECK_STR(ss->scenes[1].time_of_day, "DAY", "scraped: a time word glued to the next word");
+        CHECK_STR(ss->scenes[2].number, "12", "scraped: revision asterisk before the scene number");
+        CHECK_STR(ss->scenes[3].number, "19", "scraped: number glued to EXT");
+        CHECK_STR(ss->scenes[3].location, "THEATER - 2006", "scraped: location keeps the year part");
+        CHECK_STR(ss->scenes[4].number, "VX8", "scraped: letter-prefixed scene numbers");
+        CHECK_STR(ss->scenes[4].heading, "INT. KITCHEN - LATER", "scraped: both copies of the number leave the heading");
+        CHECK_STR(ss->scenes[5].time_of_day, "day", "scraped: mixed-case heading after an upper-case keyword");
+        CHECK_STR(ss->scenes[6].location, "PLAYGROUND", "scraped: the time of day may sit before the last dash");
+    }
+    scene_free(ss);
+}
+
 static void subtitle_rules(void) {
     const char *srt =
         "1\n00:00:00,500 --> 00:00:01,000\nA\n\n"
@@ -413,6 +439,7 @@ int main(void) {
     detection();
     fountain_rules();
     plain_rules();
+    scraped_headings();
     subtitle_rules();
     limits();
     fuzz();
