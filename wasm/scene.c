@@ -1018,7 +1018,17 @@ static void close_scene(Builder *B) {
     B->open = 0;
 }
 
-static void open_scene(Builder *B, const Heading *h, int lineno) {
+/* Start a new scene (closing the open one). At max_scenes the open scene
+ * simply goes on (returns 0): the rest of the script merges into it, in
+ * linear time. */
+static int open_scene(Builder *B, const Heading *h, int lineno) {
+    if (B->open && B->ss->n_scenes + 1 >= B->o->max_scenes) {
+        static const char *const msg = "more scenes than max_scenes: the rest were merged into the last scene";
+        int seen = 0;
+        for (int i = 0; i < arrlen(B->ss->warnings); i++) if (!strcmp(B->ss->warnings[i], msg)) seen = 1;
+        if (!seen) warn(B->ss, "%s", msg);
+        return 0;
+    }
     close_scene(B);
     memset(&B->cur, 0, sizeof B->cur);
     B->cur.start = B->cur.end = -1;
@@ -1031,6 +1041,7 @@ static void open_scene(Builder *B, const Heading *h, int lineno) {
         B->cur.setting = xstrdup(h->setting ? h->setting : "");
     }
     B->open = 1;
+    return 1;
 }
 
 /* Strip Fountain emphasis (*, _) and escapes in place; returns new length. */
@@ -1487,10 +1498,11 @@ static void parse_subtitles(ScriptScenes *ss, Line *L, int nl, const SceneOpts *
                         (o->sub_max_scene > 0 && a - B.cur.start >= o->sub_max_scene) || a < B.cur.start;
         if (newscene) {
             if (B.open) set_sub_heading(&B.cur);
-            open_scene(&B, NULL, L[i].lineno);
-            B.cur.start = a;
-            B.cur.end = b;
-            window = o->sub_window > 0 ? (long)(a / o->sub_window) : -1;
+            if (open_scene(&B, NULL, L[i].lineno)) {
+                B.cur.start = a;
+                B.cur.end = b;
+                window = o->sub_window > 0 ? (long)(a / o->sub_window) : -1;
+            }
         }
         if (b > B.cur.end) B.cur.end = b;
         if (L[i].lineno > B.cur.end_line) B.cur.end_line = L[i].lineno;
