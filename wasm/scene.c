@@ -635,6 +635,17 @@ static void heading_split(Heading *h, const char *b, size_t n) {
         h->time[0] = 0;
         break;
     }
+    /* "SKY-DAY": a bare dash before a time of day */
+    for (size_t i = n; i-- > 1;) {
+        if (b[i] != '-') continue;
+        if (has_time_word(b + i + 1, n - i - 1) && count_words(b + i + 1, n - i - 1) <= 2 && is_alpha((unsigned char)b[i + 1 < n ? i + 1 : i])) {
+            copy_trim(h->location, sizeof h->location, b, i);
+            copy_trim(h->time, sizeof h->time, b + i + 1, n - i - 1);
+            if (h->location[0]) return;
+            h->time[0] = 0;
+        }
+        break;
+    }
     /* "BARTON'S ROOM  DAY", "BATHROOM. MINUTES LATER", "HALL, NIGHT" */
     for (size_t i = n; i-- > 1;) {
         if ((b[i] == ' ' && b[i - 1] == ' ') || ((b[i - 1] == '.' || b[i - 1] == ',') && b[i] == ' ')) {
