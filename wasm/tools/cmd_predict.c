@@ -84,7 +84,7 @@ static int run_jsonl(const Model *m) {
         memset(it, 0, sizeof *it);
         cJSON *j = cJSON_ParseWithLength(line, l);
         if (!j || !cJSON_IsObject(j)) {
-            it->error = "not a JSON object";
+            it->error = j ? "not a JSON object" : "invalid JSON";
         } else {
             cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
             cJSON *text = cJSON_GetObjectItemCaseSensitive(j, "text");
