@@ -257,8 +257,13 @@ async function wordsSection(state, ctx, C) {
     }
     basis = 'the most characteristic words of each demo song';
   } else {
+    // lyrics fetched in this session, else from the lyrics cache (found songs only; after a reload)
     const texts = [];
-    for (const s of state.songs.values()) { const t = ctx.lyrics?.lyricTexts?.get(s.id); if (t) texts.push(t); }
+    for (const s of [...state.songs.values()].slice(0, 500)) {
+      let t = ctx.lyrics?.lyricTexts?.get(s.id);
+      if (!t && s.lyricsStatus === 'found' && ctx.lyrics?.lyricsOf) t = await ctx.lyrics.lyricsOf(s).catch(() => '');
+      if (t) texts.push(t);
+    }
     if (texts.length) { counts = S.countWords(texts); basis = `the lyrics of ${texts.length} songs`; }
   }
   if (!counts.size) return null;

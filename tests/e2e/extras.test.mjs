@@ -92,7 +92,13 @@ test('dashboard: mood map, mood by range and distinctive words once moods are pr
       await page.waitForSelector('#chart-words tbody tr', { state: 'attached' });
       const words = await page.$$eval('#chart-words tbody tr th', (ths) => ths.map((t) => t.textContent));
       assert.ok(words.length > 0);
-      assert.ok(words.every((w) => /^[\p{L}\p{N}']+$/u.test(w)));
+      assert.ok(words.every((w) => /^[\p{L}\p{N}’]+$/u.test(w)));
+      // after a reload the words come from the lyrics cache
+      await page.reload();
+      await page.waitForSelector('html[data-app="ready"]');
+      await openTaste(page);
+      await page.waitForSelector('#chart-words tbody tr', { state: 'attached' });
+      assert.deepEqual(await page.$$eval('#chart-words tbody tr th', (ths) => ths.map((t) => t.textContent)), words);
     }
   } finally { await page.closeAll(); }
 });
