@@ -284,7 +284,21 @@ async function wordsSection(state, ctx, C) {
   }).figure);
 }
 
-async function filmSection(songs, C) {
+/** A button that shows the film in the Soundtrack tab's search. */
+function openFilmButton(film, ctx) {
+  const b = el('button', { type: 'button', class: 'dash-open-film', text: 'Find it in Soundtrack' });
+  b.addEventListener('click', () => {
+    ctx.showTab?.('soundtrack');
+    const input = document.getElementById('film-search');
+    if (!input) return;
+    input.value = film.title;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.focus();
+  });
+  return b;
+}
+
+async function filmSection(songs, C, ctx) {
   if (!songs.some((s) => s.metrics)) return null;
   let films;
   try { films = await loadCatalog(); } catch (e) {
@@ -309,7 +323,8 @@ async function filmSection(songs, C) {
     ...fit.ranking.slice(1).map((r) => el('li', { text: `${r.film.title}${r.film.year ? ` (${r.film.year})` : ''} — ${r.score.toFixed(2)}` })));
   return section('dash-film', 'The film your library fits best',
     el('p', { class: 'dash-film-name' }, el('strong', { text: name })),
-    el('p', { class: 'muted', text: `Of ${films.length} films in the catalog, this is the one whose mood arc your songs can follow most closely: on average every part of the film has a song of yours within ${fit.best.score.toFixed(2)} of your library's typical spread (standard deviations of your songs on ${fit.metrics.join(', ')}). Open it in Soundtrack to hear it.` }),
+    el('p', { class: 'muted', text: `Of ${films.length} films in the catalog, this is the one whose mood arc your songs can follow most closely: on average every part of the film has a song of yours within ${fit.best.score.toFixed(2)} of your library's typical spread (standard deviations of your songs on ${fit.metrics.join(', ')}).` }),
+    openFilmButton(film, ctx),
     C.chartFigure({
       id: 'chart-film', label: `Mood arc of ${name} in ${segments.length} parts, with the average mood of your songs`,
       caption: `The mood arc of ${name} (solid) and the average of your songs (dashed).`,
@@ -409,7 +424,7 @@ export function mountDashboard(root, ctx) {
       }
       root.replaceChildren(...out);
       // slower sections (fetch the corpus and the catalog) are appended when ready
-      for (const make of [() => wordsSection(state, ctx, C), () => filmSection(songs, C)]) {
+      for (const make of [() => wordsSection(state, ctx, C), () => filmSection(songs, C, ctx)]) {
         try { const s = await make(); if (s && library.state === state) root.append(s); } catch (e) { console.error(e); }
       }
       root.dataset.rendered = String(Date.now());

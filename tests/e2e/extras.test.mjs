@@ -185,7 +185,25 @@ test('demo library: works with no fake servers at all, clearly labelled', { skip
     const first = await page.$$eval('#chart-moodmap tbody tr', (trs) => trs.map((tr) => tr.children[0].textContent));
     assert.ok(first.includes(demo.songs[0].title));
     assert.ok(await page.locator('#chart-decades tbody tr').count() > 0);
-    if (fs.existsSync(path.join(DIST, 'catalog.json'))) await page.waitForSelector('#dash-film .dash-film-name');
+    if (fs.existsSync(path.join(DIST, 'catalog.json'))) {
+      await page.waitForSelector('#dash-film .dash-film-name');
+      const name = await page.textContent('#dash-film .dash-film-name');
+      await page.click('#dash-film .dash-open-film');
+      await page.waitForFunction((n) => [...document.querySelectorAll('#film-results button')].some((b) => b.textContent === n), name);
+      assert.equal(await page.getAttribute('#tab-soundtrack', 'aria-selected'), 'true');
+      if (!engineMissing()) {
+        // the whole app works on the demo: a full soundtrack for that film from demo songs
+        const blockedBefore = page.blocked.length;
+        await page.click(`#film-results button:text-is(${JSON.stringify(name)})`);
+        await page.click('#full-soundtrack');
+        await page.waitForSelector('#full-list li');
+        const titles = await page.$$eval('#full-list li', (lis) => lis.map((li) => li.textContent));
+        assert.ok(titles.length >= 2);
+        assert.ok(titles.every((t) => demo.songs.some((s) => t.includes(s.title))), 'every pick is a demo song');
+        assert.ok(page.blocked.slice(blockedBefore).every((u) => u.startsWith('https://open.spotify.com/embed/')), 'only the Spotify embeds want the network');
+        page.blocked.length = blockedBefore;
+      }
+    }
     assert.deepEqual(page.blocked, [], 'nothing outside 127.0.0.1 was requested');
     // only shipped files that are not built yet may be missing
     const notBuilt = ['/catalog.json', '/corpus_words.json'].filter((f) => !fs.existsSync(path.join(DIST, f)));
