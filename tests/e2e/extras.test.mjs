@@ -292,6 +292,13 @@ test('offline: after one visit the app reloads with the network off, and import 
     assert.equal(version.keys[0], `moodspace-${manifest.version}`);
     for (const f of ['index.html', 'app.js', 'moodspace.wasm', 'history-worker.js', 'manifest.webmanifest', 'icons/icon-192.png'])
       assert.ok(manifest.files.includes(f), `${f} precached`);
+    // installable: Chromium reports no installability errors (manifest, icons, service worker)
+    const cdp = await page.context().newCDPSession(page);
+    const inst = await cdp.send('Page.getInstallabilityErrors');
+    // (Playwright's contexts are incognito profiles, which Chromium never installs from)
+    assert.deepEqual(inst.installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'), []);
+    const man = await cdp.send('Page.getAppManifest');
+    assert.deepEqual(man.errors, []);
     await page.context().setOffline(true);
     await page.reload();
     await page.waitForSelector('html[data-app="ready"]');
