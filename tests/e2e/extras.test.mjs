@@ -107,6 +107,8 @@ test('import: a generated export zip fills the library, the history and the list
   const page = await newPage(browser, env, { context: { timezoneId: 'UTC' } });
   try {
     const pool = trackPool(40, 3);
+    const hostile = '<img src=x onerror="window.__pwned=1">';
+    pool[0].title = hostile;          // the most played song: it shows in every table
     const recs = extendedRecords(600, { pool, seed: 5 });
     const file = path.join(tmp, 'my_spotify_data.zip');
     fs.writeFileSync(file, smallZip({
@@ -143,6 +145,10 @@ test('import: a generated export zip fills the library, the history and the list
     const best = [...by.entries()].sort((a, b) => b[1] - a[1])[0];
     assert.equal(topRow[0], best[0]);
     assert.equal(topRow[2], String(Math.round(best[1] / 60000)));
+    // a hostile title is text, never markup
+    assert.ok((await page.$$eval('#dash-history td, #dash-history th, #dash-top strong', (els) => els.map((e) => e.textContent))).includes(hostile));
+    assert.equal(await page.locator('#taste-mount img[src="x"], #main img[src="x"]').count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.deepEqual(page.errors.filter((e) => !/lrclib|Failed to load resource/i.test(e)), []);
   } finally { await page.closeAll(); }
 });
