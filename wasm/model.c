@@ -1089,17 +1089,23 @@ static int conv_table_forward(float *out, const int32_t *ids, const float *tab, 
                               int S, int V, int K, int F, int act) {
     int To = S - K + 1, tail = pad_tail(ids, S);
     int last = tail < To ? tail : To - 1;    /* rows > last equal row last */
-    for (int t = 0; t <= last; t++) {
-        float *restrict o = out + (size_t)t * F;
-        memcpy(o, bias, (size_t)F * sizeof(float));
-        for (int k = 0; k < K; k++) {
-            int id = ids[t + k];
-            if (id < 0 || id >= V) id = V > 1 ? 1 : 0;
-            const float *restrict r = tab + ((size_t)id * K + k) * F;
-            for (int f = 0; f < F; f++) o[f] += r[f];
+    for (int t = 0; t <= last; t++) memcpy(out + (size_t)t * F, bias, (size_t)F * sizeof(float));
+    /* token by token: its K table rows are contiguous (one cache-friendly
+     * block per token); row t still receives k = 0..K-1 in order */
+    for (int p = 0; p < last + K; p++) {
+        int id = ids[p];
+        if (id < 0 || id >= V) id = V > 1 ? 1 : 0;
+        const float *blk = tab + (size_t)id * K * F;
+        int k0 = p - last > 0 ? p - last : 0, k1 = p < K - 1 ? p : K - 1;
+        for (int k = k0; k <= k1; k++) {
+            float *restrict o = out + (size_t)(p - k) * F;
+            const float *restrict r = blk + (size_t)k * F;
+            int f = 0;
+            for (; f + 4 <= F; f += 4) v4_store(o + f, v4_load(o + f) + v4_load(r + f));
+            for (; f < F; f++) o[f] += r[f];
         }
-        nn_activate(o, (size_t)F, act);
     }
+    nn_activate(out, (size_t)(last + 1) * F, act);
     for (int t = last + 1; t < To; t++) memcpy(out + (size_t)t * F, out + (size_t)last * F, (size_t)F * sizeof(float));
     return last + 1 < To ? last : To;
 }
