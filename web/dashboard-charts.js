@@ -13,6 +13,13 @@ Chart.defaults.maintainAspectRatio = false;
 
 export { Chart };
 
+const live = new Set();
+/** Destroy every chart made by chartFigure (before the dashboard is drawn again). */
+export function destroyAll() {
+  for (const c of live) { try { c.destroy(); } catch { /* already gone */ } }
+  live.clear();
+}
+
 export const PALETTE = ['#7b61ff', '#e0627a', '#2fa37a', '#e09a2f', '#3a8ee0', '#a05ad0', '#6b6b80'];
 
 /** Colours that follow the light/dark setting of the page. */
@@ -53,7 +60,7 @@ export function chartFigure(spec) {
     if (axis.title) axis.title = { color: t.fg, display: true, ...axis.title };
   }
   let chart = null;
-  try { chart = new Chart(canvas, cfg); } catch (e) { cap.textContent += ` (the chart could not be drawn: ${e.message}; the table below has the numbers)`; }
+  try { chart = new Chart(canvas, cfg); live.add(chart); } catch (e) { cap.textContent += ` (the chart could not be drawn: ${e.message}; the table below has the numbers)`; }
   return { figure: fig, chart, canvas };
 }
 

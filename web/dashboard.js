@@ -407,6 +407,7 @@ export function mountDashboard(root, ctx) {
         return;
       }
       const C = await import('./dashboard-charts.js');
+      C.destroyAll();   // the previous drawing's charts (their canvases are replaced below, in this same task)
       const out = [];
       const head = el('div', { class: 'dash-head' }, el('p', { class: 'dash-source', text: `${state.label || 'Your library'}: ${songs.length} songs, ${songs.filter((s) => s.metrics).length} with a mood predicted from lyrics.` }));
       if (state.source === 'demo') {
@@ -440,7 +441,7 @@ export function mountDashboard(root, ctx) {
     dirty = true;
     if (!visible()) return;
     clearTimeout(timer);
-    timer = setTimeout(render, 300);
+    timer = setTimeout(render, 800);   // lyric fetches update songs one by one: draw at most ~once a second
   }
   library.subscribe((ev) => { if (ev.type !== 'extra' || ev.key !== 'pendingSave') schedule(); });
   ctx.events?.addEventListener('tab', (ev) => { if (ev.detail?.name === 'taste' && dirty) render(); });
