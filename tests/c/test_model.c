@@ -574,6 +574,15 @@ static void test_cli(void) {
         cJSON_Delete(a); cJSON_Delete(b); cJSON_Delete(c); cJSON_Delete(d);
     }
     free(out);
+    snprintf(cmd, sizeof cmd, "build/moodspace predict --model %s --bench 40", fx);
+    out = run(cmd, &st);
+    j = cJSON_Parse(out);
+    cJSON *fp = j ? cJSON_GetObjectItem(j, "fast_path") : NULL, *md = j ? cJSON_GetObjectItem(j, "max_abs_diff_fast_vs_reference") : NULL;
+    CHECK(st == 0 && cJSON_IsTrue(fp) && cJSON_IsNumber(md) && md->valuedouble < 1e-4 &&
+          cJSON_IsNumber(cJSON_GetObjectItem(j, "batch_ms_per_song")),
+          "predict --bench times the fast and reference paths and reports their agreement");
+    cJSON_Delete(j);
+    free(out);
     snprintf(cmd, sizeof cmd, "build/moodspace predict --model build/tests/nope.bin </dev/null 2>&1");
     out = run(cmd, &st);
     CHECK(st != 0 && strstr(out, "nope.bin"), "predict with a missing model fails with a message naming it");

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cJSON.h"
@@ -17,7 +18,56 @@ static const char *PREDICT_HELP =
     "         input, in order: {\"id\": ..., \"energy\": ..., ...}. A bad line\n"
     "         gets {\"id\": ... or null, \"error\": \"...\"} and the rest go on.\n"
     "         Blank lines are skipped.\n"
-    "--model FILE  weights file (default: the shipped weights/model.bin)\n";
+    "--model FILE  weights file (default: the shipped weights/model.bin)\n"
+    "--bench N     instead: time N synthetic songs (100-800 words drawn from\n"
+    "              the model's vocabulary, 1 in 8 unknown; seeded) through the\n"
+    "              fast batched path, one song at a time, and the reference\n"
+    "              path; prints CPU ms/song as JSON\n";
+
+static double cpu_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+}
+
+static int run_bench(Model *m, int n) {
+    if (n < 1 || n > 100000) { fprintf(stderr, "moodspace predict: --bench N must be 1..100000\n"); return 2; }
+    uint64_t rng;
+    nn_rng_seed(&rng, 12345);
+    char **texts = calloc((size_t)n, sizeof *texts);
+    int V = vocab_size(m->vocab), no = model_n_outputs(m);
+    for (int i = 0; i < n; i++) {
+        int words = 100 + (int)(nn_rng_next(&rng) % 701);
+        size_t cap = (size_t)words * (TEXT_MAX_TOKEN_BYTES + 1) + 1, len = 0;
+        texts[i] = malloc(cap);
+        for (int w = 0; w < words; w++) {
+            int id = 2 + (int)(nn_rng_next(&rng) % (uint64_t)(V > 2 ? V - 2 : 1));
+            const char *word = (V > 2 && nn_rng_next(&rng) % 8) ? vocab_word(m->vocab, id) : "zzunknownzz";
+            len += (size_t)snprintf(texts[i] + len, cap - len, "%s ", word);
+        }
+    }
+    float *a = malloc(sizeof(float) * (size_t)n * no), *b = malloc(sizeof(float) * (size_t)n * no);
+    double t0 = cpu_ms();
+    model_predict_texts(m, (const char *const *)texts, NULL, n, a);
+    double t1 = cpu_ms();
+    for (int i = 0; i < n; i++) model_predict_text(m, texts[i], strlen(texts[i]), b + (size_t)i * no);
+    double t2 = cpu_ms();
+    int was_fast = m->fast != NULL;
+    model_unprepare(m);
+    model_predict_texts(m, (const char *const *)texts, NULL, n, b);
+    double t3 = cpu_ms();
+    float diff = 0;
+    for (int i = 0; i < n * no; i++) {
+        float d = a[i] > b[i] ? a[i] - b[i] : b[i] - a[i];
+        if (d > diff) diff = d;
+    }
+    printf("{\"songs\":%d,\"fast_path\":%s,\"batch_ms_per_song\":%.4f,\"single_ms_per_song\":%.4f,"
+           "\"reference_ms_per_song\":%.4f,\"max_abs_diff_fast_vs_reference\":%.3g}\n",
+           n, was_fast ? "true" : "false", (t1 - t0) / n, (t2 - t1) / n, (t3 - t2) / n, (double)diff);
+    for (int i = 0; i < n; i++) free(texts[i]);
+    free(texts); free(a); free(b);
+    return 0;
+}
 
 #define BATCH 64
 
@@ -134,11 +184,12 @@ static int run_text(const Model *m) {
 
 int cmd_predict(int argc, char **argv) {
     const char *path = NULL;
-    int jsonl = 0;
+    int jsonl = 0, bench = -1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(PREDICT_HELP, stdout); return 0; }
         else if (!strcmp(argv[i], "--model") && i + 1 < argc) path = argv[++i];
         else if (!strcmp(argv[i], "--jsonl")) jsonl = 1;
+        else if (!strcmp(argv[i], "--bench") && i + 1 < argc) bench = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 0;
         else { fprintf(stderr, "moodspace predict: unknown or incomplete option '%s'\n\n%s", argv[i], PREDICT_HELP); return 2; }
     }
     char def[4096];
@@ -153,7 +204,7 @@ int cmd_predict(int argc, char **argv) {
     char err[512];
     Model *m = model_load_file(path, err, sizeof err);
     if (!m) { fprintf(stderr, "moodspace predict: %s\n", err); return 1; }
-    int rc = jsonl ? run_jsonl(m) : run_text(m);
+    int rc = bench >= 0 ? run_bench(m, bench) : jsonl ? run_jsonl(m) : run_text(m);
     model_free(m);
     return rc;
 }
