@@ -924,6 +924,18 @@ static int parse_cue(const char *s, size_t n, int forced, char *name, size_t cap
     return 1;
 }
 
+/* "NAME: speech" on one line (scripts typed as transcripts). Returns the
+ * offset of the speech, or 0; writes the name. */
+static size_t inline_cue(const char *s, size_t n, char *name, size_t cap) {
+    const char *c = memchr(s, ':', n < 40 ? n : 40);
+    if (!c || c == s) return 0;
+    size_t k = (size_t)(c - s), r = k + 1;
+    while (r < n && s[r] == ' ') r++;
+    if (r >= n || r == k + 1) return 0;    /* needs ": " and some speech */
+    if (!parse_cue(s, k, 0, name, cap)) return 0;
+    return r;
+}
+
 /* ---- scene building ------------------------------------------------------- */
 
 typedef struct {
@@ -1190,11 +1202,44 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
                 C = c;
                 layout = 1;
                 D = mode_of(hist_dlg, H, 0);
-                if (D >= C || D < 0) D = -1;
+                /* dialogue at the action's indent (only cues indented):
+                   dialogue then runs from the cue to the next blank line */
+                if (D >= C || D < 0 || D <= A + 2) D = -1;
             }
         }
     }
     int use_slug = n_intext < o->min_int_ext;
+    /* double-spaced flat text (a blank line after nearly every line): a cue
+       is followed by a blank line, then its speech */
+    int dbl = 0;
+    if (!layout && !fountain) {
+        /* all-caps name lines followed by a blank line and text, against
+           those followed by text at once */
+        int gap = 0, tight = 0;
+        char nm[64];
+        for (int i = first + 1; i + 2 < nl; i++) {
+            if (!L[i].len || L[i - 1].len || !parse_cue(L[i].s, (size_t)L[i].len, 0, nm, sizeof nm)) continue;
+            if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
+            if (L[i + 1].len) tight++;
+            else if (L[i + 2].len) gap++;
+        }
+        dbl = gap >= 10 && gap >= 3 * tight;
+    }
+    int dlg_pending = 0;     /* double-spaced: a cue waits for its speech */
+    /* flat text without blank lines: a cue line, then one line of speech;
+       and transcripts with "NAME: speech" lines */
+    int compact = 0, inline_names = 0;
+    if (!layout && !fountain) {
+        int blanks = 0, nonblank = 0, inl = 0;
+        char nm[64];
+        for (int i = first; i < nl; i++) {
+            if (!L[i].len) { blanks++; continue; }
+            nonblank++;
+            if (inline_cue(L[i].s, (size_t)L[i].len, nm, sizeof nm)) inl++;
+        }
+        compact = nonblank > 50 && blanks * 10 < nonblank;
+        inline_names = inl >= 20;
+    }
 
     /* Preamble before the first heading */
     open_scene(&B, NULL, first < nl ? L[first].lineno : 1);
@@ -1211,8 +1256,10 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
         size_t n = (size_t)ln->len;
         if (!n) {
             prev_blank = 1;
+            if (dlg_pending) continue;
             if (!layout) { in_dlg = 0; in_paren = 0; flush_para(&B); }
             else if (B.para_kind == 1) flush_para(&B);
+            else if (D < 0) { in_dlg = 0; flush_para(&B); }
             continue;
         }
         int was_blank = prev_blank;
@@ -1293,11 +1340,14 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
                 flush_para(&B);
                 add_character(&B, name);
                 in_dlg = 1; in_paren = 0;
+                dlg_pending = D < 0;   /* speech at the action indent, maybe after a blank line */
                 if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
                 continue;
             }
+            if (dlg_pending && s[0] != '(') dlg_pending = 0;
+            else if (dlg_pending && s[0] == '(') { in_paren = memchr(s, ')', n) == NULL; continue; }
             int dialogue_indent = D >= 0 ? (ln->indent >= D - 3 && ln->indent > A + 2) : (in_dlg && ln->indent > A + 2);
-            if (dialogue_indent || (in_dlg && D < 0 && !was_blank)) {
+            if (dialogue_indent || (in_dlg && D < 0)) {
                 if (s[0] == '(' || in_paren) {                      /* parenthetical */
                     in_paren = memchr(s, ')', n) == NULL;
                     continue;
@@ -1311,6 +1361,42 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
         }
 
         /* flat layout (Fountain, or plain text without indentation) */
+        if (dlg_pending) {
+            if (s[0] == '(') continue;   /* a parenthetical between cue and speech */
+            dlg_pending = 0;
+            in_dlg = 1;
+        }
+        if (inline_names) {
+            size_t r = inline_cue(s, n, name, sizeof name);
+            if (r) {
+                flush_para(&B);
+                add_character(&B, name);
+                add_content(&B, 2, s + r, n - r, ln->lineno);
+                flush_para(&B);
+                in_dlg = 0;
+                continue;
+            }
+        }
+        if (compact) {
+            if (in_dlg) {   /* the one line after the cue */
+                in_dlg = 0;
+                if (s[0] == '(' && s[n - 1] == ')') { in_dlg = 1; continue; }
+                add_content(&B, 2, s, n, ln->lineno);
+                flush_para(&B);
+                continue;
+            }
+            if (!next_blank && parse_cue(s, n, 0, name, sizeof name) && !is_transition(s, n) &&
+                !parse_heading(L[i + 1].s, (size_t)L[i + 1].len, 0, &h)) {
+                flush_para(&B);
+                add_character(&B, name);
+                in_dlg = 1;
+                if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
+                continue;
+            }
+            add_content(&B, 1, s, n, ln->lineno);
+            flush_para(&B);
+            continue;
+        }
         if (in_dlg) {
             if (s[0] == '(' || in_paren) { in_paren = memchr(s, ')', n) == NULL; continue; }
             size_t m = fountain ? strip_emphasis(s, n) : n;
@@ -1327,6 +1413,16 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
                 if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
                 continue;
             }
+        }
+        if (dbl && was_blank && next_blank && i + 2 < nl && L[i + 2].len &&
+            parse_cue(s, n, 0, name, sizeof name) && !parse_heading(L[i + 2].s, (size_t)L[i + 2].len, 0, &h) &&
+            !is_transition(L[i + 2].s, (size_t)L[i + 2].len)) {
+            flush_para(&B);
+            add_character(&B, name);
+            in_dlg = 0; in_paren = 0;
+            dlg_pending = 1;
+            if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
+            continue;
         }
         size_t m = fountain ? strip_emphasis(s, n) : n;
         add_content(&B, 1, s, m, ln->lineno);

@@ -265,6 +265,44 @@ static void scraped_headings(void) {
     scene_free(ss);
 }
 
+/* Other layouts found on the web; each script repeats a short exchange so
+ * the file-level layout statistics see enough of it. */
+static char *repeat(const char *unit, int times) {
+    size_t k = strlen(unit);
+    char *r = malloc(k * (size_t)times + 1);
+    for (int i = 0; i < times; i++) memcpy(r + k * (size_t)i, unit, k);
+    r[k * (size_t)times] = 0;
+    return r;
+}
+
+static void speech_share(const char *unit, int times, const char *what) {
+    char *t = repeat(unit, times);
+    ScriptScenes *ss = parse_str(t, SCENE_FMT_PLAIN);
+    int a = 0, d = 0, c = 1;
+    for (int i = 0; ss && i < ss->n_scenes; i++) {
+        a += ss->scenes[i].action_words;
+        d += ss->scenes[i].dialogue_words;
+        c &= has_char(&ss->scenes[i], "ANN") && has_char(&ss->scenes[i], "BOB");
+    }
+    /* per unit: 6 action words, 6 dialogue words */
+    if (!(ss && ss->n_scenes == times && a == 6 * times && d == 6 * times && c)) printf("# %d scenes, %d action, %d dialogue words, chars %d\n", ss ? ss->n_scenes : -1, a, d, c);
+    CHECK(ss && ss->n_scenes == times && a == 6 * times && d == 6 * times && c, what);
+    scene_free(ss);
+    free(t);
+}
+
+static void layouts(void) {
+    speech_share("INT. HALL - DAY\n\nRain taps on the window glass.\n\nANN\n\nWhere were you?\n\nBOB\n\n(softly)\n\nOut. Walking. Alone.\n\n",
+                 12, "layout: double-spaced text, blank line between cue and speech");
+    speech_share("INT. HALL - DAY\nRain taps on the window glass.\nANN\nWhere were you?\nBOB\nOut. Walking. Alone.\n",
+                 12, "layout: no blank lines, a cue line then one line of speech");
+    speech_share("INT. HALL - DAY\n\nRain taps on the window glass.\n\nANN: Where were you?\n\nBOB: Out. Walking. Alone.\n\n",
+                 12, "layout: transcript lines NAME: speech");
+    speech_share("INT. HALL - DAY\n\nRain taps on the window glass.\n\n                    ANN\n\nWhere were you?\n\n"
+                 "                    BOB\n          (softly)\nOut. Walking. Alone.\n\n",
+                 12, "layout: only the cues indented, speech at the action indent");
+}
+
 static void subtitle_rules(void) {
     const char *srt =
         "1\n00:00:00,500 --> 00:00:01,000\nA\n\n"
@@ -440,6 +478,7 @@ int main(void) {
     fountain_rules();
     plain_rules();
     scraped_headings();
+    layouts();
     subtitle_rules();
     limits();
     fuzz();

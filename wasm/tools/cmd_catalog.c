@@ -249,7 +249,7 @@ static double sig(double x, int digits) {
 
 /* --scenes-only: parse every file in one thread, no model; time it, count
  * scenes, and with --list print {"file","format","scenes","headings",
- * "lines","ms"} per file on stdout (for checking the parser on real data,
+ * "lines","action_words","dialogue_words","ms"} per file on stdout (for checking the parser on real data,
  * e.g. under build/moodspace-asan). */
 static int scenes_only(const char *dir, int min_scenes, int list) {
     DIR *d = opendir(dir);
@@ -306,6 +306,10 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
             cJSON_AddNumberToObject(j, "scenes", ss->n_scenes);
             cJSON_AddNumberToObject(j, "headings", ss->n_headings);
             cJSON_AddNumberToObject(j, "lines", ss->n_lines);
+            long aw = 0, dw = 0;
+            for (int q = 0; q < ss->n_scenes; q++) { aw += ss->scenes[q].action_words; dw += ss->scenes[q].dialogue_words; }
+            cJSON_AddNumberToObject(j, "action_words", (double)aw);
+            cJSON_AddNumberToObject(j, "dialogue_words", (double)dw);
             cJSON_AddNumberToObject(j, "ms", round(dt * 1e4) / 10);
             char *js = cJSON_PrintUnformatted(j);
             if (js) puts(js);
