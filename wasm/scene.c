@@ -144,44 +144,57 @@ int scene_format_from_name(const char *name) {
 
 /* Copy src into a new buffer with invalid UTF-8 replaced by U+FFFD, a leading
  * BOM dropped, stray control bytes turned into spaces. *bad counts repairs. */
+/* Length of a valid UTF-8 sequence at src[i] (1..4), or 0 when invalid
+ * (bad lead or continuation byte, overlong, surrogate, > U+10FFFF, cut). */
+static int utf8_seq(const char *src, size_t n, size_t i) {
+    unsigned char c = (unsigned char)src[i];
+    if (c < 0x80) return 1;
+    int need = 0;
+    uint32_t cp = 0, min = 0;
+    if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    for (int k = 1; k <= need; k++) {
+        if (i + (size_t)k >= n) return 0;
+        unsigned char d = (unsigned char)src[i + k];
+        if ((d & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (d & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return need + 1;
+}
+
+/* Copy src into a new buffer with invalid UTF-8 replaced by U+FFFD (one per
+ * bad byte), a leading BOM dropped, stray control bytes turned into spaces
+ * (form feeds into line breaks). *bad and *ctl count the repairs. The buffer
+ * is sized exactly (a first pass counts the bad bytes). */
 static char *utf8_repair(const char *src, size_t n, size_t *out_n, size_t *bad, size_t *ctl) {
-    char *out = malloc(n * 3 + 1);
+    size_t i0 = 0, nbad = 0;
+    if (n >= 3 && (unsigned char)src[0] == 0xEF && (unsigned char)src[1] == 0xBB && (unsigned char)src[2] == 0xBF) i0 = 3;
+    for (size_t i = i0; i < n;) {
+        int k = utf8_seq(src, n, i);
+        if (k) i += (size_t)k; else { nbad++; i++; }
+    }
+    char *out = malloc(n + 2 * nbad + 1);
     if (!out) return NULL;
-    size_t o = 0, i = 0;
-    *bad = *ctl = 0;
-    if (n >= 3 && (unsigned char)src[0] == 0xEF && (unsigned char)src[1] == 0xBB && (unsigned char)src[2] == 0xBF) i = 3;
-    while (i < n) {
+    size_t o = 0;
+    *bad = nbad;
+    *ctl = 0;
+    for (size_t i = i0; i < n;) {
         unsigned char c = (unsigned char)src[i];
-        if (c < 0x80) {
+        int k = utf8_seq(src, n, i);
+        if (k == 1) {
             if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') { out[o++] = c == '\f' ? '\n' : ' '; if (c != '\f') (*ctl)++; }
             else if (c == 0x7f) { out[o++] = ' '; (*ctl)++; }
             else out[o++] = (char)c;
             i++;
-            continue;
-        }
-        int need = 0;
-        uint32_t cp = 0, min = 0;
-        if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; min = 0x80; }
-        else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; min = 0x800; }
-        else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; min = 0x10000; }
-        int ok = need > 0;
-        if (ok) {
-            for (int k = 1; k <= need; k++) {
-                if (i + (size_t)k >= n) { ok = 0; break; }
-                unsigned char d = (unsigned char)src[i + k];
-                if ((d & 0xC0) != 0x80) { ok = 0; break; }
-                cp = (cp << 6) | (d & 0x3F);
-            }
-        }
-        if (ok && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) ok = 0;
-        if (ok) {
-            /* U+0085 NEL, U+2028/2029 line separators: keep as they are */
-            memcpy(out + o, src + i, (size_t)need + 1);
-            o += (size_t)need + 1;
-            i += (size_t)need + 1;
+        } else if (k) {
+            memcpy(out + o, src + i, (size_t)k);
+            o += (size_t)k;
+            i += (size_t)k;
         } else {
             out[o++] = (char)0xEF; out[o++] = (char)0xBF; out[o++] = (char)0xBD;
-            (*bad)++;
             i++;
         }
     }
@@ -356,11 +369,15 @@ typedef struct {
     int lineno;   /* 1-based */
 } Line;
 
-static Line *split_lines(char *buf, size_t n) {
+#define SCENE_MAX_LINES 2000000   /* lines read (a feature script has ~10k) */
+
+static Line *split_lines(char *buf, size_t n, int *cut) {
     Line *lines = NULL;
     size_t i = 0;
     int no = 1;
-    while (i < n || (i == n && n > 0 && 0)) {
+    *cut = 0;
+    while (i < n) {
+        if (no > SCENE_MAX_LINES) { *cut = 1; break; }
         size_t j = i;
         while (j < n && buf[j] != '\n' && buf[j] != '\r') j++;
         size_t e = j;
@@ -1679,8 +1696,10 @@ ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, c
     ss->format = f;
     html_clean(buf, &n);
     if (f == SCENE_FMT_FOUNTAIN) fountain_strip(buf, &n);
-    Line *lines = split_lines(buf, n);
+    int cut = 0;
+    Line *lines = split_lines(buf, n, &cut);
     int nl = (int)arrlen(lines);
+    if (cut) warn(ss, "more than %d lines: only the first %d were read", SCENE_MAX_LINES, SCENE_MAX_LINES);
     ss->n_lines = nl;
     if (f == SCENE_FMT_SRT || f == SCENE_FMT_VTT) parse_subtitles(ss, lines, nl, &o);
     else parse_screenplay(ss, lines, nl, f == SCENE_FMT_FOUNTAIN, &o);
