@@ -12,7 +12,7 @@
  *   {"version": 2,
  *    "metrics": ["energy", ...],        model outputs, in this order
  *    "mean": [...], "std": [...],       the model's target mean and std
- *    "zunit": 0.05,                     per-scene values are z-scores in these units:
+ *    "zunit": 0.1,                      per-scene values are z-scores in these units:
  *                                       value = mean + std * (int * zunit)
  *    "wunit": 10,                       scene lengths are in units of 10 words
  *    "model": {"fnv1a": "89abcdef", "bytes": N},   the weights file used
@@ -419,7 +419,7 @@ int cmd_catalog(int argc, char **argv) {
     double t_parse = now_s() - t0;
 
     int no = m->n_outputs;
-    const double zunit = 0.05, wunit = 10;
+    const double zunit = 0.1, wunit = 10;   /* 0.1 std: RMS rounding error 0.03 std, far below the model error */
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "version", 2);
     cJSON *names = cJSON_AddArrayToObject(root, "metrics");
