@@ -1,6 +1,6 @@
 // cold.mjs — one cold start, in a fresh process (run.mjs spawns it K times):
 //   node tests/bench/cold.mjs ours  MODEL.bin TEXT_FILE
-//   node tests/bench/cold.mjs tfjs  MODEL_DIR TEXT_FILE VOCAB.json
+//   node tests/bench/cold.mjs tfjs  MODEL_DIR TEXT_FILE VOCAB.json [SEQ_LEN]
 // From the first line of this script to the first prediction's numbers:
 //   ours: what the page loads: web/engine.js + build/wasm/moodspace.{mjs,wasm}
 //         (ours_api.mjs): import, compile + instantiate the wasm, load the
@@ -37,12 +37,13 @@ if (who === 'ours') {
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not start');
   await tf.ready();
   mark('instantiate');
-  const { loadLayersModelFromDir, makeTokenizer } = await import('./tfjs_model.mjs');
+  const { loadLayersModelFromDir, makeTokenizer, readIdf, makeFeaturizer, modelInput } = await import('./tfjs_model.mjs');
   const m = await loadLayersModelFromDir(tf, model);
+  const idf = readIdf(model);
   mark('weights');
-  const seq = m.inputs[0].shape[1];
+  const seq = +process.argv[6] || m.inputs[0].shape[1];
   const encode = makeTokenizer(JSON.parse(fs.readFileSync(vocabFile, 'utf8')), seq);
-  const x = tf.tensor2d(encode(text), [1, seq], 'int32');
+  const x = modelInput(tf, encode(text), 1, seq, idf && makeFeaturizer(idf));
   const y = m.predict(x);
   out = Array.from(await y.data());
 } else {

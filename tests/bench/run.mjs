@@ -207,7 +207,7 @@ function parity(m, n = 64) {
   res.js_tokenizer_same_ids = texts.every((t, i) => encode(t).join() === ours.items[i].ids.join());
   if (m.why) { res.tfjs = `not expressible: ${m.why}`; return res; }
   for (const backend of ['wasm', 'cpu']) {
-    const t = tfjs({ task: 'parity', backend, dir: m.tfDir, ids: idsFile, n }, { pin: false });
+    const t = tfjs({ task: 'parity', backend, dir: m.tfDir, ids: idsFile, n, seq: S }, { pin: false });
     const dz = maxDiff(zOurs, t.z);
     // in Spotify units: out = z * std + mean, per metric
     const dOut = m.info.outputs.map((o, j) => ({ metric: o.name,
@@ -240,9 +240,9 @@ function latency(m) {
       log(`latency ${m.name}: TF.js ${backend}`);
       const slow = backend === 'cpu' && !FULL;
       const t = tfjs({ task: 'latency', backend, dir: m.tfDir, vocab: m.vocabFile, texts: songsFile, sizes: SIZES, runs: RUNS,
-        bigRuns: slow ? 1 : RUNS, bigFrom: 1000, batch: 1000 });
+        bigRuns: slow ? 1 : RUNS, bigFrom: 1000, batch: 1000, seq: m.info.seq_len });
       const ts = tfjs({ task: 'latency', backend, dir: m.tfDir, vocab: m.vocabFile, texts: scenesFile, sizes: [natSp.scenes],
-        runs: slow ? 1 : RUNS, batch: 1000 });
+        runs: slow ? 1 : RUNS, batch: 1000, seq: m.info.seq_len });
       out.engines[`TF.js ${backend}`] = { sizes: t.sizes, screenplay: ts.sizes[natSp.scenes], simd: t.simd };
     }
   }
@@ -255,7 +255,7 @@ function coldStart(m) {
   const res = { model: m.name, ours: [], tfjs: [] };
   for (let r = -1; r < RUNS; r++) {       // r = -1: warms the OS file cache only
     const a = node('cold.mjs', ['ours', m.file, one]);
-    const b = m.why ? null : node('cold.mjs', ['tfjs', m.tfDir, one, m.vocabFile]);
+    const b = m.why ? null : node('cold.mjs', ['tfjs', m.tfDir, one, m.vocabFile, String(m.info.seq_len)]);
     if (r < 0) continue;
     res.ours.push(a);
     if (b) res.tfjs.push(b);
@@ -290,7 +290,7 @@ function sizes(models) {
   for (const m of models) {
     res[`ours weights ${m.name}`] = sizeOf([m.file]);
     if (m.int8 && !m.info.quantized) res[`ours weights ${m.name} int8`] = sizeOf([m.int8]);
-    if (!m.why) res[`TF.js model ${m.name}`] = sizeOf([path.join(m.tfDir, 'model.json'), path.join(m.tfDir, 'group1-shard1of1.bin')]);
+    if (!m.why) res[`TF.js model ${m.name}`] = sizeOf(ls(m.tfDir, /^(model\.json|group1-shard.*\.bin|idf\.bin)$/));
   }
   // the page's whole precache, as listed in dist/sw.js
   const sw = path.join(ROOT, 'dist/sw.js');
@@ -316,7 +316,7 @@ function training(m) {
   if (!m.why) {
     log(`training ${m.name}: TF.js wasm (stock, then with the missing kernels bridged to the cpu backend's JS kernels)`);
     res.tfjs_wasm = tfjs({ task: 'train', backend: 'wasm', dir: m.tfDir, vocab: m.vocabFile, texts: path.join(W, 'songs.txt'), n,
-      epochs: FULL ? RUNS : 1, batch: 32, bridge: true });
+      epochs: FULL ? RUNS : 1, batch: 32, bridge: true, seq: m.info.seq_len });
   }
   return res;
 }

@@ -23,9 +23,13 @@ export function readDump(prefix) {
   return info;
 }
 
-/** Why TF.js's stock layers cannot express this architecture, or null. */
+/** Why TF.js's stock layers cannot express this architecture, or null.
+ * A first TF-IDF layer has no TF.js layer (nor has Keras' TextVectorization
+ * one in TF.js); it becomes JavaScript preprocessing (makeFeaturizer) in front
+ * of the Dense layers, shipped as idf.bin next to the model files. */
 export function unsupportedReason(info) {
-  for (const L of info.layers) {
+  for (const [i, L] of info.layers.entries()) {
+    if (L.type === 'tfidf' && i === 0) continue;
     if (L.type === 'meanpool_masked') return 'masked mean pooling (TF.js GlobalAveragePooling1D ignores masks)';
     if (!['embedding', 'dropout', 'conv1d', 'maxpool1d', 'lstm', 'bilstm', 'dense', 'gap1d', 'gmp1d'].includes(L.type))
       return `layer type ${L.type}`;
@@ -42,10 +46,14 @@ export function buildModel(tf, info) {
   const weights = [];
   const tensorsOf = (li) => info.tensors.filter((t) => t.layer === li);
   const take = (t, shape) => tf.tensor(info.params.subarray(t.offset, t.offset + t.rows * t.cols), shape, 'float32');
+  let first = { inputShape: [info.seq_len] };
   info.layers.forEach((L, li) => {
     const ts = tensorsOf(li);
-    const first = li === 0 ? { inputShape: [info.seq_len] } : {};
+    if (li > 0 && !(li === 1 && info.layers[0].type === 'tfidf')) first = {};
     switch (L.type) {
+      case 'tfidf':
+        first = { inputShape: [info.vocab_size] };
+        return;
       case 'embedding':
         m.add(tf.layers.embedding({ ...first, inputDim: info.vocab_size, outputDim: L.units, inputLength: info.seq_len }));
         weights.push(take(ts[0], [ts[0].rows, ts[0].cols]));
@@ -72,7 +80,7 @@ export function buildModel(tf, info) {
         break;
       }
       case 'dense':
-        m.add(tf.layers.dense({ units: L.units, activation: ACT[L.act] }));
+        m.add(tf.layers.dense({ ...first, units: L.units, activation: ACT[L.act] }));
         weights.push(take(ts[0], [ts[0].rows, ts[0].cols]), take(ts[1], [L.units]));
         break;
       case 'gap1d': m.add(tf.layers.globalAveragePooling1d()); break;
@@ -84,9 +92,48 @@ export function buildModel(tf, info) {
   return m;
 }
 
-/** Writes model.json + group1-shard1of1.bin into dir (as tensorflowjs_converter does). */
-export async function saveLayersModel(tf, model, dir) {
+/** The idf vector of a first TF-IDF layer (Float32Array [V]), or null. */
+export function tfidfWeights(info) {
+  if (info.layers[0].type !== 'tfidf') return null;
+  const t = info.tensors.find((x) => x.layer === 0);
+  return info.params.slice(t.offset, t.offset + t.rows * t.cols);
+}
+
+/** wasm/bow.h's TF-IDF features of one id sequence, in JavaScript:
+ * x[v] = (1 + ln count_v)·idf[v] for ids v >= 2, L2-normalised; out[0] =
+ * idf[0]·ln(1 + n) (n = non-padding ids), out[1] = idf[1]·distinct/n. */
+export function makeFeaturizer(idf) {
+  const V = idf.length, count = new Float64Array(V), seen = [];
+  return function featurize(ids, out = new Float32Array(V)) {
+    out.fill(0);
+    let n = 0;
+    for (let i = 0; i < ids.length; i++) {
+      let v = ids[i];
+      if (v === 0) continue;
+      if (v < 0 || v >= V) v = 1;
+      n++;
+      if (v < 2) continue;
+      if (count[v] === 0) seen.push(v);
+      count[v]++;
+    }
+    let ss = 0;
+    for (const v of seen) { const x = (1 + Math.log(count[v])) * idf[v]; out[v] = x; ss += x * x; }
+    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    for (const v of seen) { out[v] *= inv; count[v] = 0; }
+    out[0] = idf[0] * Math.log(1 + n);
+    out[1] = n ? idf[1] * seen.length / n : 0;
+    seen.length = 0;
+    return out;
+  };
+}
+
+/** Writes model.json + group1-shard1of1.bin into dir (as tensorflowjs_converter
+ * does), plus idf.bin for a TF-IDF model. */
+export async function saveLayersModel(tf, model, dir, idf = null) {
   fs.mkdirSync(dir, { recursive: true });
+  const extra = [];
+  if (idf) { fs.writeFileSync(path.join(dir, 'idf.bin'), Buffer.from(idf.buffer, idf.byteOffset, idf.byteLength)); extra.push(path.join(dir, 'idf.bin')); }
+  else fs.rmSync(path.join(dir, 'idf.bin'), { force: true });
   await model.save(tf.io.withSaveHandler(async (a) => {
     const shard = 'group1-shard1of1.bin';
     const json = {
@@ -98,7 +145,26 @@ export async function saveLayersModel(tf, model, dir) {
     fs.writeFileSync(path.join(dir, shard), data);
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
-  return ['model.json', 'group1-shard1of1.bin'].map((f) => path.join(dir, f));
+  return [...['model.json', 'group1-shard1of1.bin'].map((f) => path.join(dir, f)), ...extra];
+}
+
+/** The idf.bin next to a saved TF-IDF model, or null. */
+export function readIdf(dir) {
+  const p = path.join(dir, 'idf.bin');
+  if (!fs.existsSync(p)) return null;
+  const b = fs.readFileSync(p);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+}
+
+/** Inputs for model.predict from [n * seq] ids: the ids themselves, or their
+ * TF-IDF features when the model starts with a TF-IDF layer. */
+export function modelInput(tf, ids, n, seq, featurize) {
+  if (!featurize) return tf.tensor2d(ids, [n, seq], 'int32');
+  const first = featurize(ids.subarray(0, seq));
+  const X = new Float32Array(n * first.length);
+  X.set(first, 0);
+  for (let i = 1; i < n; i++) featurize(ids.subarray(i * seq, (i + 1) * seq), X.subarray(i * first.length, (i + 1) * first.length));
+  return tf.tensor2d(X, [n, first.length], 'float32');
 }
 
 /** tf.loadLayersModel over files in dir: reads model.json and its shards. */
