@@ -7,7 +7,8 @@
 //   --runs N   timed runs per measurement after one warm-up (default 5, min 5
 //              unless --only is given)
 //   --full     also give the slow TF.js cpu backend N runs at 1,000 songs and
-//              the screenplay, and TF.js training N epochs (default: 1 each)
+//              the screenplay, and TF.js training N epochs (default: 1 each,
+//              without a warm-up run of its own: the smaller sizes warmed it)
 //   --only     a subset of: parity,latency,cold,size,train,match,limit
 //   --no-pin   do not pin every timed process to one core (taskset -c C)
 //
@@ -242,7 +243,7 @@ function latency(m) {
       const t = tfjs({ task: 'latency', backend, dir: m.tfDir, vocab: m.vocabFile, texts: songsFile, sizes: SIZES, runs: RUNS,
         bigRuns: slow ? 1 : RUNS, bigFrom: 1000, batch: 1000, seq: m.info.seq_len });
       const ts = tfjs({ task: 'latency', backend, dir: m.tfDir, vocab: m.vocabFile, texts: scenesFile, sizes: [natSp.scenes],
-        runs: slow ? 1 : RUNS, batch: 1000, seq: m.info.seq_len });
+        runs: slow ? 1 : RUNS, batch: 1000, seq: m.info.seq_len, noWarmup: slow });
       out.engines[`TF.js ${backend}`] = { sizes: t.sizes, screenplay: ts.sizes[natSp.scenes], simd: t.simd };
     }
   }

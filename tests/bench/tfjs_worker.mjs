@@ -7,7 +7,7 @@
 // @tensorflow/tfjs-backend-wasm (SIMD, single thread). Tasks:
 //   {task:"export", dump, dir}                    our weights → LayersModel files
 //   {task:"parity", backend, dir, ids, n, seq}    predict on our engine's ids
-//   {task:"latency", backend, dir, vocab, texts, sizes, runs, bigRuns, bigFrom}
+//   {task:"latency", backend, dir, vocab, texts, sizes, runs, bigRuns, bigFrom, noWarmup}
 //   {task:"train", backend, dir, vocab, texts, n, epochs, batch, bridge}
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -205,9 +205,12 @@ async function main() {
     const res = { ...env, batchSize, sizes: {} };
     for (const N of task.sizes) {
       const slice = texts.slice(0, N);
-      const runs = N >= (task.bigFrom ?? Infinity) ? task.bigRuns : task.runs;
+      const big = N >= (task.bigFrom ?? Infinity);
+      const runs = big ? task.bigRuns : task.runs;
       const ms = [];
-      for (let r = -1; r < runs; r++) {      // r = -1: warm-up
+      // r = -1: warm-up (skipped for the big sizes of a slow backend, which
+      // run after the smaller sizes have warmed everything up)
+      for (let r = big || task.noWarmup ? 0 : -1; r < runs; r++) {
         const t0 = now();
         const ids = encodeAll(encode, slice, seq);
         await predictIds(model, ids, N, seq, batchSize);
