@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -418,6 +419,18 @@ int cmd_catalog(int argc, char **argv) {
     for (int t = 1; t < jobs; t++) if (started & (1 << t)) pthread_join(th[t], NULL);
     double t_parse = now_s() - t0;
 
+    /* the same film twice (two drafts): keep the one with more scenes */
+    for (int i = 0; i < nf; i++) {
+        if (!films[i].ok) continue;
+        for (int j = 0; j < nf; j++) {
+            if (j == i || !films[j].ok || strcasecmp(films[i].title, films[j].title)) continue;
+            if (films[j].n > films[i].n || (films[j].n == films[i].n && j < i)) {
+                films[i].ok = 0;
+                snprintf(films[i].reason, sizeof films[i].reason, "another draft of the same title has more scenes");
+                break;
+            }
+        }
+    }
     int no = m->n_outputs;
     const double zunit = 0.1, wunit = 10;   /* 0.1 std: RMS rounding error 0.03 std, far below the model error */
     cJSON *root = cJSON_CreateObject();
