@@ -151,6 +151,18 @@ static void detection(void) {
     CHECK(scene_detect_format("x", 1, "movie.srt") == SCENE_FMT_SRT, "detect: the .srt extension wins");
     CHECK(scene_detect_format("x", 1, "movie.FOUNTAIN") == SCENE_FMT_FOUNTAIN, "detect: extensions are case-insensitive");
     CHECK(scene_format_from_name("vtt") == SCENE_FMT_VTT && scene_format_from_name("nope") == -1, "format names parse");
+    static const struct { const char *file; SceneFormat f; } by_content[] = {
+        {"last_ferry.fountain.in", SCENE_FMT_FOUNTAIN}, {"last_ferry.txt.in", SCENE_FMT_PLAIN},
+        {"harbour.srt.in", SCENE_FMT_SRT}, {"harbour.vtt.in", SCENE_FMT_VTT}};
+    for (int i = 0; i < 4; i++) {
+        char path[256], what[160];
+        snprintf(path, sizeof path, GOLDEN_DIR "/%s", by_content[i].file);
+        size_t len = 0;
+        char *t = read_all(path, &len);
+        snprintf(what, sizeof what, "detect: %s is %s by its content alone", by_content[i].file, scene_format_name(by_content[i].f));
+        CHECK(t && scene_detect_format(t, len, NULL) == by_content[i].f, what);
+        free(t);
+    }
 }
 
 static void fountain_rules(void) {
