@@ -1027,7 +1027,6 @@ static void close_scene(Builder *B) {
     if (ss->n_scenes >= B->o->max_scenes && ss->n_scenes > 0) {
         /* merge into the last scene */
         Scene *last = &ss->scenes[ss->n_scenes - 1];
-        if (ss->n_scenes == B->o->max_scenes && !last->index /* never */) {}
         Str t = {0}, a = {0}, d = {0};
         str_add(&t, last->text, strlen(last->text)); if (c->text[0]) { str_addc(&t, '\n'); str_add(&t, c->text, strlen(c->text)); }
         str_add(&a, last->action, strlen(last->action)); if (c->action[0]) { str_addc(&a, '\n'); str_add(&a, c->action, strlen(c->action)); }
@@ -1043,7 +1042,7 @@ static void close_scene(Builder *B) {
             if (!dup && arrlen(last->characters) < 200) { arrput(last->characters, c->characters[i]); c->characters[i] = NULL; }
         }
         scene_clear(c);
-        if (!B->ss->n_headings || 1) { /* warn once */
+        {   /* warn once */
             static const char *const msg = "more scenes than max_scenes: the rest were merged into the last scene";
             int seen = 0;
             for (int i = 0; i < arrlen(ss->warnings); i++) if (!strcmp(ss->warnings[i], msg)) seen = 1;
@@ -1196,7 +1195,6 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
             if (L[i].len >= 45) hist_long[ind]++;
             if (parse_heading(L[i].s, (size_t)L[i].len, fountain, &h)) n_intext++;
         }
-        if (fountain && first < nl && L[first].len && L[first].s[0] == '.') {}
         if (!fountain) {
             A = mode_of(hist_long, H, 0);
             if (A < 0) A = mode_of(hist_all, H, 0);
