@@ -207,8 +207,9 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
     }
     /* smoothing: Gaussian over positions, times scene weight */
     double sigma = o.smooth > 0 ? o.smooth : n / 25.0;
+    if (o.smooth <= 0 && sigma > 100) sigma = 100;   /* auto: bounded work for huge scene counts */
     if (sigma < 1) sigma = 1;
-    if (sigma > 1e6) sigma = 1e6;
+    if (sigma > 1000) sigma = 1000;
     a->sigma = sigma;
     int reach = (int)ceil(3 * sigma);
     if (reach > n) reach = n;

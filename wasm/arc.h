@@ -6,8 +6,9 @@
  *                      seconds for subtitles (arc_from_script); a scene with
  *                      weight 0 (empty) still gets a smoothed value
  *   smoothed arc       Gaussian kernel over scene positions (sigma =
- *                      ArcOpts.smooth scenes; auto = n_scenes / 25, at least
- *                      1), each neighbour weighted by kernel x scene weight
+ *                      ArcOpts.smooth scenes, at most 1000; auto = n_scenes /
+ *                      25 within 1..100), each neighbour weighted by kernel x
+ *                      scene weight; the kernel is cut at 3 sigma
  *   overall mood       weight-weighted mean of the raw metrics
  *   segments           n_segments contiguous scene ranges. Default: the
  *                      split minimising the weighted within-segment squared
@@ -50,7 +51,7 @@
 #define ARC_MAX_METRICS 32
 
 typedef struct {
-    double smooth;          /* Gaussian sigma in scenes; <= 0: auto (n/25, >= 1) */
+    double smooth;          /* Gaussian sigma in scenes; <= 0: auto (n/25 within 1..100) */
     int n_segments;         /* acts; default 4, clamped to 1..min(n_scenes, 64) */
     int equal;              /* 1: equal weight shares instead of mood change points */
     float action_weight;    /* model text weighting, default 1 (see above) */
