@@ -313,7 +313,7 @@ function training(m) {
   const n = 600;
   const res = { model: m.name, songs: n, targets: 'random N(0,1) standardised targets on invented texts', batch: 32, loss: 'MAE', optimizer: 'Adam 1e-3' };
   log(`training ${m.name}: our C trainer, 1 thread`);
-  res.ours = native(['train', m.file, path.join(W, 'songs.txt'), String(n), String(FULL ? RUNS : 2)]);
+  res.ours = native(['train', m.file, path.join(W, 'songs.txt'), String(n), String(RUNS)]);
   if (!m.why) {
     log(`training ${m.name}: TF.js wasm (stock, then with the missing kernels bridged to the cpu backend's JS kernels)`);
     res.tfjs_wasm = tfjs({ task: 'train', backend: 'wasm', dir: m.tfDir, vocab: m.vocabFile, texts: path.join(W, 'songs.txt'), n,
@@ -371,7 +371,16 @@ results.models = models.map((m) => ({ name: m.name, file: rel(m.file), layers: m
   seq_len: m.info.seq_len, vocab: m.info.vocab_size, outputs: m.info.outputs, macs: m.macs, tfjs: m.why ? `not expressible: ${m.why}` : 'exported' }));
 
 const S = results.sections;
-if (want('parity')) {
+// a section that fails is reported in the table and the JSON; the others still run
+function section(name, fn) {
+  if (!want(name)) return;
+  try { S[name] = fn(); } catch (e) {
+    results.errors = results.errors || {};
+    results.errors[name] = String(e.message || e).slice(0, 2000);
+    note(`section ${name} FAILED: ${String(e.message || e).split('\n')[0].slice(0, 300)}`);
+  }
+}
+section('parity', () => {
   S.parity = models.map((m) => parity(m));
   // int8 weights: how far the predictions move
   for (const m of models) {
@@ -383,18 +392,19 @@ if (want('parity')) {
     p.int8_change = d;
     p.already_int8 = m.info.quantized === 1;
   }
-}
+  return S.parity;
+});
 const gate = (m) => {
   const p = S.parity && S.parity.find((x) => x.model === m.name);
   if (p && p.pass === false) { note(`PARITY FAILED for ${m.name}: its TF.js timings are reported but not comparable`); return false; }
   return true;
 };
-if (want('latency')) S.latency = models.map((m) => ({ ...latency(m), parity_ok: gate(m) }));
-if (want('cold')) S.cold = models.map((m) => coldStart(m));
-if (want('size')) S.size = sizes(models);
-if (want('train')) S.train = training(models[0]);
-if (want('match')) S.match = matching();
-if (want('limit')) S.limit = limit();
+section('latency', () => models.map((m) => ({ ...latency(m), parity_ok: gate(m) })));
+section('cold', () => models.map((m) => coldStart(m)));
+section('size', () => sizes(models));
+section('train', () => training(models[0]));
+section('match', () => matching());
+section('limit', () => limit());
 results.machine.loadavg_end = os.loadavg().map((x) => +x.toFixed(2));
 results.machine.seconds = Math.round((Date.now() - t0) / 1000);
 
@@ -407,4 +417,4 @@ results.table = text;
 fs.writeFileSync(path.join(RESULTS, `bench-${stamp}.json`), JSON.stringify(results, null, 1));
 fs.writeFileSync(path.join(RESULTS, 'latest.json'), JSON.stringify(results, null, 1));
 log(`results: ${rel(path.join(RESULTS, `bench-${stamp}.json`))} (${results.machine.seconds} s)`);
-if (S.parity && S.parity.some((p) => p.pass === false)) process.exitCode = 1;
+if ((S.parity && S.parity.some((p) => p.pass === false)) || results.errors) process.exitCode = 1;

@@ -152,7 +152,7 @@ export function printTable(R) {
     S.match.native.forEach((n, i) => {
       const w = S.match.wasm[i];
       const tk = stats(n.topk_ms), st = stats(n.soundtrack_ms), wtk = stats(w.topk_ms), wst = stats(w.soundtrack_ms);
-      rows.push([`${n.songs.toLocaleString('en')} × ${n.segments}`, f(tk.median), f(st.median), rng(st), f(wtk.median), f(wst.median), rng(wst),
+      rows.push([`${n.songs.toLocaleString('en')} × ${n.segments}${n.max_uses > 1 ? ` (reuse ≤${n.max_uses})` : ''}`, f(tk.median), f(st.median), rng(st), f(wtk.median), f(wst.median), rng(wst),
         `${f(n.mem_peak_mb - n.mem_before_mb)} / ${f(w.mem_peak_mb - w.mem_before_mb)}`,
         n.same_total == null ? 'not run' : `${n.same_total && w.same_total ? 'same' : 'DIFFERENT'} (dense ${f(n.dense_ms)} ms)`]);
       if (n.songs === 10000 && n.segments === 200) {
@@ -193,6 +193,7 @@ export function printTable(R) {
     o += '  position), i.e. the LSTM + Dense arithmetic. wasm has no fused multiply-add, so its peak counts a mul + an add as one MAC.\n';
   }
 
+  for (const [k, v] of Object.entries(R.errors || {})) o += `\nSECTION ${k} FAILED: ${v.split('\n').slice(0, 3).join(' | ')}\n`;
   h('TARGETS (issue 7; ratios from this run)');
   o += grid(['result', 'target', 'measured'], targets);
   return o;
