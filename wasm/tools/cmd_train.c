@@ -2,7 +2,7 @@
  * the shipped model on the fixed split; writes weights/ and the model card.
  *
  *   moodspace train --csv songs.csv [--out weights] [--threads 2]
- *                   [--seed-epochs 4] [--no-seed] [--ensemble 3] [--hidden 32]
+ *                   [--seed-epochs 20] [--no-seed] [--ensemble 3] [--hidden 32]
  *                   [--epochs 40] [--max-words 10000] [--lexicon PATH]
  *
  * The shipped configuration ("tfidf-mlp-ensemble"): the TF-IDF layer (bow.h)
@@ -338,7 +338,7 @@ static void write_corpus_words(const char *path, const bl_suite *s, int top) {
 
 static void usage(void) {
     fprintf(stderr,
-        "usage: moodspace train --csv songs.csv [--out weights] [--threads 2] [--seed-epochs 4]\n"
+        "usage: moodspace train --csv songs.csv [--out weights] [--threads 2] [--seed-epochs 20]\n"
         "                       [--no-seed] [--ensemble 3] [--hidden 32] [--epochs 40]\n"
         "                       [--max-words 10000] [--lexicon PATH] [--no-length]\n"
         "                       [--seed-minutes M]  (no new seed epoch after M minutes per configuration)\n"
@@ -349,7 +349,7 @@ static void usage(void) {
 }
 
 int cmd_train(int argc, char **argv) {
-    train_opts o = { NULL, "weights", NULL, 2, 4, 0, 3, 32, 40, 10000, 0, 0 };
+    train_opts o = { NULL, "weights", NULL, 2, 20, 0, 3, 32, 40, 10000, 0, 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
