@@ -47,7 +47,7 @@ static void check_report_(int ok, const char *file, int line, const char *what, 
 
 /* Compare two float arrays; on mismatch print the first values side by side
  * and the max difference. Relative-or-absolute tolerance. */
-static int check_tensor_at_(const float *got, const float *want, int n, float tol,
+__attribute__((unused)) static int check_tensor_at_(const float *got, const float *want, int n, float tol,
                             const char *what, const char *file, int line) {
     float maxdiff = 0; int worst = -1, bad = 0;
     for (int i = 0; i < n; i++) {
@@ -68,8 +68,8 @@ static int check_tensor_at_(const float *got, const float *want, int n, float to
 #define check_tensor(got, want, n, tol, what) check_tensor_at_((got), (want), (n), (tol), (what), __FILE__, __LINE__)
 
 /* Path of a file under the repository root (tests run from the root). */
-static const char *check_skip_reason_;
-static void check_skip(const char *what, const char *why) {
+__attribute__((unused)) static const char *check_skip_reason_;
+__attribute__((unused)) static void check_skip(const char *what, const char *why) {
     printf("ok - %s # SKIP %s\n", what, why);
     check_passed_++;
     (void)check_skip_reason_;
