@@ -28,10 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifndef __EMSCRIPTEN__
-#include <sys/resource.h>
 #include <unistd.h>
-#endif
 
 #include "match.h"
 #include "model.h"
@@ -368,25 +365,28 @@ static int cmd_screenplay(int argc, char **argv) {
 }
 
 /* ---- match: top-k and the soundtrack at scale ------------------------------ */
-static double mem_now_mb(void) {
+/* Memory: natively the process's resident set now (VmRSS) and its peak
+ * (VmHWM, which starts afresh at exec, unlike getrusage's ru_maxrss); in
+ * wasm the top of the malloc heap (sbrk(0)), which only grows, so its growth
+ * is the matcher's peak heap use beyond what was already free. */
 #ifdef __EMSCRIPTEN__
-    return (double)__builtin_wasm_memory_size(0) * 65536.0 / 1048576.0;
+static double mem_now_mb(void) { return (double)(uintptr_t)sbrk(0) / 1048576.0; }
+static double mem_peak_mb(void) { return mem_now_mb(); }
 #else
-    long pages = 0, rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) { if (fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0; fclose(f); }
-    return (double)rss * (double)sysconf(_SC_PAGESIZE) / 1048576.0;
-#endif
+static double proc_status_mb(const char *key) {
+    char line[256];
+    double kb = 0;
+    size_t n = strlen(key);
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return 0;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, key, n)) { kb = atof(line + n); break; }
+    fclose(f);
+    return kb / 1024.0;
 }
-static double mem_peak_mb(void) {
-#ifdef __EMSCRIPTEN__
-    return mem_now_mb();   /* linear memory never shrinks: size = high-water mark */
-#else
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_maxrss / 1024.0;
+static double mem_now_mb(void) { return proc_status_mb("VmRSS:"); }
+static double mem_peak_mb(void) { return proc_status_mb("VmHWM:"); }
 #endif
-}
 
 static float gauss(uint64_t *st) {
     double u1 = ((double)(match_rng_next(st) >> 11) + 0.5) / 9007199254740992.0;

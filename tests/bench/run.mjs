@@ -333,6 +333,11 @@ function matching() {
       res.wasm.push(wasm(['match', String(L), String(S), String(RUNS), ...json]));
     }
   }
+  // the page's call: web/engine.js match + soundtrack (songs packed as floats), the shipped model's metrics
+  const shippedFile = path.join(ROOT, 'weights/model.bin');
+  if (fs.existsSync(shippedFile)) {
+    res.page = [10000, 100000].map((L) => node('ours_api.mjs', ['soundtrack', shippedFile, String(L), '200', String(RUNS)]));
+  }
   return res;
 }
 
