@@ -1,4 +1,5 @@
 /* arc.c — mood arcs from per-scene metrics (see arc.h). */
+#include "err.h"
 #include "arc.h"
 
 #include <math.h>
@@ -9,13 +10,6 @@
 
 #include <stb_ds.h>
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 ArcOpts arc_default_opts(void) {
     ArcOpts o;
@@ -160,11 +154,11 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
                    const char *const *names, const float *scale, const ArcOpts *opts,
                    char *err, size_t errlen) {
     ArcOpts o = opts ? *opts : arc_default_opts();
-    if (n_metrics < 1 || n_metrics > ARC_MAX_METRICS) { seterr(err, errlen, "arc: %d metrics (must be 1..%d)", n_metrics, ARC_MAX_METRICS); return NULL; }
-    if (n_scenes < 0 || (n_scenes > 0 && !raw)) { seterr(err, errlen, "arc: no metrics given"); return NULL; }
-    if (n_scenes > 10000000) { seterr(err, errlen, "arc: too many scenes (%d)", n_scenes); return NULL; }
+    if (n_metrics < 1 || n_metrics > ARC_MAX_METRICS) { ms_seterr(err, errlen, "arc: %d metrics (must be 1..%d)", n_metrics, ARC_MAX_METRICS); return NULL; }
+    if (n_scenes < 0 || (n_scenes > 0 && !raw)) { ms_seterr(err, errlen, "arc: no metrics given"); return NULL; }
+    if (n_scenes > 10000000) { ms_seterr(err, errlen, "arc: too many scenes (%d)", n_scenes); return NULL; }
     MoodArc *a = calloc(1, sizeof *a);
-    if (!a) { seterr(err, errlen, "out of memory"); return NULL; }
+    if (!a) { ms_seterr(err, errlen, "out of memory"); return NULL; }
     int n = n_scenes, m = n_metrics;
     a->n_scenes = n;
     a->n_metrics = m;
@@ -279,7 +273,7 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
 oom:
     free(z);
     arc_free(a);
-    seterr(err, errlen, "out of memory");
+    ms_seterr(err, errlen, "out of memory");
     return NULL;
 }
 
@@ -335,7 +329,7 @@ static int add_chunks(Chunks *c, const char *t, int win) {
 int arc_predict_scenes(const Model *m, const ScriptScenes *ss, const ArcOpts *opts, float *out,
                        char *err, size_t errlen) {
     ArcOpts o = opts ? *opts : arc_default_opts();
-    if (!m || !ss || (!out && ss->n_scenes)) { seterr(err, errlen, "arc: no model or scenes"); return -1; }
+    if (!m || !ss || (!out && ss->n_scenes)) { ms_seterr(err, errlen, "arc: no model or scenes"); return -1; }
     int no = m->n_outputs, n = ss->n_scenes;
     float wa = o.action_weight >= 0 && isfinite(o.action_weight) ? o.action_weight : 1;
     float wd = o.dialogue_weight >= 0 && isfinite(o.dialogue_weight) ? o.dialogue_weight : 1;
@@ -346,7 +340,7 @@ int arc_predict_scenes(const Model *m, const ScriptScenes *ss, const ArcOpts *op
     int *span = malloc(sizeof(int) * 4 * ((size_t)n + 1));
     float *pred = NULL;
     int rc = -1;
-    if (!span) { seterr(err, errlen, "out of memory"); return -1; }
+    if (!span) { ms_seterr(err, errlen, "out of memory"); return -1; }
     for (int i = 0; i < n; i++) {
         const Scene *s = &ss->scenes[i];
         int use_split = split && (s->action_words > 0 || s->dialogue_words > 0) &&
@@ -365,8 +359,8 @@ int arc_predict_scenes(const Model *m, const ScriptScenes *ss, const ArcOpts *op
     }
     int nt = (int)arrlen(c.texts);
     pred = malloc(sizeof(float) * ((size_t)nt * no + 1));
-    if (!pred) { seterr(err, errlen, "out of memory"); goto done; }
-    if (nt && model_predict_texts(m, c.texts, c.lens, nt, pred)) { seterr(err, errlen, "arc: prediction failed"); goto done; }
+    if (!pred) { ms_seterr(err, errlen, "out of memory"); goto done; }
+    if (nt && model_predict_texts(m, c.texts, c.lens, nt, pred)) { ms_seterr(err, errlen, "arc: prediction failed"); goto done; }
     for (int i = 0; i < n; i++) {
         const Scene *s = &ss->scenes[i];
         double acc[MODEL_MAX_OUTPUTS] = {0}, tw = 0;
@@ -394,13 +388,13 @@ done:
 
 MoodArc *arc_from_script(const Model *m, const ScriptScenes *ss, const ArcOpts *o,
                          char *err, size_t errlen) {
-    if (!m || !ss) { seterr(err, errlen, "arc: no model or scenes"); return NULL; }
+    if (!m || !ss) { ms_seterr(err, errlen, "arc: no model or scenes"); return NULL; }
     int n = ss->n_scenes, no = m->n_outputs;
-    if (no > ARC_MAX_METRICS) { seterr(err, errlen, "arc: model has %d outputs (max %d)", no, ARC_MAX_METRICS); return NULL; }
+    if (no > ARC_MAX_METRICS) { ms_seterr(err, errlen, "arc: model has %d outputs (max %d)", no, ARC_MAX_METRICS); return NULL; }
     float *raw = malloc(sizeof(float) * ((size_t)n * no + 1));
     float *w = malloc(sizeof(float) * ((size_t)n + 1));
     MoodArc *a = NULL;
-    if (!raw || !w) { seterr(err, errlen, "out of memory"); goto done; }
+    if (!raw || !w) { ms_seterr(err, errlen, "out of memory"); goto done; }
     if (arc_predict_scenes(m, ss, o, raw, err, errlen)) goto done;
     for (int i = 0; i < n; i++) {
         const Scene *s = &ss->scenes[i];

@@ -1,4 +1,5 @@
 /* model.c — architecture, weights file, prediction (see model.h). */
+#include "err.h"
 #include "model.h"
 
 #include <math.h>
@@ -18,13 +19,6 @@
 
 #define MODEL_MAX_ACT (64u << 20)   /* floats in any one activation */
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 const char *model_layer_type_name(int type) {
     switch (type) {
@@ -76,7 +70,7 @@ static int add_tensor(Model *m, int layer, const char *what, uint64_t rows, uint
     uint64_t size = rows * cols;
     if (rows < 1 || cols < 1 || rows > MODEL_MAX_PARAMS || cols > MODEL_MAX_PARAMS ||
         size > MODEL_MAX_PARAMS || m->n_params + size > MODEL_MAX_PARAMS) {
-        seterr(err, errlen, "layer %d (%s): too many parameters (limit %u floats)", layer,
+        ms_seterr(err, errlen, "layer %d (%s): too many parameters (limit %u floats)", layer,
                model_layer_type_name(m->layers[layer].spec.type), MODEL_MAX_PARAMS);
         return -1;
     }
@@ -96,22 +90,22 @@ static int add_tensor(Model *m, int layer, const char *what, uint64_t rows, uint
 static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_len, int vocab,
                       int n_outputs, char *err, size_t errlen) {
     if (n_layers < 1 || n_layers > MODEL_MAX_LAYERS) {
-        seterr(err, errlen, "architecture: %d layers (must be 1..%d)", n_layers, MODEL_MAX_LAYERS);
+        ms_seterr(err, errlen, "architecture: %d layers (must be 1..%d)", n_layers, MODEL_MAX_LAYERS);
         return -1;
     }
     if (seq_len < 1 || seq_len > MODEL_MAX_SEQ_LEN) {
-        seterr(err, errlen, "architecture: sequence length %d (must be 1..%d)", seq_len, MODEL_MAX_SEQ_LEN);
+        ms_seterr(err, errlen, "architecture: sequence length %d (must be 1..%d)", seq_len, MODEL_MAX_SEQ_LEN);
         return -1;
     }
     if (n_outputs < 1 || n_outputs > MODEL_MAX_OUTPUTS) {
-        seterr(err, errlen, "architecture: %d outputs (must be 1..%d)", n_outputs, MODEL_MAX_OUTPUTS);
+        ms_seterr(err, errlen, "architecture: %d outputs (must be 1..%d)", n_outputs, MODEL_MAX_OUTPUTS);
         return -1;
     }
     m->seq_len = seq_len;
     m->n_layers = n_layers;
     m->layers = calloc((size_t)n_layers, sizeof *m->layers);
     m->tensors = calloc((size_t)n_layers * 6, sizeof *m->tensors);
-    if (!m->layers || !m->tensors) { seterr(err, errlen, "out of memory"); return -1; }
+    if (!m->layers || !m->tensors) { ms_seterr(err, errlen, "out of memory"); return -1; }
     int T = seq_len, C = 0;   /* current shape; T == 0 means a vector */
     uint64_t max_act = (uint64_t)seq_len;
     for (int l = 0; l < n_layers; l++) {
@@ -122,20 +116,20 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
         L->first_tensor = m->n_tensors;
         const char *tn = model_layer_type_name(s->type);
         if ((l == 0) != (s->type == LAYER_EMBEDDING || s->type == LAYER_TFIDF)) {
-            seterr(err, errlen, "layer %d (%s): the first layer, and only it, must be an embedding or tfidf", l, tn);
+            ms_seterr(err, errlen, "layer %d (%s): the first layer, and only it, must be an embedding or tfidf", l, tn);
             return -1;
         }
         if (s->act < 0 || s->act > NN_ACT_SIGMOID) {
-            seterr(err, errlen, "layer %d (%s): unknown activation %d", l, tn, s->act);
+            ms_seterr(err, errlen, "layer %d (%s): unknown activation %d", l, tn, s->act);
             return -1;
         }
         if (s->flags & ~LAYER_RETURN_SEQUENCES ||
             (s->flags && s->type != LAYER_LSTM && s->type != LAYER_BILSTM)) {
-            seterr(err, errlen, "layer %d (%s): unknown flags 0x%x", l, tn, s->flags);
+            ms_seterr(err, errlen, "layer %d (%s): unknown flags 0x%x", l, tn, s->flags);
             return -1;
         }
         if (s->units < 0 || s->units > MODEL_MAX_UNITS || s->size < 0 || s->size > MODEL_MAX_UNITS) {
-            seterr(err, errlen, "layer %d (%s): units %d / size %d out of range (0..%d)", l, tn,
+            ms_seterr(err, errlen, "layer %d (%s): units %d / size %d out of range (0..%d)", l, tn,
                    s->units, s->size, MODEL_MAX_UNITS);
             return -1;
         }
@@ -143,13 +137,13 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
                         s->type == LAYER_BILSTM || s->type == LAYER_GAP1D || s->type == LAYER_GMP1D ||
                         s->type == LAYER_MEANPOOL_MASKED;
         if (needs_seq && T == 0) {
-            seterr(err, errlen, "layer %d (%s): needs a sequence input, got a vector of %d", l, tn, C);
+            ms_seterr(err, errlen, "layer %d (%s): needs a sequence input, got a vector of %d", l, tn, C);
             return -1;
         }
         int needs_units = s->type == LAYER_EMBEDDING || s->type == LAYER_CONV1D || s->type == LAYER_LSTM ||
                           s->type == LAYER_BILSTM || s->type == LAYER_DENSE;
         if (needs_units && s->units < 1) {
-            seterr(err, errlen, "layer %d (%s): units must be >= 1", l, tn);
+            ms_seterr(err, errlen, "layer %d (%s): units must be >= 1", l, tn);
             return -1;
         }
         int rc = 0;
@@ -164,13 +158,13 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
             break;
         case LAYER_DROPOUT:
             if (!(s->rate >= 0.0f && s->rate < 1.0f)) {
-                seterr(err, errlen, "layer %d (dropout): rate %g not in [0, 1)", l, (double)s->rate);
+                ms_seterr(err, errlen, "layer %d (dropout): rate %g not in [0, 1)", l, (double)s->rate);
                 return -1;
             }
             break;
         case LAYER_CONV1D:
             if (s->size < 1 || s->size > T) {
-                seterr(err, errlen, "layer %d (conv1d): kernel size %d does not fit the %d steps of its input", l, s->size, T);
+                ms_seterr(err, errlen, "layer %d (conv1d): kernel size %d does not fit the %d steps of its input", l, s->size, T);
                 return -1;
             }
             rc = add_tensor(m, l, "kernel", (uint64_t)s->size * (uint64_t)C, (uint64_t)s->units, err, errlen);
@@ -179,7 +173,7 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
             break;
         case LAYER_MAXPOOL1D:
             if (s->size < 1 || T / s->size < 1) {
-                seterr(err, errlen, "layer %d (maxpool1d): pool size %d does not fit the %d steps of its input", l, s->size, T);
+                ms_seterr(err, errlen, "layer %d (maxpool1d): pool size %d does not fit the %d steps of its input", l, s->size, T);
                 return -1;
             }
             T = T / s->size;
@@ -208,33 +202,33 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
             break;
         case LAYER_MEANPOOL_MASKED:
             if (T != seq_len) {
-                seterr(err, errlen, "layer %d (meanpool_masked): needs the %d token positions, got %d steps", l, seq_len, T);
+                ms_seterr(err, errlen, "layer %d (meanpool_masked): needs the %d token positions, got %d steps", l, seq_len, T);
                 return -1;
             }
             T = 0;
             break;
         default:
-            seterr(err, errlen, "layer %d: unknown layer type %d", l, s->type);
+            ms_seterr(err, errlen, "layer %d: unknown layer type %d", l, s->type);
             return -1;
         }
         if (rc) return -1;
         L->out_t = T; L->out_c = C;
         uint64_t act = (uint64_t)(T ? T : 1) * (uint64_t)C;
         if (act > MODEL_MAX_ACT) {
-            seterr(err, errlen, "layer %d (%s): output of %llu values is too large", l, tn,
+            ms_seterr(err, errlen, "layer %d (%s): output of %llu values is too large", l, tn,
                    (unsigned long long)act);
             return -1;
         }
         if (act > max_act) max_act = act;
     }
     if (T != 0 || C != n_outputs) {
-        seterr(err, errlen, "architecture: the last layer gives %s of %d, expected a vector of the %d outputs",
+        ms_seterr(err, errlen, "architecture: the last layer gives %s of %d, expected a vector of the %d outputs",
                T ? "a sequence" : "a vector", C, n_outputs);
         return -1;
     }
     m->max_act = (size_t)max_act;
     m->params = calloc(m->n_params ? m->n_params : 1, sizeof(float));
-    if (!m->params) { seterr(err, errlen, "out of memory for %zu parameters", m->n_params); return -1; }
+    if (!m->params) { ms_seterr(err, errlen, "out of memory for %zu parameters", m->n_params); return -1; }
     return 0;
 }
 
@@ -252,22 +246,22 @@ static int set_outputs(Model *m, const char *const *names, const float *mean, co
     m->output_names = calloc((size_t)n, sizeof(char *));
     m->target_mean = calloc((size_t)n, sizeof(float));
     m->target_std = calloc((size_t)n, sizeof(float));
-    if (!m->output_names || !m->target_mean || !m->target_std) { seterr(err, errlen, "out of memory"); return -1; }
+    if (!m->output_names || !m->target_mean || !m->target_std) { ms_seterr(err, errlen, "out of memory"); return -1; }
     for (int i = 0; i < n; i++) {
         size_t len = names && names[i] ? strlen(names[i]) : 0;
         if (len < 1 || len > MODEL_MAX_NAME) {
-            seterr(err, errlen, "output %d: name must be 1..%d bytes", i, MODEL_MAX_NAME);
+            ms_seterr(err, errlen, "output %d: name must be 1..%d bytes", i, MODEL_MAX_NAME);
             return -1;
         }
         for (int j = 0; j < i; j++)
             if (!strcmp(m->output_names[j], names[i])) {
-                seterr(err, errlen, "output %d: duplicate name \"%s\"", i, names[i]);
+                ms_seterr(err, errlen, "output %d: duplicate name \"%s\"", i, names[i]);
                 return -1;
             }
-        if (!(m->output_names[i] = dup_str(names[i], len))) { seterr(err, errlen, "out of memory"); return -1; }
+        if (!(m->output_names[i] = dup_str(names[i], len))) { ms_seterr(err, errlen, "out of memory"); return -1; }
         float mu = mean ? mean[i] : 0.0f, sd = std ? std[i] : 1.0f;
         if (!isfinite(mu) || !isfinite(sd) || !(sd > 0.0f)) {
-            seterr(err, errlen, "output %d (%s): bad target statistics mean %g std %g", i, names[i],
+            ms_seterr(err, errlen, "output %d (%s): bad target statistics mean %g std %g", i, names[i],
                    (double)mu, (double)sd);
             return -1;
         }
@@ -281,11 +275,11 @@ Model *model_create(const LayerSpec *layers, int n_layers, int seq_len,
                     const char *const *words, int n_words,
                     const char *const *output_names, const float *target_mean,
                     const float *target_std, int n_outputs, char *err, size_t errlen) {
-    if (!layers) { seterr(err, errlen, "architecture: no layers"); return NULL; }
+    if (!layers) { ms_seterr(err, errlen, "architecture: no layers"); return NULL; }
     Model *m = calloc(1, sizeof *m);
-    if (!m) { seterr(err, errlen, "out of memory"); return NULL; }
+    if (!m) { ms_seterr(err, errlen, "out of memory"); return NULL; }
     m->meta = dup_str("", 0);
-    if (!m->meta) { seterr(err, errlen, "out of memory"); goto fail; }
+    if (!m->meta) { ms_seterr(err, errlen, "out of memory"); goto fail; }
     if (!(m->vocab = vocab_build(words, n_words, err, errlen))) goto fail;
     if (build_arch(m, layers, n_layers, seq_len, vocab_size(m->vocab), n_outputs, err, errlen)) goto fail;
     if (set_outputs(m, output_names, target_mean, target_std, n_outputs, err, errlen)) goto fail;
@@ -436,7 +430,7 @@ static void w_str(Writer *w, const char *s) {
 
 int model_save_bytes(const Model *m, int quantize, unsigned char **out, size_t *out_len,
                      char *err, size_t errlen) {
-    if (!m || !out || !out_len) { seterr(err, errlen, "model_save_bytes: bad arguments"); return -1; }
+    if (!m || !out || !out_len) { ms_seterr(err, errlen, "model_save_bytes: bad arguments"); return -1; }
     Writer w = {0};
     w_bytes(&w, MODEL_MAGIC, 4);
     w_u32(&w, MODEL_FORMAT_VERSION);
@@ -491,7 +485,7 @@ int model_save_bytes(const Model *m, int quantize, unsigned char **out, size_t *
         free(row);
     }
     if (!w.oom) w_u32(&w, fnv1a(w.p, w.n));
-    if (w.oom) { free(w.p); seterr(err, errlen, "out of memory while saving"); return -1; }
+    if (w.oom) { free(w.p); ms_seterr(err, errlen, "out of memory while saving"); return -1; }
     *out = w.p;
     *out_len = w.n;
     return 0;
@@ -506,7 +500,7 @@ typedef struct {
 
 static int r_need(Reader *r, size_t k, const char *what) {
     if (k > r->n - r->off) {
-        seterr(r->err, r->errlen, "weights file truncated at byte %zu: %s needs %zu bytes, %zu left",
+        ms_seterr(r->err, r->errlen, "weights file truncated at byte %zu: %s needs %zu bytes, %zu left",
                r->off, what, k, r->n - r->off);
         return -1;
     }
@@ -534,16 +528,16 @@ static int r_str(Reader *r, char **s, uint32_t maxlen, const char *what) {
     size_t at = r->off;
     if (r_u32(r, &n, what)) return -1;
     if (n > maxlen) {
-        seterr(r->err, r->errlen, "weights file: %s at byte %zu is %u bytes long (limit %u)", what, at, n, maxlen);
+        ms_seterr(r->err, r->errlen, "weights file: %s at byte %zu is %u bytes long (limit %u)", what, at, n, maxlen);
         return -1;
     }
     if (r_need(r, n, what)) return -1;
     if (memchr(r->p + r->off, 0, n)) {
-        seterr(r->err, r->errlen, "weights file: %s at byte %zu contains a NUL byte", what, at);
+        ms_seterr(r->err, r->errlen, "weights file: %s at byte %zu contains a NUL byte", what, at);
         return -1;
     }
     if (!(*s = dup_str((const char *)r->p + r->off, n))) {
-        seterr(r->err, r->errlen, "out of memory");
+        ms_seterr(r->err, r->errlen, "out of memory");
         return -1;
     }
     r->off += n;
@@ -555,33 +549,33 @@ static int load_body(Model *m, Reader *r) {
     size_t errlen = r->errlen;
     uint32_t v, flags, seq_len, n_layers, n_words, n_outputs, n_tensors;
     if (r->n < 8) {
-        seterr(err, errlen, "not a MoodSpace weights file (%zu bytes is too short)", r->n);
+        ms_seterr(err, errlen, "not a MoodSpace weights file (%zu bytes is too short)", r->n);
         return -1;
     }
     if (memcmp(r->p, MODEL_MAGIC, 4)) {
-        seterr(err, errlen, "not a MoodSpace weights file (bad magic number; expected \"%s\")", MODEL_MAGIC);
+        ms_seterr(err, errlen, "not a MoodSpace weights file (bad magic number; expected \"%s\")", MODEL_MAGIC);
         return -1;
     }
     r->off = 4;
     r_u32(r, &v, "version");
     if (v != MODEL_FORMAT_VERSION) {
-        seterr(err, errlen, "weights file format version %u, but this build reads version %d (re-export the weights with this version)",
+        ms_seterr(err, errlen, "weights file format version %u, but this build reads version %d (re-export the weights with this version)",
                v, MODEL_FORMAT_VERSION);
         return -1;
     }
     if (r_u32(r, &flags, "flags")) return -1;
-    if (flags) { seterr(err, errlen, "weights file: unknown flags 0x%x", flags); return -1; }
+    if (flags) { ms_seterr(err, errlen, "weights file: unknown flags 0x%x", flags); return -1; }
     free(m->meta);
     m->meta = NULL;
     if (r_str(r, &m->meta, MODEL_MAX_META, "meta")) return -1;
     if (r_u32(r, &seq_len, "sequence length")) return -1;
     if (seq_len < 1 || seq_len > MODEL_MAX_SEQ_LEN) {
-        seterr(err, errlen, "weights file: sequence length %u out of range (1..%d)", seq_len, MODEL_MAX_SEQ_LEN);
+        ms_seterr(err, errlen, "weights file: sequence length %u out of range (1..%d)", seq_len, MODEL_MAX_SEQ_LEN);
         return -1;
     }
     if (r_u32(r, &n_layers, "layer count")) return -1;
     if (n_layers < 1 || n_layers > MODEL_MAX_LAYERS) {
-        seterr(err, errlen, "weights file: %u layers (must be 1..%d)", n_layers, MODEL_MAX_LAYERS);
+        ms_seterr(err, errlen, "weights file: %u layers (must be 1..%d)", n_layers, MODEL_MAX_LAYERS);
         return -1;
     }
     LayerSpec specs[MODEL_MAX_LAYERS];
@@ -593,18 +587,18 @@ static int load_body(Model *m, Reader *r) {
         if (r_f32(r, &rate, "layer spec")) return -1;
         for (int k = 0; k < 4; k++)
             if (f[k] > MODEL_MAX_UNITS) {
-                seterr(err, errlen, "weights file: layer %u has an out-of-range field (%u)", l, f[k]);
+                ms_seterr(err, errlen, "weights file: layer %u has an out-of-range field (%u)", l, f[k]);
                 return -1;
             }
         specs[l] = (LayerSpec){(int)f[0], (int)f[1], (int)f[2], (int)f[3], f[4], rate};
     }
     if (r_u32(r, &n_words, "word count")) return -1;
     if (n_words > VOCAB_MAX_WORDS || (uint64_t)n_words * 5 > r->n - r->off) {
-        seterr(err, errlen, "weights file: %u vocabulary words cannot fit in the %zu bytes left", n_words, r->n - r->off);
+        ms_seterr(err, errlen, "weights file: %u vocabulary words cannot fit in the %zu bytes left", n_words, r->n - r->off);
         return -1;
     }
     char **words = calloc(n_words ? n_words : 1, sizeof(char *));
-    if (!words) { seterr(err, errlen, "out of memory"); return -1; }
+    if (!words) { ms_seterr(err, errlen, "out of memory"); return -1; }
     int rc = 0;
     for (uint32_t i = 0; i < n_words && !rc; i++) rc = r_str(r, &words[i], TEXT_MAX_TOKEN_BYTES, "vocabulary word");
     if (!rc) {
@@ -616,7 +610,7 @@ static int load_body(Model *m, Reader *r) {
     if (rc) return -1;
     if (r_u32(r, &n_outputs, "output count")) return -1;
     if (n_outputs < 1 || n_outputs > MODEL_MAX_OUTPUTS) {
-        seterr(err, errlen, "weights file: %u outputs (must be 1..%d)", n_outputs, MODEL_MAX_OUTPUTS);
+        ms_seterr(err, errlen, "weights file: %u outputs (must be 1..%d)", n_outputs, MODEL_MAX_OUTPUTS);
         return -1;
     }
     char *names[MODEL_MAX_OUTPUTS] = {0};
@@ -632,7 +626,7 @@ static int load_body(Model *m, Reader *r) {
     if (rc) return -1;
     if (r_u32(r, &n_tensors, "tensor count")) return -1;
     if (n_tensors != (uint32_t)m->n_tensors) {
-        seterr(err, errlen, "weights file: %u tensors, but the architecture has %d", n_tensors, m->n_tensors);
+        ms_seterr(err, errlen, "weights file: %u tensors, but the architecture has %d", n_tensors, m->n_tensors);
         return -1;
     }
     for (int k = 0; k < m->n_tensors; k++) {
@@ -642,7 +636,7 @@ static int load_body(Model *m, Reader *r) {
         if (r_u32(r, &enc, "tensor encoding") || r_u32(r, &rows, "tensor rows") || r_u32(r, &cols, "tensor cols"))
             return -1;
         if (rows != (uint32_t)t->rows || cols != (uint32_t)t->cols) {
-            seterr(err, errlen, "weights file: tensor %s at byte %zu is [%u][%u], the architecture needs [%d][%d]",
+            ms_seterr(err, errlen, "weights file: tensor %s at byte %zu is [%u][%u], the architecture needs [%d][%d]",
                    t->name, at, rows, cols, t->rows, t->cols);
             return -1;
         }
@@ -663,7 +657,7 @@ static int load_body(Model *m, Reader *r) {
                 float scale;
                 r_f32(r, &scale, t->name);
                 if (!isfinite(scale)) {
-                    seterr(err, errlen, "weights file: tensor %s row %u has a bad scale", t->name, row);
+                    ms_seterr(err, errlen, "weights file: tensor %s row %u has a bad scale", t->name, row);
                     return -1;
                 }
                 const signed char *q = (const signed char *)r->p + r->off;
@@ -672,32 +666,32 @@ static int load_body(Model *m, Reader *r) {
             }
             m->quantized = 1;
         } else {
-            seterr(err, errlen, "weights file: tensor %s at byte %zu has unknown encoding %u", t->name, at, enc);
+            ms_seterr(err, errlen, "weights file: tensor %s at byte %zu has unknown encoding %u", t->name, at, enc);
             return -1;
         }
         for (size_t i = 0; i < count; i++)
             if (!isfinite(p[i])) {
-                seterr(err, errlen, "weights file: tensor %s holds a non-finite value at %zu", t->name, i);
+                ms_seterr(err, errlen, "weights file: tensor %s holds a non-finite value at %zu", t->name, i);
                 return -1;
             }
     }
     uint32_t sum, want = fnv1a(r->p, r->off);
     if (r_u32(r, &sum, "checksum")) return -1;
     if (sum != want) {
-        seterr(err, errlen, "weights file is damaged: checksum 0x%08x, computed 0x%08x", sum, want);
+        ms_seterr(err, errlen, "weights file is damaged: checksum 0x%08x, computed 0x%08x", sum, want);
         return -1;
     }
     if (r->off != r->n) {
-        seterr(err, errlen, "weights file: %zu unexpected bytes after the end", r->n - r->off);
+        ms_seterr(err, errlen, "weights file: %zu unexpected bytes after the end", r->n - r->off);
         return -1;
     }
     return 0;
 }
 
 Model *model_load_bytes(const void *buf, size_t len, char *err, size_t errlen) {
-    if (!buf && len) { seterr(err, errlen, "model_load_bytes: no buffer"); return NULL; }
+    if (!buf && len) { ms_seterr(err, errlen, "model_load_bytes: no buffer"); return NULL; }
     Model *m = calloc(1, sizeof *m);
-    if (!m) { seterr(err, errlen, "out of memory"); return NULL; }
+    if (!m) { ms_seterr(err, errlen, "out of memory"); return NULL; }
     Reader r = {buf, len, 0, err, errlen};
     if (load_body(m, &r)) { model_free(m); return NULL; }
     model_prepare(m, NULL, 0);   /* failure leaves the reference path: still correct */
@@ -708,19 +702,19 @@ Model *model_load_bytes(const void *buf, size_t len, char *err, size_t errlen) {
 Model *model_load_file(const char *path, char *err, size_t errlen) {
     char def[4096];
     if (!path) {
-        if (model_default_path(def, sizeof def)) { seterr(err, errlen, "default model path too long"); return NULL; }
+        if (model_default_path(def, sizeof def)) { ms_seterr(err, errlen, "default model path too long"); return NULL; }
         path = def;
     }
     FILE *f = fopen(path, "rb");
-    if (!f) { seterr(err, errlen, "cannot open weights file %s: %s", path, strerror(errno)); return NULL; }
+    if (!f) { ms_seterr(err, errlen, "cannot open weights file %s: %s", path, strerror(errno)); return NULL; }
     unsigned char *buf = NULL;
     size_t n = 0, cap = 0;
     for (;;) {
         if (n == cap) {
-            if (cap >= (1u << 30)) { fclose(f); free(buf); seterr(err, errlen, "%s: larger than 1 GB", path); return NULL; }
+            if (cap >= (1u << 30)) { fclose(f); free(buf); ms_seterr(err, errlen, "%s: larger than 1 GB", path); return NULL; }
             cap = cap ? cap * 2 : 1 << 16;
             unsigned char *nb = realloc(buf, cap);
-            if (!nb) { fclose(f); free(buf); seterr(err, errlen, "%s: out of memory", path); return NULL; }
+            if (!nb) { fclose(f); free(buf); ms_seterr(err, errlen, "%s: out of memory", path); return NULL; }
             buf = nb;
         }
         size_t k = fread(buf + n, 1, cap - n, f);
@@ -729,27 +723,27 @@ Model *model_load_file(const char *path, char *err, size_t errlen) {
     }
     int bad = ferror(f);
     fclose(f);
-    if (bad) { free(buf); seterr(err, errlen, "%s: read error", path); return NULL; }
+    if (bad) { free(buf); ms_seterr(err, errlen, "%s: read error", path); return NULL; }
     char e[400];
     Model *m = model_load_bytes(buf, n, e, sizeof e);
     free(buf);
-    if (!m) seterr(err, errlen, "%s: %s", path, e);
+    if (!m) ms_seterr(err, errlen, "%s: %s", path, e);
     return m;
 }
 
 int model_save_file(const Model *m, const char *path, int quantize, char *err, size_t errlen) {
-    if (!path) { seterr(err, errlen, "model_save_file: no path"); return -1; }
+    if (!path) { ms_seterr(err, errlen, "model_save_file: no path"); return -1; }
     unsigned char *buf;
     size_t n;
     if (model_save_bytes(m, quantize, &buf, &n, err, errlen)) return -1;
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
-    if (!f) { free(buf); seterr(err, errlen, "cannot write %s: %s", tmp, strerror(errno)); return -1; }
+    if (!f) { free(buf); ms_seterr(err, errlen, "cannot write %s: %s", tmp, strerror(errno)); return -1; }
     size_t k = fwrite(buf, 1, n, f);
     free(buf);
-    if (fclose(f) != 0 || k != n) { remove(tmp); seterr(err, errlen, "write error on %s", tmp); return -1; }
-    if (rename(tmp, path)) { remove(tmp); seterr(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno)); return -1; }
+    if (fclose(f) != 0 || k != n) { remove(tmp); ms_seterr(err, errlen, "write error on %s", tmp); return -1; }
+    if (rename(tmp, path)) { remove(tmp); ms_seterr(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno)); return -1; }
     return 0;
 }
 
@@ -1244,10 +1238,10 @@ static void forward_fast(const Model *m, const int32_t *ids, int N, float *out_z
 }
 
 int model_prepare(Model *m, char *err, size_t errlen) {
-    if (!m) { seterr(err, errlen, "model_prepare: no model"); return -1; }
+    if (!m) { ms_seterr(err, errlen, "model_prepare: no model"); return -1; }
     model_unprepare(m);
     ModelFast *f = calloc(1, sizeof *f);
-    if (!f) { seterr(err, errlen, "model_prepare: out of memory"); return -1; }
+    if (!f) { ms_seterr(err, errlen, "model_prepare: out of memory"); return -1; }
     f->conv_layer = -1;
     for (int l = 0; l < m->n_layers; l++) {
         const ModelLayer *L = &m->layers[l];
