@@ -134,7 +134,7 @@ int main(void) {
     root = text ? cJSON_Parse(text) : NULL;
     CHECK(root && cJSON_GetArraySize(cJSON_GetObjectItem(root, "songs")) == 59, "every usable song is taken (bad id and repeated artist left out)");
     int harbor = -1;
-    cJSON *songs = root ? cJSON_GetObjectItem(root, "songs") : NULL;
+    songs = root ? cJSON_GetObjectItem(root, "songs") : NULL;
     cJSON_ArrayForEach(s, songs) {
         if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(s, "title")), "Song 0")) continue;
         cJSON *w;
