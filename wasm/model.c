@@ -899,10 +899,7 @@ static void forward_one(const Model *m, const int32_t *ids, float *out_z, float 
             float *f = tmp, *bw = tmp + (size_t)R * H;
             lstm_forward(f, cur, tensor(m, L, 0), tensor(m, L, 1), tensor(m, L, 2), T, C, H, seq, 0, NULL, lscr);
             lstm_forward(bw, cur, tensor(m, L, 3), tensor(m, L, 4), tensor(m, L, 5), T, C, H, seq, 1, NULL, lscr);
-            for (int r = 0; r < R; r++) {
-                memcpy(nxt + (size_t)r * 2 * H, f + (size_t)r * H, (size_t)H * sizeof(float));
-                memcpy(nxt + (size_t)r * 2 * H + H, bw + (size_t)r * H, (size_t)H * sizeof(float));
-            }
+            bilstm_concat(nxt, f, bw, R, H);
             break;
         }
         case LAYER_DENSE:

@@ -244,3 +244,10 @@ void dropout_forward_train(float *out, float *mask, const float *in, size_t n, f
         out[i] = in[i] * mask[i];
     }
 }
+
+void bilstm_concat(float *out, const float *fwd, const float *bwd, int R, int H) {
+    for (int r = 0; r < R; r++) {
+        memcpy(out + (size_t)r * 2 * H, fwd + (size_t)r * H, (size_t)H * sizeof(float));
+        memcpy(out + (size_t)r * 2 * H + H, bwd + (size_t)r * H, (size_t)H * sizeof(float));
+    }
+}

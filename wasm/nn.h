@@ -72,6 +72,10 @@ void lstm_forward(float *out, const float *in, const float *kernel, const float 
                   const float *bias, int T, int C, int H, int return_sequences, int reverse,
                   float *cache, float *scratch);
 
+/* Bidirectional output: out[R][2H] with out[r] = fwd[r] followed by bwd[r]
+ * (Keras merge_mode="concat"); R = T for return_sequences, else 1. */
+void bilstm_concat(float *out, const float *fwd, const float *bwd, int R, int H);
+
 /* The same LSTM for N independent sequences at once (inference only; the
  * time loop runs matrix-matrix products over the batch, which vectorises).
  * in[N][T][C] (all the same T), out[N][H] (last state only), reverse as

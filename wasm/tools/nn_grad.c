@@ -322,10 +322,7 @@ int model_forward_train(const Model *m, ModelCache *c, const int32_t *ids, int t
             float *f = c->seqtmp[2 * l], *b = c->seqtmp[2 * l + 1];
             lstm_forward(f, in, tens(m, L, 0), tens(m, L, 1), tens(m, L, 2), T, C, H, seq, 0, c->lcache[2 * l], c->lscratch);
             lstm_forward(b, in, tens(m, L, 3), tens(m, L, 4), tens(m, L, 5), T, C, H, seq, 1, c->lcache[2 * l + 1], c->lscratch);
-            for (int r = 0; r < R; r++) {
-                memcpy(out + (size_t)r * 2 * H, f + (size_t)r * H, (size_t)H * sizeof(float));
-                memcpy(out + (size_t)r * 2 * H + H, b + (size_t)r * H, (size_t)H * sizeof(float));
-            }
+            bilstm_concat(out, f, b, R, H);
             break;
         }
         case LAYER_DENSE:
