@@ -234,6 +234,14 @@ int bl_lexicon_features(const bl_lexicon *lx, const char *text, double *f) {
     return a.known;
 }
 
+long bl_lexicon_accumulate(const bl_lexicon *lx, const char *text, size_t len, double sum[3], long *tokens) {
+    lex_acc a = { (bl_lexicon *)lx, {0, 0, 0}, 0, 0 };
+    text_tokenize(text, len, 0, lex_cb, &a);
+    for (int k = 0; k < 3; k++) sum[k] += a.sum[k];
+    *tokens += a.total;
+    return a.known;
+}
+
 /* ---- suite ---------------------------------------------------------------- */
 
 const double bl_lambdas[BL_N_LAMBDAS] = { 30, 10, 5, 3, 1, 0.3 };

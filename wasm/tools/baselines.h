@@ -70,6 +70,11 @@ void bl_lexicon_free(bl_lexicon *lx);
  * DS_MAX_TOKENS tokens. f[4]. Returns the number of known tokens. */
 int bl_lexicon_features(const bl_lexicon *lx, const char *text, double *f);
 
+/* Add valence, arousal, dominance of every known token of text[0..len) (no
+ * token cap) to sum[3]; adds the token count to *tokens and returns the
+ * known tokens. Lookups write stb_ds's temp slot: one lexicon per thread. */
+long bl_lexicon_accumulate(const bl_lexicon *lx, const char *text, size_t len, double sum[3], long *tokens);
+
 
 /* ---- the whole comparison suite ---------------------------------------------
  * Builds the training vocabulary (words seen >= 2 times in the train split,

@@ -56,14 +56,8 @@ int cmd_arc(int argc, char **argv) {
     char err[512];
     Model *m = model_load_file(model_path, err, sizeof err);
     if (!m) { fprintf(stderr, "moodspace arc: %s\n", err); return 1; }
-    size_t len = 0;
-    char *text = scene_cli_read(path, &len);
-    if (!text) { model_free(m); return 1; }
-    if (!so.filename) so.filename = path;
-    char *perr = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &so, &perr);
-    free(text);
-    if (!ss) { fprintf(stderr, "moodspace arc: %s: %s\n", path, perr ? perr : "failed"); free(perr); model_free(m); return 1; }
+    ScriptScenes *ss = scene_cli_parse_file("moodspace arc", path, &so);
+    if (!ss) { model_free(m); return 1; }
     scene_cli_warnings(ss, path);
     MoodArc *arc = arc_from_script(m, ss, &ao, err, sizeof err);
     if (!arc) { fprintf(stderr, "moodspace arc: %s\n", err); scene_free(ss); model_free(m); return 1; }

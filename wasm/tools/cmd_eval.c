@@ -1,12 +1,18 @@
-/* cmd_eval.c — `moodspace eval`: the comparison table on the test split.
+/* cmd_eval.c — `moodspace eval`: songs on the fixed split, films on genre
+ * labels, for any weights files, through eval.h.
  *
- *   moodspace eval --csv songs.csv [--model PATH]... [--lexicon PATH] [--split test|validation]
+ *   moodspace eval [--csv songs.csv] [--genres genres.json [--scripts DIR]]
+ *                  [--model PATH]... [--lexicon PATH | --no-lexicon]
+ *                  [--split test|validation] [--threads 2] [--json] [--per-film]
  *
- * Rebuilds the baselines (training mean, NRC-VAD lexicon + log length, TF-IDF
- * + ridge; deterministic, a few seconds) on the fixed split and evaluates
- * every weights file given (default: the shipped weights/model.bin and
- * weights/seed.bin beside it) through the engine's predict path. Prints a
- * Markdown table of Pearson r, R² and MAE per metric.
+ * Songs (--csv): rebuilds the baselines (training mean, NRC-VAD lexicon + log
+ * length, TF-IDF + ridge; deterministic, a few seconds) and evaluates every
+ * weights file through the engine's predict path: Pearson r, R², MAE.
+ * Films (--genres): each labelled screenplay's overall mood as `moodspace
+ * arc FILE --summary` gives it, then the valence and energy AUCs (eval.h),
+ * plus the NRC-VAD word-mean baseline. Default models: the shipped
+ * weights/model.bin and weights/seed.bin beside it. Markdown on stdout, or
+ * one JSON object with --json.
  */
 #include "baselines.h"
 #include "dataset.h"
@@ -17,65 +23,176 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-float *tc_model_predict_all(const Model *m, const ds_dataset *d);   /* cmd_train.c */
+#define MAX_MODELS 16
 
-int cmd_eval(int argc, char **argv) {
-    const char *csv = NULL, *lexicon = NULL, *models[16];
-    int nm = 0, split = DS_TEST;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: moodspace eval --csv songs.csv [--model PATH]... [--lexicon PATH] [--split test|validation]\n");
-            return 0;
-        }
-        if (!v) { fprintf(stderr, "eval: %s needs a value\n", a); return 2; }
-        if (!strcmp(a, "--csv")) csv = v;
-        else if (!strcmp(a, "--lexicon")) lexicon = v;
-        else if (!strcmp(a, "--model")) { if (nm < 16) models[nm++] = v; }
-        else if (!strcmp(a, "--split")) {
-            if (!strcmp(v, "test")) split = DS_TEST;
-            else if (!strcmp(v, "validation")) split = DS_VAL;
-            else { fprintf(stderr, "eval: --split test or validation\n"); return 2; }
-        } else { fprintf(stderr, "eval: unknown option %s\n", a); return 2; }
-        i++;
-    }
-    if (!csv) { fprintf(stderr, "usage: moodspace eval --csv songs.csv [--model PATH]...\n"); return 2; }
-    char defm[1024], defs[1100], lexbuf[1200];
-    if (nm == 0) {
-        if (model_default_path(defm, sizeof defm) == 0) {
-            models[nm++] = defm;
-            const char *slash = strrchr(defm, '/');
-            snprintf(defs, sizeof defs, "%.*sseed.bin", slash ? (int)(slash - defm + 1) : 0, defm);
-            models[nm++] = defs;
-        }
-    }
-    if (!lexicon) {
-        const char *slash = strrchr(csv, '/');
-        snprintf(lexbuf, sizeof lexbuf, "%.*s/lexicons/NRC-VAD-Lexicon.txt", slash ? (int)(slash - csv) : 1, slash ? csv : ".");
-        lexicon = lexbuf;
-    }
+static void usage(FILE *f) {
+    fprintf(f,
+        "usage: moodspace eval [--csv songs.csv] [--genres genres.json [--scripts DIR]]\n"
+        "                      [--model PATH]... [--lexicon PATH | --no-lexicon]\n"
+        "                      [--split test|validation] [--threads 2] [--json] [--per-film]\n"
+        "Songs (--csv): Pearson r, R², MAE per metric on the fixed split, for the baselines\n"
+        "  and every model.\n"
+        "Films (--genres): each labelled screenplay's overall mood (as `moodspace arc FILE\n"
+        "  --summary` gives it) and two AUCs: valence, Comedy > Horror/Thriller; energy,\n"
+        "  Action > Drama(+Romance). --scripts defaults to screenplays/ beside the genres file.\n"
+        "Default models: the shipped weights/model.bin and weights/seed.bin. The NRC-VAD\n"
+        "lexicon (default: lexicons/NRC-VAD-Lexicon.txt beside the data) is a research-only\n"
+        "baseline. --json prints one JSON object; --per-film adds every film's scores to it.\n"
+        "Example: moodspace eval --csv ../shared/data/songs.csv --genres ../shared/data/genres_dev.json\n");
+}
+
+/* "DIR/rel" where DIR is the folder of file (or "."). */
+static void beside(char *out, size_t n, const char *file, const char *rel) {
+    const char *slash = strrchr(file, '/');
+    if (slash) snprintf(out, n, "%.*s/%s", (int)(slash - file), file, rel);
+    else snprintf(out, n, "%s", rel);
+}
+
+/* The command line, for "reproduce with". */
+static void command_line(char *out, size_t n, int argc, char **argv) {
+    size_t L = (size_t)snprintf(out, n, "moodspace eval");
+    for (int i = 1; i < argc && L < n; i++) L += (size_t)snprintf(out + L, n - L, " %s", argv[i]);
+}
+
+static cJSON *songs_json(const ds_dataset *d, int split, const ev_row *rows, int n) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "split", ds_split_names[split]);
+    cJSON_AddNumberToObject(o, "songs", d->count[split]);
+    cJSON *arr = cJSON_AddArrayToObject(o, "rows");
+    for (int i = 0; i < n; i++) cJSON_AddItemToArray(arr, ev_row_json(&rows[i]));
+    return o;
+}
+
+/* Song rows for the baselines and models; -1 on a fatal error. */
+static int eval_songs(const char *csv, const char *lexicon, int split, Model **models, const char **names, int nm,
+                      int json, cJSON *out) {
     char err[256];
     ds_dataset *d = ds_load(csv, err, sizeof err);
-    if (!d) { fprintf(stderr, "eval: %s\n", err); return 1; }
-    fprintf(stderr, "eval: %d songs, %s split %d\n", d->n, ds_split_names[split], d->count[split]);
+    if (!d) { fprintf(stderr, "moodspace eval: %s\n", err); return -1; }
+    fprintf(stderr, "moodspace eval: %d songs, %s split %d\n", d->n, ds_split_names[split], d->count[split]);
     bl_suite s;
-    if (bl_suite_run(&s, d, 20000, 0, lexicon, stderr, err, sizeof err)) { fprintf(stderr, "eval: %s\n", err); ds_free(d); return 1; }
-    ev_row rows[24]; int nr = 0;
+    if (bl_suite_run(&s, d, 20000, 0, lexicon, stderr, err, sizeof err)) { fprintf(stderr, "moodspace eval: %s\n", err); ds_free(d); return -1; }
+    ev_row rows[MAX_MODELS + 3]; int nr = 0, status = 0;
     rows[nr++] = ev_row_from("mean of the training split", d, split, s.pred_mean);
     if (s.pred_lex) rows[nr++] = ev_row_from("NRC-VAD lexicon + log length", d, split, s.pred_lex);
     rows[nr++] = ev_row_from("TF-IDF + ridge (baseline)", d, split, s.pred_ridge);
-    int status = 0;
     for (int i = 0; i < nm; i++) {
-        Model *m = model_load_file(models[i], err, sizeof err);
-        if (!m) { fprintf(stderr, "eval: %s\n", err); status = 1; continue; }
-        float *p = tc_model_predict_all(m, d);
-        if (!p) { fprintf(stderr, "eval: prediction failed for %s\n", models[i]); status = 1; model_free(m); continue; }
-        rows[nr++] = ev_row_from(models[i], d, split, p);
-        free(p); model_free(m);
+        float *p = ev_predict_songs(models[i], d);
+        if (!p) { fprintf(stderr, "moodspace eval: prediction failed for %s\n", names[i]); status = 1; continue; }
+        rows[nr++] = ev_row_from(names[i], d, split, p);
+        free(p);
     }
-    printf("# %s split (%d songs)\n", ds_split_names[split], d->count[split]);
-    ev_print_markdown(stdout, rows, nr);
+    if (json) cJSON_AddItemToObject(out, "songs", songs_json(d, split, rows, nr));
+    else {
+        printf("# Songs: %s split (%d songs of %s)\n\nPer metric, predicted vs Spotify's value; the first rows are baselines refitted on the training split.\n",
+               ds_split_names[split], d->count[split], csv);
+        ev_print_markdown(stdout, rows, nr);
+        printf("\n");
+    }
     bl_suite_free(&s); ds_free(d);
+    return status;
+}
+
+static int eval_films(const char *genres, const char *scripts, const char *lexicon, int threads,
+                      Model **models, const char **names, int nm, int json, int per_film,
+                      const char *command, cJSON *out) {
+    char err[512];
+    ev_genres *g = ev_genres_load(genres, err, sizeof err);
+    if (!g) { fprintf(stderr, "moodspace eval: %s\n", err); return -1; }
+    ev_film_opts fo = ev_film_default_opts();
+    fo.scripts_dir = scripts; fo.lexicon_path = lexicon; fo.threads = threads;
+    ev_films *f = ev_films_run(g, (const Model *const *)models, names, nm, &fo, err, sizeof err);
+    if (!f) { fprintf(stderr, "moodspace eval: %s\n", err); ev_genres_free(g); return -1; }
+    fprintf(stderr, "moodspace eval: %d of %d labelled films scored in %.1f s (%d without a script, %d failed, %d with parse warnings)\n",
+            f->n_scored, f->n_films, f->seconds, f->n_missing, f->n_failed, f->n_warned);
+    ev_film_row rows[EV_MAX_SOURCES];
+    int n = ev_film_rows(f, rows, EV_MAX_SOURCES);
+    if (json) cJSON_AddItemToObject(out, "films", ev_films_json(f, g, rows, n, per_film));
+    else {
+        printf("# Films: %s (screenplays in %s)\n", genres, scripts);
+        ev_print_film_markdown(stdout, f, rows, n, command);
+    }
+    ev_films_free(f); ev_genres_free(g);
+    return 0;
+}
+
+int cmd_eval(int argc, char **argv) {
+    const char *csv = NULL, *genres = NULL, *scripts = NULL, *lexicon = NULL, *paths[MAX_MODELS];
+    int nm = 0, split = DS_TEST, threads = 2, json = 0, per_film = 0, no_lexicon = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
+        if (!strcmp(a, "--json")) { json = 1; continue; }
+        if (!strcmp(a, "--per-film")) { json = per_film = 1; continue; }
+        if (!strcmp(a, "--no-lexicon")) { no_lexicon = 1; continue; }
+        if (a[0] != '-') { fprintf(stderr, "moodspace eval: unexpected argument '%s' (--help)\n", a); return 2; }
+        if (!v) { fprintf(stderr, "moodspace eval: %s needs a value\n", a); return 2; }
+        if (!strcmp(a, "--csv")) csv = v;
+        else if (!strcmp(a, "--genres")) genres = v;
+        else if (!strcmp(a, "--scripts")) scripts = v;
+        else if (!strcmp(a, "--lexicon")) lexicon = v;
+        else if (!strcmp(a, "--model")) {
+            if (nm == MAX_MODELS) { fprintf(stderr, "moodspace eval: at most %d --model\n", MAX_MODELS); return 2; }
+            paths[nm++] = v;
+        } else if (!strcmp(a, "--threads")) {
+            threads = atoi(v);
+            if (threads < 1 || threads > 8) { fprintf(stderr, "moodspace eval: --threads must be 1..8\n"); return 2; }
+        } else if (!strcmp(a, "--split")) {
+            if (!strcmp(v, "test")) split = DS_TEST;
+            else if (!strcmp(v, "validation")) split = DS_VAL;
+            else { fprintf(stderr, "moodspace eval: --split test or validation\n"); return 2; }
+        } else { fprintf(stderr, "moodspace eval: unknown option %s (--help)\n", a); return 2; }
+        i++;
+    }
+    if (!csv && !genres) { fprintf(stderr, "moodspace eval: give --csv songs.csv and/or --genres genres.json (--help)\n"); return 2; }
+    if (scripts && !genres) { fprintf(stderr, "moodspace eval: --scripts needs --genres\n"); return 2; }
+
+    char defm[1024], defs[1100], lexbuf[1200], scriptbuf[1200], cmd[2048];
+    if (nm == 0) {
+        if (model_default_path(defm, sizeof defm) != 0) { fprintf(stderr, "moodspace eval: no --model and no shipped weights/model.bin found\n"); return 1; }
+        paths[nm++] = defm;
+        beside(defs, sizeof defs, defm, "seed.bin");
+        if (access(defs, R_OK) == 0) paths[nm++] = defs;
+    }
+    if (no_lexicon) lexicon = NULL;
+    else if (!lexicon) {   /* default: beside the data, skipped quietly when absent */
+        beside(lexbuf, sizeof lexbuf, csv ? csv : genres, "lexicons/NRC-VAD-Lexicon.txt");
+        lexicon = access(lexbuf, R_OK) == 0 ? lexbuf : NULL;
+        if (!lexicon) fprintf(stderr, "moodspace eval: no lexicon at %s: lexicon baselines left out\n", lexbuf);
+    } else if (access(lexicon, R_OK) != 0) { fprintf(stderr, "moodspace eval: --lexicon %s: cannot read it\n", lexicon); return 1; }
+    if (genres && !scripts) { beside(scriptbuf, sizeof scriptbuf, genres, "screenplays"); scripts = scriptbuf; }
+    command_line(cmd, sizeof cmd, argc, argv);
+
+    Model *models[MAX_MODELS];
+    char err[512], labels[MAX_MODELS][128];
+    const char *names[MAX_MODELS];
+    for (int i = 0; i < nm; i++) {
+        if (!(models[i] = model_load_file(paths[i], err, sizeof err))) {
+            fprintf(stderr, "moodspace eval: %s\n", err);
+            for (int j = 0; j < i; j++) model_free(models[j]);
+            return 1;
+        }
+        ev_model_label(models[i], paths[i], labels[i], sizeof labels[i]);
+        names[i] = labels[i];
+    }
+    cJSON *out = json ? cJSON_CreateObject() : NULL;
+    int status = 0;
+    if (csv) {
+        int r = eval_songs(csv, lexicon, split, models, names, nm, json, out);
+        status = r < 0 ? 1 : r;
+    }
+    if (genres && status == 0) {
+        if (eval_films(genres, scripts, lexicon, threads, models, names, nm, json, per_film, cmd, out) < 0) status = 1;
+    }
+    if (json && status == 0) {
+        cJSON_AddStringToObject(out, "command", cmd);
+        char *s = cJSON_Print(out);
+        if (s) puts(s);
+        free(s);
+    }
+    cJSON_Delete(out);
+    for (int i = 0; i < nm; i++) model_free(models[i]);
     return status;
 }

@@ -39,14 +39,8 @@ int cmd_scenes(int argc, char **argv) {
         else path = a;
     }
     if (!path) { fprintf(stderr, "usage: moodspace scenes FILE [options] (--help)\n"); return 2; }
-    size_t len = 0;
-    char *text = scene_cli_read(path, &len);
-    if (!text) return 1;
-    if (!o.filename) o.filename = path;
-    char *err = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &o, &err);
-    free(text);
-    if (!ss) { fprintf(stderr, "moodspace scenes: %s: %s\n", path, err ? err : "failed"); free(err); return 1; }
+    ScriptScenes *ss = scene_cli_parse_file("moodspace scenes", path, &o);
+    if (!ss) return 1;
     for (int i = 0; i < (int)ss->n_scenes; i++) {
         cJSON *j = scene_to_cjson(&ss->scenes[i], flags);
         char *s = j ? cJSON_PrintUnformatted(j) : NULL;

@@ -44,30 +44,6 @@ typedef struct {
 
 static double wall(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
 
-/* Predictions of a Model for every song, [d->n][DS_NTARGETS] raw units,
- * NaN where the model has no such output. malloc'd; NULL on failure. */
-float *tc_model_predict_all(const Model *m, const ds_dataset *d) {
-    int N = d->n, O = model_n_outputs(m);
-    float *raw = malloc(sizeof(float) * (size_t)(N ? N : 1) * (size_t)O);
-    float *out = malloc(sizeof(float) * (size_t)(N ? N : 1) * DS_NTARGETS);
-    const char **texts = malloc(sizeof *texts * (size_t)(N ? N : 1));
-    if (!raw || !out || !texts) { free(raw); free(out); free(texts); return NULL; }
-    for (int i = 0; i < N; i++) texts[i] = d->songs[i].lyrics;
-    int rc = 0;
-    for (int b = 0; b < N && rc == 0; b += 64) {
-        int n = N - b < 64 ? N - b : 64;
-        rc = model_predict_texts(m, texts + b, NULL, n, raw + (size_t)b * O);
-    }
-    free(texts);
-    if (rc) { free(raw); free(out); return NULL; }
-    for (int k = 0; k < DS_NTARGETS; k++) {
-        int j = model_output_index(m, ds_target_names[k]);
-        for (int i = 0; i < N; i++) out[(size_t)i * DS_NTARGETS + k] = j >= 0 ? raw[(size_t)i * O + j] : NAN;
-    }
-    free(raw);
-    return out;
-}
-
 /* Mean validation r over the outputs present. */
 static double val_mean_r(const ds_dataset *d, const float *pred) {
     ev_row r = ev_row_from("", d, DS_VAL, pred);
@@ -135,7 +111,7 @@ static Model *train_seed(const ds_dataset *d, int standardised, const train_opts
     free(itr); free(iva); free(ytr); free(yva); free(va);
     if (rc) { fprintf(stderr, "train: seed training failed\n"); free(tr); tr_result_free(&res); model_free(m); return NULL; }
     if (model_prepare(m, err, sizeof err)) fprintf(stderr, "train: %s (reference path)\n", err);
-    float *pred = tc_model_predict_all(m, d);
+    float *pred = ev_predict_songs(m, d);
     if (!pred) { free(tr); tr_result_free(&res); model_free(m); return NULL; }
     sr->val_r = val_mean_r(d, pred);
     sr->test = ev_row_from(standardised ? "seed config, standardised targets" : "seed config, raw targets (as the seed)", d, DS_TEST, pred);
@@ -146,43 +122,6 @@ static Model *train_seed(const ds_dataset *d, int standardised, const train_opts
                      standardised ? "standardised" : "raw", res.best_epoch, res.epochs_run, res.sec_per_epoch, sr->val_r);
     free(pred); free(tr); tr_result_free(&res);
     return m;
-}
-
-static cJSON *row_json(const ev_row *r) {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", r->name);
-    cJSON_AddNumberToObject(o, "sec_per_epoch", r->sec_per_epoch);
-    cJSON_AddNumberToObject(o, "ms_per_song", r->ms_per_song);
-    cJSON *mm = cJSON_AddObjectToObject(o, "test");
-    for (int k = 0; k < DS_NTARGETS; k++) {
-        if (!r->has[k]) continue;
-        cJSON *e = cJSON_AddObjectToObject(mm, ds_target_names[k]);
-        cJSON_AddNumberToObject(e, "r", r->m[k].r);
-        cJSON_AddNumberToObject(e, "r2", r->m[k].r2);
-        cJSON_AddNumberToObject(e, "mae", r->m[k].mae);
-        cJSON_AddNumberToObject(e, "n", r->m[k].n);
-    }
-    return o;
-}
-
-static int row_from_json(const cJSON *o, ev_row *r) {
-    memset(r, 0, sizeof *r);
-    const cJSON *nm = cJSON_GetObjectItem(o, "name"), *t = cJSON_GetObjectItem(o, "test");
-    if (!cJSON_IsString(nm) || !cJSON_IsObject(t)) return -1;
-    snprintf(r->name, sizeof r->name, "%s", nm->valuestring);
-    const cJSON *x;
-    if ((x = cJSON_GetObjectItem(o, "sec_per_epoch")) && cJSON_IsNumber(x)) r->sec_per_epoch = x->valuedouble;
-    if ((x = cJSON_GetObjectItem(o, "ms_per_song")) && cJSON_IsNumber(x)) r->ms_per_song = x->valuedouble;
-    for (int k = 0; k < DS_NTARGETS; k++) {
-        const cJSON *e = cJSON_GetObjectItem(t, ds_target_names[k]);
-        if (!cJSON_IsObject(e)) continue;
-        r->has[k] = 1;
-        r->m[k].r = cJSON_GetNumberValue(cJSON_GetObjectItem(e, "r"));
-        r->m[k].r2 = cJSON_GetNumberValue(cJSON_GetObjectItem(e, "r2"));
-        r->m[k].mae = cJSON_GetNumberValue(cJSON_GetObjectItem(e, "mae"));
-        r->m[k].n = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "n"));
-    }
-    return 0;
 }
 
 static char *path_join(const char *dir, const char *name) {
@@ -410,10 +349,10 @@ int cmd_train(int argc, char **argv) {
 
     /* float vs int8 on the validation split */
     unsigned char *bq = NULL; size_t lq = 0;
-    float *pf = tc_model_predict_all(sh.model, d), *pq = NULL;
+    float *pf = ev_predict_songs(sh.model, d), *pq = NULL;
     Model *mq = NULL;
     if (pf && model_save_bytes(sh.model, 1, &bq, &lq, err, sizeof err) == 0) mq = model_load_bytes(bq, lq, err, sizeof err);
-    if (mq) pq = tc_model_predict_all(mq, d);
+    if (mq) pq = ev_predict_songs(mq, d);
     if (!pf || !pq) { fprintf(stderr, "train: predicting with the shipped model failed: %s\n", err); return 1; }
     ev_row vf = ev_row_from("", d, DS_VAL, pf), vq = ev_row_from("", d, DS_VAL, pq);
     sh.dq_max = 0;
@@ -495,7 +434,7 @@ int cmd_train(int argc, char **argv) {
             cJSON_AddNumberToObject(j, "threads", o.threads);
             cJSON *arr = cJSON_AddArrayToObject(j, "rows");
             for (int v = 0; v < 2; v++) {
-                cJSON *r = row_json(&sr[v].test);
+                cJSON *r = ev_row_json(&sr[v].test);
                 cJSON_AddNumberToObject(r, "validation_mean_r", sr[v].val_r);
                 cJSON_AddNumberToObject(r, "epochs_run", sr[v].epochs_run);
                 cJSON_AddNumberToObject(r, "best_epoch", sr[v].best_epoch);
@@ -513,8 +452,8 @@ int cmd_train(int argc, char **argv) {
         char *t = read_text(p_seedres);
         cJSON *j = t ? cJSON_Parse(t) : NULL;
         cJSON *arr = j ? cJSON_GetObjectItem(j, "rows") : NULL;
-        if (cJSON_GetArraySize(arr) == 2 && row_from_json(cJSON_GetArrayItem(arr, 0), &seed_rows[0]) == 0 &&
-            row_from_json(cJSON_GetArrayItem(arr, 1), &seed_rows[1]) == 0) {
+        if (cJSON_GetArraySize(arr) == 2 && ev_row_from_json(cJSON_GetArrayItem(arr, 0), &seed_rows[0]) == 0 &&
+            ev_row_from_json(cJSON_GetArrayItem(arr, 1), &seed_rows[1]) == 0) {
             have_seed = 1;
             seed_note = " (seed rows from the last full run, seed_results.json)";
             cJSON *sec = cJSON_GetObjectItem(j, "seconds");

@@ -1,8 +1,12 @@
-/* eval.c — Pearson r, R², MAE (see eval.h). */
+/* eval.c — song metrics: Pearson r, R², MAE, comparison rows, and the
+ * film AUC (see eval.h; the film pass is in eval_film.c). */
 #include "eval.h"
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static double pearson_strided(const float *a, const float *b, int n, int stride, int k) {
     if (n < 2) return 0.0;
@@ -39,10 +43,40 @@ ev_metrics ev_compute_col(const float *pred, const float *truth, int n, int stri
 
 ev_metrics ev_compute(const float *pred, const float *truth, int n) { return ev_compute_col(pred, truth, n, 1, 0); }
 
-/* ---- tables ---------------------------------------------------------------- */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+/* ---- song predictions and tables ---------------------------------------------- */
+
+float *ev_predict_songs(const Model *m, const ds_dataset *d) {
+    int N = d->n, O = model_n_outputs(m);
+    float *raw = malloc(sizeof(float) * (size_t)(N ? N : 1) * (size_t)O);
+    float *out = malloc(sizeof(float) * (size_t)(N ? N : 1) * DS_NTARGETS);
+    const char **texts = malloc(sizeof *texts * (size_t)(N ? N : 1));
+    if (!raw || !out || !texts) { free(raw); free(out); free(texts); return NULL; }
+    for (int i = 0; i < N; i++) texts[i] = d->songs[i].lyrics;
+    int rc = 0;
+    for (int b = 0; b < N && rc == 0; b += 64) {
+        int n = N - b < 64 ? N - b : 64;
+        rc = model_predict_texts(m, texts + b, NULL, n, raw + (size_t)b * O);
+    }
+    free(texts);
+    if (rc) { free(raw); free(out); return NULL; }
+    for (int k = 0; k < DS_NTARGETS; k++) {
+        int j = model_output_index(m, ds_target_names[k]);
+        for (int i = 0; i < N; i++) out[(size_t)i * DS_NTARGETS + k] = j >= 0 ? raw[(size_t)i * O + j] : NAN;
+    }
+    free(raw);
+    return out;
+}
+
+void ev_model_label(const Model *m, const char *path, char *out, size_t n) {
+    const char *p = path + strlen(path), *short_path = path;
+    for (int slashes = 0; p > path; p--)
+        if (p[-1] == '/' && ++slashes == 2) { short_path = p; break; }
+    cJSON *meta = m && m->meta && m->meta[0] ? cJSON_Parse(m->meta) : NULL;
+    const cJSON *nm = cJSON_GetObjectItem(meta, "name");
+    if (cJSON_IsString(nm) && nm->valuestring[0]) snprintf(out, n, "%s (%s)", short_path, nm->valuestring);
+    else snprintf(out, n, "%s", short_path);
+    cJSON_Delete(meta);
+}
 
 ev_row ev_row_from(const char *name, const ds_dataset *d, int split, const float *pred) {
     ev_row r;
@@ -78,4 +112,52 @@ void ev_print_markdown(FILE *f, const ev_row *rows, int n) {
             fprintf(f, "\n");
         }
     }
+}
+
+cJSON *ev_row_json(const ev_row *r) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", r->name);
+    cJSON_AddNumberToObject(o, "sec_per_epoch", r->sec_per_epoch);
+    cJSON_AddNumberToObject(o, "ms_per_song", r->ms_per_song);
+    cJSON *mm = cJSON_AddObjectToObject(o, "test");
+    for (int k = 0; k < DS_NTARGETS; k++) {
+        if (!r->has[k]) continue;
+        cJSON *e = cJSON_AddObjectToObject(mm, ds_target_names[k]);
+        cJSON_AddNumberToObject(e, "r", r->m[k].r);
+        cJSON_AddNumberToObject(e, "r2", r->m[k].r2);
+        cJSON_AddNumberToObject(e, "mae", r->m[k].mae);
+        cJSON_AddNumberToObject(e, "n", r->m[k].n);
+    }
+    return o;
+}
+
+int ev_row_from_json(const cJSON *o, ev_row *r) {
+    memset(r, 0, sizeof *r);
+    const cJSON *nm = cJSON_GetObjectItem(o, "name"), *t = cJSON_GetObjectItem(o, "test");
+    if (!cJSON_IsString(nm) || !cJSON_IsObject(t)) return -1;
+    snprintf(r->name, sizeof r->name, "%s", nm->valuestring);
+    const cJSON *x;
+    if ((x = cJSON_GetObjectItem(o, "sec_per_epoch")) && cJSON_IsNumber(x)) r->sec_per_epoch = x->valuedouble;
+    if ((x = cJSON_GetObjectItem(o, "ms_per_song")) && cJSON_IsNumber(x)) r->ms_per_song = x->valuedouble;
+    for (int k = 0; k < DS_NTARGETS; k++) {
+        const cJSON *e = cJSON_GetObjectItem(t, ds_target_names[k]);
+        if (!cJSON_IsObject(e)) continue;
+        r->has[k] = 1;
+        r->m[k].r = cJSON_GetNumberValue(cJSON_GetObjectItem(e, "r"));
+        r->m[k].r2 = cJSON_GetNumberValue(cJSON_GetObjectItem(e, "r2"));
+        r->m[k].mae = cJSON_GetNumberValue(cJSON_GetObjectItem(e, "mae"));
+        r->m[k].n = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "n"));
+    }
+    return 0;
+}
+
+/* ---- AUC ---------------------------------------------------------------------- */
+
+double ev_auc(const double *pos, int n_pos, const double *neg, int n_neg) {
+    if (n_pos <= 0 || n_neg <= 0) return NAN;
+    double wins = 0;
+    for (int i = 0; i < n_pos; i++)
+        for (int j = 0; j < n_neg; j++)
+            wins += pos[i] > neg[j] ? 1.0 : pos[i] < neg[j] ? 0.0 : 0.5;   /* equal or NaN: half */
+    return wins / ((double)n_pos * n_neg);
 }

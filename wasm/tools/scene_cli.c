@@ -35,6 +35,25 @@ char *scene_cli_read(const char *path, size_t *len) {
     return buf;
 }
 
+ScriptScenes *scene_cli_parse_text(const char *cmd, const char *path, const char *text, size_t len, const SceneOpts *o) {
+    SceneOpts so = *o;
+    if (!so.filename) so.filename = path;
+    char *err = NULL;
+    ScriptScenes *ss = scene_parse(text, len, &so, &err);
+    if (!ss) fprintf(stderr, "%s: %s: %s\n", cmd, path, err ? err : "failed");
+    free(err);
+    return ss;
+}
+
+ScriptScenes *scene_cli_parse_file(const char *cmd, const char *path, const SceneOpts *o) {
+    size_t len = 0;
+    char *text = scene_cli_read(path, &len);
+    if (!text) return NULL;
+    ScriptScenes *ss = scene_cli_parse_text(cmd, path, text, len, o);
+    free(text);
+    return ss;
+}
+
 static int num_arg(int argc, char **argv, int *i, double *out) {
     if (*i + 1 >= argc) { fprintf(stderr, "moodspace: %s needs a value\n", argv[*i]); return -1; }
     char *end;

@@ -10,6 +10,14 @@
  * than 256 MiB are refused. */
 char *scene_cli_read(const char *path, size_t *len);
 
+/* Read FILE and split it into scenes, as `scenes`, `arc` and `eval` do
+ * (o->filename defaults to path). On failure prints why, prefixed by cmd
+ * ("moodspace arc"), and returns NULL. Parse warnings are not printed. */
+ScriptScenes *scene_cli_parse_file(const char *cmd, const char *path, const SceneOpts *o);
+
+/* The same on text already read (text[0..len) from path). */
+ScriptScenes *scene_cli_parse_text(const char *cmd, const char *path, const char *text, size_t len, const SceneOpts *o);
+
 /* Parse one scene option at argv[*i] (--format, --gap, --window,
  * --max-scene, --min-int-ext, --no-preamble); advances *i past its value.
  * Returns 1 when consumed, 0 when not a scene option, -1 on a bad value
