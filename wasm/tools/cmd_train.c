@@ -18,6 +18,7 @@
 #include "baselines.h"
 #include "dataset.h"
 #include "eval.h"
+#include "model_card.h"
 #include "train.h"
 #include "model.h"
 #include "text.h"
@@ -37,7 +38,8 @@
 #define BASELINE_WORDS 20000 /* the TF-IDF ridge baseline's vocabulary, whatever ships */
 
 typedef struct {
-    const char *csv, *out, *lexicon;
+    const char *csv, *out, *lexicon, *genres, *scripts;
+    int no_films;
     int threads, seed_epochs, no_seed, ensemble, hidden, epochs, max_words, no_length;
     double seed_minutes;
 } train_opts;
@@ -281,23 +283,29 @@ static void usage(void) {
         "                       [--no-seed] [--ensemble 3] [--hidden 32] [--epochs 40]\n"
         "                       [--max-words 10000] [--lexicon PATH] [--no-length]\n"
         "                       [--seed-minutes M]  (no new seed epoch after M minutes per configuration)\n"
+        "                       [--genres genres_dev.json] [--scripts DIR] [--no-films]\n"
         "Trains the baselines, the seed configurations (raw and standardised targets)\n"
         "and the shipped model on the fixed split; writes OUT/model.bin, OUT/seed.bin,\n"
         "OUT/MODEL.md, OUT/match_weights.json, OUT/corpus_words.json, OUT/seed_results.json.\n"
-        "--no-seed reuses OUT/seed_results.json instead of retraining the seed configurations.\n");
+        "--no-seed reuses OUT/seed_results.json instead of retraining the seed configurations.\n"
+        "The model card's film table (eval.h) scores the screenplays labelled in --genres\n"
+        "(default: genres_dev.json and screenplays/ beside the CSV) with OUT/model.bin and OUT/seed.bin.\n");
 }
 
 int cmd_train(int argc, char **argv) {
-    train_opts o = { NULL, "weights", NULL, 2, 20, 0, 3, 32, 40, 10000, 0, 0 };
+    train_opts o = { NULL, "weights", NULL, NULL, NULL, 0, 2, 20, 0, 3, 32, 40, 10000, 0, 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
         else if (!strcmp(a, "--no-seed")) o.no_seed = 1;
         else if (!strcmp(a, "--no-length")) o.no_length = 1;
+        else if (!strcmp(a, "--no-films")) o.no_films = 1;
         else if (!v) { fprintf(stderr, "train: %s needs a value\n", a); usage(); return 2; }
         else if (!strcmp(a, "--csv")) { o.csv = v; i++; }
         else if (!strcmp(a, "--out")) { o.out = v; i++; }
         else if (!strcmp(a, "--lexicon")) { o.lexicon = v; i++; }
+        else if (!strcmp(a, "--genres")) { o.genres = v; i++; }
+        else if (!strcmp(a, "--scripts")) { o.scripts = v; i++; }
         else if (!strcmp(a, "--threads")) { o.threads = atoi(v); i++; }
         else if (!strcmp(a, "--seed-epochs")) { o.seed_epochs = atoi(v); i++; }
         else if (!strcmp(a, "--seed-minutes")) { o.seed_minutes = atof(v); i++; }
@@ -318,6 +326,10 @@ int cmd_train(int argc, char **argv) {
         snprintf(lexbuf, sizeof lexbuf, "%.*s/lexicons/NRC-VAD-Lexicon.txt", dl, slash ? o.csv : ".");
         o.lexicon = lexbuf;
     }
+    char genbuf[1200], scrbuf[1200];   /* the film side's data, beside the CSV by default */
+    const char *slash = strrchr(o.csv, '/');
+    if (!o.genres) { snprintf(genbuf, sizeof genbuf, "%.*sgenres_dev.json", slash ? (int)(slash - o.csv + 1) : 0, o.csv); o.genres = genbuf; }
+    if (!o.scripts) { snprintf(scrbuf, sizeof scrbuf, "%.*sscreenplays", slash ? (int)(slash - o.csv + 1) : 0, o.csv); o.scripts = scrbuf; }
     mkdir(o.out, 0755);
     double t_all = wall();
     FILE *log = stderr;
@@ -468,49 +480,32 @@ int cmd_train(int argc, char **argv) {
     if (have_seed) { rows[nrows++] = seed_rows[0]; rows[nrows++] = seed_rows[1]; }
     rows[nrows++] = other_row;
     rows[nrows++] = shipped_row;
-    double t_total = wall() - t_all;
 
-    /* the bar */
-    int bar_ridge = 1, bar_seed = 1, bar_seed_r = 1;
-    char seed_fail[600] = "";
-    const int key[4] = { DS_ENERGY, DS_VALENCE, DS_DANCEABILITY, DS_ACOUSTICNESS };
-    for (int i = 0; i < 4; i++) if (!(shipped_row.m[key[i]].r > rows[ridge_row].m[key[i]].r)) bar_ridge = 0;
-    for (int v = 0; v < 2 && have_seed; v++)
-        for (int k = 0; k < DS_NTARGETS; k++) {
-            if (!seed_rows[v].has[k]) continue;
-            if (!(shipped_row.m[k].r > seed_rows[v].m[k].r)) bar_seed_r = 0;
-            const char *what[3] = { "r", "R²", "MAE" };
-            int ok[3] = { shipped_row.m[k].r > seed_rows[v].m[k].r, shipped_row.m[k].r2 > seed_rows[v].m[k].r2, shipped_row.m[k].mae < seed_rows[v].m[k].mae };
-            for (int g = 0; g < 3; g++) if (!ok[g]) {
-                bar_seed = 0;
-                size_t L = strlen(seed_fail);
-                snprintf(seed_fail + L, sizeof seed_fail - L, "%s%s %s vs %s", L ? "; " : "", ds_target_names[k], what[g], v ? "seed standardised" : "seed raw");
-            }
-        }
+    /* the film side: the shipped model (as saved) and seed.bin, on the genre labels */
+    char *p_seed_bin = path_join(o.out, "seed.bin");
+    Model *film_models[2] = { sh.quantize ? mq : sh.model, NULL };
+    const char *film_names[2] = { "shipped `weights/model.bin`", "seed configuration `weights/seed.bin`" };
+    if (have_seed) film_models[1] = model_load_file(p_seed_bin, err, sizeof err);
+    mc_card card = mc_card_init(d, &s.st);
+    if (!o.no_films) mc_card_films(&card, o.genres, o.scripts, o.lexicon, (const Model *const *)film_models, film_names, film_models[1] ? 2 : 1, log);
+    else snprintf(card.film_note, sizeof card.film_note, "No film table: trained with --no-films.");
+    model_free(film_models[1]); free(p_seed_bin);
+    double t_total = wall() - t_all;
 
     char seed_budget[120] = "";
     if (o.seed_minutes > 0) snprintf(seed_budget, sizeof seed_budget, " and a wall-time budget of %.0f minutes per configuration (CPU shared with the rest of the team)", o.seed_minutes);
-    /* the model card */
-    char *p_md = path_join(o.out, "MODEL.md");
-    FILE *md = fopen(p_md, "w");
-    if (!md) { fprintf(stderr, "train: cannot write %s\n", p_md); return 1; }
-    fprintf(md, "# MoodSpace lyric-mood model card\n\n");
-    fprintf(md, "Generated by `moodspace train` (`./build.sh train`); do not edit by hand.\n");
-    fprintf(md, "Regenerate: `./build.sh train [CSV]` (full run, seed configurations included);\n");
-    fprintf(md, "compare again: `build/moodspace eval --csv CSV`.\n\n");
-    fprintf(md, "## Data\n\n");
-    fprintf(md, "- Source: `songs.csv` (lyrics joined to Spotify audio features; see the data README): %d songs kept of %d well-formed rows", d->n, d->rows_read);
-    fprintf(md, " (%d malformed rows, %d without lyrics, %d with a missing/non-numeric metric, %d repeated spotify_id skipped).\n", d->bad_rows, d->no_lyrics, d->bad_targets, d->duplicates);
-    fprintf(md, "- Fixed split by FNV-1a 64-bit hash of `spotify_id` mod 100: 0–79 train (%d), 80–89 validation (%d), 90–99 test (%d). Every choice (ridge lambda, early stopping, blend weights, quantisation, seed variant) is made on validation; **all figures below are test-split figures**.\n", d->count[0], d->count[1], d->count[2]);
-    fprintf(md, "- Targets: energy, valence, tempo, liveness, danceability, acousticness, z-scored with training-split mean/std (stored in the weights file):\n\n| | ");
-    for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "%s | ", ds_target_names[k]);
-    fprintf(md, "\n|---|"); for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "---:|");
-    fprintf(md, "\n| mean |"); for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, " %.4g |", s.st.mean[k]);
-    fprintf(md, "\n| std |"); for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, " %.4g |", s.st.std[k]);
-    fprintf(md, "\n\n- Text: the engine's tokenizer (text.h: TextVectorization-compatible cleaning, section tags and repeat marks removed), first %d tokens of a lyric.\n", DS_MAX_TOKENS);
+    /* the model card: this model's own sections here, the rest in model_card.c */
+    char *data_md = NULL, *model_md = NULL, *timing_md = NULL; size_t md_len;
+    FILE *md = open_memstream(&data_md, &md_len);
+    if (!md) { fprintf(stderr, "train: out of memory\n"); return 1; }
+    fprintf(md, "- Text: the engine's tokenizer (text.h: TextVectorization-compatible cleaning, section tags and repeat marks removed), first %d tokens of a lyric.\n", DS_MAX_TOKENS);
     fprintf(md, "- Vocabulary (training split only): the TF-IDF ridge baseline uses the %d most frequent words seen at least twice, the shipped model the %d most frequent (%ld training tokens). idf = ln((1+N)/(1+df)) + 1 over training songs.", s.n_words, ss->n_words, s.total_tokens);
     if (s.pred_lex) fprintf(md, " The NRC-VAD lexicon covers %d%% of training tokens (baseline only, never shipped).", s.lex_known_pct);
-    fprintf(md, "\n\n## Shipped architecture (`weights/model.bin`)\n\n");
+    fprintf(md, "\n");
+    fclose(md);
+    md = open_memstream(&model_md, &md_len);
+    if (!md) { fprintf(stderr, "train: out of memory\n"); return 1; }
+    fprintf(md, "## Shipped architecture (`weights/model.bin`)\n\n");
     fprintf(md, "    TFIDF(vocab %d)                 ids[%d] → [%d]: sublinear TF-IDF, L2-normalised, of words 2..; slots 0, 1: %s (bow.h)\n", vocab_size(ss->vocab), DS_MAX_TOKENS, vocab_size(ss->vocab), ss->idf[0] != 0 ? "0.5·ln(1+tokens), type/token ratio" : "off");
     fprintf(md, "    Dense(%d, relu)                 = %d ridge units (+/- pair per target) | %d MLPs × %d hidden units\n", 2 * DS_NTARGETS + sh.K * sh.H, 2 * DS_NTARGETS, sh.K, sh.H);
     fprintf(md, "    Dense(6, linear)                = per target: a·ridge + (1−a)·mean of the MLPs; outputs z-scores → Spotify units\n\n");
@@ -530,24 +525,22 @@ int cmd_train(int argc, char **argv) {
     for (int e = 0; e < sh.K && e < 32; e++) fprintf(md, " %d", sh.mlp_epochs[e]);
     fprintf(md, ".\n- Seed configurations: the seed's layers exactly (TextVectorization 2000 tokens → %d words + pad + OOV, sequence 500; Embedding(2000,60) → Dropout(0.2) → Conv1D(64,5,relu) → MaxPooling1D(4) → LSTM(100) → Dropout(0.2) → Dense(64,relu) → Dense(32,relu) → Dense(4)), MAE, Adam 1e-3, batch 32, Keras-like init, seeded; once on raw targets (as the seed) and once on z-scored targets, at most %d epochs (the seed ran 100) with early stopping (patience 3)%s, gradient-norm clip 5, %d thread(s). The better of the two on validation is `weights/seed.bin`%s.\n",
             SEED_WORDS, o.seed_epochs, seed_budget, o.threads, seed_note);
-    fprintf(md, "\n## Results (test split, %d songs)\n", d->count[2]);
-    ev_print_markdown(md, rows, nrows);
-    fprintf(md, "\n**Training cost** (wall clock, shared 2-core machine)\n\n| model | s / epoch | ms / song / epoch |\n|---|---:|---:|\n");
-    for (int i = 0; i < nrows; i++) if (rows[i].sec_per_epoch > 0) fprintf(md, "| %s | %.2f | %.3f |\n", rows[i].name, rows[i].sec_per_epoch, rows[i].ms_per_song);
-    fprintf(md, "\nBaselines (vocabulary, TF-IDF, ridge and lexicon fits) took %.1f s; the shipped model's MLPs %.1f s; the seed configurations %.0f s; this run %.0f s in all.\n", t_baselines, t_shipped, seed_t, t_total);
-    fprintf(md, "\n## The bar\n\n");
-    fprintf(md, "- Shipped beats TF-IDF + ridge on energy, valence, danceability and acousticness (test Pearson r): **%s**.\n", bar_ridge ? "yes" : "NO");
-    if (have_seed) {
-        fprintf(md, "- Shipped beats both seed configurations on every metric they predict (energy, valence, tempo, liveness; test Pearson r): **%s**.\n", bar_seed_r ? "yes" : "NO");
-        fprintf(md, "- … and on R² and MAE too: **%s**%s%s%s\n", bar_seed ? "yes" : "no", bar_seed ? "." : " — not on: ", seed_fail, !strstr(seed_fail, "MAE") ? "" : ". "
-                "An MAE-trained model that predicts nearly a constant sits at the median, which minimises MAE on a skewed metric (liveness: median 0.12, mean 0.18) "
-                "while its r is ~0 and its R² negative; the shipped model is fitted for squared error (R²) and correlation, which the matcher uses.");
-    }
-    fprintf(md, "\n## Matcher default weights\n\n");
-    fprintf(md, "A metric the model cannot predict should not steer the match. Default weight per metric ∝ max(r, 0)², r = the shipped model's **validation** Pearson r (r² is the share of the metric's variance the prediction explains), normalised to sum 1. Written to `weights/match_weights.json` and into the model file's meta JSON (`match_weights`).\n\n| metric | validation r | weight |\n|---|---:|---:|\n");
-    for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "| %s | %.3f | %.4f |\n", ds_target_names[k], sh.val_r[k], mw[k]);
-    fprintf(md, "\n## Other outputs\n\n- `weights/seed.bin`: the seed architecture, for the engine-vs-TF.js benchmark.\n- `weights/corpus_words.json`: frequency per 10k training tokens of the top 5000 vocabulary words (derived counts only), for the taste dashboard.\n");
     fclose(md);
+    md = open_memstream(&timing_md, &md_len);
+    if (!md) { fprintf(stderr, "train: out of memory\n"); return 1; }
+    fprintf(md, "Baselines (vocabulary, TF-IDF, ridge and lexicon fits) took %.1f s; the shipped model's MLPs %.1f s; the seed configurations %.0f s; the film evaluation %.0f s; this run %.0f s in all.\n",
+            t_baselines, t_shipped, seed_t, card.films ? card.films->seconds : 0.0, t_total);
+    fclose(md);
+    card.data_md = data_md; card.model_md = model_md; card.timing_md = timing_md;
+    card.rows = rows; card.n_rows = nrows; card.ridge_row = ridge_row; card.shipped_row = nrows - 1;
+    if (have_seed) { card.seed_rows[0] = nrows - 4; card.seed_rows[1] = nrows - 3; card.n_seed_rows = 2; }
+    card.val_r = sh.val_r; card.match_weights = mw;
+    card.outputs_md = "- `weights/seed.bin`: the seed architecture, for the engine-vs-TF.js benchmark.\n"
+                      "- `weights/corpus_words.json`: frequency per 10k training tokens of the top 5000 vocabulary words (derived counts only), for the taste dashboard.\n";
+    char *p_md = path_join(o.out, "MODEL.md");
+    int card_rc = mc_card_write(&card, p_md, err, sizeof err);
+    mc_card_free(&card); free(data_md); free(model_md); free(timing_md);
+    if (card_rc) { fprintf(stderr, "train: %s\n", err); return 1; }
     fprintf(log, "wrote %s\n", p_md);
     ev_print_markdown(log, rows, nrows);
     fprintf(log, "\ntotal %.0f s\n", t_total);

@@ -15,6 +15,10 @@ const char *const ds_target_names[DS_NTARGETS] = {
 };
 const char *const ds_split_names[3] = { "train", "validation", "test" };
 
+/* FNV-1a's loop and 64-bit prime, but NOT FNV-1a: the offset basis is
+ * 1469598103934665603, one digit short of FNV-1a's 14695981039346656037
+ * (a typo from the start). Kept on purpose: every split, and so every
+ * published figure, depends on it. */
 uint64_t ds_hash(const char *s) {
     uint64_t h = 1469598103934665603ULL;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) { h ^= *p; h *= 1099511628211ULL; }

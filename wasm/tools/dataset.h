@@ -5,7 +5,8 @@
  * all six target metrics, de-duplicates by spotify_id (first row wins), and
  * assigns every song to a fixed split by a hash of its spotify_id, so the
  * split never depends on row order, file or machine:
- *     FNV-1a 64-bit of the id, mod 100:  0..79 train, 80..89 validation, 90..99 test.
+ *     ds_hash(id) mod 100:  0..79 train, 80..89 validation, 90..99 test,
+ * ds_hash being FNV-1a 64 with a mistyped offset basis (see dataset.c).
  *
  * Usage:
  *     char err[200];
@@ -47,7 +48,7 @@ typedef struct { float mean[DS_NTARGETS], std[DS_NTARGETS]; } ds_stats;
 
 /* Split of a spotify_id (DS_TRAIN / DS_VAL / DS_TEST); never fails. */
 int ds_split_of(const char *spotify_id);
-uint64_t ds_hash(const char *s);
+uint64_t ds_hash(const char *s);   /* FNV-1a 64 loop, offset basis 1469598103934665603 (not FNV's) */
 
 /* Loads a songs CSV. Returns NULL with a message in err when the file cannot
  * be read or lacks a needed column. Free with ds_free. */
