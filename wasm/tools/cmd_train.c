@@ -391,7 +391,7 @@ int cmd_train(int argc, char **argv) {
     /* meta JSON inside the weights file */
     cJSON *meta = cJSON_CreateObject();
     cJSON_AddStringToObject(meta, "name", "tfidf-mlp-ensemble");
-    cJSON_AddStringToObject(meta, "trained_on", "songs.csv train split (FNV-1a 64 of spotify_id mod 100 < 80)");
+    cJSON_AddStringToObject(meta, "trained_on", "songs.csv train split (ds_hash of spotify_id mod 100 < 80: FNV-1a 64 loop, offset basis 1469598103934665603)");
     cJSON_AddNumberToObject(meta, "train_songs", d->count[0]);
     cJSON *jmw = cJSON_AddObjectToObject(meta, "match_weights");
     cJSON *jvr = cJSON_AddObjectToObject(meta, "validation_r");
