@@ -360,7 +360,8 @@ int arc_predict_scenes(const Model *m, const ScriptScenes *ss, const ArcOpts *op
     int nt = (int)arrlen(c.texts);
     pred = malloc(sizeof(float) * ((size_t)nt * no + 1));
     if (!pred) { ms_seterr(err, errlen, "out of memory"); goto done; }
-    if (nt && model_predict_texts(m, c.texts, c.lens, nt, pred)) { ms_seterr(err, errlen, "arc: prediction failed"); goto done; }
+    /* scenes are script text: the network's script head (model.h, Heads) */
+    if (nt && model_predict_texts_domain(m, MODEL_SCRIPT, c.texts, c.lens, nt, pred)) { ms_seterr(err, errlen, "arc: prediction failed"); goto done; }
     for (int i = 0; i < n; i++) {
         const Scene *s = &ss->scenes[i];
         double acc[MODEL_MAX_OUTPUTS] = {0}, tw = 0;

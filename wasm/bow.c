@@ -71,3 +71,17 @@ int tfidf_forward(float *out, const int32_t *ids, const float *idf, int S, int V
     if (V > 1) out[1] = f1;
     return n + (f0 != 0.0f) + (f1 != 0.0f);
 }
+
+int wordmean_forward(float *out, const int32_t *ids, const float *table, int S, int V, int K) {
+    memset(out, 0, sizeof *out * (size_t)K);
+    int n = 0;
+    for (int t = 0; t < S; t++) {
+        int32_t v = ids[t];
+        if (v < 2 || v >= V) continue;
+        const float *row = table + (size_t)v * K;
+        for (int k = 0; k < K; k++) out[k] += row[k];
+        n++;
+    }
+    if (n) for (int k = 0; k < K; k++) out[k] /= (float)n;
+    return n;
+}

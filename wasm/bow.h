@@ -40,4 +40,14 @@ int tfidf_forward(float *out, const int32_t *ids, const float *idf, int S, int V
 int tfidf_sparse(int32_t *idx, float *val, const int32_t *ids, const float *idf, int S, int V,
                  float *scratch);
 
+/* The word-table half of LAYER_TFIDF_WORDMEAN (model.h): the mean of the
+ * table rows of the known words of a text,
+ *     out[k] = mean over t with 2 <= ids[t] < V of table[ids[t]][k]
+ * (padding, OOV and out-of-range ids are skipped; all zeros when no word is
+ * known). out[K], ids[S], table[V][K]. Returns the number of words averaged.
+ * A linear model over SIF-weighted mean word vectors folds exactly into
+ * such a table (one row of K scores per word), so the shipped network needs
+ * no word vectors. */
+int wordmean_forward(float *out, const int32_t *ids, const float *table, int S, int V, int K);
+
 #endif

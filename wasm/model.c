@@ -33,6 +33,7 @@ const char *model_layer_type_name(int type) {
     case LAYER_GMP1D: return "gmp1d";
     case LAYER_MEANPOOL_MASKED: return "meanpool_masked";
     case LAYER_TFIDF: return "tfidf";
+    case LAYER_TFIDF_WORDMEAN: return "tfidf_wordmean";
     default: return "unknown";
     }
 }
@@ -115,7 +116,7 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
         L->in_t = T; L->in_c = C;
         L->first_tensor = m->n_tensors;
         const char *tn = model_layer_type_name(s->type);
-        if ((l == 0) != (s->type == LAYER_EMBEDDING || s->type == LAYER_TFIDF)) {
+        if ((l == 0) != (s->type == LAYER_EMBEDDING || s->type == LAYER_TFIDF || s->type == LAYER_TFIDF_WORDMEAN)) {
             ms_seterr(err, errlen, "layer %d (%s): the first layer, and only it, must be an embedding or tfidf", l, tn);
             return -1;
         }
@@ -155,6 +156,16 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
         case LAYER_TFIDF:
             T = 0; C = vocab;
             rc = add_tensor(m, l, "idf", 1, (uint64_t)vocab, err, errlen);
+            break;
+        case LAYER_TFIDF_WORDMEAN:
+            if (s->units < 2 || s->units > vocab || s->size < 1) {
+                ms_seterr(err, errlen, "layer %d (tfidf_wordmean): %d TF-IDF slots (must be 2..%d, the vocabulary) and table width %d (>= 1)",
+                          l, s->units, vocab, s->size);
+                return -1;
+            }
+            T = 0; C = s->units + s->size;
+            rc = add_tensor(m, l, "idf", 1, (uint64_t)s->units, err, errlen);
+            if (!rc) rc = add_tensor(m, l, "table", (uint64_t)vocab, (uint64_t)s->size, err, errlen);
             break;
         case LAYER_DROPOUT:
             if (!(s->rate >= 0.0f && s->rate < 1.0f)) {
@@ -221,9 +232,10 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
         }
         if (act > max_act) max_act = act;
     }
-    if (T != 0 || C != n_outputs) {
-        ms_seterr(err, errlen, "architecture: the last layer gives %s of %d, expected a vector of the %d outputs",
-               T ? "a sequence" : "a vector", C, n_outputs);
+    m->n_heads = T == 0 && C % n_outputs == 0 ? C / n_outputs : 0;
+    if (m->n_heads < 1 || m->n_heads > MODEL_MAX_HEADS) {
+        ms_seterr(err, errlen, "architecture: the last layer gives %s of %d, expected a vector of the %d outputs (or %d heads of them)",
+               T ? "a sequence" : "a vector", C, n_outputs, MODEL_MAX_HEADS);
         return -1;
     }
     m->max_act = (size_t)max_act;
@@ -360,6 +372,7 @@ void model_init_random(Model *m, uint64_t seed) {
             fill_uniform(m->params + t[0].offset, (size_t)t[0].rows * t[0].cols, 0.05f, &rng);
             break;
         case LAYER_TFIDF:
+        case LAYER_TFIDF_WORDMEAN:   /* its table stays 0 */
             for (int i = 0; i < t[0].cols; i++) m->params[t[0].offset + i] = 1.0f;
             break;
         case LAYER_CONV1D: {
@@ -838,6 +851,7 @@ char *model_header_json(const Model *m) {
         cJSON_AddItemToObject(j, "shape", cJSON_CreateIntArray(shape, 2));
         cJSON_AddItemToArray(ts, j);
     }
+    cJSON_AddNumberToObject(o, "heads", m->n_heads);
     cJSON_AddNumberToObject(o, "n_params", (double)m->n_params);
     cJSON_AddBoolToObject(o, "quantized", m->quantized);
     char *s = cJSON_PrintUnformatted(o);
@@ -866,7 +880,16 @@ static const float *tensor(const Model *m, const ModelLayer *L, int k) {
 }
 
 /* One sequence through every layer with the plain nn.h functions. */
-static void forward_one(const Model *m, const int32_t *ids, float *out_z, float *work) {
+/* The first layer when it is a TF-IDF + word-table mean (one sequence). */
+static void tfidf_wordmean(const Model *m, const ModelLayer *L, const int32_t *ids, float *out) {
+    int W = L->spec.units;
+    tfidf_forward(out, ids, tensor(m, L, 0), m->seq_len, W);
+    wordmean_forward(out + W, ids, tensor(m, L, 1), m->seq_len, vocab_size(m->vocab), L->spec.size);
+}
+
+/* One sequence through every layer with the plain nn.h functions; head h's
+ * n_outputs values into out_z. */
+static void forward_one(const Model *m, int head, const int32_t *ids, float *out_z, float *work) {
     float *a = work, *b = work + m->max_act, *tmp = work + 2 * m->max_act;
     float *lscr = work + 3 * m->max_act;
     int V = vocab_size(m->vocab);
@@ -881,6 +904,9 @@ static void forward_one(const Model *m, const int32_t *ids, float *out_z, float 
             break;
         case LAYER_TFIDF:
             tfidf_forward(nxt, ids, tensor(m, L, 0), m->seq_len, V);
+            break;
+        case LAYER_TFIDF_WORDMEAN:
+            tfidf_wordmean(m, L, ids, nxt);
             break;
         case LAYER_DROPOUT:
             continue;
@@ -918,16 +944,26 @@ static void forward_one(const Model *m, const int32_t *ids, float *out_z, float 
         }
         float *sw = cur; cur = nxt; nxt = sw;
     }
-    memcpy(out_z, cur, (size_t)m->n_outputs * sizeof(float));
+    memcpy(out_z, cur + (size_t)head * m->n_outputs, (size_t)m->n_outputs * sizeof(float));
+}
+
+/* The head a domain reads (a one-head model has only head 0); -1 if unknown. */
+static int head_of(const Model *m, ModelDomain dom) {
+    if (dom != MODEL_SONG && dom != MODEL_SCRIPT) return -1;
+    return (int)dom < m->n_heads ? (int)dom : 0;
+}
+
+int model_forward_reference_domain(const Model *m, ModelDomain dom, const int32_t *ids, float *out_z) {
+    if (!m || !ids || !out_z || head_of(m, dom) < 0) return -1;
+    float *work = malloc(forward_work_floats(m) * sizeof(float));
+    if (!work) return -1;
+    forward_one(m, head_of(m, dom), ids, out_z, work);
+    free(work);
+    return 0;
 }
 
 int model_forward_reference(const Model *m, const int32_t *ids, float *out_z) {
-    if (!m || !ids || !out_z) return -1;
-    float *work = malloc(forward_work_floats(m) * sizeof(float));
-    if (!work) return -1;
-    forward_one(m, ids, out_z, work);
-    free(work);
-    return 0;
+    return model_forward_reference_domain(m, MODEL_SONG, ids, out_z);
 }
 
 /* ---- fast path -----------------------------------------------------------
@@ -1154,7 +1190,7 @@ static size_t fast_work_floats(const Model *m, int N) {
 }
 
 /* N (<= FAST_CHUNK) sequences ids[N][seq_len] → out_z[N][n_outputs]. */
-static void forward_fast(const Model *m, const int32_t *ids, int N, float *out_z, float *work) {
+static void forward_fast(const Model *m, int head, const int32_t *ids, int N, float *out_z, float *work) {
     const ModelFast *fast = m->fast;
     size_t S = m->max_act, SL = (size_t)m->seq_len;
     float *cur = work, *nxt = work + (size_t)N * S, *lw = work + 2 * (size_t)N * S;
@@ -1182,6 +1218,9 @@ static void forward_fast(const Model *m, const int32_t *ids, int N, float *out_z
             break;
         case LAYER_TFIDF:
             for (int n = 0; n < N; n++) tfidf_forward(nxt + n * S, ids + n * SL, tensor(m, L, 0), m->seq_len, V);
+            break;
+        case LAYER_TFIDF_WORDMEAN:
+            for (int n = 0; n < N; n++) tfidf_wordmean(m, L, ids + n * SL, nxt + n * S);
             break;
         case LAYER_DROPOUT:
             continue;
@@ -1231,7 +1270,8 @@ static void forward_fast(const Model *m, const int32_t *ids, int N, float *out_z
         }
         float *sw = cur; cur = nxt; nxt = sw;
     }
-    for (int n = 0; n < N; n++) memcpy(out_z + (size_t)n * m->n_outputs, cur + n * S, (size_t)m->n_outputs * sizeof(float));
+    for (int n = 0; n < N; n++)
+        memcpy(out_z + (size_t)n * m->n_outputs, cur + n * S + (size_t)head * m->n_outputs, (size_t)m->n_outputs * sizeof(float));
 }
 
 int model_prepare(Model *m, char *err, size_t errlen) {
@@ -1288,8 +1328,9 @@ static void destandardise(const Model *m, float *out, int n) {
         }
 }
 
-int model_predict_ids_z(const Model *m, const int32_t *ids, int n, float *out_z) {
-    if (!m || !ids || !out_z || n < 0) return -1;
+int model_predict_ids_z_domain(const Model *m, ModelDomain dom, const int32_t *ids, int n, float *out_z) {
+    if (!m || !ids || !out_z || n < 0 || head_of(m, dom) < 0) return -1;
+    int head = head_of(m, dom);
     if (n == 0) return 0;
     if (m->fast) {
         int chunk = n < FAST_CHUNK ? n : FAST_CHUNK;
@@ -1297,7 +1338,7 @@ int model_predict_ids_z(const Model *m, const int32_t *ids, int n, float *out_z)
         if (work) {
             for (int i = 0; i < n; i += chunk) {
                 int k = n - i < chunk ? n - i : chunk;
-                forward_fast(m, ids + (size_t)i * m->seq_len, k, out_z + (size_t)i * m->n_outputs, work);
+                forward_fast(m, head, ids + (size_t)i * m->seq_len, k, out_z + (size_t)i * m->n_outputs, work);
             }
             free(work);
             return 0;
@@ -1306,15 +1347,23 @@ int model_predict_ids_z(const Model *m, const int32_t *ids, int n, float *out_z)
     float *work = malloc(forward_work_floats(m) * sizeof(float));
     if (!work) return -1;
     for (int i = 0; i < n; i++)
-        forward_one(m, ids + (size_t)i * m->seq_len, out_z + (size_t)i * m->n_outputs, work);
+        forward_one(m, head, ids + (size_t)i * m->seq_len, out_z + (size_t)i * m->n_outputs, work);
     free(work);
     return 0;
 }
 
-int model_predict_ids(const Model *m, const int32_t *ids, int n, float *out) {
-    if (model_predict_ids_z(m, ids, n, out)) return -1;
+int model_predict_ids_z(const Model *m, const int32_t *ids, int n, float *out_z) {
+    return model_predict_ids_z_domain(m, MODEL_SONG, ids, n, out_z);
+}
+
+int model_predict_ids_domain(const Model *m, ModelDomain dom, const int32_t *ids, int n, float *out) {
+    if (model_predict_ids_z_domain(m, dom, ids, n, out)) return -1;
     destandardise(m, out, n);
     return 0;
+}
+
+int model_predict_ids(const Model *m, const int32_t *ids, int n, float *out) {
+    return model_predict_ids_domain(m, MODEL_SONG, ids, n, out);
 }
 
 int model_predict_text(const Model *m, const char *text, size_t len, float *out) {
@@ -1325,6 +1374,11 @@ int model_predict_text(const Model *m, const char *text, size_t len, float *out)
 
 int model_predict_texts(const Model *m, const char *const *texts, const size_t *lens, int n,
                         float *out) {
+    return model_predict_texts_domain(m, MODEL_SONG, texts, lens, n, out);
+}
+
+int model_predict_texts_domain(const Model *m, ModelDomain dom, const char *const *texts,
+                               const size_t *lens, int n, float *out) {
     if (!m || !out || n < 0 || (n > 0 && !texts)) return -1;
     int32_t *ids = malloc((size_t)PREDICT_CHUNK * m->seq_len * sizeof(int32_t));
     if (!ids) return -1;
@@ -1336,7 +1390,7 @@ int model_predict_texts(const Model *m, const char *const *texts, const size_t *
             size_t len = t ? (lens ? lens[i0 + i] : strlen(t)) : 0;
             text_encode(m->vocab, t, len, ids + (size_t)i * m->seq_len, m->seq_len);
         }
-        rc = model_predict_ids(m, ids, k, out + (size_t)i0 * m->n_outputs);
+        rc = model_predict_ids_domain(m, dom, ids, k, out + (size_t)i0 * m->n_outputs);
     }
     free(ids);
     return rc;

@@ -28,7 +28,7 @@
  * Layers (LayerSpec; unused fields 0). Shapes: a layer maps [T][C] (a
  * sequence) or [C] (a vector, T = 0) to its output; the first layer must be
  * an Embedding (or TF-IDF) on the ids [seq_len], the last output must be a vector of
- * n_outputs values.
+ * n_outputs (× n_heads, see Heads) values.
  *   LAYER_EMBEDDING  units=D          [S] ids → [S][D]; tensor table[V][D],
  *                                     V = vocab_size (words + 2)
  *   LAYER_DROPOUT    rate             identity at inference (any shape)
@@ -53,10 +53,26 @@
  *                                     [S] ids → [V] TF-IDF vector (bow.h);
  *                                     tensor idf[V], fixed at training time
  *                                     (model_backward gives it no gradient)
+ *   LAYER_TFIDF_WORDMEAN units=W size=K   first layer: [S] ids → [W + K]:
+ *                                     the TF-IDF vector of ids < W (bow.h;
+ *                                     larger ids count as OOV there), then
+ *                                     the mean of the word-table rows of the
+ *                                     known words (wordmean_forward);
+ *                                     tensors idf[1][W], table[V][K]; fixed
+ *                                     at training time (no gradient)
  * The seed architecture (DESIGN.md §2) is, with seq_len 500 and 1998 words:
  *   {EMBEDDING 60} {DROPOUT .2} {CONV1D 64 k5 relu} {MAXPOOL1D 4} {LSTM 100}
  *   {DROPOUT .2} {DENSE 64 relu} {DENSE 32 relu} {DENSE 4 linear}
  * (model_seed_arch() fills it in).
+ *
+ * Heads: the last layer may give n_heads × n_outputs values (n_heads 1 or
+ * MODEL_MAX_HEADS): head h is values [h·n_outputs, (h+1)·n_outputs), the
+ * same outputs (names, mean, std) read two ways. Head MODEL_SONG (0) reads
+ * a song's lyric, head MODEL_SCRIPT (1) a scene or a whole screenplay (the
+ * shipped model: weights/MODEL.md says what each head is). Asking a
+ * one-head model for MODEL_SCRIPT gives its only head. ModelDomain is the
+ * one way to choose: model_predict_*_domain; the functions without _domain
+ * are MODEL_SONG.
  *
  * Tensors, in order: each layer's tensors in the order listed above. Names
  * are "<layer index>.<type>.<what>", e.g. "2.conv1d.kernel". Every tensor is
@@ -132,7 +148,12 @@ enum {
     LAYER_GMP1D = 9,
     LAYER_MEANPOOL_MASKED = 10,
     LAYER_TFIDF = 11,
+    LAYER_TFIDF_WORDMEAN = 12,
 };
+
+/* Which kind of text a prediction is for (the head of the network). */
+typedef enum { MODEL_SONG = 0, MODEL_SCRIPT = 1 } ModelDomain;
+#define MODEL_MAX_HEADS 2
 #define LAYER_RETURN_SEQUENCES 1u   /* LayerSpec.flags for LSTM / BILSTM */
 
 /* One layer as written in the file (see the table above). */
@@ -168,7 +189,8 @@ typedef struct Model {
     int n_layers;
     ModelLayer *layers;       /* [n_layers] */
     Vocab *vocab;             /* owned */
-    int n_outputs;
+    int n_outputs;            /* per head */
+    int n_heads;              /* 1 or MODEL_MAX_HEADS: last layer gives n_heads * n_outputs */
     char **output_names;      /* [n_outputs], owned */
     float *target_mean;       /* [n_outputs] */
     float *target_std;        /* [n_outputs] (> 0) */
@@ -286,6 +308,14 @@ int model_encode(const Model *m, const char *text, size_t len, int32_t *ids);
 int model_predict_ids(const Model *m, const int32_t *ids, int n, float *out);
 int model_predict_ids_z(const Model *m, const int32_t *ids, int n, float *out_z);
 
+/* The same for a chosen head (see "Heads" above): a scene or a screenplay
+ * is MODEL_SCRIPT, a lyric MODEL_SONG. out sizes are as above (n_outputs
+ * per text: one head). Unknown domains are -1. */
+int model_predict_ids_z_domain(const Model *m, ModelDomain dom, const int32_t *ids, int n, float *out_z);
+int model_predict_ids_domain(const Model *m, ModelDomain dom, const int32_t *ids, int n, float *out);
+int model_predict_texts_domain(const Model *m, ModelDomain dom, const char *const *texts,
+                               const size_t *lens, int n, float *out);
+
 /* Encode and predict one text (len bytes, need not be NUL-terminated).
  * out[n_outputs] in Spotify's units. 0 or -1. */
 int model_predict_text(const Model *m, const char *text, size_t len, float *out);
@@ -300,5 +330,6 @@ int model_predict_texts(const Model *m, const char *const *texts, const size_t *
  * out_z[n_outputs]; what the tests compare the fast path against.
  * 0 or -1 (out of memory). */
 int model_forward_reference(const Model *m, const int32_t *ids, float *out_z);
+int model_forward_reference_domain(const Model *m, ModelDomain dom, const int32_t *ids, float *out_z);
 
 #endif

@@ -20,7 +20,8 @@
     X(catalog, "build the film catalog from a folder of screenplays") \
     X(train,   "train a model from a songs CSV") \
     X(eval,    "evaluate baselines and models on the fixed split") \
-    X(demo,    "build the bundled demo library from a songs CSV")
+    X(demo,    "build the bundled demo library from a songs CSV") \
+    X(embed,   "train word vectors on screenplays + training lyrics (CBOW)")
 
 #define DECLARE(name, help) int cmd_##name(int argc, char **argv) __attribute__((weak));
 COMMANDS(DECLARE)

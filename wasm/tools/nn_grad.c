@@ -303,6 +303,10 @@ int model_forward_train(const Model *m, ModelCache *c, const int32_t *ids, int t
         case LAYER_TFIDF:
             tfidf_forward(out, c->ids, tens(m, L, 0), m->seq_len, V);
             break;
+        case LAYER_TFIDF_WORDMEAN:
+            tfidf_forward(out, c->ids, tens(m, L, 0), m->seq_len, s->units);
+            wordmean_forward(out + s->units, c->ids, tens(m, L, 1), m->seq_len, V, s->size);
+            break;
         case LAYER_DROPOUT:
             if (train && rng) dropout_forward_train(out, c->mask[l], in, c->size[l], s->rate, rng);
             else dropout_forward_train(out, c->mask[l], in, c->size[l], 0.0f, NULL);
@@ -361,7 +365,8 @@ void model_backward(const Model *m, ModelCache *c, const float *d_out_z, float *
             embedding_backward(gtens(m, grads, L, 0), dout, c->ids, m->seq_len, V, s->units);
             break;
         case LAYER_TFIDF:
-            break;   /* idf is fixed */
+        case LAYER_TFIDF_WORDMEAN:
+            break;   /* idf and the word table are fixed */
         case LAYER_DROPOUT:
             if (din) dropout_backward(din, dout, c->mask[l], c->size[l]);
             break;
