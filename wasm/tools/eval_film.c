@@ -357,7 +357,7 @@ void ev_print_film_markdown(FILE *out, const ev_films *f, const ev_film_row *row
         fprintf(out, ".\n");
     }
     fprintf(out, "- AUC: the chance that a random film of the first group scores higher than a random film of the second; ties count half; 0.5 is chance.\n");
-    fprintf(out, "- A model's film score is the film's overall mood as `moodspace arc FILE --summary` gives it (scene predictions, word-weighted mean). ");
+    fprintf(out, "- A model's film score is the film's overall mood as `moodspace arc FILE --summary` gives it (scene predictions, by the network's script head when it has two; word-weighted mean). ");
     fprintf(out, "The lexicon's is the mean valence (for valence) and mean arousal (for energy) of the script file's words (all of them: headings and cues too) found in NRC-VAD");
     if (f->lexicon_words) fprintf(out, " (%.0f%% of %ld words)", 100.0 * f->lexicon_known / f->lexicon_words, f->lexicon_words);
     fprintf(out, "; its licence forbids shipping it: a yardstick only.\n");
