@@ -114,6 +114,8 @@ const char *const ev_film_test_groups[EV_FILM_NTESTS][2] = {
     { "Action (not Drama)", "exactly Drama or Drama+Romance" },
 };
 
+const double ev_film_goal[EV_FILM_NTESTS] = { 0.85, 0.90 };
+
 static int has_genre(const char *const *genres, int n, const char *name) {
     for (int i = 0; i < n; i++) if (!strcasecmp(genres[i], name)) return 1;
     return 0;
@@ -356,7 +358,8 @@ void ev_print_film_markdown(FILE *out, const ev_films *f, const ev_film_row *row
                 fprintf(out, "; %s: %d > %d films", rows[i].name, rows[i].n_pos[t], rows[i].n_neg[t]);
         fprintf(out, ".\n");
     }
-    fprintf(out, "- AUC: the chance that a random film of the first group scores higher than a random film of the second; ties count half; 0.5 is chance.\n");
+    fprintf(out, "- AUC: the chance that a random film of the first group scores higher than a random film of the second; ties count half; 0.5 is chance. Goal for the shipped model (issue 13): valence ≥ %.2f, energy ≥ %.2f.\n",
+            ev_film_goal[EV_FILM_VALENCE], ev_film_goal[EV_FILM_ENERGY]);
     fprintf(out, "- A model's film score is the film's overall mood as `moodspace arc FILE --summary` gives it (scene predictions, by the network's script head when it has two; word-weighted mean). ");
     fprintf(out, "The lexicon's is the mean valence (for valence) and mean arousal (for energy) of the script file's words (all of them: headings and cues too) found in NRC-VAD");
     if (f->lexicon_words) fprintf(out, " (%.0f%% of %ld words)", 100.0 * f->lexicon_known / f->lexicon_words, f->lexicon_words);

@@ -8,10 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Issue 13's goals for the film side, and the song-side figures (test r of
- * energy, valence, danceability, acousticness) the model had when it was
- * filed: a new model must not fall below them. */
-static const double film_goal[EV_FILM_NTESTS] = { 0.85, 0.90 };
+/* The song-side figures (test r of energy, valence, danceability,
+ * acousticness) the model had when issue 13 was filed: a new model must not
+ * fall below them. (The film goals are ev_film_goal.) */
 static const int song_ref_targets[4] = { DS_ENERGY, DS_VALENCE, DS_DANCEABILITY, DS_ACOUSTICNESS };
 static const double song_ref_r[4] = { 0.389, 0.391, 0.494, 0.422 };
 
@@ -90,8 +89,8 @@ static void print_bar(FILE *md, const mc_card *c) {
     if (c->films && c->n_film_rows > 0) {
         const ev_film_row *f = &c->film_rows[0];   /* the shipped model comes first */
         for (int t = 0; t < EV_FILM_NTESTS; t++)
-            fprintf(md, "- Film %s AUC ≥ %.2f on the dev labels: %.3f, **%s**.\n", ev_film_test_metric[t], film_goal[t], f->auc[t],
-                    f->auc[t] >= film_goal[t] ? "yes" : "NO");
+            fprintf(md, "- Film %s AUC ≥ %.2f on the dev labels: %.3f, **%s**.\n", ev_film_test_metric[t], ev_film_goal[t], f->auc[t],
+                    f->auc[t] >= ev_film_goal[t] ? "yes" : "NO");
     }
     if (c->n_seed_rows > 0) {
         int bar_seed = 1, bar_seed_r = 1;
