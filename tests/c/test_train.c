@@ -215,7 +215,7 @@ static void test_shipped_blend(void) {
     Model *m = build_shipped(&s, nets, 2, alpha, "{\"name\":\"test\"}", err, sizeof err);
     if (!m) { printf("# %s\n", err); CHECK(0, "the shipped model is built"); }
     else {
-        float *pred = tc_model_predict_all(m, d);
+        float *pred = ev_predict_songs(m, d);
         float *want = malloc(sizeof(float) * d->n * DS_NTARGETS);
         for (int i = 0; i < d->n; i++) {
             float o0[DS_NTARGETS], o1[DS_NTARGETS];
@@ -231,7 +231,7 @@ static void test_shipped_blend(void) {
         Model *q = model_load_bytes(buf, len, err, sizeof err);
         CHECK(q != NULL, "the int8 shipped model loads back");
         if (q) {
-            float *pq = tc_model_predict_all(q, d);
+            float *pq = ev_predict_songs(q, d);
             double maxd = 0;
             for (int i = 0; i < d->n * DS_NTARGETS; i++) { int k = i % DS_NTARGETS; double dd = fabs(pq[i] - pred[i]) / s.st.std[k]; if (dd > maxd) maxd = dd; }
             CHECK(maxd < 0.05, "int8 predictions stay within 0.05 standard deviations of float32");
