@@ -52,6 +52,12 @@ static void warn(ScriptScenes *ss, const char *fmt, ...) {
     if (m) arrput(ss->warnings, m);
 }
 
+/* A warning that may arise many times, given once. */
+static void warn_once(ScriptScenes *ss, const char *msg) {
+    for (int i = 0; i < arrlen(ss->warnings); i++) if (!strcmp(ss->warnings[i], msg)) return;
+    warn(ss, "%s", msg);
+}
+
 static int is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 static int is_upper(int c) { return c >= 'A' && c <= 'Z'; }
 static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
@@ -955,6 +961,9 @@ static size_t inline_cue(const char *s, size_t n, char *name, size_t cap) {
 
 /* ---- scene building ------------------------------------------------------- */
 
+typedef enum { PARA_NONE, PARA_ACTION, PARA_DIALOGUE } ParaKind;
+
+/* The scene being built, shared by the screenplay and subtitle parsers. */
 typedef struct {
     ScriptScenes *ss;
     const SceneOpts *o;
@@ -962,15 +971,15 @@ typedef struct {
     int open;              /* cur holds a scene */
     Str text, action, dialogue;
     Str para;              /* current paragraph (action) or speech (dialogue) */
-    int para_kind;         /* 0 none, 1 action, 2 dialogue */
+    ParaKind para_kind;
     int last_line;
 } Builder;
 
 static void flush_para(Builder *B) {
-    if (!B->para_kind) return;
+    if (B->para_kind == PARA_NONE) return;
     size_t n = str_len(&B->para);
     if (n) {
-        Str *dst = B->para_kind == 1 ? &B->action : &B->dialogue;
+        Str *dst = B->para_kind == PARA_ACTION ? &B->action : &B->dialogue;
         if (str_len(dst)) str_addc(dst, '\n');
         str_add(dst, B->para.a, n);
         if (str_len(&B->text)) str_addc(&B->text, '\n');
@@ -978,10 +987,10 @@ static void flush_para(Builder *B) {
     }
     arrfree(B->para.a);
     B->para.a = NULL;
-    B->para_kind = 0;
+    B->para_kind = PARA_NONE;
 }
 
-static void add_content(Builder *B, int kind, const char *s, size_t n, int lineno) {
+static void add_content(Builder *B, ParaKind kind, const char *s, size_t n, int lineno) {
     if (!n) return;
     if (B->para_kind != kind) flush_para(B);
     B->para_kind = kind;
@@ -998,6 +1007,10 @@ static void add_character(Builder *B, const char *name) {
     if (c) arrput(B->cur.characters, c);
 }
 
+static void builder_free(Builder *B) {
+    arrfree(B->text.a); arrfree(B->action.a); arrfree(B->dialogue.a); arrfree(B->para.a);
+}
+
 static void scene_clear(Scene *s) {
     free(s->heading); free(s->number); free(s->location); free(s->time_of_day); free(s->setting);
     for (int i = 0; i < arrlen(s->characters); i++) free(s->characters[i]);
@@ -1005,6 +1018,8 @@ static void scene_clear(Scene *s) {
     free(s->action); free(s->dialogue); free(s->text);
     memset(s, 0, sizeof *s);
 }
+
+static const char TOO_MANY_SCENES[] = "more scenes than max_scenes: the rest were merged into the last scene";
 
 /* Close the open scene and append it (or merge when over max_scenes). */
 static void close_scene(Builder *B) {
@@ -1042,12 +1057,7 @@ static void close_scene(Builder *B) {
             if (!dup && arrlen(last->characters) < 200) { arrput(last->characters, c->characters[i]); c->characters[i] = NULL; }
         }
         scene_clear(c);
-        {   /* warn once */
-            static const char *const msg = "more scenes than max_scenes: the rest were merged into the last scene";
-            int seen = 0;
-            for (int i = 0; i < arrlen(ss->warnings); i++) if (!strcmp(ss->warnings[i], msg)) seen = 1;
-            if (!seen) warn(ss, "%s", msg);
-        }
+        warn_once(ss, TOO_MANY_SCENES);
     } else {
         c->index = ss->n_scenes;
         arrput(ss->scenes, *c);
@@ -1062,10 +1072,7 @@ static void close_scene(Builder *B) {
  * linear time. */
 static int open_scene(Builder *B, const Heading *h, int lineno) {
     if (B->open && B->ss->n_scenes + 1 >= B->o->max_scenes) {
-        static const char *const msg = "more scenes than max_scenes: the rest were merged into the last scene";
-        int seen = 0;
-        for (int i = 0; i < arrlen(B->ss->warnings); i++) if (!strcmp(B->ss->warnings[i], msg)) seen = 1;
-        if (!seen) warn(B->ss, "%s", msg);
+        warn_once(B->ss, TOO_MANY_SCENES);
         return 0;
     }
     close_scene(B);
@@ -1108,12 +1115,6 @@ static int find_year(const char *s, size_t n) {
     return 0;
 }
 
-static int mode_of(const int *hist, int n, int lo) {
-    int best = -1, bc = 0;
-    for (int i = lo; i < n; i++) if (hist[i] > bc) { bc = hist[i]; best = i; }
-    return best;
-}
-
 /* The text before the first heading: kept as scene 0 only when it holds real
  * dialogue (a title page has centred all-caps lines that look like cues). */
 static void end_preamble(Builder *B) {
@@ -1129,332 +1130,436 @@ static void end_preamble(Builder *B) {
     }
 }
 
-/* Screenplay parser (Fountain or plain). */
-static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, const SceneOpts *o) {
-    Builder B;
-    memset(&B, 0, sizeof B);
-    B.ss = ss;
-    B.o = o;
-    int first = 0;
+/* ---- screenplay: title page and layout ------------------------------------ */
 
-    /* Fountain title page: "Key: value" lines up to the first blank line. */
-    if (fountain) {
-        int i = 0;
-        while (i < nl && !L[i].len) i++;
-        if (i < nl) {
-            const char *c = memchr(L[i].s, ':', (size_t)L[i].len);
-            if (c && c > L[i].s && c - L[i].s < 20 && L[i].indent == 0) {
-                int key_title = 0;
-                for (; i < nl && L[i].len; i++) {
-                    const char *s = L[i].s;
-                    size_t n = (size_t)L[i].len;
-                    const char *colon = memchr(s, ':', n);
-                    if (L[i].indent == 0 && colon && colon - s < 24) {
-                        key_title = prefix_ci(s, n, "title:");
-                        const char *v = colon + 1;
-                        size_t vn = n - (size_t)(v - s);
-                        while (vn && *v == ' ') { v++; vn--; }
-                        if (key_title && vn && !ss->title[0]) {
-                            char tmp[256];
-                            size_t k = vn < 255 ? vn : 255;
-                            memcpy(tmp, v, k);
-                            k = strip_emphasis(tmp, k);
-                            tmp[k] = 0;
-                            free(ss->title); ss->title = xstrdup(tmp);
-                        }
-                        if (!ss->year) ss->year = find_year(v, vn);
-                    } else {  /* indented continuation */
-                        if (key_title && !ss->title[0]) {
-                            char tmp[256];
-                            size_t k = n < 255 ? n : 255;
-                            memcpy(tmp, s, k);
-                            k = strip_emphasis(tmp, k);
-                            tmp[k] = 0;
-                            free(ss->title); ss->title = xstrdup(tmp);
-                        }
-                        if (!ss->year) ss->year = find_year(s, n);
-                    }
-                }
-                first = i;
-            }
-        }
-    }
+/* A title-page value as the script's title, emphasis stripped. */
+static void set_title(ScriptScenes *ss, const char *v, size_t vn) {
+    char tmp[256];
+    size_t k = vn < 255 ? vn : 255;
+    memcpy(tmp, v, k);
+    k = strip_emphasis(tmp, k);
+    tmp[k] = 0;
+    free(ss->title);
+    ss->title = xstrdup(tmp);
+}
 
-    /* Plain layout: action indent A, cue indent C, dialogue indent D. */
-    int A = 0, C = -1, D = -1, layout = 0;
-    enum { H = 128 };
-    int n_intext = 0;
-    {
-        int hist_long[H] = {0}, hist_cue[H] = {0}, hist_dlg[H] = {0}, hist_all[H] = {0};
-        char name[64];
-        Heading h;
-        for (int i = first; i < nl; i++) {
-            if (!L[i].len) continue;
-            int ind = L[i].indent < H ? L[i].indent : H - 1;
-            hist_all[ind]++;
-            if (L[i].len >= 45) hist_long[ind]++;
-            if (parse_heading(L[i].s, (size_t)L[i].len, fountain, &h)) n_intext++;
+/* Fountain title page: "Key: value" lines (values may go on, indented, on
+ * the next lines) up to the first blank line. Sets the title and year;
+ * returns the first line after the title page (0 when there is none). */
+static int read_title_page(ScriptScenes *ss, const Line *L, int nl) {
+    int i = 0;
+    while (i < nl && !L[i].len) i++;
+    if (i == nl || L[i].indent != 0) return 0;
+    const char *c = memchr(L[i].s, ':', (size_t)L[i].len);
+    if (!c || c == L[i].s || c - L[i].s >= 20) return 0;
+    int key_title = 0;   /* the current key is "Title" */
+    for (; i < nl && L[i].len; i++) {
+        const char *v = L[i].s;
+        size_t vn = (size_t)L[i].len;
+        const char *colon = memchr(v, ':', vn);
+        if (L[i].indent == 0 && colon && colon - v < 24) {   /* a new key */
+            key_title = prefix_ci(v, vn, "title:");
+            vn -= (size_t)(colon + 1 - v);
+            v = colon + 1;
+            while (vn && *v == ' ') { v++; vn--; }
         }
-        if (!fountain) {
-            A = mode_of(hist_long, H, 0);
-            if (A < 0) A = mode_of(hist_all, H, 0);
-            if (A < 0) A = 0;
-            for (int i = first; i < nl; i++) {
-                if (!L[i].len || L[i].indent < A + 8 || L[i].indent >= H) continue;
-                if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
-                if (!parse_cue(L[i].s, (size_t)L[i].len, 0, name, sizeof name)) continue;
-                hist_cue[L[i].indent]++;
-                for (int j = i + 1; j < nl && j <= i + 2; j++) {
-                    if (!L[j].len) continue;
-                    if (L[j].s[0] != '(' && L[j].indent < H) hist_dlg[L[j].indent]++;
-                    break;
-                }
-            }
-            int c = mode_of(hist_cue, H, 0);
-            int total = 0;
-            for (int k = 0; k < H; k++) total += hist_cue[k];
-            if (c >= 0 && total >= 5) {
-                C = c;
-                layout = 1;
-                D = mode_of(hist_dlg, H, 0);
-                /* dialogue at the action's indent (only cues indented):
-                   dialogue then runs from the cue to the next blank line */
-                if (D >= C || D < 0 || D <= A + 2) D = -1;
-            }
-        }
+        if (key_title && vn && !ss->title[0]) set_title(ss, v, vn);
+        if (!ss->year) ss->year = find_year(v, vn);
     }
-    int use_slug = n_intext < o->min_int_ext;
-    /* double-spaced flat text (a blank line after nearly every line): a cue
-       is followed by a blank line, then its speech */
-    int dbl = 0;
-    if (!layout && !fountain) {
-        /* all-caps name lines followed by a blank line and text, against
-           those followed by text at once */
-        int gap = 0, tight = 0;
-        char nm[64];
-        for (int i = first + 1; i + 2 < nl; i++) {
-            if (!L[i].len || L[i - 1].len || !parse_cue(L[i].s, (size_t)L[i].len, 0, nm, sizeof nm)) continue;
-            if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
-            if (L[i + 1].len) tight++;
-            else if (L[i + 2].len) gap++;
-        }
-        dbl = gap >= 10 && gap >= 3 * tight;
-    }
-    int dlg_pending = 0;     /* double-spaced: a cue waits for its speech */
-    /* flat text without blank lines: a cue line, then one line of speech;
-       and transcripts with "NAME: speech" lines */
-    int compact = 0, inline_names = 0;
-    if (!layout && !fountain) {
-        int blanks = 0, nonblank = 0, inl = 0;
-        char nm[64];
-        for (int i = first; i < nl; i++) {
-            if (!L[i].len) { blanks++; continue; }
-            nonblank++;
-            if (inline_cue(L[i].s, (size_t)L[i].len, nm, sizeof nm)) inl++;
-        }
-        compact = nonblank > 50 && blanks * 10 < nonblank;
-        inline_names = inl >= 20;
-    }
+    return i;
+}
 
-    /* Preamble before the first heading */
-    open_scene(&B, NULL, first < nl ? L[first].lineno : 1);
-    int preamble = 1, pre_year_lines = 0;
-    int in_dlg = 0;          /* flat mode: inside a dialogue block */
-    int in_paren = 0;        /* inside a multi-line parenthetical */
-    int prev_blank = 1;
-    char name[64];
+typedef enum {
+    LAYOUT_FOUNTAIN,   /* Fountain markup */
+    LAYOUT_INDENTED,   /* plain text: indentation tells action, cues and dialogue apart */
+    LAYOUT_FLAT,       /* plain text without a usable indentation */
+} LayoutKind;
+
+/* How a screenplay is laid out, measured once before its lines are read. */
+typedef struct {
+    LayoutKind kind;
+    int use_slug;          /* few INT/EXT headings: also accept layout-only slug lines */
+    /* indented: the usual indents; dialogue_indent is -1 when speech sits at
+       the action's indent (only the cues are indented) */
+    int action_indent, cue_indent, dialogue_indent;
+    /* flat */
+    int double_spaced;     /* a cue, a blank line, then the speech */
+    int compact;           /* (almost) no blank lines: a cue, then one line of speech */
+    int inline_names;      /* a transcript: "NAME: speech" lines */
+} Layout;
+
+enum { MAX_INDENT = 128 };   /* indents measured (deeper ones count as this) */
+
+static int mode_of(const int *hist, int n, int lo) {
+    int best = -1, bc = 0;
+    for (int i = lo; i < n; i++) if (hist[i] > bc) { bc = hist[i]; best = i; }
+    return best;
+}
+
+static int count_int_ext(const Line *L, int nl, int first, int fountain) {
+    int n = 0;
     Heading h;
+    for (int i = first; i < nl; i++)
+        if (L[i].len && parse_heading(L[i].s, (size_t)L[i].len, fountain, &h)) n++;
+    return n;
+}
 
+/* Plain text: the action indent (the commonest indent of long lines), then
+ * the commonest indents of cues and of the lines after them. Returns 1 when
+ * enough indented cues make the layout usable. */
+static int measure_indents(const Line *L, int nl, int first, Layout *lay) {
+    int hist_long[MAX_INDENT] = {0}, hist_all[MAX_INDENT] = {0};
+    int hist_cue[MAX_INDENT] = {0}, hist_dlg[MAX_INDENT] = {0};
     for (int i = first; i < nl; i++) {
-        Line *ln = &L[i];
-        char *s = ln->s;
-        size_t n = (size_t)ln->len;
-        if (!n) {
-            prev_blank = 1;
-            if (dlg_pending) continue;
-            if (!layout) { in_dlg = 0; in_paren = 0; flush_para(&B); }
-            else if (B.para_kind == 1) flush_para(&B);
-            else if (D < 0) { in_dlg = 0; flush_para(&B); }
-            continue;
-        }
-        int was_blank = prev_blank;
-        prev_blank = 0;
-        int next_blank = i + 1 >= nl || !L[i + 1].len;
-        if (preamble && pre_year_lines < 300 && !ss->year) { ss->year = find_year(s, n); pre_year_lines++; }
-        /* revision asterisks at the end of plain lines */
-        if (!fountain) while (n > 2 && s[n - 1] == '*' && (s[n - 2] == ' ' || s[n - 2] == '*')) { n--; while (n && s[n - 1] == ' ') n--; }
-        if (!n) continue;
-
-        if (fountain) {
-            if (n >= 3 && s[0] == '=' && s[1] == '=' && s[2] == '=') continue;           /* page break */
-            if (s[0] == '#') continue;                                                    /* section */
-            if (s[0] == '=') continue;                                                    /* synopsis */
-            if (s[0] == '.' && n > 1 && s[1] != '.') {                                    /* forced heading */
-                memset(&h, 0, sizeof h);
-                const char *p = s + 1;
-                size_t m = n - 1;
-                if (m > 2 && p[m - 1] == '#') {
-                    const char *q = memchr(p, '#', m - 1);
-                    if (q) { copy_trim(h.number, sizeof h.number, q + 1, (size_t)(p + m - 1 - (q + 1))); m = (size_t)(q - p); }
-                }
-                const char *set = NULL;
-                size_t kl = heading_keyword(p, m, 1, &set);
-                h.setting = kl ? set : "";
-                m = strip_emphasis((char *)p, m);
-                copy_trim(h.heading, sizeof h.heading, p, m);
-                heading_split(&h, p + kl, m - kl);
-                if (preamble) end_preamble(&B);
-                open_scene(&B, &h, ln->lineno);
-                ss->n_headings++;
-                preamble = 0; in_dlg = 0;
-                continue;
-            }
-            if (s[0] == '!') { size_t m = strip_emphasis(s + 1, n - 1); add_content(&B, 1, s + 1, m, ln->lineno); in_dlg = 0; continue; }
-            if (s[0] == '>' ) {
-                if (n > 1 && s[n - 1] == '<') {                                           /* centered */
-                    size_t m = strip_emphasis(s + 1, n - 2);
-                    const char *p = s + 1;
-                    while (m && *p == ' ') { p++; m--; }
-                    while (m && p[m - 1] == ' ') m--;
-                    add_content(&B, 1, p, m, ln->lineno);
-                }
-                continue;                                                                 /* forced transition */
-            }
-            if (s[0] == '~') {                                                            /* lyrics */
-                size_t m = strip_emphasis(s + 1, n - 1);
-                const char *p = s + 1;
-                while (m && *p == ' ') { p++; m--; }
-                add_content(&B, 2, p, m, ln->lineno);
-                flush_para(&B);
-                continue;
-            }
-        }
-
-        if (parse_heading(s, n, fountain, &h) && (fountain ? (was_blank || !in_dlg) : 1)) {
-            if (preamble) end_preamble(&B);
-            open_scene(&B, &h, ln->lineno);
-            if (h.rest && h.rest < n) add_content(&B, 1, s + h.rest, n - h.rest, ln->lineno);
-            ss->n_headings++;
-            preamble = 0; in_dlg = 0; in_paren = 0;
-            continue;
-        }
-        if (!fountain && is_furniture(s, n)) continue;
-        if (is_transition(s, n) && (!fountain || (was_blank && next_blank))) { in_dlg = 0; continue; }
-        if ((layout ? ln->indent < A + 8 : (!in_dlg && was_blank)) &&
-            ((use_slug && (layout || next_blank) && parse_slug(s, n, &h)) || parse_strong_slug(s, n, &h))) {
-            if (preamble) end_preamble(&B);
-            open_scene(&B, &h, ln->lineno);
-            ss->n_headings++;
-            preamble = 0; in_paren = 0;
-            continue;
-        }
-
-        if (layout) {
-            if (ln->indent >= A + 8 && (ln->indent >= C - 6 || D < 0 || ln->indent > D + 4) &&
-                parse_cue(s, n, 0, name, sizeof name)) {
-                flush_para(&B);
-                add_character(&B, name);
-                in_dlg = 1; in_paren = 0;
-                dlg_pending = D < 0;   /* speech at the action indent, maybe after a blank line */
-                if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
-                continue;
-            }
-            if (dlg_pending && s[0] != '(') dlg_pending = 0;
-            else if (dlg_pending && s[0] == '(') { in_paren = memchr(s, ')', n) == NULL; continue; }
-            int dialogue_indent = D >= 0 ? (ln->indent >= D - 3 && ln->indent > A + 2) : (in_dlg && ln->indent > A + 2);
-            if (dialogue_indent || (in_dlg && D < 0)) {
-                if (s[0] == '(' || in_paren) {                      /* parenthetical */
-                    in_paren = memchr(s, ')', n) == NULL;
-                    continue;
-                }
-                add_content(&B, 2, s, n, ln->lineno);
-                continue;
-            }
-            in_dlg = 0; in_paren = 0;
-            add_content(&B, 1, s, n, ln->lineno);
-            continue;
-        }
-
-        /* flat layout (Fountain, or plain text without indentation) */
-        if (dlg_pending) {
-            if (s[0] == '(') continue;   /* a parenthetical between cue and speech */
-            dlg_pending = 0;
-            in_dlg = 1;
-        }
-        if (inline_names) {
-            size_t r = inline_cue(s, n, name, sizeof name);
-            if (r) {
-                flush_para(&B);
-                add_character(&B, name);
-                add_content(&B, 2, s + r, n - r, ln->lineno);
-                flush_para(&B);
-                in_dlg = 0;
-                continue;
-            }
-        }
-        if (compact) {
-            if (in_dlg) {   /* the one line after the cue */
-                in_dlg = 0;
-                if (s[0] == '(' && s[n - 1] == ')') { in_dlg = 1; continue; }
-                add_content(&B, 2, s, n, ln->lineno);
-                flush_para(&B);
-                continue;
-            }
-            if (!next_blank && parse_cue(s, n, 0, name, sizeof name) && !is_transition(s, n) &&
-                !parse_heading(L[i + 1].s, (size_t)L[i + 1].len, 0, &h)) {
-                flush_para(&B);
-                add_character(&B, name);
-                in_dlg = 1;
-                if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
-                continue;
-            }
-            add_content(&B, 1, s, n, ln->lineno);
-            flush_para(&B);
-            continue;
-        }
-        if (in_dlg) {
-            if (s[0] == '(' || in_paren) { in_paren = memchr(s, ')', n) == NULL; continue; }
-            size_t m = fountain ? strip_emphasis(s, n) : n;
-            add_content(&B, 2, s, m, ln->lineno);
-            continue;
-        }
-        int forced = fountain && s[0] == '@';
-        if ((was_blank || forced) && !next_blank && parse_cue(s, n, forced, name, sizeof name)) {
-            /* the next line must not itself be a heading */
-            if (!parse_heading(L[i + 1].s, (size_t)L[i + 1].len, fountain, &h)) {
-                flush_para(&B);
-                add_character(&B, name);
-                in_dlg = 1; in_paren = 0;
-                if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
-                continue;
-            }
-        }
-        if (dbl && was_blank && next_blank && i + 2 < nl && L[i + 2].len &&
-            parse_cue(s, n, 0, name, sizeof name) && !parse_heading(L[i + 2].s, (size_t)L[i + 2].len, 0, &h) &&
-            !is_transition(L[i + 2].s, (size_t)L[i + 2].len)) {
-            flush_para(&B);
-            add_character(&B, name);
-            in_dlg = 0; in_paren = 0;
-            dlg_pending = 1;
-            if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
-            continue;
-        }
-        size_t m = fountain ? strip_emphasis(s, n) : n;
-        add_content(&B, 1, s, m, ln->lineno);
+        if (!L[i].len) continue;
+        int ind = L[i].indent < MAX_INDENT ? L[i].indent : MAX_INDENT - 1;
+        hist_all[ind]++;
+        if (L[i].len >= 45) hist_long[ind]++;
     }
-    /* the preamble scene: kept only if it has dialogue or nothing else exists */
-    if (preamble) {
-        close_scene(&B);
+    int A = mode_of(hist_long, MAX_INDENT, 0);
+    if (A < 0) A = mode_of(hist_all, MAX_INDENT, 0);
+    if (A < 0) A = 0;
+    lay->action_indent = A;
+    char name[64];
+    int cues = 0;
+    for (int i = first; i < nl; i++) {
+        if (!L[i].len || L[i].indent < A + 8 || L[i].indent >= MAX_INDENT) continue;
+        if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
+        if (!parse_cue(L[i].s, (size_t)L[i].len, 0, name, sizeof name)) continue;
+        hist_cue[L[i].indent]++;
+        cues++;
+        for (int j = i + 1; j < nl && j <= i + 2; j++) {
+            if (!L[j].len) continue;
+            if (L[j].s[0] != '(' && L[j].indent < MAX_INDENT) hist_dlg[L[j].indent]++;
+            break;
+        }
+    }
+    int C = mode_of(hist_cue, MAX_INDENT, 0);
+    if (C < 0 || cues < 5) return 0;
+    int D = mode_of(hist_dlg, MAX_INDENT, 0);
+    if (D >= C || D < 0 || D <= A + 2) D = -1;
+    lay->cue_indent = C;
+    lay->dialogue_indent = D;
+    return 1;
+}
+
+/* Flat text: how speech follows a cue. */
+static void measure_flat(const Line *L, int nl, int first, Layout *lay) {
+    char name[64];
+    /* all-caps name lines followed by a blank line and text, against those
+       followed by text at once */
+    int gap = 0, tight = 0;
+    for (int i = first + 1; i + 2 < nl; i++) {
+        if (!L[i].len || L[i - 1].len || !parse_cue(L[i].s, (size_t)L[i].len, 0, name, sizeof name)) continue;
+        if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
+        if (L[i + 1].len) tight++;
+        else if (L[i + 2].len) gap++;
+    }
+    lay->double_spaced = gap >= 10 && gap >= 3 * tight;
+    int blanks = 0, nonblank = 0, inl = 0;
+    for (int i = first; i < nl; i++) {
+        if (!L[i].len) { blanks++; continue; }
+        nonblank++;
+        if (inline_cue(L[i].s, (size_t)L[i].len, name, sizeof name)) inl++;
+    }
+    lay->compact = nonblank > 50 && blanks * 10 < nonblank;
+    lay->inline_names = inl >= 20;
+}
+
+static Layout detect_layout(const Line *L, int nl, int first, int fountain, const SceneOpts *o) {
+    Layout lay;
+    memset(&lay, 0, sizeof lay);
+    lay.cue_indent = lay.dialogue_indent = -1;
+    lay.use_slug = count_int_ext(L, nl, first, fountain) < o->min_int_ext;
+    if (fountain) lay.kind = LAYOUT_FOUNTAIN;
+    else if (measure_indents(L, nl, first, &lay)) lay.kind = LAYOUT_INDENTED;
+    else {
+        lay.kind = LAYOUT_FLAT;
+        measure_flat(L, nl, first, &lay);
+    }
+    return lay;
+}
+
+/* ---- screenplay: lines ------------------------------------------------------ */
+
+/* What the line loop knows, shared by the three layouts' line handlers. */
+typedef struct {
+    Builder B;
+    Layout lay;
+    const Line *L;
+    int nl;
+    int preamble;          /* still before the first heading */
+    int pre_year_lines;    /* preamble lines searched for a year */
+    int prev_blank;        /* the line before was blank */
+    int was_blank, next_blank;   /* around the current line */
+    int in_dlg;            /* inside a speech */
+    int in_paren;          /* inside a multi-line parenthetical */
+    int dlg_pending;       /* a cue waits for its speech (after a blank line or a parenthetical) */
+} ScreenplayParse;
+
+/* A heading or slug line: close the scene (or the preamble), start the next. */
+static void start_scene(ScreenplayParse *P, const Heading *h, int lineno) {
+    if (P->preamble) end_preamble(&P->B);
+    open_scene(&P->B, h, lineno);
+    P->B.ss->n_headings++;
+    P->preamble = 0;
+    P->in_paren = 0;
+}
+
+/* A scene heading ends any speech; action glued to it is the scene's first line. */
+static void heading_scene(ScreenplayParse *P, const Heading *h, const char *s, size_t n, int lineno) {
+    start_scene(P, h, lineno);
+    P->in_dlg = 0;
+    if (h->rest && h->rest < n) add_content(&P->B, PARA_ACTION, s + h->rest, n - h->rest, lineno);
+}
+
+/* A layout-only heading: a slug line (when the script has few INT/EXT
+ * headings and the line stands alone) or a strong slug line. The caller
+ * decides where one may stand. Returns 1 when a scene started. */
+static int slug_scene(ScreenplayParse *P, const char *s, size_t n, int alone, int lineno) {
+    Heading h;
+    if (!((P->lay.use_slug && alone && parse_slug(s, n, &h)) || parse_strong_slug(s, n, &h))) return 0;
+    start_scene(P, &h, lineno);   /* in_dlg stays: speech may go on in the indented layout */
+    return 1;
+}
+
+/* A character cue: the speech follows. */
+static void cue_line(ScreenplayParse *P, const char *name, int lineno) {
+    flush_para(&P->B);
+    add_character(&P->B, name);
+    P->in_dlg = 1;
+    P->in_paren = 0;
+    if (lineno > P->B.cur.end_line) P->B.cur.end_line = lineno;
+}
+
+/* Inside a speech: is the line (part of) a parenthetical? Those are dropped. */
+static int parenthetical(ScreenplayParse *P, const char *s, size_t n) {
+    if (s[0] != '(' && !P->in_paren) return 0;
+    P->in_paren = memchr(s, ')', n) == NULL;
+    return 1;
+}
+
+static void blank_line(ScreenplayParse *P) {
+    P->prev_blank = 1;
+    if (P->dlg_pending) return;   /* the speech comes after the blank line */
+    if (P->lay.kind != LAYOUT_INDENTED) { P->in_dlg = 0; P->in_paren = 0; flush_para(&P->B); }
+    else if (P->B.para_kind == PARA_ACTION) flush_para(&P->B);
+    else if (P->lay.dialogue_indent < 0) { P->in_dlg = 0; flush_para(&P->B); }
+}
+
+/* Revision asterisks at the end of plain lines: "He runs.   *". Returns the new length. */
+static size_t strip_revision_marks(const char *s, size_t n) {
+    while (n > 2 && s[n - 1] == '*' && (s[n - 2] == ' ' || s[n - 2] == '*')) {
+        n--;
+        while (n && s[n - 1] == ' ') n--;
+    }
+    return n;
+}
+
+/* Fountain's own markup: page breaks, sections and synopses (dropped),
+ * forced headings, forced action, transitions, centred text and lyrics.
+ * Returns 1 when the line was one of them. */
+static int fountain_markup(ScreenplayParse *P, char *s, size_t n, int lineno) {
+    if (s[0] == '=' || s[0] == '#') return 1;   /* page break "===", synopsis "=", section "#" */
+    if (s[0] == '.' && n > 1 && s[1] != '.') {   /* forced heading */
+        Heading h;
+        memset(&h, 0, sizeof h);
+        const char *p = s + 1;
+        size_t m = n - 1;
+        if (m > 2 && p[m - 1] == '#') {
+            const char *q = memchr(p, '#', m - 1);
+            if (q) { copy_trim(h.number, sizeof h.number, q + 1, (size_t)(p + m - 1 - (q + 1))); m = (size_t)(q - p); }
+        }
+        const char *set = NULL;
+        size_t kl = heading_keyword(p, m, 1, &set);
+        h.setting = kl ? set : "";
+        m = strip_emphasis((char *)p, m);
+        copy_trim(h.heading, sizeof h.heading, p, m);
+        heading_split(&h, p + kl, m - kl);
+        heading_scene(P, &h, s, n, lineno);
+        return 1;
+    }
+    if (s[0] == '!') {                           /* forced action */
+        add_content(&P->B, PARA_ACTION, s + 1, strip_emphasis(s + 1, n - 1), lineno);
+        P->in_dlg = 0;
+        return 1;
+    }
+    if (s[0] == '>') {                           /* centred ">text<" or a forced transition */
+        if (n > 1 && s[n - 1] == '<') {
+            size_t m = strip_emphasis(s + 1, n - 2);
+            const char *p = s + 1;
+            while (m && *p == ' ') { p++; m--; }
+            while (m && p[m - 1] == ' ') m--;
+            add_content(&P->B, PARA_ACTION, p, m, lineno);
+        }
+        return 1;
+    }
+    if (s[0] == '~') {                           /* lyrics: sung, so dialogue */
+        size_t m = strip_emphasis(s + 1, n - 1);
+        const char *p = s + 1;
+        while (m && *p == ' ') { p++; m--; }
+        add_content(&P->B, PARA_DIALOGUE, p, m, lineno);
+        flush_para(&P->B);
+        return 1;
+    }
+    return 0;
+}
+
+static void fountain_line(ScreenplayParse *P, int i, char *s, size_t n) {
+    int lineno = P->L[i].lineno;
+    Heading h;
+    char name[64];
+    if (fountain_markup(P, s, n, lineno)) return;
+    if ((P->was_blank || !P->in_dlg) && parse_heading(s, n, 1, &h)) { heading_scene(P, &h, s, n, lineno); return; }
+    if (P->was_blank && P->next_blank && is_transition(s, n)) { P->in_dlg = 0; return; }
+    if (!P->in_dlg && P->was_blank && slug_scene(P, s, n, P->next_blank, lineno)) return;
+    if (P->in_dlg) {
+        if (!parenthetical(P, s, n)) add_content(&P->B, PARA_DIALOGUE, s, strip_emphasis(s, n), lineno);
+        return;
+    }
+    int forced = s[0] == '@';
+    if ((P->was_blank || forced) && !P->next_blank && parse_cue(s, n, forced, name, sizeof name) &&
+        !parse_heading(P->L[i + 1].s, (size_t)P->L[i + 1].len, 1, &h)) {
+        cue_line(P, name, lineno);
+        return;
+    }
+    add_content(&P->B, PARA_ACTION, s, strip_emphasis(s, n), lineno);
+}
+
+static void indented_line(ScreenplayParse *P, int i, char *s, size_t n) {
+    const Line *ln = &P->L[i];
+    int A = P->lay.action_indent, C = P->lay.cue_indent, D = P->lay.dialogue_indent;
+    Heading h;
+    char name[64];
+    if (parse_heading(s, n, 0, &h)) { heading_scene(P, &h, s, n, ln->lineno); return; }
+    if (is_furniture(s, n)) return;
+    if (is_transition(s, n)) { P->in_dlg = 0; return; }
+    if (ln->indent < A + 8 && slug_scene(P, s, n, 1, ln->lineno)) return;
+    if (ln->indent >= A + 8 && (ln->indent >= C - 6 || D < 0 || ln->indent > D + 4) &&
+        parse_cue(s, n, 0, name, sizeof name)) {
+        cue_line(P, name, ln->lineno);
+        P->dlg_pending = D < 0;   /* speech at the action indent, maybe after a blank line */
+        return;
+    }
+    if (P->dlg_pending) {
+        if (s[0] == '(') { P->in_paren = memchr(s, ')', n) == NULL; return; }
+        P->dlg_pending = 0;
+    }
+    int speech = D >= 0 ? (ln->indent >= D - 3 && ln->indent > A + 2) : P->in_dlg;
+    if (speech) {
+        if (!parenthetical(P, s, n)) add_content(&P->B, PARA_DIALOGUE, s, n, ln->lineno);
+        return;
+    }
+    P->in_dlg = 0;
+    P->in_paren = 0;
+    add_content(&P->B, PARA_ACTION, s, n, ln->lineno);
+}
+
+/* Flat and compact: a cue line, then exactly one line of speech. */
+static void compact_line(ScreenplayParse *P, int i, char *s, size_t n) {
+    int lineno = P->L[i].lineno;
+    Heading h;
+    char name[64];
+    if (P->in_dlg) {   /* the one line after the cue */
+        P->in_dlg = 0;
+        if (s[0] == '(' && s[n - 1] == ')') { P->in_dlg = 1; return; }
+        add_content(&P->B, PARA_DIALOGUE, s, n, lineno);
+        flush_para(&P->B);
+        return;
+    }
+    if (!P->next_blank && parse_cue(s, n, 0, name, sizeof name) && !is_transition(s, n) &&
+        !parse_heading(P->L[i + 1].s, (size_t)P->L[i + 1].len, 0, &h)) {
+        cue_line(P, name, lineno);
+        return;
+    }
+    add_content(&P->B, PARA_ACTION, s, n, lineno);
+    flush_para(&P->B);
+}
+
+static void flat_line(ScreenplayParse *P, int i, char *s, size_t n) {
+    int lineno = P->L[i].lineno;
+    Heading h;
+    char name[64];
+    if (parse_heading(s, n, 0, &h)) { heading_scene(P, &h, s, n, lineno); return; }
+    if (is_furniture(s, n)) return;
+    if (is_transition(s, n)) { P->in_dlg = 0; return; }
+    if (!P->in_dlg && P->was_blank && slug_scene(P, s, n, P->next_blank, lineno)) return;
+    if (P->dlg_pending) {   /* double-spaced: the speech after the cue's blank line */
+        if (s[0] == '(') return;
+        P->dlg_pending = 0;
+        P->in_dlg = 1;
+    }
+    if (P->lay.inline_names) {
+        size_t r = inline_cue(s, n, name, sizeof name);
+        if (r) {
+            flush_para(&P->B);
+            add_character(&P->B, name);
+            add_content(&P->B, PARA_DIALOGUE, s + r, n - r, lineno);
+            flush_para(&P->B);
+            P->in_dlg = 0;
+            return;
+        }
+    }
+    if (P->lay.compact) { compact_line(P, i, s, n); return; }
+    if (P->in_dlg) {
+        if (!parenthetical(P, s, n)) add_content(&P->B, PARA_DIALOGUE, s, n, lineno);
+        return;
+    }
+    if (P->was_blank && !P->next_blank && parse_cue(s, n, 0, name, sizeof name) &&
+        !parse_heading(P->L[i + 1].s, (size_t)P->L[i + 1].len, 0, &h)) {
+        cue_line(P, name, lineno);
+        return;
+    }
+    if (P->lay.double_spaced && P->was_blank && P->next_blank && i + 2 < P->nl && P->L[i + 2].len &&
+        parse_cue(s, n, 0, name, sizeof name) && !parse_heading(P->L[i + 2].s, (size_t)P->L[i + 2].len, 0, &h) &&
+        !is_transition(P->L[i + 2].s, (size_t)P->L[i + 2].len)) {
+        cue_line(P, name, lineno);
+        P->in_dlg = 0;
+        P->dlg_pending = 1;
+        return;
+    }
+    add_content(&P->B, PARA_ACTION, s, n, lineno);
+}
+
+/* Screenplay parser (Fountain or plain): title page, layout, then one
+ * handler per line for the layout found. */
+static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, const SceneOpts *o) {
+    ScreenplayParse P;
+    memset(&P, 0, sizeof P);
+    P.B.ss = ss;
+    P.B.o = o;
+    P.L = L;
+    P.nl = nl;
+    int first = fountain ? read_title_page(ss, L, nl) : 0;
+    P.lay = detect_layout(L, nl, first, fountain, o);
+    void (*line)(ScreenplayParse *, int, char *, size_t) =
+        P.lay.kind == LAYOUT_FOUNTAIN ? fountain_line : P.lay.kind == LAYOUT_INDENTED ? indented_line : flat_line;
+
+    open_scene(&P.B, NULL, first < nl ? L[first].lineno : 1);   /* the preamble */
+    P.preamble = 1;
+    P.prev_blank = 1;
+    for (int i = first; i < nl; i++) {
+        char *s = L[i].s;
+        size_t n = (size_t)L[i].len;
+        if (!n) { blank_line(&P); continue; }
+        P.was_blank = P.prev_blank;
+        P.prev_blank = 0;
+        P.next_blank = i + 1 >= nl || !L[i + 1].len;
+        if (P.preamble && P.pre_year_lines < 300 && !ss->year) { ss->year = find_year(s, n); P.pre_year_lines++; }
+        if (!fountain) n = strip_revision_marks(s, n);
+        if (n) line(&P, i, s, n);
+    }
+    close_scene(&P.B);
+    /* no heading at all: the preamble is the one scene, unless it is empty */
+    if (P.preamble) {
         if (ss->n_scenes == 1 && ss->scenes[0].words == 0) {
             scene_clear(&ss->scenes[0]);
             arrfree(ss->scenes);
             ss->n_scenes = 0;
         }
         if (nl && ss->n_scenes) warn(ss, "no scene headings found: the whole text is one scene");
-    } else {
-        close_scene(&B);
     }
-    arrfree(B.text.a); arrfree(B.action.a); arrfree(B.dialogue.a); arrfree(B.para.a);
+    builder_free(&P.B);
 }
 
 /* ---- subtitles ------------------------------------------------------------ */
@@ -1578,7 +1683,7 @@ static void sub_line(Builder *B, char *s, size_t n, int lineno) {
             const char *e = memchr(s + i, close, n - i);
             if (e) {
                 size_t a0 = i + 1, a1 = (size_t)(e - s);
-                if (a1 > a0) { flush_para(B); add_content(B, 1, s + a0, a1 - a0, lineno); flush_para(B); }
+                if (a1 > a0) { flush_para(B); add_content(B, PARA_ACTION, s + a0, a1 - a0, lineno); flush_para(B); }
                 i = a1 + 1;
                 continue;
             }
@@ -1588,7 +1693,7 @@ static void sub_line(Builder *B, char *s, size_t n, int lineno) {
         size_t a = i, e = j;
         while (a < e && s[a] == ' ') a++;
         while (e > a && s[e - 1] == ' ') e--;
-        if (e > a) add_content(B, 2, s + a, e - a, lineno);
+        if (e > a) add_content(B, PARA_DIALOGUE, s + a, e - a, lineno);
         if (j == i) j++;
         i = j;
     }
@@ -1643,7 +1748,7 @@ static void parse_subtitles(ScriptScenes *ss, Line *L, int nl, const SceneOpts *
     if (B.open) set_sub_heading(&B.cur);
     close_scene(&B);
     if (!cues && nl) warn(ss, "no subtitle cues (\"00:00:01,000 --> 00:00:02,000\") found");
-    arrfree(B.text.a); arrfree(B.action.a); arrfree(B.dialogue.a); arrfree(B.para.a);
+    builder_free(&B);
 }
 
 /* ---- entry points --------------------------------------------------------- */
