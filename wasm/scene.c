@@ -3,12 +3,10 @@
  * Pipeline: cut to max_bytes → reject binary → repair UTF-8 → detect format →
  * strip HTML (tags, comments, entities) → Fountain: drop boneyard and notes →
  * split lines (indent measured with 8-column tabs) → one of two parsers:
- * screenplay (Fountain, or plain text laid out by indentation) or subtitles.
- * Every cleaning step keeps newlines, so line numbers refer to the input.
+ * screenplay (Fountain, or plain text laid out by indentation; here) or
+ * subtitles (scene_subtitles.c). The cleaning steps are in scene_clean.c;
+ * every one keeps newlines, so line numbers refer to the input.
  */
-#include "scene.h"
-
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +14,8 @@
 #include <string.h>
 
 #include <stb_ds.h>
+
+#include "scene_internal.h"
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -27,7 +27,7 @@ static char *xstrndup(const char *s, size_t n) {
     return p;
 }
 
-static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+char *scene_strdup(const char *s) { return xstrndup(s, strlen(s)); }
 
 static char *fmt_alloc(const char *fmt, ...) {
     char buf[512];
@@ -35,38 +35,28 @@ static char *fmt_alloc(const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    return xstrdup(buf);
+    return scene_strdup(buf);
 }
 
 static void set_err(char **err, const char *msg) {
-    if (err) *err = xstrdup(msg);
+    if (err) *err = scene_strdup(msg);
 }
 
-static void warn(ScriptScenes *ss, const char *fmt, ...) {
+void scene_warn(ScriptScenes *ss, const char *fmt, ...) {
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    char *m = xstrdup(buf);
+    char *m = scene_strdup(buf);
     if (m) arrput(ss->warnings, m);
 }
 
 /* A warning that may arise many times, given once. */
 static void warn_once(ScriptScenes *ss, const char *msg) {
     for (int i = 0; i < arrlen(ss->warnings); i++) if (!strcmp(ss->warnings[i], msg)) return;
-    warn(ss, "%s", msg);
+    scene_warn(ss, "%s", msg);
 }
-
-static int is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-static int is_upper(int c) { return c >= 'A' && c <= 'Z'; }
-static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int is_alpha(int c) { return is_upper(c) || is_lower(c); }
-static int to_upper(int c) { return is_lower(c) ? c - 32 : c; }
-
-/* Growable byte string (stb_ds char array, always NUL-terminated when used). */
-typedef struct { char *a; } Str;
 
 static void str_add(Str *s, const char *p, size_t n) {
     if (!n) return;
@@ -83,30 +73,10 @@ static char *str_take(Str *s) {   /* malloc'ed copy, then reset */
     return r;
 }
 
-/* Case-insensitive prefix test. */
-static int prefix_ci(const char *s, size_t n, const char *p) {
-    size_t k = strlen(p);
-    if (n < k) return 0;
-    for (size_t i = 0; i < k; i++)
-        if (to_upper((unsigned char)s[i]) != to_upper((unsigned char)p[i])) return 0;
-    return 1;
-}
-
 static int has_sub(const char *s, size_t n, const char *sub) {
     size_t k = strlen(sub);
     for (size_t i = 0; i + k <= n; i++) if (memcmp(s + i, sub, k) == 0) return 1;
     return 0;
-}
-
-static int count_words(const char *s, size_t n) {
-    int w = 0, in = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        int wc = is_alpha(c) || is_digit(c) || c >= 0x80;
-        if (wc && !in) w++;
-        if (!is_space(c)) { if (wc) in = 1; } else in = 0;
-    }
-    return w;
 }
 
 /* ---- options -------------------------------------------------------------- */
@@ -146,276 +116,7 @@ int scene_format_from_name(const char *name) {
     return -1;
 }
 
-/* ---- input cleaning ------------------------------------------------------- */
-
-/* Copy src into a new buffer with invalid UTF-8 replaced by U+FFFD, a leading
- * BOM dropped, stray control bytes turned into spaces. *bad counts repairs. */
-/* Length of a valid UTF-8 sequence at src[i] (1..4), or 0 when invalid
- * (bad lead or continuation byte, overlong, surrogate, > U+10FFFF, cut). */
-static int utf8_seq(const char *src, size_t n, size_t i) {
-    unsigned char c = (unsigned char)src[i];
-    if (c < 0x80) return 1;
-    int need = 0;
-    uint32_t cp = 0, min = 0;
-    if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; min = 0x10000; }
-    else return 0;
-    for (int k = 1; k <= need; k++) {
-        if (i + (size_t)k >= n) return 0;
-        unsigned char d = (unsigned char)src[i + k];
-        if ((d & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (d & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return need + 1;
-}
-
-/* Copy src into a new buffer with invalid UTF-8 replaced by U+FFFD (one per
- * bad byte), a leading BOM dropped, stray control bytes turned into spaces
- * (form feeds into line breaks). *bad and *ctl count the repairs. The buffer
- * is sized exactly (a first pass counts the bad bytes). */
-static char *utf8_repair(const char *src, size_t n, size_t *out_n, size_t *bad, size_t *ctl) {
-    size_t i0 = 0, nbad = 0;
-    if (n >= 3 && (unsigned char)src[0] == 0xEF && (unsigned char)src[1] == 0xBB && (unsigned char)src[2] == 0xBF) i0 = 3;
-    for (size_t i = i0; i < n;) {
-        int k = utf8_seq(src, n, i);
-        if (k) i += (size_t)k; else { nbad++; i++; }
-    }
-    char *out = malloc(n + 2 * nbad + 1);
-    if (!out) return NULL;
-    size_t o = 0;
-    *bad = nbad;
-    *ctl = 0;
-    for (size_t i = i0; i < n;) {
-        unsigned char c = (unsigned char)src[i];
-        int k = utf8_seq(src, n, i);
-        if (k == 1) {
-            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') { out[o++] = c == '\f' ? '\n' : ' '; if (c != '\f') (*ctl)++; }
-            else if (c == 0x7f) { out[o++] = ' '; (*ctl)++; }
-            else out[o++] = (char)c;
-            i++;
-        } else if (k) {
-            memcpy(out + o, src + i, (size_t)k);
-            o += (size_t)k;
-            i += (size_t)k;
-        } else {
-            out[o++] = (char)0xEF; out[o++] = (char)0xBF; out[o++] = (char)0xBD;
-            i++;
-        }
-    }
-    out[o] = 0;
-    *out_n = o;
-    return out;
-}
-
-static const char *const HTML_TAGS[] = {
-    "a", "b", "i", "u", "p", "br", "hr", "pre", "html", "head", "body", "title", "font", "div",
-    "span", "center", "table", "tr", "td", "th", "tbody", "meta", "link", "img", "h1", "h2", "h3",
-    "h4", "h5", "h6", "em", "strong", "tt", "blockquote", "ul", "ol", "li", "small", "big", "sup",
-    "sub", "form", "input", "option", "select", "iframe", "noscript", "code", "s", "strike", "nobr",
-    "dl", "dt", "dd", "ins", "del", "abbr", "base", "frame", "frameset", "c", "ruby", "rt", "lang",
-    NULL
-};
-
-/* Is s[0..n) (starting at '<') a tag we strip? Returns its length or 0. */
-static size_t html_tag_len(const char *s, size_t n) {
-    size_t i = 1;
-    if (i < n && s[i] == '/') i++;
-    size_t ns = i;
-    while (i < n && i - ns < 12 && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]))) i++;
-    size_t nl = i - ns;
-    if (!nl || nl >= 12) return 0;
-    if (i < n && !(s[i] == '>' || s[i] == ' ' || s[i] == '/' || s[i] == '\t' || s[i] == '.')) return 0;
-    int known = 0;
-    for (int k = 0; HTML_TAGS[k]; k++) {
-        if (strlen(HTML_TAGS[k]) == nl && prefix_ci(s + ns, nl, HTML_TAGS[k])) { known = 1; break; }
-    }
-    if (!known) return 0;
-    for (size_t j = i; j < n && j < 400; j++) {
-        if (s[j] == '>') return j + 1;
-        if (s[j] == '<' || s[j] == '\n') return 0;
-    }
-    return 0;
-}
-
-static size_t utf8_put(char *o, uint32_t cp) {
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F)); return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F)); return 4;
-}
-
-/* Decode an entity at s ('&'); writes to o, returns bytes consumed (0: none).
- * The output is never longer than the entity. */
-static size_t html_entity(const char *s, size_t n, char *o, size_t *olen) {
-    static const struct { const char *name; const char *rep; } ents[] = {
-        {"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"apos;", "'"}, {"nbsp;", " "},
-        {"mdash;", "--"}, {"ndash;", "-"}, {"hellip;", "..."}, {"rsquo;", "'"}, {"lsquo;", "'"},
-        {"rdquo;", "\""}, {"ldquo;", "\""}, {"eacute;", "\xC3\xA9"}, {"copy;", "(c)"}, {NULL, NULL}
-    };
-    if (n < 3) return 0;
-    if (s[1] == '#') {
-        size_t i = 2;
-        int hex = 0;
-        uint32_t cp = 0;
-        if (i < n && (s[i] == 'x' || s[i] == 'X')) { hex = 1; i++; }
-        size_t d0 = i;
-        while (i < n && i - d0 < 7) {
-            int c = (unsigned char)s[i];
-            if (is_digit(c)) cp = cp * (hex ? 16 : 10) + (uint32_t)(c - '0');
-            else if (hex && c >= 'a' && c <= 'f') cp = cp * 16 + (uint32_t)(c - 'a' + 10);
-            else if (hex && c >= 'A' && c <= 'F') cp = cp * 16 + (uint32_t)(c - 'A' + 10);
-            else break;
-            i++;
-        }
-        if (i == d0 || i >= n || s[i] != ';') return 0;
-        i++;
-        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xA0) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = ' ';
-        if (cp == 0xA0) cp = ' ';
-        char tmp[4];
-        size_t k = utf8_put(tmp, cp);
-        if (k > i) return 0;
-        memcpy(o, tmp, k);
-        *olen = k;
-        return i;
-    }
-    for (int k = 0; ents[k].name; k++) {
-        size_t L = strlen(ents[k].name);
-        if (n - 1 >= L && memcmp(s + 1, ents[k].name, L) == 0) {
-            size_t r = strlen(ents[k].rep);
-            memcpy(o, ents[k].rep, r);
-            *olen = r;
-            return L + 1;
-        }
-    }
-    return 0;
-}
-
-/* Remove a block from open to close (possibly spanning lines), keeping the
- * newlines inside. Returns the end of the block or 0 when not closed. */
-static size_t skip_block(const char *s, size_t n, size_t i, const char *close, char *out, size_t *o) {
-    const char *e = NULL;
-    size_t cl = strlen(close);
-    /* bounded search: blocks longer than 256 KiB are treated as unclosed */
-    size_t lim = n - i > ((size_t)256 << 10) ? ((size_t)256 << 10) : n - i;
-    for (size_t j = i; j + cl <= i + lim; j++)
-        if (s[j] == close[0] && memcmp(s + j, close, cl) == 0) { e = s + j; break; }
-    if (!e) return 0;
-    for (const char *p = s + i; p < e; p++) if (*p == '\n') out[(*o)++] = '\n';
-    return (size_t)(e - s) + cl;
-}
-
-/* Strip HTML tags, comments, <script>/<style> bodies and entities in place.
- * Returns the number of tags/entities removed. */
-static size_t html_clean(char *s, size_t *n_io) {
-    size_t n = *n_io, o = 0, i = 0, hits = 0;
-    int unclosed_comment = 0, unclosed_script = 0;
-    while (i < n) {
-        char c = s[i];
-        if (c == '<') {
-            if (!unclosed_comment && n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-                size_t e = skip_block(s, n, i + 4, "-->", s, &o);
-                if (e) { i = e; hits++; continue; }
-                unclosed_comment = 1;
-            }
-            if (!unclosed_script && (prefix_ci(s + i, n - i, "<script") || prefix_ci(s + i, n - i, "<style"))) {
-                int scr = prefix_ci(s + i, n - i, "<script");
-                size_t e = skip_block(s, n, i + 6, scr ? "</script>" : "</style>", s, &o);
-                if (!e) e = skip_block(s, n, i + 6, scr ? "</SCRIPT>" : "</STYLE>", s, &o);
-                if (e) { i = e; hits++; continue; }
-                unclosed_script = 1;
-            }
-            size_t t = html_tag_len(s + i, n - i);
-            if (t) { i += t; hits++; continue; }
-        } else if (c == '&') {
-            char tmp[8];
-            size_t olen = 0, used = html_entity(s + i, n - i, tmp, &olen);
-            if (used) { memcpy(s + o, tmp, olen); o += olen; i += used; hits++; continue; }
-        }
-        s[o++] = c;
-        i++;
-    }
-    s[o] = 0;
-    *n_io = o;
-    return hits;
-}
-
-/* Fountain: remove boneyard comments and [[notes]], keeping newlines. */
-static void fountain_strip(char *s, size_t *n_io) {
-    size_t n = *n_io, o = 0, i = 0;
-    int no_bone = 0, no_note = 0;
-    while (i < n) {
-        if (!no_bone && s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
-            size_t e = skip_block(s, n, i + 2, "*/", s, &o);
-            if (e) { i = e; continue; }
-            no_bone = 1;
-        }
-        if (!no_note && s[i] == '[' && i + 1 < n && s[i + 1] == '[') {
-            size_t e = skip_block(s, n, i + 2, "]]", s, &o);
-            if (e) { i = e; continue; }
-            no_note = 1;
-        }
-        s[o++] = s[i++];
-    }
-    s[o] = 0;
-    *n_io = o;
-}
-
-/* ---- lines ---------------------------------------------------------------- */
-
-typedef struct {
-    char *s;      /* trimmed text (points into the cleaned buffer) */
-    int len;      /* bytes of trimmed text; 0 = blank */
-    int indent;   /* columns before the text, tabs to multiples of 8 */
-    int lineno;   /* 1-based */
-} Line;
-
-#define SCENE_MAX_LINES 2000000   /* lines read (a feature script has ~10k) */
-
-static Line *split_lines(char *buf, size_t n, int *cut) {
-    Line *lines = NULL;
-    size_t i = 0;
-    int no = 1;
-    *cut = 0;
-    while (i < n) {
-        if (no > SCENE_MAX_LINES) { *cut = 1; break; }
-        size_t j = i;
-        while (j < n && buf[j] != '\n' && buf[j] != '\r') j++;
-        size_t e = j;
-        if (j < n) {
-            if (buf[j] == '\r' && j + 1 < n && buf[j + 1] == '\n') j++;
-            buf[e] = 0;
-            j++;
-        }
-        size_t b = i;
-        int col = 0;
-        while (b < e && (buf[b] == ' ' || buf[b] == '\t' || (unsigned char)buf[b] == 0)) {
-            col = buf[b] == '\t' ? (col / 8 + 1) * 8 : col + 1;
-            b++;
-        }
-        /* U+00A0 (no-break space) used as indentation by some scrapers */
-        while (b + 1 < e && (unsigned char)buf[b] == 0xC2 && (unsigned char)buf[b + 1] == 0xA0) { col++; b += 2; }
-        size_t t = e;
-        while (t > b && (buf[t - 1] == ' ' || buf[t - 1] == '\t')) t--;
-        while (t >= b + 2 && (unsigned char)buf[t - 2] == 0xC2 && (unsigned char)buf[t - 1] == 0xA0) t -= 2;
-        buf[t] = 0;
-        Line L = {buf + b, (int)(t - b), col, no++};
-        if (col > 100000) L.indent = 100000;
-        arrput(lines, L);
-        i = j;
-        if (j >= n) break;
-    }
-    return lines;
-}
-
 /* ---- format detection ----------------------------------------------------- */
-
-static int parse_ts(const char *s, size_t n, double *out, size_t *used);
 
 static int ext_is(const char *fn, const char *ext) {
     if (!fn) return 0;
@@ -451,7 +152,7 @@ SceneFormat scene_detect_format(const char *text, size_t len, const char *filena
             size_t n = t - b;
             double ts;
             size_t used;
-            if (parse_ts(s, n, &ts, &used)) {
+            if (scene_parse_timestamp(s, n, &ts, &used)) {
                 const char *a = s + used;
                 size_t rest = n - used;
                 while (rest && *a == ' ') { a++; rest--; }
@@ -499,15 +200,6 @@ static int has_time_word(const char *s, size_t n) {
         }
     }
     return 0;
-}
-
-static int letters_case(const char *s, size_t n, int *upper, int *lower) {
-    *upper = *lower = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (is_upper((unsigned char)s[i])) (*upper)++;
-        else if (is_lower((unsigned char)s[i])) (*lower)++;
-    }
-    return *upper + *lower;
 }
 
 /* A leading scene number: "12", "12A", "A12", "12.", "(12)", followed by
@@ -603,14 +295,14 @@ static size_t heading_keyword(const char *s, size_t n, int case_ci, const char *
     return 0;
 }
 
-typedef struct {
+struct Heading {
     char number[16];
     char heading[256];
     char location[160];
     char time[64];
     const char *setting;
     size_t rest;          /* > 0: action text glued to the heading starts here */
-} Heading;
+};
 
 static void copy_trim(char *dst, size_t cap, const char *s, size_t n) {
     while (n && (is_space((unsigned char)*s) || *s == '-' || *s == '.' || *s == ':' || *s == ',' || *s == '/')) { s++; n--; }
@@ -961,21 +653,7 @@ static size_t inline_cue(const char *s, size_t n, char *name, size_t cap) {
 
 /* ---- scene building ------------------------------------------------------- */
 
-typedef enum { PARA_NONE, PARA_ACTION, PARA_DIALOGUE } ParaKind;
-
-/* The scene being built, shared by the screenplay and subtitle parsers. */
-typedef struct {
-    ScriptScenes *ss;
-    const SceneOpts *o;
-    Scene cur;
-    int open;              /* cur holds a scene */
-    Str text, action, dialogue;
-    Str para;              /* current paragraph (action) or speech (dialogue) */
-    ParaKind para_kind;
-    int last_line;
-} Builder;
-
-static void flush_para(Builder *B) {
+void flush_para(Builder *B) {
     if (B->para_kind == PARA_NONE) return;
     size_t n = str_len(&B->para);
     if (n) {
@@ -990,7 +668,7 @@ static void flush_para(Builder *B) {
     B->para_kind = PARA_NONE;
 }
 
-static void add_content(Builder *B, ParaKind kind, const char *s, size_t n, int lineno) {
+void add_content(Builder *B, ParaKind kind, const char *s, size_t n, int lineno) {
     if (!n) return;
     if (B->para_kind != kind) flush_para(B);
     B->para_kind = kind;
@@ -999,15 +677,15 @@ static void add_content(Builder *B, ParaKind kind, const char *s, size_t n, int 
     if (lineno > B->cur.end_line) B->cur.end_line = lineno;
 }
 
-static void add_character(Builder *B, const char *name) {
+void add_character(Builder *B, const char *name) {
     for (int i = 0; i < arrlen(B->cur.characters); i++)
         if (!strcmp(B->cur.characters[i], name)) return;
     if (arrlen(B->cur.characters) >= 200) return;
-    char *c = xstrdup(name);
+    char *c = scene_strdup(name);
     if (c) arrput(B->cur.characters, c);
 }
 
-static void builder_free(Builder *B) {
+void builder_free(Builder *B) {
     arrfree(B->text.a); arrfree(B->action.a); arrfree(B->dialogue.a); arrfree(B->para.a);
 }
 
@@ -1022,7 +700,7 @@ static void scene_clear(Scene *s) {
 static const char TOO_MANY_SCENES[] = "more scenes than max_scenes: the rest were merged into the last scene";
 
 /* Close the open scene and append it (or merge when over max_scenes). */
-static void close_scene(Builder *B) {
+void close_scene(Builder *B) {
     if (!B->open) return;
     flush_para(B);
     Scene *c = &B->cur;
@@ -1032,11 +710,11 @@ static void close_scene(Builder *B) {
     c->words = c->text ? count_words(c->text, strlen(c->text)) : 0;
     c->action_words = c->action ? count_words(c->action, strlen(c->action)) : 0;
     c->dialogue_words = c->dialogue ? count_words(c->dialogue, strlen(c->dialogue)) : 0;
-    if (!c->heading) c->heading = xstrdup("");
-    if (!c->number) c->number = xstrdup("");
-    if (!c->location) c->location = xstrdup("");
-    if (!c->time_of_day) c->time_of_day = xstrdup("");
-    if (!c->setting) c->setting = xstrdup("");
+    if (!c->heading) c->heading = scene_strdup("");
+    if (!c->number) c->number = scene_strdup("");
+    if (!c->location) c->location = scene_strdup("");
+    if (!c->time_of_day) c->time_of_day = scene_strdup("");
+    if (!c->setting) c->setting = scene_strdup("");
     if (c->end_line < c->start_line) c->end_line = c->start_line;
     ScriptScenes *ss = B->ss;
     if (ss->n_scenes >= B->o->max_scenes && ss->n_scenes > 0) {
@@ -1070,7 +748,7 @@ static void close_scene(Builder *B) {
 /* Start a new scene (closing the open one). At max_scenes the open scene
  * simply goes on (returns 0): the rest of the script merges into it, in
  * linear time. */
-static int open_scene(Builder *B, const Heading *h, int lineno) {
+int open_scene(Builder *B, const Heading *h, int lineno) {
     if (B->open && B->ss->n_scenes + 1 >= B->o->max_scenes) {
         warn_once(B->ss, TOO_MANY_SCENES);
         return 0;
@@ -1080,11 +758,11 @@ static int open_scene(Builder *B, const Heading *h, int lineno) {
     B->cur.start = B->cur.end = -1;
     B->cur.start_line = B->cur.end_line = lineno;
     if (h) {
-        B->cur.heading = xstrdup(h->heading);
-        B->cur.number = xstrdup(h->number);
-        B->cur.location = xstrdup(h->location);
-        B->cur.time_of_day = xstrdup(h->time);
-        B->cur.setting = xstrdup(h->setting ? h->setting : "");
+        B->cur.heading = scene_strdup(h->heading);
+        B->cur.number = scene_strdup(h->number);
+        B->cur.location = scene_strdup(h->location);
+        B->cur.time_of_day = scene_strdup(h->time);
+        B->cur.setting = scene_strdup(h->setting ? h->setting : "");
     }
     B->open = 1;
     return 1;
@@ -1140,7 +818,7 @@ static void set_title(ScriptScenes *ss, const char *v, size_t vn) {
     k = strip_emphasis(tmp, k);
     tmp[k] = 0;
     free(ss->title);
-    ss->title = xstrdup(tmp);
+    ss->title = scene_strdup(tmp);
 }
 
 /* Fountain title page: "Key: value" lines (values may go on, indented, on
@@ -1557,198 +1235,9 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
             arrfree(ss->scenes);
             ss->n_scenes = 0;
         }
-        if (nl && ss->n_scenes) warn(ss, "no scene headings found: the whole text is one scene");
+        if (nl && ss->n_scenes) scene_warn(ss, "no scene headings found: the whole text is one scene");
     }
     builder_free(&P.B);
-}
-
-/* ---- subtitles ------------------------------------------------------------ */
-
-/* "01:02:03,456", "02:03.456", "1:02:03.4" → seconds. */
-static int parse_ts(const char *s, size_t n, double *out, size_t *used) {
-    size_t i = 0;
-    long part[3] = {0, 0, 0};
-    int np = 0;
-    while (np < 3) {
-        size_t d0 = i;
-        long v = 0;
-        while (i < n && is_digit((unsigned char)s[i]) && i - d0 < 6) v = v * 10 + (s[i++] - '0');
-        if (i == d0) return 0;
-        part[np++] = v;
-        if (i < n && s[i] == ':' && np < 3) { i++; continue; }
-        break;
-    }
-    if (np < 2) return 0;
-    double frac = 0;
-    if (i < n && (s[i] == ',' || s[i] == '.')) {
-        i++;
-        double scale = 0.1;
-        size_t d0 = i;
-        while (i < n && is_digit((unsigned char)s[i]) && i - d0 < 6) { frac += (s[i++] - '0') * scale; scale /= 10; }
-        if (i == d0) return 0;
-    }
-    double t = np == 3 ? part[0] * 3600.0 + part[1] * 60.0 + (double)part[2] : part[0] * 60.0 + (double)part[1];
-    if ((np == 3 && (part[1] > 59 || part[2] > 59)) || (np == 2 && part[1] > 59)) return 0;
-    *out = t + frac;
-    *used = i;
-    return 1;
-}
-
-static int parse_cue_times(const char *s, size_t n, double *a, double *b) {
-    size_t u;
-    if (!parse_ts(s, n, a, &u)) return 0;
-    size_t i = u;
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
-    if (n - i < 3 || memcmp(s + i, "-->", 3) != 0) return 0;
-    i += 3;
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
-    if (!parse_ts(s + i, n - i, b, &u)) return 0;
-    if (*b < *a) *b = *a;
-    return 1;
-}
-
-static void fmt_time(char *out, size_t cap, double t) {
-    if (t < 0) t = 0;
-    long ms = (long)(t * 1000.0 + 0.5);
-    snprintf(out, cap, "%02ld:%02ld:%02ld.%03ld", ms / 3600000, (ms / 60000) % 60, (ms / 1000) % 60, ms % 1000);
-}
-
-static void set_sub_heading(Scene *c) {
-    char a[32], b[32], buf[80];
-    fmt_time(a, sizeof a, c->start);
-    fmt_time(b, sizeof b, c->end);
-    snprintf(buf, sizeof buf, "%s --> %s", a, b);
-    free(c->heading);
-    c->heading = xstrdup(buf);
-}
-
-/* Clean one subtitle text line: drop tags ({\an8}, <i>, <c.x>), take <v Name>
- * and "NAME:" speakers, split bracketed sound descriptions into action. */
-static void sub_line(Builder *B, char *s, size_t n, int lineno) {
-    char name[64] = "";
-    size_t o = 0;
-    for (size_t i = 0; i < n;) {
-        if (s[i] == '<') {
-            const char *e = memchr(s + i, '>', n - i);
-            if (e) {
-                if (i + 2 < n && (s[i + 1] == 'v' || s[i + 1] == 'V') && (s[i + 2] == ' ' || s[i + 2] == '.')) {
-                    const char *p = memchr(s + i, ' ', (size_t)(e - (s + i)));
-                    if (p) {
-                        size_t k = (size_t)(e - p - 1);
-                        if (k > 0 && k < sizeof name) { memcpy(name, p + 1, k); name[k] = 0; }
-                    }
-                }
-                i = (size_t)(e - s) + 1;
-                continue;
-            }
-        }
-        if (s[i] == '{' && i + 1 < n && s[i + 1] == '\\') {
-            const char *e = memchr(s + i, '}', n - i);
-            if (e) { i = (size_t)(e - s) + 1; continue; }
-        }
-        s[o++] = s[i++];
-    }
-    n = o;
-    size_t b = 0;
-    while (b < n && (s[b] == ' ' || s[b] == '\t')) b++;
-    if (b < n && s[b] == '-') flush_para(B);   /* "- line": a new speaker */
-    while (b < n && (s[b] == ' ' || s[b] == '-' || s[b] == '\t')) b++;
-    s += b; n -= b;
-    while (n && s[n - 1] == ' ') n--;
-    if (!n) return;
-    /* "JOHN: text" */
-    const char *colon = memchr(s, ':', n < 30 ? n : 30);
-    if (colon && colon > s) {
-        size_t k = (size_t)(colon - s);
-        int up, lo;
-        letters_case(s, k, &up, &lo);
-        if (up >= 2 && !lo && k < sizeof name && count_words(s, k) <= 3) {
-            memcpy(name, s, k);
-            name[k] = 0;
-            s += k + 1; n -= k + 1;
-            while (n && *s == ' ') { s++; n--; }
-        }
-    }
-    if (name[0]) {
-        char *p = name;
-        while (*p == ' ') p++;
-        for (char *q = p; *q; q++) *q = (char)to_upper((unsigned char)*q);
-        if (*p) add_character(B, p);
-    }
-    /* bracketed parts are sound/action descriptions */
-    size_t i = 0;
-    while (i < n) {
-        if (s[i] == '[' || s[i] == '(') {
-            char close = s[i] == '[' ? ']' : ')';
-            const char *e = memchr(s + i, close, n - i);
-            if (e) {
-                size_t a0 = i + 1, a1 = (size_t)(e - s);
-                if (a1 > a0) { flush_para(B); add_content(B, PARA_ACTION, s + a0, a1 - a0, lineno); flush_para(B); }
-                i = a1 + 1;
-                continue;
-            }
-        }
-        size_t j = i;
-        while (j < n && s[j] != '[' && s[j] != '(') j++;
-        size_t a = i, e = j;
-        while (a < e && s[a] == ' ') a++;
-        while (e > a && s[e - 1] == ' ') e--;
-        if (e > a) add_content(B, PARA_DIALOGUE, s + a, e - a, lineno);
-        if (j == i) j++;
-        i = j;
-    }
-}
-
-static void parse_subtitles(ScriptScenes *ss, Line *L, int nl, const SceneOpts *o) {
-    Builder B;
-    memset(&B, 0, sizeof B);
-    B.ss = ss;
-    B.o = o;
-    double prev_end = -1;
-    long window = -1;
-    int cues = 0;
-    for (int i = 0; i < nl; i++) {
-        if (!L[i].len) continue;
-        double a, b;
-        if (!parse_cue_times(L[i].s, (size_t)L[i].len, &a, &b)) {
-            /* VTT blocks we skip entirely: NOTE, STYLE, REGION, the header */
-            if (prefix_ci(L[i].s, (size_t)L[i].len, "NOTE") || prefix_ci(L[i].s, (size_t)L[i].len, "STYLE") ||
-                prefix_ci(L[i].s, (size_t)L[i].len, "REGION") || prefix_ci(L[i].s, (size_t)L[i].len, "WEBVTT")) {
-                while (i + 1 < nl && L[i + 1].len) i++;
-            }
-            continue;   /* cue numbers and identifiers */
-        }
-        int newscene;
-        if (!B.open) newscene = 1;
-        else if (o->sub_window > 0) newscene = (long)(a / o->sub_window) != window;
-        else newscene = (a - prev_end >= o->sub_gap) ||
-                        (o->sub_max_scene > 0 && a - B.cur.start >= o->sub_max_scene) || a < B.cur.start;
-        if (newscene) {
-            if (B.open) set_sub_heading(&B.cur);
-            if (open_scene(&B, NULL, L[i].lineno)) {
-                B.cur.start = a;
-                B.cur.end = b;
-                window = o->sub_window > 0 ? (long)(a / o->sub_window) : -1;
-            }
-        }
-        if (b > B.cur.end) B.cur.end = b;
-        if (L[i].lineno > B.cur.end_line) B.cur.end_line = L[i].lineno;
-        prev_end = b > prev_end ? b : prev_end;
-        if (a < prev_end && newscene) prev_end = b;
-        cues++;
-        int j = i + 1;
-        for (; j < nl && L[j].len; j++) {
-            double x, y;
-            if (parse_cue_times(L[j].s, (size_t)L[j].len, &x, &y)) break;
-            sub_line(&B, L[j].s, (size_t)L[j].len, L[j].lineno);
-        }
-        flush_para(&B);
-        i = j - 1;
-    }
-    if (B.open) set_sub_heading(&B.cur);
-    close_scene(&B);
-    if (!cues && nl) warn(ss, "no subtitle cues (\"00:00:01,000 --> 00:00:02,000\") found");
-    builder_free(&B);
 }
 
 /* ---- entry points --------------------------------------------------------- */
@@ -1765,13 +1254,13 @@ ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, c
 
     ScriptScenes *ss = calloc(1, sizeof *ss);
     if (!ss) { set_err(err, "out of memory"); return NULL; }
-    ss->title = xstrdup("");
+    ss->title = scene_strdup("");
 
     if (len > o.max_bytes) {
         size_t cut = o.max_bytes;
         while (cut > 0 && text[cut - 1] != '\n') cut--;
         if (cut == 0) cut = o.max_bytes;
-        warn(ss, "input is %zu bytes: only the first %zu were read (max_bytes)", len, cut);
+        scene_warn(ss, "input is %zu bytes: only the first %zu were read (max_bytes)", len, cut);
         len = cut;
     }
     /* binary input: NUL bytes or many control bytes */
@@ -1789,22 +1278,22 @@ ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, c
         return NULL;
     }
     size_t n = 0, bad = 0, ctl2 = 0;
-    char *buf = utf8_repair(text ? text : "", len, &n, &bad, &ctl2);
+    char *buf = scene_repair_utf8(text ? text : "", len, &n, &bad, &ctl2);
     if (!buf) { scene_free(ss); set_err(err, "out of memory"); return NULL; }
-    if (bad) warn(ss, "%zu bytes of invalid UTF-8 replaced by U+FFFD", bad);
-    if (ctl2) warn(ss, "%zu control bytes replaced by spaces", ctl2);
+    if (bad) scene_warn(ss, "%zu bytes of invalid UTF-8 replaced by U+FFFD", bad);
+    if (ctl2) scene_warn(ss, "%zu control bytes replaced by spaces", ctl2);
 
     SceneFormat f = o.format == SCENE_FMT_AUTO ? scene_detect_format(buf, n, o.filename) : o.format;
     if (f < SCENE_FMT_FOUNTAIN || f > SCENE_FMT_VTT) f = SCENE_FMT_PLAIN;
     ss->format = f;
-    html_clean(buf, &n);
-    if (f == SCENE_FMT_FOUNTAIN) fountain_strip(buf, &n);
+    scene_strip_html(buf, &n);
+    if (f == SCENE_FMT_FOUNTAIN) scene_strip_fountain_notes(buf, &n);
     int cut = 0;
-    Line *lines = split_lines(buf, n, &cut);
+    Line *lines = scene_split_lines(buf, n, &cut);
     int nl = (int)arrlen(lines);
-    if (cut) warn(ss, "more than %d lines: only the first %d were read", SCENE_MAX_LINES, SCENE_MAX_LINES);
+    if (cut) scene_warn(ss, "more than %d lines: only the first %d were read", SCENE_MAX_LINES, SCENE_MAX_LINES);
     ss->n_lines = nl;
-    if (f == SCENE_FMT_SRT || f == SCENE_FMT_VTT) parse_subtitles(ss, lines, nl, &o);
+    if (f == SCENE_FMT_SRT || f == SCENE_FMT_VTT) scene_parse_subtitles(ss, lines, nl, &o);
     else parse_screenplay(ss, lines, nl, f == SCENE_FMT_FOUNTAIN, &o);
     arrfree(lines);
     free(buf);
