@@ -52,6 +52,7 @@
 #include "model.h"
 #include "scene.h"
 #include "text.h"
+#include "utf8.h"
 
 #define MS_MAX_MODELS 16
 #define MS_PREDICT_CHUNK 256          /* texts predicted per batch */
@@ -209,7 +210,8 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_set_weights(int h, const char *json) {
     cJSON_ArrayForEach(it, w) {
         if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || fabs(it->valuedouble) > 1e30 ||
             match_space_set_weight(&sp, it->string, (float)it->valuedouble)) {
-            snprintf(err, sizeof err, "bad weight for %.60s (a number >= 0 for one of the model's metrics)", it->string);
+            snprintf(err, sizeof err, "bad weight for %.*s (a number >= 0 for one of the model's metrics)",
+                     (int)utf8_cut(it->string, strlen(it->string), 60), it->string);
             break;
         }
     }

@@ -16,6 +16,7 @@
 #include <stb_ds.h>
 
 #include "scene_internal.h"
+#include "utf8.h"
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -307,10 +308,7 @@ struct Heading {
 static void copy_trim(char *dst, size_t cap, const char *s, size_t n) {
     while (n && (is_space((unsigned char)*s) || *s == '-' || *s == '.' || *s == ':' || *s == ',' || *s == '/')) { s++; n--; }
     while (n && (is_space((unsigned char)s[n - 1]) || s[n - 1] == '-' || s[n - 1] == ':' || s[n - 1] == ',' || s[n - 1] == '/' || s[n - 1] == '.')) n--;
-    if (n >= cap) {
-        n = cap - 1;
-        while (n && ((unsigned char)s[n] & 0xC0) == 0x80) n--;   /* UTF-8 boundary */
-    }
+    n = utf8_cut(s, n, cap - 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {   /* whitespace runs become one space */
         char c = s[i] == '\t' ? ' ' : s[i];
@@ -813,7 +811,7 @@ static void end_preamble(Builder *B) {
 /* A title-page value as the script's title, emphasis stripped. */
 static void set_title(ScriptScenes *ss, const char *v, size_t vn) {
     char tmp[256];
-    size_t k = vn < 255 ? vn : 255;
+    size_t k = utf8_cut(v, vn, sizeof tmp - 1);
     memcpy(tmp, v, k);
     k = strip_emphasis(tmp, k);
     tmp[k] = 0;

@@ -10,27 +10,7 @@
 #include <stb_ds.h>
 
 #include "scene_internal.h"
-
-/* Length of a valid UTF-8 sequence at src[i] (1..4), or 0 when invalid
- * (bad lead or continuation byte, overlong, surrogate, > U+10FFFF, cut). */
-static int utf8_seq(const char *src, size_t n, size_t i) {
-    unsigned char c = (unsigned char)src[i];
-    if (c < 0x80) return 1;
-    int need = 0;
-    uint32_t cp = 0, min = 0;
-    if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; min = 0x10000; }
-    else return 0;
-    for (int k = 1; k <= need; k++) {
-        if (i + (size_t)k >= n) return 0;
-        unsigned char d = (unsigned char)src[i + k];
-        if ((d & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (d & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return need + 1;
-}
+#include "utf8.h"
 
 /* Copy src into a new buffer with invalid UTF-8 replaced by U+FFFD (one per
  * bad byte), a leading BOM dropped, stray control bytes turned into spaces
@@ -40,7 +20,7 @@ char *scene_repair_utf8(const char *src, size_t n, size_t *out_n, size_t *bad, s
     size_t i0 = 0, nbad = 0;
     if (n >= 3 && (unsigned char)src[0] == 0xEF && (unsigned char)src[1] == 0xBB && (unsigned char)src[2] == 0xBF) i0 = 3;
     for (size_t i = i0; i < n;) {
-        int k = utf8_seq(src, n, i);
+        int k = utf8_char_len(src, n, i);
         if (k) i += (size_t)k; else { nbad++; i++; }
     }
     char *out = malloc(n + 2 * nbad + 1);
@@ -50,7 +30,7 @@ char *scene_repair_utf8(const char *src, size_t n, size_t *out_n, size_t *bad, s
     *ctl = 0;
     for (size_t i = i0; i < n;) {
         unsigned char c = (unsigned char)src[i];
-        int k = utf8_seq(src, n, i);
+        int k = utf8_char_len(src, n, i);
         if (k == 1) {
             if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') { out[o++] = c == '\f' ? '\n' : ' '; if (c != '\f') (*ctl)++; }
             else if (c == 0x7f) { out[o++] = ' '; (*ctl)++; }
@@ -98,17 +78,6 @@ static size_t html_tag_len(const char *s, size_t n) {
         if (s[j] == '<' || s[j] == '\n') return 0;
     }
     return 0;
-}
-
-static size_t utf8_put(char *o, uint32_t cp) {
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F)); return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F)); return 4;
 }
 
 /* Decode an entity at s ('&'); writes to o, returns bytes consumed (0: none).

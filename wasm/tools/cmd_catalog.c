@@ -51,9 +51,11 @@
 #include <time.h>
 
 #include "arc.h"
+#include "err.h"
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
+#include "utf8.h"
 
 typedef struct {
     char *path, *name;        /* full path, file name */
@@ -106,7 +108,7 @@ static char *title_from_name(const char *name) {
     const char *dot = strrchr(name, '.');
     size_t n = dot && dot != name ? (size_t)(dot - name) : strlen(name);
     char buf[512];
-    if (n >= sizeof buf) n = sizeof buf - 1;
+    n = utf8_cut(name, n, sizeof buf - 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) buf[o++] = name[i] == '-' || name[i] == '_' ? ' ' : name[i];
     buf[o] = 0;
@@ -154,8 +156,7 @@ static char *title_from_name(const char *name) {
 static char *short_heading(const char *h, int max) {
     size_t n = strlen(h);
     if ((int)n <= max) return dupn(h, n);
-    size_t k = (size_t)max;
-    while (k > 0 && ((unsigned char)h[k] & 0xC0) == 0x80) k--;
+    size_t k = utf8_cut(h, n, (size_t)max);
     size_t w = k;
     while (w > (size_t)max / 2 && h[w] != ' ') w--;
     if (h[w] == ' ') k = w;
@@ -180,7 +181,7 @@ static void process(Job *J, Film *f) {
     ScriptScenes *ss = scene_parse(text, len, &so, &perr);
     free(text);
     if (!ss) {
-        snprintf(f->reason, sizeof f->reason, "rejected: %.120s", perr ? perr : "?");
+        ms_seterr(f->reason, sizeof f->reason, "rejected: %s", perr ? perr : "?");
         free(perr);
         return;
     }
@@ -196,7 +197,7 @@ static void process(Job *J, Film *f) {
     ArcOpts ao = arc_default_opts();
     ao.n_segments = J->segments;
     MoodArc *a = arc_from_script(J->model, ss, &ao, err, sizeof err);
-    if (!a) { snprintf(f->reason, sizeof f->reason, "arc failed: %.120s", err); scene_free(ss); return; }
+    if (!a) { ms_seterr(f->reason, sizeof f->reason, "arc failed: %s", err); scene_free(ss); return; }
     int no = a->n_metrics;
     f->title = ss->title[0] ? dupn(ss->title, strlen(ss->title)) : title_from_name(f->name);
     f->year = ss->year;
@@ -462,7 +463,7 @@ int cmd_catalog(int argc, char **argv) {
         if (!f->ok) continue;
         cJSON *o = cJSON_CreateObject();
         char id[512];
-        snprintf(id, sizeof id, "%s", f->name);
+        snprintf(id, sizeof id, "%.*s", (int)utf8_cut(f->name, strlen(f->name), sizeof id - 1), f->name);
         char *dot = strrchr(id, '.');
         if (dot) *dot = 0;
         cJSON_AddStringToObject(o, "id", id);
