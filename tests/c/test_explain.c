@@ -340,6 +340,11 @@ static void test_api_errors_are_utf8(int h) {
     snprintf(key + 59, sizeof key - 59, "\xC3\xA9tude");   /* the cut at 60 bytes falls inside the \xC3\xA9 */
     snprintf(req, sizeof req, "{\"%s\":1}", key);
     CHECK(error_is_utf8(ms_model_set_weights(h, req)), "ms_model_set_weights: an unknown long metric name is cut on a character boundary");
+    memset(key, 'x', 39);
+    snprintf(key + 39, sizeof key - 39, "\xC3\xA9tude");   /* the cut at 40 bytes falls inside the \xC3\xA9 */
+    snprintf(req, sizeof req, "{\"songs\":[],\"target\":{\"energy\":1,\"valence\":1,\"tempo\":1,\"liveness\":1},"
+                              "\"weights\":{\"%s\":1}}", key);
+    CHECK(error_is_utf8(ms_match(h, req, NULL, 0)), "ms_match: an unknown long metric name is cut on a character boundary");
 }
 
 static void test_api(void) {
