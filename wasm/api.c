@@ -395,14 +395,9 @@ EMSCRIPTEN_KEEPALIVE char *ms_scenes(const char *text, size_t len, const char *o
     cJSON *oj = opts_json && opts_json[0] ? cJSON_Parse(opts_json) : NULL;
     if (opts_json && opts_json[0] && !oj) return err_json("options must be a JSON object");
     if (scene_opts_from(oj, &o, &flags, err, sizeof err)) { cJSON_Delete(oj); return err_json(err); }
-    char *perr = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &o, &perr);
+    ScriptScenes *ss = scene_parse(text, len, &o, err, sizeof err);
     cJSON_Delete(oj);
-    if (!ss) {
-        char *e = err_json(perr ? perr : "could not parse the script");
-        free(perr);
-        return e;
-    }
+    if (!ss) return err_json(err);
     char *res = scenes_to_json(ss, flags);
     scene_free(ss);
     return res ? res : err_json("out of memory");
@@ -466,14 +461,9 @@ EMSCRIPTEN_KEEPALIVE char *ms_arc(int h, const char *text, size_t len, const cha
         cJSON_Delete(oj);
         return err_json(err);
     }
-    char *perr = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &so, &perr);
+    ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
     cJSON_Delete(oj);
-    if (!ss) {
-        char *e = err_json(perr ? perr : "could not parse the script");
-        free(perr);
-        return e;
-    }
+    if (!ss) return err_json(err);
     MoodArc *a = arc_from_script(s->model, ss, &ao, err, sizeof err);
     char *res = a ? arc_to_json(a, ss, aflags) : err_json(err[0] ? err : "could not build the arc");
     arc_free(a);

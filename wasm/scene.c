@@ -15,6 +15,7 @@
 
 #include <stb_ds.h>
 
+#include "err.h"
 #include "scene_internal.h"
 #include "utf8.h"
 
@@ -29,19 +30,6 @@ static char *xstrndup(const char *s, size_t n) {
 }
 
 char *scene_strdup(const char *s) { return xstrndup(s, strlen(s)); }
-
-static char *fmt_alloc(const char *fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    return scene_strdup(buf);
-}
-
-static void set_err(char **err, const char *msg) {
-    if (err) *err = scene_strdup(msg);
-}
 
 void scene_warn(ScriptScenes *ss, const char *fmt, ...) {
     char buf[512];
@@ -1240,8 +1228,7 @@ static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, co
 
 /* ---- entry points --------------------------------------------------------- */
 
-ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, char **err) {
-    if (err) *err = NULL;
+ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, char *err, size_t errlen) {
     SceneOpts o = opts ? *opts : scene_default_opts();
     if (o.max_bytes == 0) o.max_bytes = scene_default_opts().max_bytes;
     if (o.max_scenes <= 0) o.max_scenes = 1;
@@ -1251,7 +1238,7 @@ ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, c
     if (!text) len = 0;
 
     ScriptScenes *ss = calloc(1, sizeof *ss);
-    if (!ss) { set_err(err, "out of memory"); return NULL; }
+    if (!ss) { ms_seterr(err, errlen, "out of memory"); return NULL; }
     ss->title = scene_strdup("");
 
     if (len > o.max_bytes) {
@@ -1269,15 +1256,14 @@ ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, c
         else if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') || c == 0x7f) ctl++;
     }
     if (len && (nul * 1000 > len || nul > 4096 || (nul + ctl) * 50 > len)) {
-        char *m = fmt_alloc("input looks binary (%zu NUL and %zu control bytes in %zu): not a screenplay or subtitle file",
-                            nul, ctl, len);
-        if (err) *err = m; else free(m);
+        ms_seterr(err, errlen, "input looks binary (%zu NUL and %zu control bytes in %zu): not a screenplay or subtitle file",
+                  nul, ctl, len);
         scene_free(ss);
         return NULL;
     }
     size_t n = 0, bad = 0, ctl2 = 0;
     char *buf = scene_repair_utf8(text ? text : "", len, &n, &bad, &ctl2);
-    if (!buf) { scene_free(ss); set_err(err, "out of memory"); return NULL; }
+    if (!buf) { scene_free(ss); ms_seterr(err, errlen, "out of memory"); return NULL; }
     if (bad) scene_warn(ss, "%zu bytes of invalid UTF-8 replaced by U+FFFD", bad);
     if (ctl2) scene_warn(ss, "%zu control bytes replaced by spaces", ctl2);
 

@@ -64,7 +64,7 @@ static void test_fountain_title(void) {
     o += (size_t)snprintf(text + o, sizeof text - o, "\xC3\xA9tude\nAuthor: Someone\n\nINT. ROOM - DAY\n\nA room.\n");
     SceneOpts so = scene_default_opts();
     so.format = SCENE_FMT_FOUNTAIN;
-    ScriptScenes *ss = scene_parse(text, o, &so, NULL);
+    ScriptScenes *ss = scene_parse(text, o, &so, NULL, 0);
     CHECK(ss != NULL, "a Fountain script with a long title parses");
     if (!ss) return;
     size_t tl = strlen(ss->title);

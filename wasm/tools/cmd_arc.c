@@ -60,10 +60,9 @@ int cmd_arc(int argc, char **argv) {
     char *text = scene_cli_read(path, &len);
     if (!text) { model_free(m); return 1; }
     if (!so.filename) so.filename = path;
-    char *perr = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &so, &perr);
+    ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
     free(text);
-    if (!ss) { fprintf(stderr, "moodspace arc: %s: %s\n", path, perr ? perr : "failed"); free(perr); model_free(m); return 1; }
+    if (!ss) { fprintf(stderr, "moodspace arc: %s: %s\n", path, err); model_free(m); return 1; }
     scene_cli_warnings(ss, path);
     MoodArc *arc = arc_from_script(m, ss, &ao, err, sizeof err);
     if (!arc) { fprintf(stderr, "moodspace arc: %s\n", err); scene_free(ss); model_free(m); return 1; }

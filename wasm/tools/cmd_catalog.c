@@ -177,12 +177,11 @@ static void process(Job *J, Film *f) {
     if (!text) { snprintf(f->reason, sizeof f->reason, "unreadable"); return; }
     SceneOpts so = scene_default_opts();
     so.filename = f->name;
-    char *perr = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &so, &perr);
+    char err[256];
+    ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
     free(text);
     if (!ss) {
-        ms_seterr(f->reason, sizeof f->reason, "rejected: %s", perr ? perr : "?");
-        free(perr);
+        ms_seterr(f->reason, sizeof f->reason, "rejected: %s", err);
         return;
     }
     f->n = ss->n_scenes;
@@ -193,7 +192,6 @@ static void process(Job *J, Film *f) {
         f->seconds = now_s() - t0;
         return;
     }
-    char err[256];
     ArcOpts ao = arc_default_opts();
     ao.n_segments = J->segments;
     MoodArc *a = arc_from_script(J->model, ss, &ao, err, sizeof err);
@@ -284,17 +282,16 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
         bytes += len;
         SceneOpts so = scene_default_opts();
         so.filename = names[i];
-        char *err = NULL;
-        ScriptScenes *ss = scene_parse(text, len, &so, &err);
+        char err[256];
+        ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
         double dt = now_s() - t1;
         t_parse += dt;
         if (dt > worst) { worst = dt; worst_name = names[i]; }
         free(text);
         if (!ss) {
             rejected++;
-            fprintf(stderr, "catalog: %s: %s\n", names[i], err ? err : "rejected");
+            fprintf(stderr, "catalog: %s: %s\n", names[i], err);
             if (list) printf("{\"file\":\"%s\",\"error\":true}\n", names[i]);
-            free(err);
             continue;
         }
         ok++;

@@ -43,10 +43,10 @@ int cmd_scenes(int argc, char **argv) {
     char *text = scene_cli_read(path, &len);
     if (!text) return 1;
     if (!o.filename) o.filename = path;
-    char *err = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &o, &err);
+    char err[256];
+    ScriptScenes *ss = scene_parse(text, len, &o, err, sizeof err);
     free(text);
-    if (!ss) { fprintf(stderr, "moodspace scenes: %s: %s\n", path, err ? err : "failed"); free(err); return 1; }
+    if (!ss) { fprintf(stderr, "moodspace scenes: %s: %s\n", path, err); return 1; }
     for (int i = 0; i < (int)ss->n_scenes; i++) {
         cJSON *j = scene_to_cjson(&ss->scenes[i], flags);
         char *s = j ? cJSON_PrintUnformatted(j) : NULL;
