@@ -93,14 +93,6 @@ static int has_ext(const char *name, const char *ext) {
     return 1;
 }
 
-static char *dupn(const char *s, size_t n) {
-    char *p = malloc(n + 1);
-    if (!p) return NULL;
-    memcpy(p, s, n);
-    p[n] = 0;
-    return p;
-}
-
 /* "Big-Lebowski,-The.txt" → "The Big Lebowski";
  * "Pretty-Woman-(final-script).txt" → "Pretty Woman";
  * "Avventura,-L'-(The-Adventure).txt" → "L'Avventura (The Adventure)". */
@@ -145,23 +137,23 @@ static char *title_from_name(const char *name) {
                 int apos = ART[k][L - 1] == '\'';
                 snprintf(out, sizeof out, "%s%s%.*s%s%s", ART[k], apos ? "" : " ", (int)(comma - buf), buf,
                          *rest ? " " : "", rest);
-                return dupn(out, strlen(out));
+                return strdup(out);
             }
         }
     }
-    return dupn(buf, strlen(buf));
+    return strdup(buf);
 }
 
 /* Cut a heading to at most max bytes on a UTF-8 boundary (and a word end). */
 static char *short_heading(const char *h, int max) {
     size_t n = strlen(h);
-    if ((int)n <= max) return dupn(h, n);
+    if ((int)n <= max) return strdup(h);
     size_t k = utf8_cut(h, n, (size_t)max);
     size_t w = k;
     while (w > (size_t)max / 2 && h[w] != ' ') w--;
     if (h[w] == ' ') k = w;
     while (k && (h[k - 1] == ' ' || h[k - 1] == '-')) k--;
-    return dupn(h, k);
+    return strndup(h, k);
 }
 
 static double now_s(void) {
@@ -197,7 +189,7 @@ static void process(Job *J, Film *f) {
     MoodArc *a = arc_from_script(J->model, ss, &ao, err, sizeof err);
     if (!a) { ms_seterr(f->reason, sizeof f->reason, "arc failed: %s", err); scene_free(ss); return; }
     int no = a->n_metrics;
-    f->title = ss->title[0] ? dupn(ss->title, strlen(ss->title)) : title_from_name(f->name);
+    f->title = ss->title[0] ? strdup(ss->title) : title_from_name(f->name);
     f->year = ss->year;
     f->headings = calloc((size_t)f->n, sizeof(char *));
     f->words = calloc((size_t)f->n, sizeof(int));
@@ -260,7 +252,7 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
         if (n == cap) { cap = cap ? 2 * cap : 256; char **nn = realloc(names, sizeof(char *) * (size_t)cap); if (!nn) break; names = nn; }
-        names[n++] = dupn(e->d_name, strlen(e->d_name));
+        names[n++] = strdup(e->d_name);
     }
     closedir(d);
     int ok = 0, rejected = 0, unreadable = 0, enough = 0, zero = 0;
@@ -400,8 +392,8 @@ int cmd_catalog(int argc, char **argv) {
             films = nfl;
         }
         memset(&films[nf], 0, sizeof(Film));
-        films[nf].path = dupn(path, strlen(path));
-        films[nf].name = dupn(e->d_name, strlen(e->d_name));
+        films[nf].path = strdup(path);
+        films[nf].name = strdup(e->d_name);
         nf++;
     }
     closedir(d);
