@@ -77,6 +77,19 @@ deps() { deps_apt; deps_cjson; deps_npm; }
 
 # --- build ------------------------------------------------------------------
 
+# The wasm flags in wasm/Makefile are tested with Debian 12's emscripten 3.1.6
+# (other majors change MODULARIZE/ES6 output and settings names).
+EMCC_MAJOR=3
+check_emcc() {
+  local emcc=${EMCC:-emcc} v
+  command -v "$emcc" >/dev/null \
+    || die "$emcc not found: install Debian's emscripten package (./build.sh deps) or set EMCC=/path/to/emcc"
+  v=$("$emcc" --version 2>/dev/null | sed -n '1s/.*) \([0-9][0-9]*\.[0-9][0-9.]*\).*/\1/p')
+  [ -n "$v" ] || die "could not read the version from '$emcc --version'"
+  [ "${v%%.*}" = "$EMCC_MAJOR" ] \
+    || die "$emcc is version $v; the wasm build needs emscripten $EMCC_MAJOR.x (Debian 12 ships 3.1.6): set EMCC=/path/to/emcc"
+}
+
 build_c() {
   log "make (native tool, test binaries, wasm)"
   make -s -j"$JOBS" -f wasm/Makefile all
@@ -87,7 +100,7 @@ build_web() {
   node web/build.mjs
 }
 
-build() { deps; build_c; build_web; }
+build() { deps; check_emcc; build_c; build_web; }
 
 # --- test -------------------------------------------------------------------
 

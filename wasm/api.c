@@ -52,6 +52,7 @@
 #include "model.h"
 #include "scene.h"
 #include "text.h"
+#include "utf8.h"
 
 #define MS_MAX_MODELS 16
 #define MS_PREDICT_CHUNK 256          /* texts predicted per batch */
@@ -209,7 +210,8 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_set_weights(int h, const char *json) {
     cJSON_ArrayForEach(it, w) {
         if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || fabs(it->valuedouble) > 1e30 ||
             match_space_set_weight(&sp, it->string, (float)it->valuedouble)) {
-            snprintf(err, sizeof err, "bad weight for %.60s (a number >= 0 for one of the model's metrics)", it->string);
+            snprintf(err, sizeof err, "bad weight for %.*s (a number >= 0 for one of the model's metrics)",
+                     (int)utf8_cut(it->string, strlen(it->string), 60), it->string);
             break;
         }
     }
@@ -393,14 +395,9 @@ EMSCRIPTEN_KEEPALIVE char *ms_scenes(const char *text, size_t len, const char *o
     cJSON *oj = opts_json && opts_json[0] ? cJSON_Parse(opts_json) : NULL;
     if (opts_json && opts_json[0] && !oj) return err_json("options must be a JSON object");
     if (scene_opts_from(oj, &o, &flags, err, sizeof err)) { cJSON_Delete(oj); return err_json(err); }
-    char *perr = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &o, &perr);
+    ScriptScenes *ss = scene_parse(text, len, &o, err, sizeof err);
     cJSON_Delete(oj);
-    if (!ss) {
-        char *e = err_json(perr ? perr : "could not parse the script");
-        free(perr);
-        return e;
-    }
+    if (!ss) return err_json(err);
     char *res = scenes_to_json(ss, flags);
     scene_free(ss);
     return res ? res : err_json("out of memory");
@@ -464,14 +461,9 @@ EMSCRIPTEN_KEEPALIVE char *ms_arc(int h, const char *text, size_t len, const cha
         cJSON_Delete(oj);
         return err_json(err);
     }
-    char *perr = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &so, &perr);
+    ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
     cJSON_Delete(oj);
-    if (!ss) {
-        char *e = err_json(perr ? perr : "could not parse the script");
-        free(perr);
-        return e;
-    }
+    if (!ss) return err_json(err);
     MoodArc *a = arc_from_script(s->model, ss, &ao, err, sizeof err);
     char *res = a ? arc_to_json(a, ss, aflags) : err_json(err[0] ? err : "could not build the arc");
     arc_free(a);

@@ -3,10 +3,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "utf8.h"
+
 void ms_seterr(char *err, size_t errlen, const char *fmt, ...) {
     if (!err || !errlen) return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    int n = vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
+    /* a message longer than the buffer is cut on a character boundary */
+    if (n >= (int)errlen) err[utf8_cut(err, errlen - 1, errlen - 1)] = 0;
 }

@@ -2,24 +2,15 @@
 #include "explain.h"
 
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cJSON.h"
+#include "err.h"
 
 /* Tokens kept beyond seq_len so that removing a word lets later ones move
  * up: we encode up to EXPLAIN_LOOKAHEAD * seq_len tokens. */
 #define EXPLAIN_LOOKAHEAD 4
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 ExplainOpts explain_default_opts(void) {
     ExplainOpts o = {64, 5};
@@ -49,11 +40,11 @@ ExplainResult *explain_run(const Model *m, const char *text, size_t len, const E
                            char *err, size_t errlen) {
     ExplainOpts o = opts ? *opts : explain_default_opts();
     if (!m || m->seq_len < 1 || m->n_outputs < 1 || m->n_outputs > MODEL_MAX_OUTPUTS) {
-        set_err(err, errlen, "no model");
+        ms_seterr(err, errlen, "no model");
         return NULL;
     }
     if (o.max_words < 1 || o.max_words > EXPLAIN_MAX_WORDS || o.top < 1 || o.top > EXPLAIN_MAX_WORDS) {
-        set_err(err, errlen, "max_words and top must be in 1..%d", EXPLAIN_MAX_WORDS);
+        ms_seterr(err, errlen, "max_words and top must be in 1..%d", EXPLAIN_MAX_WORDS);
         return NULL;
     }
     if (!text) len = 0;
@@ -70,7 +61,7 @@ ExplainResult *explain_run(const Model *m, const char *text, size_t len, const E
     r->n_outputs = O;
 
     int n_all = text_encode(m->vocab, text ? text : "", len, all, cap);
-    if (n_all < 0) { set_err(err, errlen, "could not encode the text"); goto fail; }
+    if (n_all < 0) { ms_seterr(err, errlen, "could not encode the text"); goto fail; }
     int n_read = n_all < S ? n_all : S;
     r->n_tokens = n_read;
 
@@ -113,14 +104,14 @@ ExplainResult *explain_run(const Model *m, const char *text, size_t len, const E
             if (all[t] != skip) row[k++] = all[t];
         while (k < S) row[k++] = TEXT_PAD_ID;
     }
-    if (model_predict_ids(m, batch, nw + 1, out)) { set_err(err, errlen, "prediction failed"); goto fail; }
+    if (model_predict_ids(m, batch, nw + 1, out)) { ms_seterr(err, errlen, "prediction failed"); goto fail; }
     for (int j = 0; j < O; j++) r->base[j] = out[j];
     for (int q = 0; q < nw; q++)
         for (int j = 0; j < O; j++) r->words[q].delta[j] = out[j] - out[(size_t)(q + 1) * O + j];
     free(pos); free(all); free(batch); free(out);
     return r;
 oom:
-    set_err(err, errlen, "out of memory");
+    ms_seterr(err, errlen, "out of memory");
 fail:
     free(pos); free(all); free(batch); free(out);
     explain_free(r);
@@ -145,7 +136,7 @@ char *explain_json(const Model *m, const char *text, size_t len, const ExplainOp
     if (!r) goto fail;
     j = cJSON_CreateObject();
     order = malloc((size_t)(r->n_words ? r->n_words : 1) * sizeof *order);
-    if (!j || !order) { snprintf(err, sizeof err, "out of memory"); goto fail; }
+    if (!j || !order) { ms_seterr(err, sizeof err, "out of memory"); goto fail; }
     cJSON *pred = cJSON_AddObjectToObject(j, "prediction");
     for (int k = 0; k < r->n_outputs; k++) cJSON_AddNumberToObject(pred, model_output_name(m, k), r->base[k]);
     cJSON_AddNumberToObject(j, "tokens", r->n_tokens);
@@ -180,7 +171,7 @@ char *explain_json(const Model *m, const char *text, size_t len, const ExplainOp
         }
     }
     s = cJSON_PrintUnformatted(j);
-    if (!s) snprintf(err, sizeof err, "out of memory");
+    if (!s) ms_seterr(err, sizeof err, "out of memory");
 fail:
     cJSON_Delete(j);
     free(order);

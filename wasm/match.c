@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "utf8.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) {
     if (!err || !errlen) return;
@@ -18,6 +19,9 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
 }
+
+/* A metric name in an error message: at most 40 bytes, whole characters. */
+static int cut40(const char *name) { return (int)utf8_cut(name, strlen(name), 40); }
 
 /* ---- space ----------------------------------------------------------------*/
 
@@ -55,7 +59,7 @@ int match_space_init(MatchSpace *sp, int n, const char *const *names,
     s.n = n;
     for (int j = 0; j < n; j++) {
         if (!names[j] || !names[j][0]) { set_err(err, errlen, "metric %d has no name", j); return -1; }
-        snprintf(s.name[j], MATCH_NAME_LEN, "%s", names[j]);
+        snprintf(s.name[j], MATCH_NAME_LEN, "%.*s", (int)utf8_cut(names[j], strlen(names[j]), MATCH_NAME_LEN - 1), names[j]);
         for (int i = 0; i < j; i++)
             if (!strcmp(s.name[i], s.name[j])) { set_err(err, errlen, "metric %s listed twice", s.name[j]); return -1; }
         s.mean[j] = mean[j];
@@ -750,21 +754,21 @@ static int space_from_request(const cJSON *req, const MatchSpace *base, MatchSpa
         double vs = std ? num_field(std, names[j]) : NAN;
         double vw = weights && cJSON_IsObject(weights) ? num_field(weights, names[j]) : NAN;
         if (mean && cJSON_GetObjectItemCaseSensitive(mean, names[j]) && isnan(vm)) {
-            set_err(err, errlen, "mean of %.40s must be a finite number", names[j]); return -1;
+            set_err(err, errlen, "mean of %.*s must be a finite number", cut40(names[j]), names[j]); return -1;
         }
         if (std && cJSON_GetObjectItemCaseSensitive(std, names[j]) && isnan(vs)) {
-            set_err(err, errlen, "std of %.40s must be a finite number", names[j]); return -1;
+            set_err(err, errlen, "std of %.*s must be a finite number", cut40(names[j]), names[j]); return -1;
         }
-        if (isnan(vm)) { if (b < 0) { set_err(err, errlen, "no mean for metric %.40s", names[j]); return -1; } vm = base->mean[b]; }
-        if (isnan(vs)) { if (b < 0) { set_err(err, errlen, "no std for metric %.40s", names[j]); return -1; } vs = base->std[b]; }
+        if (isnan(vm)) { if (b < 0) { set_err(err, errlen, "no mean for metric %.*s", cut40(names[j]), names[j]); return -1; } vm = base->mean[b]; }
+        if (isnan(vs)) { if (b < 0) { set_err(err, errlen, "no std for metric %.*s", cut40(names[j]), names[j]); return -1; } vs = base->std[b]; }
         if (isnan(vw)) {
             if (weights && cJSON_IsObject(weights) && cJSON_GetObjectItemCaseSensitive(weights, names[j])) {
-                set_err(err, errlen, "weight of %.40s must be a finite number >= 0", names[j]); return -1;
+                set_err(err, errlen, "weight of %.*s must be a finite number >= 0", cut40(names[j]), names[j]); return -1;
             }
             vw = b >= 0 ? base->weight[b] : 1.0;
         }
         if (fabs(vm) > FLT_MAX || fabs(vs) > FLT_MAX || fabs(vw) > FLT_MAX) {
-            set_err(err, errlen, "statistics of %.40s out of range", names[j]); return -1;
+            set_err(err, errlen, "statistics of %.*s out of range", cut40(names[j]), names[j]); return -1;
         }
         fm[j] = (float)vm; fs[j] = (float)vs; fw[j] = (float)vw;
     }
@@ -773,7 +777,7 @@ static int space_from_request(const cJSON *req, const MatchSpace *base, MatchSpa
         cJSON_ArrayForEach(it, weights) {
             int found = 0;
             for (int j = 0; j < n; j++) if (!strcmp(names[j], it->string)) found = 1;
-            if (!found) { set_err(err, errlen, "weight for unknown metric %.40s", it->string); return -1; }
+            if (!found) { set_err(err, errlen, "weight for unknown metric %.*s", cut40(it->string), it->string); return -1; }
         }
     }
     return match_space_init(sp, n, names, fm, fs, fw, err, errlen);

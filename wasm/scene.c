@@ -3,12 +3,10 @@
  * Pipeline: cut to max_bytes → reject binary → repair UTF-8 → detect format →
  * strip HTML (tags, comments, entities) → Fountain: drop boneyard and notes →
  * split lines (indent measured with 8-column tabs) → one of two parsers:
- * screenplay (Fountain, or plain text laid out by indentation) or subtitles.
- * Every cleaning step keeps newlines, so line numbers refer to the input.
+ * screenplay (Fountain, or plain text laid out by indentation; here) or
+ * subtitles (scene_subtitles.c). The cleaning steps are in scene_clean.c;
+ * every one keeps newlines, so line numbers refer to the input.
  */
-#include "scene.h"
-
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +14,10 @@
 #include <string.h>
 
 #include <stb_ds.h>
+
+#include "err.h"
+#include "scene_internal.h"
+#include "utf8.h"
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -27,40 +29,23 @@ static char *xstrndup(const char *s, size_t n) {
     return p;
 }
 
-static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+char *scene_strdup(const char *s) { return xstrndup(s, strlen(s)); }
 
-static char *fmt_alloc(const char *fmt, ...) {
+void scene_warn(ScriptScenes *ss, const char *fmt, ...) {
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    return xstrdup(buf);
-}
-
-static void set_err(char **err, const char *msg) {
-    if (err) *err = xstrdup(msg);
-}
-
-static void warn(ScriptScenes *ss, const char *fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    char *m = xstrdup(buf);
+    char *m = scene_strdup(buf);
     if (m) arrput(ss->warnings, m);
 }
 
-static int is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-static int is_upper(int c) { return c >= 'A' && c <= 'Z'; }
-static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int is_alpha(int c) { return is_upper(c) || is_lower(c); }
-static int to_upper(int c) { return is_lower(c) ? c - 32 : c; }
-
-/* Growable byte string (stb_ds char array, always NUL-terminated when used). */
-typedef struct { char *a; } Str;
+/* A warning that may arise many times, given once. */
+static void warn_once(ScriptScenes *ss, const char *msg) {
+    for (int i = 0; i < arrlen(ss->warnings); i++) if (!strcmp(ss->warnings[i], msg)) return;
+    scene_warn(ss, "%s", msg);
+}
 
 static void str_add(Str *s, const char *p, size_t n) {
     if (!n) return;
@@ -77,30 +62,10 @@ static char *str_take(Str *s) {   /* malloc'ed copy, then reset */
     return r;
 }
 
-/* Case-insensitive prefix test. */
-static int prefix_ci(const char *s, size_t n, const char *p) {
-    size_t k = strlen(p);
-    if (n < k) return 0;
-    for (size_t i = 0; i < k; i++)
-        if (to_upper((unsigned char)s[i]) != to_upper((unsigned char)p[i])) return 0;
-    return 1;
-}
-
 static int has_sub(const char *s, size_t n, const char *sub) {
     size_t k = strlen(sub);
     for (size_t i = 0; i + k <= n; i++) if (memcmp(s + i, sub, k) == 0) return 1;
     return 0;
-}
-
-static int count_words(const char *s, size_t n) {
-    int w = 0, in = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        int wc = is_alpha(c) || is_digit(c) || c >= 0x80;
-        if (wc && !in) w++;
-        if (!is_space(c)) { if (wc) in = 1; } else in = 0;
-    }
-    return w;
 }
 
 /* ---- options -------------------------------------------------------------- */
@@ -140,276 +105,7 @@ int scene_format_from_name(const char *name) {
     return -1;
 }
 
-/* ---- input cleaning ------------------------------------------------------- */
-
-/* Copy src into a new buffer with invalid UTF-8 replaced by U+FFFD, a leading
- * BOM dropped, stray control bytes turned into spaces. *bad counts repairs. */
-/* Length of a valid UTF-8 sequence at src[i] (1..4), or 0 when invalid
- * (bad lead or continuation byte, overlong, surrogate, > U+10FFFF, cut). */
-static int utf8_seq(const char *src, size_t n, size_t i) {
-    unsigned char c = (unsigned char)src[i];
-    if (c < 0x80) return 1;
-    int need = 0;
-    uint32_t cp = 0, min = 0;
-    if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; min = 0x80; }
-    else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; min = 0x800; }
-    else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; min = 0x10000; }
-    else return 0;
-    for (int k = 1; k <= need; k++) {
-        if (i + (size_t)k >= n) return 0;
-        unsigned char d = (unsigned char)src[i + k];
-        if ((d & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (d & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return need + 1;
-}
-
-/* Copy src into a new buffer with invalid UTF-8 replaced by U+FFFD (one per
- * bad byte), a leading BOM dropped, stray control bytes turned into spaces
- * (form feeds into line breaks). *bad and *ctl count the repairs. The buffer
- * is sized exactly (a first pass counts the bad bytes). */
-static char *utf8_repair(const char *src, size_t n, size_t *out_n, size_t *bad, size_t *ctl) {
-    size_t i0 = 0, nbad = 0;
-    if (n >= 3 && (unsigned char)src[0] == 0xEF && (unsigned char)src[1] == 0xBB && (unsigned char)src[2] == 0xBF) i0 = 3;
-    for (size_t i = i0; i < n;) {
-        int k = utf8_seq(src, n, i);
-        if (k) i += (size_t)k; else { nbad++; i++; }
-    }
-    char *out = malloc(n + 2 * nbad + 1);
-    if (!out) return NULL;
-    size_t o = 0;
-    *bad = nbad;
-    *ctl = 0;
-    for (size_t i = i0; i < n;) {
-        unsigned char c = (unsigned char)src[i];
-        int k = utf8_seq(src, n, i);
-        if (k == 1) {
-            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') { out[o++] = c == '\f' ? '\n' : ' '; if (c != '\f') (*ctl)++; }
-            else if (c == 0x7f) { out[o++] = ' '; (*ctl)++; }
-            else out[o++] = (char)c;
-            i++;
-        } else if (k) {
-            memcpy(out + o, src + i, (size_t)k);
-            o += (size_t)k;
-            i += (size_t)k;
-        } else {
-            out[o++] = (char)0xEF; out[o++] = (char)0xBF; out[o++] = (char)0xBD;
-            i++;
-        }
-    }
-    out[o] = 0;
-    *out_n = o;
-    return out;
-}
-
-static const char *const HTML_TAGS[] = {
-    "a", "b", "i", "u", "p", "br", "hr", "pre", "html", "head", "body", "title", "font", "div",
-    "span", "center", "table", "tr", "td", "th", "tbody", "meta", "link", "img", "h1", "h2", "h3",
-    "h4", "h5", "h6", "em", "strong", "tt", "blockquote", "ul", "ol", "li", "small", "big", "sup",
-    "sub", "form", "input", "option", "select", "iframe", "noscript", "code", "s", "strike", "nobr",
-    "dl", "dt", "dd", "ins", "del", "abbr", "base", "frame", "frameset", "c", "ruby", "rt", "lang",
-    NULL
-};
-
-/* Is s[0..n) (starting at '<') a tag we strip? Returns its length or 0. */
-static size_t html_tag_len(const char *s, size_t n) {
-    size_t i = 1;
-    if (i < n && s[i] == '/') i++;
-    size_t ns = i;
-    while (i < n && i - ns < 12 && (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]))) i++;
-    size_t nl = i - ns;
-    if (!nl || nl >= 12) return 0;
-    if (i < n && !(s[i] == '>' || s[i] == ' ' || s[i] == '/' || s[i] == '\t' || s[i] == '.')) return 0;
-    int known = 0;
-    for (int k = 0; HTML_TAGS[k]; k++) {
-        if (strlen(HTML_TAGS[k]) == nl && prefix_ci(s + ns, nl, HTML_TAGS[k])) { known = 1; break; }
-    }
-    if (!known) return 0;
-    for (size_t j = i; j < n && j < 400; j++) {
-        if (s[j] == '>') return j + 1;
-        if (s[j] == '<' || s[j] == '\n') return 0;
-    }
-    return 0;
-}
-
-static size_t utf8_put(char *o, uint32_t cp) {
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F)); return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F)); return 4;
-}
-
-/* Decode an entity at s ('&'); writes to o, returns bytes consumed (0: none).
- * The output is never longer than the entity. */
-static size_t html_entity(const char *s, size_t n, char *o, size_t *olen) {
-    static const struct { const char *name; const char *rep; } ents[] = {
-        {"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"apos;", "'"}, {"nbsp;", " "},
-        {"mdash;", "--"}, {"ndash;", "-"}, {"hellip;", "..."}, {"rsquo;", "'"}, {"lsquo;", "'"},
-        {"rdquo;", "\""}, {"ldquo;", "\""}, {"eacute;", "\xC3\xA9"}, {"copy;", "(c)"}, {NULL, NULL}
-    };
-    if (n < 3) return 0;
-    if (s[1] == '#') {
-        size_t i = 2;
-        int hex = 0;
-        uint32_t cp = 0;
-        if (i < n && (s[i] == 'x' || s[i] == 'X')) { hex = 1; i++; }
-        size_t d0 = i;
-        while (i < n && i - d0 < 7) {
-            int c = (unsigned char)s[i];
-            if (is_digit(c)) cp = cp * (hex ? 16 : 10) + (uint32_t)(c - '0');
-            else if (hex && c >= 'a' && c <= 'f') cp = cp * 16 + (uint32_t)(c - 'a' + 10);
-            else if (hex && c >= 'A' && c <= 'F') cp = cp * 16 + (uint32_t)(c - 'A' + 10);
-            else break;
-            i++;
-        }
-        if (i == d0 || i >= n || s[i] != ';') return 0;
-        i++;
-        if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xA0) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = ' ';
-        if (cp == 0xA0) cp = ' ';
-        char tmp[4];
-        size_t k = utf8_put(tmp, cp);
-        if (k > i) return 0;
-        memcpy(o, tmp, k);
-        *olen = k;
-        return i;
-    }
-    for (int k = 0; ents[k].name; k++) {
-        size_t L = strlen(ents[k].name);
-        if (n - 1 >= L && memcmp(s + 1, ents[k].name, L) == 0) {
-            size_t r = strlen(ents[k].rep);
-            memcpy(o, ents[k].rep, r);
-            *olen = r;
-            return L + 1;
-        }
-    }
-    return 0;
-}
-
-/* Remove a block from open to close (possibly spanning lines), keeping the
- * newlines inside. Returns the end of the block or 0 when not closed. */
-static size_t skip_block(const char *s, size_t n, size_t i, const char *close, char *out, size_t *o) {
-    const char *e = NULL;
-    size_t cl = strlen(close);
-    /* bounded search: blocks longer than 256 KiB are treated as unclosed */
-    size_t lim = n - i > ((size_t)256 << 10) ? ((size_t)256 << 10) : n - i;
-    for (size_t j = i; j + cl <= i + lim; j++)
-        if (s[j] == close[0] && memcmp(s + j, close, cl) == 0) { e = s + j; break; }
-    if (!e) return 0;
-    for (const char *p = s + i; p < e; p++) if (*p == '\n') out[(*o)++] = '\n';
-    return (size_t)(e - s) + cl;
-}
-
-/* Strip HTML tags, comments, <script>/<style> bodies and entities in place.
- * Returns the number of tags/entities removed. */
-static size_t html_clean(char *s, size_t *n_io) {
-    size_t n = *n_io, o = 0, i = 0, hits = 0;
-    int unclosed_comment = 0, unclosed_script = 0;
-    while (i < n) {
-        char c = s[i];
-        if (c == '<') {
-            if (!unclosed_comment && n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-                size_t e = skip_block(s, n, i + 4, "-->", s, &o);
-                if (e) { i = e; hits++; continue; }
-                unclosed_comment = 1;
-            }
-            if (!unclosed_script && (prefix_ci(s + i, n - i, "<script") || prefix_ci(s + i, n - i, "<style"))) {
-                int scr = prefix_ci(s + i, n - i, "<script");
-                size_t e = skip_block(s, n, i + 6, scr ? "</script>" : "</style>", s, &o);
-                if (!e) e = skip_block(s, n, i + 6, scr ? "</SCRIPT>" : "</STYLE>", s, &o);
-                if (e) { i = e; hits++; continue; }
-                unclosed_script = 1;
-            }
-            size_t t = html_tag_len(s + i, n - i);
-            if (t) { i += t; hits++; continue; }
-        } else if (c == '&') {
-            char tmp[8];
-            size_t olen = 0, used = html_entity(s + i, n - i, tmp, &olen);
-            if (used) { memcpy(s + o, tmp, olen); o += olen; i += used; hits++; continue; }
-        }
-        s[o++] = c;
-        i++;
-    }
-    s[o] = 0;
-    *n_io = o;
-    return hits;
-}
-
-/* Fountain: remove boneyard comments and [[notes]], keeping newlines. */
-static void fountain_strip(char *s, size_t *n_io) {
-    size_t n = *n_io, o = 0, i = 0;
-    int no_bone = 0, no_note = 0;
-    while (i < n) {
-        if (!no_bone && s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
-            size_t e = skip_block(s, n, i + 2, "*/", s, &o);
-            if (e) { i = e; continue; }
-            no_bone = 1;
-        }
-        if (!no_note && s[i] == '[' && i + 1 < n && s[i + 1] == '[') {
-            size_t e = skip_block(s, n, i + 2, "]]", s, &o);
-            if (e) { i = e; continue; }
-            no_note = 1;
-        }
-        s[o++] = s[i++];
-    }
-    s[o] = 0;
-    *n_io = o;
-}
-
-/* ---- lines ---------------------------------------------------------------- */
-
-typedef struct {
-    char *s;      /* trimmed text (points into the cleaned buffer) */
-    int len;      /* bytes of trimmed text; 0 = blank */
-    int indent;   /* columns before the text, tabs to multiples of 8 */
-    int lineno;   /* 1-based */
-} Line;
-
-#define SCENE_MAX_LINES 2000000   /* lines read (a feature script has ~10k) */
-
-static Line *split_lines(char *buf, size_t n, int *cut) {
-    Line *lines = NULL;
-    size_t i = 0;
-    int no = 1;
-    *cut = 0;
-    while (i < n) {
-        if (no > SCENE_MAX_LINES) { *cut = 1; break; }
-        size_t j = i;
-        while (j < n && buf[j] != '\n' && buf[j] != '\r') j++;
-        size_t e = j;
-        if (j < n) {
-            if (buf[j] == '\r' && j + 1 < n && buf[j + 1] == '\n') j++;
-            buf[e] = 0;
-            j++;
-        }
-        size_t b = i;
-        int col = 0;
-        while (b < e && (buf[b] == ' ' || buf[b] == '\t' || (unsigned char)buf[b] == 0)) {
-            col = buf[b] == '\t' ? (col / 8 + 1) * 8 : col + 1;
-            b++;
-        }
-        /* U+00A0 (no-break space) used as indentation by some scrapers */
-        while (b + 1 < e && (unsigned char)buf[b] == 0xC2 && (unsigned char)buf[b + 1] == 0xA0) { col++; b += 2; }
-        size_t t = e;
-        while (t > b && (buf[t - 1] == ' ' || buf[t - 1] == '\t')) t--;
-        while (t >= b + 2 && (unsigned char)buf[t - 2] == 0xC2 && (unsigned char)buf[t - 1] == 0xA0) t -= 2;
-        buf[t] = 0;
-        Line L = {buf + b, (int)(t - b), col, no++};
-        if (col > 100000) L.indent = 100000;
-        arrput(lines, L);
-        i = j;
-        if (j >= n) break;
-    }
-    return lines;
-}
-
 /* ---- format detection ----------------------------------------------------- */
-
-static int parse_ts(const char *s, size_t n, double *out, size_t *used);
 
 static int ext_is(const char *fn, const char *ext) {
     if (!fn) return 0;
@@ -445,7 +141,7 @@ SceneFormat scene_detect_format(const char *text, size_t len, const char *filena
             size_t n = t - b;
             double ts;
             size_t used;
-            if (parse_ts(s, n, &ts, &used)) {
+            if (scene_parse_timestamp(s, n, &ts, &used)) {
                 const char *a = s + used;
                 size_t rest = n - used;
                 while (rest && *a == ' ') { a++; rest--; }
@@ -493,15 +189,6 @@ static int has_time_word(const char *s, size_t n) {
         }
     }
     return 0;
-}
-
-static int letters_case(const char *s, size_t n, int *upper, int *lower) {
-    *upper = *lower = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (is_upper((unsigned char)s[i])) (*upper)++;
-        else if (is_lower((unsigned char)s[i])) (*lower)++;
-    }
-    return *upper + *lower;
 }
 
 /* A leading scene number: "12", "12A", "A12", "12.", "(12)", followed by
@@ -597,22 +284,19 @@ static size_t heading_keyword(const char *s, size_t n, int case_ci, const char *
     return 0;
 }
 
-typedef struct {
+struct Heading {
     char number[16];
     char heading[256];
     char location[160];
     char time[64];
     const char *setting;
     size_t rest;          /* > 0: action text glued to the heading starts here */
-} Heading;
+};
 
 static void copy_trim(char *dst, size_t cap, const char *s, size_t n) {
     while (n && (is_space((unsigned char)*s) || *s == '-' || *s == '.' || *s == ':' || *s == ',' || *s == '/')) { s++; n--; }
     while (n && (is_space((unsigned char)s[n - 1]) || s[n - 1] == '-' || s[n - 1] == ':' || s[n - 1] == ',' || s[n - 1] == '/' || s[n - 1] == '.')) n--;
-    if (n >= cap) {
-        n = cap - 1;
-        while (n && ((unsigned char)s[n] & 0xC0) == 0x80) n--;   /* UTF-8 boundary */
-    }
+    n = utf8_cut(s, n, cap - 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {   /* whitespace runs become one space */
         char c = s[i] == '\t' ? ' ' : s[i];
@@ -955,22 +639,11 @@ static size_t inline_cue(const char *s, size_t n, char *name, size_t cap) {
 
 /* ---- scene building ------------------------------------------------------- */
 
-typedef struct {
-    ScriptScenes *ss;
-    const SceneOpts *o;
-    Scene cur;
-    int open;              /* cur holds a scene */
-    Str text, action, dialogue;
-    Str para;              /* current paragraph (action) or speech (dialogue) */
-    int para_kind;         /* 0 none, 1 action, 2 dialogue */
-    int last_line;
-} Builder;
-
-static void flush_para(Builder *B) {
-    if (!B->para_kind) return;
+void flush_para(Builder *B) {
+    if (B->para_kind == PARA_NONE) return;
     size_t n = str_len(&B->para);
     if (n) {
-        Str *dst = B->para_kind == 1 ? &B->action : &B->dialogue;
+        Str *dst = B->para_kind == PARA_ACTION ? &B->action : &B->dialogue;
         if (str_len(dst)) str_addc(dst, '\n');
         str_add(dst, B->para.a, n);
         if (str_len(&B->text)) str_addc(&B->text, '\n');
@@ -978,10 +651,10 @@ static void flush_para(Builder *B) {
     }
     arrfree(B->para.a);
     B->para.a = NULL;
-    B->para_kind = 0;
+    B->para_kind = PARA_NONE;
 }
 
-static void add_content(Builder *B, int kind, const char *s, size_t n, int lineno) {
+void add_content(Builder *B, ParaKind kind, const char *s, size_t n, int lineno) {
     if (!n) return;
     if (B->para_kind != kind) flush_para(B);
     B->para_kind = kind;
@@ -990,12 +663,16 @@ static void add_content(Builder *B, int kind, const char *s, size_t n, int linen
     if (lineno > B->cur.end_line) B->cur.end_line = lineno;
 }
 
-static void add_character(Builder *B, const char *name) {
+void add_character(Builder *B, const char *name) {
     for (int i = 0; i < arrlen(B->cur.characters); i++)
         if (!strcmp(B->cur.characters[i], name)) return;
     if (arrlen(B->cur.characters) >= 200) return;
-    char *c = xstrdup(name);
+    char *c = scene_strdup(name);
     if (c) arrput(B->cur.characters, c);
+}
+
+void builder_free(Builder *B) {
+    arrfree(B->text.a); arrfree(B->action.a); arrfree(B->dialogue.a); arrfree(B->para.a);
 }
 
 static void scene_clear(Scene *s) {
@@ -1006,8 +683,10 @@ static void scene_clear(Scene *s) {
     memset(s, 0, sizeof *s);
 }
 
+static const char TOO_MANY_SCENES[] = "more scenes than max_scenes: the rest were merged into the last scene";
+
 /* Close the open scene and append it (or merge when over max_scenes). */
-static void close_scene(Builder *B) {
+void close_scene(Builder *B) {
     if (!B->open) return;
     flush_para(B);
     Scene *c = &B->cur;
@@ -1017,11 +696,11 @@ static void close_scene(Builder *B) {
     c->words = c->text ? count_words(c->text, strlen(c->text)) : 0;
     c->action_words = c->action ? count_words(c->action, strlen(c->action)) : 0;
     c->dialogue_words = c->dialogue ? count_words(c->dialogue, strlen(c->dialogue)) : 0;
-    if (!c->heading) c->heading = xstrdup("");
-    if (!c->number) c->number = xstrdup("");
-    if (!c->location) c->location = xstrdup("");
-    if (!c->time_of_day) c->time_of_day = xstrdup("");
-    if (!c->setting) c->setting = xstrdup("");
+    if (!c->heading) c->heading = scene_strdup("");
+    if (!c->number) c->number = scene_strdup("");
+    if (!c->location) c->location = scene_strdup("");
+    if (!c->time_of_day) c->time_of_day = scene_strdup("");
+    if (!c->setting) c->setting = scene_strdup("");
     if (c->end_line < c->start_line) c->end_line = c->start_line;
     ScriptScenes *ss = B->ss;
     if (ss->n_scenes >= B->o->max_scenes && ss->n_scenes > 0) {
@@ -1042,12 +721,7 @@ static void close_scene(Builder *B) {
             if (!dup && arrlen(last->characters) < 200) { arrput(last->characters, c->characters[i]); c->characters[i] = NULL; }
         }
         scene_clear(c);
-        {   /* warn once */
-            static const char *const msg = "more scenes than max_scenes: the rest were merged into the last scene";
-            int seen = 0;
-            for (int i = 0; i < arrlen(ss->warnings); i++) if (!strcmp(ss->warnings[i], msg)) seen = 1;
-            if (!seen) warn(ss, "%s", msg);
-        }
+        warn_once(ss, TOO_MANY_SCENES);
     } else {
         c->index = ss->n_scenes;
         arrput(ss->scenes, *c);
@@ -1060,12 +734,9 @@ static void close_scene(Builder *B) {
 /* Start a new scene (closing the open one). At max_scenes the open scene
  * simply goes on (returns 0): the rest of the script merges into it, in
  * linear time. */
-static int open_scene(Builder *B, const Heading *h, int lineno) {
+int open_scene(Builder *B, const Heading *h, int lineno) {
     if (B->open && B->ss->n_scenes + 1 >= B->o->max_scenes) {
-        static const char *const msg = "more scenes than max_scenes: the rest were merged into the last scene";
-        int seen = 0;
-        for (int i = 0; i < arrlen(B->ss->warnings); i++) if (!strcmp(B->ss->warnings[i], msg)) seen = 1;
-        if (!seen) warn(B->ss, "%s", msg);
+        warn_once(B->ss, TOO_MANY_SCENES);
         return 0;
     }
     close_scene(B);
@@ -1073,11 +744,11 @@ static int open_scene(Builder *B, const Heading *h, int lineno) {
     B->cur.start = B->cur.end = -1;
     B->cur.start_line = B->cur.end_line = lineno;
     if (h) {
-        B->cur.heading = xstrdup(h->heading);
-        B->cur.number = xstrdup(h->number);
-        B->cur.location = xstrdup(h->location);
-        B->cur.time_of_day = xstrdup(h->time);
-        B->cur.setting = xstrdup(h->setting ? h->setting : "");
+        B->cur.heading = scene_strdup(h->heading);
+        B->cur.number = scene_strdup(h->number);
+        B->cur.location = scene_strdup(h->location);
+        B->cur.time_of_day = scene_strdup(h->time);
+        B->cur.setting = scene_strdup(h->setting ? h->setting : "");
     }
     B->open = 1;
     return 1;
@@ -1108,12 +779,6 @@ static int find_year(const char *s, size_t n) {
     return 0;
 }
 
-static int mode_of(const int *hist, int n, int lo) {
-    int best = -1, bc = 0;
-    for (int i = lo; i < n; i++) if (hist[i] > bc) { bc = hist[i]; best = i; }
-    return best;
-}
-
 /* The text before the first heading: kept as scene 0 only when it holds real
  * dialogue (a title page has centred all-caps lines that look like cues). */
 static void end_preamble(Builder *B) {
@@ -1129,527 +794,441 @@ static void end_preamble(Builder *B) {
     }
 }
 
-/* Screenplay parser (Fountain or plain). */
-static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, const SceneOpts *o) {
-    Builder B;
-    memset(&B, 0, sizeof B);
-    B.ss = ss;
-    B.o = o;
-    int first = 0;
+/* ---- screenplay: title page and layout ------------------------------------ */
 
-    /* Fountain title page: "Key: value" lines up to the first blank line. */
-    if (fountain) {
-        int i = 0;
-        while (i < nl && !L[i].len) i++;
-        if (i < nl) {
-            const char *c = memchr(L[i].s, ':', (size_t)L[i].len);
-            if (c && c > L[i].s && c - L[i].s < 20 && L[i].indent == 0) {
-                int key_title = 0;
-                for (; i < nl && L[i].len; i++) {
-                    const char *s = L[i].s;
-                    size_t n = (size_t)L[i].len;
-                    const char *colon = memchr(s, ':', n);
-                    if (L[i].indent == 0 && colon && colon - s < 24) {
-                        key_title = prefix_ci(s, n, "title:");
-                        const char *v = colon + 1;
-                        size_t vn = n - (size_t)(v - s);
-                        while (vn && *v == ' ') { v++; vn--; }
-                        if (key_title && vn && !ss->title[0]) {
-                            char tmp[256];
-                            size_t k = vn < 255 ? vn : 255;
-                            memcpy(tmp, v, k);
-                            k = strip_emphasis(tmp, k);
-                            tmp[k] = 0;
-                            free(ss->title); ss->title = xstrdup(tmp);
-                        }
-                        if (!ss->year) ss->year = find_year(v, vn);
-                    } else {  /* indented continuation */
-                        if (key_title && !ss->title[0]) {
-                            char tmp[256];
-                            size_t k = n < 255 ? n : 255;
-                            memcpy(tmp, s, k);
-                            k = strip_emphasis(tmp, k);
-                            tmp[k] = 0;
-                            free(ss->title); ss->title = xstrdup(tmp);
-                        }
-                        if (!ss->year) ss->year = find_year(s, n);
-                    }
-                }
-                first = i;
-            }
-        }
-    }
+/* A title-page value as the script's title, emphasis stripped. */
+static void set_title(ScriptScenes *ss, const char *v, size_t vn) {
+    char tmp[256];
+    size_t k = utf8_cut(v, vn, sizeof tmp - 1);
+    memcpy(tmp, v, k);
+    k = strip_emphasis(tmp, k);
+    tmp[k] = 0;
+    free(ss->title);
+    ss->title = scene_strdup(tmp);
+}
 
-    /* Plain layout: action indent A, cue indent C, dialogue indent D. */
-    int A = 0, C = -1, D = -1, layout = 0;
-    enum { H = 128 };
-    int n_intext = 0;
-    {
-        int hist_long[H] = {0}, hist_cue[H] = {0}, hist_dlg[H] = {0}, hist_all[H] = {0};
-        char name[64];
-        Heading h;
-        for (int i = first; i < nl; i++) {
-            if (!L[i].len) continue;
-            int ind = L[i].indent < H ? L[i].indent : H - 1;
-            hist_all[ind]++;
-            if (L[i].len >= 45) hist_long[ind]++;
-            if (parse_heading(L[i].s, (size_t)L[i].len, fountain, &h)) n_intext++;
+/* Fountain title page: "Key: value" lines (values may go on, indented, on
+ * the next lines) up to the first blank line. Sets the title and year;
+ * returns the first line after the title page (0 when there is none). */
+static int read_title_page(ScriptScenes *ss, const Line *L, int nl) {
+    int i = 0;
+    while (i < nl && !L[i].len) i++;
+    if (i == nl || L[i].indent != 0) return 0;
+    const char *c = memchr(L[i].s, ':', (size_t)L[i].len);
+    if (!c || c == L[i].s || c - L[i].s >= 20) return 0;
+    int key_title = 0;   /* the current key is "Title" */
+    for (; i < nl && L[i].len; i++) {
+        const char *v = L[i].s;
+        size_t vn = (size_t)L[i].len;
+        const char *colon = memchr(v, ':', vn);
+        if (L[i].indent == 0 && colon && colon - v < 24) {   /* a new key */
+            key_title = prefix_ci(v, vn, "title:");
+            vn -= (size_t)(colon + 1 - v);
+            v = colon + 1;
+            while (vn && *v == ' ') { v++; vn--; }
         }
-        if (!fountain) {
-            A = mode_of(hist_long, H, 0);
-            if (A < 0) A = mode_of(hist_all, H, 0);
-            if (A < 0) A = 0;
-            for (int i = first; i < nl; i++) {
-                if (!L[i].len || L[i].indent < A + 8 || L[i].indent >= H) continue;
-                if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
-                if (!parse_cue(L[i].s, (size_t)L[i].len, 0, name, sizeof name)) continue;
-                hist_cue[L[i].indent]++;
-                for (int j = i + 1; j < nl && j <= i + 2; j++) {
-                    if (!L[j].len) continue;
-                    if (L[j].s[0] != '(' && L[j].indent < H) hist_dlg[L[j].indent]++;
-                    break;
-                }
-            }
-            int c = mode_of(hist_cue, H, 0);
-            int total = 0;
-            for (int k = 0; k < H; k++) total += hist_cue[k];
-            if (c >= 0 && total >= 5) {
-                C = c;
-                layout = 1;
-                D = mode_of(hist_dlg, H, 0);
-                /* dialogue at the action's indent (only cues indented):
-                   dialogue then runs from the cue to the next blank line */
-                if (D >= C || D < 0 || D <= A + 2) D = -1;
-            }
-        }
+        if (key_title && vn && !ss->title[0]) set_title(ss, v, vn);
+        if (!ss->year) ss->year = find_year(v, vn);
     }
-    int use_slug = n_intext < o->min_int_ext;
-    /* double-spaced flat text (a blank line after nearly every line): a cue
-       is followed by a blank line, then its speech */
-    int dbl = 0;
-    if (!layout && !fountain) {
-        /* all-caps name lines followed by a blank line and text, against
-           those followed by text at once */
-        int gap = 0, tight = 0;
-        char nm[64];
-        for (int i = first + 1; i + 2 < nl; i++) {
-            if (!L[i].len || L[i - 1].len || !parse_cue(L[i].s, (size_t)L[i].len, 0, nm, sizeof nm)) continue;
-            if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
-            if (L[i + 1].len) tight++;
-            else if (L[i + 2].len) gap++;
-        }
-        dbl = gap >= 10 && gap >= 3 * tight;
-    }
-    int dlg_pending = 0;     /* double-spaced: a cue waits for its speech */
-    /* flat text without blank lines: a cue line, then one line of speech;
-       and transcripts with "NAME: speech" lines */
-    int compact = 0, inline_names = 0;
-    if (!layout && !fountain) {
-        int blanks = 0, nonblank = 0, inl = 0;
-        char nm[64];
-        for (int i = first; i < nl; i++) {
-            if (!L[i].len) { blanks++; continue; }
-            nonblank++;
-            if (inline_cue(L[i].s, (size_t)L[i].len, nm, sizeof nm)) inl++;
-        }
-        compact = nonblank > 50 && blanks * 10 < nonblank;
-        inline_names = inl >= 20;
-    }
+    return i;
+}
 
-    /* Preamble before the first heading */
-    open_scene(&B, NULL, first < nl ? L[first].lineno : 1);
-    int preamble = 1, pre_year_lines = 0;
-    int in_dlg = 0;          /* flat mode: inside a dialogue block */
-    int in_paren = 0;        /* inside a multi-line parenthetical */
-    int prev_blank = 1;
-    char name[64];
+typedef enum {
+    LAYOUT_FOUNTAIN,   /* Fountain markup */
+    LAYOUT_INDENTED,   /* plain text: indentation tells action, cues and dialogue apart */
+    LAYOUT_FLAT,       /* plain text without a usable indentation */
+} LayoutKind;
+
+/* How a screenplay is laid out, measured once before its lines are read. */
+typedef struct {
+    LayoutKind kind;
+    int use_slug;          /* few INT/EXT headings: also accept layout-only slug lines */
+    /* indented: the usual indents; dialogue_indent is -1 when speech sits at
+       the action's indent (only the cues are indented) */
+    int action_indent, cue_indent, dialogue_indent;
+    /* flat */
+    int double_spaced;     /* a cue, a blank line, then the speech */
+    int compact;           /* (almost) no blank lines: a cue, then one line of speech */
+    int inline_names;      /* a transcript: "NAME: speech" lines */
+} Layout;
+
+enum { MAX_INDENT = 128 };   /* indents measured (deeper ones count as this) */
+
+static int mode_of(const int *hist, int n, int lo) {
+    int best = -1, bc = 0;
+    for (int i = lo; i < n; i++) if (hist[i] > bc) { bc = hist[i]; best = i; }
+    return best;
+}
+
+static int count_int_ext(const Line *L, int nl, int first, int fountain) {
+    int n = 0;
     Heading h;
+    for (int i = first; i < nl; i++)
+        if (L[i].len && parse_heading(L[i].s, (size_t)L[i].len, fountain, &h)) n++;
+    return n;
+}
 
+/* Plain text: the action indent (the commonest indent of long lines), then
+ * the commonest indents of cues and of the lines after them. Returns 1 when
+ * enough indented cues make the layout usable. */
+static int measure_indents(const Line *L, int nl, int first, Layout *lay) {
+    int hist_long[MAX_INDENT] = {0}, hist_all[MAX_INDENT] = {0};
+    int hist_cue[MAX_INDENT] = {0}, hist_dlg[MAX_INDENT] = {0};
     for (int i = first; i < nl; i++) {
-        Line *ln = &L[i];
-        char *s = ln->s;
-        size_t n = (size_t)ln->len;
-        if (!n) {
-            prev_blank = 1;
-            if (dlg_pending) continue;
-            if (!layout) { in_dlg = 0; in_paren = 0; flush_para(&B); }
-            else if (B.para_kind == 1) flush_para(&B);
-            else if (D < 0) { in_dlg = 0; flush_para(&B); }
-            continue;
-        }
-        int was_blank = prev_blank;
-        prev_blank = 0;
-        int next_blank = i + 1 >= nl || !L[i + 1].len;
-        if (preamble && pre_year_lines < 300 && !ss->year) { ss->year = find_year(s, n); pre_year_lines++; }
-        /* revision asterisks at the end of plain lines */
-        if (!fountain) while (n > 2 && s[n - 1] == '*' && (s[n - 2] == ' ' || s[n - 2] == '*')) { n--; while (n && s[n - 1] == ' ') n--; }
-        if (!n) continue;
-
-        if (fountain) {
-            if (n >= 3 && s[0] == '=' && s[1] == '=' && s[2] == '=') continue;           /* page break */
-            if (s[0] == '#') continue;                                                    /* section */
-            if (s[0] == '=') continue;                                                    /* synopsis */
-            if (s[0] == '.' && n > 1 && s[1] != '.') {                                    /* forced heading */
-                memset(&h, 0, sizeof h);
-                const char *p = s + 1;
-                size_t m = n - 1;
-                if (m > 2 && p[m - 1] == '#') {
-                    const char *q = memchr(p, '#', m - 1);
-                    if (q) { copy_trim(h.number, sizeof h.number, q + 1, (size_t)(p + m - 1 - (q + 1))); m = (size_t)(q - p); }
-                }
-                const char *set = NULL;
-                size_t kl = heading_keyword(p, m, 1, &set);
-                h.setting = kl ? set : "";
-                m = strip_emphasis((char *)p, m);
-                copy_trim(h.heading, sizeof h.heading, p, m);
-                heading_split(&h, p + kl, m - kl);
-                if (preamble) end_preamble(&B);
-                open_scene(&B, &h, ln->lineno);
-                ss->n_headings++;
-                preamble = 0; in_dlg = 0;
-                continue;
-            }
-            if (s[0] == '!') { size_t m = strip_emphasis(s + 1, n - 1); add_content(&B, 1, s + 1, m, ln->lineno); in_dlg = 0; continue; }
-            if (s[0] == '>' ) {
-                if (n > 1 && s[n - 1] == '<') {                                           /* centered */
-                    size_t m = strip_emphasis(s + 1, n - 2);
-                    const char *p = s + 1;
-                    while (m && *p == ' ') { p++; m--; }
-                    while (m && p[m - 1] == ' ') m--;
-                    add_content(&B, 1, p, m, ln->lineno);
-                }
-                continue;                                                                 /* forced transition */
-            }
-            if (s[0] == '~') {                                                            /* lyrics */
-                size_t m = strip_emphasis(s + 1, n - 1);
-                const char *p = s + 1;
-                while (m && *p == ' ') { p++; m--; }
-                add_content(&B, 2, p, m, ln->lineno);
-                flush_para(&B);
-                continue;
-            }
-        }
-
-        if (parse_heading(s, n, fountain, &h) && (fountain ? (was_blank || !in_dlg) : 1)) {
-            if (preamble) end_preamble(&B);
-            open_scene(&B, &h, ln->lineno);
-            if (h.rest && h.rest < n) add_content(&B, 1, s + h.rest, n - h.rest, ln->lineno);
-            ss->n_headings++;
-            preamble = 0; in_dlg = 0; in_paren = 0;
-            continue;
-        }
-        if (!fountain && is_furniture(s, n)) continue;
-        if (is_transition(s, n) && (!fountain || (was_blank && next_blank))) { in_dlg = 0; continue; }
-        if ((layout ? ln->indent < A + 8 : (!in_dlg && was_blank)) &&
-            ((use_slug && (layout || next_blank) && parse_slug(s, n, &h)) || parse_strong_slug(s, n, &h))) {
-            if (preamble) end_preamble(&B);
-            open_scene(&B, &h, ln->lineno);
-            ss->n_headings++;
-            preamble = 0; in_paren = 0;
-            continue;
-        }
-
-        if (layout) {
-            if (ln->indent >= A + 8 && (ln->indent >= C - 6 || D < 0 || ln->indent > D + 4) &&
-                parse_cue(s, n, 0, name, sizeof name)) {
-                flush_para(&B);
-                add_character(&B, name);
-                in_dlg = 1; in_paren = 0;
-                dlg_pending = D < 0;   /* speech at the action indent, maybe after a blank line */
-                if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
-                continue;
-            }
-            if (dlg_pending && s[0] != '(') dlg_pending = 0;
-            else if (dlg_pending && s[0] == '(') { in_paren = memchr(s, ')', n) == NULL; continue; }
-            int dialogue_indent = D >= 0 ? (ln->indent >= D - 3 && ln->indent > A + 2) : (in_dlg && ln->indent > A + 2);
-            if (dialogue_indent || (in_dlg && D < 0)) {
-                if (s[0] == '(' || in_paren) {                      /* parenthetical */
-                    in_paren = memchr(s, ')', n) == NULL;
-                    continue;
-                }
-                add_content(&B, 2, s, n, ln->lineno);
-                continue;
-            }
-            in_dlg = 0; in_paren = 0;
-            add_content(&B, 1, s, n, ln->lineno);
-            continue;
-        }
-
-        /* flat layout (Fountain, or plain text without indentation) */
-        if (dlg_pending) {
-            if (s[0] == '(') continue;   /* a parenthetical between cue and speech */
-            dlg_pending = 0;
-            in_dlg = 1;
-        }
-        if (inline_names) {
-            size_t r = inline_cue(s, n, name, sizeof name);
-            if (r) {
-                flush_para(&B);
-                add_character(&B, name);
-                add_content(&B, 2, s + r, n - r, ln->lineno);
-                flush_para(&B);
-                in_dlg = 0;
-                continue;
-            }
-        }
-        if (compact) {
-            if (in_dlg) {   /* the one line after the cue */
-                in_dlg = 0;
-                if (s[0] == '(' && s[n - 1] == ')') { in_dlg = 1; continue; }
-                add_content(&B, 2, s, n, ln->lineno);
-                flush_para(&B);
-                continue;
-            }
-            if (!next_blank && parse_cue(s, n, 0, name, sizeof name) && !is_transition(s, n) &&
-                !parse_heading(L[i + 1].s, (size_t)L[i + 1].len, 0, &h)) {
-                flush_para(&B);
-                add_character(&B, name);
-                in_dlg = 1;
-                if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
-                continue;
-            }
-            add_content(&B, 1, s, n, ln->lineno);
-            flush_para(&B);
-            continue;
-        }
-        if (in_dlg) {
-            if (s[0] == '(' || in_paren) { in_paren = memchr(s, ')', n) == NULL; continue; }
-            size_t m = fountain ? strip_emphasis(s, n) : n;
-            add_content(&B, 2, s, m, ln->lineno);
-            continue;
-        }
-        int forced = fountain && s[0] == '@';
-        if ((was_blank || forced) && !next_blank && parse_cue(s, n, forced, name, sizeof name)) {
-            /* the next line must not itself be a heading */
-            if (!parse_heading(L[i + 1].s, (size_t)L[i + 1].len, fountain, &h)) {
-                flush_para(&B);
-                add_character(&B, name);
-                in_dlg = 1; in_paren = 0;
-                if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
-                continue;
-            }
-        }
-        if (dbl && was_blank && next_blank && i + 2 < nl && L[i + 2].len &&
-            parse_cue(s, n, 0, name, sizeof name) && !parse_heading(L[i + 2].s, (size_t)L[i + 2].len, 0, &h) &&
-            !is_transition(L[i + 2].s, (size_t)L[i + 2].len)) {
-            flush_para(&B);
-            add_character(&B, name);
-            in_dlg = 0; in_paren = 0;
-            dlg_pending = 1;
-            if (ln->lineno > B.cur.end_line) B.cur.end_line = ln->lineno;
-            continue;
-        }
-        size_t m = fountain ? strip_emphasis(s, n) : n;
-        add_content(&B, 1, s, m, ln->lineno);
+        if (!L[i].len) continue;
+        int ind = L[i].indent < MAX_INDENT ? L[i].indent : MAX_INDENT - 1;
+        hist_all[ind]++;
+        if (L[i].len >= 45) hist_long[ind]++;
     }
-    /* the preamble scene: kept only if it has dialogue or nothing else exists */
-    if (preamble) {
-        close_scene(&B);
+    int A = mode_of(hist_long, MAX_INDENT, 0);
+    if (A < 0) A = mode_of(hist_all, MAX_INDENT, 0);
+    if (A < 0) A = 0;
+    lay->action_indent = A;
+    char name[64];
+    int cues = 0;
+    for (int i = first; i < nl; i++) {
+        if (!L[i].len || L[i].indent < A + 8 || L[i].indent >= MAX_INDENT) continue;
+        if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
+        if (!parse_cue(L[i].s, (size_t)L[i].len, 0, name, sizeof name)) continue;
+        hist_cue[L[i].indent]++;
+        cues++;
+        for (int j = i + 1; j < nl && j <= i + 2; j++) {
+            if (!L[j].len) continue;
+            if (L[j].s[0] != '(' && L[j].indent < MAX_INDENT) hist_dlg[L[j].indent]++;
+            break;
+        }
+    }
+    int C = mode_of(hist_cue, MAX_INDENT, 0);
+    if (C < 0 || cues < 5) return 0;
+    int D = mode_of(hist_dlg, MAX_INDENT, 0);
+    if (D >= C || D < 0 || D <= A + 2) D = -1;
+    lay->cue_indent = C;
+    lay->dialogue_indent = D;
+    return 1;
+}
+
+/* Flat text: how speech follows a cue. */
+static void measure_flat(const Line *L, int nl, int first, Layout *lay) {
+    char name[64];
+    /* all-caps name lines followed by a blank line and text, against those
+       followed by text at once */
+    int gap = 0, tight = 0;
+    for (int i = first + 1; i + 2 < nl; i++) {
+        if (!L[i].len || L[i - 1].len || !parse_cue(L[i].s, (size_t)L[i].len, 0, name, sizeof name)) continue;
+        if (is_transition(L[i].s, (size_t)L[i].len) || is_furniture(L[i].s, (size_t)L[i].len)) continue;
+        if (L[i + 1].len) tight++;
+        else if (L[i + 2].len) gap++;
+    }
+    lay->double_spaced = gap >= 10 && gap >= 3 * tight;
+    int blanks = 0, nonblank = 0, inl = 0;
+    for (int i = first; i < nl; i++) {
+        if (!L[i].len) { blanks++; continue; }
+        nonblank++;
+        if (inline_cue(L[i].s, (size_t)L[i].len, name, sizeof name)) inl++;
+    }
+    lay->compact = nonblank > 50 && blanks * 10 < nonblank;
+    lay->inline_names = inl >= 20;
+}
+
+static Layout detect_layout(const Line *L, int nl, int first, int fountain, const SceneOpts *o) {
+    Layout lay;
+    memset(&lay, 0, sizeof lay);
+    lay.cue_indent = lay.dialogue_indent = -1;
+    lay.use_slug = count_int_ext(L, nl, first, fountain) < o->min_int_ext;
+    if (fountain) lay.kind = LAYOUT_FOUNTAIN;
+    else if (measure_indents(L, nl, first, &lay)) lay.kind = LAYOUT_INDENTED;
+    else {
+        lay.kind = LAYOUT_FLAT;
+        measure_flat(L, nl, first, &lay);
+    }
+    return lay;
+}
+
+/* ---- screenplay: lines ------------------------------------------------------ */
+
+/* What the line loop knows, shared by the three layouts' line handlers. */
+typedef struct {
+    Builder B;
+    Layout lay;
+    const Line *L;
+    int nl;
+    int preamble;          /* still before the first heading */
+    int pre_year_lines;    /* preamble lines searched for a year */
+    int prev_blank;        /* the line before was blank */
+    int was_blank, next_blank;   /* around the current line */
+    int in_dlg;            /* inside a speech */
+    int in_paren;          /* inside a multi-line parenthetical */
+    int dlg_pending;       /* a cue waits for its speech (after a blank line or a parenthetical) */
+} ScreenplayParse;
+
+/* A heading or slug line: close the scene (or the preamble), start the next. */
+static void start_scene(ScreenplayParse *P, const Heading *h, int lineno) {
+    if (P->preamble) end_preamble(&P->B);
+    open_scene(&P->B, h, lineno);
+    P->B.ss->n_headings++;
+    P->preamble = 0;
+    P->in_paren = 0;
+}
+
+/* A scene heading ends any speech; action glued to it is the scene's first line. */
+static void heading_scene(ScreenplayParse *P, const Heading *h, const char *s, size_t n, int lineno) {
+    start_scene(P, h, lineno);
+    P->in_dlg = 0;
+    if (h->rest && h->rest < n) add_content(&P->B, PARA_ACTION, s + h->rest, n - h->rest, lineno);
+}
+
+/* A layout-only heading: a slug line (when the script has few INT/EXT
+ * headings and the line stands alone) or a strong slug line. The caller
+ * decides where one may stand. Returns 1 when a scene started. */
+static int slug_scene(ScreenplayParse *P, const char *s, size_t n, int alone, int lineno) {
+    Heading h;
+    if (!((P->lay.use_slug && alone && parse_slug(s, n, &h)) || parse_strong_slug(s, n, &h))) return 0;
+    start_scene(P, &h, lineno);   /* in_dlg stays: speech may go on in the indented layout */
+    return 1;
+}
+
+/* A character cue: the speech follows. */
+static void cue_line(ScreenplayParse *P, const char *name, int lineno) {
+    flush_para(&P->B);
+    add_character(&P->B, name);
+    P->in_dlg = 1;
+    P->in_paren = 0;
+    if (lineno > P->B.cur.end_line) P->B.cur.end_line = lineno;
+}
+
+/* Inside a speech: is the line (part of) a parenthetical? Those are dropped. */
+static int parenthetical(ScreenplayParse *P, const char *s, size_t n) {
+    if (s[0] != '(' && !P->in_paren) return 0;
+    P->in_paren = memchr(s, ')', n) == NULL;
+    return 1;
+}
+
+static void blank_line(ScreenplayParse *P) {
+    P->prev_blank = 1;
+    if (P->dlg_pending) return;   /* the speech comes after the blank line */
+    if (P->lay.kind != LAYOUT_INDENTED) { P->in_dlg = 0; P->in_paren = 0; flush_para(&P->B); }
+    else if (P->B.para_kind == PARA_ACTION) flush_para(&P->B);
+    else if (P->lay.dialogue_indent < 0) { P->in_dlg = 0; flush_para(&P->B); }
+}
+
+/* Revision asterisks at the end of plain lines: "He runs.   *". Returns the new length. */
+static size_t strip_revision_marks(const char *s, size_t n) {
+    while (n > 2 && s[n - 1] == '*' && (s[n - 2] == ' ' || s[n - 2] == '*')) {
+        n--;
+        while (n && s[n - 1] == ' ') n--;
+    }
+    return n;
+}
+
+/* Fountain's own markup: page breaks, sections and synopses (dropped),
+ * forced headings, forced action, transitions, centred text and lyrics.
+ * Returns 1 when the line was one of them. */
+static int fountain_markup(ScreenplayParse *P, char *s, size_t n, int lineno) {
+    if (s[0] == '=' || s[0] == '#') return 1;   /* page break "===", synopsis "=", section "#" */
+    if (s[0] == '.' && n > 1 && s[1] != '.') {   /* forced heading */
+        Heading h;
+        memset(&h, 0, sizeof h);
+        const char *p = s + 1;
+        size_t m = n - 1;
+        if (m > 2 && p[m - 1] == '#') {
+            const char *q = memchr(p, '#', m - 1);
+            if (q) { copy_trim(h.number, sizeof h.number, q + 1, (size_t)(p + m - 1 - (q + 1))); m = (size_t)(q - p); }
+        }
+        const char *set = NULL;
+        size_t kl = heading_keyword(p, m, 1, &set);
+        h.setting = kl ? set : "";
+        m = strip_emphasis((char *)p, m);
+        copy_trim(h.heading, sizeof h.heading, p, m);
+        heading_split(&h, p + kl, m - kl);
+        heading_scene(P, &h, s, n, lineno);
+        return 1;
+    }
+    if (s[0] == '!') {                           /* forced action */
+        add_content(&P->B, PARA_ACTION, s + 1, strip_emphasis(s + 1, n - 1), lineno);
+        P->in_dlg = 0;
+        return 1;
+    }
+    if (s[0] == '>') {                           /* centred ">text<" or a forced transition */
+        if (n > 1 && s[n - 1] == '<') {
+            size_t m = strip_emphasis(s + 1, n - 2);
+            const char *p = s + 1;
+            while (m && *p == ' ') { p++; m--; }
+            while (m && p[m - 1] == ' ') m--;
+            add_content(&P->B, PARA_ACTION, p, m, lineno);
+        }
+        return 1;
+    }
+    if (s[0] == '~') {                           /* lyrics: sung, so dialogue */
+        size_t m = strip_emphasis(s + 1, n - 1);
+        const char *p = s + 1;
+        while (m && *p == ' ') { p++; m--; }
+        add_content(&P->B, PARA_DIALOGUE, p, m, lineno);
+        flush_para(&P->B);
+        return 1;
+    }
+    return 0;
+}
+
+static void fountain_line(ScreenplayParse *P, int i, char *s, size_t n) {
+    int lineno = P->L[i].lineno;
+    Heading h;
+    char name[64];
+    if (fountain_markup(P, s, n, lineno)) return;
+    if ((P->was_blank || !P->in_dlg) && parse_heading(s, n, 1, &h)) { heading_scene(P, &h, s, n, lineno); return; }
+    if (P->was_blank && P->next_blank && is_transition(s, n)) { P->in_dlg = 0; return; }
+    if (!P->in_dlg && P->was_blank && slug_scene(P, s, n, P->next_blank, lineno)) return;
+    if (P->in_dlg) {
+        if (!parenthetical(P, s, n)) add_content(&P->B, PARA_DIALOGUE, s, strip_emphasis(s, n), lineno);
+        return;
+    }
+    int forced = s[0] == '@';
+    if ((P->was_blank || forced) && !P->next_blank && parse_cue(s, n, forced, name, sizeof name) &&
+        !parse_heading(P->L[i + 1].s, (size_t)P->L[i + 1].len, 1, &h)) {
+        cue_line(P, name, lineno);
+        return;
+    }
+    add_content(&P->B, PARA_ACTION, s, strip_emphasis(s, n), lineno);
+}
+
+static void indented_line(ScreenplayParse *P, int i, char *s, size_t n) {
+    const Line *ln = &P->L[i];
+    int A = P->lay.action_indent, C = P->lay.cue_indent, D = P->lay.dialogue_indent;
+    Heading h;
+    char name[64];
+    if (parse_heading(s, n, 0, &h)) { heading_scene(P, &h, s, n, ln->lineno); return; }
+    if (is_furniture(s, n)) return;
+    if (is_transition(s, n)) { P->in_dlg = 0; return; }
+    if (ln->indent < A + 8 && slug_scene(P, s, n, 1, ln->lineno)) return;
+    if (ln->indent >= A + 8 && (ln->indent >= C - 6 || D < 0 || ln->indent > D + 4) &&
+        parse_cue(s, n, 0, name, sizeof name)) {
+        cue_line(P, name, ln->lineno);
+        P->dlg_pending = D < 0;   /* speech at the action indent, maybe after a blank line */
+        return;
+    }
+    if (P->dlg_pending) {
+        if (s[0] == '(') { P->in_paren = memchr(s, ')', n) == NULL; return; }
+        P->dlg_pending = 0;
+    }
+    int speech = D >= 0 ? (ln->indent >= D - 3 && ln->indent > A + 2) : P->in_dlg;
+    if (speech) {
+        if (!parenthetical(P, s, n)) add_content(&P->B, PARA_DIALOGUE, s, n, ln->lineno);
+        return;
+    }
+    P->in_dlg = 0;
+    P->in_paren = 0;
+    add_content(&P->B, PARA_ACTION, s, n, ln->lineno);
+}
+
+/* Flat and compact: a cue line, then exactly one line of speech. */
+static void compact_line(ScreenplayParse *P, int i, char *s, size_t n) {
+    int lineno = P->L[i].lineno;
+    Heading h;
+    char name[64];
+    if (P->in_dlg) {   /* the one line after the cue */
+        P->in_dlg = 0;
+        if (s[0] == '(' && s[n - 1] == ')') { P->in_dlg = 1; return; }
+        add_content(&P->B, PARA_DIALOGUE, s, n, lineno);
+        flush_para(&P->B);
+        return;
+    }
+    if (!P->next_blank && parse_cue(s, n, 0, name, sizeof name) && !is_transition(s, n) &&
+        !parse_heading(P->L[i + 1].s, (size_t)P->L[i + 1].len, 0, &h)) {
+        cue_line(P, name, lineno);
+        return;
+    }
+    add_content(&P->B, PARA_ACTION, s, n, lineno);
+    flush_para(&P->B);
+}
+
+static void flat_line(ScreenplayParse *P, int i, char *s, size_t n) {
+    int lineno = P->L[i].lineno;
+    Heading h;
+    char name[64];
+    if (parse_heading(s, n, 0, &h)) { heading_scene(P, &h, s, n, lineno); return; }
+    if (is_furniture(s, n)) return;
+    if (is_transition(s, n)) { P->in_dlg = 0; return; }
+    if (!P->in_dlg && P->was_blank && slug_scene(P, s, n, P->next_blank, lineno)) return;
+    if (P->dlg_pending) {   /* double-spaced: the speech after the cue's blank line */
+        if (s[0] == '(') return;
+        P->dlg_pending = 0;
+        P->in_dlg = 1;
+    }
+    if (P->lay.inline_names) {
+        size_t r = inline_cue(s, n, name, sizeof name);
+        if (r) {
+            flush_para(&P->B);
+            add_character(&P->B, name);
+            add_content(&P->B, PARA_DIALOGUE, s + r, n - r, lineno);
+            flush_para(&P->B);
+            P->in_dlg = 0;
+            return;
+        }
+    }
+    if (P->lay.compact) { compact_line(P, i, s, n); return; }
+    if (P->in_dlg) {
+        if (!parenthetical(P, s, n)) add_content(&P->B, PARA_DIALOGUE, s, n, lineno);
+        return;
+    }
+    if (P->was_blank && !P->next_blank && parse_cue(s, n, 0, name, sizeof name) &&
+        !parse_heading(P->L[i + 1].s, (size_t)P->L[i + 1].len, 0, &h)) {
+        cue_line(P, name, lineno);
+        return;
+    }
+    if (P->lay.double_spaced && P->was_blank && P->next_blank && i + 2 < P->nl && P->L[i + 2].len &&
+        parse_cue(s, n, 0, name, sizeof name) && !parse_heading(P->L[i + 2].s, (size_t)P->L[i + 2].len, 0, &h) &&
+        !is_transition(P->L[i + 2].s, (size_t)P->L[i + 2].len)) {
+        cue_line(P, name, lineno);
+        P->in_dlg = 0;
+        P->dlg_pending = 1;
+        return;
+    }
+    add_content(&P->B, PARA_ACTION, s, n, lineno);
+}
+
+/* Screenplay parser (Fountain or plain): title page, layout, then one
+ * handler per line for the layout found. */
+static void parse_screenplay(ScriptScenes *ss, Line *L, int nl, int fountain, const SceneOpts *o) {
+    ScreenplayParse P;
+    memset(&P, 0, sizeof P);
+    P.B.ss = ss;
+    P.B.o = o;
+    P.L = L;
+    P.nl = nl;
+    int first = fountain ? read_title_page(ss, L, nl) : 0;
+    P.lay = detect_layout(L, nl, first, fountain, o);
+    void (*line)(ScreenplayParse *, int, char *, size_t) =
+        P.lay.kind == LAYOUT_FOUNTAIN ? fountain_line : P.lay.kind == LAYOUT_INDENTED ? indented_line : flat_line;
+
+    open_scene(&P.B, NULL, first < nl ? L[first].lineno : 1);   /* the preamble */
+    P.preamble = 1;
+    P.prev_blank = 1;
+    for (int i = first; i < nl; i++) {
+        char *s = L[i].s;
+        size_t n = (size_t)L[i].len;
+        if (!n) { blank_line(&P); continue; }
+        P.was_blank = P.prev_blank;
+        P.prev_blank = 0;
+        P.next_blank = i + 1 >= nl || !L[i + 1].len;
+        if (P.preamble && P.pre_year_lines < 300 && !ss->year) { ss->year = find_year(s, n); P.pre_year_lines++; }
+        if (!fountain) n = strip_revision_marks(s, n);
+        if (n) line(&P, i, s, n);
+    }
+    close_scene(&P.B);
+    /* no heading at all: the preamble is the one scene, unless it is empty */
+    if (P.preamble) {
         if (ss->n_scenes == 1 && ss->scenes[0].words == 0) {
             scene_clear(&ss->scenes[0]);
             arrfree(ss->scenes);
             ss->n_scenes = 0;
         }
-        if (nl && ss->n_scenes) warn(ss, "no scene headings found: the whole text is one scene");
-    } else {
-        close_scene(&B);
+        if (nl && ss->n_scenes) scene_warn(ss, "no scene headings found: the whole text is one scene");
     }
-    arrfree(B.text.a); arrfree(B.action.a); arrfree(B.dialogue.a); arrfree(B.para.a);
-}
-
-/* ---- subtitles ------------------------------------------------------------ */
-
-/* "01:02:03,456", "02:03.456", "1:02:03.4" → seconds. */
-static int parse_ts(const char *s, size_t n, double *out, size_t *used) {
-    size_t i = 0;
-    long part[3] = {0, 0, 0};
-    int np = 0;
-    while (np < 3) {
-        size_t d0 = i;
-        long v = 0;
-        while (i < n && is_digit((unsigned char)s[i]) && i - d0 < 6) v = v * 10 + (s[i++] - '0');
-        if (i == d0) return 0;
-        part[np++] = v;
-        if (i < n && s[i] == ':' && np < 3) { i++; continue; }
-        break;
-    }
-    if (np < 2) return 0;
-    double frac = 0;
-    if (i < n && (s[i] == ',' || s[i] == '.')) {
-        i++;
-        double scale = 0.1;
-        size_t d0 = i;
-        while (i < n && is_digit((unsigned char)s[i]) && i - d0 < 6) { frac += (s[i++] - '0') * scale; scale /= 10; }
-        if (i == d0) return 0;
-    }
-    double t = np == 3 ? part[0] * 3600.0 + part[1] * 60.0 + (double)part[2] : part[0] * 60.0 + (double)part[1];
-    if ((np == 3 && (part[1] > 59 || part[2] > 59)) || (np == 2 && part[1] > 59)) return 0;
-    *out = t + frac;
-    *used = i;
-    return 1;
-}
-
-static int parse_cue_times(const char *s, size_t n, double *a, double *b) {
-    size_t u;
-    if (!parse_ts(s, n, a, &u)) return 0;
-    size_t i = u;
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
-    if (n - i < 3 || memcmp(s + i, "-->", 3) != 0) return 0;
-    i += 3;
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
-    if (!parse_ts(s + i, n - i, b, &u)) return 0;
-    if (*b < *a) *b = *a;
-    return 1;
-}
-
-static void fmt_time(char *out, size_t cap, double t) {
-    if (t < 0) t = 0;
-    long ms = (long)(t * 1000.0 + 0.5);
-    snprintf(out, cap, "%02ld:%02ld:%02ld.%03ld", ms / 3600000, (ms / 60000) % 60, (ms / 1000) % 60, ms % 1000);
-}
-
-static void set_sub_heading(Scene *c) {
-    char a[32], b[32], buf[80];
-    fmt_time(a, sizeof a, c->start);
-    fmt_time(b, sizeof b, c->end);
-    snprintf(buf, sizeof buf, "%s --> %s", a, b);
-    free(c->heading);
-    c->heading = xstrdup(buf);
-}
-
-/* Clean one subtitle text line: drop tags ({\an8}, <i>, <c.x>), take <v Name>
- * and "NAME:" speakers, split bracketed sound descriptions into action. */
-static void sub_line(Builder *B, char *s, size_t n, int lineno) {
-    char name[64] = "";
-    size_t o = 0;
-    for (size_t i = 0; i < n;) {
-        if (s[i] == '<') {
-            const char *e = memchr(s + i, '>', n - i);
-            if (e) {
-                if (i + 2 < n && (s[i + 1] == 'v' || s[i + 1] == 'V') && (s[i + 2] == ' ' || s[i + 2] == '.')) {
-                    const char *p = memchr(s + i, ' ', (size_t)(e - (s + i)));
-                    if (p) {
-                        size_t k = (size_t)(e - p - 1);
-                        if (k > 0 && k < sizeof name) { memcpy(name, p + 1, k); name[k] = 0; }
-                    }
-                }
-                i = (size_t)(e - s) + 1;
-                continue;
-            }
-        }
-        if (s[i] == '{' && i + 1 < n && s[i + 1] == '\\') {
-            const char *e = memchr(s + i, '}', n - i);
-            if (e) { i = (size_t)(e - s) + 1; continue; }
-        }
-        s[o++] = s[i++];
-    }
-    n = o;
-    size_t b = 0;
-    while (b < n && (s[b] == ' ' || s[b] == '\t')) b++;
-    if (b < n && s[b] == '-') flush_para(B);   /* "- line": a new speaker */
-    while (b < n && (s[b] == ' ' || s[b] == '-' || s[b] == '\t')) b++;
-    s += b; n -= b;
-    while (n && s[n - 1] == ' ') n--;
-    if (!n) return;
-    /* "JOHN: text" */
-    const char *colon = memchr(s, ':', n < 30 ? n : 30);
-    if (colon && colon > s) {
-        size_t k = (size_t)(colon - s);
-        int up, lo;
-        letters_case(s, k, &up, &lo);
-        if (up >= 2 && !lo && k < sizeof name && count_words(s, k) <= 3) {
-            memcpy(name, s, k);
-            name[k] = 0;
-            s += k + 1; n -= k + 1;
-            while (n && *s == ' ') { s++; n--; }
-        }
-    }
-    if (name[0]) {
-        char *p = name;
-        while (*p == ' ') p++;
-        for (char *q = p; *q; q++) *q = (char)to_upper((unsigned char)*q);
-        if (*p) add_character(B, p);
-    }
-    /* bracketed parts are sound/action descriptions */
-    size_t i = 0;
-    while (i < n) {
-        if (s[i] == '[' || s[i] == '(') {
-            char close = s[i] == '[' ? ']' : ')';
-            const char *e = memchr(s + i, close, n - i);
-            if (e) {
-                size_t a0 = i + 1, a1 = (size_t)(e - s);
-                if (a1 > a0) { flush_para(B); add_content(B, 1, s + a0, a1 - a0, lineno); flush_para(B); }
-                i = a1 + 1;
-                continue;
-            }
-        }
-        size_t j = i;
-        while (j < n && s[j] != '[' && s[j] != '(') j++;
-        size_t a = i, e = j;
-        while (a < e && s[a] == ' ') a++;
-        while (e > a && s[e - 1] == ' ') e--;
-        if (e > a) add_content(B, 2, s + a, e - a, lineno);
-        if (j == i) j++;
-        i = j;
-    }
-}
-
-static void parse_subtitles(ScriptScenes *ss, Line *L, int nl, const SceneOpts *o) {
-    Builder B;
-    memset(&B, 0, sizeof B);
-    B.ss = ss;
-    B.o = o;
-    double prev_end = -1;
-    long window = -1;
-    int cues = 0;
-    for (int i = 0; i < nl; i++) {
-        if (!L[i].len) continue;
-        double a, b;
-        if (!parse_cue_times(L[i].s, (size_t)L[i].len, &a, &b)) {
-            /* VTT blocks we skip entirely: NOTE, STYLE, REGION, the header */
-            if (prefix_ci(L[i].s, (size_t)L[i].len, "NOTE") || prefix_ci(L[i].s, (size_t)L[i].len, "STYLE") ||
-                prefix_ci(L[i].s, (size_t)L[i].len, "REGION") || prefix_ci(L[i].s, (size_t)L[i].len, "WEBVTT")) {
-                while (i + 1 < nl && L[i + 1].len) i++;
-            }
-            continue;   /* cue numbers and identifiers */
-        }
-        int newscene;
-        if (!B.open) newscene = 1;
-        else if (o->sub_window > 0) newscene = (long)(a / o->sub_window) != window;
-        else newscene = (a - prev_end >= o->sub_gap) ||
-                        (o->sub_max_scene > 0 && a - B.cur.start >= o->sub_max_scene) || a < B.cur.start;
-        if (newscene) {
-            if (B.open) set_sub_heading(&B.cur);
-            if (open_scene(&B, NULL, L[i].lineno)) {
-                B.cur.start = a;
-                B.cur.end = b;
-                window = o->sub_window > 0 ? (long)(a / o->sub_window) : -1;
-            }
-        }
-        if (b > B.cur.end) B.cur.end = b;
-        if (L[i].lineno > B.cur.end_line) B.cur.end_line = L[i].lineno;
-        prev_end = b > prev_end ? b : prev_end;
-        if (a < prev_end && newscene) prev_end = b;
-        cues++;
-        int j = i + 1;
-        for (; j < nl && L[j].len; j++) {
-            double x, y;
-            if (parse_cue_times(L[j].s, (size_t)L[j].len, &x, &y)) break;
-            sub_line(&B, L[j].s, (size_t)L[j].len, L[j].lineno);
-        }
-        flush_para(&B);
-        i = j - 1;
-    }
-    if (B.open) set_sub_heading(&B.cur);
-    close_scene(&B);
-    if (!cues && nl) warn(ss, "no subtitle cues (\"00:00:01,000 --> 00:00:02,000\") found");
-    arrfree(B.text.a); arrfree(B.action.a); arrfree(B.dialogue.a); arrfree(B.para.a);
+    builder_free(&P.B);
 }
 
 /* ---- entry points --------------------------------------------------------- */
 
-ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, char **err) {
-    if (err) *err = NULL;
+ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, char *err, size_t errlen) {
     SceneOpts o = opts ? *opts : scene_default_opts();
     if (o.max_bytes == 0) o.max_bytes = scene_default_opts().max_bytes;
     if (o.max_scenes <= 0) o.max_scenes = 1;
@@ -1659,14 +1238,14 @@ ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, c
     if (!text) len = 0;
 
     ScriptScenes *ss = calloc(1, sizeof *ss);
-    if (!ss) { set_err(err, "out of memory"); return NULL; }
-    ss->title = xstrdup("");
+    if (!ss) { ms_seterr(err, errlen, "out of memory"); return NULL; }
+    ss->title = scene_strdup("");
 
     if (len > o.max_bytes) {
         size_t cut = o.max_bytes;
         while (cut > 0 && text[cut - 1] != '\n') cut--;
         if (cut == 0) cut = o.max_bytes;
-        warn(ss, "input is %zu bytes: only the first %zu were read (max_bytes)", len, cut);
+        scene_warn(ss, "input is %zu bytes: only the first %zu were read (max_bytes)", len, cut);
         len = cut;
     }
     /* binary input: NUL bytes or many control bytes */
@@ -1677,29 +1256,28 @@ ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, c
         else if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') || c == 0x7f) ctl++;
     }
     if (len && (nul * 1000 > len || nul > 4096 || (nul + ctl) * 50 > len)) {
-        char *m = fmt_alloc("input looks binary (%zu NUL and %zu control bytes in %zu): not a screenplay or subtitle file",
-                            nul, ctl, len);
-        if (err) *err = m; else free(m);
+        ms_seterr(err, errlen, "input looks binary (%zu NUL and %zu control bytes in %zu): not a screenplay or subtitle file",
+                  nul, ctl, len);
         scene_free(ss);
         return NULL;
     }
     size_t n = 0, bad = 0, ctl2 = 0;
-    char *buf = utf8_repair(text ? text : "", len, &n, &bad, &ctl2);
-    if (!buf) { scene_free(ss); set_err(err, "out of memory"); return NULL; }
-    if (bad) warn(ss, "%zu bytes of invalid UTF-8 replaced by U+FFFD", bad);
-    if (ctl2) warn(ss, "%zu control bytes replaced by spaces", ctl2);
+    char *buf = scene_repair_utf8(text ? text : "", len, &n, &bad, &ctl2);
+    if (!buf) { scene_free(ss); ms_seterr(err, errlen, "out of memory"); return NULL; }
+    if (bad) scene_warn(ss, "%zu bytes of invalid UTF-8 replaced by U+FFFD", bad);
+    if (ctl2) scene_warn(ss, "%zu control bytes replaced by spaces", ctl2);
 
     SceneFormat f = o.format == SCENE_FMT_AUTO ? scene_detect_format(buf, n, o.filename) : o.format;
     if (f < SCENE_FMT_FOUNTAIN || f > SCENE_FMT_VTT) f = SCENE_FMT_PLAIN;
     ss->format = f;
-    html_clean(buf, &n);
-    if (f == SCENE_FMT_FOUNTAIN) fountain_strip(buf, &n);
+    scene_strip_html(buf, &n);
+    if (f == SCENE_FMT_FOUNTAIN) scene_strip_fountain_notes(buf, &n);
     int cut = 0;
-    Line *lines = split_lines(buf, n, &cut);
+    Line *lines = scene_split_lines(buf, n, &cut);
     int nl = (int)arrlen(lines);
-    if (cut) warn(ss, "more than %d lines: only the first %d were read", SCENE_MAX_LINES, SCENE_MAX_LINES);
+    if (cut) scene_warn(ss, "more than %d lines: only the first %d were read", SCENE_MAX_LINES, SCENE_MAX_LINES);
     ss->n_lines = nl;
-    if (f == SCENE_FMT_SRT || f == SCENE_FMT_VTT) parse_subtitles(ss, lines, nl, &o);
+    if (f == SCENE_FMT_SRT || f == SCENE_FMT_VTT) scene_parse_subtitles(ss, lines, nl, &o);
     else parse_screenplay(ss, lines, nl, f == SCENE_FMT_FOUNTAIN, &o);
     arrfree(lines);
     free(buf);

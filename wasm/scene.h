@@ -31,9 +31,9 @@
  *
  * Usage:
  *     SceneOpts o = scene_default_opts();
- *     char *err = NULL;
- *     ScriptScenes *ss = scene_parse(text, len, &o, &err);
- *     if (!ss) { fprintf(stderr, "%s\n", err); free(err); return; }
+ *     char err[200];
+ *     ScriptScenes *ss = scene_parse(text, len, &o, err, sizeof err);
+ *     if (!ss) { fprintf(stderr, "%s\n", err); return; }
  *     for (int i = 0; i < ss->n_scenes; i++) puts(ss->scenes[i].heading);
  *     char *json = scenes_to_json(ss, SCENE_JSON_DETAILS);  // free() it
  *     scene_free(ss);
@@ -117,9 +117,9 @@ int scene_format_from_name(const char *name);
 /* Split text (len bytes, need not be NUL-terminated; NULL is fine when len
  * is 0) into scenes. opts may be NULL (defaults). Returns a new ScriptScenes
  * (free with scene_free), possibly with 0 scenes for an empty input, or NULL
- * with *err set to a malloc'ed message (free() it; err may be NULL) when the
- * input is rejected (binary data) or memory runs out. */
-ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, char **err);
+ * with a message in err (see err.h; err may be NULL) when the input is
+ * rejected (binary data) or memory runs out. */
+ScriptScenes *scene_parse(const char *text, size_t len, const SceneOpts *opts, char *err, size_t errlen);
 
 /* Free a result of scene_parse (NULL is fine). */
 void scene_free(ScriptScenes *ss);

@@ -1,11 +1,12 @@
 /* text.c — cleaning, tokenizing, vocabulary (see text.h for the rules). */
 #include "text.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <stb_ds.h>
+
+#include "err.h"
 
 /* ---- UTF-8 ------------------------------------------------------------- */
 
@@ -249,26 +250,22 @@ struct Vocab {
     VocabEntry *map;     /* stb_ds string hash, keys in an arena */
 };
 
-static void set_err(char *err, size_t errlen, const char *msg, long a) {
-    if (err && errlen) snprintf(err, errlen, msg, a);
-}
-
 Vocab *vocab_build(const char *const *words, int n, char *err, size_t errlen) {
-    if (n < 0 || n > VOCAB_MAX_WORDS) { set_err(err, errlen, "vocabulary: bad word count %ld", n); return NULL; }
-    if (n > 0 && !words) { set_err(err, errlen, "vocabulary: no words given for %ld", n); return NULL; }
+    if (n < 0 || n > VOCAB_MAX_WORDS) { ms_seterr(err, errlen, "vocabulary: bad word count %d", n); return NULL; }
+    if (n > 0 && !words) { ms_seterr(err, errlen, "vocabulary: no words given for %d", n); return NULL; }
     Vocab *v = calloc(1, sizeof *v);
-    if (!v) { set_err(err, errlen, "vocabulary: out of memory (%ld words)", n); return NULL; }
+    if (!v) { ms_seterr(err, errlen, "vocabulary: out of memory (%d words)", n); return NULL; }
     v->words = calloc((size_t)(n ? n : 1), sizeof(char *));
-    if (!v->words) { free(v); set_err(err, errlen, "vocabulary: out of memory (%ld words)", n); return NULL; }
+    if (!v->words) { free(v); ms_seterr(err, errlen, "vocabulary: out of memory (%d words)", n); return NULL; }
     sh_new_arena(v->map);
     for (int i = 0; i < n; i++) {
         const char *w = words[i];
         size_t wl = w ? strlen(w) : 0;
-        if (wl == 0) { set_err(err, errlen, "vocabulary: word %ld is empty", i); goto fail; }
-        if (wl > TEXT_MAX_TOKEN_BYTES) { set_err(err, errlen, "vocabulary: word %ld is too long", i); goto fail; }
-        if (shgeti(v->map, w) >= 0) { set_err(err, errlen, "vocabulary: word %ld is a duplicate", i); goto fail; }
+        if (wl == 0) { ms_seterr(err, errlen, "vocabulary: word %d is empty", i); goto fail; }
+        if (wl > TEXT_MAX_TOKEN_BYTES) { ms_seterr(err, errlen, "vocabulary: word %d is too long", i); goto fail; }
+        if (shgeti(v->map, w) >= 0) { ms_seterr(err, errlen, "vocabulary: word %d is a duplicate", i); goto fail; }
         v->words[i] = malloc(wl + 1);
-        if (!v->words[i]) { set_err(err, errlen, "vocabulary: out of memory at word %ld", i); goto fail; }
+        if (!v->words[i]) { ms_seterr(err, errlen, "vocabulary: out of memory at word %d", i); goto fail; }
         memcpy(v->words[i], w, wl + 1);
         v->n = i + 1;
         shput(v->map, v->words[i], i + 2);

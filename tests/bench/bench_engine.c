@@ -333,9 +333,9 @@ static int cmd_screenplay(int argc, char **argv) {
     int n_scenes = 0, words = 0;
     for (int r = -1; r < runs; r++) {
         double t0 = now_ms();
-        char *err = NULL;
-        ScriptScenes *ss = scene_parse((const char *)text, len, NULL, &err);
-        if (!ss) die("scene_parse", err ? err : "failed");
+        char err[256];
+        ScriptScenes *ss = scene_parse((const char *)text, len, NULL, err, sizeof err);
+        if (!ss) die("scene_parse", err);
         double t1 = now_ms();
         n_scenes = ss->n_scenes;
         const char **texts = malloc(sizeof(char *) * (size_t)(n_scenes ? n_scenes : 1));

@@ -142,7 +142,7 @@ static void prediction(void) {
         "calm wait storm light sea night ferry rain tea sing calm wait storm light\n";
     SceneOpts so = scene_default_opts();
     so.format = SCENE_FMT_FOUNTAIN;
-    ScriptScenes *ss = scene_parse(script, strlen(script), &so, NULL);
+    ScriptScenes *ss = scene_parse(script, strlen(script), &so, NULL, 0);
     CHECK(ss && ss->n_scenes == 3, "the test script has three scenes");
     if (!ss || ss->n_scenes != 3) { scene_free(ss); model_free(m); return; }
     float out[3 * 2], ref[2], ra[2], rd[2];
@@ -200,7 +200,7 @@ static void prediction(void) {
     /* arc_from_script on subtitles: segment seconds and lines */
     const char *srt = "1\n00:00:01,000 --> 00:00:02,000\nrain storm\n\n2\n00:00:30,000 --> 00:00:31,000\ncalm sea\n\n"
                       "3\n00:01:00,000 --> 00:01:04,000\ntea sing\n";
-    ScriptScenes *sub = scene_parse(srt, strlen(srt), NULL, NULL);
+    ScriptScenes *sub = scene_parse(srt, strlen(srt), NULL, NULL, 0);
     o = arc_default_opts();
     o.n_segments = 2;
     MoodArc *a = sub ? arc_from_script(m, sub, &o, err, sizeof err) : NULL;

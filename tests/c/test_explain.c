@@ -7,6 +7,7 @@
 #include "explain.h"
 #include "match.h"
 #include "model.h"
+#include "utf8.h"
 
 #include <stdint.h>
 
@@ -318,6 +319,34 @@ static void test_api_fuzz(int h) {
     CHECK(ok && calls == 4800, "4,800 fuzzed requests all answer with JSON, no crash");
 }
 
+/* A name cut into an error message stays valid UTF-8 (issue 11 item 7): the
+ * message of each call, with a 2-byte character across the cut. */
+static int error_is_utf8(char *answer_text) {
+    cJSON *j = answer(answer_text);
+    const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(j, "error"));
+    int ok = e != NULL;
+    for (size_t i = 0, n = e ? strlen(e) : 0; ok && i < n;) {
+        int k = utf8_char_len(e, n, i);
+        if (!k) { ok = 0; printf("# invalid UTF-8 in: %s\n", e); }
+        i += (size_t)k;
+    }
+    cJSON_Delete(j);
+    return ok;
+}
+
+static void test_api_errors_are_utf8(int h) {
+    char key[80], req[200];
+    memset(key, 'x', 59);
+    snprintf(key + 59, sizeof key - 59, "\xC3\xA9tude");   /* the cut at 60 bytes falls inside the \xC3\xA9 */
+    snprintf(req, sizeof req, "{\"%s\":1}", key);
+    CHECK(error_is_utf8(ms_model_set_weights(h, req)), "ms_model_set_weights: an unknown long metric name is cut on a character boundary");
+    memset(key, 'x', 39);
+    snprintf(key + 39, sizeof key - 39, "\xC3\xA9tude");   /* the cut at 40 bytes falls inside the \xC3\xA9 */
+    snprintf(req, sizeof req, "{\"songs\":[],\"target\":{\"energy\":1,\"valence\":1,\"tempo\":1,\"liveness\":1},"
+                              "\"weights\":{\"%s\":1}}", key);
+    CHECK(error_is_utf8(ms_match(h, req, NULL, 0)), "ms_match: an unknown long metric name is cut on a character boundary");
+}
+
 static void test_api(void) {
     size_t len;
     unsigned char *bytes = model_bytes(&len);
@@ -327,6 +356,7 @@ static void test_api(void) {
     cJSON_Delete(info);
     test_api_good(h);
     test_api_hostile(h);
+    test_api_errors_are_utf8(h);
     test_api_fuzz(h);
 
     /* the model table fills up and frees */

@@ -42,14 +42,13 @@ static char *read_all(const char *path, size_t *len) {
 static char *render(const char *text, size_t len, const char *hint) {
     SceneOpts o = scene_default_opts();
     o.filename = hint;
-    char *err = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &o, &err);
+    char err[256] = "";
+    ScriptScenes *ss = scene_parse(text, len, &o, err, sizeof err);
     cJSON *out = cJSON_CreateArray();
     if (!ss) {
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "error", err ? err : "(null)");
+        cJSON_AddStringToObject(e, "error", err);
         cJSON_AddItemToArray(out, e);
-        free(err);
     } else {
         cJSON *h = cJSON_CreateObject();
         cJSON_AddStringToObject(h, "format", scene_format_name(ss->format));
@@ -131,7 +130,7 @@ static void golden_files(void) {
 static ScriptScenes *parse_str(const char *s, SceneFormat f) {
     SceneOpts o = scene_default_opts();
     o.format = f;
-    return scene_parse(s, strlen(s), &o, NULL);
+    return scene_parse(s, strlen(s), &o, NULL, 0);
 }
 
 static int has_char(const Scene *s, const char *name) {
@@ -324,7 +323,7 @@ static void subtitle_rules(void) {
         "5\n00:01:05,000 --> 00:01:06,000\nE\n";
     SceneOpts o = scene_default_opts();
     o.format = SCENE_FMT_SRT;
-    ScriptScenes *ss = scene_parse(srt, strlen(srt), &o, NULL);
+    ScriptScenes *ss = scene_parse(srt, strlen(srt), &o, NULL, 0);
     CHECK(ss && ss->n_scenes == 3, "srt: gaps of 8 s or more start scenes");
     if (ss && ss->n_scenes == 3) {
         CHECK_NEAR(ss->scenes[0].start, 0.5, 1e-9, "srt: scene start seconds");
@@ -333,15 +332,15 @@ static void subtitle_rules(void) {
     }
     scene_free(ss);
     o.sub_gap = 30;
-    ss = scene_parse(srt, strlen(srt), &o, NULL);
+    ss = scene_parse(srt, strlen(srt), &o, NULL, 0);
     CHECK(ss && ss->n_scenes == 2, "srt: a larger gap merges scenes");
     scene_free(ss);
     o.sub_window = 20;
-    ss = scene_parse(srt, strlen(srt), &o, NULL);
+    ss = scene_parse(srt, strlen(srt), &o, NULL, 0);
     CHECK(ss && ss->n_scenes == 3 && ss->scenes[1].start == 20.0, "srt: fixed 20 s windows");
     scene_free(ss);
     o.sub_window = 0; o.sub_gap = 1000; o.sub_max_scene = 10;
-    ss = scene_parse(srt, strlen(srt), &o, NULL);
+    ss = scene_parse(srt, strlen(srt), &o, NULL, 0);
     CHECK(ss && ss->n_scenes == 3, "srt: max scene length cuts long scenes");
     scene_free(ss);
     ss = parse_str("1\nnot a time\nhello\n", SCENE_FMT_SRT);
@@ -351,11 +350,11 @@ static void subtitle_rules(void) {
 
 static void limits(void) {
     SceneOpts o = scene_default_opts();
-    char *err = NULL;
-    ScriptScenes *ss = scene_parse(NULL, 0, &o, &err);
-    CHECK(ss && ss->n_scenes == 0 && !err, "NULL text of length 0 is an empty script");
+    char err[256] = "";
+    ScriptScenes *ss = scene_parse(NULL, 0, &o, err, sizeof err);
+    CHECK(ss && ss->n_scenes == 0 && !err[0], "NULL text of length 0 is an empty script");
     scene_free(ss);
-    ss = scene_parse(NULL, 0, NULL, NULL);
+    ss = scene_parse(NULL, 0, NULL, NULL, 0);
     CHECK(ss != NULL, "NULL options mean defaults");
     scene_free(ss);
 
@@ -364,13 +363,13 @@ static void limits(void) {
     char *big = malloc(100000);
     for (int i = 0; n < 90000; i++) n += (size_t)snprintf(big + n, 100000 - n, "INT. ROOM %d - DAY\n\nAction %d.\n\n", i, i);
     o.max_bytes = 50000;
-    ss = scene_parse(big, n, &o, NULL);
+    ss = scene_parse(big, n, &o, NULL, 0);
     CHECK(ss && arrlen(ss->warnings) >= 1 && strstr(ss->warnings[0], "max_bytes"), "max_bytes: long input is cut with a warning");
     CHECK(ss && ss->n_scenes > 100 && ss->n_scenes < 2000, "max_bytes: the first part still parses");
     scene_free(ss);
     o = scene_default_opts();
     o.max_scenes = 10;
-    ss = scene_parse(big, n, &o, NULL);
+    ss = scene_parse(big, n, &o, NULL, 0);
     CHECK(ss && ss->n_scenes == 10, "max_scenes: at most max_scenes scenes");
     CHECK(ss && ss->n_scenes == 10 && strstr(ss->scenes[9].text, "Action 11.") != NULL, "max_scenes: the rest merges into the last");
     int warned = 0;
@@ -381,13 +380,11 @@ static void limits(void) {
 
     /* NUL bytes: reject as binary */
     char bin[64] = "INT. A - DAY\n";
-    err = NULL;
-    ss = scene_parse(bin, sizeof bin, NULL, &err);
-    CHECK(!ss && err && strstr(err, "binary"), "NUL-padded input is rejected as binary with a message");
-    free(err);
+    ss = scene_parse(bin, sizeof bin, NULL, err, sizeof err);
+    CHECK(!ss && strstr(err, "binary"), "NUL-padded input is rejected as binary with a message");
     /* one stray control byte is fine */
     const char *ctl = "INT. A - DAY\n\nA \x01 thing happens here and goes on for a while.\n";
-    ss = scene_parse(ctl, strlen(ctl), NULL, NULL);
+    ss = scene_parse(ctl, strlen(ctl), NULL, NULL, 0);
     CHECK(ss && ss->n_scenes == 1 && arrlen(ss->warnings) == 1, "a stray control byte becomes a space, with a warning");
     scene_free(ss);
 
@@ -453,11 +450,10 @@ static void fuzz(void) {
             for (int f = 0; f <= SCENE_FMT_VTT; f++) {
                 SceneOpts o = scene_default_opts();
                 o.format = (SceneFormat)f;
-                char *err = NULL;
-                ScriptScenes *ss = scene_parse(b, n, &o, &err);
+                char err[256] = "";
+                ScriptScenes *ss = scene_parse(b, n, &o, err, sizeof err);
                 if (ss) { if (!invariants(ss)) ok = 0; char *js = scenes_to_json(ss, 3); if (!js) ok = 0; free(js); }
-                else if (!err) ok = 0;
-                free(err);
+                else if (!err[0]) ok = 0;
                 scene_free(ss);
                 runs++;
             }
@@ -470,11 +466,10 @@ static void fuzz(void) {
         char *b = malloc(n + 1);
         for (size_t i = 0; i < n; i++) b[i] = (char)(it % 2 ? (rnd() % 96) + 32 : rnd() & 0xff);
         for (size_t i = 0; i < n; i++) if (rnd() % 20 == 0) b[i] = '\n';
-        char *err = NULL;
-        ScriptScenes *ss = scene_parse(b, n, NULL, &err);
+        char err[256] = "";
+        ScriptScenes *ss = scene_parse(b, n, NULL, err, sizeof err);
         if (ss && !invariants(ss)) ok = 0;
-        if (!ss && !err) ok = 0;
-        free(err);
+        if (!ss && !err[0]) ok = 0;
         scene_free(ss);
         free(b);
         runs++;

@@ -51,9 +51,11 @@
 #include <time.h>
 
 #include "arc.h"
+#include "err.h"
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
+#include "utf8.h"
 
 typedef struct {
     char *path, *name;        /* full path, file name */
@@ -91,14 +93,6 @@ static int has_ext(const char *name, const char *ext) {
     return 1;
 }
 
-static char *dupn(const char *s, size_t n) {
-    char *p = malloc(n + 1);
-    if (!p) return NULL;
-    memcpy(p, s, n);
-    p[n] = 0;
-    return p;
-}
-
 /* "Big-Lebowski,-The.txt" → "The Big Lebowski";
  * "Pretty-Woman-(final-script).txt" → "Pretty Woman";
  * "Avventura,-L'-(The-Adventure).txt" → "L'Avventura (The Adventure)". */
@@ -106,7 +100,7 @@ static char *title_from_name(const char *name) {
     const char *dot = strrchr(name, '.');
     size_t n = dot && dot != name ? (size_t)(dot - name) : strlen(name);
     char buf[512];
-    if (n >= sizeof buf) n = sizeof buf - 1;
+    n = utf8_cut(name, n, sizeof buf - 1);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) buf[o++] = name[i] == '-' || name[i] == '_' ? ' ' : name[i];
     buf[o] = 0;
@@ -143,24 +137,23 @@ static char *title_from_name(const char *name) {
                 int apos = ART[k][L - 1] == '\'';
                 snprintf(out, sizeof out, "%s%s%.*s%s%s", ART[k], apos ? "" : " ", (int)(comma - buf), buf,
                          *rest ? " " : "", rest);
-                return dupn(out, strlen(out));
+                return strdup(out);
             }
         }
     }
-    return dupn(buf, strlen(buf));
+    return strdup(buf);
 }
 
 /* Cut a heading to at most max bytes on a UTF-8 boundary (and a word end). */
 static char *short_heading(const char *h, int max) {
     size_t n = strlen(h);
-    if ((int)n <= max) return dupn(h, n);
-    size_t k = (size_t)max;
-    while (k > 0 && ((unsigned char)h[k] & 0xC0) == 0x80) k--;
+    if ((int)n <= max) return strdup(h);
+    size_t k = utf8_cut(h, n, (size_t)max);
     size_t w = k;
     while (w > (size_t)max / 2 && h[w] != ' ') w--;
     if (h[w] == ' ') k = w;
     while (k && (h[k - 1] == ' ' || h[k - 1] == '-')) k--;
-    return dupn(h, k);
+    return strndup(h, k);
 }
 
 static double now_s(void) {
@@ -176,12 +169,11 @@ static void process(Job *J, Film *f) {
     if (!text) { snprintf(f->reason, sizeof f->reason, "unreadable"); return; }
     SceneOpts so = scene_default_opts();
     so.filename = f->name;
-    char *perr = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &so, &perr);
+    char err[256];
+    ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
     free(text);
     if (!ss) {
-        snprintf(f->reason, sizeof f->reason, "rejected: %.120s", perr ? perr : "?");
-        free(perr);
+        ms_seterr(f->reason, sizeof f->reason, "rejected: %s", err);
         return;
     }
     f->n = ss->n_scenes;
@@ -192,13 +184,12 @@ static void process(Job *J, Film *f) {
         f->seconds = now_s() - t0;
         return;
     }
-    char err[256];
     ArcOpts ao = arc_default_opts();
     ao.n_segments = J->segments;
     MoodArc *a = arc_from_script(J->model, ss, &ao, err, sizeof err);
-    if (!a) { snprintf(f->reason, sizeof f->reason, "arc failed: %.120s", err); scene_free(ss); return; }
+    if (!a) { ms_seterr(f->reason, sizeof f->reason, "arc failed: %s", err); scene_free(ss); return; }
     int no = a->n_metrics;
-    f->title = ss->title[0] ? dupn(ss->title, strlen(ss->title)) : title_from_name(f->name);
+    f->title = ss->title[0] ? strdup(ss->title) : title_from_name(f->name);
     f->year = ss->year;
     f->headings = calloc((size_t)f->n, sizeof(char *));
     f->words = calloc((size_t)f->n, sizeof(int));
@@ -261,7 +252,7 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
         if (n == cap) { cap = cap ? 2 * cap : 256; char **nn = realloc(names, sizeof(char *) * (size_t)cap); if (!nn) break; names = nn; }
-        names[n++] = dupn(e->d_name, strlen(e->d_name));
+        names[n++] = strdup(e->d_name);
     }
     closedir(d);
     int ok = 0, rejected = 0, unreadable = 0, enough = 0, zero = 0;
@@ -283,17 +274,16 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
         bytes += len;
         SceneOpts so = scene_default_opts();
         so.filename = names[i];
-        char *err = NULL;
-        ScriptScenes *ss = scene_parse(text, len, &so, &err);
+        char err[256];
+        ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
         double dt = now_s() - t1;
         t_parse += dt;
         if (dt > worst) { worst = dt; worst_name = names[i]; }
         free(text);
         if (!ss) {
             rejected++;
-            fprintf(stderr, "catalog: %s: %s\n", names[i], err ? err : "rejected");
+            fprintf(stderr, "catalog: %s: %s\n", names[i], err);
             if (list) printf("{\"file\":\"%s\",\"error\":true}\n", names[i]);
-            free(err);
             continue;
         }
         ok++;
@@ -402,8 +392,8 @@ int cmd_catalog(int argc, char **argv) {
             films = nfl;
         }
         memset(&films[nf], 0, sizeof(Film));
-        films[nf].path = dupn(path, strlen(path));
-        films[nf].name = dupn(e->d_name, strlen(e->d_name));
+        films[nf].path = strdup(path);
+        films[nf].name = strdup(e->d_name);
         nf++;
     }
     closedir(d);
@@ -462,7 +452,7 @@ int cmd_catalog(int argc, char **argv) {
         if (!f->ok) continue;
         cJSON *o = cJSON_CreateObject();
         char id[512];
-        snprintf(id, sizeof id, "%s", f->name);
+        snprintf(id, sizeof id, "%.*s", (int)utf8_cut(f->name, strlen(f->name), sizeof id - 1), f->name);
         char *dot = strrchr(id, '.');
         if (dot) *dot = 0;
         cJSON_AddStringToObject(o, "id", id);

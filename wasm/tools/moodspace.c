@@ -4,33 +4,47 @@
  *
  * Each command lives in its own file under wasm/tools/ as
  *     int cmd_NAME(int argc, char **argv);   // argv[0] is the command name
- * returning the process exit status. Commands are declared weak here so the
- * tool links while a command's file is being written; a missing one says so.
+ * returning the process exit status. Adding a command is one declaration and
+ * one row in the table below.
  */
 #include <stdio.h>
 #include <string.h>
 
+int cmd_info(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_scenes(int argc, char **argv);
+int cmd_arc(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_embed(int argc, char **argv);
 
-#define COMMANDS(X) \
-    X(info,    "print a weights file's header as JSON") \
-    X(predict, "predict mood metrics for text on stdin (or --jsonl lines)") \
-    X(match,   "match songs to a target mood or to film segments (JSON in/out)") \
-    X(scenes,  "split a screenplay or subtitle file into scenes (JSON lines)") \
-    X(arc,     "scenes plus each scene's predicted metrics (JSON lines)") \
-    X(catalog, "build the film catalog from a folder of screenplays") \
-    X(train,   "train a model from a songs CSV") \
-    X(eval,    "evaluate baselines and models on the fixed split") \
-    X(demo,    "build the bundled demo library from a songs CSV") \
-    X(embed,   "train word vectors on screenplays + training lyrics (CBOW)")
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} Command;
 
-#define DECLARE(name, help) int cmd_##name(int argc, char **argv) __attribute__((weak));
-COMMANDS(DECLARE)
-
+static const Command COMMANDS[] = {
+    {"info",    cmd_info,    "print a weights file's header as JSON"},
+    {"predict", cmd_predict, "predict mood metrics for text on stdin (or --jsonl lines)"},
+    {"match",   cmd_match,   "match songs to a target mood or to film segments (JSON in/out)"},
+    {"scenes",  cmd_scenes,  "split a screenplay or subtitle file into scenes (JSON lines)"},
+    {"arc",     cmd_arc,     "scenes plus each scene's predicted metrics (JSON lines)"},
+    {"catalog", cmd_catalog, "build the film catalog from a folder of screenplays"},
+    {"train",   cmd_train,   "train a model from a songs CSV"},
+    {"eval",    cmd_eval,    "evaluate baselines and models on the fixed split"},
+    {"demo",    cmd_demo,    "build the bundled demo library from a songs CSV"},
+    {"embed",   cmd_embed,   "train word vectors on screenplays + training lyrics (CBOW)"},
+};
+#define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
 static void usage(FILE *f) {
     fprintf(f, "usage: moodspace COMMAND [options]\n\ncommands:\n");
-#define HELP(name, help) fprintf(f, "  %-8s %s\n", #name, help);
-    COMMANDS(HELP)
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].help);
     fprintf(f, "\nWhen no --model is given, the shipped model in weights/ is used.\n");
 }
 
@@ -39,12 +53,9 @@ int main(int argc, char **argv) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-#define DISPATCH(name, help) \
-    if (!strcmp(argv[1], #name)) { \
-        if (!cmd_##name) { fprintf(stderr, "moodspace: '%s' is not built into this binary\n", #name); return 2; } \
-        return cmd_##name(argc - 1, argv + 1); \
-    }
-    COMMANDS(DISPATCH)
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(argv[1], COMMANDS[i].name))
+            return COMMANDS[i].run(argc - 1, argv + 1);
     fprintf(stderr, "moodspace: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return 2;

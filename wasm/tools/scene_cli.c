@@ -38,10 +38,9 @@ char *scene_cli_read(const char *path, size_t *len) {
 ScriptScenes *scene_cli_parse_text(const char *cmd, const char *path, const char *text, size_t len, const SceneOpts *o) {
     SceneOpts so = *o;
     if (!so.filename) so.filename = path;
-    char *err = NULL;
-    ScriptScenes *ss = scene_parse(text, len, &so, &err);
-    if (!ss) fprintf(stderr, "%s: %s: %s\n", cmd, path, err ? err : "failed");
-    free(err);
+    char err[512];
+    ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
+    if (!ss) fprintf(stderr, "%s: %s: %s\n", cmd, path, err);
     return ss;
 }
 
