@@ -1,0 +1,106 @@
+/* calib.h — calibration: songs and scenes on one relative scale.
+ *
+ * Why. The network's predictions for film scenes sit in a small corner of the
+ * metric space (film means vary 4-10 times less than song predictions and are
+ * shifted: darker, calmer, more acoustic). Compared on the same absolute
+ * scale, every film lands on the few songs near that corner. So each domain is
+ * mapped through ITS OWN distribution first: a value becomes its percentile
+ * among that domain's reference predictions (0 = lowest, 1 = highest), and
+ * songs and scenes are compared on percentiles (match.h's distance, with the
+ * per-metric weights, on p instead of z).
+ *
+ * Why quantiles and not mean/std. The distributions are skewed and bounded
+ * (acousticness piles up near 0, liveness has a long tail), so a z-score
+ * still leaves one domain's bulk where the other has its tail; quantiles map
+ * any shape to uniform, are not moved by a few outliers, and give numbers a
+ * person reads ("among the calmest 15 %"), the same numbers the arc chart
+ * plots and "Why this song?" quotes.
+ *
+ * Stretches of different lengths. A segment's mood is the mean of its scenes,
+ * and means of long stretches spread less than single scenes. So the scene
+ * reference keeps one quantile table per stretch length L = 1, 2, 4, ... 256
+ * scenes (the means of consecutive windows of L scenes in every catalog film,
+ * word-weighted; a film shorter than L counts once, whole): a segment of m
+ * scenes is compared with catalog stretches of m scenes (log-linear
+ * interpolation between the two nearest tables). A pasted 6-scene script is
+ * thus ranked among 6-scene stretches of real films, and a whole film among
+ * whole films.
+ *
+ * A table holds CALIB_KNOTS quantiles (0 %, 1 %, ... 100 %); the percentile
+ * of x is the piecewise-linear inverse (flat runs of equal knots give their
+ * middle; below the first knot 0, above the last 1).
+ *
+ * Where the tables live: the weights file's meta JSON, key "calibration"
+ * (written by `moodspace calibrate`), {"songs": DOMAIN, "scenes": DOMAIN}
+ * with DOMAIN = {"levels": [1, 2, ...], "metrics": [names],
+ * "q": [[[knot, ...] per metric] per level]}. The catalog (weights/catalog.json,
+ * version 3) carries the same "scenes" object, computed when it is built.
+ */
+#ifndef MOODSPACE_CALIB_H
+#define MOODSPACE_CALIB_H
+
+#include <stddef.h>
+
+#include "cJSON.h"
+
+#define CALIB_KNOTS 101
+#define CALIB_MAX_LEVELS 10
+#define CALIB_MAX_METRICS 16
+#define CALIB_NAME_LEN 32
+
+typedef struct {
+    int n_metrics, n_levels;                  /* 0 levels: domain absent */
+    char name[CALIB_MAX_METRICS][CALIB_NAME_LEN];
+    int level_len[CALIB_MAX_LEVELS];          /* stretch length in scenes, increasing */
+    float q[CALIB_MAX_LEVELS][CALIB_MAX_METRICS][CALIB_KNOTS];   /* non-decreasing */
+} CalibDomain;
+
+typedef struct {
+    CalibDomain songs;    /* one level (L = 1) */
+    CalibDomain scenes;   /* levels 1, 2, 4, ... */
+} Calib;
+
+/* Quantile knots of x[0..n) (stride between values) into q[CALIB_KNOTS]
+ * (type 7: linear between order statistics). NaNs are ignored. 0, or -1 when
+ * no finite value or out of memory. */
+int calib_quantiles(const float *x, size_t n, size_t stride, float *q);
+
+/* Percentile in [0, 1] of x against knots q (see top). */
+double calib_pct(const float *q, double x);
+
+/* Build a domain from "films": film f has counts[f] consecutive rows of
+ * values[row][n_metrics] with weights w[row] (NULL: all 1; negative or NaN
+ * count as 0). levels: n_levels increasing lengths >= 1 (songs: {1} with
+ * every count 1). 0, or -1 + message. */
+int calib_build(CalibDomain *d, int n_metrics, const char *const *names,
+                const float *values, const float *w, const int *counts, int n_films,
+                const int *levels, int n_levels, char *err, size_t errlen);
+
+/* The default scene levels 1, 2, 4, ... 256 into levels; returns how many. */
+int calib_scene_levels(int *levels);
+
+/* Index of metric `name` in d, or -1. */
+int calib_find(const CalibDomain *d, const char *name);
+
+/* Percentile of x for metric m of a stretch of `len` scenes (len >= 1;
+ * songs: 1). Levels are interpolated on log2(len); beyond the last level the
+ * last is used. d must have levels. */
+double calib_domain_pct(const CalibDomain *d, int m, double len, double x);
+
+/* The domain as JSON (knots to 5 significant digits) / read back. from_cjson
+ * checks the shape (levels increasing, knots finite and non-decreasing) and
+ * returns -1 + message when it is wrong. */
+cJSON *calib_domain_to_cjson(const CalibDomain *d);
+int calib_domain_from_cjson(CalibDomain *d, const cJSON *j, char *err, size_t errlen);
+
+/* Both domains from a weights file's meta JSON text ("calibration" key).
+ * Returns 1 when both domains were found, 0 when the key is absent or
+ * incomplete (c is then zeroed; *err says what is missing), -1 when present
+ * but malformed (+ message). */
+int calib_from_meta(Calib *c, const char *meta_json, char *err, size_t errlen);
+
+/* Mid-rank percentiles of x[i * stride] among the n values: (below + equal/2)
+ * / n, in [0, 1]. out[n]. 0, or -1 when out of memory. O(n log n). */
+int calib_rank_pct(const float *x, int n, int stride, double *out);
+
+#endif
