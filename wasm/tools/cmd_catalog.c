@@ -9,13 +9,19 @@
  * recursive), splits it into scenes (scene.h), predicts each scene's mood
  * with the model (arc.h) and writes one JSON file WITHOUT any script text:
  *
- *   {"version": 2,
+ *   {"version": 3,                     (CATALOG_VERSION; 3 added "calibration" and
+ *                                       "model.net_fnv1a"; the page refuses older ones)
  *    "metrics": ["energy", ...],        model outputs, in this order
  *    "mean": [...], "std": [...],       the model's target mean and std
  *    "zunit": 0.1,                      per-scene values are z-scores in these units:
  *                                       value = mean + std * (int * zunit)
  *    "wunit": 10,                       scene lengths are in units of 10 words
- *    "model": {"fnv1a": "89abcdef", "bytes": N},   the weights file used
+ *    "model": {"fnv1a": "89abcdef", "bytes": N,   the weights file used
+ *              "net_fnv1a": "..."},     ... and its network bytes alone (weights_file.h;
+ *                                       `moodspace calibrate --catalog` checks it)
+ *    "calibration": {"scenes": {...}},  scene quantile tables per stretch length
+ *                                       (wasm/calib.h), from every film's per-scene
+ *                                       predictions, word-weighted
  *    "segments": 4,
  *    "films": [{
  *      "id": "12-Monkeys",              file name without extension
@@ -29,7 +35,8 @@
  *      "locs": ["CONCOURSE/AIRPORT TERMINAL", ...],  distinct scene locations
  *                                       (heading without INT/EXT and time of
  *                                       day; the heading when there is none),
- *                                       cut to heading-chars bytes
+ *                                       cut to heading-chars bytes on a word
+ *                                       boundary (wasm/label.h)
  *      "l": [0, 1, 1, 2, ...],          each scene's index into locs
  *      "w": [18, 19, ...],              scene lengths (words / wunit, rounded, >= 0)
  *      "m": [z, z, z, z, z, z, z, ...]  n * metrics ints, scene after scene
@@ -51,9 +58,14 @@
 #include <time.h>
 
 #include "arc.h"
+#include "calib.h"
+#include "label.h"
+#include "weights_file.h"
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
+
+#define CATALOG_VERSION 3
 
 typedef struct {
     char *path, *name;        /* full path, file name */
@@ -152,15 +164,7 @@ static char *title_from_name(const char *name) {
 
 /* Cut a heading to at most max bytes on a UTF-8 boundary (and a word end). */
 static char *short_heading(const char *h, int max) {
-    size_t n = strlen(h);
-    if ((int)n <= max) return dupn(h, n);
-    size_t k = (size_t)max;
-    while (k > 0 && ((unsigned char)h[k] & 0xC0) == 0x80) k--;
-    size_t w = k;
-    while (w > (size_t)max / 2 && h[w] != ' ') w--;
-    if (h[w] == ' ') k = w;
-    while (k && (h[k - 1] == ' ' || h[k - 1] == '-')) k--;
-    return dupn(h, k);
+    return dupn(h, label_cut(h, strlen(h), (size_t)max));
 }
 
 static double now_s(void) {
@@ -329,6 +333,41 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
     return 0;
 }
 
+/* The scene calibration tables (calib.h) from every kept film's per-scene
+ * predictions, weighted by words: root.calibration.scenes. */
+static int add_scene_calibration(cJSON *root, const Film *films, int nf, const Model *m) {
+    int no = m->n_outputs, kept = 0;
+    size_t rows = 0;
+    for (int i = 0; i < nf; i++) if (films[i].ok) { kept++; rows += (size_t)films[i].n; }
+    if (!kept) return 0;
+    float *v = malloc(rows * (size_t)no * sizeof *v), *w = malloc(rows * sizeof *w);
+    int *counts = malloc((size_t)kept * sizeof *counts);
+    CalibDomain *d = malloc(sizeof *d);
+    int rc = -1, k = 0;
+    size_t r = 0;
+    if (!v || !w || !counts || !d) goto done;
+    for (int i = 0; i < nf; i++) {
+        const Film *f = &films[i];
+        if (!f->ok) continue;
+        counts[k++] = f->n;
+        memcpy(v + r * (size_t)no, f->mood, (size_t)f->n * (size_t)no * sizeof *v);
+        for (int s = 0; s < f->n; s++) w[r + (size_t)s] = (float)f->words[s];
+        r += (size_t)f->n;
+    }
+    int lv[CALIB_MAX_LEVELS], nl = calib_scene_levels(lv);
+    char err[200];
+    if (calib_build(d, no, (const char *const *)m->output_names, v, w, counts, kept, lv, nl, err, sizeof err)) {
+        fprintf(stderr, "moodspace catalog: %s\n", err);
+        goto done;
+    }
+    cJSON *cal = cJSON_AddObjectToObject(root, "calibration");
+    cJSON_AddItemToObject(cal, "scenes", calib_domain_to_cjson(d));
+    rc = 0;
+done:
+    free(v); free(w); free(counts); free(d);
+    return rc;
+}
+
 int cmd_catalog(int argc, char **argv) {
     const char *dir = NULL, *out = NULL, *model_path = NULL;
     int min_scenes = 10, jobs = 2, segments = 4, heading_chars = 20, limit = 0, scenes_only_flag = 0, list = 0;
@@ -374,6 +413,7 @@ int cmd_catalog(int argc, char **argv) {
     Model *m = model_load_bytes(mbytes, mlen, err, sizeof err);
     uint32_t fnv = 2166136261u;
     for (size_t i = 0; i < mlen; i++) { fnv ^= (unsigned char)mbytes[i]; fnv *= 16777619u; }
+    uint32_t net_fnv = weights_file_net_fnv((const unsigned char *)mbytes, mlen);
     free(mbytes);
     if (!m) { fprintf(stderr, "moodspace catalog: %s: %s\n", mpath, err); return 1; }
     if (m->n_outputs > ARC_MAX_METRICS) { fprintf(stderr, "moodspace catalog: too many model outputs\n"); model_free(m); return 1; }
@@ -434,7 +474,7 @@ int cmd_catalog(int argc, char **argv) {
     int no = m->n_outputs;
     const double zunit = 0.1, wunit = 10;   /* 0.1 std: RMS rounding error 0.03 std, far below the model error */
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddNumberToObject(root, "version", 2);
+    cJSON_AddNumberToObject(root, "version", CATALOG_VERSION);
     cJSON *names = cJSON_AddArrayToObject(root, "metrics");
     cJSON *jmean = cJSON_AddArrayToObject(root, "mean");
     cJSON *jstd = cJSON_AddArrayToObject(root, "std");
@@ -450,6 +490,9 @@ int cmd_catalog(int argc, char **argv) {
     snprintf(hex, sizeof hex, "%08x", fnv);
     cJSON_AddStringToObject(mo, "fnv1a", hex);
     cJSON_AddNumberToObject(mo, "bytes", (double)mlen);
+    snprintf(hex, sizeof hex, "%08x", net_fnv);
+    cJSON_AddStringToObject(mo, "net_fnv1a", hex);
+    if (add_scene_calibration(root, films, nf, m)) { cJSON_Delete(root); fprintf(stderr, "moodspace catalog: calibration failed\n"); return 1; }
     cJSON_AddNumberToObject(root, "segments", segments);
     cJSON *arr = cJSON_AddArrayToObject(root, "films");
     int kept = 0, ten = 0, total_scenes = 0;

@@ -20,7 +20,9 @@
     X(catalog, "build the film catalog from a folder of screenplays") \
     X(train,   "train a model from a songs CSV") \
     X(eval,    "evaluate baselines and models on the fixed split") \
-    X(demo,    "build the bundled demo library from a songs CSV")
+    X(demo,    "build the bundled demo library from a songs CSV") \
+    X(calibrate, "store songs' and scenes' calibration tables in the model's meta") \
+    X(soundtrack, "a film's soundtrack from a song library, as the page builds it")
 
 #define DECLARE(name, help) int cmd_##name(int argc, char **argv) __attribute__((weak));
 COMMANDS(DECLARE)
@@ -28,7 +30,7 @@ COMMANDS(DECLARE)
 
 static void usage(FILE *f) {
     fprintf(f, "usage: moodspace COMMAND [options]\n\ncommands:\n");
-#define HELP(name, help) fprintf(f, "  %-8s %s\n", #name, help);
+#define HELP(name, help) fprintf(f, "  %-10s %s\n", #name, help);
     COMMANDS(HELP)
     fprintf(f, "\nWhen no --model is given, the shipped model in weights/ is used.\n");
 }
