@@ -9,7 +9,7 @@
  * recursive), splits it into scenes (scene.h), predicts each scene's mood
  * with the model (arc.h) and writes one JSON file WITHOUT any script text:
  *
- *   {"version": 3,                     (CATALOG_VERSION; 3 added "calibration" and
+ *   {"version": 3,                     (CATALOG_FORMAT_VERSION; 3 added "calibration" and
  *                                       "model.net_fnv1a"; the page refuses older ones)
  *    "metrics": ["energy", ...],        model outputs, in this order
  *    "mean": [...], "std": [...],       the model's target mean and std
@@ -64,8 +64,8 @@
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
+#include "soundtrack.h"
 
-#define CATALOG_VERSION 3
 
 typedef struct {
     char *path, *name;        /* full path, file name */
@@ -474,7 +474,7 @@ int cmd_catalog(int argc, char **argv) {
     int no = m->n_outputs;
     const double zunit = 0.1, wunit = 10;   /* 0.1 std: RMS rounding error 0.03 std, far below the model error */
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddNumberToObject(root, "version", CATALOG_VERSION);
+    cJSON_AddNumberToObject(root, "version", CATALOG_FORMAT_VERSION);
     cJSON *names = cJSON_AddArrayToObject(root, "metrics");
     cJSON *jmean = cJSON_AddArrayToObject(root, "mean");
     cJSON *jstd = cJSON_AddArrayToObject(root, "std");

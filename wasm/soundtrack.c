@@ -1,0 +1,173 @@
+/* soundtrack.c — see soundtrack.h. */
+#include "soundtrack.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+void soundtrack_free(Soundtrack *s) {
+    if (!s) return;
+    arc_free(s->arc);
+    free(s->scene_pct); free(s->smooth_pct); free(s->song_pct); free(s->picks); free(s->pool);
+    free(s);
+}
+
+/* Column map: metric j of sp is metric idx[j] of the domain. */
+static int map_metrics(const MatchSpace *sp, const CalibDomain *d, const char *what, int *idx,
+                       char *err, size_t errlen) {
+    if (d->n_levels < 1) { ms_seterr(err, errlen, "the model has no %s calibration", what); return -1; }
+    for (int j = 0; j < sp->n; j++) {
+        idx[j] = calib_find(d, sp->name[j]);
+        if (idx[j] < 0) { ms_seterr(err, errlen, "the %s calibration has no metric %s", what, sp->name[j]); return -1; }
+    }
+    return 0;
+}
+
+/* Percentile space: the model's weights on 0..1 percentiles. */
+static int pct_space(const MatchSpace *sp, MatchSpace *out, char *err, size_t errlen) {
+    const char *names[MATCH_MAX_METRICS];
+    float zero[MATCH_MAX_METRICS], one[MATCH_MAX_METRICS];
+    for (int j = 0; j < sp->n; j++) { names[j] = sp->name[j]; zero[j] = 0; one[j] = 1; }
+    return match_space_init(out, sp->n, names, zero, one, sp->weight, err, errlen);
+}
+
+static void scene_pcts(const CalibDomain *d, const int *ix, int m, const float *v, double len, float *out) {
+    for (int j = 0; j < m; j++) out[j] = (float)calib_domain_pct(d, ix[j], len, v[j]);
+}
+
+/* The quick match's pool: avoid_offset >= 0 redraws (deterministically from
+ * the seed) until another offset comes up, when one exists. */
+static int draw_pool(Soundtrack *s, const SoundtrackOpts *o) {
+    int limit = s->n_songs < MATCH_POOL_MAX_RANK ? s->n_songs : MATCH_POOL_MAX_RANK;
+    s->pool = malloc(sizeof(int) * MATCH_POOL_SIZE);
+    if (!s->pool) return -1;
+    uint64_t seed = o->seed, st = o->seed;
+    for (int tries = 0; tries < 256; tries++) {
+        s->pool_n = match_pool(s->n_songs, MATCH_POOL_SIZE, MATCH_POOL_MAX_RANK, seed, s->pool, &s->pool_offset);
+        if (s->pool_n < 0) return -1;
+        if (o->avoid_offset < 0 || s->pool_offset != o->avoid_offset || limit <= MATCH_POOL_SIZE) break;
+        seed = match_rng_next(&st) >> 11;   /* stays below 2^53, like every seed the page sends */
+    }
+    s->seed = seed;
+    return 0;
+}
+
+Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
+                             const float *weights, int n_scenes, const float *songs, int n_songs,
+                             const SoundtrackOpts *o, char *err, size_t errlen) {
+    int m = sp->n, six[MATCH_MAX_METRICS], gix[MATCH_MAX_METRICS];
+    if (!cal) { ms_seterr(err, errlen, "the model has no calibration (run `moodspace calibrate`)"); return NULL; }
+    if (map_metrics(sp, &cal->scenes, "scene", six, err, errlen) || map_metrics(sp, &cal->songs, "song", gix, err, errlen)) return NULL;
+    if (n_scenes < 1) { ms_seterr(err, errlen, "no scenes: the film has nothing to match"); return NULL; }
+    if (n_songs < 1) { ms_seterr(err, errlen, "no songs with a predicted mood in the library"); return NULL; }
+    if (!o->quick && (o->n_segments < 1 || o->n_segments > ARC_MAX_SEGMENTS)) {
+        ms_seterr(err, errlen, "segments must be 1..%d", ARC_MAX_SEGMENTS);
+        return NULL;
+    }
+    int K = o->quick ? 1 : (o->n_segments < n_scenes ? o->n_segments : n_scenes);
+    if (!o->quick && n_songs < K) {
+        ms_seterr(err, errlen, "a %d-segment soundtrack needs at least %d songs with a predicted mood; the library has %d",
+                  K, K, n_songs);
+        return NULL;
+    }
+    MatchSpace psp;
+    if (pct_space(sp, &psp, err, errlen)) return NULL;
+    Soundtrack *s = calloc(1, sizeof *s);
+    if (!s) goto oom;
+    s->n_metrics = m;
+    s->n_scenes = n_scenes;
+    s->n_songs = n_songs;
+    s->quick = o->quick;
+    const char *names[MATCH_MAX_METRICS];
+    float scale[MATCH_MAX_METRICS];
+    for (int j = 0; j < m; j++) { names[j] = sp->name[j]; scale[j] = sp->std[j]; }
+    ArcOpts ao = arc_default_opts();
+    ao.n_segments = K;
+    s->arc = arc_build(scenes, weights, n_scenes, m, names, scale, &ao, err, errlen);
+    if (!s->arc) { soundtrack_free(s); return NULL; }
+    const MoodArc *a = s->arc;
+
+    /* scenes on the calibrated scale: single scenes, and the smoothed curve
+     * against stretches as long as the kernel's width (sqrt(2 pi) sigma) */
+    s->scene_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
+    s->smooth_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
+    s->song_pct = malloc(sizeof(float) * (size_t)n_songs * m);
+    double *rank = malloc(sizeof(double) * (size_t)n_songs);
+    if (!s->scene_pct || !s->smooth_pct || !s->song_pct || !rank) { free(rank); goto oom; }
+    double width = sqrt(2 * M_PI) * a->sigma;
+    for (int i = 0; i < n_scenes; i++) {
+        scene_pcts(&cal->scenes, six, m, a->raw + (size_t)i * m, 1, s->scene_pct + (size_t)i * m);
+        scene_pcts(&cal->scenes, six, m, a->smooth + (size_t)i * m, width, s->smooth_pct + (size_t)i * m);
+    }
+    scene_pcts(&cal->scenes, six, m, a->overall, n_scenes, s->overall_pct);
+
+    /* songs: library rank blended with the training songs (see top) */
+    s->library_share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
+    for (int j = 0; j < m; j++) {
+        if (calib_rank_pct(songs + j, n_songs, m, rank)) { free(rank); goto oom; }
+        for (int i = 0; i < n_songs; i++) {
+            double ref = calib_pct(cal->songs.q[0][gix[j]], songs[(size_t)i * m + j]);
+            s->song_pct[(size_t)i * m + j] = (float)(s->library_share * rank[i] + (1 - s->library_share) * ref);
+        }
+    }
+    free(rank);
+
+    if (o->quick) {
+        if (draw_pool(s, o)) goto oom;
+        float *pv = malloc(sizeof(float) * (size_t)(s->pool_n ? s->pool_n : 1) * m);
+        int idx[SOUNDTRACK_QUICK_K];
+        float dist[SOUNDTRACK_QUICK_K];
+        if (!pv) goto oom;
+        for (int r = 0; r < s->pool_n; r++) memcpy(pv + (size_t)r * m, s->song_pct + (size_t)s->pool[r] * m, sizeof(float) * m);
+        int got = match_topk(&psp, pv, s->pool_n, s->overall_pct, SOUNDTRACK_QUICK_K, idx, dist);
+        free(pv);
+        if (got < 0) goto oom;
+        s->picks = calloc((size_t)(got ? got : 1), sizeof *s->picks);
+        if (!s->picks) goto oom;
+        s->n_picks = got;
+        for (int r = 0; r < got; r++) {
+            SoundtrackPick *p = &s->picks[r];
+            p->first = 0; p->last = n_scenes - 1;
+            memcpy(p->mood, a->overall, sizeof(float) * m);
+            memcpy(p->pct, s->overall_pct, sizeof(float) * m);
+            p->song = s->pool[idx[r]];
+            memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
+            p->distance = dist[r];
+        }
+        return s;
+    }
+
+    /* segments: calibrated against catalog stretches of as many scenes */
+    int nseg = a->n_segments;
+    float *segp = malloc(sizeof(float) * (size_t)nseg * m), *sdist = malloc(sizeof(float) * (size_t)nseg);
+    int *ssong = malloc(sizeof(int) * (size_t)nseg);
+    s->picks = calloc((size_t)nseg, sizeof *s->picks);
+    if (!segp || !sdist || !ssong || !s->picks) { free(segp); free(sdist); free(ssong); goto oom; }
+    for (int g = 0; g < nseg; g++) {
+        const ArcSegment *seg = &a->segments[g];
+        scene_pcts(&cal->scenes, six, m, seg->mean, seg->last - seg->first + 1, segp + (size_t)g * m);
+    }
+    int rc = match_soundtrack(&psp, s->song_pct, n_songs, segp, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
+    if (rc == 0) {
+        s->n_picks = nseg;
+        for (int g = 0; g < nseg; g++) {
+            SoundtrackPick *p = &s->picks[g];
+            p->first = a->segments[g].first;
+            p->last = a->segments[g].last;
+            memcpy(p->mood, a->segments[g].mean, sizeof(float) * m);
+            memcpy(p->pct, segp + (size_t)g * m, sizeof(float) * m);
+            p->song = ssong[g];
+            memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
+            p->distance = sdist[g];
+        }
+    }
+    free(segp); free(sdist); free(ssong);
+    if (rc) { soundtrack_free(s); return NULL; }
+    return s;
+oom:
+    soundtrack_free(s);
+    ms_seterr(err, errlen, "out of memory");
+    return NULL;
+}
