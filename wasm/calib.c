@@ -50,9 +50,10 @@ double calib_pct(const float *q, double x) {
     return (lo - 1 + t) / (K - 1);
 }
 
-int calib_scene_levels(int *levels) {
-    int n = 0;
-    for (int len = 1; len <= 256 && n < CALIB_MAX_LEVELS; len *= 2) levels[n++] = len;
+int calib_segment_levels(int *levels) {
+    static const int K[] = {1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64};
+    int n = (int)(sizeof K / sizeof K[0]);
+    memcpy(levels, K, sizeof K);
     return n;
 }
 
@@ -61,13 +62,13 @@ int calib_find(const CalibDomain *d, const char *name) {
     return -1;
 }
 
-double calib_domain_pct(const CalibDomain *d, int m, double len, double x) {
-    if (!(len >= 1)) len = 1;
+double calib_domain_pct(const CalibDomain *d, int m, double key, double x) {
+    if (!(key >= 1)) key = 1;
     int i = 0;
-    while (i + 1 < d->n_levels && d->level_len[i + 1] <= len) i++;
+    while (i + 1 < d->n_levels && d->level_len[i + 1] <= key) i++;
     double p = calib_pct(d->q[i][m], x);
-    if (i + 1 >= d->n_levels || len <= d->level_len[i]) return p;
-    double t = (log2(len) - log2(d->level_len[i])) / (log2(d->level_len[i + 1]) - log2(d->level_len[i]));
+    if (i + 1 >= d->n_levels || key <= d->level_len[i]) return p;
+    double t = (log2(key) - log2(d->level_len[i])) / (log2(d->level_len[i + 1]) - log2(d->level_len[i]));
     return (1 - t) * p + t * calib_pct(d->q[i + 1][m], x);
 }
 
@@ -138,6 +139,45 @@ int calib_build(CalibDomain *d, int n_metrics, const char *const *names,
         }
     }
     free(win);
+    if (rc) memset(d, 0, sizeof *d);
+    return rc;
+}
+
+int calib_build_groups(CalibDomain *d, int n_metrics, const char *const *names,
+                       const float *values, const int *group, int n, const int *levels, int n_levels,
+                       char *err, size_t errlen) {
+    memset(d, 0, sizeof *d);
+    if (n_metrics < 1 || n_metrics > CALIB_MAX_METRICS || n_levels < 1 || n_levels > CALIB_MAX_LEVELS || n < 0 ||
+        (n && (!values || !group)) || !names) {
+        ms_seterr(err, errlen, "calibration: bad arguments");
+        return -1;
+    }
+    float *col = malloc(sizeof(float) * (size_t)(n ? n : 1));
+    if (!col) { ms_seterr(err, errlen, "out of memory"); return -1; }
+    d->n_metrics = n_metrics;
+    d->n_levels = n_levels;
+    for (int j = 0; j < n_metrics; j++) {
+        strncpy(d->name[j], names[j], CALIB_NAME_LEN - 1);
+        d->name[j][CALIB_NAME_LEN - 1] = 0;
+    }
+    int rc = 0;
+    for (int l = 0; l < n_levels && rc == 0; l++) {
+        if (levels[l] < 1 || (l && levels[l] <= levels[l - 1])) {
+            ms_seterr(err, errlen, "calibration: levels must be increasing and >= 1");
+            rc = -1;
+            break;
+        }
+        d->level_len[l] = levels[l];
+        for (int j = 0; j < n_metrics && rc == 0; j++) {
+            size_t k = 0;
+            for (int r = 0; r < n; r++) if (group[r] == l) col[k++] = values[(size_t)r * n_metrics + j];
+            if (calib_quantiles(col, k, 1, d->q[l][j])) {
+                ms_seterr(err, errlen, "calibration: no values for %s at level %d", d->name[j], levels[l]);
+                rc = -1;
+            }
+        }
+    }
+    free(col);
     if (rc) memset(d, 0, sizeof *d);
     return rc;
 }
@@ -215,7 +255,7 @@ int calib_domain_from_cjson(CalibDomain *d, const cJSON *j, char *err, size_t er
             const cJSON *v;
             cJSON_ArrayForEach(v, k) {
                 if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e30 ||
-                    (t && v->valuedouble < d->q[l][jj][t - 1])) {
+                    (t && (float)v->valuedouble < d->q[l][jj][t - 1])) {
                     ms_seterr(err, errlen, "calibration: knots must be finite and non-decreasing");
                     return -1;
                 }
@@ -240,11 +280,13 @@ int calib_from_meta(Calib *c, const char *meta_json, char *err, size_t errlen) {
     } else {
         const cJSON *s = cJSON_GetObjectItemCaseSensitive(cal, "songs");
         const cJSON *f = cJSON_GetObjectItemCaseSensitive(cal, "scenes");
-        if (!s || !f) {
+        const cJSON *g = cJSON_GetObjectItemCaseSensitive(cal, "segments");
+        if (!s || !f || !g) {
             ms_seterr(err, errlen, "the model's calibration lacks %s (run `moodspace calibrate%s`)",
-                      s ? "scenes" : "songs", s ? " --catalog weights/catalog.json" : "");
+                      s ? "scenes and segments" : "songs", s ? " --catalog weights/catalog.json" : " --csv SONGS.csv");
         } else if (calib_domain_from_cjson(&c->songs, s, err, errlen) ||
-                   calib_domain_from_cjson(&c->scenes, f, err, errlen)) {
+                   calib_domain_from_cjson(&c->scenes, f, err, errlen) ||
+                   calib_domain_from_cjson(&c->segments, g, err, errlen)) {
             rc = -1;
         } else {
             rc = 1;

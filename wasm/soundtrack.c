@@ -57,9 +57,10 @@ static int draw_pool(Soundtrack *s, const SoundtrackOpts *o) {
 Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
                              const float *weights, int n_scenes, const float *songs, int n_songs,
                              const SoundtrackOpts *o, char *err, size_t errlen) {
-    int m = sp->n, six[MATCH_MAX_METRICS], gix[MATCH_MAX_METRICS];
+    int m = sp->n, six[MATCH_MAX_METRICS], gix[MATCH_MAX_METRICS], kix[MATCH_MAX_METRICS];
     if (!cal) { ms_seterr(err, errlen, "the model has no calibration (run `moodspace calibrate`)"); return NULL; }
-    if (map_metrics(sp, &cal->scenes, "scene", six, err, errlen) || map_metrics(sp, &cal->songs, "song", gix, err, errlen)) return NULL;
+    if (map_metrics(sp, &cal->scenes, "scene", six, err, errlen) || map_metrics(sp, &cal->songs, "song", gix, err, errlen) ||
+        map_metrics(sp, &cal->segments, "segment", kix, err, errlen)) return NULL;
     if (n_scenes < 1) { ms_seterr(err, errlen, "no scenes: the film has nothing to match"); return NULL; }
     if (n_songs < 1) { ms_seterr(err, errlen, "no songs with a predicted mood in the library"); return NULL; }
     if (!o->quick && (o->n_segments < 1 || o->n_segments > ARC_MAX_SEGMENTS)) {
@@ -89,19 +90,24 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     if (!s->arc) { soundtrack_free(s); return NULL; }
     const MoodArc *a = s->arc;
 
-    /* scenes on the calibrated scale: single scenes, and the smoothed curve
-     * against stretches as long as the kernel's width (sqrt(2 pi) sigma) */
+    /* scenes on the calibrated scale (percentiles of single catalog scenes),
+     * smoothed like the arc so the chart's curve and points share a scale */
     s->scene_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
     s->smooth_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
     s->song_pct = malloc(sizeof(float) * (size_t)n_songs * m);
     double *rank = malloc(sizeof(double) * (size_t)n_songs);
     if (!s->scene_pct || !s->smooth_pct || !s->song_pct || !rank) { free(rank); goto oom; }
-    double width = sqrt(2 * M_PI) * a->sigma;
-    for (int i = 0; i < n_scenes; i++) {
+    for (int i = 0; i < n_scenes; i++)
         scene_pcts(&cal->scenes, six, m, a->raw + (size_t)i * m, 1, s->scene_pct + (size_t)i * m);
-        scene_pcts(&cal->scenes, six, m, a->smooth + (size_t)i * m, width, s->smooth_pct + (size_t)i * m);
-    }
-    scene_pcts(&cal->scenes, six, m, a->overall, n_scenes, s->overall_pct);
+    ArcOpts so = arc_default_opts();
+    so.smooth = a->sigma;
+    so.n_segments = 1;
+    MoodArc *pa = arc_build(s->scene_pct, weights, n_scenes, m, names, NULL, &so, err, errlen);
+    if (!pa) { free(rank); soundtrack_free(s); return NULL; }
+    memcpy(s->smooth_pct, pa->smooth, sizeof(float) * (size_t)n_scenes * m);
+    arc_free(pa);
+    /* the whole film among whole catalog films (K = 1) */
+    scene_pcts(&cal->segments, kix, m, a->overall, 1, s->overall_pct);
 
     /* songs: library rank blended with the training songs (see top) */
     s->library_share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
@@ -139,7 +145,7 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
         return s;
     }
 
-    /* segments: calibrated against catalog stretches of as many scenes */
+    /* segments: among the catalog's films cut into as many segments */
     int nseg = a->n_segments;
     float *segp = malloc(sizeof(float) * (size_t)nseg * m), *sdist = malloc(sizeof(float) * (size_t)nseg);
     int *ssong = malloc(sizeof(int) * (size_t)nseg);
@@ -147,7 +153,7 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     if (!segp || !sdist || !ssong || !s->picks) { free(segp); free(sdist); free(ssong); goto oom; }
     for (int g = 0; g < nseg; g++) {
         const ArcSegment *seg = &a->segments[g];
-        scene_pcts(&cal->scenes, six, m, seg->mean, seg->last - seg->first + 1, segp + (size_t)g * m);
+        scene_pcts(&cal->segments, kix, m, seg->mean, nseg, segp + (size_t)g * m);
     }
     int rc = match_soundtrack(&psp, s->song_pct, n_songs, segp, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
     if (rc == 0) {

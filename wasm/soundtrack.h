@@ -6,9 +6,9 @@
  * Steps, for a film given as per-scene metrics (model units) and weights:
  *   1. arc (arc.h): smoothing and n_segments balanced segments;
  *   2. calibration (calib.h): each segment's mean mood becomes its percentile
- *      among catalog stretches of as many scenes; each scene's (and smoothed
- *      scene's) mood its percentile among single scenes (the chart plots
- *      these); the whole film's among whole films;
+ *      among the segments of catalog films cut into as many segments (the
+ *      whole film: among whole films); each scene's its percentile among
+ *      single catalog scenes, smoothed like the arc (the chart plots these);
  *   3. songs: each metric's percentile is a blend of the song's rank in the
  *      user's own library and its percentile among the model's training
  *      songs, weighted by library size:

@@ -80,8 +80,26 @@ static void levels(void) {
     CHECK(calib_build(&d, 2, NAMES2, v, NULL, counts, 2, bad_lv, 2, err, sizeof err) == -1 && strstr(err, "increasing"),
           "decreasing levels are refused with a message");
     int sl[CALIB_MAX_LEVELS];
-    int ns = calib_scene_levels(sl);
-    CHECK(ns == 9 && sl[0] == 1 && sl[8] == 256, "scene levels are 1, 2, ... 256");
+    int ns = calib_segment_levels(sl);
+    CHECK(ns <= CALIB_MAX_LEVELS && sl[0] == 1 && sl[5] == 6 && sl[ns - 1] == 64, "segment levels are K = 1 ... 64");
+}
+
+/* Segment means grouped by the segment count they were cut with. */
+static void groups(void) {
+    /* rows: 3 whole films (K = 1) and 4 half films (K = 2) */
+    float v[] = {1, 0, 2, 0, 3, 0, 10, 0, 20, 0, 30, 0, 40, 0};
+    int grp[] = {0, 0, 0, 1, 1, 1, 1};
+    int lv[] = {1, 2};
+    CalibDomain d;
+    char err[160] = "";
+    CHECK(calib_build_groups(&d, 2, NAMES2, v, grp, 7, lv, 2, err, sizeof err) == 0, "build a domain from groups");
+    CHECK_NEAR(d.q[0][0][50], 2, 1e-6, "K = 1: whole films only");
+    CHECK_NEAR(d.q[1][0][0], 10, 1e-6, "K = 2: the halves only");
+    CHECK_NEAR(calib_domain_pct(&d, 0, 1, 2), 0.5, 1e-9, "the median film is the 50th percentile at K = 1");
+    CHECK_NEAR(calib_domain_pct(&d, 0, 2, 2), 0, 1e-9, "... and the lowest at K = 2");
+    int bad[] = {0, 0, 0, 0, 0, 0, 0};
+    CHECK(calib_build_groups(&d, 2, NAMES2, v, bad, 7, lv, 2, err, sizeof err) == -1 && strstr(err, "no values"),
+          "a level without rows is an error with a message");
 }
 
 static void ranks(void) {
@@ -121,11 +139,12 @@ static void json_round_trip(void) {
     CHECK(calib_from_meta(&c, txt, err, sizeof err) == 0 && strstr(err, "scenes"), "songs only: says the scenes are missing");
     free(txt);
     cJSON_AddItemToObject(cal, "scenes", calib_domain_to_cjson(&d));
+    cJSON_AddItemToObject(cal, "segments", calib_domain_to_cjson(&d));
     txt = cJSON_PrintUnformatted(meta);
     CHECK(calib_from_meta(&c, txt, err, sizeof err) == 1 && c.scenes.n_levels == 2, "both domains read from meta");
     free(txt);
     cJSON_Delete(meta);
-    CHECK(calib_from_meta(&c, "{\"calibration\":{\"songs\":{},\"scenes\":{}}}", err, sizeof err) == -1,
+    CHECK(calib_from_meta(&c, "{\"calibration\":{\"songs\":{},\"scenes\":{},\"segments\":{}}}", err, sizeof err) == -1,
           "malformed calibration: -1");
     CHECK(calib_from_meta(&c, "not json", err, sizeof err) == 0, "unparseable meta counts as no calibration");
 }
@@ -133,6 +152,7 @@ static void json_round_trip(void) {
 int main(void) {
     quantiles_and_pct();
     levels();
+    groups();
     ranks();
     json_round_trip();
     return check_summary();

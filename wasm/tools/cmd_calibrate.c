@@ -6,9 +6,9 @@
  *
  * --csv      songs: the model's predictions on its TRAINING split of the CSV
  *            (dataset.h's fixed split) become meta.calibration.songs
- * --catalog  scenes: the catalog's scene tables (computed by `moodspace
- *            catalog` from its films' per-scene predictions) are copied to
- *            meta.calibration.scenes, so the page and a pasted script have
+ * --catalog  scenes and segments: the catalog's tables (computed by
+ *            `moodspace catalog` from its films' per-scene predictions) are
+ *            copied to meta.calibration.scenes and .segments, so the page and a pasted script have
  *            them without the catalog; refused when the catalog was built with
  *            another network (weights hash, weights_file.h)
  * A domain not given keeps what the meta had. The weights bytes are checked
@@ -57,14 +57,15 @@ done:
     return rc;
 }
 
-static cJSON *catalog_scenes(const char *path, uint32_t net_fnv) {
+/* The catalog's "calibration" ({"scenes", "segments"}), checked. */
+static cJSON *catalog_tables(const char *path, uint32_t net_fnv) {
     size_t len;
     char *txt = scene_cli_read(path, &len);
     if (!txt) return NULL;
     cJSON *cat = cJSON_Parse(txt);
     free(txt);
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(cat, "version");
-    const cJSON *cal = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cat, "calibration"), "scenes");
+    const cJSON *cal = cJSON_GetObjectItemCaseSensitive(cat, "calibration");
     const cJSON *net = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cat, "model"), "net_fnv1a");
     char hex[16];
     snprintf(hex, sizeof hex, "%08x", net_fnv);
@@ -76,7 +77,8 @@ static cJSON *catalog_scenes(const char *path, uint32_t net_fnv) {
     else if (!cJSON_IsString(net) || strcmp(net->valuestring, hex))
         fprintf(stderr, "moodspace calibrate: %s was built with another network (weights hash %s, this model %s): rebuild the catalog\n",
                 path, cJSON_IsString(net) ? net->valuestring : "?", hex);
-    else if (calib_domain_from_cjson(&d, cal, err, sizeof err))
+    else if (calib_domain_from_cjson(&d, cJSON_GetObjectItemCaseSensitive(cal, "scenes"), err, sizeof err) ||
+             calib_domain_from_cjson(&d, cJSON_GetObjectItemCaseSensitive(cal, "segments"), err, sizeof err))
         fprintf(stderr, "moodspace calibrate: %s: %s\n", path, err);
     else
         out = cJSON_Duplicate(cal, 1);
@@ -92,7 +94,7 @@ int cmd_calibrate(int argc, char **argv) {
             printf("usage: moodspace calibrate [--csv SONGS.csv] [--catalog CATALOG.json] [--model M] [--out FILE]\n"
                    "Stores the calibration tables (wasm/calib.h) in the model's meta, weights untouched:\n"
                    "  --csv      songs: predictions on the CSV's training split\n"
-                   "  --catalog  scenes: the tables of a version-3 catalog built with this network\n"
+                   "  --catalog  scenes and segments: the tables of a version-3 catalog built with this network\n"
                    "  --out      where to write (default: overwrite the model file)\n");
             return 0;
         }
@@ -131,10 +133,14 @@ int cmd_calibrate(int argc, char **argv) {
         free(d);
     }
     if (catalog) {
-        cJSON *sc = catalog_scenes(catalog, weights_file_net_fnv(mbytes, mlen));
-        if (!sc) goto done;
-        cJSON_DeleteItemFromObjectCaseSensitive(cal, "scenes");
-        cJSON_AddItemToObject(cal, "scenes", sc);
+        cJSON *tb = catalog_tables(catalog, weights_file_net_fnv(mbytes, mlen));
+        if (!tb) goto done;
+        const char *keys[] = {"scenes", "segments"};
+        for (int q = 0; q < 2; q++) {
+            cJSON_DeleteItemFromObjectCaseSensitive(cal, keys[q]);
+            cJSON_AddItemToObject(cal, keys[q], cJSON_DetachItemFromObjectCaseSensitive(tb, keys[q]));
+        }
+        cJSON_Delete(tb);
         fprintf(stderr, "calibrate: scenes from %s\n", catalog);
     }
     meta_txt = cJSON_PrintUnformatted(meta);

@@ -19,9 +19,10 @@
  *    "model": {"fnv1a": "89abcdef", "bytes": N,   the weights file used
  *              "net_fnv1a": "..."},     ... and its network bytes alone (weights_file.h;
  *                                       `moodspace calibrate --catalog` checks it)
- *    "calibration": {"scenes": {...}},  scene quantile tables per stretch length
- *                                       (wasm/calib.h), from every film's per-scene
- *                                       predictions, word-weighted
+ *    "calibration": {"scenes": {...}, "segments": {...}},  quantile tables of
+ *                                       single scenes and of segments per segment
+ *                                       count (wasm/calib.h), from every film's
+ *                                       per-scene predictions, word-weighted
  *    "segments": 4,
  *    "films": [{
  *      "id": "12-Monkeys",              file name without extension
@@ -333,38 +334,62 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
     return 0;
 }
 
-/* The scene calibration tables (calib.h) from every kept film's per-scene
- * predictions, weighted by words: root.calibration.scenes. */
-static int add_scene_calibration(cJSON *root, const Film *films, int nf, const Model *m) {
+/* The calibration tables (calib.h) from every kept film's per-scene
+ * predictions, with the scene weights the page decodes (max(1, round(words /
+ * wunit) * wunit)): root.calibration.scenes (single scenes) and
+ * .segments (each film cut by the segmenter, arc.h with the model's std as
+ * scale as soundtrack.h does, into K segments for every K level). */
+static int add_calibration(cJSON *root, const Film *films, int nf, const Model *m, double wunit) {
     int no = m->n_outputs, kept = 0;
     size_t rows = 0;
     for (int i = 0; i < nf; i++) if (films[i].ok) { kept++; rows += (size_t)films[i].n; }
     if (!kept) return 0;
+    int lv[CALIB_MAX_LEVELS], nl = calib_segment_levels(lv), ksum = 0;
+    for (int q = 0; q < nl; q++) ksum += lv[q];
     float *v = malloc(rows * (size_t)no * sizeof *v), *w = malloc(rows * sizeof *w);
     int *counts = malloc((size_t)kept * sizeof *counts);
-    CalibDomain *d = malloc(sizeof *d);
-    int rc = -1, k = 0;
+    float *seg = malloc((size_t)kept * ksum * no * sizeof *seg);
+    int *grp = malloc((size_t)kept * ksum * sizeof *grp);
+    CalibDomain *d = malloc(sizeof *d), *g = malloc(sizeof *g);
+    int rc = -1, k = 0, ns = 0;
     size_t r = 0;
-    if (!v || !w || !counts || !d) goto done;
+    char err[200];
+    if (!v || !w || !counts || !seg || !grp || !d || !g) goto done;
     for (int i = 0; i < nf; i++) {
         const Film *f = &films[i];
         if (!f->ok) continue;
         counts[k++] = f->n;
         memcpy(v + r * (size_t)no, f->mood, (size_t)f->n * (size_t)no * sizeof *v);
-        for (int s = 0; s < f->n; s++) w[r + (size_t)s] = (float)f->words[s];
+        for (int s = 0; s < f->n; s++) {
+            double wd = round(f->words[s] / wunit) * wunit;
+            w[r + (size_t)s] = (float)(wd > 1 ? wd : 1);
+        }
+        for (int q = 0; q < nl; q++) {
+            ArcOpts ao = arc_default_opts();
+            ao.n_segments = lv[q];
+            MoodArc *a = arc_build(v + r * (size_t)no, w + r, f->n, no, (const char *const *)m->output_names,
+                                   m->target_std, &ao, err, sizeof err);
+            if (!a) { fprintf(stderr, "moodspace catalog: %s\n", err); goto done; }
+            for (int s = 0; s < a->n_segments; s++, ns++) {
+                memcpy(seg + (size_t)ns * no, a->segments[s].mean, (size_t)no * sizeof *seg);
+                grp[ns] = q;
+            }
+            arc_free(a);
+        }
         r += (size_t)f->n;
     }
-    int lv[CALIB_MAX_LEVELS], nl = calib_scene_levels(lv);
-    char err[200];
-    if (calib_build(d, no, (const char *const *)m->output_names, v, w, counts, kept, lv, nl, err, sizeof err)) {
+    int one[] = {1};
+    if (calib_build(d, no, (const char *const *)m->output_names, v, w, counts, kept, one, 1, err, sizeof err) ||
+        calib_build_groups(g, no, (const char *const *)m->output_names, seg, grp, ns, lv, nl, err, sizeof err)) {
         fprintf(stderr, "moodspace catalog: %s\n", err);
         goto done;
     }
     cJSON *cal = cJSON_AddObjectToObject(root, "calibration");
     cJSON_AddItemToObject(cal, "scenes", calib_domain_to_cjson(d));
+    cJSON_AddItemToObject(cal, "segments", calib_domain_to_cjson(g));
     rc = 0;
 done:
-    free(v); free(w); free(counts); free(d);
+    free(v); free(w); free(counts); free(seg); free(grp); free(d); free(g);
     return rc;
 }
 
@@ -492,7 +517,7 @@ int cmd_catalog(int argc, char **argv) {
     cJSON_AddNumberToObject(mo, "bytes", (double)mlen);
     snprintf(hex, sizeof hex, "%08x", net_fnv);
     cJSON_AddStringToObject(mo, "net_fnv1a", hex);
-    if (add_scene_calibration(root, films, nf, m)) { cJSON_Delete(root); fprintf(stderr, "moodspace catalog: calibration failed\n"); return 1; }
+    if (add_calibration(root, films, nf, m, wunit)) { cJSON_Delete(root); fprintf(stderr, "moodspace catalog: calibration failed\n"); return 1; }
     cJSON_AddNumberToObject(root, "segments", segments);
     cJSON *arr = cJSON_AddArrayToObject(root, "films");
     int kept = 0, ten = 0, total_scenes = 0;
