@@ -482,6 +482,7 @@ static cJSON *pct_object(const MatchSpace *sp, const float *p) {
 /* {"song": {"index", "id"?}, "song_mood", "song_pct", "distance"} into e */
 static void add_song(cJSON *e, const Soundtrack *st, const SoundtrackPick *p, const MatchSpace *sp,
                      const float *vals, const int *orig, const cJSON **src) {
+    if (p->song < 0) return;   /* arc only: no songs given */
     cJSON *song = cJSON_AddObjectToObject(e, "song");
     cJSON_AddNumberToObject(song, "index", orig[p->song]);
     const cJSON *id = src[p->song] ? cJSON_GetObjectItemCaseSensitive(src[p->song], "id") : NULL;

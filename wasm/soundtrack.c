@@ -62,13 +62,13 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     if (map_metrics(sp, &cal->scenes, "scene", six, err, errlen) || map_metrics(sp, &cal->songs, "song", gix, err, errlen) ||
         map_metrics(sp, &cal->segments, "segment", kix, err, errlen)) return NULL;
     if (n_scenes < 1) { ms_seterr(err, errlen, "no scenes: the film has nothing to match"); return NULL; }
-    if (n_songs < 1) { ms_seterr(err, errlen, "no songs with a predicted mood in the library"); return NULL; }
+    if (n_songs < 1 && o->quick) { ms_seterr(err, errlen, "no songs with a predicted mood in the library"); return NULL; }
     if (!o->quick && (o->n_segments < 1 || o->n_segments > ARC_MAX_SEGMENTS)) {
         ms_seterr(err, errlen, "segments must be 1..%d", ARC_MAX_SEGMENTS);
         return NULL;
     }
     int K = o->quick ? 1 : (o->n_segments < n_scenes ? o->n_segments : n_scenes);
-    if (!o->quick && n_songs < K) {
+    if (!o->quick && n_songs > 0 && n_songs < K) {
         ms_seterr(err, errlen, "a %d-segment soundtrack needs at least %d songs with a predicted mood; the library has %d",
                   K, K, n_songs);
         return NULL;
@@ -94,8 +94,8 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
      * smoothed like the arc so the chart's curve and points share a scale */
     s->scene_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
     s->smooth_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
-    s->song_pct = malloc(sizeof(float) * (size_t)n_songs * m);
-    double *rank = malloc(sizeof(double) * (size_t)n_songs);
+    s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
+    double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
     if (!s->scene_pct || !s->smooth_pct || !s->song_pct || !rank) { free(rank); goto oom; }
     for (int i = 0; i < n_scenes; i++)
         scene_pcts(&cal->scenes, six, m, a->raw + (size_t)i * m, 1, s->scene_pct + (size_t)i * m);
@@ -155,7 +155,9 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
         const ArcSegment *seg = &a->segments[g];
         scene_pcts(&cal->segments, kix, m, seg->mean, nseg, segp + (size_t)g * m);
     }
-    int rc = match_soundtrack(&psp, s->song_pct, n_songs, segp, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
+    int rc = 0;
+    if (n_songs > 0) rc = match_soundtrack(&psp, s->song_pct, n_songs, segp, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
+    else for (int g = 0; g < nseg; g++) { ssong[g] = -1; sdist[g] = 0; }   /* arc only */
     if (rc == 0) {
         s->n_picks = nseg;
         for (int g = 0; g < nseg; g++) {
@@ -165,7 +167,7 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
             memcpy(p->mood, a->segments[g].mean, sizeof(float) * m);
             memcpy(p->pct, segp + (size_t)g * m, sizeof(float) * m);
             p->song = ssong[g];
-            memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
+            if (p->song >= 0) memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
             p->distance = sdist[g];
         }
     }

@@ -41,8 +41,10 @@
  *              "picks": [{"song", "song_mood", "song_pct", "distance"}]},
  *    "scenes": [{"pct": {..}, "smooth_pct": {..}}]}   (detail)
  * Percentiles ("pct") are 0..100. Distances are on the 0..1 percentile scale.
+ * With no songs at all ("songs": []) the segments come without songs: the
+ * arc on the calibrated scale, for the chart before matching.
  * Errors: {"error": "..."}, e.g. a model without calibration, no scenes,
- * fewer songs than segments.
+ * fewer songs than segments (but some).
  */
 #ifndef MOODSPACE_SOUNDTRACK_H
 #define MOODSPACE_SOUNDTRACK_H
@@ -70,7 +72,7 @@ typedef struct {
 typedef struct {
     int first, last;       /* scenes (segments); 0, n-1 for quick picks */
     float mood[MATCH_MAX_METRICS], pct[MATCH_MAX_METRICS];   /* pct 0..1 */
-    int song;              /* library index */
+    int song;              /* library index, -1 when no songs were given */
     float song_pct[MATCH_MAX_METRICS];
     float distance;
 } SoundtrackPick;
