@@ -165,6 +165,8 @@ static cJSON *info_object(int h) {
     if (!o) return NULL;
     cJSON_DeleteItemFromObjectCaseSensitive(o, "model");
     cJSON_AddNumberToObject(o, "model", h);
+    /* the calibration tables stay in the engine ("calibrated" says whether there are any) */
+    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "meta"), "calibration");
     cJSON *names = cJSON_AddArrayToObject(o, "metrics");
     cJSON *mean = cJSON_AddObjectToObject(o, "mean");
     cJSON *std = cJSON_AddObjectToObject(o, "std");
