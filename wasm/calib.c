@@ -290,6 +290,8 @@ int calib_from_meta(Calib *c, const char *meta_json, char *err, size_t errlen) {
             rc = -1;
         } else {
             rc = 1;
+            const cJSON *ref = cJSON_GetObjectItemCaseSensitive(cal, "reference");
+            if (ref && calib_ref_from_cjson(c, ref, err, errlen)) rc = -1;
         }
     }
     cJSON_Delete(meta);
@@ -319,5 +321,41 @@ int calib_rank_pct(const float *x, int n, int stride, double *out) {
         a = b;
     }
     free(r);
+    return 0;
+}
+
+cJSON *calib_ref_to_cjson(const Calib *c) {
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON *nm = cJSON_AddArrayToObject(o, "metrics");
+    for (int j = 0; j < c->segments.n_metrics; j++) cJSON_AddItemToArray(nm, cJSON_CreateString(c->segments.name[j]));
+    cJSON *p = cJSON_AddArrayToObject(o, "p");
+    for (int i = 0; i < c->n_ref; i++)
+        for (int j = 0; j < c->segments.n_metrics; j++) cJSON_AddItemToArray(p, cJSON_CreateNumber(round(c->ref[i][j] * 1000)));
+    return o;
+}
+
+int calib_ref_from_cjson(Calib *c, const cJSON *j, char *err, size_t errlen) {
+    c->n_ref = 0;
+    const cJSON *nm = cJSON_GetObjectItemCaseSensitive(j, "metrics"), *p = cJSON_GetObjectItemCaseSensitive(j, "p");
+    int m = c->segments.n_metrics, n = cJSON_GetArraySize(p);
+    int ok = cJSON_IsArray(nm) && cJSON_IsArray(p) && cJSON_GetArraySize(nm) == m && m > 0 && n % m == 0 && n / m <= CALIB_MAX_REF;
+    for (int q = 0; ok && q < m; q++) {
+        const cJSON *s = cJSON_GetArrayItem(nm, q);
+        ok = cJSON_IsString(s) && !strcmp(s->valuestring, c->segments.name[q]);
+    }
+    if (!ok) { ms_seterr(err, errlen, "calibration: the reference needs the segments' metrics and at most %d rows", CALIB_MAX_REF); return -1; }
+    int k = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, p) {
+        if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1000)) {
+            ms_seterr(err, errlen, "calibration: reference values must be permille 0..1000");
+            c->n_ref = 0;
+            return -1;
+        }
+        c->ref[k / m][k % m] = (float)(v->valuedouble / 1000);
+        k++;
+    }
+    c->n_ref = n / m;
     return 0;
 }

@@ -34,7 +34,7 @@
  *
  * Where the tables live: the weights file's meta JSON, key "calibration"
  * (written by `moodspace calibrate`), {"songs": DOMAIN, "scenes": DOMAIN,
- * "segments": DOMAIN} with DOMAIN = {"levels": [1, 2, ...], "metrics":
+ * "segments": DOMAIN, "reference": {...} (optional, below)} with DOMAIN = {"levels": [1, 2, ...], "metrics":
  * [names], "q": [[[knot, ...] per metric] per level]}. The catalog
  * (weights/catalog.json, version 3) carries the same "scenes" and "segments",
  * computed when it is built.
@@ -58,11 +58,25 @@ typedef struct {
     float q[CALIB_MAX_LEVELS][CALIB_MAX_METRICS][CALIB_KNOTS];   /* non-decreasing */
 } CalibDomain;
 
+/* Reference film moods: a fixed sample of catalog segments (all K) on the
+ * calibrated scale, percentiles 0..1 in the segments domain's metric order.
+ * soundtrack.h uses it to give each library song a fair share of film moods
+ * (song prices). Optional: without it there are no prices. */
+#define CALIB_MAX_REF 2000
+
 typedef struct {
     CalibDomain songs;      /* one level */
     CalibDomain scenes;     /* one level: single catalog scenes */
     CalibDomain segments;   /* one level per segment count K */
+    int n_ref;              /* 0..CALIB_MAX_REF */
+    float ref[CALIB_MAX_REF][CALIB_MAX_METRICS];
 } Calib;
+
+/* The reference as JSON {"metrics": [...], "p": [permille, ...] (n_ref x
+ * metrics)} / read back (into c->ref, checked against c->segments' metrics;
+ * -1 + message when malformed). */
+cJSON *calib_ref_to_cjson(const Calib *c);
+int calib_ref_from_cjson(Calib *c, const cJSON *j, char *err, size_t errlen);
 
 /* Quantile knots of x[0..n) (stride between values) into q[CALIB_KNOTS]
  * (type 7: linear between order statistics). NaNs are ignored. 0, or -1 when

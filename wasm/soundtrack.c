@@ -54,6 +54,120 @@ static int draw_pool(Soundtrack *s, const SoundtrackOpts *o) {
     return 0;
 }
 
+/* ---- song prices: every song a fair share of film moods -------------------
+ *
+ * The catalog's film segments do not fill the percentile space the way songs
+ * do (in films energy and acousticness move together almost exactly, r ~
+ * -0.97), so plain nearest-song matching makes hubs: the few songs on that
+ * diagonal would be nearest to most films. Each song gets a price pi_s >= 0
+ * added to its squared distance, set so that over the calibration's
+ * reference film moods (calib.h) every song is the cheapest for about the
+ * same number of them: an auction (the dual of an optimal transport between
+ * film moods and songs with equal capacities), SOUNDTRACK_PRICE_ROUNDS
+ * rounds over each reference mood's SOUNDTRACK_PRICE_CANDIDATES nearest
+ * songs. Matching then minimises d^2 + pi_s; the distances reported stay the
+ * plain d. Prices depend on the library only: the last library's prices are
+ * kept (one cache; the engine is single-threaded). */
+#define SOUNDTRACK_PRICE_ROUNDS 60
+#define SOUNDTRACK_PRICE_CANDIDATES 24
+
+static struct { uint64_t key; int n; float *price; } price_cache;
+
+static uint64_t fnv64(const void *p, size_t n, uint64_t h) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 1099511628211ull; }
+    return h;
+}
+
+static float wdist2(const MatchSpace *sp, const float *a, const float *b) {
+    float d = 0;
+    for (int j = 0; j < sp->n; j++) { float t = a[j] - b[j]; d += sp->weight[j] * t * t; }
+    return d;
+}
+
+/* price[n] for songs song_pct[n][psp->n]; refmap[j]: reference column of metric j. */
+static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *psp, const float *song_pct, int n,
+                       float *price) {
+    for (int i = 0; i < n; i++) price[i] = 0;
+    int R = cal->n_ref, m = psp->n;
+    if (R < 1 || n < 2) return 0;
+    uint64_t key = fnv64(song_pct, sizeof(float) * (size_t)n * m, 1469598103934665603ull);
+    key = fnv64(psp->weight, sizeof(float) * (size_t)m, fnv64(&R, sizeof R, key));
+    if (price_cache.price && price_cache.key == key && price_cache.n == n) {
+        memcpy(price, price_cache.price, sizeof(float) * (size_t)n);
+        return 0;
+    }
+    int C = n < SOUNDTRACK_PRICE_CANDIDATES ? n : SOUNDTRACK_PRICE_CANDIDATES;
+    int *cand = malloc(sizeof(int) * (size_t)R * C);
+    float *cd = malloc(sizeof(float) * (size_t)R * C);
+    int *count = malloc(sizeof(int) * (size_t)n);
+    if (!cand || !cd || !count) { free(cand); free(cd); free(count); return -1; }
+    /* each reference mood's C nearest songs (insertion into a small sorted list) */
+    double scale = 0;
+    for (int r = 0; r < R; r++) {
+        float y[MATCH_MAX_METRICS];
+        for (int j = 0; j < m; j++) y[j] = cal->ref[r][refmap[j]];
+        int *ci = cand + (size_t)r * C;
+        float *cv = cd + (size_t)r * C;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            float d = wdist2(psp, y, song_pct + (size_t)i * m);
+            if (k == C && d >= cv[C - 1]) continue;
+            int at = k < C ? k++ : C - 1;
+            while (at > 0 && cv[at - 1] > d) { cv[at] = cv[at - 1]; ci[at] = ci[at - 1]; at--; }
+            cv[at] = d; ci[at] = i;
+        }
+        scale += cv[0];
+    }
+    /* auction rounds: overloaded songs get dearer, idle ones cheaper */
+    double cap = (double)R / n, step = 0.5 * scale / R + 1e-6;
+    for (int round = 0; round < SOUNDTRACK_PRICE_ROUNDS; round++) {
+        memset(count, 0, sizeof(int) * (size_t)n);
+        for (int r = 0; r < R; r++) {
+            const int *ci = cand + (size_t)r * C;
+            const float *cv = cd + (size_t)r * C;
+            int best = ci[0];
+            float bv = cv[0] + price[ci[0]];
+            for (int k = 1; k < C; k++) if (cv[k] + price[ci[k]] < bv) { bv = cv[k] + price[ci[k]]; best = ci[k]; }
+            count[best]++;
+        }
+        double s = step * (1.0 - (double)round / SOUNDTRACK_PRICE_ROUNDS);
+        for (int i = 0; i < n; i++) price[i] += (float)(s * (count[i] - cap) / cap);
+    }
+    float lo = price[0];
+    for (int i = 1; i < n; i++) if (price[i] < lo) lo = price[i];
+    for (int i = 0; i < n; i++) price[i] -= lo;
+    free(cand); free(cd); free(count);
+    float *keep = realloc(price_cache.price, sizeof(float) * (size_t)n);
+    if (keep) {
+        memcpy(keep, price, sizeof(float) * (size_t)n);
+        price_cache.price = keep; price_cache.key = key; price_cache.n = n;
+    }
+    return 0;
+}
+
+/* The priced space: the percentile metrics plus a "price" coordinate (songs
+ * sqrt(pi), film moods 0, weight 1), so d'^2 = d^2 + pi. */
+static int priced_space(const MatchSpace *psp, MatchSpace *out, char *err, size_t errlen) {
+    const char *names[MATCH_MAX_METRICS];
+    float zero[MATCH_MAX_METRICS], one[MATCH_MAX_METRICS], w[MATCH_MAX_METRICS];
+    if (psp->n + 1 > MATCH_MAX_METRICS) { ms_seterr(err, errlen, "too many metrics"); return -1; }
+    for (int j = 0; j < psp->n; j++) { names[j] = psp->name[j]; zero[j] = 0; one[j] = 1; w[j] = psp->weight[j]; }
+    names[psp->n] = "price"; zero[psp->n] = 0; one[psp->n] = 1; w[psp->n] = 1;
+    return match_space_init(out, psp->n + 1, names, zero, one, w, err, errlen);
+}
+
+/* rows[n][m] -> out[n][m + 1] with the extra column extra[i] (NULL: 0). */
+static float *with_column(const float *rows, int n, int m, const float *extra) {
+    float *o = malloc(sizeof(float) * (size_t)(n ? n : 1) * (m + 1));
+    if (!o) return NULL;
+    for (int i = 0; i < n; i++) {
+        memcpy(o + (size_t)i * (m + 1), rows + (size_t)i * m, sizeof(float) * m);
+        o[(size_t)i * (m + 1) + m] = extra ? sqrtf(extra[i]) : 0;
+    }
+    return o;
+}
+
 Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
                              const float *weights, int n_scenes, const float *songs, int n_songs,
                              const SoundtrackOpts *o, char *err, size_t errlen) {
@@ -120,15 +234,28 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     }
     free(rank);
 
+    /* prices (see above) and the priced space the matching runs in */
+    MatchSpace xsp;
+    float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1)), *xsong = NULL;
+    if (priced_space(&psp, &xsp, err, errlen)) { free(price); soundtrack_free(s); return NULL; }
+    if (!price || song_prices(cal, kix, &psp, s->song_pct, n_songs, price) ||
+        !(xsong = with_column(s->song_pct, n_songs, m, price))) {
+        free(price);
+        goto oom;
+    }
+    free(price);
+
     if (o->quick) {
-        if (draw_pool(s, o)) goto oom;
-        float *pv = malloc(sizeof(float) * (size_t)(s->pool_n ? s->pool_n : 1) * m);
+        if (draw_pool(s, o)) { free(xsong); goto oom; }
+        float *pv = malloc(sizeof(float) * (size_t)(s->pool_n ? s->pool_n : 1) * (m + 1));
         int idx[SOUNDTRACK_QUICK_K];
-        float dist[SOUNDTRACK_QUICK_K];
-        if (!pv) goto oom;
-        for (int r = 0; r < s->pool_n; r++) memcpy(pv + (size_t)r * m, s->song_pct + (size_t)s->pool[r] * m, sizeof(float) * m);
-        int got = match_topk(&psp, pv, s->pool_n, s->overall_pct, SOUNDTRACK_QUICK_K, idx, dist);
+        float dist[SOUNDTRACK_QUICK_K], target[MATCH_MAX_METRICS] = {0};
+        if (!pv) { free(xsong); goto oom; }
+        for (int r = 0; r < s->pool_n; r++) memcpy(pv + (size_t)r * (m + 1), xsong + (size_t)s->pool[r] * (m + 1), sizeof(float) * (m + 1));
+        memcpy(target, s->overall_pct, sizeof(float) * m);
+        int got = match_topk(&xsp, pv, s->pool_n, target, SOUNDTRACK_QUICK_K, idx, dist);
         free(pv);
+        free(xsong);
         if (got < 0) goto oom;
         s->picks = calloc((size_t)(got ? got : 1), sizeof *s->picks);
         if (!s->picks) goto oom;
@@ -140,8 +267,9 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
             memcpy(p->pct, s->overall_pct, sizeof(float) * m);
             p->song = s->pool[idx[r]];
             memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
-            p->distance = dist[r];
+            p->distance = match_distance(&psp, p->pct, p->song_pct);   /* the plain distance, without the price */
         }
+        (void)dist;
         return s;
     }
 
@@ -150,14 +278,18 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     float *segp = malloc(sizeof(float) * (size_t)nseg * m), *sdist = malloc(sizeof(float) * (size_t)nseg);
     int *ssong = malloc(sizeof(int) * (size_t)nseg);
     s->picks = calloc((size_t)nseg, sizeof *s->picks);
-    if (!segp || !sdist || !ssong || !s->picks) { free(segp); free(sdist); free(ssong); goto oom; }
+    if (!segp || !sdist || !ssong || !s->picks) { free(segp); free(sdist); free(ssong); free(xsong); goto oom; }
     for (int g = 0; g < nseg; g++) {
         const ArcSegment *seg = &a->segments[g];
         scene_pcts(&cal->segments, kix, m, seg->mean, nseg, segp + (size_t)g * m);
     }
     int rc = 0;
-    if (n_songs > 0) rc = match_soundtrack(&psp, s->song_pct, n_songs, segp, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
+    float *xseg = with_column(segp, nseg, m, NULL);
+    if (!xseg) rc = -1, ms_seterr(err, errlen, "out of memory");
+    else if (n_songs > 0) rc = match_soundtrack(&xsp, xsong, n_songs, xseg, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
     else for (int g = 0; g < nseg; g++) { ssong[g] = -1; sdist[g] = 0; }   /* arc only */
+    free(xseg);
+    free(xsong);
     if (rc == 0) {
         s->n_picks = nseg;
         for (int g = 0; g < nseg; g++) {
@@ -168,7 +300,7 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
             memcpy(p->pct, segp + (size_t)g * m, sizeof(float) * m);
             p->song = ssong[g];
             if (p->song >= 0) memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
-            p->distance = sdist[g];
+            p->distance = p->song >= 0 ? match_distance(&psp, p->pct, p->song_pct) : 0;   /* without the price */
         }
     }
     free(segp); free(sdist); free(ssong);

@@ -16,8 +16,12 @@
  *      so the film's darkest stretch gets the library's darkest song when the
  *      library is large, while a 20-song library (where rank alone would call
  *      its least happy pop song "the darkest") leans on the training songs;
- *   4. matching on percentiles (match.h's weighted distance with the model's
- *      per-metric weights, mean 0 / std 1): n_segments distinct songs by
+ *   4. song prices (soundtrack.c): film moods do not fill the percentile
+ *      space as songs do (energy and acousticness move together in films), so
+ *      each song gets a price that gives it a fair share of the catalog's
+ *      reference film moods (calib.h) and no song becomes every film's song;
+ *   5. matching on percentiles (match.h's weighted distance with the model's
+ *      per-metric weights, mean 0 / std 1, plus the price): n_segments distinct songs by
  *      optimal assignment (match_soundtrack), or the quick match: the seed's
  *      pool (match_pool: MATCH_POOL_SIZE songs from a random offset, never
  *      past rank MATCH_POOL_MAX_RANK of the library as given, which must be
@@ -40,7 +44,8 @@
  *    "quick": {"seed", "offset", "pool": [index, ...],
  *              "picks": [{"song", "song_mood", "song_pct", "distance"}]},
  *    "scenes": [{"pct": {..}, "smooth_pct": {..}}]}   (detail)
- * Percentiles ("pct") are 0..100. Distances are on the 0..1 percentile scale.
+ * Percentiles ("pct") are 0..100. Distances are on the 0..1 percentile scale
+ * (the plain weighted distance, without the price).
  * With no songs at all ("songs": []) the segments come without songs: the
  * arc on the calibrated scale, for the chart before matching.
  * Errors: {"error": "..."}, e.g. a model without calibration, no scenes,

@@ -144,6 +144,16 @@ static void json_round_trip(void) {
     CHECK(calib_from_meta(&c, txt, err, sizeof err) == 1 && c.scenes.n_levels == 2, "both domains read from meta");
     free(txt);
     cJSON_Delete(meta);
+    /* the reference film moods round-trip in permille and are checked */
+    c.n_ref = 2;
+    c.ref[0][0] = 0.25f; c.ref[0][1] = 0.5f; c.ref[1][0] = 1; c.ref[1][1] = 0;
+    cJSON *rj = calib_ref_to_cjson(&c);
+    c.n_ref = 0;
+    CHECK(calib_ref_from_cjson(&c, rj, err, sizeof err) == 0 && c.n_ref == 2 && c.ref[0][0] == 0.25f && c.ref[1][0] == 1,
+          "the reference reads back");
+    cJSON_ReplaceItemInArray(cJSON_GetObjectItem(rj, "p"), 1, cJSON_CreateNumber(1001));
+    CHECK(calib_ref_from_cjson(&c, rj, err, sizeof err) == -1 && c.n_ref == 0 && strstr(err, "permille"), "a reference value out of range is refused");
+    cJSON_Delete(rj);
     CHECK(calib_from_meta(&c, "{\"calibration\":{\"songs\":{},\"scenes\":{},\"segments\":{}}}", err, sizeof err) == -1,
           "malformed calibration: -1");
     CHECK(calib_from_meta(&c, "not json", err, sizeof err) == 0, "unparseable meta counts as no calibration");

@@ -217,6 +217,51 @@ static void large_and_overflow(void) {
     cJSON_Delete(j);
 }
 
+/* Song prices: film moods crowd near the middle, one song sits there and
+ * 12 on a circle around it. Without a reference the middle song is every
+ * film's best; with the crowd as reference its price shares the films out. */
+static void prices_share_the_films(const Calib *base) {
+    MatchSpace sp = space2();
+    Calib *cal = malloc(sizeof *cal);
+    *cal = *base;
+    /* songs, already in percentile terms: put them through the song table (identity on [0, 1]) */
+    float so[26];
+    so[0] = so[1] = 0.5f;
+    for (int k = 0; k < 12; k++) { so[2 + 2 * k] = 0.5f + 0.3f * (float)cos(k * M_PI / 6); so[3 + 2 * k] = 0.5f + 0.3f * (float)sin(k * M_PI / 6); }
+    uint64_t st = 99;
+    cal->n_ref = 1000;
+    for (int r = 0; r < cal->n_ref; r++) {
+        double a = (double)(match_rng_next(&st) >> 11) / 9007199254740992.0 * 2 * M_PI;
+        double rad = 0.12 * (double)(match_rng_next(&st) >> 11) / 9007199254740992.0;
+        cal->ref[r][0] = (float)(0.5 + rad * cos(a));
+        cal->ref[r][1] = (float)(0.5 + rad * sin(a));
+    }
+    int with_ref[13] = {0}, without[13] = {0};
+    char err[200] = "";
+    SoundtrackOpts o = {1, 0, 0, -1};
+    for (int f = 0; f < 60; f++) {
+        /* a one-scene film at a scene value whose percentile lands near the middle */
+        double a = f * 2 * M_PI / 60, rad = 0.1;
+        float pe = (float)(0.5 + rad * cos(a)), pv = (float)(0.5 + rad * sin(a));
+        float sc[2] = {0.4f + 0.2f * pe, 0.4f + 0.2f * pv};   /* the segments table spans [0.4, 0.6] */
+        Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 1, so, 13, &o, err, sizeof err);
+        if (s) with_ref[s->picks[0].song]++;
+        soundtrack_free(s);
+        Calib *bare = malloc(sizeof *bare);
+        *bare = *cal;
+        bare->n_ref = 0;
+        s = soundtrack_build(&sp, bare, sc, NULL, 1, so, 13, &o, err, sizeof err);
+        if (s) without[s->picks[0].song]++;
+        soundtrack_free(s);
+        free(bare);
+    }
+    int used = 0;
+    for (int k = 0; k < 13; k++) used += with_ref[k] > 0;
+    CHECK(without[0] == 60, "without prices the middle song is every film's best (a hub)");
+    CHECK(with_ref[0] <= 15 && used >= 8, "with prices the films are shared out over the songs");
+    free(cal);
+}
+
 int main(void) {
     Calib *cal = calloc(1, sizeof *cal);
     make_calib(cal);
@@ -224,6 +269,7 @@ int main(void) {
     quick_and_prior(cal);
     arc_only_and_errors(cal);
     json_face(cal);
+    prices_share_the_films(cal);
     large_and_overflow();
     free(cal);
     return check_summary();

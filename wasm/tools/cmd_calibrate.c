@@ -135,8 +135,8 @@ int cmd_calibrate(int argc, char **argv) {
     if (catalog) {
         cJSON *tb = catalog_tables(catalog, weights_file_net_fnv(mbytes, mlen));
         if (!tb) goto done;
-        const char *keys[] = {"scenes", "segments"};
-        for (int q = 0; q < 2; q++) {
+        const char *keys[] = {"scenes", "segments", "reference"};
+        for (int q = 0; q < 3; q++) {
             cJSON_DeleteItemFromObjectCaseSensitive(cal, keys[q]);
             cJSON_AddItemToObject(cal, keys[q], cJSON_DetachItemFromObjectCaseSensitive(tb, keys[q]));
         }

@@ -384,9 +384,19 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
         fprintf(stderr, "moodspace catalog: %s\n", err);
         goto done;
     }
+    /* the reference film moods: every segment on the calibrated scale, a
+     * fixed stride through them (all K, all films) */
+    Calib *c = calloc(1, sizeof *c);
+    if (!c) goto done;
+    c->segments = *g;
+    int stride = (ns + CALIB_MAX_REF - 1) / CALIB_MAX_REF;
+    for (int i = 0; i < ns && c->n_ref < CALIB_MAX_REF; i += stride, c->n_ref++)
+        for (int j = 0; j < no; j++) c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, lv[grp[i]], seg[(size_t)i * no + j]);
     cJSON *cal = cJSON_AddObjectToObject(root, "calibration");
     cJSON_AddItemToObject(cal, "scenes", calib_domain_to_cjson(d));
     cJSON_AddItemToObject(cal, "segments", calib_domain_to_cjson(g));
+    cJSON_AddItemToObject(cal, "reference", calib_ref_to_cjson(c));
+    free(c);
     rc = 0;
 done:
     free(v); free(w); free(counts); free(seg); free(grp); free(d); free(g);
