@@ -116,11 +116,13 @@ static int segment_dp(const float *z, const float *w, int n, int nm, int K, int 
     const double INF = 1e300;
 #define AT(j, k) ((size_t)(j) * (size_t)(K + 1) + (size_t)(k))
     /* balance (arc.h): each segment's weight within [share / ARC_BALANCE_MIN_DIV,
-     * ARC_BALANCE_MAX * share]; when no split satisfies it (a few huge
-     * scenes), again with the length floor alone */
-    double share = p.W[nb] / K;
+     * ARC_BALANCE_MAX * share] and its scene count at most ARC_BALANCE_MAX
+     * times n / K; when no split satisfies it (a few huge scenes), again with
+     * the length floor alone */
+    double share = p.W[nb] / K, nshare = (double)n / K;
     for (int pass = 0; pass < 2; pass++) {
         double wmin = pass == 0 ? share / ARC_BALANCE_MIN_DIV : -1, wmax = pass == 0 ? share * ARC_BALANCE_MAX : INF;
+        double nmax = pass == 0 ? nshare * ARC_BALANCE_MAX : INF;
         for (size_t i = 0; i < (size_t)(nb + 1) * (size_t)(K + 1); i++) { D[i] = INF; arg[i] = -1; }
         D[AT(0, 0)] = 0;
         for (int k = 1; k <= K; k++) {
@@ -131,7 +133,7 @@ static int segment_dp(const float *z, const float *w, int n, int nm, int K, int 
                     double d = D[AT(i, k - 1)];
                     if (d >= INF) continue;
                     double sw = p.W[j] - p.W[i];
-                    if (sw > wmax * (1 + 1e-9) || sw < wmin * (1 - 1e-9)) continue;
+                    if (sw > wmax * (1 + 1e-9) || sw < wmin * (1 - 1e-9) || bstart[j] - bstart[i] > nmax + 1e-9) continue;
                     double c = d + seg_cost(&p, i, j);
                     if (c < best) { best = c; bi = i; }
                 }

@@ -27,8 +27,11 @@
  *                      (words) / n_segments, no segment weighs more than
  *                      ARC_BALANCE_MAX x share (2: no act holds most of the
  *                      film) nor less than share / ARC_BALANCE_MIN_DIV (3: no
- *                      3-scene act); when scene weights are so uneven that no
- *                      split satisfies both, the length floor alone applies.
+ *                      3-scene act), and none holds more than ARC_BALANCE_MAX
+ *                      x its even share of the scenes (a battle of 200 short
+ *                      cuts is not one act); when scene weights are so uneven
+ *                      that no split satisfies these, the length floor alone
+ *                      applies.
  *                      ArcOpts.equal = 1: equal shares of total weight instead.
  *
  * Model text weighting (arc_predict_scenes): with action_weight ==

@@ -241,6 +241,17 @@ static void balance_and_smoothing(void) {
     }
     CHECK(ok, "every segment weighs between 1/3 and 2x its even share of words");
     arc_free(a);
+    /* 40 calm scenes of 20 words, then 80 five-word scenes of action: by words the
+     * action is small, by scenes it is two thirds of the film; no act may
+     * hold more than twice its even share of the scenes either */
+    enum { NS = 120 };
+    float xs[NS], ws[NS];
+    for (int i = 0; i < NS; i++) { xs[i] = i < 40 ? i / 20.0f : 4.0f; ws[i] = i < 40 ? 20 : 5; }
+    a = arc_build(xs, ws, NS, 1, NULL, NULL, &o, err, sizeof err);
+    ok = a && a->n_segments == 6;
+    for (int g = 0; ok && g < 6; g++) if (a->segments[g].last - a->segments[g].first + 1 > 2 * NS / 6) ok = 0;
+    CHECK(ok, "no segment holds more than twice its even share of the scenes");
+    arc_free(a);
     /* one scene holding 90% of the words cannot be balanced: still a split */
     float wb[N];
     for (int i = 0; i < N; i++) wb[i] = i == 30 ? 100000 : 1;
