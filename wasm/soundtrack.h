@@ -97,7 +97,8 @@ typedef struct {
 } Soundtrack;
 
 /* scenes[n_scenes][sp->n], songs[n_songs][sp->n] in sp's metric order (all
- * finite); weights may be NULL. cal must have both domains with every metric
+ * finite); weights may be NULL. Not thread-safe: the last library's song
+ * prices are cached in one static slot (the engine is single-threaded). cal must have both domains with every metric
  * of sp. NULL + message on failure. */
 Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
                              const float *weights, int n_scenes, const float *songs, int n_songs,

@@ -3,13 +3,16 @@
 //   Quick match     — the seed's behaviour: a pool of 20 of the user's top
 //                     tracks from a random offset never past their top 70, and
 //                     the 3 songs nearest the film's overall mood; "Draw again"
-//                     draws a new pool;
-//   Full soundtrack — the arc in N segments (user-chosen), one distinct song
-//                     per segment by optimal assignment (the engine), shown on
-//                     the arc chart.
-// Each match explains itself: per-metric differences and the words of the
-// lyric (and of the scene, when the script text is here) that moved the
-// model's prediction most. Songs play through Spotify embeds.
+//                     draws a pool at another offset;
+//   Full soundtrack — the arc in N balanced segments, one distinct song per
+//                     segment by optimal assignment.
+// Both are ONE engine call, filmSoundtrack (wasm/soundtrack.h; the pool
+// sizes are the engine's), on the calibrated scale: percentiles among catalog
+// scenes and segments for the film, among songs for the songs. The arc chart
+// and its table plot those percentiles; "Why this song?" says them in words,
+// with the numbers and the words of the lyric (and of the scene, when the
+// script text is here) that moved the model's prediction most. Songs play
+// through Spotify embeds.
 
 import { normalizeCatalog, searchFilms } from './film.js';
 import { readScriptFile, ScriptError } from './script-input.js';
