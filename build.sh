@@ -4,9 +4,12 @@
 #   ./build.sh            install what is missing, build build/moodspace and dist/
 #   ./build.sh serve [P]  build, then serve dist/ on http://127.0.0.1:P (8000)
 #   ./build.sh test       build, run every test, print "N passed, M failed"
-#   ./build.sh train [CSV]    train the shipped model into weights/
-#   ./build.sh catalog [DIR]  rebuild weights/catalog.json from screenplays
+#   ./build.sh train [CSV]    train the shipped model into weights/ (+ song calibration)
+#   ./build.sh catalog [DIR]  rebuild weights/catalog.json from screenplays (+ scene and
+#                             segment calibration into weights/model.bin's meta)
 #   ./build.sh demo [CSV]     rebuild the bundled demo library
+#   A new model: train, then catalog, then demo; then re-measure the soundtracks with
+#   node tests/bench/soundtrack-stats.mjs (wasm/calib.h, wasm/soundtrack.h)
 #   ./build.sh bench      benchmarks against TensorFlow.js (never part of test)
 #   ./build.sh deps       only install dependencies
 #   ./build.sh check      run the tests on what is already built (no build)
@@ -162,11 +165,15 @@ case "$cmd" in
   check) run_tests ;;   # tests only, on what is already built (for iterating)
   train)
     build
-    exec build/moodspace train --csv "${1:-../shared/data/songs.csv}" --out weights "${@:2}"
+    build/moodspace train --csv "${1:-../shared/data/songs.csv}" --out weights "${@:2}"
+    # song calibration (wasm/calib.h): the new model's predictions on its training split
+    exec build/moodspace calibrate --csv "${1:-../shared/data/songs.csv}" --model weights/model.bin
     ;;
   catalog)
     build
-    exec build/moodspace catalog --dir "${1:-../shared/data/screenplays}" --out weights/catalog.json "${@:2}"
+    build/moodspace catalog --dir "${1:-../shared/data/screenplays}" --out weights/catalog.json "${@:2}"
+    # scene and segment calibration from the catalog just built, into the model's meta
+    exec build/moodspace calibrate --catalog weights/catalog.json --model weights/model.bin
     ;;
   demo)
     build

@@ -24,6 +24,9 @@
  *   ms_match(h, json, packed, n)       top-k songs to a target (match.h)
  *   ms_soundtrack(h, json, packed, n)  songs to segments (match.h)
  *   ms_pool(json)                      the seed's song pool (match.h)
+ *   ms_film_soundtrack(h, json, packed, n)  a film's soundtrack or quick match on
+ *                                      the calibrated scale (soundtrack.h): the
+ *                                      page's one matching path
  *   ms_explain(h, json)                {"text", "max_words"?, "top"?} (explain.h)
  *   ms_scenes(text, len, json)         script -> scenes (scene.h)
  *   ms_arc(h, text, len, json)         script -> scenes -> mood arc + segments (arc.h)
@@ -51,6 +54,7 @@
 #include "match.h"
 #include "model.h"
 #include "scene.h"
+#include "soundtrack.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -64,6 +68,8 @@ typedef struct {
     MatchSpace space;     /* the model's outputs as a matching space */
     int space_ok;         /* 0 when the model's outputs cannot be matched on */
     char space_err[128];
+    Calib *calib;         /* meta's calibration tables, NULL when absent (calib_err says why) */
+    char calib_err[200];
 } Slot;
 
 static Slot slots[MS_MAX_MODELS];
@@ -100,7 +106,9 @@ EMSCRIPTEN_KEEPALIVE char *ms_constants(void) {
     cJSON_AddNumberToObject(o, "explain_default_words", eo.max_words);
     cJSON_AddNumberToObject(o, "explain_default_top", eo.top);
     cJSON_AddNumberToObject(o, "text_max_input_bytes", TEXT_MAX_INPUT_BYTES);
-    cJSON_AddNumberToObject(o, "quick_match_k", 3);
+    cJSON_AddNumberToObject(o, "quick_match_k", SOUNDTRACK_QUICK_K);
+    cJSON_AddNumberToObject(o, "catalog_version", CATALOG_FORMAT_VERSION);
+    cJSON_AddNumberToObject(o, "soundtrack_prior", SOUNDTRACK_PRIOR);
     cJSON_AddNumberToObject(o, "arc_max_segments", ARC_MAX_SEGMENTS);
     cJSON_AddNumberToObject(o, "arc_default_segments", arc_default_opts().n_segments);
     return take(o);
@@ -140,6 +148,15 @@ static void slot_make_space(Slot *s) {
         s->space_ok = 1;
 }
 
+/* The calibration tables from the model's meta (calib.h); a model without
+ * them still predicts and matches (match.h), only soundtracks need them. */
+static void slot_load_calib(Slot *s) {
+    Calib *c = malloc(sizeof *c);
+    if (!c) { snprintf(s->calib_err, sizeof s->calib_err, "out of memory"); return; }
+    if (calib_from_meta(c, s->model->meta, s->calib_err, sizeof s->calib_err) == 1) { s->calib = c; return; }
+    free(c);
+}
+
 static cJSON *info_object(int h) {
     Slot *s = slot_get(h);
     char *hdr = model_header_json(s->model);
@@ -149,6 +166,8 @@ static cJSON *info_object(int h) {
     if (!o) return NULL;
     cJSON_DeleteItemFromObjectCaseSensitive(o, "model");
     cJSON_AddNumberToObject(o, "model", h);
+    /* the calibration tables stay in the engine ("calibrated" says whether there are any) */
+    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "meta"), "calibration");
     cJSON *names = cJSON_AddArrayToObject(o, "metrics");
     cJSON *mean = cJSON_AddObjectToObject(o, "mean");
     cJSON *std = cJSON_AddObjectToObject(o, "std");
@@ -164,6 +183,8 @@ static cJSON *info_object(int h) {
     } else {
         cJSON_AddStringToObject(o, "match_error", s->space_err);
     }
+    cJSON_AddBoolToObject(o, "calibrated", s->calib != NULL);
+    if (!s->calib) cJSON_AddStringToObject(o, "calibration_error", s->calib_err);
     return o;
 }
 
@@ -179,6 +200,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_load(const void *bytes, size_t len) {
     memset(s, 0, sizeof *s);
     s->model = m;
     slot_make_space(s);
+    slot_load_calib(s);
     return take(info_object(free_slot + 1));
 }
 
@@ -186,6 +208,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_free(int h) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     model_free(s->model);
+    free(s->calib);
     memset(s, 0, sizeof *s);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "ok", 1);
@@ -318,6 +341,14 @@ EMSCRIPTEN_KEEPALIVE char *ms_soundtrack(int h, const char *json, const float *p
 }
 
 EMSCRIPTEN_KEEPALIVE char *ms_pool(const char *json) { return match_json_pool(json); }
+
+EMSCRIPTEN_KEEPALIVE char *ms_film_soundtrack(int h, const char *json, const float *packed, size_t n_floats) {
+    Slot *s = slot_get(h);
+    if (!s) return err_json("no such model");
+    if (!s->space_ok) return err_json(s->space_err);
+    if (!s->calib) return err_json(s->calib_err);
+    return soundtrack_json(json, &s->space, s->calib, packed, n_floats);
+}
 
 /* {"text": "...", "max_words": 64, "top": 5} */
 EMSCRIPTEN_KEEPALIVE char *ms_explain(int h, const char *json) {
@@ -464,7 +495,8 @@ EMSCRIPTEN_KEEPALIVE char *ms_arc(int h, const char *text, size_t len, const cha
     ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
     cJSON_Delete(oj);
     if (!ss) return err_json(err);
-    MoodArc *a = arc_from_script(s->model, ss, &ao, err, sizeof err);
+    MoodArc *a = ss->n_scenes ? arc_from_script(s->model, ss, &ao, err, sizeof err) : NULL;
+    if (!ss->n_scenes) snprintf(err, sizeof err, "no scenes: nothing in this text reads as a scene");
     char *res = a ? arc_to_json(a, ss, aflags) : err_json(err[0] ? err : "could not build the arc");
     arc_free(a);
     scene_free(ss);
@@ -496,6 +528,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_arc_from_metrics(int h, const char *json) {
     if (!cJSON_IsArray(scenes)) { snprintf(err, sizeof err, "\"scenes\" must be an array of metric objects"); goto done; }
     int n = cJSON_GetArraySize(scenes);
     if (n > 200000) { snprintf(err, sizeof err, "too many scenes"); goto done; }
+    if (n == 0) { snprintf(err, sizeof err, "no scenes: an arc needs at least one scene"); goto done; }
     const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(req, "metrics"), *it;
     if (cJSON_IsArray(metrics)) {
         cJSON_ArrayForEach(it, metrics) {

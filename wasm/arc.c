@@ -114,22 +114,34 @@ static int segment_dp(const float *z, const float *w, int n, int nm, int K, int 
     if (minlen * K > nb) minlen = nb / K;
     if (minlen < 1) minlen = 1;
     const double INF = 1e300;
-    for (size_t i = 0; i < (size_t)(nb + 1) * (size_t)(K + 1); i++) { D[i] = INF; arg[i] = -1; }
 #define AT(j, k) ((size_t)(j) * (size_t)(K + 1) + (size_t)(k))
-    D[AT(0, 0)] = 0;
-    for (int k = 1; k <= K; k++) {
-        for (int j = k * minlen; j <= nb - (K - k) * minlen; j++) {
-            double best = INF;
-            int bi = -1;
-            for (int i = (k - 1) * minlen; i <= j - minlen; i++) {
-                double d = D[AT(i, k - 1)];
-                if (d >= INF) continue;
-                double c = d + seg_cost(&p, i, j);
-                if (c < best) { best = c; bi = i; }
+    /* balance (arc.h): each segment's weight within [share / ARC_BALANCE_MIN_DIV,
+     * ARC_BALANCE_MAX * share] and its scene count at most ARC_BALANCE_MAX
+     * times n / K; when no split satisfies it (a few huge scenes), again with
+     * the length floor alone */
+    double share = p.W[nb] / K, nshare = (double)n / K;
+    for (int pass = 0; pass < 2; pass++) {
+        double wmin = pass == 0 ? share / ARC_BALANCE_MIN_DIV : -1, wmax = pass == 0 ? share * ARC_BALANCE_MAX : INF;
+        double nmax = pass == 0 ? nshare * ARC_BALANCE_MAX : INF;
+        for (size_t i = 0; i < (size_t)(nb + 1) * (size_t)(K + 1); i++) { D[i] = INF; arg[i] = -1; }
+        D[AT(0, 0)] = 0;
+        for (int k = 1; k <= K; k++) {
+            for (int j = k * minlen; j <= nb - (K - k) * minlen; j++) {
+                double best = INF;
+                int bi = -1;
+                for (int i = (k - 1) * minlen; i <= j - minlen; i++) {
+                    double d = D[AT(i, k - 1)];
+                    if (d >= INF) continue;
+                    double sw = p.W[j] - p.W[i];
+                    if (sw > wmax * (1 + 1e-9) || sw < wmin * (1 - 1e-9) || bstart[j] - bstart[i] > nmax + 1e-9) continue;
+                    double c = d + seg_cost(&p, i, j);
+                    if (c < best) { best = c; bi = i; }
+                }
+                D[AT(j, k)] = best;
+                arg[AT(j, k)] = bi;
             }
-            D[AT(j, k)] = best;
-            arg[AT(j, k)] = bi;
         }
+        if (D[AT(nb, K)] < INF) break;
     }
     {
         int j = nb;
@@ -146,6 +158,54 @@ static int segment_dp(const float *z, const float *w, int n, int nm, int K, int 
 done:
     free(p.W); free(p.S); free(p.Q); free(D); free(arg); free(bstart);
     return rc;
+}
+
+/* ---- smoothing ------------------------------------------------------------ */
+
+/* a->smooth from a->raw: Gaussian kernel (sigma scenes, cut at 3 sigma) times
+ * scene weight (all 1 when !use_w). Within ARC_SMOOTH_TAPS neighbours each
+ * side the sum is exact; beyond, neighbours are taken in blocks of s scenes
+ * (s = reach / ARC_SMOOTH_TAPS rounded up, s << sigma) with the kernel at the
+ * block's centre, from prefix sums, so the work is O(n * taps * metrics)
+ * whatever sigma (200,000 scenes at sigma 1000 included). 0 or -1 (memory). */
+static int smooth_scenes(MoodArc *a, double sigma, int use_w) {
+    int n = a->n_scenes, m = a->n_metrics;
+    int reach = (int)ceil(3 * sigma);
+    if (reach > n) reach = n;
+    int s = (reach + ARC_SMOOTH_TAPS - 1) / ARC_SMOOTH_TAPS;
+    if (s < 1) s = 1;
+    int taps = (reach + s - 1) / s;
+    double *PW = malloc(sizeof(double) * ((size_t)n + 1));
+    double *PX = malloc(sizeof(double) * ((size_t)n + 1) * (size_t)m);
+    double *kern = malloc(sizeof(double) * ((size_t)taps + 1));
+    if (!PW || !PX || !kern) { free(PW); free(PX); free(kern); return -1; }
+    PW[0] = 0;
+    for (int k = 0; k < m; k++) PX[k] = 0;
+    for (int i = 0; i < n; i++) {
+        double w = use_w ? a->weight[i] : 1.0;
+        PW[i + 1] = PW[i] + w;
+        for (int k = 0; k < m; k++) PX[(size_t)(i + 1) * m + k] = PX[(size_t)i * m + k] + w * a->raw[(size_t)i * m + k];
+    }
+    for (int t = 0; t <= taps; t++) { double d = (double)t * s / sigma; kern[t] = exp(-0.5 * d * d); }
+    int half = s / 2;
+    for (int i = 0; i < n; i++) {
+        double acc[ARC_MAX_METRICS] = {0}, sw = 0;
+        for (int t = -taps; t <= taps; t++) {
+            long lo = (long)i + (long)t * s - half, hi = lo + s;   /* block [lo, hi) */
+            if (lo < 0) lo = 0;
+            if (hi > n) hi = n;
+            if (lo >= hi) continue;
+            double kw = kern[t < 0 ? -t : t];
+            double bw = PW[hi] - PW[lo];
+            if (!(kw * bw > 0)) continue;
+            sw += kw * bw;
+            for (int k = 0; k < m; k++) acc[k] += kw * (PX[(size_t)hi * m + k] - PX[(size_t)lo * m + k]);
+        }
+        for (int k = 0; k < m; k++)
+            a->smooth[(size_t)i * m + k] = sw > 0 ? (float)(acc[k] / sw) : a->raw[(size_t)i * m + k];
+    }
+    free(PW); free(PX); free(kern);
+    return 0;
 }
 
 /* ---- building ------------------------------------------------------------- */
@@ -199,30 +259,13 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
             a->raw[(size_t)i * m + k] = isfinite(x) ? x : a->overall[k];
         }
     }
-    /* smoothing: Gaussian over positions, times scene weight */
+    /* smoothing: Gaussian over positions, times scene weight (arc.h) */
     double sigma = o.smooth > 0 ? o.smooth : n / 25.0;
     if (o.smooth <= 0 && sigma > 100) sigma = 100;   /* auto: bounded work for huge scene counts */
-    if (sigma < 1) sigma = 1;
+    if (sigma < ARC_MIN_SIGMA) sigma = ARC_MIN_SIGMA;
     if (sigma > 1000) sigma = 1000;
     a->sigma = sigma;
-    int reach = (int)ceil(3 * sigma);
-    if (reach > n) reach = n;
-    double *kern = malloc(sizeof(double) * ((size_t)reach + 1));
-    if (!kern) goto oom;
-    for (int d = 0; d <= reach; d++) kern[d] = exp(-0.5 * (d / sigma) * (d / sigma));
-    for (int i = 0; i < n; i++) {
-        double acc[ARC_MAX_METRICS] = {0}, sw = 0;
-        int lo = i - reach < 0 ? 0 : i - reach, hi = i + reach >= n ? n - 1 : i + reach;
-        for (int j = lo; j <= hi; j++) {
-            double w = kern[j > i ? j - i : i - j] * (wsum > 0 ? a->weight[j] : 1.0);
-            if (w <= 0) continue;
-            sw += w;
-            for (int k = 0; k < m; k++) acc[k] += w * a->raw[(size_t)j * m + k];
-        }
-        for (int k = 0; k < m; k++)
-            a->smooth[(size_t)i * m + k] = sw > 0 ? (float)(acc[k] / sw) : a->raw[(size_t)i * m + k];
-    }
-    free(kern);
+    if (smooth_scenes(a, sigma, wsum > 0)) goto oom;
     /* standardise for segmentation */
     for (int k = 0; k < m; k++) {
         double sd = scale && scale[k] > 0 && isfinite(scale[k]) ? scale[k] : 0;

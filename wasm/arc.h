@@ -7,8 +7,15 @@
  *                      weight 0 (empty) still gets a smoothed value
  *   smoothed arc       Gaussian kernel over scene positions (sigma =
  *                      ArcOpts.smooth scenes, at most 1000; auto = n_scenes /
- *                      25 within 1..100), each neighbour weighted by kernel x
- *                      scene weight; the kernel is cut at 3 sigma
+ *                      25 within ARC_MIN_SIGMA..100, so a script of fewer than
+ *                      25 scenes is barely smoothed and a pasted 6-scene
+ *                      script keeps 6 distinct points), each neighbour
+ *                      weighted by kernel x scene weight; the kernel is cut at
+ *                      3 sigma. Work is bounded: beyond ARC_SMOOTH_TAPS
+ *                      neighbours each side, neighbours are summed in blocks
+ *                      (prefix sums, kernel at the block centre; blocks are
+ *                      under 1/80 sigma wide, so the result moves by well
+ *                      under 1 %), O(scenes x taps x metrics) for any sigma
  *   overall mood       weight-weighted mean of the raw metrics
  *   segments           n_segments contiguous scene ranges. Default: the
  *                      split minimising the weighted within-segment squared
@@ -16,8 +23,16 @@
  *                      programming; exact for up to ARC_MAX_BLOCKS scenes,
  *                      on contiguous blocks of scenes beyond), each at least
  *                      n_scenes / (3 n_segments) scenes long, so acts follow
- *                      changes of mood. ArcOpts.equal = 1: equal shares of
- *                      total weight instead.
+ *                      changes of mood. Balanced: with share = total weight
+ *                      (words) / n_segments, no segment weighs more than
+ *                      ARC_BALANCE_MAX x share (2: no act holds most of the
+ *                      film) nor less than share / ARC_BALANCE_MIN_DIV (3: no
+ *                      3-scene act), and none holds more than ARC_BALANCE_MAX
+ *                      x its even share of the scenes (a battle of 200 short
+ *                      cuts is not one act); when scene weights are so uneven
+ *                      that no split satisfies these, the length floor alone
+ *                      applies.
+ *                      ArcOpts.equal = 1: equal shares of total weight instead.
  *
  * Model text weighting (arc_predict_scenes): with action_weight ==
  * dialogue_weight (default 1, 1) each scene's model text (Scene.text: action
@@ -49,6 +64,10 @@
 #define ARC_MAX_SEGMENTS 64
 #define ARC_MAX_BLOCKS 800     /* DP resolution (scenes grouped beyond this) */
 #define ARC_MAX_METRICS 32
+#define ARC_BALANCE_MAX 2.0      /* a segment weighs at most 2x its even share */
+#define ARC_BALANCE_MIN_DIV 3.0  /* ... and at least 1/3 of it */
+#define ARC_SMOOTH_TAPS 256      /* exact kernel taps each side before blocks */
+#define ARC_MIN_SIGMA 0.1        /* auto smoothing floor (scenes) */
 
 typedef struct {
     double smooth;          /* Gaussian sigma in scenes; <= 0: auto (n/25 within 1..100) */

@@ -1,49 +1,38 @@
 /* match.c — see match.h for the distance, the pool, the assignment and the
- * exactness argument for pruning. */
+ * exactness argument for pruning. The JSON requests are in match_json.c. */
 #include "match.h"
 
 #include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cJSON.h"
+#include "err.h"
 #include "utf8.h"
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || !errlen) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
-/* A metric name in an error message: at most 40 bytes, whole characters. */
-static int cut40(const char *name) { return (int)utf8_cut(name, strlen(name), 40); }
 
 /* ---- space ----------------------------------------------------------------*/
 
 int match_space_check(const MatchSpace *sp, char *err, size_t errlen) {
     if (!sp || sp->n < 1 || sp->n > MATCH_MAX_METRICS) {
-        set_err(err, errlen, "need 1..%d metrics", MATCH_MAX_METRICS);
+        ms_seterr(err, errlen, "need 1..%d metrics", MATCH_MAX_METRICS);
         return -1;
     }
     int positive = 0;
     for (int j = 0; j < sp->n; j++) {
-        if (!isfinite(sp->mean[j])) { set_err(err, errlen, "mean of %s is not a finite number", sp->name[j]); return -1; }
+        if (!isfinite(sp->mean[j])) { ms_seterr(err, errlen, "mean of %s is not a finite number", sp->name[j]); return -1; }
         if (!(sp->std[j] > 0) || !isfinite(sp->std[j])) {
-            set_err(err, errlen, "std of %s must be a positive finite number", sp->name[j]);
+            ms_seterr(err, errlen, "std of %s must be a positive finite number", sp->name[j]);
             return -1;
         }
         if (!(sp->weight[j] >= 0) || !isfinite(sp->weight[j])) {
-            set_err(err, errlen, "weight of %s must be a finite number >= 0", sp->name[j]);
+            ms_seterr(err, errlen, "weight of %s must be a finite number >= 0", sp->name[j]);
             return -1;
         }
         if (sp->weight[j] > 0) positive++;
     }
-    if (!positive) { set_err(err, errlen, "all metric weights are 0: nothing to compare"); return -1; }
+    if (!positive) { ms_seterr(err, errlen, "all metric weights are 0: nothing to compare"); return -1; }
     return 0;
 }
 
@@ -51,17 +40,17 @@ int match_space_init(MatchSpace *sp, int n, const char *const *names,
                      const float *mean, const float *std, const float *weight,
                      char *err, size_t errlen) {
     if (!sp || !names || !mean || !std || n < 1 || n > MATCH_MAX_METRICS) {
-        set_err(err, errlen, "need 1..%d metrics with names, means and stds", MATCH_MAX_METRICS);
+        ms_seterr(err, errlen, "need 1..%d metrics with names, means and stds", MATCH_MAX_METRICS);
         return -1;
     }
     MatchSpace s;
     memset(&s, 0, sizeof s);
     s.n = n;
     for (int j = 0; j < n; j++) {
-        if (!names[j] || !names[j][0]) { set_err(err, errlen, "metric %d has no name", j); return -1; }
+        if (!names[j] || !names[j][0]) { ms_seterr(err, errlen, "metric %d has no name", j); return -1; }
         snprintf(s.name[j], MATCH_NAME_LEN, "%.*s", (int)utf8_cut(names[j], strlen(names[j]), MATCH_NAME_LEN - 1), names[j]);
         for (int i = 0; i < j; i++)
-            if (!strcmp(s.name[i], s.name[j])) { set_err(err, errlen, "metric %s listed twice", s.name[j]); return -1; }
+            if (!strcmp(s.name[i], s.name[j])) { ms_seterr(err, errlen, "metric %s listed twice", s.name[j]); return -1; }
         s.mean[j] = mean[j];
         s.std[j] = std[j];
         s.weight[j] = weight ? weight[j] : 1.0f;
@@ -493,12 +482,12 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
                      char *err, size_t errlen) {
     if (!sp || match_space_check(sp, err, errlen)) return -1;
     if (n_songs < 0 || n_segs < 0 || max_uses < 1 || (n_songs && !songs) || (n_segs && (!segs || !out_song))) {
-        set_err(err, errlen, "bad arguments");
+        ms_seterr(err, errlen, "bad arguments");
         return -1;
     }
     if (n_segs == 0) { if (total) *total = 0; return 0; }
     if ((long long)n_songs * max_uses < n_segs) {
-        set_err(err, errlen, "%d segments need at least %d songs (have %d); allow reuse to repeat songs",
+        ms_seterr(err, errlen, "%d segments need at least %d songs (have %d); allow reuse to repeat songs",
                 n_segs, (n_segs + max_uses - 1) / max_uses, n_songs);
         return -1;
     }
@@ -517,9 +506,9 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
     double sum = 0;
     if (!ysong || !yseg) goto oom;
     for (size_t q = 0; q < (size_t)n_songs * m; q++)
-        if (!isfinite(ysong[q])) { set_err(err, errlen, "song %zu has a non-finite metric", q / (size_t)m); goto fail; }
+        if (!isfinite(ysong[q])) { ms_seterr(err, errlen, "song %zu has a non-finite metric", q / (size_t)m); goto fail; }
     for (size_t q = 0; q < (size_t)n_segs * m; q++)
-        if (!isfinite(yseg[q])) { set_err(err, errlen, "segment %zu has a non-finite metric", q / (size_t)m); goto fail; }
+        if (!isfinite(yseg[q])) { ms_seterr(err, errlen, "segment %zu has a non-finite metric", q / (size_t)m); goto fail; }
     assign = malloc((size_t)n_segs * sizeof *assign);
     if (!assign) goto oom;
 
@@ -527,7 +516,7 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
         /* every song is a candidate: columns are songs repeated max_uses times */
         size_t n_cols = (size_t)n_songs * (size_t)max_uses;
         if (n_cols > MATCH_MAX_COST_ENTRIES / (size_t)n_segs) {
-            set_err(err, errlen, "too large: %d segments x %zu song slots without pruning", n_segs, n_cols);
+            ms_seterr(err, errlen, "too large: %d segments x %zu song slots without pruning", n_segs, n_cols);
             goto fail;
         }
         cost = malloc((size_t)n_segs * n_cols * sizeof *cost);
@@ -552,7 +541,7 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
          * those songs (ascending index), each repeated max_uses times */
         size_t n_edges = (size_t)n_segs * k * max_uses;
         if (n_edges > MATCH_MAX_COST_ENTRIES) {
-            set_err(err, errlen, "too large: %d segments x %d candidates x %d uses", n_segs, k, max_uses);
+            ms_seterr(err, errlen, "too large: %d segments x %d candidates x %d uses", n_segs, k, max_uses);
             goto fail;
         }
         heap = malloc((size_t)n_segs * k * sizeof *heap);
@@ -607,459 +596,12 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
     rc = 0;
     goto fail;
 overflow:
-    set_err(err, errlen, "metric values out of range (distances overflow)");
+    ms_seterr(err, errlen, "metric values out of range (distances overflow)");
     goto fail;
 oom:
-    set_err(err, errlen, "out of memory");
+    ms_seterr(err, errlen, "out of memory");
 fail:
     free(ysong); free(yseg); free(col_song); free(assign); free(colid); free(row_start); free(e_col);
     free(heap); free(cost); free(ysT); free(d2); free(tmp); free(idx);
     return rc;
-}
-
-/* ---- JSON layer -------------------------------------------------------------*/
-
-/* A strtod with an exact fast path, which the wasm build gives cJSON
- * (-Dstrtod=ms_strtod in wasm/Makefile's EMFLAGS): Emscripten's musl strtod
- * computes in 128-bit long double, which wasm emulates in software, making a
- * request of 10,000 songs take hundreds of milliseconds to parse. Numbers
- * with at most 15 significant digits (engine.js sends float32-precision
- * values, 9 digits) and a decimal exponent within +-22 are converted with one
- * correctly rounded IEEE operation (Clinger's fast path: both the digits and
- * the power of ten are exact doubles), so the result equals strtod's; any
- * other text goes to the real strtod. */
-#undef strtod
-double strtod(const char *restrict s, char **restrict end);
-double ms_strtod(const char *s, char **end);
-double ms_strtod(const char *s, char **end) {
-    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    const char *p = s;
-    int neg = 0, digits = 0, any = 0;
-    long long e10 = 0;
-    uint64_t mant = 0;
-    if (*p == '-') { neg = 1; p++; }
-    for (; *p >= '0' && *p <= '9'; p++) {
-        any = 1;
-        if (mant == 0 && *p == '0') continue;            /* leading zeros */
-        if (++digits > 15) goto slow;
-        mant = mant * 10 + (uint64_t)(*p - '0');
-    }
-    if (*p == '.') {
-        p++;
-        for (; *p >= '0' && *p <= '9'; p++) {
-            any = 1;
-            e10--;
-            if (mant == 0 && *p == '0') continue;
-            if (++digits > 15) goto slow;
-            mant = mant * 10 + (uint64_t)(*p - '0');
-        }
-    }
-    if (!any) goto slow;
-    if (*p == 'e' || *p == 'E') {
-        const char *q = p + 1;
-        int eneg = 0;
-        long long ev = 0;
-        if (*q == '+' || *q == '-') eneg = *q++ == '-';
-        if (!(*q >= '0' && *q <= '9')) goto slow;
-        for (; *q >= '0' && *q <= '9'; q++) { if (ev < 100000) ev = ev * 10 + (*q - '0'); }
-        e10 += eneg ? -ev : ev;
-        p = q;
-    }
-    double v;
-    if (mant == 0) v = 0;
-    else if (e10 >= 0 && e10 <= 22) v = (double)mant * p10[e10];
-    else if (e10 < 0 && e10 >= -22) v = (double)mant / p10[-e10];
-    else goto slow;
-    if (end) *end = (char *)p;
-    return neg ? -v : v;
-slow:
-    return strtod(s, end);
-}
-
-
-char *match_json_error(const char *msg) {
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    cJSON_AddStringToObject(o, "error", msg ? msg : "unknown error");
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
-}
-
-static char *json_take(cJSON *o) {
-    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
-    cJSON_Delete(o);
-    return s ? s : match_json_error("out of memory");
-}
-
-/* A finite number field of obj, or NAN when absent / not a finite number. */
-static double num_field(const cJSON *obj, const char *key) {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(it) && isfinite(it->valuedouble) ? it->valuedouble : NAN;
-}
-
-/* Optional integer field in [lo, hi]; absent -> def. Returns -1 with err. */
-static int int_field(const cJSON *obj, const char *key, long long def, long long lo, long long hi,
-                     long long *out, char *err, size_t errlen) {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!it || cJSON_IsNull(it)) { *out = def; return 0; }
-    double d = it->valuedouble;
-    if (!cJSON_IsNumber(it) || !isfinite(d) || d != floor(d) || d < (double)lo || d > (double)hi) {
-        set_err(err, errlen, "\"%s\" must be an integer in %lld..%lld", key, lo, hi);
-        return -1;
-    }
-    *out = (long long)d;
-    return 0;
-}
-
-/* Builds the request's space from base and the request's overrides. */
-static int space_from_request(const cJSON *req, const MatchSpace *base, MatchSpace *sp, char *err, size_t errlen) {
-    const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(req, "metrics");
-    const cJSON *mean = cJSON_GetObjectItemCaseSensitive(req, "mean");
-    const cJSON *std = cJSON_GetObjectItemCaseSensitive(req, "std");
-    const cJSON *weights = cJSON_GetObjectItemCaseSensitive(req, "weights");
-    if (mean && !cJSON_IsObject(mean)) { set_err(err, errlen, "\"mean\" must be an object of numbers"); return -1; }
-    if (std && !cJSON_IsObject(std)) { set_err(err, errlen, "\"std\" must be an object of numbers"); return -1; }
-    if (weights && !cJSON_IsNull(weights) && !cJSON_IsObject(weights)) {
-        set_err(err, errlen, "\"weights\" must be an object of numbers"); return -1;
-    }
-    const char *names[MATCH_MAX_METRICS];
-    int n = 0;
-    if (metrics && !cJSON_IsNull(metrics)) {
-        if (!cJSON_IsArray(metrics)) { set_err(err, errlen, "\"metrics\" must be an array of names"); return -1; }
-        const cJSON *it;
-        cJSON_ArrayForEach(it, metrics) {
-            if (!cJSON_IsString(it) || !it->valuestring[0]) { set_err(err, errlen, "\"metrics\" must be an array of names"); return -1; }
-            if (n == MATCH_MAX_METRICS) { set_err(err, errlen, "at most %d metrics", MATCH_MAX_METRICS); return -1; }
-            names[n++] = it->valuestring;
-        }
-    } else if (base) {
-        for (int j = 0; j < base->n; j++) names[n++] = base->name[j];
-    } else if (mean) {
-        const cJSON *it;
-        cJSON_ArrayForEach(it, mean) {
-            if (n == MATCH_MAX_METRICS) { set_err(err, errlen, "at most %d metrics", MATCH_MAX_METRICS); return -1; }
-            names[n++] = it->string;
-        }
-    }
-    if (n == 0) {
-        set_err(err, errlen, "no metrics: load a model or give \"metrics\", \"mean\" and \"std\"");
-        return -1;
-    }
-    float fm[MATCH_MAX_METRICS], fs[MATCH_MAX_METRICS], fw[MATCH_MAX_METRICS];
-    for (int j = 0; j < n; j++) {
-        int b = base ? match_space_find(base, names[j]) : -1;
-        double vm = mean ? num_field(mean, names[j]) : NAN;
-        double vs = std ? num_field(std, names[j]) : NAN;
-        double vw = weights && cJSON_IsObject(weights) ? num_field(weights, names[j]) : NAN;
-        if (mean && cJSON_GetObjectItemCaseSensitive(mean, names[j]) && isnan(vm)) {
-            set_err(err, errlen, "mean of %.*s must be a finite number", cut40(names[j]), names[j]); return -1;
-        }
-        if (std && cJSON_GetObjectItemCaseSensitive(std, names[j]) && isnan(vs)) {
-            set_err(err, errlen, "std of %.*s must be a finite number", cut40(names[j]), names[j]); return -1;
-        }
-        if (isnan(vm)) { if (b < 0) { set_err(err, errlen, "no mean for metric %.*s", cut40(names[j]), names[j]); return -1; } vm = base->mean[b]; }
-        if (isnan(vs)) { if (b < 0) { set_err(err, errlen, "no std for metric %.*s", cut40(names[j]), names[j]); return -1; } vs = base->std[b]; }
-        if (isnan(vw)) {
-            if (weights && cJSON_IsObject(weights) && cJSON_GetObjectItemCaseSensitive(weights, names[j])) {
-                set_err(err, errlen, "weight of %.*s must be a finite number >= 0", cut40(names[j]), names[j]); return -1;
-            }
-            vw = b >= 0 ? base->weight[b] : 1.0;
-        }
-        if (fabs(vm) > FLT_MAX || fabs(vs) > FLT_MAX || fabs(vw) > FLT_MAX) {
-            set_err(err, errlen, "statistics of %.*s out of range", cut40(names[j]), names[j]); return -1;
-        }
-        fm[j] = (float)vm; fs[j] = (float)vs; fw[j] = (float)vw;
-    }
-    if (weights && cJSON_IsObject(weights)) {
-        const cJSON *it;
-        cJSON_ArrayForEach(it, weights) {
-            int found = 0;
-            for (int j = 0; j < n; j++) if (!strcmp(names[j], it->string)) found = 1;
-            if (!found) { set_err(err, errlen, "weight for unknown metric %.*s", cut40(it->string), it->string); return -1; }
-        }
-    }
-    return match_space_init(sp, n, names, fm, fs, fw, err, errlen);
-}
-
-/* Reads one item's metrics into out (sp->n floats). Missing metrics with
- * weight 0 get the mean. Returns 0, or -1 with the reason. */
-static int read_item(const cJSON *item, const MatchSpace *sp, float *out, char *err, size_t errlen) {
-    if (!cJSON_IsObject(item)) { set_err(err, errlen, "not an object"); return -1; }
-    const cJSON *nested = cJSON_GetObjectItemCaseSensitive(item, "metrics");
-    for (int j = 0; j < sp->n; j++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, sp->name[j]);
-        if (!v && cJSON_IsObject(nested)) v = cJSON_GetObjectItemCaseSensitive(nested, sp->name[j]);
-        if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && fabs(v->valuedouble) <= 1e30) {
-            out[j] = (float)v->valuedouble;
-        } else if (sp->weight[j] > 0) {
-            set_err(err, errlen, "missing or not a finite number: %s", sp->name[j]);
-            return -1;
-        } else {
-            out[j] = sp->mean[j];
-        }
-    }
-    return 0;
-}
-
-/* Packed songs: rows of float32 metric values in a caller buffer, columns
- * named by the request's "packed": {"metrics": [...], "n": rows}. */
-typedef struct { const float *data; size_t n_floats; } Packed;
-
-/* Reads the songs, from "songs" or from the packed buffer: valid ones into
- * *vals (n * sp->n) and their original indices into *orig (with their JSON
- * item, or NULL when packed, in *src); invalid ones into skipped. Returns the
- * count or -1. */
-static int read_songs(const cJSON *req, const MatchSpace *sp, const Packed *pk, float **vals, int **orig,
-                      const cJSON ***src, cJSON *skipped, char *err, size_t errlen) {
-    const cJSON *songs = cJSON_GetObjectItemCaseSensitive(req, "songs");
-    const cJSON *pdesc = cJSON_GetObjectItemCaseSensitive(req, "packed");
-    int total, pm = 0, pcol[MATCH_MAX_METRICS];
-    if (pdesc) {
-        if (songs) { set_err(err, errlen, "give \"songs\" or \"packed\", not both"); return -1; }
-        const cJSON *pn = cJSON_GetObjectItemCaseSensitive(pdesc, "metrics");
-        const cJSON *pc = cJSON_GetObjectItemCaseSensitive(pdesc, "n");
-        if (!pk || !pk->data || !cJSON_IsArray(pn) || !cJSON_IsNumber(pc)) {
-            set_err(err, errlen, "\"packed\" needs {\"metrics\": [names], \"n\": rows} and a buffer");
-            return -1;
-        }
-        pm = cJSON_GetArraySize(pn);
-        double rows = pc->valuedouble;
-        if (pm < 1 || pm > 64 || !(rows >= 0 && rows <= MATCH_MAX_SONGS) || rows != floor(rows) ||
-            (size_t)rows * (size_t)pm > pk->n_floats) {
-            set_err(err, errlen, "\"packed\" does not fit its buffer");
-            return -1;
-        }
-        total = (int)rows;
-        for (int j = 0; j < sp->n; j++) {
-            pcol[j] = -1;
-            int c = 0;
-            const cJSON *it;
-            cJSON_ArrayForEach(it, pn) {
-                if (cJSON_IsString(it) && !strcmp(it->valuestring, sp->name[j])) { pcol[j] = c; break; }
-                c++;
-            }
-        }
-    } else {
-        if (!cJSON_IsArray(songs)) { set_err(err, errlen, "\"songs\" must be an array"); return -1; }
-        total = cJSON_GetArraySize(songs);
-    }
-    if (total > MATCH_MAX_SONGS) { set_err(err, errlen, "too many songs (at most %d)", MATCH_MAX_SONGS); return -1; }
-    *vals = malloc((size_t)(total ? total : 1) * sp->n * sizeof **vals);
-    *orig = malloc((size_t)(total ? total : 1) * sizeof **orig);
-    *src = malloc((size_t)(total ? total : 1) * sizeof **src);
-    if (!*vals || !*orig || !*src) { set_err(err, errlen, "out of memory"); return -1; }
-    int n = 0;
-    const cJSON *it = pdesc ? NULL : songs->child;
-    for (int idx = 0; idx < total; idx++) {
-        char why[96];
-        int ok = 0;
-        float *row = *vals + (size_t)n * sp->n;
-        if (pdesc) {
-            const float *in = pk->data + (size_t)idx * pm;
-            ok = 1;
-            for (int j = 0; j < sp->n && ok; j++) {
-                float v = pcol[j] >= 0 ? in[pcol[j]] : NAN;
-                if (isfinite(v) && fabsf(v) <= 1e30f) row[j] = v;
-                else if (sp->weight[j] > 0) { set_err(why, sizeof why, "missing or not a finite number: %s", sp->name[j]); ok = 0; }
-                else row[j] = sp->mean[j];
-            }
-        } else {
-            ok = read_item(it, sp, row, why, sizeof why) == 0;
-        }
-        if (ok) {
-            (*src)[n] = it;
-            (*orig)[n++] = idx;
-        } else {
-            cJSON *s = cJSON_CreateObject();
-            cJSON_AddNumberToObject(s, "index", idx);
-            const cJSON *id = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "id") : NULL;
-            if (id) cJSON_AddItemToObject(s, "id", cJSON_Duplicate(id, 1));
-            cJSON_AddStringToObject(s, "reason", why);
-            cJSON_AddItemToArray(skipped, s);
-        }
-        if (it) it = it->next;
-    }
-    return n;
-}
-
-static void add_space(cJSON *out, const MatchSpace *sp) {
-    cJSON *names = cJSON_AddArrayToObject(out, "metrics");
-    cJSON *w = cJSON_AddObjectToObject(out, "weights");
-    for (int j = 0; j < sp->n; j++) {
-        cJSON_AddItemToArray(names, cJSON_CreateString(sp->name[j]));
-        cJSON_AddNumberToObject(w, sp->name[j], sp->weight[j]);
-    }
-}
-
-/* {"index": i, "id": .., "distance": d, "diff": {metric: z_song - z_target}} */
-static cJSON *match_entry(const cJSON *src, int index, float dist, const MatchSpace *sp,
-                          const float *song, const float *target) {
-    cJSON *e = cJSON_CreateObject();
-    if (!e) return NULL;
-    cJSON_AddNumberToObject(e, "index", index);
-    const cJSON *id = src ? cJSON_GetObjectItemCaseSensitive(src, "id") : NULL;
-    if (id) cJSON_AddItemToObject(e, "id", cJSON_Duplicate(id, 1));
-    cJSON_AddNumberToObject(e, "distance", dist);
-    cJSON *diff = cJSON_AddObjectToObject(e, "diff");
-    float zs[MATCH_MAX_METRICS], zt[MATCH_MAX_METRICS];
-    match_standardize(sp, song, zs);
-    match_standardize(sp, target, zt);
-    for (int j = 0; j < sp->n; j++)
-        if (sp->weight[j] > 0) cJSON_AddNumberToObject(diff, sp->name[j], zs[j] - zt[j]);
-    return e;
-}
-
-char *match_json_topk(const char *request, const MatchSpace *base) {
-    return match_json_topk_packed(request, base, NULL, 0);
-}
-
-char *match_json_soundtrack(const char *request, const MatchSpace *base) {
-    return match_json_soundtrack_packed(request, base, NULL, 0);
-}
-
-char *match_json_topk_packed(const char *request, const MatchSpace *base, const float *packed, size_t n_floats) {
-    Packed pk = { packed, n_floats };
-    char err[160] = "";
-    if (!request) return match_json_error("no request");
-    cJSON *req = cJSON_Parse(request);
-    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
-    MatchSpace sp;
-    float *vals = NULL, target[MATCH_MAX_METRICS];
-    int *orig = NULL, *idx = NULL;
-    const cJSON **src = NULL;
-    float *dist = NULL;
-    cJSON *out = cJSON_CreateObject(), *skipped = cJSON_CreateArray();
-    char *result = NULL;
-    long long k;
-    if (!out || !skipped) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    if (space_from_request(req, base, &sp, err, sizeof err)) goto fail;
-    if (int_field(req, "k", 3, 1, MATCH_MAX_SONGS, &k, err, sizeof err)) goto fail;
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(req, "target");
-    char why[96];
-    if (!t) { snprintf(err, sizeof err, "missing \"target\""); goto fail; }
-    if (read_item(t, &sp, target, why, sizeof why)) { snprintf(err, sizeof err, "target: %s", why); goto fail; }
-    int n = read_songs(req, &sp, &pk, &vals, &orig, &src, skipped, err, sizeof err);
-    if (n < 0) goto fail;
-    idx = malloc((size_t)k * sizeof *idx);
-    dist = malloc((size_t)k * sizeof *dist);
-    if (!idx || !dist) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    int got = match_topk(&sp, vals, n, target, (int)k, idx, dist);
-    if (got < 0) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    cJSON *arr = cJSON_AddArrayToObject(out, "matches");
-    for (int r = 0; r < got; r++)
-        cJSON_AddItemToArray(arr, match_entry(src[idx[r]], orig[idx[r]], dist[r], &sp, vals + (size_t)idx[r] * sp.n, target));
-    cJSON_AddItemToObject(out, "skipped", skipped);
-    skipped = NULL;
-    add_space(out, &sp);
-    result = json_take(out);
-    out = NULL;
-fail:
-    cJSON_Delete(req); cJSON_Delete(out); cJSON_Delete(skipped);
-    free(vals); free(orig); free(src); free(idx); free(dist);
-    return result ? result : match_json_error(err[0] ? err : "failed");
-}
-
-char *match_json_soundtrack_packed(const char *request, const MatchSpace *base, const float *packed,
-                                   size_t n_floats) {
-    Packed pk = { packed, n_floats };
-    char err[160] = "";
-    if (!request) return match_json_error("no request");
-    cJSON *req = cJSON_Parse(request);
-    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
-    MatchSpace sp;
-    float *vals = NULL, *segv = NULL, *sdist = NULL;
-    int *orig = NULL, *ssong = NULL;
-    const cJSON **src = NULL;
-    cJSON *out = cJSON_CreateObject(), *skipped = cJSON_CreateArray();
-    char *result = NULL;
-    long long max_uses, prune_k;
-    if (!out || !skipped) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    if (space_from_request(req, base, &sp, err, sizeof err)) goto fail;
-    if (int_field(req, "max_uses", 1, 1, MATCH_MAX_SEGMENTS, &max_uses, err, sizeof err)) goto fail;
-    if (int_field(req, "prune_k", 0, -1, MATCH_MAX_SONGS, &prune_k, err, sizeof err)) goto fail;
-    const cJSON *reuse = cJSON_GetObjectItemCaseSensitive(req, "reuse");
-    if (reuse && !cJSON_IsBool(reuse) && !cJSON_IsNull(reuse)) { snprintf(err, sizeof err, "\"reuse\" must be true or false"); goto fail; }
-    const cJSON *segs = cJSON_GetObjectItemCaseSensitive(req, "segments");
-    if (!cJSON_IsArray(segs)) { snprintf(err, sizeof err, "\"segments\" must be an array"); goto fail; }
-    int n_segs = cJSON_GetArraySize(segs);
-    if (n_segs > MATCH_MAX_SEGMENTS) { snprintf(err, sizeof err, "too many segments (at most %d)", MATCH_MAX_SEGMENTS); goto fail; }
-    segv = malloc((size_t)(n_segs ? n_segs : 1) * sp.n * sizeof *segv);
-    ssong = malloc((size_t)(n_segs ? n_segs : 1) * sizeof *ssong);
-    sdist = malloc((size_t)(n_segs ? n_segs : 1) * sizeof *sdist);
-    if (!segv || !ssong || !sdist) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    int g = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, segs) {
-        char why[96];
-        if (read_item(it, &sp, segv + (size_t)g * sp.n, why, sizeof why)) {
-            snprintf(err, sizeof err, "segment %d: %s", g, why);
-            goto fail;
-        }
-        g++;
-    }
-    int n = read_songs(req, &sp, &pk, &vals, &orig, &src, skipped, err, sizeof err);
-    if (n < 0) goto fail;
-    if (cJSON_IsTrue(reuse) && n > 0 && (long long)n * max_uses < n_segs) max_uses = (n_segs + n - 1) / n;
-    double total = 0;
-    if (match_soundtrack(&sp, vals, n, segv, n_segs, (int)max_uses, (int)prune_k, ssong, sdist, &total,
-                         err, sizeof err)) goto fail;
-    cJSON *arr = cJSON_AddArrayToObject(out, "assignment");
-    for (int s = 0; s < n_segs; s++) {
-        cJSON *e = match_entry(src[ssong[s]], orig[ssong[s]], sdist[s], &sp, vals + (size_t)ssong[s] * sp.n, segv + (size_t)s * sp.n);
-        cJSON_AddNumberToObject(e, "segment", s);
-        cJSON_AddItemToArray(arr, e);
-    }
-    cJSON_AddNumberToObject(out, "total", total);
-    cJSON_AddNumberToObject(out, "max_uses", (double)max_uses);
-    cJSON_AddItemToObject(out, "skipped", skipped);
-    skipped = NULL;
-    add_space(out, &sp);
-    result = json_take(out);
-    out = NULL;
-fail:
-    cJSON_Delete(req); cJSON_Delete(out); cJSON_Delete(skipped);
-    free(vals); free(orig); free(src); free(segv); free(ssong); free(sdist);
-    return result ? result : match_json_error(err[0] ? err : "failed");
-}
-
-char *match_json_pool(const char *request) {
-    char err[160] = "";
-    if (!request) return match_json_error("no request");
-    cJSON *req = cJSON_Parse(request);
-    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
-    cJSON *out = NULL;
-    char *result = NULL;
-    int *idx = NULL;
-    long long n, size, max_rank, seed;
-    const cJSON *tracks = cJSON_GetObjectItemCaseSensitive(req, "tracks");
-    if (tracks && !cJSON_IsArray(tracks)) { snprintf(err, sizeof err, "\"tracks\" must be an array"); goto fail; }
-    if (tracks) n = cJSON_GetArraySize(tracks);
-    else if (int_field(req, "n", -1, 0, MATCH_MAX_SONGS, &n, err, sizeof err)) goto fail;
-    if (n < 0) { snprintf(err, sizeof err, "give \"n\" (number of ranked tracks) or \"tracks\""); goto fail; }
-    if (int_field(req, "size", MATCH_POOL_SIZE, 1, 10000, &size, err, sizeof err)) goto fail;
-    if (int_field(req, "max_rank", MATCH_POOL_MAX_RANK, 0, MATCH_MAX_SONGS, &max_rank, err, sizeof err)) goto fail;
-    if (int_field(req, "seed", -1, 0, 9007199254740992LL, &seed, err, sizeof err)) goto fail;
-    if (seed < 0) { snprintf(err, sizeof err, "\"seed\" is required (an integer 0..2^53)"); goto fail; }
-    int offset = 0;
-    idx = malloc((size_t)size * sizeof *idx);
-    if (!idx) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    int got = match_pool((int)n, (int)size, (int)max_rank, (uint64_t)seed, idx, &offset);
-    if (got < 0) { snprintf(err, sizeof err, "bad pool arguments"); goto fail; }
-    out = cJSON_CreateObject();
-    if (!out) goto fail;
-    cJSON_AddNumberToObject(out, "offset", offset);
-    cJSON_AddNumberToObject(out, "seed", (double)seed);
-    cJSON *ia = cJSON_AddArrayToObject(out, "indices");
-    cJSON *ta = tracks ? cJSON_AddArrayToObject(out, "tracks") : NULL;
-    for (int r = 0; r < got; r++) {
-        cJSON_AddItemToArray(ia, cJSON_CreateNumber(idx[r]));
-        if (ta) cJSON_AddItemToArray(ta, cJSON_Duplicate(cJSON_GetArrayItem(tracks, idx[r]), 1));
-    }
-    result = json_take(out);
-    out = NULL;
-fail:
-    cJSON_Delete(req); cJSON_Delete(out); free(idx);
-    return result ? result : match_json_error(err[0] ? err : "failed");
 }

@@ -298,38 +298,52 @@ function openFilmButton(film, ctx) {
   return b;
 }
 
+// The film whose soundtrack your songs fit best: every catalog film's
+// 6-segment soundtrack from your songs through the engine's one matching path
+// (filmFit → filmSoundtrack, wasm/soundtrack.h), ranked by mean distance on
+// the calibrated scale.
+const FIT_SEGMENTS = 6;
 async function filmSection(songs, C, ctx) {
-  if (!songs.some((s) => s.metrics)) return null;
+  const withM = songs.filter((s) => s.metrics);
+  if (!withM.length || !ctx.engine) return null;
   let films;
   try { films = await loadCatalog(); } catch (e) {
     return section('dash-film', 'Your film', el('p', { class: 'muted', text: `The film catalog could not be loaded (${e.message}).` }));
   }
-  const fit = S.filmFit(songs, films);
-  if (!fit) return null;
-  const { film, segments } = fit.best;
-  const lib = {};
-  for (const k of ['valence', 'energy']) {
-    const v = songs.map((s) => s.metrics?.[k]).filter((x) => typeof x === 'number');
-    lib[k] = v.reduce((a, b) => a + b, 0) / (v.length || 1);
+  let fit;
+  try {
+    fit = await ctx.engine.call('filmFit', [{ segments: FIT_SEGMENTS, top: 5, songs: withM.map((s) => ({ id: s.id, ...s.metrics })),
+      films: films.map((f) => ({ id: f.id, scenes: f.scenes.map((x) => x.metrics), ...(f.weights ? { scene_weights: f.weights } : {}) })) }]);
+  } catch (e) {
+    return section('dash-film', 'Your film', el('p', { class: 'muted', text: `Your film could not be found (${e.message}).` }));
   }
-  const labels = segments.map((_, i) => `Part ${i + 1}`);
+  if (!fit?.ranking?.length) return null;
+  const byId = new Map(films.map((f) => [f.id, f]));
+  const best = fit.ranking[0];
+  const film = byId.get(best.id);
+  const segs = best.result.segments;
+  const labels = segs.map((g, i) => `Part ${i + 1} (scenes ${g.first_scene + 1}–${g.last_scene + 1})`);
+  const songOf = (g) => withM[g.song?.index];
   const ds = [];
-  if (segments.every((m) => 'valence' in m)) ds.push({ label: 'Film valence', data: segments.map((m) => m.valence), borderColor: C.PALETTE[0], backgroundColor: C.PALETTE[0] });
-  if (segments.every((m) => 'energy' in m)) ds.push({ label: 'Film energy', data: segments.map((m) => m.energy), borderColor: C.PALETTE[1], backgroundColor: C.PALETTE[1] });
-  ds.push({ label: 'Your songs: valence (average)', data: labels.map(() => lib.valence), borderColor: C.PALETTE[0], borderDash: [6, 4], pointRadius: 0 });
-  ds.push({ label: 'Your songs: energy (average)', data: labels.map(() => lib.energy), borderColor: C.PALETTE[1], borderDash: [6, 4], pointRadius: 0 });
+  ['valence', 'energy'].forEach((k, q) => {
+    if (!segs.every((g) => typeof g.pct?.[k] === 'number')) return;
+    ds.push({ label: `Film ${k} (percentile)`, data: segs.map((g) => g.pct[k]), borderColor: C.PALETTE[q], backgroundColor: C.PALETTE[q] });
+    ds.push({ label: `Your song's ${k} (percentile)`, data: segs.map((g) => g.song_pct[k]), borderColor: C.PALETTE[q], borderDash: [6, 4], backgroundColor: C.PALETTE[q], pointStyle: 'rectRot', pointRadius: 6 });
+  });
   const name = `${film.title}${film.year ? ` (${film.year})` : ''}`;
   const runners = el('ol', { class: 'dash-list', start: 2, 'aria-label': 'Next best films' },
-    ...fit.ranking.slice(1).map((r) => el('li', { text: `${r.film.title}${r.film.year ? ` (${r.film.year})` : ''} — ${r.score.toFixed(2)}` })));
+    ...fit.ranking.slice(1).map((r) => { const f = byId.get(r.id); return el('li', { text: `${f.title}${f.year ? ` (${f.year})` : ''} — ${r.score.toFixed(3)}` }); }));
+  const pct = (v) => (typeof v === 'number' ? String(Math.round(v)) : '—');
   return section('dash-film', 'The film your library fits best',
     el('p', { class: 'dash-film-name' }, el('strong', { text: name })),
-    el('p', { class: 'muted', text: `Of ${films.length} films in the catalog, this is the one whose mood arc your songs can follow most closely: on average every part of the film has a song of yours within ${fit.best.score.toFixed(2)} of your library's typical spread (standard deviations of your songs on ${fit.metrics.join(', ')}).` }),
+    el('p', { class: 'muted', text: `Of ${films.length} films in the catalog, this is the one whose ${FIT_SEGMENTS}-part soundtrack from your songs is closest: each part and its song are on average ${best.score.toFixed(3)} apart on the percentile scale the Soundtrack tab matches on (0 = the same mood, 1 = opposite ends).` }),
     openFilmButton(film, ctx),
     C.chartFigure({
-      id: 'chart-film', label: `Mood arc of ${name} in ${segments.length} parts, with the average mood of your songs`,
-      caption: `The mood arc of ${name} (solid) and the average of your songs (dashed).`,
-      config: { type: 'line', data: { labels, datasets: ds }, options: { scales: { y: {}, x: {} } } },
-      table: { caption: `Mood arc of ${name}`, head: ['Part', ...fit.metrics], rows: segments.map((m, i) => [labels[i], ...fit.metrics.map((k) => f2(m[k]))]) },
+      id: 'chart-film', label: `Mood of ${name} in ${segs.length} parts and of the song chosen for each, as percentiles`,
+      caption: `Each part of ${name} (solid) and the song of yours the soundtrack gives it (dashed), as percentiles.`,
+      config: { type: 'line', data: { labels, datasets: ds }, options: { scales: { y: { min: 0, max: 100 }, x: {} } } },
+      table: { caption: `The soundtrack of ${name} from your songs (percentiles)`, head: ['Part', 'Song', 'film valence', 'song valence', 'film energy', 'song energy'],
+        rows: segs.map((g, i) => [labels[i], songOf(g) ? `${songOf(g).title} — ${songOf(g).artist}` : '', pct(g.pct.valence), pct(g.song_pct.valence), pct(g.pct.energy), pct(g.song_pct.energy)]) },
     }).figure,
     fit.ranking.length > 1 ? el('h4', { text: 'Runners-up (lower is closer)' }) : null, fit.ranking.length > 1 ? runners : null);
 }

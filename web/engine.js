@@ -15,6 +15,9 @@
 //   eng.parseScript(text, { format: 'auto', filename, text: true }) → { format, title, scenes: [...] }
 //   eng.arc(text, { segments: 4, format, filename, ... }) → { overall, segments, scenes, ... }
 //   eng.arcFromMetrics({ scenes: [{ energy, ... }], weights?, segments }) → same shape
+//   eng.filmSoundtrack({ scenes, scene_weights, segments, songs, quick?, detail? })
+//       → { overall, segments: [{ first_scene, last_scene, mood, pct, song: { index, id }, song_mood, song_pct, distance }] }
+//   eng.filmFit({ films, songs, segments }) → { ranking: [{ id, score, result }] }
 //   eng.info(), eng.setWeights({ tempo: 0.5 }), eng.freeModel(handle), eng.constants
 //
 // Everything is synchronous once the engine exists (the Worker around it
@@ -29,10 +32,9 @@
 // match/soundtrack without any loaded model need "mean" and "std" in the
 // request (see wasm/match.h).
 //
-// Module-level functions (loadModel, predict, match, soundtrack, pool,
-// explain, parseScript, arc, arcFromMetrics, info, setWeights) use one
-// default engine created on first use from ./moodspace.mjs; that is what
-// web/worker.js calls.
+// Module-level: `methods` (generated from ENGINE_METHODS, bottom of this
+// file) use one default engine created on first use from ./moodspace.mjs;
+// that is what web/worker.js calls.
 //
 // Memory rules (STYLE.md #15): inputs go through _malloc (never the small
 // wasm stack), HEAP views are re-read after anything that may grow memory,
@@ -172,6 +174,8 @@ function wrap(mod) {
     for (const e of res.matches || []) withId(e);
     for (const e of res.assignment || []) withId(e);
     for (const e of res.skipped || []) withId(e);
+    for (const e of res.segments || []) if (e.song) withId(e.song);
+    for (const e of res.quick?.picks || []) if (e.song) withId(e.song);
     return res;
   }
 
@@ -230,6 +234,34 @@ function wrap(mod) {
     /** Optimal assignment of distinct songs to segments. */
     soundtrack(req, o) { return matchCall(mod._ms_soundtrack, req, o); },
 
+    /**
+     * A film's soundtrack on the calibrated scale (wasm/soundtrack.h): the ONE
+     * matching path of the page, the Taste tab and `moodspace soundtrack`.
+     * req: { scenes: [{ energy, ... }], scene_weights?, segments, songs (ranked),
+     *        quick?: { seed, avoid_offset }, detail? } → { segments | quick, overall, scenes? }
+     */
+    filmSoundtrack(req, o) { return matchCall(mod._ms_film_soundtrack, req, o); },
+
+    /**
+     * The films whose soundtrack from these songs is closest (mean distance of
+     * the optimal `segments`-segment soundtrack, filmSoundtrack for each film).
+     * req: { films: [{ id, scenes, scene_weights? }], songs, segments = 6, top = 5 }
+     * → { ranking: [{ id, score, result }], failed }
+     */
+    filmFit({ films = [], songs = [], segments = 6, top = 5 } = {}, o) {
+      const scored = [];
+      let failed = 0;
+      for (const f of films) {
+        try {
+          const r = api.filmSoundtrack({ scenes: f.scenes, scene_weights: f.scene_weights, segments, songs }, o);
+          const d = r.segments.map((g) => g.distance);
+          scored.push({ id: f.id, score: d.reduce((a, b) => a + b, 0) / d.length, result: r });
+        } catch { failed++; }
+      }
+      scored.sort((a, b) => a.score - b.score || String(a.id).localeCompare(String(b.id)));
+      return { ranking: scored.slice(0, top), failed };
+    },
+
     /** The seed's song pool. A missing seed is drawn at random (and returned). */
     pool(req = {}) {
       const r = { ...req };
@@ -284,6 +316,14 @@ function randomSeed() {
 }
 
 // ---- module-level API: one default engine (what web/worker.js uses) ----------
+//
+// ENGINE_METHODS is the one list of calls a Worker may make; `methods` is
+// generated from it (each awaits the default engine, created on first use
+// from ./moodspace.mjs). Adding an engine call = a C function in wasm/api.c
+// and exports.txt, its method in wrap() above, and its name here.
+
+export const ENGINE_METHODS = ['loadModel', 'info', 'setWeights', 'predict', 'match', 'soundtrack', 'filmSoundtrack',
+  'filmFit', 'pool', 'explain', 'parseScript', 'arc', 'arcFromMetrics'];
 
 let defaultEngine = null;
 function engine() {
@@ -291,15 +331,5 @@ function engine() {
   return defaultEngine;
 }
 
-export async function loadModel(bytes) { return (await engine()).loadModel(bytes); }
-export async function info(o) { return (await engine()).info(o); }
-export async function setWeights(w, o) { return (await engine()).setWeights(w, o); }
-export async function predict(texts, o) { return (await engine()).predict(texts, o); }
-export async function match(req, o) { return (await engine()).match(req, o); }
-export async function soundtrack(req, o) { return (await engine()).soundtrack(req, o); }
-export async function pool(req) { return (await engine()).pool(req); }
-export async function explain(text, o) { return (await engine()).explain(text, o); }
-export async function parseScript(text, o) { return (await engine()).parseScript(text, o); }
-export async function arc(text, o) { return (await engine()).arc(text, o); }
-export async function arcFromMetrics(req, o) { return (await engine()).arcFromMetrics(req, o); }
+export const methods = Object.freeze(Object.fromEntries(ENGINE_METHODS.map((name) => [name, async (...args) => (await engine())[name](...args)])));
 export async function constants() { return (await engine()).constants; }

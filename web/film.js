@@ -58,7 +58,7 @@ export function normalizeFilm(f, i = 0, names = null) {
 }
 
 /**
- * A compact catalog film (weights/catalog.json version 2, see
+ * A compact catalog film (weights/catalog.json version 3, see
  * wasm/tools/cmd_catalog.c): per-scene metrics as integer z-scores
  * (value = mean + std * int * zunit), scene locations by index, scene
  * lengths in units of `wunit` words. → Film (with word weights), or null.
@@ -91,10 +91,20 @@ export function decodeCompactFilm(f, cat, i = 0) {
   };
 }
 
-/** A catalog file ({films: [...]} or [...]; compact version 2 too) → Film[] sorted by title. */
+/** The catalog format version the page reads (CATALOG_FORMAT_VERSION in wasm/soundtrack.h; the engine's constants say the same). */
+export const CATALOG_VERSION = 3;
+
+/**
+ * A catalog file ({films: [...]} or [...]; the compact form, version
+ * CATALOG_VERSION) → Film[] sorted by title. A compact catalog of another
+ * version throws an Error saying so (its numbers would be read wrongly).
+ */
 export function normalizeCatalog(json) {
   if (json && Array.isArray(json.films) && Array.isArray(json.metrics) && Array.isArray(json.mean) && Array.isArray(json.std) &&
       json.films.some((f) => Array.isArray(f?.m))) {
+    if (json.version !== CATALOG_VERSION) {
+      throw new Error(`this film catalog is format version ${json.version ?? '?'} and the page reads version ${CATALOG_VERSION}; rebuild it with ./build.sh catalog`);
+    }
     const cat = { metrics: json.metrics.map(String), mean: json.mean, std: json.std, zunit: json.zunit, wunit: json.wunit };
     return json.films.map((f, i) => decodeCompactFilm(f, cat, i)).filter(Boolean).sort((a, b) => a.title.localeCompare(b.title));
   }

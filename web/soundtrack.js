@@ -3,13 +3,16 @@
 //   Quick match     — the seed's behaviour: a pool of 20 of the user's top
 //                     tracks from a random offset never past their top 70, and
 //                     the 3 songs nearest the film's overall mood; "Draw again"
-//                     draws a new pool;
-//   Full soundtrack — the arc in N segments (user-chosen), one distinct song
-//                     per segment by optimal assignment (the engine), shown on
-//                     the arc chart.
-// Each match explains itself: per-metric differences and the words of the
-// lyric (and of the scene, when the script text is here) that moved the
-// model's prediction most. Songs play through Spotify embeds.
+//                     draws a pool at another offset;
+//   Full soundtrack — the arc in N balanced segments, one distinct song per
+//                     segment by optimal assignment.
+// Both are ONE engine call, filmSoundtrack (wasm/soundtrack.h; the pool
+// sizes are the engine's), on the calibrated scale: percentiles among catalog
+// scenes and segments for the film, among songs for the songs. The arc chart
+// and its table plot those percentiles; "Why this song?" says them in words,
+// with the numbers and the words of the lyric (and of the scene, when the
+// script text is here) that moved the model's prediction most. Songs play
+// through Spotify embeds.
 
 import { normalizeCatalog, searchFilms } from './film.js';
 import { readScriptFile, ScriptError } from './script-input.js';
@@ -123,60 +126,80 @@ export function initSoundtrack(ctx) {
     $('film-title').tabIndex = -1; $('film-title').focus();
   }
 
-  // The film's arc split into N segments by the engine (mood change points;
-  // wasm/arc.h), with its smoothed per-scene curve. Cached per film and N.
+  // Everything below comes from ONE engine call, filmSoundtrack
+  // (wasm/soundtrack.h), the same the Taste tab and `moodspace soundtrack`
+  // use: the film's segments, every number on the calibrated scale
+  // (percentiles among catalog scenes / segments, songs among songs), and the
+  // songs. Without songs it gives the arc alone (drawn before matching).
+  let limits = null;
+  engine.ready.then((info) => { limits = info?.constants || null; }, () => {});
+  function segmentCount() {
+    const max = limits?.arc_max_segments ?? 24;
+    return Math.max(1, Math.min(Number($('segments').max) || max, max, Number($('segments').value) || 6));
+  }
+  function usableSongs() { return library.rankedSongs().filter((s) => s.metrics); }
+  // compare on the metrics both the film and the songs have (a catalog or a
+  // demo library may carry fewer than the model predicts)
+  const sharedMetrics = (songs) => Object.keys(film.overall).filter((m) => !songs.length || songs.some((s) => typeof s.metrics[m] === 'number'));
+  function request(songs, extra) {
+    const req = { scenes: film.scenes.map((s) => s.metrics), segments: segmentCount(), songs: songs.map((s) => ({ id: s.id, ...s.metrics })),
+      metrics: sharedMetrics(songs), detail: true, ...extra };
+    if (film.weights) req.scene_weights = film.weights;
+    return req;
+  }
   const arcCache = new Map();
-  async function arcSegments() {
-    const n = Math.max(2, Math.min(24, Number($('segments').value) || 6));
-    const metrics = Object.keys(film.overall);
-    const k = Math.max(1, Math.min(n, film.scenes.length, 64));
-    const key = `${film.id}|${k}`;
-    if (!arcCache.has(key)) {
-      const req = { scenes: film.scenes.map((s) => s.metrics), metrics, segments: k };
-      if (film.weights) req.weights = film.weights;
-      const a = await engine.call('arcFromMetrics', [req]);
-      arcCache.set(key, {
-        segments: (a.segments || []).map((g, i) => ({ segment: i, first: g.first, last: g.last,
-          heading: film.scenes[g.first]?.heading || '', metrics: pickMetrics(g.mood) })),
-        smooth: Array.isArray(a.scenes) ? a.scenes.map((x) => pickMetrics(x.smooth)) : null,
-      });
-    }
+  async function arcOnly() {
+    const key = `${film.id}|${segmentCount()}`;
+    if (!arcCache.has(key)) arcCache.set(key, await engine.call('filmSoundtrack', [request([], {})]));
     return arcCache.get(key);
   }
 
-  async function drawArc(assignment) {
-    let arc;
-    try { arc = await arcSegments(); } catch (e) { $('match-status').textContent = `The mood arc could not be computed: ${e.message}`; return; }
-    const segs = assignment ? assignment.segments : arc.segments;
-    // table behind the chart: one row per segment
-    const metrics = CHART_METRICS.filter((m) => typeof film.overall[m] === 'number').concat(typeof film.overall.tempo === 'number' ? ['tempo'] : []);
+  // Chart and table show the same numbers: per-scene percentiles (points),
+  // their smoothed curve (lines), and each segment's percentile (the table's
+  // rows, drawn as steps) with the chosen song's (diamonds).
+  async function drawArc(result) {
+    let res = result;
+    if (!res) {
+      try { res = await arcOnly(); } catch (e) { $('match-status').textContent = `The mood arc could not be computed: ${e.message}`; return; }
+    }
+    const segs = res.segments || [];
+    const withSongs = segs.some((g) => g.song);
+    const metrics = CHART_METRICS.filter((m) => typeof res.overall?.pct?.[m] === 'number');
+    const tableMetrics = metrics.concat(typeof res.overall?.pct?.tempo === 'number' ? ['tempo'] : []);
     $('arc-table').tHead.replaceChildren(el('tr', {}, el('th', { scope: 'col', text: 'Segment' }), el('th', { scope: 'col', text: 'Scenes' }),
-      ...metrics.map((m) => el('th', { scope: 'col', text: m })), ...(assignment ? [el('th', { scope: 'col', text: 'Song' })] : [])));
-    $('arc-table').tBodies[0].replaceChildren(...segs.map((s, i) => el('tr', {},
+      ...tableMetrics.map((m) => el('th', { scope: 'col', text: `${m} (percentile)` })), ...(withSongs ? [el('th', { scope: 'col', text: 'Song' })] : [])));
+    $('arc-table').tBodies[0].replaceChildren(...segs.map((g, i) => el('tr', {},
       el('th', { scope: 'row', text: String(i + 1) }),
-      el('td', { text: `${s.first + 1}–${s.last + 1}` }),
-      ...metrics.map((m) => el('td', { class: 'num', text: fmt(s.metrics[m], m === 'tempo' ? 0 : 2) })),
-      ...(assignment ? [el('td', { text: assignment.songs[i] ? `${assignment.songs[i].title} — ${assignment.songs[i].artist}` : '' })] : []))));
+      el('td', { text: `${g.first_scene + 1}–${g.last_scene + 1}` }),
+      ...tableMetrics.map((m) => el('td', { class: 'num', text: withSongs ? `${pctText(g.pct[m])} · song ${pctText(g.song_pct?.[m])}` : pctText(g.pct[m]) })),
+      ...(withSongs ? [el('td', { text: songOf(g) ? `${songOf(g).title} — ${songOf(g).artist}` : '' })] : []))));
     try {
       const { Chart } = await import('./chart-setup.js');
-      const labels = film.scenes.map((s, i) => String(i + 1));
-      const datasets = CHART_METRICS.filter((m) => typeof film.overall[m] === 'number').map((m) => ({
-        type: 'line', label: m, data: (arc.smooth || film.scenes.map((s) => s.metrics)).map((x) => x[m] ?? null), borderColor: COLORS[m], backgroundColor: COLORS[m],
-        pointRadius: 0, borderWidth: 2, tension: 0.3,
-      }));
-      if (assignment) {
-        datasets.push({
-          type: 'scatter', label: 'chosen songs (energy)', pointRadius: 7, pointStyle: 'rectRot', borderColor: '#111', backgroundColor: '#ff9f1c',
-          data: segs.map((s, i) => ({ x: String(Math.round((s.first + s.last) / 2) + 1), y: assignment.songs[i]?.metrics?.energy ?? null })),
-          songTitles: assignment.songs.map((s) => (s ? `${s.title} — ${s.artist}` : '')),
-        });
+      const scenes = res.scenes || [];
+      const labels = scenes.map((_, i) => String(i + 1));
+      const datasets = [];
+      for (const m of metrics) {
+        datasets.push({ type: 'line', label: m, data: scenes.map((x) => x.smooth_pct?.[m] ?? null), borderColor: COLORS[m], backgroundColor: COLORS[m],
+          pointRadius: scenes.length <= 40 ? 3 : 0, borderWidth: 2, tension: 0.2 });
+        datasets.push({ type: 'scatter', label: `${m}, each scene`, data: scenes.map((x, i) => ({ x: String(i + 1), y: x.pct?.[m] ?? null })),
+          pointRadius: 1.5, borderColor: COLORS[m], backgroundColor: COLORS[m], showLine: false, hidden: scenes.length > 40 });
+      }
+      for (const m of ['energy', 'valence'].filter((x) => metrics.includes(x))) {
+        const steps = scenes.map((_, i) => { const g = segs.find((s) => i >= s.first_scene && i <= s.last_scene); return g ? g.pct[m] : null; });
+        datasets.push({ type: 'line', label: `${m}, segment (table)`, data: steps, borderColor: COLORS[m], borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5, stepped: true });
+        if (withSongs) {
+          datasets.push({ type: 'scatter', label: `chosen songs (${m})`, pointRadius: 7, pointStyle: 'rectRot', borderColor: '#111', backgroundColor: COLORS[m],
+            data: segs.map((g) => ({ x: String(Math.round((g.first_scene + g.last_scene) / 2) + 1), y: g.song_pct?.[m] ?? null })),
+            songTitles: segs.map((g) => (songOf(g) ? `${songOf(g).title} — ${songOf(g).artist}` : '')) });
+        }
       }
       if (chart) chart.destroy();
       chart = new Chart($('arc-chart'), {
         data: { labels, datasets },
         options: {
           animation: false, responsive: true, maintainAspectRatio: false,
-          scales: { x: { title: { display: true, text: 'scene' } }, y: { grace: '5%', title: { display: true, text: 'predicted value (0–1 scale, zoomed)' } } },
+          scales: { x: { title: { display: true, text: 'scene' } },
+            y: { min: 0, max: 100, title: { display: true, text: 'percentile among catalog scenes (0 = lowest)' } } },
           plugins: { tooltip: { callbacks: { afterLabel: (c) => c.dataset.songTitles?.[c.dataIndex] || '' } } },
         },
       });
@@ -186,28 +209,24 @@ export function initSoundtrack(ctx) {
   }
 
   // --- matching ----------------------------------------------------------------------------
-  function usableSongs() { return library.rankedSongs().filter((s) => s.metrics); }
-  const songReq = (s) => ({ id: s.id, ...s.metrics });
-  // compare on the metrics both the film and the songs have (a catalog or a
-  // demo library may carry fewer than the model predicts)
-  const sharedMetrics = (songs) => Object.keys(film.overall).filter((m) => songs.some((s) => typeof s.metrics[m] === 'number'));
+  let ranked = [];
+  const songOf = (g) => (g?.song ? ranked[g.song.index] : null);
 
-  async function quickMatch() {
+  async function quickMatch(again = false) {
     if (!film) return;
-    const ranked = usableSongs();
+    ranked = usableSongs();
     if (ranked.length < 1) { $('match-status').textContent = 'No songs with a predicted mood yet: bring your music first (Your music tab).'; return; }
     $('match-status').textContent = 'Matching…';
     try {
       const seed = crypto.getRandomValues(new Uint32Array(1))[0];
-      const pool = await engine.call('pool', [{ n: ranked.length, seed, size: 20, max_rank: 70 }]);
-      const idx = Array.isArray(pool?.indices) ? pool.indices : [];
-      const poolSongs = idx.map((i) => ranked[i]).filter(Boolean);
-      lastPool = { offset: pool?.offset ?? 0, songs: poolSongs };
-      const res = await engine.call('match', [{ songs: poolSongs.map(songReq), target: film.overall, k: 3, metrics: sharedMetrics(poolSongs) }]);
-      if (res?.error) throw new Error(res.error);
-      const picks = (res.matches || []).map((m) => ({ song: poolSongs[m.index], distance: m.distance, diff: m.diff || {} })).filter((p) => p.song);
-      $('quick-pool').textContent = `Drawn from your top tracks ${lastPool.offset + 1}–${lastPool.offset + poolSongs.length} (of ${Math.min(ranked.length, 70)} considered).`;
-      $('quick-list').replaceChildren(...picks.map((p) => matchCard(p, { target: film.overall, sceneText: sceneTextAll() })));
+      // "Draw again": the engine draws a pool at another offset when one exists
+      const res = await engine.call('filmSoundtrack', [request(ranked, { quick: { seed, avoid_offset: again && lastPool ? lastPool.offset : -1 } })]);
+      const q = res.quick;
+      lastPool = { offset: q.offset, size: q.pool.length };
+      const picks = q.picks.map((p) => ({ song: songOf(p), distance: p.distance, segmentPct: res.overall.pct, songPct: p.song_pct, mood: res.overall.mood })).filter((p) => p.song);
+      const considered = Math.min(ranked.length, limits?.pool_max_rank ?? ranked.length);
+      $('quick-pool').textContent = `Drawn from your top tracks ${q.offset + 1}–${q.offset + q.pool.length} (of ${considered} considered).`;
+      $('quick-list').replaceChildren(...picks.map((p) => matchCard(p, { sceneText: sceneTextAll() })));
       $('quick-results').hidden = false; $('draw-again').hidden = false;
       $('match-status').textContent = `Quick match: the ${picks.length} songs nearest the mood of ${film.title}.`;
       events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'quick', picks } }));
@@ -216,34 +235,31 @@ export function initSoundtrack(ctx) {
 
   async function fullSoundtrack() {
     if (!film) return;
-    const songs = usableSongs();
-    let segs;
-    try { segs = (await arcSegments()).segments; } catch (e) { $('match-status').textContent = `The mood arc could not be computed: ${e.message}`; return; }
-    if (songs.length < segs.length) {
-      $('match-status').textContent = `A ${segs.length}-segment soundtrack needs at least ${segs.length} songs with a predicted mood; you have ${songs.length}.`;
+    ranked = usableSongs();
+    const n = Math.min(segmentCount(), film.scenes.length);
+    if (ranked.length < n) {
+      $('match-status').textContent = `A ${n}-segment soundtrack needs at least ${n} songs with a predicted mood; you have ${ranked.length}.`;
       return;
     }
     $('match-status').textContent = 'Building the soundtrack…';
     try {
-      const res = await engine.call('soundtrack', [{ songs: songs.map(songReq), segments: segs.map((s) => s.metrics), metrics: sharedMetrics(songs) }]);
-      if (res?.error) throw new Error(res.error);
-      const asg = Array.isArray(res?.assignment) ? res.assignment : [];
-      const picks = segs.map((seg, i) => {
-        const a = asg.find((x) => x.segment === i) || asg[i];
-        return { segment: seg, song: a ? songs[a.index] : null, distance: a?.distance, diff: a?.diff || {} };
-      });
+      const res = await engine.call('filmSoundtrack', [request(ranked, {})]);
+      const picks = res.segments.map((g, i) => ({
+        segment: { segment: i, first: g.first_scene, last: g.last_scene, heading: film.scenes[g.first_scene]?.heading || '', metrics: g.mood },
+        song: songOf(g), distance: g.distance, segmentPct: g.pct, songPct: g.song_pct, mood: g.mood }));
       $('full-list').replaceChildren(...picks.map((p) => matchCard(p, {
-        target: p.segment.metrics, sceneText: sceneText(p.segment.first, p.segment.last),
+        sceneText: sceneText(p.segment.first, p.segment.last),
         label: `Segment ${p.segment.segment + 1} · scenes ${p.segment.first + 1}–${p.segment.last + 1} · ${p.segment.heading}`,
       })));
       $('full-results').hidden = false;
-      $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${picks.length} different songs, total distance ${fmt(res.total)}.`;
-      drawArc({ segments: segs, songs: picks.map((p) => p.song) });
+      const total = picks.reduce((a, p) => a + p.distance, 0);
+      $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${new Set(picks.map((p) => p.song?.id)).size} different songs, total distance ${fmt(total, 3)}.`;
+      drawArc(res);
       events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks } }));
     } catch (e) { $('match-status').textContent = `The soundtrack could not be built: ${e.message}`; }
   }
-  $('quick-match').addEventListener('click', quickMatch);
-  $('draw-again').addEventListener('click', quickMatch);
+  $('quick-match').addEventListener('click', () => quickMatch(false));
+  $('draw-again').addEventListener('click', () => quickMatch(true));
   $('full-soundtrack').addEventListener('click', fullSoundtrack);
   $('segments').addEventListener('change', () => { if (film && $('full-results').hidden) drawArc(null); });
 
@@ -254,7 +270,7 @@ export function initSoundtrack(ctx) {
   function sceneTextAll() { return film.source === 'script' ? sceneText(0, film.scenes.length - 1) : ''; }
 
   // --- a match card ---------------------------------------------------------------------------
-  function matchCard(p, { target, sceneText: sText, label }) {
+  function matchCard(p, { sceneText: sText, label }) {
     const s = p.song;
     const li = el('li', { class: 'match' });
     if (label) li.append(el('p', { class: 'seg', text: label }));
@@ -266,16 +282,18 @@ export function initSoundtrack(ctx) {
       li.append(el('iframe', { src, title: `Play ${s.title} by ${s.artist} on Spotify`, loading: 'lazy',
         allow: 'encrypted-media; clipboard-write', referrerPolicy: 'strict-origin-when-cross-origin' }));
     }
-    const why = el('details', { class: 'why' }, el('summary', { text: `Why this song? (distance ${fmt(p.distance)})` }));
-    const metrics = Object.keys(target).filter((m) => typeof s.metrics[m] === 'number');
+    const why = el('details', { class: 'why' }, el('summary', { text: `Why this song? (distance ${fmt(p.distance, 3)})` }));
+    const metrics = Object.keys(p.segmentPct || {}).filter((m) => typeof p.songPct?.[m] === 'number');
+    why.append(el('p', { class: 'why-words', text: whyWords(p.segmentPct, p.songPct, metrics) }));
     why.append(el('table', {},
-      el('caption', { class: 'visually-hidden', text: 'Song mood against the film' }),
-      el('thead', {}, el('tr', {}, ...['metric', 'song', 'film', 'difference (σ)'].map((h) => el('th', { scope: 'col', text: h })))),
+      el('caption', { class: 'visually-hidden', text: 'Song mood against the film, as percentiles' }),
+      el('thead', {}, el('tr', {}, ...['metric', 'film percentile', 'song percentile', 'film value', 'song value'].map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, ...metrics.map((m) => el('tr', {},
         el('th', { scope: 'row', text: m }),
-        el('td', { class: 'num', text: fmt(s.metrics[m], m === 'tempo' ? 0 : 2) }),
-        el('td', { class: 'num', text: fmt(target[m], m === 'tempo' ? 0 : 2) }),
-        el('td', { class: 'num', text: fmt(p.diff?.[m]) }))))));
+        el('td', { class: 'num', text: pctText(p.segmentPct[m]) }),
+        el('td', { class: 'num', text: pctText(p.songPct[m]) }),
+        el('td', { class: 'num', text: fmt(p.mood?.[m], m === 'tempo' ? 0 : 2) }),
+        el('td', { class: 'num', text: fmt(s.metrics?.[m], m === 'tempo' ? 0 : 2) }))))));
     const lyricWords = el('p', { class: 'words' }, el('strong', { text: 'Lyric words: ' }), el('span', { class: 'muted', text: '…' }));
     const sceneWords = sText ? el('p', { class: 'words' }, el('strong', { text: 'Scene words: ' }), el('span', { class: 'muted', text: '…' })) : null;
     why.append(lyricWords);
@@ -317,6 +335,41 @@ export function explainWords(res) {
       .filter((w) => w && typeof w.word === 'string' && typeof w.delta === 'number' && Number.isFinite(w.delta))
       .map((w) => ({ word: w.word.slice(0, 60), delta: w.delta })),
   }));
+}
+
+const pctText = (v) => (typeof v === 'number' && Number.isFinite(v) ? ordinal(Math.round(v)) : '—');
+
+/** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st … */
+export function ordinal(n) {
+  const t = n % 100; const o = n % 10;
+  return `${n}${t >= 11 && t <= 13 ? 'th' : o === 1 ? 'st' : o === 2 ? 'nd' : o === 3 ? 'rd' : 'th'}`;
+}
+
+const LOW = { energy: 'calmest', valence: 'darkest', danceability: 'least danceable', acousticness: 'least acoustic', tempo: 'slowest', liveness: 'least live' };
+const HIGH = { energy: 'most energetic', valence: 'happiest', danceability: 'most danceable', acousticness: 'most acoustic', tempo: 'fastest', liveness: 'most live' };
+const WHY_ORDER = ['energy', 'valence', 'danceability', 'acousticness', 'tempo', 'liveness'];
+
+/**
+ * "Why this song?" in words from the calibrated scale: the (at most two)
+ * metrics where film and song are most alike AND furthest from the middle,
+ * e.g. "Both among the calmest 15 %: film energy 12th percentile, song 9th."
+ * filmPct / songPct: { metric: percentile 0..100 }.
+ */
+export function whyWords(filmPct, songPct, metrics = Object.keys(filmPct || {})) {
+  const ms = metrics.filter((m) => typeof filmPct?.[m] === 'number' && typeof songPct?.[m] === 'number')
+    .sort((a, b) => (WHY_ORDER.indexOf(a) + 1 || 99) - (WHY_ORDER.indexOf(b) + 1 || 99));
+  if (!ms.length) return '';
+  const side = (m) => {
+    const f = filmPct[m]; const s = songPct[m];
+    if (f < 50 && s < 50) return { m, score: 50 - Math.max(f, s), text: `both among the ${LOW[m] || `lowest in ${m}`} ${Math.max(5, Math.ceil(Math.max(f, s) / 5) * 5)} %` };
+    if (f >= 50 && s >= 50) return { m, score: Math.min(f, s) - 50, text: `both among the ${HIGH[m] || `highest in ${m}`} ${Math.max(5, Math.ceil((100 - Math.min(f, s)) / 5) * 5)} %` };
+    return { m, score: -Math.abs(f - s), text: `${m} near the middle for both` };
+  };
+  const parts = ms.slice(0, 4).map(side).sort((a, b) => b.score - a.score).slice(0, 2);
+  return parts.map((p) => {
+    const t = `${p.text}: film ${p.m} ${pctText(filmPct[p.m])} percentile, song ${pctText(songPct[p.m])}`;
+    return t[0].toUpperCase() + t.slice(1);
+  }).join('. ') + '.';
 }
 
 function pickMetrics(m) {

@@ -2,13 +2,13 @@
 // requests one at a time in arrival order (a promise chain is the queue).
 //
 // In:  { id, method: 'init', args: [{ modelUrl }] }
-//      { id, method: 'predict' | 'match' | 'soundtrack' | 'pool' | 'explain' | 'parseScript' | 'arc', args: [...] }
+//      { id, method: one of engine.js's ENGINE_METHODS (not loadModel), args: [...] }
 // Out: { id, result } | { id, error: message } | { id, progress: { done, total } }
 //
 // 'predict' with a long list of texts runs in chunks and posts progress after
 // each chunk. Only web/engine.js touches wasm memory.
 
-import * as engineModule from './engine.js';
+import { methods, constants } from './engine.js';
 
 const CHUNK = 16;
 let ready = null;
@@ -18,7 +18,8 @@ async function init({ modelUrl }) {
   const res = await fetch(modelUrl);
   if (!res.ok) throw new Error(`The model file could not be downloaded (HTTP ${res.status}).`);
   const bytes = new Uint8Array(await res.arrayBuffer());
-  return engineModule.loadModel(bytes);
+  const info = await methods.loadModel(bytes);
+  return { ...info, constants: await constants() };
 }
 
 async function run(id, method, args) {
@@ -28,8 +29,8 @@ async function run(id, method, args) {
   }
   if (!ready) throw new Error('The engine is not initialised.');
   await ready;
-  const fn = engineModule[method];
-  if (typeof fn !== 'function' || method.startsWith('_') || method === 'loadModel') throw new Error(`Unknown engine call: ${method}`);
+  const fn = Object.hasOwn(methods, method) && method !== 'loadModel' ? methods[method] : null;
+  if (!fn) throw new Error(`Unknown engine call: ${method}`);
   if (method === 'predict' && Array.isArray(args[0]) && args[0].length > CHUNK) {
     const texts = args[0]; const out = [];
     for (let i = 0; i < texts.length; i += CHUNK) {

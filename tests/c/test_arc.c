@@ -220,9 +220,97 @@ static void prediction(void) {
     model_free(m);
 }
 
+/* Balanced segments, short scripts kept sharp, bounded smoothing work. */
+static void balance_and_smoothing(void) {
+    char err[256] = "";
+    /* 60 scenes: 50 calm ones then 10 wildly varying ones. Unbalanced change
+     * points put most of the film in one act; balance caps each act at 2x
+     * its even share of words and keeps every act at least 1/3 of it. */
+    enum { N = 60 };
+    float x[N], w[N];
+    for (int i = 0; i < N; i++) { x[i] = i < 50 ? 0.0f : (i % 2 ? 5.0f : -5.0f); w[i] = 10; }
+    ArcOpts o = arc_default_opts();
+    o.n_segments = 6;
+    MoodArc *a = arc_build(x, w, N, 1, NULL, NULL, &o, err, sizeof err);
+    int ok = a && a->n_segments == 6;
+    double share = N * 10.0 / 6;
+    for (int g = 0; ok && g < 6; g++) {
+        double sw = 0;
+        for (int i = a->segments[g].first; i <= a->segments[g].last; i++) sw += w[i];
+        if (sw > 2 * share + 1e-6 || sw < share / 3 - 1e-6) ok = 0;
+    }
+    CHECK(ok, "every segment weighs between 1/3 and 2x its even share of words");
+    arc_free(a);
+    /* 40 calm scenes of 20 words, then 80 five-word scenes of action: by words the
+     * action is small, by scenes it is two thirds of the film; no act may
+     * hold more than twice its even share of the scenes either */
+    enum { NS = 120 };
+    float xs[NS], ws[NS];
+    for (int i = 0; i < NS; i++) { xs[i] = i < 40 ? i / 20.0f : 4.0f; ws[i] = i < 40 ? 20 : 5; }
+    a = arc_build(xs, ws, NS, 1, NULL, NULL, &o, err, sizeof err);
+    ok = a && a->n_segments == 6;
+    for (int g = 0; ok && g < 6; g++) if (a->segments[g].last - a->segments[g].first + 1 > 2 * NS / 6) ok = 0;
+    CHECK(ok, "no segment holds more than twice its even share of the scenes");
+    arc_free(a);
+    /* one scene holding 90% of the words cannot be balanced: still a split */
+    float wb[N];
+    for (int i = 0; i < N; i++) wb[i] = i == 30 ? 100000 : 1;
+    a = arc_build(x, wb, N, 1, NULL, NULL, &o, err, sizeof err);
+    CHECK(a && a->n_segments == 6 && a->segments[5].last == N - 1, "unbalanceable weights fall back to the length floor");
+    arc_free(a);
+
+    /* a pasted 6-scene script: automatic smoothing keeps 6 distinct points */
+    float six[6] = {0.1f, 0.9f, 0.2f, 0.8f, 0.3f, 0.7f};
+    o = arc_default_opts();
+    a = arc_build(six, NULL, 6, 1, NULL, NULL, &o, err, sizeof err);
+    ok = a != NULL;
+    for (int i = 0; ok && i < 6; i++) if (fabsf(a->smooth[i] - six[i]) > 0.01f) ok = 0;
+    CHECK(ok, "6 scenes: the smoothed arc stays within 0.01 of each scene");
+    arc_free(a);
+
+    /* blocks beyond ARC_SMOOTH_TAPS: close to the exact kernel sum */
+    enum { M = 4000 };
+    float *y = malloc(sizeof(float) * M), *exact = malloc(sizeof(float) * M);
+    for (int i = 0; i < M; i++) y[i] = (float)sin(i / 150.0) + (i % 7 == 0 ? 1.0f : 0.0f);
+    o = arc_default_opts();
+    o.smooth = 200;   /* reach 600 > 256 taps: blocks of 3 */
+    o.n_segments = 1;
+    a = arc_build(y, NULL, M, 1, NULL, NULL, &o, err, sizeof err);
+    double maxd = 0;
+    for (int i = 0; a && i < M; i += 97) {
+        double acc = 0, sw = 0;
+        for (int j = i - 600; j <= i + 600; j++) {
+            if (j < 0 || j >= M) continue;
+            double k = exp(-0.5 * ((j - i) / 200.0) * ((j - i) / 200.0));
+            acc += k * y[j]; sw += k;
+        }
+        exact[i] = (float)(acc / sw);
+        double d = fabs(a->smooth[i] - exact[i]);
+        if (d > maxd) maxd = d;
+    }
+    CHECK(a && maxd < 0.01, "block smoothing is within 0.01 of the exact Gaussian (sigma 200)");
+    arc_free(a);
+    free(y); free(exact);
+
+    /* issue 11: 200,000 scenes at the maximum smoothing complete (the work is
+     * bounded by taps; it was 200,000 x 6,001 kernel terms) */
+    enum { BIG = 200000 };
+    float *big = malloc(sizeof(float) * BIG);
+    for (int i = 0; i < BIG; i++) big[i] = (float)(i % 1000) / 1000.0f;
+    o = arc_default_opts();
+    o.smooth = 1e6;
+    o.n_segments = 8;
+    a = arc_build(big, NULL, BIG, 1, NULL, NULL, &o, err, sizeof err);
+    CHECK(a && a->sigma == 1000 && a->n_segments == 8 && fabsf(a->smooth[BIG / 2] - 0.5f) < 0.01f,
+          "200,000 scenes with sigma 1000: smoothed (to the mean of a periodic ramp) and split");
+    arc_free(a);
+    free(big);
+}
+
 int main(void) {
     build_basics();
     segmentation();
+    balance_and_smoothing();
     prediction();
     return check_summary();
 }

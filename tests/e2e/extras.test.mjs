@@ -7,7 +7,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, lrclibSongsFor, DIST } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, lrclibSongsFor, DIST, ROOT } from './helpers.mjs';
+import { ordinal as ordinalOf } from '../../web/soundtrack.js';
 import { smallZip, extendedRecords, basicRecords, trackPool } from '../fake/history-export.mjs';
 import { toCsv, toM3u } from '../../web/export.js';
 
@@ -206,6 +208,18 @@ test('demo library: works with no fake servers at all, clearly labelled', { skip
         const titles = await page.$$eval('#full-list li', (lis) => lis.map((li) => li.textContent));
         assert.ok(titles.length >= 2);
         assert.ok(titles.every((t) => demo.songs.some((s) => t.includes(s.title))), 'every pick is a demo song');
+        // the page path and `moodspace soundtrack` give the same soundtrack for this film and library
+        const catalog = JSON.parse(fs.readFileSync(path.join(DIST, 'catalog.json'), 'utf8'));
+        const cf = catalog.films.find((f) => name === (f.year ? `${f.title} (${f.year})` : f.title));
+        const segs = Number(await page.inputValue('#segments'));
+        const cli = JSON.parse(execFileSync(path.join(ROOT, 'build/moodspace'), ['soundtrack', '--library', path.join(DIST, 'demo.json'),
+          '--catalog', path.join(DIST, 'catalog.json'), '--model', path.join(DIST, 'model.bin'), '--film', cf.id, '--segments', String(segs)], { encoding: 'utf8' }));
+        const onPage = await page.$$eval('#full-list > li', (lis) => lis.map((li) => [li.querySelector('.seg').textContent, li.querySelector('.title').textContent]));
+        assert.deepEqual(onPage.map(([seg, t]) => [seg.match(/scenes (\d+)–(\d+)/).slice(1).map(Number), t]),
+          cli.segments.map((g) => [[g.first_scene + 1, g.last_scene + 1], g.song.title]), 'same segments, same songs as the CLI');
+        const tableRows = await page.$$eval('#arc-table tbody tr', (trs) => trs.map((tr) => tr.children[2].textContent));
+        assert.deepEqual(tableRows, cli.segments.map((g) => `${ordinalOf(Math.round(g.pct.energy))} · song ${ordinalOf(Math.round(g.song_pct.energy))}`),
+          'the table shows the calibrated numbers the CLI prints');
         assert.ok(page.blocked.slice(blockedBefore).every((u) => u.startsWith('https://open.spotify.com/embed/')), 'only the Spotify embeds want the network');
         page.blocked.length = blockedBefore;
       }

@@ -315,7 +315,7 @@ test('in Chromium, the page and a module Worker load the engine and predict like
   fs.writeFileSync(path.join(dir, 'tiny.bin'), modelBytes);
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>engine</title>');
   // the Worker uses the module-level API, as web/worker.js does
-  fs.writeFileSync(path.join(dir, 'w.js'), `import * as engine from './engine.js';
+  fs.writeFileSync(path.join(dir, 'w.js'), `import { methods as engine } from './engine.js';
 self.onmessage = async (ev) => {
   try {
     const bytes = new Uint8Array(await (await fetch('./tiny.bin')).arrayBuffer());

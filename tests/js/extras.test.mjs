@@ -51,22 +51,6 @@ test('distinctive words rank over-used words first and ignore common ones', () =
   assert.deepEqual(S.distinctiveWords(new Map(), corpus), []);
 });
 
-test('film fit picks the film whose arc the songs can follow', () => {
-  const scene = (v, e) => ({ metrics: { valence: v, energy: e } });
-  const films = [
-    { title: 'Gloom', scenes: [scene(0.1, 0.1), scene(0.15, 0.2)], overall: { valence: 0.12, energy: 0.15 } },
-    { title: 'Party', scenes: [scene(0.9, 0.9), scene(0.8, 0.85), scene(0.85, 0.95)], overall: { valence: 0.85, energy: 0.9 } },
-  ];
-  const songs = [{ metrics: { valence: 0.88, energy: 0.9 } }, { metrics: { valence: 0.8, energy: 0.8 } }];
-  const fit = S.filmFit(songs, films);
-  assert.equal(fit.best.film.title, 'Party');
-  assert.deepEqual(fit.metrics, ['valence', 'energy']);
-  // in units of the songs' own spread (sd 0.04 valence, 0.05 energy): nearest distances 0.5, 1, 1.25
-  assert.ok(Math.abs(fit.best.score - (0.5 + 1 + 1.25) / 3) < 1e-9, `score ${fit.best.score}`);
-  assert.equal(fit.ranking.length, 2);
-  assert.equal(S.filmFit([], films), null);
-});
-
 test('clock peak and durations', () => {
   const grid = Array.from({ length: 7 }, () => new Array(24).fill(0));
   grid[4][22] = 90; grid[1][8] = 30; grid[1][9] = 30;

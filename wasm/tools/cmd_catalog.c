@@ -9,13 +9,20 @@
  * recursive), splits it into scenes (scene.h), predicts each scene's mood
  * with the model (arc.h) and writes one JSON file WITHOUT any script text:
  *
- *   {"version": 2,
+ *   {"version": 3,                     (CATALOG_FORMAT_VERSION; 3 added "calibration" and
+ *                                       "model.net_fnv1a"; the page refuses older ones)
  *    "metrics": ["energy", ...],        model outputs, in this order
  *    "mean": [...], "std": [...],       the model's target mean and std
  *    "zunit": 0.1,                      per-scene values are z-scores in these units:
  *                                       value = mean + std * (int * zunit)
  *    "wunit": 10,                       scene lengths are in units of 10 words
- *    "model": {"fnv1a": "89abcdef", "bytes": N},   the weights file used
+ *    "model": {"fnv1a": "89abcdef", "bytes": N,   the weights file used
+ *              "net_fnv1a": "..."},     ... and its network bytes alone (weights_file.h;
+ *                                       `moodspace calibrate --catalog` checks it)
+ *    "calibration": {"scenes": {...}, "segments": {...}},  quantile tables of
+ *                                       single scenes and of segments per segment
+ *                                       count (wasm/calib.h), from every film's
+ *                                       per-scene predictions, word-weighted
  *    "segments": 4,
  *    "films": [{
  *      "id": "12-Monkeys",              file name without extension
@@ -29,7 +36,8 @@
  *      "locs": ["CONCOURSE/AIRPORT TERMINAL", ...],  distinct scene locations
  *                                       (heading without INT/EXT and time of
  *                                       day; the heading when there is none),
- *                                       cut to heading-chars bytes
+ *                                       cut to heading-chars bytes on a word
+ *                                       boundary (wasm/label.h)
  *      "l": [0, 1, 1, 2, ...],          each scene's index into locs
  *      "w": [18, 19, ...],              scene lengths (words / wunit, rounded, >= 0)
  *      "m": [z, z, z, z, z, z, z, ...]  n * metrics ints, scene after scene
@@ -51,11 +59,15 @@
 #include <time.h>
 
 #include "arc.h"
+#include "calib.h"
 #include "err.h"
+#include "label.h"
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
+#include "soundtrack.h"
 #include "utf8.h"
+#include "weights_file.h"
 
 typedef struct {
     char *path, *name;        /* full path, file name */
@@ -146,14 +158,7 @@ static char *title_from_name(const char *name) {
 
 /* Cut a heading to at most max bytes on a UTF-8 boundary (and a word end). */
 static char *short_heading(const char *h, int max) {
-    size_t n = strlen(h);
-    if ((int)n <= max) return strdup(h);
-    size_t k = utf8_cut(h, n, (size_t)max);
-    size_t w = k;
-    while (w > (size_t)max / 2 && h[w] != ' ') w--;
-    if (h[w] == ' ') k = w;
-    while (k && (h[k - 1] == ' ' || h[k - 1] == '-')) k--;
-    return strndup(h, k);
+    return strndup(h, label_cut(h, strlen(h), (size_t)max));
 }
 
 static double now_s(void) {
@@ -319,6 +324,75 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
     return 0;
 }
 
+/* The calibration tables (calib.h) from every kept film's per-scene
+ * predictions, with the scene weights the page decodes (max(1, round(words /
+ * wunit) * wunit)): root.calibration.scenes (single scenes) and
+ * .segments (each film cut by the segmenter, arc.h with the model's std as
+ * scale as soundtrack.h does, into K segments for every K level). */
+static int add_calibration(cJSON *root, const Film *films, int nf, const Model *m, double wunit) {
+    int no = m->n_outputs, kept = 0;
+    size_t rows = 0;
+    for (int i = 0; i < nf; i++) if (films[i].ok) { kept++; rows += (size_t)films[i].n; }
+    if (!kept) return 0;
+    int lv[CALIB_MAX_LEVELS], nl = calib_segment_levels(lv), ksum = 0;
+    for (int q = 0; q < nl; q++) ksum += lv[q];
+    float *v = malloc(rows * (size_t)no * sizeof *v), *w = malloc(rows * sizeof *w);
+    int *counts = malloc((size_t)kept * sizeof *counts);
+    float *seg = malloc((size_t)kept * ksum * no * sizeof *seg);
+    int *grp = malloc((size_t)kept * ksum * sizeof *grp);
+    CalibDomain *d = malloc(sizeof *d), *g = malloc(sizeof *g);
+    int rc = -1, k = 0, ns = 0;
+    size_t r = 0;
+    char err[200];
+    if (!v || !w || !counts || !seg || !grp || !d || !g) goto done;
+    for (int i = 0; i < nf; i++) {
+        const Film *f = &films[i];
+        if (!f->ok) continue;
+        counts[k++] = f->n;
+        memcpy(v + r * (size_t)no, f->mood, (size_t)f->n * (size_t)no * sizeof *v);
+        for (int s = 0; s < f->n; s++) {
+            double wd = round(f->words[s] / wunit) * wunit;
+            w[r + (size_t)s] = (float)(wd > 1 ? wd : 1);
+        }
+        for (int q = 0; q < nl; q++) {
+            ArcOpts ao = arc_default_opts();
+            ao.n_segments = lv[q];
+            MoodArc *a = arc_build(v + r * (size_t)no, w + r, f->n, no, (const char *const *)m->output_names,
+                                   m->target_std, &ao, err, sizeof err);
+            if (!a) { fprintf(stderr, "moodspace catalog: %s\n", err); goto done; }
+            for (int s = 0; s < a->n_segments; s++, ns++) {
+                memcpy(seg + (size_t)ns * no, a->segments[s].mean, (size_t)no * sizeof *seg);
+                grp[ns] = q;
+            }
+            arc_free(a);
+        }
+        r += (size_t)f->n;
+    }
+    int one[] = {1};
+    if (calib_build(d, no, (const char *const *)m->output_names, v, w, counts, kept, one, 1, err, sizeof err) ||
+        calib_build_groups(g, no, (const char *const *)m->output_names, seg, grp, ns, lv, nl, err, sizeof err)) {
+        fprintf(stderr, "moodspace catalog: %s\n", err);
+        goto done;
+    }
+    /* the reference film moods: every segment on the calibrated scale, a
+     * fixed stride through them (all K, all films) */
+    Calib *c = calloc(1, sizeof *c);
+    if (!c) goto done;
+    c->segments = *g;
+    int stride = (ns + CALIB_MAX_REF - 1) / CALIB_MAX_REF;
+    for (int i = 0; i < ns && c->n_ref < CALIB_MAX_REF; i += stride, c->n_ref++)
+        for (int j = 0; j < no; j++) c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, lv[grp[i]], seg[(size_t)i * no + j]);
+    cJSON *cal = cJSON_AddObjectToObject(root, "calibration");
+    cJSON_AddItemToObject(cal, "scenes", calib_domain_to_cjson(d));
+    cJSON_AddItemToObject(cal, "segments", calib_domain_to_cjson(g));
+    cJSON_AddItemToObject(cal, "reference", calib_ref_to_cjson(c));
+    free(c);
+    rc = 0;
+done:
+    free(v); free(w); free(counts); free(seg); free(grp); free(d); free(g);
+    return rc;
+}
+
 int cmd_catalog(int argc, char **argv) {
     const char *dir = NULL, *out = NULL, *model_path = NULL;
     int min_scenes = 10, jobs = 2, segments = 4, heading_chars = 20, limit = 0, scenes_only_flag = 0, list = 0;
@@ -364,6 +438,7 @@ int cmd_catalog(int argc, char **argv) {
     Model *m = model_load_bytes(mbytes, mlen, err, sizeof err);
     uint32_t fnv = 2166136261u;
     for (size_t i = 0; i < mlen; i++) { fnv ^= (unsigned char)mbytes[i]; fnv *= 16777619u; }
+    uint32_t net_fnv = weights_file_net_fnv((const unsigned char *)mbytes, mlen);
     free(mbytes);
     if (!m) { fprintf(stderr, "moodspace catalog: %s: %s\n", mpath, err); return 1; }
     if (m->n_outputs > ARC_MAX_METRICS) { fprintf(stderr, "moodspace catalog: too many model outputs\n"); model_free(m); return 1; }
@@ -424,7 +499,7 @@ int cmd_catalog(int argc, char **argv) {
     int no = m->n_outputs;
     const double zunit = 0.1, wunit = 10;   /* 0.1 std: RMS rounding error 0.03 std, far below the model error */
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddNumberToObject(root, "version", 2);
+    cJSON_AddNumberToObject(root, "version", CATALOG_FORMAT_VERSION);
     cJSON *names = cJSON_AddArrayToObject(root, "metrics");
     cJSON *jmean = cJSON_AddArrayToObject(root, "mean");
     cJSON *jstd = cJSON_AddArrayToObject(root, "std");
@@ -440,6 +515,9 @@ int cmd_catalog(int argc, char **argv) {
     snprintf(hex, sizeof hex, "%08x", fnv);
     cJSON_AddStringToObject(mo, "fnv1a", hex);
     cJSON_AddNumberToObject(mo, "bytes", (double)mlen);
+    snprintf(hex, sizeof hex, "%08x", net_fnv);
+    cJSON_AddStringToObject(mo, "net_fnv1a", hex);
+    if (add_calibration(root, films, nf, m, wunit)) { cJSON_Delete(root); fprintf(stderr, "moodspace catalog: calibration failed\n"); return 1; }
     cJSON_AddNumberToObject(root, "segments", segments);
     cJSON *arr = cJSON_AddArrayToObject(root, "films");
     int kept = 0, ten = 0, total_scenes = 0;

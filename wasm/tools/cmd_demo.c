@@ -194,6 +194,8 @@ int cmd_demo(int argc, char **argv) {
     char *hdr = model_header_json(m);
     cJSON *h = hdr ? cJSON_Parse(hdr) : NULL;
     free(hdr);
+    /* the calibration tables (calib.h) are the model's business, not the library's */
+    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(h, "meta"), "calibration");
     cJSON_AddItemToObject(root, "model", h ? h : cJSON_CreateNull());
     cJSON *names = cJSON_AddArrayToObject(root, "metrics");
     for (int k = 0; k < no; k++) cJSON_AddItemToArray(names, cJSON_CreateString(model_output_name(m, k)));

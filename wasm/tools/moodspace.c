@@ -20,6 +20,8 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_soundtrack(int argc, char **argv);
 
 typedef struct {
     const char *name;
@@ -38,13 +40,15 @@ static const Command COMMANDS[] = {
     {"eval",    cmd_eval,    "evaluate baselines and models on the fixed split"},
     {"demo",    cmd_demo,    "build the bundled demo library from a songs CSV"},
     {"embed",   cmd_embed,   "train word vectors on screenplays + training lyrics (CBOW)"},
+    {"calibrate", cmd_calibrate, "store songs' and scenes' calibration tables in the model's meta"},
+    {"soundtrack", cmd_soundtrack, "a film's soundtrack from a song library, as the page builds it"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
 static void usage(FILE *f) {
     fprintf(f, "usage: moodspace COMMAND [options]\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+        fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].help);
     fprintf(f, "\nWhen no --model is given, the shipped model in weights/ is used.\n");
 }
 

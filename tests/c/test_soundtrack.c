@@ -1,0 +1,276 @@
+/* test_soundtrack.c — the one matching path (soundtrack.h) on hand-made
+ * calibration tables and libraries: segments get distinct songs that follow
+ * the film on the calibrated scale, the quick match keeps the seed's pool
+ * rule and "Draw again" moves the pool, the library prior, arc-only requests,
+ * clear errors, and issue 11's large inputs (pool over 200,000 tracks, top-k
+ * overflow). No ../shared/data. */
+#include "check.h"
+#include "soundtrack.h"
+#include "cJSON.h"
+
+static const char *NAMES2[] = {"energy", "valence"};
+
+/* Tables where scenes sit in [0.4, 0.6] and songs in [0, 1]: on the absolute
+ * scale every scene is "middling", on the calibrated scale they spread. */
+static void make_calib(Calib *c) {
+    float sc[200], so[200];
+    for (int i = 0; i < 100; i++) {
+        sc[2 * i] = sc[2 * i + 1] = 0.4f + 0.2f * i / 99.0f;
+        so[2 * i] = so[2 * i + 1] = (float)i / 99.0f;
+    }
+    int ones[100], one[] = {1};
+    for (int i = 0; i < 100; i++) ones[i] = 1;
+    char err[160];
+    calib_build(&c->songs, 2, NAMES2, so, NULL, ones, 100, one, 1, err, sizeof err);
+    calib_build(&c->scenes, 2, NAMES2, sc, NULL, ones, 100, one, 1, err, sizeof err);
+    /* segments: the same scene spread at every K */
+    int lv[CALIB_MAX_LEVELS], nl = calib_segment_levels(lv);
+    float *v = malloc(sizeof(float) * 2 * 100 * (size_t)nl);
+    int *g = malloc(sizeof(int) * 100 * (size_t)nl);
+    for (int l = 0; l < nl; l++)
+        for (int i = 0; i < 100; i++) { v[2 * (l * 100 + i)] = v[2 * (l * 100 + i) + 1] = sc[2 * i]; g[l * 100 + i] = l; }
+    calib_build_groups(&c->segments, 2, NAMES2, v, g, 100 * nl, lv, nl, err, sizeof err);
+    free(v); free(g);
+}
+
+static MatchSpace space2(void) {
+    MatchSpace sp;
+    float mean[] = {0.5f, 0.5f}, std[] = {0.2f, 0.2f};
+    char err[128];
+    match_space_init(&sp, 2, NAMES2, mean, std, NULL, err, sizeof err);
+    return sp;
+}
+
+static void segments_follow_the_film(const Calib *cal) {
+    MatchSpace sp = space2();
+    /* 40 scenes: 4 blocks of 10 at 0.42, 0.58, 0.45, 0.55 (both metrics) */
+    float sc[80];
+    const float lvl[4] = {0.42f, 0.58f, 0.45f, 0.55f};
+    for (int i = 0; i < 40; i++) sc[2 * i] = sc[2 * i + 1] = lvl[i / 10];
+    /* 50 songs spread over [0, 1] */
+    float so[100];
+    for (int i = 0; i < 50; i++) so[2 * i] = so[2 * i + 1] = (float)i / 49.0f;
+    SoundtrackOpts o = {4, 0, 0, -1};
+    char err[200] = "";
+    Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 40, so, 50, &o, err, sizeof err);
+    CHECK(s && s->n_picks == 4, "a 4-segment soundtrack");
+    if (!s) { printf("# %s\n", err); return; }
+    int distinct = 1, order = 1;
+    for (int a = 0; a < 4; a++) for (int b = a + 1; b < 4; b++) if (s->picks[a].song == s->picks[b].song) distinct = 0;
+    CHECK(distinct, "the segments get different songs");
+    CHECK(s->picks[0].first == 0 && s->picks[1].first == 10 && s->picks[2].first == 20 && s->picks[3].first == 30,
+          "segments follow the mood changes");
+    /* calibrated: the darkest block (0.42) gets a song near the bottom of the
+     * library, the brightest (0.58) one near the top */
+    float d0 = so[2 * s->picks[0].song], d1 = so[2 * s->picks[1].song];
+    CHECK(d0 < 0.2f && d1 > 0.8f, "the darkest scenes get dark songs, the brightest bright ones (calibrated scale)");
+    for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 4; b++)
+            if (lvl[a] < lvl[b] && !(so[2 * s->picks[a].song] < so[2 * s->picks[b].song])) order = 0;
+    CHECK(order, "song order follows segment order");
+    CHECK_NEAR(s->library_share, 50 / (50 + SOUNDTRACK_PRIOR), 1e-12, "library share n / (n + prior)");
+    soundtrack_free(s);
+}
+
+static void quick_and_prior(const Calib *cal) {
+    MatchSpace sp = space2();
+    float sc[20];
+    for (int i = 0; i < 10; i++) sc[2 * i] = sc[2 * i + 1] = 0.41f;   /* a dark film */
+    enum { N = 100 };
+    float so[2 * N];
+    for (int i = 0; i < N; i++) so[2 * i] = so[2 * i + 1] = (float)((i * 37) % N) / (N - 1);
+    char err[200] = "";
+    int offsets_ok = 1, moved = 1, nearest = 1;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        SoundtrackOpts o = {1, 1, seed, -1};
+        Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 10, so, N, &o, err, sizeof err);
+        if (!s) { offsets_ok = 0; break; }
+        /* the seed's rule: 20 consecutive ranks from an offset in [0, 50] */
+        if (s->pool_n != MATCH_POOL_SIZE || s->pool_offset < 0 || s->pool_offset > MATCH_POOL_MAX_RANK - MATCH_POOL_SIZE) offsets_ok = 0;
+        for (int r = 0; r < s->pool_n; r++) if (s->pool[r] != s->pool_offset + r || s->pool[r] >= MATCH_POOL_MAX_RANK) offsets_ok = 0;
+        if (s->n_picks != SOUNDTRACK_QUICK_K) offsets_ok = 0;
+        /* the picks are the pool's darkest songs (nearest a dark film) */
+        float worst_pick = 0, best_rest = 1;
+        for (int r = 0; r < s->n_picks; r++) if (so[2 * s->picks[r].song] > worst_pick) worst_pick = so[2 * s->picks[r].song];
+        for (int r = 0; r < s->pool_n; r++) {
+            int picked = 0;
+            for (int q = 0; q < s->n_picks; q++) if (s->picks[q].song == s->pool[r]) picked = 1;
+            if (!picked && so[2 * s->pool[r]] < best_rest) best_rest = so[2 * s->pool[r]];
+        }
+        if (!(worst_pick <= best_rest)) nearest = 0;
+        /* "Draw again": another offset */
+        SoundtrackOpts again = {1, 1, seed, s->pool_offset};
+        Soundtrack *t = soundtrack_build(&sp, cal, sc, NULL, 10, so, N, &again, err, sizeof err);
+        if (!t || t->pool_offset == s->pool_offset) moved = 0;
+        soundtrack_free(t);
+        soundtrack_free(s);
+    }
+    CHECK(offsets_ok, "quick match: 20 consecutive songs from an offset in [0, 50], never past rank 70, 3 picks");
+    CHECK(nearest, "quick match: the picks are the pool's songs nearest the film");
+    CHECK(moved, "draw again: a pool at another offset");
+    /* 15 songs: the whole library is the pool, and drawing again cannot move it */
+    SoundtrackOpts o = {1, 1, 3, 0};
+    Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 10, so, 15, &o, err, sizeof err);
+    CHECK(s && s->pool_n == 15 && s->pool_offset == 0, "fewer than 20 songs: all of them, offset 0, even when drawing again");
+    soundtrack_free(s);
+
+    /* the prior: a 4-song library of bright songs; its darkest is not "dark" */
+    float bright[8] = {0.7f, 0.7f, 0.8f, 0.8f, 0.9f, 0.9f, 0.95f, 0.95f};
+    SoundtrackOpts one = {1, 0, 0, -1};
+    s = soundtrack_build(&sp, cal, sc, NULL, 10, bright, 4, &one, err, sizeof err);
+    CHECK(s && s->picks[0].song == 0, "a dark film still takes the library's darkest song");
+    CHECK(s && s->song_pct[0] > 0.3f, "with 4 songs the prior keeps the darkest of them above the 30th percentile");
+    soundtrack_free(s);
+}
+
+static void arc_only_and_errors(const Calib *cal) {
+    MatchSpace sp = space2();
+    float sc[12] = {0.4f, 0.4f, 0.6f, 0.6f, 0.45f, 0.45f, 0.55f, 0.55f, 0.5f, 0.5f, 0.42f, 0.42f};
+    float so[4] = {0.1f, 0.1f, 0.9f, 0.9f};
+    char err[200] = "";
+    SoundtrackOpts o = {6, 0, 0, -1};
+    Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 6, NULL, 0, &o, err, sizeof err);
+    CHECK(s && s->n_picks == 6 && s->picks[0].song == -1, "no songs: the arc alone, 6 segments of a 6-scene script");
+    int distinct = s != NULL;
+    for (int i = 0; s && i < 6; i++) for (int j = i + 1; j < 6; j++) if (fabsf(s->smooth_pct[2 * i] - s->smooth_pct[2 * j]) < 0.02f && sc[2 * i] != sc[2 * j]) distinct = 0;
+    CHECK(distinct, "a 6-scene script keeps 6 distinguishable points on the calibrated scale");
+    soundtrack_free(s);
+    CHECK(!soundtrack_build(&sp, cal, sc, NULL, 6, so, 2, &o, err, sizeof err) && strstr(err, "at least 6 songs"),
+          "fewer songs than segments: says how many are needed");
+    CHECK(!soundtrack_build(&sp, cal, sc, NULL, 0, so, 2, &o, err, sizeof err) && strstr(err, "no scenes"),
+          "no scenes: says so");
+    CHECK(!soundtrack_build(&sp, NULL, sc, NULL, 6, so, 2, &o, err, sizeof err) && strstr(err, "calibrate"),
+          "no calibration: says how to add it");
+    Calib partial = *cal;
+    strcpy(partial.songs.name[1], "mood");
+    CHECK(!soundtrack_build(&sp, &partial, sc, NULL, 6, so, 2, &o, err, sizeof err) && strstr(err, "no metric valence"),
+          "calibration without a metric: names it");
+}
+
+static cJSON *parse_free(char *s) {
+    cJSON *j = cJSON_Parse(s);
+    free(s);
+    return j;
+}
+
+static void json_face(const Calib *cal) {
+    MatchSpace sp = space2();
+    const char *req =
+        "{\"scenes\":[{\"energy\":0.41,\"valence\":0.42},{\"energy\":0.59,\"valence\":0.58},{\"metrics\":{\"energy\":0.5,\"valence\":0.5}}],"
+        "\"scene_weights\":[10,10,10],\"segments\":3,\"detail\":true,"
+        "\"songs\":[{\"id\":\"lo\",\"energy\":0.05,\"valence\":0.05},{\"id\":\"hi\",\"energy\":0.95,\"valence\":0.95},"
+        "{\"id\":\"mid\",\"energy\":0.5,\"valence\":0.5},{\"id\":\"bad\",\"energy\":\"x\"}]}";
+    cJSON *j = parse_free(soundtrack_json(req, &sp, cal, NULL, 0));
+    cJSON *segs = cJSON_GetObjectItem(j, "segments");
+    CHECK(cJSON_GetArraySize(segs) == 3, "JSON: three segments");
+    const char *ids[3] = {"", "", ""};
+    for (int g = 0; g < 3; g++) {
+        cJSON *song = cJSON_GetObjectItem(cJSON_GetArrayItem(segs, g), "song");
+        cJSON *id = cJSON_GetObjectItem(song, "id");
+        if (cJSON_IsString(id)) ids[g] = id->valuestring;
+    }
+    CHECK(!strcmp(ids[0], "lo") && !strcmp(ids[1], "hi") && !strcmp(ids[2], "mid"), "JSON: each segment gets the song of its mood, ids echoed");
+    cJSON *seg0 = cJSON_GetArrayItem(segs, 0);
+    CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(seg0, "pct"), "energy") && cJSON_GetObjectItem(seg0, "song_pct") &&
+          cJSON_GetObjectItem(seg0, "song_mood") && cJSON_GetObjectItem(seg0, "mood") && cJSON_GetObjectItem(seg0, "distance"),
+          "JSON: mood, pct, song_mood, song_pct and distance per segment");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "scenes")) == 3, "JSON: detail gives per-scene percentiles");
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "skipped")) == 1, "JSON: a song without numbers is skipped, not fatal");
+    cJSON_Delete(j);
+    const char *bad[] = {"{\"scenes\":[],\"songs\":[]}", "{\"scenes\":{},\"songs\":[]}", "{\"scenes\":[{\"energy\":1}],\"songs\":[]}",
+                         "{\"scenes\":[{\"energy\":1,\"valence\":1}],\"scene_weights\":[1,2],\"songs\":[]}",
+                         "{\"scenes\":[{\"energy\":1,\"valence\":1}],\"segments\":0,\"songs\":[]}",
+                         "{\"scenes\":[{\"energy\":1,\"valence\":1}],\"quick\":{},\"songs\":[]}",
+                         "{\"scenes\":[{\"energy\":1,\"valence\":1}],\"quick\":{\"seed\":1},\"songs\":[]}", "[]", "nope"};
+    int all_errors = 1;
+    for (size_t q = 0; q < sizeof bad / sizeof bad[0]; q++) {
+        j = parse_free(soundtrack_json(bad[q], &sp, cal, NULL, 0));
+        if (!cJSON_IsString(cJSON_GetObjectItem(j, "error"))) { all_errors = 0; printf("# no error for %s\n", bad[q]); }
+        cJSON_Delete(j);
+    }
+    CHECK(all_errors, "JSON: malformed requests get {\"error\"} with a message");
+    j = parse_free(soundtrack_json("{\"scenes\":[{\"energy\":1,\"valence\":1}],\"songs\":[]}", &sp, NULL, NULL, 0));
+    CHECK(cJSON_IsString(cJSON_GetObjectItem(j, "error")), "JSON: no calibration is an error");
+    cJSON_Delete(j);
+}
+
+/* issue 11 item 9 and 10: large pools stay linear; overflow is an error. */
+static void large_and_overflow(void) {
+    enum { T = 200000 };
+    size_t cap = (size_t)T * 4 + 64;
+    char *req = malloc(cap), *p = req;
+    p += sprintf(p, "{\"seed\":7,\"size\":10000,\"max_rank\":%d,\"tracks\":[", T);
+    for (int i = 0; i < T; i++) p += sprintf(p, i ? ",%d" : "%d", i % 100);
+    strcpy(p, "]}");
+    cJSON *j = parse_free(match_json_pool(req));
+    free(req);
+    cJSON *tr = cJSON_GetObjectItem(j, "tracks"), *ix = cJSON_GetObjectItem(j, "indices");
+    int off = cJSON_IsNumber(cJSON_GetObjectItem(j, "offset")) ? (int)cJSON_GetObjectItem(j, "offset")->valuedouble : -1;
+    CHECK(cJSON_GetArraySize(tr) == 10000 && cJSON_GetArraySize(ix) == 10000 && off >= 0 &&
+          (int)cJSON_GetArrayItem(tr, 9999)->valuedouble == (off + 9999) % 100,
+          "a pool of 10,000 from 200,000 tracks returns the right tracks (one walk, not one search per track)");
+    cJSON_Delete(j);
+    MatchSpace sp = space2();
+    j = parse_free(match_json_topk("{\"songs\":[{\"energy\":1e30,\"valence\":1e30}],\"target\":{\"energy\":-1e30,\"valence\":-1e30},\"k\":1}", &sp));
+    CHECK(cJSON_IsString(cJSON_GetObjectItem(j, "error")) && strstr(cJSON_GetObjectItem(j, "error")->valuestring, "overflow"),
+          "top-k with distances that overflow: an error, not \"distance\": null");
+    cJSON_Delete(j);
+}
+
+/* Song prices: film moods crowd near the middle, one song sits there and
+ * 12 on a circle around it. Without a reference the middle song is every
+ * film's best; with the crowd as reference its price shares the films out. */
+static void prices_share_the_films(const Calib *base) {
+    MatchSpace sp = space2();
+    Calib *cal = malloc(sizeof *cal);
+    *cal = *base;
+    /* songs, already in percentile terms: put them through the song table (identity on [0, 1]) */
+    float so[26];
+    so[0] = so[1] = 0.5f;
+    for (int k = 0; k < 12; k++) { so[2 + 2 * k] = 0.5f + 0.3f * (float)cos(k * M_PI / 6); so[3 + 2 * k] = 0.5f + 0.3f * (float)sin(k * M_PI / 6); }
+    uint64_t st = 99;
+    cal->n_ref = 1000;
+    for (int r = 0; r < cal->n_ref; r++) {
+        double a = (double)(match_rng_next(&st) >> 11) / 9007199254740992.0 * 2 * M_PI;
+        double rad = 0.12 * (double)(match_rng_next(&st) >> 11) / 9007199254740992.0;
+        cal->ref[r][0] = (float)(0.5 + rad * cos(a));
+        cal->ref[r][1] = (float)(0.5 + rad * sin(a));
+    }
+    int with_ref[13] = {0}, without[13] = {0};
+    char err[200] = "";
+    SoundtrackOpts o = {1, 0, 0, -1};
+    for (int f = 0; f < 60; f++) {
+        /* a one-scene film at a scene value whose percentile lands near the middle */
+        double a = f * 2 * M_PI / 60, rad = 0.1;
+        float pe = (float)(0.5 + rad * cos(a)), pv = (float)(0.5 + rad * sin(a));
+        float sc[2] = {0.4f + 0.2f * pe, 0.4f + 0.2f * pv};   /* the segments table spans [0.4, 0.6] */
+        Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 1, so, 13, &o, err, sizeof err);
+        if (s) with_ref[s->picks[0].song]++;
+        soundtrack_free(s);
+        Calib *bare = malloc(sizeof *bare);
+        *bare = *cal;
+        bare->n_ref = 0;
+        s = soundtrack_build(&sp, bare, sc, NULL, 1, so, 13, &o, err, sizeof err);
+        if (s) without[s->picks[0].song]++;
+        soundtrack_free(s);
+        free(bare);
+    }
+    int used = 0;
+    for (int k = 0; k < 13; k++) used += with_ref[k] > 0;
+    CHECK(without[0] == 60, "without prices the middle song is every film's best (a hub)");
+    CHECK(with_ref[0] <= 15 && used >= 8, "with prices the films are shared out over the songs");
+    free(cal);
+}
+
+int main(void) {
+    Calib *cal = calloc(1, sizeof *cal);
+    make_calib(cal);
+    segments_follow_the_film(cal);
+    quick_and_prior(cal);
+    arc_only_and_errors(cal);
+    json_face(cal);
+    prices_share_the_films(cal);
+    large_and_overflow();
+    free(cal);
+    return check_summary();
+}

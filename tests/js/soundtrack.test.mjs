@@ -1,0 +1,203 @@
+// `moodspace soundtrack` and the page's matching path (web/engine.js →
+// ms_film_soundtrack in the shipped wasm) on fixtures written here: a tiny
+// random model calibrated with hand-made tables, a hand-made version-3
+// catalog, a library of made-up songs and a short Fountain script. The same
+// film and library give the same soundtrack through both. Nothing from
+// ../shared/data.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { createEngine } from '../../web/engine.js';
+import { normalizeCatalog, CATALOG_VERSION } from '../../web/film.js';
+import { whyWords, ordinal } from '../../web/soundtrack.js';
+import { makeTinyModel, TINY_OUTPUTS } from './fixtures/tiny-model.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tool = path.join(root, 'build/moodspace');
+const wasmPath = path.join(root, 'build/wasm/moodspace.wasm');
+const mjsPath = path.join(root, 'build/wasm/moodspace.mjs');
+const skip = !fs.existsSync(tool) || !fs.existsSync(wasmPath) ? 'build/moodspace or the wasm is missing (run ./build.sh)' : false;
+
+// Calibration tables: uniform knots, songs over mean ± 2 std, scenes and
+// segments over mean ± 0.5 std (films sit in a corner, as with the real model).
+const KNOTS = 101;
+const names = TINY_OUTPUTS.map(([n]) => n);
+const uniform = (lo, hi) => Array.from({ length: KNOTS }, (_, t) => lo + ((hi - lo) * t) / (KNOTS - 1));
+const domain = (levels, spread) => ({ levels, metrics: names,
+  q: levels.map(() => TINY_OUTPUTS.map(([, mean, std]) => uniform(mean - spread * std, mean + spread * std))) });
+const CALIBRATION = { songs: domain([1], 2), scenes: domain([1], 0.5), segments: domain([1, 2, 3, 4, 6, 8, 16, 64], 0.5) };
+const META = { match_weights: { energy: 1, valence: 1, tempo: 0.25, liveness: 0.25 }, calibration: CALIBRATION };
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'moodspace-soundtrack-test-'));
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const file = (name, body) => { const p = path.join(tmp, name); fs.writeFileSync(p, body); return p; };
+const modelPath = file('model.bin', makeTinyModel({ seed: 5, seqLen: 16, meta: JSON.stringify(META) }));
+const rawModelPath = file('raw.bin', makeTinyModel({ seed: 5, seqLen: 16, meta: '' }));
+
+// deterministic made-up numbers
+let state = 12345;
+const rand = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 4294967296; };
+
+// A catalog: 4 films of 12-30 scenes whose moods drift, in z units of 0.1 std.
+const catalog = { version: CATALOG_VERSION, metrics: names, mean: TINY_OUTPUTS.map((o) => o[1]), std: TINY_OUTPUTS.map((o) => o[2]),
+  zunit: 0.1, wunit: 10, segments: 4, films: [] };
+for (const [id, n] of [['dark-harbour', 24], ['bright-fair', 18], ['long-night', 30], ['short-walk', 12]]) {
+  const m = [];
+  for (let j = 0; j < n; j++) for (let q = 0; q < names.length; q++) m.push(Math.round(6 * Math.sin(j / 4 + q + id.length) + 4 * (rand() - 0.5)));
+  catalog.films.push({ id, title: id.replace('-', ' '), n, overall: [0, 0, 0, 0], acts: [0], locs: ['DOCK', 'ROOM WITH A VERY LONG NAME'],
+    l: Array.from({ length: n }, (_, j) => j % 2), w: Array.from({ length: n }, (_, j) => 1 + (j % 5)), m });
+}
+const catalogPath = file('catalog.json', JSON.stringify(catalog));
+const oldCatalogPath = file('old.json', JSON.stringify({ ...catalog, version: 2 }));
+
+// A library of 30 songs (the file order is the ranking), as `predict --jsonl` lines.
+const songs = Array.from({ length: 30 }, (_, i) => {
+  const s = { id: `song-${i}`, title: `Song ${i}`, artist: `Artist ${i % 7}` };
+  TINY_OUTPUTS.forEach(([n, mean, std]) => { s[n] = mean + std * 2 * (rand() * 2 - 1); });
+  return s;
+});
+const libraryPath = file('library.jsonl', `${songs.map((s) => JSON.stringify(s)).join('\n')}\n`);
+
+const SCRIPT = `Title: The Lighthouse Keeper
+
+INT. LIGHTHOUSE - NIGHT
+
+The keeper climbs. Rain on the glass, a cold wind, the lamp turns slowly.
+
+KEEPER
+Another night alone.
+
+EXT. ROCKS - DAWN
+
+Sun breaks through. Gulls, gold light, a boat on the water, laughter far off.
+
+INT. KITCHEN - DAY
+
+Tea, bread, a letter from the city. He reads it twice and smiles.
+
+EXT. PIER - NIGHT
+
+The storm returns. Waves over the pier, the lamp fails, he runs.
+`;
+const scriptPath = file('keeper.fountain', SCRIPT);
+
+function cli(args) {
+  const r = spawnSync(tool, ['soundtrack', '--model', modelPath, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { status: r.status, stderr: r.stderr, lines: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+}
+
+test('moodspace soundtrack --help documents the command', { skip }, () => {
+  const r = spawnSync(tool, ['soundtrack', '--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  for (const w of ['--library', '--film', '--catalog', '--script', '--segments', '--quick', '--seed', 'first_scene', 'song_mood']) assert.match(r.stdout, new RegExp(w));
+  const bad = spawnSync(tool, ['soundtrack', '--film', 'x'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /give --library and one of --film or --script/);
+});
+
+test('catalog films: one JSON line each, distinct songs per film, headings and named songs', { skip }, () => {
+  const r = cli(['--library', libraryPath, '--catalog', catalogPath, '--film', 'dark-harbour,short-walk', '--segments', '4']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.lines.map((l) => l.film).sort(), ['dark-harbour', 'short-walk']);
+  for (const l of r.lines) {
+    assert.equal(l.segments.length, 4);
+    assert.equal(new Set(l.segments.map((g) => g.song.id)).size, 4, 'four different songs');
+    assert.equal(l.segments[0].first_scene, 0);
+    assert.equal(l.segments.at(-1).last_scene, l.scenes - 1);
+    for (const g of l.segments) {
+      assert.ok(['DOCK', 'ROOM WITH A VERY LONG NAME'].includes(g.heading));
+      assert.match(g.song.title, /^Song \d+$/);
+      for (const n of names) {
+        assert.equal(typeof g.mood[n], 'number');
+        assert.ok(g.pct[n] >= 0 && g.pct[n] <= 100 && g.song_pct[n] >= 0 && g.song_pct[n] <= 100);
+      }
+      assert.ok(g.distance >= 0);
+    }
+  }
+  const all = cli(['--library', libraryPath, '--catalog', catalogPath, '--film', 'all', '--segments', '1']);
+  assert.equal(all.lines.length, 4);
+  assert.ok(all.lines.every((l) => l.segments.length === 1 && l.segments[0].first_scene === 0));
+});
+
+test('--quick: the seed pool (20 from an offset, never past the top 70) and its 3 nearest songs', { skip }, () => {
+  const offsets = new Set();
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const r = cli(['--library', libraryPath, '--catalog', catalogPath, '--film', 'long-night', '--quick', '--seed', String(seed)]);
+    assert.equal(r.status, 0, r.stderr);
+    const q = r.lines[0].quick;
+    assert.equal(q.picks.length, 3);
+    assert.equal(q.pool.length, 20);
+    assert.ok(q.offset >= 0 && q.offset <= 10, `offset ${q.offset} within 30 songs`);
+    assert.deepEqual(q.pool, Array.from({ length: 20 }, (_, i) => q.offset + i));
+    for (const p of q.picks) assert.ok(q.pool.includes(songs.findIndex((s) => s.id === p.song.id)));
+    offsets.add(q.offset);
+  }
+  assert.ok(offsets.size > 1, 'different seeds draw different pools');
+});
+
+test('--script: a screenplay of our own gets a soundtrack; old catalogs and uncalibrated models are refused', { skip }, () => {
+  const r = cli(['--library', libraryPath, '--script', scriptPath, '--segments', '3']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.lines.length, 1);
+  assert.equal(r.lines[0].title, 'The Lighthouse Keeper');
+  assert.equal(r.lines[0].segments.length, 3);
+  assert.equal(r.lines[0].segments[0].heading, 'INT. LIGHTHOUSE - NIGHT');
+  const old = cli(['--library', libraryPath, '--catalog', oldCatalogPath, '--film', 'all']);
+  assert.equal(old.status, 1);
+  assert.match(old.stderr, /catalog version 2; this tool reads version 3 \(rebuild it/);
+  const raw = spawnSync(tool, ['soundtrack', '--model', rawModelPath, '--library', libraryPath, '--catalog', catalogPath, '--film', 'all'], { encoding: 'utf8' });
+  assert.equal(raw.status, 1);
+  assert.match(raw.stderr, /no calibration \(run `moodspace calibrate`\)/);
+});
+
+test('the page path (web/engine.js in wasm, the catalog decoded by web/film.js) gives the CLI\'s soundtrack', { skip }, async () => {
+  const eng = await createEngine({ moduleUrl: pathToFileURL(mjsPath).href, wasmBinary: fs.readFileSync(wasmPath) });
+  const info = eng.loadModel(fs.readFileSync(modelPath));
+  assert.equal(info.calibrated, true);
+  assert.equal(eng.constants.catalog_version, CATALOG_VERSION, 'the page and the engine read the same catalog version');
+  assert.equal(eng.constants.pool_size, 20);
+  assert.equal(eng.constants.pool_max_rank, 70);
+  const films = normalizeCatalog(JSON.parse(fs.readFileSync(catalogPath, 'utf8')));
+  for (const segments of [1, 4, 6]) {
+    const cliOut = cli(['--library', libraryPath, '--catalog', catalogPath, '--film', 'all', '--segments', String(segments)]).lines;
+    for (const f of films) {
+      // the request web/soundtrack.js sends
+      const page = eng.filmSoundtrack({ scenes: f.scenes.map((s) => s.metrics), scene_weights: f.weights, segments,
+        songs: songs.map((s) => ({ id: s.id, ...Object.fromEntries(names.map((n) => [n, s[n]])) })), metrics: Object.keys(f.overall) });
+      const c = cliOut.find((l) => l.film === f.id);
+      assert.deepEqual(page.segments.map((g) => [g.first_scene, g.last_scene, g.song.id, g.distance]),
+        c.segments.map((g) => [g.first_scene, g.last_scene, g.song.id, g.distance]), `${f.id}, ${segments} segments`);
+      assert.deepEqual(page.segments.map((g) => g.pct), c.segments.map((g) => g.pct));
+    }
+  }
+  // the Taste tab's film fit goes through the same call
+  const fit = eng.filmFit({ films: films.map((f) => ({ id: f.id, scenes: f.scenes.map((s) => s.metrics), scene_weights: f.weights })), songs, segments: 4 });
+  assert.equal(fit.ranking.length, 4);
+  assert.ok(fit.ranking.every((r, i) => i === 0 || r.score >= fit.ranking[i - 1].score));
+  const best = films.find((f) => f.id === fit.ranking[0].id);
+  const again = eng.filmSoundtrack({ scenes: best.scenes.map((s) => s.metrics), scene_weights: best.weights, segments: 4, songs });
+  assert.deepEqual(again.segments.map((g) => g.song.id), fit.ranking[0].result.segments.map((g) => g.song.id));
+  // draw again: another offset whenever the library allows one
+  const first = eng.filmSoundtrack({ scenes: best.scenes.map((s) => s.metrics), songs, quick: { seed: 3 } });
+  const next = eng.filmSoundtrack({ scenes: best.scenes.map((s) => s.metrics), songs, quick: { seed: 3, avoid_offset: first.quick.offset } });
+  assert.notEqual(next.quick.offset, first.quick.offset);
+  // no songs: the arc alone on the calibrated scale; a 6-scene script keeps 6 points
+  const six = eng.filmSoundtrack({ scenes: [0.56, 0.70, 0.54, 0.68, 0.58, 0.66].map((e) => ({ energy: e, valence: e, tempo: 120, liveness: 0.2 })), songs: [], segments: 6, detail: true });
+  assert.equal(six.scenes.length, 6);
+  assert.equal(new Set(six.scenes.map((s) => s.smooth_pct.energy)).size, 6);
+  assert.ok(six.segments.every((g) => !g.song));
+  assert.throws(() => eng.filmSoundtrack({ scenes: [], songs }), /no scenes/);
+});
+
+test('"Why this song?" in words from percentiles', () => {
+  assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal), ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st']);
+  const w = whyWords({ energy: 12, valence: 55, danceability: 48, acousticness: 90 }, { energy: 9, valence: 40, danceability: 60, acousticness: 88 });
+  assert.match(w, /^Both among the calmest 15 %: film energy 12th percentile, song 9th\./);
+  assert.match(w, /Both among the most acoustic 15 %: film acousticness 90th percentile, song 88th\./);
+  assert.equal(whyWords({}, {}), '');
+});

@@ -1,0 +1,313 @@
+/* soundtrack.c — see soundtrack.h. */
+#include "soundtrack.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+void soundtrack_free(Soundtrack *s) {
+    if (!s) return;
+    arc_free(s->arc);
+    free(s->scene_pct); free(s->smooth_pct); free(s->song_pct); free(s->picks); free(s->pool);
+    free(s);
+}
+
+/* Column map: metric j of sp is metric idx[j] of the domain. */
+static int map_metrics(const MatchSpace *sp, const CalibDomain *d, const char *what, int *idx,
+                       char *err, size_t errlen) {
+    if (d->n_levels < 1) { ms_seterr(err, errlen, "the model has no %s calibration", what); return -1; }
+    for (int j = 0; j < sp->n; j++) {
+        idx[j] = calib_find(d, sp->name[j]);
+        if (idx[j] < 0) { ms_seterr(err, errlen, "the %s calibration has no metric %s", what, sp->name[j]); return -1; }
+    }
+    return 0;
+}
+
+/* Percentile space: the model's weights on 0..1 percentiles. */
+static int pct_space(const MatchSpace *sp, MatchSpace *out, char *err, size_t errlen) {
+    const char *names[MATCH_MAX_METRICS];
+    float zero[MATCH_MAX_METRICS], one[MATCH_MAX_METRICS];
+    for (int j = 0; j < sp->n; j++) { names[j] = sp->name[j]; zero[j] = 0; one[j] = 1; }
+    return match_space_init(out, sp->n, names, zero, one, sp->weight, err, errlen);
+}
+
+static void scene_pcts(const CalibDomain *d, const int *ix, int m, const float *v, double len, float *out) {
+    for (int j = 0; j < m; j++) out[j] = (float)calib_domain_pct(d, ix[j], len, v[j]);
+}
+
+/* The quick match's pool: avoid_offset >= 0 redraws (deterministically from
+ * the seed) until another offset comes up, when one exists. */
+static int draw_pool(Soundtrack *s, const SoundtrackOpts *o) {
+    int limit = s->n_songs < MATCH_POOL_MAX_RANK ? s->n_songs : MATCH_POOL_MAX_RANK;
+    s->pool = malloc(sizeof(int) * MATCH_POOL_SIZE);
+    if (!s->pool) return -1;
+    uint64_t seed = o->seed, st = o->seed;
+    for (int tries = 0; tries < 256; tries++) {
+        s->pool_n = match_pool(s->n_songs, MATCH_POOL_SIZE, MATCH_POOL_MAX_RANK, seed, s->pool, &s->pool_offset);
+        if (s->pool_n < 0) return -1;
+        if (o->avoid_offset < 0 || s->pool_offset != o->avoid_offset || limit <= MATCH_POOL_SIZE) break;
+        seed = match_rng_next(&st) >> 11;   /* stays below 2^53, like every seed the page sends */
+    }
+    s->seed = seed;
+    return 0;
+}
+
+/* ---- song prices: every song a fair share of film moods -------------------
+ *
+ * The catalog's film segments do not fill the percentile space the way songs
+ * do (in films energy and acousticness move together almost exactly, r ~
+ * -0.97), so plain nearest-song matching makes hubs: the few songs on that
+ * diagonal would be nearest to most films. Each song gets a price pi_s >= 0
+ * added to its squared distance, set so that over the calibration's
+ * reference film moods (calib.h) every song is the cheapest for about the
+ * same number of them: an auction (the dual of an optimal transport between
+ * film moods and songs with equal capacities), SOUNDTRACK_PRICE_ROUNDS
+ * rounds over each reference mood's SOUNDTRACK_PRICE_CANDIDATES nearest
+ * songs. Matching then minimises d^2 + pi_s; the distances reported stay the
+ * plain d. Prices depend on the library only: the last library's prices are
+ * kept (one cache; the engine is single-threaded). */
+#define SOUNDTRACK_PRICE_ROUNDS 60
+#define SOUNDTRACK_PRICE_CANDIDATES 24
+
+static struct { uint64_t key; int n; float *price; } price_cache;
+
+static uint64_t fnv64(const void *p, size_t n, uint64_t h) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 1099511628211ull; }
+    return h;
+}
+
+static float wdist2(const MatchSpace *sp, const float *a, const float *b) {
+    float d = 0;
+    for (int j = 0; j < sp->n; j++) { float t = a[j] - b[j]; d += sp->weight[j] * t * t; }
+    return d;
+}
+
+/* price[n] for songs song_pct[n][psp->n]; refmap[j]: reference column of metric j. */
+static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *psp, const float *song_pct, int n,
+                       float *price) {
+    for (int i = 0; i < n; i++) price[i] = 0;
+    int R = cal->n_ref, m = psp->n;
+    if (R < 1 || n < 2) return 0;
+    uint64_t key = fnv64(song_pct, sizeof(float) * (size_t)n * m, 1469598103934665603ull);
+    key = fnv64(psp->weight, sizeof(float) * (size_t)m, fnv64(&R, sizeof R, key));
+    if (price_cache.price && price_cache.key == key && price_cache.n == n) {
+        memcpy(price, price_cache.price, sizeof(float) * (size_t)n);
+        return 0;
+    }
+    int C = n < SOUNDTRACK_PRICE_CANDIDATES ? n : SOUNDTRACK_PRICE_CANDIDATES;
+    int *cand = malloc(sizeof(int) * (size_t)R * C);
+    float *cd = malloc(sizeof(float) * (size_t)R * C);
+    int *count = malloc(sizeof(int) * (size_t)n);
+    if (!cand || !cd || !count) { free(cand); free(cd); free(count); return -1; }
+    /* each reference mood's C nearest songs (insertion into a small sorted list) */
+    double scale = 0;
+    for (int r = 0; r < R; r++) {
+        float y[MATCH_MAX_METRICS];
+        for (int j = 0; j < m; j++) y[j] = cal->ref[r][refmap[j]];
+        int *ci = cand + (size_t)r * C;
+        float *cv = cd + (size_t)r * C;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            float d = wdist2(psp, y, song_pct + (size_t)i * m);
+            if (k == C && d >= cv[C - 1]) continue;
+            int at = k < C ? k++ : C - 1;
+            while (at > 0 && cv[at - 1] > d) { cv[at] = cv[at - 1]; ci[at] = ci[at - 1]; at--; }
+            cv[at] = d; ci[at] = i;
+        }
+        scale += cv[0];
+    }
+    /* auction rounds: overloaded songs get dearer, idle ones cheaper */
+    double cap = (double)R / n, step = 0.5 * scale / R + 1e-6;
+    for (int round = 0; round < SOUNDTRACK_PRICE_ROUNDS; round++) {
+        memset(count, 0, sizeof(int) * (size_t)n);
+        for (int r = 0; r < R; r++) {
+            const int *ci = cand + (size_t)r * C;
+            const float *cv = cd + (size_t)r * C;
+            int best = ci[0];
+            float bv = cv[0] + price[ci[0]];
+            for (int k = 1; k < C; k++) if (cv[k] + price[ci[k]] < bv) { bv = cv[k] + price[ci[k]]; best = ci[k]; }
+            count[best]++;
+        }
+        double s = step * (1.0 - (double)round / SOUNDTRACK_PRICE_ROUNDS);
+        for (int i = 0; i < n; i++) price[i] += (float)(s * (count[i] - cap) / cap);
+    }
+    float lo = price[0];
+    for (int i = 1; i < n; i++) if (price[i] < lo) lo = price[i];
+    for (int i = 0; i < n; i++) price[i] -= lo;
+    free(cand); free(cd); free(count);
+    float *keep = realloc(price_cache.price, sizeof(float) * (size_t)n);
+    if (keep) {
+        memcpy(keep, price, sizeof(float) * (size_t)n);
+        price_cache.price = keep; price_cache.key = key; price_cache.n = n;
+    }
+    return 0;
+}
+
+/* The priced space: the percentile metrics plus a "price" coordinate (songs
+ * sqrt(pi), film moods 0, weight 1), so d'^2 = d^2 + pi. */
+static int priced_space(const MatchSpace *psp, MatchSpace *out, char *err, size_t errlen) {
+    const char *names[MATCH_MAX_METRICS];
+    float zero[MATCH_MAX_METRICS], one[MATCH_MAX_METRICS], w[MATCH_MAX_METRICS];
+    if (psp->n + 1 > MATCH_MAX_METRICS) { ms_seterr(err, errlen, "too many metrics"); return -1; }
+    for (int j = 0; j < psp->n; j++) { names[j] = psp->name[j]; zero[j] = 0; one[j] = 1; w[j] = psp->weight[j]; }
+    names[psp->n] = "price"; zero[psp->n] = 0; one[psp->n] = 1; w[psp->n] = 1;
+    return match_space_init(out, psp->n + 1, names, zero, one, w, err, errlen);
+}
+
+/* rows[n][m] -> out[n][m + 1] with the extra column extra[i] (NULL: 0). */
+static float *with_column(const float *rows, int n, int m, const float *extra) {
+    float *o = malloc(sizeof(float) * (size_t)(n ? n : 1) * (m + 1));
+    if (!o) return NULL;
+    for (int i = 0; i < n; i++) {
+        memcpy(o + (size_t)i * (m + 1), rows + (size_t)i * m, sizeof(float) * m);
+        o[(size_t)i * (m + 1) + m] = extra ? sqrtf(extra[i]) : 0;
+    }
+    return o;
+}
+
+Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
+                             const float *weights, int n_scenes, const float *songs, int n_songs,
+                             const SoundtrackOpts *o, char *err, size_t errlen) {
+    int m = sp->n, six[MATCH_MAX_METRICS], gix[MATCH_MAX_METRICS], kix[MATCH_MAX_METRICS];
+    if (!cal) { ms_seterr(err, errlen, "the model has no calibration (run `moodspace calibrate`)"); return NULL; }
+    if (map_metrics(sp, &cal->scenes, "scene", six, err, errlen) || map_metrics(sp, &cal->songs, "song", gix, err, errlen) ||
+        map_metrics(sp, &cal->segments, "segment", kix, err, errlen)) return NULL;
+    if (n_scenes < 1) { ms_seterr(err, errlen, "no scenes: the film has nothing to match"); return NULL; }
+    if (n_songs < 1 && o->quick) { ms_seterr(err, errlen, "no songs with a predicted mood in the library"); return NULL; }
+    if (!o->quick && (o->n_segments < 1 || o->n_segments > ARC_MAX_SEGMENTS)) {
+        ms_seterr(err, errlen, "segments must be 1..%d", ARC_MAX_SEGMENTS);
+        return NULL;
+    }
+    int K = o->quick ? 1 : (o->n_segments < n_scenes ? o->n_segments : n_scenes);
+    if (!o->quick && n_songs > 0 && n_songs < K) {
+        ms_seterr(err, errlen, "a %d-segment soundtrack needs at least %d songs with a predicted mood; the library has %d",
+                  K, K, n_songs);
+        return NULL;
+    }
+    MatchSpace psp;
+    if (pct_space(sp, &psp, err, errlen)) return NULL;
+    Soundtrack *s = calloc(1, sizeof *s);
+    if (!s) goto oom;
+    s->n_metrics = m;
+    s->n_scenes = n_scenes;
+    s->n_songs = n_songs;
+    s->quick = o->quick;
+    const char *names[MATCH_MAX_METRICS];
+    float scale[MATCH_MAX_METRICS];
+    for (int j = 0; j < m; j++) { names[j] = sp->name[j]; scale[j] = sp->std[j]; }
+    ArcOpts ao = arc_default_opts();
+    ao.n_segments = K;
+    s->arc = arc_build(scenes, weights, n_scenes, m, names, scale, &ao, err, errlen);
+    if (!s->arc) { soundtrack_free(s); return NULL; }
+    const MoodArc *a = s->arc;
+
+    /* scenes on the calibrated scale (percentiles of single catalog scenes),
+     * smoothed like the arc so the chart's curve and points share a scale */
+    s->scene_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
+    s->smooth_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
+    s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
+    double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
+    if (!s->scene_pct || !s->smooth_pct || !s->song_pct || !rank) { free(rank); goto oom; }
+    for (int i = 0; i < n_scenes; i++)
+        scene_pcts(&cal->scenes, six, m, a->raw + (size_t)i * m, 1, s->scene_pct + (size_t)i * m);
+    ArcOpts so = arc_default_opts();
+    so.smooth = a->sigma;
+    so.n_segments = 1;
+    MoodArc *pa = arc_build(s->scene_pct, weights, n_scenes, m, names, NULL, &so, err, errlen);
+    if (!pa) { free(rank); soundtrack_free(s); return NULL; }
+    memcpy(s->smooth_pct, pa->smooth, sizeof(float) * (size_t)n_scenes * m);
+    arc_free(pa);
+    /* the whole film among whole catalog films (K = 1) */
+    scene_pcts(&cal->segments, kix, m, a->overall, 1, s->overall_pct);
+
+    /* songs: library rank blended with the training songs (see top) */
+    s->library_share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
+    for (int j = 0; j < m; j++) {
+        if (calib_rank_pct(songs + j, n_songs, m, rank)) { free(rank); goto oom; }
+        for (int i = 0; i < n_songs; i++) {
+            double ref = calib_pct(cal->songs.q[0][gix[j]], songs[(size_t)i * m + j]);
+            s->song_pct[(size_t)i * m + j] = (float)(s->library_share * rank[i] + (1 - s->library_share) * ref);
+        }
+    }
+    free(rank);
+
+    /* prices (see above) and the priced space the matching runs in */
+    MatchSpace xsp;
+    float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1)), *xsong = NULL;
+    if (priced_space(&psp, &xsp, err, errlen)) { free(price); soundtrack_free(s); return NULL; }
+    if (!price || song_prices(cal, kix, &psp, s->song_pct, n_songs, price) ||
+        !(xsong = with_column(s->song_pct, n_songs, m, price))) {
+        free(price);
+        goto oom;
+    }
+    free(price);
+
+    if (o->quick) {
+        if (draw_pool(s, o)) { free(xsong); goto oom; }
+        float *pv = malloc(sizeof(float) * (size_t)(s->pool_n ? s->pool_n : 1) * (m + 1));
+        int idx[SOUNDTRACK_QUICK_K];
+        float dist[SOUNDTRACK_QUICK_K], target[MATCH_MAX_METRICS] = {0};
+        if (!pv) { free(xsong); goto oom; }
+        for (int r = 0; r < s->pool_n; r++) memcpy(pv + (size_t)r * (m + 1), xsong + (size_t)s->pool[r] * (m + 1), sizeof(float) * (m + 1));
+        memcpy(target, s->overall_pct, sizeof(float) * m);
+        int got = match_topk(&xsp, pv, s->pool_n, target, SOUNDTRACK_QUICK_K, idx, dist);
+        free(pv);
+        free(xsong);
+        if (got < 0) goto oom;
+        s->picks = calloc((size_t)(got ? got : 1), sizeof *s->picks);
+        if (!s->picks) goto oom;
+        s->n_picks = got;
+        for (int r = 0; r < got; r++) {
+            SoundtrackPick *p = &s->picks[r];
+            p->first = 0; p->last = n_scenes - 1;
+            memcpy(p->mood, a->overall, sizeof(float) * m);
+            memcpy(p->pct, s->overall_pct, sizeof(float) * m);
+            p->song = s->pool[idx[r]];
+            memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
+            p->distance = match_distance(&psp, p->pct, p->song_pct);   /* the plain distance, without the price */
+        }
+        (void)dist;
+        return s;
+    }
+
+    /* segments: among the catalog's films cut into as many segments */
+    int nseg = a->n_segments;
+    float *segp = malloc(sizeof(float) * (size_t)nseg * m), *sdist = malloc(sizeof(float) * (size_t)nseg);
+    int *ssong = malloc(sizeof(int) * (size_t)nseg);
+    s->picks = calloc((size_t)nseg, sizeof *s->picks);
+    if (!segp || !sdist || !ssong || !s->picks) { free(segp); free(sdist); free(ssong); free(xsong); goto oom; }
+    for (int g = 0; g < nseg; g++) {
+        const ArcSegment *seg = &a->segments[g];
+        scene_pcts(&cal->segments, kix, m, seg->mean, nseg, segp + (size_t)g * m);
+    }
+    int rc = 0;
+    float *xseg = with_column(segp, nseg, m, NULL);
+    if (!xseg) rc = -1, ms_seterr(err, errlen, "out of memory");
+    else if (n_songs > 0) rc = match_soundtrack(&xsp, xsong, n_songs, xseg, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
+    else for (int g = 0; g < nseg; g++) { ssong[g] = -1; sdist[g] = 0; }   /* arc only */
+    free(xseg);
+    free(xsong);
+    if (rc == 0) {
+        s->n_picks = nseg;
+        for (int g = 0; g < nseg; g++) {
+            SoundtrackPick *p = &s->picks[g];
+            p->first = a->segments[g].first;
+            p->last = a->segments[g].last;
+            memcpy(p->mood, a->segments[g].mean, sizeof(float) * m);
+            memcpy(p->pct, segp + (size_t)g * m, sizeof(float) * m);
+            p->song = ssong[g];
+            if (p->song >= 0) memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
+            p->distance = p->song >= 0 ? match_distance(&psp, p->pct, p->song_pct) : 0;   /* without the price */
+        }
+    }
+    free(segp); free(sdist); free(ssong);
+    if (rc) { soundtrack_free(s); return NULL; }
+    return s;
+oom:
+    soundtrack_free(s);
+    ms_seterr(err, errlen, "out of memory");
+    return NULL;
+}

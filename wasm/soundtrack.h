@@ -1,0 +1,113 @@
+/* soundtrack.h — a film's soundtrack from a song library: the ONE matching
+ * path. The page's soundtrack (web/soundtrack.js), the Taste tab's "film your
+ * library fits best" and `moodspace soundtrack` all call soundtrack_json
+ * (through ms_film_soundtrack in wasm/api.c for the page), so they agree.
+ *
+ * Steps, for a film given as per-scene metrics (model units) and weights:
+ *   1. arc (arc.h): smoothing and n_segments balanced segments;
+ *   2. calibration (calib.h): each segment's mean mood becomes its percentile
+ *      among the segments of catalog films cut into as many segments (the
+ *      whole film: among whole films); each scene's its percentile among
+ *      single catalog scenes, smoothed like the arc (the chart plots these);
+ *   3. songs: each metric's percentile is a blend of the song's rank in the
+ *      user's own library and its percentile among the model's training
+ *      songs, weighted by library size:
+ *          p = (n * p_library + PRIOR * p_training) / (n + PRIOR)
+ *      so the film's darkest stretch gets the library's darkest song when the
+ *      library is large, while a 20-song library (where rank alone would call
+ *      its least happy pop song "the darkest") leans on the training songs;
+ *   4. song prices (soundtrack.c): film moods do not fill the percentile
+ *      space as songs do (energy and acousticness move together in films), so
+ *      each song gets a price that gives it a fair share of the catalog's
+ *      reference film moods (calib.h) and no song becomes every film's song;
+ *   5. matching on percentiles (match.h's weighted distance with the model's
+ *      per-metric weights, mean 0 / std 1, plus the price): n_segments distinct songs by
+ *      optimal assignment (match_soundtrack), or the quick match: the seed's
+ *      pool (match_pool: MATCH_POOL_SIZE songs from a random offset, never
+ *      past rank MATCH_POOL_MAX_RANK of the library as given, which must be
+ *      ranked) and the SOUNDTRACK_QUICK_K songs nearest the whole film.
+ *
+ * JSON request (soundtrack_json; every metric object is {name: value}):
+ *   {"scenes": [{"energy": .., ...}, ...],   per-scene moods (model units)
+ *    "scene_weights": [words, ...]?,         per scene (default all 1)
+ *    "metrics", "weights": {metric: w}?      as in match.h (compared metrics)
+ *    "segments": 4,                          1..ARC_MAX_SEGMENTS
+ *    "quick": {"seed": S, "avoid_offset": o}?   the quick match instead
+ *    "songs": [{"id"?, "energy": .., ...}] | "packed": {...} (match.h),
+ *    "detail": true}                         per-scene percentiles (chart)
+ * Response:
+ *   {"metrics": [...], "weights": {...}, "sigma": s, "library_share": a,
+ *    "overall": {"mood": {..}, "pct": {..}},
+ *    "segments": [{"first_scene", "last_scene", "mood", "pct",
+ *                  "song": {"index", "id"?}, "song_mood", "song_pct",
+ *                  "distance"}],                       (not in quick mode)
+ *    "quick": {"seed", "offset", "pool": [index, ...],
+ *              "picks": [{"song", "song_mood", "song_pct", "distance"}]},
+ *    "scenes": [{"pct": {..}, "smooth_pct": {..}}]}   (detail)
+ * Percentiles ("pct") are 0..100. Distances are on the 0..1 percentile scale
+ * (the plain weighted distance, without the price).
+ * With no songs at all ("songs": []) the segments come without songs: the
+ * arc on the calibrated scale, for the chart before matching.
+ * Errors: {"error": "..."}, e.g. a model without calibration, no scenes,
+ * fewer songs than segments (but some).
+ */
+#ifndef MOODSPACE_SOUNDTRACK_H
+#define MOODSPACE_SOUNDTRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arc.h"
+#include "calib.h"
+#include "match.h"
+
+/* weights/catalog.json's format version (wasm/tools/cmd_catalog.c) that the
+ * page and `moodspace soundtrack` read: 3 carries the scene calibration. */
+#define CATALOG_FORMAT_VERSION 3
+#define SOUNDTRACK_PRIOR 50.0       /* library prior strength, in songs */
+#define SOUNDTRACK_QUICK_K 3        /* the quick match's songs */
+
+typedef struct {
+    int n_segments;        /* 1..ARC_MAX_SEGMENTS */
+    int quick;             /* 1: quick match instead of segments */
+    uint64_t seed;         /* quick: the pool's seed */
+    int avoid_offset;      /* quick: -1, or an offset to avoid ("Draw again") */
+} SoundtrackOpts;
+
+typedef struct {
+    int first, last;       /* scenes (segments); 0, n-1 for quick picks */
+    float mood[MATCH_MAX_METRICS], pct[MATCH_MAX_METRICS];   /* pct 0..1 */
+    int song;              /* library index, -1 when no songs were given */
+    float song_pct[MATCH_MAX_METRICS];
+    float distance;
+} SoundtrackPick;
+
+typedef struct {
+    int n_metrics, n_scenes, n_songs;
+    MoodArc *arc;
+    float *scene_pct, *smooth_pct;   /* [n_scenes][n_metrics], 0..1 */
+    float *song_pct;                 /* [n_songs][n_metrics], 0..1 */
+    float overall_pct[MATCH_MAX_METRICS];
+    double library_share;            /* n / (n + PRIOR) */
+    int n_picks;
+    SoundtrackPick *picks;           /* segments, or quick picks */
+    int quick, pool_offset, pool_n;
+    uint64_t seed;                   /* the seed actually used (quick) */
+    int *pool;                       /* [pool_n] library indices (quick) */
+} Soundtrack;
+
+/* scenes[n_scenes][sp->n], songs[n_songs][sp->n] in sp's metric order (all
+ * finite); weights may be NULL. Not thread-safe: the last library's song
+ * prices are cached in one static slot (the engine is single-threaded). cal must have both domains with every metric
+ * of sp. NULL + message on failure. */
+Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
+                             const float *weights, int n_scenes, const float *songs, int n_songs,
+                             const SoundtrackOpts *o, char *err, size_t errlen);
+void soundtrack_free(Soundtrack *s);
+
+/* The JSON face (see top), in wasm/match_json.c next to the other request
+ * parsers. cal NULL: {"error"} saying how to calibrate the model. */
+char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *cal,
+                      const float *packed, size_t n_floats);
+
+#endif
