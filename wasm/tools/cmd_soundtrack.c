@@ -201,10 +201,9 @@ static int film_from_script(Film *f, const char *path, const Model *model, char 
     if (!txt) { snprintf(err, errlen, "cannot read %s", path); return -1; }
     SceneOpts so = scene_default_opts();
     so.filename = path;
-    char *perr = NULL;
-    ScriptScenes *ss = scene_parse(txt, len, &so, &perr);
+    ScriptScenes *ss = scene_parse(txt, len, &so, err, errlen);
     free(txt);
-    if (!ss) { snprintf(err, errlen, "%s", perr ? perr : "could not parse the script"); free(perr); return -1; }
+    if (!ss) return -1;
     int n = ss->n_scenes, m = model->n_outputs, rc = -1;
     if (n < 1) { snprintf(err, errlen, "no scenes: nothing in %s reads as a scene", path); goto done; }
     const char *base = strrchr(path, '/');
