@@ -197,6 +197,23 @@ static void test_api_good(int h) {
                "ms_predict equals model_predict_text");
     cJSON_Delete(p);
 
+    /* a NUL inside a text is whitespace, not the end of the text */
+    cJSON *nul = answer(ms_predict(h, "[\"love\\u0000rain\", \"love\\\\u0000rain\"]"));
+    cJSON *spc = answer(ms_predict(h, "[\"love rain\", \"love\"]"));
+    float with_nul = (float)cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(nul, 0), "tempo"));
+    float with_space = (float)cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(spc, 0), "tempo"));
+    float first_word = (float)cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(spc, 1), "tempo"));
+    CHECK(with_nul == with_space && with_space != first_word,
+          "ms_predict keeps the text after an escaped NUL (read as a space)");
+    CHECK(cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetArrayItem(nul, 1), "tempo")),
+          "an escaped backslash before u0000 is text, not a NUL");
+    cJSON_Delete(nul);
+    cJSON_Delete(spc);
+    char *e1 = ms_explain(h, "{\"text\": \"love\\u0000rain fire\"}"), *e2 = ms_explain(h, "{\"text\": \"love rain fire\"}");
+    CHECK(e1 && e2 && strcmp(e1, e2) == 0, "ms_explain keeps the text after an escaped NUL");
+    ms_free(e1);
+    ms_free(e2);
+
     float packed[] = {0.9f, 0.9f, 150, 0.1f, 0.3f, 0.2f, 80, 0.1f, NAN, 0.5f, 100, 0.2f};
     cJSON *mt = answer(ms_match(h, "{\"packed\":{\"metrics\":[\"energy\",\"valence\",\"tempo\",\"liveness\"],\"n\":3},"
                                    "\"target\":{\"energy\":0.3,\"valence\":0.2,\"tempo\":80,\"liveness\":0.1},\"k\":2}", packed, 12));
