@@ -8,6 +8,7 @@
 #   ./build.sh catalog [DIR]  rebuild weights/catalog.json from screenplays
 #   ./build.sh demo [CSV]     rebuild the bundled demo library
 #   ./build.sh bench      benchmarks against TensorFlow.js (never part of test)
+#   ./build.sh fuzz [S]   libFuzzer harnesses (tests/fuzz), S seconds each (60)
 #   ./build.sh deps       only install dependencies
 #   ./build.sh check      run the tests on what is already built (no build)
 #
@@ -110,6 +111,24 @@ run_tests() {
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $t exited with status $rc"; printf '%s\n' "$out" | tail -20; fi
     pass=$((pass + p)); fail=$((fail + f))
   done
+  # the fuzz harnesses: replay seeds and crash reproducers, plus a few
+  # thousand fixed-seed mutations (tests/fuzz/run.sh --replay); clang only
+  if have_libfuzzer; then
+    log "fuzz: replay (tests/fuzz/run.sh --replay)"
+    set +e
+    out=$(nice -n 5 tests/fuzz/run.sh --replay 2000 2>&1)
+    rc=$?
+    set -e
+    printf '%s\n' "$out" > build/test-logs/fuzz.log
+    printf '%s\n' "$out" | grep -E '^(not ok|ok) ' || true
+    local p f
+    p=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
+    f=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - tests/fuzz/run.sh exited with status $rc"; printf '%s\n' "$out" | tail -20; fi
+    pass=$((pass + p)); fail=$((fail + f))
+  else
+    echo "# skip: fuzz replay needs clang with libFuzzer (apt-get install clang, or ./build.sh fuzz installs it)"
+  fi
   local files=()
   while IFS= read -r -d '' f; do files+=("$f"); done < <(find tests/js tests/e2e -name '*.test.mjs' -print0 2>/dev/null | sort -z)
   if [ ${#files[@]} -gt 0 ]; then
@@ -130,6 +149,13 @@ run_tests() {
   fi
   echo "$pass passed, $fail failed"
   [ "$fail" -eq 0 ]
+}
+
+# clang with its libFuzzer runtime (Debian's clang package ships both).
+have_libfuzzer() {
+  command -v clang >/dev/null || return 1
+  echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' \
+    | clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1
 }
 
 # --- commands ---------------------------------------------------------------
@@ -160,5 +186,13 @@ case "$cmd" in
     exec build/moodspace demo --csv "${1:-../shared/data/songs.csv}" --out weights/demo.json "${@:2}"
     ;;
   bench) build; exec node tests/bench/run.mjs "$@" ;;
-  *) die "unknown command '$cmd' (build, serve, test, check, train, catalog, demo, bench, deps)" ;;
+  fuzz)
+    build
+    if ! have_libfuzzer; then
+      log "apt-get install clang (libFuzzer)"
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang >/dev/null
+    fi
+    exec tests/fuzz/run.sh "${1:-60}"
+    ;;
+  *) die "unknown command '$cmd' (build, serve, test, check, train, catalog, demo, bench, fuzz, deps)" ;;
 esac
