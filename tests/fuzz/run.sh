@@ -73,6 +73,6 @@ for h in "${HARNESSES[@]}"; do
   # shellcheck disable=SC2046
   "$FZ/fuzz_$h" -max_total_time="$secs" -max_len=65536 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
     $(dict_for "$h") -artifact_prefix="$FZ/crashes/$h-" "$FZ/corpus/$h" "$(seeds_for "$h")" 2>&1 \
-    | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY|Done)' || true
+    | grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY|Done)' || true
 done
 echo "crashes (if any): $(ls "$FZ/crashes" | wc -l) files in $FZ/crashes/"
