@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "api.h"
 #include "arc.h"
 #include "explain.h"
 #include "match.h"

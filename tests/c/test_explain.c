@@ -10,21 +10,7 @@
 
 #include <stdint.h>
 
-/* api.c's entry points (no header: the page calls them through wasm). */
-void ms_free(void *p);
-char *ms_constants(void);
-char *ms_model_load(const void *bytes, size_t len);
-char *ms_model_free(int h);
-char *ms_model_info(int h);
-char *ms_model_set_weights(int h, const char *json);
-char *ms_predict(int h, const char *json);
-char *ms_match(int h, const char *json, const float *packed, size_t n_floats);
-char *ms_soundtrack(int h, const char *json, const float *packed, size_t n_floats);
-char *ms_pool(const char *json);
-char *ms_explain(int h, const char *json);
-char *ms_scenes(const char *text, size_t len, const char *opts_json);
-char *ms_arc(int h, const char *text, size_t len, const char *opts_json);
-char *ms_arc_from_metrics(int h, const char *json);
+#include "api.h"   /* api.c's entry points */
 
 static const char *WORDS[] = {"love", "night", "dance", "heart", "cry", "rain", "fire", "sun",
                               "dark", "light", "run", "home", "alone", "party", "tears", "gold"};

@@ -10,23 +10,10 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "api.h"
 #include "fuzz_common.h"
 #include "model.h"
 
-char *ms_constants(void);
-char *ms_model_load(const void *bytes, size_t len);
-char *ms_model_free(int h);
-char *ms_model_info(int h);
-char *ms_model_set_weights(int h, const char *json);
-char *ms_predict(int h, const char *json);
-char *ms_match(int h, const char *json, const float *packed, size_t n_floats);
-char *ms_soundtrack(int h, const char *json, const float *packed, size_t n_floats);
-char *ms_pool(const char *json);
-char *ms_explain(int h, const char *json);
-char *ms_scenes(const char *text, size_t len, const char *opts_json);
-char *ms_arc(int h, const char *text, size_t len, const char *opts_json);
-char *ms_arc_from_metrics(int h, const char *json);
-void ms_free(void *p);
 
 static int model_handle;
 
