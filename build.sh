@@ -32,7 +32,9 @@ as_root() {
 
 # --- dependencies -----------------------------------------------------------
 
-APT_PACKAGES=(emscripten libstb-dev chromium dpkg-dev brotli make gcc)
+# clang-14 comes with emscripten; `clang` (the clang command) and
+# libclang-rt-14-dev (libFuzzer's runtime) add little, for the fuzz harnesses.
+APT_PACKAGES=(emscripten libstb-dev chromium dpkg-dev brotli make gcc clang libclang-rt-14-dev)
 
 deps_apt() {
   local missing=()
@@ -92,6 +94,17 @@ build() { deps; build_c; build_web; }
 
 # --- test -------------------------------------------------------------------
 
+# Count the TAP lines of one test program's output into pass/fail (run_tests'
+# locals): $1 its output, $2 its exit status, $3 its name. A failing exit
+# with no "not ok" line counts as one failure.
+tally() {
+  local p f
+  p=$(printf '%s\n' "$1" | grep -cE '^ok ' || true)
+  f=$(printf '%s\n' "$1" | grep -cE '^not ok ' || true)
+  if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $3 exited with status $2"; printf '%s\n' "$1" | tail -20; fi
+  pass=$((pass + p)); fail=$((fail + f))
+}
+
 # Each C test binary prints TAP lines ("ok - ..." / "not ok - ..."); each JS
 # test file runs under node's test runner with the TAP reporter. We count both.
 run_tests() {
@@ -105,11 +118,7 @@ run_tests() {
     rc=$?
     set -e
     printf '%s\n' "$out" | tee "build/test-logs/$(basename "$t").log" | grep -E '^(not ok|# )' || true
-    local p f
-    p=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
-    f=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $t exited with status $rc"; printf '%s\n' "$out" | tail -20; fi
-    pass=$((pass + p)); fail=$((fail + f))
+    tally "$out" "$rc" "$t"
   done
   # the fuzz harnesses: replay seeds and crash reproducers, plus a few
   # thousand fixed-seed mutations (tests/fuzz/run.sh --replay); clang only
@@ -121,13 +130,9 @@ run_tests() {
     set -e
     printf '%s\n' "$out" > build/test-logs/fuzz.log
     printf '%s\n' "$out" | grep -E '^(not ok|ok) ' || true
-    local p f
-    p=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
-    f=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - tests/fuzz/run.sh exited with status $rc"; printf '%s\n' "$out" | tail -20; fi
-    pass=$((pass + p)); fail=$((fail + f))
+    tally "$out" "$rc" tests/fuzz/run.sh
   else
-    echo "# skip: fuzz replay needs clang with libFuzzer (apt-get install clang, or ./build.sh fuzz installs it)"
+    echo "# skip: fuzz replay needs clang with libFuzzer (apt-get install clang libclang-rt-14-dev)"
   fi
   local files=()
   while IFS= read -r -d '' f; do files+=("$f"); done < <(find tests/js tests/e2e -name '*.test.mjs' -print0 2>/dev/null | sort -z)
@@ -188,10 +193,7 @@ case "$cmd" in
   bench) build; exec node tests/bench/run.mjs "$@" ;;
   fuzz)
     build
-    if ! have_libfuzzer; then
-      log "apt-get install clang (libFuzzer)"
-      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang >/dev/null
-    fi
+    have_libfuzzer || die "clang with libFuzzer is missing (apt-get install clang libclang-rt-14-dev)"
     exec tests/fuzz/run.sh "${1:-60}"
     ;;
   *) die "unknown command '$cmd' (build, serve, test, check, train, catalog, demo, bench, fuzz, deps)" ;;
