@@ -115,6 +115,7 @@ export function redirectUri() {
 }
 
 let memory = null;   // { access_token, token_type, expires_at, refresh_token, scope } or null
+let persisted = true;   // false when sessionStorage refused the last write: memory is all there is
 
 /** Tokens of older versions sat in localStorage: move the refresh token to this tab's session, delete them. */
 function migrateLegacy() {
@@ -126,18 +127,20 @@ function migrateLegacy() {
 
 function writeSession(t) {
   try {
-    if (t?.refresh_token) session()?.setItem(SESSION_KEY, JSON.stringify({ refresh_token: t.refresh_token, scope: t.scope || '' }));
-    else session()?.removeItem(SESSION_KEY);
-  } catch { /* storage off: the tokens live in memory only */ }
+    if (t?.refresh_token) session().setItem(SESSION_KEY, JSON.stringify({ refresh_token: t.refresh_token, scope: t.scope || '' }));
+    else session().removeItem(SESSION_KEY);
+    persisted = true;
+  } catch { persisted = false; /* storage off: the tokens live in memory only */ }
 }
 
 /** The tokens of this tab: the access token from memory, the refresh token from sessionStorage. */
 export function getTokens() {
   migrateLegacy();
+  tabs();
   const saved = readJSON(session(), SESSION_KEY);
   if (!saved?.refresh_token) {
     // memory alone: storage off, or Spotify sent no refresh token
-    if (memory && !memory.refresh_token && memory.access_token) return memory;
+    if (memory && (!persisted || (!memory.refresh_token && memory.access_token))) return memory;
     memory = null;
     return null;
   }
@@ -164,6 +167,7 @@ const announced = new EventTarget();   // 'tokens' when another tab handed this 
 function tabs() {
   if (channel || typeof globalThis.BroadcastChannel !== 'function') return channel;
   channel = new BroadcastChannel(CHANNEL_NAME);
+  channel.unref?.();   // Node (unit tests): do not keep the process alive
   channel.onmessage = (ev) => {
     const m = ev.data || {};
     if (m.type === 'signout') { if (getTokens()) { clearTokens(); changed(false); } return; }
