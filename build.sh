@@ -11,6 +11,7 @@
 #   A new model: train, then catalog, then demo; then re-measure the soundtracks with
 #   node tests/bench/soundtrack-stats.mjs (wasm/calib.h, wasm/soundtrack.h)
 #   ./build.sh bench      benchmarks against TensorFlow.js (never part of test)
+#   ./build.sh fuzz [S]   libFuzzer harnesses (tests/fuzz), S seconds each (60)
 #   ./build.sh deps       only install dependencies
 #   ./build.sh check      run the tests on what is already built (no build)
 #
@@ -34,7 +35,9 @@ as_root() {
 
 # --- dependencies -----------------------------------------------------------
 
-APT_PACKAGES=(emscripten libstb-dev chromium dpkg-dev brotli make gcc)
+# clang-14 comes with emscripten; `clang` (the clang command) and
+# libclang-rt-14-dev (libFuzzer's runtime) add little, for the fuzz harnesses.
+APT_PACKAGES=(emscripten libstb-dev chromium dpkg-dev brotli make gcc clang libclang-rt-14-dev)
 
 deps_apt() {
   local missing=()
@@ -107,6 +110,17 @@ build() { deps; check_emcc; build_c; build_web; }
 
 # --- test -------------------------------------------------------------------
 
+# Count the TAP lines of one test program's output into pass/fail (run_tests'
+# locals): $1 its output, $2 its exit status, $3 its name. A failing exit
+# with no "not ok" line counts as one failure.
+tally() {
+  local p f
+  p=$(printf '%s\n' "$1" | grep -cE '^ok ' || true)
+  f=$(printf '%s\n' "$1" | grep -cE '^not ok ' || true)
+  if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $3 exited with status $2"; printf '%s\n' "$1" | tail -20; fi
+  pass=$((pass + p)); fail=$((fail + f))
+}
+
 # Each C test binary prints TAP lines ("ok - ..." / "not ok - ..."); each JS
 # test file runs under node's test runner with the TAP reporter. We count both.
 run_tests() {
@@ -120,12 +134,22 @@ run_tests() {
     rc=$?
     set -e
     printf '%s\n' "$out" | tee "build/test-logs/$(basename "$t").log" | grep -E '^(not ok|# )' || true
-    local p f
-    p=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
-    f=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "not ok - $t exited with status $rc"; printf '%s\n' "$out" | tail -20; fi
-    pass=$((pass + p)); fail=$((fail + f))
+    tally "$out" "$rc" "$t"
   done
+  # the fuzz harnesses: replay seeds and crash reproducers, plus a few
+  # thousand fixed-seed mutations (tests/fuzz/run.sh --replay); clang only
+  if have_libfuzzer; then
+    log "fuzz: replay (tests/fuzz/run.sh --replay)"
+    set +e
+    out=$(nice -n 5 tests/fuzz/run.sh --replay 2000 2>&1)
+    rc=$?
+    set -e
+    printf '%s\n' "$out" > build/test-logs/fuzz.log
+    printf '%s\n' "$out" | grep -E '^(not ok|ok) ' || true
+    tally "$out" "$rc" tests/fuzz/run.sh
+  else
+    echo "# skip: fuzz replay needs clang with libFuzzer (apt-get install clang libclang-rt-14-dev)"
+  fi
   local files=()
   while IFS= read -r -d '' f; do files+=("$f"); done < <(find tests/js tests/e2e -name '*.test.mjs' -print0 2>/dev/null | sort -z)
   if [ ${#files[@]} -gt 0 ]; then
@@ -146,6 +170,13 @@ run_tests() {
   fi
   echo "$pass passed, $fail failed"
   [ "$fail" -eq 0 ]
+}
+
+# clang with its libFuzzer runtime (Debian's clang package ships both).
+have_libfuzzer() {
+  command -v clang >/dev/null || return 1
+  echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' \
+    | clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1
 }
 
 # --- commands ---------------------------------------------------------------
@@ -180,5 +211,10 @@ case "$cmd" in
     exec build/moodspace demo --csv "${1:-../shared/data/songs.csv}" --out weights/demo.json "${@:2}"
     ;;
   bench) build; exec node tests/bench/run.mjs "$@" ;;
-  *) die "unknown command '$cmd' (build, serve, test, check, train, catalog, demo, bench, deps)" ;;
+  fuzz)
+    build
+    have_libfuzzer || die "clang with libFuzzer is missing (apt-get install clang libclang-rt-14-dev)"
+    exec tests/fuzz/run.sh "${1:-60}"
+    ;;
+  *) die "unknown command '$cmd' (build, serve, test, check, train, catalog, demo, bench, fuzz, deps)" ;;
 esac

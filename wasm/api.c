@@ -6,7 +6,8 @@
  *     {"error": "..."} (NULL only if even that cannot be allocated);
  *   - inputs are NUL-terminated UTF-8 strings (JSON texts) or (pointer,
  *     length) byte ranges; NULL is accepted everywhere and answered with an
- *     error;
+ *     error; a NUL inside a text ("\u0000" in JSON, a 0 byte in a byte
+ *     range) is whitespace, never the end of the text;
  *   - nothing here exits or aborts, whatever the input.
  *
  * Models live in a small table of slots; ms_model_load returns a handle
@@ -49,6 +50,7 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "api.h"
 #include "arc.h"
 #include "explain.h"
 #include "match.h"
@@ -262,10 +264,32 @@ static cJSON *item_error(const cJSON *id, const char *msg) {
     return o;
 }
 
+/* cJSON ends a string at an escaped NUL ("\u0000"), so the text after it
+ * would silently vanish. The tokenizer reads NUL as whitespace (text.h), so
+ * for the calls that carry texts to the model an escaped NUL is read as a
+ * space and the whole text is kept. The input is copied only when it holds
+ * one. */
+static cJSON *parse_texts_json(const char *json) {
+    if (!json) return NULL;
+    if (!strstr(json, "\\u0000")) return cJSON_Parse(json);
+    size_t n = strlen(json);
+    char *copy = malloc(n + 1);
+    if (!copy) return NULL;
+    memcpy(copy, json, n + 1);
+    for (char *p = copy; *p; p++) {
+        if (*p != '\\') continue;
+        if (p[1] == 'u' && !strncmp(p + 2, "0000", 4)) memcpy(p + 2, "0020", 4);
+        if (p[1]) p++;   /* skip the escaped character: in "\\\\u0000" the u is text */
+    }
+    cJSON *o = cJSON_Parse(copy);
+    free(copy);
+    return o;
+}
+
 EMSCRIPTEN_KEEPALIVE char *ms_predict(int h, const char *json) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
-    cJSON *in = json ? cJSON_Parse(json) : NULL;
+    cJSON *in = parse_texts_json(json);
     if (!cJSON_IsArray(in)) { cJSON_Delete(in); return err_json("expected a JSON array of texts or {\"id\", \"text\"} objects"); }
     int n = cJSON_GetArraySize(in);
     if (n > MS_MAX_PREDICT_ITEMS) { cJSON_Delete(in); return err_json("too many texts in one call"); }
@@ -354,7 +378,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_film_soundtrack(int h, const char *json, const flo
 EMSCRIPTEN_KEEPALIVE char *ms_explain(int h, const char *json) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
-    cJSON *req = json ? cJSON_Parse(json) : NULL;
+    cJSON *req = parse_texts_json(json);
     if (!cJSON_IsObject(req)) { cJSON_Delete(req); return err_json("expected {\"text\": ...}"); }
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(req, "text");
     ExplainOpts o = explain_default_opts();

@@ -1003,8 +1003,11 @@ struct ModelFast {
 
 /* expf for the gates: clamp, split into 2^n · e^r, degree-6 polynomial. */
 static inline float fast_expf(float x) {
-    x = x < -87.0f ? -87.0f : x;   /* not fminf/fmaxf: those are libm calls without fast-math */
-    x = x > 88.0f ? 88.0f : x;
+    /* not fminf/fmaxf: those are libm calls without fast-math. Written so a
+     * NaN fails the first comparison and becomes -87 (a NaN reaching the
+     * int conversion below is undefined behaviour). */
+    x = x > -87.0f ? x : -87.0f;
+    x = x < 88.0f ? x : 88.0f;
     float fn = x * 1.44269504088896341f;
     fn = (fn + 12582912.0f) - 12582912.0f;   /* round to nearest */
     float r = x - fn * 0.693359375f;

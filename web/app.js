@@ -21,6 +21,7 @@ import { fetchAllLyrics, fetchLyrics, lyricTexts } from './lrclib.js';
 import { library } from './library.js';
 import { engine } from './engine-client.js';
 import { initSoundtrack } from './soundtrack.js';
+import * as notices from './notices.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...kids) => {
@@ -91,6 +92,7 @@ function renderAccount() {
     : st.source ? `Library: ${st.label}` : '';
 }
 
+notices.askClientIdFromUrl(auth);
 $('client-id').value = auth.getClientId();
 $('redirect-uri').textContent = auth.redirectUri();
 $('client-id').addEventListener('change', () => {
@@ -112,6 +114,7 @@ $('signin').addEventListener('click', () => startSignIn());
 $('signout').addEventListener('click', () => {
   auth.signOut();
   notify('Signed out: every Spotify token was removed from this browser.');
+  notices.offerToForget(library);
 });
 $('reload-spotify').addEventListener('click', () => loadSpotify());
 auth.authEvents.addEventListener('change', renderAccount);
@@ -272,6 +275,8 @@ const ctx = {
 globalThis.moodspace = ctx;
 
 async function main() {
+  notices.showOverrideNotice();
+  notices.watchForUpdates();
   renderAccount();
   engine.on((ev) => {
     if (ev.type === 'error' || ev.type === 'crash') notifyError(`The mood model could not start: ${ev.message}`);

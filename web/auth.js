@@ -9,7 +9,21 @@
 //   older than Spotify's 6 months) signs out quietly and emits
 //   'signin-required' so the page can ask the user to sign in again while
 //   everything on screen stays.
-// - signOut() removes every token.
+// - signOut() removes every token, in every tab of this page.
+//
+// Where tokens live (the page may share its origin, e.g. http://127.0.0.1:8000,
+// with whatever the user serves there later): the access token only in
+// memory; the refresh token and the granted scopes in sessionStorage, so they
+// survive the sign-in round trip and reloads but end with the tab, and
+// nothing is left behind for another site on the same origin to read. Tokens
+// from older versions (localStorage) are moved over and deleted.
+//
+// Tabs: a tab opened by duplicating another starts with the same refresh
+// token, and Spotify rotates it on every refresh. Refreshes therefore run
+// under a Web Lock (one tab at a time), a tab that refreshed announces the new
+// tokens on a BroadcastChannel to the tabs holding the token it replaced, and
+// a refused refresh re-reads the tokens (waiting briefly for such an
+// announcement) before it signs anyone out.
 //
 // Events (on `authEvents`, an EventTarget): 'change' (signed in/out),
 // 'signin-required' (detail: { reason }).
@@ -19,10 +33,14 @@ import { getConfig } from './config.js';
 export const BASE_SCOPES = ['user-top-read', 'user-read-recently-played'];
 export const SAVE_SCOPE = 'playlist-modify-private';
 
-const TOKENS_KEY = 'moodspace.tokens';
+const SESSION_KEY = 'moodspace.session';   // sessionStorage: { refresh_token, scope }
+const LEGACY_TOKENS_KEY = 'moodspace.tokens';   // localStorage, before: migrated, then removed
 const CLIENT_KEY = 'moodspace.clientId';
 const PENDING_KEY = 'moodspace.pkce';
 const REFRESH_MARGIN_MS = 60_000;
+const LOCK_NAME = 'moodspace-token-refresh';
+const CHANNEL_NAME = 'moodspace-auth';
+const ANNOUNCE_WAIT_MS = 500;   // how long a refused refresh waits for another tab's new tokens
 
 export const authEvents = new EventTarget();
 
@@ -66,13 +84,20 @@ function readJSON(st, key) {
   try { return JSON.parse(st?.getItem(key) || 'null'); } catch { return null; }
 }
 
-/** The Client ID in use: ?client_id= (remembered), the saved field, or the build default. */
+/** The Client ID in use: the saved one (the field) or the build default. */
 export function getClientId() {
-  try {
-    const q = new URLSearchParams(globalThis.location?.search || '').get('client_id');
-    if (q && /^[A-Za-z0-9]{8,64}$/.test(q)) store()?.setItem(CLIENT_KEY, q);
-  } catch { /* not a page */ }
   return store()?.getItem(CLIENT_KEY) || getConfig().clientId || '';
+}
+
+/**
+ * A well-formed ?client_id= in the address bar that differs from the saved
+ * one, or ''. It is NOT saved: a link must not switch the app the user signs
+ * in to without asking (the page asks, then calls setClientId).
+ */
+export function clientIdFromUrl() {
+  let q = null;
+  try { q = new URLSearchParams(globalThis.location?.search || '').get('client_id'); } catch { /* not a page */ }
+  return q && /^[A-Za-z0-9]{8,64}$/.test(q) && q !== getClientId() ? q : '';
 }
 
 /** Remember the user's own Client ID (empty string forgets it). */
@@ -89,18 +114,97 @@ export function redirectUri() {
   return loc.origin + path;
 }
 
-export function getTokens() { return readJSON(store(), TOKENS_KEY); }
-function saveTokens(t) { store()?.setItem(TOKENS_KEY, JSON.stringify(t)); }
+let memory = null;   // { access_token, token_type, expires_at, refresh_token, scope } or null
+let persisted = true;   // false when sessionStorage refused the last write: memory is all there is
+
+/** Tokens of older versions sat in localStorage: move the refresh token to this tab's session, delete them. */
+function migrateLegacy() {
+  const old = readJSON(store(), LEGACY_TOKENS_KEY);
+  if (!old) return;
+  try { store().removeItem(LEGACY_TOKENS_KEY); } catch { /* storage off */ }
+  if (old.refresh_token && !readJSON(session(), SESSION_KEY)) writeSession({ refresh_token: old.refresh_token, scope: old.scope || '' });
+}
+
+function writeSession(t) {
+  try {
+    if (t?.refresh_token) session().setItem(SESSION_KEY, JSON.stringify({ refresh_token: t.refresh_token, scope: t.scope || '' }));
+    else session().removeItem(SESSION_KEY);
+    persisted = true;
+  } catch { persisted = false; /* storage off: the tokens live in memory only */ }
+}
+
+/** The tokens of this tab: the access token from memory, the refresh token from sessionStorage. */
+export function getTokens() {
+  migrateLegacy();
+  tabs();
+  const saved = readJSON(session(), SESSION_KEY);
+  if (!saved?.refresh_token) {
+    // memory alone: storage off, or Spotify sent no refresh token
+    if (memory && (!persisted || (!memory.refresh_token && memory.access_token))) return memory;
+    memory = null;
+    return null;
+  }
+  if (!memory || memory.refresh_token !== saved.refresh_token) {
+    memory = { access_token: null, token_type: 'Bearer', expires_at: 0, refresh_token: saved.refresh_token, scope: saved.scope || '' };
+  }
+  return memory;
+}
+function saveTokens(t) { memory = t; writeSession(t); }
+function clearTokens() {
+  memory = null;
+  writeSession(null);
+  try { store()?.removeItem(LEGACY_TOKENS_KEY); } catch { /* storage off */ }
+}
 
 export function isSignedIn() { const t = getTokens(); return !!(t && (t.access_token || t.refresh_token)); }
 export function grantedScopes() { return (getTokens()?.scope || '').split(/\s+/).filter(Boolean); }
 export function hasScope(s) { return grantedScopes().includes(s); }
 
-/** Remove every token and the pending PKCE values. */
+// --- other tabs -------------------------------------------------------------------
+
+let channel = null;
+const announced = new EventTarget();   // 'tokens' when another tab handed this one new tokens
+function tabs() {
+  if (channel || typeof globalThis.BroadcastChannel !== 'function') return channel;
+  channel = new BroadcastChannel(CHANNEL_NAME);
+  channel.unref?.();   // Node (unit tests): do not keep the process alive
+  channel.onmessage = (ev) => {
+    const m = ev.data || {};
+    if (m.type === 'signout') { if (getTokens()) { clearTokens(); changed(false); } return; }
+    if (m.type !== 'tokens' || !m.tokens?.access_token) return;
+    // only a tab holding the refresh token that was just replaced (a
+    // duplicated tab) takes the new ones; independent sign-ins stay apart
+    const mine = getTokens();
+    if (!mine || mine.refresh_token !== m.replaced) return;
+    saveTokens({ ...m.tokens });
+    announced.dispatchEvent(new Event('tokens'));
+  };
+  return channel;
+}
+function announce(msg) { try { tabs()?.postMessage(msg); } catch { /* no channel */ } }
+function changed(signedIn) { authEvents.dispatchEvent(new CustomEvent('change', { detail: { signedIn } })); }
+
+/** Run fn while holding the cross-tab refresh lock (just run it where Web Locks are missing). */
+function withRefreshLock(fn) {
+  const locks = globalThis.navigator?.locks;
+  return locks?.request ? locks.request(LOCK_NAME, fn) : fn();
+}
+
+/** Resolves after another tab announced new tokens, or after ms. */
+function announcement(ms) {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); announced.removeEventListener('tokens', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    announced.addEventListener('tokens', done);
+  });
+}
+
+/** Remove every token (this tab's and the other tabs') and the pending PKCE values. */
 export function signOut() {
-  store()?.removeItem(TOKENS_KEY);
-  session()?.removeItem(PENDING_KEY);
-  authEvents.dispatchEvent(new CustomEvent('change', { detail: { signedIn: false } }));
+  clearTokens();
+  try { session()?.removeItem(PENDING_KEY); } catch { /* storage off */ }
+  announce({ type: 'signout' });
+  changed(false);
 }
 
 // --- the flow -------------------------------------------------------------------
@@ -189,35 +293,53 @@ export async function completeLogin() {
     client_id: getClientId(), code_verifier: pending.verifier,
   });
   storeTokenResponse(json, null);
-  authEvents.dispatchEvent(new CustomEvent('change', { detail: { signedIn: true } }));
+  tabs();
+  changed(true);
   return { status: 'signed-in' };
 }
 
 let refreshing = null;
+const fresh = (t) => !!(t?.access_token && t.expires_at - REFRESH_MARGIN_MS > Date.now());
+const refused = (e) => e.code === 'invalid_grant' || e.code === 'invalid_client' || e.code === 'http_400';
 
-/** Refresh the access token now (one request at a time). Throws AuthError. */
+/**
+ * Refresh the access token now (one request at a time in this tab, one tab
+ * at a time under a Web Lock). Throws AuthError. A tab that waited for the
+ * lock while another refreshed for it uses those tokens instead.
+ */
 export function refresh() {
   if (refreshing) return refreshing;
-  refreshing = (async () => {
-    const prev = getTokens();
+  tabs();
+  const stale = getTokens()?.access_token || null;   // the token that failed or expired
+  refreshing = withRefreshLock(async () => {
+    let prev = getTokens();
+    if (fresh(prev) && prev.access_token !== stale) return prev;   // another tab refreshed for us
     if (!prev?.refresh_token) {
       signOut();
       authEvents.dispatchEvent(new CustomEvent('signin-required', { detail: { reason: 'no_refresh_token' } }));
       throw new AuthError('Your Spotify session has ended. Please sign in again.', 'signin_required');
     }
-    try {
-      const json = await tokenRequest({ grant_type: 'refresh_token', refresh_token: prev.refresh_token, client_id: getClientId() });
-      return storeTokenResponse(json, prev);
-    } catch (e) {
-      if (e.code === 'invalid_grant' || e.code === 'invalid_client' || e.code === 'http_400') {
-        store()?.removeItem(TOKENS_KEY);
-        authEvents.dispatchEvent(new CustomEvent('change', { detail: { signedIn: false } }));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const json = await tokenRequest({ grant_type: 'refresh_token', refresh_token: prev.refresh_token, client_id: getClientId() });
+        const t = storeTokenResponse(json, prev);
+        if (t.refresh_token !== prev.refresh_token) announce({ type: 'tokens', replaced: prev.refresh_token, tokens: t });
+        return t;
+      } catch (e) {
+        if (!refused(e)) throw e;
+        // Before signing out, re-read: another tab may have rotated the token
+        // this one sent (its announcement can arrive just after the lock).
+        let now = getTokens();
+        if (now?.refresh_token === prev.refresh_token) { await announcement(ANNOUNCE_WAIT_MS); now = getTokens(); }
+        if (fresh(now) && now.access_token !== stale) return now;
+        if (attempt === 0 && now?.refresh_token && now.refresh_token !== prev.refresh_token) { prev = now; continue; }
+        clearTokens();
+        changed(false);
         authEvents.dispatchEvent(new CustomEvent('signin-required', { detail: { reason: e.code } }));
         throw new AuthError('Your Spotify session has expired. Sign in again to continue — everything on screen stays.', 'signin_required');
       }
-      throw e;
     }
-  })().finally(() => { refreshing = null; });
+  }).finally(() => { refreshing = null; });
   return refreshing;
 }
 
@@ -225,6 +347,6 @@ export function refresh() {
 export async function getAccessToken() {
   const t = getTokens();
   if (!t) throw new AuthError('Not signed in to Spotify.', 'signin_required');
-  if (!t.access_token || !(t.expires_at - REFRESH_MARGIN_MS > Date.now())) return (await refresh()).access_token;
+  if (!fresh(t)) return (await refresh()).access_token;
   return t.access_token;
 }

@@ -4,7 +4,7 @@
 // Spotify Client ID compiled in (optional; users can enter their own).
 //
 // dist/ layout:
-//   index.html           with the Content-Security-Policy filled in (CSP below)
+//   index.html           with the production Content-Security-Policy filled in (web/csp.mjs)
 //   style.css            minified
 //   app.js, worker.js    entry points (ES modules; code-split chunks in chunks/)
 //   *worker*.js, sw.js   every other worker entry found in web/ (web-extras)
@@ -14,32 +14,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { contentSecurityPolicy } from './csp.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const web = path.join(root, 'web');
 const dist = path.join(root, 'dist');
 const log = (m) => process.stderr.write(`web/build.mjs: ${m}\n`);
 
-// Origins the page may talk to (keep in step with the defaults in web/config.js).
-// Loopback is allowed for local use and for the fake servers of the tests;
-// MOODSPACE_EXTRA_ORIGINS="https://a.example https://b.example" adds more
-// (e.g. a self-hosted LRCLIB) to connect-src and frame-src.
-const EXTRA = (process.env.MOODSPACE_EXTRA_ORIGINS || '').split(/\s+/).filter((o) => /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(o)).join(' ');
-const LOOPBACK = `http://127.0.0.1:* http://localhost:*${EXTRA ? ' ' + EXTRA : ''}`;
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  `img-src 'self' data: blob: https://i.scdn.co https://*.scdn.co https://*.spotifycdn.com ${LOOPBACK}`,
-  `connect-src 'self' https://accounts.spotify.com https://api.spotify.com https://lrclib.net ${LOOPBACK}`,
-  `frame-src https://open.spotify.com ${LOOPBACK}`,
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self' https://accounts.spotify.com",
-].join('; ');
+// The production policy (web/csp.mjs): no loopback origins. The test server
+// swaps in the loopback variant as it serves index.html.
+const CSP = contentSecurityPolicy();
 
 fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(dist, { recursive: true });

@@ -3,15 +3,19 @@
 // Precedence (highest first):
 //   1. a test hook: globalThis.__MOODSPACE_CONFIG__ = { apiBase: ..., ... }
 //      (set by the browser tests through page.addInitScript before any module runs);
-//   2. query parameters: ?accounts=  ?api=  ?lrclib=  ?embed=  ?client_id=
+//   2. query parameters: ?accounts=  ?api=  ?lrclib=  ?embed=
 //      (remembered for the tab in sessionStorage so they survive the sign-in
 //      round trip, which returns to the bare redirect URI);
 //   3. the defaults below (real Spotify and LRCLIB).
+// (?client_id= is handled by auth.js: the page asks before saving it.)
 //
-// Overrides from the address bar are only accepted for loopback origins
-// (http://127.0.0.1, http://localhost, http://[::1]) or https origins on the
-// same service's domain, so a crafted link cannot send a user's Spotify token
-// somewhere else. The Content-Security-Policy in index.html enforces the same.
+// Overrides from the address bar are accepted only when the page itself is
+// served from loopback (local testing), and only for loopback origins or
+// https origins on the same service's domain: a crafted link to a hosted
+// MoodSpace cannot point it, and the user's Spotify token, anywhere else.
+// overridesActive() lists the overrides in force so the page can show them
+// (web/notices.js). The production Content-Security-Policy (web/csp.mjs)
+// allows no loopback origin at all but the page's own.
 
 export const APP_VERSION = '0.1.0';
 export const LRCLIB_CLIENT = `MoodSpace/${APP_VERSION} (https://github.com/moodspace/moodspace)`;
@@ -43,6 +47,11 @@ const TRUSTED = {
 const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 const SESSION_KEY = 'moodspace.config';
 
+/** True when the page is served from loopback (http://127.0.0.1, localhost, [::1]). */
+export function servedFromLoopback(loc = globalThis.location) {
+  try { return LOOPBACK.test(new URL(String(loc?.href)).origin); } catch { return false; }
+}
+
 /** True if `url` may be used as a base URL for `key` when it comes from the address bar. */
 export function acceptableBase(key, url) {
   let u;
@@ -52,6 +61,7 @@ export function acceptableBase(key, url) {
 }
 
 function readSession() {
+  if (!servedFromLoopback()) return {};
   try { return JSON.parse(globalThis.sessionStorage?.getItem(SESSION_KEY) || '{}') || {}; }
   catch { return {}; }
 }
@@ -60,6 +70,7 @@ function fromQuery() {
   const out = {};
   let search = '';
   try { search = globalThis.location?.search || ''; } catch { /* not a page */ }
+  if (!servedFromLoopback()) return out;
   const q = new URLSearchParams(search);
   for (const [p, key] of Object.entries(PARAMS)) {
     const v = q.get(p);
@@ -83,6 +94,23 @@ export function getConfig() {
   for (const k of Object.keys(PARAMS).map((p) => PARAMS[p])) cfg[k] = String(cfg[k]).replace(/\/+$/, '');
   current = Object.freeze(cfg);
   return current;
+}
+
+/**
+ * The base URLs taken from the address bar (this page load or earlier in the
+ * tab) that differ from the defaults: [{ param, key, url }]. Empty unless
+ * the page is served from loopback. The test hook does not count.
+ */
+export function overridesActive() {
+  const from = { ...readSession(), ...fromQuery() };
+  return Object.entries(PARAMS).filter(([, key]) => from[key] && from[key] !== DEFAULTS[key])
+    .map(([param, key]) => ({ param, key, url: from[key] }));
+}
+
+/** Forget the address-bar overrides of this tab (the banner's "use the defaults"). */
+export function clearOverrides() {
+  try { globalThis.sessionStorage?.removeItem(SESSION_KEY); } catch { /* storage off */ }
+  current = null;
 }
 
 /** Replace the configuration (Node unit tests) or drop the cached one (undefined). */

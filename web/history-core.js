@@ -16,6 +16,12 @@
 // array and hands each element to JSON.parse on its own, so a 100 MB file is
 // never held as one string or as one giant array of objects.
 //
+// A hostile file (a zip bomb, a record nested millions deep, one giant
+// string, millions of plays) must not take the tab down: IMPORT_LIMITS bounds
+// what one import may hold, every limit is named in the message when hit,
+// and plays are summed as they stream (per song, per day for the last six
+// months) instead of being kept one by one.
+//
 // Usage:
 //   const imp = new HistoryImport();
 //   const f = imp.beginFile('StreamingHistory_music_0.json');  // null if not a history file
@@ -40,6 +46,30 @@ export function classifyHistoryFile(path) {
   return null;
 }
 
+const MB = 1024 * 1024;
+
+/** What one import may hold. Real exports are far inside every limit. */
+export const IMPORT_LIMITS = Object.freeze({
+  maxElementBytes: 64 * 1024,   // one entry of the array (a play is under 1 KB)
+  maxDepth: 16,                 // nesting inside one entry (a play has 1)
+  maxTotalBytes: 2048 * MB,     // JSON read in one import (large exports are a few hundred MB)
+  maxRatio: 100,                // unpacked / packed size of a zip (exports: about 10)
+  ratioFloorBytes: 16 * MB,     // ... checked once this much is unpacked
+  maxZipEntries: 10000,         // files inside one zip (exports: a few dozen)
+  maxTracks: 300000,            // different songs in one import
+});
+
+/** IMPORT_LIMITS with the caller's overrides (tests use small ones). */
+export function importLimits(overrides) { return Object.freeze({ ...IMPORT_LIMITS, ...(overrides || {}) }); }
+
+/** "64 KB", "2 GB": a byte count for a message. */
+export function formatBytes(n) {
+  if (n >= 1024 * MB) return `${+(n / (1024 * MB)).toFixed(1)} GB`;
+  if (n >= MB) return `${+(n / MB).toFixed(1)} MB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+
 const WS = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
 
@@ -48,11 +78,14 @@ for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
  * push(Uint8Array) any number of times, then end(). Each top-level element
  * is decoded and parsed separately and passed to onItem(value, index).
  * Errors are thrown as plain Error with a byte offset; the caller adds the
- * file name.
+ * file name. An element larger than limits.maxElementBytes or nested deeper
+ * than limits.maxDepth is refused before it is buffered or parsed.
  */
 export class JsonArrayStream {
-  constructor(onItem) {
+  constructor(onItem, limits = IMPORT_LIMITS) {
     this.onItem = onItem;
+    this.limits = limits;
+    this.partBytes = 0;      // bytes held in parts
     this.state = 0;          // 0 before '[', 1 inside the array expecting value or ']', 2 after ']'
     this.expectComma = false;
     this.depth = 0;          // nesting depth inside the current element
@@ -106,6 +139,7 @@ export class JsonArrayStream {
       n = 0;
       for (const p of this.parts) { bytes.set(p, n); n += p.length; }
       this.parts = [];
+      this.partBytes = 0;
     } else {
       bytes = buf.subarray(start, endExclusive);
     }
@@ -119,6 +153,7 @@ export class JsonArrayStream {
     let carried = elemStart === 0;       // the element in progress began in an earlier chunk
     const bounds = [];                   // start/end pairs of elements complete in this chunk
     const finish = (end) => {
+      this._checkSize((carried ? this.partBytes : 0) + end - elemStart);
       if (carried) { this._takeElement(buf, elemStart, end); carried = false; }
       else bounds.push(elemStart, end);
       this.seen++;
@@ -142,7 +177,7 @@ export class JsonArrayStream {
           continue;
         }
         if (c === 0x22) this.inString = true;
-        else if (c === 0x7b || c === 0x5b) this.depth++;
+        else if (c === 0x7b || c === 0x5b) { if (++this.depth > this.limits.maxDepth) this._tooDeep(); }
         else if (c === 0x7d || c === 0x5d) {
           if (--this.depth === 0) finish(i + 1);
         }
@@ -186,8 +221,21 @@ export class JsonArrayStream {
       else { this.scalar = true; this.inString = c === 0x22; }
     }
     if (bounds.length) this._emitBatch(buf, bounds[0], bounds[bounds.length - 1], bounds.length / 2, bounds);
-    if (elemStart >= 0) this.parts.push(buf.slice(elemStart));
+    if (elemStart >= 0) {
+      this._checkSize(this.partBytes + n - elemStart);
+      this.parts.push(buf.slice(elemStart));
+      this.partBytes += n - elemStart;
+    }
     this.offset += n;
+  }
+
+  _checkSize(bytes) {
+    const max = this.limits.maxElementBytes;
+    if (bytes > max) throw new Error(`entry ${this.seen + 1} is larger than ${formatBytes(max)} (the limit for one entry; a play is under 1 KB): not a streaming history`);
+  }
+
+  _tooDeep() {
+    throw new Error(`entry ${this.seen + 1} is nested more than ${this.limits.maxDepth} levels deep (the limit; a play has 1): not a streaming history`);
   }
 
   end() {
@@ -229,11 +277,18 @@ function parseIsoTime(s) {
 
 export const SKIP_SHORT_MS = 30000;   // Spotify counts a stream from 30 s
 
+// Play time per song for the last 4 weeks / 6 months is summed per UTC day;
+// days older than RECENT_DAYS before the latest play seen are dropped as the
+// plays stream, so a song holds at most 2 * RECENT_DAYS sums, however many
+// times it was played.
+const SHORT_DAYS = 28, RECENT_DAYS = 182;
+
 class FileAgg {
-  constructor(name, format, tzOffset) {
+  constructor(name, format, tzOffset, session) {
     this.name = name;
     this.format = format;
     this.tzOffset = tzOffset;   // function(ms) -> minutes east of UTC
+    this.session = session;     // { songKeys: Set, limits } shared by the files of one import
     this.records = 0;
     this.music = 0;
     this.other = 0;             // podcasts, audiobooks, entries without a track
@@ -292,17 +347,32 @@ class FileAgg {
     this.months.set(month, (this.months.get(month) || 0) + ms);
     const key = trackKey(title, artist);
     let t = this.tracks.get(key);
-    if (!t) { t = { title, artist, album, uri, plays: 0, ms: 0, skips: 0, maxMs: 0, first: startMs, last: endMs, log: [] }; this.tracks.set(key, t); }
+    if (!t) {
+      const { songKeys, limits } = this.session;
+      if (!songKeys.has(key)) {
+        if (songKeys.size >= limits.maxTracks) throw new Error(`more than ${limits.maxTracks} different songs in this import (the limit)`);
+        songKeys.add(key);
+      }
+      t = { title, artist, album, uri, plays: 0, ms: 0, skips: 0, maxMs: 0, first: startMs, last: endMs, days: new Map() };
+      this.tracks.set(key, t);
+    }
     t.plays++;
     t.ms += ms;
     if (ms > t.maxMs) t.maxMs = ms;
-    t.log.push(endMs, ms);
+    addDay(t.days, Math.floor(endMs / DAY_MS), ms, Math.floor(this.last / DAY_MS));
     if (skipped) t.skips++;
     if (!t.uri && uri) t.uri = uri;
     if (!t.album && album) t.album = album;
     if (startMs < t.first) t.first = startMs;
     if (endMs > t.last) t.last = endMs;
   }
+}
+
+/** Add ms to a song's day sums; keep only days within RECENT_DAYS of lastDay. */
+function addDay(days, day, ms, lastDay) {
+  if (day <= lastDay - RECENT_DAYS) return;
+  days.set(day, (days.get(day) || 0) + ms);
+  if (days.size > 2 * RECENT_DAYS) for (const d of days.keys()) if (d <= lastDay - RECENT_DAYS) days.delete(d);
 }
 
 export function trackKey(title, artist) {
@@ -330,6 +400,9 @@ function localOffset(ms) {
 export class HistoryImport {
   constructor(options = {}) {
     this.tzOffset = options.tzOffset || localOffset;
+    this.limits = importLimits(options.limits);
+    this.session = { songKeys: new Set(), limits: this.limits };
+    this.bytes = 0;       // JSON bytes read by every file so far
     this.done = [];       // FileAgg of files read completely
     this.errors = [];     // { file, problem, message }
     this.ignored = [];    // names of files that are not streaming histories
@@ -340,8 +413,8 @@ export class HistoryImport {
     const format = classifyHistoryFile(path);
     const name = String(path);
     if (!format) { this.ignored.push(name); return null; }
-    const agg = new FileAgg(name, format, this.tzOffset);
-    const scan = new JsonArrayStream((v, i) => agg.add(v, i));
+    const agg = new FileAgg(name, format, this.tzOffset, this.session);
+    const scan = new JsonArrayStream((v, i) => agg.add(v, i), this.limits);
     let failed = false;
     const fail = (e) => {
       failed = true;
@@ -353,6 +426,8 @@ export class HistoryImport {
       name, format,
       push: (bytes) => {
         if (failed) return;
+        this.bytes += bytes.length;
+        if (this.bytes > this.limits.maxTotalBytes) throw fail(new Error(`more than ${formatBytes(this.limits.maxTotalBytes)} of JSON in one import (the limit): stopped here`));
         try { scan.push(bytes); } catch (e) { throw fail(e); }
       },
       end: () => {
@@ -403,27 +478,27 @@ export class HistoryImport {
       for (const [m, v] of f.months) months.set(m, (months.get(m) || 0) + v);
       for (const [k, t] of f.tracks) {
         const o = tracks.get(k);
-        if (!o) { tracks.set(k, { ...t, log: t.log.slice() }); continue; }
+        if (!o) { tracks.set(k, { ...t, days: new Map(t.days) }); continue; }
         o.plays += t.plays; o.ms += t.ms; o.skips += t.skips;
         if (t.maxMs > o.maxMs) o.maxMs = t.maxMs;
-        for (const x of t.log) o.log.push(x);
+        for (const [d, v] of t.days) o.days.set(d, (o.days.get(d) || 0) + v);
         if (!o.uri && t.uri) o.uri = t.uri;
         if (!o.album && t.album) o.album = t.album;
         if (t.first < o.first) o.first = t.first;
         if (t.last > o.last) o.last = t.last;
       }
     }
-    // play time in the last 4 weeks and 6 months before the last play, like
-    // Spotify's short_term / medium_term (long_term = everything)
-    const lastMs = Number.isFinite(last) ? last : 0;
-    const cutShort = lastMs - 28 * DAY_MS, cutMedium = lastMs - 182 * DAY_MS;
+    // play time in the last 4 weeks and 6 months (whole UTC days) up to the
+    // day of the last play, like Spotify's short_term / medium_term
+    // (long_term = everything)
+    const lastDay = Math.floor((Number.isFinite(last) ? last : 0) / DAY_MS);
     for (const t of tracks.values()) {
       let s4 = 0, s6 = 0;
-      for (let i = 0; i < t.log.length; i += 2) {
-        if (t.log[i] > cutMedium) { s6 += t.log[i + 1]; if (t.log[i] > cutShort) s4 += t.log[i + 1]; }
+      for (const [d, v] of t.days) {
+        if (d > lastDay - RECENT_DAYS) { s6 += v; if (d > lastDay - SHORT_DAYS) s4 += v; }
       }
       t.msShort = s4; t.msMedium = s6;
-      delete t.log;
+      delete t.days;
     }
     const list = [...tracks.values()].sort((a, b) => b.ms - a.ms || b.plays - a.plays || (a.title < b.title ? -1 : 1));
     const rank = (field) => list.filter((t) => t[field] > 0).sort((a, b) => b[field] - a[field]).slice(0, 100).map((t) => list.indexOf(t));

@@ -8,8 +8,13 @@
 // Files are streamed in chunks (File.stream), zips are inflated as they
 // stream (fflate's Unzip), and JSON arrays are split element by element, so
 // a 100 MB+ export is never held whole in memory. Nothing leaves the browser.
+// A zip that unpacks to more than limits.maxRatio times its size, or holds
+// more than limits.maxZipEntries files, is stopped (history-core.js holds
+// the other limits).
 import { Unzip, UnzipInflate } from 'fflate';
-import { HistoryImport, classifyHistoryFile } from './history-core.js';
+import { HistoryImport, classifyHistoryFile, formatBytes } from './history-core.js';
+
+const ZIP_SLICE = 8192;   // bytes of a zip handed to fflate at a time
 
 function isZipStart(b) { return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6); }
 
@@ -29,6 +34,7 @@ async function* chunks(file) {
 
 export async function importFiles(files, post, options = {}) {
   const imp = new HistoryImport(options);
+  const L = imp.limits;
   const total = files.reduce((s, f) => s + (f.size || 0), 0);
   let done = 0, lastPost = 0;
   const progress = (name, force) => {
@@ -40,19 +46,37 @@ export async function importFiles(files, post, options = {}) {
     let mode = null;          // 'zip' | 'json' | 'skip'
     let json = null;          // reader for a bare JSON file
     let unzip = null, entries = 0, zipFailed = false;
+    let packed = 0, unpacked = 0;   // bytes of this zip read, and unpacked from it
     const open = [];          // readers of zip entries still streaming
+    const live = [];          // fflate entries still inflating
+    // A limit hit inside the zip: stop inflating, fail the unfinished files.
+    const stopZip = (problem) => {
+      if (zipFailed) return;
+      zipFailed = true;
+      imp.addError(name, problem);
+      for (const e of live) { try { e.terminate(); } catch { /* already done */ } }
+      for (const r of open) if (!r.failed && !imp.done.some((f) => f.name === r.name)) r.abort(`not read: ${problem}`);
+    };
     try {
       for await (const chunk of chunks(file)) {
         if (mode === null) {
           if (isZipStart(chunk) || /\.zip$/i.test(name)) {
             mode = 'zip';
             unzip = new Unzip((entry) => {
-              entries++;
+              if (zipFailed) return;
+              if (++entries > L.maxZipEntries) { stopZip(`more than ${L.maxZipEntries} files inside the zip (the limit; an export holds a few dozen)`); return; }
               const reader = classifyHistoryFile(entry.name) ? imp.beginFile(`${name}/${entry.name}`) : null;
               if (!reader) { if (!classifyHistoryFile(entry.name)) imp.ignored.push(`${name}/${entry.name}`); return; }
               open.push(reader);
+              live.push(entry);
               entry.ondata = (err, data, final) => {
                 if (err) { reader.abort(`could not be unpacked (${err.message || err})`); return; }
+                if (zipFailed) return;
+                unpacked += data.length;
+                if (unpacked > L.ratioFloorBytes && unpacked > L.maxRatio * packed) {
+                  stopZip(`unpacks to more than ${L.maxRatio} times its size (${formatBytes(unpacked)} from the first ${formatBytes(packed)}; the limit): stopped, this looks like a zip bomb`);
+                  return;
+                }
                 try {
                   reader.push(data);
                   if (final) reader.end();
@@ -74,8 +98,15 @@ export async function importFiles(files, post, options = {}) {
         }
         done += chunk.length;
         if (mode === 'zip' && !zipFailed) {
-          try { unzip.push(chunk, false); }
-          catch (e) { zipFailed = true; imp.addError(name, `the zip archive is damaged (${e.message || e})`); }
+          // in slices: fflate walks the entries of one push recursively (a
+          // chunk of thousands of tiny files overflowed the stack), and the
+          // ratio and entry limits are checked between slices
+          for (let o = 0; o < chunk.length && !zipFailed; o += ZIP_SLICE) {
+            const part = chunk.subarray(o, o + ZIP_SLICE);
+            packed += part.length;
+            try { unzip.push(part, false); }
+            catch (e) { zipFailed = true; imp.addError(name, `the zip archive is damaged (${e.message || e})`); }
+          }
         } else if (mode === 'json') {
           try { json.push(chunk); } catch { mode = 'skip'; }
         }

@@ -6,13 +6,22 @@
 // weights, the film catalog, the corpus word list and the demo library.
 //
 //   install   fetch every precached file (bypassing the HTTP cache) into
-//             "moodspace-<version>"
-//   activate  delete every other "moodspace-*" cache, take control of open pages
-//   fetch     only same-origin GETs without an Authorization header whose path
-//             is precached are answered, from the cache (navigations get the
-//             cached index.html). Everything else — Spotify, LRCLIB, any API
-//             response carrying a user's token — goes to the network untouched
-//             and is never cached here.
+//             "moodspace-<version>". An update then WAITS: tabs of the old
+//             version keep running on it (web/notices.js tells the user a
+//             new version is ready; its "Reload" button sends
+//             {type: 'skip-waiting'}).
+//   activate  take control of open pages; delete the caches of older
+//             versions only when no page is open. With pages open (the user
+//             reloaded one of several tabs) the old caches stay, and the
+//             fetch handler still answers an old page's requests (a lazy
+//             chunk such as pdf.js's) from them; the next activation with no
+//             page open deletes them.
+//   fetch     only same-origin GETs without an Authorization header are
+//             answered: precached paths from the current cache (navigations
+//             get the cached index.html), other paths from an older version's
+//             cache when they are there. Everything else — Spotify, LRCLIB,
+//             any API response carrying a user's token — goes to the network
+//             untouched and is never cached here.
 const MANIFEST = self.__MS_PRECACHE || { version: 'unbuilt', files: [] };
 const PREFIX = 'moodspace-';
 const CACHE = PREFIX + MANIFEST.version;
@@ -25,16 +34,33 @@ self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     await cache.addAll(MANIFEST.files.map((f) => new Request(urlOf(f), { cache: 'reload', credentials: 'same-origin' })));
-    await self.skipWaiting();
   })());
 });
 
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
+});
+
+async function olderCaches() {
+  return (await caches.keys()).filter((k) => k.startsWith(PREFIX) && k !== CACHE);
+}
+
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    for (const key of await caches.keys()) if (key.startsWith(PREFIX) && key !== CACHE) await caches.delete(key);
+    const open = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    if (open.length === 0) for (const key of await olderCaches()) await caches.delete(key);
     await self.clients.claim();
   })());
 });
+
+/** A file of an older version still open in some tab (its lazy chunks), or undefined. */
+async function fromOlderCache(key) {
+  for (const name of await olderCaches()) {
+    const hit = await (await caches.open(name)).match(key);
+    if (hit) return hit;
+  }
+  return undefined;
+}
 
 self.addEventListener('fetch', (event) => {
   const req = event.request;
@@ -47,7 +73,11 @@ self.addEventListener('fetch', (event) => {
     if (!(url.href.startsWith(SCOPE) && (key === SCOPE || key === INDEX))) return;
     key = INDEX;
   }
-  if (!PRECACHED.has(key)) return;
+  if (!PRECACHED.has(key)) {
+    if (!url.href.startsWith(SCOPE)) return;
+    event.respondWith((async () => (await fromOlderCache(key)) || fetch(req))());
+    return;
+  }
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     const hit = await cache.match(key);

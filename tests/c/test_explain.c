@@ -11,21 +11,7 @@
 
 #include <stdint.h>
 
-/* api.c's entry points (no header: the page calls them through wasm). */
-void ms_free(void *p);
-char *ms_constants(void);
-char *ms_model_load(const void *bytes, size_t len);
-char *ms_model_free(int h);
-char *ms_model_info(int h);
-char *ms_model_set_weights(int h, const char *json);
-char *ms_predict(int h, const char *json);
-char *ms_match(int h, const char *json, const float *packed, size_t n_floats);
-char *ms_soundtrack(int h, const char *json, const float *packed, size_t n_floats);
-char *ms_pool(const char *json);
-char *ms_explain(int h, const char *json);
-char *ms_scenes(const char *text, size_t len, const char *opts_json);
-char *ms_arc(int h, const char *text, size_t len, const char *opts_json);
-char *ms_arc_from_metrics(int h, const char *json);
+#include "api.h"   /* api.c's entry points */
 
 static const char *WORDS[] = {"love", "night", "dance", "heart", "cry", "rain", "fire", "sun",
                               "dark", "light", "run", "home", "alone", "party", "tears", "gold"};
@@ -197,6 +183,23 @@ static void test_api_good(int h) {
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(p, 0), "tempo")), direct[2], 1e-4,
                "ms_predict equals model_predict_text");
     cJSON_Delete(p);
+
+    /* a NUL inside a text is whitespace, not the end of the text */
+    cJSON *nul = answer(ms_predict(h, "[\"love\\u0000rain\", \"love\\\\u0000rain\"]"));
+    cJSON *spc = answer(ms_predict(h, "[\"love rain\", \"love\"]"));
+    float with_nul = (float)cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(nul, 0), "tempo"));
+    float with_space = (float)cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(spc, 0), "tempo"));
+    float first_word = (float)cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(spc, 1), "tempo"));
+    CHECK(with_nul == with_space && with_space != first_word,
+          "ms_predict keeps the text after an escaped NUL (read as a space)");
+    CHECK(cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetArrayItem(nul, 1), "tempo")),
+          "an escaped backslash before u0000 is text, not a NUL");
+    cJSON_Delete(nul);
+    cJSON_Delete(spc);
+    char *e1 = ms_explain(h, "{\"text\": \"love\\u0000rain fire\"}"), *e2 = ms_explain(h, "{\"text\": \"love rain fire\"}");
+    CHECK(e1 && e2 && strcmp(e1, e2) == 0, "ms_explain keeps the text after an escaped NUL");
+    ms_free(e1);
+    ms_free(e2);
 
     float packed[] = {0.9f, 0.9f, 150, 0.1f, 0.3f, 0.2f, 80, 0.1f, NAN, 0.5f, 100, 0.2f};
     cJSON *mt = answer(ms_match(h, "{\"packed\":{\"metrics\":[\"energy\",\"valence\",\"tempo\",\"liveness\"],\"n\":3},"

@@ -451,6 +451,33 @@ static void fast_vs_reference(const char *name, const LayerSpec *arch, int n_lay
     model_free(m);
 }
 
+/* A NaN reaching the LSTM gates must not pass through fast_expf's float to
+ * int conversion (undefined behaviour; a crafted file printed 1.59e34), and
+ * a tensor holding NaN or infinity is refused at load. */
+static void test_non_finite(void) {
+    CHECK(isfinite(fast_expf(NAN)) && isfinite(fast_expf(-NAN)), "fast_expf(NaN) is clamped to a finite value");
+    CHECK(fast_expf(INFINITY) > 1e38f && fast_expf(-INFINITY) >= 0.0f && fast_expf(-INFINITY) < 1e-37f,
+          "fast_expf(+-inf) saturates");
+    float s = fast_sigmoid(NAN), t = fast_tanh(NAN);
+    CHECK(s >= 0.0f && s <= 1.0f && t >= -1.0f && t <= 1.0f, "the fast gates stay in range on NaN");
+    const float bad[2] = {NAN, INFINITY};
+    for (int k = 0; k < 2; k++) {
+        Model *m = tiny(5);
+        if (!m) return;
+        m->params[m->n_params / 2] = bad[k];
+        unsigned char *buf = NULL;
+        size_t n = 0;
+        char err[256] = "";
+        int saved = model_save_bytes(m, 0, &buf, &n, err, sizeof err) == 0;
+        Model *b = saved ? model_load_bytes(buf, n, err, sizeof err) : NULL;
+        if (b) printf("# loaded a file holding %s\n", k ? "inf" : "NaN");
+        CHECK(!b && strstr(err, "non-finite"), k ? "a tensor holding infinity is refused with a message" : "a tensor holding NaN is refused with a message");
+        model_free(b);
+        free(buf);
+        model_free(m);
+    }
+}
+
 static void test_fast_path(void) {
     LayerSpec seed[9];
     model_seed_arch(seed, 4);
@@ -600,6 +627,7 @@ int main(void) {
     (void)check_skip;
     test_cli();
     test_fast_path();
+    test_non_finite();
     test_seed_arch();
     test_bad_arch();
     test_round_trip();

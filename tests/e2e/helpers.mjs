@@ -51,7 +51,7 @@ export async function launchBrowser() {
 }
 
 export async function startEnv({ spotify = {}, lrclib = {}, root = DIST } = {}) {
-  const server = await serveStatic(root, 0);
+  const server = await serveStatic(root, 0, { loopback: true });
   const appUrl = `http://127.0.0.1:${server.address().port}/`;
   const sp = spotify ? await startFakeSpotify(spotify) : null;
   const lr = lrclib ? await startFakeLrclib(lrclib) : null;

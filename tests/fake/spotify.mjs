@@ -10,7 +10,9 @@
 //   sp.expireAccessTokens()        current access tokens answer 401 from now on
 //   sp.revokeRefreshTokens()       refresh → 400 invalid_grant
 //   sp.playlists                   created playlists: { id, body, items: [[uris...] per call] }
-//   sp.tokens                      { issued, refreshed, rotations }
+//   sp.tokens                      { issued, refreshed, rotations, maxConcurrentRefresh }
+//   sp.setRefreshDelay(ms)         answer refresh requests after ms (0: at once), so
+//                                  refreshes from two tabs would overlap unless serialised
 //   await sp.stop()
 //
 // Data: `tracks` (Spotify track objects; default: makeTracks(120)) ranked
@@ -84,7 +86,8 @@ export async function startFakeSpotify(opts = {}) {
   const access = new Map();         // token → { expires, scope, valid }
   const refresh = new Map();        // token → { scope, valid }
   const playlists = [];
-  const tokens = { issued: 0, refreshed: 0, rotations: 0 };
+  const tokens = { issued: 0, refreshed: 0, rotations: 0, maxConcurrentRefresh: 0 };
+  let refreshDelay = 0, refreshInFlight = 0;
   let tracks = opts.tracks || null;
   let recentTracks = opts.recent || null;
   let origin = '';
@@ -194,6 +197,10 @@ export async function startFakeSpotify(opts = {}) {
         return;
       }
       if (f.grant_type === 'refresh_token') {
+        refreshInFlight++;
+        tokens.maxConcurrentRefresh = Math.max(tokens.maxConcurrentRefresh, refreshInFlight);
+        if (refreshDelay) await new Promise((resolve) => setTimeout(resolve, refreshDelay));
+        refreshInFlight--;
         const r = refresh.get(f.refresh_token);
         if (!r || !r.valid) { send(res, 400, { error: 'invalid_grant', error_description: 'Refresh token revoked' }); return; }
         tokens.refreshed++;
@@ -288,6 +295,7 @@ export async function startFakeSpotify(opts = {}) {
     clearInjections() { injections.length = 0; },
     expireAccessTokens() { for (const t of access.values()) t.valid = false; },
     revokeRefreshTokens() { for (const r of refresh.values()) r.valid = false; },
+    setRefreshDelay(ms) { refreshDelay = ms; },
     apiRequests() { return requests.filter((r) => r.path.startsWith('/v1/')); },
     stop() { return new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }); },
   };

@@ -1,0 +1,22 @@
+/* api.h — the exported ms_* entry points of api.c (the contract is at the
+ * top of api.c). The page reaches them through wasm/exports.txt; native
+ * callers (tests/c, tests/fuzz) include this header. */
+#ifndef MS_API_H
+#define MS_API_H
+#include <stddef.h>
+
+void ms_free(void *p);
+char *ms_constants(void);
+char *ms_model_load(const void *bytes, size_t len);
+char *ms_model_free(int h);
+char *ms_model_info(int h);
+char *ms_model_set_weights(int h, const char *json);
+char *ms_predict(int h, const char *json);
+char *ms_match(int h, const char *json, const float *packed, size_t n_floats);
+char *ms_soundtrack(int h, const char *json, const float *packed, size_t n_floats);
+char *ms_pool(const char *json);
+char *ms_explain(int h, const char *json);
+char *ms_scenes(const char *text, size_t len, const char *opts_json);
+char *ms_arc(int h, const char *text, size_t len, const char *opts_json);
+char *ms_arc_from_metrics(int h, const char *json);
+#endif

@@ -1,0 +1,15 @@
+// forget.js — remove what MoodSpace keeps in this browser's IndexedDB: the
+// saved library (idb-keyval's default store, web/library.js) and the lyric
+// cache ("moodspace-lyrics", web/lrclib.js). Offered after sign-out
+// (web/notices.js); the Client ID and the service worker's app files stay.
+import { clear, createStore } from 'idb-keyval';
+
+/** Clear both stores and the library on screen. Resolves to true when both were cleared. */
+export async function forgetStoredData(library) {
+  let ok = true;
+  for (const store of [undefined, createStore('moodspace-lyrics', 'lyrics')]) {
+    try { await clear(store); } catch { ok = false; }
+  }
+  library?.reset(null);
+  return ok;
+}
