@@ -22,11 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *text = malloc(size - 1 ? size - 1 : 1);   /* exact size: ASan sees overreads */
     if (!text) return 0;
     memcpy(text, data + 1, size - 1);
-    char *err = NULL;
-    ScriptScenes *ss = scene_parse(text, size - 1, &o, &err);
+    char err[256] = "";
+    ScriptScenes *ss = scene_parse(text, size - 1, &o, err, sizeof err);
     if (!ss) {
-        FUZZ_ASSERT(err && err[0], "a refusal comes with a message");
-        free(err);
+        FUZZ_ASSERT(err[0], "a refusal comes with a message");
         free(text);
         return 0;
     }
