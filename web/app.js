@@ -21,20 +21,8 @@ import { fetchAllLyrics, fetchLyrics, lyricTexts } from './lrclib.js';
 import { library } from './library.js';
 import { engine } from './engine-client.js';
 import { initSoundtrack } from './soundtrack.js';
+import { $, el, fmt, metricsFrom, setModelMetrics } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, props = {}, ...kids) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k.startsWith('aria-') || k === 'role' || k === 'scope') e.setAttribute(k, v);
-    else e[k] = v;
-  }
-  for (const kid of kids) if (kid != null) e.append(kid);
-  return e;
-};
-export { el };
 
 const events = new EventTarget();
 
@@ -122,7 +110,6 @@ auth.authEvents.addEventListener('signin-required', () => {
 // --- library table ------------------------------------------------------------------------
 
 const STATUS_TEXT = { pending: 'waiting', found: 'found', instrumental: 'instrumental', notfound: 'not found', error: 'failed', none: '—' };
-const fmt = (v, d = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
 
 let tableQueued = false;
 function renderLibrary() {
@@ -213,9 +200,7 @@ $('lyrics-retry').addEventListener('click', () => predictSongs());
 
 function cleanMetrics(m) {
   if (!m || typeof m !== 'object' || m.error) return null;
-  const src = m.metrics && typeof m.metrics === 'object' ? m.metrics : m;
-  const out = {};
-  for (const [k, v] of Object.entries(src)) if (k !== 'id' && typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  const out = metricsFrom(m);
   return Object.keys(out).length ? out : null;
 }
 
@@ -276,7 +261,7 @@ async function main() {
   engine.on((ev) => {
     if (ev.type === 'error' || ev.type === 'crash') notifyError(`The mood model could not start: ${ev.message}`);
   });
-  engine.ready.then(() => { document.documentElement.dataset.engine = 'ready'; }, () => {});
+  engine.ready.then((info) => { setModelMetrics(info?.metrics); document.documentElement.dataset.engine = 'ready'; }, () => {});
   initSoundtrack(ctx);
   const restored = await library.restore();
   if (restored) renderLibrary();

@@ -26,25 +26,10 @@ import { mountImport } from './history.js';
 import { mountDemo, DEMO_LABEL } from './demo.js';
 import { mountSave, resumePendingSave } from './save.js';
 import { normalizeCatalog } from './film.js';
+import { el, fmt, pct, orderMetrics } from './ui.js';
 
 export { mountImport } from './history.js';
 export { startDemo } from './demo.js';
-
-function el(tag, props = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k.startsWith('aria-') || k === 'role' || k === 'for' || k.startsWith('data-')) e.setAttribute(k, v);
-    else e[k] = v;
-  }
-  for (const kid of kids) if (kid != null && kid !== false) e.append(kid);
-  return e;
-}
-
-const pct = (x) => (x == null ? '—' : `${Math.round(x * 100)}%`);
-const f2 = (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '—');
 
 // --- shared data loaded once -------------------------------------------------
 
@@ -118,7 +103,7 @@ function topSection(state, hist) {
     const mood = withMood.length ? (() => {
       const v = withMood.reduce((a, r) => a + (r.song.metrics.valence ?? 0), 0) / withMood.length;
       const e = withMood.reduce((a, r) => a + (r.song.metrics.energy ?? 0), 0) / withMood.length;
-      return el('p', { class: 'muted', text: `Lately your lyrics sound ${S.moodQuadrant(v, e)} (valence ${f2(v)}, energy ${f2(e)}, over ${withMood.length} songs).` });
+      return el('p', { class: 'muted', text: `Lately your lyrics sound ${S.moodQuadrant(v, e)} (valence ${fmt(v)}, energy ${fmt(e)}, over ${withMood.length} songs).` });
     })() : null;
     cols.push(el('div', { class: 'dash-col' }, el('h4', { text: 'Recently played' }), mood, ol));
   }
@@ -196,11 +181,11 @@ function moodMapSection(songs, C) {
       data: { datasets: [{ label: 'Songs', data: pts.map((p) => ({ x: p.x, y: p.y })), backgroundColor: `${C.PALETTE[0]}b0`, pointRadius: 4, pointHoverRadius: 7 }] },
       options: {
         plugins: { legend: { display: false },
-          tooltip: { callbacks: { label: (item) => { const p = pts[item.dataIndex]; return `${p.title} — ${p.artist} (valence ${f2(p.x)}, energy ${f2(p.y)})`; } } } },
+          tooltip: { callbacks: { label: (item) => { const p = pts[item.dataIndex]; return `${p.title} — ${p.artist} (valence ${fmt(p.x)}, energy ${fmt(p.y)})`; } } } },
         scales: { x: { title: { text: 'Valence (sad → happy)' } }, y: { title: { text: 'Energy (calm → intense)' } } },
       },
     },
-    table: { caption: 'Predicted mood of each song', head: ['Song', 'Artist', 'Valence', 'Energy'], rows: pts.map((p) => [p.title, p.artist, f2(p.x), f2(p.y)]) },
+    table: { caption: 'Predicted mood of each song', head: ['Song', 'Artist', 'Valence', 'Energy'], rows: pts.map((p) => [p.title, p.artist, fmt(p.x), fmt(p.y)]) },
   });
   // keyboard: the map takes focus; arrows step through songs (left to right), the title is announced
   const order = pts.map((p, i) => i).sort((a, b) => pts[a].x - pts[b].x || pts[a].y - pts[b].y);
@@ -210,7 +195,7 @@ function moodMapSection(songs, C) {
   const show = () => {
     const i = order[at];
     const p = pts[i];
-    live.textContent = `${at + 1} of ${pts.length}: ${p.title} — ${p.artist}. Valence ${f2(p.x)}, energy ${f2(p.y)}.`;
+    live.textContent = `${at + 1} of ${pts.length}: ${p.title} — ${p.artist}. Valence ${fmt(p.x)}, energy ${fmt(p.y)}.`;
     const ch = fig.chart;
     if (ch) {
       const meta = ch.getDatasetMeta(0).data[i];
@@ -235,15 +220,15 @@ function moodMapSection(songs, C) {
 function moodRangeSection(state, C) {
   const rows = S.moodByRange(state).filter((r) => r.n > 0);
   if (rows.length < 2) return null;
-  const metrics = ['valence', 'energy', 'danceability', 'acousticness', 'liveness'].filter((m) => rows.every((r) => m in r.means));
+  const metrics = orderMetrics(['valence', 'energy', 'danceability', 'acousticness', 'liveness']).filter((m) => rows.every((r) => m in r.means));
   if (!metrics.length) return null;
   return section('dash-mood-range', 'Mood by time range', C.chartFigure({
     id: 'chart-mood-range',
-    label: `Average predicted mood of your top tracks per time range: ${rows.map((r) => `${r.label}: ${metrics.map((m) => `${m} ${f2(r.means[m])}`).join(', ')}`).join('; ')}`,
+    label: `Average predicted mood of your top tracks per time range: ${rows.map((r) => `${r.label}: ${metrics.map((m) => `${m} ${fmt(r.means[m])}`).join(', ')}`).join('; ')}`,
     caption: 'Average mood predicted from the lyrics of your top tracks, per time range.',
     config: { type: 'bar', data: { labels: metrics, datasets: rows.map((r, i) => ({ label: `${r.label} (${r.n} songs)`, data: metrics.map((m) => r.means[m]), backgroundColor: C.PALETTE[i] })) },
       options: { scales: { y: { beginAtZero: true }, x: {} } } },
-    table: { caption: 'Average predicted mood per time range', head: ['Range', 'Songs', ...metrics], rows: rows.map((r) => [r.label, r.n, ...metrics.map((m) => f2(r.means[m]))]) },
+    table: { caption: 'Average predicted mood per time range', head: ['Range', 'Songs', ...metrics], rows: rows.map((r) => [r.label, r.n, ...metrics.map((m) => fmt(r.means[m]))]) },
   }).figure);
 }
 
@@ -329,7 +314,7 @@ async function filmSection(songs, C, ctx) {
       id: 'chart-film', label: `Mood arc of ${name} in ${segments.length} parts, with the average mood of your songs`,
       caption: `The mood arc of ${name} (solid) and the average of your songs (dashed).`,
       config: { type: 'line', data: { labels, datasets: ds }, options: { scales: { y: {}, x: {} } } },
-      table: { caption: `Mood arc of ${name}`, head: ['Part', ...fit.metrics], rows: segments.map((m, i) => [labels[i], ...fit.metrics.map((k) => f2(m[k]))]) },
+      table: { caption: `Mood arc of ${name}`, head: ['Part', ...fit.metrics], rows: segments.map((m, i) => [labels[i], ...fit.metrics.map((k) => fmt(m[k]))]) },
     }).figure,
     fit.ranking.length > 1 ? el('h4', { text: 'Runners-up (lower is closer)' }) : null, fit.ranking.length > 1 ? runners : null);
 }

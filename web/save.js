@@ -8,20 +8,9 @@
 // finished on return (resumePendingSave), showing the playlist link.
 import { savePlaylist } from './playlist.js';
 import { toCsv, toM3u, urisText, trackUri, fileStem, download, copyText } from './export.js';
+import { el } from './ui.js';
 
 const PENDING = 'moodspace.pendingSave';
-
-function el(tag, props = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k.startsWith('aria-') || k === 'role' || k === 'for') e.setAttribute(k, v);
-    else e[k] = v;
-  }
-  for (const kid of kids) if (kid != null) e.append(kid);
-  return e;
-}
 
 function resultLink(url) {
   const a = el('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: 'Open the playlist in Spotify', id: 'playlist-link' });

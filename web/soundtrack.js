@@ -13,15 +13,15 @@
 
 import { normalizeCatalog, searchFilms } from './film.js';
 import { readScriptFile, ScriptError } from './script-input.js';
+import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
-const CHART_METRICS = ['energy', 'valence', 'danceability', 'acousticness', 'liveness'];
+// metrics drawn on the arc chart's 0–1 axis (tempo has its own scale)
+const chartMetrics = () => orderMetrics(['energy', 'valence', 'danceability', 'acousticness', 'liveness']);
 const COLORS = { energy: '#e4572e', valence: '#2e86ab', danceability: '#a23b72', acousticness: '#3b8f4f', liveness: '#c9a227', tempo: '#777' };
 const SPOTIFY_ID = /^[A-Za-z0-9]{22}$/;
-const fmt = (v, d = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
 
 export function initSoundtrack(ctx) {
-  const { library, engine, el, events } = ctx;
+  const { library, engine, events } = ctx;
   let films = null; let catalogLoading = null;
   let film = null; let chart = null; let lastPool = null;
 
@@ -82,14 +82,14 @@ export function initSoundtrack(ctx) {
       const scenes = arcScenes.map((a, i) => {
         const p = scenesIn[i] || {};
         const heading = String(a.heading || p.heading || (p.start >= 0 ? `${fmtTime(p.start)}–${fmtTime(p.end)}` : `Scene ${i + 1}`));
-        return { index: i, heading: heading.slice(0, 200), metrics: pickMetrics(a.mood), text: String(p.text ?? ''), words: Number(p.words) || 0 };
+        return { index: i, heading: heading.slice(0, 200), metrics: metricsFrom(a.mood), text: String(p.text ?? ''), words: Number(p.words) || 0 };
       });
       if (!scenes.length || !Object.keys(scenes[0].metrics).length) throw new ScriptError('The model could not read any scene of this script.');
       const title = (parsed.title && String(parsed.title).trim()) || (filename ? filename.replace(/\.[^.]+$/, '') : 'Your script');
       const warn = Array.isArray(parsed.warnings) && parsed.warnings.length ? ` Note: ${parsed.warnings.slice(0, 3).join('; ')}` : '';
       $('script-status').textContent = `Read ${scenes.length} scenes (${parsed.format || 'script'}).${warn}`;
       selectFilm({ id: `script:${title}`, title, year: parsed.year || null, source: 'script', scenes,
-        weights: scenes.map((x) => Math.max(1, x.words)), overall: pickMetrics(arc.overall) });
+        weights: scenes.map((x) => Math.max(1, x.words)), overall: metricsFrom(arc.overall) });
     } catch (e) {
       $('script-status').textContent = e.message || String(e);
     }
@@ -137,8 +137,8 @@ export function initSoundtrack(ctx) {
       const a = await engine.call('arcFromMetrics', [req]);
       arcCache.set(key, {
         segments: (a.segments || []).map((g, i) => ({ segment: i, first: g.first, last: g.last,
-          heading: film.scenes[g.first]?.heading || '', metrics: pickMetrics(g.mood) })),
-        smooth: Array.isArray(a.scenes) ? a.scenes.map((x) => pickMetrics(x.smooth)) : null,
+          heading: film.scenes[g.first]?.heading || '', metrics: metricsFrom(g.mood) })),
+        smooth: Array.isArray(a.scenes) ? a.scenes.map((x) => metricsFrom(x.smooth)) : null,
       });
     }
     return arcCache.get(key);
@@ -149,18 +149,18 @@ export function initSoundtrack(ctx) {
     try { arc = await arcSegments(); } catch (e) { $('match-status').textContent = `The mood arc could not be computed: ${e.message}`; return; }
     const segs = assignment ? assignment.segments : arc.segments;
     // table behind the chart: one row per segment
-    const metrics = CHART_METRICS.filter((m) => typeof film.overall[m] === 'number').concat(typeof film.overall.tempo === 'number' ? ['tempo'] : []);
+    const metrics = chartMetrics().filter((m) => typeof film.overall[m] === 'number').concat(typeof film.overall.tempo === 'number' ? ['tempo'] : []);
     $('arc-table').tHead.replaceChildren(el('tr', {}, el('th', { scope: 'col', text: 'Segment' }), el('th', { scope: 'col', text: 'Scenes' }),
       ...metrics.map((m) => el('th', { scope: 'col', text: m })), ...(assignment ? [el('th', { scope: 'col', text: 'Song' })] : [])));
     $('arc-table').tBodies[0].replaceChildren(...segs.map((s, i) => el('tr', {},
       el('th', { scope: 'row', text: String(i + 1) }),
       el('td', { text: `${s.first + 1}–${s.last + 1}` }),
-      ...metrics.map((m) => el('td', { class: 'num', text: fmt(s.metrics[m], m === 'tempo' ? 0 : 2) })),
+      ...metrics.map((m) => el('td', { class: 'num', text: fmtMetric(m, s.metrics[m]) })),
       ...(assignment ? [el('td', { text: assignment.songs[i] ? `${assignment.songs[i].title} — ${assignment.songs[i].artist}` : '' })] : []))));
     try {
       const { Chart } = await import('./chart-setup.js');
       const labels = film.scenes.map((s, i) => String(i + 1));
-      const datasets = CHART_METRICS.filter((m) => typeof film.overall[m] === 'number').map((m) => ({
+      const datasets = chartMetrics().filter((m) => typeof film.overall[m] === 'number').map((m) => ({
         type: 'line', label: m, data: (arc.smooth || film.scenes.map((s) => s.metrics)).map((x) => x[m] ?? null), borderColor: COLORS[m], backgroundColor: COLORS[m],
         pointRadius: 0, borderWidth: 2, tension: 0.3,
       }));
@@ -273,8 +273,8 @@ export function initSoundtrack(ctx) {
       el('thead', {}, el('tr', {}, ...['metric', 'song', 'film', 'difference (σ)'].map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, ...metrics.map((m) => el('tr', {},
         el('th', { scope: 'row', text: m }),
-        el('td', { class: 'num', text: fmt(s.metrics[m], m === 'tempo' ? 0 : 2) }),
-        el('td', { class: 'num', text: fmt(target[m], m === 'tempo' ? 0 : 2) }),
+        el('td', { class: 'num', text: fmtMetric(m, s.metrics[m]) }),
+        el('td', { class: 'num', text: fmtMetric(m, target[m]) }),
         el('td', { class: 'num', text: fmt(p.diff?.[m]) }))))));
     const lyricWords = el('p', { class: 'words' }, el('strong', { text: 'Lyric words: ' }), el('span', { class: 'muted', text: '…' }));
     const sceneWords = sText ? el('p', { class: 'words' }, el('strong', { text: 'Scene words: ' }), el('span', { class: 'muted', text: '…' })) : null;
@@ -309,8 +309,7 @@ export function initSoundtrack(ctx) {
 /** The engine's explanation ({ top: { metric: [{ word, delta }] } }) → [{ metric, words: [{ word, delta }] }], main metrics first. */
 export function explainWords(res) {
   const top = res && typeof res === 'object' && res.top && typeof res.top === 'object' ? res.top : {};
-  const order = ['energy', 'valence', 'danceability', 'acousticness', 'tempo', 'liveness'];
-  const names = Object.keys(top).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  const names = orderMetrics(Object.keys(top));
   return names.map((metric) => ({
     metric,
     words: (Array.isArray(top[metric]) ? top[metric] : [])
@@ -319,12 +318,6 @@ export function explainWords(res) {
   }));
 }
 
-function pickMetrics(m) {
-  const src = m && typeof m === 'object' ? (m.metrics && typeof m.metrics === 'object' ? m.metrics : m) : {};
-  const out = {};
-  for (const [k, v] of Object.entries(src)) if (k !== 'id' && typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-  return out;
-}
 
 function fmtTime(sec) {
   if (!(sec >= 0)) return '';
