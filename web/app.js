@@ -2,7 +2,7 @@
 // and the hooks other modules mount into.
 //
 // Extension point for the Taste dashboard, data-export import, demo library,
-// save/export and the service worker (web-extras): web/dashboard.js exports
+// save/export and the service worker (web-extras): web/hub.js exports
 //     mount(ctx)   called once after the shell is up, where ctx = {
 //       library, spotifyFetch, auth, engine, config, lyrics,
 //       mounts: { taste, import, demo, save },   // empty containers to fill
@@ -275,7 +275,7 @@ async function main() {
   const hash = location.hash.slice(1);
   showTab(TABS.includes(hash) ? hash : 'music');
   try {
-    const extras = await import('./dashboard.js');
+    const extras = await import('./hub.js');
     if (typeof extras.mount === 'function') await extras.mount(ctx);
   } catch (e) {
     console.error('extras failed to mount', e);

@@ -47,13 +47,13 @@ fs.mkdirSync(dist, { recursive: true });
 // Modules of the app shell that another engineer provides; until they exist
 // the build substitutes a module that says so (the shell still works).
 const OPTIONAL = {
-  'dashboard.js': "export function mount(ctx) { ctx.mounts.taste.textContent = 'The taste dashboard is not part of this build.'; }",
+  'hub.js': "export function mount(ctx) { ctx.mounts.taste.textContent = 'The taste dashboard is not part of this build.'; }",
   'engine.js': "export function loadModel() { throw new Error('web/engine.js is not part of this build.'); }",
 };
 const optionalPlugin = {
   name: 'optional-modules',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(dashboard|engine)\.js$/ }, (args) => {
+    b.onResolve({ filter: /^\.\/(hub|engine)\.js$/ }, (args) => {
       const base = path.basename(args.path);
       if (fs.existsSync(path.join(web, base))) return undefined;
       return { path: base, namespace: 'optional' };

@@ -1,17 +1,7 @@
-// dashboard.js — the web-extras entry point, mounted by app.js:
+// dashboard.js — the Taste view: mountDashboard(root, ctx) fills the Taste
+// tab and re-draws it when the library changes (mounted by hub.js).
 //
-//   mount(ctx)   ctx = { library, spotifyFetch, auth, engine, lyrics, mounts:
-//                { taste, import, demo, save }, events, showTab, notify,
-//                notifyError, predictSongs }   (see the top of app.js)
-//
-// It fills the shell's containers:
-//   import  the data-export import card (history.js)
-//   demo    the demo library button (demo.js)
-//   save    Save to Spotify + export of a soundtrack (save.js)
-//   taste   the Taste dashboard (this file), re-drawn when the library changes
-// and registers the service worker (sw.js) for offline use.
-//
-// The dashboard's sections, each shown when its data exists:
+// Its sections, each shown when its data exists:
 //   top tracks and artists per time range (cover art), recently played, taste stability
 //   (overlap, newcomers, long-time favourites), release decades, explicit
 //   share, the lyric-mood map (valence × energy; hover, or focus and arrow
@@ -22,14 +12,9 @@
 // Every chart has its numbers in a table next to it. External strings are
 // rendered with textContent only.
 import * as S from './dashboard-stats.js';
-import { mountImport } from './history.js';
-import { mountDemo, DEMO_LABEL } from './demo.js';
-import { mountSave, resumePendingSave } from './save.js';
+import { DEMO_LABEL } from './demo.js';
 import { normalizeCatalog } from './film.js';
 import { el, fmt, pct, orderMetrics } from './ui.js';
-
-export { mountImport } from './history.js';
-export { startDemo } from './demo.js';
 
 // --- shared data loaded once -------------------------------------------------
 
@@ -433,29 +418,4 @@ export function mountDashboard(root, ctx) {
   ctx.events?.addEventListener('library-ready', schedule);
   if (visible()) render();
   return { render };
-}
-
-// --- service worker ------------------------------------------------------------------
-
-export function registerServiceWorker() {
-  if (!('serviceWorker' in navigator) || !window.isSecureContext) return null;
-  return navigator.serviceWorker.register('./sw.js', { scope: './' }).catch((e) => {
-    console.warn('service worker not registered:', e);
-    return null;
-  });
-}
-
-/** The shell's entry point (see the top of app.js). */
-export async function mount(ctx) {
-  registerServiceWorker();
-  if (ctx.mounts.import) {
-    mountImport(ctx.mounts.import, {
-      library: ctx.library,
-      onImported: () => { ctx.events?.dispatchEvent(new CustomEvent('library-ready')); ctx.predictSongs?.(); },
-    });
-  }
-  if (ctx.mounts.demo) mountDemo(ctx.mounts.demo, ctx);
-  if (ctx.mounts.save) mountSave(ctx.mounts.save, ctx);
-  if (ctx.mounts.taste) mountDashboard(ctx.mounts.taste, ctx);
-  resumePendingSave(ctx);
 }

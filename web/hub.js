@@ -1,0 +1,38 @@
+// hub.js — the extras' entry point, loaded by app.js once the shell is up:
+//
+//   mount(ctx)   ctx = { library, spotifyFetch, auth, engine, lyrics, mounts:
+//                { taste, import, demo, save }, events, showTab, notify,
+//                notifyError, predictSongs }   (see the top of app.js)
+//
+// It fills the shell's containers and nothing else:
+//   import  the data-export import card (history.js)
+//   demo    the demo library button (demo.js)
+//   save    Save to Spotify + export of a soundtrack (save.js)
+//   taste   the Taste dashboard (dashboard.js)
+// and registers the service worker (sw.js) for offline use.
+import { mountImport } from './history.js';
+import { mountDemo } from './demo.js';
+import { mountSave, resumePendingSave } from './save.js';
+import { mountDashboard } from './dashboard.js';
+
+export function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return null;
+  return navigator.serviceWorker.register('./sw.js', { scope: './' }).catch((e) => {
+    console.warn('service worker not registered:', e);
+    return null;
+  });
+}
+
+export async function mount(ctx) {
+  registerServiceWorker();
+  if (ctx.mounts.import) {
+    mountImport(ctx.mounts.import, {
+      library: ctx.library,
+      onImported: () => { ctx.events?.dispatchEvent(new CustomEvent('library-ready')); ctx.predictSongs?.(); },
+    });
+  }
+  if (ctx.mounts.demo) mountDemo(ctx.mounts.demo, ctx);
+  if (ctx.mounts.save) mountSave(ctx.mounts.save, ctx);
+  if (ctx.mounts.taste) mountDashboard(ctx.mounts.taste, ctx);
+  resumePendingSave(ctx);
+}
