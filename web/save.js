@@ -86,7 +86,7 @@ export function mountSave(root, ctx) {
       el('div', { class: 'row' }, el('label', { for: 'playlist-name', text: 'Playlist name' }), nameIn),
       el('div', { class: 'row' }, pub, el('label', { for: 'playlist-public', text: 'Public playlist (off: only you can see it)' })),
       el('div', { class: 'row' }, saveBtn), out,
-      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn), expOut, none);
+      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn), expOut, ...(none ? [none] : []));   // (replaceChildren would print a null)
   }
 }
 

@@ -271,7 +271,7 @@ test('export: CSV and M3U downloads and the copied URIs have the right content',
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     assert.equal(csv.suggestedFilename(), 'moodspace-The-Lighthouse-Keeper.csv');
     assert.equal(fs.readFileSync(await csv.path(), 'utf8'), toCsv(picks));
-    assert.match(toCsv(picks), /^position,title,artist,album,spotify_uri,segment,distance\r\n1,/);
+    assert.match(toCsv(picks), /^position,title,artist,album,spotify_uri,segment,scenes,scene_heading,distance\r\n1,/);
     const [m3u] = await Promise.all([page.waitForEvent('download'), page.click('#export-m3u')]);
     assert.equal(fs.readFileSync(await m3u.path(), 'utf8'), toM3u(picks, 'MoodSpace: The Lighthouse, "Keeper"'));
     await page.click('#export-uris');
