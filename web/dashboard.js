@@ -13,7 +13,7 @@
 // rendered with textContent only.
 import * as S from './dashboard-stats.js';
 import { DEMO_LABEL } from './demo.js';
-import { normalizeCatalog } from './film.js';
+import { loadCatalog } from './film-catalog.js';
 import { el, fmt, pct, orderMetrics } from './ui.js';
 
 // --- shared data loaded once -------------------------------------------------
@@ -24,13 +24,6 @@ function loadCorpus() {
     .then(S.readCorpus).catch((e) => { corpusPromise = null; throw e; });
   return corpusPromise;
 }
-let catalogPromise = null;
-function loadCatalog() {
-  catalogPromise ||= fetch('./catalog.json').then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.json(); })
-    .then(normalizeCatalog).catch((e) => { catalogPromise = null; throw e; });
-  return catalogPromise;
-}
-
 // --- sections ------------------------------------------------------------------
 
 function section(id, title, ...kids) {

@@ -11,9 +11,11 @@
 // lyric (and of the scene, when the script text is here) that moved the
 // model's prediction most. Songs play through Spotify embeds.
 
-import { normalizeCatalog, searchFilms } from './film.js';
+import { loadCatalog as fetchCatalog } from './film-catalog.js';
+import { rankFilms, placeholderFor } from './film-search.js';
+import { arcSummary } from './arc-summary.js';
 import { readScriptFile, ScriptError } from './script-input.js';
-import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom } from './ui.js';
+import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom, clampNumberField } from './ui.js';
 
 // metrics drawn on the arc chart's 0–1 axis (tempo has its own scale)
 const chartMetrics = () => orderMetrics(['energy', 'valence', 'danceability', 'acousticness', 'liveness']);
@@ -29,12 +31,9 @@ export function initSoundtrack(ctx) {
   function loadCatalog() {
     if (catalogLoading) return catalogLoading;
     $('catalog-status').textContent = 'Loading the film catalog…';
-    catalogLoading = fetch('./catalog.json').then((r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      return r.json();
-    }).then((json) => {
-      films = normalizeCatalog(json);
-      $('catalog-status').textContent = `${films.length} films in the catalog.`;
+    catalogLoading = fetchCatalog().then((list) => {
+      films = list;
+      $('film-search').placeholder = placeholderFor(films);
       renderResults();
     }).catch((e) => {
       films = [];
@@ -47,10 +46,12 @@ export function initSoundtrack(ctx) {
   function renderResults() {
     if (!films) return;
     const q = $('film-search').value;
-    const hits = searchFilms(films, q, 30);
+    const { films: hits, total } = rankFilms(films, q, 30);   // best first (film-search.js)
     $('film-results').replaceChildren(...hits.map((f) => el('li', {},
       el('button', { type: 'button', text: f.year ? `${f.title} (${f.year})` : f.title, onclick: () => selectFilm(f) }))));
-    if (q && !hits.length) $('film-results').replaceChildren(el('li', { class: 'muted', text: 'No film in the catalog matches.' }));
+    if (q.trim() && !hits.length) $('film-results').replaceChildren(el('li', { class: 'muted', text: 'No film in the catalog matches.' }));
+    $('catalog-status').textContent = !q.trim() ? `${films.length} films in the catalog.`
+      : `${total} of ${films.length} films match${total > hits.length ? ` (the best ${hits.length} shown)` : ''}.`;
   }
   $('film-search').addEventListener('input', () => { loadCatalog(); renderResults(); });
   $('film-search').addEventListener('keydown', (ev) => {
@@ -88,7 +89,7 @@ export function initSoundtrack(ctx) {
       const title = (parsed.title && String(parsed.title).trim()) || (filename ? filename.replace(/\.[^.]+$/, '') : 'Your script');
       const warn = Array.isArray(parsed.warnings) && parsed.warnings.length ? ` Note: ${parsed.warnings.slice(0, 3).join('; ')}` : '';
       $('script-status').textContent = `Read ${scenes.length} scenes (${parsed.format || 'script'}).${warn}`;
-      selectFilm({ id: `script:${title}`, title, year: parsed.year || null, source: 'script', scenes,
+      selectFilm({ id: `script:${title}`, title, year: null /* a title page's date is a draft's */, source: 'script', scenes,
         weights: scenes.map((x) => Math.max(1, x.words)), overall: metricsFrom(arc.overall) });
     } catch (e) {
       $('script-status').textContent = e.message || String(e);
@@ -110,7 +111,7 @@ export function initSoundtrack(ctx) {
   });
 
   // --- the selected film -----------------------------------------------------------------
-  function selectFilm(f) {
+  function selectFilm(f, { focus = true } = {}) {
     film = f; lastPool = null;
     $('film-panel').hidden = false;
     $('film-title').textContent = f.year ? `${f.title} (${f.year})` : f.title;
@@ -120,14 +121,14 @@ export function initSoundtrack(ctx) {
     $('quick-results').hidden = true; $('full-results').hidden = true; $('draw-again').hidden = true;
     $('match-status').textContent = '';
     drawArc(null);
-    $('film-title').tabIndex = -1; $('film-title').focus();
+    $('film-title').tabIndex = -1; if (focus) $('film-title').focus();
   }
 
   // The film's arc split into N segments by the engine (mood change points;
   // wasm/arc.h), with its smoothed per-scene curve. Cached per film and N.
   const arcCache = new Map();
   async function arcSegments() {
-    const n = Math.max(2, Math.min(24, Number($('segments').value) || 6));
+    const n = readSegments();
     const metrics = Object.keys(film.overall);
     const k = Math.max(1, Math.min(n, film.scenes.length, 64));
     const key = `${film.id}|${k}`;
@@ -144,9 +145,12 @@ export function initSoundtrack(ctx) {
     return arcCache.get(key);
   }
 
+  let drawing = 0;   // only the latest of overlapping drawArc calls draws
   async function drawArc(assignment) {
+    const turn = ++drawing;
     let arc;
     try { arc = await arcSegments(); } catch (e) { $('match-status').textContent = `The mood arc could not be computed: ${e.message}`; return; }
+    if (turn !== drawing) return;
     const segs = assignment ? assignment.segments : arc.segments;
     // table behind the chart: one row per segment
     const metrics = chartMetrics().filter((m) => typeof film.overall[m] === 'number').concat(typeof film.overall.tempo === 'number' ? ['tempo'] : []);
@@ -157,8 +161,11 @@ export function initSoundtrack(ctx) {
       el('td', { text: `${s.first + 1}–${s.last + 1}` }),
       ...metrics.map((m) => el('td', { class: 'num', text: fmtMetric(m, s.metrics[m]) })),
       ...(assignment ? [el('td', { text: assignment.songs[i] ? `${assignment.songs[i].title} — ${assignment.songs[i].artist}` : '' })] : []))));
+    // the chart's accessible name carries the data; the table has every number
+    $('arc-chart').setAttribute('aria-label', `${arcSummary(film.title, segs, metrics.slice(0, 3))} Every segment's numbers are in the table "Mood arc as a table" below the chart.`);
     try {
       const { Chart } = await import('./chart-setup.js');
+      if (turn !== drawing) return;
       const labels = film.scenes.map((s, i) => String(i + 1));
       const datasets = chartMetrics().filter((m) => typeof film.overall[m] === 'number').map((m) => ({
         type: 'line', label: m, data: (arc.smooth || film.scenes.map((s) => s.metrics)).map((x) => x[m] ?? null), borderColor: COLORS[m], backgroundColor: COLORS[m],
@@ -232,20 +239,40 @@ export function initSoundtrack(ctx) {
         const a = asg.find((x) => x.segment === i) || asg[i];
         return { segment: seg, song: a ? songs[a.index] : null, distance: a?.distance, diff: a?.diff || {} };
       });
-      $('full-list').replaceChildren(...picks.map((p) => matchCard(p, {
-        target: p.segment.metrics, sceneText: sceneText(p.segment.first, p.segment.last),
-        label: `Segment ${p.segment.segment + 1} · scenes ${p.segment.first + 1}–${p.segment.last + 1} · ${p.segment.heading}`,
-      })));
-      $('full-results').hidden = false;
-      $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${picks.length} different songs, total distance ${fmt(res.total)}.`;
-      drawArc({ segments: segs, songs: picks.map((p) => p.song) });
-      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks } }));
+      showFull(picks, res.total);
+      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks, total: res.total } }));
     } catch (e) { $('match-status').textContent = `The soundtrack could not be built: ${e.message}`; }
   }
+  function showFull(picks, total) {
+    $('full-list').replaceChildren(...picks.map((p) => matchCard(p, {
+      target: p.segment.metrics, sceneText: sceneText(p.segment.first, p.segment.last),
+      label: `Segment ${p.segment.segment + 1} · scenes ${p.segment.first + 1}–${p.segment.last + 1} · ${p.segment.heading}`,
+    })));
+    $('full-results').hidden = false;
+    $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${picks.length} different songs, total distance ${fmt(total)}.`;
+    drawArc({ segments: picks.map((p) => p.segment), songs: picks.map((p) => p.song) });
+  }
+
+  // keep.js reopens a kept soundtrack (after a reload or Spotify's sign-in
+  // page) as it was: its film, segments and songs.
+  ctx.soundtrack = {
+    catalog: async () => { await loadCatalog(); return films || []; },
+    open({ film: f, picks, total }) {
+      $('segments').value = String(picks.length);
+      selectFilm(f, { focus: false });
+      showFull(picks, total);
+      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks, total, reopened: true } }));
+    },
+  };
+
+  $('arc-table-link').addEventListener('click', () => { $('arc-table-wrap').open = true; });   // the link lands on an open table
   $('quick-match').addEventListener('click', quickMatch);
   $('draw-again').addEventListener('click', quickMatch);
   $('full-soundtrack').addEventListener('click', fullSoundtrack);
-  $('segments').addEventListener('change', () => { if (film && $('full-results').hidden) drawArc(null); });
+  // the field shows the number actually used (2–24), and says so when it changed it
+  const readSegments = () => clampNumberField($('segments'), { min: 2, max: 24, fallback: 6 }, $('segments-note'));
+  $('segments').addEventListener('input', () => { $('segments-note').textContent = ''; });
+  $('segments').addEventListener('change', () => { readSegments(); if (film && $('full-results').hidden) drawArc(null); });
 
   function sceneText(a, b) {
     if (film.source !== 'script') return '';

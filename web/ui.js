@@ -67,3 +67,20 @@ export function metricsFrom(m) {
   for (const [k, v] of Object.entries(src)) if (k !== 'id' && isNum(v)) out[k] = v;
   return out;
 }
+
+/**
+ * The whole number in a number field, clamped to [min, max] where the user
+ * can see it: the field is rewritten and `note` says what happened (an empty
+ * or unreadable field gets `fallback`). → the value used.
+ */
+export function clampNumberField(input, { min, max, fallback }, note) {
+  const raw = String(input.value).trim();
+  const n = Math.round(Number(raw));
+  let v = n; let msg = '';
+  if (!raw || !Number.isFinite(n)) { v = fallback; msg = `Enter a number from ${min} to ${max}; using ${fallback}.`; }
+  else if (n < min) { v = min; msg = `At least ${min}: set to ${min}.`; }
+  else if (n > max) { v = max; msg = `At most ${max}: set to ${max}.`; }
+  if (String(v) !== raw) input.value = String(v);
+  if (note && msg) note.textContent = msg;   // (the caller clears it when the user types again)
+  return v;
+}

@@ -1,0 +1,38 @@
+// film-catalog.js — the catalog of films, loaded once for every view that
+// needs it (Soundtrack search, the Taste tab's best-fitting film), with
+// release years from weights/release_years.json.
+//
+// The catalog's own "year" is the date found on the script's title page — a
+// draft's date, often years before the release (The Shawshank Redemption
+// 1946, Forrest Gump 1981) — so it is never shown: a film gets a year only
+// from the hand-checked release-year table (see README, "Release years"),
+// and none when the table does not have it.
+import { normalizeCatalog } from './film.js';
+import { titleWords } from './film-search.js';
+
+const yearKey = (title) => titleWords(title).join(' ');
+
+/** Films with `year` = the release year from `years` ({ title: year }), else null. */
+export function withReleaseYears(films, years) {
+  const table = new Map();
+  for (const [t, y] of Object.entries(years && typeof years === 'object' ? years : {})) {
+    if (Number.isInteger(y) && y >= 1888 && y <= 2100) table.set(yearKey(t), y);
+  }
+  for (const f of films) f.year = table.get(yearKey(f.title)) ?? null;
+  return films;
+}
+
+async function fetchJson(url, optional = false) {
+  const r = await fetch(url);
+  if (!r.ok) { if (optional) return null; throw new Error(`HTTP ${r.status}`); }
+  return r.json();
+}
+
+let loading = null;
+/** The normalised catalog with release years (one fetch per page; a failure can be retried). */
+export function loadCatalog() {
+  loading ||= Promise.all([fetchJson('./catalog.json'), fetchJson('./release_years.json', true).catch(() => null)])
+    .then(([cat, years]) => withReleaseYears(normalizeCatalog(cat), years?.years || years))
+    .catch((e) => { loading = null; throw e; });
+  return loading;
+}
