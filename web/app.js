@@ -5,7 +5,7 @@
 // save/export and the service worker (web-extras): web/hub.js exports
 //     mount(ctx)   called once after the shell is up, where ctx = {
 //       library, spotifyFetch, auth, engine, config, lyrics,
-//       mounts: { taste, import, demo, save },   // empty containers to fill
+//       mounts: { taste, import, demo, save, recent },   // empty containers to fill
 //       events,            // EventTarget: 'soundtrack' (detail: { film, kind: 'quick'|'full', picks: [{ song, segment?, distance }] }),
 //                          //              'library-ready' (songs have metrics)
 //       showTab(name),     // 'music' | 'taste' | 'soundtrack'
@@ -40,7 +40,7 @@ $('banner-signin').addEventListener('click', () => startSignIn());
 // --- tabs (WAI-ARIA tabs pattern: arrows, Home/End, roving tabindex) ---------------
 
 const TABS = ['music', 'taste', 'soundtrack'];
-function showTab(name, { focus = false } = {}) {
+function showTab(name, { focus = false, focusView = false } = {}) {
   if (!TABS.includes(name)) return;
   for (const t of TABS) {
     const tab = $(`tab-${t}`); const on = t === name;
@@ -49,6 +49,7 @@ function showTab(name, { focus = false } = {}) {
     $(`view-${t}`).hidden = !on;
   }
   if (focus) $(`tab-${name}`).focus();
+  if (focusView) $(`view-${name}`).focus();   // e.g. after opening a library: land on what it opened
   if (location.hash !== `#${name}`) history.replaceState(history.state, '', `#${name}`);
   events.dispatchEvent(new CustomEvent('tab', { detail: { name } }));
 }
@@ -86,14 +87,31 @@ $('client-id').addEventListener('change', () => {
   catch (e) { $('client-id-error').textContent = e.message; $('client-id-error').hidden = false; }
 });
 
+// With a Client ID compiled in (or one saved before), signing in is one
+// button; otherwise the "Use your own Spotify app" form is open from the start.
+$('own-app').open = !auth.getClientId();
+
+function signInError(message) {
+  $('client-id-error').textContent = message; $('client-id-error').hidden = false;
+}
+
 async function startSignIn(extraScopes = []) {
+  // Spotify's sign-in page is on the network: say so instead of leaving the
+  // app for the browser's error page
+  if (navigator.onLine === false) {
+    showTab('music');
+    signInError('Signing in needs the network, and this device is offline. The demo and your data export work offline; sign in once you are back online.');
+    return;
+  }
   try {
-    if ($('client-id').value.trim() !== auth.getClientId()) auth.setClientId($('client-id').value);
+    const typed = $('client-id').value.trim();
+    if (typed !== auth.getClientId()) auth.setClientId(typed);
+    $('client-id-error').hidden = true;
     await library.save();  // what is on screen comes back after the round trip
     await auth.login({ extraScopes });
   } catch (e) {
-    $('client-id-error').textContent = e.message; $('client-id-error').hidden = false;
-    showTab('music'); $('client-id').focus();
+    signInError(e.message);
+    showTab('music'); $('own-app').open = true; $('client-id').focus();
   }
 }
 $('signin').addEventListener('click', () => startSignIn());
@@ -250,7 +268,7 @@ async function loadSpotify() {
 const ctx = {
   library, spotifyFetch, auth, engine, config: getConfig(),
   lyrics: { fetchLyrics, lyricTexts, lyricsOf },
-  mounts: { taste: $('taste-mount'), import: $('import-mount'), demo: $('demo-mount'), save: $('save-mount') },
+  mounts: { taste: $('taste-mount'), import: $('import-mount'), demo: $('demo-mount'), save: $('save-mount'), recent: $('recent-soundtracks') },
   events, showTab, notify, notifyError, predictSongs, el,
 };
 // for the browser tests and the console

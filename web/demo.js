@@ -66,9 +66,9 @@ export function mountDemo(root, ctx) {
     status.textContent = 'Loading the demo library…';
     try {
       const n = await startDemo(ctx);
-      status.textContent = `Demo library loaded: ${n} sample songs with moods predicted from their lyrics. This is a demo, not your listening.`;
-      ctx.notify?.(`Demo library: ${n} sample songs.`);
-      ctx.showTab?.('taste');
+      // the Taste tab says it is a demo (its badge); here only what happened
+      status.textContent = `Opened: ${n} sample songs.`;
+      ctx.showTab?.('taste', { focusView: true });
     } catch (e) {
       status.textContent = `The demo could not start: ${e.message || e}`;
     } finally {

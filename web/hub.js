@@ -9,11 +9,13 @@
 //   demo    the demo library button (demo.js)
 //   save    Save to Spotify + export of a soundtrack (save.js)
 //   taste   the Taste dashboard (dashboard.js)
+//   recent  the soundtracks kept in this browser, the last one reopened (keep.js)
 // and registers the service worker (sw.js) for offline use.
 import { mountImport } from './history.js';
 import { mountDemo } from './demo.js';
 import { mountSave, resumePendingSave } from './save.js';
 import { mountDashboard } from './dashboard.js';
+import { mountKeep } from './keep.js';
 
 export function registerServiceWorker() {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return null;
@@ -28,11 +30,16 @@ export async function mount(ctx) {
   if (ctx.mounts.import) {
     mountImport(ctx.mounts.import, {
       library: ctx.library,
-      onImported: () => { ctx.events?.dispatchEvent(new CustomEvent('library-ready')); ctx.predictSongs?.(); },
+      onImported: () => {
+        ctx.events?.dispatchEvent(new CustomEvent('library-ready'));
+        ctx.showTab?.('taste', { focusView: true });   // the same place the demo leads to
+        ctx.predictSongs?.();
+      },
     });
   }
   if (ctx.mounts.demo) mountDemo(ctx.mounts.demo, ctx);
   if (ctx.mounts.save) mountSave(ctx.mounts.save, ctx);
   if (ctx.mounts.taste) mountDashboard(ctx.mounts.taste, ctx);
+  if (ctx.mounts.recent && ctx.soundtrack) mountKeep(ctx.mounts.recent, ctx);
   resumePendingSave(ctx);
 }

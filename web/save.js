@@ -95,6 +95,7 @@ export async function resumePendingSave(ctx) {
   let req = null;
   try { req = JSON.parse(sessionStorage.getItem(PENDING) || 'null'); sessionStorage.removeItem(PENDING); } catch { return null; }
   if (!req || !Array.isArray(req.uris) || !ctx.auth?.isSignedIn?.()) return null;
+  ctx.showTab?.('soundtrack');   // back where the user pressed Save (keep.js reopens the soundtrack)
   const out = el('p', { id: 'save-result', role: 'status', 'aria-live': 'polite' });
   const box = el('section', { class: 'card save-resume', 'aria-label': 'Saving your soundtrack' }, out);
   document.getElementById('main')?.prepend(box);
