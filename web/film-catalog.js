@@ -9,6 +9,7 @@
 // and none when the table does not have it.
 import { normalizeCatalog } from './film.js';
 import { titleWords } from './film-search.js';
+import { metricsFrom } from './ui.js';
 
 const yearKey = (title) => titleWords(title).join(' ');
 
@@ -28,11 +29,20 @@ async function fetchJson(url, optional = false) {
   return r.json();
 }
 
+/** Scene moods decoded from z-scores can step outside a metric's range: clamp them. */
+function clampFilms(films) {
+  for (const f of films) {
+    f.overall = metricsFrom(f.overall);
+    for (const s of f.scenes) s.metrics = metricsFrom(s.metrics);
+  }
+  return films;
+}
+
 let loading = null;
 /** The normalised catalog with release years (one fetch per page; a failure can be retried). */
 export function loadCatalog() {
   loading ||= Promise.all([fetchJson('./catalog.json'), fetchJson('./release_years.json', true).catch(() => null)])
-    .then(([cat, years]) => withReleaseYears(normalizeCatalog(cat), years?.years || years))
+    .then(([cat, years]) => withReleaseYears(clampFilms(normalizeCatalog(cat)), years?.years || years))
     .catch((e) => { loading = null; throw e; });
   return loading;
 }

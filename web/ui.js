@@ -57,14 +57,26 @@ export function orderMetrics(names) {
   return [...names].map((m, i) => [m, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([m]) => m);
 }
 
+// Valid ranges of the predicted values: Spotify's audio features, which the
+// model learned, are 0..1 except tempo (BPM). The network's linear output can
+// step slightly outside (a demo song's acousticness was −0.011), so values are
+// clamped wherever they enter the page from the engine or a file.
+const RANGES = { tempo: [0, 250] };
+const UNIT = [0, 1];
+export function clampMetric(metric, v) {
+  const [lo, hi] = RANGES[metric] || UNIT;
+  return Math.min(hi, Math.max(lo, v));
+}
+
 /**
  * The metrics of an engine result or stored record ({ energy, ... } or
- * { metrics: { ... } }): finite numbers only, without ids. → {} when there are none.
+ * { metrics: { ... } }): finite numbers only, clamped to their valid range,
+ * without ids. → {} when there are none.
  */
 export function metricsFrom(m) {
   const src = m && typeof m === 'object' ? (m.metrics && typeof m.metrics === 'object' ? m.metrics : m) : {};
   const out = {};
-  for (const [k, v] of Object.entries(src)) if (k !== 'id' && isNum(v)) out[k] = v;
+  for (const [k, v] of Object.entries(src)) if (k !== 'id' && isNum(v)) out[k] = clampMetric(k, v);
   return out;
 }
 
