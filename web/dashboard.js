@@ -15,6 +15,9 @@ import * as S from './dashboard-stats.js';
 import { DEMO_LABEL } from './demo.js';
 import { loadCatalog } from './film-catalog.js';
 import { el, fmt, pct, orderMetrics } from './ui.js';
+import { loadReference, median } from './taste-reference.js';
+import { tasteVerdict, tasteCardData } from './taste-verdict.js';
+import { shareButton, drawTasteCard } from './share-card.js';
 
 // --- shared data loaded once -------------------------------------------------
 
@@ -39,30 +42,53 @@ function coverImg(url) {
   return img;
 }
 
-function topSection(state, hist) {
+// How many top items a list shows: Spotify gives up to 100 per range (spotify.js getTop).
+const TOP_SHOWN = 50;
+const SWITCH_LABELS = { short_term: '4 weeks', medium_term: '6 months', long_term: 'All time' };
+
+/** One range at a time, chosen with a row of toggle buttons (the other ranges' lists stay in the page, hidden). */
+function rangeSwitcher(panels) {
+  const bar = el('div', { class: 'range-switch', role: 'group', 'aria-label': 'Time range' });
+  const show = (r) => {
+    for (const [k, p] of Object.entries(panels)) p.hidden = k !== r;
+    for (const b of bar.children) b.setAttribute('aria-pressed', String(b.dataset.range === r));
+  };
+  for (const r of Object.keys(panels)) {
+    const b = el('button', { type: 'button', text: SWITCH_LABELS[r], 'data-range': r });
+    b.addEventListener('click', () => show(r));
+    bar.append(b);
+  }
+  show(Object.keys(panels).includes('medium_term') ? 'medium_term' : Object.keys(panels)[0]);
+  return bar;
+}
+
+function topSection(state, hist, mid) {
   const cols = [];
+  const panels = {};
   const hasTracks = S.RANGES.some((r) => state.top.tracks[r].length);
   if (!hasTracks && !hist && !(state.recent || []).length) return null;
   for (const r of S.RANGES) {
     const ids = state.top.tracks[r];
     const artists = state.top.artists[r];
     if (!ids.length && !artists.length) continue;
-    const col = el('div', { class: 'dash-col' }, el('h4', { text: S.RANGE_LABELS[r] }));
+    const col = el('div', { class: 'dash-range', 'data-range': r }, el('h4', { class: 'visually-hidden', text: S.RANGE_LABELS[r] }));
+    const lists = el('div', { class: 'dash-cols' });
+    col.append(lists);
     if (ids.length) {
       const ol = el('ol', { class: 'dash-top', 'aria-label': `Top tracks, ${S.RANGE_LABELS[r].toLowerCase()}` });
-      for (const id of ids.slice(0, 10)) {
+      for (const id of ids.slice(0, TOP_SHOWN)) {
         const s = state.songs.get(id);
         if (!s) continue;
         ol.append(el('li', {}, coverImg(s.imageUrl), el('span', { class: 'dash-name' }, el('strong', { text: s.title }), el('br'), el('span', { class: 'muted', text: s.artist }))));
       }
-      col.append(el('h5', { text: 'Tracks' }), ol);
+      lists.append(el('div', { class: 'dash-col' }, el('h5', { text: `Tracks (${ol.children.length})` }), ol));
     }
     if (artists.length) {
       const ol = el('ol', { class: 'dash-top', 'aria-label': `Top artists, ${S.RANGE_LABELS[r].toLowerCase()}` });
-      for (const a of artists.slice(0, 10)) ol.append(el('li', {}, coverImg(a.imageUrl), el('span', { class: 'dash-name', text: a.name })));
-      col.append(el('h5', { text: 'Artists' }), ol);
+      for (const a of artists.slice(0, TOP_SHOWN)) ol.append(el('li', {}, coverImg(a.imageUrl), el('span', { class: 'dash-name', text: a.name })));
+      lists.append(el('div', { class: 'dash-col' }, el('h5', { text: `Artists (${ol.children.length})` }), ol));
     }
-    cols.push(col);
+    panels[r] = col;
   }
   if (hist?.topArtists?.length && !S.RANGES.some((r) => state.top.artists[r].length)) {
     const ol = el('ol', { class: 'dash-top', 'aria-label': 'Top artists by play time, whole history' });
@@ -81,13 +107,16 @@ function topSection(state, hist) {
     const mood = withMood.length ? (() => {
       const v = withMood.reduce((a, r) => a + (r.song.metrics.valence ?? 0), 0) / withMood.length;
       const e = withMood.reduce((a, r) => a + (r.song.metrics.energy ?? 0), 0) / withMood.length;
-      return el('p', { class: 'muted', text: `Lately your lyrics sound ${S.moodQuadrant(v, e)} (valence ${fmt(v)}, energy ${fmt(e)}, over ${withMood.length} songs).` });
+      return el('p', { class: 'muted', text: `Lately your lyrics sound ${S.moodQuadrant(v, e, mid)} (valence ${fmt(v)}, energy ${fmt(e)}, over ${withMood.length} songs).` });
     })() : null;
     cols.push(el('div', { class: 'dash-col' }, el('h4', { text: 'Recently played' }), mood, ol));
   }
-  if (!cols.length) return null;
-  const note = state.source === 'export' ? el('p', { class: 'muted', text: 'From your data export: ranked by play time in the 4 weeks and 6 months before your last play, and over the whole history.' }) : null;
-  return section('dash-top', 'Top tracks and artists', note, el('div', { class: 'dash-cols' }, ...cols));
+  const ranges = Object.values(panels);
+  if (!cols.length && !ranges.length) return null;
+  const note = state.source === 'export' ? el('p', { class: 'muted', text: 'From your data export: ranked by play time in the 4 weeks and 6 months before your last play, and over the whole history.' })
+    : state.source === 'spotify' && panels.long_term ? el('p', { class: 'muted', text: 'As Spotify ranks them; its "all time" covers about the last year.' }) : null;
+  return section('dash-top', 'Top tracks and artists', note, ranges.length ? rangeSwitcher(panels) : null, ...ranges,
+    cols.length ? el('div', { class: 'dash-cols' }, ...cols) : null);
 }
 
 function stabilitySection(state, C) {
@@ -143,17 +172,18 @@ function decadesSection(songs, state, C) {
   return section('dash-decades', state.source === 'spotify' ? 'Release decades and explicit share' : 'Release decades', el('div', { class: 'dash-cols' }, ...parts.map((p) => el('div', { class: 'dash-col' }, p))));
 }
 
-function moodMapSection(songs, C) {
+function moodMapSection(songs, C, ref) {
   const pts = S.moodPoints(songs);
   if (!pts.length) return null;
   const live = el('p', { class: 'dash-live', 'aria-live': 'polite' });
   const counts = {};
-  for (const p of pts) { const q = S.moodQuadrant(p.x, p.y); counts[q] = (counts[q] || 0) + 1; }
+  const mid = midOf(ref);
+  for (const p of pts) { const q = S.moodQuadrant(p.x, p.y, mid); counts[q] = (counts[q] || 0) + 1; }
   const topQ = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
   const fig = C.chartFigure({
     id: 'chart-moodmap', height: 360,
     label: `Lyric-mood map of ${pts.length} songs, predicted valence across, energy up. Most songs are ${topQ[0]}. Focus the map and use the arrow keys to hear each song.`,
-    caption: `Each dot is a song, placed by the mood the model reads in its lyrics: valence (sad → happy) across, energy (calm → intense) up. Most of your songs are ${topQ[0]} (${topQ[1]} of ${pts.length}).`,
+    caption: `Each dot is a song, placed by the mood the model reads in its lyrics: valence (sad → happy) across, energy (calm → intense) up. Most of your songs are ${topQ[0]} (${topQ[1]} of ${pts.length}), relative to ${ref ? `${ref.label} (their median valence ${fmt(mid.valence)}, energy ${fmt(mid.energy)})` : 'the middle of the scale'}.`,
     config: {
       type: 'scatter',
       data: { datasets: [{ label: 'Songs', data: pts.map((p) => ({ x: p.x, y: p.y })), backgroundColor: `${C.PALETTE[0]}b0`, pointRadius: 4, pointHoverRadius: 7 }] },
@@ -350,6 +380,18 @@ function historySection(state, C) {
   return section('dash-history', 'Your listening history', ...parts);
 }
 
+/** The middle of the mood map: the reference songs' medians (taste-reference.js). */
+const midOf = (ref) => ({ valence: median(ref, 'valence'), energy: median(ref, 'energy') });
+
+/** The library in one line, as percentiles of the reference songs, with the share card. */
+function verdictSection(songs, state, ref) {
+  const v = tasteVerdict(songs, ref);
+  if (!v) return null;
+  const btn = shareButton({ id: 'share-taste', label: 'Share as image', file: 'moodspace-taste', draw: () => drawTasteCard(tasteCardData(state, songs, v)) });
+  return section('dash-verdict', 'Your taste in one line', el('p', { class: 'dash-verdict-line', text: v.sentence }),
+    el('p', { class: 'muted', text: `Percentiles of ${ref.label}${ref.source === 'demo' ? ' (the model’s own spread; the quantiles of its training songs are used once the model carries them)' : ''}.` }), btn);
+}
+
 // --- the dashboard ----------------------------------------------------------------
 
 export function mountDashboard(root, ctx) {
@@ -378,8 +420,10 @@ export function mountDashboard(root, ctx) {
       }
       out.push(head);
       const hist = state.extra?.history;
-      for (const make of [() => topSection(state, hist), () => stabilitySection(state, C), () => historySection(state, C),
-        () => moodMapSection(songs, C), () => moodRangeSection(state, C), () => decadesSection(songs, state, C)]) {
+      const ref = await loadReference(ctx.engine).catch((e) => { console.warn('no taste reference', e); return null; });
+      const mid = midOf(ref);
+      for (const make of [() => (ref ? verdictSection(songs, state, ref) : null), () => topSection(state, hist, mid), () => stabilitySection(state, C), () => historySection(state, C),
+        () => moodMapSection(songs, C, ref), () => moodRangeSection(state, C), () => decadesSection(songs, state, C)]) {
         try { const s = make(); if (s) out.push(s); } catch (e) { console.error(e); }
       }
       const pending = songs.filter((s) => s.lyricsStatus === 'pending').length;

@@ -82,9 +82,9 @@ export function fileStem(title) {
   return (String(title || 'soundtrack').normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/\s+/g, '-').slice(0, 60)) || 'soundtrack';
 }
 
-/** Offer `text` as a download (browser only). */
-export function download(name, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Offer `data` (text or a Blob) as a download (browser only). */
+export function download(name, data, type) {
+  const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data], { type }));
   const a = document.createElement('a');
   a.href = url; a.download = name; a.rel = 'noopener';
   document.body.append(a);

@@ -9,6 +9,7 @@
 import { savePlaylist } from './playlist.js';
 import { toCsv, toM3u, urisText, trackUri, fileStem, download, copyText } from './export.js';
 import { el } from './ui.js';
+import { shareButton, drawSoundtrackCard } from './share-card.js';
 
 const PENDING = 'moodspace.pendingSave';
 
@@ -86,7 +87,8 @@ export function mountSave(root, ctx) {
       el('div', { class: 'row' }, el('label', { for: 'playlist-name', text: 'Playlist name' }), nameIn),
       el('div', { class: 'row' }, pub, el('label', { for: 'playlist-public', text: 'Public playlist (off: only you can see it)' })),
       el('div', { class: 'row' }, saveBtn), out,
-      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn), expOut, ...(none ? [none] : []));   // (replaceChildren would print a null)
+      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn,
+        shareButton({ id: 'share-soundtrack', file: stem, draw: () => drawSoundtrackCard(current) })), expOut, ...(none ? [none] : []));   // (replaceChildren would print a null)
   }
 }
 
