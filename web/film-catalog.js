@@ -29,11 +29,17 @@ async function fetchJson(url, optional = false) {
   return r.json();
 }
 
-/** Scene moods decoded from z-scores can step outside a metric's range: clamp them. */
-function clampFilms(films) {
+// Some scripts were Windows-1252 read as Latin-1, leaving C1 control
+// characters in scene locations ("COFFEE SHOP \x96"); shown as the
+// characters they meant (the rest of C1 dropped).
+const CP1252 = { 0x85: '…', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—' };
+export const repairC1 = (s) => s.replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0)] || '');
+
+/** Scene moods decoded from z-scores can step outside a metric's range: clamp them; repair headings. */
+function cleanFilms(films) {
   for (const f of films) {
     f.overall = metricsFrom(f.overall);
-    for (const s of f.scenes) s.metrics = metricsFrom(s.metrics);
+    for (const s of f.scenes) { s.metrics = metricsFrom(s.metrics); s.heading = repairC1(s.heading).trim(); }
   }
   return films;
 }
@@ -42,7 +48,7 @@ let loading = null;
 /** The normalised catalog with release years (one fetch per page; a failure can be retried). */
 export function loadCatalog() {
   loading ||= Promise.all([fetchJson('./catalog.json'), fetchJson('./release_years.json', true).catch(() => null)])
-    .then(([cat, years]) => withReleaseYears(clampFilms(normalizeCatalog(cat)), years?.years || years))
+    .then(([cat, years]) => withReleaseYears(cleanFilms(normalizeCatalog(cat)), years?.years || years))
     .catch((e) => { loading = null; throw e; });
   return loading;
 }

@@ -17,16 +17,27 @@ import { mountSave, resumePendingSave } from './save.js';
 import { mountDashboard } from './dashboard.js';
 import { mountKeep } from './keep.js';
 
-export function registerServiceWorker() {
+const OFFLINE_TOLD = 'moodspace.offlineReadyTold';
+
+/** Register sw.js; the first time it is active, say once that the app now works offline. */
+export function registerServiceWorker(notify) {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return null;
-  return navigator.serviceWorker.register('./sw.js', { scope: './' }).catch((e) => {
+  return navigator.serviceWorker.register('./sw.js', { scope: './' }).then(async (reg) => {
+    let told = false;
+    try { told = !!localStorage.getItem(OFFLINE_TOLD); } catch { /* storage off: tell every first install */ }
+    if (told) return reg;
+    await navigator.serviceWorker.ready;
+    notify?.('MoodSpace is ready to work offline: the app, the model, the film catalog and the demo open without a network from now on.');
+    try { localStorage.setItem(OFFLINE_TOLD, '1'); } catch { /* ignore */ }
+    return reg;
+  }).catch((e) => {
     console.warn('service worker not registered:', e);
     return null;
   });
 }
 
 export async function mount(ctx) {
-  registerServiceWorker();
+  registerServiceWorker(ctx.notify);
   if (ctx.mounts.import) {
     mountImport(ctx.mounts.import, {
       library: ctx.library,

@@ -14,13 +14,13 @@
 import { loadCatalog as fetchCatalog } from './film-catalog.js';
 import { rankFilms, placeholderFor } from './film-search.js';
 import { arcSummary } from './arc-summary.js';
+import { songPlayer } from './player.js';
 import { readScriptFile, ScriptError } from './script-input.js';
 import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom, clampNumberField } from './ui.js';
 
 // metrics drawn on the arc chart's 0–1 axis (tempo has its own scale)
 const chartMetrics = () => orderMetrics(['energy', 'valence', 'danceability', 'acousticness', 'liveness']);
 const COLORS = { energy: '#e4572e', valence: '#2e86ab', danceability: '#a23b72', acousticness: '#3b8f4f', liveness: '#c9a227', tempo: '#777' };
-const SPOTIFY_ID = /^[A-Za-z0-9]{22}$/;
 
 export function initSoundtrack(ctx) {
   const { library, engine, events } = ctx;
@@ -287,12 +287,8 @@ export function initSoundtrack(ctx) {
     if (label) li.append(el('p', { class: 'seg', text: label }));
     if (!s) { li.append(el('p', { text: 'No song for this segment.' })); return li; }
     li.append(el('p', { class: 'title', text: s.title }), el('p', { class: 'artist', text: s.artist }));
-    const id = s.id;
-    if (SPOTIFY_ID.test(id)) {
-      const src = `${ctx.config.embedBase}/track/${encodeURIComponent(id)}`;
-      li.append(el('iframe', { src, title: `Play ${s.title} by ${s.artist} on Spotify`, loading: 'lazy',
-        allow: 'encrypted-media; clipboard-write', referrerPolicy: 'strict-origin-when-cross-origin' }));
-    }
+    const player = songPlayer(s, ctx.config.embedBase);   // the embed, or title + link when offline (player.js)
+    if (player) li.append(player);
     const why = el('details', { class: 'why' }, el('summary', { text: `Why this song? (distance ${fmt(p.distance)})` }));
     const metrics = Object.keys(target).filter((m) => typeof s.metrics[m] === 'number');
     why.append(el('table', {},

@@ -1,14 +1,13 @@
 // taste-verdict.js — the library's taste in one line, relative to the
 // reference songs (taste-reference.js), and the data of its share card. Pure.
-import { moodQuadrant } from './dashboard-stats.js';
-import { percentile, median } from './taste-reference.js';
+import { percentile } from './taste-reference.js';
 import { orderMetrics, isNum } from './ui.js';
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round = (p) => Math.min(99, Math.max(1, Math.round(p)));
 
 /**
- * → { sentence, quadrant, valence, energy, percentiles: [{ metric, value, p }] } or null.
+ * → { sentence, quadrant (e.g. 'bright and calm'), valence, energy, percentiles: [{ metric, value, p }] } or null.
  * The average song of the library placed among the reference songs.
  */
 export function tasteVerdict(songs, ref) {
@@ -18,7 +17,10 @@ export function tasteVerdict(songs, ref) {
   const percentiles = metrics.map((m) => { const value = mean(withMood.map((s) => s.metrics[m])); return { metric: m, value, p: percentile(ref, m, value) }; });
   const at = (m) => percentiles.find((x) => x.metric === m);
   const v = at('valence'); const e = at('energy');
-  const quadrant = moodQuadrant(v.value, e.value, { valence: median(ref, 'valence'), energy: median(ref, 'energy') });
+  // a side of the middle only when the library is clearly there (outside the 40th–60th percentile)
+  const vWord = v.p >= 60 ? 'bright' : v.p <= 40 ? 'sombre' : null;
+  const eWord = e.p >= 60 ? 'energetic' : e.p <= 40 ? 'calm' : null;
+  const quadrant = vWord || eWord ? [vWord, eWord].filter(Boolean).join(' and ') : 'balanced, right in the middle';
   const vw = v.p >= 50 ? `brighter than ${round(v.p)}%` : `darker than ${round(100 - v.p)}%`;
   const ew = e.p >= 50 ? `more energetic than ${round(e.p)}%` : `calmer than ${round(100 - e.p)}%`;
   return {
