@@ -275,6 +275,9 @@ const ctx = {
 globalThis.moodspace = ctx;
 
 async function main() {
+  // read before hub.js's save.js takes it (see the end of main)
+  let pendingSave = false;
+  try { pendingSave = !!sessionStorage.getItem('moodspace.pendingSave'); } catch { /* storage off */ }
   renderAccount();
   engine.on((ev) => {
     if (ev.type === 'error' || ev.type === 'crash') notifyError(`The mood model could not start: ${ev.message}`);
@@ -306,6 +309,9 @@ async function main() {
     const me = await getMe().catch(() => null);
     if (me && me.id === st.user.id) { notify(`Signed in again as ${me.displayName}.`); await predictSongs(); return; }
   }
+  // back from granting the playlist scope for "Save to Spotify": the library
+  // on screen (whatever its source) stays; save.js finishes the save
+  if (justSignedIn && pendingSave && st.songs.size) { await predictSongs(); return; }
   if (auth.isSignedIn() && (justSignedIn || st.source !== 'spotify' || !st.songs.size)) await loadSpotify();
   else if (st.songs.size) await predictSongs();
 }

@@ -226,6 +226,8 @@ export function initSoundtrack(ctx) {
     const songs = usableSongs();
     let segs;
     try { segs = (await arcSegments()).segments; } catch (e) { $('match-status').textContent = `The mood arc could not be computed: ${e.message}`; return; }
+    const asked = readSegments();
+    if (segs.length < asked) $('segments-note').textContent = `${film.title} has ${film.scenes.length} scenes, so ${segs.length} segments.`;
     if (songs.length < segs.length) {
       $('match-status').textContent = `A ${segs.length}-segment soundtrack needs at least ${segs.length} songs with a predicted mood; you have ${songs.length}.`;
       return;

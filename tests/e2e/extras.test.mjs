@@ -315,6 +315,7 @@ test('offline: after one visit the app reloads with the network off, and import 
     await page.setInputFiles('#import-file', file);
     await page.waitForSelector('.import-status.ok');
     if (!noDemo) {
+      await page.click('#tab-music');   // (an import leads to the Taste tab)
       await page.click('#demo-start');
       await page.waitForSelector('.demo-badge');
     }
