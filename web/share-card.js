@@ -91,14 +91,17 @@ export function drawSoundtrackCard({ film, picks }) {
   const { c, g } = canvasCard('#2a1f5c', '#120f24');
   brand(g, 'A soundtrack from my own music for');
   g.fillStyle = INK; g.font = `800 72px ${FONT}`;
-  let y = wrap(g, film?.title || 'a film', PAD, PAD + 160, CARD.width - 2 * PAD, 80, 2);
+  let y = wrap(g, film?.year ? `${film.title} (${film.year})` : film?.title || 'a film', PAD, PAD + 160, CARD.width - 2 * PAD, 80, 2);
   const segs = picks.map((p) => p.segment?.metrics || {});
   const series = {};
   for (const m of ['energy', 'valence']) if (segs.every((s) => typeof s[m] === 'number')) series[m] = segs.map((s) => s[m]);
   arcChart(g, series, { x: PAD, y: y + 10, w: CARD.width - 2 * PAD, h: 250 });
-  y += 10 + 250 + 100;
+  g.fillStyle = DIM; g.font = `400 24px ${FONT}`;
+  const caption = `the film's mood, first scene to last, in ${picks.length} parts`;
+  g.fillText(caption, CARD.width - PAD - g.measureText(caption).width, y + 10 + 250 + 40);
+  y += 10 + 250 + 110;
   const rows = picks.filter((p) => p.song).slice(0, 12);
-  const rowH = Math.min(64, Math.floor((CARD.height - PAD - 60 - y) / Math.max(1, rows.length)));
+  const rowH = Math.min(80, Math.floor((CARD.height - PAD - 60 - y) / Math.max(1, rows.length)));
   rows.forEach((p, i) => {
     const ry = y + i * rowH;
     g.fillStyle = ACCENT; g.font = `700 ${Math.round(rowH * 0.5)}px ${FONT}`;

@@ -119,7 +119,9 @@ test('import: a generated export zip fills the library, the history and the list
     await page.goto(env.appUrl);
     await page.waitForSelector('html[data-app="ready"]');
     await page.setInputFiles('#import-file', file);
-    await page.waitForSelector('.import-status.ok');
+    // (an import leads to the Taste tab, so the status is in the hidden music tab)
+    await page.waitForSelector('.import-status.ok', { state: 'attached' });
+    assert.equal(await page.getAttribute('#tab-taste', 'aria-selected'), 'true');
     const music = recs.filter((r) => r.master_metadata_track_name);
     const status = await page.textContent('.import-status');
     assert.match(status, new RegExp(`Imported ${music.length.toLocaleString('en')} plays of \\d+ songs .* from 2 files`));
@@ -313,7 +315,7 @@ test('offline: after one visit the app reloads with the network off, and import 
     const file = path.join(tmp, 'offline.zip');
     fs.writeFileSync(file, smallZip({ 'MyData/StreamingHistory_music_0.json': basicRecords(50) }));
     await page.setInputFiles('#import-file', file);
-    await page.waitForSelector('.import-status.ok');
+    await page.waitForSelector('.import-status.ok', { state: 'attached' });
     if (!noDemo) {
       await page.click('#tab-music');   // (an import leads to the Taste tab)
       await page.click('#demo-start');
