@@ -42,8 +42,9 @@ test('distinctive words rank over-used words first and ignore common ones', () =
   const corpus = S.readCorpus({ words: { the: 500, love: 40, night: 10, harbor: 0.5 }, tokens: 2e6 });
   const counts = new Map([['the', 50], ['love', 4], ['harbor', 20], ['night', 1], ['lighthouse', 6]]);
   // "the" is 12x over-used here but so common that its prior damps it below a rarer, 5000x over-used word
-  const all = S.distinctiveWords(counts, corpus, { k: 10 });
+  const all = S.distinctiveWords(counts, corpus, { k: 10, skip: () => false });
   assert.deepEqual(all.map((w) => w.word), ['harbor', 'lighthouse', 'the', 'love'], '"night" is below minCount');
+  assert.deepEqual(S.distinctiveWords(counts, corpus, { k: 10 }).map((w) => w.word), ['harbor', 'lighthouse', 'love'], 'stop words are left out by default');
   assert.equal(S.distinctiveWords(counts, corpus, { k: 2 }).length, 2);
   assert.equal(all[0].count, 20);
   assert.ok(Math.abs(all[0].per10k - 20 / 81 * 1e4) < 1e-9);
