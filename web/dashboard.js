@@ -12,6 +12,7 @@
 // Every chart has its numbers in a table next to it. External strings are
 // rendered with textContent only.
 import * as S from './dashboard-stats.js';
+import { isStopWord } from './stopwords.js';
 import { DEMO_LABEL } from './demo.js';
 import { loadCatalog } from './film-catalog.js';
 import { el, fmt, pct, orderMetrics } from './ui.js';
@@ -264,7 +265,10 @@ async function wordsSection(state, ctx, C) {
   try { corpus = await loadCorpus(); } catch (e) {
     return section('dash-words', 'Words that set your lyrics apart', el('p', { class: 'muted', text: `The corpus word list could not be loaded (${e.message}).` }));
   }
-  const top = S.distinctiveWords(counts, corpus, { k: 15 });
+  // song metadata: words of the library's artist names that lyrics rarely use
+  // ("feat. J. Cole" leaks "cole" into lyric texts; "love" stays)
+  const artistWords = new Set([...state.songs.values()].flatMap((s) => String(s.artist || '').toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length > 1));
+  const top = S.distinctiveWords(counts, corpus, { k: 15, skip: (w) => isStopWord(w) || (artistWords.has(w) && (corpus.freq.get(w) ?? 0) < 1) });
   if (!top.length) return null;
   return section('dash-words', 'Words that set your lyrics apart', C.chartFigure({
     id: 'chart-words', height: Math.max(220, top.length * 22),

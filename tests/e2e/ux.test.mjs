@@ -341,6 +341,10 @@ test('taste: verdicts are percentiles of a named reference, so different librari
     const words = await page.$$eval('#chart-words tbody tr th', (ths) => ths.map((t) => t.textContent));
     assert.ok(words.length > 0);
     assert.deepEqual(words.filter((w) => STOP_WORDS.has(w.replace(/['’]/g, ''))), []);
+    // nor artist names leaking from "feat." credits (rare words that are part of a library artist's name)
+    const artistWords = await page.evaluate(() => [...new Set(globalThis.moodspace.library.songList().flatMap((s) => s.artist.toLowerCase().split(/[^\p{L}\p{N}]+/u)))]);
+    const rows = await page.$$eval('#chart-words tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    assert.deepEqual(rows.filter((r) => artistWords.includes(r[0]) && Number(r[3]) < 1).map((r) => r[0]), []);
     // predicted values stay in their ranges (the demo file has an acousticness of −0.011)
     const out = await page.evaluate(() => globalThis.moodspace.library.songList().flatMap((s) => Object.entries(s.metrics)
       .filter(([k, v]) => (k === 'tempo' ? v < 0 || v > 250 : v < 0 || v > 1)).map(([k, v]) => `${s.title} ${k} ${v}`)));
