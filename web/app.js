@@ -2,10 +2,10 @@
 // and the hooks other modules mount into.
 //
 // Extension point for the Taste dashboard, data-export import, demo library,
-// save/export and the service worker (web-extras): web/dashboard.js exports
+// save/export and the service worker (web-extras): web/hub.js exports
 //     mount(ctx)   called once after the shell is up, where ctx = {
 //       library, spotifyFetch, auth, engine, config, lyrics,
-//       mounts: { taste, import, demo, save },   // empty containers to fill
+//       mounts: { taste, import, demo, save, recent },   // empty containers to fill
 //       events,            // EventTarget: 'soundtrack' (detail: { film, kind: 'quick'|'full', picks: [{ song, segment?, distance }] }),
 //                          //              'library-ready' (songs have metrics)
 //       showTab(name),     // 'music' | 'taste' | 'soundtrack'
@@ -21,21 +21,9 @@ import { fetchAllLyrics, fetchLyrics, lyricTexts } from './lrclib.js';
 import { library } from './library.js';
 import { engine } from './engine-client.js';
 import { initSoundtrack } from './soundtrack.js';
+import { $, el, fmt, metricsFrom, setModelMetrics } from './ui.js';
 import * as notices from './notices.js';
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, props = {}, ...kids) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k.startsWith('aria-') || k === 'role' || k === 'scope') e.setAttribute(k, v);
-    else e[k] = v;
-  }
-  for (const kid of kids) if (kid != null) e.append(kid);
-  return e;
-};
-export { el };
 
 const events = new EventTarget();
 
@@ -53,7 +41,7 @@ $('banner-signin').addEventListener('click', () => startSignIn());
 // --- tabs (WAI-ARIA tabs pattern: arrows, Home/End, roving tabindex) ---------------
 
 const TABS = ['music', 'taste', 'soundtrack'];
-function showTab(name, { focus = false } = {}) {
+function showTab(name, { focus = false, focusView = false } = {}) {
   if (!TABS.includes(name)) return;
   for (const t of TABS) {
     const tab = $(`tab-${t}`); const on = t === name;
@@ -62,6 +50,7 @@ function showTab(name, { focus = false } = {}) {
     $(`view-${t}`).hidden = !on;
   }
   if (focus) $(`tab-${name}`).focus();
+  if (focusView) $(`view-${name}`).focus();   // e.g. after opening a library: land on what it opened
   if (location.hash !== `#${name}`) history.replaceState(history.state, '', `#${name}`);
   events.dispatchEvent(new CustomEvent('tab', { detail: { name } }));
 }
@@ -100,14 +89,31 @@ $('client-id').addEventListener('change', () => {
   catch (e) { $('client-id-error').textContent = e.message; $('client-id-error').hidden = false; }
 });
 
+// With a Client ID compiled in (or one saved before), signing in is one
+// button; otherwise the "Use your own Spotify app" form is open from the start.
+$('own-app').open = !auth.getClientId();
+
+function signInError(message) {
+  $('client-id-error').textContent = message; $('client-id-error').hidden = false;
+}
+
 async function startSignIn(extraScopes = []) {
+  // Spotify's sign-in page is on the network: say so instead of leaving the
+  // app for the browser's error page
+  if (navigator.onLine === false) {
+    showTab('music');
+    signInError('Signing in needs the network, and this device is offline. The demo and your data export work offline; sign in once you are back online.');
+    return;
+  }
   try {
-    if ($('client-id').value.trim() !== auth.getClientId()) auth.setClientId($('client-id').value);
+    const typed = $('client-id').value.trim();
+    if (typed !== auth.getClientId()) auth.setClientId(typed);
+    $('client-id-error').hidden = true;
     await library.save();  // what is on screen comes back after the round trip
     await auth.login({ extraScopes });
   } catch (e) {
-    $('client-id-error').textContent = e.message; $('client-id-error').hidden = false;
-    showTab('music'); $('client-id').focus();
+    signInError(e.message);
+    showTab('music'); $('own-app').open = true; $('client-id').focus();
   }
 }
 $('signin').addEventListener('click', () => startSignIn());
@@ -125,7 +131,6 @@ auth.authEvents.addEventListener('signin-required', () => {
 // --- library table ------------------------------------------------------------------------
 
 const STATUS_TEXT = { pending: 'waiting', found: 'found', instrumental: 'instrumental', notfound: 'not found', error: 'failed', none: '—' };
-const fmt = (v, d = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
 
 let tableQueued = false;
 function renderLibrary() {
@@ -216,9 +221,7 @@ $('lyrics-retry').addEventListener('click', () => predictSongs());
 
 function cleanMetrics(m) {
   if (!m || typeof m !== 'object' || m.error) return null;
-  const src = m.metrics && typeof m.metrics === 'object' ? m.metrics : m;
-  const out = {};
-  for (const [k, v] of Object.entries(src)) if (k !== 'id' && typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  const out = metricsFrom(m);
   return Object.keys(out).length ? out : null;
 }
 
@@ -268,20 +271,23 @@ async function loadSpotify() {
 const ctx = {
   library, spotifyFetch, auth, engine, config: getConfig(),
   lyrics: { fetchLyrics, lyricTexts, lyricsOf },
-  mounts: { taste: $('taste-mount'), import: $('import-mount'), demo: $('demo-mount'), save: $('save-mount') },
+  mounts: { taste: $('taste-mount'), import: $('import-mount'), demo: $('demo-mount'), save: $('save-mount'), recent: $('recent-soundtracks') },
   events, showTab, notify, notifyError, predictSongs, el,
 };
 // for the browser tests and the console
 globalThis.moodspace = ctx;
 
 async function main() {
+  // read before hub.js's save.js takes it (see the end of main)
+  let pendingSave = false;
+  try { pendingSave = !!sessionStorage.getItem('moodspace.pendingSave'); } catch { /* storage off */ }
   notices.showOverrideNotice();
   notices.watchForUpdates();
   renderAccount();
   engine.on((ev) => {
     if (ev.type === 'error' || ev.type === 'crash') notifyError(`The mood model could not start: ${ev.message}`);
   });
-  engine.ready.then(() => { document.documentElement.dataset.engine = 'ready'; }, () => {});
+  engine.ready.then((info) => { setModelMetrics(info?.metrics); document.documentElement.dataset.engine = 'ready'; }, () => {});
   initSoundtrack(ctx);
   const restored = await library.restore();
   if (restored) renderLibrary();
@@ -295,7 +301,7 @@ async function main() {
   const hash = location.hash.slice(1);
   showTab(TABS.includes(hash) ? hash : 'music');
   try {
-    const extras = await import('./dashboard.js');
+    const extras = await import('./hub.js');
     if (typeof extras.mount === 'function') await extras.mount(ctx);
   } catch (e) {
     console.error('extras failed to mount', e);
@@ -308,6 +314,9 @@ async function main() {
     const me = await getMe().catch(() => null);
     if (me && me.id === st.user.id) { notify(`Signed in again as ${me.displayName}.`); await predictSongs(); return; }
   }
+  // back from granting the playlist scope for "Save to Spotify": the library
+  // on screen (whatever its source) stays; save.js finishes the save
+  if (justSignedIn && pendingSave && st.songs.size) { await predictSongs(); return; }
   if (auth.isSignedIn() && (justSignedIn || st.source !== 'spotify' || !st.songs.size)) await loadSpotify();
   else if (st.songs.size) await predictSongs();
 }

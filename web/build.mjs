@@ -9,7 +9,7 @@
 //   app.js, worker.js    entry points (ES modules; code-split chunks in chunks/)
 //   *worker*.js, sw.js   every other worker entry found in web/ (web-extras)
 //   moodspace.mjs/.wasm  the engine (Emscripten output), copied as is
-//   model.bin, catalog.json, demo.json, corpus_words.json, match_weights.json  (weights/, when present)
+//   model.bin, catalog.json, demo.json, corpus_words.json, match_weights.json, release_years.json  (weights/, when present)
 //   pdf.worker.min.mjs   pdf.js's worker, loaded only when a PDF is opened
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,13 +31,13 @@ fs.mkdirSync(dist, { recursive: true });
 // Modules of the app shell that another engineer provides; until they exist
 // the build substitutes a module that says so (the shell still works).
 const OPTIONAL = {
-  'dashboard.js': "export function mount(ctx) { ctx.mounts.taste.textContent = 'The taste dashboard is not part of this build.'; }",
+  'hub.js': "export function mount(ctx) { ctx.mounts.taste.textContent = 'The taste dashboard is not part of this build.'; }",
   'engine.js': "export function loadModel() { throw new Error('web/engine.js is not part of this build.'); }",
 };
 const optionalPlugin = {
   name: 'optional-modules',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(dashboard|engine)\.js$/ }, (args) => {
+    b.onResolve({ filter: /^\.\/(hub|engine)\.js$/ }, (args) => {
       const base = path.basename(args.path);
       if (fs.existsSync(path.join(web, base))) return undefined;
       return { path: base, namespace: 'optional' };
@@ -85,7 +85,7 @@ for (const f of ['moodspace.mjs', 'moodspace.wasm']) {
   if (fs.existsSync(src)) fs.copyFileSync(src, path.join(dist, f));
   else log(`warning: ${path.relative(root, src)} is missing (run make first)`);
 }
-for (const f of ['model.bin', 'catalog.json', 'demo.json', 'corpus_words.json', 'match_weights.json']) {
+for (const f of ['model.bin', 'catalog.json', 'demo.json', 'corpus_words.json', 'match_weights.json', 'release_years.json']) {
   const src = path.join(root, 'weights', f);
   if (fs.existsSync(src)) fs.copyFileSync(src, path.join(dist, f));
 }

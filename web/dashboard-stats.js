@@ -3,6 +3,8 @@
 // tests/js/dashboard-stats.test.mjs. No popularity, genres or audio features:
 // moods are the model's predictions from lyrics.
 
+import { isStopWord } from './stopwords.js';
+
 export const RANGES = ['short_term', 'medium_term', 'long_term'];
 export const RANGE_LABELS = { short_term: 'Last 4 weeks', medium_term: 'Last 6 months', long_term: 'About a year and more' };
 
@@ -130,16 +132,17 @@ export function readCorpus(json) {
  * log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi &
  * Quinn 2008), the corpus frequencies serving both as the other group and
  * as the prior. Returns the top `k` by z-score among words seen at least
- * `minCount` times: [{ word, count, per10k, corpusPer10k, z }].
+ * `minCount` times, leaving out stop words and song metadata (stopwords.js):
+ * [{ word, count, per10k, corpusPer10k, z }].
  */
-export function distinctiveWords(counts, corpus, { k = 15, minCount = 3, priorStrength = 500, unseenPer10k = 0.01 } = {}) {
+export function distinctiveWords(counts, corpus, { k = 15, minCount = 3, priorStrength = 500, unseenPer10k = 0.01, skip = isStopWord } = {}) {
   let n = 0;
   for (const c of counts.values()) n += c;
   if (!n) return [];
   const N = corpus.tokens;
   const out = [];
   for (const [w, y] of counts) {
-    if (y < minCount) continue;
+    if (y < minCount || skip(w)) continue;
     const f = Math.max(corpus.freq.get(w) ?? 0, unseenPer10k) / 1e4;   // share of corpus tokens
     const alpha = priorStrength * f;
     const yc = f * N;                                   // the word's count in the corpus

@@ -1,17 +1,7 @@
-// dashboard.js — the web-extras entry point, mounted by app.js:
+// dashboard.js — the Taste view: mountDashboard(root, ctx) fills the Taste
+// tab and re-draws it when the library changes (mounted by hub.js).
 //
-//   mount(ctx)   ctx = { library, spotifyFetch, auth, engine, lyrics, mounts:
-//                { taste, import, demo, save }, events, showTab, notify,
-//                notifyError, predictSongs }   (see the top of app.js)
-//
-// It fills the shell's containers:
-//   import  the data-export import card (history.js)
-//   demo    the demo library button (demo.js)
-//   save    Save to Spotify + export of a soundtrack (save.js)
-//   taste   the Taste dashboard (this file), re-drawn when the library changes
-// and registers the service worker (sw.js) for offline use.
-//
-// The dashboard's sections, each shown when its data exists:
+// Its sections, each shown when its data exists:
 //   top tracks and artists per time range (cover art), recently played, taste stability
 //   (overlap, newcomers, long-time favourites), release decades, explicit
 //   share, the lyric-mood map (valence × energy; hover, or focus and arrow
@@ -22,29 +12,13 @@
 // Every chart has its numbers in a table next to it. External strings are
 // rendered with textContent only.
 import * as S from './dashboard-stats.js';
-import { mountImport } from './history.js';
-import { mountDemo, DEMO_LABEL } from './demo.js';
-import { mountSave, resumePendingSave } from './save.js';
-import { normalizeCatalog } from './film.js';
-
-export { mountImport } from './history.js';
-export { startDemo } from './demo.js';
-
-function el(tag, props = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k.startsWith('aria-') || k === 'role' || k === 'for' || k.startsWith('data-')) e.setAttribute(k, v);
-    else e[k] = v;
-  }
-  for (const kid of kids) if (kid != null && kid !== false) e.append(kid);
-  return e;
-}
-
-const pct = (x) => (x == null ? '—' : `${Math.round(x * 100)}%`);
-const f2 = (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '—');
+import { isStopWord } from './stopwords.js';
+import { DEMO_LABEL } from './demo.js';
+import { loadCatalog } from './film-catalog.js';
+import { el, fmt, pct, orderMetrics } from './ui.js';
+import { loadReference, median } from './taste-reference.js';
+import { tasteVerdict, tasteCardData } from './taste-verdict.js';
+import { shareButton, drawTasteCard } from './share-card.js';
 
 // --- shared data loaded once -------------------------------------------------
 
@@ -54,13 +28,6 @@ function loadCorpus() {
     .then(S.readCorpus).catch((e) => { corpusPromise = null; throw e; });
   return corpusPromise;
 }
-let catalogPromise = null;
-function loadCatalog() {
-  catalogPromise ||= fetch('./catalog.json').then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.json(); })
-    .then(normalizeCatalog).catch((e) => { catalogPromise = null; throw e; });
-  return catalogPromise;
-}
-
 // --- sections ------------------------------------------------------------------
 
 function section(id, title, ...kids) {
@@ -76,30 +43,53 @@ function coverImg(url) {
   return img;
 }
 
-function topSection(state, hist) {
+// How many top items a list shows: Spotify gives up to 100 per range (spotify.js getTop).
+const TOP_SHOWN = 50;
+const SWITCH_LABELS = { short_term: '4 weeks', medium_term: '6 months', long_term: 'All time' };
+
+/** One range at a time, chosen with a row of toggle buttons (the other ranges' lists stay in the page, hidden). */
+function rangeSwitcher(panels) {
+  const bar = el('div', { class: 'range-switch', role: 'group', 'aria-label': 'Time range' });
+  const show = (r) => {
+    for (const [k, p] of Object.entries(panels)) p.hidden = k !== r;
+    for (const b of bar.children) b.setAttribute('aria-pressed', String(b.dataset.range === r));
+  };
+  for (const r of Object.keys(panels)) {
+    const b = el('button', { type: 'button', text: SWITCH_LABELS[r], 'data-range': r });
+    b.addEventListener('click', () => show(r));
+    bar.append(b);
+  }
+  show(Object.keys(panels).includes('medium_term') ? 'medium_term' : Object.keys(panels)[0]);
+  return bar;
+}
+
+function topSection(state, hist, mid) {
   const cols = [];
+  const panels = {};
   const hasTracks = S.RANGES.some((r) => state.top.tracks[r].length);
   if (!hasTracks && !hist && !(state.recent || []).length) return null;
   for (const r of S.RANGES) {
     const ids = state.top.tracks[r];
     const artists = state.top.artists[r];
     if (!ids.length && !artists.length) continue;
-    const col = el('div', { class: 'dash-col' }, el('h4', { text: S.RANGE_LABELS[r] }));
+    const col = el('div', { class: 'dash-range', 'data-range': r }, el('h4', { class: 'visually-hidden', text: S.RANGE_LABELS[r] }));
+    const lists = el('div', { class: 'dash-cols' });
+    col.append(lists);
     if (ids.length) {
       const ol = el('ol', { class: 'dash-top', 'aria-label': `Top tracks, ${S.RANGE_LABELS[r].toLowerCase()}` });
-      for (const id of ids.slice(0, 10)) {
+      for (const id of ids.slice(0, TOP_SHOWN)) {
         const s = state.songs.get(id);
         if (!s) continue;
         ol.append(el('li', {}, coverImg(s.imageUrl), el('span', { class: 'dash-name' }, el('strong', { text: s.title }), el('br'), el('span', { class: 'muted', text: s.artist }))));
       }
-      col.append(el('h5', { text: 'Tracks' }), ol);
+      lists.append(el('div', { class: 'dash-col' }, el('h5', { text: `Tracks (${ol.children.length})` }), ol));
     }
     if (artists.length) {
       const ol = el('ol', { class: 'dash-top', 'aria-label': `Top artists, ${S.RANGE_LABELS[r].toLowerCase()}` });
-      for (const a of artists.slice(0, 10)) ol.append(el('li', {}, coverImg(a.imageUrl), el('span', { class: 'dash-name', text: a.name })));
-      col.append(el('h5', { text: 'Artists' }), ol);
+      for (const a of artists.slice(0, TOP_SHOWN)) ol.append(el('li', {}, coverImg(a.imageUrl), el('span', { class: 'dash-name', text: a.name })));
+      lists.append(el('div', { class: 'dash-col' }, el('h5', { text: `Artists (${ol.children.length})` }), ol));
     }
-    cols.push(col);
+    panels[r] = col;
   }
   if (hist?.topArtists?.length && !S.RANGES.some((r) => state.top.artists[r].length)) {
     const ol = el('ol', { class: 'dash-top', 'aria-label': 'Top artists by play time, whole history' });
@@ -118,13 +108,16 @@ function topSection(state, hist) {
     const mood = withMood.length ? (() => {
       const v = withMood.reduce((a, r) => a + (r.song.metrics.valence ?? 0), 0) / withMood.length;
       const e = withMood.reduce((a, r) => a + (r.song.metrics.energy ?? 0), 0) / withMood.length;
-      return el('p', { class: 'muted', text: `Lately your lyrics sound ${S.moodQuadrant(v, e)} (valence ${f2(v)}, energy ${f2(e)}, over ${withMood.length} songs).` });
+      return el('p', { class: 'muted', text: `Lately your lyrics sound ${S.moodQuadrant(v, e, mid)} (valence ${fmt(v)}, energy ${fmt(e)}, over ${withMood.length} songs).` });
     })() : null;
     cols.push(el('div', { class: 'dash-col' }, el('h4', { text: 'Recently played' }), mood, ol));
   }
-  if (!cols.length) return null;
-  const note = state.source === 'export' ? el('p', { class: 'muted', text: 'From your data export: ranked by play time in the 4 weeks and 6 months before your last play, and over the whole history.' }) : null;
-  return section('dash-top', 'Top tracks and artists', note, el('div', { class: 'dash-cols' }, ...cols));
+  const ranges = Object.values(panels);
+  if (!cols.length && !ranges.length) return null;
+  const note = state.source === 'export' ? el('p', { class: 'muted', text: 'From your data export: ranked by play time in the 4 weeks and 6 months before your last play, and over the whole history.' })
+    : state.source === 'spotify' && panels.long_term ? el('p', { class: 'muted', text: 'As Spotify ranks them; its "all time" covers about the last year.' }) : null;
+  return section('dash-top', 'Top tracks and artists', note, ranges.length ? rangeSwitcher(panels) : null, ...ranges,
+    cols.length ? el('div', { class: 'dash-cols' }, ...cols) : null);
 }
 
 function stabilitySection(state, C) {
@@ -180,27 +173,28 @@ function decadesSection(songs, state, C) {
   return section('dash-decades', state.source === 'spotify' ? 'Release decades and explicit share' : 'Release decades', el('div', { class: 'dash-cols' }, ...parts.map((p) => el('div', { class: 'dash-col' }, p))));
 }
 
-function moodMapSection(songs, C) {
+function moodMapSection(songs, C, ref) {
   const pts = S.moodPoints(songs);
   if (!pts.length) return null;
   const live = el('p', { class: 'dash-live', 'aria-live': 'polite' });
   const counts = {};
-  for (const p of pts) { const q = S.moodQuadrant(p.x, p.y); counts[q] = (counts[q] || 0) + 1; }
+  const mid = midOf(ref);
+  for (const p of pts) { const q = S.moodQuadrant(p.x, p.y, mid); counts[q] = (counts[q] || 0) + 1; }
   const topQ = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
   const fig = C.chartFigure({
     id: 'chart-moodmap', height: 360,
     label: `Lyric-mood map of ${pts.length} songs, predicted valence across, energy up. Most songs are ${topQ[0]}. Focus the map and use the arrow keys to hear each song.`,
-    caption: `Each dot is a song, placed by the mood the model reads in its lyrics: valence (sad → happy) across, energy (calm → intense) up. Most of your songs are ${topQ[0]} (${topQ[1]} of ${pts.length}).`,
+    caption: `Each dot is a song, placed by the mood the model reads in its lyrics: valence (sad → happy) across, energy (calm → intense) up. Most of your songs are ${topQ[0]} (${topQ[1]} of ${pts.length}), relative to ${ref ? `${ref.label} (their median valence ${fmt(mid.valence)}, energy ${fmt(mid.energy)})` : 'the middle of the scale'}.`,
     config: {
       type: 'scatter',
       data: { datasets: [{ label: 'Songs', data: pts.map((p) => ({ x: p.x, y: p.y })), backgroundColor: `${C.PALETTE[0]}b0`, pointRadius: 4, pointHoverRadius: 7 }] },
       options: {
         plugins: { legend: { display: false },
-          tooltip: { callbacks: { label: (item) => { const p = pts[item.dataIndex]; return `${p.title} — ${p.artist} (valence ${f2(p.x)}, energy ${f2(p.y)})`; } } } },
+          tooltip: { callbacks: { label: (item) => { const p = pts[item.dataIndex]; return `${p.title} — ${p.artist} (valence ${fmt(p.x)}, energy ${fmt(p.y)})`; } } } },
         scales: { x: { title: { text: 'Valence (sad → happy)' } }, y: { title: { text: 'Energy (calm → intense)' } } },
       },
     },
-    table: { caption: 'Predicted mood of each song', head: ['Song', 'Artist', 'Valence', 'Energy'], rows: pts.map((p) => [p.title, p.artist, f2(p.x), f2(p.y)]) },
+    table: { caption: 'Predicted mood of each song', head: ['Song', 'Artist', 'Valence', 'Energy'], rows: pts.map((p) => [p.title, p.artist, fmt(p.x), fmt(p.y)]) },
   });
   // keyboard: the map takes focus; arrows step through songs (left to right), the title is announced
   const order = pts.map((p, i) => i).sort((a, b) => pts[a].x - pts[b].x || pts[a].y - pts[b].y);
@@ -210,7 +204,7 @@ function moodMapSection(songs, C) {
   const show = () => {
     const i = order[at];
     const p = pts[i];
-    live.textContent = `${at + 1} of ${pts.length}: ${p.title} — ${p.artist}. Valence ${f2(p.x)}, energy ${f2(p.y)}.`;
+    live.textContent = `${at + 1} of ${pts.length}: ${p.title} — ${p.artist}. Valence ${fmt(p.x)}, energy ${fmt(p.y)}.`;
     const ch = fig.chart;
     if (ch) {
       const meta = ch.getDatasetMeta(0).data[i];
@@ -235,15 +229,15 @@ function moodMapSection(songs, C) {
 function moodRangeSection(state, C) {
   const rows = S.moodByRange(state).filter((r) => r.n > 0);
   if (rows.length < 2) return null;
-  const metrics = ['valence', 'energy', 'danceability', 'acousticness', 'liveness'].filter((m) => rows.every((r) => m in r.means));
+  const metrics = orderMetrics(['valence', 'energy', 'danceability', 'acousticness', 'liveness']).filter((m) => rows.every((r) => m in r.means));
   if (!metrics.length) return null;
   return section('dash-mood-range', 'Mood by time range', C.chartFigure({
     id: 'chart-mood-range',
-    label: `Average predicted mood of your top tracks per time range: ${rows.map((r) => `${r.label}: ${metrics.map((m) => `${m} ${f2(r.means[m])}`).join(', ')}`).join('; ')}`,
+    label: `Average predicted mood of your top tracks per time range: ${rows.map((r) => `${r.label}: ${metrics.map((m) => `${m} ${fmt(r.means[m])}`).join(', ')}`).join('; ')}`,
     caption: 'Average mood predicted from the lyrics of your top tracks, per time range.',
     config: { type: 'bar', data: { labels: metrics, datasets: rows.map((r, i) => ({ label: `${r.label} (${r.n} songs)`, data: metrics.map((m) => r.means[m]), backgroundColor: C.PALETTE[i] })) },
       options: { scales: { y: { beginAtZero: true }, x: {} } } },
-    table: { caption: 'Average predicted mood per time range', head: ['Range', 'Songs', ...metrics], rows: rows.map((r) => [r.label, r.n, ...metrics.map((m) => f2(r.means[m]))]) },
+    table: { caption: 'Average predicted mood per time range', head: ['Range', 'Songs', ...metrics], rows: rows.map((r) => [r.label, r.n, ...metrics.map((m) => fmt(r.means[m]))]) },
   }).figure);
 }
 
@@ -271,7 +265,10 @@ async function wordsSection(state, ctx, C) {
   try { corpus = await loadCorpus(); } catch (e) {
     return section('dash-words', 'Words that set your lyrics apart', el('p', { class: 'muted', text: `The corpus word list could not be loaded (${e.message}).` }));
   }
-  const top = S.distinctiveWords(counts, corpus, { k: 15 });
+  // song metadata: words of the library's artist names that lyrics rarely use
+  // ("feat. J. Cole" leaks "cole" into lyric texts; "love" stays)
+  const artistWords = new Set([...state.songs.values()].flatMap((s) => String(s.artist || '').toLowerCase().split(/[^\p{L}\p{N}]+/u)).filter((w) => w.length > 1));
+  const top = S.distinctiveWords(counts, corpus, { k: 15, skip: (w) => isStopWord(w) || (artistWords.has(w) && (corpus.freq.get(w) ?? 0) < 1) });
   if (!top.length) return null;
   return section('dash-words', 'Words that set your lyrics apart', C.chartFigure({
     id: 'chart-words', height: Math.max(220, top.length * 22),
@@ -401,6 +398,18 @@ function historySection(state, C) {
   return section('dash-history', 'Your listening history', ...parts);
 }
 
+/** The middle of the mood map: the reference songs' medians (taste-reference.js). */
+const midOf = (ref) => ({ valence: median(ref, 'valence'), energy: median(ref, 'energy') });
+
+/** The library in one line, as percentiles of the reference songs, with the share card. */
+function verdictSection(songs, state, ref) {
+  const v = tasteVerdict(songs, ref);
+  if (!v) return null;
+  const btn = shareButton({ id: 'share-taste', label: 'Share as image', file: 'moodspace-taste', draw: () => drawTasteCard(tasteCardData(state, songs, v)) });
+  return section('dash-verdict', 'Your taste in one line', el('p', { class: 'dash-verdict-line', text: v.sentence }),
+    el('p', { class: 'muted', text: `Percentiles of ${ref.label}${ref.source === 'demo' ? ' (the model’s own spread; the quantiles of its training songs are used once the model carries them)' : ''}.` }), btn);
+}
+
 // --- the dashboard ----------------------------------------------------------------
 
 export function mountDashboard(root, ctx) {
@@ -429,8 +438,10 @@ export function mountDashboard(root, ctx) {
       }
       out.push(head);
       const hist = state.extra?.history;
-      for (const make of [() => topSection(state, hist), () => stabilitySection(state, C), () => historySection(state, C),
-        () => moodMapSection(songs, C), () => moodRangeSection(state, C), () => decadesSection(songs, state, C)]) {
+      const ref = await loadReference(ctx.engine).catch((e) => { console.warn('no taste reference', e); return null; });
+      const mid = midOf(ref);
+      for (const make of [() => (ref ? verdictSection(songs, state, ref) : null), () => topSection(state, hist, mid), () => stabilitySection(state, C), () => historySection(state, C),
+        () => moodMapSection(songs, C, ref), () => moodRangeSection(state, C), () => decadesSection(songs, state, C)]) {
         try { const s = make(); if (s) out.push(s); } catch (e) { console.error(e); }
       }
       const pending = songs.filter((s) => s.lyricsStatus === 'pending').length;
@@ -462,29 +473,4 @@ export function mountDashboard(root, ctx) {
   ctx.events?.addEventListener('library-ready', schedule);
   if (visible()) render();
   return { render };
-}
-
-// --- service worker ------------------------------------------------------------------
-
-export function registerServiceWorker() {
-  if (!('serviceWorker' in navigator) || !window.isSecureContext) return null;
-  return navigator.serviceWorker.register('./sw.js', { scope: './' }).catch((e) => {
-    console.warn('service worker not registered:', e);
-    return null;
-  });
-}
-
-/** The shell's entry point (see the top of app.js). */
-export async function mount(ctx) {
-  registerServiceWorker();
-  if (ctx.mounts.import) {
-    mountImport(ctx.mounts.import, {
-      library: ctx.library,
-      onImported: () => { ctx.events?.dispatchEvent(new CustomEvent('library-ready')); ctx.predictSongs?.(); },
-    });
-  }
-  if (ctx.mounts.demo) mountDemo(ctx.mounts.demo, ctx);
-  if (ctx.mounts.save) mountSave(ctx.mounts.save, ctx);
-  if (ctx.mounts.taste) mountDashboard(ctx.mounts.taste, ctx);
-  resumePendingSave(ctx);
 }

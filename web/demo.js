@@ -7,6 +7,8 @@
 //   startDemo(ctx, { url })     load demo.json into the library store
 //   parseDemo(json)             → { songs, words } (validated; unit-tested)
 
+import { metricsFrom } from './ui.js';
+
 export const DEMO_LABEL = 'Demo library';
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -18,8 +20,7 @@ export function parseDemo(json) {
   const words = {};
   for (const s of json.songs) {
     if (!s || typeof s !== 'object' || typeof s.id !== 'string' || !/^[A-Za-z0-9]{22}$/.test(s.id)) continue;
-    const metrics = {};
-    for (const [k, v] of Object.entries(s.metrics || {})) if (isNum(v)) metrics[k] = v;
+    const metrics = metricsFrom(s.metrics);   // finite and within each metric's range
     if (!Object.keys(metrics).length) continue;
     songs.push({
       id: s.id, uri: `spotify:track:${s.id}`,
@@ -66,9 +67,9 @@ export function mountDemo(root, ctx) {
     status.textContent = 'Loading the demo library…';
     try {
       const n = await startDemo(ctx);
-      status.textContent = `Demo library loaded: ${n} sample songs with moods predicted from their lyrics. This is a demo, not your listening.`;
-      ctx.notify?.(`Demo library: ${n} sample songs.`);
-      ctx.showTab?.('taste');
+      // the Taste tab says it is a demo (its badge); here only what happened
+      status.textContent = `Opened: ${n} sample songs.`;
+      ctx.showTab?.('taste', { focusView: true });
     } catch (e) {
       status.textContent = `The demo could not start: ${e.message || e}`;
     } finally {

@@ -30,23 +30,37 @@ export function csvField(v) {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS = ['position', 'title', 'artist', 'album', 'spotify_uri', 'segment', 'distance'];
+export const CSV_COLUMNS = ['position', 'title', 'artist', 'album', 'spotify_uri', 'segment', 'scenes', 'scene_heading', 'distance'];
+
+/**
+ * The segment of a pick: the soundtrack view gives an object
+ * { segment (0-based), first, last (0-based scenes), heading }; a bare
+ * 0-based number is accepted too. → { number (1-based) | '', scenes 'a–b' | '', heading }
+ */
+export function segmentOf(x) {
+  const g = x?.segment;
+  if (Number.isInteger(g)) return { number: g + 1, scenes: '', heading: '' };
+  if (!g || typeof g !== 'object') return { number: '', scenes: '', heading: '' };
+  const number = Number.isInteger(g.segment) ? g.segment + 1 : '';
+  const scenes = Number.isInteger(g.first) && Number.isInteger(g.last) ? (g.first === g.last ? String(g.first + 1) : `${g.first + 1}-${g.last + 1}`) : '';
+  return { number, scenes, heading: typeof g.heading === 'string' ? g.heading : '' };
+}
 
 /** CSV with a header row and CRLF line ends (RFC 4180). */
 export function toCsv(items) {
   const rows = [CSV_COLUMNS.join(',')];
   items.forEach((x, i) => {
     const s = songOf(x);
-    const seg = Number.isInteger(x?.segment) ? x.segment + 1 : '';
+    const seg = segmentOf(x);
     const dist = typeof x?.distance === 'number' && Number.isFinite(x.distance) ? x.distance.toFixed(4) : '';
-    rows.push([i + 1, s.title, s.artist, s.album, trackUri(s), seg, dist].map(csvField).join(','));
+    rows.push([i + 1, s.title, s.artist, s.album, trackUri(s), seg.number, seg.scenes, seg.heading, dist].map(csvField).join(','));
   });
   return rows.join('\r\n') + '\r\n';
 }
 
 const oneLine = (s) => String(s ?? '').replace(/[\r\n]+/g, ' ').trim();
 
-/** Extended M3U: #EXTINF with seconds and "Artist - Title", then the track's open.spotify.com link. */
+/** Extended M3U: #EXTINF with seconds and "Artist - Title" (a comment when the length is unknown), then the track's open.spotify.com link. */
 export function toM3u(items, title = '') {
   const lines = ['#EXTM3U'];
   if (title) lines.push(`#PLAYLIST:${oneLine(title)}`);
@@ -54,8 +68,10 @@ export function toM3u(items, title = '') {
     const s = songOf(x);
     const uri = trackUri(s);
     if (!uri) continue;
-    const secs = s.durationMs > 0 ? Math.round(s.durationMs / 1000) : -1;
-    lines.push(`#EXTINF:${secs},${oneLine(s.artist)} - ${oneLine(s.title)}`);
+    // #EXTINF needs a duration; when it is unknown the names go in a plain
+    // comment instead of the conventional but misleading -1
+    const name = `${oneLine(s.artist)} - ${oneLine(s.title)}`;
+    lines.push(s.durationMs > 0 ? `#EXTINF:${Math.round(s.durationMs / 1000)},${name}` : `# ${name}`);
     lines.push(`https://open.spotify.com/track/${uri.slice('spotify:track:'.length)}`);
   }
   return lines.join('\n') + '\n';
@@ -66,9 +82,9 @@ export function fileStem(title) {
   return (String(title || 'soundtrack').normalize('NFKD').replace(/[^\w\s-]/g, '').trim().replace(/\s+/g, '-').slice(0, 60)) || 'soundtrack';
 }
 
-/** Offer `text` as a download (browser only). */
-export function download(name, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Offer `data` (text or a Blob) as a download (browser only). */
+export function download(name, data, type) {
+  const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data], { type }));
   const a = document.createElement('a');
   a.href = url; a.download = name; a.rel = 'noopener';
   document.body.append(a);

@@ -331,6 +331,11 @@ class FileAgg {
       else if (typeof rec.reason_end === 'string' && rec.reason_end) skipped = rec.reason_end === 'fwdbtn';
     }
     if (typeof title !== 'string' || !title || typeof artist !== 'string' || !artist) { this.other++; return; }
+    this.addPlay(endMs, ms, title, artist, album, uri, skipped);
+  }
+
+  /** One music play, already read and checked. */
+  addPlay(endMs, ms, title, artist, album, uri, skipped) {
     this.music++;
     if (skipped === null && this.format === 'basic') skipped = ms < SKIP_SHORT_MS;
     if (skipped !== null) { this.skipKnown++; if (skipped) this.skipped++; }
@@ -365,6 +370,18 @@ class FileAgg {
     if (!t.album && album) t.album = album;
     if (startMs < t.first) t.first = startMs;
     if (endMs > t.last) t.last = endMs;
+  }
+
+  /** A basic file's plays that ended outside [from, to] (a period another file holds), as a new FileAgg. */
+  playsOutside(from, to) {
+    const out = new FileAgg(this.name, this.format, this.tzOffset);
+    for (const t of this.tracks.values()) {
+      for (let i = 0; i < t.log.length; i += 2) {
+        const endMs = t.log[i];
+        if (endMs < from || endMs > to) { out.records++; out.addPlay(endMs, t.log[i + 1], t.title, t.artist, t.album, t.uri, null); }
+      }
+    }
+    return out;
   }
 }
 
@@ -461,9 +478,19 @@ export class HistoryImport {
     let use = this.done;
     let note = '';
     const hasExt = use.some((f) => f.format === 'extended');
+    let partial = new Map();   // basic file → its plays outside the extended period
     if (hasExt && use.some((f) => f.format === 'basic')) {
-      use = use.filter((f) => f.format === 'extended');
-      note = 'Both the basic and the extended history were given; only the extended one is counted, since it already holds the same plays.';
+      // The extended history holds every play of its period; a basic export
+      // (the last year, often requested later) can reach past it. Its plays
+      // inside that period are the same plays and are left out, the others kept.
+      const ext = use.filter((f) => f.format === 'extended');
+      // (a basic endTime is cut to the minute, so the period starts a minute early)
+      const from = Math.min(...ext.map((f) => f.first)) - 60000; const to = Math.max(...ext.map((f) => f.last));
+      partial = new Map(use.filter((f) => f.format === 'basic').map((f) => [f, f.playsOutside(from, to)]));
+      let added = 0; let dropped = 0;
+      for (const [f, p] of partial) { added += p.music; dropped += f.music - p.music; }
+      use = [...ext, ...[...partial.values()].filter((p) => p.music > 0)];
+      note = `Both the basic and the extended history were given: the extended one counts in full; of the basic one, ${added.toLocaleString('en')} plays from outside its period were added and ${dropped.toLocaleString('en')} plays it already holds were left out.`;
     }
     const tracks = new Map();
     const clockMs = new Float64Array(7 * 24);
@@ -512,7 +539,7 @@ export class HistoryImport {
     const grid = (arr) => Array.from({ length: 7 }, (_, d) => Array.from(arr.subarray(d * 24, d * 24 + 24)));
     return {
       files: this.done.map((f) => ({ name: f.name, format: f.format, records: f.records, music: f.music, other: f.other,
-        counted: use.includes(f) })),
+        counted: use.includes(f) || (partial.get(f)?.music ?? 0) > 0, ...(partial.has(f) ? { playsAdded: partial.get(f).music } : {}) })),
       errors: this.errors.slice(),
       ignored: this.ignored.slice(),
       note,

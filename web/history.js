@@ -17,20 +17,10 @@
 //                    topArtists: [{artist, ms, plays, tracks}] (top 50) }
 // All text goes to the page through textContent.
 import { trackKey } from './history-core.js';
+import { el } from './ui.js';
 
 export const POOL_SIZE = 500;
 
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k in e && typeof v !== 'string') e[k] = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) if (c) e.append(c);
-  return e;
-}
 
 function hashId(s) {
   let h1 = 0x811c9dc5, h2 = 0x1b873593;

@@ -34,6 +34,7 @@
 //   save() / restore()               persist to / from IndexedDB (idb-keyval)
 
 import { get as idbGet, set as idbSet } from 'idb-keyval';
+import { clampMetric } from './ui.js';
 
 const STORE_KEY = 'moodspace.library.v1';
 const RANGES = ['short_term', 'medium_term', 'long_term'];
@@ -57,7 +58,7 @@ export function cleanSong(x) {
   let metrics = null;
   if (x.metrics && typeof x.metrics === 'object') {
     metrics = {};
-    for (const [k, v] of Object.entries(x.metrics)) if (typeof v === 'number' && Number.isFinite(v)) metrics[k] = v;
+    for (const [k, v] of Object.entries(x.metrics)) if (typeof v === 'number' && Number.isFinite(v)) metrics[k] = clampMetric(k, v);
     if (!Object.keys(metrics).length) metrics = null;
   }
   return {

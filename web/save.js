@@ -8,20 +8,10 @@
 // finished on return (resumePendingSave), showing the playlist link.
 import { savePlaylist } from './playlist.js';
 import { toCsv, toM3u, urisText, trackUri, fileStem, download, copyText } from './export.js';
+import { el } from './ui.js';
+import { shareButton, drawSoundtrackCard } from './share-card.js';
 
 const PENDING = 'moodspace.pendingSave';
-
-function el(tag, props = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else if (k.startsWith('aria-') || k === 'role' || k === 'for') e.setAttribute(k, v);
-    else e[k] = v;
-  }
-  for (const kid of kids) if (kid != null) e.append(kid);
-  return e;
-}
 
 function resultLink(url) {
   const a = el('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: 'Open the playlist in Spotify', id: 'playlist-link' });
@@ -97,7 +87,8 @@ export function mountSave(root, ctx) {
       el('div', { class: 'row' }, el('label', { for: 'playlist-name', text: 'Playlist name' }), nameIn),
       el('div', { class: 'row' }, pub, el('label', { for: 'playlist-public', text: 'Public playlist (off: only you can see it)' })),
       el('div', { class: 'row' }, saveBtn), out,
-      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn), expOut, none);
+      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn,
+        shareButton({ id: 'share-soundtrack', file: stem, draw: () => drawSoundtrackCard(current) })), expOut, ...(none ? [none] : []));   // (replaceChildren would print a null)
   }
 }
 
@@ -106,6 +97,7 @@ export async function resumePendingSave(ctx) {
   let req = null;
   try { req = JSON.parse(sessionStorage.getItem(PENDING) || 'null'); sessionStorage.removeItem(PENDING); } catch { return null; }
   if (!req || !Array.isArray(req.uris) || !ctx.auth?.isSignedIn?.()) return null;
+  ctx.showTab?.('soundtrack');   // back where the user pressed Save (keep.js reopens the soundtrack)
   const out = el('p', { id: 'save-result', role: 'status', 'aria-live': 'polite' });
   const box = el('section', { class: 'card save-resume', 'aria-label': 'Saving your soundtrack' }, out);
   document.getElementById('main')?.prepend(box);

@@ -14,17 +14,19 @@
 // script text is here) that moved the model's prediction most. Songs play
 // through Spotify embeds.
 
-import { normalizeCatalog, searchFilms } from './film.js';
+import { loadCatalog as fetchCatalog } from './film-catalog.js';
+import { rankFilms, placeholderFor } from './film-search.js';
+import { arcSummary } from './arc-summary.js';
+import { songPlayer } from './player.js';
 import { readScriptFile, ScriptError } from './script-input.js';
+import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom, clampNumberField } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
-const CHART_METRICS = ['energy', 'valence', 'danceability', 'acousticness', 'liveness'];
+// metrics drawn on the arc chart (percentiles, 0–100; tempo only in the table)
+const chartMetrics = () => orderMetrics(['energy', 'valence', 'danceability', 'acousticness', 'liveness']);
 const COLORS = { energy: '#e4572e', valence: '#2e86ab', danceability: '#a23b72', acousticness: '#3b8f4f', liveness: '#c9a227', tempo: '#777' };
-const SPOTIFY_ID = /^[A-Za-z0-9]{22}$/;
-const fmt = (v, d = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
 
 export function initSoundtrack(ctx) {
-  const { library, engine, el, events } = ctx;
+  const { library, engine, events } = ctx;
   let films = null; let catalogLoading = null;
   let film = null; let chart = null; let lastPool = null;
 
@@ -32,12 +34,9 @@ export function initSoundtrack(ctx) {
   function loadCatalog() {
     if (catalogLoading) return catalogLoading;
     $('catalog-status').textContent = 'Loading the film catalog…';
-    catalogLoading = fetch('./catalog.json').then((r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      return r.json();
-    }).then((json) => {
-      films = normalizeCatalog(json);
-      $('catalog-status').textContent = `${films.length} films in the catalog.`;
+    catalogLoading = fetchCatalog().then((list) => {
+      films = list;
+      $('film-search').placeholder = placeholderFor(films);
       renderResults();
     }).catch((e) => {
       films = [];
@@ -50,10 +49,12 @@ export function initSoundtrack(ctx) {
   function renderResults() {
     if (!films) return;
     const q = $('film-search').value;
-    const hits = searchFilms(films, q, 30);
+    const { films: hits, total } = rankFilms(films, q, 30);   // best first (film-search.js)
     $('film-results').replaceChildren(...hits.map((f) => el('li', {},
       el('button', { type: 'button', text: f.year ? `${f.title} (${f.year})` : f.title, onclick: () => selectFilm(f) }))));
-    if (q && !hits.length) $('film-results').replaceChildren(el('li', { class: 'muted', text: 'No film in the catalog matches.' }));
+    if (q.trim() && !hits.length) $('film-results').replaceChildren(el('li', { class: 'muted', text: 'No film in the catalog matches.' }));
+    $('catalog-status').textContent = !q.trim() ? `${films.length} films in the catalog.`
+      : `${total} of ${films.length} films match${total > hits.length ? ` (the best ${hits.length} shown)` : ''}.`;
   }
   $('film-search').addEventListener('input', () => { loadCatalog(); renderResults(); });
   $('film-search').addEventListener('keydown', (ev) => {
@@ -85,14 +86,14 @@ export function initSoundtrack(ctx) {
       const scenes = arcScenes.map((a, i) => {
         const p = scenesIn[i] || {};
         const heading = String(a.heading || p.heading || (p.start >= 0 ? `${fmtTime(p.start)}–${fmtTime(p.end)}` : `Scene ${i + 1}`));
-        return { index: i, heading: heading.slice(0, 200), metrics: pickMetrics(a.mood), text: String(p.text ?? ''), words: Number(p.words) || 0 };
+        return { index: i, heading: heading.slice(0, 200), metrics: metricsFrom(a.mood), text: String(p.text ?? ''), words: Number(p.words) || 0 };
       });
       if (!scenes.length || !Object.keys(scenes[0].metrics).length) throw new ScriptError('The model could not read any scene of this script.');
       const title = (parsed.title && String(parsed.title).trim()) || (filename ? filename.replace(/\.[^.]+$/, '') : 'Your script');
       const warn = Array.isArray(parsed.warnings) && parsed.warnings.length ? ` Note: ${parsed.warnings.slice(0, 3).join('; ')}` : '';
       $('script-status').textContent = `Read ${scenes.length} scenes (${parsed.format || 'script'}).${warn}`;
-      selectFilm({ id: `script:${title}`, title, year: parsed.year || null, source: 'script', scenes,
-        weights: scenes.map((x) => Math.max(1, x.words)), overall: pickMetrics(arc.overall) });
+      selectFilm({ id: `script:${title}`, title, year: null /* a title page's date is a draft's */, source: 'script', scenes,
+        weights: scenes.map((x) => Math.max(1, x.words)), overall: metricsFrom(arc.overall) });
     } catch (e) {
       $('script-status').textContent = e.message || String(e);
     }
@@ -113,7 +114,7 @@ export function initSoundtrack(ctx) {
   });
 
   // --- the selected film -----------------------------------------------------------------
-  function selectFilm(f) {
+  function selectFilm(f, { focus = true } = {}) {
     film = f; lastPool = null;
     $('film-panel').hidden = false;
     $('film-title').textContent = f.year ? `${f.title} (${f.year})` : f.title;
@@ -123,7 +124,7 @@ export function initSoundtrack(ctx) {
     $('quick-results').hidden = true; $('full-results').hidden = true; $('draw-again').hidden = true;
     $('match-status').textContent = '';
     drawArc(null);
-    $('film-title').tabIndex = -1; $('film-title').focus();
+    $('film-title').tabIndex = -1; if (focus) $('film-title').focus();
   }
 
   // Everything below comes from ONE engine call, filmSoundtrack
@@ -133,9 +134,11 @@ export function initSoundtrack(ctx) {
   // songs. Without songs it gives the arc alone (drawn before matching).
   let limits = null;
   engine.ready.then((info) => { limits = info?.constants || null; }, () => {});
+  // the field shows the number actually used (2 to the engine's maximum), and
+  // says so when it changed it
   function segmentCount() {
-    const max = limits?.arc_max_segments ?? 24;
-    return Math.max(1, Math.min(Number($('segments').max) || max, max, Number($('segments').value) || 6));
+    const max = Math.min(Number($('segments').max) || 24, limits?.arc_max_segments ?? 24);
+    return clampNumberField($('segments'), { min: 2, max, fallback: 6 }, $('segments-note'));
   }
   function usableSongs() { return library.rankedSongs().filter((s) => s.metrics); }
   // compare on the metrics both the film and the songs have (a catalog or a
@@ -157,14 +160,20 @@ export function initSoundtrack(ctx) {
   // Chart and table show the same numbers: per-scene percentiles (points),
   // their smoothed curve (lines), and each segment's percentile (the table's
   // rows, drawn as steps) with the chosen song's (diamonds).
-  async function drawArc(result) {
+  // picks (optional): the songs per segment when they are not in `result`
+  // (a kept soundtrack reopened: the arc is recomputed, the songs are kept).
+  let drawing = 0;   // only the latest of overlapping drawArc calls draws
+  async function drawArc(result, picks = null) {
+    const turn = ++drawing;
     let res = result;
     if (!res) {
       try { res = await arcOnly(); } catch (e) { $('match-status').textContent = `The mood arc could not be computed: ${e.message}`; return; }
     }
-    const segs = res.segments || [];
-    const withSongs = segs.some((g) => g.song);
-    const metrics = CHART_METRICS.filter((m) => typeof res.overall?.pct?.[m] === 'number');
+    if (turn !== drawing) return;
+    const segs = (res.segments || []).map((g, i) => (picks?.[i] ? { ...g, song_pct: picks[i].songPct, pick: picks[i] } : g));
+    const songOf = (g) => (g.pick ? g.pick.song : songOfResult(g));
+    const withSongs = segs.some((g) => songOf(g));
+    const metrics = chartMetrics().filter((m) => typeof res.overall?.pct?.[m] === 'number');
     const tableMetrics = metrics.concat(typeof res.overall?.pct?.tempo === 'number' ? ['tempo'] : []);
     $('arc-table').tHead.replaceChildren(el('tr', {}, el('th', { scope: 'col', text: 'Segment' }), el('th', { scope: 'col', text: 'Scenes' }),
       ...tableMetrics.map((m) => el('th', { scope: 'col', text: `${m} (percentile)` })), ...(withSongs ? [el('th', { scope: 'col', text: 'Song' })] : [])));
@@ -173,8 +182,11 @@ export function initSoundtrack(ctx) {
       el('td', { text: `${g.first_scene + 1}–${g.last_scene + 1}` }),
       ...tableMetrics.map((m) => el('td', { class: 'num', text: withSongs ? `${pctText(g.pct[m])} · song ${pctText(g.song_pct?.[m])}` : pctText(g.pct[m]) })),
       ...(withSongs ? [el('td', { text: songOf(g) ? `${songOf(g).title} — ${songOf(g).artist}` : '' })] : []))));
+    // the chart's accessible name carries the data; the table has every number
+    $('arc-chart').setAttribute('aria-label', `${arcSummary(film.title, segs.map((g) => ({ metrics: g.pct || {} })), metrics.slice(0, 3))} (percentiles among catalog segments.) Every segment's numbers are in the table "Mood arc as a table" below the chart.`);
     try {
       const { Chart } = await import('./chart-setup.js');
+      if (turn !== drawing) return;
       const scenes = res.scenes || [];
       const labels = scenes.map((_, i) => String(i + 1));
       const datasets = [];
@@ -210,7 +222,8 @@ export function initSoundtrack(ctx) {
 
   // --- matching ----------------------------------------------------------------------------
   let ranked = [];
-  const songOf = (g) => (g?.song ? ranked[g.song.index] : null);
+  const songOfResult = (g) => (g?.song ? ranked[g.song.index] : null);
+  const songOf = songOfResult;
 
   async function quickMatch(again = false) {
     if (!film) return;
@@ -236,7 +249,9 @@ export function initSoundtrack(ctx) {
   async function fullSoundtrack() {
     if (!film) return;
     ranked = usableSongs();
-    const n = Math.min(segmentCount(), film.scenes.length);
+    const asked = segmentCount();
+    const n = Math.min(asked, film.scenes.length);
+    if (n < asked) $('segments-note').textContent = `${film.title} has ${film.scenes.length} scenes, so ${n} segments.`;
     if (ranked.length < n) {
       $('match-status').textContent = `A ${n}-segment soundtrack needs at least ${n} songs with a predicted mood; you have ${ranked.length}.`;
       return;
@@ -247,21 +262,39 @@ export function initSoundtrack(ctx) {
       const picks = res.segments.map((g, i) => ({
         segment: { segment: i, first: g.first_scene, last: g.last_scene, heading: film.scenes[g.first_scene]?.heading || '', metrics: g.mood },
         song: songOf(g), distance: g.distance, segmentPct: g.pct, songPct: g.song_pct, mood: g.mood }));
-      $('full-list').replaceChildren(...picks.map((p) => matchCard(p, {
-        sceneText: sceneText(p.segment.first, p.segment.last),
-        label: `Segment ${p.segment.segment + 1} · scenes ${p.segment.first + 1}–${p.segment.last + 1} · ${p.segment.heading}`,
-      })));
-      $('full-results').hidden = false;
       const total = picks.reduce((a, p) => a + p.distance, 0);
-      $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${new Set(picks.map((p) => p.song?.id)).size} different songs, total distance ${fmt(total, 3)}.`;
-      drawArc(res);
-      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks } }));
+      showFull(picks, total, res);
+      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks, total } }));
     } catch (e) { $('match-status').textContent = `The soundtrack could not be built: ${e.message}`; }
   }
+  function showFull(picks, total, res = null) {
+    $('full-list').replaceChildren(...picks.map((p) => matchCard(p, {
+      sceneText: sceneText(p.segment.first, p.segment.last),
+      label: `Segment ${p.segment.segment + 1} · scenes ${p.segment.first + 1}–${p.segment.last + 1} · ${p.segment.heading}`,
+    })));
+    $('full-results').hidden = false;
+    $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${new Set(picks.map((p) => p.song?.id)).size} different songs, total distance ${fmt(total, 3)}.`;
+    drawArc(res, res ? null : picks);
+  }
+
+  // keep.js reopens a kept soundtrack (after a reload or Spotify's sign-in
+  // page) as it was: its film, segments and songs.
+  ctx.soundtrack = {
+    catalog: async () => { await loadCatalog(); return films || []; },
+    open({ film: f, picks, total }) {
+      $('segments').value = String(picks.length);
+      selectFilm(f, { focus: false });
+      showFull(picks, total);
+      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks, total, reopened: true } }));
+    },
+  };
+
+  $('arc-table-link').addEventListener('click', () => { $('arc-table-wrap').open = true; });   // the link lands on an open table
   $('quick-match').addEventListener('click', () => quickMatch(false));
   $('draw-again').addEventListener('click', () => quickMatch(true));
   $('full-soundtrack').addEventListener('click', fullSoundtrack);
-  $('segments').addEventListener('change', () => { if (film && $('full-results').hidden) drawArc(null); });
+  $('segments').addEventListener('input', () => { $('segments-note').textContent = ''; });
+  $('segments').addEventListener('change', () => { segmentCount(); if (film && $('full-results').hidden) drawArc(null); });
 
   function sceneText(a, b) {
     if (film.source !== 'script') return '';
@@ -276,12 +309,8 @@ export function initSoundtrack(ctx) {
     if (label) li.append(el('p', { class: 'seg', text: label }));
     if (!s) { li.append(el('p', { text: 'No song for this segment.' })); return li; }
     li.append(el('p', { class: 'title', text: s.title }), el('p', { class: 'artist', text: s.artist }));
-    const id = s.id;
-    if (SPOTIFY_ID.test(id)) {
-      const src = `${ctx.config.embedBase}/track/${encodeURIComponent(id)}`;
-      li.append(el('iframe', { src, title: `Play ${s.title} by ${s.artist} on Spotify`, loading: 'lazy',
-        allow: 'encrypted-media; clipboard-write', referrerPolicy: 'strict-origin-when-cross-origin' }));
-    }
+    const player = songPlayer(s, ctx.config.embedBase);   // the embed, or title + link when offline (player.js)
+    if (player) li.append(player);
     const why = el('details', { class: 'why' }, el('summary', { text: `Why this song? (distance ${fmt(p.distance, 3)})` }));
     const metrics = Object.keys(p.segmentPct || {}).filter((m) => typeof p.songPct?.[m] === 'number');
     why.append(el('p', { class: 'why-words', text: whyWords(p.segmentPct, p.songPct, metrics) }));
@@ -292,8 +321,8 @@ export function initSoundtrack(ctx) {
         el('th', { scope: 'row', text: m }),
         el('td', { class: 'num', text: pctText(p.segmentPct[m]) }),
         el('td', { class: 'num', text: pctText(p.songPct[m]) }),
-        el('td', { class: 'num', text: fmt(p.mood?.[m], m === 'tempo' ? 0 : 2) }),
-        el('td', { class: 'num', text: fmt(s.metrics?.[m], m === 'tempo' ? 0 : 2) }))))));
+        el('td', { class: 'num', text: fmtMetric(m, p.mood?.[m]) }),
+        el('td', { class: 'num', text: fmtMetric(m, s.metrics?.[m]) }))))));
     const lyricWords = el('p', { class: 'words' }, el('strong', { text: 'Lyric words: ' }), el('span', { class: 'muted', text: '…' }));
     const sceneWords = sText ? el('p', { class: 'words' }, el('strong', { text: 'Scene words: ' }), el('span', { class: 'muted', text: '…' })) : null;
     why.append(lyricWords);
@@ -327,8 +356,7 @@ export function initSoundtrack(ctx) {
 /** The engine's explanation ({ top: { metric: [{ word, delta }] } }) → [{ metric, words: [{ word, delta }] }], main metrics first. */
 export function explainWords(res) {
   const top = res && typeof res === 'object' && res.top && typeof res.top === 'object' ? res.top : {};
-  const order = ['energy', 'valence', 'danceability', 'acousticness', 'tempo', 'liveness'];
-  const names = Object.keys(top).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  const names = orderMetrics(Object.keys(top));
   return names.map((metric) => ({
     metric,
     words: (Array.isArray(top[metric]) ? top[metric] : [])
@@ -370,13 +398,6 @@ export function whyWords(filmPct, songPct, metrics = Object.keys(filmPct || {}))
     const t = `${p.text}: film ${p.m} ${pctText(filmPct[p.m])} percentile, song ${pctText(songPct[p.m])}`;
     return t[0].toUpperCase() + t.slice(1);
   }).join('. ') + '.';
-}
-
-function pickMetrics(m) {
-  const src = m && typeof m === 'object' ? (m.metrics && typeof m.metrics === 'object' ? m.metrics : m) : {};
-  const out = {};
-  for (const [k, v] of Object.entries(src)) if (k !== 'id' && typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-  return out;
 }
 
 function fmtTime(sec) {

@@ -121,7 +121,9 @@ test('import: a generated export zip fills the library, the history and the list
     await page.goto(env.appUrl);
     await page.waitForSelector('html[data-app="ready"]');
     await page.setInputFiles('#import-file', file);
-    await page.waitForSelector('.import-status.ok');
+    // (an import leads to the Taste tab, so the status is in the hidden music tab)
+    await page.waitForSelector('.import-status.ok', { state: 'attached' });
+    assert.equal(await page.getAttribute('#tab-taste', 'aria-selected'), 'true');
     const music = recs.filter((r) => r.master_metadata_track_name);
     const status = await page.textContent('.import-status');
     assert.match(status, new RegExp(`Imported ${music.length.toLocaleString('en')} plays of \\d+ songs .* from 2 files`));
@@ -285,7 +287,7 @@ test('export: CSV and M3U downloads and the copied URIs have the right content',
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
     assert.equal(csv.suggestedFilename(), 'moodspace-The-Lighthouse-Keeper.csv');
     assert.equal(fs.readFileSync(await csv.path(), 'utf8'), toCsv(picks));
-    assert.match(toCsv(picks), /^position,title,artist,album,spotify_uri,segment,distance\r\n1,/);
+    assert.match(toCsv(picks), /^position,title,artist,album,spotify_uri,segment,scenes,scene_heading,distance\r\n1,/);
     const [m3u] = await Promise.all([page.waitForEvent('download'), page.click('#export-m3u')]);
     assert.equal(fs.readFileSync(await m3u.path(), 'utf8'), toM3u(picks, 'MoodSpace: The Lighthouse, "Keeper"'));
     await page.click('#export-uris');
@@ -327,8 +329,9 @@ test('offline: after one visit the app reloads with the network off, and import 
     const file = path.join(tmp, 'offline.zip');
     fs.writeFileSync(file, smallZip({ 'MyData/StreamingHistory_music_0.json': basicRecords(50) }));
     await page.setInputFiles('#import-file', file);
-    await page.waitForSelector('.import-status.ok');
+    await page.waitForSelector('.import-status.ok', { state: 'attached' });
     if (!noDemo) {
+      await page.click('#tab-music');   // (an import leads to the Taste tab)
       await page.click('#demo-start');
       await page.waitForSelector('.demo-badge');
     }

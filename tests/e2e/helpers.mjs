@@ -93,7 +93,8 @@ export async function newPage(browser, env, { config = {}, context: ctxOpts = {}
 export async function signIn(page, env) {
   await page.goto(env.appUrl);
   await page.waitForSelector('html[data-app="ready"]');
-  await page.fill('#client-id', env.spotify.clientId);
+  // (with a default Client ID the field sits in the closed "Use your own Spotify app")
+  if (await page.isVisible('#client-id')) await page.fill('#client-id', env.spotify.clientId);
   await Promise.all([page.waitForURL((u) => u.toString().startsWith(env.spotify.accountsBase + '/authorize')), page.click('#signin')]);
   await Promise.all([page.waitForURL((u) => u.toString().startsWith(env.appUrl)), page.click('#approve')]);
   await page.waitForSelector('html[data-app="ready"]');

@@ -42,8 +42,9 @@ test('distinctive words rank over-used words first and ignore common ones', () =
   const corpus = S.readCorpus({ words: { the: 500, love: 40, night: 10, harbor: 0.5 }, tokens: 2e6 });
   const counts = new Map([['the', 50], ['love', 4], ['harbor', 20], ['night', 1], ['lighthouse', 6]]);
   // "the" is 12x over-used here but so common that its prior damps it below a rarer, 5000x over-used word
-  const all = S.distinctiveWords(counts, corpus, { k: 10 });
+  const all = S.distinctiveWords(counts, corpus, { k: 10, skip: () => false });
   assert.deepEqual(all.map((w) => w.word), ['harbor', 'lighthouse', 'the', 'love'], '"night" is below minCount');
+  assert.deepEqual(S.distinctiveWords(counts, corpus, { k: 10 }).map((w) => w.word), ['harbor', 'lighthouse', 'love'], 'stop words are left out by default');
   assert.equal(S.distinctiveWords(counts, corpus, { k: 2 }).length, 2);
   assert.equal(all[0].count, 20);
   assert.ok(Math.abs(all[0].per10k - 20 / 81 * 1e4) < 1e-9);
@@ -72,17 +73,28 @@ test('CSV quotes commas, quotes and newlines and defuses formulas', () => {
   assert.equal(csvField('=1+1'), "'=1+1");
   assert.equal(csvField('-3.5'), '-3.5');
   assert.equal(toCsv(picks),
-    'position,title,artist,album,spotify_uri,segment,distance\r\n' +
-    `1,"Hello, ""World""","Ann\nB",'=SUM(A1),spotify:track:${id22(1)},1,0.1235\r\n` +
-    '2,No id,C,,,2,1.0000\r\n' +
-    `3,Plain,D,E,spotify:track:${id22(2)},,\r\n`);
+    'position,title,artist,album,spotify_uri,segment,scenes,scene_heading,distance\r\n' +
+    `1,"Hello, ""World""","Ann\nB",'=SUM(A1),spotify:track:${id22(1)},1,,,0.1235\r\n` +
+    '2,No id,C,,,2,,,1.0000\r\n' +
+    `3,Plain,D,E,spotify:track:${id22(2)},,,,\r\n`);
+});
+
+test('CSV: the segments of the soundtrack view fill the segment, scene range and heading columns', () => {
+  const song = { id: id22(3), title: 'T', artist: 'A', album: '', durationMs: 0 };
+  const csv = toCsv([
+    { song, segment: { segment: 0, first: 0, last: 11, heading: 'INT. LIGHTHOUSE - NIGHT' }, distance: 0.5 },
+    { song, segment: { segment: 1, first: 12, last: 12, heading: 'EXT. PIER, DAWN' }, distance: 0.25 }]);
+  assert.deepEqual(csv.split('\r\n').slice(1, 3), [
+    `1,T,A,,spotify:track:${id22(3)},1,1-12,INT. LIGHTHOUSE - NIGHT,0.5000`,
+    `2,T,A,,spotify:track:${id22(3)},2,13,"EXT. PIER, DAWN",0.2500`]);
 });
 
 test('URIs and M3U list only songs with a Spotify id', () => {
   assert.equal(urisText(picks), `spotify:track:${id22(1)}\nspotify:track:${id22(2)}\n`);
   assert.equal(toM3u(picks, 'My\nFilm'),
     `#EXTM3U\n#PLAYLIST:My Film\n#EXTINF:183,Ann B - Hello, "World"\nhttps://open.spotify.com/track/${id22(1)}\n` +
-    `#EXTINF:-1,D - Plain\nhttps://open.spotify.com/track/${id22(2)}\n`);
+    `# D - Plain\nhttps://open.spotify.com/track/${id22(2)}\n`);
+  assert.doesNotMatch(toM3u(picks), /EXTINF:-1/, 'no -1 durations');
   assert.equal(trackUri({ id: 'short' }), '');
   assert.equal(fileStem('Casablanca: the <soundtrack>'), 'Casablanca-the-soundtrack');
 });

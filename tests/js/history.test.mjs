@@ -106,13 +106,33 @@ test('records without the expected fields are reported with the file name and en
   assert.equal(s.errors.length, 2);
 });
 
-test('basic and extended histories together count the extended one only', () => {
+test('basic and extended histories together: plays the extended one holds count once, newer basic plays are kept', () => {
+  // extended: 2021 onwards, 300 plays; basic: 200 plays from 2024 (after it) — none held twice
+  const ext = extendedRecords(300);
+  const basic = basicRecords(200);
+  const alone = (name, recs) => { const i = new HistoryImport(utc); feed(i, name, JSON.stringify(recs)); return i.finish(); };
+  const e = alone('endsong_0.json', ext); const b = alone('StreamingHistory_music_0.json', basic);
   const imp = new HistoryImport(utc);
-  feed(imp, 'StreamingHistory_music_0.json', JSON.stringify(basicRecords(10)));
-  feed(imp, 'endsong_0.json', JSON.stringify(extendedRecords(10)));
+  feed(imp, 'StreamingHistory_music_0.json', JSON.stringify(basic));
+  feed(imp, 'endsong_0.json', JSON.stringify(ext));
   const s = imp.finish();
-  assert.match(s.note, /only the extended/);
-  assert.deepEqual(s.files.map((f) => f.counted), [false, true]);
+  assert.equal(s.plays, e.plays + b.plays, 'every play kept');
+  assert.equal(s.totalMs, e.totalMs + b.totalMs);
+  assert.match(s.note, /200 plays from outside its period were added and 0 plays it already holds were left out/);
+  assert.deepEqual(s.files.map((f) => f.counted), [true, true]);
+  // a basic file that repeats the extended period adds nothing
+  const same = ext.filter((r) => r.master_metadata_track_name).map((r) => {
+    const d = new Date(Date.parse(r.ts));
+    const p2 = (n) => String(n).padStart(2, '0');
+    return { endTime: `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}`,
+      artistName: r.master_metadata_album_artist_name, trackName: r.master_metadata_track_name, msPlayed: r.ms_played };
+  });
+  const imp2 = new HistoryImport(utc);
+  feed(imp2, 'StreamingHistory_music_0.json', JSON.stringify(same));
+  feed(imp2, 'endsong_0.json', JSON.stringify(ext));
+  const s2 = imp2.finish();
+  assert.equal(s2.plays, e.plays, 'the same plays are not counted twice');
+  assert.deepEqual(s2.files.map((f) => f.counted), [false, true]);
 });
 
 test('importFiles reads a zip with nested folders and reports progress', async () => {

@@ -1,0 +1,56 @@
+// film-catalog.js — the catalog of films, loaded once for every view that
+// needs it (Soundtrack search, the Taste tab's best-fitting film), with
+// release years from weights/release_years.json.
+//
+// The catalog's own "year" is the date found on the script's title page — a
+// draft's date, often years before the release (The Shawshank Redemption
+// 1946, Forrest Gump 1981) — so it is never shown: a film gets a year only
+// from the hand-checked release-year table (see README, "Release years"),
+// and none when the table does not have it.
+import { normalizeCatalog } from './film.js';
+import { titleWords } from './film-search.js';
+import { metricsFrom } from './ui.js';
+
+const yearKey = (title) => titleWords(title).join(' ');
+
+/** Films with `year` = the release year from `years` ({ title: year }), else null. */
+export function withReleaseYears(films, years) {
+  const table = new Map();
+  for (const [t, y] of Object.entries(years && typeof years === 'object' ? years : {})) {
+    if (Number.isInteger(y) && y >= 1888 && y <= 2100) table.set(yearKey(t), y);
+  }
+  for (const f of films) f.year = table.get(yearKey(f.title)) ?? null;
+  return films;
+}
+
+async function fetchJson(url, optional = false) {
+  const r = await fetch(url);
+  if (!r.ok) { if (optional) return null; throw new Error(`HTTP ${r.status}`); }
+  return r.json();
+}
+
+// Some scripts were Windows-1252 read as Latin-1, leaving C1 control
+// characters in scene locations ("COFFEE SHOP \x96"); shown as the
+// characters they meant (the rest of C1 dropped).
+const CP1252 = { 0x85: '…', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—' };
+export const repairC1 = (s) => s.replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0)] || '');
+
+/** The overall mood as shown stays in each metric's range (clamped); headings repaired. Scene
+ * moods are left exact: the engine ranks them among catalog scenes (calibration), and
+ * `moodspace soundtrack` reads the same numbers, so the page and the CLI agree. */
+function cleanFilms(films) {
+  for (const f of films) {
+    f.overall = metricsFrom(f.overall);
+    for (const s of f.scenes) s.heading = repairC1(s.heading).trim();
+  }
+  return films;
+}
+
+let loading = null;
+/** The normalised catalog with release years (one fetch per page; a failure can be retried). */
+export function loadCatalog() {
+  loading ||= Promise.all([fetchJson('./catalog.json'), fetchJson('./release_years.json', true).catch(() => null)])
+    .then(([cat, years]) => withReleaseYears(cleanFilms(normalizeCatalog(cat)), years?.years || years))
+    .catch((e) => { loading = null; throw e; });
+  return loading;
+}

@@ -1,0 +1,128 @@
+// keep.js — soundtracks survive a reload and Spotify's sign-in page.
+//
+// Every full soundtrack shown (the shell's 'soundtrack' event) is kept in
+// IndexedDB (idb-keyval) with what is needed to show it again without the
+// engine's matcher: the film (catalog films by id; a script's scenes as
+// metrics and headings, never its text), the segments and a snapshot of each
+// chosen song. The last one shown is reopened when the page starts, and the
+// Soundtrack tab lists the recent ones to reopen or delete.
+//
+//   mountKeep(root, ctx)   root: the "Recent soundtracks" container
+//   toRecord(detail), fromRecord(record, { films, songs })   (pure; unit-tested)
+import { get as idbGet, set as idbSet } from 'idb-keyval';
+import { el } from './ui.js';
+
+const LIST_KEY = 'moodspace.soundtracks.v1';
+export const MAX_KEPT = 12;
+
+const str = (v, max = 300) => (typeof v === 'string' ? v.slice(0, max) : '');
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const metricsOnly = (m) => Object.fromEntries(Object.entries(m && typeof m === 'object' ? m : {}).filter(([, v]) => num(v) != null));
+
+function songSnapshot(s) {
+  return { id: str(s.id, 100), uri: str(s.uri, 100), title: str(s.title), artist: str(s.artist), album: str(s.album),
+    durationMs: num(s.durationMs) || 0, lyricsStatus: str(s.lyricsStatus, 20) || 'none', metrics: metricsOnly(s.metrics) };
+}
+
+/** The 'soundtrack' event's detail → a plain record for IndexedDB (null when it is not a full soundtrack). */
+export function toRecord(d, now = Date.now()) {
+  if (!d || d.kind !== 'full' || !d.film || !Array.isArray(d.picks) || !d.picks.length) return null;
+  const f = d.film;
+  const film = { id: str(String(f.id ?? ''), 200), title: str(f.title) || 'Untitled', source: f.source === 'script' ? 'script' : 'catalog' };
+  if (film.source === 'script') {
+    film.scenes = (f.scenes || []).map((x, i) => ({ index: i, heading: str(x.heading, 200), metrics: metricsOnly(x.metrics), words: num(x.words) || 0 }));
+    film.weights = Array.isArray(f.weights) ? f.weights.filter((w) => num(w) != null) : null;
+    film.overall = metricsOnly(f.overall);
+  }
+  const picks = d.picks.map((p) => ({
+    song: p.song ? songSnapshot(p.song) : null,
+    segment: p.segment && typeof p.segment === 'object'
+      ? { segment: p.segment.segment, first: p.segment.first, last: p.segment.last, heading: str(p.segment.heading, 200), metrics: metricsOnly(p.segment.metrics) }
+      : p.segment,
+    distance: num(p.distance), diff: metricsOnly(p.diff),
+    // the calibrated scale "Why this song?" speaks in (percentiles) and the segment's mood
+    segmentPct: metricsOnly(p.segmentPct), songPct: metricsOnly(p.songPct), mood: metricsOnly(p.mood),
+  }));
+  const key = `${film.source}:${film.id || film.title}|${picks.length}|${picks.map((p) => p.song?.id || '').join(',')}`;
+  return { key, savedAt: now, film, picks, total: num(d.total) };
+}
+
+/**
+ * A kept record → { film, picks, total } as the soundtrack view shows them,
+ * or null when its catalog film is gone. Songs still in the library are
+ * used as they are now (lyrics, moods); others from the snapshot.
+ */
+export function fromRecord(r, { films = [], songs = new Map() } = {}) {
+  if (!r?.film || !Array.isArray(r.picks)) return null;
+  let film;
+  if (r.film.source === 'script') {
+    if (!Array.isArray(r.film.scenes) || !r.film.scenes.length) return null;
+    film = { id: r.film.id, title: r.film.title, year: null, source: 'script', scenes: r.film.scenes, weights: r.film.weights || undefined, overall: r.film.overall || {} };
+  } else {
+    film = films.find((f) => f.id === r.film.id) || films.find((f) => f.title === r.film.title);
+    if (!film) return null;
+  }
+  const picks = r.picks.map((p) => ({ ...p, song: p.song ? (songs.get(p.song.id) || p.song) : null }));
+  return { film, picks, total: r.total };
+}
+
+async function readList() {
+  try { const l = await idbGet(LIST_KEY); return Array.isArray(l) ? l : []; } catch { return []; }
+}
+async function writeList(list) {
+  try { await idbSet(LIST_KEY, list.slice(0, MAX_KEPT)); return true; } catch { return false; }
+}
+
+const when = (ms) => new Date(ms).toLocaleString('en', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+export function mountKeep(root, ctx) {
+  const list = el('ul', { class: 'recent-list', id: 'recent-list' });
+  const note = el('p', { class: 'muted', id: 'recent-note', role: 'status', 'aria-live': 'polite' });
+  root.replaceChildren(el('h3', { id: 'recent-h', text: 'Recent soundtracks' }), list, note);
+  root.setAttribute('aria-labelledby', 'recent-h');
+
+  async function render() {
+    const kept = await readList();
+    root.hidden = !kept.length;
+    list.replaceChildren(...kept.map((r) => {
+      const n = r.picks.length;
+      const open = el('button', { type: 'button', class: 'recent-open', text: `${r.film.title} — ${n} songs · ${when(r.savedAt)}` });
+      const del = el('button', { type: 'button', class: 'recent-delete', text: 'Delete', 'aria-label': `Delete the soundtrack for ${r.film.title} (${when(r.savedAt)})` });
+      open.addEventListener('click', () => reopen(r, { focus: true }));
+      del.addEventListener('click', async () => {
+        await writeList((await readList()).filter((x) => x.key !== r.key));
+        note.textContent = `Deleted the soundtrack for ${r.film.title}.`;
+        await render();
+        (list.querySelector('button') || document.getElementById('film-search'))?.focus();
+      });
+      return el('li', {}, open, del);
+    }));
+  }
+
+  async function reopen(r, { focus = false } = {}) {
+    const films = r.film.source === 'catalog' ? await ctx.soundtrack.catalog() : [];
+    const shown = fromRecord(r, { films, songs: ctx.library.state.songs });
+    if (!shown) { note.textContent = `The film of this soundtrack (${r.film.title}) is no longer in the catalog.`; return false; }
+    ctx.soundtrack.open(shown);
+    if (focus) document.getElementById('full-h')?.focus();
+    return true;
+  }
+
+  ctx.events.addEventListener('soundtrack', async (ev) => {
+    if (ev.detail?.reopened) return;
+    const rec = toRecord(ev.detail);
+    if (!rec) return;
+    const kept = (await readList()).filter((x) => x.key !== rec.key);
+    if (!(await writeList([rec, ...kept]))) note.textContent = 'This browser does not let MoodSpace keep soundtracks (storage is off).';
+    await render();
+  });
+
+  // the soundtrack that was on screen comes back (after a reload or the
+  // Spotify consent page of "Save to Spotify")
+  const ready = (async () => {
+    await render();
+    const [last] = await readList();
+    if (last) await reopen(last).catch((e) => console.error('could not reopen the last soundtrack', e));
+  })();
+  return { render, ready };
+}

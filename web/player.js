@@ -1,0 +1,25 @@
+// player.js — a song's Spotify player, or, when it cannot load (the device
+// is offline), the song's title, artist and an "Open in Spotify" link in its
+// place instead of an empty grey frame. Swaps back when the network returns.
+import { el } from './ui.js';
+
+const SPOTIFY_ID = /^[A-Za-z0-9]{22}$/;
+
+export function songPlayer(song, embedBase) {
+  if (!SPOTIFY_ID.test(song.id || '')) return null;
+  const box = el('div', { class: 'player' });
+  const link = `https://open.spotify.com/track/${encodeURIComponent(song.id)}`;
+  const frame = () => el('iframe', { src: `${embedBase}/track/${encodeURIComponent(song.id)}`, title: `Play ${song.title} by ${song.artist} on Spotify`,
+    loading: 'lazy', allow: 'encrypted-media; clipboard-write', referrerPolicy: 'strict-origin-when-cross-origin' });
+  const offline = () => el('div', { class: 'player-offline' },
+    el('p', {}, el('strong', { text: song.title }), ' — ', el('span', { text: song.artist })),
+    el('p', { class: 'muted', text: 'The Spotify player needs the network. ' }, el('a', { href: link, target: '_blank', rel: 'noopener noreferrer', text: 'Open in Spotify' })));
+  const show = () => box.replaceChildren(navigator.onLine === false ? offline() : frame());
+  show();
+  // one listener pair per card; cards are replaced wholesale, so drop them with the card
+  const ctl = new AbortController();
+  const swap = () => { if (box.isConnected) show(); else ctl.abort(); };
+  addEventListener('online', swap, { signal: ctl.signal });
+  addEventListener('offline', swap, { signal: ctl.signal });
+  return box;
+}
