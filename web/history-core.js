@@ -282,6 +282,7 @@ export const SKIP_SHORT_MS = 30000;   // Spotify counts a stream from 30 s
 // plays stream, so a song holds at most 2 * RECENT_DAYS sums, however many
 // times it was played.
 const SHORT_DAYS = 28, RECENT_DAYS = 182;
+const MAX_BASIC_LOG = 2_000_000;   // plays of basic histories kept one by one (a year is ~50k)
 
 class FileAgg {
   constructor(name, format, tzOffset, session) {
@@ -365,6 +366,13 @@ class FileAgg {
     t.ms += ms;
     if (ms > t.maxMs) t.maxMs = ms;
     addDay(t.days, Math.floor(endMs / DAY_MS), ms, Math.floor(this.last / DAY_MS));
+    // A basic export's plays are kept as (end, ms) pairs so that, given an
+    // extended history too, the ones outside its period can be told apart
+    // (playsOutside). A basic export covers about a year; its log is bounded.
+    if (this.format === 'basic') {
+      if (++this.session.basicLogged > MAX_BASIC_LOG) throw new Error(`more than ${MAX_BASIC_LOG.toLocaleString('en')} plays in basic histories (the limit)`);
+      (t.log ||= []).push(endMs, ms);
+    }
     if (skipped) t.skips++;
     if (!t.uri && uri) t.uri = uri;
     if (!t.album && album) t.album = album;
@@ -374,11 +382,12 @@ class FileAgg {
 
   /** A basic file's plays that ended outside [from, to] (a period another file holds), as a new FileAgg. */
   playsOutside(from, to) {
-    const out = new FileAgg(this.name, this.format, this.tzOffset);
+    const out = new FileAgg(this.name, this.format, this.tzOffset, { ...this.session, basicLogged: 0 });
     for (const t of this.tracks.values()) {
-      for (let i = 0; i < t.log.length; i += 2) {
-        const endMs = t.log[i];
-        if (endMs < from || endMs > to) { out.records++; out.addPlay(endMs, t.log[i + 1], t.title, t.artist, t.album, t.uri, null); }
+      const log = t.log || [];
+      for (let i = 0; i < log.length; i += 2) {
+        const endMs = log[i];
+        if (endMs < from || endMs > to) { out.records++; out.addPlay(endMs, log[i + 1], t.title, t.artist, t.album, t.uri, null); }
       }
     }
     return out;
@@ -418,7 +427,7 @@ export class HistoryImport {
   constructor(options = {}) {
     this.tzOffset = options.tzOffset || localOffset;
     this.limits = importLimits(options.limits);
-    this.session = { songKeys: new Set(), limits: this.limits };
+    this.session = { songKeys: new Set(), limits: this.limits, basicLogged: 0 };
     this.bytes = 0;       // JSON bytes read by every file so far
     this.done = [];       // FileAgg of files read completely
     this.errors = [];     // { file, problem, message }
@@ -505,7 +514,7 @@ export class HistoryImport {
       for (const [m, v] of f.months) months.set(m, (months.get(m) || 0) + v);
       for (const [k, t] of f.tracks) {
         const o = tracks.get(k);
-        if (!o) { tracks.set(k, { ...t, days: new Map(t.days) }); continue; }
+        if (!o) { tracks.set(k, { ...t, days: new Map(t.days), log: undefined }); continue; }
         o.plays += t.plays; o.ms += t.ms; o.skips += t.skips;
         if (t.maxMs > o.maxMs) o.maxMs = t.maxMs;
         for (const [d, v] of t.days) o.days.set(d, (o.days.get(d) || 0) + v);
@@ -525,7 +534,7 @@ export class HistoryImport {
         if (d > lastDay - RECENT_DAYS) { s6 += v; if (d > lastDay - SHORT_DAYS) s4 += v; }
       }
       t.msShort = s4; t.msMedium = s6;
-      delete t.days;
+      delete t.days; delete t.log;
     }
     const list = [...tracks.values()].sort((a, b) => b.ms - a.ms || b.plays - a.plays || (a.title < b.title ? -1 : 1));
     const rank = (field) => list.filter((t) => t[field] > 0).sort((a, b) => b[field] - a[field]).slice(0, 100).map((t) => list.indexOf(t));

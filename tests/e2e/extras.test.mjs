@@ -212,7 +212,8 @@ test('demo library: works with no fake servers at all, clearly labelled', { skip
         assert.ok(titles.every((t) => demo.songs.some((s) => t.includes(s.title))), 'every pick is a demo song');
         // the page path and `moodspace soundtrack` give the same soundtrack for this film and library
         const catalog = JSON.parse(fs.readFileSync(path.join(DIST, 'catalog.json'), 'utf8'));
-        const cf = catalog.films.find((f) => name === (f.year ? `${f.title} (${f.year})` : f.title));
+        // the page shows a release year (weights/release_years.json), never the catalog's draft year
+        const cf = catalog.films.find((f) => name.replace(/ \(\d{4}\)$/, '') === f.title);
         const segs = Number(await page.inputValue('#segments'));
         const cli = JSON.parse(execFileSync(path.join(ROOT, 'build/moodspace'), ['soundtrack', '--library', path.join(DIST, 'demo.json'),
           '--catalog', path.join(DIST, 'catalog.json'), '--model', path.join(DIST, 'model.bin'), '--film', cf.id, '--segments', String(segs)], { encoding: 'utf8' }));
