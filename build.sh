@@ -4,7 +4,7 @@
 #   ./build.sh            install what is missing, build build/moodspace and dist/
 #   ./build.sh serve [P]  build, then serve dist/ on http://127.0.0.1:P (8000)
 #   ./build.sh test       build, run every test, print "N passed, M failed"
-#   ./build.sh train [CSV]    train the shipped model into weights/
+#   ./build.sh train [CSV]    word vectors (embed), then the shipped model into weights/
 #   ./build.sh catalog [DIR]  rebuild weights/catalog.json from screenplays
 #   ./build.sh demo [CSV]     rebuild the bundled demo library
 #   ./build.sh bench      benchmarks against TensorFlow.js (never part of test)
@@ -149,7 +149,11 @@ case "$cmd" in
   check) run_tests ;;   # tests only, on what is already built (for iterating)
   train)
     build
-    exec build/moodspace train --csv "${1:-../shared/data/songs.csv}" --out weights "${@:2}"
+    csv=${1:-../shared/data/songs.csv}
+    # word vectors for the script head: every screenplay beside the CSV + training lyrics
+    log "moodspace embed (single thread, deterministic)"
+    build/moodspace embed --csv "$csv" --scripts "$(dirname "$csv")/screenplays" --out build/wordvec.bin
+    exec build/moodspace train --csv "$csv" --out weights --wordvec build/wordvec.bin "${@:2}"
     ;;
   catalog)
     build

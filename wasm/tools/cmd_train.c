@@ -19,6 +19,8 @@
 #include "dataset.h"
 #include "eval.h"
 #include "train.h"
+#include "script_head.h"
+#include "wordvec.h"
 #include "model.h"
 #include "text.h"
 #include "cJSON.h"
@@ -37,7 +39,8 @@
 #define BASELINE_WORDS 20000 /* the TF-IDF ridge baseline's vocabulary, whatever ships */
 
 typedef struct {
-    const char *csv, *out, *lexicon;
+    const char *csv, *out, *lexicon, *wordvec;
+    script_head_opts sho;
     int threads, seed_epochs, no_seed, ensemble, hidden, epochs, max_words, no_length;
     double seed_minutes;
 } train_opts;
@@ -342,6 +345,8 @@ static void usage(void) {
         "                       [--no-seed] [--ensemble 3] [--hidden 32] [--epochs 40]\n"
         "                       [--max-words 10000] [--lexicon PATH] [--no-length]\n"
         "                       [--seed-minutes M]  (no new seed epoch after M minutes per configuration)\n"
+        "                       [--wordvec FILE [--table-words 40000] [--sif-a 1e-3] [--sif-a-TARGET A] [--script-lambda L]]\n"
+        "--wordvec (from `moodspace embed`) adds the script head (script_head.h).\n"
         "Trains the baselines, the seed configurations (raw and standardised targets)\n"
         "and the shipped model on the fixed split; writes OUT/model.bin, OUT/seed.bin,\n"
         "OUT/MODEL.md, OUT/match_weights.json, OUT/corpus_words.json, OUT/seed_results.json.\n"
@@ -349,7 +354,7 @@ static void usage(void) {
 }
 
 int cmd_train(int argc, char **argv) {
-    train_opts o = { NULL, "weights", NULL, 2, 20, 0, 3, 32, 40, 10000, 0, 0 };
+    train_opts o = { NULL, "weights", NULL, NULL, script_head_default_opts(), 2, 20, 0, 3, 32, 40, 10000, 0, 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
@@ -359,6 +364,16 @@ int cmd_train(int argc, char **argv) {
         else if (!strcmp(a, "--csv")) { o.csv = v; i++; }
         else if (!strcmp(a, "--out")) { o.out = v; i++; }
         else if (!strcmp(a, "--lexicon")) { o.lexicon = v; i++; }
+        else if (!strcmp(a, "--wordvec")) { o.wordvec = v; i++; }
+        else if (!strcmp(a, "--table-words")) { o.sho.table_words = atoi(v); i++; }
+        else if (!strcmp(a, "--sif-a")) { o.sho.sif_a = atof(v); i++; }
+        else if (!strcmp(a, "--script-lambda")) { o.sho.lambda = atof(v); i++; }
+        else if (!strncmp(a, "--sif-a-", 8)) {   /* --sif-a-TARGET A */
+            int k = 0;
+            while (k < DS_NTARGETS && strcmp(a + 8, ds_target_names[k])) k++;
+            if (k == DS_NTARGETS) { fprintf(stderr, "train: unknown option %s\n", a); usage(); return 2; }
+            o.sho.sif_a_for[k] = atof(v); i++;
+        }
         else if (!strcmp(a, "--threads")) { o.threads = atoi(v); i++; }
         else if (!strcmp(a, "--seed-epochs")) { o.seed_epochs = atoi(v); i++; }
         else if (!strcmp(a, "--seed-minutes")) { o.seed_minutes = atof(v); i++; }
@@ -369,7 +384,8 @@ int cmd_train(int argc, char **argv) {
         else { fprintf(stderr, "train: unknown option %s\n", a); usage(); return 2; }
     }
     if (!o.csv) { usage(); return 2; }
-    if (o.ensemble < 1 || o.ensemble > 32 || o.hidden < 1 || o.hidden > 4096 || o.epochs < 1 || o.seed_epochs < 1 || o.max_words < 10) {
+    if (o.ensemble < 1 || o.ensemble > 32 || o.hidden < 1 || o.hidden > 4096 || o.epochs < 1 || o.seed_epochs < 1 || o.max_words < 10 ||
+        o.sho.table_words < o.max_words || o.sho.table_words > VOCAB_MAX_WORDS || !(o.sho.sif_a > 0)) {
         fprintf(stderr, "train: option out of range\n"); return 2;
     }
     char lexbuf[1200];
@@ -406,6 +422,15 @@ int cmd_train(int argc, char **argv) {
     shipped sh; memset(&sh, 0, sizeof sh);
     t0 = wall();
     if (train_shipped(d, ss, &o, &sh, log)) { bl_suite_free(&s); if (ss != &s) bl_suite_free(ss); ds_free(d); return 1; }
+    script_head_info shi; memset(&shi, 0, sizeof shi);
+    if (o.wordvec) {
+        WordVec *wv = wordvec_load(o.wordvec, err, sizeof err);
+        Model *two = wv ? script_head_attach(sh.model, d, wv, &o.sho, &shi, log, err, sizeof err) : NULL;
+        wordvec_free(wv);
+        if (!two) { fprintf(stderr, "train: %s\n", err); return 1; }
+        model_free(sh.model);
+        sh.model = two;
+    }
     double t_shipped = wall() - t0;
 
     /* float vs int8 on the validation split */
@@ -445,6 +470,16 @@ int cmd_train(int argc, char **argv) {
     cJSON *jmw = cJSON_AddObjectToObject(meta, "match_weights");
     cJSON *jvr = cJSON_AddObjectToObject(meta, "validation_r");
     for (int k = 0; k < DS_NTARGETS; k++) { cJSON_AddNumberToObject(jmw, ds_target_names[k], mw[k]); cJSON_AddNumberToObject(jvr, ds_target_names[k], round(1e4 * sh.val_r[k]) / 1e4); }
+    if (sh.model->n_heads == 2) {   /* which outputs are which head (model.h, Heads) */
+        const char *hn[2] = { "song", "script" };
+        cJSON_AddItemToObject(meta, "heads", cJSON_CreateStringArray(hn, 2));
+        cJSON *js = cJSON_AddObjectToObject(meta, "script_head");
+        cJSON_AddStringToObject(js, "features", "mean of the known words' SIF-weighted CBOW vectors (moodspace embed), folded into a per-word table");
+        cJSON *ja = cJSON_AddObjectToObject(js, "sif_a");
+        for (int k = 0; k < DS_NTARGETS; k++) cJSON_AddNumberToObject(ja, ds_target_names[k], shi.sif_a[k]);
+        cJSON *jsr = cJSON_AddObjectToObject(js, "validation_r_songs");
+        for (int k = 0; k < DS_NTARGETS; k++) cJSON_AddNumberToObject(jsr, ds_target_names[k], round(1e4 * shi.val_r[k]) / 1e4);
+    }
     char *metatxt = cJSON_PrintUnformatted(meta);
     cJSON_Delete(meta);
     model_set_meta(sh.model, metatxt ? metatxt : "");
@@ -528,6 +563,9 @@ int cmd_train(int argc, char **argv) {
     }
     if (have_seed) { rows[nrows++] = seed_rows[0]; rows[nrows++] = seed_rows[1]; }
     rows[nrows++] = other_row;
+    float *psh = sh.model->n_heads == 2 ? script_head_predict_songs(sh.quantize ? mq : sh.model, d) : NULL;
+    if (psh) rows[nrows++] = ev_row_from(sh.quantize ? "script head (word vectors) reading lyrics, int8" : "script head (word vectors) reading lyrics, float32", d, DS_TEST, psh);
+    free(psh);
     rows[nrows++] = shipped_row;
     double t_total = wall() - t_all;
 
@@ -582,6 +620,7 @@ int cmd_train(int argc, char **argv) {
     fprintf(md, "- Parameters: %zu; file %ld bytes raw, %ld bytes gzip -9, %s. Storing the weights as int8 (per-row scale) %s validation r by at most %.4f (threshold 0.002).\n",
             sh.model->n_params, model_bytes, model_gz, sh.quantize ? "int8 per-row weights (biases and idf float32)" : "float32",
             sh.quantize ? "changed" : "would change", sh.dq_max);
+    if (sh.model->n_heads == 2) script_head_markdown(md, sh.model, &o.sho, &shi);
     fprintf(md, "\n## Training settings\n\n");
     fprintf(md, "- TF-IDF ridge: conjugate gradients on the centred problem, lambda per target from {30, 10, 5, 3, 1, 0.3} by validation r; baseline: ");
     for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "%s %g%s", ds_target_names[k], s.lambda[k], k + 1 < DS_NTARGETS ? ", " : "; ");
