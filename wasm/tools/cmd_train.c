@@ -345,7 +345,7 @@ static void usage(void) {
         "                       [--no-seed] [--ensemble 3] [--hidden 32] [--epochs 40]\n"
         "                       [--max-words 10000] [--lexicon PATH] [--no-length]\n"
         "                       [--seed-minutes M]  (no new seed epoch after M minutes per configuration)\n"
-        "                       [--wordvec FILE [--table-words 40000] [--sif-a 1e-3] [--sif-a-TARGET A] [--script-lambda L]]\n"
+        "                       [--wordvec FILE [--table-words 40000] [--sif-a 1e-3] [--sif-a-TARGET A] [--script-lambda L] [--sif-pc 1]]\n"
         "--wordvec (from `moodspace embed`) adds the script head (script_head.h).\n"
         "Trains the baselines, the seed configurations (raw and standardised targets)\n"
         "and the shipped model on the fixed split; writes OUT/model.bin, OUT/seed.bin,\n"
@@ -368,6 +368,7 @@ int cmd_train(int argc, char **argv) {
         else if (!strcmp(a, "--table-words")) { o.sho.table_words = atoi(v); i++; }
         else if (!strcmp(a, "--sif-a")) { o.sho.sif_a = atof(v); i++; }
         else if (!strcmp(a, "--script-lambda")) { o.sho.lambda = atof(v); i++; }
+        else if (!strcmp(a, "--sif-pc")) { o.sho.remove_pc = atoi(v); i++; }
         else if (!strncmp(a, "--sif-a-", 8)) {   /* --sif-a-TARGET A */
             int k = 0;
             while (k < DS_NTARGETS && strcmp(a + 8, ds_target_names[k])) k++;
@@ -475,6 +476,7 @@ int cmd_train(int argc, char **argv) {
         cJSON_AddItemToObject(meta, "heads", cJSON_CreateStringArray(hn, 2));
         cJSON *js = cJSON_AddObjectToObject(meta, "script_head");
         cJSON_AddStringToObject(js, "features", "mean of the known words' SIF-weighted CBOW vectors (moodspace embed), folded into a per-word table");
+        cJSON_AddBoolToObject(js, "common_component_removed", o.sho.remove_pc != 0);
         cJSON *ja = cJSON_AddObjectToObject(js, "sif_a");
         for (int k = 0; k < DS_NTARGETS; k++) cJSON_AddNumberToObject(ja, ds_target_names[k], shi.sif_a[k]);
         cJSON *jsr = cJSON_AddObjectToObject(js, "validation_r_songs");

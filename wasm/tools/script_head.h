@@ -39,6 +39,7 @@ typedef struct {
     double sif_a;        /* SIF weight parameter a */
     double sif_a_for[DS_NTARGETS];   /* > 0: a for that target instead */
     double lambda;       /* > 0: this ridge lambda for every target (else by validation r) */
+    int remove_pc;       /* 1: remove the features' first singular direction (SIF) */
 } script_head_opts;
 
 script_head_opts script_head_default_opts(void);
