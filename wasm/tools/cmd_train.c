@@ -564,10 +564,10 @@ int cmd_train(int argc, char **argv) {
         cJSON_Delete(j); free(t);
     }
     if (have_seed) { rows[nrows++] = seed_rows[0]; rows[nrows++] = seed_rows[1]; }
-    rows[nrows++] = other_row;
     float *psh = sh.model->n_heads == 2 ? script_head_predict_songs(sh.quantize ? mq : sh.model, d) : NULL;
     if (psh) rows[nrows++] = ev_row_from(sh.quantize ? "script head (word vectors) reading lyrics, int8" : "script head (word vectors) reading lyrics, float32", d, DS_TEST, psh);
     free(psh);
+    rows[nrows++] = other_row;
     rows[nrows++] = shipped_row;
     double t_total = wall() - t_all;
 
