@@ -4,7 +4,8 @@
 #   ./build.sh            install what is missing, build build/moodspace and dist/
 #   ./build.sh serve [P]  build, then serve dist/ on http://127.0.0.1:P (8000)
 #   ./build.sh test       build, run every test, print "N passed, M failed"
-#   ./build.sh train [CSV]    train the shipped model into weights/ (+ song calibration)
+#   ./build.sh train [CSV]    word vectors (embed), then the shipped model into weights/
+#                             (+ song calibration)
 #   ./build.sh catalog [DIR]  rebuild weights/catalog.json from screenplays (+ scene and
 #                             segment calibration into weights/model.bin's meta)
 #   ./build.sh demo [CSV]     rebuild the bundled demo library
@@ -196,9 +197,13 @@ case "$cmd" in
   check) run_tests ;;   # tests only, on what is already built (for iterating)
   train)
     build
-    build/moodspace train --csv "${1:-../shared/data/songs.csv}" --out weights "${@:2}"
+    csv=${1:-../shared/data/songs.csv}
+    # word vectors for the script head: every screenplay beside the CSV + training lyrics
+    log "moodspace embed (single thread, deterministic)"
+    build/moodspace embed --csv "$csv" --scripts "$(dirname "$csv")/screenplays" --out build/wordvec.bin
+    build/moodspace train --csv "$csv" --out weights --wordvec build/wordvec.bin "${@:2}"
     # song calibration (wasm/calib.h): the new model's predictions on its training split
-    exec build/moodspace calibrate --csv "${1:-../shared/data/songs.csv}" --model weights/model.bin
+    exec build/moodspace calibrate --csv "$csv" --model weights/model.bin
     ;;
   catalog)
     build

@@ -16,6 +16,7 @@
  * Output (wordvec.h): the vocabulary sorted by count, with counts and vectors.
  */
 #include "dataset.h"
+#include "scene_cli.h"
 #include "text.h"
 #include "wordvec.h"
 
@@ -59,18 +60,6 @@ static int cmp_wc(const void *a, const void *b) {
     return strcmp(x->w, y->w);
 }
 
-static char *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END); long n = ftell(f); fseek(f, 0, SEEK_SET);
-    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) { free(s); s = NULL; }
-    if (s) s[n] = 0;
-    fclose(f);
-    *len = s ? (size_t)n : 0;
-    return s;
-}
-
 /* Sorted .txt file names of a directory; count returned, -1 if unreadable. */
 static int list_scripts(const char *dir, char ***out) {
     DIR *d = opendir(dir);
@@ -95,8 +84,8 @@ static int for_each_doc(const char *dir, char **names, int n_names, const ds_dat
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         size_t len;
-        char *s = read_all(path, &len);
-        if (!s) { fprintf(stderr, "embed: cannot read %s\n", path); return -1; }
+        char *s = scene_cli_read(path, &len);   /* prints why on failure */
+        if (!s) return -1;
         text_tokenize(s, len, 0, fn, st);
         free(s);
         if (brk) brk(st);

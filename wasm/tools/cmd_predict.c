@@ -9,7 +9,7 @@
 #include "model.h"
 
 static const char *PREDICT_HELP =
-    "usage: moodspace predict [--model FILE] [--jsonl]\n"
+    "usage: moodspace predict [--model FILE] [--jsonl] [--script]\n"
     "\n"
     "Reads text on stdin and prints one JSON object of the model's metrics in\n"
     "Spotify's units, e.g. {\"energy\":0.71,\"valence\":0.42,\"tempo\":118.3,...}.\n"
@@ -19,6 +19,8 @@ static const char *PREDICT_HELP =
     "         gets {\"id\": ... or null, \"error\": \"...\"} and the rest go on.\n"
     "         Blank lines are skipped.\n"
     "--model FILE  weights file (default: the shipped weights/model.bin)\n"
+    "--script      the text is a scene or a screenplay: use the network's script\n"
+    "              head (model.h, Heads; default: the song head, for lyrics)\n"
     "--bench N     instead: time N synthetic songs (100-800 words drawn from\n"
     "              the model's vocabulary, 1 in 8 unknown; seeded) through the\n"
     "              fast batched path, one song at a time, and the reference\n"
@@ -93,6 +95,8 @@ static void print_json(cJSON *o) {
     else fputs("{\"error\":\"out of memory\"}\n", stdout);
 }
 
+static ModelDomain domain = MODEL_SONG;   /* --script: MODEL_SCRIPT */
+
 static void flush_batch(const Model *m, Item *items, int n) {
     const char *texts[BATCH];
     size_t lens[BATCH];
@@ -100,7 +104,7 @@ static void flush_batch(const Model *m, Item *items, int n) {
     for (int i = 0; i < n; i++)
         if (!items[i].error) { texts[k] = items[i].text; lens[k] = items[i].len; idx[k] = i; k++; }
     float *out = malloc(sizeof(float) * (size_t)(k ? k : 1) * (size_t)model_n_outputs(m));
-    int rc = out ? model_predict_texts(m, texts, lens, k, out) : -1;
+    int rc = out ? model_predict_texts_domain(m, domain, texts, lens, k, out) : -1;
     int j = 0;
     for (int i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();
@@ -172,7 +176,8 @@ static int run_text(const Model *m) {
         }
     }
     float out[MODEL_MAX_OUTPUTS];
-    int rc = model_predict_text(m, buf, n, out);
+    const char *t = buf;
+    int rc = model_predict_texts_domain(m, domain, &t, &n, 1, out);
     free(buf);
     if (rc) { fprintf(stderr, "moodspace predict: prediction failed (out of memory)\n"); return 1; }
     cJSON *o = cJSON_CreateObject();
@@ -189,6 +194,7 @@ int cmd_predict(int argc, char **argv) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(PREDICT_HELP, stdout); return 0; }
         else if (!strcmp(argv[i], "--model") && i + 1 < argc) path = argv[++i];
         else if (!strcmp(argv[i], "--jsonl")) jsonl = 1;
+        else if (!strcmp(argv[i], "--script")) domain = MODEL_SCRIPT;
         else if (!strcmp(argv[i], "--bench") && i + 1 < argc) bench = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 0;
         else { fprintf(stderr, "moodspace predict: unknown or incomplete option '%s'\n\n%s", argv[i], PREDICT_HELP); return 2; }
     }

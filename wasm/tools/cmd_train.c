@@ -20,6 +20,8 @@
 #include "eval.h"
 #include "model_card.h"
 #include "train.h"
+#include "script_head.h"
+#include "wordvec.h"
 #include "model.h"
 #include "text.h"
 #include "cJSON.h"
@@ -38,8 +40,9 @@
 #define BASELINE_WORDS 20000 /* the TF-IDF ridge baseline's vocabulary, whatever ships */
 
 typedef struct {
-    const char *csv, *out, *lexicon, *genres, *scripts;
+    const char *csv, *out, *lexicon, *genres, *scripts, *wordvec;
     int no_films;
+    script_head_opts sho;
     int threads, seed_epochs, no_seed, ensemble, hidden, epochs, max_words, no_length;
     double seed_minutes;
 } train_opts;
@@ -284,6 +287,8 @@ static void usage(void) {
         "                       [--max-words 10000] [--lexicon PATH] [--no-length]\n"
         "                       [--seed-minutes M]  (no new seed epoch after M minutes per configuration)\n"
         "                       [--genres genres_dev.json] [--scripts DIR] [--no-films]\n"
+        "                       [--wordvec FILE [--table-words 40000] [--sif-a 1e-3] [--sif-a-TARGET A] [--script-lambda L] [--sif-pc 1]]\n"
+        "--wordvec (from `moodspace embed`) adds the script head (script_head.h).\n"
         "Trains the baselines, the seed configurations (raw and standardised targets)\n"
         "and the shipped model on the fixed split; writes OUT/model.bin, OUT/seed.bin,\n"
         "OUT/MODEL.md, OUT/match_weights.json, OUT/corpus_words.json, OUT/seed_results.json.\n"
@@ -293,7 +298,7 @@ static void usage(void) {
 }
 
 int cmd_train(int argc, char **argv) {
-    train_opts o = { NULL, "weights", NULL, NULL, NULL, 0, 2, 20, 0, 3, 32, 40, 10000, 0, 0 };
+    train_opts o = { NULL, "weights", NULL, NULL, NULL, NULL, 0, script_head_default_opts(), 2, 20, 0, 3, 32, 40, 10000, 0, 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
@@ -306,6 +311,17 @@ int cmd_train(int argc, char **argv) {
         else if (!strcmp(a, "--lexicon")) { o.lexicon = v; i++; }
         else if (!strcmp(a, "--genres")) { o.genres = v; i++; }
         else if (!strcmp(a, "--scripts")) { o.scripts = v; i++; }
+        else if (!strcmp(a, "--wordvec")) { o.wordvec = v; i++; }
+        else if (!strcmp(a, "--table-words")) { o.sho.table_words = atoi(v); i++; }
+        else if (!strcmp(a, "--sif-a")) { o.sho.sif_a = atof(v); i++; }
+        else if (!strcmp(a, "--script-lambda")) { o.sho.lambda = atof(v); i++; }
+        else if (!strcmp(a, "--sif-pc")) { o.sho.remove_pc = atoi(v); i++; }
+        else if (!strncmp(a, "--sif-a-", 8)) {   /* --sif-a-TARGET A */
+            int k = 0;
+            while (k < DS_NTARGETS && strcmp(a + 8, ds_target_names[k])) k++;
+            if (k == DS_NTARGETS) { fprintf(stderr, "train: unknown option %s\n", a); usage(); return 2; }
+            o.sho.sif_a_for[k] = atof(v); i++;
+        }
         else if (!strcmp(a, "--threads")) { o.threads = atoi(v); i++; }
         else if (!strcmp(a, "--seed-epochs")) { o.seed_epochs = atoi(v); i++; }
         else if (!strcmp(a, "--seed-minutes")) { o.seed_minutes = atof(v); i++; }
@@ -316,7 +332,8 @@ int cmd_train(int argc, char **argv) {
         else { fprintf(stderr, "train: unknown option %s\n", a); usage(); return 2; }
     }
     if (!o.csv) { usage(); return 2; }
-    if (o.ensemble < 1 || o.ensemble > 32 || o.hidden < 1 || o.hidden > 4096 || o.epochs < 1 || o.seed_epochs < 1 || o.max_words < 10) {
+    if (o.ensemble < 1 || o.ensemble > 32 || o.hidden < 1 || o.hidden > 4096 || o.epochs < 1 || o.seed_epochs < 1 || o.max_words < 10 ||
+        o.sho.table_words < o.max_words || o.sho.table_words > VOCAB_MAX_WORDS || !(o.sho.sif_a > 0)) {
         fprintf(stderr, "train: option out of range\n"); return 2;
     }
     char lexbuf[1200];
@@ -357,6 +374,15 @@ int cmd_train(int argc, char **argv) {
     shipped sh; memset(&sh, 0, sizeof sh);
     t0 = wall();
     if (train_shipped(d, ss, &o, &sh, log)) { bl_suite_free(&s); if (ss != &s) bl_suite_free(ss); ds_free(d); return 1; }
+    script_head_info shi; memset(&shi, 0, sizeof shi);
+    if (o.wordvec) {
+        WordVec *wv = wordvec_load(o.wordvec, err, sizeof err);
+        Model *two = wv ? script_head_attach(sh.model, d, wv, &o.sho, &shi, log, err, sizeof err) : NULL;
+        wordvec_free(wv);
+        if (!two) { fprintf(stderr, "train: %s\n", err); return 1; }
+        model_free(sh.model);
+        sh.model = two;
+    }
     double t_shipped = wall() - t0;
 
     /* float vs int8 on the validation split */
@@ -396,6 +422,17 @@ int cmd_train(int argc, char **argv) {
     cJSON *jmw = cJSON_AddObjectToObject(meta, "match_weights");
     cJSON *jvr = cJSON_AddObjectToObject(meta, "validation_r");
     for (int k = 0; k < DS_NTARGETS; k++) { cJSON_AddNumberToObject(jmw, ds_target_names[k], mw[k]); cJSON_AddNumberToObject(jvr, ds_target_names[k], round(1e4 * sh.val_r[k]) / 1e4); }
+    if (sh.model->n_heads == 2) {   /* which outputs are which head (model.h, Heads) */
+        const char *hn[2] = { "song", "script" };
+        cJSON_AddItemToObject(meta, "heads", cJSON_CreateStringArray(hn, 2));
+        cJSON *js = cJSON_AddObjectToObject(meta, "script_head");
+        cJSON_AddStringToObject(js, "features", "mean of the known words' SIF-weighted CBOW vectors (moodspace embed), folded into a per-word table");
+        cJSON_AddBoolToObject(js, "common_component_removed", o.sho.remove_pc != 0);
+        cJSON *ja = cJSON_AddObjectToObject(js, "sif_a");
+        for (int k = 0; k < DS_NTARGETS; k++) cJSON_AddNumberToObject(ja, ds_target_names[k], shi.sif_a[k]);
+        cJSON *jsr = cJSON_AddObjectToObject(js, "validation_r_songs");
+        for (int k = 0; k < DS_NTARGETS; k++) cJSON_AddNumberToObject(jsr, ds_target_names[k], round(1e4 * shi.val_r[k]) / 1e4);
+    }
     char *metatxt = cJSON_PrintUnformatted(meta);
     cJSON_Delete(meta);
     model_set_meta(sh.model, metatxt ? metatxt : "");
@@ -477,7 +514,11 @@ int cmd_train(int argc, char **argv) {
         } else fprintf(log, "no usable %s: seed rows left out of the model card\n", p_seedres);
         cJSON_Delete(j); free(t);
     }
+    int seed_row_at = nrows;   /* the seed rows' place in the table (the script-head row may follow) */
     if (have_seed) { rows[nrows++] = seed_rows[0]; rows[nrows++] = seed_rows[1]; }
+    float *psh = sh.model->n_heads == 2 ? script_head_predict_songs(sh.quantize ? mq : sh.model, d) : NULL;
+    if (psh) rows[nrows++] = ev_row_from(sh.quantize ? "script head (word vectors) reading lyrics, int8" : "script head (word vectors) reading lyrics, float32", d, DS_TEST, psh);
+    free(psh);
     rows[nrows++] = other_row;
     rows[nrows++] = shipped_row;
 
@@ -516,6 +557,7 @@ int cmd_train(int argc, char **argv) {
     fprintf(md, "- Parameters: %zu; file %ld bytes raw, %ld bytes gzip -9, %s. Storing the weights as int8 (per-row scale) %s validation r by at most %.4f (threshold 0.002).\n",
             sh.model->n_params, model_bytes, model_gz, sh.quantize ? "int8 per-row weights (biases and idf float32)" : "float32",
             sh.quantize ? "changed" : "would change", sh.dq_max);
+    if (sh.model->n_heads == 2) script_head_markdown(md, sh.model, &o.sho, &shi);
     fprintf(md, "\n## Training settings\n\n");
     fprintf(md, "- TF-IDF ridge: conjugate gradients on the centred problem, lambda per target from {30, 10, 5, 3, 1, 0.3} by validation r; baseline: ");
     for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "%s %g%s", ds_target_names[k], s.lambda[k], k + 1 < DS_NTARGETS ? ", " : "; ");
@@ -533,7 +575,7 @@ int cmd_train(int argc, char **argv) {
     fclose(md);
     card.data_md = data_md; card.model_md = model_md; card.timing_md = timing_md;
     card.rows = rows; card.n_rows = nrows; card.ridge_row = ridge_row; card.shipped_row = nrows - 1;
-    if (have_seed) { card.seed_rows[0] = nrows - 4; card.seed_rows[1] = nrows - 3; card.n_seed_rows = 2; }
+    if (have_seed) { card.seed_rows[0] = seed_row_at; card.seed_rows[1] = seed_row_at + 1; card.n_seed_rows = 2; }
     card.val_r = sh.val_r; card.match_weights = mw;
     card.outputs_md = "- `weights/seed.bin`: the seed architecture, for the engine-vs-TF.js benchmark.\n"
                       "- `weights/corpus_words.json`: frequency per 10k training tokens of the top 5000 vocabulary words (derived counts only), for the taste dashboard.\n";
