@@ -18,6 +18,15 @@
 /* A metric name in an error message: at most 40 bytes, whole characters. */
 static int cut40(const char *name) { return (int)utf8_cut(name, strlen(name), 40); }
 
+/* An integer up to 2^53 written with every digit: cJSON prints numbers with
+ * 15 significant digits, which would change a 16-digit seed (a seed must
+ * reproduce its pool). */
+static void add_exact_int(cJSON *obj, const char *key, unsigned long long v) {
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", v);
+    cJSON_AddRawToObject(obj, key, buf);
+}
+
 #define ARC_MAX_SCENES_JSON 200000   /* scenes in one request (bounded work) */
 
 /* ---- JSON layer -------------------------------------------------------------*/
@@ -455,7 +464,7 @@ char *match_json_pool(const char *request) {
     out = cJSON_CreateObject();
     if (!out) goto fail;
     cJSON_AddNumberToObject(out, "offset", offset);
-    cJSON_AddNumberToObject(out, "seed", (double)seed);
+    add_exact_int(out, "seed", (unsigned long long)seed);
     cJSON *ia = cJSON_AddArrayToObject(out, "indices");
     cJSON *ta = tracks ? cJSON_AddArrayToObject(out, "tracks") : NULL;
     /* the pool is consecutive ranks: walk the list once to the offset
@@ -569,7 +578,7 @@ char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *
     cJSON_AddItemToObject(ov, "pct", pct_object(&sp, st->overall_pct));
     if (st->quick) {
         cJSON *q = cJSON_AddObjectToObject(out, "quick");
-        cJSON_AddNumberToObject(q, "seed", (double)st->seed);
+        add_exact_int(q, "seed", (unsigned long long)st->seed);
         cJSON_AddNumberToObject(q, "offset", st->pool_offset);
         cJSON *pool = cJSON_AddArrayToObject(q, "pool");
         for (int r = 0; r < st->pool_n; r++) cJSON_AddItemToArray(pool, cJSON_CreateNumber(orig[st->pool[r]]));

@@ -49,7 +49,7 @@ int main(int argc, char **argv) {
     CHECK(m->n_heads == 2, "the shipped network has a song head and a script head");
     int ie = model_output_index(m, "energy"), iv = model_output_index(m, "valence");
     SceneOpts so = scene_default_opts();
-    ScriptScenes *ss = scene_parse(SCRIPT, strlen(SCRIPT), &so, NULL);
+    ScriptScenes *ss = scene_parse(SCRIPT, strlen(SCRIPT), &so, err, sizeof err);
     CHECK(ss && ss->n_scenes == N_SCENES, "the test script has six scenes");
     MoodArc *a = ss && ss->n_scenes == N_SCENES ? arc_from_script(m, ss, NULL, err, sizeof err) : NULL;
     CHECK(a != NULL && ie >= 0 && iv >= 0, "the arc is predicted");

@@ -181,6 +181,8 @@ test('top-k, soundtrack and pool in wasm are identical to the native tool', asyn
   const fresh = eng.pool({ n: 100 });
   assert.ok(Number.isInteger(fresh.seed), 'a missing seed is drawn and returned');
   assert.deepEqual(eng.pool({ n: 100, seed: fresh.seed }), fresh, 'and reproduces the pool');
+  // a 16-digit seed comes back with every digit (cJSON alone prints 15 and changed it)
+  assert.equal(eng.pool({ n: 100, seed: 8675424139041631 }).seed, 8675424139041631, 'a 16-digit seed is returned exactly');
   assert.equal(eng.pool({ n: 12, seed: 1 }).indices.length, 12, 'fewer than 20 tracks: all of them');
 });
 

@@ -124,6 +124,13 @@ test('catalog films: one JSON line each, distinct songs per film, headings and n
   assert.ok(all.lines.every((l) => l.segments.length === 1 && l.segments[0].first_scene === 0));
 });
 
+test('a catalog id holding a comma (as Green-Mile,-The does) is found whole', { skip }, () => {
+  const withComma = file('comma.json', JSON.stringify({ ...catalog, films: [{ ...catalog.films[0], id: 'harbour,-the' }] }));
+  const r = cli(['--library', libraryPath, '--catalog', withComma, '--film', 'harbour,-the', '--segments', '2']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.lines.map((l) => l.film), ['harbour,-the']);
+});
+
 test('--quick: the seed pool (20 from an offset, never past the top 70) and its 3 nearest songs', { skip }, () => {
   const offsets = new Set();
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {

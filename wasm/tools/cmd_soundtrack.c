@@ -36,7 +36,8 @@ static void help(FILE *f) {
 "                  \"artist\", \"metrics\": {...}}]}) or JSON lines as `predict\n"
 "                  --jsonl` prints ({\"id\", \"energy\", ...} plus \"title\" and\n"
 "                  \"artist\"). The file's order is the ranking (--quick).\n"
-"  --film IDS      catalog film ids (file names without extension), comma-\n"
+"  --film IDS      catalog film ids (file names without extension, which may\n"
+"                  themselves hold a comma: Green-Mile,-The), comma-\n"
 "                  separated, or \"all\"\n"
 "  --catalog FILE  default: weights/catalog.json next to the model\n"
 "  --script FILE   a screenplay or subtitles instead (scenes by scene.h)\n"
@@ -295,7 +296,10 @@ static void print_film(const Film *f, const char *res, const Library *L, int qui
     cJSON_Delete(r);
 }
 
+/* id is the whole list (catalog ids may hold commas: "Green-Mile,-The"), or
+ * one of its comma-separated items. */
 static int in_list(const char *id, const char *list) {
+    if (!strcmp(id, list)) return 1;
     size_t n = strlen(id);
     for (const char *p = list; *p;) {
         const char *c = strchr(p, ',');
