@@ -316,7 +316,7 @@ export function initSoundtrack(ctx) {
     why.append(el('p', { class: 'why-words', text: whyWords(p.segmentPct, p.songPct, metrics) }));
     why.append(el('table', {},
       el('caption', { class: 'visually-hidden', text: 'Song mood against the film, as percentiles' }),
-      el('thead', {}, el('tr', {}, ...['metric', 'film percentile', 'song percentile', 'film value', 'song value'].map((h) => el('th', { scope: 'col', text: h })))),
+      el('thead', {}, el('tr', {}, ...['metric', 'film %ile', 'song %ile', 'film', 'song'].map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, ...metrics.map((m) => el('tr', {},
         el('th', { scope: 'row', text: m }),
         el('td', { class: 'num', text: pctText(p.segmentPct[m]) }),

@@ -62,7 +62,7 @@ export function createSpotifyClient(deps = {}) {
       for (const [k, v] of Object.entries(opts.query)) if (v != null) u.searchParams.set(k, String(v));
       url = u.toString();
     }
-    let n429 = 0; let n5xx = 0; let refreshed = false;
+    let n429 = 0; let n5xx = 0; let refreshed = false; let nSuperseded = 0;
     for (;;) {
       const token = await getToken();
       const headers = { Authorization: `Bearer ${token}` };
@@ -93,10 +93,12 @@ export function createSpotifyClient(deps = {}) {
         await sleep(wait, opts.signal); continue;
       }
       if (res.status === 401) {
+        // another call or tab may have replaced the token meanwhile: then just
+        // retry with the new one (a few times at most), else refresh once
+        if ((await getToken()) !== token && nSuperseded++ < 3) continue;
         if (refreshed) throw new SpotifyError('Spotify did not accept the sign-in. Please sign in again.', { status: 401, code: 'unauthorized' });
         refreshed = true;
-        // another call may have refreshed meanwhile: then just retry with the new token
-        if ((await getToken()) === token) await refreshToken();   // throws AuthError('signin_required') when refresh fails
+        await refreshToken();   // throws AuthError('signin_required') when refresh fails
         continue;
       }
       if (res.status === 403) throw new SpotifyError(FORBIDDEN_HELP, { status: 403, code: 'forbidden' });
