@@ -172,7 +172,8 @@ test('sign-out offers to forget the library and lyrics kept in IndexedDB', { ski
   const page = await newPage(browser, env);
   try {
     await signIn(page, env);
-    await page.waitForFunction(() => /Lyrics:|Found \d+ songs/.test(document.getElementById('status').textContent));
+    // every lyric fetched and cached first: a fetch still in flight would cache after the forget
+    await page.waitForFunction(() => document.getElementById('lyrics-label')?.textContent === 'Lyrics fetched', null, { timeout: 60000 });
     await page.evaluate(() => globalThis.moodspace.library.save());
     const count = () => page.evaluate(async () => {
       const open = (name) => new Promise((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });

@@ -177,6 +177,8 @@ test('Save to Spotify: the consent round trip keeps the soundtrack on screen and
   const page = await newPage(browser, env);
   try {
     await signIn(page, env);
+    // the signed-in library's lyrics first, so the demo is not swapped in mid-fetch
+    await page.waitForFunction(() => document.getElementById('lyrics-label')?.textContent === 'Lyrics fetched', null, { timeout: 60000 });
     await page.click('#tab-music');
     await page.click('#demo-start');
     await page.waitForSelector('#taste-mount[data-rendered]');
