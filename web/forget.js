@@ -3,10 +3,12 @@
 // cache ("moodspace-lyrics", web/lrclib.js). Offered after sign-out
 // (web/notices.js); the Client ID and the service worker's app files stay.
 import { clear, createStore } from 'idb-keyval';
+import { dropPendingLyricWrites } from './lrclib.js';
 
 /** Clear both stores and the library on screen. Resolves to true when both were cleared. */
 export async function forgetStoredData(library) {
   let ok = true;
+  dropPendingLyricWrites();   // lyric fetches still in flight must not refill the cache
   for (const store of [undefined, createStore('moodspace-lyrics', 'lyrics')]) {
     try { await clear(store); } catch { ok = false; }
   }

@@ -18,6 +18,10 @@ import { getConfig, LRCLIB_CLIENT } from './config.js';
 const MAX_LYRIC_CHARS = 20000;
 
 let idbStore = null;
+// Bumped when the user forgets their stored data (forget.js): a fetch that
+// started before then does not write its answer into the emptied cache.
+let cacheEpoch = 0;
+export function dropPendingLyricWrites() { cacheEpoch++; }
 function pageCache() {
   return {
     async get(k) { try { idbStore ||= createStore('moodspace-lyrics', 'lyrics'); return await idbGet(k, idbStore); } catch { return undefined; } },
@@ -68,6 +72,7 @@ export function createLyricsClient(deps = {}) {
   }
 
   async function fetchLyrics(song, { signal } = {}) {
+    const epoch = cacheEpoch;
     const key = cacheKey(song);
     const cached = await cache.get(key);
     if (cached && typeof cached.status === 'string') return cached;
@@ -92,7 +97,7 @@ export function createLyricsClient(deps = {}) {
       if (signal?.aborted) throw e;
       return { status: 'error', text: '', error: String(e?.message || e) };
     }
-    await cache.set(key, result);
+    if (epoch === cacheEpoch) await cache.set(key, result);
     return result;
   }
 

@@ -62,7 +62,7 @@ export function createSpotifyClient(deps = {}) {
       for (const [k, v] of Object.entries(opts.query)) if (v != null) u.searchParams.set(k, String(v));
       url = u.toString();
     }
-    let n429 = 0; let n5xx = 0; let refreshed = false; let nSuperseded = 0;
+    let n429 = 0; let n5xx = 0; let nRefreshed = 0; let nSuperseded = 0;
     for (;;) {
       const token = await getToken();
       const headers = { Authorization: `Bearer ${token}` };
@@ -96,8 +96,10 @@ export function createSpotifyClient(deps = {}) {
         // another call or tab may have replaced the token meanwhile: then just
         // retry with the new one (a few times at most), else refresh once
         if ((await getToken()) !== token && nSuperseded++ < 3) continue;
-        if (refreshed) throw new SpotifyError('Spotify did not accept the sign-in. Please sign in again.', { status: 401, code: 'unauthorized' });
-        refreshed = true;
+        // a second refresh at most: the first may hand back tokens another tab
+        // got just before Spotify retired them (two tabs racing)
+        if (nRefreshed >= 2) throw new SpotifyError('Spotify did not accept the sign-in. Please sign in again.', { status: 401, code: 'unauthorized' });
+        nRefreshed++;
         await refreshToken();   // throws AuthError('signin_required') when refresh fails
         continue;
       }

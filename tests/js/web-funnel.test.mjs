@@ -1,5 +1,5 @@
 // The Spotify funnel (web/spotify.js): retry policy with injected fetch,
-// token and sleep — 429 Retry-After and backoff, bounded 5xx, one refresh on
+// token and sleep — 429 Retry-After and backoff, bounded 5xx, at most two refreshes on
 // 401, 403 explained, paging of top items, response shapes.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,14 +45,14 @@ test('5xx is retried a bounded number of times', async () => {
   assert.equal(h2.calls.length, 1 + config.max5xxRetries);
 });
 
-test('401 refreshes once and retries with the new token; a second 401 fails', async () => {
+test('401 refreshes and retries with the new token; a token still refused after two refreshes fails', async () => {
   const h = harness([json(401, {}), json(200, { id: 'u' })]);
   assert.deepEqual(await h.client('/me'), { id: 'u' });
   assert.equal(h.refreshes, 1);
   assert.deepEqual(h.calls.map((c) => c.auth), ['Bearer T1', 'Bearer T2']);
-  const h2 = harness([json(401, {}), json(401, {}), json(200, {})]);
+  const h2 = harness([json(401, {}), json(401, {}), json(401, {}), json(200, {})]);
   await assert.rejects(h2.client('/me'), (e) => e.code === 'unauthorized');
-  assert.equal(h2.refreshes, 1);
+  assert.equal(h2.refreshes, 2, 'bounded: two refreshes, then the error');
 });
 
 test('403 is explained in plain words (Development Mode user list)', async () => {
