@@ -94,7 +94,7 @@ export function createSpotifyClient(deps = {}) {
       }
       if (res.status === 401) {
         // another call or tab may have replaced the token meanwhile: then just
-        // retry with the new one (a few times at most), else refresh once
+        // retry with the new one (a few times at most), else refresh
         if ((await getToken()) !== token && nSuperseded++ < 3) continue;
         // a second refresh at most: the first may hand back tokens another tab
         // got just before Spotify retired them (two tabs racing)

@@ -162,6 +162,8 @@ test('a PDF screenplay is read with pdf.js, its layout rebuilt from x positions'
     await page.waitForFunction(() => /Read \d+ scenes|could not|no text/.test(document.getElementById('script-status').textContent), null, { timeout: 60000 });
     assert.match(await page.textContent('#script-status'), /^Read 4 scenes \(plain\)/);
     assert.equal(await page.textContent('#film-title'), 'bakery');
+    // the arc (and its table) is drawn after the engine's soundtrack call returns
+    await page.waitForFunction(() => document.querySelectorAll('#arc-table tbody tr').length >= 2, null, { timeout: 30000 });
     const headings = await page.$$eval('#arc-table tbody tr', (rows) => rows.length);
     assert.ok(headings >= 2);
     assert.deepEqual(page.errors, []);
