@@ -16,9 +16,10 @@
  *    "zunit": 0.1,                      per-scene values are z-scores in these units:
  *                                       value = mean + std * (int * zunit)
  *    "wunit": 10,                       scene lengths are in units of 10 words
- *    "model": {"fnv1a": "89abcdef", "bytes": N,   the weights file used
- *              "net_fnv1a": "..."},     ... and its network bytes alone (weights_file.h;
- *                                       `moodspace calibrate --catalog` checks it)
+ *    "model": {"net_fnv1a": "..."},     the network the scenes were predicted with: its
+ *                                       bytes alone (weights_file.h), not the whole file,
+ *                                       whose meta `moodspace calibrate --catalog` rewrites
+ *                                       afterwards; calibrate checks it
  *    "calibration": {"scenes": {...}, "segments": {...}},  quantile tables of
  *                                       single scenes and of segments per segment
  *                                       count (wasm/calib.h), from every film's
@@ -436,8 +437,6 @@ int cmd_catalog(int argc, char **argv) {
     char *mbytes = scene_cli_read(mpath, &mlen);
     if (!mbytes) return 1;
     Model *m = model_load_bytes(mbytes, mlen, err, sizeof err);
-    uint32_t fnv = 2166136261u;
-    for (size_t i = 0; i < mlen; i++) { fnv ^= (unsigned char)mbytes[i]; fnv *= 16777619u; }
     uint32_t net_fnv = weights_file_net_fnv((const unsigned char *)mbytes, mlen);
     free(mbytes);
     if (!m) { fprintf(stderr, "moodspace catalog: %s: %s\n", mpath, err); return 1; }
@@ -512,9 +511,6 @@ int cmd_catalog(int argc, char **argv) {
     cJSON_AddNumberToObject(root, "wunit", wunit);
     cJSON *mo = cJSON_AddObjectToObject(root, "model");
     char hex[16];
-    snprintf(hex, sizeof hex, "%08x", fnv);
-    cJSON_AddStringToObject(mo, "fnv1a", hex);
-    cJSON_AddNumberToObject(mo, "bytes", (double)mlen);
     snprintf(hex, sizeof hex, "%08x", net_fnv);
     cJSON_AddStringToObject(mo, "net_fnv1a", hex);
     if (add_calibration(root, films, nf, m, wunit)) { cJSON_Delete(root); fprintf(stderr, "moodspace catalog: calibration failed\n"); return 1; }
