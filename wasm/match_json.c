@@ -331,118 +331,156 @@ char *match_json_soundtrack(const char *request, const MatchSpace *base) {
     return match_json_soundtrack_packed(request, base, NULL, 0);
 }
 
+/* ---- requests over songs: topk, soundtrack, soundtrack_json ----------------*/
+
+/* Parses a request that must be a JSON object; NULL with err set otherwise. */
+static cJSON *parse_request(const char *request, char *err, size_t errlen) {
+    if (!request) { ms_seterr(err, errlen, "no request"); return NULL; }
+    cJSON *req = cJSON_Parse(request);
+    if (!cJSON_IsObject(req)) { cJSON_Delete(req); ms_seterr(err, errlen, "request is not a JSON object"); return NULL; }
+    return req;
+}
+
+/* What every request over songs shares, from the parsed request to the
+ * answer: its space, its songs, the songs skipped and the result object the
+ * handler fills. songs_request_open, then the handler's own fields,
+ * songs_request_read, the work, and songs_request_finish, which answers and
+ * frees everything (also after a failure at any step). */
+typedef struct {
+    cJSON *req, *out, *skipped;
+    MatchSpace sp;
+    float *vals;            /* n rows of sp.n metric values */
+    int *orig;              /* each row's index among the request's songs */
+    const cJSON **src;      /* each row's JSON item (NULL when packed) */
+    int n;
+    int space_added;        /* "metrics" and "weights" already in out */
+    char err[200];
+} SongsRequest;
+
+/* Parses the request and builds its space. 0, or -1 with r->err set. */
+static int songs_request_open(SongsRequest *r, const char *request, const MatchSpace *base) {
+    memset(r, 0, sizeof *r);
+    r->req = parse_request(request, r->err, sizeof r->err);
+    if (!r->req) return -1;
+    r->out = cJSON_CreateObject();
+    r->skipped = cJSON_CreateArray();
+    if (!r->out || !r->skipped) { ms_seterr(r->err, sizeof r->err, "out of memory"); return -1; }
+    return space_from_request(r->req, base, &r->sp, r->err, sizeof r->err);
+}
+
+/* The songs, after the handler's own fields were checked (so errors keep their order). */
+static int songs_request_read(SongsRequest *r, const Packed *pk) {
+    r->n = read_songs(r->req, &r->sp, pk, &r->vals, &r->orig, &r->src, r->skipped, r->err, sizeof r->err);
+    return r->n < 0 ? -1 : 0;
+}
+
+/* "metrics" and "weights" at this point of the answer (else they follow "skipped"). */
+static void songs_request_add_space(SongsRequest *r) {
+    add_space(r->out, &r->sp);
+    r->space_added = 1;
+}
+
+/* ok: the answer = what the handler added, "skipped", then the space unless
+ * already added; else {"error": r->err}. Frees the request either way. */
+static char *songs_request_finish(SongsRequest *r, int ok) {
+    char *result = NULL;
+    if (ok) {
+        cJSON_AddItemToObject(r->out, "skipped", r->skipped);
+        r->skipped = NULL;
+        if (!r->space_added) add_space(r->out, &r->sp);
+        result = json_take(r->out);
+        r->out = NULL;
+    }
+    cJSON_Delete(r->req); cJSON_Delete(r->out); cJSON_Delete(r->skipped);
+    free(r->vals); free(r->orig); free(r->src);
+    return result ? result : match_json_error(r->err[0] ? r->err : "failed");
+}
+
 char *match_json_topk_packed(const char *request, const MatchSpace *base, const float *packed, size_t n_floats) {
     Packed pk = { packed, n_floats };
-    char err[160] = "";
-    if (!request) return match_json_error("no request");
-    cJSON *req = cJSON_Parse(request);
-    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
-    MatchSpace sp;
-    float *vals = NULL, target[MATCH_MAX_METRICS];
-    int *orig = NULL, *idx = NULL;
-    const cJSON **src = NULL;
-    float *dist = NULL;
-    cJSON *out = cJSON_CreateObject(), *skipped = cJSON_CreateArray();
-    char *result = NULL;
+    SongsRequest r;
+    float target[MATCH_MAX_METRICS], *dist = NULL;
+    int *idx = NULL, ok = 0;
     long long k;
-    if (!out || !skipped) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    if (space_from_request(req, base, &sp, err, sizeof err)) goto fail;
-    if (int_field(req, "k", 3, 1, MATCH_MAX_SONGS, &k, err, sizeof err)) goto fail;
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(req, "target");
     char why[96];
-    if (!t) { snprintf(err, sizeof err, "missing \"target\""); goto fail; }
-    if (read_item(t, &sp, target, why, sizeof why)) { snprintf(err, sizeof err, "target: %s", why); goto fail; }
-    int n = read_songs(req, &sp, &pk, &vals, &orig, &src, skipped, err, sizeof err);
-    if (n < 0) goto fail;
+    if (songs_request_open(&r, request, base)) goto done;
+    if (int_field(r.req, "k", 3, 1, MATCH_MAX_SONGS, &k, r.err, sizeof r.err)) goto done;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(r.req, "target");
+    if (!t) { ms_seterr(r.err, sizeof r.err, "missing \"target\""); goto done; }
+    if (read_item(t, &r.sp, target, why, sizeof why)) { ms_seterr(r.err, sizeof r.err, "target: %s", why); goto done; }
+    if (songs_request_read(&r, &pk)) goto done;
     idx = malloc((size_t)k * sizeof *idx);
     dist = malloc((size_t)k * sizeof *dist);
-    if (!idx || !dist) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    int got = match_topk(&sp, vals, n, target, (int)k, idx, dist);
-    if (got < 0) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    for (int r = 0; r < got; r++)
-        if (!isfinite(dist[r])) { snprintf(err, sizeof err, "metric values out of range (distances overflow)"); goto fail; }
-    cJSON *arr = cJSON_AddArrayToObject(out, "matches");
-    for (int r = 0; r < got; r++)
-        cJSON_AddItemToArray(arr, match_entry(src[idx[r]], orig[idx[r]], dist[r], &sp, vals + (size_t)idx[r] * sp.n, target));
-    cJSON_AddItemToObject(out, "skipped", skipped);
-    skipped = NULL;
-    add_space(out, &sp);
-    result = json_take(out);
-    out = NULL;
-fail:
-    cJSON_Delete(req); cJSON_Delete(out); cJSON_Delete(skipped);
-    free(vals); free(orig); free(src); free(idx); free(dist);
-    return result ? result : match_json_error(err[0] ? err : "failed");
+    if (!idx || !dist) { ms_seterr(r.err, sizeof r.err, "out of memory"); goto done; }
+    int got = match_topk(&r.sp, r.vals, r.n, target, (int)k, idx, dist);
+    if (got < 0) { ms_seterr(r.err, sizeof r.err, "out of memory"); goto done; }
+    for (int i = 0; i < got; i++)
+        if (!isfinite(dist[i])) { ms_seterr(r.err, sizeof r.err, "metric values out of range (distances overflow)"); goto done; }
+    cJSON *arr = cJSON_AddArrayToObject(r.out, "matches");
+    for (int i = 0; i < got; i++)
+        cJSON_AddItemToArray(arr, match_entry(r.src[idx[i]], r.orig[idx[i]], dist[i], &r.sp,
+                                              r.vals + (size_t)idx[i] * r.sp.n, target));
+    ok = 1;
+done:
+    free(idx); free(dist);
+    return songs_request_finish(&r, ok);
 }
 
 char *match_json_soundtrack_packed(const char *request, const MatchSpace *base, const float *packed,
                                    size_t n_floats) {
     Packed pk = { packed, n_floats };
-    char err[160] = "";
-    if (!request) return match_json_error("no request");
-    cJSON *req = cJSON_Parse(request);
-    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
-    MatchSpace sp;
-    float *vals = NULL, *segv = NULL, *sdist = NULL;
-    int *orig = NULL, *ssong = NULL;
-    const cJSON **src = NULL;
-    cJSON *out = cJSON_CreateObject(), *skipped = cJSON_CreateArray();
-    char *result = NULL;
+    SongsRequest r;
+    float *segv = NULL, *sdist = NULL;
+    int *ssong = NULL, ok = 0;
     long long max_uses, prune_k;
-    if (!out || !skipped) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    if (space_from_request(req, base, &sp, err, sizeof err)) goto fail;
-    if (int_field(req, "max_uses", 1, 1, MATCH_MAX_SEGMENTS, &max_uses, err, sizeof err)) goto fail;
-    if (int_field(req, "prune_k", 0, -1, MATCH_MAX_SONGS, &prune_k, err, sizeof err)) goto fail;
-    const cJSON *reuse = cJSON_GetObjectItemCaseSensitive(req, "reuse");
-    if (reuse && !cJSON_IsBool(reuse) && !cJSON_IsNull(reuse)) { snprintf(err, sizeof err, "\"reuse\" must be true or false"); goto fail; }
-    const cJSON *segs = cJSON_GetObjectItemCaseSensitive(req, "segments");
-    if (!cJSON_IsArray(segs)) { snprintf(err, sizeof err, "\"segments\" must be an array"); goto fail; }
+    if (songs_request_open(&r, request, base)) goto done;
+    if (int_field(r.req, "max_uses", 1, 1, MATCH_MAX_SEGMENTS, &max_uses, r.err, sizeof r.err)) goto done;
+    if (int_field(r.req, "prune_k", 0, -1, MATCH_MAX_SONGS, &prune_k, r.err, sizeof r.err)) goto done;
+    const cJSON *reuse = cJSON_GetObjectItemCaseSensitive(r.req, "reuse");
+    if (reuse && !cJSON_IsBool(reuse) && !cJSON_IsNull(reuse)) { ms_seterr(r.err, sizeof r.err, "\"reuse\" must be true or false"); goto done; }
+    const cJSON *segs = cJSON_GetObjectItemCaseSensitive(r.req, "segments");
+    if (!cJSON_IsArray(segs)) { ms_seterr(r.err, sizeof r.err, "\"segments\" must be an array"); goto done; }
     int n_segs = cJSON_GetArraySize(segs);
-    if (n_segs > MATCH_MAX_SEGMENTS) { snprintf(err, sizeof err, "too many segments (at most %d)", MATCH_MAX_SEGMENTS); goto fail; }
-    segv = malloc((size_t)(n_segs ? n_segs : 1) * sp.n * sizeof *segv);
+    if (n_segs > MATCH_MAX_SEGMENTS) { ms_seterr(r.err, sizeof r.err, "too many segments (at most %d)", MATCH_MAX_SEGMENTS); goto done; }
+    segv = malloc((size_t)(n_segs ? n_segs : 1) * r.sp.n * sizeof *segv);
     ssong = malloc((size_t)(n_segs ? n_segs : 1) * sizeof *ssong);
     sdist = malloc((size_t)(n_segs ? n_segs : 1) * sizeof *sdist);
-    if (!segv || !ssong || !sdist) { snprintf(err, sizeof err, "out of memory"); goto fail; }
+    if (!segv || !ssong || !sdist) { ms_seterr(r.err, sizeof r.err, "out of memory"); goto done; }
     int g = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, segs) {
         char why[96];
-        if (read_item(it, &sp, segv + (size_t)g * sp.n, why, sizeof why)) {
-            snprintf(err, sizeof err, "segment %d: %s", g, why);
-            goto fail;
+        if (read_item(it, &r.sp, segv + (size_t)g * r.sp.n, why, sizeof why)) {
+            ms_seterr(r.err, sizeof r.err, "segment %d: %s", g, why);
+            goto done;
         }
         g++;
     }
-    int n = read_songs(req, &sp, &pk, &vals, &orig, &src, skipped, err, sizeof err);
-    if (n < 0) goto fail;
+    if (songs_request_read(&r, &pk)) goto done;
+    int n = r.n;
     if (cJSON_IsTrue(reuse) && n > 0 && (long long)n * max_uses < n_segs) max_uses = (n_segs + n - 1) / n;
     double total = 0;
-    if (match_soundtrack(&sp, vals, n, segv, n_segs, (int)max_uses, (int)prune_k, ssong, sdist, &total,
-                         err, sizeof err)) goto fail;
-    cJSON *arr = cJSON_AddArrayToObject(out, "assignment");
+    if (match_soundtrack(&r.sp, r.vals, n, segv, n_segs, (int)max_uses, (int)prune_k, ssong, sdist, &total,
+                         r.err, sizeof r.err)) goto done;
+    cJSON *arr = cJSON_AddArrayToObject(r.out, "assignment");
     for (int s = 0; s < n_segs; s++) {
-        cJSON *e = match_entry(src[ssong[s]], orig[ssong[s]], sdist[s], &sp, vals + (size_t)ssong[s] * sp.n, segv + (size_t)s * sp.n);
+        cJSON *e = match_entry(r.src[ssong[s]], r.orig[ssong[s]], sdist[s], &r.sp,
+                               r.vals + (size_t)ssong[s] * r.sp.n, segv + (size_t)s * r.sp.n);
         cJSON_AddNumberToObject(e, "segment", s);
         cJSON_AddItemToArray(arr, e);
     }
-    cJSON_AddNumberToObject(out, "total", total);
-    cJSON_AddNumberToObject(out, "max_uses", (double)max_uses);
-    cJSON_AddItemToObject(out, "skipped", skipped);
-    skipped = NULL;
-    add_space(out, &sp);
-    result = json_take(out);
-    out = NULL;
-fail:
-    cJSON_Delete(req); cJSON_Delete(out); cJSON_Delete(skipped);
-    free(vals); free(orig); free(src); free(segv); free(ssong); free(sdist);
-    return result ? result : match_json_error(err[0] ? err : "failed");
+    cJSON_AddNumberToObject(r.out, "total", total);
+    cJSON_AddNumberToObject(r.out, "max_uses", (double)max_uses);
+    ok = 1;
+done:
+    free(segv); free(ssong); free(sdist);
+    return songs_request_finish(&r, ok);
 }
 
 char *match_json_pool(const char *request) {
     char err[160] = "";
-    if (!request) return match_json_error("no request");
-    cJSON *req = cJSON_Parse(request);
-    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
+    cJSON *req = parse_request(request, err, sizeof err);
+    if (!req) return match_json_error(err);
     cJSON *out = NULL;
     char *result = NULL;
     int *idx = NULL;
@@ -538,54 +576,51 @@ static int read_scenes(const cJSON *req, const MatchSpace *sp, float **scenes, f
 char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *cal,
                       const float *packed, size_t n_floats) {
     Packed pk = { packed, n_floats };
-    char err[200] = "";
-    if (!request) return match_json_error("no request");
-    cJSON *req = cJSON_Parse(request);
-    if (!cJSON_IsObject(req)) { cJSON_Delete(req); return match_json_error("request is not a JSON object"); }
-    MatchSpace sp;
-    float *vals = NULL, *scenes = NULL, *w = NULL;
-    int *orig = NULL, n_scenes = 0;
-    const cJSON **src = NULL;
+    SongsRequest r;
+    float *scenes = NULL, *w = NULL;
+    int n_scenes = 0, ok = 0;
     Soundtrack *st = NULL;
-    cJSON *out = cJSON_CreateObject(), *skipped = cJSON_CreateArray();
-    char *result = NULL;
     long long segs, seed = 0, avoid = -1;
     SoundtrackOpts so = {0};
-    if (!out || !skipped) { snprintf(err, sizeof err, "out of memory"); goto fail; }
-    if (space_from_request(req, base, &sp, err, sizeof err)) goto fail;
-    if (int_field(req, "segments", arc_default_opts().n_segments, 1, ARC_MAX_SEGMENTS, &segs, err, sizeof err)) goto fail;
+    if (songs_request_open(&r, request, base)) goto done;
+    const cJSON *req = r.req;
+    const MatchSpace *sp = &r.sp;
+    if (int_field(req, "segments", arc_default_opts().n_segments, 1, ARC_MAX_SEGMENTS, &segs, r.err, sizeof r.err)) goto done;
     const cJSON *quick = cJSON_GetObjectItemCaseSensitive(req, "quick");
     if (quick && !cJSON_IsNull(quick)) {
-        if (!cJSON_IsObject(quick)) { snprintf(err, sizeof err, "\"quick\" must be {\"seed\": S}"); goto fail; }
-        if (int_field(quick, "seed", -1, 0, 9007199254740992LL, &seed, err, sizeof err)) goto fail;
-        if (seed < 0) { snprintf(err, sizeof err, "\"quick\" needs \"seed\" (an integer 0..2^53)"); goto fail; }
-        if (int_field(quick, "avoid_offset", -1, -1, MATCH_MAX_SONGS, &avoid, err, sizeof err)) goto fail;
+        if (!cJSON_IsObject(quick)) { ms_seterr(r.err, sizeof r.err, "\"quick\" must be {\"seed\": S}"); goto done; }
+        if (int_field(quick, "seed", -1, 0, 9007199254740992LL, &seed, r.err, sizeof r.err)) goto done;
+        if (seed < 0) { ms_seterr(r.err, sizeof r.err, "\"quick\" needs \"seed\" (an integer 0..2^53)"); goto done; }
+        if (int_field(quick, "avoid_offset", -1, -1, MATCH_MAX_SONGS, &avoid, r.err, sizeof r.err)) goto done;
         so.quick = 1;
     }
     so.n_segments = (int)segs;
     so.seed = (uint64_t)seed;
     so.avoid_offset = (int)avoid;
-    if (read_scenes(req, &sp, &scenes, &w, &n_scenes, err, sizeof err)) goto fail;
-    int n = read_songs(req, &sp, &pk, &vals, &orig, &src, skipped, err, sizeof err);
-    if (n < 0) goto fail;
-    st = soundtrack_build(&sp, cal, scenes, w, n_scenes, vals, n, &so, err, sizeof err);
-    if (!st) goto fail;
-    add_space(out, &sp);
+    if (read_scenes(req, sp, &scenes, &w, &n_scenes, r.err, sizeof r.err)) goto done;
+    if (songs_request_read(&r, &pk)) goto done;
+    const float *vals = r.vals;
+    const int *orig = r.orig;
+    const cJSON **src = r.src;
+    st = soundtrack_build(sp, cal, scenes, w, n_scenes, vals, r.n, &so, r.err, sizeof r.err);
+    if (!st) goto done;
+    cJSON *out = r.out;
+    songs_request_add_space(&r);
     cJSON_AddNumberToObject(out, "sigma", round(st->arc->sigma * 1e4) / 1e4);
     cJSON_AddNumberToObject(out, "library_share", round(st->library_share * 1e4) / 1e4);
     cJSON *ov = cJSON_AddObjectToObject(out, "overall");
     cJSON_AddItemToObject(ov, "mood", arc_metrics_cjson(st->arc, st->arc->overall));
-    cJSON_AddItemToObject(ov, "pct", pct_object(&sp, st->overall_pct));
+    cJSON_AddItemToObject(ov, "pct", pct_object(sp, st->overall_pct));
     if (st->quick) {
         cJSON *q = cJSON_AddObjectToObject(out, "quick");
         add_exact_int(q, "seed", (unsigned long long)st->seed);
         cJSON_AddNumberToObject(q, "offset", st->pool_offset);
         cJSON *pool = cJSON_AddArrayToObject(q, "pool");
-        for (int r = 0; r < st->pool_n; r++) cJSON_AddItemToArray(pool, cJSON_CreateNumber(orig[st->pool[r]]));
+        for (int i = 0; i < st->pool_n; i++) cJSON_AddItemToArray(pool, cJSON_CreateNumber(orig[st->pool[i]]));
         cJSON *picks = cJSON_AddArrayToObject(q, "picks");
-        for (int r = 0; r < st->n_picks; r++) {
+        for (int i = 0; i < st->n_picks; i++) {
             cJSON *e = cJSON_CreateObject();
-            add_song(e, st, &st->picks[r], &sp, vals, orig, src);
+            add_song(e, st, &st->picks[i], sp, vals, orig, src);
             cJSON_AddItemToArray(picks, e);
         }
     } else {
@@ -596,8 +631,8 @@ char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *
             cJSON_AddNumberToObject(e, "first_scene", p->first);
             cJSON_AddNumberToObject(e, "last_scene", p->last);
             cJSON_AddItemToObject(e, "mood", arc_metrics_cjson(st->arc, p->mood));
-            cJSON_AddItemToObject(e, "pct", pct_object(&sp, p->pct));
-            add_song(e, st, p, &sp, vals, orig, src);
+            cJSON_AddItemToObject(e, "pct", pct_object(sp, p->pct));
+            add_song(e, st, p, sp, vals, orig, src);
             cJSON_AddItemToArray(sa, e);
         }
     }
@@ -605,18 +640,14 @@ char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *
         cJSON *sc = cJSON_AddArrayToObject(out, "scenes");
         for (int i = 0; i < st->n_scenes; i++) {
             cJSON *e = cJSON_CreateObject();
-            cJSON_AddItemToObject(e, "pct", pct_object(&sp, st->scene_pct + (size_t)i * sp.n));
-            cJSON_AddItemToObject(e, "smooth_pct", pct_object(&sp, st->smooth_pct + (size_t)i * sp.n));
+            cJSON_AddItemToObject(e, "pct", pct_object(sp, st->scene_pct + (size_t)i * sp->n));
+            cJSON_AddItemToObject(e, "smooth_pct", pct_object(sp, st->smooth_pct + (size_t)i * sp->n));
             cJSON_AddItemToArray(sc, e);
         }
     }
-    cJSON_AddItemToObject(out, "skipped", skipped);
-    skipped = NULL;
-    result = json_take(out);
-    out = NULL;
-fail:
+    ok = 1;
+done:
     soundtrack_free(st);
-    cJSON_Delete(req); cJSON_Delete(out); cJSON_Delete(skipped);
-    free(vals); free(orig); free(src); free(scenes); free(w);
-    return result ? result : match_json_error(err[0] ? err : "failed");
+    free(scenes); free(w);
+    return songs_request_finish(&r, ok);
 }
