@@ -104,7 +104,7 @@ build_c() {
 
 build_web() {
   log "web build into dist/"
-  node web/build.mjs
+  node web/build/build.mjs
 }
 
 build() { deps; check_emcc; build_c; build_web; }

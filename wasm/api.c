@@ -14,7 +14,7 @@
  * (1..MS_MAX_MODELS) that the other calls take. Handle 0 means "no model"
  * where a model is optional (matching with statistics given in the request).
  *
- * Exported functions (wasm/exports.txt; web/engine.js is the one caller):
+ * Exported functions (wasm/exports.txt; web/engine/engine.js is the one caller):
  *   ms_constants()                     limits and defaults JS should not copy
  *   ms_model_load(bytes, len)          {"model": h, ...info} | {"error"}
  *   ms_model_free(h)                   {"ok": true} | {"error"}

@@ -35,7 +35,7 @@
  * about N x songs x metrics for the distances and N x K x log for the
  * assignment. Measured (`moodspace match --bench 10000x200 [--clustered]`):
  * 10,000 songs x 200 segments in about 10 ms of CPU natively (30 ms when all
- * segments share one mood), 25-45 ms in wasm through web/engine.js.
+ * segments share one mood), 25-45 ms in wasm through web/engine/engine.js.
  *
  * Determinism: no randomness except match_pool's explicit seed; ties are
  * broken by the lowest index everywhere; the same inputs give the same output

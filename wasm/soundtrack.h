@@ -1,5 +1,5 @@
 /* soundtrack.h — a film's soundtrack from a song library: the ONE matching
- * path. The page's soundtrack (web/soundtrack.js), the Taste tab's "film your
+ * path. The page's soundtrack (web/soundtrack/soundtrack.js), the Taste tab's "film your
  * library fits best" and `moodspace soundtrack` all call soundtrack_json
  * (through ms_film_soundtrack in wasm/api.c for the page), so they agree.
  *

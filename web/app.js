@@ -15,12 +15,12 @@
 // Every external string is rendered with textContent, never innerHTML.
 
 import { getConfig } from './config.js';
-import * as auth from './auth.js';
-import { spotifyFetch, getTop, getRecentlyPlayed, getMe, TIME_RANGES, SpotifyError } from './spotify.js';
-import { fetchAllLyrics, fetchLyrics, lyricTexts } from './lrclib.js';
-import { library } from './library.js';
-import { engine } from './engine-client.js';
-import { initSoundtrack } from './soundtrack.js';
+import * as auth from './spotify/auth.js';
+import { spotifyFetch, getTop, getRecentlyPlayed, getMe, TIME_RANGES, SpotifyError } from './spotify/spotify.js';
+import { fetchAllLyrics, fetchLyrics, lyricTexts } from './lyrics/lrclib.js';
+import { library } from './library/library.js';
+import { engine } from './engine/engine-client.js';
+import { initSoundtrack } from './soundtrack/soundtrack.js';
 import { $, el, fmt, metricsFrom, setModelMetrics } from './ui.js';
 import * as notices from './notices.js';
 

@@ -14,7 +14,7 @@
 // https origins on the same service's domain: a crafted link to a hosted
 // MoodSpace cannot point it, and the user's Spotify token, anywhere else.
 // overridesActive() lists the overrides in force so the page can show them
-// (web/notices.js). The production Content-Security-Policy (web/csp.mjs)
+// (web/notices.js). The production Content-Security-Policy (web/build/csp.mjs)
 // allows no loopback origin at all but the page's own.
 
 export const APP_VERSION = '0.1.0';
@@ -26,7 +26,7 @@ export const DEFAULTS = Object.freeze({
   apiBase: 'https://api.spotify.com/v1',
   lrclibBase: 'https://lrclib.net',
   embedBase: 'https://open.spotify.com/embed',
-  // Default client id compiled in by web/build.mjs (MOODSPACE_CLIENT_ID env), may be ''.
+  // Default client id compiled in by web/build/build.mjs (MOODSPACE_CLIENT_ID env), may be ''.
   clientId: typeof __MOODSPACE_CLIENT_ID__ === 'string' ? __MOODSPACE_CLIENT_ID__ : '',
   // Spotify retry policy (the funnel): first backoff, cap, bounded 5xx retries.
   retryBaseMs: 500,

@@ -11,11 +11,11 @@
 //   taste   the Taste dashboard (dashboard.js)
 //   recent  the soundtracks kept in this browser, the last one reopened (keep.js)
 // and registers the service worker (sw.js) for offline use.
-import { mountImport } from './history.js';
-import { mountDemo } from './demo.js';
-import { mountSave, resumePendingSave } from './save.js';
-import { mountDashboard } from './dashboard.js';
-import { mountKeep } from './keep.js';
+import { mountImport } from './library/history.js';
+import { mountDemo } from './library/demo.js';
+import { mountSave, resumePendingSave } from './keep/save.js';
+import { mountDashboard } from './taste/dashboard.js';
+import { mountKeep } from './keep/keep.js';
 
 const OFFLINE_TOLD = 'moodspace.offlineReadyTold';
 

@@ -9,7 +9,7 @@
 //   watchForUpdates()           a new version is installed and waiting (web/sw.js):
 //                               "Reload" activates it; other tabs keep working
 //   offerToForget(library)      after sign-out: forget the library and lyrics
-//                               kept in this browser (web/forget.js)
+//                               kept in this browser (web/library/forget.js)
 //
 // Every text is set with textContent.
 import { overridesActive, clearOverrides } from './config.js';
@@ -83,7 +83,7 @@ export function watchForUpdates() {
         { label: 'Later', onClick: () => hideNotice('update-notice') }]);
   };
   // ready: the registration once it has an active worker (on a first visit
-  // the page registers it later, web/dashboard.js)
+  // the page registers it later, web/taste/dashboard.js)
   sw.ready.then((reg) => {
     offer(reg);
     reg.addEventListener('updatefound', () => {
@@ -97,7 +97,7 @@ export function offerToForget(library) {
   showNotice('forget-notice',
     'Signed out: every Spotify token was removed. Your library and the lyrics fetched are still saved in this browser (IndexedDB).',
     [{ id: 'forget-data', label: 'Forget them too', onClick: async () => {
-      const { forgetStoredData } = await import('./forget.js');
+      const { forgetStoredData } = await import('./library/forget.js');
       const ok = await forgetStoredData(library);
       showNotice('forget-notice', ok ? 'The library and the lyrics saved in this browser were deleted.'
         : 'Some saved data could not be deleted (storage blocked?); clear this site\'s data in the browser settings.',

@@ -1,6 +1,6 @@
 // sw.js — MoodSpace's service worker: a boring, versioned precache.
 //
-// web/build-sw.mjs prepends `self.__MS_PRECACHE = { version, files }` to the
+// web/build/build-sw.mjs prepends `self.__MS_PRECACHE = { version, files }` to the
 // built copy (dist/sw.js): version is a hash of every precached file's
 // content, files are the app shell, the scripts, the wasm engine, the model
 // weights, the film catalog, the corpus word list and the demo library.

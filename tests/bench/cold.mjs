@@ -2,7 +2,7 @@
 //   node tests/bench/cold.mjs ours  MODEL.bin TEXT_FILE
 //   node tests/bench/cold.mjs tfjs  MODEL_DIR TEXT_FILE VOCAB.json [SEQ_LEN]
 // From the first line of this script to the first prediction's numbers:
-//   ours: what the page loads: web/engine.js + build/wasm/moodspace.{mjs,wasm}
+//   ours: what the page loads: web/engine/engine.js + build/wasm/moodspace.{mjs,wasm}
 //         (ours_api.mjs): import, compile + instantiate the wasm, load the
 //         weights (loadModel), predict one song (predict, JSON ABI);
 //   tfjs: the minimal TF.js bundle (tfjs-core + tfjs-layers +

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, startEnv, newPage, distMissing } from '../e2e/helpers.mjs';
 import { writeBigExport } from '../fake/history-export.mjs';
-import { importFiles } from '../../web/history-worker.js';
+import { importFiles } from '../../web/library/history-worker.js';
 import { unzipSync } from 'fflate';
 
 const mb = Number(process.argv[2] || 100);

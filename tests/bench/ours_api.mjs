@@ -1,4 +1,4 @@
-// ours_api.mjs — our shipped engine as the page uses it: web/engine.js over
+// ours_api.mjs — our shipped engine as the page uses it: web/engine/engine.js over
 // build/wasm/moodspace.{mjs,wasm} and wasm/api.c's JSON ABI (loadModel →
 // ms_model_load, predict → ms_predict), so the figures include what the page
 // pays on top of the C code: copying texts into wasm memory, JSON in and out.
@@ -11,10 +11,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The page's engine: web/engine.js over build/wasm/moodspace.{mjs,wasm}.
+/** The page's engine: web/engine/engine.js over build/wasm/moodspace.{mjs,wasm}.
  * Returns { load(bytes) → handle, predict(h, texts) → results }. */
 export async function openEngine() {
-  const { createEngine } = await import(pathToFileURL(path.join(root, 'web/engine.js')).href);
+  const { createEngine } = await import(pathToFileURL(path.join(root, 'web/engine/engine.js')).href);
   const glue = path.join(root, 'build/wasm/moodspace.mjs');
   const eng = await createEngine({ moduleUrl: pathToFileURL(glue).href, wasmBinary: fs.readFileSync(glue.replace(/\.mjs$/, '.wasm')) });
   return {

@@ -280,7 +280,7 @@ function sizeOf(files) {
 function sizes(models) {
   const res = {};
   const engineFiles = ['build/wasm/moodspace.wasm', 'build/wasm/moodspace.mjs'].map((p) => path.join(ROOT, p));
-  const engineJs = path.join(ROOT, 'web/engine.js');
+  const engineJs = path.join(ROOT, 'web/engine/engine.js');
   if (fs.existsSync(engineJs)) engineFiles.push(engineJs);
   res['ours engine'] = sizeOf(engineFiles);
   const tfDist = (p) => path.join(ROOT, 'node_modules/@tensorflow', p);
@@ -333,7 +333,7 @@ function matching() {
       res.wasm.push(wasm(['match', String(L), String(S), String(RUNS), ...json]));
     }
   }
-  // the page's call: web/engine.js match + soundtrack (songs packed as floats), the shipped model's metrics
+  // the page's call: web/engine/engine.js match + soundtrack (songs packed as floats), the shipped model's metrics
   const shippedFile = path.join(ROOT, 'weights/model.bin');
   if (fs.existsSync(shippedFile)) {
     res.page = [10000, 100000].map((L) => node('ours_api.mjs', ['soundtrack', shippedFile, String(L), '200', String(RUNS)]));

@@ -163,7 +163,7 @@ export function printTable(R) {
         if (js) o += `  10,000 × 200 as one JSON request (match_json_soundtrack, ${f(w.json_request_mb)} MB of JSON): wasm ${f(js.median)} ms (${rng(js)}), native ${f(stats(n.json_soundtrack_ms).median)} ms\n`;
         for (const p of S.match.page || []) {
           const a = stats(p.soundtrack_ms), b = stats(p.topk_ms);
-          o += `  page path (web/engine.js soundtrack, ${p.metrics} metrics, songs packed as floats), ${p.songs.toLocaleString('en')} × ${p.segments}: soundtrack ${f(a.median)} ms (${rng(a)}), top-3 ${f(b.median)} ms\n`;
+          o += `  page path (web/engine/engine.js soundtrack, ${p.metrics} metrics, songs packed as floats), ${p.songs.toLocaleString('en')} × ${p.segments}: soundtrack ${f(a.median)} ms (${rng(a)}), top-3 ${f(b.median)} ms\n`;
         }
       }
     });

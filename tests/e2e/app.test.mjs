@@ -8,7 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalizeCatalog } from '../../web/film.js';
+import { normalizeCatalog } from '../../web/film/film.js';
 import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, lrclibSongsFor, SAMPLE_FOUNTAIN, DIST, makePdf } from './helpers.mjs';
 
 const skip = distMissing() || false;

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, lrclibSongsFor, DIST, ROOT } from './helpers.mjs';
-import { ordinal as ordinalOf } from '../../web/soundtrack.js';
+import { ordinal as ordinalOf } from '../../web/soundtrack/soundtrack.js';
 import { smallZip, extendedRecords, basicRecords, trackPool } from '../fake/history-export.mjs';
-import { toCsv, toM3u } from '../../web/export.js';
+import { toCsv, toM3u } from '../../web/keep/export.js';
 
 const skip = distMissing() || false;
 const noDemo = skip || (fs.existsSync(path.join(DIST, 'demo.json')) ? false : 'dist/demo.json is missing (run ./build.sh demo)');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { distMissing, launchBrowser, startEnv, newPage, DIST } from './helpers.mjs';
-import { buildServiceWorker } from '../../web/build-sw.mjs';
+import { buildServiceWorker } from '../../web/build/build-sw.mjs';
 
 const skip = distMissing() || false;
 let browser;

@@ -37,7 +37,7 @@ export function distMissing() {
 /** A reason the engine cannot run in the page (no wasm or no model in dist/), or null. */
 export function engineMissing() {
   for (const f of ['moodspace.mjs', 'moodspace.wasm', 'engine.js']) {
-    const p = f === 'engine.js' ? path.join(ROOT, 'web', f) : path.join(DIST, f);
+    const p = f === 'engine.js' ? path.join(ROOT, 'web/engine', f) : path.join(DIST, f);
     if (!fs.existsSync(p)) return `${f} is missing (the engine is not built yet)`;
   }
   if (!fs.existsSync(path.join(DIST, 'model.bin'))) return 'dist/model.bin is missing (weights/model.bin not trained yet)';

@@ -12,8 +12,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, DIST } from './helpers.mjs';
 import { smallZip, extendedRecords, basicRecords, trackPool } from '../fake/history-export.mjs';
-import { STOP_WORDS } from '../../web/stopwords.js';
-import { titleWords } from '../../web/film-search.js';
+import { STOP_WORDS } from '../../web/taste/stopwords.js';
+import { titleWords } from '../../web/film/film-search.js';
 
 const skip = distMissing() || false;
 const need = (...files) => skip || engineMissing() || files.map((f) => (fs.existsSync(path.join(DIST, f)) ? null : `dist/${f} is missing (run ./build.sh)`)).find(Boolean) || false;

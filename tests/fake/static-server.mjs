@@ -3,7 +3,7 @@
 // types (application/wasm matters for streaming compilation) and never lists
 // directories or leaves the root.
 //
-// Every response carries the headers a static host must send (web/csp.mjs:
+// Every response carries the headers a static host must send (web/build/csp.mjs:
 // Content-Security-Policy with frame-ancestors 'none', X-Content-Type-Options,
 // Referrer-Policy, X-Frame-Options). The policy is the production one; with
 // { loopback: true } (the browser tests, whose fake Spotify and LRCLIB run
@@ -13,7 +13,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentSecurityPolicy, securityHeaders } from '../../web/csp.mjs';
+import { contentSecurityPolicy, securityHeaders } from '../../web/build/csp.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',

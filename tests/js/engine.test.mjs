@@ -1,5 +1,5 @@
 // The shipped WebAssembly (build/wasm/moodspace.{mjs,wasm}) loaded in Node
-// through web/engine.js: same predictions as the native build (within 1e-5),
+// through web/engine/engine.js: same predictions as the native build (within 1e-5),
 // same matching results, and hostile input answered with errors, never a
 // crash. Weights: a tiny deterministic random model written by
 // tests/js/fixtures/tiny-model.mjs (nothing committed, nothing from data/).
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { createEngine } from '../../web/engine.js';
+import { createEngine } from '../../web/engine/engine.js';
 import { makeTinyModel } from './fixtures/tiny-model.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -311,12 +311,12 @@ test('in Chromium, the page and a module Worker load the engine and predict like
   const { chromium } = await import('playwright-core');
   const { serveStatic } = await import('../fake/static-server.mjs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'moodspace-engine-web-'));
-  fs.copyFileSync(path.join(root, 'web/engine.js'), path.join(dir, 'engine.js'));
+  fs.copyFileSync(path.join(root, 'web/engine/engine.js'), path.join(dir, 'engine.js'));
   fs.copyFileSync(mjsPath, path.join(dir, 'moodspace.mjs'));
   fs.copyFileSync(wasmPath, path.join(dir, 'moodspace.wasm'));
   fs.writeFileSync(path.join(dir, 'tiny.bin'), modelBytes);
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>engine</title>');
-  // the Worker uses the module-level API, as web/worker.js does
+  // the Worker uses the module-level API, as web/engine/worker.js does
   fs.writeFileSync(path.join(dir, 'w.js'), `import { methods as engine } from './engine.js';
 self.onmessage = async (ev) => {
   try {

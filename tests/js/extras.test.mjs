@@ -1,9 +1,9 @@
 // Unit tests for the dashboard numbers, the export files and the playlist saver.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import * as S from '../../web/dashboard-stats.js';
-import { toCsv, toM3u, urisText, csvField, trackUri, fileStem } from '../../web/export.js';
-import { savePlaylist, chunks, PlaylistError } from '../../web/playlist.js';
+import * as S from '../../web/taste/dashboard-stats.js';
+import { toCsv, toM3u, urisText, csvField, trackUri, fileStem } from '../../web/keep/export.js';
+import { savePlaylist, chunks, PlaylistError } from '../../web/spotify/playlist.js';
 
 const id22 = (n) => String(n).padStart(22, 'A');
 
@@ -130,7 +130,7 @@ test('a failed chunk reports the created playlist and what was added', async () 
 });
 
 test('the demo file is validated: bad ids and songs without metrics are dropped, words kept', async () => {
-  const { parseDemo } = await import('../../web/demo.js');
+  const { parseDemo } = await import('../../web/library/demo.js');
   const r = parseDemo({ songs: [
     { id: id22(1), title: 'A', artist: 'B', year: 1999, metrics: { energy: 0.5, valence: 0.4, bad: 'x' }, words: [['harbor', 3], ['x', 'y'], 5] },
     { id: 'short', title: 'C', artist: 'D', metrics: { energy: 1 } },
@@ -149,7 +149,7 @@ test('the service worker build precaches every file under a content-hash version
   const path = await import('node:path');
   const os = await import('node:os');
   const zlib = await import('node:zlib');
-  const { buildServiceWorker, drawIcon } = await import('../../web/build-sw.mjs');
+  const { buildServiceWorker, drawIcon } = await import('../../web/build/build-sw.mjs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-sw-'));
   try {
     fs.mkdirSync(path.join(dir, 'chunks'));
@@ -186,7 +186,7 @@ test('the shipped demo library holds ids, titles, years, predicted metrics and s
   const fs = await import('node:fs');
   const file = new URL('../../weights/demo.json', import.meta.url);
   if (!fs.existsSync(file)) { t.skip('weights/demo.json is not built (./build.sh demo)'); return; }
-  const { parseDemo } = await import('../../web/demo.js');
+  const { parseDemo } = await import('../../web/library/demo.js');
   const demo = JSON.parse(fs.readFileSync(file, 'utf8'));
   assert.equal(demo.songs.length, demo.count);
   assert.ok(demo.count >= 200 && demo.count <= 1000, 'a few hundred songs');

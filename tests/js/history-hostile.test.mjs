@@ -5,8 +5,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { zipSync, strToU8 } from 'fflate';
-import { HistoryImport, IMPORT_LIMITS } from '../../web/history-core.js';
-import { importFiles } from '../../web/history-worker.js';
+import { HistoryImport, IMPORT_LIMITS } from '../../web/library/history-core.js';
+import { importFiles } from '../../web/library/history-worker.js';
 
 const utc = { tzOffset: () => 0 };
 const DAY = 86400000;

@@ -1,8 +1,8 @@
-// Unit tests for the data-export import (web/history-core.js, web/history-worker.js).
+// Unit tests for the data-export import (web/library/history-core.js, web/library/history-worker.js).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { JsonArrayStream, HistoryImport, classifyHistoryFile } from '../../web/history-core.js';
-import { importFiles } from '../../web/history-worker.js';
+import { JsonArrayStream, HistoryImport, classifyHistoryFile } from '../../web/library/history-core.js';
+import { importFiles } from '../../web/library/history-worker.js';
 import { smallZip, basicRecords, extendedRecords, trackPool } from '../fake/history-export.mjs';
 
 const enc = new TextEncoder();
@@ -199,8 +199,8 @@ test('loose JSON files from the export are read directly', async () => {
 });
 
 test('the import feeds the library: the most-played pool, per-range tops and play data', async () => {
-  const { createLibrary } = await import('../../web/library.js');
-  const { feedLibrary, songFromTrack } = await import('../../web/history.js');
+  const { createLibrary } = await import('../../web/library/library.js');
+  const { feedLibrary, songFromTrack } = await import('../../web/library/history.js');
   const day = 86400000;
   const end = Date.UTC(2024, 5, 30, 12);
   const iso = (ms) => new Date(ms).toISOString();

@@ -1,4 +1,4 @@
-// `moodspace soundtrack` and the page's matching path (web/engine.js →
+// `moodspace soundtrack` and the page's matching path (web/engine/engine.js →
 // ms_film_soundtrack in the shipped wasm) on fixtures written here: a tiny
 // random model calibrated with hand-made tables, a hand-made version-3
 // catalog, a library of made-up songs and a short Fountain script. The same
@@ -12,9 +12,9 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { createEngine } from '../../web/engine.js';
-import { normalizeCatalog, CATALOG_VERSION } from '../../web/film.js';
-import { whyWords, ordinal } from '../../web/soundtrack.js';
+import { createEngine } from '../../web/engine/engine.js';
+import { normalizeCatalog, CATALOG_VERSION } from '../../web/film/film.js';
+import { whyWords, ordinal } from '../../web/soundtrack/soundtrack.js';
 import { makeTinyModel, TINY_OUTPUTS } from './fixtures/tiny-model.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -162,7 +162,7 @@ test('--script: a screenplay of our own gets a soundtrack; old catalogs and unca
   assert.match(raw.stderr, /no calibration \(run `moodspace calibrate`\)/);
 });
 
-test('the page path (web/engine.js in wasm, the catalog decoded by web/film.js) gives the CLI\'s soundtrack', { skip }, async () => {
+test('the page path (web/engine/engine.js in wasm, the catalog decoded by web/film/film.js) gives the CLI\'s soundtrack', { skip }, async () => {
   const eng = await createEngine({ moduleUrl: pathToFileURL(mjsPath).href, wasmBinary: fs.readFileSync(wasmPath) });
   const info = eng.loadModel(fs.readFileSync(modelPath));
   assert.equal(info.calibrated, true);
@@ -173,7 +173,7 @@ test('the page path (web/engine.js in wasm, the catalog decoded by web/film.js) 
   for (const segments of [1, 4, 6]) {
     const cliOut = cli(['--library', libraryPath, '--catalog', catalogPath, '--film', 'all', '--segments', String(segments)]).lines;
     for (const f of films) {
-      // the request web/soundtrack.js sends
+      // the request web/soundtrack/soundtrack.js sends
       const page = eng.filmSoundtrack({ scenes: f.scenes.map((s) => s.metrics), scene_weights: f.weights, segments,
         songs: songs.map((s) => ({ id: s.id, ...Object.fromEntries(names.map((n) => [n, s[n]])) })), metrics: Object.keys(f.overall) });
       const c = cliOut.find((l) => l.film === f.id);

@@ -69,7 +69,7 @@ test('address-bar overrides are ignored unless the page itself is served from lo
 });
 
 test('the production CSP allows no loopback origin; the test variant does; the header adds frame-ancestors', async () => {
-  const { contentSecurityPolicy, cspHeader, securityHeaders } = await import('../../web/csp.mjs');
+  const { contentSecurityPolicy, cspHeader, securityHeaders } = await import('../../web/build/csp.mjs');
   const prod = contentSecurityPolicy({ extraOrigins: '' });
   assert.doesNotMatch(prod, /127\.0\.0\.1|localhost|\[::1\]/);
   assert.match(prod, /connect-src 'self' https:\/\/accounts\.spotify\.com https:\/\/api\.spotify\.com https:\/\/lrclib\.net;/);

@@ -2,8 +2,8 @@
 // means, and PDF line reconstruction from text positions.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeCatalog, searchFilms, meanMetrics } from '../../web/film.js';
-import { pdfPagesToText, extensionOf } from '../../web/script-input.js';
+import { normalizeCatalog, searchFilms, meanMetrics } from '../../web/film/film.js';
+import { pdfPagesToText, extensionOf } from '../../web/film/script-input.js';
 
 const sc = (e, v) => ({ heading: `INT. ROOM ${e}`, metrics: { energy: e, valence: v } });
 

@@ -1,9 +1,9 @@
-// The Spotify funnel (web/spotify.js): retry policy with injected fetch,
+// The Spotify funnel (web/spotify/spotify.js): retry policy with injected fetch,
 // token and sleep — 429 Retry-After and backoff, bounded 5xx, at most two refreshes on
 // 401, 403 explained, paging of top items, response shapes.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { createSpotifyClient, parseRetryAfter, normalizeTrack, getTop, SpotifyError } from '../../web/spotify.js';
+import { createSpotifyClient, parseRetryAfter, normalizeTrack, getTop, SpotifyError } from '../../web/spotify/spotify.js';
 import { DEFAULTS } from '../../web/config.js';
 
 const config = { ...DEFAULTS, apiBase: 'http://127.0.0.1:9/v1', retryBaseMs: 100, retryMaxMs: 5000 };

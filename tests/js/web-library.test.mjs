@@ -1,8 +1,8 @@
-// The song-library store (web/library.js): cleaning incoming songs, merging by
+// The song-library store (web/library/library.js): cleaning incoming songs, merging by
 // id without losing lyrics or moods, ranking by top lists, events.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { createLibrary, cleanSong } from '../../web/library.js';
+import { createLibrary, cleanSong } from '../../web/library/library.js';
 
 const ID = (n) => `abcdefghijklmnopqrs${String(n).padStart(3, '0')}`;
 

@@ -1,9 +1,9 @@
-// web/lrclib.js with the fake LRCLIB: /api/get then /api/search, the
+// web/lyrics/lrclib.js with the fake LRCLIB: /api/get then /api/search, the
 // Lrclib-Client header, at most 4 requests in flight, instrumental and
 // not-found counted, the cache, and one failure not stopping the rest.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { createLyricsClient, mapLimit, cacheKey } from '../../web/lrclib.js';
+import { createLyricsClient, mapLimit, cacheKey } from '../../web/lyrics/lrclib.js';
 import { DEFAULTS, LRCLIB_CLIENT } from '../../web/config.js';
 import { startFakeLrclib } from '../fake/lrclib.mjs';
 

@@ -1,8 +1,8 @@
-// PKCE helpers of web/auth.js: verifier alphabet and length, S256 challenge
+// PKCE helpers of web/spotify/auth.js: verifier alphabet and length, S256 challenge
 // (RFC 7636 appendix B test vector), base64url without padding.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { randomString, challengeFromVerifier, base64url } from '../../web/auth.js';
+import { randomString, challengeFromVerifier, base64url } from '../../web/spotify/auth.js';
 
 test('the S256 challenge matches the RFC 7636 appendix B example', async () => {
   const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';

@@ -3,14 +3,14 @@
 // values, stop words in distinctive words.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { rankFilms, titleWords, placeholderFor } from '../../web/film-search.js';
-import { withReleaseYears, repairC1 } from '../../web/film-catalog.js';
-import { toRecord, fromRecord } from '../../web/keep.js';
-import { percentile, median, quantilesFromDemo, quantilesFromInfo } from '../../web/taste-reference.js';
-import { tasteVerdict } from '../../web/taste-verdict.js';
+import { rankFilms, titleWords, placeholderFor } from '../../web/film/film-search.js';
+import { withReleaseYears, repairC1 } from '../../web/film/film-catalog.js';
+import { toRecord, fromRecord } from '../../web/keep/keep.js';
+import { percentile, median, quantilesFromDemo, quantilesFromInfo } from '../../web/taste/taste-reference.js';
+import { tasteVerdict } from '../../web/taste/taste-verdict.js';
 import { metricsFrom, clampMetric, orderMetrics } from '../../web/ui.js';
-import { distinctiveWords } from '../../web/dashboard-stats.js';
-import { arcSummary } from '../../web/arc-summary.js';
+import { distinctiveWords } from '../../web/taste/dashboard-stats.js';
+import { arcSummary } from '../../web/soundtrack/arc-summary.js';
 
 const films = ['Alien', 'Aliens', 'Alien 3', 'Godfather', 'Godfather Part II', 'The Godfather Part III', 'Wall E', 'Spider Man',
   'The Big Lebowski', "Schindler's List", 'Star Wars The Empire Strikes Back'].map((title, i) => ({ id: `f${i}`, title }));

@@ -2,7 +2,7 @@
  * exactly what the page does. It loads the model and asks for each film's
  * soundtrack through the page's own entry points (ms_model_load,
  * ms_film_soundtrack in wasm/api.c → soundtrack.h), with the film's scenes
- * decoded from the catalog as web/film.js decodes them.
+ * decoded from the catalog as web/film/film.js decodes them.
  */
 #include <math.h>
 #include <stdio.h>
@@ -146,7 +146,7 @@ static char *dup_str(const char *s) {
     return p;
 }
 
-/* A compact catalog film, decoded exactly as web/film.js decodeCompactFilm:
+/* A compact catalog film, decoded exactly as web/film/film.js decodeCompactFilm:
  * value = mean + std * z * zunit (doubles, then float32), weight = max(1,
  * w * wunit). The catalog's metrics must be the model's, in its order. */
 static int film_from_catalog(Film *f, const cJSON *jf, const cJSON *cat, int m, char *err, size_t errlen) {
@@ -195,7 +195,7 @@ static int film_from_catalog(Film *f, const cJSON *jf, const cJSON *cat, int m, 
 }
 
 /* A script: scenes (scene.h) predicted as the page does (ms_arc's model
- * text), weights max(1, words) as web/soundtrack.js sends them. */
+ * text), weights max(1, words) as web/soundtrack/soundtrack.js sends them. */
 static int film_from_script(Film *f, const char *path, const Model *model, char *err, size_t errlen) {
     size_t len;
     char *txt = scene_cli_read(path, &len);

@@ -1,9 +1,9 @@
 // forget.js — remove what MoodSpace keeps in this browser's IndexedDB: the
-// saved library (idb-keyval's default store, web/library.js) and the lyric
-// cache ("moodspace-lyrics", web/lrclib.js). Offered after sign-out
+// saved library (idb-keyval's default store, web/library/library.js) and the lyric
+// cache ("moodspace-lyrics", web/lyrics/lrclib.js). Offered after sign-out
 // (web/notices.js); the Client ID and the service worker's app files stay.
 import { clear, createStore } from 'idb-keyval';
-import { dropPendingLyricWrites } from './lrclib.js';
+import { dropPendingLyricWrites } from '../lyrics/lrclib.js';
 
 /** Clear both stores and the library on screen. Resolves to true when both were cleared. */
 export async function forgetStoredData(library) {

@@ -1,13 +1,16 @@
 // Web build: bundles the static app from web/ into dist/ with esbuild, then
 // copies the engine (build/wasm), the shipped weights and pdf.js's worker.
-// Run by ./build.sh (node web/build.mjs). Env: MOODSPACE_CLIENT_ID = a default
+// Run by ./build.sh (node web/build/build.mjs). Env: MOODSPACE_CLIENT_ID = a default
 // Spotify Client ID compiled in (optional; users can enter their own).
 //
+// dist/ is flat whatever folder a source file lives in (web/README.md): the
+// page finds its workers, the engine and the data next to index.html.
+//
 // dist/ layout:
-//   index.html           with the production Content-Security-Policy filled in (web/csp.mjs)
+//   index.html           with the production Content-Security-Policy filled in (web/build/csp.mjs)
 //   style.css            minified
-//   app.js, worker.js    entry points (ES modules; code-split chunks in chunks/)
-//   *worker*.js, sw.js   every other worker entry found in web/ (web-extras)
+//   app.js               the page's entry point (ES module; code-split chunks in chunks/)
+//   worker.js, history-worker.js, sw.js   the workers (ENTRY_POINTS below)
 //   moodspace.mjs/.wasm  the engine (Emscripten output), copied as is
 //   model.bin, catalog.json, demo.json, corpus_words.json, match_weights.json, release_years.json  (weights/, when present)
 //   pdf.worker.min.mjs   pdf.js's worker, loaded only when a PDF is opened
@@ -16,38 +19,23 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { contentSecurityPolicy } from './csp.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const web = path.join(root, 'web');
 const dist = path.join(root, 'dist');
-const log = (m) => process.stderr.write(`web/build.mjs: ${m}\n`);
+const log = (m) => process.stderr.write(`web/build/build.mjs: ${m}\n`);
 
-// The production policy (web/csp.mjs): no loopback origins. The test server
+// The production policy (web/build/csp.mjs): no loopback origins. The test server
 // swaps in the loopback variant as it serves index.html.
 const CSP = contentSecurityPolicy();
 
 fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(dist, { recursive: true });
 
-// Modules of the app shell that another engineer provides; until they exist
-// the build substitutes a module that says so (the shell still works).
-const OPTIONAL = {
-  'hub.js': "export function mount(ctx) { ctx.mounts.taste.textContent = 'The taste dashboard is not part of this build.'; }",
-  'engine.js': "export function loadModel() { throw new Error('web/engine.js is not part of this build.'); }",
-};
-const optionalPlugin = {
-  name: 'optional-modules',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/(hub|engine)\.js$/ }, (args) => {
-      const base = path.basename(args.path);
-      if (fs.existsSync(path.join(web, base))) return undefined;
-      return { path: base, namespace: 'optional' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'optional' }, (args) => ({ contents: OPTIONAL[args.path] || '', loader: 'js' }));
-  },
-};
-
-const workerEntries = fs.readdirSync(web).filter((f) => /worker.*\.js$|^sw\.js$/.test(f) && f !== 'worker.js');
-const entryPoints = ['app.js', 'worker.js', ...workerEntries].map((f) => path.join(web, f));
+// Every entry point, by its path under web/. dist/ gets each as [name].js
+// (app.js loads worker.js from next to itself, history.js loads
+// history-worker.js and hub.js registers sw.js from the page's folder).
+const ENTRY_POINTS = ['app.js', 'engine/worker.js', 'library/history-worker.js', 'sw.js'];
+const entryPoints = ENTRY_POINTS.map((f) => path.join(web, f));
 
 await esbuild.build({
   entryPoints,
@@ -62,7 +50,6 @@ await esbuild.build({
   // The Emscripten module stays a separate file next to its .wasm.
   external: ['./moodspace.mjs', '../build/wasm/moodspace.mjs'],
   define: { __MOODSPACE_CLIENT_ID__: JSON.stringify(process.env.MOODSPACE_CLIENT_ID || '') },
-  plugins: [optionalPlugin],
   legalComments: 'none',
   logLevel: 'warning',
 });
@@ -91,5 +78,5 @@ for (const f of ['model.bin', 'catalog.json', 'demo.json', 'corpus_words.json', 
 }
 fs.copyFileSync(path.join(root, 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs'), path.join(dist, 'pdf.worker.min.mjs'));
 
-// --- service worker (web-extras): generate dist/sw.js here, after every file above is in dist/.
-if (fs.existsSync(path.join(web, 'build-sw.mjs'))) (await import('./build-sw.mjs')).buildServiceWorker(dist);
+// --- service worker: generate dist/sw.js here, after every file above is in dist/.
+(await import('./build-sw.mjs')).buildServiceWorker(dist);

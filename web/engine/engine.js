@@ -21,7 +21,7 @@
 //   eng.info(), eng.setWeights({ tempo: 0.5 }), eng.freeModel(handle), eng.constants
 //
 // Everything is synchronous once the engine exists (the Worker around it
-// queues calls; see web/worker.js). Errors the engine reports — a bad weights
+// queues calls; see web/engine/worker.js). Errors the engine reports — a bad weights
 // file, a malformed request — are thrown as Error(message); predict's
 // per-item errors stay in its result array. The full request and result
 // shapes are documented in wasm/match.h, wasm/explain.h, wasm/scene.h,
@@ -34,7 +34,7 @@
 //
 // Module-level: `methods` (generated from ENGINE_METHODS, bottom of this
 // file) use one default engine created on first use from ./moodspace.mjs;
-// that is what web/worker.js calls.
+// that is what web/engine/worker.js calls.
 //
 // Memory rules (STYLE.md #15): inputs go through _malloc (never the small
 // wasm stack), HEAP views are re-read after anything that may grow memory,
@@ -315,7 +315,7 @@ function randomSeed() {
   return (a[0] & 0x1fffff) * 4294967296 + a[1];   // an integer below 2^53
 }
 
-// ---- module-level API: one default engine (what web/worker.js uses) ----------
+// ---- module-level API: one default engine (what web/engine/worker.js uses) ----------
 //
 // ENGINE_METHODS is the one list of calls a Worker may make; `methods` is
 // generated from it (each awaits the default engine, created on first use

@@ -9,7 +9,7 @@
 // and none when the table does not have it.
 import { normalizeCatalog } from './film.js';
 import { titleWords } from './film-search.js';
-import { metricsFrom } from './ui.js';
+import { metricsFrom } from '../ui.js';
 
 const yearKey = (title) => titleWords(title).join(' ');
 

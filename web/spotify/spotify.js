@@ -12,7 +12,7 @@
 //        Mode apps only serve users listed on the app's dashboard).
 // Never uses popularity, genres or audio features.
 
-import { getConfig } from './config.js';
+import { getConfig } from '../config.js';
 import * as auth from './auth.js';
 
 export class SpotifyError extends Error {

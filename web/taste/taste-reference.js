@@ -13,7 +13,7 @@
 //   percentile(ref, metric, v) → 0..100 (share of reference songs at or below v)
 //   median(ref, metric)
 
-import { clampMetric, isNum } from './ui.js';
+import { clampMetric, isNum } from '../ui.js';
 
 /** Sorted finite values, or null when there are too few to be a reference. */
 function ascending(list) {

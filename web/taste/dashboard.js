@@ -13,12 +13,12 @@
 // rendered with textContent only.
 import * as S from './dashboard-stats.js';
 import { isStopWord } from './stopwords.js';
-import { DEMO_LABEL } from './demo.js';
-import { loadCatalog } from './film-catalog.js';
-import { el, fmt, pct, orderMetrics } from './ui.js';
+import { DEMO_LABEL } from '../library/demo.js';
+import { loadCatalog } from '../film/film-catalog.js';
+import { el, fmt, pct, orderMetrics } from '../ui.js';
 import { loadReference, median } from './taste-reference.js';
 import { tasteVerdict, tasteCardData } from './taste-verdict.js';
-import { shareButton, drawTasteCard } from './share-card.js';
+import { shareButton, drawTasteCard } from '../keep/share-card.js';
 
 // --- shared data loaded once -------------------------------------------------
 

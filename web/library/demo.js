@@ -7,7 +7,7 @@
 //   startDemo(ctx, { url })     load demo.json into the library store
 //   parseDemo(json)             → { songs, words } (validated; unit-tested)
 
-import { metricsFrom } from './ui.js';
+import { metricsFrom } from '../ui.js';
 
 export const DEMO_LABEL = 'Demo library';
 

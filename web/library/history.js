@@ -17,7 +17,7 @@
 //                    topArtists: [{artist, ms, plays, tracks}] (top 50) }
 // All text goes to the page through textContent.
 import { trackKey } from './history-core.js';
-import { el } from './ui.js';
+import { el } from '../ui.js';
 
 export const POOL_SIZE = 500;
 

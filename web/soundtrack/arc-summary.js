@@ -1,7 +1,7 @@
 // arc-summary.js — a film's mood arc in words, for the arc chart's
 // accessible name (a screen reader hears the data, not just "a chart") and
 // for the share card. Pure.
-import { fmtMetric } from './ui.js';
+import { fmtMetric } from '../ui.js';
 
 /**
  * "Mood arc of Heat in 6 segments. energy starts at 0.42, is highest (0.61)

@@ -1,11 +1,11 @@
-// build-sw.mjs — run by web/build.mjs after everything else is in dist/:
+// build-sw.mjs — run by web/build/build.mjs after everything else is in dist/:
 //   1. draws the app icons (PNG, our own tiny encoder) into dist/icons/;
 //   2. lists the files to precache (the app shell, scripts, wasm, weights,
 //      catalog, corpus words, demo library, icons, manifest) and hashes
 //      their content into a cache version;
 //   3. writes dist/sw.js = `self.__MS_PRECACHE = {version, files};` + the
 //      service worker (the esbuild output of web/sw.js, or web/sw.js itself).
-// Prints the precache size. Also runnable alone: node web/build-sw.mjs [dist]
+// Prints the precache size. Also runnable alone: node web/build/build-sw.mjs [dist]
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -107,7 +107,9 @@ function walk(dir, base = '') {
   return out;
 }
 
-export function buildServiceWorker(dist, { webDir = path.dirname(fileURLToPath(import.meta.url)), log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function buildServiceWorker(dist, { webDir = WEB, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   writeIcons(path.join(dist, 'icons'));
   const files = walk(dist).sort();
   const hash = crypto.createHash('sha256');
@@ -121,10 +123,10 @@ export function buildServiceWorker(dist, { webDir = path.dirname(fileURLToPath(i
   const swSrc = fs.existsSync(path.join(dist, 'sw.js')) ? fs.readFileSync(path.join(dist, 'sw.js'), 'utf8') : fs.readFileSync(path.join(webDir, 'sw.js'), 'utf8');
   const manifest = { version, files };
   fs.writeFileSync(path.join(dist, 'sw.js'), `self.__MS_PRECACHE=${JSON.stringify(manifest)};\n${swSrc.replace(/^self\.__MS_PRECACHE=.*\n/, '')}`);
-  log(`web/build-sw.mjs: service worker ${version}: ${files.length} files precached, ${(bytes / 1e6).toFixed(2)} MB`);
+  log(`web/build/build-sw.mjs: service worker ${version}: ${files.length} files precached, ${(bytes / 1e6).toFixed(2)} MB`);
   return { version, files, bytes };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  buildServiceWorker(path.resolve(process.argv[2] || path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist')));
+  buildServiceWorker(path.resolve(process.argv[2] || path.join(WEB, '..', 'dist')));
 }

@@ -1,4 +1,4 @@
-// The Content-Security-Policy of the page, for web/build.mjs (the <meta> in
+// The Content-Security-Policy of the page, for web/build/build.mjs (the <meta> in
 // dist/index.html) and tests/fake/static-server.mjs (the HTTP header).
 //
 // production (the default): the page talks to its own origin, Spotify and

@@ -6,7 +6,7 @@
 // Out: { id, result } | { id, error: message } | { id, progress: { done, total } }
 //
 // 'predict' with a long list of texts runs in chunks and posts progress after
-// each chunk. Only web/engine.js touches wasm memory.
+// each chunk. Only web/engine/engine.js touches wasm memory.
 
 import { methods, constants } from './engine.js';
 

@@ -6,9 +6,9 @@
 // Saving needs the playlist-modify-private scope, asked for only now: the
 // pending save is kept in sessionStorage across Spotify's sign-in page and
 // finished on return (resumePendingSave), showing the playlist link.
-import { savePlaylist } from './playlist.js';
+import { savePlaylist } from '../spotify/playlist.js';
 import { toCsv, toM3u, urisText, trackUri, fileStem, download, copyText } from './export.js';
-import { el } from './ui.js';
+import { el } from '../ui.js';
 import { shareButton, drawSoundtrackCard } from './share-card.js';
 
 const PENDING = 'moodspace.pendingSave';

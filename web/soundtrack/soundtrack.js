@@ -14,12 +14,12 @@
 // script text is here) that moved the model's prediction most. Songs play
 // through Spotify embeds.
 
-import { loadCatalog as fetchCatalog } from './film-catalog.js';
-import { rankFilms, placeholderFor } from './film-search.js';
+import { loadCatalog as fetchCatalog } from '../film/film-catalog.js';
+import { rankFilms, placeholderFor } from '../film/film-search.js';
 import { arcSummary } from './arc-summary.js';
 import { songPlayer } from './player.js';
-import { readScriptFile, ScriptError } from './script-input.js';
-import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom, clampNumberField } from './ui.js';
+import { readScriptFile, ScriptError } from '../film/script-input.js';
+import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom, clampNumberField } from '../ui.js';
 
 // metrics drawn on the arc chart (percentiles, 0–100; tempo only in the table)
 const chartMetrics = () => orderMetrics(['energy', 'valence', 'danceability', 'acousticness', 'liveness']);

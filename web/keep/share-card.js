@@ -5,7 +5,7 @@
 //   shareButton({ id, label, file, draw })   a button that downloads draw()'s canvas as file.png
 //   drawSoundtrackCard({ film, picks })      → canvas (CARD.width × CARD.height)
 //   drawTasteCard(data)                      → canvas (data from taste-verdict.js tasteCardData)
-import { el } from './ui.js';
+import { el } from '../ui.js';
 import { download, fileStem } from './export.js';
 
 // Portrait 4:5, the size photo apps and stories take without cropping.

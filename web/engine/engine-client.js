@@ -1,4 +1,4 @@
-// The page's handle on the engine: web/engine.js runs inside web/worker.js
+// The page's handle on the engine: web/engine/engine.js runs inside web/engine/worker.js
 // (a module Worker), initialised once with the shipped model; requests are
 // queued (the worker answers one at a time, in order) and progress is posted
 // back.

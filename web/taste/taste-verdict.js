@@ -1,7 +1,7 @@
 // taste-verdict.js — the library's taste in one line, relative to the
 // reference songs (taste-reference.js), and the data of its share card. Pure.
 import { percentile } from './taste-reference.js';
-import { orderMetrics, isNum } from './ui.js';
+import { orderMetrics, isNum } from '../ui.js';
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round = (p) => Math.min(99, Math.max(1, Math.round(p)));

@@ -1,7 +1,7 @@
 // player.js — a song's Spotify player, or, when it cannot load (the device
 // is offline), the song's title, artist and an "Open in Spotify" link in its
 // place instead of an empty grey frame. Swaps back when the network returns.
-import { el } from './ui.js';
+import { el } from '../ui.js';
 
 const SPOTIFY_ID = /^[A-Za-z0-9]{22}$/;
 

@@ -28,7 +28,7 @@
 // Events (on `authEvents`, an EventTarget): 'change' (signed in/out),
 // 'signin-required' (detail: { reason }).
 
-import { getConfig } from './config.js';
+import { getConfig } from '../config.js';
 
 export const BASE_SCOPES = ['user-top-read', 'user-read-recently-played'];
 export const SAVE_SCOPE = 'playlist-modify-private';

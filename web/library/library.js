@@ -34,7 +34,7 @@
 //   save() / restore()               persist to / from IndexedDB (idb-keyval)
 
 import { get as idbGet, set as idbSet } from 'idb-keyval';
-import { clampMetric } from './ui.js';
+import { clampMetric } from '../ui.js';
 
 const STORE_KEY = 'moodspace.library.v1';
 const RANGES = ['short_term', 'medium_term', 'long_term'];

@@ -10,7 +10,7 @@
 //   mountKeep(root, ctx)   root: the "Recent soundtracks" container
 //   toRecord(detail), fromRecord(record, { films, songs })   (pure; unit-tested)
 import { get as idbGet, set as idbSet } from 'idb-keyval';
-import { el } from './ui.js';
+import { el } from '../ui.js';
 
 const LIST_KEY = 'moodspace.soundtracks.v1';
 export const MAX_KEPT = 12;

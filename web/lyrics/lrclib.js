@@ -13,7 +13,7 @@
 // dependencies (unit tests); the exported functions use the page's.
 
 import { get as idbGet, set as idbSet, createStore } from 'idb-keyval';
-import { getConfig, LRCLIB_CLIENT } from './config.js';
+import { getConfig, LRCLIB_CLIENT } from '../config.js';
 
 const MAX_LYRIC_CHARS = 20000;
 
