@@ -12,6 +12,18 @@ static int cmp_float(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* 5 significant digits: the tables stay small in the meta JSON and the
+ * rounding (1e-5 relative) is far below the model's error. Knots are kept
+ * rounded from the start and queries are rounded the same way, so a table
+ * read back from JSON answers exactly as the one just built, and a value
+ * sitting on a run of equal knots (liveness: most catalog scenes decode to
+ * the same value) finds the run instead of falling just beside it. */
+static double sig5(double v) {
+    if (v == 0 || !isfinite(v)) return 0;
+    double p = pow(10, 4 - floor(log10(fabs(v))));
+    return round(v * p) / p;
+}
+
 int calib_quantiles(const float *x, size_t n, size_t stride, float *q) {
     float *v = malloc((n ? n : 1) * sizeof *v);
     if (!v) return -1;
@@ -26,7 +38,7 @@ int calib_quantiles(const float *x, size_t n, size_t stride, float *q) {
         double h = (double)(k - 1) * j / (CALIB_KNOTS - 1);
         size_t lo = (size_t)floor(h);
         size_t hi = lo + 1 < k ? lo + 1 : lo;
-        q[j] = (float)(v[lo] + (h - (double)lo) * ((double)v[hi] - v[lo]));
+        q[j] = (float)sig5(v[lo] + (h - (double)lo) * ((double)v[hi] - v[lo]));
     }
     free(v);
     return 0;
@@ -35,6 +47,7 @@ int calib_quantiles(const float *x, size_t n, size_t stride, float *q) {
 double calib_pct(const float *q, double x) {
     const int K = CALIB_KNOTS;
     if (isnan(x)) return 0.5;
+    if (isfinite(x)) x = (float)sig5(x);   /* as the knots (see sig5) */
     /* lo = knots < x, hi = knots <= x (binary searches on a sorted array) */
     int a = 0, b = K;
     while (a < b) { int m = (a + b) / 2; if (q[m] < x) a = m + 1; else b = m; }
@@ -182,13 +195,6 @@ int calib_build_groups(CalibDomain *d, int n_metrics, const char *const *names,
     return rc;
 }
 
-/* 5 significant digits: the tables stay small in the meta JSON and the
- * rounding (1e-5 relative) is far below the model's error. */
-static double sig5(double v) {
-    if (v == 0 || !isfinite(v)) return 0;
-    double p = pow(10, 4 - floor(log10(fabs(v))));
-    return round(v * p) / p;
-}
 
 cJSON *calib_domain_to_cjson(const CalibDomain *d) {
     cJSON *o = cJSON_CreateObject();
@@ -329,6 +335,7 @@ cJSON *calib_ref_to_cjson(const Calib *c) {
     if (!o) return NULL;
     cJSON *nm = cJSON_AddArrayToObject(o, "metrics");
     for (int j = 0; j < c->segments.n_metrics; j++) cJSON_AddItemToArray(nm, cJSON_CreateString(c->segments.name[j]));
+    cJSON_AddNumberToObject(o, "segments_per_film", c->ref_group > 1 ? c->ref_group : 1);
     cJSON *p = cJSON_AddArrayToObject(o, "p");
     for (int i = 0; i < c->n_ref; i++)
         for (int j = 0; j < c->segments.n_metrics; j++) cJSON_AddItemToArray(p, cJSON_CreateNumber(round(c->ref[i][j] * 1000)));
@@ -337,14 +344,22 @@ cJSON *calib_ref_to_cjson(const Calib *c) {
 
 int calib_ref_from_cjson(Calib *c, const cJSON *j, char *err, size_t errlen) {
     c->n_ref = 0;
+    c->ref_group = 1;
     const cJSON *nm = cJSON_GetObjectItemCaseSensitive(j, "metrics"), *p = cJSON_GetObjectItemCaseSensitive(j, "p");
+    const cJSON *gj = cJSON_GetObjectItemCaseSensitive(j, "segments_per_film");
     int m = c->segments.n_metrics, n = cJSON_GetArraySize(p);
-    int ok = cJSON_IsArray(nm) && cJSON_IsArray(p) && cJSON_GetArraySize(nm) == m && m > 0 && n % m == 0 && n / m <= CALIB_MAX_REF;
+    int g = gj ? (cJSON_IsNumber(gj) && gj->valuedouble >= 1 && gj->valuedouble <= 64 ? (int)gj->valuedouble : 0) : 1;
+    int ok = cJSON_IsArray(nm) && cJSON_IsArray(p) && cJSON_GetArraySize(nm) == m && m > 0 && n % m == 0 && n / m <= CALIB_MAX_REF &&
+             g >= 1 && (n / m) % g == 0;
     for (int q = 0; ok && q < m; q++) {
         const cJSON *s = cJSON_GetArrayItem(nm, q);
         ok = cJSON_IsString(s) && !strcmp(s->valuestring, c->segments.name[q]);
     }
-    if (!ok) { ms_seterr(err, errlen, "calibration: the reference needs the segments' metrics and at most %d rows", CALIB_MAX_REF); return -1; }
+    if (!ok) {
+        ms_seterr(err, errlen, "calibration: the reference needs the segments' metrics, 1..64 segments per film and at most %d rows, whole films",
+                  CALIB_MAX_REF);
+        return -1;
+    }
     int k = 0;
     const cJSON *v;
     cJSON_ArrayForEach(v, p) {
@@ -357,5 +372,6 @@ int calib_ref_from_cjson(Calib *c, const cJSON *j, char *err, size_t errlen) {
         k++;
     }
     c->n_ref = n / m;
+    c->ref_group = g;
     return 0;
 }

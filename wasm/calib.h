@@ -58,23 +58,29 @@ typedef struct {
     float q[CALIB_MAX_LEVELS][CALIB_MAX_METRICS][CALIB_KNOTS];   /* non-decreasing */
 } CalibDomain;
 
-/* Reference film moods: a fixed sample of catalog segments (all K) on the
- * calibrated scale, percentiles 0..1 in the segments domain's metric order.
- * soundtrack.h uses it to give each library song a fair share of film moods
- * (song prices). Optional: without it there are no prices. */
+/* Reference soundtracks: a fixed sample of catalog films, each cut by the
+ * segmenter into ref_group segments (CALIB_REF_SEGMENTS), on the calibrated
+ * scale: percentiles 0..1 in the segments domain's metric order, the rows of
+ * one film consecutive. soundtrack.h uses it to give each library song a fair
+ * share of the soundtracks (song prices). Whole soundtracks rather than loose
+ * segments, because a song's share of soundtracks is what a user sees: a
+ * song that is nobody's nearest can still be everybody's fifth choice.
+ * Optional: without it there are no prices. */
 #define CALIB_MAX_REF 2000
+#define CALIB_REF_SEGMENTS 6
 
 typedef struct {
     CalibDomain songs;      /* one level */
     CalibDomain scenes;     /* one level: single catalog scenes */
     CalibDomain segments;   /* one level per segment count K */
-    int n_ref;              /* 0..CALIB_MAX_REF */
+    int n_ref;              /* 0..CALIB_MAX_REF, a multiple of ref_group */
+    int ref_group;          /* segments per reference film (1: loose moods) */
     float ref[CALIB_MAX_REF][CALIB_MAX_METRICS];
 } Calib;
 
-/* The reference as JSON {"metrics": [...], "p": [permille, ...] (n_ref x
- * metrics)} / read back (into c->ref, checked against c->segments' metrics;
- * -1 + message when malformed). */
+/* The reference as JSON {"metrics": [...], "segments_per_film": G (default
+ * 1), "p": [permille, ...] (n_ref x metrics)} / read back (into c->ref,
+ * checked against c->segments' metrics; -1 + message when malformed). */
 cJSON *calib_ref_to_cjson(const Calib *c);
 int calib_ref_from_cjson(Calib *c, const cJSON *j, char *err, size_t errlen);
 

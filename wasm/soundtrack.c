@@ -54,20 +54,30 @@ static int draw_pool(Soundtrack *s, const SoundtrackOpts *o) {
     return 0;
 }
 
-/* ---- song prices: every song a fair share of film moods -------------------
+/* ---- song prices: every song a fair share of the soundtracks -------------
  *
  * The catalog's film segments do not fill the percentile space the way songs
  * do (in films energy and acousticness move together almost exactly, r ~
- * -0.97), so plain nearest-song matching makes hubs: the few songs on that
- * diagonal would be nearest to most films. Each song gets a price pi_s >= 0
- * added to its squared distance, set so that over the calibration's
- * reference film moods (calib.h) every song is the cheapest for about the
- * same number of them: an auction (the dual of an optimal transport between
- * film moods and songs with equal capacities), SOUNDTRACK_PRICE_ROUNDS
- * rounds over each reference mood's SOUNDTRACK_PRICE_CANDIDATES nearest
- * songs. Matching then minimises d^2 + pi_s; the distances reported stay the
- * plain d. Prices depend on the library only: the last library's prices are
- * kept (one cache; the engine is single-threaded). */
+ * -0.94), so plain nearest-song matching makes hubs: the few songs on that
+ * diagonal would be in most films' soundtracks. Each song gets a price
+ * pi_s >= 0 added to its squared distance, set so that over the calibration's
+ * reference soundtracks (calib.h: catalog films cut into ref_group segments)
+ * every song is in about the same number of them: an ascending auction (the
+ * dual of a transport between soundtrack slots and songs with equal
+ * capacities). Each of SOUNDTRACK_PRICE_ROUNDS rounds matches every reference
+ * film exactly as soundtrack_build does (distinct songs, optimal assignment
+ * on sqrt(d^2 + pi)) among its segments' SOUNDTRACK_PRICE_CANDIDATES nearest
+ * songs, then raises the price of songs over their share and lowers the
+ * others', never below 0: a song nobody wants stays at 0 instead of
+ * undercutting every song it never competed with.
+ *
+ * Why whole soundtracks and not loose segments: balancing each song's share
+ * of nearest-song wins still left "middle" songs as everybody's second to
+ * sixth choice (12 % of 6-segment soundtracks for one song; measured with
+ * tests/bench/soundtrack-stats.mjs). Matching then minimises d^2 + pi_s; the
+ * distances reported stay the plain d. Prices depend on the library only:
+ * the last library's prices are kept (one cache; the engine is
+ * single-threaded). */
 #define SOUNDTRACK_PRICE_ROUNDS 60
 #define SOUNDTRACK_PRICE_CANDIDATES 24
 
@@ -85,65 +95,123 @@ static float wdist2(const MatchSpace *sp, const float *a, const float *b) {
     return d;
 }
 
+/* The C nearest songs to y (squared distances ascending, ties by index). */
+static void nearest_songs(const MatchSpace *psp, const float *y, const float *song_pct, int n, int C, int *ci, float *cv) {
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        float d = wdist2(psp, y, song_pct + (size_t)i * psp->n);
+        if (k == C && d >= cv[C - 1]) continue;
+        int at = k < C ? k++ : C - 1;
+        while (at > 0 && cv[at - 1] > d) { cv[at] = cv[at - 1]; ci[at] = ci[at - 1]; at--; }
+        cv[at] = d; ci[at] = i;
+    }
+}
+
+/* One reference film's candidate songs: the union of its G segments'
+ * candidate lists (first appearance order), and the G x nc squared distances. */
+typedef struct { int nc; int *song; float *d2; } FilmCands;
+
+static int film_candidates(const MatchSpace *psp, const float *seg, int G, const float *song_pct, int n, int C,
+                           int *ci, float *cv, FilmCands *fc) {
+    int m = psp->n;
+    fc->song = malloc(sizeof(int) * (size_t)G * C);
+    fc->nc = 0;
+    for (int g = 0; fc->song && g < G; g++) {
+        nearest_songs(psp, seg + (size_t)g * m, song_pct, n, C, ci, cv);
+        for (int k = 0; k < C; k++) {
+            int q = 0;
+            while (q < fc->nc && fc->song[q] != ci[k]) q++;
+            if (q == fc->nc) fc->song[fc->nc++] = ci[k];
+        }
+    }
+    fc->d2 = fc->song ? malloc(sizeof(float) * (size_t)G * fc->nc) : NULL;
+    if (!fc->d2) return -1;
+    for (int g = 0; g < G; g++)
+        for (int q = 0; q < fc->nc; q++) fc->d2[(size_t)g * fc->nc + q] = wdist2(psp, seg + (size_t)g * m, song_pct + (size_t)fc->song[q] * m);
+    return 0;
+}
+
+/* The matching targets of one film's G segments (rows of m percentiles), in
+ * place: each segment's difference from the film's mean segment is
+ * stretched by SOUNDTRACK_CONTRAST and the result clamped to 0..1, so that
+ * what a segment is relative to the rest of its film weighs more than its
+ * exact place among all films (soundtrack.h, step 5). */
+static void contrast_targets(float *seg, int G, int m) {
+    if (G < 2) return;
+    for (int j = 0; j < m; j++) {
+        double mu = 0;
+        for (int g = 0; g < G; g++) mu += seg[(size_t)g * m + j];
+        mu /= G;
+        for (int g = 0; g < G; g++) {
+            double t = mu + SOUNDTRACK_CONTRAST * (seg[(size_t)g * m + j] - mu);
+            seg[(size_t)g * m + j] = (float)(t < 0 ? 0 : t > 1 ? 1 : t);
+        }
+    }
+}
+
 /* price[n] for songs song_pct[n][psp->n]; refmap[j]: reference column of metric j. */
 static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *psp, const float *song_pct, int n,
                        float *price) {
     for (int i = 0; i < n; i++) price[i] = 0;
-    int R = cal->n_ref, m = psp->n;
-    if (R < 1 || n < 2) return 0;
+    int G = cal->ref_group > 1 ? cal->ref_group : 1, m = psp->n;
+    int F = cal->n_ref / G;                     /* reference films */
+    if (F < 1 || n < G + 1) return 0;           /* no reference, or every song is needed anyway */
     uint64_t key = fnv64(song_pct, sizeof(float) * (size_t)n * m, 1469598103934665603ull);
-    key = fnv64(psp->weight, sizeof(float) * (size_t)m, fnv64(&R, sizeof R, key));
+    key = fnv64(psp->weight, sizeof(float) * (size_t)m, fnv64(&cal->n_ref, sizeof cal->n_ref, key));
+    key = fnv64(&G, sizeof G, key);
     if (price_cache.price && price_cache.key == key && price_cache.n == n) {
         memcpy(price, price_cache.price, sizeof(float) * (size_t)n);
         return 0;
     }
-    int C = n < SOUNDTRACK_PRICE_CANDIDATES ? n : SOUNDTRACK_PRICE_CANDIDATES;
-    int *cand = malloc(sizeof(int) * (size_t)R * C);
-    float *cd = malloc(sizeof(float) * (size_t)R * C);
-    int *count = malloc(sizeof(int) * (size_t)n);
-    if (!cand || !cd || !count) { free(cand); free(cd); free(count); return -1; }
-    /* each reference mood's C nearest songs (insertion into a small sorted list) */
-    double scale = 0;
-    for (int r = 0; r < R; r++) {
-        float y[MATCH_MAX_METRICS];
-        for (int j = 0; j < m; j++) y[j] = cal->ref[r][refmap[j]];
-        int *ci = cand + (size_t)r * C;
-        float *cv = cd + (size_t)r * C;
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            float d = wdist2(psp, y, song_pct + (size_t)i * m);
-            if (k == C && d >= cv[C - 1]) continue;
-            int at = k < C ? k++ : C - 1;
-            while (at > 0 && cv[at - 1] > d) { cv[at] = cv[at - 1]; ci[at] = ci[at - 1]; at--; }
-            cv[at] = d; ci[at] = i;
+    int C = SOUNDTRACK_PRICE_CANDIDATES > G ? SOUNDTRACK_PRICE_CANDIDATES : G;
+    if (C > n) C = n;
+    FilmCands *fc = calloc((size_t)F, sizeof *fc);
+    int *ci = malloc(sizeof(int) * (size_t)C), *count = malloc(sizeof(int) * (size_t)n), *pick = malloc(sizeof(int) * (size_t)G);
+    float *cv = malloc(sizeof(float) * (size_t)C), *seg = malloc(sizeof(float) * (size_t)G * m);
+    float *cost = malloc(sizeof(float) * (size_t)G * G * C);
+    int rc = -1;
+    if (!fc || !ci || !count || !pick || !cv || !seg || !cost) goto done;
+    double scale = 0;                           /* mean squared distance to the nearest song */
+    for (int f = 0; f < F; f++) {
+        for (int g = 0; g < G; g++)
+            for (int j = 0; j < m; j++) seg[(size_t)g * m + j] = cal->ref[f * G + g][refmap[j]];
+        contrast_targets(seg, G, m);   /* as soundtrack_build matches */
+        if (film_candidates(psp, seg, G, song_pct, n, C, ci, cv, &fc[f])) goto done;
+        for (int g = 0; g < G; g++) {
+            float lo = fc[f].d2[(size_t)g * fc[f].nc];
+            for (int q = 1; q < fc[f].nc; q++) if (fc[f].d2[(size_t)g * fc[f].nc + q] < lo) lo = fc[f].d2[(size_t)g * fc[f].nc + q];
+            scale += lo;
         }
-        scale += cv[0];
     }
-    /* auction rounds: overloaded songs get dearer, idle ones cheaper */
-    double cap = (double)R / n, step = 0.5 * scale / R + 1e-6;
+    /* auction rounds: songs in more than their share of soundtracks get
+     * dearer, the others cheaper (not below 0); the step shrinks linearly */
+    double cap = (double)F * G / n, step = 0.5 * scale / ((double)F * G) + 1e-6;
     for (int round = 0; round < SOUNDTRACK_PRICE_ROUNDS; round++) {
         memset(count, 0, sizeof(int) * (size_t)n);
-        for (int r = 0; r < R; r++) {
-            const int *ci = cand + (size_t)r * C;
-            const float *cv = cd + (size_t)r * C;
-            int best = ci[0];
-            float bv = cv[0] + price[ci[0]];
-            for (int k = 1; k < C; k++) if (cv[k] + price[ci[k]] < bv) { bv = cv[k] + price[ci[k]]; best = ci[k]; }
-            count[best]++;
+        for (int f = 0; f < F; f++) {
+            const FilmCands *c = &fc[f];
+            for (int g = 0; g < G; g++)
+                for (int q = 0; q < c->nc; q++)
+                    cost[(size_t)g * c->nc + q] = sqrtf(c->d2[(size_t)g * c->nc + q] + price[c->song[q]]);
+            if (match_assign(cost, G, c->nc, pick, NULL)) goto done;
+            for (int g = 0; g < G; g++) count[c->song[pick[g]]]++;
         }
         double s = step * (1.0 - (double)round / SOUNDTRACK_PRICE_ROUNDS);
-        for (int i = 0; i < n; i++) price[i] += (float)(s * (count[i] - cap) / cap);
+        for (int i = 0; i < n; i++) {
+            float p = price[i] + (float)(s * (count[i] - cap) / cap);
+            price[i] = p > 0 ? p : 0;
+        }
     }
-    float lo = price[0];
-    for (int i = 1; i < n; i++) if (price[i] < lo) lo = price[i];
-    for (int i = 0; i < n; i++) price[i] -= lo;
-    free(cand); free(cd); free(count);
     float *keep = realloc(price_cache.price, sizeof(float) * (size_t)n);
     if (keep) {
         memcpy(keep, price, sizeof(float) * (size_t)n);
         price_cache.price = keep; price_cache.key = key; price_cache.n = n;
     }
-    return 0;
+    rc = 0;
+done:
+    for (int f = 0; fc && f < F; f++) { free(fc[f].song); free(fc[f].d2); }
+    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost);
+    return rc;
 }
 
 /* The priced space: the percentile metrics plus a "price" coordinate (songs
@@ -284,7 +352,13 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
         scene_pcts(&cal->segments, kix, m, seg->mean, nseg, segp + (size_t)g * m);
     }
     int rc = 0;
-    float *xseg = with_column(segp, nseg, m, NULL);
+    float *target = malloc(sizeof(float) * (size_t)nseg * m), *xseg = NULL;
+    if (target) {
+        memcpy(target, segp, sizeof(float) * (size_t)nseg * m);
+        contrast_targets(target, nseg, m);
+        xseg = with_column(target, nseg, m, NULL);
+        free(target);
+    }
     if (!xseg) rc = -1, ms_seterr(err, errlen, "out of memory");
     else if (n_songs > 0) rc = match_soundtrack(&xsp, xsong, n_songs, xseg, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
     else for (int g = 0; g < nseg; g++) { ssong[g] = -1; sdist[g] = 0; }   /* arc only */

@@ -262,6 +262,52 @@ static void prices_share_the_films(const Calib *base) {
     free(cal);
 }
 
+/* Whole-soundtrack prices: 12 songs on a circle and one in the middle, and
+ * 3-segment films whose segments sit at one point inside the circle. Every
+ * segment's nearest song is on the circle, so prices balanced on loose
+ * segment moods never charge the middle song, and it fills a slot in most
+ * 3-song soundtracks; prices balanced on whole reference soundtracks
+ * (ref_group = 3) give it about its share. */
+static void prices_share_the_soundtracks(const Calib *base) {
+    MatchSpace sp = space2();
+    Calib *cal = malloc(sizeof *cal);
+    *cal = *base;
+    float so[26];
+    so[0] = so[1] = 0.5f;
+    for (int k = 0; k < 12; k++) { so[2 + 2 * k] = 0.5f + 0.3f * (float)cos(k * M_PI / 6); so[3 + 2 * k] = 0.5f + 0.3f * (float)sin(k * M_PI / 6); }
+    uint64_t st = 7;
+    cal->n_ref = 900;
+    for (int r = 0; r < cal->n_ref; r += 3) {
+        double a = (double)(match_rng_next(&st) >> 11) / 9007199254740992.0 * 2 * M_PI;
+        for (int g = 0; g < 3; g++) {
+            cal->ref[r + g][0] = (float)(0.5 + 0.2 * cos(a));
+            cal->ref[r + g][1] = (float)(0.5 + 0.2 * sin(a));
+        }
+    }
+    int middle[2] = {0, 0}, films = 60;
+    char err[200] = "";
+    SoundtrackOpts o = {3, 0, 0, -1};
+    for (int grouped = 0; grouped < 2; grouped++) {
+        cal->ref_group = grouped ? 3 : 1;
+        for (int f = 0; f < films; f++) {
+            double a = (f + 0.5) * 2 * M_PI / films;
+            float sc[6];
+            for (int g = 0; g < 3; g++) {
+                sc[2 * g] = (float)(0.4 + 0.2 * (0.5 + 0.2 * cos(a)));
+                sc[2 * g + 1] = (float)(0.4 + 0.2 * (0.5 + 0.2 * sin(a)));
+            }
+            Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 3, so, 13, &o, err, sizeof err);
+            CHECK(s && s->n_picks == 3, "a 3-segment soundtrack is built");
+            for (int g = 0; s && g < s->n_picks; g++) middle[grouped] += s->picks[g].song == 0;
+            soundtrack_free(s);
+        }
+    }
+    printf("# middle song: loose %d, grouped %d of %d\n", middle[0], middle[1], films);
+    CHECK(middle[0] >= films / 2, "prices from loose segment moods leave the middle song in most soundtracks (a hub)");
+    CHECK(middle[1] <= films * 3 / 13 * 3 / 2, "prices from whole soundtracks keep it near its share (3 of 13 songs per film)");
+    free(cal);
+}
+
 int main(void) {
     Calib *cal = calloc(1, sizeof *cal);
     make_calib(cal);
@@ -270,6 +316,7 @@ int main(void) {
     arc_only_and_errors(cal);
     json_face(cal);
     prices_share_the_films(cal);
+    prices_share_the_soundtracks(cal);
     large_and_overflow();
     free(cal);
     return check_summary();

@@ -53,7 +53,7 @@ for (const [id, n] of [['dark-harbour', 24], ['bright-fair', 18], ['long-night',
     l: Array.from({ length: n }, (_, j) => j % 2), w: Array.from({ length: n }, (_, j) => 1 + (j % 5)), m });
 }
 const catalogPath = file('catalog.json', JSON.stringify(catalog));
-const oldCatalogPath = file('old.json', JSON.stringify({ ...catalog, version: 2 }));
+const oldCatalogPath = file('old.json', JSON.stringify({ ...catalog, version: 3 }));
 
 // A library of 30 songs (the file order is the ranking), as `predict --jsonl` lines.
 const songs = Array.from({ length: 30 }, (_, i) => {
@@ -156,7 +156,7 @@ test('--script: a screenplay of our own gets a soundtrack; old catalogs and unca
   assert.equal(r.lines[0].segments[0].heading, 'INT. LIGHTHOUSE - NIGHT');
   const old = cli(['--library', libraryPath, '--catalog', oldCatalogPath, '--film', 'all']);
   assert.equal(old.status, 1);
-  assert.match(old.stderr, /catalog version 2; this tool reads version 3 \(rebuild it/);
+  assert.match(old.stderr, /catalog version 3; this tool reads version 4 \(rebuild it/);
   const raw = spawnSync(tool, ['soundtrack', '--model', rawModelPath, '--library', libraryPath, '--catalog', catalogPath, '--film', 'all'], { encoding: 'utf8' });
   assert.equal(raw.status, 1);
   assert.match(raw.stderr, /no calibration \(run `moodspace calibrate`\)/);

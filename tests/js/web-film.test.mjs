@@ -55,12 +55,12 @@ test('file extensions are read case-insensitively', () => {
 });
 
 test('an older compact catalog is refused with a clear message', () => {
-  assert.throws(() => normalizeCatalog({ version: 2, metrics: ['energy'], mean: [0.5], std: [0.2], films: [{ id: 'f', title: 'Old', n: 1, m: [0] }] }),
-    /format version 2 .* reads version 3; rebuild it with \.\/build\.sh catalog/);
+  assert.throws(() => normalizeCatalog({ version: 3, metrics: ['energy'], mean: [0.5], std: [0.2], films: [{ id: 'f', title: 'Old', n: 1, m: [0] }] }),
+    /format version 3 .* reads version 4; rebuild it with \.\/build\.sh catalog/);
 });
 
-test('the compact catalog (version 3) decodes z-score integers, locations and word weights', () => {
-  const films = normalizeCatalog({ version: 3, metrics: ['energy', 'valence'], mean: [0.5, 0.4], std: [0.2, 0.1], zunit: 0.02, wunit: 10, segments: 4,
+test('the compact catalog (version 4) decodes z-score integers, locations and word weights', () => {
+  const films = normalizeCatalog({ version: 4, metrics: ['energy', 'valence'], mean: [0.5, 0.4], std: [0.2, 0.1], zunit: 0.02, wunit: 10, segments: 4,
     films: [{ id: 'f', title: 'Compact', year: 2001, n: 3, overall: [0.51, 0.42], acts: [0, 1, 2], locs: ['KITCHEN', 'ROOF'], l: [0, 1, 0], w: [2, 0, 5],
       m: [50, -50, 0, 0, -100, 25] }, { id: 'bad', title: 'Short m', n: 2, m: [1] }] });
   assert.equal(films.length, 1);

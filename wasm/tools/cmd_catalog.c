@@ -9,8 +9,9 @@
  * recursive), splits it into scenes (scene.h), predicts each scene's mood
  * with the model (arc.h) and writes one JSON file WITHOUT any script text:
  *
- *   {"version": 3,                     (CATALOG_FORMAT_VERSION; 3 added "calibration" and
- *                                       "model.net_fnv1a"; the page refuses older ones)
+ *   {"version": 4,                     (CATALOG_FORMAT_VERSION; 3 added "calibration" and
+ *                                       "model.net_fnv1a", 4 made the reference whole
+ *                                       soundtracks; the page refuses older ones)
  *    "metrics": ["energy", ...],        model outputs, in this order
  *    "mean": [...], "std": [...],       the model's target mean and std
  *    "zunit": 0.1,                      per-scene values are z-scores in these units:
@@ -20,10 +21,11 @@
  *                                       bytes alone (weights_file.h), not the whole file,
  *                                       whose meta `moodspace calibrate --catalog` rewrites
  *                                       afterwards; calibrate checks it
- *    "calibration": {"scenes": {...}, "segments": {...}},  quantile tables of
- *                                       single scenes and of segments per segment
- *                                       count (wasm/calib.h), from every film's
- *                                       per-scene predictions, word-weighted
+ *    "calibration": {"scenes": {...}, "segments": {...}, "reference": {...}},
+ *                                       quantile tables of single scenes and of
+ *                                       segments per segment count (wasm/calib.h),
+ *                                       from every film's per-scene predictions,
+ *                                       word-weighted; the reference soundtracks
  *    "segments": 4,
  *    "films": [{
  *      "id": "12-Monkeys",              file name without extension
@@ -326,11 +328,16 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
 }
 
 /* The calibration tables (calib.h) from every kept film's per-scene
- * predictions, with the scene weights the page decodes (max(1, round(words /
- * wunit) * wunit)): root.calibration.scenes (single scenes) and
+ * predictions as the page decodes them: moods rounded to zunit standard
+ * deviations (value = mean + std * round(z / zunit) * zunit) and weights
+ * max(1, round(words / wunit) * wunit). Decoded, not raw, so that catalog
+ * films sit exactly where their calibration says: liveness, for one, barely
+ * moves between scenes and rounds to a few values, and a reference built
+ * from the raw values would price songs for liveness the page never sees.
+ * root.calibration.scenes (single scenes) and
  * .segments (each film cut by the segmenter, arc.h with the model's std as
  * scale as soundtrack.h does, into K segments for every K level). */
-static int add_calibration(cJSON *root, const Film *films, int nf, const Model *m, double wunit) {
+static int add_calibration(cJSON *root, const Film *films, int nf, const Model *m, double zunit, double wunit) {
     int no = m->n_outputs, kept = 0;
     size_t rows = 0;
     for (int i = 0; i < nf; i++) if (films[i].ok) { kept++; rows += (size_t)films[i].n; }
@@ -341,16 +348,22 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
     int *counts = malloc((size_t)kept * sizeof *counts);
     float *seg = malloc((size_t)kept * ksum * no * sizeof *seg);
     int *grp = malloc((size_t)kept * ksum * sizeof *grp);
+    int *ref_start = malloc((size_t)kept * sizeof *ref_start);   /* film's CALIB_REF_SEGMENTS cut, or -1 */
     CalibDomain *d = malloc(sizeof *d), *g = malloc(sizeof *g);
     int rc = -1, k = 0, ns = 0;
     size_t r = 0;
     char err[200];
-    if (!v || !w || !counts || !seg || !grp || !d || !g) goto done;
+    if (!v || !w || !counts || !seg || !grp || !ref_start || !d || !g) goto done;
     for (int i = 0; i < nf; i++) {
         const Film *f = &films[i];
         if (!f->ok) continue;
+        ref_start[k] = -1;
         counts[k++] = f->n;
-        memcpy(v + r * (size_t)no, f->mood, (size_t)f->n * (size_t)no * sizeof *v);
+        for (size_t q = 0; q < (size_t)f->n * (size_t)no; q++) {
+            int col = (int)(q % (size_t)no);
+            double z = round((f->mood[q] - m->target_mean[col]) / m->target_std[col] / zunit);
+            v[r * (size_t)no + q] = (float)((double)m->target_mean[col] + (double)m->target_std[col] * z * zunit);
+        }
         for (int s = 0; s < f->n; s++) {
             double wd = round(f->words[s] / wunit) * wunit;
             w[r + (size_t)s] = (float)(wd > 1 ? wd : 1);
@@ -361,6 +374,7 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
             MoodArc *a = arc_build(v + r * (size_t)no, w + r, f->n, no, (const char *const *)m->output_names,
                                    m->target_std, &ao, err, sizeof err);
             if (!a) { fprintf(stderr, "moodspace catalog: %s\n", err); goto done; }
+            if (lv[q] == CALIB_REF_SEGMENTS && a->n_segments == CALIB_REF_SEGMENTS) ref_start[k - 1] = ns;
             for (int s = 0; s < a->n_segments; s++, ns++) {
                 memcpy(seg + (size_t)ns * no, a->segments[s].mean, (size_t)no * sizeof *seg);
                 grp[ns] = q;
@@ -375,14 +389,22 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
         fprintf(stderr, "moodspace catalog: %s\n", err);
         goto done;
     }
-    /* the reference film moods: every segment on the calibrated scale, a
-     * fixed stride through them (all K, all films) */
+    /* the reference soundtracks (calib.h): films cut into CALIB_REF_SEGMENTS
+     * on the calibrated scale, a fixed stride through the films */
     Calib *c = calloc(1, sizeof *c);
     if (!c) goto done;
     c->segments = *g;
-    int stride = (ns + CALIB_MAX_REF - 1) / CALIB_MAX_REF;
-    for (int i = 0; i < ns && c->n_ref < CALIB_MAX_REF; i += stride, c->n_ref++)
-        for (int j = 0; j < no; j++) c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, lv[grp[i]], seg[(size_t)i * no + j]);
+    c->ref_group = CALIB_REF_SEGMENTS;
+    int max_films = CALIB_MAX_REF / CALIB_REF_SEGMENTS, with_cut = 0;
+    for (int f = 0; f < kept; f++) with_cut += ref_start[f] >= 0;
+    double stride = with_cut > max_films ? (double)with_cut / max_films : 1;
+    for (int f = 0, seen = 0; f < kept; f++) {
+        if (ref_start[f] < 0) continue;
+        if (seen++ != (int)(c->n_ref / CALIB_REF_SEGMENTS * stride) || c->n_ref + CALIB_REF_SEGMENTS > CALIB_MAX_REF) continue;
+        for (int s = ref_start[f]; s < ref_start[f] + CALIB_REF_SEGMENTS; s++, c->n_ref++)
+            for (int j = 0; j < no; j++)
+                c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, CALIB_REF_SEGMENTS, seg[(size_t)s * no + j]);
+    }
     cJSON *cal = cJSON_AddObjectToObject(root, "calibration");
     cJSON_AddItemToObject(cal, "scenes", calib_domain_to_cjson(d));
     cJSON_AddItemToObject(cal, "segments", calib_domain_to_cjson(g));
@@ -390,7 +412,7 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
     free(c);
     rc = 0;
 done:
-    free(v); free(w); free(counts); free(seg); free(grp); free(d); free(g);
+    free(v); free(w); free(counts); free(seg); free(grp); free(ref_start); free(d); free(g);
     return rc;
 }
 
@@ -513,7 +535,7 @@ int cmd_catalog(int argc, char **argv) {
     char hex[16];
     snprintf(hex, sizeof hex, "%08x", net_fnv);
     cJSON_AddStringToObject(mo, "net_fnv1a", hex);
-    if (add_calibration(root, films, nf, m, wunit)) { cJSON_Delete(root); fprintf(stderr, "moodspace catalog: calibration failed\n"); return 1; }
+    if (add_calibration(root, films, nf, m, zunit, wunit)) { cJSON_Delete(root); fprintf(stderr, "moodspace catalog: calibration failed\n"); return 1; }
     cJSON_AddNumberToObject(root, "segments", segments);
     cJSON *arr = cJSON_AddArrayToObject(root, "films");
     int kept = 0, ten = 0, total_scenes = 0;

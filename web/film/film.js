@@ -92,7 +92,7 @@ export function decodeCompactFilm(f, cat, i = 0) {
 }
 
 /** The catalog format version the page reads (CATALOG_FORMAT_VERSION in wasm/soundtrack.h; the engine's constants say the same). */
-export const CATALOG_VERSION = 3;
+export const CATALOG_VERSION = 4;
 
 /**
  * A catalog file ({films: [...]} or [...]; the compact form, version
