@@ -399,21 +399,21 @@ size_t layers_work_floats(const Model *m) {
 
 const float *layers_forward(const Model *m, const int32_t *ids, ModelCache *cache, uint64_t *rng,
                             float *work) {
-    float *ping[2] = {work, work + m->max_act};
+    float *ping[2] = {work, cache ? NULL : work + m->max_act};
     const float *cur = NULL;
     for (int l = 0; l < m->n_layers; l++) {
         const ModelLayer *L = &m->layers[l];
         const LayerKind *k = layer_kind(L->spec.type);
         if (!cache && (k->flags & LK_TRAIN_ONLY)) continue;
-        LayerStep s = {m, L, ids, cur, NULL, NULL, NULL, NULL, rng};
+        LayerStep s = {.m = m, .L = L, .ids = ids, .in = cur, .rng = rng};
         if (cache) {
             s.out = cache->act[l];
             s.work = cache->work;
             s.saved = cache->saved[l];
             s.saved_ints = cache->saved_ints[l];
-        } else {
+        } else {   /* the other buffer than the input */
             s.out = ping[cur == ping[0]];
-            s.work = work + 2 * m->max_act;
+            s.work = ping[1] + m->max_act;
         }
         k->forward(&s);
         cur = s.out;

@@ -789,10 +789,12 @@ static void forward_fast(const Model *m, int head, const int32_t *ids, int N, fl
         const LayerKind *k = layer_kind(L->spec.type);
         if (k->flags & LK_TRAIN_ONLY) continue;
         if (k->fast) {
-            k->fast(&(LayerBatch){m, L, ids, N, cur, nxt, S, same, lw});
+            k->fast(&(LayerBatch){.m = m, .L = L, .ids = ids, .n = N, .in = cur, .out = nxt, .stride = S,
+                                  .same = same, .work = lw});
         } else {
             for (int n = 0; n < N; n++)
-                k->forward(&(LayerStep){m, L, ids + n * SL, cur + n * S, nxt + n * S, lw, NULL, NULL, NULL});
+                k->forward(&(LayerStep){.m = m, .L = L, .ids = ids + n * SL, .in = cur + n * S,
+                                        .out = nxt + n * S, .work = lw});
         }
         float *sw = cur; cur = nxt; nxt = sw;
     }

@@ -346,8 +346,8 @@ void model_backward(const Model *m, ModelCache *c, const float *d_out_z, float *
     for (int l = n - 1; l >= 0; l--) {
         LayerBackwardFn backward = BACKWARD[m->layers[l].spec.type];
         if (!backward) continue;
-        LayerStep s = {m, &m->layers[l], c->ids, l ? c->act[l - 1] : NULL, c->act[l], c->work,
-                       c->saved[l], c->saved_ints[l], NULL};
+        LayerStep s = {.m = m, .L = &m->layers[l], .ids = c->ids, .in = l ? c->act[l - 1] : NULL,
+                       .out = c->act[l], .work = c->work, .saved = c->saved[l], .saved_ints = c->saved_ints[l]};
         backward(&s, c->dact[l], l ? c->dact[l - 1] : NULL, grads);
     }
 }
