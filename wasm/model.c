@@ -10,6 +10,8 @@
 
 #include "bow.h"
 #include "cJSON.h"
+#include "layers.h"
+#include "nn_fast.h"
 
 #ifndef __EMSCRIPTEN__
 #include <errno.h>
@@ -21,21 +23,8 @@
 
 
 const char *model_layer_type_name(int type) {
-    switch (type) {
-    case LAYER_EMBEDDING: return "embedding";
-    case LAYER_DROPOUT: return "dropout";
-    case LAYER_CONV1D: return "conv1d";
-    case LAYER_MAXPOOL1D: return "maxpool1d";
-    case LAYER_LSTM: return "lstm";
-    case LAYER_BILSTM: return "bilstm";
-    case LAYER_DENSE: return "dense";
-    case LAYER_GAP1D: return "gap1d";
-    case LAYER_GMP1D: return "gmp1d";
-    case LAYER_MEANPOOL_MASKED: return "meanpool_masked";
-    case LAYER_TFIDF: return "tfidf";
-    case LAYER_TFIDF_WORDMEAN: return "tfidf_wordmean";
-    default: return "unknown";
-    }
+    const LayerKind *k = layer_kind(type);
+    return k ? k->name : "unknown";
 }
 
 static const char *act_name(int act) {
@@ -66,13 +55,18 @@ int model_seed_arch(LayerSpec *out, int n_outputs) {
 
 /* ---- architecture -------------------------------------------------------- */
 
-static int add_tensor(Model *m, int layer, const char *what, uint64_t rows, uint64_t cols,
-                      char *err, size_t errlen) {
+int model_add_tensor(Model *m, int layer, const char *what, uint64_t rows, uint64_t cols,
+                     char *err, size_t errlen) {
     uint64_t size = rows * cols;
     if (rows < 1 || cols < 1 || rows > MODEL_MAX_PARAMS || cols > MODEL_MAX_PARAMS ||
         size > MODEL_MAX_PARAMS || m->n_params + size > MODEL_MAX_PARAMS) {
         ms_seterr(err, errlen, "layer %d (%s): too many parameters (limit %u floats)", layer,
                model_layer_type_name(m->layers[layer].spec.type), MODEL_MAX_PARAMS);
+        return -1;
+    }
+    if (m->layers[layer].n_tensors >= MODEL_MAX_LAYER_TENSORS) {
+        ms_seterr(err, errlen, "layer %d (%s): more than %d tensors", layer,
+                  model_layer_type_name(m->layers[layer].spec.type), MODEL_MAX_LAYER_TENSORS);
         return -1;
     }
     ModelTensor *t = &m->tensors[m->n_tensors++];
@@ -105,7 +99,7 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
     m->seq_len = seq_len;
     m->n_layers = n_layers;
     m->layers = calloc((size_t)n_layers, sizeof *m->layers);
-    m->tensors = calloc((size_t)n_layers * 6, sizeof *m->tensors);
+    m->tensors = calloc((size_t)n_layers * MODEL_MAX_LAYER_TENSORS, sizeof *m->tensors);
     if (!m->layers || !m->tensors) { ms_seterr(err, errlen, "out of memory"); return -1; }
     int T = seq_len, C = 0;   /* current shape; T == 0 means a vector */
     uint64_t max_act = (uint64_t)seq_len;
@@ -116,7 +110,9 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
         L->in_t = T; L->in_c = C;
         L->first_tensor = m->n_tensors;
         const char *tn = model_layer_type_name(s->type);
-        if ((l == 0) != (s->type == LAYER_EMBEDDING || s->type == LAYER_TFIDF || s->type == LAYER_TFIDF_WORDMEAN)) {
+        const LayerKind *kind = layer_kind(s->type);
+        unsigned kf = kind ? kind->flags : 0;
+        if ((l == 0) != ((kf & LK_INPUT) != 0)) {
             ms_seterr(err, errlen, "layer %d (%s): the first layer, and only it, must be an embedding or tfidf", l, tn);
             return -1;
         }
@@ -124,8 +120,7 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
             ms_seterr(err, errlen, "layer %d (%s): unknown activation %d", l, tn, s->act);
             return -1;
         }
-        if (s->flags & ~LAYER_RETURN_SEQUENCES ||
-            (s->flags && s->type != LAYER_LSTM && s->type != LAYER_BILSTM)) {
+        if (s->flags & ~LAYER_RETURN_SEQUENCES || (s->flags && !(kf & LK_RETURN_SEQ))) {
             ms_seterr(err, errlen, "layer %d (%s): unknown flags 0x%x", l, tn, s->flags);
             return -1;
         }
@@ -134,95 +129,19 @@ static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_le
                    s->units, s->size, MODEL_MAX_UNITS);
             return -1;
         }
-        int needs_seq = s->type == LAYER_CONV1D || s->type == LAYER_MAXPOOL1D || s->type == LAYER_LSTM ||
-                        s->type == LAYER_BILSTM || s->type == LAYER_GAP1D || s->type == LAYER_GMP1D ||
-                        s->type == LAYER_MEANPOOL_MASKED;
-        if (needs_seq && T == 0) {
+        if ((kf & LK_SEQUENCE_IN) && T == 0) {
             ms_seterr(err, errlen, "layer %d (%s): needs a sequence input, got a vector of %d", l, tn, C);
             return -1;
         }
-        int needs_units = s->type == LAYER_EMBEDDING || s->type == LAYER_CONV1D || s->type == LAYER_LSTM ||
-                          s->type == LAYER_BILSTM || s->type == LAYER_DENSE;
-        if (needs_units && s->units < 1) {
+        if ((kf & LK_UNITS) && s->units < 1) {
             ms_seterr(err, errlen, "layer %d (%s): units must be >= 1", l, tn);
             return -1;
         }
-        int rc = 0;
-        switch (s->type) {
-        case LAYER_EMBEDDING:
-            C = s->units;
-            rc = add_tensor(m, l, "table", (uint64_t)vocab, (uint64_t)C, err, errlen);
-            break;
-        case LAYER_TFIDF:
-            T = 0; C = vocab;
-            rc = add_tensor(m, l, "idf", 1, (uint64_t)vocab, err, errlen);
-            break;
-        case LAYER_TFIDF_WORDMEAN:
-            if (s->units < 2 || s->units > vocab || s->size < 1) {
-                ms_seterr(err, errlen, "layer %d (tfidf_wordmean): %d TF-IDF slots (must be 2..%d, the vocabulary) and table width %d (>= 1)",
-                          l, s->units, vocab, s->size);
-                return -1;
-            }
-            T = 0; C = s->units + s->size;
-            rc = add_tensor(m, l, "idf", 1, (uint64_t)s->units, err, errlen);
-            if (!rc) rc = add_tensor(m, l, "table", (uint64_t)vocab, (uint64_t)s->size, err, errlen);
-            break;
-        case LAYER_DROPOUT:
-            if (!(s->rate >= 0.0f && s->rate < 1.0f)) {
-                ms_seterr(err, errlen, "layer %d (dropout): rate %g not in [0, 1)", l, (double)s->rate);
-                return -1;
-            }
-            break;
-        case LAYER_CONV1D:
-            if (s->size < 1 || s->size > T) {
-                ms_seterr(err, errlen, "layer %d (conv1d): kernel size %d does not fit the %d steps of its input", l, s->size, T);
-                return -1;
-            }
-            rc = add_tensor(m, l, "kernel", (uint64_t)s->size * (uint64_t)C, (uint64_t)s->units, err, errlen);
-            if (!rc) rc = add_tensor(m, l, "bias", 1, (uint64_t)s->units, err, errlen);
-            T = T - s->size + 1; C = s->units;
-            break;
-        case LAYER_MAXPOOL1D:
-            if (s->size < 1 || T / s->size < 1) {
-                ms_seterr(err, errlen, "layer %d (maxpool1d): pool size %d does not fit the %d steps of its input", l, s->size, T);
-                return -1;
-            }
-            T = T / s->size;
-            break;
-        case LAYER_LSTM:
-        case LAYER_BILSTM: {
-            uint64_t H = (uint64_t)s->units;
-            for (int dir = 0; dir < (s->type == LAYER_BILSTM ? 2 : 1); dir++) {
-                rc = add_tensor(m, l, dir ? "bwd_kernel" : "kernel", (uint64_t)C, 4 * H, err, errlen);
-                if (!rc) rc = add_tensor(m, l, dir ? "bwd_recurrent" : "recurrent", H, 4 * H, err, errlen);
-                if (!rc) rc = add_tensor(m, l, dir ? "bwd_bias" : "bias", 1, 4 * H, err, errlen);
-                if (rc) break;
-            }
-            C = s->units * (s->type == LAYER_BILSTM ? 2 : 1);
-            if (!(s->flags & LAYER_RETURN_SEQUENCES)) T = 0;
-            break;
-        }
-        case LAYER_DENSE:
-            rc = add_tensor(m, l, "kernel", (uint64_t)C, (uint64_t)s->units, err, errlen);
-            if (!rc) rc = add_tensor(m, l, "bias", 1, (uint64_t)s->units, err, errlen);
-            C = s->units;
-            break;
-        case LAYER_GAP1D:
-        case LAYER_GMP1D:
-            T = 0;
-            break;
-        case LAYER_MEANPOOL_MASKED:
-            if (T != seq_len) {
-                ms_seterr(err, errlen, "layer %d (meanpool_masked): needs the %d token positions, got %d steps", l, seq_len, T);
-                return -1;
-            }
-            T = 0;
-            break;
-        default:
+        if (!kind) {
             ms_seterr(err, errlen, "layer %d: unknown layer type %d", l, s->type);
             return -1;
         }
-        if (rc) return -1;
+        if (kind->shape(m, l, &T, &C, vocab, err, errlen)) return -1;
         L->out_t = T; L->out_c = C;
         uint64_t act = (uint64_t)(T ? T : 1) * (uint64_t)C;
         if (act > MODEL_MAX_ACT) {
@@ -328,78 +247,7 @@ int model_set_meta(Model *m, const char *json) {
     return 0;
 }
 
-/* ---- initialisation ------------------------------------------------------ */
-
-static void fill_uniform(float *p, size_t n, float lim, uint64_t *rng) {
-    for (size_t i = 0; i < n; i++) p[i] = (2.0f * nn_rng_uniform(rng) - 1.0f) * lim;
-}
-
-/* Keras Orthogonal for a [H][4H] kernel: orthonormalise the columns of a
- * normal [4H][H] matrix (modified Gram–Schmidt), then transpose. */
-static void fill_orthogonal(float *p, int H, uint64_t *rng) {
-    int R = 4 * H;
-    double *a = malloc((size_t)R * H * sizeof(double));
-    if (!a) { fill_uniform(p, (size_t)H * R, sqrtf(6.0f / (float)(H + R)), rng); return; }
-    for (size_t i = 0; i < (size_t)R * H; i++) a[i] = nn_rng_normal(rng);
-    for (int j = 0; j < H; j++) {            /* column j of a[R][H] */
-        for (int k = 0; k < j; k++) {
-            double d = 0;
-            for (int r = 0; r < R; r++) d += a[(size_t)r * H + j] * a[(size_t)r * H + k];
-            for (int r = 0; r < R; r++) a[(size_t)r * H + j] -= d * a[(size_t)r * H + k];
-        }
-        double nrm = 0;
-        for (int r = 0; r < R; r++) nrm += a[(size_t)r * H + j] * a[(size_t)r * H + j];
-        nrm = sqrt(nrm);
-        if (nrm < 1e-12) nrm = 1;
-        for (int r = 0; r < R; r++) a[(size_t)r * H + j] /= nrm;
-    }
-    for (int i = 0; i < H; i++)
-        for (int r = 0; r < R; r++) p[(size_t)i * R + r] = (float)a[(size_t)r * H + i];
-    free(a);
-}
-
-void model_init_random(Model *m, uint64_t seed) {
-    if (!m) return;
-    model_unprepare(m);
-    uint64_t rng;
-    nn_rng_seed(&rng, seed);
-    memset(m->params, 0, m->n_params * sizeof(float));
-    for (int l = 0; l < m->n_layers; l++) {
-        const ModelLayer *L = &m->layers[l];
-        const ModelTensor *t = &m->tensors[L->first_tensor];
-        switch (L->spec.type) {
-        case LAYER_EMBEDDING:
-            fill_uniform(m->params + t[0].offset, (size_t)t[0].rows * t[0].cols, 0.05f, &rng);
-            break;
-        case LAYER_TFIDF:
-        case LAYER_TFIDF_WORDMEAN:   /* its table stays 0 */
-            for (int i = 0; i < t[0].cols; i++) m->params[t[0].offset + i] = 1.0f;
-            break;
-        case LAYER_CONV1D: {
-            int K = L->spec.size, C = L->in_c, F = L->spec.units;
-            fill_uniform(m->params + t[0].offset, (size_t)K * C * F, sqrtf(6.0f / (float)(K * C + K * F)), &rng);
-            break;
-        }
-        case LAYER_LSTM:
-        case LAYER_BILSTM: {
-            int H = L->spec.units, C = L->in_c;
-            for (int d = 0; d < L->n_tensors / 3; d++) {
-                fill_uniform(m->params + t[3 * d].offset, (size_t)C * 4 * H, sqrtf(6.0f / (float)(C + 4 * H)), &rng);
-                fill_orthogonal(m->params + t[3 * d + 1].offset, H, &rng);
-                float *b = m->params + t[3 * d + 2].offset;
-                for (int j = H; j < 2 * H; j++) b[j] = 1.0f;
-            }
-            break;
-        }
-        case LAYER_DENSE: {
-            int I = L->in_c, O = L->spec.units;
-            fill_uniform(m->params + t[0].offset, (size_t)I * O, sqrtf(6.0f / (float)(I + O)), &rng);
-            break;
-        }
-        default: break;
-        }
-    }
-}
+/* (model_init_random: layers.c, beside each kind's initialiser) */
 
 /* ---- serialisation ------------------------------------------------------- */
 
@@ -825,9 +673,9 @@ char *model_header_json(const Model *m) {
         cJSON_AddStringToObject(j, "type", model_layer_type_name(L->spec.type));
         if (L->spec.units) cJSON_AddNumberToObject(j, "units", L->spec.units);
         if (L->spec.size) cJSON_AddNumberToObject(j, "size", L->spec.size);
-        if (L->spec.type == LAYER_CONV1D || L->spec.type == LAYER_DENSE)
-            cJSON_AddStringToObject(j, "activation", act_name(L->spec.act));
-        if (L->spec.type == LAYER_DROPOUT) cJSON_AddNumberToObject(j, "rate", num(L->spec.rate));
+        unsigned kf = layer_kind(L->spec.type)->flags;
+        if (kf & LK_ACTIVATION) cJSON_AddStringToObject(j, "activation", act_name(L->spec.act));
+        if (kf & LK_RATE) cJSON_AddNumberToObject(j, "rate", num(L->spec.rate));
         if (L->spec.flags & LAYER_RETURN_SEQUENCES) cJSON_AddTrueToObject(j, "return_sequences");
         int in[2] = {L->in_t, L->in_c}, out[2] = {L->out_t, L->out_c};
         cJSON_AddItemToObject(j, "input_shape", L->in_c == 0 ? cJSON_CreateIntArray(in, 1)
@@ -861,90 +709,11 @@ char *model_header_json(const Model *m) {
 
 /* ---- reference forward --------------------------------------------------- */
 
-static size_t max_lstm_units(const Model *m) {
-    size_t h = 1;
-    for (int l = 0; l < m->n_layers; l++)
-        if ((m->layers[l].spec.type == LAYER_LSTM || m->layers[l].spec.type == LAYER_BILSTM) &&
-            (size_t)m->layers[l].spec.units > h)
-            h = (size_t)m->layers[l].spec.units;
-    return h;
-}
-
-/* Work floats for forward_one: three activation buffers + LSTM scratch. */
-static size_t forward_work_floats(const Model *m) {
-    return 3 * m->max_act + LSTM_SCRATCH(max_lstm_units(m));
-}
-
-static const float *tensor(const Model *m, const ModelLayer *L, int k) {
-    return m->params + m->tensors[L->first_tensor + k].offset;
-}
-
-/* One sequence through every layer with the plain nn.h functions. */
-/* The first layer when it is a TF-IDF + word-table mean (one sequence). */
-static void tfidf_wordmean(const Model *m, const ModelLayer *L, const int32_t *ids, float *out) {
-    int W = L->spec.units;
-    tfidf_forward(out, ids, tensor(m, L, 0), m->seq_len, W);
-    wordmean_forward(out + W, ids, tensor(m, L, 1), m->seq_len, vocab_size(m->vocab), L->spec.size);
-}
-
-/* One sequence through every layer with the plain nn.h functions; head h's
- * n_outputs values into out_z. */
+/* One sequence through every layer (layers_forward, no cache); head h's
+ * n_outputs values into out_z. work: layers_work_floats(m). */
 static void forward_one(const Model *m, int head, const int32_t *ids, float *out_z, float *work) {
-    float *a = work, *b = work + m->max_act, *tmp = work + 2 * m->max_act;
-    float *lscr = work + 3 * m->max_act;
-    int V = vocab_size(m->vocab);
-    float *cur = a, *nxt = b;
-    for (int l = 0; l < m->n_layers; l++) {
-        const ModelLayer *L = &m->layers[l];
-        const LayerSpec *s = &L->spec;
-        int T = L->in_t, C = L->in_c, N = T ? T : 1;
-        switch (s->type) {
-        case LAYER_EMBEDDING:
-            embedding_forward(nxt, ids, tensor(m, L, 0), m->seq_len, V, s->units);
-            break;
-        case LAYER_TFIDF:
-            tfidf_forward(nxt, ids, tensor(m, L, 0), m->seq_len, V);
-            break;
-        case LAYER_TFIDF_WORDMEAN:
-            tfidf_wordmean(m, L, ids, nxt);
-            break;
-        case LAYER_DROPOUT:
-            continue;
-        case LAYER_CONV1D:
-            conv1d_forward(nxt, cur, tensor(m, L, 0), tensor(m, L, 1), T, C, s->units, s->size, s->act);
-            break;
-        case LAYER_MAXPOOL1D:
-            maxpool1d_forward(nxt, NULL, cur, T, C, s->size);
-            break;
-        case LAYER_LSTM:
-            lstm_forward(nxt, cur, tensor(m, L, 0), tensor(m, L, 1), tensor(m, L, 2), T, C, s->units,
-                         (s->flags & LAYER_RETURN_SEQUENCES) != 0, 0, NULL, lscr);
-            break;
-        case LAYER_BILSTM: {
-            int H = s->units, seq = (s->flags & LAYER_RETURN_SEQUENCES) != 0, R = seq ? T : 1;
-            float *f = tmp, *bw = tmp + (size_t)R * H;
-            lstm_forward(f, cur, tensor(m, L, 0), tensor(m, L, 1), tensor(m, L, 2), T, C, H, seq, 0, NULL, lscr);
-            lstm_forward(bw, cur, tensor(m, L, 3), tensor(m, L, 4), tensor(m, L, 5), T, C, H, seq, 1, NULL, lscr);
-            bilstm_concat(nxt, f, bw, R, H);
-            break;
-        }
-        case LAYER_DENSE:
-            dense_forward(nxt, cur, tensor(m, L, 0), tensor(m, L, 1), N, C, s->units, s->act);
-            break;
-        case LAYER_GAP1D:
-            gap1d_forward(nxt, cur, T, C);
-            break;
-        case LAYER_GMP1D:
-            gmp1d_forward(nxt, NULL, cur, T, C);
-            break;
-        case LAYER_MEANPOOL_MASKED:
-            meanpool_masked_forward(nxt, cur, ids, T, C);
-            break;
-        default: break;
-        }
-        float *sw = cur; cur = nxt; nxt = sw;
-    }
-    memcpy(out_z, cur + (size_t)head * m->n_outputs, (size_t)m->n_outputs * sizeof(float));
+    const float *last = layers_forward(m, ids, NULL, NULL, work);
+    memcpy(out_z, last + (size_t)head * m->n_outputs, (size_t)m->n_outputs * sizeof(float));
 }
 
 /* The head a domain reads (a one-head model has only head 0); -1 if unknown. */
@@ -955,7 +724,7 @@ static int head_of(const Model *m, ModelDomain dom) {
 
 int model_forward_reference_domain(const Model *m, ModelDomain dom, const int32_t *ids, float *out_z) {
     if (!m || !ids || !out_z || head_of(m, dom) < 0) return -1;
-    float *work = malloc(forward_work_floats(m) * sizeof(float));
+    float *work = malloc(layers_work_floats(m) * sizeof(float));
     if (!work) return -1;
     forward_one(m, head_of(m, dom), ids, out_z, work);
     free(work);
@@ -991,285 +760,41 @@ int model_forward_reference(const Model *m, const int32_t *ids, float *out_z) {
 struct ModelFast {
     int conv_layer;      /* the Conv1D fused with the embedding, or -1 */
     float *conv_tab;     /* [V][K][F] */
-    size_t lstm_floats;  /* per-sequence LSTM workspace */
+    size_t work_floats;  /* per-sequence workspace of the layers' fast forwards */
 };
 
-/* GCC refuses to vectorise the clamps below while FP operations may trap
- * (its default); they never trap here, and results are unchanged. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC push_options
-#pragma GCC optimize("no-trapping-math")
-#endif
-
-/* expf for the gates: clamp, split into 2^n · e^r, degree-6 polynomial. */
-static inline float fast_expf(float x) {
-    /* not fminf/fmaxf: those are libm calls without fast-math. Written so a
-     * NaN fails the first comparison and becomes -87 (a NaN reaching the
-     * int conversion below is undefined behaviour). */
-    x = x > -87.0f ? x : -87.0f;
-    x = x < 88.0f ? x : 88.0f;
-    float fn = x * 1.44269504088896341f;
-    fn = (fn + 12582912.0f) - 12582912.0f;   /* round to nearest */
-    float r = x - fn * 0.693359375f;
-    r = r - fn * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    union { uint32_t u; float f; } scale;
-    scale.u = (uint32_t)((int32_t)fn + 127) << 23;
-    return p * scale.f;
-}
-
-static inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_expf(-x)); }
-static inline float fast_tanh(float x) { return 2.0f / (1.0f + fast_expf(-2.0f * x)) - 1.0f; }
-
-/* z[4H] pre-activations → c, h updated in place. */
-static void lstm_cell_fast(const float *restrict z, float *restrict c, float *restrict h, int H) {
-    const float *zi = z, *zf = z + H, *zg = z + 2 * H, *zo = z + 3 * H;
-    for (int j = 0; j < H; j++) {
-        float i = fast_sigmoid(zi[j]), f = fast_sigmoid(zf[j]);
-        float g = fast_tanh(zg[j]), o = fast_sigmoid(zo[j]);
-        float cn = f * c[j] + i * g;
-        c[j] = cn;
-        h[j] = o * fast_tanh(cn);
-    }
-}
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC pop_options
-#endif
-
-/* 4-float vectors (GCC/clang vector extension): SSE natively, simd128 in the
- * wasm build, plain scalars where neither exists. Loads and stores go
- * through memcpy (unaligned, no aliasing questions). */
-typedef float v4f __attribute__((vector_size(16)));
-static inline v4f v4_load(const float *p) { v4f v; memcpy(&v, p, sizeof v); return v; }
-static inline void v4_store(float *p, v4f v) { memcpy(p, &v, sizeof v); }
-
-/* Z[M][G] (row stride ldz) += A[M][Kd] (row stride lda) · W[Kd][G].
- * Register-tiled: a 4-row × 8-column block of Z stays in 8 vector registers
- * while k runs, so each W vector loaded serves 4 rows. Leftover columns
- * (G not a multiple of 8) and rows go through plain loops. */
-static void matmul_acc(float *Z, size_t ldz, const float *A, size_t lda, const float *W,
-                       int M, int Kd, int G) {
-    int m = 0, G8 = G & ~7;
-    for (; m + 4 <= M; m += 4) {
-        const float *a0 = A + (size_t)m * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-        float *z0 = Z + (size_t)m * ldz, *z1 = z0 + ldz, *z2 = z1 + ldz, *z3 = z2 + ldz;
-        for (int j = 0; j < G8; j += 8) {
-            v4f c00 = v4_load(z0 + j), c01 = v4_load(z0 + j + 4);
-            v4f c10 = v4_load(z1 + j), c11 = v4_load(z1 + j + 4);
-            v4f c20 = v4_load(z2 + j), c21 = v4_load(z2 + j + 4);
-            v4f c30 = v4_load(z3 + j), c31 = v4_load(z3 + j + 4);
-            const float *w = W + j;
-            for (int k = 0; k < Kd; k++, w += G) {
-                v4f w0 = v4_load(w), w1 = v4_load(w + 4);
-                v4f x0 = {a0[k], a0[k], a0[k], a0[k]}, x1 = {a1[k], a1[k], a1[k], a1[k]};
-                v4f x2 = {a2[k], a2[k], a2[k], a2[k]}, x3 = {a3[k], a3[k], a3[k], a3[k]};
-                c00 += x0 * w0; c01 += x0 * w1;
-                c10 += x1 * w0; c11 += x1 * w1;
-                c20 += x2 * w0; c21 += x2 * w1;
-                c30 += x3 * w0; c31 += x3 * w1;
-            }
-            v4_store(z0 + j, c00); v4_store(z0 + j + 4, c01);
-            v4_store(z1 + j, c10); v4_store(z1 + j + 4, c11);
-            v4_store(z2 + j, c20); v4_store(z2 + j + 4, c21);
-            v4_store(z3 + j, c30); v4_store(z3 + j + 4, c31);
-        }
-        if (G8 < G)
-            for (int r = 0; r < 4; r++) {
-                float *z = Z + (size_t)(m + r) * ldz;
-                const float *a = A + (size_t)(m + r) * lda;
-                for (int k = 0; k < Kd; k++)
-                    for (int j = G8; j < G; j++) z[j] += a[k] * W[(size_t)k * G + j];
-            }
-    }
-    for (; m < M; m++) {
-        float *z = Z + (size_t)m * ldz;
-        const float *a = A + (size_t)m * lda;
-        for (int j = 0; j < G8; j += 8) {
-            v4f c0 = v4_load(z + j), c1 = v4_load(z + j + 4);
-            const float *w = W + j;
-            for (int k = 0; k < Kd; k++, w += G) {
-                v4f x = {a[k], a[k], a[k], a[k]};
-                c0 += x * v4_load(w);
-                c1 += x * v4_load(w + 4);
-            }
-            v4_store(z + j, c0); v4_store(z + j + 4, c1);
-        }
-        for (int k = 0; k < Kd; k++)
-            for (int j = G8; j < G; j++) z[j] += a[k] * W[(size_t)k * G + j];
-    }
-}
-
-/* Index from which ids[] is all padding (n if the last id is not 0). */
-static int pad_tail(const int32_t *ids, int n) {
-    int t = n;
-    while (t > 0 && ids[t - 1] == 0) t--;
-    return t;
-}
-
-/* Conv1D over embedded ids through the table. out[To][F]; returns the
- * step from which all rows are identical (To if none). */
-static int conv_table_forward(float *out, const int32_t *ids, const float *tab, const float *bias,
-                              int S, int V, int K, int F, int act) {
-    int To = S - K + 1, tail = pad_tail(ids, S);
-    int last = tail < To ? tail : To - 1;    /* rows > last equal row last */
-    for (int t = 0; t <= last; t++) memcpy(out + (size_t)t * F, bias, (size_t)F * sizeof(float));
-    /* token by token: its K table rows are contiguous (one cache-friendly
-     * block per token); row t still receives k = 0..K-1 in order */
-    for (int p = 0; p < last + K; p++) {
-        int id = ids[p];
-        if (id < 0 || id >= V) id = V > 1 ? 1 : 0;
-        const float *blk = tab + (size_t)id * K * F;
-        int k0 = p - last > 0 ? p - last : 0, k1 = p < K - 1 ? p : K - 1;
-        for (int k = k0; k <= k1; k++) {
-            float *restrict o = out + (size_t)(p - k) * F;
-            const float *restrict r = blk + (size_t)k * F;
-            int f = 0;
-            for (; f + 4 <= F; f += 4) v4_store(o + f, v4_load(o + f) + v4_load(r + f));
-            for (; f < F; f++) o[f] += r[f];
-        }
-    }
-    nn_activate(out, (size_t)(last + 1) * F, act);
-    for (int t = last + 1; t < To; t++) memcpy(out + (size_t)t * F, out + (size_t)last * F, (size_t)F * sizeof(float));
-    return last + 1 < To ? last : To;
-}
-
-/* N sequences through one LSTM direction. in: sequence n at in + n*istride,
- * [T][C]; rows >= same[n] of sequence n are identical. Output: last state at
- * out + n*ostride + off, or (seq) state of step t at out + n*ostride +
- * t*orow + off. lw: N * (T*4H + 6H) floats. */
-static void lstm_fast(float *out, size_t ostride, size_t orow, size_t off, const float *in, size_t istride,
-                      const float *Kw, const float *R, const float *b, int N, int T, int C, int H,
-                      int seq, int reverse, const int *same, float *lw) {
-    size_t G = 4 * (size_t)H;
-    float *XZ = lw, *z = lw + (size_t)N * T * G, *c = z + (size_t)N * G, *h = c + (size_t)N * H;
-    for (int n = 0; n < N; n++) {
-        float *xz = XZ + (size_t)n * T * G;
-        int rows = same[n] < T ? same[n] + 1 : T;
-        for (int t = 0; t < rows; t++) memcpy(xz + (size_t)t * G, b, G * sizeof(float));
-        matmul_acc(xz, G, in + (size_t)n * istride, (size_t)C, Kw, rows, C, (int)G);
-        for (int t = rows; t < T; t++) memcpy(xz + (size_t)t * G, xz + (size_t)(rows - 1) * G, G * sizeof(float));
-    }
-    memset(c, 0, (size_t)N * H * sizeof(float));
-    memset(h, 0, (size_t)N * H * sizeof(float));
-    for (int s = 0; s < T; s++) {
-        int t = reverse ? T - 1 - s : s;
-        for (int n = 0; n < N; n++) memcpy(z + (size_t)n * G, XZ + ((size_t)n * T + t) * G, G * sizeof(float));
-        if (s > 0) matmul_acc(z, G, h, (size_t)H, R, N, H, (int)G);
-        for (int n = 0; n < N; n++) lstm_cell_fast(z + (size_t)n * G, c + (size_t)n * H, h + (size_t)n * H, H);
-        if (seq)
-            for (int n = 0; n < N; n++)
-                memcpy(out + (size_t)n * ostride + (size_t)t * orow + off, h + (size_t)n * H, (size_t)H * sizeof(float));
-    }
-    if (!seq)
-        for (int n = 0; n < N; n++) memcpy(out + (size_t)n * ostride + off, h + (size_t)n * H, (size_t)H * sizeof(float));
-}
-
-/* Dense on one vector, skipping zero inputs (a TF-IDF vector over a large
- * vocabulary is almost all zeros, as are many ReLU outputs). Exact: the
- * skipped terms are 0 · w with finite w (the loader rejects non-finite
- * weights), so the sums are unchanged. */
-static void dense_skip_zeros(float *out, const float *in, const float *W, const float *b, int I, int O, int act) {
-    if (b) memcpy(out, b, (size_t)O * sizeof(float));
-    else memset(out, 0, (size_t)O * sizeof(float));
-    for (int i = 0; i < I; i++) {
-        float x = in[i];
-        if (x == 0.0f) continue;
-        const float *restrict w = W + (size_t)i * O;
-        float *restrict o = out;
-        for (int j = 0; j < O; j++) o[j] += x * w[j];
-    }
-    nn_activate(out, (size_t)O, act);
-}
-
 static size_t fast_work_floats(const Model *m, int N) {
-    return (size_t)N * (2 * m->max_act + m->fast->lstm_floats);
+    return (size_t)N * (2 * m->max_act + m->fast->work_floats);
 }
 
-/* N (<= FAST_CHUNK) sequences ids[N][seq_len] → out_z[N][n_outputs]. */
+/* N (<= FAST_CHUNK) sequences ids[N][seq_len] → out_z[N][n_outputs]: each
+ * layer's fast forward (LayerKind.fast) over the batch, or its plain
+ * forward one sequence at a time; the fused Embedding⊗Conv1D first. */
 static void forward_fast(const Model *m, int head, const int32_t *ids, int N, float *out_z, float *work) {
     const ModelFast *fast = m->fast;
     size_t S = m->max_act, SL = (size_t)m->seq_len;
     float *cur = work, *nxt = work + (size_t)N * S, *lw = work + 2 * (size_t)N * S;
     int same[FAST_CHUNK];
-    int V = vocab_size(m->vocab);
     int l = 0;
     if (fast->conv_layer > 0) {
         const ModelLayer *L = &m->layers[fast->conv_layer];
         for (int n = 0; n < N; n++)
-            same[n] = conv_table_forward(nxt + n * S, ids + n * SL, fast->conv_tab, tensor(m, L, 1), m->seq_len,
-                                         V, L->spec.size, L->spec.units, L->spec.act);
+            same[n] = conv_table_forward(nxt + n * S, ids + n * SL, fast->conv_tab, layer_tensor(m, L, 1), m->seq_len,
+                                         vocab_size(m->vocab), L->spec.size, L->spec.units, L->spec.act);
         float *sw = cur; cur = nxt; nxt = sw;
         l = fast->conv_layer + 1;
     }
     for (; l < m->n_layers; l++) {
         const ModelLayer *L = &m->layers[l];
-        const LayerSpec *s = &L->spec;
-        int T = L->in_t, C = L->in_c, Nr = T ? T : 1;
-        switch (s->type) {
-        case LAYER_EMBEDDING:
-            for (int n = 0; n < N; n++) {
-                embedding_forward(nxt + n * S, ids + n * SL, tensor(m, L, 0), m->seq_len, V, s->units);
-                same[n] = pad_tail(ids + n * SL, m->seq_len);
-            }
-            break;
-        case LAYER_TFIDF:
-            for (int n = 0; n < N; n++) tfidf_forward(nxt + n * S, ids + n * SL, tensor(m, L, 0), m->seq_len, V);
-            break;
-        case LAYER_TFIDF_WORDMEAN:
-            for (int n = 0; n < N; n++) tfidf_wordmean(m, L, ids + n * SL, nxt + n * S);
-            break;
-        case LAYER_DROPOUT:
-            continue;
-        case LAYER_CONV1D:
-            for (int n = 0; n < N; n++) {
-                conv1d_forward(nxt + n * S, cur + n * S, tensor(m, L, 0), tensor(m, L, 1), T, C, s->units, s->size, s->act);
-                if (same[n] > L->out_t) same[n] = L->out_t;
-            }
-            break;
-        case LAYER_MAXPOOL1D:
-            for (int n = 0; n < N; n++) {
-                maxpool1d_forward(nxt + n * S, NULL, cur + n * S, T, C, s->size);
-                int q = (same[n] + s->size - 1) / s->size;
-                same[n] = q < L->out_t ? q : L->out_t;
-            }
-            break;
-        case LAYER_LSTM:
-            lstm_fast(nxt, S, (size_t)s->units, 0, cur, S, tensor(m, L, 0), tensor(m, L, 1), tensor(m, L, 2), N, T, C,
-                      s->units, (s->flags & LAYER_RETURN_SEQUENCES) != 0, 0, same, lw);
-            for (int n = 0; n < N; n++) same[n] = L->out_t;
-            break;
-        case LAYER_BILSTM: {
-            int H = s->units, seq = (s->flags & LAYER_RETURN_SEQUENCES) != 0;
-            lstm_fast(nxt, S, 2 * (size_t)H, 0, cur, S, tensor(m, L, 0), tensor(m, L, 1), tensor(m, L, 2), N, T, C,
-                      H, seq, 0, same, lw);
-            lstm_fast(nxt, S, 2 * (size_t)H, (size_t)H, cur, S, tensor(m, L, 3), tensor(m, L, 4), tensor(m, L, 5), N, T,
-                      C, H, seq, 1, same, lw);
-            for (int n = 0; n < N; n++) same[n] = L->out_t;
-            break;
-        }
-        case LAYER_DENSE:
-            for (int n = 0; n < N; n++) {
-                if (Nr == 1) dense_skip_zeros(nxt + n * S, cur + n * S, tensor(m, L, 0), tensor(m, L, 1), C, s->units, s->act);
-                else dense_forward(nxt + n * S, cur + n * S, tensor(m, L, 0), tensor(m, L, 1), Nr, C, s->units, s->act);
-            }
-            break;
-        case LAYER_GAP1D:
-            for (int n = 0; n < N; n++) gap1d_forward(nxt + n * S, cur + n * S, T, C);
-            break;
-        case LAYER_GMP1D:
-            for (int n = 0; n < N; n++) gmp1d_forward(nxt + n * S, NULL, cur + n * S, T, C);
-            break;
-        case LAYER_MEANPOOL_MASKED:
-            for (int n = 0; n < N; n++) meanpool_masked_forward(nxt + n * S, cur + n * S, ids + n * SL, T, C);
-            break;
-        default: break;
+        const LayerKind *k = layer_kind(L->spec.type);
+        if (k->flags & LK_TRAIN_ONLY) continue;
+        if (k->fast) {
+            k->fast(&(LayerBatch){.m = m, .L = L, .ids = ids, .n = N, .in = cur, .out = nxt, .stride = S,
+                                  .same = same, .work = lw});
+        } else {
+            for (int n = 0; n < N; n++)
+                k->forward(&(LayerStep){.m = m, .L = L, .ids = ids + n * SL, .in = cur + n * S,
+                                        .out = nxt + n * S, .work = lw});
         }
         float *sw = cur; cur = nxt; nxt = sw;
     }
@@ -1284,21 +809,21 @@ int model_prepare(Model *m, char *err, size_t errlen) {
     if (!f) { ms_seterr(err, errlen, "model_prepare: out of memory"); return -1; }
     f->conv_layer = -1;
     for (int l = 0; l < m->n_layers; l++) {
-        const ModelLayer *L = &m->layers[l];
-        if (L->spec.type == LAYER_LSTM || L->spec.type == LAYER_BILSTM) {
-            size_t need = (size_t)L->in_t * 4 * L->spec.units + 6 * (size_t)L->spec.units;
-            if (need > f->lstm_floats) f->lstm_floats = need;
-        }
+        LayerMemory need = layer_memory(&m->layers[l]);
+        size_t w = layer_kind(m->layers[l].spec.type)->fast ? need.fast_floats : need.work_floats;
+        if (w > f->work_floats) f->work_floats = w;
     }
+    /* the one fusion across layers: an Embedding, then (past layers that are
+     * identity at inference) a Conv1D */
     if (m->layers[0].spec.type == LAYER_EMBEDDING) {
         int l = 1;
-        while (l < m->n_layers && m->layers[l].spec.type == LAYER_DROPOUT) l++;
+        while (l < m->n_layers && (layer_kind(m->layers[l].spec.type)->flags & LK_TRAIN_ONLY)) l++;
         if (l < m->n_layers && m->layers[l].spec.type == LAYER_CONV1D) {
             const ModelLayer *L = &m->layers[l];
             int V = vocab_size(m->vocab), K = L->spec.size, C = L->in_c, F = L->spec.units;
             uint64_t size = (uint64_t)V * K * F;
             if (size <= FAST_MAX_TABLE && (f->conv_tab = calloc((size_t)size, sizeof(float)))) {
-                const float *emb = tensor(m, &m->layers[0], 0), *W = tensor(m, L, 0);
+                const float *emb = layer_tensor(m, &m->layers[0], 0), *W = layer_tensor(m, L, 0);
                 for (int k = 0; k < K; k++)
                     matmul_acc(f->conv_tab + (size_t)k * F, (size_t)K * F, emb, (size_t)C, W + (size_t)k * C * F, V, C, F);
                 f->conv_layer = l;
@@ -1347,7 +872,7 @@ int model_predict_ids_z_domain(const Model *m, ModelDomain dom, const int32_t *i
             return 0;
         }   /* out of memory for the batch: fall back to one at a time */
     }
-    float *work = malloc(forward_work_floats(m) * sizeof(float));
+    float *work = malloc(layers_work_floats(m) * sizeof(float));
     if (!work) return -1;
     for (int i = 0; i < n; i++)
         forward_one(m, head, ids + (size_t)i * m->seq_len, out_z + (size_t)i * m->n_outputs, work);

@@ -25,7 +25,8 @@
  *     model_save_file(m, "weights/model.bin", 0, err, sizeof err);
  *
  * ---------------------------------------------------------------------------
- * Layers (LayerSpec; unused fields 0). Shapes: a layer maps [T][C] (a
+ * Layers (LayerSpec; unused fields 0; each kind is one row of the table in
+ * layers.h, which says how to add one). Shapes: a layer maps [T][C] (a
  * sequence) or [C] (a vector, T = 0) to its output; the first layer must be
  * an Embedding (or TF-IDF) on the ids [seq_len], the last output must be a vector of
  * n_outputs (× n_heads, see Heads) values.
@@ -129,6 +130,7 @@
 #define MODEL_FORMAT_VERSION 1
 #define MODEL_MAGIC "MSNN"
 #define MODEL_MAX_LAYERS 64
+#define MODEL_MAX_LAYER_TENSORS 6   /* tensors of any one layer (a BiLSTM has 6) */
 #define MODEL_MAX_OUTPUTS 32
 #define MODEL_MAX_NAME 64         /* bytes in an output name */
 #define MODEL_MAX_SEQ_LEN 100000

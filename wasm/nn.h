@@ -68,6 +68,7 @@ void maxpool1d_forward(float *out, int32_t *argmax, const float *in, int T, int 
  * Requires T >= 1. Sigmoid/tanh are the exact libm forms (no hard_sigmoid). */
 #define LSTM_CACHE_PER_UNIT 6
 #define LSTM_SCRATCH(H) (7 * (size_t)(H))
+#define LSTM_GRAD_SCRATCH(H) (8 * (size_t)(H))   /* lstm_backward's (wasm/tools/nn_grad.h) */
 void lstm_forward(float *out, const float *in, const float *kernel, const float *recurrent,
                   const float *bias, int T, int C, int H, int return_sequences, int reverse,
                   float *cache, float *scratch);

@@ -7,7 +7,9 @@
 
 #include "cJSON.h"
 #include "check.h"
-#include "model.c"   /* reach fnv1a and the fast-path internals */
+#include "model.c"     /* reach fnv1a */
+#include "layers.h"
+#include "nn_fast.c"   /* reach the fast gates (fast_expf) */
 
 static const char *NAMES[4] = {"energy", "valence", "tempo", "liveness"};
 static const float MEAN[4] = {0.6f, 0.45f, 120.0f, 0.19f};
@@ -623,9 +625,47 @@ static void test_cli(void) {
     model_free(m);
 }
 
+/* The table of layer kinds (layers.h): every kind the weights format
+ * documents has its row, named as its tensors are, with a shape rule and a
+ * forward; no other number is a kind; a layer cannot outgrow its share of
+ * the tensor table. */
+static void test_layer_table(void) {
+    static const struct { int type; const char *name; } known[] = {
+        {LAYER_EMBEDDING, "embedding"}, {LAYER_DROPOUT, "dropout"}, {LAYER_CONV1D, "conv1d"},
+        {LAYER_MAXPOOL1D, "maxpool1d"}, {LAYER_LSTM, "lstm"}, {LAYER_BILSTM, "bilstm"}, {LAYER_DENSE, "dense"},
+        {LAYER_GAP1D, "gap1d"}, {LAYER_GMP1D, "gmp1d"}, {LAYER_MEANPOOL_MASKED, "meanpool_masked"},
+        {LAYER_TFIDF, "tfidf"}, {LAYER_TFIDF_WORDMEAN, "tfidf_wordmean"},
+    };
+    int n_known = (int)(sizeof known / sizeof known[0]), complete = 1, n_inputs = 0;
+    for (int i = 0; i < n_known; i++) {
+        const LayerKind *k = layer_kind(known[i].type);
+        complete &= k && !strcmp(k->name, known[i].name) && k->shape && k->forward &&
+                    !strcmp(model_layer_type_name(known[i].type), known[i].name);
+        n_inputs += k && (k->flags & LK_INPUT);
+    }
+    CHECK(complete, "every layer kind has its row: name, shape rule, forward");
+    CHECK(n_inputs == 3, "embedding, tfidf and tfidf_wordmean are the kinds that read the ids");
+    int n_kinds = 0;
+    for (int t = -5; t < 300; t++) n_kinds += layer_kind(t) != NULL;
+    CHECK(n_kinds == n_known && !strcmp(model_layer_type_name(0), "unknown") &&
+          !strcmp(model_layer_type_name(13), "unknown"), "no other number is a layer kind");
+    char err[256];
+    LayerSpec arch[] = {{LAYER_EMBEDDING, 4, 0, 0, 0, 0}, {LAYER_GAP1D, 0, 0, 0, 0, 0}, {LAYER_DENSE, 4, 0, 0, 0, 0}};
+    Model *m = model_create(arch, 3, 8, NULL, 0, NAMES, NULL, NULL, 4, err, sizeof err);
+    CHECK(m != NULL, "a three-layer model builds");
+    if (!m) return;
+    int rc = 0;   /* layer 1 (gap1d) has none: it may take MODEL_MAX_LAYER_TENSORS, not one more */
+    for (int k = 0; k < MODEL_MAX_LAYER_TENSORS && !rc; k++) rc = model_add_tensor(m, 1, "extra", 1, 1, err, sizeof err);
+    CHECK(rc == 0, "a layer may have MODEL_MAX_LAYER_TENSORS tensors");
+    CHECK(model_add_tensor(m, 1, "extra", 1, 1, err, sizeof err) == -1 && strstr(err, "more than"),
+          "one tensor more than MODEL_MAX_LAYER_TENSORS is refused with a message");
+    model_free(m);
+}
+
 int main(void) {
     (void)check_skip;
     test_cli();
+    test_layer_table();
     test_fast_path();
     test_non_finite();
     test_seed_arch();

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bow.h"
+#include "layers.h"
 
 static float act_grad(float out, int act) {
     switch (act) {
@@ -187,25 +188,90 @@ void dropout_backward(float *d_in, const float *d_out, const float *mask, size_t
     for (size_t i = 0; i < n; i++) d_in[i] += d_out[i] * mask[i];
 }
 
-/* ---- whole model --------------------------------------------------------- */
+/* ---- layer kinds: the backward column of MODEL_LAYER_KINDS (layers.h) ------ */
 
-struct ModelCache {
-    int n_layers;
-    size_t n_params, seq_len;
-    float **act;       /* [l] output of layer l */
-    float **dact;      /* [l] gradient w.r.t. output of layer l */
-    size_t *size;      /* [l] floats in act[l] */
-    float **mask;      /* dropout masks */
-    int32_t **argmax;  /* maxpool / gmp */
-    float **lcache;    /* LSTM caches: [2*l] forward, [2*l+1] backward direction */
-    float **seqtmp;    /* BILSTM: [2*l], [2*l+1] per-direction outputs / grads */
-    float *lscratch;   /* lstm_forward / lstm_backward scratch */
-    int32_t *ids;      /* copy of the last input */
-    float *block;      /* all float buffers, one allocation */
-    int32_t *iblock;
+/* Each backward reads the LayerStep its forward ran with (ids, in, out,
+ * saved state, work) and ADDS dLoss/d weights into grads and dLoss/d input
+ * into d_in (NULL below the first layer). */
+
+static float *grad_of(const LayerStep *s, float *grads, int k) {
+    return grads + s->m->tensors[s->L->first_tensor + k].offset;
+}
+
+static const float *weights_of(const LayerStep *s, int k) { return layer_tensor(s->m, s->L, k); }
+
+static int lstm_return_sequences(const ModelLayer *L) { return (L->spec.flags & LAYER_RETURN_SEQUENCES) != 0; }
+
+static void embedding_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    embedding_backward(grad_of(s, grads, 0), d_out, s->ids, s->m->seq_len, vocab_size(s->m->vocab), s->L->spec.units);
+}
+
+static void dropout_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    const ModelLayer *L = s->L;
+    if (d_in) dropout_backward(d_in, d_out, s->saved, (size_t)(L->out_t ? L->out_t : 1) * L->out_c);
+}
+
+static void conv1d_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    const ModelLayer *L = s->L;
+    conv1d_backward(d_in, grad_of(s, grads, 0), grad_of(s, grads, 1), d_out, s->out, s->in, weights_of(s, 0),
+                    L->in_t, L->in_c, L->spec.units, L->spec.size, L->spec.act);
+}
+
+static void maxpool1d_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    if (d_in) maxpool1d_backward(d_in, d_out, s->saved_ints, s->L->out_t, s->L->in_c);
+}
+
+static void lstm_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    const ModelLayer *L = s->L;
+    lstm_backward(d_in, grad_of(s, grads, 0), grad_of(s, grads, 1), grad_of(s, grads, 2), d_out, s->in, s->saved,
+                  weights_of(s, 0), weights_of(s, 1), L->in_t, L->in_c, L->spec.units, lstm_return_sequences(L), 0,
+                  s->work);
+}
+
+/* Splits d_out [R][2H] into the two directions' halves (in work, where the
+ * forward kept its direction outputs), then each direction's backward. */
+static void bilstm_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    const ModelLayer *L = s->L;
+    int T = L->in_t, H = L->spec.units, seq = lstm_return_sequences(L), R = seq ? T : 1;
+    float *df = s->work, *db = df + (size_t)R * H, *scratch = db + (size_t)R * H;
+    for (int r = 0; r < R; r++) {
+        memcpy(df + (size_t)r * H, d_out + (size_t)r * 2 * H, (size_t)H * sizeof(float));
+        memcpy(db + (size_t)r * H, d_out + (size_t)r * 2 * H + H, (size_t)H * sizeof(float));
+    }
+    const float *bwd_cache = s->saved + (size_t)T * LSTM_CACHE_PER_UNIT * H;
+    lstm_backward(d_in, grad_of(s, grads, 0), grad_of(s, grads, 1), grad_of(s, grads, 2), df, s->in, s->saved,
+                  weights_of(s, 0), weights_of(s, 1), T, L->in_c, H, seq, 0, scratch);
+    lstm_backward(d_in, grad_of(s, grads, 3), grad_of(s, grads, 4), grad_of(s, grads, 5), db, s->in, bwd_cache,
+                  weights_of(s, 3), weights_of(s, 4), T, L->in_c, H, seq, 1, scratch);
+}
+
+static void dense_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    const ModelLayer *L = s->L;
+    dense_backward(d_in, grad_of(s, grads, 0), grad_of(s, grads, 1), d_out, s->out, s->in, weights_of(s, 0),
+                   L->in_t ? L->in_t : 1, L->in_c, L->spec.units, L->spec.act);
+}
+
+static void gap1d_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    if (d_in) gap1d_backward(d_in, d_out, s->L->in_t, s->L->in_c);
+}
+
+static void gmp1d_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    if (d_in) gmp1d_backward(d_in, d_out, s->saved_ints, s->L->in_t, s->L->in_c);
+}
+
+static void meanpool_masked_layer_backward(const LayerStep *s, const float *d_out, float *d_in, float *grads) {
+    if (d_in) meanpool_masked_backward(d_in, d_out, s->ids, s->L->in_t, s->L->in_c);
+}
+
+typedef void (*LayerBackwardFn)(const LayerStep *s, const float *d_out, float *d_in, float *grads);
+
+static const LayerBackwardFn BACKWARD[] = {
+#define BACKWARD_ROW(type, name, flags, shape, init, forward, fast, memory, backward) [type] = backward,
+    MODEL_LAYER_KINDS(BACKWARD_ROW)
+#undef BACKWARD_ROW
 };
 
-static size_t seq_rows(const ModelLayer *L) { return L->out_t ? (size_t)L->out_t : 1; }
+/* ---- whole model --------------------------------------------------------- */
 
 ModelCache *model_cache_new(const Model *m) {
     if (!m) return NULL;
@@ -218,45 +284,31 @@ ModelCache *model_cache_new(const Model *m) {
     c->act = calloc((size_t)n, sizeof(float *));
     c->dact = calloc((size_t)n, sizeof(float *));
     c->size = calloc((size_t)n, sizeof(size_t));
-    c->mask = calloc((size_t)n, sizeof(float *));
-    c->argmax = calloc((size_t)n, sizeof(int32_t *));
-    c->lcache = calloc((size_t)n * 2, sizeof(float *));
-    c->seqtmp = calloc((size_t)n * 2, sizeof(float *));
-    if (!c->act || !c->dact || !c->size || !c->mask || !c->argmax || !c->lcache || !c->seqtmp) {
+    c->saved = calloc((size_t)n, sizeof(float *));
+    c->saved_ints = calloc((size_t)n, sizeof(int32_t *));
+    if (!c->act || !c->dact || !c->size || !c->saved || !c->saved_ints) {
         model_cache_free(c);
         return NULL;
     }
     /* two passes: count, then point */
-    size_t hmax = 1;
     for (int pass = 0; pass < 2; pass++) {
         size_t nf = 0, ni = c->seq_len;
         for (int l = 0; l < n; l++) {
             const ModelLayer *L = &m->layers[l];
-            size_t sz = seq_rows(L) * (size_t)L->out_c;
+            LayerMemory need = layer_memory(L);
+            size_t sz = (L->out_t ? (size_t)L->out_t : 1) * (size_t)L->out_c;
             c->size[l] = sz;
 #define TAKE(ptr, k) do { if (pass) (ptr) = c->block + nf; nf += (k); } while (0)
 #define TAKEI(ptr, k) do { if (pass) (ptr) = c->iblock + ni; ni += (k); } while (0)
             TAKE(c->act[l], sz);
             TAKE(c->dact[l], sz);
-            if (L->spec.type == LAYER_DROPOUT) TAKE(c->mask[l], sz);
-            if (L->spec.type == LAYER_MAXPOOL1D || L->spec.type == LAYER_GMP1D) TAKEI(c->argmax[l], sz);
-            if (L->spec.type == LAYER_LSTM || L->spec.type == LAYER_BILSTM) {
-                size_t H = (size_t)L->spec.units, T = (size_t)L->in_t;
-                if (H > hmax) hmax = H;
-                TAKE(c->lcache[2 * l], T * LSTM_CACHE_PER_UNIT * H);
-                if (L->spec.type == LAYER_BILSTM) {
-                    TAKE(c->lcache[2 * l + 1], T * LSTM_CACHE_PER_UNIT * H);
-                    size_t R = L->out_t ? (size_t)L->out_t : 1;
-                    TAKE(c->seqtmp[2 * l], R * H);
-                    TAKE(c->seqtmp[2 * l + 1], R * H);
-                }
-            }
+            if (need.saved_floats) TAKE(c->saved[l], need.saved_floats);
+            if (need.saved_ints) TAKEI(c->saved_ints[l], need.saved_ints);
 #undef TAKE
 #undef TAKEI
         }
-        size_t scr = LSTM_SCRATCH(hmax) > LSTM_GRAD_SCRATCH(hmax) ? LSTM_SCRATCH(hmax) : LSTM_GRAD_SCRATCH(hmax);
-        if (pass) c->lscratch = c->block + nf;
-        nf += scr;
+        if (pass) c->work = c->block + nf;
+        nf += layers_max_work(m);
         if (!pass) {
             c->block = calloc(nf, sizeof(float));
             c->iblock = calloc(ni, sizeof(int32_t));
@@ -270,17 +322,9 @@ ModelCache *model_cache_new(const Model *m) {
 
 void model_cache_free(ModelCache *c) {
     if (!c) return;
-    free(c->act); free(c->dact); free(c->size); free(c->mask); free(c->argmax);
-    free(c->lcache); free(c->seqtmp); free(c->block); free(c->iblock);
+    free(c->act); free(c->dact); free(c->size); free(c->saved); free(c->saved_ints);
+    free(c->block); free(c->iblock);
     free(c);
-}
-
-static const float *tens(const Model *m, const ModelLayer *L, int k) {
-    return m->params + m->tensors[L->first_tensor + k].offset;
-}
-
-static float *gtens(const Model *m, float *grads, const ModelLayer *L, int k) {
-    return grads + m->tensors[L->first_tensor + k].offset;
 }
 
 int model_forward_train(const Model *m, ModelCache *c, const int32_t *ids, int train,
@@ -289,126 +333,21 @@ int model_forward_train(const Model *m, ModelCache *c, const int32_t *ids, int t
         c->seq_len != (size_t)m->seq_len)
         return -1;
     memcpy(c->ids, ids, c->seq_len * sizeof(int32_t));
-    int V = vocab_size(m->vocab);
-    for (int l = 0; l < m->n_layers; l++) {
-        const ModelLayer *L = &m->layers[l];
-        const LayerSpec *s = &L->spec;
-        const float *in = l ? c->act[l - 1] : NULL;
-        float *out = c->act[l];
-        int T = L->in_t, C = L->in_c, N = T ? T : 1;
-        switch (s->type) {
-        case LAYER_EMBEDDING:
-            embedding_forward(out, c->ids, tens(m, L, 0), m->seq_len, V, s->units);
-            break;
-        case LAYER_TFIDF:
-            tfidf_forward(out, c->ids, tens(m, L, 0), m->seq_len, V);
-            break;
-        case LAYER_TFIDF_WORDMEAN:
-            tfidf_forward(out, c->ids, tens(m, L, 0), m->seq_len, s->units);
-            wordmean_forward(out + s->units, c->ids, tens(m, L, 1), m->seq_len, V, s->size);
-            break;
-        case LAYER_DROPOUT:
-            if (train && rng) dropout_forward_train(out, c->mask[l], in, c->size[l], s->rate, rng);
-            else dropout_forward_train(out, c->mask[l], in, c->size[l], 0.0f, NULL);
-            break;
-        case LAYER_CONV1D:
-            conv1d_forward(out, in, tens(m, L, 0), tens(m, L, 1), T, C, s->units, s->size, s->act);
-            break;
-        case LAYER_MAXPOOL1D:
-            maxpool1d_forward(out, c->argmax[l], in, T, C, s->size);
-            break;
-        case LAYER_LSTM:
-            lstm_forward(out, in, tens(m, L, 0), tens(m, L, 1), tens(m, L, 2), T, C, s->units,
-                         (s->flags & LAYER_RETURN_SEQUENCES) != 0, 0, c->lcache[2 * l], c->lscratch);
-            break;
-        case LAYER_BILSTM: {
-            int H = s->units, seq = (s->flags & LAYER_RETURN_SEQUENCES) != 0, R = seq ? T : 1;
-            float *f = c->seqtmp[2 * l], *b = c->seqtmp[2 * l + 1];
-            lstm_forward(f, in, tens(m, L, 0), tens(m, L, 1), tens(m, L, 2), T, C, H, seq, 0, c->lcache[2 * l], c->lscratch);
-            lstm_forward(b, in, tens(m, L, 3), tens(m, L, 4), tens(m, L, 5), T, C, H, seq, 1, c->lcache[2 * l + 1], c->lscratch);
-            bilstm_concat(out, f, b, R, H);
-            break;
-        }
-        case LAYER_DENSE:
-            dense_forward(out, in, tens(m, L, 0), tens(m, L, 1), N, C, s->units, s->act);
-            break;
-        case LAYER_GAP1D:
-            gap1d_forward(out, in, T, C);
-            break;
-        case LAYER_GMP1D:
-            gmp1d_forward(out, c->argmax[l], in, T, C);
-            break;
-        case LAYER_MEANPOOL_MASKED:
-            meanpool_masked_forward(out, in, c->ids, T, C);
-            break;
-        default: return -1;
-        }
-    }
-    if (out_z) memcpy(out_z, c->act[m->n_layers - 1], (size_t)m->n_outputs * sizeof(float));
+    const float *last = layers_forward(m, c->ids, c, train ? rng : NULL, NULL);
+    if (out_z) memcpy(out_z, last, (size_t)m->n_outputs * sizeof(float));
     return 0;
 }
 
 void model_backward(const Model *m, ModelCache *c, const float *d_out_z, float *grads) {
     if (!m || !c || !d_out_z || !grads || c->n_layers != m->n_layers) return;
-    int n = m->n_layers, V = vocab_size(m->vocab);
+    int n = m->n_layers;
     for (int l = 0; l < n; l++) memset(c->dact[l], 0, c->size[l] * sizeof(float));
     memcpy(c->dact[n - 1], d_out_z, (size_t)m->n_outputs * sizeof(float));
     for (int l = n - 1; l >= 0; l--) {
-        const ModelLayer *L = &m->layers[l];
-        const LayerSpec *s = &L->spec;
-        const float *in = l ? c->act[l - 1] : NULL;
-        float *din = l ? c->dact[l - 1] : NULL;
-        const float *dout = c->dact[l], *out = c->act[l];
-        int T = L->in_t, C = L->in_c, N = T ? T : 1;
-        switch (s->type) {
-        case LAYER_EMBEDDING:
-            embedding_backward(gtens(m, grads, L, 0), dout, c->ids, m->seq_len, V, s->units);
-            break;
-        case LAYER_TFIDF:
-        case LAYER_TFIDF_WORDMEAN:
-            break;   /* idf and the word table are fixed */
-        case LAYER_DROPOUT:
-            if (din) dropout_backward(din, dout, c->mask[l], c->size[l]);
-            break;
-        case LAYER_CONV1D:
-            conv1d_backward(din, gtens(m, grads, L, 0), gtens(m, grads, L, 1), dout, out, in,
-                            tens(m, L, 0), T, C, s->units, s->size, s->act);
-            break;
-        case LAYER_MAXPOOL1D:
-            if (din) maxpool1d_backward(din, dout, c->argmax[l], L->out_t, C);
-            break;
-        case LAYER_LSTM:
-            lstm_backward(din, gtens(m, grads, L, 0), gtens(m, grads, L, 1), gtens(m, grads, L, 2), dout, in,
-                          c->lcache[2 * l], tens(m, L, 0), tens(m, L, 1), T, C, s->units,
-                          (s->flags & LAYER_RETURN_SEQUENCES) != 0, 0, c->lscratch);
-            break;
-        case LAYER_BILSTM: {
-            int H = s->units, seq = (s->flags & LAYER_RETURN_SEQUENCES) != 0, R = seq ? T : 1;
-            float *df = c->seqtmp[2 * l], *db = c->seqtmp[2 * l + 1];   /* forward outputs no longer needed */
-            for (int r = 0; r < R; r++) {
-                memcpy(df + (size_t)r * H, dout + (size_t)r * 2 * H, (size_t)H * sizeof(float));
-                memcpy(db + (size_t)r * H, dout + (size_t)r * 2 * H + H, (size_t)H * sizeof(float));
-            }
-            lstm_backward(din, gtens(m, grads, L, 0), gtens(m, grads, L, 1), gtens(m, grads, L, 2), df, in,
-                          c->lcache[2 * l], tens(m, L, 0), tens(m, L, 1), T, C, H, seq, 0, c->lscratch);
-            lstm_backward(din, gtens(m, grads, L, 3), gtens(m, grads, L, 4), gtens(m, grads, L, 5), db, in,
-                          c->lcache[2 * l + 1], tens(m, L, 3), tens(m, L, 4), T, C, H, seq, 1, c->lscratch);
-            break;
-        }
-        case LAYER_DENSE:
-            dense_backward(din, gtens(m, grads, L, 0), gtens(m, grads, L, 1), dout, out, in,
-                           tens(m, L, 0), N, C, s->units, s->act);
-            break;
-        case LAYER_GAP1D:
-            if (din) gap1d_backward(din, dout, T, C);
-            break;
-        case LAYER_GMP1D:
-            if (din) gmp1d_backward(din, dout, c->argmax[l], T, C);
-            break;
-        case LAYER_MEANPOOL_MASKED:
-            if (din) meanpool_masked_backward(din, dout, c->ids, T, C);
-            break;
-        default: break;
-        }
+        LayerBackwardFn backward = BACKWARD[m->layers[l].spec.type];
+        if (!backward) continue;
+        LayerStep s = {.m = m, .L = &m->layers[l], .ids = c->ids, .in = l ? c->act[l - 1] : NULL,
+                       .out = c->act[l], .work = c->work, .saved = c->saved[l], .saved_ints = c->saved_ints[l]};
+        backward(&s, c->dact[l], l ? c->dact[l - 1] : NULL, grads);
     }
 }

@@ -45,8 +45,7 @@ void maxpool1d_backward(float *d_in, const float *d_out, const int32_t *argmax, 
  * state) or [T][H] (return_sequences = 1, input order). cache: from
  * lstm_forward with the same in/weights/reverse. d_in[T][C] (or NULL),
  * d_kernel[C][4H], d_recurrent[H][4H], d_bias[4H].
- * scratch: float[LSTM_GRAD_SCRATCH(H)]. */
-#define LSTM_GRAD_SCRATCH(H) (8 * (size_t)(H))
+ * scratch: float[LSTM_GRAD_SCRATCH(H)] (nn.h). */
 void lstm_backward(float *d_in, float *d_kernel, float *d_recurrent, float *d_bias,
                    const float *d_out, const float *in, const float *cache,
                    const float *kernel, const float *recurrent,
@@ -84,7 +83,8 @@ void model_cache_free(ModelCache *c);
 
 /* Forward one sequence ids[m->seq_len] keeping every activation.
  * train = 1: dropout active (drawn from *rng); train = 0: inference
- * (identical to model_forward_reference). out_z[m->n_outputs]: standardised
+ * (the same forward as model_forward_reference: layers_forward in
+ * layers.h, here with a cache). out_z[m->n_outputs]: standardised
  * outputs. Returns 0 (or -1 if c does not belong to a model of this shape). */
 int model_forward_train(const Model *m, ModelCache *c, const int32_t *ids, int train,
                         uint64_t *rng, float *out_z);
