@@ -217,6 +217,13 @@ static void large_and_overflow(void) {
     cJSON_Delete(j);
 }
 
+/* 13 songs, already in percentile terms (the song table is the identity on
+ * [0, 1]): one in the middle, 12 on a circle of radius 0.3 around it. */
+static void circle_songs(float so[26]) {
+    so[0] = so[1] = 0.5f;
+    for (int k = 0; k < 12; k++) { so[2 + 2 * k] = 0.5f + 0.3f * (float)cos(k * M_PI / 6); so[3 + 2 * k] = 0.5f + 0.3f * (float)sin(k * M_PI / 6); }
+}
+
 /* Song prices: film moods crowd near the middle, one song sits there and
  * 12 on a circle around it. Without a reference the middle song is every
  * film's best; with the crowd as reference its price shares the films out. */
@@ -224,10 +231,8 @@ static void prices_share_the_films(const Calib *base) {
     MatchSpace sp = space2();
     Calib *cal = malloc(sizeof *cal);
     *cal = *base;
-    /* songs, already in percentile terms: put them through the song table (identity on [0, 1]) */
     float so[26];
-    so[0] = so[1] = 0.5f;
-    for (int k = 0; k < 12; k++) { so[2 + 2 * k] = 0.5f + 0.3f * (float)cos(k * M_PI / 6); so[3 + 2 * k] = 0.5f + 0.3f * (float)sin(k * M_PI / 6); }
+    circle_songs(so);
     uint64_t st = 99;
     cal->n_ref = 1000;
     for (int r = 0; r < cal->n_ref; r++) {
@@ -273,8 +278,7 @@ static void prices_share_the_soundtracks(const Calib *base) {
     Calib *cal = malloc(sizeof *cal);
     *cal = *base;
     float so[26];
-    so[0] = so[1] = 0.5f;
-    for (int k = 0; k < 12; k++) { so[2 + 2 * k] = 0.5f + 0.3f * (float)cos(k * M_PI / 6); so[3 + 2 * k] = 0.5f + 0.3f * (float)sin(k * M_PI / 6); }
+    circle_songs(so);
     uint64_t st = 7;
     cal->n_ref = 900;
     for (int r = 0; r < cal->n_ref; r += 3) {
