@@ -187,6 +187,17 @@ static cJSON *info_object(int h) {
     }
     cJSON_AddBoolToObject(o, "calibrated", s->calib != NULL);
     if (!s->calib) cJSON_AddStringToObject(o, "calibration_error", s->calib_err);
+    if (s->calib && s->calib->songs.n_levels > 0) {
+        /* the song table alone (calib.h: the model's predictions on its
+         * training songs, CALIB_KNOTS quantiles per metric): what the Taste
+         * view calls bright or energetic is relative to it */
+        const CalibDomain *d = &s->calib->songs;
+        cJSON *q = cJSON_AddObjectToObject(o, "song_quantiles");
+        for (int j = 0; q && j < d->n_metrics; j++) {
+            cJSON *k = cJSON_AddArrayToObject(q, d->name[j]);
+            for (int t = 0; k && t < CALIB_KNOTS; t++) cJSON_AddItemToArray(k, cJSON_CreateNumber(d->q[0][j][t]));
+        }
+    }
     return o;
 }
 

@@ -333,11 +333,11 @@ test('taste: verdicts are percentiles of a named reference, so different librari
   try {
     await openDemo(page);
     const caption = await page.textContent('#dash-moodmap figcaption');
-    const m = /Most of your songs are ([a-z ]+) \((\d+) of 300\), relative to 300 held-out songs scored by the same model/.exec(caption);
+    const m = /Most of your songs are ([a-z ]+) \((\d+) of 300\), relative to the songs the model learned from \(their median/.exec(caption);
     assert.ok(m, caption);
     assert.ok(Number(m[2]) < 229 && Number(m[2]) < 150, `a quadrant holds ${m[2]} of 300 (was 229 at a fixed 0.5)`);
     assert.match(await page.textContent('#dash-verdict'), /Your average song is balanced, right in the middle: (brighter|darker) than \d+% and (more energetic|calmer) than \d+%/);
-    assert.match(await page.textContent('#dash-verdict'), /Percentiles of 300 held-out songs/);
+    assert.match(await page.textContent('#dash-verdict'), /Percentiles of the songs the model learned from \(their moods as the same model reads them/);
     // words: no function words or song metadata
     await page.waitForSelector('#chart-words tbody tr', { state: 'attached' });
     const words = await page.$$eval('#chart-words tbody tr th', (ths) => ths.map((t) => t.textContent));

@@ -1,6 +1,6 @@
 // `moodspace soundtrack` and the page's matching path (web/engine/engine.js →
 // ms_film_soundtrack in the shipped wasm) on fixtures written here: a tiny
-// random model calibrated with hand-made tables, a hand-made version-3
+// random model calibrated with hand-made tables, a hand-made version-4
 // catalog, a library of made-up songs and a short Fountain script. The same
 // film and library give the same soundtrack through both. Nothing from
 // ../shared/data.
@@ -166,6 +166,13 @@ test('the page path (web/engine/engine.js in wasm, the catalog decoded by web/fi
   const eng = await createEngine({ moduleUrl: pathToFileURL(mjsPath).href, wasmBinary: fs.readFileSync(wasmPath) });
   const info = eng.loadModel(fs.readFileSync(modelPath));
   assert.equal(info.calibrated, true);
+  // the song table reaches the page (the Taste view's reference): the knots as written, rounded to 5 digits
+  assert.deepEqual(Object.keys(info.song_quantiles), names);
+  for (const [j, n] of names.entries()) {
+    const want = CALIBRATION.songs.q[0][j];
+    assert.equal(info.song_quantiles[n].length, KNOTS);
+    assert.ok(info.song_quantiles[n].every((v, t) => Math.abs(v - want[t]) <= 1e-4 * Math.max(1, Math.abs(want[t]))), n);
+  }
   assert.equal(eng.constants.catalog_version, CATALOG_VERSION, 'the page and the engine read the same catalog version');
   assert.equal(eng.constants.pool_size, 20);
   assert.equal(eng.constants.pool_max_rank, 70);

@@ -71,7 +71,7 @@ test('percentiles against a reference; verdicts differ between libraries', () =>
   assert.equal(percentile(ref, 'valence', 0.495), 50);
   assert.equal(percentile(ref, 'valence', -1), 0);
   assert.equal(median(ref, 'energy'), 0.495);
-  assert.equal(quantilesFromInfo({ quantiles: { energy: [0.1, 0.2, 0.3, 0.4, 0.5] } }).energy.length, 5);
+  assert.equal(quantilesFromInfo({ song_quantiles: { energy: [0.1, 0.2, 0.3, 0.4, 0.5] } }).energy.length, 5);
   assert.equal(quantilesFromInfo({ metrics: ['energy'] }), null);
   const lib = (x) => Array.from({ length: 5 }, () => ({ metrics: { valence: x, energy: x } }));
   assert.equal(tasteVerdict(lib(0.9), ref).quadrant, 'bright and energetic');

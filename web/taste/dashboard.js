@@ -407,7 +407,7 @@ function verdictSection(songs, state, ref) {
   if (!v) return null;
   const btn = shareButton({ id: 'share-taste', label: 'Share as image', file: 'moodspace-taste', draw: () => drawTasteCard(tasteCardData(state, songs, v)) });
   return section('dash-verdict', 'Your taste in one line', el('p', { class: 'dash-verdict-line', text: v.sentence }),
-    el('p', { class: 'muted', text: `Percentiles of ${ref.label}${ref.source === 'demo' ? ' (the model’s own spread; the quantiles of its training songs are used once the model carries them)' : ''}.` }), btn);
+    el('p', { class: 'muted', text: `Percentiles of ${ref.label}${ref.source === 'model' ? ' (their moods as the same model reads them, from its calibration)' : ' (the model’s own spread: this model carries no calibration of its training songs)'}.` }), btn);
 }
 
 // --- the dashboard ----------------------------------------------------------------

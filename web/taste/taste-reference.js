@@ -21,9 +21,9 @@ function ascending(list) {
   return v.length >= 5 ? v : null;
 }
 
-/** Quantiles from a model's info: info.quantiles or info.calibration.quantiles = { metric: [ascending values] }. */
+/** Quantiles from a model's info: info.song_quantiles = { metric: [ascending values] } (wasm/api.c, the song calibration's knots). */
 export function quantilesFromInfo(info) {
-  const q = info?.quantiles || info?.calibration?.quantiles || info?.song_quantiles;
+  const q = info?.song_quantiles;
   if (!q || typeof q !== 'object') return null;
   const out = {};
   for (const [m, list] of Object.entries(q)) { const v = ascending(Array.isArray(list) ? list : list?.values); if (v) out[m] = v; }
@@ -46,7 +46,7 @@ export function loadReference(engine, { demoUrl = './demo.json' } = {}) {
   loading ||= (async () => {
     const info = await Promise.resolve(engine?.ready).catch(() => null);
     const fromModel = quantilesFromInfo(info);
-    if (fromModel) return { source: 'model', label: 'the songs the model learned from (its calibration)', quantiles: fromModel };
+    if (fromModel) return { source: 'model', label: 'the songs the model learned from', quantiles: fromModel };
     const r = await fetch(demoUrl);
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
     const json = await r.json();
