@@ -335,29 +335,51 @@ cJSON *calib_ref_to_cjson(const Calib *c) {
     if (!o) return NULL;
     cJSON *nm = cJSON_AddArrayToObject(o, "metrics");
     for (int j = 0; j < c->segments.n_metrics; j++) cJSON_AddItemToArray(nm, cJSON_CreateString(c->segments.name[j]));
-    cJSON_AddNumberToObject(o, "segments_per_film", c->ref_group > 1 ? c->ref_group : 1);
+    if (c->n_ref_blocks > 0) {
+        cJSON_AddItemToObject(o, "segments_per_film", cJSON_CreateIntArray(c->ref_block_size, c->n_ref_blocks));
+        cJSON_AddItemToObject(o, "films", cJSON_CreateIntArray(c->ref_block_films, c->n_ref_blocks));
+    }
     cJSON *p = cJSON_AddArrayToObject(o, "p");
     for (int i = 0; i < c->n_ref; i++)
         for (int j = 0; j < c->segments.n_metrics; j++) cJSON_AddItemToArray(p, cJSON_CreateNumber(round(c->ref[i][j] * 1000)));
     return o;
 }
 
+/* The blocks of whole films (calib.h): -1 when malformed or not matching rows. */
+static int ref_blocks_from_cjson(Calib *c, const cJSON *sizes, const cJSON *films, int rows) {
+    c->n_ref_blocks = 0;
+    if (!sizes && !films) return 0;
+    int nb = cJSON_GetArraySize(sizes), total = 0;
+    if (!cJSON_IsArray(sizes) || !cJSON_IsArray(films) || nb < 1 || nb > CALIB_MAX_REF_BLOCKS || cJSON_GetArraySize(films) != nb) return -1;
+    for (int b = 0; b < nb; b++) {
+        const cJSON *g = cJSON_GetArrayItem(sizes, b), *f = cJSON_GetArrayItem(films, b);
+        if (!cJSON_IsNumber(g) || !(g->valuedouble >= 1 && g->valuedouble <= 64) || !cJSON_IsNumber(f) ||
+            !(f->valuedouble >= 0 && f->valuedouble <= CALIB_MAX_REF)) return -1;
+        c->ref_block_size[b] = (int)g->valuedouble;
+        c->ref_block_films[b] = (int)f->valuedouble;
+        total += c->ref_block_size[b] * c->ref_block_films[b];
+    }
+    if (total != rows) return -1;
+    c->n_ref_blocks = nb;
+    return 0;
+}
+
 int calib_ref_from_cjson(Calib *c, const cJSON *j, char *err, size_t errlen) {
     c->n_ref = 0;
-    c->ref_group = 1;
+    c->n_ref_blocks = 0;
     const cJSON *nm = cJSON_GetObjectItemCaseSensitive(j, "metrics"), *p = cJSON_GetObjectItemCaseSensitive(j, "p");
-    const cJSON *gj = cJSON_GetObjectItemCaseSensitive(j, "segments_per_film");
     int m = c->segments.n_metrics, n = cJSON_GetArraySize(p);
-    int g = gj ? (cJSON_IsNumber(gj) && gj->valuedouble >= 1 && gj->valuedouble <= 64 ? (int)gj->valuedouble : 0) : 1;
     int ok = cJSON_IsArray(nm) && cJSON_IsArray(p) && cJSON_GetArraySize(nm) == m && m > 0 && n % m == 0 && n / m <= CALIB_MAX_REF &&
-             g >= 1 && (n / m) % g == 0;
+             ref_blocks_from_cjson(c, cJSON_GetObjectItemCaseSensitive(j, "segments_per_film"),
+                                   cJSON_GetObjectItemCaseSensitive(j, "films"), n / (m ? m : 1)) == 0;
     for (int q = 0; ok && q < m; q++) {
         const cJSON *s = cJSON_GetArrayItem(nm, q);
         ok = cJSON_IsString(s) && !strcmp(s->valuestring, c->segments.name[q]);
     }
     if (!ok) {
-        ms_seterr(err, errlen, "calibration: the reference needs the segments' metrics, 1..64 segments per film and at most %d rows, whole films",
-                  CALIB_MAX_REF);
+        ms_seterr(err, errlen, "calibration: the reference needs the segments' metrics, at most %d rows, and blocks of whole "
+                  "films (1..64 segments each) that add up to the rows", CALIB_MAX_REF);
+        c->n_ref_blocks = 0;
         return -1;
     }
     int k = 0;
@@ -366,12 +388,12 @@ int calib_ref_from_cjson(Calib *c, const cJSON *j, char *err, size_t errlen) {
         if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1000)) {
             ms_seterr(err, errlen, "calibration: reference values must be permille 0..1000");
             c->n_ref = 0;
+            c->n_ref_blocks = 0;
             return -1;
         }
         c->ref[k / m][k % m] = (float)(v->valuedouble / 1000);
         k++;
     }
     c->n_ref = n / m;
-    c->ref_group = g;
     return 0;
 }

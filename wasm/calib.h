@@ -59,28 +59,34 @@ typedef struct {
 } CalibDomain;
 
 /* Reference soundtracks: a fixed sample of catalog films, each cut by the
- * segmenter into ref_group segments (CALIB_REF_SEGMENTS), on the calibrated
+ * segmenter into as many segments as a soundtrack has, on the calibrated
  * scale: percentiles 0..1 in the segments domain's metric order, the rows of
- * one film consecutive. soundtrack.h uses it to give each library song a fair
- * share of the soundtracks (song prices). Whole soundtracks rather than loose
- * segments, because a song's share of soundtracks is what a user sees: a
- * song that is nobody's nearest can still be everybody's fifth choice.
- * Optional: without it there are no prices. */
+ * one film consecutive, in blocks of films cut alike (CALIB_REF_SEGMENTS:
+ * half the rows from 6-segment cuts, the page's default, half from 12, so
+ * longer soundtracks are balanced too). soundtrack.h uses it to give each
+ * library song a fair share of the soundtracks (song prices). Whole
+ * soundtracks rather than loose segments, because a song's share of
+ * soundtracks is what a user sees: a song that is nobody's nearest can still
+ * be everybody's fifth choice. Optional: without it there are no prices. */
 #define CALIB_MAX_REF 2000
-#define CALIB_REF_SEGMENTS 6
+#define CALIB_MAX_REF_BLOCKS 4
+#define CALIB_REF_SEGMENTS {6, 12}
 
 typedef struct {
     CalibDomain songs;      /* one level */
     CalibDomain scenes;     /* one level: single catalog scenes */
     CalibDomain segments;   /* one level per segment count K */
-    int n_ref;              /* 0..CALIB_MAX_REF, a multiple of ref_group */
-    int ref_group;          /* segments per reference film (1: loose moods) */
+    int n_ref;              /* 0..CALIB_MAX_REF rows */
+    int n_ref_blocks;       /* 0: loose moods, one row per film */
+    int ref_block_size[CALIB_MAX_REF_BLOCKS];    /* segments per film in block b */
+    int ref_block_films[CALIB_MAX_REF_BLOCKS];   /* films in block b */
     float ref[CALIB_MAX_REF][CALIB_MAX_METRICS];
 } Calib;
 
-/* The reference as JSON {"metrics": [...], "segments_per_film": G (default
- * 1), "p": [permille, ...] (n_ref x metrics)} / read back (into c->ref,
- * checked against c->segments' metrics; -1 + message when malformed). */
+/* The reference as JSON {"metrics": [...], "segments_per_film": [6, 12],
+ * "films": [166, 83] (both absent: loose moods), "p": [permille, ...]
+ * (n_ref x metrics)} / read back (into c->ref, checked against c->segments'
+ * metrics and the blocks against the rows; -1 + message when malformed). */
 cJSON *calib_ref_to_cjson(const Calib *c);
 int calib_ref_from_cjson(Calib *c, const cJSON *j, char *err, size_t errlen);
 

@@ -61,7 +61,7 @@ static int draw_pool(Soundtrack *s, const SoundtrackOpts *o) {
  * -0.94), so plain nearest-song matching makes hubs: the few songs on that
  * diagonal would be in most films' soundtracks. Each song gets a price
  * pi_s >= 0 added to its squared distance, set so that over the calibration's
- * reference soundtracks (calib.h: catalog films cut into ref_group segments)
+ * reference soundtracks (calib.h: catalog films cut into 6 and into 12 segments)
  * every song is in about the same number of them: an ascending auction (the
  * dual of a transport between soundtrack slots and songs with equal
  * capacities). Each of SOUNDTRACK_PRICE_ROUNDS rounds matches every reference
@@ -74,7 +74,10 @@ static int draw_pool(Soundtrack *s, const SoundtrackOpts *o) {
  * Why whole soundtracks and not loose segments: balancing each song's share
  * of nearest-song wins still left "middle" songs as everybody's second to
  * sixth choice (12 % of 6-segment soundtracks for one song; measured with
- * tests/bench/soundtrack-stats.mjs). Matching then minimises d^2 + pi_s; the
+ * tests/bench/soundtrack-stats.mjs). Why two lengths: fitted on 6-segment
+ * soundtracks alone, 12-segment ones still had one song in 11.3 % of films
+ * (9.2 % with both; 24 segments 21.1 % -> 17.1 %, 6 segments 4.9 % -> 5.1 %).
+ * Matching then minimises d^2 + pi_s; the
  * distances reported stay the plain d. Prices depend on the library only:
  * the last library's prices are kept (one cache; the engine is
  * single-threaded). */
@@ -149,32 +152,54 @@ static void contrast_targets(float *seg, int G, int m) {
     }
 }
 
+/* The reference films (calib.h): their sizes fg[F] and first rows fs[F]
+ * (loose moods: one row each). Returns F, or -1 when out of memory. */
+static int reference_films(const Calib *cal, int **fg, int **fs) {
+    int F = 0;
+    for (int b = 0; b < cal->n_ref_blocks; b++) F += cal->ref_block_films[b];
+    if (!cal->n_ref_blocks) F = cal->n_ref;
+    *fg = malloc(sizeof(int) * (size_t)(F ? F : 1));
+    *fs = malloc(sizeof(int) * (size_t)(F ? F : 1));
+    if (!*fg || !*fs) { free(*fg); free(*fs); *fg = *fs = NULL; return -1; }
+    for (int b = 0, f = 0, row = 0; f < F; b++)
+        for (int k = 0; k < (cal->n_ref_blocks ? cal->ref_block_films[b] : F); k++, f++) {
+            (*fg)[f] = cal->n_ref_blocks ? cal->ref_block_size[b] : 1;
+            (*fs)[f] = row;
+            row += (*fg)[f];
+        }
+    return F;
+}
+
 /* price[n] for songs song_pct[n][psp->n]; refmap[j]: reference column of metric j. */
 static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *psp, const float *song_pct, int n,
                        float *price) {
     for (int i = 0; i < n; i++) price[i] = 0;
-    int G = cal->ref_group > 1 ? cal->ref_group : 1, m = psp->n;
-    int F = cal->n_ref / G;                     /* reference films */
-    if (F < 1 || n < G + 1) return 0;           /* no reference, or every song is needed anyway */
+    int m = psp->n, *fg = NULL, *fs = NULL, Gmax = 0;
+    int F = reference_films(cal, &fg, &fs);
+    if (F < 0) return -1;
+    for (int f = 0; f < F; f++) if (fg[f] > Gmax) Gmax = fg[f];
+    if (F < 1 || n < Gmax + 1) { free(fg); free(fs); return 0; }   /* no reference, or every song is needed anyway */
     uint64_t key = fnv64(song_pct, sizeof(float) * (size_t)n * m, 1469598103934665603ull);
     key = fnv64(psp->weight, sizeof(float) * (size_t)m, fnv64(&cal->n_ref, sizeof cal->n_ref, key));
-    key = fnv64(&G, sizeof G, key);
+    key = fnv64(fg, sizeof(int) * (size_t)F, key);
     if (price_cache.price && price_cache.key == key && price_cache.n == n) {
         memcpy(price, price_cache.price, sizeof(float) * (size_t)n);
+        free(fg); free(fs);
         return 0;
     }
-    int C = SOUNDTRACK_PRICE_CANDIDATES > G ? SOUNDTRACK_PRICE_CANDIDATES : G;
+    int C = SOUNDTRACK_PRICE_CANDIDATES > Gmax ? SOUNDTRACK_PRICE_CANDIDATES : Gmax;
     if (C > n) C = n;
     FilmCands *fc = calloc((size_t)F, sizeof *fc);
-    int *ci = malloc(sizeof(int) * (size_t)C), *count = malloc(sizeof(int) * (size_t)n), *pick = malloc(sizeof(int) * (size_t)G);
-    float *cv = malloc(sizeof(float) * (size_t)C), *seg = malloc(sizeof(float) * (size_t)G * m);
-    float *cost = malloc(sizeof(float) * (size_t)G * G * C);
-    int rc = -1;
+    int *ci = malloc(sizeof(int) * (size_t)C), *count = malloc(sizeof(int) * (size_t)n), *pick = malloc(sizeof(int) * (size_t)Gmax);
+    float *cv = malloc(sizeof(float) * (size_t)C), *seg = malloc(sizeof(float) * (size_t)Gmax * m);
+    float *cost = malloc(sizeof(float) * (size_t)Gmax * Gmax * C);
+    int rc = -1, rows = 0;
     if (!fc || !ci || !count || !pick || !cv || !seg || !cost) goto done;
     double scale = 0;                           /* mean squared distance to the nearest song */
     for (int f = 0; f < F; f++) {
+        int G = fg[f];
         for (int g = 0; g < G; g++)
-            for (int j = 0; j < m; j++) seg[(size_t)g * m + j] = cal->ref[f * G + g][refmap[j]];
+            for (int j = 0; j < m; j++) seg[(size_t)g * m + j] = cal->ref[fs[f] + g][refmap[j]];
         contrast_targets(seg, G, m);   /* as soundtrack_build matches */
         if (film_candidates(psp, seg, G, song_pct, n, C, ci, cv, &fc[f])) goto done;
         for (int g = 0; g < G; g++) {
@@ -182,14 +207,16 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
             for (int q = 1; q < fc[f].nc; q++) if (fc[f].d2[(size_t)g * fc[f].nc + q] < lo) lo = fc[f].d2[(size_t)g * fc[f].nc + q];
             scale += lo;
         }
+        rows += G;
     }
-    /* auction rounds: songs in more than their share of soundtracks get
+    /* auction rounds: songs in more than their share of soundtrack slots get
      * dearer, the others cheaper (not below 0); the step shrinks linearly */
-    double cap = (double)F * G / n, step = 0.5 * scale / ((double)F * G) + 1e-6;
+    double cap = (double)rows / n, step = 0.5 * scale / rows + 1e-6;
     for (int round = 0; round < SOUNDTRACK_PRICE_ROUNDS; round++) {
         memset(count, 0, sizeof(int) * (size_t)n);
         for (int f = 0; f < F; f++) {
             const FilmCands *c = &fc[f];
+            int G = fg[f];
             for (int g = 0; g < G; g++)
                 for (int q = 0; q < c->nc; q++)
                     cost[(size_t)g * c->nc + q] = sqrtf(c->d2[(size_t)g * c->nc + q] + price[c->song[q]]);
@@ -210,7 +237,7 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     rc = 0;
 done:
     for (int f = 0; fc && f < F; f++) { free(fc[f].song); free(fc[f].d2); }
-    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost);
+    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost); free(fg); free(fs);
     return rc;
 }
 

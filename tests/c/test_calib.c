@@ -154,6 +154,16 @@ static void json_round_trip(void) {
     cJSON_ReplaceItemInArray(cJSON_GetObjectItem(rj, "p"), 1, cJSON_CreateNumber(1001));
     CHECK(calib_ref_from_cjson(&c, rj, err, sizeof err) == -1 && c.n_ref == 0 && strstr(err, "permille"), "a reference value out of range is refused");
     cJSON_Delete(rj);
+    /* blocks of whole films: one 2-segment film; they must add up to the rows */
+    c.n_ref = 2; c.n_ref_blocks = 1; c.ref_block_size[0] = 2; c.ref_block_films[0] = 1;
+    rj = calib_ref_to_cjson(&c);
+    c.n_ref = 0; c.n_ref_blocks = 0;
+    CHECK(calib_ref_from_cjson(&c, rj, err, sizeof err) == 0 && c.n_ref == 2 && c.n_ref_blocks == 1 && c.ref_block_size[0] == 2 &&
+          c.ref_block_films[0] == 1, "the reference's blocks of whole films read back");
+    cJSON_ReplaceItemInArray(cJSON_GetObjectItem(rj, "films"), 0, cJSON_CreateNumber(2));
+    CHECK(calib_ref_from_cjson(&c, rj, err, sizeof err) == -1 && c.n_ref == 0 && c.n_ref_blocks == 0 && strstr(err, "add up"),
+          "blocks that do not add up to the rows are refused");
+    cJSON_Delete(rj);
     CHECK(calib_from_meta(&c, "{\"calibration\":{\"songs\":{},\"scenes\":{},\"segments\":{}}}", err, sizeof err) == -1,
           "malformed calibration: -1");
     CHECK(calib_from_meta(&c, "not json", err, sizeof err) == 0, "unparseable meta counts as no calibration");

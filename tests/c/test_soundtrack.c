@@ -272,7 +272,7 @@ static void prices_share_the_films(const Calib *base) {
  * segment's nearest song is on the circle, so prices balanced on loose
  * segment moods never charge the middle song, and it fills a slot in most
  * 3-song soundtracks; prices balanced on whole reference soundtracks
- * (ref_group = 3) give it about its share. */
+ * (one block of 3-segment films) give it about its share. */
 static void prices_share_the_soundtracks(const Calib *base) {
     MatchSpace sp = space2();
     Calib *cal = malloc(sizeof *cal);
@@ -292,7 +292,9 @@ static void prices_share_the_soundtracks(const Calib *base) {
     char err[200] = "";
     SoundtrackOpts o = {3, 0, 0, -1};
     for (int grouped = 0; grouped < 2; grouped++) {
-        cal->ref_group = grouped ? 3 : 1;
+        cal->n_ref_blocks = grouped;                       /* 0: loose moods */
+        cal->ref_block_size[0] = 3;
+        cal->ref_block_films[0] = cal->n_ref / 3;
         for (int f = 0; f < films; f++) {
             double a = (f + 0.5) * 2 * M_PI / films;
             float sc[6];

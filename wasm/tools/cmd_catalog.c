@@ -348,7 +348,9 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
     int *counts = malloc((size_t)kept * sizeof *counts);
     float *seg = malloc((size_t)kept * ksum * no * sizeof *seg);
     int *grp = malloc((size_t)kept * ksum * sizeof *grp);
-    int *ref_start = malloc((size_t)kept * sizeof *ref_start);   /* film's CALIB_REF_SEGMENTS cut, or -1 */
+    static const int ref_sizes[] = CALIB_REF_SEGMENTS;
+    enum { N_REF_SIZES = sizeof ref_sizes / sizeof ref_sizes[0] };
+    int *ref_start = malloc((size_t)kept * N_REF_SIZES * sizeof *ref_start);   /* film k's cut into ref_sizes[b]: [k][b], or -1 */
     CalibDomain *d = malloc(sizeof *d), *g = malloc(sizeof *g);
     int rc = -1, k = 0, ns = 0;
     size_t r = 0;
@@ -357,7 +359,7 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
     for (int i = 0; i < nf; i++) {
         const Film *f = &films[i];
         if (!f->ok) continue;
-        ref_start[k] = -1;
+        for (int b = 0; b < N_REF_SIZES; b++) ref_start[(size_t)k * N_REF_SIZES + b] = -1;
         counts[k++] = f->n;
         for (size_t q = 0; q < (size_t)f->n * (size_t)no; q++) {
             int col = (int)(q % (size_t)no);
@@ -374,7 +376,8 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
             MoodArc *a = arc_build(v + r * (size_t)no, w + r, f->n, no, (const char *const *)m->output_names,
                                    m->target_std, &ao, err, sizeof err);
             if (!a) { fprintf(stderr, "moodspace catalog: %s\n", err); goto done; }
-            if (lv[q] == CALIB_REF_SEGMENTS && a->n_segments == CALIB_REF_SEGMENTS) ref_start[k - 1] = ns;
+            for (int b = 0; b < N_REF_SIZES; b++)
+                if (lv[q] == ref_sizes[b] && a->n_segments == ref_sizes[b]) ref_start[(size_t)(k - 1) * N_REF_SIZES + b] = ns;
             for (int s = 0; s < a->n_segments; s++, ns++) {
                 memcpy(seg + (size_t)ns * no, a->segments[s].mean, (size_t)no * sizeof *seg);
                 grp[ns] = q;
@@ -389,21 +392,26 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
         fprintf(stderr, "moodspace catalog: %s\n", err);
         goto done;
     }
-    /* the reference soundtracks (calib.h): films cut into CALIB_REF_SEGMENTS
-     * on the calibrated scale, a fixed stride through the films */
+    /* the reference soundtracks (calib.h): for each size in
+     * CALIB_REF_SEGMENTS, an even share of the rows from films cut into that
+     * many segments, a fixed stride through the films */
     Calib *c = calloc(1, sizeof *c);
     if (!c) goto done;
     c->segments = *g;
-    c->ref_group = CALIB_REF_SEGMENTS;
-    int max_films = CALIB_MAX_REF / CALIB_REF_SEGMENTS, with_cut = 0;
-    for (int f = 0; f < kept; f++) with_cut += ref_start[f] >= 0;
-    double stride = with_cut > max_films ? (double)with_cut / max_films : 1;
-    for (int f = 0, seen = 0; f < kept; f++) {
-        if (ref_start[f] < 0) continue;
-        if (seen++ != (int)(c->n_ref / CALIB_REF_SEGMENTS * stride) || c->n_ref + CALIB_REF_SEGMENTS > CALIB_MAX_REF) continue;
-        for (int s = ref_start[f]; s < ref_start[f] + CALIB_REF_SEGMENTS; s++, c->n_ref++)
-            for (int j = 0; j < no; j++)
-                c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, CALIB_REF_SEGMENTS, seg[(size_t)s * no + j]);
+    for (int b = 0; b < N_REF_SIZES; b++) {
+        int size = ref_sizes[b], max_films = CALIB_MAX_REF / N_REF_SIZES / size, with_cut = 0, taken = 0;
+        for (int f = 0; f < kept; f++) with_cut += ref_start[(size_t)f * N_REF_SIZES + b] >= 0;
+        double stride = with_cut > max_films ? (double)with_cut / max_films : 1;
+        for (int f = 0, seen = 0; f < kept && taken < max_films; f++) {
+            int at = ref_start[(size_t)f * N_REF_SIZES + b];
+            if (at < 0) continue;
+            if (seen++ != (int)(taken * stride)) continue;
+            for (int s = at; s < at + size; s++, c->n_ref++)
+                for (int j = 0; j < no; j++) c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, size, seg[(size_t)s * no + j]);
+            taken++;
+        }
+        c->ref_block_size[c->n_ref_blocks] = size;
+        c->ref_block_films[c->n_ref_blocks++] = taken;
     }
     cJSON *cal = cJSON_AddObjectToObject(root, "calibration");
     cJSON_AddItemToObject(cal, "scenes", calib_domain_to_cjson(d));
