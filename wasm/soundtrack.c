@@ -111,16 +111,18 @@ static void nearest_songs(const MatchSpace *psp, const float *y, const float *so
 }
 
 /* One reference film's candidate songs: the union of its G segments'
- * candidate lists (first appearance order), and the G x nc squared distances. */
+ * candidate lists (first appearance order), and the G x nc squared distances.
+ * Adds each segment's squared distance to its nearest song to *nearest. */
 typedef struct { int nc; int *song; float *d2; } FilmCands;
 
 static int film_candidates(const MatchSpace *psp, const float *seg, int G, const float *song_pct, int n, int C,
-                           int *ci, float *cv, FilmCands *fc) {
+                           int *ci, float *cv, FilmCands *fc, double *nearest) {
     int m = psp->n;
     fc->song = malloc(sizeof(int) * (size_t)G * C);
     fc->nc = 0;
     for (int g = 0; fc->song && g < G; g++) {
         nearest_songs(psp, seg + (size_t)g * m, song_pct, n, C, ci, cv);
+        *nearest += cv[0];
         for (int k = 0; k < C; k++) {
             int q = 0;
             while (q < fc->nc && fc->song[q] != ci[k]) q++;
@@ -152,21 +154,15 @@ static void contrast_targets(float *seg, int G, int m) {
     }
 }
 
-/* The reference films (calib.h): their sizes fg[F] and first rows fs[F]
- * (loose moods: one row each). Returns F, or -1 when out of memory. */
-static int reference_films(const Calib *cal, int **fg, int **fs) {
-    int F = 0;
+/* The reference films (calib.h), in row order: their sizes *fg[F] (loose
+ * moods: one row each). Returns F, or -1 when out of memory. */
+static int reference_films(const Calib *cal, int **fg) {
+    int F = cal->n_ref_blocks ? 0 : cal->n_ref;
     for (int b = 0; b < cal->n_ref_blocks; b++) F += cal->ref_block_films[b];
-    if (!cal->n_ref_blocks) F = cal->n_ref;
-    *fg = malloc(sizeof(int) * (size_t)(F ? F : 1));
-    *fs = malloc(sizeof(int) * (size_t)(F ? F : 1));
-    if (!*fg || !*fs) { free(*fg); free(*fs); *fg = *fs = NULL; return -1; }
-    for (int b = 0, f = 0, row = 0; f < F; b++)
-        for (int k = 0; k < (cal->n_ref_blocks ? cal->ref_block_films[b] : F); k++, f++) {
-            (*fg)[f] = cal->n_ref_blocks ? cal->ref_block_size[b] : 1;
-            (*fs)[f] = row;
-            row += (*fg)[f];
-        }
+    if (!(*fg = malloc(sizeof(int) * (size_t)(F ? F : 1)))) return -1;
+    for (int f = 0; f < F && !cal->n_ref_blocks; f++) (*fg)[f] = 1;
+    for (int b = 0, f = 0; b < cal->n_ref_blocks; b++)
+        for (int k = 0; k < cal->ref_block_films[b]; k++) (*fg)[f++] = cal->ref_block_size[b];
     return F;
 }
 
@@ -174,17 +170,17 @@ static int reference_films(const Calib *cal, int **fg, int **fs) {
 static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *psp, const float *song_pct, int n,
                        float *price) {
     for (int i = 0; i < n; i++) price[i] = 0;
-    int m = psp->n, *fg = NULL, *fs = NULL, Gmax = 0;
-    int F = reference_films(cal, &fg, &fs);
+    int m = psp->n, *fg = NULL, Gmax = 0;
+    int F = reference_films(cal, &fg);
     if (F < 0) return -1;
     for (int f = 0; f < F; f++) if (fg[f] > Gmax) Gmax = fg[f];
-    if (F < 1 || n < Gmax + 1) { free(fg); free(fs); return 0; }   /* no reference, or every song is needed anyway */
+    if (F < 1 || n < Gmax + 1) { free(fg); return 0; }   /* no reference, or every song is needed anyway */
     uint64_t key = fnv64(song_pct, sizeof(float) * (size_t)n * m, 1469598103934665603ull);
     key = fnv64(psp->weight, sizeof(float) * (size_t)m, fnv64(&cal->n_ref, sizeof cal->n_ref, key));
     key = fnv64(fg, sizeof(int) * (size_t)F, key);
     if (price_cache.price && price_cache.key == key && price_cache.n == n) {
         memcpy(price, price_cache.price, sizeof(float) * (size_t)n);
-        free(fg); free(fs);
+        free(fg);
         return 0;
     }
     int C = SOUNDTRACK_PRICE_CANDIDATES > Gmax ? SOUNDTRACK_PRICE_CANDIDATES : Gmax;
@@ -195,19 +191,13 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     float *cost = malloc(sizeof(float) * (size_t)Gmax * Gmax * C);
     int rc = -1, rows = 0;
     if (!fc || !ci || !count || !pick || !cv || !seg || !cost) goto done;
-    double scale = 0;                           /* mean squared distance to the nearest song */
-    for (int f = 0; f < F; f++) {
+    double scale = 0;                           /* sum of squared distances to the nearest song */
+    for (int f = 0; f < F; rows += fg[f++]) {
         int G = fg[f];
         for (int g = 0; g < G; g++)
-            for (int j = 0; j < m; j++) seg[(size_t)g * m + j] = cal->ref[fs[f] + g][refmap[j]];
+            for (int j = 0; j < m; j++) seg[(size_t)g * m + j] = cal->ref[rows + g][refmap[j]];
         contrast_targets(seg, G, m);   /* as soundtrack_build matches */
-        if (film_candidates(psp, seg, G, song_pct, n, C, ci, cv, &fc[f])) goto done;
-        for (int g = 0; g < G; g++) {
-            float lo = fc[f].d2[(size_t)g * fc[f].nc];
-            for (int q = 1; q < fc[f].nc; q++) if (fc[f].d2[(size_t)g * fc[f].nc + q] < lo) lo = fc[f].d2[(size_t)g * fc[f].nc + q];
-            scale += lo;
-        }
-        rows += G;
+        if (film_candidates(psp, seg, G, song_pct, n, C, ci, cv, &fc[f], &scale)) goto done;
     }
     /* auction rounds: songs in more than their share of soundtrack slots get
      * dearer, the others cheaper (not below 0); the step shrinks linearly */
@@ -237,7 +227,7 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     rc = 0;
 done:
     for (int f = 0; fc && f < F; f++) { free(fc[f].song); free(fc[f].d2); }
-    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost); free(fg); free(fs);
+    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost); free(fg);
     return rc;
 }
 
