@@ -78,9 +78,9 @@ static int draw_pool(Soundtrack *s, const SoundtrackOpts *o) {
  * soundtracks alone, 12-segment ones still had one song in 11.3 % of films
  * (9.2 % with both; 24 segments 21.1 % -> 17.1 %, 6 segments 4.9 % -> 5.1 %).
  * Matching then minimises d^2 + pi_s; the
- * distances reported stay the plain d. Prices depend on the library only:
- * the last library's prices are kept (one cache; the engine is
- * single-threaded). */
+ * distances reported stay the plain d. Prices depend on the library, the
+ * weights and the reference: the last prices are kept (one cache; the engine
+ * is single-threaded). */
 #define SOUNDTRACK_PRICE_ROUNDS 60
 #define SOUNDTRACK_PRICE_CANDIDATES 24
 
@@ -178,6 +178,9 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     uint64_t key = fnv64(song_pct, sizeof(float) * (size_t)n * m, 1469598103934665603ull);
     key = fnv64(psp->weight, sizeof(float) * (size_t)m, fnv64(&cal->n_ref, sizeof cal->n_ref, key));
     key = fnv64(fg, sizeof(int) * (size_t)F, key);
+    /* and the reference itself: another model's calibration with the same
+     * library must not reuse these prices */
+    key = fnv64(cal->ref, sizeof cal->ref[0] * (size_t)cal->n_ref, fnv64(refmap, sizeof(int) * (size_t)m, key));
     if (price_cache.price && price_cache.key == key && price_cache.n == n) {
         memcpy(price, price_cache.price, sizeof(float) * (size_t)n);
         free(fg);

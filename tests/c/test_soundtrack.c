@@ -267,6 +267,28 @@ static void prices_share_the_films(const Calib *base) {
     free(cal);
 }
 
+/* How many slots of `films` 3-segment soundtracks (each film's segments at
+ * one point on a circle of radius 0.2 in percentile terms) go to the middle
+ * song of circle_songs. */
+static int middle_song_slots(const MatchSpace *sp, const Calib *cal, const float *so, int films) {
+    char err[200] = "";
+    SoundtrackOpts o = {3, 0, 0, -1};
+    int middle = 0;
+    for (int f = 0; f < films; f++) {
+        double a = (f + 0.5) * 2 * M_PI / films;
+        float sc[6];
+        for (int g = 0; g < 3; g++) {
+            sc[2 * g] = (float)(0.4 + 0.2 * (0.5 + 0.2 * cos(a)));
+            sc[2 * g + 1] = (float)(0.4 + 0.2 * (0.5 + 0.2 * sin(a)));
+        }
+        Soundtrack *s = soundtrack_build(sp, cal, sc, NULL, 3, so, 13, &o, err, sizeof err);
+        CHECK(s && s->n_picks == 3, "a 3-segment soundtrack is built");
+        for (int g = 0; s && g < s->n_picks; g++) middle += s->picks[g].song == 0;
+        soundtrack_free(s);
+    }
+    return middle;
+}
+
 /* Whole-soundtrack prices: 12 songs on a circle and one in the middle, and
  * 3-segment films whose segments sit at one point inside the circle. Every
  * segment's nearest song is on the circle, so prices balanced on loose
@@ -288,29 +310,31 @@ static void prices_share_the_soundtracks(const Calib *base) {
             cal->ref[r + g][1] = (float)(0.5 + 0.2 * sin(a));
         }
     }
-    int middle[2] = {0, 0}, films = 60;
-    char err[200] = "";
-    SoundtrackOpts o = {3, 0, 0, -1};
+    int middle[2], films = 60;
     for (int grouped = 0; grouped < 2; grouped++) {
         cal->n_ref_blocks = grouped;                       /* 0: loose moods */
         cal->ref_block_size[0] = 3;
         cal->ref_block_films[0] = cal->n_ref / 3;
-        for (int f = 0; f < films; f++) {
-            double a = (f + 0.5) * 2 * M_PI / films;
-            float sc[6];
-            for (int g = 0; g < 3; g++) {
-                sc[2 * g] = (float)(0.4 + 0.2 * (0.5 + 0.2 * cos(a)));
-                sc[2 * g + 1] = (float)(0.4 + 0.2 * (0.5 + 0.2 * sin(a)));
-            }
-            Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 3, so, 13, &o, err, sizeof err);
-            CHECK(s && s->n_picks == 3, "a 3-segment soundtrack is built");
-            for (int g = 0; s && g < s->n_picks; g++) middle[grouped] += s->picks[g].song == 0;
-            soundtrack_free(s);
-        }
+        middle[grouped] = middle_song_slots(&sp, cal, so, films);
     }
     printf("# middle song: loose %d, grouped %d of %d\n", middle[0], middle[1], films);
     CHECK(middle[0] >= films / 2, "prices from loose segment moods leave the middle song in most soundtracks (a hub)");
     CHECK(middle[1] <= films * 3 / 13 * 3 / 2, "prices from whole soundtracks keep it near its share (3 of 13 songs per film)");
+    /* prices belong to the reference too: the same library under another
+     * calibration (its reference films all in the middle) gets prices of its
+     * own, as if computed afresh (after another library evicted the cache) */
+    Calib *other = malloc(sizeof *other);
+    *other = *cal;
+    for (int r = 0; r < other->n_ref; r++) other->ref[r][0] = other->ref[r][1] = 0.5f;
+    int after_cal = middle_song_slots(&sp, other, so, films);
+    float moved[26];
+    memcpy(moved, so, sizeof moved);
+    moved[2] += 0.01f;
+    middle_song_slots(&sp, other, moved, 1);
+    int fresh = middle_song_slots(&sp, other, so, films);
+    printf("# middle song under the other reference: %d, afresh %d\n", after_cal, fresh);
+    CHECK(after_cal == fresh && fresh != middle[1], "another calibration's reference does not reuse the last prices");
+    free(other);
     free(cal);
 }
 
