@@ -327,6 +327,15 @@ static int scenes_only(const char *dir, int min_scenes, int list) {
     return 0;
 }
 
+/* The catalog's integer encodings (top of this file): a scene's mood in
+ * zunit standard deviations of the model's targets, its length in wunit
+ * words. The calibration below decodes exactly these, as the page does. */
+static double mood_units(const Model *m, int k, float mood, double zunit) {
+    return round((mood - m->target_mean[k]) / m->target_std[k] / zunit);
+}
+
+static double word_units(int words, double wunit) { return round(words / wunit); }
+
 /* The calibration tables (calib.h) from every kept film's per-scene
  * predictions as the page decodes them: moods rounded to zunit standard
  * deviations (value = mean + std * round(z / zunit) * zunit) and weights
@@ -363,11 +372,11 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
         counts[k++] = f->n;
         for (size_t q = 0; q < (size_t)f->n * (size_t)no; q++) {
             int col = (int)(q % (size_t)no);
-            double z = round((f->mood[q] - m->target_mean[col]) / m->target_std[col] / zunit);
+            double z = mood_units(m, col, f->mood[q], zunit);
             v[r * (size_t)no + q] = (float)((double)m->target_mean[col] + (double)m->target_std[col] * z * zunit);
         }
         for (int s = 0; s < f->n; s++) {
-            double wd = round(f->words[s] / wunit) * wunit;
+            double wd = word_units(f->words[s], wunit) * wunit;
             w[r + (size_t)s] = (float)(wd > 1 ? wd : 1);
         }
         for (int q = 0; q < nl; q++) {
@@ -581,11 +590,8 @@ int cmd_catalog(int argc, char **argv) {
             if (found < 0) { found = n_locs++; cJSON_AddItemToArray(locs, cJSON_CreateString(hs)); }
             if (idx) idx[s] = found;
             cJSON_AddItemToArray(l, cJSON_CreateNumber(found));
-            cJSON_AddItemToArray(w, cJSON_CreateNumber(round(f->words[s] / wunit)));
-            for (int k = 0; k < no; k++) {
-                double z = (f->mood[(size_t)s * no + k] - m->target_mean[k]) / m->target_std[k];
-                cJSON_AddItemToArray(mm, cJSON_CreateNumber(round(z / zunit)));
-            }
+            cJSON_AddItemToArray(w, cJSON_CreateNumber(word_units(f->words[s], wunit)));
+            for (int k = 0; k < no; k++) cJSON_AddItemToArray(mm, cJSON_CreateNumber(mood_units(m, k, f->mood[(size_t)s * no + k], zunit)));
         }
         free(idx);
         cJSON_AddItemToArray(arr, o);
