@@ -21,13 +21,17 @@ function ascending(list) {
   return v.length >= 5 ? v : null;
 }
 
+/** { metric: values } → { metric: ascending values } for the metrics with enough of them, or null when none has. */
+function ascendingPerMetric(lists) {
+  const out = {};
+  for (const [m, list] of Object.entries(lists)) { const v = ascending(list); if (v) out[m] = v; }
+  return Object.keys(out).length ? out : null;
+}
+
 /** Quantiles from a model's info: info.song_quantiles = { metric: [ascending values] } (wasm/api.c, the song calibration's knots). */
 export function quantilesFromInfo(info) {
   const q = info?.song_quantiles;
-  if (!q || typeof q !== 'object') return null;
-  const out = {};
-  for (const [m, list] of Object.entries(q)) { const v = ascending(Array.isArray(list) ? list : list?.values); if (v) out[m] = v; }
-  return Object.keys(out).length ? out : null;
+  return q && typeof q === 'object' ? ascendingPerMetric(q) : null;
 }
 
 /** Quantiles (here: every value, sorted) of the demo library's predicted moods. */
@@ -36,9 +40,7 @@ export function quantilesFromDemo(json) {
   for (const s of Array.isArray(json?.songs) ? json.songs : []) {
     for (const [m, v] of Object.entries(s?.metrics || {})) if (isNum(v)) (per[m] ||= []).push(clampMetric(m, v));
   }
-  const out = {};
-  for (const [m, list] of Object.entries(per)) { const v = ascending(list); if (v) out[m] = v; }
-  return Object.keys(out).length ? out : null;
+  return ascendingPerMetric(per);
 }
 
 let loading = null;
