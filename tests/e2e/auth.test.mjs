@@ -241,6 +241,10 @@ test('two tabs refreshing at once both stay signed in (Web Locks, rotating refre
       env.spotify.expireAccessTokens();
       const n = env.spotify.requests.length;
       await Promise.all([a, b].map((p) => p.evaluate(() => { document.getElementById('status').textContent = ''; document.getElementById('reload-spotify').click(); })));
+      // the reloads meet the expired token and refresh; wait for that first, because
+      // the status line below can already be showing a background lyrics update
+      const refreshed = () => env.spotify.requests.slice(n).some((r) => r.path === '/api/token');
+      for (let i = 0; i < 100 && !refreshed(); i++) await new Promise((r) => setTimeout(r, 100));
       for (const p of [a, b]) await p.waitForFunction(() => /Found \d+ songs|Lyrics:/.test(document.getElementById('status').textContent) || !document.getElementById('banner').hidden);
       for (const [name, p] of [['first', a], ['second', b]]) {
         assert.equal(await p.isVisible('#signed-in'), true, `round ${round}: the ${name} tab is still signed in`);
