@@ -18,6 +18,7 @@
 #include "dataset.h"
 #include "eval.h"
 #include "model.h"
+#include "scene_bench.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ static void usage(FILE *f) {
         "usage: moodspace eval [--csv songs.csv] [--genres genres.json [--scripts DIR]]\n"
         "                      [--model PATH]... [--lexicon PATH | --no-lexicon]\n"
         "                      [--split test|validation] [--threads 2] [--json] [--per-film]\n"
+        "                      [--scene-labels labels/scenes.json]\n"
         "Songs (--csv): Pearson r, R², MAE per metric on the fixed split, for the baselines\n"
         "  and every model.\n"
         "Films (--genres): each labelled screenplay's overall mood (as `moodspace arc FILE\n"
@@ -40,6 +42,10 @@ static void usage(FILE *f) {
         "Default models: the shipped weights/model.bin and weights/seed.bin. The NRC-VAD\n"
         "lexicon (default: lexicons/NRC-VAD-Lexicon.txt beside the data) is a research-only\n"
         "baseline. --json prints one JSON object; --per-film adds every film's scores to it.\n"
+        "Scenes (--scene-labels, with --genres): the dev scene benchmark (scene_bench.h):\n"
+        "  within-film pair accuracy on hand-labelled dev scenes and on festive vs grieving\n"
+        "  places, beside the genre AUCs, on the dev films' validation fifth, training part\n"
+        "  and all.\n"
         "Example: moodspace eval --csv ../shared/data/songs.csv --genres ../shared/data/genres_dev.json\n");
 }
 
@@ -118,8 +124,89 @@ static int eval_films(const char *genres, const char *scripts, const char *lexic
     return 0;
 }
 
+/* The lexicon baseline per scene: mean valence and arousal of the known words. */
+static float *lexicon_scene_pred(const sb_corpus *c, const char *lexicon) {
+    char err[256];
+    bl_lexicon *lx = bl_lexicon_load(lexicon, err, sizeof err);
+    float *pred = lx ? malloc(sizeof(float) * 2 * (size_t)(c->n_scenes ? c->n_scenes : 1)) : NULL;
+    for (int i = 0; pred && i < c->n; i++)
+        for (int s = 0; s < c->films[i].ss->n_scenes; s++) {
+            const char *t = c->films[i].ss->scenes[s].text;
+            double sum[3] = {0, 0, 0};
+            long words = 0, known = bl_lexicon_accumulate(lx, t, strlen(t), sum, &words);
+            float *p = pred + 2 * (size_t)(c->films[i].first + s);
+            p[SB_VALENCE] = known ? (float)(sum[0] / known) : 0.5f;
+            p[SB_ENERGY] = known ? (float)(sum[1] / known) : 0.5f;
+        }
+    if (!lx) fprintf(stderr, "moodspace eval: %s\n", err);
+    bl_lexicon_free(lx);
+    return pred;
+}
+
+static int eval_scenes(const char *genres, const char *scripts, const char *labels_path, const char *lexicon,
+                       int threads, Model **models, const char **names, int nm, int json, const char *command,
+                       cJSON *out) {
+    char err[512];
+    ev_genres *g = ev_genres_load(genres, err, sizeof err);
+    sb_labels *l = g ? sb_labels_load(labels_path, err, sizeof err) : NULL;
+    sb_corpus *c = l ? sb_corpus_load(g, scripts, threads, err, sizeof err) : NULL;
+    if (!c) { fprintf(stderr, "moodspace eval: %s\n", err); sb_labels_free(l); ev_genres_free(g); return -1; }
+    sb_attach_labels(c, l);
+    fprintf(stderr, "moodspace eval: scene benchmark: %d dev films, %d scenes, %d of %d labels matched\n",
+            c->n, c->n_scenes, c->n_labelled, l->n);
+    if (c->n_unmatched)
+        fprintf(stderr, "moodspace eval: %d labels no longer match the parse (scene index or heading): relabel them\n", c->n_unmatched);
+    sb_result res[MAX_MODELS + 1];
+    const char *rn[MAX_MODELS + 1];
+    int n = 0, status = 0;
+    for (int i = 0; i < nm; i++) {
+        float *p = sb_predict_model(c, models[i]);
+        if (!p) { fprintf(stderr, "moodspace eval: %s: scene prediction failed\n", names[i]); status = -1; continue; }
+        res[n] = sb_score(c, p); rn[n++] = names[i];
+        free(p);
+    }
+    if (lexicon) {
+        float *p = lexicon_scene_pred(c, lexicon);
+        if (p) { res[n] = sb_score(c, p); rn[n++] = "NRC-VAD word means (research-only baseline, not shippable)"; }
+        free(p);
+    }
+    if (json) {
+        cJSON *o = cJSON_AddObjectToObject(out, "scenes");
+        cJSON_AddNumberToObject(o, "films", c->n);
+        cJSON_AddNumberToObject(o, "labelled", c->n_labelled);
+        cJSON_AddNumberToObject(o, "unmatched", c->n_unmatched);
+        cJSON *rows = cJSON_AddArrayToObject(o, "rows");
+        for (int i = 0; i < n; i++) {
+            cJSON *x = sb_result_json(&res[i]);
+            cJSON_AddStringToObject(x, "name", rn[i]);
+            cJSON_AddItemToArray(rows, x);
+        }
+    } else {
+        static const int order[3] = { SB_VAL, SB_TRAIN, SB_ALL };
+        printf("\n# Scenes: the dev scene benchmark (%s)\n", labels_path);
+        for (int k = 0; k < 3; k++) {
+            int sp = order[k], nf = 0;
+            for (int i = 0; i < c->n; i++) nf += sp == SB_ALL || c->films[i].val == (sp == SB_VAL);
+            const sb_result *r0 = &res[0];
+            printf("\n**%s dev films** (%d films; labelled pairs %d valence, %d energy; places %d pairs; genre AUC films %d+%d valence, %d+%d energy)\n\n",
+                   sp == SB_VAL ? "Validation" : sp == SB_TRAIN ? "Training" : "All", nf,
+                   r0->labelled[sp].pairs[0], r0->labelled[sp].pairs[1], r0->places[sp].pairs[0],
+                   r0->auc_n[sp][0][0], r0->auc_n[sp][0][1], r0->auc_n[sp][1][0], r0->auc_n[sp][1][1]);
+            sb_print_header(stdout);
+            for (int i = 0; i < n; i++) sb_print_row(stdout, rn[i], &res[i], sp);
+        }
+        printf("\n- Labelled pairs: within each film, every pair of hand-labelled scenes (labels/GUIDELINE.md) whose labels differ by at least %.0f points on the 1–9 scale; the share the model orders the same way (ties half).\n", SB_MIN_GAP);
+        printf("- Places: within each film, every pair of a festive scene (party, wedding, nightclub, disco, concert, carnival, ballroom, prom, circus, fairground, festival in the heading) and a grieving one (funeral, cemetery, graveyard, graveside, morgue, crypt, mausoleum, mortuary, burial), bodies of at least %d words, read without the heading: the share where the festive one is brighter (valence) and more energetic (energy).\n", SB_PLACE_MIN_WORDS);
+        printf("- Genre AUC: as above (Comedy > Horror/Thriller for valence, Action > Drama for energy), on the films' word-weighted mean scene prediction.\n");
+        printf("- Validation: the dev films whose name hashes to the validation fifth (labels/split.mjs); the script head is fitted on the training part's labels only. The other films are never read for labels or tuning.\n");
+        if (command) printf("- Reproduce: `%s`\n", command);
+    }
+    sb_corpus_free(c); sb_labels_free(l); ev_genres_free(g);
+    return status;
+}
+
 int cmd_eval(int argc, char **argv) {
-    const char *csv = NULL, *genres = NULL, *scripts = NULL, *lexicon = NULL, *paths[MAX_MODELS];
+    const char *csv = NULL, *genres = NULL, *scripts = NULL, *lexicon = NULL, *scene_labels = NULL, *paths[MAX_MODELS];
     int nm = 0, split = DS_TEST, threads = 2, json = 0, per_film = 0, no_lexicon = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -132,6 +219,7 @@ int cmd_eval(int argc, char **argv) {
         if (!strcmp(a, "--csv")) csv = v;
         else if (!strcmp(a, "--genres")) genres = v;
         else if (!strcmp(a, "--scripts")) scripts = v;
+        else if (!strcmp(a, "--scene-labels")) scene_labels = v;
         else if (!strcmp(a, "--lexicon")) lexicon = v;
         else if (!strcmp(a, "--model")) {
             if (nm == MAX_MODELS) { fprintf(stderr, "moodspace eval: at most %d --model\n", MAX_MODELS); return 2; }
@@ -148,6 +236,7 @@ int cmd_eval(int argc, char **argv) {
     }
     if (!csv && !genres) { fprintf(stderr, "moodspace eval: give --csv songs.csv and/or --genres genres.json (--help)\n"); return 2; }
     if (scripts && !genres) { fprintf(stderr, "moodspace eval: --scripts needs --genres\n"); return 2; }
+    if (scene_labels && !genres) { fprintf(stderr, "moodspace eval: --scene-labels needs --genres (the dev films)\n"); return 2; }
 
     char defm[1024], defs[1100], lexbuf[1200], scriptbuf[1200], cmd[2048];
     if (nm == 0) {
@@ -185,6 +274,9 @@ int cmd_eval(int argc, char **argv) {
     }
     if (genres && status == 0) {
         if (eval_films(genres, scripts, lexicon, threads, models, names, nm, json, per_film, cmd, out) < 0) status = 1;
+    }
+    if (scene_labels && status == 0) {
+        if (eval_scenes(genres, scripts, scene_labels, lexicon, threads, models, names, nm, json, cmd, out) < 0) status = 1;
     }
     if (json && status == 0) {
         cJSON_AddStringToObject(out, "command", cmd);

@@ -22,6 +22,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_soundtrack(int argc, char **argv);
+int cmd_scenefit(int argc, char **argv);
 
 typedef struct {
     const char *name;
@@ -41,6 +42,7 @@ static const Command COMMANDS[] = {
     {"demo",    cmd_demo,    "build the bundled demo library from a songs CSV"},
     {"embed",   cmd_embed,   "train word vectors on screenplays + training lyrics (CBOW)"},
     {"calibrate", cmd_calibrate, "store songs' and scenes' calibration tables in the model's meta"},
+    {"scenefit", cmd_scenefit, "refit the script head's valence and energy on dev film scenes"},
     {"soundtrack", cmd_soundtrack, "a film's soundtrack from a song library, as the page builds it"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -2,6 +2,7 @@
 #include "script_head.h"
 
 #include "eval.h"
+#include "linalg.h"
 #include "text.h"
 
 #include <math.h>
@@ -19,32 +20,6 @@ script_head_opts script_head_default_opts(void) {
 }
 
 typedef struct { char *key; int value; } word_set;
-
-/* Solve (A) x = b in place for symmetric positive definite A[n][n] (Cholesky). */
-static int cholesky_solve(double *A, double *b, int n) {
-    for (int j = 0; j < n; j++) {
-        double s = A[j * n + j];
-        for (int k = 0; k < j; k++) s -= A[j * n + k] * A[j * n + k];
-        if (!(s > 0)) return -1;
-        A[j * n + j] = sqrt(s);
-        for (int i = j + 1; i < n; i++) {
-            double t = A[i * n + j];
-            for (int k = 0; k < j; k++) t -= A[i * n + k] * A[j * n + k];
-            A[i * n + j] = t / A[j * n + j];
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        double t = b[i];
-        for (int k = 0; k < i; k++) t -= A[i * n + k] * b[k];
-        b[i] = t / A[i * n + i];
-    }
-    for (int i = n - 1; i >= 0; i--) {
-        double t = b[i];
-        for (int k = i + 1; k < n; k++) t -= A[k * n + i] * b[k];
-        b[i] = t / A[i * n + i];
-    }
-    return 0;
-}
 
 /* The shipped vocabulary: the song model's words, then the most frequent
  * other embed words. Returns the count; *out is an stb_ds array of borrowed
@@ -153,7 +128,7 @@ static int fit_for_a(double a, const int *want, const ds_dataset *d, const Vocab
             memcpy(A, G, sizeof(double) * D * D);
             for (int p = 0; p < D; p++) A[p * D + p] += lam;
             memcpy(x, Xy, sizeof(double) * D);
-            if (cholesky_solve(A, x, D)) continue;
+            if (la_cholesky_solve(A, x, D)) continue;
             int nv = 0;
             for (int i = 0; i < d->n; i++) {
                 if (d->songs[i].split != DS_VAL) continue;

@@ -1,0 +1,128 @@
+/* cmd_scenefit.c — `moodspace scenefit`: refit the script head's valence and
+ * energy on the dev films' scenes (scene_head.h) and report the dev scene
+ * benchmark on the validation films; with --out, write the model.
+ *
+ *   moodspace scenefit --model weights/model.bin --wordvec build/wordvec.bin
+ *                      --genres genres_dev.json --scene-labels labels/scenes.json
+ *                      [--scripts DIR] [--lambda L] [--w-hand W] [--w-place W]
+ *                      [--w-paren W] [--w-genre W] [--sif-a A] [--grid] [--out PATH]
+ *
+ * --grid tries every setting of a small grid around the given one and prints
+ * one line each (validation films): how the defaults in scene_head.c were
+ * chosen. `moodspace train --scene-labels` runs the same fit with the
+ * defaults.
+ */
+#include "scene_head.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: moodspace scenefit --model PATH --wordvec FILE --genres genres_dev.json\n"
+               "                          --scene-labels labels/scenes.json [--scripts DIR]\n"
+               "                          [--lambda L] [--w-hand W] [--w-place W] [--w-paren W] [--w-genre W]\n"
+               "                          [--sif-a A] [--extra-words N] [--extra-scale S] [--grid] [--out PATH]\n"
+               "Refits the script head's valence and energy on the dev films' training part\n"
+               "(scene_head.h) and prints the dev scene benchmark on the validation films.\n");
+}
+
+static void line(const char *what, const sb_result *r) {
+    printf("%-44s val pairs %.3f %.3f  places %.3f %.3f  auc %.3f %.3f | train pairs %.3f %.3f places %.3f %.3f auc %.3f %.3f\n",
+           what, r->labelled[SB_VAL].acc[0], r->labelled[SB_VAL].acc[1], r->places[SB_VAL].acc[0], r->places[SB_VAL].acc[1],
+           r->auc[SB_VAL][0], r->auc[SB_VAL][1], r->labelled[SB_TRAIN].acc[0], r->labelled[SB_TRAIN].acc[1],
+           r->places[SB_TRAIN].acc[0], r->places[SB_TRAIN].acc[1], r->auc[SB_TRAIN][0], r->auc[SB_TRAIN][1]);
+    fflush(stdout);
+}
+
+static int try_fit(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, float *pred, scene_fit *fit) {
+    char err[256], what[160];
+    if (scene_fit_run(c, sf, o, fit, err, sizeof err)) { fprintf(stderr, "moodspace scenefit: %s\n", err); return -1; }
+    scene_fit_predict(sf, fit, pred);
+    sb_result r = sb_score(c, pred);
+    snprintf(what, sizeof what, "lam %g hand %g place %g paren %g genre %g words %d x%g song %g", o->lambda, o->w_hand, o->w_place,
+             o->w_paren, o->w_genre, o->extra_words, o->extra_scale, o->song_units);
+    line(what, &r);
+    return 0;
+}
+
+int cmd_scenefit(int argc, char **argv) {
+    const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *out = NULL;
+    scene_fit_opts o = scene_fit_default_opts();
+    int grid = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
+        if (!strcmp(a, "--grid")) { grid = 1; continue; }
+        if (!v) { fprintf(stderr, "moodspace scenefit: %s needs a value (--help)\n", a); return 2; }
+        if (!strcmp(a, "--model")) model_path = v;
+        else if (!strcmp(a, "--wordvec")) wordvec = v;
+        else if (!strcmp(a, "--genres")) genres = v;
+        else if (!strcmp(a, "--scene-labels")) labels = v;
+        else if (!strcmp(a, "--scripts")) scripts = v;
+        else if (!strcmp(a, "--out")) out = v;
+        else if (!strcmp(a, "--lambda")) o.lambda = atof(v);
+        else if (!strcmp(a, "--w-hand")) o.w_hand = atof(v);
+        else if (!strcmp(a, "--w-place")) o.w_place = atof(v);
+        else if (!strcmp(a, "--w-paren")) o.w_paren = atof(v);
+        else if (!strcmp(a, "--w-genre")) o.w_genre = atof(v);
+        else if (!strcmp(a, "--sif-a")) o.sif_a = atof(v);
+        else if (!strcmp(a, "--extra-words")) o.extra_words = atoi(v);
+        else if (!strcmp(a, "--song-units")) o.song_units = atof(v);
+        else if (!strcmp(a, "--extra-scale")) o.extra_scale = atof(v);
+        else { fprintf(stderr, "moodspace scenefit: unknown option %s (--help)\n", a); return 2; }
+        i++;
+    }
+    if (!model_path || !wordvec || !genres || !labels) { usage(stderr); return 2; }
+    char err[512], scriptbuf[1200];
+    if (!scripts) {
+        const char *slash = strrchr(genres, '/');
+        if (slash) snprintf(scriptbuf, sizeof scriptbuf, "%.*s/screenplays", (int)(slash - genres), genres);
+        else snprintf(scriptbuf, sizeof scriptbuf, "screenplays");
+        scripts = scriptbuf;
+    }
+    Model *m = model_load_file(model_path, err, sizeof err);
+    WordVec *wv = m ? wordvec_load(wordvec, err, sizeof err) : NULL;
+    ev_genres *g = wv ? ev_genres_load(genres, err, sizeof err) : NULL;
+    sb_labels *l = g ? sb_labels_load(labels, err, sizeof err) : NULL;
+    sb_corpus *c = l ? sb_corpus_load(g, scripts, 2, err, sizeof err) : NULL;
+    scene_features *sf = c ? scene_features_build(c, m, wv, o.sif_a, err, sizeof err) : NULL;
+    float *pred = sf ? malloc(sizeof(float) * 2 * (size_t)c->n_scenes) : NULL;
+    int status = 0;
+    if (!pred) { fprintf(stderr, "moodspace scenefit: %s\n", err); status = 1; goto done; }
+    sb_attach_labels(c, l);
+    fprintf(stderr, "moodspace scenefit: %d dev films, %d scenes, %d labels matched (%d not)\n", c->n, c->n_scenes, c->n_labelled, c->n_unmatched);
+    {
+        float *p0 = sb_predict_model(c, m);
+        if (p0) { sb_result r = sb_score(c, p0); line("the model as given", &r); }
+        free(p0);
+    }
+    scene_fit fit;
+    if (grid) {
+        static const double lams[] = { 3, 10, 30, 100, 300 };
+        static const double wg[] = { 0, 1, 3, 10 };
+        static const double wp[] = { 0, 1, 3 };
+        static const double wq[] = { 0, 0.3, 1 };
+        for (size_t a = 0; a < sizeof lams / sizeof *lams; a++)
+            for (size_t b = 0; b < sizeof wg / sizeof *wg; b++)
+                for (size_t d = 0; d < sizeof wp / sizeof *wp; d++)
+                    for (size_t e = 0; e < sizeof wq / sizeof *wq; e++) {
+                        scene_fit_opts x = o;
+                        x.lambda = lams[a]; x.w_genre = wg[b]; x.w_place = wp[d]; x.w_paren = wq[e];
+                        if (try_fit(c, sf, &x, pred, &fit) == 0) scene_fit_free(&fit);
+                    }
+    } else if (try_fit(c, sf, &o, pred, &fit) == 0 && out) {
+        if (scene_fit_write(m, sf, &fit, err, sizeof err) || model_save_file(m, out, 1, err, sizeof err)) {
+            fprintf(stderr, "moodspace scenefit: %s\n", err); status = 1;
+        } else {
+            float *p1 = sb_predict_model(c, m);
+            if (p1) { sb_result r = sb_score(c, p1); line("written (int8), read back", &r); }
+            free(p1);
+        }
+        scene_fit_free(&fit);
+    }
+done:
+    free(pred);
+    scene_features_free(sf); sb_corpus_free(c); sb_labels_free(l); ev_genres_free(g); wordvec_free(wv); model_free(m);
+    return status;
+}

@@ -1,0 +1,399 @@
+/* scene_head.c — see scene_head.h. */
+#include "scene_head.h"
+
+#include "bow.h"
+#include "linalg.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+scene_fit_opts scene_fit_default_opts(void) {
+    scene_fit_opts o;
+    memset(&o, 0, sizeof o);
+    o.lambda = 30;
+    o.w_hand = 1; o.w_place = 1; o.w_paren = 0.3; o.w_genre = 3;
+    o.sif_a = 1e-3;
+    o.genre_z = 0.75; o.place_z = 1.5; o.paren_z = 1.0;
+    o.extra_words = 0; o.extra_scale = 1.0;
+    return o;
+}
+
+void scene_features_free(scene_features *sf) {
+    if (!sf) return;
+    free(sf->F); free(sf->sif); free(sf->raw);
+    free(sf->bag_id); free(sf->bag_tf); free(sf->start); free(sf->df); free(sf->Hs);
+    free(sf);
+}
+
+/* The song head's hidden units on every scene (two-head network only). */
+static int song_hidden(const sb_corpus *c, const Model *m, scene_features *sf) {
+    if (m->n_heads != 2 || m->n_layers != 3 || m->layers[0].spec.type != LAYER_TFIDF_WORDMEAN) return 0;
+    const int W = m->layers[0].spec.units, H1 = m->layers[1].spec.units, HC = H1 - 2 * m->n_outputs;
+    const float *idf = m->params + m->tensors[0].offset, *W1 = m->params + m->tensors[2].offset;
+    const float *b1 = m->params + m->tensors[3].offset;
+    int32_t *ids = malloc(sizeof(int32_t) * (size_t)m->seq_len), *idx = malloc(sizeof(int32_t) * ((size_t)m->seq_len + 2));
+    float *val = malloc(sizeof(float) * ((size_t)m->seq_len + 2)), *scratch = calloc((size_t)W, sizeof(float));
+    sf->hc = HC;
+    sf->Hs = malloc(sizeof(float) * (size_t)sf->n * HC + 1);
+    if (!ids || !idx || !val || !scratch || !sf->Hs) { free(ids); free(idx); free(val); free(scratch); return -1; }
+    for (int i = 0; i < c->n; i++)
+        for (int s = 0; s < c->films[i].ss->n_scenes; s++) {
+            const char *t = c->films[i].ss->scenes[s].text;
+            int n = model_encode(m, t, strlen(t), ids);
+            int nz = tfidf_sparse(idx, val, ids, idf, n < 0 ? 0 : n, W, scratch);
+            float *h = sf->Hs + (size_t)(c->films[i].first + s) * HC;
+            for (int j = 0; j < HC; j++) h[j] = b1[j];
+            for (int k = 0; k < nz; k++) {
+                const float *row = W1 + (size_t)idx[k] * H1;
+                for (int j = 0; j < HC; j++) h[j] += val[k] * row[j];
+            }
+            for (int j = 0; j < HC; j++) if (h[j] < 0) h[j] = 0;
+        }
+    free(ids); free(idx); free(val); free(scratch);
+    return 0;
+}
+
+scene_features *scene_features_build(const sb_corpus *c, const Model *m, const WordVec *wv, double sif_a,
+                                     char *err, size_t errlen) {
+    const int D = wv->dim, V = vocab_size(m->vocab);
+    scene_features *sf = calloc(1, sizeof *sf);
+    int32_t *ids = malloc(sizeof(int32_t) * (size_t)m->seq_len);
+    if (sf) {
+        sf->n = c->n_scenes; sf->dim = D; sf->V = V;
+        sf->F = calloc((size_t)c->n_scenes * D + 1, sizeof(float));
+        sf->sif = calloc((size_t)V, sizeof(double));
+        sf->raw = calloc((size_t)V * D, sizeof(float));
+        sf->start = calloc((size_t)c->n_scenes + 1, sizeof(size_t));
+        sf->df = calloc((size_t)V, sizeof(long));
+    }
+    int *count = calloc((size_t)V, sizeof(int));
+    size_t bag_n = 0, bag_cap = 0;
+    if (!sf || !ids || !count || !sf->F || !sf->sif || !sf->raw || !sf->start || !sf->df || D > 512) {
+        free(count);
+        scene_features_free(sf); free(ids);
+        snprintf(err, errlen, "scene features: out of memory");
+        return NULL;
+    }
+    for (int v = 2; v < V; v++) {
+        int j = wordvec_find(wv, vocab_word(m->vocab, v));
+        if (j < 0) continue;
+        sf->sif[v] = sif_a / (sif_a + (double)wv->count[j] / wv->total);
+        memcpy(sf->raw + (size_t)v * D, wv->vec + (size_t)j * D, sizeof(float) * (size_t)D);
+    }
+    for (int i = 0; i < c->n; i++) {
+        const ScriptScenes *ss = c->films[i].ss;
+        for (int s = 0; s < ss->n_scenes; s++) {
+            const char *t = ss->scenes[s].text;
+            int n = model_encode(m, t, strlen(t), ids), known = 0;
+            double acc[512] = {0};
+            for (int k = 0; k < n; k++) {
+                if (ids[k] < 2 || ids[k] >= V) continue;
+                known++;
+                const float *r = sf->raw + (size_t)ids[k] * D;
+                for (int p = 0; p < D; p++) acc[p] += sf->sif[ids[k]] * r[p];
+            }
+            float *f = sf->F + (size_t)(c->films[i].first + s) * D;
+            if (known) for (int p = 0; p < D; p++) f[p] = (float)(acc[p] / known);
+            /* the bag: distinct known words with their share of the known words */
+            size_t at = bag_n;
+            for (int k = 0; k < n; k++) {
+                int v = ids[k];
+                if (v < 2 || v >= V) continue;
+                if (count[v]++ == 0) {
+                    if (bag_n == bag_cap) {
+                        bag_cap = bag_cap ? bag_cap * 2 : 1u << 20;
+                        int32_t *ni = realloc(sf->bag_id, sizeof(int32_t) * bag_cap);
+                        float *nt = ni ? realloc(sf->bag_tf, sizeof(float) * bag_cap) : NULL;
+                        if (ni) sf->bag_id = ni;
+                        if (!nt) { free(count); free(ids); scene_features_free(sf); snprintf(err, errlen, "scene features: out of memory"); return NULL; }
+                        sf->bag_tf = nt;
+                    }
+                    sf->bag_id[bag_n++] = v;
+                }
+            }
+            for (size_t b = at; b < bag_n; b++) {
+                int v = sf->bag_id[b];
+                sf->bag_tf[b] = (float)count[v] / (float)known;
+                sf->df[v]++;
+                count[v] = 0;
+            }
+            sf->start[c->films[i].first + s + 1] = bag_n;
+        }
+    }
+    free(count);
+    free(ids);
+    if (song_hidden(c, m, sf)) { scene_features_free(sf); snprintf(err, errlen, "scene features: out of memory"); return NULL; }
+    return sf;
+}
+
+void scene_fit_free(scene_fit *fit) {
+    if (!fit) return;
+    free(fit->r[0]); free(fit->r[1]);
+    fit->r[0] = fit->r[1] = NULL;
+}
+
+/* One weighted row of the ridge problem: a scene, or a film (film >= 0). */
+typedef struct { int scene, film; double y, w; } fit_row;
+
+static int add_row(fit_row **rows, int *n, int *cap, int scene, int film, double y, double w) {
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 1024;
+        fit_row *nr = realloc(*rows, sizeof **rows * (size_t)*cap);
+        if (!nr) return -1;
+        *rows = nr;
+    }
+    (*rows)[(*n)++] = (fit_row){ scene, film, y, w };
+    return 0;
+}
+
+/* The problem's columns: the D vector features (standardised), an intercept,
+ * then the N extra words (tf · TF_SCALE · extra_scale, left sparse). */
+#define TF_SCALE 100.0
+
+typedef struct {
+    int D, N, P;        /* D: dense features (vectors, then song units) */
+    int dv, hc;         /* word-vector dims, song units used (0 or sf->hc) */
+    double song_scale;
+    int *col;           /* [V] extra-word column (>= D + 1), or -1 */
+    int *word;          /* [N] the word id of each extra column */
+    double mu[1024], sd[1024];
+    double tf_scale;
+} fit_space;
+
+/* A row's dense features before standardising: the word-vector mean, then the
+ * song head's hidden units (scaled). Film rows: their scenes' mean by words. */
+static void raw_dense(const scene_features *sf, const fit_space *sp, const float *film_f, const fit_row *r, double *out) {
+    const int DF = sp->dv + sf->hc;
+    if (r->film >= 0) {
+        const float *f = film_f + (size_t)r->film * DF;
+        for (int p = 0; p < sp->dv; p++) out[p] = f[p];
+        for (int j = 0; j < sp->hc; j++) out[sp->dv + j] = f[sp->dv + j] * sp->song_scale;
+        return;
+    }
+    const float *f = sf->F + (size_t)r->scene * sp->dv;
+    for (int p = 0; p < sp->dv; p++) out[p] = f[p];
+    for (int j = 0; j < sp->hc; j++) out[sp->dv + j] = sf->Hs[(size_t)r->scene * sf->hc + j] * sp->song_scale;
+}
+
+/* A row's features: dense part x[0..D] (standardised, x[D] = 1), sparse part
+ * (cols, vals). Film rows average their scenes' features by words. */
+static int row_features(const sb_corpus *c, const scene_features *sf, const fit_space *sp, const float *film_f,
+                        const fit_row *r, double *x, int *cols, double *vals, double *film_acc) {
+    const int D = sp->D;
+    raw_dense(sf, sp, film_f, r, x);
+    for (int p = 0; p < D; p++) x[p] = (x[p] - sp->mu[p]) / sp->sd[p];
+    x[D] = 1;
+    int nnz = 0;
+    if (sp->N == 0) return 0;
+    if (r->film < 0) {
+        for (size_t b = sf->start[r->scene]; b < sf->start[r->scene + 1]; b++) {
+            int col = sp->col[sf->bag_id[b]];
+            if (col >= 0) { cols[nnz] = col; vals[nnz++] = sf->bag_tf[b] * sp->tf_scale; }
+        }
+        return nnz;
+    }
+    const sb_film *fm = &c->films[r->film];
+    double w = 0;
+    for (int s = 0; s < fm->ss->n_scenes; s++) {
+        double ws = fm->ss->scenes[s].words;
+        int i = fm->first + s;
+        w += ws;
+        for (size_t b = sf->start[i]; b < sf->start[i + 1]; b++) {
+            int col = sp->col[sf->bag_id[b]];
+            if (col >= 0) film_acc[col - D - 1] += ws * sf->bag_tf[b];
+        }
+    }
+    for (int k = 0; k < sp->N; k++) {
+        if (film_acc[k] != 0 && w > 0) { cols[nnz] = D + 1 + k; vals[nnz++] = film_acc[k] / w * sp->tf_scale; }
+        film_acc[k] = 0;
+    }
+    return nnz;
+}
+
+/* The N words with the most training-film scenes (ties by id). */
+static int pick_words(const scene_features *sf, int N, int *word) {
+    int *order = malloc(sizeof(int) * (size_t)sf->V);
+    if (!order) return -1;
+    int n = 0;
+    for (int v = 2; v < sf->V; v++) if (sf->df[v] >= 20) order[n++] = v;
+    /* partial selection sort is too slow for 40k: simple insertion into a top-N list */
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int v = order[i], j = k < N ? k++ : N;
+        if (j == N && sf->df[word[N - 1]] >= sf->df[v]) continue;
+        if (j == N) j = N - 1;
+        while (j > 0 && sf->df[word[j - 1]] < sf->df[v]) { word[j] = word[j - 1]; j--; }
+        word[j] = v;
+    }
+    free(order);
+    return k;
+}
+
+int scene_fit_run(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, scene_fit *out,
+                  char *err, size_t errlen) {
+    const int dv = sf->dim, DF = dv + sf->hc;
+    memset(out, 0, sizeof *out);
+    fit_space sp;
+    memset(&sp, 0, sizeof sp);
+    sp.dv = dv;
+    sp.hc = o->song_units > 0 ? sf->hc : 0;
+    sp.song_scale = o->song_units;
+    const int D = sp.D = dv + sp.hc;
+    sp.tf_scale = TF_SCALE * o->extra_scale;
+    sp.col = malloc(sizeof(int) * (size_t)sf->V);
+    sp.word = malloc(sizeof(int) * (size_t)(o->extra_words > 0 ? o->extra_words : 1));
+    float *film_f = calloc((size_t)c->n * DF + 1, sizeof(float));
+    if (!sp.col || !sp.word || !film_f) { free(sp.col); free(sp.word); free(film_f); snprintf(err, errlen, "scene fit: out of memory"); return -1; }
+    for (int v = 0; v < sf->V; v++) sp.col[v] = -1;
+    if (o->extra_words > 0) {
+        sp.N = pick_words(sf, o->extra_words, sp.word);
+        for (int k = 0; k < sp.N; k++) sp.col[sp.word[k]] = D + 1 + k;
+    }
+    sp.P = D + 1 + sp.N;
+    /* film-level mean features (word-weighted, as the film's overall mood) */
+    for (int i = 0; i < c->n; i++) {
+        const ScriptScenes *ss = c->films[i].ss;
+        double w = 0, acc[1024] = {0};
+        for (int s = 0; s < ss->n_scenes; s++) {
+            double ws = ss->scenes[s].words;
+            size_t at = (size_t)(c->films[i].first + s);
+            for (int p = 0; p < dv; p++) acc[p] += ws * sf->F[at * dv + p];
+            for (int j = 0; j < sf->hc; j++) acc[dv + j] += ws * sf->Hs[at * sf->hc + j];
+            w += ws;
+        }
+        if (w > 0) for (int p = 0; p < DF; p++) film_f[(size_t)i * DF + p] = (float)(acc[p] / w);
+    }
+    const int P = sp.P;
+    double *A = malloc(sizeof(double) * (size_t)P * P), *x = malloc(sizeof(double) * (size_t)P);
+    double *dense = malloc(sizeof(double) * (size_t)(DF + 1)), *vals = malloc(sizeof(double) * (size_t)(sp.N + 1));
+    double *film_acc = calloc((size_t)sp.N + 1, sizeof(double));
+    int *cols = malloc(sizeof(int) * (size_t)(sp.N + 1));
+    int rc = A && x && dense && vals && film_acc && cols ? 0 : -1;
+    if (rc) snprintf(err, errlen, "scene fit: out of memory");
+    for (int t = 0; t < 2 && rc == 0; t++) {
+        fit_row *rows = NULL;
+        int n = 0, cap = 0, counts[4] = {0, 0, 0, 0};
+        for (int i = 0; i < c->n; i++) {
+            const sb_film *fm = &c->films[i];
+            if (fm->val) continue;                       /* validation films: never fitted on */
+            for (int s = 0; s < fm->ss->n_scenes; s++) {
+                const Scene *sc = &fm->ss->scenes[s];
+                int at = fm->first + s;
+                float lab = fm->label ? fm->label[2 * s + t] : NAN;
+                if (!isnan(lab) && o->w_hand > 0) { rc |= add_row(&rows, &n, &cap, at, -1, (lab - 5.0) / 2.0, o->w_hand); counts[0]++; }
+                if (sc->words < SB_PLACE_MIN_WORDS) continue;
+                int place = sb_place_kind(sc->heading);
+                if (place && o->w_place > 0) { rc |= add_row(&rows, &n, &cap, at, -1, place * o->place_z, o->w_place); counts[1]++; }
+                int hint[2];
+                if (o->w_paren > 0 && sb_paren_hints(fm->raw, fm->raw_len, sc->start_line, sc->end_line, hint) && hint[t]) {
+                    rc |= add_row(&rows, &n, &cap, at, -1, (hint[t] > 0 ? 1 : -1) * o->paren_z, o->w_paren);
+                    counts[2]++;
+                }
+            }
+            if (fm->group[t] && o->w_genre > 0) {
+                rc |= add_row(&rows, &n, &cap, -1, i, fm->group[t] * o->genre_z, o->w_genre);
+                counts[3]++;
+            }
+        }
+        if (rc || n < 10) { free(rows); snprintf(err, errlen, "scene fit: only %d rows", n); rc = -1; break; }
+        /* standardise the vector features on the rows (weighted) */
+        double sw = 0;
+        memset(sp.mu, 0, sizeof sp.mu); memset(sp.sd, 0, sizeof sp.sd);
+        for (int r = 0; r < n; r++) {
+            raw_dense(sf, &sp, film_f, &rows[r], dense);
+            sw += rows[r].w;
+            for (int p = 0; p < D; p++) sp.mu[p] += rows[r].w * dense[p];
+        }
+        for (int p = 0; p < D; p++) sp.mu[p] /= sw;
+        for (int r = 0; r < n; r++) {
+            raw_dense(sf, &sp, film_f, &rows[r], dense);
+            for (int p = 0; p < D; p++) { double d = dense[p] - sp.mu[p]; sp.sd[p] += rows[r].w * d * d; }
+        }
+        /* the song units are standardised only by their common scale: a unit
+         * that barely moves must not be blown up */
+        for (int p = 0; p < D; p++) sp.sd[p] = p < dv ? sqrt(sp.sd[p] / sw) + 1e-12 : 1.0;
+        /* weighted normal equations; lambda per row of weight 1; the intercept barely penalised */
+        memset(A, 0, sizeof(double) * (size_t)P * P);
+        memset(x, 0, sizeof(double) * (size_t)P);
+        double scale = (double)n / sw;
+        for (int r = 0; r < n; r++) {
+            int nnz = row_features(c, sf, &sp, film_f, &rows[r], dense, cols, vals, film_acc);
+            double w = rows[r].w * scale, y = rows[r].y;
+            for (int p = 0; p <= D; p++) {
+                x[p] += w * dense[p] * y;
+                for (int q = 0; q <= p; q++) A[(size_t)p * P + q] += w * dense[p] * dense[q];
+            }
+            for (int a = 0; a < nnz; a++) {
+                x[cols[a]] += w * vals[a] * y;
+                for (int p = 0; p <= D; p++) A[(size_t)cols[a] * P + p] += w * vals[a] * dense[p];
+                for (int b = 0; b < nnz; b++)
+                    if (cols[b] <= cols[a]) A[(size_t)cols[a] * P + cols[b]] += w * vals[a] * vals[b];
+            }
+        }
+        for (int p = 0; p < P; p++) {
+            for (int q = p + 1; q < P; q++) A[(size_t)p * P + q] = A[(size_t)q * P + p];
+            A[(size_t)p * P + p] += p == D ? 1e-6 : o->lambda;
+        }
+        if (la_cholesky_solve(A, x, P)) { free(rows); snprintf(err, errlen, "scene fit: singular system"); rc = -1; break; }
+        /* fold the standardisation back: z = b + W · f + Σ r[w] tf(w) */
+        out->b[t] = x[D];
+        for (int p = 0; p < dv; p++) { out->W[t][p] = x[p] / sp.sd[p]; out->b[t] -= out->W[t][p] * sp.mu[p]; }
+        for (int j = 0; j < sp.hc; j++) {
+            out->U[t][j] = x[dv + j] / sp.sd[dv + j] * sp.song_scale;
+            out->b[t] -= x[dv + j] / sp.sd[dv + j] * sp.mu[dv + j];
+        }
+        out->hc = sp.hc;
+        if (sp.N) {
+            out->r[t] = calloc((size_t)sf->V, sizeof(float));
+            if (!out->r[t]) { free(rows); snprintf(err, errlen, "scene fit: out of memory"); rc = -1; break; }
+            for (int k = 0; k < sp.N; k++) out->r[t][sp.word[k]] = (float)(x[D + 1 + k] * sp.tf_scale);
+        }
+        for (int k = 0; k < 4; k++) out->rows[k] += counts[k];
+        free(rows);
+    }
+    free(A); free(x); free(dense); free(vals); free(film_acc); free(cols);
+    free(sp.col); free(sp.word); free(film_f);
+    if (rc) scene_fit_free(out);
+    return rc;
+}
+
+void scene_fit_predict(const scene_features *sf, const scene_fit *fit, float *pred) {
+    for (int i = 0; i < sf->n; i++) {
+        const float *f = sf->F + (size_t)i * sf->dim;
+        for (int t = 0; t < 2; t++) {
+            double z = fit->b[t];
+            for (int p = 0; p < sf->dim; p++) z += fit->W[t][p] * f[p];
+            if (fit->r[t])
+                for (size_t b = sf->start[i]; b < sf->start[i + 1]; b++) z += fit->r[t][sf->bag_id[b]] * sf->bag_tf[b];
+            for (int j = 0; j < fit->hc; j++) z += fit->U[t][j] * sf->Hs[(size_t)i * sf->hc + j];
+            pred[2 * (size_t)i + t] = (float)z;
+        }
+    }
+}
+
+int scene_fit_write(Model *m, const scene_features *sf, const scene_fit *fit, char *err, size_t errlen) {
+    if (m->n_heads != 2 || m->n_layers != 3 || m->layers[0].spec.type != LAYER_TFIDF_WORDMEAN) {
+        snprintf(err, errlen, "scene fit: expected the two-head network (script_head.h)");
+        return -1;
+    }
+    const int K = m->layers[0].spec.size, V = sf->V, D = sf->dim, O = m->n_outputs;
+    const int H1 = m->layers[1].spec.units, HC = H1 - 2 * O;
+    float *tab = m->params + m->tensors[1].offset, *b1 = m->params + m->tensors[3].offset;
+    int idx[2] = { model_output_index(m, "valence"), model_output_index(m, "energy") };
+    if (idx[0] < 0 || idx[1] < 0 || idx[0] >= K || idx[1] >= K || m->tensors[1].rows != V) {
+        snprintf(err, errlen, "scene fit: the model's script head has no valence/energy columns");
+        return -1;
+    }
+    for (int t = 0; t < 2; t++) {
+        int k = idx[t];
+        for (int v = 0; v < V; v++) {
+            double z = 0;
+            for (int p = 0; p < D; p++) z += fit->W[t][p] * sf->raw[(size_t)v * D + p];
+            tab[(size_t)v * K + k] = (float)(z * sf->sif[v] + (fit->r[t] ? fit->r[t][v] : 0));
+        }
+        b1[HC + 2 * k] = (float)fit->b[t];
+        b1[HC + 2 * k + 1] = (float)-fit->b[t];
+    }
+    return model_prepare(m, err, errlen);
+}

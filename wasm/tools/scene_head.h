@@ -1,0 +1,91 @@
+/* scene_head.h — the script head's valence and energy, fitted on film scenes
+ * (native only; `moodspace train --scene-labels`, `moodspace scenefit`).
+ *
+ * script_head.h fits the script head on lyrics: a lyric's words are a poor
+ * guide to a scene ("a pleasant, moonlit night" opens a shark attack). Here
+ * valence and energy are refitted where the scripts are, on the dev films'
+ * training part only (scene_bench.h's split), from four kinds of rows:
+ *   hand    a hand-labelled scene (labels/scenes.json): z = (label − 5) / 2
+ *   place   a scene whose heading names a festive (+) or grieving (−) place;
+ *           the heading is never in the scene's text, so the body is read
+ *   paren   a scene whose dropped parentheticals say (crying) / (laughing)
+ *           (valence) or (screams) / (whispers) (energy): the sign of the
+ *           count; the parentheticals are not in the text either
+ *   genre   a film whose genres put it in eval.h's groups (Comedy vs
+ *           Horror/Thriller, Action vs Drama): ± on the film's word-weighted
+ *           mean features, which is what the film's overall mood reads
+ * each with its own weight, by weighted ridge on the same features as the
+ * lyric fit (SIF-weighted mean word vectors, 100-d), so the result folds into
+ * the word table exactly as before (table[w][k] = sif(w) · W_k · vec(w)).
+ * The weights and lambda are chosen on the validation films (scene_bench.h).
+ */
+#ifndef MOODSPACE_SCENE_HEAD_H
+#define MOODSPACE_SCENE_HEAD_H
+
+#include <stdio.h>
+
+#include "model.h"
+#include "scene_bench.h"
+#include "wordvec.h"
+
+typedef struct {
+    double lambda;                 /* ridge, on standardised features */
+    double w_hand, w_place, w_paren, w_genre;   /* row weights (per row) */
+    double sif_a;                  /* SIF parameter */
+    double genre_z, place_z, paren_z;   /* the targets' sizes, label-z units */
+    double song_units;             /* > 0: also the song head's hidden units, at this scale */
+    int extra_words;               /* > 0: also a weight of its own for each of the
+                                      most frequent words of the dev scenes (the
+                                      word's share of the scene's known words) */
+    double extra_scale;            /* those features' scale after standardising
+                                      (smaller = more shrinkage than the vectors) */
+} scene_fit_opts;
+
+scene_fit_opts scene_fit_default_opts(void);
+
+/* Features of every corpus scene for model m's vocabulary: [n_scenes][dim]
+ * SIF(a)-weighted mean word vectors of the scene's model text. */
+typedef struct {
+    int n, dim;
+    float *F;
+    double *sif;          /* [V] sif weight per id */
+    float *raw;           /* [V][dim] word vector per id (0 when absent) */
+    int V;
+    /* each scene's bag of words: ids and counts, scene i at [start[i], start[i+1]) */
+    int32_t *bag_id;
+    float *bag_tf;        /* count / known words */
+    size_t *start;
+    long *df;             /* [V] dev scenes holding the word */
+    /* the song head's hidden units read on each scene, [n][hc]: the network
+     * computes them anyway, so the script head may use them at no cost */
+    int hc;
+    float *Hs;
+} scene_features;
+
+scene_features *scene_features_build(const sb_corpus *c, const Model *m, const WordVec *wv, double sif_a,
+                                     char *err, size_t errlen);
+void scene_features_free(scene_features *sf);
+
+typedef struct {
+    double W[2][512], b[2];        /* z = b + W · f + Σ r[w] tf(w) + U · h, per SB_VALENCE / SB_ENERGY */
+    float *r[2];                   /* [V] per-word weights (extra_words), or NULL */
+    double U[2][256];              /* + U · song hidden units (song_units) */
+    int hc;                        /* song units used, 0 or sf->hc */
+    int rows[4];                   /* hand, place, paren, genre rows used */
+} scene_fit;
+
+void scene_fit_free(scene_fit *fit);   /* frees r[], not fit */
+
+/* Fit on the training films. 0 or -1 (+ message). */
+int scene_fit_run(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, scene_fit *out,
+                  char *err, size_t errlen);
+
+/* pred[n_scenes][2] = b + W · F. */
+void scene_fit_predict(const scene_features *sf, const scene_fit *fit, float *pred);
+
+/* Write the fit into a two-head model's script head (valence and energy
+ * columns of the word table and their biases; the other targets unchanged).
+ * The model is re-prepared. 0 or -1. */
+int scene_fit_write(Model *m, const scene_features *sf, const scene_fit *fit, char *err, size_t errlen);
+
+#endif
