@@ -17,6 +17,7 @@
 import { getConfig } from './config.js';
 import * as auth from './spotify/auth.js';
 import { spotifyFetch, getTop, getRecentlyPlayed, getMe, TIME_RANGES, SpotifyError } from './spotify/spotify.js';
+import { watchUnresolved } from './spotify/resolve.js';
 import { fetchAllLyrics, fetchLyrics, lyricTexts } from './lyrics/lrclib.js';
 import { library } from './library/library.js';
 import { engine } from './engine/engine-client.js';
@@ -289,6 +290,7 @@ async function main() {
   });
   engine.ready.then((info) => { setModelMetrics(info?.metrics); document.documentElement.dataset.engine = 'ready'; }, () => {});
   initSoundtrack(ctx);
+  ctx.resolver = watchUnresolved({ library, auth, fetcher: spotifyFetch, status: $('resolve-status') });
   const restored = await library.restore();
   if (restored) renderLibrary();
   let justSignedIn = false;

@@ -130,3 +130,54 @@ export function createResolver({ fetcher, cache = pageCache() } = {}) {
 
   return { resolveSongs, resolveOne };
 }
+
+// --- the page: look songs up while signed in, and say how many were found -------------------
+
+const hasUri = (s) => (typeof s.uri === 'string' && URI.test(s.uri)) || /^[A-Za-z0-9]{22}$/.test(s.id || '');
+
+/**
+ * Keep the library's id-less songs looked up while signed in: after every
+ * import, restore or sign-in, search for the songs still without a Spotify
+ * URI and give each found one its `uri`. `status` (a <p>) says what happened:
+ * how many were found and how many Spotify does not have, or, signed out,
+ * that signing in would look them up. One run at a time.
+ */
+export function watchUnresolved({ library, auth, fetcher, status, concurrency = 3 }) {
+  const resolver = createResolver({ fetcher });
+  let running = null; let again = false; let timer = null;
+  const say = (text) => { status.textContent = text; status.hidden = !text; };
+  const missing = () => library.songList().filter((s) => !hasUri(s) && s.title && s.artist);
+
+  async function run() {
+    const todo = missing();
+    if (!todo.length) { say(''); return; }
+    if (!auth.isSignedIn()) {
+      say(`${todo.length} songs have no Spotify id (a basic data export has none). Signed in with Spotify, MoodSpace looks them up; ` +
+        'until then they are left out of Spotify playlists and copied URIs, while the CSV, M3U and XSPF downloads list every song.');
+      return;
+    }
+    say(`Looking up ${todo.length} songs without a Spotify id on Spotify…`);
+    const { counts, stopped } = await resolver.resolveSongs(todo, {
+      concurrency,
+      onResult: (song, r) => { if (r.uri && library.state.songs.has(song.id)) library.updateSong(song.id, { uri: r.uri }); },
+      onProgress: ({ done, total, counts: c }) => say(`Looking up songs without a Spotify id: ${done} of ${total} (${c.resolved} found, ${c.unresolved} not on Spotify).`),
+    });
+    say(`Spotify ids for songs without one: ${counts.resolved} found, ${counts.unresolved} not found on Spotify` +
+      (counts.failed ? `, ${counts.failed} not looked up (${stopped || 'Spotify did not answer'}; they are tried again next time)` : '') +
+      '. Songs without an id stay in the CSV, M3U and XSPF downloads.');
+  }
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (running) { again = true; return; }
+      running = run().catch((e) => say(`Looking up Spotify ids failed: ${e.message || e}`)).finally(() => {
+        running = null;
+        if (again) { again = false; schedule(); }
+      });
+    }, 300);
+  }
+  library.subscribe((ev) => { if (['reset', 'songs', 'restore'].includes(ev?.type)) schedule(); });
+  auth.authEvents?.addEventListener('change', schedule);
+  schedule();
+  return { schedule, get running() { return running; } };
+}
