@@ -18,7 +18,8 @@ import { getConfig } from './config.js';
 import * as auth from './spotify/auth.js';
 import { spotifyFetch, getTop, getRecentlyPlayed, getMe, TIME_RANGES, SpotifyError } from './spotify/spotify.js';
 import { watchUnresolved } from './spotify/resolve.js';
-import { fetchAllLyrics, fetchLyrics, lyricTexts } from './lyrics/lrclib.js';
+import { fetchAllLyrics, fetchLyrics, lyricTexts, causesText, CAUSE_TEXT } from './lyrics/lrclib.js';
+import { pasteButton } from './lyrics/paste.js';
 import { library } from './library/library.js';
 import { engine } from './engine/engine-client.js';
 import { initSoundtrack } from './soundtrack/soundtrack.js';
@@ -133,6 +134,11 @@ auth.authEvents.addEventListener('signin-required', () => {
 
 const STATUS_TEXT = { pending: 'waiting', found: 'found', instrumental: 'instrumental', notfound: 'not found', error: 'failed', none: '—' };
 
+// a failure says why ("failed: offline"); songs without lyrics offer "Paste lyrics" (lyrics/paste.js)
+const lyricsCellText = (s) => (s.lyricsStatus === 'error' && CAUSE_TEXT[s.lyricsCause]
+  ? `failed: ${s.lyricsCause === 'rate_limited' ? 'rate-limited' : s.lyricsCause}` : STATUS_TEXT[s.lyricsStatus] || s.lyricsStatus);
+const pasteCtx = { library, predict: (ids) => predictSongs(ids), notify };
+
 let tableQueued = false;
 function renderLibrary() {
   if (tableQueued) return;
@@ -148,7 +154,7 @@ function renderLibrary() {
       el('td', { class: 'num', text: String(i + 1) }),
       el('td', { text: s.title }),
       el('td', { text: s.artist }),
-      el('td', { class: `lyr-${s.lyricsStatus}`, text: STATUS_TEXT[s.lyricsStatus] || s.lyricsStatus }),
+      el('td', { class: `lyr-${s.lyricsStatus}` }, lyricsCellText(s), pasteButton(s, pasteCtx)),
       el('td', { class: 'num', text: fmt(s.metrics?.energy) }),
       el('td', { class: 'num', text: fmt(s.metrics?.valence) }),
       el('td', { class: 'num', text: fmt(s.metrics?.tempo, 0) })));
@@ -181,8 +187,12 @@ async function predictSongs(ids) {
     const bar = $('lyrics-bar'); bar.max = want.length; bar.value = 0;
     $('lyrics-label').textContent = `Fetching lyrics from LRCLIB (${want.length} songs)`;
     let queue = []; const predictions = [];
-    let predictFailed = null;
+    let predictFailed = null; let flushTimer = null;
+    // moods arrive with the lyrics: a batch goes to the model when it is full
+    // or a moment after its first song, so a slow or hung request later in
+    // the run never holds back the songs already found (issue 21)
     const flush = () => {
+      clearTimeout(flushTimer); flushTimer = null;
       if (!queue.length) return;
       const batch = queue; queue = [];
       predictions.push(engine.call('predict', [batch.map((b) => b.text)]).then((res) => {
@@ -192,25 +202,29 @@ async function predictSongs(ids) {
     };
     const { counts } = await fetchAllLyrics(want, {
       onResult: (song, r) => {
-        library.updateSong(song.id, { lyricsStatus: r.status });
+        library.updateSong(song.id, { lyricsStatus: r.status, lyricsCause: r.status === 'error' ? r.cause : undefined });
         if (r.status === 'found') {
           lyricTexts.set(song.id, r.text);
           queue.push({ id: song.id, text: r.text });
           if (queue.length >= PREDICT_BATCH) flush();
+          else flushTimer ||= setTimeout(flush, FLUSH_MS);
         }
       },
       onProgress: ({ done, total, counts: c }) => {
         bar.value = done;
-        $('lyrics-counts').textContent = `${done} of ${total}: ${c.found} with lyrics, ${c.instrumental} instrumental, ${c.notfound} without lyrics on LRCLIB, ${c.error} failed.`;
+        $('lyrics-counts').textContent = `${done} of ${total}: ${c.found} with lyrics, ${c.instrumental} instrumental, ${c.notfound} without lyrics on LRCLIB, ${c.error} failed` +
+          (c.error ? ` (${causesText(c.causes)}).` : '.');
       },
     });
     flush();
     await Promise.all(predictions);
     $('lyrics-label').textContent = 'Lyrics fetched';
     $('lyrics-retry').hidden = !counts.error;
+    $('lyrics-retry').textContent = `Retry the ${counts.error} failed songs`;
     if (predictFailed) notifyError(`The mood model could not read some lyrics: ${predictFailed.message}`);
     notify(`Lyrics: ${counts.found} found, ${counts.instrumental} instrumental, ${counts.notfound} not found, ${counts.error} failed.` +
-      (counts.error ? ' The songs that worked are ready; retry the failed ones any time.' : ''));
+      (counts.error ? ` Why: ${causesText(counts.causes)}. ${retryAdvice(counts.causes)} The songs that worked are ready.` : '') +
+      (counts.notfound ? ' Songs LRCLIB does not have can get lyrics you paste (Paste lyrics, in the table).' : ''));
     events.dispatchEvent(new CustomEvent('library-ready'));
   })().finally(() => {
     lyricsRun = null;
@@ -218,6 +232,18 @@ async function predictSongs(ids) {
   });
   return lyricsRun;
 }
+const FLUSH_MS = 250;
+/** What to do about the failures, by their main cause. */
+function retryAdvice(causes) {
+  const main = Object.entries(causes).sort((a, b) => b[1] - a[1])[0]?.[0];
+  return main === 'offline' ? 'Retry once you are back online; only the failed songs are fetched again.'
+    : main === 'rate_limited' ? 'Wait a minute, then retry; only the failed songs are fetched again.'
+      : 'Retry fetches only the failed songs.';
+}
+// back online after an offline run: say that the retry will work now
+addEventListener('online', () => {
+  if (!$('lyrics-retry').hidden && library.songList().some((s) => s.lyricsCause === 'offline')) notify('Back online: retry the failed lyrics any time.');
+});
 $('lyrics-retry').addEventListener('click', () => predictSongs());
 
 function cleanMetrics(m) {
