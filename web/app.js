@@ -91,9 +91,22 @@ $('client-id').addEventListener('change', () => {
   catch (e) { $('client-id-error').textContent = e.message; $('client-id-error').hidden = false; }
 });
 
-// With a Client ID compiled in (or one saved before), signing in is one
-// button; otherwise the "Use your own Spotify app" form is open from the start.
-$('own-app').open = !auth.getClientId();
+// The sign-in card says which app signing in goes through. With a Client ID
+// compiled in (or one saved before) it is one button; without one the button
+// waits until the user sets up their own app (the folded form below), and the
+// card points to the export, which needs no app at all.
+function renderSignInMode() {
+  const id = auth.getClientId();
+  const builtIn = getConfig().clientId;
+  $('signin').hidden = !id && !$('client-id').value.trim();   // (a typed ID is saved when signing in)
+  $('signin-mode').textContent = !id
+    ? 'This MoodSpace has no Spotify app built in. Set one up under “Use your own Spotify app” (about 10 minutes on developer.spotify.com), or use your data export: it needs no app at all.'
+    : id === builtIn ? 'This MoodSpace comes with its host’s Spotify app: one button. It admits only the Spotify accounts the host listed on that app.'
+      : `Signing in goes through your own Spotify app (Client ID ending …${id.slice(-4)}).`;
+}
+renderSignInMode();
+$('client-id').addEventListener('change', renderSignInMode);
+$('client-id').addEventListener('input', () => { $('signin').hidden = !auth.getClientId() && !$('client-id').value.trim(); });
 
 function signInError(message) {
   $('client-id-error').textContent = message; $('client-id-error').hidden = false;
@@ -115,7 +128,7 @@ async function startSignIn(extraScopes = []) {
     await auth.login({ extraScopes });
   } catch (e) {
     signInError(e.message);
-    showTab('music'); $('own-app').open = true; $('client-id').focus();
+    showTab('music'); $('own-app').open = true; $('client-id').focus(); renderSignInMode();
   }
 }
 $('signin').addEventListener('click', () => startSignIn());
