@@ -332,6 +332,8 @@ async function main() {
   ctx.resolver = watchUnresolved({ library, auth, fetcher: spotifyFetch, status: $('resolve-status') });
   const restored = await library.restore();
   if (restored) renderLibrary();
+  // the export guide is open on a first visit; once there is music it folds away
+  if (library.state.songs.size) $('export-guide').open = false;
   let justSignedIn = false;
   try {
     justSignedIn = (await auth.completeLogin()).status === 'signed-in';
