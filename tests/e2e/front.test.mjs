@@ -156,12 +156,17 @@ test('signed in, songs without ids are looked up through Spotify\'s search: URIs
       await page.click('#export-uris');
       await page.waitForFunction((k) => new RegExp(`Copied ${k} URIs`).test(document.getElementById('export-result').textContent), withUri.length);
     } else assert.equal(await page.isDisabled('#export-uris'), true);
-    // a reload asks Spotify nothing again: the answers are cached (and the URIs kept with the library)
+    // the answers are cached: importing the same export again asks Spotify nothing and gives the same URIs and counts
     const n1 = env.spotify.apiRequests().filter((r) => r.path === '/v1/search').length;
-    await page.reload();
-    await ready(page);
-    await page.waitForTimeout(1500);
-    assert.equal(env.spotify.apiRequests().filter((r) => r.path === '/v1/search').length, n1);
+    await page.click('#tab-music');
+    await page.evaluate(() => { document.getElementById('resolve-status').textContent = ''; });
+    await importFile(page, file);
+    await page.click('#tab-music');
+    await page.waitForFunction(() => /^Spotify ids for songs without one:/.test(document.getElementById('resolve-status').textContent), null, { timeout: 30000 });
+    assert.match(await page.textContent('#resolve-status'), new RegExp(`${expectFound.length} found, ${inLib.length - expectFound.length} not found on Spotify`));
+    assert.equal(env.spotify.apiRequests().filter((r) => r.path === '/v1/search').length, n1, 'no search the second time');
+    const again = await page.evaluate(() => globalThis.moodspace.library.songList().map((s) => [s.title, s.uri]));
+    assert.deepEqual(again.sort(), lib.map((s) => [s.title, s.uri]).sort());
     assert.deepEqual(page.errors, []);
   } finally { env.spotify.setCatalog([]); await page.closeAll(); }
 });
