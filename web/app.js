@@ -17,7 +17,9 @@
 import { getConfig } from './config.js';
 import * as auth from './spotify/auth.js';
 import { spotifyFetch, getTop, getRecentlyPlayed, getMe, TIME_RANGES, SpotifyError } from './spotify/spotify.js';
-import { fetchAllLyrics, fetchLyrics, lyricTexts } from './lyrics/lrclib.js';
+import { watchUnresolved } from './spotify/resolve.js';
+import { fetchAllLyrics, fetchLyrics, lyricTexts, causesText, CAUSE_TEXT } from './lyrics/lrclib.js';
+import { pasteButton } from './lyrics/paste.js';
 import { library } from './library/library.js';
 import { engine } from './engine/engine-client.js';
 import { initSoundtrack } from './soundtrack/soundtrack.js';
@@ -89,9 +91,22 @@ $('client-id').addEventListener('change', () => {
   catch (e) { $('client-id-error').textContent = e.message; $('client-id-error').hidden = false; }
 });
 
-// With a Client ID compiled in (or one saved before), signing in is one
-// button; otherwise the "Use your own Spotify app" form is open from the start.
-$('own-app').open = !auth.getClientId();
+// The sign-in card says which app signing in goes through. With a Client ID
+// compiled in (or one saved before) it is one button; without one the button
+// waits until the user sets up their own app (the folded form below), and the
+// card points to the export, which needs no app at all.
+function renderSignInMode() {
+  const id = auth.getClientId();
+  const builtIn = getConfig().clientId;
+  $('signin').hidden = !id && !$('client-id').value.trim();   // (a typed ID is saved when signing in)
+  $('signin-mode').textContent = !id
+    ? 'This MoodSpace has no Spotify app built in. Set one up under “Use your own Spotify app” (about 10 minutes on developer.spotify.com), or use your data export: it needs no app at all.'
+    : id === builtIn ? 'This MoodSpace comes with its host’s Spotify app: one button. It admits only the Spotify accounts the host listed on that app.'
+      : `Signing in goes through your own Spotify app (Client ID ending …${id.slice(-4)}).`;
+}
+renderSignInMode();
+$('client-id').addEventListener('change', renderSignInMode);
+$('client-id').addEventListener('input', () => { $('signin').hidden = !auth.getClientId() && !$('client-id').value.trim(); });
 
 function signInError(message) {
   $('client-id-error').textContent = message; $('client-id-error').hidden = false;
@@ -113,7 +128,7 @@ async function startSignIn(extraScopes = []) {
     await auth.login({ extraScopes });
   } catch (e) {
     signInError(e.message);
-    showTab('music'); $('own-app').open = true; $('client-id').focus();
+    showTab('music'); $('own-app').open = true; $('client-id').focus(); renderSignInMode();
   }
 }
 $('signin').addEventListener('click', () => startSignIn());
@@ -132,6 +147,11 @@ auth.authEvents.addEventListener('signin-required', () => {
 
 const STATUS_TEXT = { pending: 'waiting', found: 'found', instrumental: 'instrumental', notfound: 'not found', error: 'failed', none: '—' };
 
+// a failure says why ("failed: offline"); songs without lyrics offer "Paste lyrics" (lyrics/paste.js)
+const lyricsCellText = (s) => (s.lyricsStatus === 'error' && CAUSE_TEXT[s.lyricsCause]
+  ? `failed: ${s.lyricsCause === 'rate_limited' ? 'rate-limited' : s.lyricsCause}` : STATUS_TEXT[s.lyricsStatus] || s.lyricsStatus);
+const pasteCtx = { library, predict: (ids) => predictSongs(ids), notify };
+
 let tableQueued = false;
 function renderLibrary() {
   if (tableQueued) return;
@@ -147,7 +167,7 @@ function renderLibrary() {
       el('td', { class: 'num', text: String(i + 1) }),
       el('td', { text: s.title }),
       el('td', { text: s.artist }),
-      el('td', { class: `lyr-${s.lyricsStatus}`, text: STATUS_TEXT[s.lyricsStatus] || s.lyricsStatus }),
+      el('td', { class: `lyr-${s.lyricsStatus}` }, lyricsCellText(s), pasteButton(s, pasteCtx)),
       el('td', { class: 'num', text: fmt(s.metrics?.energy) }),
       el('td', { class: 'num', text: fmt(s.metrics?.valence) }),
       el('td', { class: 'num', text: fmt(s.metrics?.tempo, 0) })));
@@ -180,8 +200,12 @@ async function predictSongs(ids) {
     const bar = $('lyrics-bar'); bar.max = want.length; bar.value = 0;
     $('lyrics-label').textContent = `Fetching lyrics from LRCLIB (${want.length} songs)`;
     let queue = []; const predictions = [];
-    let predictFailed = null;
+    let predictFailed = null; let flushTimer = null;
+    // moods arrive with the lyrics: a batch goes to the model when it is full
+    // or a moment after its first song, so a slow or hung request later in
+    // the run never holds back the songs already found (issue 21)
     const flush = () => {
+      clearTimeout(flushTimer); flushTimer = null;
       if (!queue.length) return;
       const batch = queue; queue = [];
       predictions.push(engine.call('predict', [batch.map((b) => b.text)]).then((res) => {
@@ -191,25 +215,29 @@ async function predictSongs(ids) {
     };
     const { counts } = await fetchAllLyrics(want, {
       onResult: (song, r) => {
-        library.updateSong(song.id, { lyricsStatus: r.status });
+        library.updateSong(song.id, { lyricsStatus: r.status, lyricsCause: r.status === 'error' ? r.cause : undefined });
         if (r.status === 'found') {
           lyricTexts.set(song.id, r.text);
           queue.push({ id: song.id, text: r.text });
           if (queue.length >= PREDICT_BATCH) flush();
+          else flushTimer ||= setTimeout(flush, FLUSH_MS);
         }
       },
       onProgress: ({ done, total, counts: c }) => {
         bar.value = done;
-        $('lyrics-counts').textContent = `${done} of ${total}: ${c.found} with lyrics, ${c.instrumental} instrumental, ${c.notfound} without lyrics on LRCLIB, ${c.error} failed.`;
+        $('lyrics-counts').textContent = `${done} of ${total}: ${c.found} with lyrics, ${c.instrumental} instrumental, ${c.notfound} without lyrics on LRCLIB, ${c.error} failed` +
+          (c.error ? ` (${causesText(c.causes)}).` : '.');
       },
     });
     flush();
     await Promise.all(predictions);
     $('lyrics-label').textContent = 'Lyrics fetched';
     $('lyrics-retry').hidden = !counts.error;
+    $('lyrics-retry').textContent = `Retry the ${counts.error} failed songs`;
     if (predictFailed) notifyError(`The mood model could not read some lyrics: ${predictFailed.message}`);
     notify(`Lyrics: ${counts.found} found, ${counts.instrumental} instrumental, ${counts.notfound} not found, ${counts.error} failed.` +
-      (counts.error ? ' The songs that worked are ready; retry the failed ones any time.' : ''));
+      (counts.error ? ` Why: ${causesText(counts.causes)}. ${retryAdvice(counts.causes)} The songs that worked are ready.` : '') +
+      (counts.notfound ? ' Songs LRCLIB does not have can get lyrics you paste (Paste lyrics, in the table).' : ''));
     events.dispatchEvent(new CustomEvent('library-ready'));
   })().finally(() => {
     lyricsRun = null;
@@ -217,6 +245,18 @@ async function predictSongs(ids) {
   });
   return lyricsRun;
 }
+const FLUSH_MS = 250;
+/** What to do about the failures, by their main cause. */
+function retryAdvice(causes) {
+  const main = Object.entries(causes).sort((a, b) => b[1] - a[1])[0]?.[0];
+  return main === 'offline' ? 'Retry once you are back online; only the failed songs are fetched again.'
+    : main === 'rate_limited' ? 'Wait a minute, then retry; only the failed songs are fetched again.'
+      : 'Retry fetches only the failed songs.';
+}
+// back online after an offline run: say that the retry will work now
+addEventListener('online', () => {
+  if (!$('lyrics-retry').hidden && library.songList().some((s) => s.lyricsCause === 'offline')) notify('Back online: retry the failed lyrics any time.');
+});
 $('lyrics-retry').addEventListener('click', () => predictSongs());
 
 function cleanMetrics(m) {
@@ -289,8 +329,11 @@ async function main() {
   });
   engine.ready.then((info) => { setModelMetrics(info?.metrics); document.documentElement.dataset.engine = 'ready'; }, () => {});
   initSoundtrack(ctx);
+  ctx.resolver = watchUnresolved({ library, auth, fetcher: spotifyFetch, status: $('resolve-status') });
   const restored = await library.restore();
   if (restored) renderLibrary();
+  // the export guide is open on a first visit; once there is music it folds away
+  if (library.state.songs.size) $('export-guide').open = false;
   let justSignedIn = false;
   try {
     justSignedIn = (await auth.completeLogin()).status === 'signed-in';

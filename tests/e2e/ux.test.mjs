@@ -79,7 +79,7 @@ function decodePng(buf) {
 
 // --- first visit ---------------------------------------------------------------------
 
-test('first visit: one line says what MoodSpace is, the demo is above the fold on a phone, sign-in is one button', { skip }, async () => {
+test('first visit: one line says what MoodSpace is, the export and its guide come first, sign-in says it needs a developer app and is one button', { skip }, async () => {
   const page = await newPage(browser, env, { context: PHONE });
   try {
     await page.goto(env.appUrl);
@@ -87,23 +87,38 @@ test('first visit: one line says what MoodSpace is, the demo is above the fold o
     const first = await page.evaluate(() => document.querySelector('header .tagline').textContent);
     assert.match(first, /soundtrack for any film from your own music/);
     const order = await page.$$eval('#view-music .cards > .card', (cs) => cs.map((c) => c.id));
-    assert.deepEqual(order, ['card-demo', 'card-import', 'card-spotify'], 'paths with no setup first');
-    const box = await page.locator('#demo-start').boundingBox();
-    assert.ok(box.y + box.height <= 844, `the demo button is above the fold (bottom at ${box.y + box.height})`);
-    // a default Client ID (the fake's, compiled in through the config): one button, the form folded away
+    assert.deepEqual(order.slice(0, 2), ['card-import', 'card-demo'], 'the paths that work for everyone first');
+    assert.equal(order.at(-1), 'card-spotify', 'sign-in last');
+    const box = await page.locator('#import-file').boundingBox();
+    assert.ok(box.y + box.height <= 844, `the export's file picker is above the fold (bottom at ${box.y + box.height})`);
+    // the guide: what to ask Spotify for, how long each takes, which file to open
+    const guide = await page.textContent('#export-guide');
+    assert.match(guide, /Account privacy → Download your data/);
+    assert.match(guide, /Account data.*about 5 days/s);
+    assert.match(guide, /Extended streaming history.*up to 30 days/s);
+    assert.match(guide, /my_spotify_data\.zip/);
+    assert.equal(await page.isVisible('#export-guide ol'), true);
+    // sign-in: says plainly it needs a developer app; a default Client ID (the fake's, compiled in through the config): one button
+    assert.match(await page.textContent('#signin-needs'), /needs a Spotify developer app/);
+    assert.match(await page.textContent('#signin-mode'), /comes with its host’s Spotify app: one button/);
     assert.equal(await page.isVisible('#signin'), true);
     assert.equal(await page.isVisible('#client-id'), false);
     assert.equal(await page.$eval('#own-app', (d) => d.open), false);
     assert.match(await page.textContent('#own-app summary'), /Use your own Spotify app/);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling');
   } finally { await page.closeAll(); }
-  // no Client ID anywhere: the own-app form is open from the start
+  // no Client ID anywhere: no dead "Sign in" button and no form in the way; the card says why and points to the export
   const p2 = await newPage(browser, bare, { config: { clientId: '' } });
   try {
     await p2.goto(bare.appUrl);
     await ready(p2);
-    assert.equal(await p2.$eval('#own-app', (d) => d.open), true);
-    assert.equal(await p2.isVisible('#client-id'), true);
+    assert.equal(await p2.$eval('#own-app', (d) => d.open), false, 'the own-app form is folded');
+    assert.equal(await p2.isVisible('#signin'), false);
+    assert.match(await p2.textContent('#signin-mode'), /no Spotify app built in.*data export: it needs no app at all/);
+    // opening the form and typing a Client ID brings the button
+    await p2.click('#own-app summary');
+    await p2.fill('#client-id', 'abcdefabcdefabcdefabcdefabcdef12');
+    assert.equal(await p2.isVisible('#signin'), true);
   } finally { await p2.closeAll(); }
 });
 
@@ -197,7 +212,7 @@ test('Save to Spotify: the consent round trip keeps the soundtrack on screen and
   } finally { await page.closeAll(); }
 });
 
-test('exports: the CSV fills segment, scenes and heading; M3U has no -1; no stray "null"', { skip: noFilms }, async () => {
+test('exports: the CSV fills segment, scenes and heading; M3U names every song; no stray "null"', { skip: noFilms }, async () => {
   const page = await newPage(browser, bare, { context: { acceptDownloads: true } });
   try {
     await openDemo(page);
@@ -215,8 +230,8 @@ test('exports: the CSV fills segment, scenes and heading; M3U has no -1; no stra
     });
     const [m3u] = await Promise.all([page.waitForEvent('download'), page.click('#export-m3u')]);
     const text = fs.readFileSync(await m3u.path(), 'utf8');
-    assert.doesNotMatch(text, /EXTINF:-1/);
-    assert.equal(text.match(/^https:\/\/open\.spotify\.com\/track\//gm).length, 3);
+    // (the demo has no song lengths: -1 is the format's "unknown")
+    assert.equal(text.match(/^#EXTINF:-1,[^\n]+ – [^\n]+\nhttps:\/\/open\.spotify\.com\/track\/[A-Za-z0-9]{22}$/gm).length, 3);
   } finally { await page.closeAll(); }
 });
 

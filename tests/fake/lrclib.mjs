@@ -5,6 +5,7 @@
 //   lr.base                        e.g. http://127.0.0.1:41234
 //   lr.requests                    { path, query, client (Lrclib-Client header), at }
 //   lr.failTracks(names, status)   /api/get and /api/search for these track names answer `status` (default 500)
+//   lr.hangTracks(names)           requests for these track names are never answered (until stop or clearFailures)
 //   lr.maxInFlight                 the most requests ever open at once (concurrency check)
 //   lr.delayMs = 30                answer each request after this many ms (to observe concurrency)
 //   await lr.stop()
@@ -19,6 +20,8 @@ export async function startFakeLrclib(opts = {}) {
   let songs = (opts.songs || []).map((s, i) => ({ id: 1000 + i, ...s }));
   const requests = [];
   const failing = new Map();
+  const hanging = new Set();
+  const hung = new Set();
   let inFlight = 0;
   const state = { maxInFlight: 0, delayMs: opts.delayMs ?? 0 };
 
@@ -48,6 +51,7 @@ export async function startFakeLrclib(opts = {}) {
       }, state.delayMs);
     };
     const track = q.track_name || '';
+    if ([...hanging].some((n) => eq(n, track))) { hung.add(res); inFlight--; return; }   // never answered
     for (const [name, status] of failing) {
       if (eq(name, track) || (q.q && q.q.toLowerCase().includes(name.toLowerCase()))) { reply(status, { code: status, name: 'InternalError', message: 'Injected failure' }); return; }
     }
@@ -74,7 +78,9 @@ export async function startFakeLrclib(opts = {}) {
     set delayMs(v) { state.delayMs = v; },
     setSongs(list) { songs = list.map((s, i) => ({ id: 1000 + i, ...s })); },
     failTracks(names, status = 500) { for (const n of names) failing.set(n, status); },
-    clearFailures() { failing.clear(); },
+    hangTracks(names) { for (const n of names) hanging.add(n); },
+    get hungRequests() { return hung.size; },
+    clearFailures() { failing.clear(); hanging.clear(); for (const r of hung) r.destroy(); hung.clear(); },
     stop() { return new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }); },
   };
 }

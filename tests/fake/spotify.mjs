@@ -13,11 +13,19 @@
 //   sp.tokens                      { issued, refreshed, rotations, maxConcurrentRefresh }
 //   sp.setRefreshDelay(ms)         answer refresh requests after ms (0: at once), so
 //                                  refreshes from two tabs would overlap unless serialised
+//   sp.setCatalog(tracks)          more tracks that only GET /v1/search finds (the user's
+//                                  own `tracks` are searchable too)
+//   sp.searchDelayMs = 30          answer each search after this many ms; sp.maxSearchInFlight
+//                                  is the most searches ever open at once
 //   await sp.stop()
 //
 // Data: `tracks` (Spotify track objects; default: makeTracks(120)) ranked
 // differently per time range; artists from the tracks. Top endpoints page with
 // limit ≤ 50 (400 above) and stop at 100 items like the real API.
+// GET /v1/search?type=track&q=… answers { tracks: paging } with the tracks
+// whose name, artists and album hold every word of q (case and accents
+// folded; field filters such as artist: are read as plain words), in
+// catalog order, like the real endpoint's relevance order for an exact query.
 
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -89,6 +97,9 @@ export async function startFakeSpotify(opts = {}) {
   const tokens = { issued: 0, refreshed: 0, rotations: 0, maxConcurrentRefresh: 0 };
   let refreshDelay = 0, refreshInFlight = 0;
   let tracks = opts.tracks || null;
+  let catalog = opts.catalog || [];
+  const search = { delayMs: 0, inFlight: 0, maxInFlight: 0 };
+  const fold = (x) => String(x || '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   let recentTracks = opts.recent || null;
   let origin = '';
 
@@ -255,6 +266,20 @@ export async function startFakeSpotify(opts = {}) {
         next: null, cursors: { after: String(t0), before: String(t0 - list.length * 240000) }, limit: 50, href: `${origin}/v1/me/player/recently-played` });
       return;
     }
+    if (p === '/v1/search' && req.method === 'GET') {
+      const q = u.searchParams.get('q') || '';
+      if (!q.trim()) { apiError(res, 400, 'No search query'); return; }
+      if (u.searchParams.get('type') !== 'track') { apiError(res, 400, 'Missing parameter type'); return; }
+      const words = fold(q).replace(/\b(track|artist|album|year|isrc):/g, ' ').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+      const pool = [...catalog, ...tracks.filter((t) => !catalog.some((c) => c.id === t.id))];
+      const hits = pool.filter((t) => { const hay = fold(`${t.name} ${t.artists.map((a) => a.name).join(' ')} ${t.album?.name || ''}`); return words.every((w) => hay.includes(w)); });
+      const page = paging(req, hits, { maxTotal: 1000 });
+      if (page.error) { apiError(res, 400, page.error); return; }
+      search.inFlight++; search.maxInFlight = Math.max(search.maxInFlight, search.inFlight);
+      if (search.delayMs) await new Promise((r) => setTimeout(r, search.delayMs));
+      search.inFlight--;
+      send(res, 200, { tracks: page }); return;
+    }
     if (p === '/v1/me/playlists' && req.method === 'POST') {
       if (!tok.scope.split(' ').some((s) => s === 'playlist-modify-private' || s === 'playlist-modify-public')) { apiError(res, 403, 'Insufficient client scope'); return; }
       if (!body || typeof body !== 'object' || typeof body.name !== 'string') { apiError(res, 400, 'Missing name'); return; }
@@ -291,6 +316,9 @@ export async function startFakeSpotify(opts = {}) {
     get tracks() { return tracks; },
     setTracks(t) { tracks = t; },
     setRecent(t) { recentTracks = t; },
+    setCatalog(t) { catalog = t || []; },
+    get maxSearchInFlight() { return search.maxInFlight; },
+    set searchDelayMs(v) { search.delayMs = v; },
     inject({ path, status, times = 1, retryAfter, method }) { injections.push({ path: path instanceof RegExp ? path : new RegExp(path), status, times, retryAfter, method }); },
     clearInjections() { injections.length = 0; },
     expireAccessTokens() { for (const t of access.values()) t.valid = false; },

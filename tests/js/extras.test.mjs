@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as S from '../../web/taste/dashboard-stats.js';
-import { toCsv, toM3u, urisText, csvField, trackUri, fileStem } from '../../web/keep/export.js';
+import { toCsv, toM3u, toXspf, xmlText, urisText, csvField, trackUri, fileStem } from '../../web/keep/export.js';
 import { savePlaylist, chunks, PlaylistError } from '../../web/spotify/playlist.js';
 
 const id22 = (n) => String(n).padStart(22, 'A');
@@ -89,14 +89,32 @@ test('CSV: the segments of the soundtrack view fill the segment, scene range and
     `2,T,A,,spotify:track:${id22(3)},2,13,"EXT. PIER, DAWN",0.2500`]);
 });
 
-test('URIs and M3U list only songs with a Spotify id', () => {
+test('URIs list only songs with a Spotify id; the M3U names every song (#EXTINF), with a link where there is an id', () => {
   assert.equal(urisText(picks), `spotify:track:${id22(1)}\nspotify:track:${id22(2)}\n`);
   assert.equal(toM3u(picks, 'My\nFilm'),
-    `#EXTM3U\n#PLAYLIST:My Film\n#EXTINF:183,Ann B - Hello, "World"\nhttps://open.spotify.com/track/${id22(1)}\n` +
-    `# D - Plain\nhttps://open.spotify.com/track/${id22(2)}\n`);
-  assert.doesNotMatch(toM3u(picks), /EXTINF:-1/, 'no -1 durations');
+    `#EXTM3U\n#PLAYLIST:My Film\n#EXTINF:183,Ann B – Hello, "World"\nhttps://open.spotify.com/track/${id22(1)}\n` +
+    '#EXTINF:-1,C – No id\n' +
+    `#EXTINF:-1,D – Plain\nhttps://open.spotify.com/track/${id22(2)}\n`);
+  // a basic export's songs alone: still one entry each, never an empty list
+  const noIds = [{ song: { id: 'export:a', uri: '', title: 'First', artist: 'X', durationMs: 0 } }, { song: { id: 'export:b', title: 'Second', artist: '' } }];
+  assert.equal(toM3u(noIds), '#EXTM3U\n#EXTINF:-1,X – First\n#EXTINF:-1,Unknown artist – Second\n');
+  assert.equal(urisText(noIds), '\n');
   assert.equal(trackUri({ id: 'short' }), '');
   assert.equal(fileStem('Casablanca: the <soundtrack>'), 'Casablanca-the-soundtrack');
+});
+
+test('XSPF: a title and creator for every song, escaped; Spotify ids as identifier and info, never as a location', () => {
+  const x = toXspf([...picks, { song: { id: 'export:z', title: 'A <b>&amp;\u0001 \'q\'', artist: 'Ü\uD800', durationMs: 0 } }], 'Film & "Co"');
+  assert.match(x, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<playlist version="1" xmlns="http:\/\/xspf.org\/ns\/0\/">\n/);
+  assert.match(x, /<title>Film &amp; &quot;Co&quot;<\/title>/);
+  const tracks = x.match(/<track>[\s\S]*?<\/track>/g);
+  assert.equal(tracks.length, 4);
+  assert.match(tracks[0], /<title>Hello, &quot;World&quot;<\/title>\n\s*<creator>Ann B<\/creator>\n\s*<album>=SUM\(A1\)<\/album>\n\s*<duration>183400<\/duration>/);
+  assert.match(tracks[0], new RegExp(`<identifier>spotify:track:${id22(1)}</identifier>\\n\\s*<info>https://open.spotify.com/track/${id22(1)}</info>`));
+  assert.match(tracks[1], /<title>No id<\/title>\n\s*<creator>C<\/creator>\n\s*<\/track>/, 'no id: title and creator only');
+  assert.match(tracks[3], /<title>A &lt;b&gt;&amp;amp; &apos;q&apos;<\/title>\n\s*<creator>Ü<\/creator>/, 'escaped; control characters and lone surrogates dropped');
+  assert.doesNotMatch(x, /<location>/);
+  assert.equal(xmlText('a\tb\r\nc'), 'a\tb\r\nc');
 });
 
 test('saving a playlist creates it private, then adds items in chunks of 100', async () => {

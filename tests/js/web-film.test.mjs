@@ -72,3 +72,20 @@ test('the compact catalog (version 4) decodes z-score integers, locations and wo
   assert.ok(Math.abs(f.scenes[2].metrics.energy - 0.1) < 1e-12);
   assert.deepEqual(f.weights, [20, 1, 50]);
 });
+
+test('a brought film is kept as its arc only, and a tampered record is refused whole', async () => {
+  const { toStored, fromStored } = await import('../../web/film/my-films.js');
+  const film = { id: 'script:Zorbleflax', title: 'Zorbleflax', source: 'script', from: 'z.srt',
+    scenes: [{ heading: '0:01–0:12', text: 'Happy birthday! Dance!', words: 4, metrics: { energy: 0.7, valence: 0.8 } },
+      { heading: '3:01–3:12', text: 'Cold rain, alone.', words: 3, metrics: { energy: 0.2, valence: 0.1, bad: NaN } }],
+    weights: [4, 3], overall: { energy: 0.45, valence: 0.45 } };
+  const rec = toStored(film, 1000);
+  assert.doesNotMatch(JSON.stringify(rec), /birthday|rain/, 'no script text');
+  const back = fromStored(JSON.parse(JSON.stringify(rec)));
+  assert.equal(back.title, 'Zorbleflax'); assert.equal(back.kept, true); assert.equal(back.source, 'script');
+  assert.deepEqual(back.scenes.map((s) => s.metrics), [{ energy: 0.7, valence: 0.8 }, { energy: 0.2, valence: 0.1 }]);
+  assert.deepEqual(back.weights, [4, 3]);
+  for (const bad of [null, { ...rec, v: 2 }, { ...rec, title: '' }, { ...rec, scenes: [] }, { ...rec, scenes: [{ heading: 'x', metrics: {} }] },
+    { ...rec, overall: { energy: 'high' } }, { ...rec, scenes: 'x' }]) assert.equal(fromStored(bad), null);
+  assert.equal(fromStored({ ...rec, weights: [1] }).weights, undefined, 'weights that do not fit are dropped, not trusted');
+});

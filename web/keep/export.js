@@ -1,5 +1,9 @@
 // export.js — keep a soundtrack without Spotify: spotify:track: URIs to paste
-// into the Spotify desktop app, a CSV (RFC 4180 quoting) and an M3U playlist.
+// into the Spotify desktop app, a CSV (RFC 4180 quoting), an M3U playlist and
+// an XSPF playlist. Every song is in the CSV, the M3U (an #EXTINF line with
+// "Artist – Title" each, the link where the song has a Spotify id) and the
+// XSPF (title and creator each, which players such as VLC look up in the
+// user's own files), so no export is ever empty; only the URI list needs ids.
 // Pure string builders plus a download/copy helper for the page.
 //
 // An item is { song: {id, uri, title, artist, album, durationMs}, segment?, distance? }
@@ -60,21 +64,56 @@ export function toCsv(items) {
 
 const oneLine = (s) => String(s ?? '').replace(/[\r\n]+/g, ' ').trim();
 
-/** Extended M3U: #EXTINF with seconds and "Artist - Title" (a comment when the length is unknown), then the track's open.spotify.com link. */
+/**
+ * Extended M3U: every song gets `#EXTINF:<seconds>,Artist – Title` (-1, the
+ * format's "unknown", when its length is not known), followed by its
+ * open.spotify.com link when it has a Spotify id. A song without one (a
+ * basic data export's) keeps its #EXTINF line, so the list still names it.
+ */
 export function toM3u(items, title = '') {
   const lines = ['#EXTM3U'];
   if (title) lines.push(`#PLAYLIST:${oneLine(title)}`);
   for (const x of items) {
     const s = songOf(x);
     const uri = trackUri(s);
-    if (!uri) continue;
-    // #EXTINF needs a duration; when it is unknown the names go in a plain
-    // comment instead of the conventional but misleading -1
-    const name = `${oneLine(s.artist)} - ${oneLine(s.title)}`;
-    lines.push(s.durationMs > 0 ? `#EXTINF:${Math.round(s.durationMs / 1000)},${name}` : `# ${name}`);
-    lines.push(`https://open.spotify.com/track/${uri.slice('spotify:track:'.length)}`);
+    const secs = Number.isFinite(s.durationMs) && s.durationMs > 0 ? Math.round(s.durationMs / 1000) : -1;
+    lines.push(`#EXTINF:${secs},${oneLine(s.artist) || 'Unknown artist'} – ${oneLine(s.title) || 'Untitled'}`);
+    if (uri) lines.push(`https://open.spotify.com/track/${uri.slice('spotify:track:'.length)}`);
   }
   return lines.join('\n') + '\n';
+}
+
+// XML 1.0 allows tab, LF, CR and the characters from U+0020 on (no lone
+// surrogates, no U+FFFE/U+FFFF): everything else is dropped, then escaped.
+const XML_BAD = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export function xmlText(v) {
+  return String(v ?? '').replace(XML_BAD, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/**
+ * XSPF (xspf.org, version 1): one <track> per song with <title>, <creator>
+ * and, when known, <album> and <duration> (ms). No <location>: a player
+ * resolves the track from its title and creator in the user's own files; a
+ * Spotify id goes in <identifier> (spotify:track:…) and <info> (its web page).
+ */
+export function toXspf(items, title = '') {
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<playlist version="1" xmlns="http://xspf.org/ns/0/">'];
+  if (title) out.push(`  <title>${xmlText(oneLine(title))}</title>`);
+  out.push('  <creator>MoodSpace</creator>', '  <trackList>');
+  for (const x of items) {
+    const s = songOf(x);
+    const uri = trackUri(s);
+    const t = ['    <track>'];
+    t.push(`      <title>${xmlText(oneLine(s.title))}</title>`, `      <creator>${xmlText(oneLine(s.artist))}</creator>`);
+    if (s.album) t.push(`      <album>${xmlText(oneLine(s.album))}</album>`);
+    if (Number.isFinite(s.durationMs) && s.durationMs > 0) t.push(`      <duration>${Math.round(s.durationMs)}</duration>`);
+    if (uri) t.push(`      <identifier>${uri}</identifier>`, `      <info>https://open.spotify.com/track/${uri.slice('spotify:track:'.length)}</info>`);
+    t.push('    </track>');
+    out.push(...t);
+  }
+  out.push('  </trackList>', '</playlist>');
+  return out.join('\n') + '\n';
 }
 
 /** A file name from a title: letters, digits, dashes. */

@@ -104,12 +104,8 @@ export function mountImport(root, { library, onImported } = {}) {
   const progressBox = el('div', { class: 'progress', hidden: true }, barLabel, bar, progressText);
   const status = el('p', { class: 'import-status', role: 'status', 'aria-live': 'polite' });
   const problems = el('ul', { class: 'import-errors error', 'aria-label': 'Problems with the files', hidden: true });
-  const how = el('details', {}, el('summary', { text: 'How to get your data export' }),
-    el('ol', {},
-      el('li', { text: 'On spotify.com open Account → Privacy settings (“Download your data”).' }),
-      el('li', { text: 'Ask for “Account data” (about 5 days) or “Extended streaming history” (up to 30 days; every play since you joined, with skips and track ids).' }),
-      el('li', { text: 'Spotify e-mails a link to my_spotify_data.zip: open it here as it is, no need to unpack.' })));
-  root.append(label, input, drop, progressBox, status, problems, how);
+  // (how to get the export: the guide under this card in index.html)
+  root.append(label, input, drop, progressBox, status, problems);
 
   let busy = false;
   async function go(files) {

@@ -6,10 +6,12 @@ import { el } from '../ui.js';
 const SPOTIFY_ID = /^[A-Za-z0-9]{22}$/;
 
 export function songPlayer(song, embedBase) {
-  if (!SPOTIFY_ID.test(song.id || '')) return null;
+  // a song from a basic data export has its Spotify id only in `uri`, once looked up (resolve.js)
+  const id = SPOTIFY_ID.test(song.id || '') ? song.id : /^spotify:track:([A-Za-z0-9]{22})$/.exec(song.uri || '')?.[1];
+  if (!id) return null;
   const box = el('div', { class: 'player' });
-  const link = `https://open.spotify.com/track/${encodeURIComponent(song.id)}`;
-  const frame = () => el('iframe', { src: `${embedBase}/track/${encodeURIComponent(song.id)}`, title: `Play ${song.title} by ${song.artist} on Spotify`,
+  const link = `https://open.spotify.com/track/${encodeURIComponent(id)}`;
+  const frame = () => el('iframe', { src: `${embedBase}/track/${encodeURIComponent(id)}`, title: `Play ${song.title} by ${song.artist} on Spotify`,
     loading: 'lazy', allow: 'encrypted-media; clipboard-write', referrerPolicy: 'strict-origin-when-cross-origin' });
   const offline = () => el('div', { class: 'player-offline' },
     el('p', {}, el('strong', { text: song.title }), ' — ', el('span', { text: song.artist })),

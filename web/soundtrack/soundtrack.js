@@ -19,6 +19,7 @@ import { rankFilms, placeholderFor } from '../film/film-search.js';
 import { arcSummary } from './arc-summary.js';
 import { songPlayer } from './player.js';
 import { readScriptFile, ScriptError } from '../film/script-input.js';
+import { listMyFilms, keepMyFilm } from '../film/my-films.js';
 import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom, clampNumberField } from '../ui.js';
 
 // metrics drawn on the arc chart (percentiles, 0–100; tempo only in the table)
@@ -29,12 +30,15 @@ export function initSoundtrack(ctx) {
   const { library, engine, events } = ctx;
   let films = null; let catalogLoading = null;
   let film = null; let chart = null; let lastPool = null;
+  // films brought as files, kept in this browser (film/my-films.js): searched with the catalog
+  let myFilms = [];
+  const myFilmsLoaded = listMyFilms().then(({ films: list }) => { myFilms = list; renderResults(); }, () => {});
 
   // --- catalog ---------------------------------------------------------------
   function loadCatalog() {
     if (catalogLoading) return catalogLoading;
     $('catalog-status').textContent = 'Loading the film catalog…';
-    catalogLoading = fetchCatalog().then((list) => {
+    catalogLoading = Promise.all([fetchCatalog(), myFilmsLoaded]).then(([list]) => {
       films = list;
       $('film-search').placeholder = placeholderFor(films);
       renderResults();
@@ -46,15 +50,41 @@ export function initSoundtrack(ctx) {
   }
   events.addEventListener('tab', (ev) => { if (ev.detail.name === 'soundtrack') loadCatalog(); });
 
+  // "Bring the film": when the search finds nothing, its subtitles or screenplay right there
+  const bring = el('div', { id: 'film-bring', class: 'bring', hidden: true });
+  $('film-results').after(bring);
+  function renderBring(q) {
+    const input = el('input', { id: 'film-bring-file', type: 'file', accept: '.srt,.vtt,.pdf,.fountain,.spmd,.txt,.fdx,text/plain,application/pdf' });
+    const status = el('p', { id: 'film-bring-status', class: 'muted', role: 'status', 'aria-live': 'polite' });
+    input.addEventListener('change', async () => {
+      const file = input.files?.[0];
+      if (!file) return;
+      status.textContent = `Opening ${file.name}…`;
+      try {
+        const { text, filename, format } = await readScriptFile(file);
+        await analyseScript(text, filename, format, { title: q, status });
+      } catch (e) { status.textContent = e.message || String(e); }
+    });
+    bring.replaceChildren(
+      el('p', { text: `“${q}” is not in the catalog yet. Bring the film yourself: open its subtitles (.srt, .vtt) or its screenplay (PDF, Fountain, text). ` +
+        'MoodSpace reads it here, in this browser, and keeps its mood arc (not the text) so it is found again next time.' }),
+      el('label', { for: 'film-bring-file', text: `Subtitles or screenplay of “${q}”` }), input, status);
+  }
+
+  const allFilms = () => [...myFilms, ...(films || [])];
+  const filmLabel = (f) => (f.kept ? `${f.title} (your file)` : f.year ? `${f.title} (${f.year})` : f.title);
   function renderResults() {
     if (!films) return;
     const q = $('film-search').value;
-    const { films: hits, total } = rankFilms(films, q, 30);   // best first (film-search.js)
+    const { films: hits, total } = rankFilms(allFilms(), q, 30);   // best first (film-search.js)
     $('film-results').replaceChildren(...hits.map((f) => el('li', {},
-      el('button', { type: 'button', text: f.year ? `${f.title} (${f.year})` : f.title, onclick: () => selectFilm(f) }))));
-    if (q.trim() && !hits.length) $('film-results').replaceChildren(el('li', { class: 'muted', text: 'No film in the catalog matches.' }));
-    $('catalog-status').textContent = !q.trim() ? `${films.length} films in the catalog.`
-      : `${total} of ${films.length} films match${total > hits.length ? ` (the best ${hits.length} shown)` : ''}.`;
+      el('button', { type: 'button', text: filmLabel(f), onclick: () => selectFilm(f) }))));
+    const none = !!q.trim() && !hits.length;
+    if (none) $('film-results').replaceChildren(el('li', { class: 'muted', text: 'No film in the catalog matches.' }));
+    if (none && bring.dataset.query !== q.trim()) { bring.dataset.query = q.trim(); renderBring(q.trim().slice(0, 200)); }
+    bring.hidden = !none;
+    $('catalog-status').textContent = !q.trim() ? `${films.length} films in the catalog${myFilms.length ? `, ${myFilms.length} brought by you` : ''}.`
+      : `${total} of ${films.length + myFilms.length} films match${total > hits.length ? ` (the best ${hits.length} shown)` : ''}.`;
   }
   $('film-search').addEventListener('input', () => { loadCatalog(); renderResults(); });
   $('film-search').addEventListener('keydown', (ev) => {
@@ -71,8 +101,9 @@ export function initSoundtrack(ctx) {
   });
 
   // --- bring a script ------------------------------------------------------------------
-  async function analyseScript(text, filename, format) {
-    $('script-status').textContent = 'Reading the script…';
+  async function analyseScript(text, filename, format, { title: named = '', status = $('script-status') } = {}) {
+    const say = (t) => { status.textContent = t; };
+    say('Reading the script…');
     try {
       const opts = { filename: filename || '', format: format || 'auto' };
       // scenes with their text (for explanations), then the engine's arc:
@@ -80,7 +111,7 @@ export function initSoundtrack(ctx) {
       const parsed = await engine.call('parseScript', [text, opts]);
       const scenesIn = Array.isArray(parsed?.scenes) ? parsed.scenes : [];
       if (!scenesIn.length) throw new ScriptError('No scenes were found in this script.');
-      $('script-status').textContent = `Predicting the mood of ${scenesIn.length} scenes…`;
+      say(`Predicting the mood of ${scenesIn.length} scenes…`);
       const arc = await engine.call('arc', [text, { ...opts, segments: 1, scenes: true }]);
       const arcScenes = Array.isArray(arc?.scenes) ? arc.scenes : [];
       const scenes = arcScenes.map((a, i) => {
@@ -89,13 +120,19 @@ export function initSoundtrack(ctx) {
         return { index: i, heading: heading.slice(0, 200), metrics: metricsFrom(a.mood), text: String(p.text ?? ''), words: Number(p.words) || 0 };
       });
       if (!scenes.length || !Object.keys(scenes[0].metrics).length) throw new ScriptError('The model could not read any scene of this script.');
-      const title = (parsed.title && String(parsed.title).trim()) || (filename ? filename.replace(/\.[^.]+$/, '') : 'Your script');
+      // the title the user searched for names the film best; then the title page's, then the file's name
+      const title = named || (parsed.title && String(parsed.title).trim()) || (filename ? filename.replace(/\.[^.]+$/, '') : 'Your script');
       const warn = Array.isArray(parsed.warnings) && parsed.warnings.length ? ` Note: ${parsed.warnings.slice(0, 3).join('; ')}` : '';
-      $('script-status').textContent = `Read ${scenes.length} scenes (${parsed.format || 'script'}).${warn}`;
-      selectFilm({ id: `script:${title}`, title, year: null /* a title page's date is a draft's */, source: 'script', scenes,
-        weights: scenes.map((x) => Math.max(1, x.words)), overall: metricsFrom(arc.overall) });
+      const f = { id: `script:${title}`, title, year: null /* a title page's date is a draft's */, source: 'script', scenes,
+        weights: scenes.map((x) => Math.max(1, x.words)), overall: metricsFrom(arc.overall), from: filename || '' };
+      // kept like a catalog film (its arc, not its text): the search finds it after a reload
+      const kept = await keepMyFilm(f);
+      if (kept) { myFilms = [{ ...f, kept: true }, ...myFilms.filter((x) => x.id !== f.id)]; }
+      say(`Read ${scenes.length} scenes (${parsed.format || 'script'}).${kept ? ` “${title}” is kept in this browser: search for it any time.` : ''}${warn}`);
+      if (named) { $('film-search').value = title; renderResults(); }
+      selectFilm(f);
     } catch (e) {
-      $('script-status').textContent = e.message || String(e);
+      say(e.message || String(e));
     }
   }
   $('script-file').addEventListener('change', async () => {
