@@ -84,19 +84,24 @@ static int eval_songs(const char *csv, const char *lexicon, int split, Model **m
     rows[nr++] = ev_row_from("mean of the training split", d, split, s.pred_mean);
     if (s.pred_lex) rows[nr++] = ev_row_from("NRC-VAD lexicon + log length", d, split, s.pred_lex);
     rows[nr++] = ev_row_from("TF-IDF + ridge (baseline)", d, split, s.pred_ridge);
+    const float *by_artist[MAX_MODELS + 1] = { s.pred_ridge };
+    const char *by_artist_names[MAX_MODELS + 1] = { "TF-IDF + ridge (baseline)" };
+    int na = 1;
     for (int i = 0; i < nm; i++) {
         float *p = ev_predict_songs(models[i], d);
         if (!p) { fprintf(stderr, "moodspace eval: prediction failed for %s\n", names[i]); status = 1; continue; }
         rows[nr++] = ev_row_from(names[i], d, split, p);
-        free(p);
+        by_artist[na] = p; by_artist_names[na++] = names[i];
     }
     if (json) cJSON_AddItemToObject(out, "songs", songs_json(d, split, rows, nr));
     else {
         printf("# Songs: %s split (%d songs of %s)\n\nPer metric, predicted vs Spotify's value; the first rows are baselines refitted on the training split.\n",
                ds_split_names[split], d->count[split], csv);
         ev_print_markdown(stdout, rows, nr);
+        ev_print_artist_split(stdout, d, split, by_artist_names, by_artist, na);
         printf("\n");
     }
+    for (int i = 1; i < na; i++) free((float *)by_artist[i]);
     bl_suite_free(&s); ds_free(d);
     return status;
 }

@@ -35,11 +35,28 @@ static void line(const char *what, const sb_result *r) {
     fflush(stdout);
 }
 
+/* MISSES=1: print the validation films' worst-ordered labelled valence pairs (debugging). */
+static void print_misses(const sb_corpus *c, const float *pred) {
+    for (int i = 0; i < c->n; i++) {
+        const sb_film *f = &c->films[i];
+        if (!f->val) continue;
+        for (int a = 0; a < f->ss->n_scenes; a++)
+            for (int b = 0; b < f->ss->n_scenes; b++) {
+                float la = f->label[2 * a], lb = f->label[2 * b];
+                if (isnan(la) || isnan(lb) || la - lb < 4) continue;
+                float pa = pred[2 * (f->first + a)], pb = pred[2 * (f->first + b)];
+                if (pa >= pb) continue;
+                printf("MISS %s #%d (label %.0f pred %.2f) < #%d (label %.0f pred %.2f)\n", f->name, a, la, pa, b, lb, pb);
+            }
+    }
+}
+
 static int try_fit(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, float *pred, scene_fit *fit) {
     char err[256], what[160];
     if (scene_fit_run(c, sf, o, fit, err, sizeof err)) { fprintf(stderr, "moodspace scenefit: %s\n", err); return -1; }
     scene_fit_predict(sf, fit, pred);
     sb_result r = sb_score(c, pred);
+    if (getenv("MISSES")) print_misses(c, pred);
     snprintf(what, sizeof what, "lam %g hand %g place %g paren %g genre %g words %d x%g song %g", o->lambda, o->w_hand, o->w_place,
              o->w_paren, o->w_genre, o->extra_words, o->extra_scale, o->song_units);
     line(what, &r);
@@ -99,18 +116,20 @@ int cmd_scenefit(int argc, char **argv) {
     }
     scene_fit fit;
     if (grid) {
-        static const double lams[] = { 3, 10, 30, 100, 300 };
-        static const double wg[] = { 0, 1, 3, 10 };
-        static const double wp[] = { 0, 1, 3 };
-        static const double wq[] = { 0, 0.3, 1 };
+        static const double lams[] = { 1, 3, 10 };
+        static const double wg[] = { 0, 1, 3 };
+        static const double wp[] = { 0, 1 };
+        static const double wq[] = { 0, 0.3 };
+        static const double su[] = { 0, 1 };
         for (size_t a = 0; a < sizeof lams / sizeof *lams; a++)
             for (size_t b = 0; b < sizeof wg / sizeof *wg; b++)
                 for (size_t d = 0; d < sizeof wp / sizeof *wp; d++)
-                    for (size_t e = 0; e < sizeof wq / sizeof *wq; e++) {
-                        scene_fit_opts x = o;
-                        x.lambda = lams[a]; x.w_genre = wg[b]; x.w_place = wp[d]; x.w_paren = wq[e];
-                        if (try_fit(c, sf, &x, pred, &fit) == 0) scene_fit_free(&fit);
-                    }
+                    for (size_t e = 0; e < sizeof wq / sizeof *wq; e++)
+                        for (size_t u = 0; u < sizeof su / sizeof *su; u++) {
+                            scene_fit_opts x = o;
+                            x.lambda = lams[a]; x.w_genre = wg[b]; x.w_place = wp[d]; x.w_paren = wq[e]; x.song_units = su[u];
+                            if (try_fit(c, sf, &x, pred, &fit) == 0) scene_fit_free(&fit);
+                        }
     } else if (try_fit(c, sf, &o, pred, &fit) == 0 && out) {
         if (scene_fit_write(m, sf, &fit, err, sizeof err) || model_save_file(m, out, 1, err, sizeof err)) {
             fprintf(stderr, "moodspace scenefit: %s\n", err); status = 1;

@@ -2,7 +2,9 @@
  * film AUC (see eval.h; the film pass is in eval_film.c). */
 #include "eval.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stb_ds.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,10 +81,43 @@ void ev_model_label(const Model *m, const char *path, char *out, size_t n) {
 }
 
 ev_row ev_row_from(const char *name, const ds_dataset *d, int split, const float *pred) {
+    return ev_row_from_subset(name, d, split, pred, NULL, 0);
+}
+
+/* The artist key of a credit: first name, lower-cased (see eval.h). */
+static void artist_key(const char *credit, char *out, size_t n) {
+    static const char *const cuts[] = { " feat", " ft.", ",", " & ", " and ", " x ", " with ", NULL };
+    size_t k = 0;
+    for (const char *p = credit; *p && k + 1 < n; p++) out[k++] = (char)tolower((unsigned char)*p);
+    out[k] = 0;
+    for (int i = 0; cuts[i]; i++) { char *at = strstr(out, cuts[i]); if (at && at != out) *at = 0; }
+    k = strlen(out);
+    while (k && isspace((unsigned char)out[k - 1])) out[--k] = 0;
+}
+
+int *ev_artist_seen(const ds_dataset *d) {
+    typedef struct { char *key; int value; } set;
+    set *train = NULL;
+    sh_new_strdup(train);
+    int *seen = calloc((size_t)d->n + 1, sizeof(int));
+    char key[256];
+    for (int i = 0; i < d->n; i++)
+        if (d->songs[i].split == DS_TRAIN) { artist_key(d->songs[i].artist, key, sizeof key); shput(train, key, 1); }
+    for (int i = 0; seen && i < d->n; i++) { artist_key(d->songs[i].artist, key, sizeof key); seen[i] = shgeti(train, key) >= 0; }
+    shfree(train);
+    return seen;
+}
+
+ev_row ev_row_from_subset(const char *name, const ds_dataset *d, int split, const float *pred, const int *seen, int want) {
     ev_row r;
     memset(&r, 0, sizeof r);
     snprintf(r.name, sizeof r.name, "%s", name);
     int *rows = NULL, n = ds_split_indices(d, split, &rows);
+    if (seen) {
+        int m = 0;
+        for (int i = 0; i < n; i++) if (seen[rows[i]] == want) rows[m++] = rows[i];
+        n = m;
+    }
     float *p = malloc(sizeof *p * (size_t)(n > 0 ? n : 1)), *t = malloc(sizeof *t * (size_t)(n > 0 ? n : 1));
     for (int k = 0; k < DS_NTARGETS && p && t && n > 0; k++) {
         if (isnan(pred[(size_t)rows[0] * DS_NTARGETS + k])) continue;
@@ -92,6 +127,30 @@ ev_row ev_row_from(const char *name, const ds_dataset *d, int split, const float
     }
     free(p); free(t); free(rows);
     return r;
+}
+
+void ev_print_artist_split(FILE *f, const ds_dataset *d, int split, const char *const *names, const float *const *pred, int n) {
+    int *seen = ev_artist_seen(d);
+    if (!seen) return;
+    int *rows = NULL, ns = ds_split_indices(d, split, &rows), n_seen = 0;
+    for (int i = 0; i < ns; i++) n_seen += seen[rows[i]];
+    free(rows);
+    fprintf(f, "\n**Pearson r by artist** (%s split: %d songs whose artist also sings in the training split, %d whose artist does not)\n\n| model | songs |", ds_split_names[split], n_seen, ns - n_seen);
+    for (int k = 0; k < DS_NTARGETS; k++) fprintf(f, " %s |", ds_target_names[k]);
+    fprintf(f, "\n|---|---|");
+    for (int k = 0; k < DS_NTARGETS; k++) fprintf(f, "---:|");
+    fprintf(f, "\n");
+    for (int i = 0; i < n; i++)
+        for (int want = 1; want >= 0; want--) {
+            ev_row r = ev_row_from_subset(names[i], d, split, pred[i], seen, want);
+            fprintf(f, "| %s | %s |", names[i], want ? "artist seen in training" : "new artist");
+            for (int k = 0; k < DS_NTARGETS; k++) {
+                if (r.has[k]) fprintf(f, " %.3f |", r.m[k].r);
+                else fprintf(f, " — |");
+            }
+            fprintf(f, "\n");
+        }
+    free(seen);
 }
 
 void ev_print_markdown(FILE *f, const ev_row *rows, int n) {

@@ -76,6 +76,20 @@ ev_row ev_row_from(const char *name, const ds_dataset *d, int split, const float
 /* A Markdown table: one line per model and metric group (r, R², MAE). */
 void ev_print_markdown(FILE *f, const ev_row *rows, int n);
 
+/* Songs of a split whose artist also sings in the training split, and those
+ * whose artist does not (most test songs share an artist with training songs,
+ * which flatters every lyric model). An artist is the credit's first name,
+ * lower-cased, cut at " feat", ",", " & ", " and ", " x ", " with ". seen[d->n]:
+ * 1 seen, 0 not; malloc'd. */
+int *ev_artist_seen(const ds_dataset *d);
+
+/* The same as ev_row_from over the songs of `split` with seen[i] == want. */
+ev_row ev_row_from_subset(const char *name, const ds_dataset *d, int split, const float *pred, const int *seen, int want);
+
+/* A Markdown table of Pearson r by artist: per model, r on songs of a seen
+ * and of an unseen artist (pred[i][d->n][DS_NTARGETS]). */
+void ev_print_artist_split(FILE *f, const ds_dataset *d, int split, const char *const *names, const float *const *pred, int n);
+
 /* The row as JSON {"name", "sec_per_epoch", "ms_per_song", "test": {target:
  * {r, r2, mae, n}}} and back (0, or -1 when malformed). */
 cJSON *ev_row_json(const ev_row *r);

@@ -176,6 +176,7 @@ void sb_corpus_free(sb_corpus *c) {
         scene_free(c->films[i].ss);
         free(c->films[i].raw);
         free(c->films[i].label);
+        free(c->films[i].hint);
     }
     free(c->films);
     free(c);
@@ -214,6 +215,24 @@ static void *load_worker(void *arg) {
     return NULL;
 }
 
+/* Each scene's parenthetical cues, in one pass over the file's lines. */
+static void film_hints(sb_film *f) {
+    if (!f->hint) return;
+    const char *t = f->raw;
+    size_t len = f->raw_len, i = 0;
+    int line = 1;
+    for (int s = 0; s < f->ss->n_scenes; s++) {
+        const Scene *sc = &f->ss->scenes[s];
+        if (sc->start_line < line) { i = 0; line = 1; }   /* out of order: start again */
+        while (i < len && line < sc->start_line) { if (t[i++] == '\n') line++; }
+        int h[2];
+        if (sb_paren_hints(t + i, len - i, 1, sc->end_line - line + 1, h)) {
+            f->hint[2 * s] = (signed char)(h[0] > 0 ? 1 : h[0] < 0 ? -1 : 0);
+            f->hint[2 * s + 1] = (signed char)(h[1] > 0 ? 1 : h[1] < 0 ? -1 : 0);
+        }
+    }
+}
+
 sb_corpus *sb_corpus_load(const ev_genres *g, const char *scripts_dir, int threads, char *err, size_t errlen) {
     if (threads < 1) threads = 1;
     if (threads > 8) threads = 8;
@@ -236,6 +255,8 @@ sb_corpus *sb_corpus_load(const ev_genres *g, const char *scripts_dir, int threa
         f.first = c->n_scenes;
         f.label = malloc(sizeof(float) * 2 * (size_t)f.ss->n_scenes);
         for (int s = 0; f.label && s < 2 * f.ss->n_scenes; s++) f.label[s] = NAN;
+        f.hint = calloc(2 * (size_t)f.ss->n_scenes + 1, 1);
+        film_hints(&f);
         c->n_scenes += f.ss->n_scenes;
         c->films[c->n++] = f;
     }

@@ -91,6 +91,7 @@ typedef struct {
     size_t raw_len;
     int first;               /* index of its first scene in the corpus */
     float *label;            /* [n_scenes][2] hand labels, NAN where none */
+    signed char *hint;       /* [n_scenes][2] sign of sb_paren_hints (0: no cue) */
 } sb_film;
 
 typedef struct {

@@ -285,9 +285,9 @@ int scene_fit_run(const sb_corpus *c, const scene_features *sf, const scene_fit_
                 if (sc->words < SB_PLACE_MIN_WORDS) continue;
                 int place = sb_place_kind(sc->heading);
                 if (place && o->w_place > 0) { rc |= add_row(&rows, &n, &cap, at, -1, place * o->place_z, o->w_place); counts[1]++; }
-                int hint[2];
-                if (o->w_paren > 0 && sb_paren_hints(fm->raw, fm->raw_len, sc->start_line, sc->end_line, hint) && hint[t]) {
-                    rc |= add_row(&rows, &n, &cap, at, -1, (hint[t] > 0 ? 1 : -1) * o->paren_z, o->w_paren);
+                int hint = fm->hint ? fm->hint[2 * s + t] : 0;
+                if (o->w_paren > 0 && hint) {
+                    rc |= add_row(&rows, &n, &cap, at, -1, hint * o->paren_z, o->w_paren);
                     counts[2]++;
                 }
             }
