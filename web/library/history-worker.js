@@ -13,6 +13,7 @@
 // the other limits).
 import { Unzip, UnzipInflate } from 'fflate';
 import { HistoryImport, classifyHistoryFile, formatBytes } from './history-core.js';
+import { beginOther, formatOf } from './formats.js';
 
 const ZIP_SLICE = 8192;   // bytes of a zip handed to fflate at a time
 
@@ -65,7 +66,9 @@ export async function importFiles(files, post, options = {}) {
             unzip = new Unzip((entry) => {
               if (zipFailed) return;
               if (++entries > L.maxZipEntries) { stopZip(`more than ${L.maxZipEntries} files inside the zip (the limit; an export holds a few dozen)`); return; }
-              const reader = classifyHistoryFile(entry.name) ? imp.beginFile(`${name}/${entry.name}`) : null;
+              const other = classifyHistoryFile(entry.name) ? null : formatOf(entry.name, { inZip: true });
+              const reader = classifyHistoryFile(entry.name) ? imp.beginFile(`${name}/${entry.name}`)
+                : other ? beginOther(imp, `${name}/${entry.name}`, other, { inZip: true }) : null;
               if (!reader) { if (!classifyHistoryFile(entry.name)) imp.ignored.push(`${name}/${entry.name}`); return; }
               open.push(reader);
               live.push(entry);
@@ -86,10 +89,12 @@ export async function importFiles(files, post, options = {}) {
             });
             unzip.register(UnzipInflate);
           } else {
-            json = imp.beginFile(name);
+            const other = classifyHistoryFile(name) ? null : formatOf(name);
+            json = other ? beginOther(imp, name, other) : imp.beginFile(name);
             if (!json) {
-              if (/\.json$/i.test(name)) imp.addError(name, 'not a Spotify streaming history file (expected StreamingHistory_music_*.json, Streaming_History_Audio_*.json or endsong_*.json)');
-              else imp.addError(name, 'not a .zip or .json file from the Spotify data export');
+              imp.ignored.pop();   // (beginFile listed it as ignored; it is an error here)
+              if (/\.json$/i.test(name)) imp.addError(name, 'not a Spotify streaming history file (expected StreamingHistory_music_*.json, Streaming_History_Audio_*.json or endsong_*.json) nor YouTube Music\'s watch-history.json');
+              else imp.addError(name, 'not a file this page reads (a Spotify data export .zip or .json, a .csv from Exportify, Last.fm or Apple Music, watch-history.json, .m3u, .m3u8, .pls, .xspf or a .txt list)');
               mode = 'skip';
               break;
             }
@@ -119,7 +124,7 @@ export async function importFiles(files, post, options = {}) {
       if (mode === 'zip') {
         for (const r of open) if (!r.failed && !imp.done.some((f) => f.name === r.name)) r.abort('the zip archive ends before this file does (truncated download?)');
         if (!zipFailed && entries === 0) imp.addError(name, 'not a zip archive, or an empty one');
-        else if (!zipFailed && open.length === 0) imp.addError(name, 'no StreamingHistory_music_*.json, Streaming_History_Audio_*.json or endsong_*.json inside this archive');
+        else if (!zipFailed && open.length === 0) imp.addError(name, 'no StreamingHistory_music_*.json, Streaming_History_Audio_*.json, endsong_*.json, Apple Music Play Activity.csv, watch-history.json or playlist file inside this archive');
       } else if (mode === 'json') {
         try { json.end(); } catch { /* recorded in imp.errors */ }
       } else if (mode === null) {
@@ -132,10 +137,10 @@ export async function importFiles(files, post, options = {}) {
   }
   const summary = imp.finish();
   if (summary.files.length === 0) {
-    const why = summary.errors.length ? summary.errors.map((e) => e.message).join('\n') : 'No streaming history was found in what you chose.';
-    return { type: 'error', message: why, errors: summary.errors };
+    const why = summary.errors.length ? summary.errors.map((e) => e.message).join('\n') : 'No streaming history or songs were found in what you chose.';
+    return { type: 'error', message: why, errors: summary.errors, failedFiles: summary.failedFiles };
   }
-  return { type: 'done', summary };
+  return { type: 'done', summary, data: imp.playData() };
 }
 
 if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof window === 'undefined') {
