@@ -22,12 +22,7 @@ import Papa from 'papaparse';
 import { SaxesParser } from 'saxes';
 import { cutText, formatBytes, JsonArrayStream } from './history-core.js';
 
-export const KIND_LABELS = Object.freeze({
-  basic: 'Spotify data export (basic)', extended: 'Spotify extended streaming history', exportify: 'Exportify playlist (CSV)',
-  lastfm: 'Last.fm scrobbles (CSV)', apple: 'Apple Music play activity (CSV)', youtube: 'YouTube Music history (Google Takeout)',
-  m3u: 'M3U playlist', pls: 'PLS playlist', xspf: 'XSPF playlist', list: 'List of songs', spotify: 'Spotify account (top tracks)',
-  legacy: 'Earlier import',
-});
+export { KIND_LABELS } from './sources.js';
 
 /** The reader for a file name, or null. Inside a zip only names the exports use are read. */
 export function formatOf(name, { inZip = false } = {}) {
@@ -223,6 +218,8 @@ class CsvStream {
     const res = Papa.parse(text, { delimiter: this.delimiter || '', delimitersToGuess: [',', ';', '\t', '|'] });
     if (!this.delimiter) this.delimiter = res.meta.delimiter || ',';
     const bad = new Set((res.errors || []).filter((e) => e.type === 'Quotes').map((e) => e.row));
+    // (text cut after a newline parses to one more, empty row: not a line)
+    if (/\n$/.test(text) && res.data.length && res.data.at(-1).length === 1 && res.data.at(-1)[0] === '') res.data.pop();
     res.data.forEach((row, k) => {
       const line = this.line;
       let nl = 1;

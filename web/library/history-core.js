@@ -490,8 +490,18 @@ function addDay(days, day, ms, lastDay) {
   if (days.size > 2 * RECENT_DAYS) for (const d of days.keys()) if (d <= lastDay - RECENT_DAYS) days.delete(d);
 }
 
+/**
+ * The song part of the de-duplication key (sources.js): artist and title,
+ * Unicode-normalised (NFKC), lower-cased, runs of white space made one space.
+ */
+export function normName(v) {
+  const t = String(v);
+  // (plain ASCII without double spaces, the common case, skips normalize())
+  return (/^[\x20-\x7e]*$/.test(t) && !/\s\s/.test(t) ? t : t.normalize('NFKC').replace(/\s+/g, ' ')).toLowerCase().trim();
+}
+
 export function trackKey(title, artist) {
-  return `${String(artist).toLowerCase().trim()}\u0000${String(title).toLowerCase().trim()}`;
+  return `${normName(artist)}\u0000${normName(title)}`;
 }
 
 const offsetCache = new Map();
