@@ -287,6 +287,9 @@ async function main() {
   initSoundtrack(ctx);
   const restored = await library.restore();
   if (restored) renderLibrary();
+  if (library.state.damaged) {
+    notifyError(`${library.state.damaged} saved record${library.state.damaged === 1 ? ' was' : 's were'} damaged and left out; the rest of your library is here.`);
+  }
   let justSignedIn = false;
   try {
     justSignedIn = (await auth.completeLogin()).status === 'signed-in';

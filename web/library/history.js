@@ -128,14 +128,15 @@ export function mountImport(root, { library, onImported } = {}) {
       if (res.type === 'done') {
         const s = res.summary;
         const meta = sourceMeta(s, res.data, { id: newSourceId(), name: name || list.map((f) => f.name).join(', ') });
+        const before = library.own.extra?.history?.plays || 0;
         const { merged } = await library.addSource(meta, res.data);
-        const kept = library.own.sources.find((x) => x.id === meta.id) || meta;
+        const shared = Math.max(0, before + meta.plays - merged.plays);   // plays this import and the library both held
         problems.append(...problemItems(meta, fileErrors));
         problems.hidden = problems.childElementCount === 0;
         const what = [meta.plays ? plural(meta.plays, 'play') : '', meta.listed ? plural(meta.listed, 'listed song') : ''].filter(Boolean).join(' and ');
         const lib = library.own;
         status.textContent = `Added “${meta.name}”: ${what || 'nothing'} (${plural(meta.songs, 'different song')}) from ${plural(s.files.length, 'file')} in ${secs.toFixed(1)} s.` +
-          (kept.dupes ? ` ${plural(kept.dupes, 'play')} your library already held ${kept.dupes === 1 ? 'was' : 'were'} counted once.` : '') +
+          (shared ? ` ${plural(shared, 'play')} your library already held ${shared === 1 ? 'was' : 'were'} counted once.` : '') +
           ` Your library: ${plural(merged.plays, 'play')}, ${plural(lib.songs.size, 'song')} in the pool, from ${plural(lib.sources.length, 'source')}.` +
           (meta.problemCount || fileErrors.length ? ` ${plural(meta.problemCount + fileErrors.length, 'problem')} listed below; the rest was read.` : '');
         status.className = 'import-status ok';
