@@ -124,7 +124,7 @@ test('the demo is a mode of its own: entering, reloading and leaving it keeps th
     await page.waitForSelector('#taste-mount[data-rendered]');
     assert.equal(await page.evaluate(() => globalThis.moodspace.library.state.source), 'demo');
     assert.equal(await page.isVisible('#demo-mode'), true);
-    assert.match(await page.textContent('#demo-mode-text'), /Your own library \(2 songs\) is kept/);
+    assert.match(await page.textContent('#demo-mode-text'), /^Demo mode\. Your own library \(2 songs\) is kept as it is/);
     await open(page);   // a reload stays in the demo, the own library still kept
     assert.equal(await page.evaluate(() => globalThis.moodspace.library.state.source), 'demo');
     await page.click('#demo-leave');
@@ -200,11 +200,11 @@ test('a tampered library in IndexedDB: bad records are left out and counted, the
       };
     }));
     await open(page);
-    assert.match(await page.textContent('#banner-text'), /^3 saved records were damaged and left out; the rest of your library is here\./);
-    assert.equal(await page.evaluate(() => globalThis.moodspace.library.state.songs.size), 4);
     await page.click('#tab-taste');
-    await page.waitForSelector('#taste-mount[data-rendered]');
+    await page.waitForSelector('#taste-mount[data-rendered]', { timeout: 10000 });
     assert.ok(await page.locator('#taste-mount .dash-source').count() >= 1);
     assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/i.test(e)), []);
+    assert.match(await page.textContent('#banner-text'), /^3 saved records were damaged and left out; the rest of your library is here\./);
+    assert.equal(await page.evaluate(() => globalThis.moodspace.library.state.songs.size), 4);
   } finally { await page.closeAll(); }
 });

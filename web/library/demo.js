@@ -78,7 +78,7 @@ export function mountDemo(root, ctx) {
     if (strip) strip.hidden = !on;
     const ownSongs = on ? ctx.library.own?.songs?.size || 0 : 0;
     const text = document.getElementById('demo-mode-text');
-    if (text) text.textContent = `You are in the demo: sample songs, not your listening.${ownSongs ? ` Your own library (${ownSongs} songs) is kept as it is.` : ''}`;
+    if (text) text.textContent = `Demo mode.${ownSongs ? ` Your own library (${ownSongs} songs) is kept as it is; go back to it any time.` : ' Leave it to bring your own music.'}`;
   };
   ctx.library.subscribe((ev) => { if (ev.type === 'reset' || ev.type === 'restore') sync(); });
   sync();

@@ -135,7 +135,7 @@ export function mountImport(root, { library, onImported } = {}) {
         problems.hidden = problems.childElementCount === 0;
         const what = [meta.plays ? plural(meta.plays, 'play') : '', meta.listed ? plural(meta.listed, 'listed song') : ''].filter(Boolean).join(' and ');
         const lib = library.own;
-        status.textContent = `Added “${meta.name}”: ${what || 'nothing'} (${plural(meta.songs, 'different song')}) from ${plural(s.files.length, 'file')} in ${secs.toFixed(1)} s.` +
+        status.textContent = `Added “${meta.name}”: ${what || 'nothing'}${meta.plays ? ` (${plural(meta.songs, 'different song')})` : ''} from ${plural(s.files.length, 'file')} in ${secs.toFixed(1)} s.` +
           (shared ? ` ${plural(shared, 'play')} your library already held ${shared === 1 ? 'was' : 'were'} counted once.` : '') +
           ` Your library: ${plural(merged.plays, 'play')}, ${plural(lib.songs.size, 'song')} in the pool, from ${plural(lib.sources.length, 'source')}.` +
           (meta.problemCount || fileErrors.length ? ` ${plural(meta.problemCount + fileErrors.length, 'problem')} listed below; the rest was read.` : '');
