@@ -117,13 +117,17 @@ export function dedupePlays(entries) {
     });
   });
   n = k;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => key[a] - key[b] || end[a] - end[b] || rich[b] - rich[a] || group[a] - group[b]);
+  // plays grouped by song (a counting sort), each group in order of end time, richer first
+  const start = new Uint32Array(keys.size + 1);
+  for (let i = 0; i < n; i++) start[key[i] + 1]++;
+  for (let j = 0; j < keys.size; j++) start[j + 1] += start[j];
+  const order = new Uint32Array(n); const fill = start.slice(0, keys.size);
+  for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
+  const byTime = (a, b) => end[a] - end[b] || rich[b] - rich[a] || group[a] - group[b];
+  for (let j = 0; j < keys.size; j++) if (start[j + 1] - start[j] > 1) order.subarray(start[j], start[j + 1]).sort(byTime);
   const keep = new Uint8Array(n);           // 1: counted
   const dupes = new Map();
   const absorbed = new Map();               // kept play → Set of groups it already matched
-  const obj = (i) => ({ end: end[i], ms: ms[i], minute: minute[i] === 1 });
   let runStart = 0;
   const kept = [];
   for (let oi = 0; oi < n; oi++) {
@@ -136,7 +140,15 @@ export function dedupePlays(entries) {
       if (group[q] === group[p]) continue;
       const set = absorbed.get(q);
       if (set && set.has(group[p])) continue;
-      if (samePlay(obj(p), obj(q))) { match = j; break; }
+      // (samePlay, on the arrays)
+      const pk = ms[p] === ms[p], qk = ms[q] === ms[q];
+      if (pk !== qk) continue;
+      let same;
+      if (!pk) same = Math.abs(end[p] - end[q]) <= 60000;
+      else if (Math.abs(ms[p] - ms[q]) > Math.max(2000, 0.02 * Math.max(ms[p], ms[q]))) same = false;
+      else if (minute[p] || minute[q]) same = Math.abs(Math.floor(end[p] / 60000) - Math.floor(end[q] / 60000)) <= 1;
+      else same = Math.abs(end[p] - end[q]) <= 10000;
+      if (same) { match = j; break; }
     }
     if (match < 0) { kept.push(p); keep[p] = 1; continue; }
     const q = kept[match];
