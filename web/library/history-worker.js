@@ -1,6 +1,7 @@
 // history-worker.js — reads a Spotify data export off the main thread.
 //
 // In:  { type: 'import', files: File[] }   (a my_spotify_data.zip and/or JSON files)
+// In:  { type: 'merge', entries: [{ meta, data }] }  → { type: 'merged', merged } (sources.js mergeSources)
 // Out: { type: 'progress', done, total, file }   bytes read so far, at most every ~100 ms
 //      { type: 'done', summary }                 HistoryImport.finish() (see history-core.js)
 //      { type: 'error', message }                nothing usable was found
@@ -14,6 +15,7 @@
 import { Unzip, UnzipInflate } from 'fflate';
 import { HistoryImport, classifyHistoryFile, formatBytes } from './history-core.js';
 import { beginOther, formatOf } from './formats.js';
+import { mergeSources } from './sources.js';
 
 const ZIP_SLICE = 8192;   // bytes of a zip handed to fflate at a time
 
@@ -146,6 +148,12 @@ export async function importFiles(files, post, options = {}) {
 if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof window === 'undefined') {
   self.onmessage = async (ev) => {
     const msg = ev.data || {};
+    if (msg.type === 'merge') {
+      // the library's sources merged off the page's thread (sources.js)
+      try { self.postMessage({ type: 'merged', merged: mergeSources(msg.entries || []) }); }
+      catch (e) { self.postMessage({ type: 'error', message: `The library could not be merged: ${e && e.message ? e.message : e}` }); }
+      return;
+    }
     if (msg.type !== 'import') return;
     try {
       const res = await importFiles(Array.from(msg.files || []), (m) => self.postMessage(m));

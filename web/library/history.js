@@ -71,6 +71,22 @@ export function runImport(files, onProgress) {
   });
 }
 
+/** mergeSources(entries) in the import Worker (a library of a million plays merges in seconds: off the page's thread). */
+export function runMerge(entries) {
+  return new Promise((resolve, reject) => {
+    let worker;
+    try { worker = new Worker(new URL('./history-worker.js', document.baseURI), { type: 'module', name: 'moodspace-merge' }); }
+    catch (e) { reject(e); return; }
+    worker.onmessage = (ev) => {
+      worker.terminate();
+      const m = ev.data || {};
+      if (m.type === 'merged') resolve(m.merged); else reject(new Error(m.message || 'no answer'));
+    };
+    worker.onerror = (ev) => { worker.terminate(); reject(new Error(ev.message || 'the merge worker crashed')); };
+    worker.postMessage({ type: 'merge', entries });
+  });
+}
+
 /** The problems of one import as list items: whole files first, then rows (line and reason). */
 export function problemItems(meta, errors) {
   const items = [];
@@ -83,6 +99,7 @@ export function problemItems(meta, errors) {
 
 export function mountImport(root, { library, onImported } = {}) {
   root.replaceChildren();
+  if (typeof Worker === 'function') library.setMerger?.(runMerge);
   const input = el('input', { type: 'file', id: 'import-file', multiple: true,
     accept: '.zip,.json,.csv,.m3u,.m3u8,.pls,.xspf,.txt,application/zip,application/json,text/csv,audio/x-mpegurl,audio/x-scpls,application/xspf+xml,text/plain' });
   const label = el('label', { for: 'import-file', text: 'Choose files: my_spotify_data.zip (or its JSON files), an Exportify, Last.fm or Apple Music CSV, watch-history.json, or a playlist (.m3u, .m3u8, .pls, .xspf, .txt)' });

@@ -229,6 +229,8 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
   let own = null;                 // the own library while the demo is on screen
   const data = new Map();         // source id → data (loaded on demand)
   const subs = new Set();
+  let merge = (entries) => mergeSources(entries, { tzOffset });   // setMerger: the page merges in a Worker
+  let queue = Promise.resolve();  // rebuilds run one at a time, in order
   const emit = (ev) => { for (const fn of [...subs]) { try { fn(ev, state); } catch (e) { console.error(e); } } };
   const ownState = () => (state.mode === 'demo' ? own : state);
 
@@ -247,7 +249,12 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
   }
 
   /** Rebuild the own library's view from its sources; lyrics and moods already known stay. */
-  async function rebuild() {
+  function rebuild() {
+    const run = queue.then(rebuildNow);
+    queue = run.catch(() => {});
+    return run;
+  }
+  async function rebuildNow() {
     const target = ownState();
     const entries = [];
     for (const meta of target.sources) {
@@ -255,7 +262,8 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
       meta.missing = !d;
       entries.push({ meta, data: d });
     }
-    const merged = mergeSources(entries, { tzOffset });
+    let merged;
+    try { merged = await merge(entries); } catch (e) { console.warn('merging in a worker failed, merging here', e); merged = mergeSources(entries, { tzOffset }); }
     const prevById = target.songs; const prevByKey = new Map();
     for (const song of prevById.values()) prevByKey.set(trackKey(song.title, song.artist), song);
     const next = emptyState();
@@ -378,6 +386,8 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
       return lib.addSource(meta, clean);
     },
     sourceData(id) { return data.get(id) || null; },
+    /** fn(entries) → Promise of mergeSources(entries): where the merge runs (history.js: in the import Worker). */
+    setMerger(fn) { merge = fn; },
 
     // --- demo mode -----------------------------------------------------------------------
     enterDemo({ songs, words, label }) {
