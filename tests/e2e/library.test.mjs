@@ -9,7 +9,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, makeLyric, SAMPLE_FOUNTAIN, ROOT } from './helpers.mjs';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, makeLyric, SAMPLE_FOUNTAIN, ROOT } from './helpers.mjs';
 import { extendedRecords, trackPool } from '../fake/history-export.mjs';
 
 const skip = distMissing() || false;
@@ -207,4 +207,31 @@ test('a tampered library in IndexedDB: bad records are left out and counted, the
     assert.match(await page.textContent('#banner-text'), /^3 saved records were damaged and left out; the rest of your library is here\./);
     assert.equal(await page.evaluate(() => globalThis.moodspace.library.state.songs.size), 4);
   } finally { await page.closeAll(); }
+});
+
+test('signing in adds the Spotify account as one more source; "forget my data" removes every source', { skip }, async () => {
+  const withSpotify = await startEnv({});
+  const page = await newPage(browser, withSpotify);
+  try {
+    await page.goto(withSpotify.appUrl);
+    await page.waitForSelector('html[data-app="ready"]');
+    await importFile(page, path.join(FIX, 'road-trip.m3u8'));
+    const listed = await page.evaluate(() => globalThis.moodspace.library.state.songs.size);
+    assert.equal(listed, 3);
+    await signIn(page, withSpotify);
+    await page.waitForFunction(() => document.querySelectorAll('#sources-mount li.source').length === 2, null, { timeout: 30000 });
+    const kinds = (await sourcesShown(page)).map((x) => x.kind).sort();
+    assert.deepEqual(kinds, ['M3U playlist', 'Spotify account (top tracks)'], 'the import stays next to the account');
+    const songs = await page.evaluate(() => globalThis.moodspace.library.state.songs.size);
+    assert.ok(songs > listed, `the account's songs join the playlist's (${songs})`);
+    await page.waitForFunction(() => document.getElementById('lyrics-label')?.textContent === 'Lyrics fetched', null, { timeout: 60000 });
+    await page.click('#signout');
+    await page.click('#forget-data');
+    await page.waitForFunction(() => /were deleted/.test(document.getElementById('forget-notice')?.textContent || ''));
+    assert.equal(await page.isHidden('#sources-panel'), true);
+    await page.goto(withSpotify.appUrl);
+    await page.waitForSelector('html[data-app="ready"]');
+    assert.equal(await page.evaluate(() => globalThis.moodspace.library.state.sources.length), 0, 'nothing comes back after a reload');
+    assert.equal(await page.isHidden('#sources-panel'), true);
+  } finally { await page.closeAll(); await withSpotify.stop(); }
 });
