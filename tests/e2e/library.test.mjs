@@ -75,6 +75,8 @@ for (const order of [['extended', 'basic'], ['basic', 'extended']]) {
       const status = await importFile(page, second);
       assert.match(status, new RegExp(`500 plays your library already held were counted once\\. Your library: ${want.toLocaleString('en')} plays`));
       assert.equal(await plays(page), want);
+      const added = await page.evaluate(() => globalThis.moodspace.library.state.sources.map((m) => m.addedAt));
+      assert.ok(added[1] - added[0] >= 5 * 86400000, `imported days apart: ${added}`);
       const shown = await sourcesShown(page);
       assert.deepEqual(shown.map((s) => s.kind).sort(), ['Spotify data export (basic)', 'Spotify extended streaming history']);
       assert.ok(shown.every((s) => /\d{4}/.test(s.facts) && / plays · \d+ songs/.test(s.facts)), JSON.stringify(shown));

@@ -266,3 +266,14 @@ test('stored records are validated on read: tampered ones are left out and count
   assert.equal(third.state.sources[0].missing, true);
   assert.equal(third.state.extra.history, undefined);
 });
+
+test('CSV: a quote inside an unquoted field is a character; an unclosed quoted field costs its line, not the file', async () => {
+  const head = 'Track URI,Track Name,Artist URI(s),Artist Name(s),Album Name\n';
+  let res = await imported([new File([head + ',12" Mix,,Ada,Vinyl\n,One,,Bo,"Album, the first"\n'], 'quotes.csv')]);
+  assert.deepEqual(res.data.songs.map((s) => [s.artist, s.title, s.album]), [['Ada', '12" Mix', 'Vinyl'], ['Bo', 'One', 'Album, the first']]);
+  const filler = Array.from({ length: 3000 }, (_, i) => `,Song ${i},,Cy,Album ${'z'.repeat(20)}\n`).join('');
+  res = await imported([new File([head + ',"Broken,,Ada,X\n' + filler], 'open.csv')]);
+  const f = res.summary.files[0];
+  assert.deepEqual(f.problems[0], { line: 'line 2', reason: 'a quoted field is not closed (over 64 KB without its closing quote); this line was skipped' });
+  assert.equal(f.listed, 3000, 'every row after the broken one is read');
+});

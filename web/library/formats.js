@@ -187,36 +187,65 @@ function csvRowHandler(kind, info, agg) {
 }
 
 /**
- * CSV from a stream of text: cut at newlines outside quotes (an even count
- * of '"' so far), each piece parsed by papaparse. A row (or a quoted field
- * running on) longer than maxChars fails the file.
+ * CSV from a stream of text, cut into pieces at row ends and each piece
+ * parsed by papaparse. A row ends at a newline outside a quoted field; as in
+ * RFC 4180 a field is quoted only when it starts with '"' (a quote inside an
+ * unquoted field, 5" Vinyl, is a character). A quoted field left open would
+ * swallow the rest of the file: once it runs past maxChars, its row is
+ * reported (onProblem) and reading starts again at the next line. One line
+ * longer than maxChars fails the file.
  */
 class CsvStream {
-  constructor(onRow, maxChars) {
-    this.onRow = onRow; this.max = maxChars;
-    this.rest = ''; this.scan = 0; this.odd = false; this.cut = 0;
+  constructor(onRow, onProblem, maxChars) {
+    this.onRow = onRow; this.onProblem = onProblem; this.max = maxChars;
+    this.rest = ''; this.scan = 0; this.inQ = false; this.fieldStart = true; this.cut = 0;
     this.line = 1; this.delimiter = null;
   }
   push(text) {
     this.rest += text;
-    const s = this.rest;
-    for (let i = this.scan; i < s.length; i++) {
+    for (;;) {
+      if (!this.delimiter) {
+        const nl = this.rest.indexOf('\n');
+        if (nl < 0) { if (this.rest.length > this.max) throw new Error(`line 1 is longer than ${formatBytes(this.max)} (the limit for one row)`); return; }
+        const guess = Papa.parse(this.rest.slice(0, nl), { delimitersToGuess: [',', ';', '\t', '|'] });
+        this.delimiter = guess.meta.delimiter || ',';
+      }
+      this._scan();
+      if (this.cut > 0) {
+        const piece = this.rest.slice(0, this.cut);
+        this.rest = this.rest.slice(this.cut); this.scan -= this.cut; this.cut = 0;
+        this._parse(piece);
+      }
+      if (this.rest.length <= this.max) return;
+      const nl = this.rest.indexOf('\n');
+      if (!this.inQ || nl < 0) throw new Error(`the row at line ${this.line} is longer than ${formatBytes(this.max)} (the limit for one row)`);
+      // an open quote: skip that line, read on from the next
+      this.onProblem(this.line, `a quoted field is not closed (over ${formatBytes(this.max)} without its closing quote); this line was skipped`);
+      this.rest = this.rest.slice(nl + 1); this.line++;
+      this.scan = 0; this.inQ = false; this.fieldStart = true;
+    }
+  }
+  _scan() {
+    const s = this.rest; const d = this.delimiter.charCodeAt(0);
+    let i = this.scan;
+    for (; i < s.length; i++) {
       const ch = s.charCodeAt(i);
-      if (ch === 34) this.odd = !this.odd;
-      else if (ch === 10 && !this.odd) this.cut = i + 1;
+      if (this.inQ) {
+        if (ch !== 34) continue;
+        if (i + 1 >= s.length) break;                 // '"' at the end: wait for the next character
+        if (s.charCodeAt(i + 1) === 34) { i++; continue; }
+        this.inQ = false; this.fieldStart = false;
+        continue;
+      }
+      if (ch === 34 && this.fieldStart) { this.inQ = true; continue; }
+      if (ch === 10) { this.cut = i + 1; this.fieldStart = true; continue; }
+      this.fieldStart = ch === d;
     }
-    this.scan = s.length;
-    if (this.cut > 0) {
-      const piece = s.slice(0, this.cut);
-      this.rest = s.slice(this.cut); this.scan -= this.cut; this.cut = 0;
-      this._parse(piece);
-    }
-    if (this.rest.length > this.max) throw new Error(`the row at line ${this.line} is longer than ${formatBytes(this.max)} (the limit for one row)`);
+    this.scan = i;
   }
   end() { if (this.rest.trim()) this._parse(this.rest); this.rest = ''; }
   _parse(text) {
-    const res = Papa.parse(text, { delimiter: this.delimiter || '', delimitersToGuess: [',', ';', '\t', '|'] });
-    if (!this.delimiter) this.delimiter = res.meta.delimiter || ',';
+    const res = Papa.parse(text, { delimiter: this.delimiter || ',' });
     const bad = new Set((res.errors || []).filter((e) => e.type === 'Quotes').map((e) => e.row));
     // (text cut after a newline parses to one more, empty row: not a line)
     if (/\n$/.test(text) && res.data.length && res.data.at(-1).length === 1 && res.data.at(-1)[0] === '') res.data.pop();
@@ -257,7 +286,7 @@ function csvReader(imp, name, agg, { inZip }) {
     }
     if (quoteError) return agg.problem(`line ${line}`, 'a quoted field is not closed');
     try { handler(row, line); } catch (e) { if (/\(the limit\)/.test(e.message)) throw e; agg.problem(`line ${line}`, e.message); }
-  }, imp.limits.maxElementBytes);
+  }, (line, reason) => agg.problem(`line ${line}`, reason), imp.limits.maxElementBytes);
   return textReader(agg, imp.limits, () => stream);
 }
 
@@ -310,7 +339,7 @@ function m3uReader(imp, name, agg) {
 
 function plsReader(imp, name, agg) {
   const entries = new Map(); // n → { file, title, length, line }
-  let sawSection = false;
+  let sawSection = false; let chars = 0;
   const lines = new Lines((raw, n) => {
     const l = raw.replace(/^\ufeff/, '').trim();
     if (!l || l.startsWith(';') || l.startsWith('#')) return;
@@ -327,7 +356,11 @@ function plsReader(imp, name, agg) {
       e = { file: '', title: '', length: 0, line: n }; entries.set(k, e);
     }
     const key = m[1].toLowerCase();
-    if (key === 'length') e.length = Number(m[3]) || 0; else e[key] = cutText(m[3].trim(), imp.limits.maxTextChars * 2);
+    if (key === 'length') { e.length = Number(m[3]) || 0; return; }
+    const v = cutText(m[3].trim(), imp.limits.maxTextChars * 2);
+    chars += v.length;   // (held until the end: bounded like the names an import keeps)
+    if (chars > imp.limits.maxRetainedChars) throw new Error(`more than ${imp.limits.maxRetainedChars.toLocaleString('en')} characters of titles and file names (the limit)`);
+    e[key] = v;
   }, imp.limits.maxElementBytes);
   return textReader(agg, imp.limits, () => ({
     push: (t) => lines.push(t),
