@@ -277,3 +277,24 @@ test('CSV: a quote inside an unquoted field is a character; an unclosed quoted f
   assert.deepEqual(f.problems[0], { line: 'line 2', reason: 'a quoted field is not closed (over 64 KB without its closing quote); this line was skipped' });
   assert.equal(f.listed, 3000, 'every row after the broken one is read');
 });
+
+test('a library saved before sources (v1) comes back as one source, and the demo as the demo mode', async () => {
+  const storage = memory();
+  const song = (i) => ({ id: `export:old${i}`, title: `Old ${i}`, artist: 'Ada', album: '', lyricsStatus: 'found', metrics: { energy: 0.1 * i } });
+  storage.map.set('moodspace.library.v1', { v: 1, source: 'export', label: 'Your Spotify data export', user: null, songs: [song(1), song(2)],
+    top: { tracks: { short_term: ['export:old1'], medium_term: [], long_term: [] }, artists: {} }, recent: [], extra: {} });
+  const lib = createLibrary({ ...utc, storage });
+  assert.equal(await lib.restore(), true);
+  assert.deepEqual(lib.state.sources.map((m) => [m.kind, m.songs]), [['legacy', 2]]);
+  assert.equal(lib.state.songs.size, 2);
+  await add(lib, [fixture('pasted-list.txt')]);
+  assert.equal(lib.state.songs.size, 2 + 4, 'the earlier songs stay next to the new source');
+  assert.ok([...lib.state.songs.values()].some((s) => s.title === 'Old 2' && s.metrics?.energy === 0.2), 'with their moods');
+  const demoStore = memory();
+  demoStore.map.set('moodspace.library.v1', { v: 1, source: 'demo', label: 'Demo library', songs: [{ id: 'AAAAAAAAAAAAAAAAAAAAAA', title: 'D', artist: 'E', metrics: { energy: 0.5 } }], extra: {} });
+  const demo = createLibrary({ ...utc, storage: demoStore });
+  await demo.restore();
+  assert.equal(demo.state.mode, 'demo');
+  demo.leaveDemo();
+  assert.equal(demo.state.songs.size, 0);
+});
