@@ -77,7 +77,7 @@ function renderAccount() {
   $('signed-out').hidden = signedIn;
   $('signed-in').hidden = !signedIn;
   const st = library.state;
-  const who = st.source === 'spotify' && st.user ? st.user.displayName : '';
+  const who = st.user ? st.user.displayName : '';
   $('signed-in-as').textContent = signedIn ? (who ? `Signed in to Spotify as ${who}.` : 'Signed in to Spotify.') : '';
   $('account').textContent = signedIn ? (who ? `Spotify: ${who}` : 'Spotify: signed in')
     : st.source ? `Library: ${st.label}` : '';
@@ -286,16 +286,12 @@ async function loadSpotify() {
       tops[r] = { tracks: await getTop('tracks', r), artists: await getTop('artists', r) };
     }
     const recent = await getRecentlyPlayed();
-    // keep lyrics and moods already known for the same songs
-    const known = new Map(library.state.source === 'spotify' ? library.songList().map((s) => [s.id, s]) : []);
-    library.reset('spotify', { label: `Spotify (${me.displayName})`, user: me });
+    // the account is one source of the library: imports stay, and lyrics and
+    // moods already known for the same songs are kept (library.js rebuild)
     const all = [...tops.medium_term.tracks, ...tops.short_term.tracks, ...tops.long_term.tracks, ...recent.map((x) => x.song)];
-    library.addSongs(all.map((s) => (known.has(s.id) ? { ...s, lyricsStatus: known.get(s.id).lyricsStatus, metrics: known.get(s.id).metrics } : s)));
-    for (const r of TIME_RANGES) {
-      library.setTop('tracks', r, tops[r].tracks.map((t) => t.id));
-      library.setTop('artists', r, tops[r].artists);
-    }
-    library.setRecent(recent.map((x) => ({ id: x.song.id, playedAt: x.playedAt })));
+    const top = { tracks: {}, artists: {} };
+    for (const r of TIME_RANGES) { top.tracks[r] = tops[r].tracks.map((t) => t.id); top.artists[r] = tops[r].artists; }
+    await library.putSpotify({ user: me, songs: all, top, recent: recent.map((x) => ({ id: x.song.id, playedAt: x.playedAt })) });
     notify(`Found ${library.state.songs.size} songs. Fetching lyrics…`);
     await predictSongs();
   } catch (e) {
@@ -334,6 +330,9 @@ async function main() {
   if (restored) renderLibrary();
   // the export guide is open on a first visit; once there is music it folds away
   if (library.state.songs.size) $('export-guide').open = false;
+  if (library.state.damaged) {
+    notifyError(`${library.state.damaged} saved record${library.state.damaged === 1 ? ' was' : 's were'} damaged and left out; the rest of your library is here.`);
+  }
   let justSignedIn = false;
   try {
     justSignedIn = (await auth.completeLogin()).status === 'signed-in';
@@ -351,7 +350,7 @@ async function main() {
   }
   document.documentElement.dataset.app = 'ready';
   const st = library.state;
-  if (auth.isSignedIn() && justSignedIn && st.source === 'spotify' && st.songs.size && st.user) {
+  if (auth.isSignedIn() && justSignedIn && st.user && st.songs.size) {
     // back from signing in again (expired session, or a scope for saving):
     // the same listener keeps the library that was on screen
     const me = await getMe().catch(() => null);
@@ -360,7 +359,8 @@ async function main() {
   // back from granting the playlist scope for "Save to Spotify": the library
   // on screen (whatever its source) stays; save.js finishes the save
   if (justSignedIn && pendingSave && st.songs.size) { await predictSongs(); return; }
-  if (auth.isSignedIn() && (justSignedIn || st.source !== 'spotify' || !st.songs.size)) await loadSpotify();
+  const hasAccount = (library.own?.sources || []).some((x) => x.kind === 'spotify');
+  if (auth.isSignedIn() && st.mode !== 'demo' && (justSignedIn || !hasAccount || !st.songs.size)) await loadSpotify();
   else if (st.songs.size) await predictSongs();
 }
 main();

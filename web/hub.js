@@ -11,7 +11,7 @@
 //   taste   the Taste dashboard (dashboard.js)
 //   recent  the soundtracks kept in this browser, the last one reopened (keep.js)
 // and registers the service worker (sw.js) for offline use.
-import { mountImport } from './library/history.js';
+import { mountImport, mountSources } from './library/history.js';
 import { mountDemo } from './library/demo.js';
 import { mountSave, resumePendingSave } from './keep/save.js';
 import { mountDashboard } from './taste/dashboard.js';
@@ -48,6 +48,8 @@ export async function mount(ctx) {
       },
     });
   }
+  const sources = document.getElementById('sources-mount');
+  if (sources) mountSources(sources, { library: ctx.library, notify: ctx.notify });
   if (ctx.mounts.demo) mountDemo(ctx.mounts.demo, ctx);
   if (ctx.mounts.save) mountSave(ctx.mounts.save, ctx);
   if (ctx.mounts.taste) mountDashboard(ctx.mounts.taste, ctx);

@@ -1,7 +1,7 @@
 // Import speed of the Spotify data-export reader (web-extras), in Chromium:
 // generates an extended-history export of about MB megabytes of JSON (zipped,
 // like my_spotify_data.zip), opens it through the real import card of dist/
-// and times from choosing the file to the "Imported …" status (the worker
+// and times from choosing the file to the "Added …" status (the worker
 // streams, unzips, parses and summarises it). Also times the same reader in
 // Node for comparison. Not part of ./build.sh test (no timed assertions there).
 //

@@ -126,7 +126,7 @@ test('import: a generated export zip fills the library, the history and the list
     assert.equal(await page.getAttribute('#tab-taste', 'aria-selected'), 'true');
     const music = recs.filter((r) => r.master_metadata_track_name);
     const status = await page.textContent('.import-status');
-    assert.match(status, new RegExp(`Imported ${music.length.toLocaleString('en')} plays of \\d+ songs .* from 2 files`));
+    assert.match(status, new RegExp(`Added “my_spotify_data\\.zip”: ${music.length.toLocaleString('en')} plays \\(\\d+ different songs\\) from 2 files`));
     const st = await page.evaluate(() => { const s = globalThis.moodspace.library.state; return { source: s.source, n: s.songs.size, h: s.extra.history }; });
     assert.equal(st.source, 'export');
     assert.equal(st.h.plays, music.length);

@@ -178,9 +178,14 @@ test('importFiles gives a clear error for a damaged zip, a wrong JSON file and a
   assert.equal(res.type, 'error');
   assert.match(res.message, /StreamingHistory_music_0\.json: entry 1 is not an object/);
 
+  res = await importFiles([new File(['hello'], 'notes.docx')], () => {}, utc);
+  assert.equal(res.type, 'error');
+  assert.match(res.message, /notes\.docx: not a file this page reads/);
+  // a .txt is a list of songs: one without a single "Artist – Title" line says so
   res = await importFiles([new File(['hello'], 'notes.txt')], () => {}, utc);
   assert.equal(res.type, 'error');
-  assert.match(res.message, /notes\.txt: not a \.zip or \.json/);
+  assert.match(res.message, /notes\.txt: no song could be read/);
+  assert.deepEqual(res.failedFiles[0].problems, [{ line: 'line 1', reason: 'no “Artist – Title” separator in "hello"' }]);
 
   res = await importFiles([new File([smallZip({ 'a.txt': 'x' })], 'other.zip')], () => {}, utc);
   assert.equal(res.type, 'error');
@@ -200,7 +205,7 @@ test('loose JSON files from the export are read directly', async () => {
 
 test('the import feeds the library: the most-played pool, per-range tops and play data', async () => {
   const { createLibrary } = await import('../../web/library/library.js');
-  const { feedLibrary, songFromTrack } = await import('../../web/library/history.js');
+  const { songFromTrack, sourceMeta } = await import('../../web/library/sources.js');
   const day = 86400000;
   const end = Date.UTC(2024, 5, 30, 12);
   const iso = (ms) => new Date(ms).toISOString();
@@ -214,9 +219,11 @@ test('the import feeds the library: the most-played pool, per-range tops and pla
     rec('Now', 100000, end),
   ]));
   const s = imp.finish();
-  const lib = createLibrary();
-  assert.equal(feedLibrary(lib, s), 3);
+  const lib = createLibrary(utc);
+  const data = imp.playData();
+  await lib.addSource(sourceMeta(s, data, { id: 'one', name: 'endsong_0.json' }), data);
   const st = lib.state;
+  assert.equal(st.songs.size, 3);
   assert.equal(st.source, 'export');
   const title = (id) => st.songs.get(id).title;
   assert.deepEqual(st.top.tracks.short_term.map(title), ['Now']);

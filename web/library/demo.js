@@ -43,12 +43,20 @@ export async function startDemo(ctx, { url = './demo.json' } = {}) {
   if (!res.ok) throw new Error(`the demo library could not be loaded (HTTP ${res.status})`);
   const { songs, words } = parseDemo(await res.json());
   const { library } = ctx;
-  library.reset('demo', { label: `${DEMO_LABEL} (sample songs)` });
-  library.addSongs(songs);
-  library.setExtra('demoWords', words);
+  // the demo is a mode of its own: the user's library stays as it is, kept
+  library.enterDemo({ songs, words, label: `${DEMO_LABEL} (sample songs)` });
   await library.save?.();
   ctx.events?.dispatchEvent(new CustomEvent('library-ready'));
   return songs.length;
+}
+
+/** Back to the user's own library (nothing of it was changed by the demo). */
+export async function leaveDemo(ctx) {
+  const { library } = ctx;
+  if (!library.leaveDemo()) return false;
+  await library.save?.();
+  ctx.events?.dispatchEvent(new CustomEvent('library-ready'));
+  return true;
 }
 
 export function mountDemo(root, ctx) {
@@ -62,13 +70,30 @@ export function mountDemo(root, ctx) {
   status.setAttribute('role', 'status');
   status.setAttribute('aria-live', 'polite');
   root.replaceChildren(btn, status);
+  // the strip shown over every tab while the demo is on (index.html #demo-mode)
+  const strip = document.getElementById('demo-mode');
+  const leaveBtn = document.getElementById('demo-leave');
+  const sync = () => {
+    const on = ctx.library.state.mode === 'demo';
+    if (strip) strip.hidden = !on;
+    const ownSongs = on ? ctx.library.own?.songs?.size || 0 : 0;
+    const text = document.getElementById('demo-mode-text');
+    if (text) text.textContent = `Demo mode.${ownSongs ? ` Your own library (${ownSongs} songs) is kept as it is; go back to it any time.` : ' Leave it to bring your own music.'}`;
+  };
+  ctx.library.subscribe((ev) => { if (ev.type === 'reset' || ev.type === 'restore') sync(); });
+  sync();
+  leaveBtn?.addEventListener('click', async () => {
+    await leaveDemo(ctx);
+    status.textContent = '';
+    ctx.showTab?.('music', { focusView: true });
+  });
   btn.addEventListener('click', async () => {
     btn.disabled = true;
     status.textContent = 'Loading the demo library…';
     try {
       const n = await startDemo(ctx);
       // the Taste tab says it is a demo (its badge); here only what happened
-      status.textContent = `Opened: ${n} sample songs.`;
+      status.textContent = `Opened: ${n} sample songs. Your own library is kept; leave the demo to get back to it.`;
       ctx.showTab?.('taste', { focusView: true });
     } catch (e) {
       status.textContent = `The demo could not start: ${e.message || e}`;

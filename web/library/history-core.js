@@ -57,6 +57,10 @@ export const IMPORT_LIMITS = Object.freeze({
   ratioFloorBytes: 16 * MB,     // ... checked once this much is unpacked
   maxZipEntries: 10000,         // files inside one zip (exports: a few dozen)
   maxTracks: 300000,            // different songs in one import
+  maxTextChars: 500,            // a title, artist or album is cut to this many characters
+  maxRetainedChars: 16 * MB,    // characters of song names one import keeps (a large export: ~3 M)
+  maxPlays: 2000000,            // plays one import keeps one by one (ten years of daily listening: ~500k)
+  maxProblems: 50,              // problems listed per file (the rest are counted)
 });
 
 /** IMPORT_LIMITS with the caller's overrides (tests use small ones). */
@@ -68,6 +72,40 @@ export function formatBytes(n) {
   if (n >= MB) return `${+(n / MB).toFixed(1)} MB`;
   if (n >= 1024) return `${+(n / 1024).toFixed(1)} KB`;
   return `${n} bytes`;
+}
+
+/**
+ * `v` as a string of at most `max` characters (never splitting a surrogate
+ * pair), copied so that a cut never keeps a long parent string alive (V8
+ * slices share their parent's memory).
+ */
+export function cutText(v, max = IMPORT_LIMITS.maxTextChars) {
+  if (typeof v !== 'string') return '';
+  if (v.length <= max) return v;
+  let end = max;
+  const c = v.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return JSON.parse(JSON.stringify(v.slice(0, end)));
+}
+
+/** A growable log of plays: song index, end (ms), ms played (NaN: unknown), skip (-1 unknown, 0, 1). */
+export class PlayLog {
+  constructor(cap = 256) { this.n = 0; this._alloc(cap); }
+  _alloc(cap) {
+    const old = this.n ? this : null;
+    const song = new Uint32Array(cap), end = new Float64Array(cap), ms = new Float64Array(cap), skip = new Int8Array(cap);
+    if (old) { song.set(old.song.subarray(0, this.n)); end.set(old.end.subarray(0, this.n)); ms.set(old.ms.subarray(0, this.n)); skip.set(old.skip.subarray(0, this.n)); }
+    this.song = song; this.end = end; this.ms = ms; this.skip = skip;
+  }
+  push(song, end, ms, skip) {
+    if (this.n === this.song.length) this._alloc(this.n * 2);
+    const i = this.n++;
+    this.song[i] = song; this.end[i] = end; this.ms[i] = ms; this.skip[i] = skip == null ? -1 : skip ? 1 : 0;
+  }
+  /** Plain typed arrays of the plays (copies, sized to fit). */
+  toJSON() {
+    return { song: this.song.slice(0, this.n), end: this.end.slice(0, this.n), ms: this.ms.slice(0, this.n), skip: this.skip.slice(0, this.n) };
+  }
 }
 
 const WS = new Uint8Array(256);
@@ -289,7 +327,12 @@ class FileAgg {
     this.name = name;
     this.format = format;
     this.tzOffset = tzOffset;   // function(ms) -> minutes east of UTC
-    this.session = session;     // { songKeys: Set, limits } shared by the files of one import
+    this.session = session;     // { songIndex, songs, limits, chars, plays, keepLog } shared by the files of one import
+    this.log = session.keepLog ? new PlayLog() : null;   // every play, one by one (for merging with later imports)
+    this.listed = [];           // song indexes of a playlist, in order
+    this.problems = [];         // { line, reason } of rows that could not be read (the first limits.maxProblems)
+    this.problemCount = 0;
+    this.msUnknown = 0;         // plays without a duration (Last.fm, YouTube)
     this.records = 0;
     this.music = 0;
     this.other = 0;             // podcasts, audiobooks, entries without a track
@@ -335,8 +378,48 @@ class FileAgg {
     this.addPlay(endMs, ms, title, artist, album, uri, skipped);
   }
 
-  /** One music play, already read and checked. */
-  addPlay(endMs, ms, title, artist, album, uri, skipped) {
+  /** A row that could not be read: listed (up to limits.maxProblems) and counted; the import goes on. */
+  problem(line, reason) {
+    this.problemCount++;
+    if (this.problems.length < this.session.limits.maxProblems) this.problems.push({ line, reason: cutText(String(reason), 300) });
+  }
+
+  /** The import's index of a song (title and artist already cut), registering it on first sight. */
+  songIndexOf(title, artist, album, uri, key = trackKey(title, artist)) {
+    const ses = this.session;
+    let i = ses.songIndex.get(key);
+    if (i === undefined) {
+      if (ses.songIndex.size >= ses.limits.maxTracks) throw new Error(`more than ${ses.limits.maxTracks} different songs in this import (the limit)`);
+      ses.chars += title.length + artist.length + album.length + uri.length;
+      if (ses.chars > ses.limits.maxRetainedChars) throw new Error(`more than ${ses.limits.maxRetainedChars.toLocaleString('en')} characters of song names in this import (the limit)`);
+      i = ses.songs.length;
+      ses.songs.push({ title, artist, album, uri, durationMs: 0 });
+      ses.songIndex.set(key, i);
+    } else {
+      const o = ses.songs[i];
+      if (!o.uri && uri) o.uri = uri;
+      if (!o.album && album) { ses.chars += album.length; o.album = album; }
+    }
+    return i;
+  }
+
+  /** One song of a playlist (no play). */
+  addListed(title, artist, album = '', uri = '', durationMs = 0) {
+    const L = this.session.limits;
+    title = cutText(title, L.maxTextChars); artist = cutText(artist, L.maxTextChars); album = cutText(album, L.maxTextChars);
+    uri = typeof uri === 'string' && /^spotify:track:[A-Za-z0-9]{22}$/.test(uri) ? uri : '';
+    const i = this.songIndexOf(title, artist, album, uri);
+    const song = this.session.songs[i];
+    if (Number.isFinite(durationMs) && durationMs > song.durationMs && durationMs < 4 * 3600000) song.durationMs = Math.round(durationMs);
+    if (this.listed.length >= L.maxPlays) throw new Error(`more than ${L.maxPlays.toLocaleString('en')} songs in one import (the limit)`);
+    this.listed.push(i);
+  }
+
+  /** One music play, already read and checked (msKnown false: a play whose duration the source does not give). */
+  addPlay(endMs, ms, title, artist, album, uri, skipped, msKnown = true) {
+    const L = this.session.limits;
+    title = cutText(title, L.maxTextChars); artist = cutText(artist, L.maxTextChars); album = cutText(album, L.maxTextChars);
+    if (!msKnown) { ms = 0; this.msUnknown++; }
     this.music++;
     if (skipped === null && this.format === 'basic') skipped = ms < SKIP_SHORT_MS;
     if (skipped !== null) { this.skipKnown++; if (skipped) this.skipped++; }
@@ -353,11 +436,17 @@ class FileAgg {
     this.months.set(month, (this.months.get(month) || 0) + ms);
     const key = trackKey(title, artist);
     let t = this.tracks.get(key);
+    if (this.log) {
+      if (++this.session.plays > L.maxPlays) throw new Error(`more than ${L.maxPlays.toLocaleString('en')} plays in one import (the limit)`);
+      const si = this.songIndexOf(title, artist, album, uri, key);
+      if (msKnown && ms > this.session.songs[si].durationMs && ms < 4 * 3600000 && ms >= 60000) this.session.songs[si].durationMs = ms;
+      this.log.push(si, endMs, msKnown ? ms : NaN, skipped);
+    }
     if (!t) {
-      const { songKeys, limits } = this.session;
-      if (!songKeys.has(key)) {
-        if (songKeys.size >= limits.maxTracks) throw new Error(`more than ${limits.maxTracks} different songs in this import (the limit)`);
-        songKeys.add(key);
+      const { songIndex, limits } = this.session;
+      if (!songIndex.has(key)) {
+        if (songIndex.size >= limits.maxTracks) throw new Error(`more than ${limits.maxTracks} different songs in this import (the limit)`);
+        songIndex.set(key, -1);
       }
       t = { title, artist, album, uri, plays: 0, ms: 0, skips: 0, maxMs: 0, first: startMs, last: endMs, days: new Map() };
       this.tracks.set(key, t);
@@ -382,7 +471,7 @@ class FileAgg {
 
   /** A basic file's plays that ended outside [from, to] (a period another file holds), as a new FileAgg. */
   playsOutside(from, to) {
-    const out = new FileAgg(this.name, this.format, this.tzOffset, { ...this.session, basicLogged: 0 });
+    const out = new FileAgg(this.name, this.format, this.tzOffset, { ...this.session, basicLogged: 0, keepLog: false });
     for (const t of this.tracks.values()) {
       const log = t.log || [];
       for (let i = 0; i < log.length; i += 2) {
@@ -401,8 +490,18 @@ function addDay(days, day, ms, lastDay) {
   if (days.size > 2 * RECENT_DAYS) for (const d of days.keys()) if (d <= lastDay - RECENT_DAYS) days.delete(d);
 }
 
+/**
+ * The song part of the de-duplication key (sources.js): artist and title,
+ * Unicode-normalised (NFKC), lower-cased, runs of white space made one space.
+ */
+export function normName(v) {
+  const t = String(v);
+  // (plain ASCII without double spaces, the common case, skips normalize())
+  return (/^[\x20-\x7e]*$/.test(t) && !/\s\s/.test(t) ? t : t.normalize('NFKC').replace(/\s+/g, ' ')).toLowerCase().trim();
+}
+
 export function trackKey(title, artist) {
-  return `${String(artist).toLowerCase().trim()}\u0000${String(title).toLowerCase().trim()}`;
+  return `${normName(artist)}\u0000${normName(title)}`;
 }
 
 const offsetCache = new Map();
@@ -427,11 +526,36 @@ export class HistoryImport {
   constructor(options = {}) {
     this.tzOffset = options.tzOffset || localOffset;
     this.limits = importLimits(options.limits);
-    this.session = { songKeys: new Set(), limits: this.limits, basicLogged: 0 };
+    this.session = { songIndex: new Map(), songs: [], limits: this.limits, basicLogged: 0, chars: 0, plays: 0,
+      keepLog: options.keepLog !== false };
     this.bytes = 0;       // JSON bytes read by every file so far
     this.done = [];       // FileAgg of files read completely
     this.errors = [];     // { file, problem, message }
     this.ignored = [];    // names of files that are not streaming histories
+    this.failedAggs = []; // files of other formats where nothing could be read (their problems are still shown)
+  }
+
+  /**
+   * Everything this import keeps for merging with other imports (sources.js):
+   * { songs: [{title, artist, album, uri, durationMs}], files: [{name, format,
+   *   song: Uint32Array, end: Float64Array, ms: Float64Array, skip: Int8Array, listed: Uint32Array}] }
+   */
+  playData() {
+    return {
+      songs: this.session.songs.map((x) => ({ ...x })),
+      files: this.done.map((f) => ({ name: f.name, format: f.format, ...(f.log ? f.log.toJSON() : { song: new Uint32Array(0), end: new Float64Array(0), ms: new Float64Array(0), skip: new Int8Array(0) }),
+        listed: Uint32Array.from(f.listed) })),
+    };
+  }
+
+  /** A per-file aggregator for another reader (formats.js): addPlay / addListed / problem, then endFile(agg). */
+  beginAgg(name, format) { return new FileAgg(String(name), format, this.tzOffset, this.session); }
+
+  /** A file read by another reader is complete (kept when it held anything). */
+  endFile(agg) {
+    if (agg.music + agg.listed.length === 0) { this.addError(agg.name, agg.problemCount ? `no song could be read (${agg.problemCount} row${agg.problemCount === 1 ? '' : 's'} with problems, below)` : 'no songs found in this file'); this.failedAggs.push(agg); return false; }
+    this.done.push(agg);
+    return true;
   }
 
   /** Returns a { push(bytes), end() } reader, or null when the path is not a history file. */
@@ -548,8 +672,10 @@ export class HistoryImport {
     const grid = (arr) => Array.from({ length: 7 }, (_, d) => Array.from(arr.subarray(d * 24, d * 24 + 24)));
     return {
       files: this.done.map((f) => ({ name: f.name, format: f.format, records: f.records, music: f.music, other: f.other,
+        listed: f.listed.length, msUnknown: f.msUnknown, problems: f.problems.slice(), problemCount: f.problemCount,
         counted: use.includes(f) || (partial.get(f)?.music ?? 0) > 0, ...(partial.has(f) ? { playsAdded: partial.get(f).music } : {}) })),
       errors: this.errors.slice(),
+      failedFiles: this.failedAggs.map((f) => ({ name: f.name, format: f.format, problems: f.problems.slice(), problemCount: f.problemCount })),
       ignored: this.ignored.slice(),
       note,
       totalMs, plays,
@@ -565,4 +691,20 @@ export class HistoryImport {
       artists: [...byArtist.values()].sort((a, b) => b.ms - a.ms || b.plays - a.plays),
     };
   }
+}
+
+/**
+ * A summary (the shape of HistoryImport.finish()) of plays merged from many
+ * imports: each(add) calls add(endMs, ms, title, artist, album, uri, skipped, msKnown)
+ * once per play. Used by sources.js after de-duplication.
+ */
+export function summarisePlays(each, options = {}) {
+  const imp = new HistoryImport({ ...options, keepLog: false,
+    limits: { maxTracks: Infinity, maxPlays: Infinity, maxRetainedChars: Infinity, ...(options.limits || {}) } });
+  const agg = imp.beginAgg('library', 'merged');
+  each((endMs, ms, title, artist, album, uri, skipped, msKnown) => { agg.records++; agg.addPlay(endMs, ms, title, artist, album, uri, skipped, msKnown); });
+  if (agg.music) imp.done.push(agg);
+  const s = imp.finish();
+  s.msUnknown = agg.msUnknown;
+  return s;
 }

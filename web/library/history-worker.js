@@ -1,6 +1,7 @@
 // history-worker.js — reads a Spotify data export off the main thread.
 //
 // In:  { type: 'import', files: File[] }   (a my_spotify_data.zip and/or JSON files)
+// In:  { type: 'merge', entries: [{ meta, data }] }  → { type: 'merged', merged } (sources.js mergeSources)
 // Out: { type: 'progress', done, total, file }   bytes read so far, at most every ~100 ms
 //      { type: 'done', summary }                 HistoryImport.finish() (see history-core.js)
 //      { type: 'error', message }                nothing usable was found
@@ -13,6 +14,8 @@
 // the other limits).
 import { Unzip, UnzipInflate } from 'fflate';
 import { HistoryImport, classifyHistoryFile, formatBytes } from './history-core.js';
+import { beginOther, formatOf } from './formats.js';
+import { mergeSources } from './sources.js';
 
 const ZIP_SLICE = 8192;   // bytes of a zip handed to fflate at a time
 
@@ -65,7 +68,9 @@ export async function importFiles(files, post, options = {}) {
             unzip = new Unzip((entry) => {
               if (zipFailed) return;
               if (++entries > L.maxZipEntries) { stopZip(`more than ${L.maxZipEntries} files inside the zip (the limit; an export holds a few dozen)`); return; }
-              const reader = classifyHistoryFile(entry.name) ? imp.beginFile(`${name}/${entry.name}`) : null;
+              const other = classifyHistoryFile(entry.name) ? null : formatOf(entry.name, { inZip: true });
+              const reader = classifyHistoryFile(entry.name) ? imp.beginFile(`${name}/${entry.name}`)
+                : other ? beginOther(imp, `${name}/${entry.name}`, other, { inZip: true }) : null;
               if (!reader) { if (!classifyHistoryFile(entry.name)) imp.ignored.push(`${name}/${entry.name}`); return; }
               open.push(reader);
               live.push(entry);
@@ -86,10 +91,12 @@ export async function importFiles(files, post, options = {}) {
             });
             unzip.register(UnzipInflate);
           } else {
-            json = imp.beginFile(name);
+            const other = classifyHistoryFile(name) ? null : formatOf(name);
+            json = other ? beginOther(imp, name, other) : imp.beginFile(name);
             if (!json) {
-              if (/\.json$/i.test(name)) imp.addError(name, 'not a Spotify streaming history file (expected StreamingHistory_music_*.json, Streaming_History_Audio_*.json or endsong_*.json)');
-              else imp.addError(name, 'not a .zip or .json file from the Spotify data export');
+              imp.ignored.pop();   // (beginFile listed it as ignored; it is an error here)
+              if (/\.json$/i.test(name)) imp.addError(name, 'not a Spotify streaming history file (expected StreamingHistory_music_*.json, Streaming_History_Audio_*.json or endsong_*.json) nor YouTube Music\'s watch-history.json');
+              else imp.addError(name, 'not a file this page reads (a Spotify data export .zip or .json, a .csv from Exportify, Last.fm or Apple Music, watch-history.json, .m3u, .m3u8, .pls, .xspf or a .txt list)');
               mode = 'skip';
               break;
             }
@@ -119,7 +126,7 @@ export async function importFiles(files, post, options = {}) {
       if (mode === 'zip') {
         for (const r of open) if (!r.failed && !imp.done.some((f) => f.name === r.name)) r.abort('the zip archive ends before this file does (truncated download?)');
         if (!zipFailed && entries === 0) imp.addError(name, 'not a zip archive, or an empty one');
-        else if (!zipFailed && open.length === 0) imp.addError(name, 'no StreamingHistory_music_*.json, Streaming_History_Audio_*.json or endsong_*.json inside this archive');
+        else if (!zipFailed && open.length === 0) imp.addError(name, 'no StreamingHistory_music_*.json, Streaming_History_Audio_*.json, endsong_*.json, Apple Music Play Activity.csv, watch-history.json or playlist file inside this archive');
       } else if (mode === 'json') {
         try { json.end(); } catch { /* recorded in imp.errors */ }
       } else if (mode === null) {
@@ -132,15 +139,21 @@ export async function importFiles(files, post, options = {}) {
   }
   const summary = imp.finish();
   if (summary.files.length === 0) {
-    const why = summary.errors.length ? summary.errors.map((e) => e.message).join('\n') : 'No streaming history was found in what you chose.';
-    return { type: 'error', message: why, errors: summary.errors };
+    const why = summary.errors.length ? summary.errors.map((e) => e.message).join('\n') : 'No streaming history or songs were found in what you chose.';
+    return { type: 'error', message: why, errors: summary.errors, failedFiles: summary.failedFiles };
   }
-  return { type: 'done', summary };
+  return { type: 'done', summary, data: imp.playData() };
 }
 
 if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof window === 'undefined') {
   self.onmessage = async (ev) => {
     const msg = ev.data || {};
+    if (msg.type === 'merge') {
+      // the library's sources merged off the page's thread (sources.js)
+      try { self.postMessage({ type: 'merged', merged: mergeSources(msg.entries || []) }); }
+      catch (e) { self.postMessage({ type: 'error', message: `The library could not be merged: ${e && e.message ? e.message : e}` }); }
+      return;
+    }
     if (msg.type !== 'import') return;
     try {
       const res = await importFiles(Array.from(msg.files || []), (m) => self.postMessage(m));
