@@ -201,7 +201,8 @@ case "$cmd" in
     # word vectors for the script head: every screenplay beside the CSV + training lyrics
     log "moodspace embed (single thread, deterministic)"
     build/moodspace embed --csv "$csv" --scripts "$(dirname "$csv")/screenplays" --out build/wordvec.bin
-    build/moodspace train --csv "$csv" --out weights --wordvec build/wordvec.bin "${@:2}"
+    # the script head's valence and energy are then refitted on the dev films' labelled scenes
+    build/moodspace train --csv "$csv" --out weights --wordvec build/wordvec.bin --scene-labels labels/scenes.json "${@:2}"
     # song calibration (wasm/calib.h): the new model's predictions on its training split
     exec build/moodspace calibrate --csv "$csv" --model weights/model.bin
     ;;

@@ -74,7 +74,9 @@
 #define CATALOG_FORMAT_VERSION 4
 #define SOUNDTRACK_PRIOR 50.0       /* library prior strength, in songs */
 #define SOUNDTRACK_QUICK_K 3        /* the quick match's songs */
+#ifndef SOUNDTRACK_CONTRAST            /* -D to measure another (tests/bench/soundtrack-stats.mjs) */
 #define SOUNDTRACK_CONTRAST 1.5     /* within-film contrast of the targets (step 5) */
+#endif
 
 typedef struct {
     int n_segments;        /* 1..ARC_MAX_SEGMENTS */

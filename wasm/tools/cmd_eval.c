@@ -129,25 +129,6 @@ static int eval_films(const char *genres, const char *scripts, const char *lexic
     return 0;
 }
 
-/* The lexicon baseline per scene: mean valence and arousal of the known words. */
-static float *lexicon_scene_pred(const sb_corpus *c, const char *lexicon) {
-    char err[256];
-    bl_lexicon *lx = bl_lexicon_load(lexicon, err, sizeof err);
-    float *pred = lx ? malloc(sizeof(float) * 2 * (size_t)(c->n_scenes ? c->n_scenes : 1)) : NULL;
-    for (int i = 0; pred && i < c->n; i++)
-        for (int s = 0; s < c->films[i].ss->n_scenes; s++) {
-            const char *t = c->films[i].ss->scenes[s].text;
-            double sum[3] = {0, 0, 0};
-            long words = 0, known = bl_lexicon_accumulate(lx, t, strlen(t), sum, &words);
-            float *p = pred + 2 * (size_t)(c->films[i].first + s);
-            p[SB_VALENCE] = known ? (float)(sum[0] / known) : 0.5f;
-            p[SB_ENERGY] = known ? (float)(sum[1] / known) : 0.5f;
-        }
-    if (!lx) fprintf(stderr, "moodspace eval: %s\n", err);
-    bl_lexicon_free(lx);
-    return pred;
-}
-
 static int eval_scenes(const char *genres, const char *scripts, const char *labels_path, const char *lexicon,
                        int threads, Model **models, const char **names, int nm, int json, const char *command,
                        cJSON *out) {
@@ -171,7 +152,8 @@ static int eval_scenes(const char *genres, const char *scripts, const char *labe
         free(p);
     }
     if (lexicon) {
-        float *p = lexicon_scene_pred(c, lexicon);
+        float *p = sb_predict_lexicon(c, lexicon, err, sizeof err);
+        if (!p) fprintf(stderr, "moodspace eval: %s\n", err);
         if (p) { res[n] = sb_score(c, p); rn[n++] = "NRC-VAD word means (research-only baseline, not shippable)"; }
         free(p);
     }
@@ -187,24 +169,8 @@ static int eval_scenes(const char *genres, const char *scripts, const char *labe
             cJSON_AddItemToArray(rows, x);
         }
     } else {
-        static const int order[3] = { SB_VAL, SB_TRAIN, SB_ALL };
         printf("\n# Scenes: the dev scene benchmark (%s)\n", labels_path);
-        for (int k = 0; k < 3; k++) {
-            int sp = order[k], nf = 0;
-            for (int i = 0; i < c->n; i++) nf += sp == SB_ALL || c->films[i].val == (sp == SB_VAL);
-            const sb_result *r0 = &res[0];
-            printf("\n**%s dev films** (%d films; labelled pairs %d valence, %d energy; places %d pairs; genre AUC films %d+%d valence, %d+%d energy)\n\n",
-                   sp == SB_VAL ? "Validation" : sp == SB_TRAIN ? "Training" : "All", nf,
-                   r0->labelled[sp].pairs[0], r0->labelled[sp].pairs[1], r0->places[sp].pairs[0],
-                   r0->auc_n[sp][0][0], r0->auc_n[sp][0][1], r0->auc_n[sp][1][0], r0->auc_n[sp][1][1]);
-            sb_print_header(stdout);
-            for (int i = 0; i < n; i++) sb_print_row(stdout, rn[i], &res[i], sp);
-        }
-        printf("\n- Labelled pairs: within each film, every pair of hand-labelled scenes (labels/GUIDELINE.md) whose labels differ by at least %.0f points on the 1–9 scale; the share the model orders the same way (ties half).\n", SB_MIN_GAP);
-        printf("- Places: within each film, every pair of a festive scene (party, wedding, nightclub, disco, concert, carnival, ballroom, prom, circus, fairground, festival in the heading) and a grieving one (funeral, cemetery, graveyard, graveside, morgue, crypt, mausoleum, mortuary, burial), bodies of at least %d words, read without the heading: the share where the festive one is brighter (valence) and more energetic (energy).\n", SB_PLACE_MIN_WORDS);
-        printf("- Genre AUC: as above (Comedy > Horror/Thriller for valence, Action > Drama for energy), on the films' word-weighted mean scene prediction.\n");
-        printf("- Validation: the dev films whose name hashes to the validation fifth (labels/split.mjs); the script head is fitted on the training part's labels only. The other films are never read for labels or tuning.\n");
-        if (command) printf("- Reproduce: `%s`\n", command);
+        sb_print_markdown(stdout, c, rn, res, n, command);
     }
     sb_corpus_free(c); sb_labels_free(l); ev_genres_free(g);
     return status;

@@ -20,6 +20,7 @@
 #include "eval.h"
 #include "model_card.h"
 #include "train.h"
+#include "scene_head.h"
 #include "script_head.h"
 #include "wordvec.h"
 #include "model.h"
@@ -40,9 +41,10 @@
 #define BASELINE_WORDS 20000 /* the TF-IDF ridge baseline's vocabulary, whatever ships */
 
 typedef struct {
-    const char *csv, *out, *lexicon, *genres, *scripts, *wordvec;
+    const char *csv, *out, *lexicon, *genres, *scripts, *wordvec, *scene_labels;
     int no_films;
     script_head_opts sho;
+    scene_fit_opts sfo;
     int threads, seed_epochs, no_seed, ensemble, hidden, epochs, max_words, no_length;
     double seed_minutes;
 } train_opts;
@@ -288,7 +290,9 @@ static void usage(void) {
         "                       [--seed-minutes M]  (no new seed epoch after M minutes per configuration)\n"
         "                       [--genres genres_dev.json] [--scripts DIR] [--no-films]\n"
         "                       [--wordvec FILE [--table-words 40000] [--sif-a 1e-3] [--sif-a-TARGET A] [--script-lambda L] [--sif-pc 1]]\n"
-        "--wordvec (from `moodspace embed`) adds the script head (script_head.h).\n"
+        "                       [--scene-labels labels/scenes.json]\n"
+        "--wordvec (from `moodspace embed`) adds the script head (script_head.h); --scene-labels\n"
+        "then refits its valence and energy on the dev films' scenes (scene_head.h, needs the genres).\n"
         "Trains the baselines, the seed configurations (raw and standardised targets)\n"
         "and the shipped model on the fixed split; writes OUT/model.bin, OUT/seed.bin,\n"
         "OUT/MODEL.md, OUT/match_weights.json, OUT/corpus_words.json, OUT/seed_results.json.\n"
@@ -298,7 +302,8 @@ static void usage(void) {
 }
 
 int cmd_train(int argc, char **argv) {
-    train_opts o = { NULL, "weights", NULL, NULL, NULL, NULL, 0, script_head_default_opts(), 2, 20, 0, 3, 32, 40, 10000, 0, 0 };
+    train_opts o = { NULL, "weights", NULL, NULL, NULL, NULL, NULL, 0, script_head_default_opts(), scene_fit_default_opts(),
+                     2, 20, 0, 3, 32, 40, 10000, 0, 0 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
@@ -312,6 +317,7 @@ int cmd_train(int argc, char **argv) {
         else if (!strcmp(a, "--genres")) { o.genres = v; i++; }
         else if (!strcmp(a, "--scripts")) { o.scripts = v; i++; }
         else if (!strcmp(a, "--wordvec")) { o.wordvec = v; i++; }
+        else if (!strcmp(a, "--scene-labels")) { o.scene_labels = v; i++; }
         else if (!strcmp(a, "--table-words")) { o.sho.table_words = atoi(v); i++; }
         else if (!strcmp(a, "--sif-a")) { o.sho.sif_a = atof(v); i++; }
         else if (!strcmp(a, "--script-lambda")) { o.sho.lambda = atof(v); i++; }
@@ -375,9 +381,15 @@ int cmd_train(int argc, char **argv) {
     t0 = wall();
     if (train_shipped(d, ss, &o, &sh, log)) { bl_suite_free(&s); if (ss != &s) bl_suite_free(ss); ds_free(d); return 1; }
     script_head_info shi; memset(&shi, 0, sizeof shi);
+    char *scenes_md = NULL;
+    cJSON *scene_meta = cJSON_CreateObject();
     if (o.wordvec) {
         WordVec *wv = wordvec_load(o.wordvec, err, sizeof err);
         Model *two = wv ? script_head_attach(sh.model, d, wv, &o.sho, &shi, log, err, sizeof err) : NULL;
+        if (two && o.scene_labels &&
+            scene_head_train(two, wv, &o.sfo, o.genres, o.scripts, o.scene_labels, o.lexicon, &scenes_md, scene_meta, log, err, sizeof err)) {
+            model_free(two); two = NULL;
+        }
         wordvec_free(wv);
         if (!two) { fprintf(stderr, "train: %s\n", err); return 1; }
         model_free(sh.model);
@@ -432,7 +444,10 @@ int cmd_train(int argc, char **argv) {
         for (int k = 0; k < DS_NTARGETS; k++) cJSON_AddNumberToObject(ja, ds_target_names[k], shi.sif_a[k]);
         cJSON *jsr = cJSON_AddObjectToObject(js, "validation_r_songs");
         for (int k = 0; k < DS_NTARGETS; k++) cJSON_AddNumberToObject(jsr, ds_target_names[k], round(1e4 * shi.val_r[k]) / 1e4);
+        cJSON *fit = cJSON_DetachItemFromObject(scene_meta, "scene_fit");
+        if (fit) cJSON_AddItemToObject(js, "scene_fit", fit);
     }
+    cJSON_Delete(scene_meta);
     char *metatxt = cJSON_PrintUnformatted(meta);
     cJSON_Delete(meta);
     model_set_meta(sh.model, metatxt ? metatxt : "");
@@ -517,7 +532,8 @@ int cmd_train(int argc, char **argv) {
     int seed_row_at = nrows;   /* the seed rows' place in the table (the script-head row may follow) */
     if (have_seed) { rows[nrows++] = seed_rows[0]; rows[nrows++] = seed_rows[1]; }
     float *psh = sh.model->n_heads == 2 ? script_head_predict_songs(sh.quantize ? mq : sh.model, d) : NULL;
-    if (psh) rows[nrows++] = ev_row_from(sh.quantize ? "script head (word vectors) reading lyrics, int8" : "script head (word vectors) reading lyrics, float32", d, DS_TEST, psh);
+    if (psh) rows[nrows++] = ev_row_from(scenes_md ? (sh.quantize ? "script head on lyrics, int8 (valence, energy: scenes)" : "script head on lyrics, float32 (valence, energy: scenes)")
+                                                   : (sh.quantize ? "script head (word vectors) reading lyrics, int8" : "script head (word vectors) reading lyrics, float32"), d, DS_TEST, psh);
     free(psh);
     rows[nrows++] = other_row;
     rows[nrows++] = shipped_row;
@@ -558,6 +574,10 @@ int cmd_train(int argc, char **argv) {
             sh.model->n_params, model_bytes, model_gz, sh.quantize ? "int8 per-row weights (biases and idf float32)" : "float32",
             sh.quantize ? "changed" : "would change", sh.dq_max);
     if (sh.model->n_heads == 2) script_head_markdown(md, sh.model, &o.sho, &shi);
+    if (scenes_md)
+        fprintf(md, "- **Valence and energy of the script head are then refitted on film scenes** (scene_head.h, `--scene-labels %s`): a weighted ridge on the same SIF features plus the song head's %d hidden units read on the scene (the network computes them anyway), over the dev films' training part: hand-labelled scenes (z = (label − 5) / 2, weight %g), festive/grieving places named in headings (± %g, weight %g), the screenwriters' dropped parentheticals ((crying), (laughing), (screams), (whispers): ± %g, weight %g) and the films' genres on their mean features (± %g, weight %g), lambda %g; folded into the word table's valence and energy columns, their biases and the song units' weights into the script outputs. Chosen on the validation films (`moodspace scenefit --grid`); the table in \"Results on scenes\" below.\n",
+                o.scene_labels, sh.model->layers[1].spec.units - 2 * DS_NTARGETS, o.sfo.w_hand, o.sfo.place_z, o.sfo.w_place, o.sfo.paren_z, o.sfo.w_paren,
+                o.sfo.genre_z, o.sfo.w_genre, o.sfo.lambda);
     fprintf(md, "\n## Training settings\n\n");
     fprintf(md, "- TF-IDF ridge: conjugate gradients on the centred problem, lambda per target from {30, 10, 5, 3, 1, 0.3} by validation r; baseline: ");
     for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "%s %g%s", ds_target_names[k], s.lambda[k], k + 1 < DS_NTARGETS ? ", " : "; ");
@@ -577,11 +597,20 @@ int cmd_train(int argc, char **argv) {
     card.rows = rows; card.n_rows = nrows; card.ridge_row = ridge_row; card.shipped_row = nrows - 1;
     if (have_seed) { card.seed_rows[0] = seed_row_at; card.seed_rows[1] = seed_row_at + 1; card.n_seed_rows = 2; }
     card.val_r = sh.val_r; card.match_weights = mw;
+    char *artist_md = NULL;
+    {
+        const float *preds[2] = { s.pred_ridge, sh.quantize ? pq : pf };
+        const char *pn[2] = { "TF-IDF + ridge (baseline)", "**shipped** song head" };
+        FILE *am = open_memstream(&artist_md, &md_len);
+        if (am) { ev_print_artist_split(am, d, DS_TEST, pn, preds, 2); fclose(am); }
+    }
+    card.songs_artist_md = artist_md;
+    card.scenes_md = scenes_md;
     card.outputs_md = "- `weights/seed.bin`: the seed architecture, for the engine-vs-TF.js benchmark.\n"
                       "- `weights/corpus_words.json`: frequency per 10k training tokens of the top 5000 vocabulary words (derived counts only), for the taste dashboard.\n";
     char *p_md = path_join(o.out, "MODEL.md");
     int card_rc = mc_card_write(&card, p_md, err, sizeof err);
-    mc_card_free(&card); free(data_md); free(model_md); free(timing_md);
+    mc_card_free(&card); free(data_md); free(model_md); free(timing_md); free(artist_md); free(scenes_md);
     if (card_rc) { fprintf(stderr, "train: %s\n", err); return 1; }
     fprintf(log, "wrote %s\n", p_md);
     ev_print_markdown(log, rows, nrows);

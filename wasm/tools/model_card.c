@@ -132,10 +132,15 @@ void mc_card_print(FILE *md, const mc_card *c) {
         for (int i = 0; i < c->n_rows; i++)
             if (c->rows[i].sec_per_epoch > 0) fprintf(md, "| %s | %.2f | %.3f |\n", c->rows[i].name, c->rows[i].sec_per_epoch, c->rows[i].ms_per_song);
     }
+    if (c->songs_artist_md) fputs(c->songs_artist_md, md);
     if (c->timing_md) fprintf(md, "\n%s", c->timing_md);
     fprintf(md, "\n## Results on films (genre labels, dev half)\n");
     if (c->films) ev_print_film_markdown(md, c->films, c->film_rows, c->n_film_rows, c->film_command);
     else fprintf(md, "\n%s\n", c->film_note);
+    if (c->scenes_md) {
+        fprintf(md, "\n## Results on scenes (the dev scene benchmark)\n\nDoes the script head read a film's scenes as a film fan does? Hand labels of dev-film scenes (valence and energy, 1–9), festive vs grieving places, and genres; the script head's valence and energy are fitted on the training films of this split (scene_head.h), so the validation table is the honest one.\n");
+        fputs(c->scenes_md, md);
+    }
     print_bar(md, c);
     if (c->val_r && c->match_weights) {
         fprintf(md, "\n## Matcher default weights\n\n");

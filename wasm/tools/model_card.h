@@ -39,6 +39,8 @@ typedef struct {
     const float *val_r;          /* [DS_NTARGETS] shipped model's validation r, or NULL */
     const double *match_weights; /* [DS_NTARGETS], or NULL */
     const char *outputs_md;      /* "## Other outputs" bullets, or NULL */
+    const char *songs_artist_md; /* the song table by artist (eval.h), or NULL */
+    const char *scenes_md;       /* the dev scene benchmark (scene_bench.h), or NULL */
     /* film side (mc_card_films) */
     ev_films *films;
     ev_film_row film_rows[EV_MAX_SOURCES];

@@ -130,9 +130,14 @@ typedef struct {
 /* The three measures on pred [n_scenes][2]. */
 sb_result sb_score(const sb_corpus *c, const float *pred);
 
-/* Markdown rows: one per source, for one split. */
-void sb_print_header(FILE *out);
-void sb_print_row(FILE *out, const char *name, const sb_result *r, int split);
+/* The NRC-VAD lexicon's mean valence and arousal of each scene's known words
+ * (a research-only baseline, never shipped), [n_scenes][2]; NULL + message. */
+float *sb_predict_lexicon(const sb_corpus *c, const char *lexicon_path, char *err, size_t errlen);
+
+/* The benchmark as Markdown: a table per split (validation, training, all),
+ * one row per source, then what each column means. */
+void sb_print_markdown(FILE *out, const sb_corpus *c, const char *const *names, const sb_result *res, int n,
+                       const char *command);
 cJSON *sb_result_json(const sb_result *r);
 
 #endif

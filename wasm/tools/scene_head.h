@@ -24,6 +24,7 @@
 
 #include <stdio.h>
 
+#include "cJSON.h"
 #include "model.h"
 #include "scene_bench.h"
 #include "wordvec.h"
@@ -87,5 +88,15 @@ void scene_fit_predict(const scene_features *sf, const scene_fit *fit, float *pr
  * columns of the word table and their biases; the other targets unchanged).
  * The model is re-prepared. 0 or -1. */
 int scene_fit_write(Model *m, const scene_features *sf, const scene_fit *fit, char *err, size_t errlen);
+
+/* The trainer's step (`moodspace train --scene-labels`): refit m's script
+ * head on the dev scenes with the options o, and describe it for the model
+ * card: *md (malloc'd Markdown: the benchmark for the model after the fit,
+ * before it, and the lexicon when lexicon is not NULL) and meta (a
+ * "scene_fit" object added to it). scripts: the folder of the genres' films.
+ * 0, or -1 + message. */
+int scene_head_train(Model *m, const WordVec *wv, const scene_fit_opts *o, const char *genres, const char *scripts,
+                     const char *labels, const char *lexicon, char **md, cJSON *meta, FILE *log,
+                     char *err, size_t errlen);
 
 #endif
