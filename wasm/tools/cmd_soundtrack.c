@@ -10,16 +10,13 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "api.h"
 #include "label.h"
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
 #include "soundtrack.h"
 #include "arc.h"
-
-/* wasm/api.c (compiled natively too) */
-char *ms_model_load(const void *bytes, size_t len);
-char *ms_film_soundtrack(int h, const char *json, const float *packed, size_t n_floats);
 
 static void help(FILE *f) {
     fprintf(f,
