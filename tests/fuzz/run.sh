@@ -113,7 +113,8 @@ coverage() {
 report() {
   local secs=$1 out=$FZ/report.md h
   {
-    echo "Fuzzing run of $(date -u +%Y-%m-%d), \`./build.sh fuzz $secs\` (one core, ${secs} s per harness):"
+    if [ "$secs" = 0 ]; then echo "Coverage of the corpora in build/fuzz/corpus and the seeds (\`tests/fuzz/run.sh --coverage\`; executions: the last run's logs):"
+    else echo "Fuzzing run of $(date -u +%Y-%m-%d), \`./build.sh fuzz $secs\` (one core, ${secs} s per harness):"; fi
     echo
     echo "| harness | executions | execs/s | crashes | engine lines covered (this harness) |"
     echo "|---|---:|---:|---:|---:|"
@@ -121,9 +122,9 @@ report() {
       local units rate crashes cov
       units=$(grep -m1 -o 'stat::number_of_executed_units: [0-9]*' "$FZ/work/$h.fuzz.log" 2>/dev/null | awk '{print $2}')
       units=${units:-0}
-      rate=$(awk -v u="$units" -v s="$secs" 'BEGIN{printf "%d", s > 0 ? u / s : 0}')
+      rate=$(awk -v u="$units" -v t="$secs" 'BEGIN { r = 0; if (t > 0) r = u / t; printf "%d", r }')
       crashes=$(find "$FZ/crashes" -name "$h-*" -type f 2>/dev/null | wc -l)
-      cov=$(awk '{printf "%s (%d of %d)", $3, $1 - $2, $1}' "$FZ/prof/$h.total" 2>/dev/null)
+      cov=$(awk '{printf "%s (%d of %d)", $4, $2 - $3, $2}' "$FZ/prof/$h.total" 2>/dev/null)
       echo "| fuzz_$h | $units | $rate | $crashes | ${cov:-n/a} |"
     done
     echo
@@ -134,7 +135,7 @@ report() {
     echo
     echo "| file | lines | covered | line coverage |"
     echo "|---|---:|---:|---:|"
-    awk '$1 ~ /^wasm\// {printf "| %s | %d | %d | %s |\n", $1, $8, $8 - $9, $10} $1=="TOTAL" {printf "| **all engine files** | %d | %d | %s |\n", $8, $8 - $9, $10}' "$FZ/prof/report.txt" 2>/dev/null
+    awk '$1 ~ /\.c$/ {printf "| wasm/%s | %d | %d | %s |\n", $1, $8, $8 - $9, $10} $1=="TOTAL" {printf "| **all engine files** | %d | %d | %s |\n", $8, $8 - $9, $10}' "$FZ/prof/report.txt" 2>/dev/null
   } > "$out"
   cat "$out"
 }
