@@ -7,7 +7,9 @@
 //                               real services
 //   askClientIdFromUrl(auth)    a ?client_id= link: ask before saving it
 //   watchForUpdates()           a new version is installed and waiting (web/sw.js):
-//                               "Reload" activates it; other tabs keep working
+//                               "Reload" activates it; other tabs keep working;
+//                               each page start tells the worker to delete the
+//                               caches no open page uses any more ({type: 'prune'})
 //   offerToForget(library)      after sign-out: forget the library and lyrics
 //                               kept in this browser (web/library/forget.js)
 //
@@ -75,7 +77,9 @@ export function watchForUpdates() {
   const sw = globalThis.navigator?.serviceWorker;
   if (!sw) return;
   let reloading = false;
-  sw.addEventListener('controllerchange', () => { if (reloading) location.reload(); });
+  const prune = () => { try { sw.controller?.postMessage({ type: 'prune' }); } catch { /* no worker */ } };
+  prune();
+  sw.addEventListener('controllerchange', () => { if (reloading) location.reload(); else prune(); });
   const offer = (reg) => {
     if (!reg.waiting || !sw.controller) return;   // first install: nothing to replace
     showNotice('update-notice', 'A new version of MoodSpace is ready. Reload to use it (other open MoodSpace tabs keep working until you reload them).',
