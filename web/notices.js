@@ -56,9 +56,13 @@ export function showOverrideNotice() {
   const list = overridesActive();
   if (!list.length) return null;
   const what = list.map((o) => `${o.param} → ${o.url}`).join(', ');
+  const accounts = list.find((o) => o.key === 'accountsBase');
+  const signIn = accounts
+    ? `"Sign in with Spotify" will open ${accounts.url}/authorize, not accounts.spotify.com, and asks before it goes there. `
+    : 'Your Spotify sign-in goes there too: ';
   return showNotice('override-notice',
     `Test set-up: this page talks to other servers than Spotify and LRCLIB (${what}), set from the address bar. ` +
-    'Your Spotify sign-in goes there too: continue only if you set this up yourself.',
+    `${signIn}Continue only if you set this up yourself.`,
     [{ id: 'override-reset', label: 'Use the real services', onClick: () => { clearOverrides(); stripParams(OVERRIDE_PARAMS); location.reload(); } }]);
 }
 

@@ -55,6 +55,25 @@ test('address-bar overrides show a banner with a way back; the test hook alone s
   } finally { await page.closeAll(); await env.stop(); }
 });
 
+test('on a loopback page, ?accounts= is named in the banner and sign-in asks before it goes there', { skip }, async () => {
+  const env = await startEnv({ spotify: false, lrclib: false });
+  const page = await newPage(browser, env);
+  try {
+    await page.goto(`${env.appUrl}?accounts=http://127.0.0.1:9`);
+    await page.waitForSelector('html[data-app="ready"]');
+    assert.match(await page.textContent('#override-notice'), /"Sign in with Spotify" will open http:\/\/127\.0\.0\.1:9\/authorize, not accounts\.spotify\.com/);
+    if (!(await page.isVisible('#client-id'))) await page.click('#own-app summary');
+    await page.fill('#client-id', 'abcdefgh12345678');
+    const before = page.url();
+    await page.click('#signin');
+    await page.waitForFunction(() => !document.getElementById('client-id-error')?.hidden || /cancelled/.test(document.body.textContent));
+    assert.equal(page.dialogs.length, 1, 'one question');
+    assert.match(page.dialogs[0], /Sign-in will go to http:\/\/127\.0\.0\.1:9\/authorize/);
+    assert.equal(page.url(), before, 'declined: the page did not go there');
+    assert.match(await page.textContent('body'), /Sign-in cancelled: it would have gone to http:\/\/127\.0\.0\.1:9/);
+  } finally { await page.closeAll(); await env.stop(); }
+});
+
 test('a service-worker update waits, says a new version is ready, and an old tab keeps its lazy chunks', { skip }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'moodspace-sw-'));
   fs.cpSync(DIST, root, { recursive: true });

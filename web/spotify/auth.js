@@ -35,7 +35,7 @@
 // Events (on `authEvents`, an EventTarget): 'change' (signed in/out),
 // 'signin-required' (detail: { reason }).
 
-import { getConfig } from '../config.js';
+import { getConfig, overridesActive } from '../config.js';
 
 export const BASE_SCOPES = ['user-top-read', 'user-read-recently-played'];
 export const SAVE_SCOPE = 'playlist-modify-private';
@@ -286,9 +286,17 @@ export function signOut() {
  * to the minimal ones (e.g. SAVE_SCOPE when the user saves a playlist).
  * `navigate` is injectable for tests; returns the authorize URL.
  */
-export async function login({ extraScopes = [], navigate = (u) => globalThis.location.assign(u) } = {}) {
+export async function login({ extraScopes = [], navigate = (u) => globalThis.location.assign(u), confirm = globalThis.confirm } = {}) {
   const clientId = getClientId();
   if (!clientId) throw new AuthError('Enter your Spotify Client ID first (see "How to get a Client ID").', 'no_client_id');
+  // an authorization page set from the address bar (?accounts=, loopback pages
+  // only, web/config.js): say where sign-in goes and go only if the user agrees
+  const steered = overridesActive().find((o) => o.key === 'accountsBase');
+  if (steered && getConfig().accountsBase === steered.url) {
+    const ok = typeof confirm === 'function' && confirm(`Sign-in will go to ${steered.url}/authorize (set with ?accounts= in the address bar), ` +
+      'not to accounts.spotify.com. Continue only if you set this up yourself. Go there?');
+    if (!ok) throw new AuthError(`Sign-in cancelled: it would have gone to ${steered.url}, not to Spotify.`, 'cancelled');
+  }
   const verifier = randomString(64);
   const state = randomString(32);
   const challenge = await challengeFromVerifier(verifier);
