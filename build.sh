@@ -39,8 +39,9 @@ as_root() {
 # --- dependencies -----------------------------------------------------------
 
 # clang-14 comes with emscripten; `clang` (the clang command) and
-# libclang-rt-14-dev (libFuzzer's runtime) add little, for the fuzz harnesses.
-APT_PACKAGES=(emscripten libstb-dev chromium dpkg-dev brotli make gcc clang libclang-rt-14-dev)
+# libclang-rt-14-dev (libFuzzer's runtime) add little, for the fuzz harnesses;
+# llvm-14 (llvm-profdata-14, llvm-cov-14) for their coverage table.
+APT_PACKAGES=(emscripten libstb-dev chromium dpkg-dev brotli make gcc clang libclang-rt-14-dev llvm-14)
 
 deps_apt() {
   local missing=()

@@ -25,7 +25,9 @@
 //             Spotify, LRCLIB, any API response carrying a user's token — goes
 //             to the network untouched and is never cached here.
 //   leaving   the origin may serve something else later (a dev server on the
-//             same port). Each navigation asks the network for this worker's
+//             same port). Each navigation in the scope (the app's own, which
+//             waits for the answer, or any other page, which does not) asks
+//             the network for this worker's
 //             own script (sw.js) while the cached page is prepared: when the
 //             server answers and it is not MoodSpace's (404, or another file),
 //             the worker stops answering anything, deletes every MoodSpace
@@ -137,7 +139,11 @@ self.addEventListener('fetch', (event) => {
   if (!url.href.startsWith(SCOPE)) return;
   let key = url.origin + url.pathname;      // the query string never selects a different file
   if (req.mode === 'navigate') {
-    if (!(key === SCOPE || key === INDEX)) return;
+    if (!(key === SCOPE || key === INDEX)) {
+      // not MoodSpace's page: never answered; still a sign of what the origin serves now
+      event.waitUntil(stillServed().then((served) => (served === false ? retire() : undefined)));
+      return;
+    }
     event.respondWith((async () => {
       const served = await stillServed();
       if (served === false) { await retire(); return fetch(req); }
