@@ -55,12 +55,12 @@ self.addEventListener('message', (event) => {
 });
 
 async function olderCaches() {
-  return (await caches.keys()).filter((k) => k.startsWith(PREFIX) && k !== CACHE && k !== OLD_CLIENTS);
+  return (await caches.keys()).filter((k) => k.startsWith(PREFIX) && k !== CACHE);
 }
 
 // The windows open when this version took over (they may run an older
 // version): kept in a cache entry so it survives the worker being stopped.
-const OLD_CLIENTS = `${PREFIX}meta`;
+const OLD_CLIENTS = 'moodspace:meta';   // (not a version: outside PREFIX)
 const OLD_CLIENTS_KEY = new URL('__moodspace/old-clients', SCOPE).href;
 async function windows() { return self.clients.matchAll({ type: 'window', includeUncontrolled: true }); }
 
@@ -116,7 +116,7 @@ async function stillServed() {
 /** Stop answering, delete every MoodSpace cache, unregister. */
 async function retire() {
   retired = true;
-  for (const key of await caches.keys()) if (key.startsWith(PREFIX)) await caches.delete(key);
+  for (const key of await caches.keys()) if (key.startsWith(PREFIX) || key === OLD_CLIENTS) await caches.delete(key);
   await self.registration.unregister();
 }
 

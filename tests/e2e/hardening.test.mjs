@@ -145,7 +145,7 @@ test('when the origin serves another project, the service worker answers nothing
     assert.equal(await page.evaluate(() => fetch('./app.js').then((r) => r.text())), 'document.body.dataset.other = "yes";', 'its files, not the cached ones');
     let state = null;
     for (let i = 0; i < 50; i++) {
-      state = await page.evaluate(async () => ({ reg: !!(await navigator.serviceWorker.getRegistration()), caches: (await caches.keys()).filter((k) => k.startsWith('moodspace-')) }));
+      state = await page.evaluate(async () => ({ reg: !!(await navigator.serviceWorker.getRegistration()), caches: (await caches.keys()).filter((k) => k.startsWith('moodspace')) }));
       if (!state.reg && !state.caches.length) break;
       await new Promise((r) => setTimeout(r, 100));
     }
