@@ -80,7 +80,7 @@ typedef struct {
 
 static Slot slots[MS_MAX_MODELS];
 
-static char *err_json(const char *msg) { return match_json_error(msg); }
+static char *err_json(const char *msg);   /* below request_text: messages are made valid UTF-8 */
 
 /* Length of the valid UTF-8 prefix of the NUL-terminated s. */
 static size_t utf8_valid_prefix(const char *s, size_t n) {
@@ -116,6 +116,17 @@ static int request_text(const char *json, char **owned, const char **text) {
     *owned = out;
     *text = out;
     return 0;
+}
+
+/* {"error": msg}; a message quoting the input (a model's output name in a
+ * loader error, say) has its invalid UTF-8 replaced as requests do. */
+static char *err_json(const char *msg) {
+    char *owned;
+    const char *text;
+    if (request_text(msg, &owned, &text)) return match_json_error("out of memory");
+    char *r = match_json_error(text ? text : "error");
+    free(owned);
+    return r;
 }
 
 /* Whether a loaded model's strings (output names, words, meta) are valid
