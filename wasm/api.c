@@ -337,8 +337,14 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_set_weights(int h, const char *json) {
     return take(info_object(h));
 }
 
-/* One item's result object, metrics in the model's output order. */
+static cJSON *item_error(const cJSON *id, const char *msg);
+
+/* One item's result object, metrics in the model's output order; an item
+ * error when a prediction is not a finite number (a model with extreme
+ * weights overflows), never a null standing for it. */
 static cJSON *metrics_object(const Model *m, const float *v, const cJSON *id) {
+    for (int j = 0; j < m->n_outputs; j++)
+        if (!isfinite(v[j])) return item_error(id, "the model's prediction is not a finite number (its weights overflow on this text)");
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     if (id) cJSON_AddItemToObject(o, "id", cJSON_Duplicate(id, 1));

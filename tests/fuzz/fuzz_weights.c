@@ -29,7 +29,8 @@ static void write_seed(const char *dir, const char *name, unsigned char prefix, 
 /* FUZZ_WRITE_SEEDS=DIR: DIR/weights/arch*.bin (every architecture, float32
  * and int8), DIR/api/load-* (the same files for ms_model_load, selector
  * 0x4A: with the checksum fixed) and DIR/calib/ (the calibrated model's
- * meta, without its reference, and made-up values), then exit. */
+ * meta, without its reference, and made-up values), then exit. The weights
+ * files carry a small meta: fuzz_calib has the calibration tables. */
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc; (void)argv;
     const char *root = getenv("FUZZ_WRITE_SEEDS");
@@ -42,7 +43,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     for (int k = 0; k < FUZZ_N_ARCHS; k++)
         for (int q = 0; q < 2; q++) {
             size_t n = 0;
-            unsigned char *b = fuzz_model_bytes(k, k == FUZZ_CALIBRATED_ARCH && q ? meta : "{\"name\":\"seed\"}", q, &n);
+            /* small metas: the calibration's 50 KB of JSON would slow every
+             * execution down; fuzz_calib has it */
+            unsigned char *b = fuzz_model_bytes(k, "{\"name\":\"seed\"}", q, &n);
             char name[64];
             snprintf(name, sizeof name, "arch%d-%s.bin", k, q ? "int8" : "f32");
             write_seed(w, name, 0, 0, b, n);

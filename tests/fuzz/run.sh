@@ -119,13 +119,14 @@ report() {
     if [ "$secs" = 0 ]; then echo "Coverage of the corpora in build/fuzz/corpus and the seeds (\`tests/fuzz/run.sh --coverage\`; executions: the last run's logs):"
     else echo "Fuzzing run of $(date -u +%Y-%m-%d), \`./build.sh fuzz $secs\` (one core, ${secs} s per harness):"; fi
     echo
-    echo "| harness | executions | execs/s | crashes | engine lines covered (this harness) |"
+    echo "| harness | executions | execs/s | crashes (run stopped at the first) | engine lines covered (this harness's corpus) |"
     echo "|---|---:|---:|---:|---:|"
     for h in "${HARNESSES[@]}"; do
       local units rate crashes cov
       units=$(grep -m1 -o 'stat::number_of_executed_units: [0-9]*' "$FZ/work/$h.fuzz.log" 2>/dev/null | awk '{print $2}')
       units=${units:-0}
-      rate=$(awk -v u="$units" -v t="$secs" 'BEGIN { r = 0; if (t > 0) r = u / t; printf "%d", r }')
+      # libFuzzer's own rate (a run stopped by a crash is shorter than SECONDS)
+      rate=$(grep -a -o 'exec/s: [0-9]*' "$FZ/work/$h.fuzz.log" 2>/dev/null | tail -1 | awk '{print $2}')
       crashes=$(find "$FZ/crashes" -name "$h-*" -type f 2>/dev/null | wc -l)
       cov=$(awk '{printf "%s (%d of %d)", $4, $2 - $3, $2}' "$FZ/prof/$h.total" 2>/dev/null)
       echo "| fuzz_$h | $units | $rate | $crashes | ${cov:-n/a} |"
