@@ -12,7 +12,9 @@
 #   A new model: train, then catalog, then demo; then re-measure the soundtracks with
 #   node tests/bench/soundtrack-stats.mjs (wasm/calib.h, wasm/soundtrack.h)
 #   ./build.sh bench      benchmarks against TensorFlow.js (never part of test)
-#   ./build.sh fuzz [S]   libFuzzer harnesses (tests/fuzz), S seconds each (60)
+#   ./build.sh fuzz [S]   libFuzzer harnesses (tests/fuzz), S seconds each (60) on one
+#                         core, then the table build/fuzz/report.md (executions,
+#                         execs/s, crashes, line coverage of each engine file)
 #   ./build.sh deps       only install dependencies
 #   ./build.sh check      run the tests on what is already built (no build)
 #
@@ -37,8 +39,9 @@ as_root() {
 # --- dependencies -----------------------------------------------------------
 
 # clang-14 comes with emscripten; `clang` (the clang command) and
-# libclang-rt-14-dev (libFuzzer's runtime) add little, for the fuzz harnesses.
-APT_PACKAGES=(emscripten libstb-dev chromium dpkg-dev brotli make gcc clang libclang-rt-14-dev)
+# libclang-rt-14-dev (libFuzzer's runtime) add little, for the fuzz harnesses;
+# llvm-14 (llvm-profdata-14, llvm-cov-14) for their coverage table.
+APT_PACKAGES=(emscripten libstb-dev chromium dpkg-dev brotli make gcc clang libclang-rt-14-dev llvm-14)
 
 deps_apt() {
   local missing=()
@@ -220,7 +223,7 @@ case "$cmd" in
   fuzz)
     build
     have_libfuzzer || die "clang with libFuzzer is missing (apt-get install clang libclang-rt-14-dev)"
-    exec tests/fuzz/run.sh "${1:-60}"
+    exec nice -n 10 tests/fuzz/run.sh "${1:-60}"
     ;;
   *) die "unknown command '$cmd' (build, serve, test, check, train, catalog, demo, bench, fuzz, deps)" ;;
 esac

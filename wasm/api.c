@@ -8,7 +8,11 @@
  *     length) byte ranges; NULL is accepted everywhere and answered with an
  *     error; a NUL inside a text ("\u0000" in JSON, a 0 byte in a byte
  *     range) is whitespace, never the end of the text;
- *   - nothing here exits or aborts, whatever the input.
+ *   - nothing here exits or aborts, whatever the input;
+ *   - answers are valid UTF-8: invalid UTF-8 in a request (a bad byte, an
+ *     overlong form, a surrogate, a cut sequence) is read as U+FFFD before
+ *     the request is parsed, so it is never echoed (request_text below); a
+ *     model whose names, words or meta are not valid UTF-8 is refused.
  *
  * Models live in a small table of slots; ms_model_load returns a handle
  * (1..MS_MAX_MODELS) that the other calls take. Handle 0 means "no model"
@@ -76,7 +80,78 @@ typedef struct {
 
 static Slot slots[MS_MAX_MODELS];
 
-static char *err_json(const char *msg) { return match_json_error(msg); }
+static char *err_json(const char *msg);   /* below request_text: messages are made valid UTF-8 */
+
+/* Length of the valid UTF-8 prefix of the NUL-terminated s. */
+static size_t utf8_valid_prefix(const char *s, size_t n) {
+    size_t i = 0;
+    for (int k; i < n && (k = utf8_char_len(s, n, i)) > 0;) i += (size_t)k;
+    return i;
+}
+
+/* A request as the engine reads it: *owned is NULL and the text is json
+ * itself when json is valid UTF-8 (or NULL); otherwise *owned is a copy
+ * with every invalid sequence replaced by U+FFFD (one per maximal bad run
+ * of bytes that starts no valid character), and that copy is the text.
+ * -1 when the copy cannot be allocated. */
+static int request_text(const char *json, char **owned, const char **text) {
+    *owned = NULL;
+    *text = json;
+    if (!json) return 0;
+    size_t n = strlen(json), i = utf8_valid_prefix(json, n);
+    if (i == n) return 0;
+    if (n > (SIZE_MAX - 1) / 3) return -1;
+    char *out = malloc(3 * n + 1), *o = out;
+    if (!out) return -1;
+    memcpy(o, json, i);
+    o += i;
+    while (i < n) {
+        int k = utf8_char_len(json, n, i);
+        if (k > 0) { memcpy(o, json + i, (size_t)k); o += k; i += (size_t)k; continue; }
+        memcpy(o, "\xEF\xBF\xBD", 3);
+        o += 3;
+        while (i < n && utf8_char_len(json, n, i) == 0) i++;
+    }
+    *o = 0;
+    *owned = out;
+    *text = out;
+    return 0;
+}
+
+/* {"error": msg}; a message quoting the input (a model's output name in a
+ * loader error, say) has its invalid UTF-8 replaced as requests do. */
+static char *err_json(const char *msg) {
+    char *owned;
+    const char *text;
+    if (request_text(msg, &owned, &text)) return match_json_error("out of memory");
+    char *r = match_json_error(text ? text : "error");
+    free(owned);
+    return r;
+}
+
+/* Whether a loaded model's strings (output names, words, meta) are valid
+ * UTF-8: they are echoed in answers (info, predictions, explanations). */
+static int model_strings_valid(const Model *m) {
+    for (int j = 0; j < m->n_outputs; j++)
+        if (utf8_valid_prefix(m->output_names[j], strlen(m->output_names[j])) != strlen(m->output_names[j])) return 0;
+    if (m->meta && utf8_valid_prefix(m->meta, strlen(m->meta)) != strlen(m->meta)) return 0;
+    int V = vocab_size(m->vocab);
+    for (int id = 2; id < V; id++) {
+        const char *w = vocab_word(m->vocab, id);
+        if (w && utf8_valid_prefix(w, strlen(w)) != strlen(w)) return 0;
+    }
+    return 1;
+}
+
+/* cJSON_Parse of a request read as above. */
+static cJSON *parse_request(const char *json) {
+    char *owned;
+    const char *text;
+    if (request_text(json, &owned, &text)) return NULL;
+    cJSON *o = text ? cJSON_Parse(text) : NULL;
+    free(owned);
+    return o;
+}
 
 static char *take(cJSON *o) {
     char *s = o ? cJSON_PrintUnformatted(o) : NULL;
@@ -209,6 +284,10 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_load(const void *bytes, size_t len) {
     char err[256] = "";
     Model *m = model_load_bytes(bytes, len, err, sizeof err);
     if (!m) return err_json(err[0] ? err : "could not load the model");
+    if (!model_strings_valid(m)) {
+        model_free(m);
+        return err_json("the model's output names, words or meta are not valid UTF-8");
+    }
     Slot *s = &slots[free_slot];
     memset(s, 0, sizeof *s);
     s->model = m;
@@ -238,7 +317,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_set_weights(int h, const char *json) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     if (!s->space_ok) return err_json(s->space_err);
-    cJSON *w = json ? cJSON_Parse(json) : NULL;
+    cJSON *w = parse_request(json);
     if (!cJSON_IsObject(w)) { cJSON_Delete(w); return err_json("weights must be a JSON object of numbers"); }
     MatchSpace sp = s->space;
     const cJSON *it;
@@ -258,8 +337,14 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_set_weights(int h, const char *json) {
     return take(info_object(h));
 }
 
-/* One item's result object, metrics in the model's output order. */
+static cJSON *item_error(const cJSON *id, const char *msg);
+
+/* One item's result object, metrics in the model's output order; an item
+ * error when a prediction is not a finite number (a model with extreme
+ * weights overflows), never a null standing for it. */
 static cJSON *metrics_object(const Model *m, const float *v, const cJSON *id) {
+    for (int j = 0; j < m->n_outputs; j++)
+        if (!isfinite(v[j])) return item_error(id, "the model's prediction is not a finite number (its weights overflow on this text)");
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     if (id) cJSON_AddItemToObject(o, "id", cJSON_Duplicate(id, 1));
@@ -281,12 +366,14 @@ static cJSON *item_error(const cJSON *id, const char *msg) {
  * space and the whole text is kept. The input is copied only when it holds
  * one. */
 static cJSON *parse_texts_json(const char *json) {
-    if (!json) return NULL;
-    if (!strstr(json, "\\u0000")) return cJSON_Parse(json);
+    char *owned;
+    if (request_text(json, &owned, &json) || !json) return NULL;
+    if (!strstr(json, "\\u0000")) { cJSON *o = cJSON_Parse(json); free(owned); return o; }
     size_t n = strlen(json);
     char *copy = malloc(n + 1);
-    if (!copy) return NULL;
+    if (!copy) { free(owned); return NULL; }
     memcpy(copy, json, n + 1);
+    free(owned);
     for (char *p = copy; *p; p++) {
         if (*p != '\\') continue;
         if (p[1] == 'u' && !strncmp(p + 2, "0000", 4)) memcpy(p + 2, "0020", 4);
@@ -363,26 +450,42 @@ static int space_for(int h, const MatchSpace **sp, char **err) {
  * "packed" instead of "songs" (match.h); NULL / 0 otherwise. */
 EMSCRIPTEN_KEEPALIVE char *ms_match(int h, const char *json, const float *packed, size_t n_floats) {
     const MatchSpace *sp;
-    char *e;
+    char *e, *owned;
     if (space_for(h, &sp, &e)) return e;
-    return match_json_topk_packed(json, sp, packed, n_floats);
+    if (request_text(json, &owned, &json)) return err_json("out of memory");
+    char *r = match_json_topk_packed(json, sp, packed, n_floats);
+    free(owned);
+    return r;
 }
 
 EMSCRIPTEN_KEEPALIVE char *ms_soundtrack(int h, const char *json, const float *packed, size_t n_floats) {
     const MatchSpace *sp;
-    char *e;
+    char *e, *owned;
     if (space_for(h, &sp, &e)) return e;
-    return match_json_soundtrack_packed(json, sp, packed, n_floats);
+    if (request_text(json, &owned, &json)) return err_json("out of memory");
+    char *r = match_json_soundtrack_packed(json, sp, packed, n_floats);
+    free(owned);
+    return r;
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_pool(const char *json) { return match_json_pool(json); }
+EMSCRIPTEN_KEEPALIVE char *ms_pool(const char *json) {
+    char *owned;
+    if (request_text(json, &owned, &json)) return err_json("out of memory");
+    char *r = match_json_pool(json);
+    free(owned);
+    return r;
+}
 
 EMSCRIPTEN_KEEPALIVE char *ms_film_soundtrack(int h, const char *json, const float *packed, size_t n_floats) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     if (!s->space_ok) return err_json(s->space_err);
     if (!s->calib) return err_json(s->calib_err);
-    return soundtrack_json(json, &s->space, s->calib, packed, n_floats);
+    char *owned;
+    if (request_text(json, &owned, &json)) return err_json("out of memory");
+    char *r = soundtrack_json(json, &s->space, s->calib, packed, n_floats);
+    free(owned);
+    return r;
 }
 
 /* {"text": "...", "max_words": 64, "top": 5} */
@@ -458,7 +561,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_scenes(const char *text, size_t len, const char *o
     SceneOpts o;
     int flags;
     char err[160];
-    cJSON *oj = opts_json && opts_json[0] ? cJSON_Parse(opts_json) : NULL;
+    cJSON *oj = opts_json && opts_json[0] ? parse_request(opts_json) : NULL;
     if (opts_json && opts_json[0] && !oj) return err_json("options must be a JSON object");
     if (scene_opts_from(oj, &o, &flags, err, sizeof err)) { cJSON_Delete(oj); return err_json(err); }
     ScriptScenes *ss = scene_parse(text, len, &o, err, sizeof err);
@@ -517,7 +620,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_arc(int h, const char *text, size_t len, const cha
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     if (!text && len) return err_json("no text");
-    cJSON *oj = opts_json && opts_json[0] ? cJSON_Parse(opts_json) : NULL;
+    cJSON *oj = opts_json && opts_json[0] ? parse_request(opts_json) : NULL;
     if (opts_json && opts_json[0] && !oj) return err_json("options must be a JSON object");
     SceneOpts so;
     ArcOpts ao;
@@ -547,7 +650,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_arc(int h, const char *text, size_t len, const cha
 EMSCRIPTEN_KEEPALIVE char *ms_arc_from_metrics(int h, const char *json) {
     Slot *s = NULL;
     if (h != 0 && !(s = slot_get(h))) return err_json("no such model");
-    cJSON *req = json ? cJSON_Parse(json) : NULL;
+    cJSON *req = parse_request(json);
     if (!cJSON_IsObject(req)) { cJSON_Delete(req); return err_json("expected a JSON object with \"scenes\""); }
     ArcOpts ao;
     int aflags;

@@ -15,6 +15,16 @@ char *ms_predict(int h, const char *json);
 char *ms_match(int h, const char *json, const float *packed, size_t n_floats);
 char *ms_soundtrack(int h, const char *json, const float *packed, size_t n_floats);
 char *ms_pool(const char *json);
+/* A film's soundtrack, or the quick match, on the calibrated scale: the
+ * page's one matching path (soundtrack.h gives the request and the answer).
+ * h: a loaded model whose meta carries calibration tables (calib.h), else
+ * {"error"} saying how to add them. json: the request (NUL-terminated);
+ * packed / n_floats: float32 song rows for a request with "packed" instead
+ * of "songs" (match.h), NULL / 0 otherwise; n_floats must cover the rows the
+ * request declares. Returns a malloc'd JSON text to free with ms_free: the
+ * soundtrack or {"error": "..."}; never NULL unless out of memory. Invalid
+ * UTF-8 in the request is read as U+FFFD and never echoed. */
+char *ms_film_soundtrack(int h, const char *json, const float *packed, size_t n_floats);
 char *ms_explain(int h, const char *json);
 char *ms_scenes(const char *text, size_t len, const char *opts_json);
 char *ms_arc(int h, const char *text, size_t len, const char *opts_json);

@@ -30,7 +30,9 @@ int calib_quantiles(const float *x, size_t n, size_t stride, float *q) {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         float f = x[i * stride];
-        if (isfinite(f)) v[k++] = f;
+        /* beyond ±1e30 counts as not finite, as calib_domain_from_cjson
+         * reads it: a table written here always reads back */
+        if (isfinite(f) && fabsf(f) <= 1e30f) v[k++] = f;
     }
     if (!k) { free(v); return -1; }
     qsort(v, k, sizeof *v, cmp_float);
@@ -307,9 +309,13 @@ int calib_from_meta(Calib *c, const char *meta_json, char *err, size_t errlen) {
 
 typedef struct { float v; int i; } RankItem;
 
+/* NaNs after every number (a consistent order: with v != v the old
+ * comparator answered 1 both ways), then by index */
 static int cmp_rank(const void *a, const void *b) {
     const RankItem *x = a, *y = b;
-    if (x->v != y->v) return x->v < y->v ? -1 : 1;
+    int xn = isnan(x->v), yn = isnan(y->v);
+    if (xn != yn) return xn - yn;
+    if (!xn && x->v != y->v) return x->v < y->v ? -1 : 1;
     return (x->i > y->i) - (x->i < y->i);
 }
 
@@ -320,7 +326,7 @@ int calib_rank_pct(const float *x, int n, int stride, double *out) {
     for (int i = 0; i < n; i++) { r[i].v = x[(size_t)i * stride]; r[i].i = i; }
     qsort(r, (size_t)n, sizeof *r, cmp_rank);
     for (int a = 0; a < n;) {
-        int b = a;
+        int b = a + 1;   /* a NaN (equal to nothing) is a run of one, not an endless loop */
         while (b < n && r[b].v == r[a].v) b++;
         double p = (a + (b - a) / 2.0) / n;
         for (int k = a; k < b; k++) out[r[k].i] = p;

@@ -91,8 +91,9 @@ cJSON *calib_ref_to_cjson(const Calib *c);
 int calib_ref_from_cjson(Calib *c, const cJSON *j, char *err, size_t errlen);
 
 /* Quantile knots of x[0..n) (stride between values) into q[CALIB_KNOTS]
- * (type 7: linear between order statistics). NaNs are ignored. 0, or -1 when
- * no finite value or out of memory. */
+ * (type 7: linear between order statistics). NaNs, infinities and values
+ * beyond ±1e30 (which calib_domain_from_cjson refuses) are ignored. 0, or -1
+ * when no such value or out of memory. */
 int calib_quantiles(const float *x, size_t n, size_t stride, float *q);
 
 /* Percentile in [0, 1] of x against knots q (see top). */
@@ -141,7 +142,8 @@ int calib_domain_from_cjson(CalibDomain *d, const cJSON *j, char *err, size_t er
 int calib_from_meta(Calib *c, const char *meta_json, char *err, size_t errlen);
 
 /* Mid-rank percentiles of x[i * stride] among the n values: (below + equal/2)
- * / n, in [0, 1]. out[n]. 0, or -1 when out of memory. O(n log n). */
+ * / n, in [0, 1]. out[n]. NaNs rank above every number, each alone. 0, or
+ * -1 when out of memory. O(n log n). */
 int calib_rank_pct(const float *x, int n, int stride, double *out);
 
 #endif

@@ -7,7 +7,9 @@
 //                               real services
 //   askClientIdFromUrl(auth)    a ?client_id= link: ask before saving it
 //   watchForUpdates()           a new version is installed and waiting (web/sw.js):
-//                               "Reload" activates it; other tabs keep working
+//                               "Reload" activates it; other tabs keep working;
+//                               each page start tells the worker to delete the
+//                               caches no open page uses any more ({type: 'prune'})
 //   offerToForget(library)      after sign-out: forget the library and lyrics
 //                               kept in this browser (web/library/forget.js)
 //
@@ -54,9 +56,13 @@ export function showOverrideNotice() {
   const list = overridesActive();
   if (!list.length) return null;
   const what = list.map((o) => `${o.param} → ${o.url}`).join(', ');
+  const accounts = list.find((o) => o.key === 'accountsBase');
+  const signIn = accounts
+    ? `"Sign in with Spotify" will open ${accounts.url}/authorize, not accounts.spotify.com, and asks before it goes there. `
+    : 'Your Spotify sign-in goes there too: ';
   return showNotice('override-notice',
     `Test set-up: this page talks to other servers than Spotify and LRCLIB (${what}), set from the address bar. ` +
-    'Your Spotify sign-in goes there too: continue only if you set this up yourself.',
+    `${signIn}Continue only if you set this up yourself.`,
     [{ id: 'override-reset', label: 'Use the real services', onClick: () => { clearOverrides(); stripParams(OVERRIDE_PARAMS); location.reload(); } }]);
 }
 
@@ -75,7 +81,9 @@ export function watchForUpdates() {
   const sw = globalThis.navigator?.serviceWorker;
   if (!sw) return;
   let reloading = false;
-  sw.addEventListener('controllerchange', () => { if (reloading) location.reload(); });
+  const prune = () => { try { sw.controller?.postMessage({ type: 'prune' }); } catch { /* no worker */ } };
+  prune();
+  sw.addEventListener('controllerchange', () => { if (reloading) location.reload(); else prune(); });
   const offer = (reg) => {
     if (!reg.waiting || !sw.controller) return;   // first install: nothing to replace
     showNotice('update-notice', 'A new version of MoodSpace is ready. Reload to use it (other open MoodSpace tabs keep working until you reload them).',

@@ -222,7 +222,7 @@ test('tokens of older versions in localStorage move to the tab session and leave
   } finally { await page.closeAll(); }
 });
 
-test('two tabs refreshing at once both stay signed in (Web Locks, rotating refresh tokens)', { skip }, async () => {
+test('two tabs refreshing at once both stay signed in (Web Locks, rotating refresh tokens); no token crosses the tab channel', { skip }, async () => {
   const a = await newPage(browser, env);
   try {
     await signIn(a, env);
@@ -235,8 +235,13 @@ test('two tabs refreshing at once both stay signed in (Web Locks, rotating refre
     await b.goto(env.appUrl);
     await b.waitForSelector('html[data-app="ready"]');
     await b.waitForFunction(() => /Lyrics:|Found \d+ songs/.test(document.getElementById('status').textContent));
+    // another page of the same origin (any project served there) listens to the tab channel
+    const spy = await a.context().newPage();
+    await spy.goto(`${env.appUrl}not-moodspace.html`);
+    await spy.evaluate(() => { window.heard = []; const bc = new BroadcastChannel('moodspace-auth'); bc.onmessage = (e) => window.heard.push(e.data); window.bc = bc; });
     // slow refresh answers: without the lock, the two tabs' refreshes would overlap
     env.spotify.setRefreshDelay(300);
+    const roundTokens = [];
     for (let round = 0; round < 4; round++) {
       env.spotify.expireAccessTokens();
       const n = env.spotify.requests.length;
@@ -253,8 +258,33 @@ test('two tabs refreshing at once both stay signed in (Web Locks, rotating refre
       assert.ok(env.spotify.requests.slice(n).some((r) => r.path === '/api/token'), `round ${round}: refreshed`);
       assert.equal(env.spotify.tokens.maxConcurrentRefresh, 1, `round ${round}: never two refreshes in flight (the Web Lock)`);
       assert.equal((await tokensOf(a)).refresh_token, (await tokensOf(b)).refresh_token, 'both tabs hold the rotated token');
+      roundTokens.push((await tokensOf(a)).refresh_token);
     }
-    // signing out in one tab removes the tokens of the other too
+    // the channel only ever said "changed": no token, and nothing in localStorage in the clear
+    const heard = await spy.evaluate(() => window.heard);
+    assert.ok(heard.length >= 4, `announcements heard: ${heard.length}`);
+    assert.ok(heard.every((m) => JSON.stringify(m) === '{"type":"changed"}'), `only {type: 'changed'}: ${JSON.stringify(heard).slice(0, 300)}`);
+    const shared = await spy.evaluate(() => Object.keys(localStorage).map((k) => `${k}=${localStorage.getItem(k)}`).join('\n'));
+    const used = new Set([...env.spotify.requests.map((r) => r.auth?.replace(/^Bearer /, '')), ...env.spotify.requests.map((r) => r.body?.refresh_token),
+      ...roundTokens].filter(Boolean));
+    assert.ok(used.size >= 5);
+    for (const t of used) assert.ok(!shared.includes(t), `token ${t.slice(0, 8)}… not readable in localStorage`);
+    // forged messages change nothing: no tokens accepted, no sign-out obeyed
+    const held = (await tokensOf(a)).refresh_token;
+    await spy.evaluate((rt) => {
+      window.bc.postMessage({ type: 'tokens', replaced: rt, tokens: { access_token: 'AT-forged', refresh_token: 'RT-forged', expires_at: Date.now() + 3600e3 } });
+      window.bc.postMessage({ type: 'signout' });
+      window.bc.postMessage({ type: 'changed' });
+    }, held);
+    // a forged hand-off record under a made-up key is ignored too
+    await spy.evaluate(() => localStorage.setItem('moodspace.handoff.forged', JSON.stringify({ at: Date.now(), iv: 'AAAA', ct: 'AAAA' })));
+    await spy.evaluate(() => window.bc.postMessage({ type: 'changed' }));
+    await new Promise((r) => setTimeout(r, 500));
+    for (const p of [a, b]) {
+      assert.equal(await p.isVisible('#signed-in'), true, 'forged messages sign nobody out');
+      assert.equal((await tokensOf(p)).refresh_token, held, 'forged tokens are not taken');
+    }
+    // signing out in one tab removes the tokens of its duplicate too (through the sealed hand-off)
     await a.click('#signout');
     await b.waitForSelector('#signin', { state: 'visible' });
     assert.equal(await tokensOf(b), null, 'the other tab forgot its tokens');

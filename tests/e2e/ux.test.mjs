@@ -184,6 +184,26 @@ test('a soundtrack survives a reload; the recent list reopens and deletes it', {
     await page.click('#recent-list li:nth-child(1) .recent-delete');
     await page.waitForFunction(() => document.querySelectorAll('#recent-list li').length === 1);
     assert.match(await page.textContent('#recent-note'), /Deleted the soundtrack for Fargo/);
+    // a damaged record in storage (tampered, or from a broken write) does not hide the good one
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('keyval-store');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction('keyval', 'readwrite');
+        const st = tx.objectStore('keyval');
+        const get = st.get('moodspace.soundtracks.v1');
+        get.onsuccess = () => st.put([{ key: 'x', savedAt: 1, film: null, picks: 7 }, 'garbage', ...get.result], 'moodspace.soundtracks.v1');
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      };
+    }));
+    await page.reload();
+    await ready(page);
+    await page.click('#tab-soundtrack');
+    await page.waitForFunction(() => document.querySelectorAll('#recent-list li').length === 1);
+    assert.match(await page.textContent('#recent-list .recent-open'), /^Pulp Fiction — 4 songs/);
+    assert.match(await page.textContent('#recent-note'), /2 kept soundtracks could not be read .* were skipped/);
+    await page.waitForFunction(() => /^Pulp Fiction/.test(document.getElementById('film-title').textContent));
     assert.deepEqual(page.errors, []);
   } finally { await page.closeAll(); }
 });

@@ -131,6 +131,41 @@ test('a catalog id holding a comma (as Green-Mile,-The does) is found whole', { 
   assert.deepEqual(r.lines.map((l) => l.film), ['harbour,-the']);
 });
 
+test('hostile catalogs: the CLI makes the page reader\'s checks (short mean/std, huge n, quotes in ids) and never crashes', { skip }, () => {
+  const run = (name, body) => {
+    const r = spawnSync(tool, ['soundtrack', '--model', modelPath, '--library', libraryPath, '--catalog', file(name, JSON.stringify(body)), '--film', 'all'],
+      { encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(r.signal, null, `${name}: killed by ${r.signal}: ${r.stderr}`);
+    const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));   // throws on invalid JSON
+    return { status: r.status, stderr: r.stderr, lines };
+  };
+  for (const [name, patch] of [['short-mean', { mean: [0.5] }], ['short-std', { std: [] }], ['text-mean', { mean: ['a', 'b', 'c', 'd'] }],
+    ['no-mean', { mean: undefined }], ['zero-std', { std: [0, 1, 1, 1] }], ['huge-zunit', { zunit: 1e308 }]]) {
+    const r = run(`${name}.json`, { ...catalog, ...patch });
+    assert.equal(r.status, 1, `${name}: refused`);
+    assert.match(r.stderr, /"mean" and "std" must hold one finite number per metric|"zunit" and "wunit" must be finite numbers > 0/, name);
+  }
+  const f0 = catalog.films[0];
+  const hostile = [
+    { ...f0, id: 'huge-n', n: 600000000 },       // n * metrics overflows an int
+    { ...f0, id: 'huge-n2', n: 1e300 },
+    { ...f0, id: 'frac-n', n: 2.5 },
+    { ...f0, id: 'short-m', m: f0.m.slice(0, 5) },
+    { ...f0, id: 'text-m', m: f0.m.map(() => 'x') },
+    { ...f0, id: 'no-title', title: '  ' },
+    { ...f0, id: 'quote " and \\ back\u0001slash', n: -1 },
+    { ...f0, id: 'fine " quoted' },
+  ];
+  const r = run('hostile-films.json', { ...catalog, films: hostile });
+  assert.equal(r.status, 0, r.stderr);
+  const byId = Object.fromEntries(r.lines.map((l) => [l.film, l]));
+  assert.deepEqual(Object.keys(byId).sort(), hostile.map((f) => f.id).sort());
+  for (const id of ['huge-n', 'huge-n2', 'frac-n', 'short-m', 'no-title', 'quote " and \\ back\u0001slash']) assert.match(byId[id].error, /malformed catalog film/, id);
+  // non-numeric moods are missing values, as the page reads them (the engine then says what is missing)
+  assert.ok(byId['text-m'].error || byId['text-m'].segments, 'text-m answered');
+  assert.equal(byId['fine " quoted'].segments.length, 4);
+});
+
 test('--quick: the seed pool (20 from an offset, never past the top 70) and its 3 nearest songs', { skip }, () => {
   const offsets = new Set();
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {

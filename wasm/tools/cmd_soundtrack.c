@@ -10,16 +10,13 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "api.h"
 #include "label.h"
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
 #include "soundtrack.h"
 #include "arc.h"
-
-/* wasm/api.c (compiled natively too) */
-char *ms_model_load(const void *bytes, size_t len);
-char *ms_film_soundtrack(int h, const char *json, const float *packed, size_t n_floats);
 
 static void help(FILE *f) {
     fprintf(f,
@@ -146,20 +143,61 @@ static char *dup_str(const char *s) {
     return p;
 }
 
-/* A compact catalog film, decoded exactly as web/film/film.js decodeCompactFilm:
- * value = mean + std * z * zunit (doubles, then float32), weight = max(1,
- * w * wunit). The catalog's metrics must be the model's, in its order. */
-static int film_from_catalog(Film *f, const cJSON *jf, const cJSON *cat, int m, char *err, size_t errlen) {
+/* The catalog's decoding constants, checked once (the page's reader,
+ * web/film/film.js normalizeCatalog, needs the same): "mean" and "std" one
+ * finite number per metric, "zunit" and "wunit" finite and > 0 when given.
+ * 0, or -1 + message. */
+typedef struct { double mu[MATCH_MAX_METRICS], sd[MATCH_MAX_METRICS], zunit, wunit; } CatalogUnits;
+
+static int catalog_units(CatalogUnits *u, const cJSON *cat, int m, char *err, size_t errlen) {
     const cJSON *mean = field(cat, "mean"), *std = field(cat, "std");
-    double zunit = cJSON_IsNumber(field(cat, "zunit")) ? field(cat, "zunit")->valuedouble : 1;
-    double wunit = cJSON_IsNumber(field(cat, "wunit")) ? field(cat, "wunit")->valuedouble : 1;
+    if (!cJSON_IsArray(mean) || !cJSON_IsArray(std) || cJSON_GetArraySize(mean) != m || cJSON_GetArraySize(std) != m) {
+        snprintf(err, errlen, "\"mean\" and \"std\" must hold one finite number per metric (%d)", m);
+        return -1;
+    }
+    for (int q = 0; q < m; q++) {
+        const cJSON *a = cJSON_GetArrayItem(mean, q), *b = cJSON_GetArrayItem(std, q);
+        if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b) || !isfinite(a->valuedouble) || !isfinite(b->valuedouble) ||
+            fabs(a->valuedouble) > 1e30 || !(b->valuedouble > 0 && b->valuedouble < 1e30)) {
+            snprintf(err, errlen, "\"mean\" and \"std\" must hold one finite number per metric (%d), std > 0", m);
+            return -1;
+        }
+        u->mu[q] = a->valuedouble;
+        u->sd[q] = b->valuedouble;
+    }
+    const char *keys[] = {"zunit", "wunit"};
+    double *dst[] = {&u->zunit, &u->wunit};
+    for (int k = 0; k < 2; k++) {
+        const cJSON *v = field(cat, keys[k]);
+        *dst[k] = 1;
+        if (!v) continue;
+        if (!cJSON_IsNumber(v) || !(v->valuedouble > 0 && v->valuedouble < 1e6)) {
+            snprintf(err, errlen, "\"zunit\" and \"wunit\" must be finite numbers > 0 (below 1e6)");
+            return -1;
+        }
+        *dst[k] = v->valuedouble;
+    }
+    return 0;
+}
+
+/* A compact catalog film, decoded exactly as web/film/film.js decodeCompactFilm:
+ * value = mean + std * z * zunit (doubles, then float32; a z that is not a
+ * number is a missing value), weight = max(1, w * wunit). The catalog's
+ * metrics must be the model's, in its order. A film the page would skip
+ * (no title, n not an integer >= 1, fewer than n * metrics moods) is
+ * "malformed"; n is checked against the moods before any product, so no
+ * size overflows. */
+static int film_from_catalog(Film *f, const cJSON *jf, const CatalogUnits *u, int m, char *err, size_t errlen) {
     const cJSON *id = field(jf, "id"), *title = field(jf, "title"), *jm = field(jf, "m"), *jw = field(jf, "w");
-    const cJSON *locs = field(jf, "locs"), *jl = field(jf, "l");
-    int n = cJSON_IsNumber(field(jf, "n")) ? (int)field(jf, "n")->valuedouble : 0;
-    if (!cJSON_IsString(id) || !cJSON_IsString(title) || n < 1 || !cJSON_IsArray(jm) || cJSON_GetArraySize(jm) < n * m) {
+    const cJSON *locs = field(jf, "locs"), *jl = field(jf, "l"), *jn = field(jf, "n");
+    int n_moods = cJSON_GetArraySize(jm);
+    double nd = cJSON_IsNumber(jn) ? jn->valuedouble : 0;
+    if (!cJSON_IsString(id) || !cJSON_IsString(title) || title->valuestring[strspn(title->valuestring, " \t\r\n")] == 0 ||
+        !cJSON_IsArray(jm) || m < 1 || !(nd >= 1 && nd <= (double)n_moods / m) || nd != floor(nd)) {
         snprintf(err, errlen, "malformed catalog film");
         return -1;
     }
+    int n = (int)nd;   /* <= n_moods / m: n * m fits an int */
     f->id = dup_str(id->valuestring);
     f->title = dup_str(title->valuestring);
     f->n = n;
@@ -167,28 +205,28 @@ static int film_from_catalog(Film *f, const cJSON *jf, const cJSON *cat, int m, 
     f->w = malloc(sizeof(float) * (size_t)n);
     f->heading = calloc((size_t)n, sizeof(char *));
     if (!f->id || !f->title || !f->v || !f->w || !f->heading) { snprintf(err, errlen, "out of memory"); return -1; }
-    double mu[MATCH_MAX_METRICS], sd[MATCH_MAX_METRICS];
-    for (int q = 0; q < m; q++) {
-        mu[q] = cJSON_GetArrayItem(mean, q)->valuedouble;
-        sd[q] = cJSON_GetArrayItem(std, q)->valuedouble;
-    }
     const cJSON *z = jm->child, *wi = cJSON_GetArraySize(jw) == n ? jw->child : NULL, *li = cJSON_IsArray(jl) ? jl->child : NULL;
-    int nlocs = cJSON_GetArraySize(locs);
+    int nlocs = cJSON_IsArray(locs) ? cJSON_GetArraySize(locs) : 0;
     const cJSON **loc = malloc(sizeof(cJSON *) * (size_t)(nlocs ? nlocs : 1));
     if (!loc) { snprintf(err, errlen, "out of memory"); return -1; }
     int k = 0;
     const cJSON *it;
-    cJSON_ArrayForEach(it, locs) loc[k++] = it;
+    if (nlocs) cJSON_ArrayForEach(it, locs) loc[k++] = it;
     for (int j = 0; j < n; j++) {
-        for (int q = 0; q < m; q++, z = z->next) f->v[(size_t)j * m + q] = (float)(mu[q] + sd[q] * z->valuedouble * zunit);
-        double wv = wi && cJSON_IsNumber(wi) ? wi->valuedouble * wunit : 0;
-        f->w[j] = (float)(wv > 1 ? wv : 1);
+        for (int q = 0; q < m; q++, z = z->next)
+            f->v[(size_t)j * m + q] = cJSON_IsNumber(z) && isfinite(z->valuedouble)
+                                          ? (float)(u->mu[q] + u->sd[q] * z->valuedouble * u->zunit) : NAN;
+        double wv = wi && cJSON_IsNumber(wi) && isfinite(wi->valuedouble) ? wi->valuedouble * u->wunit : 0;
+        f->w[j] = (float)(wv > 1 ? (wv < 1e30 ? wv : 1e30) : 1);
         if (wi) wi = wi->next;
-        int l = li && cJSON_IsNumber(li) ? (int)li->valuedouble : -1;
+        int l = li && cJSON_IsNumber(li) && li->valuedouble >= 0 && li->valuedouble < nlocs ? (int)li->valuedouble : -1;
         if (li) li = li->next;
         char buf[32];
         snprintf(buf, sizeof buf, "Scene %d", j + 1);
-        f->heading[j] = dup_str(l >= 0 && l < nlocs && cJSON_IsString(loc[l]) && loc[l]->valuestring[0] ? loc[l]->valuestring : buf);
+        const char *h = l >= 0 && cJSON_IsString(loc[l]) && loc[l]->valuestring[0] ? loc[l]->valuestring : buf;
+        size_t hk = label_cut(h, strlen(h), 200);
+        f->heading[j] = malloc(hk + 1);
+        if (f->heading[j]) { memcpy(f->heading[j], h, hk); f->heading[j][hk] = 0; }
     }
     free(loc);
     return 0;
@@ -281,7 +319,8 @@ static void print_film(const Film *f, const char *res, const Library *L, int qui
             cJSON *segs = cJSON_Duplicate(field(r, "segments"), 1);
             cJSON *g;
             cJSON_ArrayForEach(g, segs) {
-                int first = (int)field(g, "first_scene")->valuedouble;
+                const cJSON *fs = field(g, "first_scene");
+                int first = cJSON_IsNumber(fs) && fs->valuedouble >= 0 && fs->valuedouble < f->n ? (int)fs->valuedouble : -1;
                 cJSON_AddStringToObject(g, "heading", first >= 0 && first < f->n ? f->heading[first] : "");
                 name_song(g, L);
             }
@@ -401,14 +440,22 @@ int cmd_soundtrack(int argc, char **argv) {
     int same = cJSON_GetArraySize(cm) == m;
     for (int j = 0; same && j < m; j++) same = cJSON_IsString(cJSON_GetArrayItem(cm, j)) && !strcmp(cJSON_GetArrayItem(cm, j)->valuestring, names[j]);
     if (!same) { fprintf(stderr, "moodspace soundtrack: %s has other metrics than the model\n", cpath); goto done; }
+    CatalogUnits units;
+    if (catalog_units(&units, cat, m, err, sizeof err)) { fprintf(stderr, "moodspace soundtrack: %s: %s\n", cpath, err); goto done; }
     int all = !strcmp(films, "all"), found = 0;
     cJSON_ArrayForEach(it, field(cat, "films")) {
         const cJSON *id = field(it, "id");
         if (!cJSON_IsString(id) || (!all && !in_list(id->valuestring, films))) continue;
         found++;
         Film f = {0};
-        if (film_from_catalog(&f, it, cat, m, err, sizeof err)) {
-            printf("{\"film\":\"%s\",\"error\":\"%s\"}\n", id->valuestring, err);
+        if (film_from_catalog(&f, it, &units, m, err, sizeof err)) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "film", id->valuestring);
+            cJSON_AddStringToObject(o, "error", err);
+            char *line = cJSON_PrintUnformatted(o);
+            if (line) puts(line);
+            free(line);
+            cJSON_Delete(o);
         } else {
             char *req = request_for(&f, names, m, &L, segments, quick, seed, detail);
             char *res = req ? ms_film_soundtrack(h, req, L.vals, (size_t)L.n * m) : NULL;

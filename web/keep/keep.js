@@ -8,7 +8,13 @@
 // Soundtrack tab lists the recent ones to reopen or delete.
 //
 //   mountKeep(root, ctx)   root: the "Recent soundtracks" container
-//   toRecord(detail), fromRecord(record, { films, songs })   (pure; unit-tested)
+//   toRecord(detail), fromRecord(record, { films, songs }),
+//   readKept(stored) → { records, skipped }   (pure; unit-tested)
+//
+// What is read back from IndexedDB is checked record by record (readKept):
+// a malformed or tampered one is skipped and counted ("1 kept soundtrack
+// could not be read"), never allowed to hide the others; the next write
+// keeps only the good ones.
 import { get as idbGet, set as idbSet } from 'idb-keyval';
 import { el } from '../ui.js';
 
@@ -66,8 +72,64 @@ export function fromRecord(r, { films = [], songs = new Map() } = {}) {
   return { film, picks, total: r.total };
 }
 
+const isObj = (v) => v != null && typeof v === 'object' && !Array.isArray(v);
+const MAX_PICKS = 200;
+const MAX_SCENES = 20000;
+
+/** One stored pick, cleaned (strings cut, numbers finite), or null when malformed. */
+function cleanPick(p) {
+  if (!isObj(p)) return null;
+  if (p.song != null && (!isObj(p.song) || typeof p.song.title !== 'string')) return null;
+  const seg = p.segment;
+  if (seg != null && !isObj(seg) && typeof seg !== 'number') return null;
+  return {
+    song: p.song ? songSnapshot(p.song) : null,
+    segment: isObj(seg)
+      ? { segment: num(seg.segment), first: num(seg.first), last: num(seg.last), heading: str(seg.heading, 200), metrics: metricsOnly(seg.metrics) }
+      : num(seg),
+    distance: num(p.distance), diff: metricsOnly(p.diff),
+    segmentPct: metricsOnly(p.segmentPct), songPct: metricsOnly(p.songPct), mood: metricsOnly(p.mood),
+  };
+}
+
+/** One stored record, cleaned, or null when it is not a kept soundtrack. */
+function cleanRecord(r) {
+  if (!isObj(r) || typeof r.key !== 'string' || !num(r.savedAt) || !isObj(r.film) || !Array.isArray(r.picks)) return null;
+  const f = r.film;
+  if (typeof f.title !== 'string' || !f.title || (f.source !== 'catalog' && f.source !== 'script')) return null;
+  if (!r.picks.length || r.picks.length > MAX_PICKS) return null;
+  const picks = r.picks.map(cleanPick);
+  if (picks.some((p) => !p)) return null;
+  const film = { id: str(String(f.id ?? ''), 200), title: str(f.title), source: f.source };
+  if (f.source === 'script') {
+    if (!Array.isArray(f.scenes) || !f.scenes.length || f.scenes.length > MAX_SCENES || !f.scenes.every(isObj)) return null;
+    film.scenes = f.scenes.map((x, i) => ({ index: i, heading: str(x.heading, 200), metrics: metricsOnly(x.metrics), words: num(x.words) || 0 }));
+    film.weights = Array.isArray(f.weights) && f.weights.length === f.scenes.length && f.weights.every((w) => num(w) != null) ? f.weights : null;
+    film.overall = metricsOnly(f.overall);
+  }
+  return { key: str(r.key, 2000), savedAt: r.savedAt, film, picks, total: num(r.total) };
+}
+
+/** What IndexedDB held under the list key → { records (good ones, cleaned), skipped (how many were not) }. */
+export function readKept(stored) {
+  if (stored == null) return { records: [], skipped: 0 };
+  if (!Array.isArray(stored)) return { records: [], skipped: 1 };
+  const records = [];
+  let skipped = 0;
+  for (const r of stored) {
+    const c = cleanRecord(r);
+    if (c && records.length < MAX_KEPT) records.push(c); else if (!c) skipped++;
+  }
+  return { records, skipped };
+}
+
+let lastSkipped = 0;   // bad records met by the last read (the note says how many)
 async function readList() {
-  try { const l = await idbGet(LIST_KEY); return Array.isArray(l) ? l : []; } catch { return []; }
+  try {
+    const { records, skipped } = readKept(await idbGet(LIST_KEY));
+    lastSkipped = skipped;
+    return records;
+  } catch { return []; }
 }
 async function writeList(list) {
   try { await idbSet(LIST_KEY, list.slice(0, MAX_KEPT)); return true; } catch { return false; }
@@ -83,7 +145,10 @@ export function mountKeep(root, ctx) {
 
   async function render() {
     const kept = await readList();
-    root.hidden = !kept.length;
+    root.hidden = !kept.length && !lastSkipped;
+    if (lastSkipped) {
+      note.textContent = `${lastSkipped} kept soundtrack${lastSkipped === 1 ? '' : 's'} could not be read (damaged in this browser's storage) and ${lastSkipped === 1 ? 'was' : 'were'} skipped.`;
+    }
     list.replaceChildren(...kept.map((r) => {
       const n = r.picks.length;
       const open = el('button', { type: 'button', class: 'recent-open', text: `${r.film.title} — ${n} songs · ${when(r.savedAt)}` });

@@ -26,17 +26,35 @@ function canvasCard(top, bottom) {
   return { c, g };
 }
 
-/** Text cut with an ellipsis to fit maxWidth at the current font. */
-function fit(g, text, maxWidth) {
-  let t = String(text ?? '');
-  if (g.measureText(t).width <= maxWidth) return t;
-  while (t.length > 1 && g.measureText(`${t}…`).width > maxWidth) t = t.slice(0, -1);
-  return `${t.trimEnd()}…`;
+/** No line of the card shows more than this many characters: longer text is cut first. */
+export const MAX_CARD_TEXT = 400;
+
+/**
+ * Text cut with an ellipsis to fit maxWidth at the current font. The cut
+ * point is found by binary search over code points (about 10 measures,
+ * never one per character, and never half a surrogate pair), on at most
+ * MAX_CARD_TEXT characters: a 60,000-character name from an export costs
+ * what a short one does.
+ */
+export function fit(g, text, maxWidth) {
+  const whole = String(text ?? '');
+  const chars = Array.from(whole.length > 4 * MAX_CARD_TEXT ? whole.slice(0, 4 * MAX_CARD_TEXT) : whole).slice(0, MAX_CARD_TEXT);
+  const cut = chars.length < Array.from(whole.slice(0, 4 * MAX_CARD_TEXT + 4)).length;
+  const t = chars.join('');
+  if (!cut && g.measureText(t).width <= maxWidth) return t;
+  // the longest prefix whose "prefix…" fits: lo fits (0 always counts), hi does not
+  let lo = 0; let hi = chars.length + 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (g.measureText(`${chars.slice(0, mid).join('')}…`).width <= maxWidth) lo = mid; else hi = mid;
+  }
+  return `${chars.slice(0, Math.max(1, lo)).join('').trimEnd()}…`;
 }
 
 /** Words wrapped into at most maxLines lines of maxWidth; returns the y after the last line. */
-function wrap(g, text, x, y, maxWidth, lineHeight, maxLines = 3) {
-  const words = String(text ?? '').split(/\s+/).filter(Boolean);
+export function wrap(g, text, x, y, maxWidth, lineHeight, maxLines = 3) {
+  // no card shows more than maxLines lines: the rest of a huge text is never measured
+  const words = String(text ?? '').slice(0, maxLines * MAX_CARD_TEXT).split(/\s+/).filter(Boolean);
   let line = ''; let n = 0;
   for (let i = 0; i < words.length; i++) {
     const next = line ? `${line} ${words[i]}` : words[i];

@@ -9,26 +9,33 @@
 //   older than Spotify's 6 months) signs out quietly and emits
 //   'signin-required' so the page can ask the user to sign in again while
 //   everything on screen stays.
-// - signOut() removes every token, in every tab of this page.
+// - signOut() removes every token of this tab and of its duplicates (tabs
+//   holding the same refresh token, through an encrypted hand-off).
 //
 // Where tokens live (the page may share its origin, e.g. http://127.0.0.1:8000,
 // with whatever the user serves there later): the access token only in
 // memory; the refresh token and the granted scopes in sessionStorage, so they
-// survive the sign-in round trip and reloads but end with the tab, and
-// nothing is left behind for another site on the same origin to read. Tokens
-// from older versions (localStorage) are moved over and deleted.
+// survive the sign-in round trip and reloads but end with the tab. Tokens
+// from older versions (localStorage) are moved over and deleted. (What the
+// origin keeps otherwise is listed in README.md, "Where your tokens are".)
 //
 // Tabs: a tab opened by duplicating another starts with the same refresh
 // token, and Spotify rotates it on every refresh. Refreshes therefore run
-// under a Web Lock (one tab at a time), a tab that refreshed announces the new
-// tokens on a BroadcastChannel to the tabs holding the token it replaced, and
-// a refused refresh re-reads the tokens (waiting briefly for such an
-// announcement) before it signs anyone out.
+// under a Web Lock (one tab at a time). No token ever crosses the
+// BroadcastChannel, which any page of the origin can read and write: a tab
+// that rotated (or signed out) leaves a hand-off record in localStorage,
+// AES-GCM encrypted with a key derived from the refresh token it replaced
+// and filed under a hash of it, then announces only {type: 'changed'}. Every
+// tab then re-reads storage: only a tab holding that old refresh token can
+// find and open the record (a duplicate of the tab); anything else on the
+// channel is ignored, and a forged record fails authentication. Records are
+// deleted after HANDOFF_TTL_MS. A refused refresh re-reads the hand-off (and
+// waits briefly for an announcement) before it signs anyone out.
 //
 // Events (on `authEvents`, an EventTarget): 'change' (signed in/out),
 // 'signin-required' (detail: { reason }).
 
-import { getConfig } from '../config.js';
+import { getConfig, overridesActive } from '../config.js';
 
 export const BASE_SCOPES = ['user-top-read', 'user-read-recently-played'];
 export const SAVE_SCOPE = 'playlist-modify-private';
@@ -41,6 +48,8 @@ const REFRESH_MARGIN_MS = 60_000;
 const LOCK_NAME = 'moodspace-token-refresh';
 const CHANNEL_NAME = 'moodspace-auth';
 const ANNOUNCE_WAIT_MS = 500;   // how long a refused refresh waits for another tab's new tokens
+const HANDOFF_PREFIX = 'moodspace.handoff.';   // localStorage: encrypted hand-offs between duplicated tabs
+const HANDOFF_TTL_MS = 120_000;
 
 export const authEvents = new EventTarget();
 
@@ -163,26 +172,88 @@ export function hasScope(s) { return grantedScopes().includes(s); }
 // --- other tabs -------------------------------------------------------------------
 
 let channel = null;
-const announced = new EventTarget();   // 'tokens' when another tab handed this one new tokens
+const announced = new EventTarget();   // 'tokens' when a hand-off gave this tab new tokens
 function tabs() {
   if (channel || typeof globalThis.BroadcastChannel !== 'function') return channel;
   channel = new BroadcastChannel(CHANNEL_NAME);
   channel.unref?.();   // Node (unit tests): do not keep the process alive
-  channel.onmessage = (ev) => {
-    const m = ev.data || {};
-    if (m.type === 'signout') { if (getTokens()) { clearTokens(); changed(false); } return; }
-    if (m.type !== 'tokens' || !m.tokens?.access_token) return;
-    // only a tab holding the refresh token that was just replaced (a
-    // duplicated tab) takes the new ones; independent sign-ins stay apart
-    const mine = getTokens();
-    if (!mine || mine.refresh_token !== m.replaced) return;
-    saveTokens({ ...m.tokens });
-    announced.dispatchEvent(new Event('tokens'));
-  };
+  // the one message read: "something changed, look in your storage"; whatever
+  // else arrives (tokens, a sign-out order) is ignored
+  channel.onmessage = (ev) => { if (ev.data?.type === 'changed') pickUpHandoff().catch(() => {}); };
+  sweepHandoffs();
   return channel;
 }
 function announce(msg) { try { tabs()?.postMessage(msg); } catch { /* no channel */ } }
 function changed(signedIn) { authEvents.dispatchEvent(new CustomEvent('change', { detail: { signedIn } })); }
+
+const utf8 = (s) => new TextEncoder().encode(s);
+const fromB64url = (s) => Uint8Array.from(atob(String(s).replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+
+/** The storage key and AES-GCM key of the hand-off addressed to holders of `refreshToken`. */
+async function handoffKeys(refreshToken) {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle || !refreshToken) return null;
+  const id = HANDOFF_PREFIX + base64url(await subtle.digest('SHA-256', utf8(`moodspace-handoff-id:${refreshToken}`))).slice(0, 32);
+  const raw = await subtle.digest('SHA-256', utf8(`moodspace-handoff-key:${refreshToken}`));
+  return { id, key: await subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']) };
+}
+
+/** Delete hand-offs older than HANDOFF_TTL_MS (or unreadable). */
+function sweepHandoffs(now = Date.now()) {
+  const st = store();
+  if (!st) return;
+  try {
+    for (let i = st.length - 1; i >= 0; i--) {
+      const k = st.key(i);
+      if (!k?.startsWith(HANDOFF_PREFIX)) continue;
+      const at = Number(readJSON(st, k)?.at);
+      if (!(at > now - HANDOFF_TTL_MS && at <= now + 60_000)) st.removeItem(k);
+    }
+  } catch { /* storage off */ }
+}
+
+/**
+ * Tell the tabs holding `replaced` (duplicates of this one) what happened to
+ * it: {type: 'tokens', tokens} or {type: 'signout'}, encrypted for them in
+ * localStorage; the channel carries only {type: 'changed'}.
+ */
+async function leaveHandoff(replaced, message) {
+  try {
+    const k = await handoffKeys(replaced);
+    if (!k) return;
+    const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
+    const ct = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8(k.id) }, k.key, utf8(JSON.stringify(message)));
+    sweepHandoffs();
+    store()?.setItem(k.id, JSON.stringify({ at: Date.now(), iv: base64url(iv), ct: base64url(ct) }));
+  } catch { return; /* storage or crypto off: the other tab will be asked to sign in again */ }
+  announce({ type: 'changed' });
+}
+
+let picking = null;
+/** Re-read storage: apply a hand-off addressed to this tab's refresh token. True when one was applied. */
+function pickUpHandoff() {
+  if (picking) return picking;
+  picking = (async () => {
+    const mine = getTokens();
+    const k = await handoffKeys(mine?.refresh_token);
+    const rec = k && readJSON(store(), k.id);
+    if (!rec?.iv || !rec?.ct) return false;
+    let msg;
+    try {
+      const plain = await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromB64url(rec.iv), additionalData: utf8(k.id) }, k.key, fromB64url(rec.ct));
+      msg = JSON.parse(new TextDecoder().decode(plain));
+    } catch { return false; /* not sealed with this tab's token: forged or damaged */ }
+    if (getTokens()?.refresh_token !== mine.refresh_token) return false;   // changed meanwhile
+    if (msg?.type === 'signout') { clearTokens(); changed(false); return true; }
+    const t = msg?.type === 'tokens' ? msg.tokens : null;
+    if (!t || typeof t.access_token !== 'string' || typeof t.refresh_token !== 'string') return false;
+    saveTokens({ access_token: t.access_token, token_type: t.token_type || 'Bearer', expires_at: Number(t.expires_at) || 0,
+      refresh_token: t.refresh_token, scope: typeof t.scope === 'string' ? t.scope : '' });
+    announced.dispatchEvent(new Event('tokens'));
+    return true;
+  })().finally(() => { picking = null; });
+  return picking;
+}
 
 /** Run fn while holding the cross-tab refresh lock (just run it where Web Locks are missing). */
 function withRefreshLock(fn) {
@@ -201,9 +272,10 @@ function announcement(ms) {
 
 /** Remove every token (this tab's and the other tabs') and the pending PKCE values. */
 export function signOut() {
+  const held = getTokens()?.refresh_token;
   clearTokens();
   try { session()?.removeItem(PENDING_KEY); } catch { /* storage off */ }
-  announce({ type: 'signout' });
+  if (held) leaveHandoff(held, { type: 'signout' });   // duplicates of this tab sign out too
   changed(false);
 }
 
@@ -214,9 +286,17 @@ export function signOut() {
  * to the minimal ones (e.g. SAVE_SCOPE when the user saves a playlist).
  * `navigate` is injectable for tests; returns the authorize URL.
  */
-export async function login({ extraScopes = [], navigate = (u) => globalThis.location.assign(u) } = {}) {
+export async function login({ extraScopes = [], navigate = (u) => globalThis.location.assign(u), confirm = globalThis.confirm } = {}) {
   const clientId = getClientId();
   if (!clientId) throw new AuthError('Enter your Spotify Client ID first (see "How to get a Client ID").', 'no_client_id');
+  // an authorization page set from the address bar (?accounts=, loopback pages
+  // only, web/config.js): say where sign-in goes and go only if the user agrees
+  const steered = overridesActive().find((o) => o.key === 'accountsBase');
+  if (steered && getConfig().accountsBase === steered.url) {
+    const ok = typeof confirm === 'function' && confirm(`Sign-in will go to ${steered.url}/authorize (set with ?accounts= in the address bar), ` +
+      'not to accounts.spotify.com. Continue only if you set this up yourself. Go there?');
+    if (!ok) throw new AuthError(`Sign-in cancelled: it would have gone to ${steered.url}, not to Spotify.`, 'cancelled');
+  }
   const verifier = randomString(64);
   const state = randomString(32);
   const challenge = await challengeFromVerifier(verifier);
@@ -312,6 +392,7 @@ export function refresh() {
   tabs();
   const stale = getTokens()?.access_token || null;   // the token that failed or expired
   refreshing = withRefreshLock(async () => {
+    await pickUpHandoff().catch(() => false);   // a duplicate may have rotated the token this tab holds
     let prev = getTokens();
     if (fresh(prev) && prev.access_token !== stale) return prev;   // another tab refreshed for us
     if (!prev?.refresh_token) {
@@ -323,13 +404,14 @@ export function refresh() {
       try {
         const json = await tokenRequest({ grant_type: 'refresh_token', refresh_token: prev.refresh_token, client_id: getClientId() });
         const t = storeTokenResponse(json, prev);
-        if (t.refresh_token !== prev.refresh_token) announce({ type: 'tokens', replaced: prev.refresh_token, tokens: t });
+        if (t.refresh_token !== prev.refresh_token) await leaveHandoff(prev.refresh_token, { type: 'tokens', tokens: t });
         return t;
       } catch (e) {
         if (!refused(e)) throw e;
         // Before signing out, re-read: another tab may have rotated the token
         // this one sent (its announcement can arrive just after the lock).
         let now = getTokens();
+        if (now?.refresh_token === prev.refresh_token) { await pickUpHandoff().catch(() => false); now = getTokens(); }
         if (now?.refresh_token === prev.refresh_token) { await announcement(ANNOUNCE_WAIT_MS); now = getTokens(); }
         if (fresh(now) && now.access_token !== stale) return now;
         if (attempt === 0 && now?.refresh_token && now.refresh_token !== prev.refresh_token) { prev = now; continue; }
