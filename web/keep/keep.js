@@ -10,6 +10,7 @@
 //   mountKeep(root, ctx)   root: the "Recent soundtracks" container
 //   toRecord(detail), fromRecord(record, { films, songs })   (pure; unit-tested)
 import { get as idbGet, set as idbSet } from 'idb-keyval';
+import { storeEvents } from '../stores.js';
 import { el } from '../ui.js';
 
 const LIST_KEY = 'moodspace.soundtracks.v1';
@@ -116,6 +117,8 @@ export function mountKeep(root, ctx) {
     if (!(await writeList([rec, ...kept]))) note.textContent = 'This browser does not let MoodSpace keep soundtracks (storage is off).';
     await render();
   });
+
+  storeEvents.addEventListener('forgotten', () => { note.textContent = ''; render(); });
 
   // the soundtrack that was on screen comes back (after a reload or the
   // Spotify consent page of "Save to Spotify")

@@ -275,6 +275,8 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
       const old = prevById.get(song.id) || prevByKey.get(trackKey(song.title, song.artist));
       if (old && (old.metrics || old.lyricsStatus !== 'pending') && !raw.metrics) { song.lyricsStatus = old.lyricsStatus; song.metrics = old.metrics; }
       if (old && !song.imageUrl && old.imageUrl) song.imageUrl = old.imageUrl;
+      // a Spotify id found by search (spotify/resolve.js) for a song its sources name only
+      if (old && !song.uri && old.uri) song.uri = old.uri;
       next.songs.set(song.id, song);
     }
     for (const k of ['tracks', 'artists']) for (const r of RANGES) next.top[k][r] = (merged.top?.[k]?.[r] || []).slice(0, 200);

@@ -18,10 +18,10 @@
 //
 // bestMatch(song, items) and normName(s) are pure (tests/js/web-resolve.test.mjs).
 
-import { get as idbGet, set as idbSet, createStore } from 'idb-keyval';
+import { softStore, STORES } from '../stores.js';
 import { mapLimit } from '../lyrics/lrclib.js';
 
-export const RESOLVE_DB = ['moodspace-resolve', 'ids'];
+export const RESOLVE_DB = STORES.resolve;
 const URI = /^spotify:track:[A-Za-z0-9]{22}$/;
 
 /** Lower case, no accents, "&" as "and", punctuation as spaces, single spaces. */
@@ -75,14 +75,8 @@ export function bestMatch(song, items) {
 /** The cache key of a song: its artist and title, normalised. */
 export const resolveKey = (song) => `v1\u241f${normName(song.artist)}\u241f${normName(song.title)}`;
 
-function pageCache() {
-  let store = null;
-  const st = () => (store ||= createStore(...RESOLVE_DB));
-  return {
-    async get(k) { try { return await idbGet(k, st()); } catch { return undefined; } },
-    async set(k, v) { try { await idbSet(k, v, st()); } catch { /* quota, private mode: look up again next time */ } },
-  };
-}
+let idStore = null;
+const pageCache = () => (idStore ||= softStore(RESOLVE_DB));   // (a failed write: looked up again next time)
 
 /** The search query for a song: its (first) artist and title. */
 export function searchQuery(song) {
