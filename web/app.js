@@ -80,7 +80,8 @@ function renderAccount() {
   const who = st.user ? st.user.displayName : '';
   $('signed-in-as').textContent = signedIn ? (who ? `Signed in to Spotify as ${who}.` : 'Signed in to Spotify.') : '';
   $('account').textContent = signedIn ? (who ? `Spotify: ${who}` : 'Spotify: signed in')
-    : st.source ? `Library: ${st.label}` : '';
+    : st.mode === 'demo' ? st.label
+      : st.source ? `${st.label}${st.sources.length > 1 ? ` (${st.sources.length} sources)` : ''}` : '';
 }
 
 notices.askClientIdFromUrl(auth);
@@ -348,7 +349,15 @@ async function main() {
   const restored = await library.restore();
   if (restored) renderLibrary();
   // the export guide is open on a first visit; once there is music it folds away
+  // (and when the first source arrives; the user may open it again)
   if (library.state.songs.size) $('export-guide').open = false;
+  let hadSources = library.own.sources.length > 0;
+  library.subscribe((ev) => {
+    if (ev?.type !== 'reset') return;
+    const has = library.own.sources.length > 0;
+    if (has && !hadSources) $('export-guide').open = false;
+    hadSources = has;
+  });
   if (library.state.damaged) {
     notifyError(`${library.state.damaged} saved record${library.state.damaged === 1 ? ' was' : 's were'} damaged and left out; the rest of your library is here.`);
   }

@@ -113,9 +113,12 @@ test('a basic export, then signing in: the import stays next to the account, its
   try {
     await page.goto(env.appUrl);
     await ready(page);
+    assert.equal(await page.$eval('#export-guide', (d) => d.open), true);
     await importFile(page, file);
+    assert.equal(await page.$eval('#export-guide', (d) => d.open), false, 'the guide folds away once the first source is in');
     const imported = (await songs(page)).filter((s) => s.id.startsWith('export:'));
     assert.ok(imported.length >= 6 && imported.every((s) => !s.uri), `the basic export's songs have no ids (${imported.length})`);
+    await page.waitForFunction(() => /no Spotify id/.test(document.getElementById('resolve-status').textContent));
     assert.match(await page.textContent('#resolve-status'), new RegExp(`^${imported.length} songs have no Spotify id .*Signed in with Spotify, MoodSpace looks them up`));
     const n0 = env.spotify.apiRequests().length;
 

@@ -146,11 +146,11 @@ export function watchUnresolved({ library, auth, fetcher, status, concurrency = 
     const todo = missing();
     if (!todo.length) { say(''); return; }
     if (!auth.isSignedIn()) {
-      say(`${todo.length} songs have no Spotify id (a basic data export has none). Signed in with Spotify, MoodSpace looks them up; ` +
+      say(`${todo.length === 1 ? '1 song has' : `${todo.length} songs have`} no Spotify id (a basic data export, a scrobble list or a playlist file names songs only by artist and title). Signed in with Spotify, MoodSpace looks them up; ` +
         'until then they are left out of Spotify playlists and copied URIs, while the CSV, M3U and XSPF downloads list every song.');
       return;
     }
-    say(`Looking up ${todo.length} songs without a Spotify id on Spotify…`);
+    say(`Looking up ${todo.length === 1 ? '1 song' : `${todo.length} songs`} without a Spotify id on Spotify…`);
     const { counts, stopped } = await resolver.resolveSongs(todo, {
       concurrency,
       onResult: (song, r) => { if (r.uri && library.state.songs.has(song.id)) library.updateSong(song.id, { uri: r.uri }); },
