@@ -8,9 +8,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, makeLyric, DIST } from './helpers.mjs';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, makeLyric, DIST, importFile, soundtrackOfScript, downloaded, basicExportZip } from './helpers.mjs';
 import { makeTracks, trackObject, spotifyId } from '../fake/spotify.mjs';
-import { smallZip, basicRecords, trackPool } from '../fake/history-export.mjs';
+import { trackPool } from '../fake/history-export.mjs';
 
 const skip = distMissing() || engineMissing() || false;
 const noDemo = skip || (fs.existsSync(path.join(DIST, 'demo.json')) ? false : 'dist/demo.json is missing (run ./build.sh)');
@@ -29,24 +29,10 @@ const lyricsDone = (page) => page.waitForFunction(() => /^Lyrics:/.test(document
 const songs = (page) => page.evaluate(() => globalThis.moodspace.library.songList().map((s) => ({ id: s.id, title: s.title, artist: s.artist, uri: s.uri, lyricsStatus: s.lyricsStatus })));
 const sourceKinds = (page) => page.$$eval('#sources-mount li.source', (lis) => lis.map((li) => li.dataset.kind).sort());
 const lyricsFor = (pool) => pool.map((t, i) => ({ track: t.title, artist: t.artist, album: '', lyrics: makeLyric(['bright', 'dark', 'soft'][i % 3], i) }));
-const SCRIPT = 'INT. KITCHEN - DAY\n\nA party. Everyone dances in the golden light, laughing.\n\nEXT. ROAD - NIGHT\n\nCold rain. She walks alone, crying.\n\nINT. ATTIC - DAWN\n\nQuiet. A letter by the window, tea going cold.\n';
 const SRT = [['00:00:01,000', 'Happy birthday! Everybody dance, the party is on!'], ['00:03:01,000', 'Where did everyone go? It is cold and dark.'],
   ['00:06:01,000', 'Run! Fire on the bridge, get to the car, now!']].map(([a, t], i) => `${i + 1}\n${a} --> ${a.replace(',000', ',900')}\n${t}\n`).join('\n');
 
-/** A basic export (names only, no Spotify ids) of `pool`'s songs, as a zip on disk. */
-function basicExport(name, pool, plays = 120) {
-  const recs = basicRecords(plays, { pool, seed: 11 }).map((r) => ({ ...r, msPlayed: 45000 + (r.msPlayed % 100000) }));
-  const file = path.join(tmp, name);
-  fs.writeFileSync(file, smallZip({ 'MyData/StreamingHistory_music_0.json': recs }));
-  return file;
-}
-async function importFile(page, file) {
-  await page.click('#tab-music');
-  await page.evaluate(() => { const s = document.querySelector('.import-status'); if (s) { s.textContent = ''; s.className = 'import-status'; } });
-  await page.setInputFiles('#import-file', file);
-  await page.waitForSelector('.import-status.ok', { state: 'attached', timeout: 30000 });
-  await page.click('#tab-music');
-}
+const basicExport = (name, pool, plays) => basicExportZip(tmp, name, pool, plays);
 async function pasteList(page, text) {
   await page.click('#tab-music');
   await page.evaluate(() => { const s = document.querySelector('.import-status'); if (s) { s.textContent = ''; s.className = 'import-status'; } });
@@ -56,33 +42,16 @@ async function pasteList(page, text) {
   await page.waitForSelector('.import-status.ok', { state: 'attached', timeout: 30000 });
   await page.click('#tab-music');
 }
-/** A full soundtrack of SCRIPT in 3 segments: the save panel is on screen. */
-async function soundtrackOfScript(page) {
-  await page.click('#tab-soundtrack');
-  await page.fill('#script-text', SCRIPT);
-  await page.click('#script-go');
-  await page.waitForFunction(() => !document.getElementById('film-panel').hidden, null, { timeout: 30000 });
-  await page.fill('#segments', '3');
-  await page.press('#segments', 'Tab');
-  await page.click('#full-soundtrack');
-  await page.waitForFunction(() => /^Full soundtrack: /.test(document.getElementById('match-status').textContent), null, { timeout: 60000 });
-  await page.waitForSelector('#export-m3u');
-  return page.$$eval('#full-list li .title', (ps) => ps.map((p) => p.textContent));
-}
-async function downloaded(page, selector) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return fs.readFileSync(await d.path(), 'utf8');
-}
 /** Every download of the soundtrack on screen names each of its `n` songs. */
 async function exportsList(page, picks) {
-  const m3u = await downloaded(page, '#export-m3u');
+  const m3u = (await downloaded(page, '#export-m3u')).text;
   const entries = m3u.match(/^#EXTINF:-?\d+,.+ – .+$/gm) || [];
   assert.equal(entries.length, picks.length, m3u);
   for (const t of picks) assert.ok(entries.some((e) => e.endsWith(` – ${t}`)), `${t} is in the M3U`);
-  const xspf = await downloaded(page, '#export-xspf');
+  const xspf = (await downloaded(page, '#export-xspf')).text;
   const titles = await page.evaluate((x) => [...new DOMParser().parseFromString(x, 'application/xml').getElementsByTagNameNS('http://xspf.org/ns/0/', 'title')].map((t) => t.textContent), xspf);
   for (const t of picks) assert.ok(titles.includes(t), `${t} is in the XSPF`);
-  const csv = await downloaded(page, '#export-csv');
+  const csv = (await downloaded(page, '#export-csv')).text;
   assert.equal(csv.trim().split('\r\n').length, picks.length + 1, 'a header and a line per song');
   return m3u;
 }
