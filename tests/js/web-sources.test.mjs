@@ -216,7 +216,6 @@ test('the demo is a mode: entering and leaving it keeps the own library, stored,
   assert.equal(lib.state.source, 'demo');
   assert.equal(lib.state.songs.size, 1);
   assert.equal(lib.own.sources.length, 1);
-  await lib.save();
   // a reload in demo mode comes back in the demo, with the own library kept
   const again = createLibrary({ ...utc, storage });
   assert.equal(await again.restore(), true);
@@ -237,7 +236,6 @@ test('stored records are validated on read: tampered ones are left out and count
   const storage = memory();
   const lib = createLibrary({ ...utc, storage });
   await add(lib, [fixture('lastfm-scrobbles.csv')]);
-  await lib.save();
   const good = await (async () => { const again = createLibrary({ ...utc, storage }); await again.restore(); return again; })();
   assert.equal(good.state.damaged, 0);
   assert.equal(good.state.extra.history.plays, 4);
@@ -297,4 +295,17 @@ test('a library saved before sources (v1) comes back as one source, and the demo
   assert.equal(demo.state.mode, 'demo');
   demo.leaveDemo();
   assert.equal(demo.state.songs.size, 0);
+});
+
+test('a Spotify id found by search for a song its source names only stays with it when the library is rebuilt', async () => {
+  const lib = createLibrary(utc);
+  await add(lib, [fixture('road-trip.m3u8')]);
+  const song = lib.songList().find((s) => s.id.startsWith('export:'));
+  assert.ok(song && !song.uri, 'a playlist song without an id');
+  const uri = 'spotify:track:0123456789abcdefABCDEF';
+  lib.updateSong(song.id, { uri });   // (spotify/resolve.js does this)
+  await add(lib, [fixture('pasted-list.txt')]);
+  assert.equal(lib.state.songs.get(song.id).uri, uri, 'kept after another source came in');
+  const other = lib.songList().find((s) => s.id !== song.id && s.id.startsWith('export:'));
+  assert.equal(other.uri, '', 'the others still have none');
 });
