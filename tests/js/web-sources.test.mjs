@@ -216,6 +216,7 @@ test('the demo is a mode: entering and leaving it keeps the own library, stored,
   assert.equal(lib.state.source, 'demo');
   assert.equal(lib.state.songs.size, 1);
   assert.equal(lib.own.sources.length, 1);
+  await lib.save();
   // a reload in demo mode comes back in the demo, with the own library kept
   const again = createLibrary({ ...utc, storage });
   assert.equal(await again.restore(), true);
@@ -236,6 +237,7 @@ test('stored records are validated on read: tampered ones are left out and count
   const storage = memory();
   const lib = createLibrary({ ...utc, storage });
   await add(lib, [fixture('lastfm-scrobbles.csv')]);
+  await lib.save();
   const good = await (async () => { const again = createLibrary({ ...utc, storage }); await again.restore(); return again; })();
   assert.equal(good.state.damaged, 0);
   assert.equal(good.state.extra.history.plays, 4);
