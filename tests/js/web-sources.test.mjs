@@ -311,3 +311,22 @@ test('a Spotify id found by search for a song its source names only stays with i
   const other = lib.songList().find((s) => s.id !== song.id && s.id.startsWith('export:'));
   assert.equal(other.uri, '', 'the others still have none');
 });
+
+test('a removed source is gone from storage before the view shows it gone (a reload right then does not bring it back)', async () => {
+  const storage = memory();
+  const slow = { ...storage, set: async (k, v) => { await new Promise((r) => setTimeout(r, 30)); return storage.set(k, v); } };
+  const lib = createLibrary({ ...utc, storage: slow });
+  const a = await add(lib, [fixture('road-trip.m3u8')]);
+  await add(lib, [fixture('pasted-list.txt')]);
+  const seen = [];
+  lib.subscribe((ev) => {
+    if (ev.type !== 'reset') return;
+    const stored = storage.map.get('moodspace.library.v2');
+    seen.push({ shown: lib.state.sources.length, stored: stored.own.sources.length, songs: stored.own.songs.length === lib.state.songs.size });
+  });
+  await lib.removeSource(a.id);
+  assert.deepEqual(seen, [{ shown: 1, stored: 1, songs: true }]);
+  const again = createLibrary({ ...utc, storage });
+  await again.restore();
+  assert.equal(again.state.sources.length, 1);
+});
