@@ -51,6 +51,8 @@ test('signed out, a basic export\'s songs (no Spotify ids) fill every download; 
     assert.ok(n >= 3, `songs without an id (${n})`);
     // the library says what signing in would do for them
     await page.click('#tab-music');
+    // (the note follows the library's changes a moment later, after the lyrics may already be in)
+    await page.waitForFunction(() => /no Spotify id/.test(document.getElementById('resolve-status').textContent));
     assert.match(await page.textContent('#resolve-status'), new RegExp(`^${n} songs have no Spotify id .*Signed in with Spotify, MoodSpace looks them up`));
     await soundtrackOfScript(page);
     const picks = await page.$$eval('#full-list li .title', (ps) => ps.map((p) => p.textContent));
