@@ -80,7 +80,8 @@ function renderAccount() {
   const who = st.user ? st.user.displayName : '';
   $('signed-in-as').textContent = signedIn ? (who ? `Signed in to Spotify as ${who}.` : 'Signed in to Spotify.') : '';
   $('account').textContent = signedIn ? (who ? `Spotify: ${who}` : 'Spotify: signed in')
-    : st.source ? `Library: ${st.label}` : '';
+    : st.mode === 'demo' ? st.label
+      : st.source ? `${st.label}${st.sources.length > 1 ? ` (${st.sources.length} sources)` : ''}` : '';
 }
 
 notices.askClientIdFromUrl(auth);
@@ -138,6 +139,25 @@ $('signout').addEventListener('click', () => {
   notices.offerToForget(library);
 });
 $('reload-spotify').addEventListener('click', () => loadSpotify());
+// "Forget my data", for everyone (signing out offers it too, notices.js): asks first
+$('forget-all').addEventListener('click', async () => {
+  const { confirmAction } = await import('./library/confirm.js');
+  const yes = await confirmAction({
+    title: 'Forget your data in this browser?',
+    message: 'Your library and every source of it, the demo, the lyrics (pasted ones too), the Spotify ids found, the films you brought and the kept soundtracks are deleted from this browser' +
+      (auth.isSignedIn() ? ', and you are signed out of Spotify here' : '') + '. Your files and your Spotify account are not touched; to get the library back, import the files again.',
+    confirmLabel: 'Forget my data',
+  });
+  if (!yes) return;
+  if (auth.isSignedIn()) auth.signOut();   // (else a reload would read the account again)
+  const { forgetStoredData } = await import('./library/forget.js');
+  const ok = await forgetStoredData(library);
+  $('lyrics-progress').hidden = true;
+  $('export-guide').open = true;
+  notify(ok ? 'Forgotten: nothing of yours is kept in this browser any more.'
+    : 'Some saved data could not be deleted (storage blocked?); clear this site\'s data in the browser settings.');
+  showTab('music');
+});
 auth.authEvents.addEventListener('change', renderAccount);
 auth.authEvents.addEventListener('signin-required', () => {
   notifyError('Your Spotify session has expired. Sign in again to continue — everything on screen stays.', { signin: true });
@@ -329,7 +349,15 @@ async function main() {
   const restored = await library.restore();
   if (restored) renderLibrary();
   // the export guide is open on a first visit; once there is music it folds away
+  // (and when the first source arrives; the user may open it again)
   if (library.state.songs.size) $('export-guide').open = false;
+  let hadSources = library.own.sources.length > 0;
+  library.subscribe((ev) => {
+    if (ev?.type !== 'reset') return;
+    const has = library.own.sources.length > 0;
+    if (has && !hadSources) $('export-guide').open = false;
+    hadSources = has;
+  });
   if (library.state.damaged) {
     notifyError(`${library.state.damaged} saved record${library.state.damaged === 1 ? ' was' : 's were'} damaged and left out; the rest of your library is here.`);
   }
@@ -359,8 +387,13 @@ async function main() {
   // back from granting the playlist scope for "Save to Spotify": the library
   // on screen (whatever its source) stays; save.js finishes the save
   if (justSignedIn && pendingSave && st.songs.size) { await predictSongs(); return; }
+  // signing in is asking for the account's music: from the demo, that means back to the own library
+  if (justSignedIn && st.mode === 'demo') {
+    library.leaveDemo();
+    notify('Signed in: left the demo for your own library, to which your Spotify account is added.');
+  }
   const hasAccount = (library.own?.sources || []).some((x) => x.kind === 'spotify');
-  if (auth.isSignedIn() && st.mode !== 'demo' && (justSignedIn || !hasAccount || !st.songs.size)) await loadSpotify();
-  else if (st.songs.size) await predictSongs();
+  if (auth.isSignedIn() && library.state.mode !== 'demo' && (justSignedIn || !hasAccount || !library.state.songs.size)) await loadSpotify();
+  else if (library.state.songs.size) await predictSongs();
 }
 main();

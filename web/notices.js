@@ -103,11 +103,11 @@ export function watchForUpdates() {
 
 export function offerToForget(library) {
   showNotice('forget-notice',
-    'Signed out: every Spotify token was removed. Your library and the lyrics fetched are still saved in this browser (IndexedDB).',
+    'Signed out: every Spotify token was removed. Your library with its sources, the lyrics, the Spotify ids found and the films you brought are still saved in this browser (IndexedDB).',
     [{ id: 'forget-data', label: 'Forget them too', onClick: async () => {
       const { forgetStoredData } = await import('./library/forget.js');
       const ok = await forgetStoredData(library);
-      showNotice('forget-notice', ok ? 'The library and the lyrics saved in this browser were deleted.'
+      showNotice('forget-notice', ok ? 'Your library, its sources, the lyrics, the Spotify ids found and the films you brought were deleted from this browser.'
         : 'Some saved data could not be deleted (storage blocked?); clear this site\'s data in the browser settings.',
       [{ label: 'Dismiss', onClick: () => hideNotice('forget-notice') }]);
     } },

@@ -9,9 +9,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, lrclibSongsFor, makeLyric, DIST } from './helpers.mjs';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, lrclibSongsFor, makeLyric, DIST, importFile, soundtrackOfScript, downloaded, basicExportZip } from './helpers.mjs';
 import { makeTracks, trackObject, spotifyId } from '../fake/spotify.mjs';
-import { smallZip, basicRecords, trackPool } from '../fake/history-export.mjs';
+import { trackPool } from '../fake/history-export.mjs';
 
 const skip = distMissing() || engineMissing() || false;
 const noDemo = skip || (fs.existsSync(path.join(DIST, 'demo.json')) ? false : 'dist/demo.json is missing (run ./build.sh)');
@@ -28,38 +28,12 @@ test.after(async () => { await env?.stop(); await bare?.stop(); await browser?.c
 
 const ready = (page) => page.waitForSelector('html[data-app="ready"]');
 const lyricsDone = (page) => page.waitForFunction(() => /^Lyrics:/.test(document.getElementById('status').textContent), null, { timeout: 90000 });
-const SCRIPT = 'INT. KITCHEN - DAY\n\nA party. Everyone dances in the golden light, laughing.\n\nEXT. ROAD - NIGHT\n\nCold rain. She walks alone, crying.\n\nINT. ATTIC - DAWN\n\nQuiet. A letter by the window, tea going cold.\n';
 
 /** A basic export (song names only, no ids) of `pool`'s songs as a zip on disk; LRCLIB gets lyrics for all of them. */
 function basicExport(name, pool, plays = 120) {
-  const recs = basicRecords(plays, { pool, seed: 11 }).map((r) => ({ ...r, msPlayed: 45000 + (r.msPlayed % 100000) }));
-  const file = path.join(tmp, name);
-  fs.writeFileSync(file, smallZip({ 'MyData/StreamingHistory_music_0.json': recs }));
+  const file = basicExportZip(tmp, name, pool, plays);
   env.lrclib.setSongs(pool.map((t, i) => ({ track: t.title, artist: t.artist, album: '', lyrics: makeLyric(['bright', 'dark', 'soft'][i % 3], i) })));
   return file;
-}
-
-async function importFile(page, file) {
-  await page.setInputFiles('#import-file', file);
-  await page.waitForSelector('.import-status.ok', { state: 'attached' });
-}
-
-/** A full soundtrack of the pasted SCRIPT in 3 segments → the save panel is on screen. */
-async function soundtrackOfScript(page) {
-  await page.click('#tab-soundtrack');
-  await page.fill('#script-text', SCRIPT);
-  await page.click('#script-go');
-  await page.waitForFunction(() => !document.getElementById('film-panel').hidden, null, { timeout: 30000 });
-  await page.fill('#segments', '3');
-  await page.press('#segments', 'Tab');
-  await page.click('#full-soundtrack');
-  await page.waitForFunction(() => /^Full soundtrack: /.test(document.getElementById('match-status').textContent), null, { timeout: 60000 });
-  await page.waitForSelector('#export-m3u');
-}
-
-async function downloaded(page, selector) {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: d.suggestedFilename(), text: fs.readFileSync(await d.path(), 'utf8') };
 }
 
 // --- 19.2 songs without ids -----------------------------------------------------------------
@@ -77,6 +51,8 @@ test('signed out, a basic export\'s songs (no Spotify ids) fill every download; 
     assert.ok(n >= 3, `songs without an id (${n})`);
     // the library says what signing in would do for them
     await page.click('#tab-music');
+    // (the note follows the library's changes a moment later, after the lyrics may already be in)
+    await page.waitForFunction(() => /no Spotify id/.test(document.getElementById('resolve-status').textContent));
     assert.match(await page.textContent('#resolve-status'), new RegExp(`^${n} songs have no Spotify id .*Signed in with Spotify, MoodSpace looks them up`));
     await soundtrackOfScript(page);
     const picks = await page.$$eval('#full-list li .title', (ps) => ps.map((p) => p.textContent));

@@ -21,6 +21,7 @@ import { chromium } from 'playwright-core';
 import { serveStatic } from '../fake/static-server.mjs';
 import { startFakeSpotify } from '../fake/spotify.mjs';
 import { startFakeLrclib } from '../fake/lrclib.mjs';
+import { smallZip, basicRecords } from '../fake/history-export.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
@@ -191,4 +192,47 @@ export function makePdf(pages) {
   for (let id = 1; id < objs.length; id++) out += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`;
   out += `trailer\n<< /Size ${objs.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
+}
+
+// --- steps several browser tests share ----------------------------------------------
+
+/** Import files through the "Your music" card; resolves to the import's status line (ok or error). */
+export async function importFile(page, file) {
+  await page.click('#tab-music');
+  await page.evaluate(() => { const s = document.querySelector('.import-status'); if (s) { s.textContent = ''; s.className = 'import-status'; } });
+  await page.setInputFiles('#import-file', file);
+  await page.waitForSelector('.import-status.ok, .import-status.error', { state: 'attached', timeout: 30000 });
+  await page.click('#tab-music');
+  return page.textContent('.import-status');
+}
+
+/** A pasted three-scene script: a party, a lonely night, a quiet dawn. */
+export const SHORT_SCRIPT = 'INT. KITCHEN - DAY\n\nA party. Everyone dances in the golden light, laughing.\n\nEXT. ROAD - NIGHT\n\nCold rain. She walks alone, crying.\n\nINT. ATTIC - DAWN\n\nQuiet. A letter by the window, tea going cold.\n';
+
+/** A full soundtrack of SHORT_SCRIPT in 3 segments: the save panel is on screen. Resolves to the songs' titles. */
+export async function soundtrackOfScript(page) {
+  await page.click('#tab-soundtrack');
+  await page.fill('#script-text', SHORT_SCRIPT);
+  await page.click('#script-go');
+  await page.waitForFunction(() => !document.getElementById('film-panel').hidden, null, { timeout: 30000 });
+  await page.fill('#segments', '3');
+  await page.press('#segments', 'Tab');
+  await page.click('#full-soundtrack');
+  await page.waitForFunction(() => /^Full soundtrack: /.test(document.getElementById('match-status').textContent), null, { timeout: 60000 });
+  await page.waitForSelector('#export-m3u');
+  return page.$$eval('#full-list li .title', (ps) => ps.map((p) => p.textContent));
+}
+
+/** Click a download button; resolves to the file's name and text (the page's context needs acceptDownloads). */
+export async function downloaded(page, selector) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: d.suggestedFilename(), text: fs.readFileSync(await d.path(), 'utf8') };
+}
+
+/** A basic Spotify export (songs named by artist and title, no ids) of `pool`'s songs, as a zip written into `dir`. */
+export function basicExportZip(dir, name, pool, plays = 120) {
+  const recs = basicRecords(plays, { pool, seed: 11 }).map((r) => ({ ...r, msPlayed: 45000 + (r.msPlayed % 100000) }));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, smallZip({ 'MyData/StreamingHistory_music_0.json': recs }));
+  return file;
 }

@@ -9,7 +9,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, makeLyric, SAMPLE_FOUNTAIN, ROOT } from './helpers.mjs';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, makeLyric, SAMPLE_FOUNTAIN, ROOT, importFile } from './helpers.mjs';
 import { extendedRecords, trackPool } from '../fake/history-export.mjs';
 
 const skip = distMissing() || false;
@@ -33,14 +33,6 @@ test.after(async () => { await env?.stop(); await browser?.close(); fs.rmSync(tm
 async function open(page) {
   await page.goto(env.appUrl);
   await page.waitForSelector('html[data-app="ready"]');
-}
-async function importFile(page, file) {
-  await page.click('#tab-music');
-  await page.evaluate(() => { const s = document.querySelector('.import-status'); if (s) { s.textContent = ''; s.className = 'import-status'; } });
-  await page.setInputFiles('#import-file', file);
-  await page.waitForSelector('.import-status.ok, .import-status.error', { state: 'attached', timeout: 30000 });
-  await page.click('#tab-music');
-  return page.textContent('.import-status');
 }
 const plays = (page) => page.evaluate(() => globalThis.moodspace.library.state.extra.history?.plays ?? 0);
 const sourcesShown = (page) => page.$$eval('#sources-mount li.source', (lis) => lis.map((li) => ({

@@ -298,3 +298,35 @@ test('a library saved before sources (v1) comes back as one source, and the demo
   demo.leaveDemo();
   assert.equal(demo.state.songs.size, 0);
 });
+
+test('a Spotify id found by search for a song its source names only stays with it when the library is rebuilt', async () => {
+  const lib = createLibrary(utc);
+  await add(lib, [fixture('road-trip.m3u8')]);
+  const song = lib.songList().find((s) => s.id.startsWith('export:'));
+  assert.ok(song && !song.uri, 'a playlist song without an id');
+  const uri = 'spotify:track:0123456789abcdefABCDEF';
+  lib.updateSong(song.id, { uri });   // (spotify/resolve.js does this)
+  await add(lib, [fixture('pasted-list.txt')]);
+  assert.equal(lib.state.songs.get(song.id).uri, uri, 'kept after another source came in');
+  const other = lib.songList().find((s) => s.id !== song.id && s.id.startsWith('export:'));
+  assert.equal(other.uri, '', 'the others still have none');
+});
+
+test('a removed source is gone from storage before the view shows it gone (a reload right then does not bring it back)', async () => {
+  const storage = memory();
+  const slow = { ...storage, set: async (k, v) => { await new Promise((r) => setTimeout(r, 30)); return storage.set(k, v); } };
+  const lib = createLibrary({ ...utc, storage: slow });
+  const a = await add(lib, [fixture('road-trip.m3u8')]);
+  await add(lib, [fixture('pasted-list.txt')]);
+  const seen = [];
+  lib.subscribe((ev) => {
+    if (ev.type !== 'reset') return;
+    const stored = storage.map.get('moodspace.library.v2');
+    seen.push({ shown: lib.state.sources.length, stored: stored.own.sources.length, songs: stored.own.songs.length === lib.state.songs.size });
+  });
+  await lib.removeSource(a.id);
+  assert.deepEqual(seen, [{ shown: 1, stored: 1, songs: true }]);
+  const again = createLibrary({ ...utc, storage });
+  await again.restore();
+  assert.equal(again.state.sources.length, 1);
+});

@@ -12,6 +12,8 @@
 //   4 every word as a prefix  "lebow" → The Big Lebowski
 // and within a rank shorter titles first, then alphabetically.
 
+import { foldName } from '../fold.js';
+
 const ROMAN = { i: 1, ii: 2, iii: 3, iv: 4, v: 5, vi: 6, vii: 7, viii: 8, ix: 9, x: 10 };
 const WORDS = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   first: 1, second: 2, third: 3 };
@@ -24,11 +26,7 @@ const ARTICLES = new Set(['the', 'a', 'an']);
  * and "X-Men" keep their letter), words for numbers everywhere.
  */
 export function titleWords(s) {
-  const folded = String(s || '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/['’`]/g, '')              // "schindler's" → "schindlers"
-    .replace(/&/g, ' and ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ');  // every other punctuation separates words ("wall-e" → "wall e")
-  return folded.split(' ').filter(Boolean).map((w, i) => {
+  return foldName(s || '').split(' ').filter(Boolean).map((w, i) => {   // (fold.js: "wall-e" → "wall e")
     if (i > 0 && w in ROMAN) return String(ROMAN[w]);
     if (w in WORDS) return String(WORDS[w]);
     return w;

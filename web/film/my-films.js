@@ -10,9 +10,9 @@
 //   listMyFilms() → { films, skipped }     newest first
 //   keepMyFilm(film) → true | false        replaces a film with the same id
 //   toStored(film), fromStored(record)     (pure; tests/js/web-film.test.mjs)
-import { get as idbGet, set as idbSet, createStore } from 'idb-keyval';
+import { softStore, STORES } from '../stores.js';
 
-export const FILMS_DB = ['moodspace-films', 'films'];
+export const FILMS_DB = STORES.films;
 const LIST_KEY = 'films.v1';
 export const MAX_MY_FILMS = 40;
 const MAX_SCENES = 5000;
@@ -50,10 +50,11 @@ export function fromStored(r) {
 }
 
 let store = null;
-const st = () => (store ||= createStore(...FILMS_DB));
+const st = () => (store ||= softStore(FILMS_DB));
 
 async function readList() {
-  try { const l = await idbGet(LIST_KEY, st()); return Array.isArray(l) ? l : []; } catch { return []; }
+  const l = await st().get(LIST_KEY);
+  return Array.isArray(l) ? l : [];
 }
 
 export async function listMyFilms() {
@@ -66,5 +67,5 @@ export async function keepMyFilm(film) {
   const rec = toStored(film);
   if (!fromStored(rec)) return false;
   const list = (await readList()).filter((r) => r?.id !== rec.id);
-  try { await idbSet(LIST_KEY, [rec, ...list].slice(0, MAX_MY_FILMS), st()); return true; } catch { return false; }
+  return st().set(LIST_KEY, [rec, ...list].slice(0, MAX_MY_FILMS));
 }

@@ -16,6 +16,7 @@
 // could not be read"), never allowed to hide the others; the next write
 // keeps only the good ones.
 import { get as idbGet, set as idbSet } from 'idb-keyval';
+import { storeEvents } from '../stores.js';
 import { el } from '../ui.js';
 
 const LIST_KEY = 'moodspace.soundtracks.v1';
@@ -181,6 +182,8 @@ export function mountKeep(root, ctx) {
     if (!(await writeList([rec, ...kept]))) note.textContent = 'This browser does not let MoodSpace keep soundtracks (storage is off).';
     await render();
   });
+
+  storeEvents.addEventListener('forgotten', () => { note.textContent = ''; render(); });
 
   // the soundtrack that was on screen comes back (after a reload or the
   // Spotify consent page of "Save to Spotify")

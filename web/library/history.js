@@ -102,7 +102,8 @@ export function mountImport(root, { library, onImported } = {}) {
   if (typeof Worker === 'function') library.setMerger?.(runMerge);
   const input = el('input', { type: 'file', id: 'import-file', multiple: true,
     accept: '.zip,.json,.csv,.m3u,.m3u8,.pls,.xspf,.txt,application/zip,application/json,text/csv,audio/x-mpegurl,audio/x-scpls,application/xspf+xml,text/plain' });
-  const label = el('label', { for: 'import-file', text: 'Choose files: my_spotify_data.zip (or its JSON files), an Exportify, Last.fm or Apple Music CSV, watch-history.json, or a playlist (.m3u, .m3u8, .pls, .xspf, .txt)' });
+  // (the card above the picker names the formats, index.html)
+  const label = el('label', { for: 'import-file', text: 'Choose files to add to your library' });
   const drop = el('div', { class: 'dropzone', text: 'or drop them here' });
   const pasteBox = el('textarea', { id: 'paste-list', rows: 4, spellcheck: false, placeholder: 'Artist – Title, one song a line' });
   const pasteGo = el('button', { type: 'button', id: 'paste-import', text: 'Add these songs' });

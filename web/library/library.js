@@ -248,7 +248,11 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
     return d;
   }
 
-  /** Rebuild the own library's view from its sources; lyrics and moods already known stay. */
+  /**
+   * Rebuild the own library's view from its sources; lyrics and moods already known stay.
+   * The view is saved before it is shown: a reload right after a source was
+   * added or removed never brings back the view from before.
+   */
   function rebuild() {
     const run = queue.then(rebuildNow);
     queue = run.catch(() => {});
@@ -275,6 +279,8 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
       const old = prevById.get(song.id) || prevByKey.get(trackKey(song.title, song.artist));
       if (old && (old.metrics || old.lyricsStatus !== 'pending') && !raw.metrics) { song.lyricsStatus = old.lyricsStatus; song.metrics = old.metrics; }
       if (old && !song.imageUrl && old.imageUrl) song.imageUrl = old.imageUrl;
+      // a Spotify id found by search (spotify/resolve.js) for a song its sources name only
+      if (old && !song.uri && old.uri) song.uri = old.uri;
       next.songs.set(song.id, song);
     }
     for (const k of ['tracks', 'artists']) for (const r of RANGES) next.top[k][r] = (merged.top?.[k]?.[r] || []).slice(0, 200);
@@ -283,6 +289,7 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
     if (merged.history) next.extra.history = merged.history;
     for (const meta of next.sources) meta.dupes = merged.dupes.get(meta.id) || 0;
     if (state.mode === 'demo') own = next; else state = next;
+    await lib.save();
     emit({ type: 'reset' });
     if (state.mode !== 'demo' && state.songs.size) emit({ type: 'songs', ids: [...state.songs.keys()] });
     return merged;
@@ -362,8 +369,7 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
       let stored = true;
       try { await storage.set(SOURCE_KEY(m.id), d); } catch { stored = false; }
       state.sources = [...state.sources.filter((x) => x.id !== m.id), m];
-      const merged = await rebuild();
-      await lib.save();
+      const merged = await rebuild();   // (saved)
       return { meta: state.sources.find((x) => x.id === m.id), stored, merged };
     },
     /** Remove one source and exactly its plays and songs. */
@@ -373,8 +379,7 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
       target.sources = target.sources.filter((x) => x.id !== id);
       data.delete(id);
       try { await storage.del(SOURCE_KEY(id)); } catch { /* gone with "forget my data" at the latest */ }
-      await rebuild();
-      await lib.save();
+      await rebuild();   // (saved)
       return true;
     },
     /** The signed-in account's top tracks and recent plays, kept as the 'spotify' source (replaced on reload). */

@@ -19,7 +19,7 @@
 // createLyricsClient({ fetch, cache, config }) builds one with injected
 // dependencies (unit tests); the exported functions use the page's.
 
-import { get as idbGet, set as idbSet, createStore } from 'idb-keyval';
+import { softStore, STORES } from '../stores.js';
 import { getConfig, LRCLIB_CLIENT } from '../config.js';
 
 export const MAX_LYRIC_CHARS = 20000;
@@ -39,17 +39,12 @@ export class LyricsError extends Error {
 }
 const isOffline = () => globalThis.navigator?.onLine === false;
 
-let idbStore = null;
 // Bumped when the user forgets their stored data (forget.js): a fetch that
 // started before then does not write its answer into the emptied cache.
 let cacheEpoch = 0;
 export function dropPendingLyricWrites() { cacheEpoch++; }
-function pageCache() {
-  return {
-    async get(k) { try { idbStore ||= createStore('moodspace-lyrics', 'lyrics'); return await idbGet(k, idbStore); } catch { return undefined; } },
-    async set(k, v) { try { idbStore ||= createStore('moodspace-lyrics', 'lyrics'); await idbSet(k, v, idbStore); } catch { /* quota, private mode */ } },
-  };
-}
+let lyricStore = null;
+const pageCache = () => (lyricStore ||= softStore(STORES.lyrics));
 
 export function cacheKey(song) {
   return ['v1', song.artist, song.title, song.album, Math.round((song.durationMs || 0) / 1000)]

@@ -20,6 +20,7 @@ import { arcSummary } from './arc-summary.js';
 import { songPlayer } from './player.js';
 import { readScriptFile, ScriptError } from '../film/script-input.js';
 import { listMyFilms, keepMyFilm } from '../film/my-films.js';
+import { storeEvents } from '../stores.js';
 import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom, clampNumberField } from '../ui.js';
 
 // metrics drawn on the arc chart (percentiles, 0–100; tempo only in the table)
@@ -33,6 +34,7 @@ export function initSoundtrack(ctx) {
   // films brought as files, kept in this browser (film/my-films.js): searched with the catalog
   let myFilms = [];
   const myFilmsLoaded = listMyFilms().then(({ films: list }) => { myFilms = list; renderResults(); }, () => {});
+  storeEvents.addEventListener('forgotten', () => { myFilms = []; renderResults(); });
 
   // --- catalog ---------------------------------------------------------------
   function loadCatalog() {

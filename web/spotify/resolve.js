@@ -18,17 +18,15 @@
 //
 // bestMatch(song, items) and normName(s) are pure (tests/js/web-resolve.test.mjs).
 
-import { get as idbGet, set as idbSet, createStore } from 'idb-keyval';
+import { softStore, STORES } from '../stores.js';
+import { foldName } from '../fold.js';
 import { mapLimit } from '../lyrics/lrclib.js';
 
-export const RESOLVE_DB = ['moodspace-resolve', 'ids'];
+export const RESOLVE_DB = STORES.resolve;
 const URI = /^spotify:track:[A-Za-z0-9]{22}$/;
 
-/** Lower case, no accents, "&" as "and", punctuation as spaces, single spaces. */
-export function normName(s) {
-  return String(s ?? '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/['’`]/g, '').replace(/&/g, ' and ').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
+/** Lower case, no accents, "&" as "and", punctuation as spaces, single spaces (fold.js, shared with the film search). */
+export const normName = foldName;
 
 // what a title may carry besides the song's name: "(feat. X)", "[Live]",
 // " - Remastered 2011", " - Radio Edit"
@@ -75,14 +73,8 @@ export function bestMatch(song, items) {
 /** The cache key of a song: its artist and title, normalised. */
 export const resolveKey = (song) => `v1\u241f${normName(song.artist)}\u241f${normName(song.title)}`;
 
-function pageCache() {
-  let store = null;
-  const st = () => (store ||= createStore(...RESOLVE_DB));
-  return {
-    async get(k) { try { return await idbGet(k, st()); } catch { return undefined; } },
-    async set(k, v) { try { await idbSet(k, v, st()); } catch { /* quota, private mode: look up again next time */ } },
-  };
-}
+let idStore = null;
+const pageCache = () => (idStore ||= softStore(RESOLVE_DB));   // (a failed write: looked up again next time)
 
 /** The search query for a song: its (first) artist and title. */
 export function searchQuery(song) {
@@ -147,24 +139,33 @@ export function watchUnresolved({ library, auth, fetcher, status, concurrency = 
   let running = null; let again = false; let timer = null;
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   const missing = () => library.songList().filter((s) => !hasUri(s) && s.title && s.artist);
+  // songs found by an earlier run: their sources gave no id ("export:…" ids, library/sources.js),
+  // the search gave the URI, and the library keeps it when it is rebuilt
+  const foundEarlier = () => library.songList().filter((s) => String(s.id).startsWith('export:') && hasUri(s)).length;
+  const summary = (found, counts, stopped) => `Spotify ids for songs without one: ${found} found, ${counts.unresolved} not found on Spotify` +
+    (counts.failed ? `, ${counts.failed} not looked up (${stopped || 'Spotify did not answer'}; they are tried again next time)` : '') +
+    '. Songs without an id stay in the CSV, M3U and XSPF downloads.';
 
   async function run() {
     const todo = missing();
-    if (!todo.length) { say(''); return; }
+    if (!todo.length) {
+      const earlier = auth.isSignedIn() ? foundEarlier() : 0;
+      say(earlier ? summary(earlier, { unresolved: 0, failed: 0 }) : '');
+      return;
+    }
     if (!auth.isSignedIn()) {
-      say(`${todo.length} songs have no Spotify id (a basic data export has none). Signed in with Spotify, MoodSpace looks them up; ` +
+      say(`${todo.length === 1 ? '1 song has' : `${todo.length} songs have`} no Spotify id (a basic data export, a scrobble list or a playlist file names songs only by artist and title). Signed in with Spotify, MoodSpace looks them up; ` +
         'until then they are left out of Spotify playlists and copied URIs, while the CSV, M3U and XSPF downloads list every song.');
       return;
     }
-    say(`Looking up ${todo.length} songs without a Spotify id on Spotify…`);
+    const earlier = foundEarlier();
+    say(`Looking up ${todo.length === 1 ? '1 song' : `${todo.length} songs`} without a Spotify id on Spotify…`);
     const { counts, stopped } = await resolver.resolveSongs(todo, {
       concurrency,
       onResult: (song, r) => { if (r.uri && library.state.songs.has(song.id)) library.updateSong(song.id, { uri: r.uri }); },
       onProgress: ({ done, total, counts: c }) => say(`Looking up songs without a Spotify id: ${done} of ${total} (${c.resolved} found, ${c.unresolved} not on Spotify).`),
     });
-    say(`Spotify ids for songs without one: ${counts.resolved} found, ${counts.unresolved} not found on Spotify` +
-      (counts.failed ? `, ${counts.failed} not looked up (${stopped || 'Spotify did not answer'}; they are tried again next time)` : '') +
-      '. Songs without an id stay in the CSV, M3U and XSPF downloads.');
+    say(summary(earlier + counts.resolved, counts, stopped));
   }
   function schedule() {
     clearTimeout(timer);

@@ -114,7 +114,7 @@ function topSection(state, hist, mid) {
   }
   const ranges = Object.values(panels);
   if (!cols.length && !ranges.length) return null;
-  const note = state.source === 'export' ? el('p', { class: 'muted', text: 'From your data export: ranked by play time in the 4 weeks and 6 months before your last play, and over the whole history.' })
+  const note = state.source === 'export' ? el('p', { class: 'muted', text: 'From the plays you imported: ranked by play time in the 4 weeks and 6 months before your last play, and over the whole history.' })
     : state.source === 'spotify' && panels.long_term ? el('p', { class: 'muted', text: 'As Spotify ranks them; its "all time" covers about the last year.' }) : null;
   return section('dash-top', 'Top tracks and artists', note, ranges.length ? rangeSwitcher(panels) : null, ...ranges,
     cols.length ? el('div', { class: 'dash-cols' }, ...cols) : null);
