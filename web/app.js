@@ -97,17 +97,19 @@ $('client-id').addEventListener('change', () => {
 // waits until the user sets up their own app (the folded form below), and the
 // card points to the export, which needs no app at all.
 function renderSignInMode() {
-  const id = auth.getClientId();
+  // what signing in will use: a typed ID (saved when signing in), else the saved or built-in one;
+  // rendered as the user types, so nothing moves under the pointer on the way to the button
+  const id = $('client-id').value.trim() || auth.getClientId();
   const builtIn = getConfig().clientId;
-  $('signin').hidden = !id && !$('client-id').value.trim();   // (a typed ID is saved when signing in)
+  $('signin').hidden = !id;
   $('signin-mode').textContent = !id
     ? 'This MoodSpace has no Spotify app built in. Set one up under “Use your own Spotify app” (about 10 minutes on developer.spotify.com), or use your data export: it needs no app at all.'
     : id === builtIn ? 'This MoodSpace comes with its host’s Spotify app: one button. It admits only the Spotify accounts the host listed on that app.'
       : `Signing in goes through your own Spotify app (Client ID ending …${id.slice(-4)}).`;
 }
 renderSignInMode();
+$('client-id').addEventListener('input', renderSignInMode);
 $('client-id').addEventListener('change', renderSignInMode);
-$('client-id').addEventListener('input', () => { $('signin').hidden = !auth.getClientId() && !$('client-id').value.trim(); });
 
 function signInError(message) {
   $('client-id-error').textContent = message; $('client-id-error').hidden = false;
