@@ -22,9 +22,10 @@ static void usage(FILE *f) {
     fprintf(f, "usage: moodspace scenefit --model PATH --wordvec FILE --genres genres_dev.json\n"
                "                          --scene-labels labels/scenes.json [--scripts DIR]\n"
                "                          [--lambda L] [--w-hand W] [--w-place W] [--w-paren W] [--w-genre W]\n"
-               "                          [--sif-a A] [--extra-words N] [--extra-scale S] [--grid] [--out PATH]\n"
+               "                          [--sif-a A] [--extra-words N] [--extra-scale S] [--grid] [--misses] [--out PATH]\n"
                "Refits the script head's valence and energy on the dev films' training part\n"
-               "(scene_head.h) and prints the dev scene benchmark on the validation films.\n");
+               "(scene_head.h) and prints the dev scene benchmark on the validation films.\n"
+               "--misses lists the validation pairs 4+ points apart that the fit orders wrong.\n");
 }
 
 static void line(const char *what, const sb_result *r) {
@@ -35,7 +36,8 @@ static void line(const char *what, const sb_result *r) {
     fflush(stdout);
 }
 
-/* MISSES=1: print the validation films' worst-ordered labelled valence pairs (debugging). */
+/* --misses: the validation films' valence pairs ordered wrong although their labels are
+ * 4 or more points apart, to read what the model misses. */
 static void print_misses(const sb_corpus *c, const float *pred) {
     for (int i = 0; i < c->n; i++) {
         const sb_film *f = &c->films[i];
@@ -51,12 +53,13 @@ static void print_misses(const sb_corpus *c, const float *pred) {
     }
 }
 
-static int try_fit(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, float *pred, scene_fit *fit) {
+static int try_fit(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, float *pred, scene_fit *fit,
+                   int misses) {
     char err[256], what[160];
     if (scene_fit_run(c, sf, o, fit, err, sizeof err)) { fprintf(stderr, "moodspace scenefit: %s\n", err); return -1; }
     scene_fit_predict(sf, fit, pred);
     sb_result r = sb_score(c, pred);
-    if (getenv("MISSES")) print_misses(c, pred);
+    if (misses) print_misses(c, pred);
     snprintf(what, sizeof what, "lam %g hand %g place %g paren %g genre %g words %d x%g song %g", o->lambda, o->w_hand, o->w_place,
              o->w_paren, o->w_genre, o->extra_words, o->extra_scale, o->song_units);
     line(what, &r);
@@ -66,11 +69,12 @@ static int try_fit(const sb_corpus *c, const scene_features *sf, const scene_fit
 int cmd_scenefit(int argc, char **argv) {
     const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *out = NULL;
     scene_fit_opts o = scene_fit_default_opts();
-    int grid = 0;
+    int grid = 0, misses = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
         if (!strcmp(a, "--grid")) { grid = 1; continue; }
+        if (!strcmp(a, "--misses")) { misses = 1; continue; }
         if (!v) { fprintf(stderr, "moodspace scenefit: %s needs a value (--help)\n", a); return 2; }
         if (!strcmp(a, "--model")) model_path = v;
         else if (!strcmp(a, "--wordvec")) wordvec = v;
@@ -128,12 +132,14 @@ int cmd_scenefit(int argc, char **argv) {
                         for (size_t u = 0; u < sizeof su / sizeof *su; u++) {
                             scene_fit_opts x = o;
                             x.lambda = lams[a]; x.w_genre = wg[b]; x.w_place = wp[d]; x.w_paren = wq[e]; x.song_units = su[u];
-                            if (try_fit(c, sf, &x, pred, &fit) == 0) scene_fit_free(&fit);
+                            if (try_fit(c, sf, &x, pred, &fit, 0) == 0) scene_fit_free(&fit);
                         }
-    } else if (try_fit(c, sf, &o, pred, &fit) == 0 && out) {
-        if (scene_fit_write(m, sf, &fit, err, sizeof err) || model_save_file(m, out, 1, err, sizeof err)) {
+    } else if (try_fit(c, sf, &o, pred, &fit, misses) != 0) {
+        status = 1;
+    } else {
+        if (out && (scene_fit_write(m, sf, &fit, err, sizeof err) || model_save_file(m, out, 1, err, sizeof err))) {
             fprintf(stderr, "moodspace scenefit: %s\n", err); status = 1;
-        } else {
+        } else if (out) {
             float *p1 = sb_predict_model(c, m);
             if (p1) { sb_result r = sb_score(c, p1); line("written (int8), read back", &r); }
             free(p1);

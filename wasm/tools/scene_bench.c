@@ -105,7 +105,6 @@ void sb_labels_free(sb_labels *l) {
     if (!l) return;
     for (int i = 0; i < l->n; i++) { free(l->items[i].film); free(l->items[i].heading); }
     free(l->items);
-    free(l->guideline);
     free(l);
 }
 
@@ -139,8 +138,6 @@ sb_labels *sb_labels_load(const char *path, char *err, size_t errlen) {
     int n = cJSON_GetArraySize(scenes);
     if (l) l->items = calloc((size_t)(n ? n : 1), sizeof *l->items);
     if (!l || !l->items) { free(l); cJSON_Delete(root); snprintf(err, errlen, "out of memory"); return NULL; }
-    const cJSON *g = cJSON_GetObjectItemCaseSensitive(root, "guideline");
-    if (cJSON_IsString(g)) l->guideline = strdup(g->valuestring);
     const cJSON *s;
     int k = 0;
     cJSON_ArrayForEach(s, scenes) {
@@ -175,12 +172,30 @@ void sb_corpus_free(sb_corpus *c) {
     for (int i = 0; i < c->n; i++) {
         free(c->films[i].name);
         scene_free(c->films[i].ss);
-        free(c->films[i].raw);
         free(c->films[i].label);
         free(c->films[i].hint);
     }
     free(c->films);
     free(c);
+}
+
+/* Each scene's parenthetical cues, in one pass over the file's lines. */
+static signed char *film_hints(const ScriptScenes *ss, const char *t, size_t len) {
+    signed char *hint = calloc(2 * (size_t)ss->n_scenes + 1, 1);
+    if (!hint) return NULL;
+    size_t i = 0;
+    int line = 1;
+    for (int s = 0; s < ss->n_scenes; s++) {
+        const Scene *sc = &ss->scenes[s];
+        if (sc->start_line < line) { i = 0; line = 1; }   /* out of order: start again */
+        while (i < len && line < sc->start_line) { if (t[i++] == '\n') line++; }
+        int h[2];
+        if (sb_paren_hints(t + i, len - i, 1, sc->end_line - line + 1, h)) {
+            hint[2 * s] = (signed char)(h[0] > 0 ? 1 : h[0] < 0 ? -1 : 0);
+            hint[2 * s + 1] = (signed char)(h[1] > 0 ? 1 : h[1] < 0 ? -1 : 0);
+        }
+    }
+    return hint;
 }
 
 typedef struct {
@@ -208,30 +223,14 @@ static void *load_worker(void *arg) {
             char *text = scene_cli_read(path, &len);
             SceneOpts so = scene_default_opts();
             ScriptScenes *ss = text ? scene_cli_parse_text("moodspace eval", path, text, len, &so) : NULL;
-            if (ss && ss->n_scenes > 0) { J->out[i].ss = ss; J->out[i].raw = text; J->out[i].raw_len = len; }
-            else { scene_free(ss); free(text); }
+            /* the parentheticals are read now: the text itself is not kept */
+            if (ss && ss->n_scenes > 0) { J->out[i].ss = ss; J->out[i].hint = film_hints(ss, text, len); }
+            else scene_free(ss);
+            free(text);
         }
         free(path);
     }
     return NULL;
-}
-
-/* Each scene's parenthetical cues, in one pass over the file's lines. */
-static void film_hints(sb_film *f) {
-    if (!f->hint) return;
-    const char *t = f->raw;
-    size_t len = f->raw_len, i = 0;
-    int line = 1;
-    for (int s = 0; s < f->ss->n_scenes; s++) {
-        const Scene *sc = &f->ss->scenes[s];
-        if (sc->start_line < line) { i = 0; line = 1; }   /* out of order: start again */
-        while (i < len && line < sc->start_line) { if (t[i++] == '\n') line++; }
-        int h[2];
-        if (sb_paren_hints(t + i, len - i, 1, sc->end_line - line + 1, h)) {
-            f->hint[2 * s] = (signed char)(h[0] > 0 ? 1 : h[0] < 0 ? -1 : 0);
-            f->hint[2 * s + 1] = (signed char)(h[1] > 0 ? 1 : h[1] < 0 ? -1 : 0);
-        }
-    }
 }
 
 sb_corpus *sb_corpus_load(const ev_genres *g, const char *scripts_dir, int threads, char *err, size_t errlen) {
@@ -256,8 +255,6 @@ sb_corpus *sb_corpus_load(const ev_genres *g, const char *scripts_dir, int threa
         f.first = c->n_scenes;
         f.label = malloc(sizeof(float) * 2 * (size_t)f.ss->n_scenes);
         for (int s = 0; f.label && s < 2 * f.ss->n_scenes; s++) f.label[s] = NAN;
-        f.hint = calloc(2 * (size_t)f.ss->n_scenes + 1, 1);
-        film_hints(&f);
         c->n_scenes += f.ss->n_scenes;
         c->films[c->n++] = f;
     }

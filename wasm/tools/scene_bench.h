@@ -74,10 +74,9 @@ typedef struct {
 typedef struct {
     sb_label *items;
     int n;
-    char *guideline;     /* the "guideline" field, or NULL */
 } sb_labels;
 
-/* labels/scenes.json: {"guideline": "...", "scenes": [{"film", "index",
+/* labels/scenes.json: {"scenes": [{"film", "index",
  * "heading", "valence": [v1, v2?], "energy": [e1, e2?]}, ...]}. */
 sb_labels *sb_labels_load(const char *path, char *err, size_t errlen);
 void sb_labels_free(sb_labels *l);
@@ -87,8 +86,6 @@ typedef struct {
     int val;                 /* sb_film_is_val */
     int group[EV_FILM_NTESTS];   /* eval.h's groups: +1, -1 or 0 */
     ScriptScenes *ss;
-    char *raw;               /* the file's text (parentheticals are read from it) */
-    size_t raw_len;
     int first;               /* index of its first scene in the corpus */
     float *label;            /* [n_scenes][2] hand labels, NAN where none */
     signed char *hint;       /* [n_scenes][2] sign of sb_paren_hints (0: no cue) */
