@@ -48,7 +48,8 @@ const REFRESH_MARGIN_MS = 60_000;
 const LOCK_NAME = 'moodspace-token-refresh';
 const CHANNEL_NAME = 'moodspace-auth';
 const ANNOUNCE_WAIT_MS = 500;   // how long a refused refresh waits for another tab's new tokens
-const HANDOFF_PREFIX = 'moodspace.handoff.';   // localStorage: encrypted hand-offs between duplicated tabs
+const HANDOFF_PREFIX = 'moodspace.handoff.';
+const HANDOFF_RETRY_MS = 400;   // a second look after a channel message (storage lag between tabs)   // localStorage: encrypted hand-offs between duplicated tabs
 const HANDOFF_TTL_MS = 120_000;
 
 export const authEvents = new EventTarget();
@@ -179,7 +180,12 @@ function tabs() {
   channel.unref?.();   // Node (unit tests): do not keep the process alive
   // the one message read: "something changed, look in your storage"; whatever
   // else arrives (tokens, a sign-out order) is ignored
-  channel.onmessage = (ev) => { if (ev.data?.type === 'changed') pickUpHandoff().catch(() => {}); };
+  channel.onmessage = (ev) => { if (ev.data?.type === 'changed') pickUpHandoffSoon(); };
+  // localStorage reaches another tab's process a moment after a channel message
+  // can: the storage event fires once the hand-off is readable here
+  globalThis.addEventListener?.('storage', (ev) => {
+    if (ev.key?.startsWith(HANDOFF_PREFIX) && ev.newValue) pickUpHandoff().catch(() => {});
+  });
   sweepHandoffs();
   return channel;
 }
@@ -227,6 +233,13 @@ async function leaveHandoff(replaced, message) {
     store()?.setItem(k.id, JSON.stringify({ at: Date.now(), iv: base64url(iv), ct: base64url(ct) }));
   } catch { return; /* storage or crypto off: the other tab will be asked to sign in again */ }
   announce({ type: 'changed' });
+}
+
+/** Look now, and once more shortly after (the hand-off may not be readable in this tab yet). */
+function pickUpHandoffSoon() {
+  pickUpHandoff().then((applied) => {
+    if (!applied) setTimeout(() => pickUpHandoff().catch(() => {}), HANDOFF_RETRY_MS);
+  }).catch(() => {});
 }
 
 let picking = null;
