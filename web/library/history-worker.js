@@ -2,6 +2,7 @@
 //
 // In:  { type: 'import', files: File[] }   (a my_spotify_data.zip and/or JSON files)
 // In:  { type: 'merge', entries: [{ meta, data }] }  → { type: 'merged', merged } (sources.js mergeSources)
+// In:  { type: 'recap', entries: [{ meta, data }] }  → { type: 'recap', index } (recap/recap-core.js recapFromEntries)
 // Out: { type: 'progress', done, total, file }   bytes read so far, at most every ~100 ms
 //      { type: 'done', summary }                 HistoryImport.finish() (see history-core.js)
 //      { type: 'error', message }                nothing usable was found
@@ -16,6 +17,7 @@ import { Unzip, UnzipInflate } from 'fflate';
 import { HistoryImport, classifyHistoryFile, formatBytes } from './history-core.js';
 import { beginOther, formatOf } from './formats.js';
 import { mergeSources } from './sources.js';
+import { recapFromEntries } from '../recap/recap-core.js';
 
 const ZIP_SLICE = 8192;   // bytes of a zip handed to fflate at a time
 
@@ -152,6 +154,12 @@ if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typ
       // the library's sources merged off the page's thread (sources.js)
       try { self.postMessage({ type: 'merged', merged: mergeSources(msg.entries || []) }); }
       catch (e) { self.postMessage({ type: 'error', message: `The library could not be merged: ${e && e.message ? e.message : e}` }); }
+      return;
+    }
+    if (msg.type === 'recap') {
+      // the recap index of every year and month (recap/recap-core.js), off the page's thread
+      try { self.postMessage({ type: 'recap', index: recapFromEntries(msg.entries || []) }); }
+      catch (e) { self.postMessage({ type: 'error', message: `The recap could not be made: ${e && e.message ? e.message : e}` }); }
       return;
     }
     if (msg.type !== 'import') return;

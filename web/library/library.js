@@ -391,6 +391,12 @@ export function createLibrary({ storage = typeof indexedDB === 'undefined' ? mem
       return lib.addSource(meta, clean);
     },
     sourceData(id) { return data.get(id) || null; },
+    /** The own library's sources with their data, read from storage when not loaded yet: [{ meta, data }] (the recap). */
+    async sourceEntries() {
+      const out = [];
+      for (const meta of ownState().sources) out.push({ meta, data: await loadData(meta) });
+      return out;
+    },
     /** fn(entries) → Promise of mergeSources(entries): where the merge runs (history.js: in the import Worker). */
     setMerger(fn) { merge = fn; },
 

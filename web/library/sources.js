@@ -164,9 +164,17 @@ export function dedupePlays(entries) {
   }
   void runStart;
   let keptCount = 0;
-  for (let i = 0; i < n; i++) keptCount += keep[i];
+  const formats = new Map();   // format → { plays, known }: the counted plays, and those whose skip is known
+  for (let i = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    keptCount++;
+    const f = entries[src[i]].data.files[file[i]];
+    let c = formats.get(f.format);
+    if (!c) { c = { plays: 0, known: 0 }; formats.set(f.format, c); }
+    c.plays++; if (f.skip[idx[i]] >= 0) c.known++;
+  }
   return {
-    total: n, kept: keptCount, dupes,
+    total: n, kept: keptCount, dupes, formats,
     each(add) {
       for (let i = 0; i < n; i++) {
         if (!keep[i]) continue;
@@ -177,6 +185,31 @@ export function dedupePlays(entries) {
       }
     },
   };
+}
+
+const SKIP_RULE = {
+  extended: ['Spotify\'s "skipped" flag', 'extended-history'], apple: ['Apple Music\'s end reason', 'Apple Music'],
+  basic: ['plays shorter than 30 seconds', 'basic-export'],
+};
+const SOURCE_NAME = { extended: 'extended-history', apple: 'Apple Music', basic: 'basic-export', lastfm: 'Last.fm', youtube: 'YouTube Music' };
+const nf = (x) => x.toLocaleString('en');
+
+/**
+ * What a merged skip rate is computed over, in words: each kind of source
+ * whose plays say whether they were skipped, with its rule and how many plays
+ * it gives, and the plays left out because their source does not say.
+ * formats: Map(format → { plays, known }) of the counted plays (dedupePlays).
+ */
+export function skipBasis(formats) {
+  const used = []; const left = [];
+  for (const [fmt, c] of formats) {
+    const rule = SKIP_RULE[fmt];
+    if (rule && c.known) used.push(`${rule[0]} for ${nf(c.known)} ${rule[1]} plays`);
+    const out = c.plays - (rule ? c.known : 0);
+    if (out > 0) left.push(`${nf(out)} ${SOURCE_NAME[fmt] || fmt} plays`);
+  }
+  const basis = used.length ? used.join(' and ') : 'no play that says whether it was skipped';
+  return left.length ? `${basis}; ${left.join(' and ')} ${left.length === 1 && /^1 /.test(left[0]) ? 'does' : 'do'} not say and ${left.length === 1 && /^1 /.test(left[0]) ? 'is' : 'are'} left out` : basis;
 }
 
 /**
@@ -193,9 +226,8 @@ export function mergeSources(entries, { tzOffset } = {}) {
   const d = dedupePlays(playsOf);
   const summary = d.kept ? summarisePlays((add) => d.each(add), { tzOffset }) : null;
   if (summary) {
-    const hasExt = playsOf.some((e) => e.data.files.some((f) => f.format === 'extended' || f.format === 'apple'));
-    summary.skip.basis = hasExt ? 'the skip flags of the extended history and Apple Music, and plays shorter than 30 seconds elsewhere' : 'plays shorter than 30 seconds';
-    if (!hasExt && summary.skip.known === 0) summary.skip.rate = null;
+    summary.skip.basis = skipBasis(d.formats);
+    if (summary.skip.known === 0) summary.skip.rate = null;
   }
   // ids known from sources that have them: a song without one takes it
   const idByKey = new Map();

@@ -19,6 +19,8 @@ import { el, fmt, pct, orderMetrics } from '../ui.js';
 import { loadReference, median } from './taste-reference.js';
 import { tasteVerdict, tasteCardData } from './taste-verdict.js';
 import { shareButton, drawTasteCard } from '../keep/share-card.js';
+import { recapSection } from '../recap/recap-view.js';
+import { demoVerdictLine, demoArtistsSection } from './demo-taste.js';
 
 // --- shared data loaded once -------------------------------------------------
 
@@ -406,7 +408,8 @@ function verdictSection(songs, state, ref) {
   const v = tasteVerdict(songs, ref);
   if (!v) return null;
   const btn = shareButton({ id: 'share-taste', label: 'Share as image', file: 'moodspace-taste', draw: () => drawTasteCard(tasteCardData(state, songs, v)) });
-  return section('dash-verdict', 'Your taste in one line', el('p', { class: 'dash-verdict-line', text: v.sentence }),
+  const line = state.source === 'demo' ? demoVerdictLine(songs, v) || v.sentence : v.sentence;   // the demo: its own songs named (demo-taste.js)
+  return section('dash-verdict', state.source === 'demo' ? 'The demo’s taste in one line' : 'Your taste in one line', el('p', { class: 'dash-verdict-line', text: line }),
     el('p', { class: 'muted', text: `Percentiles of ${ref.label}${ref.source === 'model' ? ' (their moods as the same model reads them, from its calibration)' : ' (the model’s own spread: this model carries no calibration of its training songs)'}.` }), btn);
 }
 
@@ -440,7 +443,7 @@ export function mountDashboard(root, ctx) {
       const hist = state.extra?.history;
       const ref = await loadReference(ctx.engine).catch((e) => { console.warn('no taste reference', e); return null; });
       const mid = midOf(ref);
-      for (const make of [() => (ref ? verdictSection(songs, state, ref) : null), () => topSection(state, hist, mid), () => stabilitySection(state, C), () => historySection(state, C),
+      for (const make of [() => (ref ? verdictSection(songs, state, ref) : null), () => topSection(state, hist, mid), () => (state.source === 'demo' ? demoArtistsSection(songs) : null), () => stabilitySection(state, C), () => historySection(state, C),
         () => moodMapSection(songs, C, ref), () => moodRangeSection(state, C), () => decadesSection(songs, state, C)]) {
         try { const s = make(); if (s) out.push(s); } catch (e) { console.error(e); }
       }
@@ -449,6 +452,11 @@ export function mountDashboard(root, ctx) {
         out.push(el('p', { class: 'muted', text: pending ? `Moods appear here once lyrics are fetched (${pending} songs waiting).` : 'None of these songs has a predicted mood yet.' }));
       }
       root.replaceChildren(...out);
+      // the recap of a year or month (recap/), placed after the listening history
+      try {
+        const r = await recapSection(ctx, state, C, { mid });
+        if (r && library.state === state) { const after = root.querySelector('#dash-history'); if (after) after.after(r); else root.append(r); }
+      } catch (e) { console.error(e); }
       // slower sections (fetch the corpus and the catalog) are appended when ready
       for (const make of [() => wordsSection(state, ctx, C), () => filmSection(songs, C, ctx)]) {
         try { const s = await make(); if (s && library.state === state) root.append(s); } catch (e) { console.error(e); }
