@@ -62,7 +62,7 @@ export function drawRecapCard(d) {
     g.fillStyle = DIM; g.font = `400 24px ${FONT}`;
     g.fillText(fit(g, d.kind === 'year' ? 'the mood of my months' : 'the mood of my weeks', W / 2), PAD, y + 26);
     arc(g, d, { x: PAD, y: y + 40, w: W, h: 190 });
-    y += 40 + 190 + 70;
+    y += 40 + 190 + 110;
   }
   if (d.film) {
     g.fillStyle = DIM; g.font = `400 28px ${FONT}`; g.fillText(fit(g, `My ${d.label} as a film:`, W), PAD, y);
@@ -82,6 +82,6 @@ export function drawRecapCard(d) {
     col('Top songs', d.songs, PAD + W / 2 + 20);
   }
   g.fillStyle = DIM; g.font = `400 24px ${FONT}`;
-  g.fillText(fit(g, 'Counted from my listening history in my browser with MoodSpace; nothing uploaded.', W), PAD, CARD.height - PAD + 20);
+  g.fillText(fit(g, 'Counted in my browser by MoodSpace; nothing uploaded.', W), PAD, CARD.height - PAD + 20);
   return c;
 }

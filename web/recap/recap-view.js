@@ -31,6 +31,13 @@ export function runRecap(entries) {
 }
 
 let cache = { key: '', index: null };
+let picked = '';   // the period last picked
+const matches = new Map();   // period and arc → matchFilm's answer (the view is redrawn as lyrics arrive)
+function matchOnce(r, arc, films) {
+  const key = `${r.period}|${arc.map((p) => `${p.valence},${p.energy}`).join(';')}`;
+  if (!matches.has(key)) { if (matches.size > 50) matches.clear(); matches.set(key, matchFilm(arc, films)); }
+  return matches.get(key);
+}
 async function indexOf(library) {
   const entries = await library.sourceEntries();
   const key = entries.map((e) => `${e.meta.id}:${e.meta.plays}:${e.data ? 1 : 0}`).join('|');
@@ -38,6 +45,7 @@ async function indexOf(library) {
   return cache.index;
 }
 
+const count = (n, one) => `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`;
 const minutes = (ms) => `${Math.round(ms / 60000).toLocaleString('en')} min`;
 
 function topList(id, label, items, name) {
@@ -52,14 +60,14 @@ export function recapCardData(r, arc, best) {
   return { label: r.label, kind: r.kind, minutes: r.minutes, plays: r.plays, songCount: r.songCount, artistCount: r.artistCount,
     arc: arc.map((p) => ({ label: p.label, valence: p.valence, energy: p.energy })),
     film: best ? `${best.film.title}${best.film.year ? ` (${best.film.year})` : ''}` : null,
-    artists: r.topArtists.slice(0, 5).map((a) => a.artist), songs: r.topSongs.slice(0, 5).map((s) => `${s.title} — ${s.artist}`) };
+    artists: r.topArtists.slice(0, 5).map((a) => a.artist), songs: r.topSongs.slice(0, 5).map((s) => s.title) };
 }
 
 function filmBlock(r, arc, films, ctx) {
   const unit = r.kind === 'year' ? 'months' : 'weeks';
   const head = el('h4', { id: 'recap-film-h', text: `Your ${r.label} as a film` });
   if (!films) return { node: el('div', { id: 'recap-film' }, head, el('p', { class: 'muted', text: 'The film catalog could not be loaded.' })), best: null };
-  const m = matchFilm(arc, films);
+  const m = matchOnce(r, arc, films);
   if (m.error) {
     const withMood = arc.filter((p) => p.valence != null).length;
     return { node: el('div', { id: 'recap-film' }, head, el('p', { class: 'muted recap-film-none',
@@ -112,6 +120,8 @@ function moodChart(r, arc, C) {
       { label: 'Valence', data: arc.map((p) => p.valence), borderColor: C.PALETTE[0], backgroundColor: C.PALETTE[0], spanGaps: true },
       { label: 'Energy', data: arc.map((p) => p.energy), borderColor: C.PALETTE[1], backgroundColor: C.PALETTE[1], spanGaps: true }] },
     options: { scales: { y: {}, x: {} } } },
+    table: { caption: `Mood of each ${r.kind === 'year' ? 'month' : 'week'} (the chart's numbers)`, head: [r.kind === 'year' ? 'Month' : 'Days', 'Valence', 'Energy'],
+      rows: arc.map((p) => [p.label, fmt(p.valence), fmt(p.energy)]) },
   }).figure;
 }
 
@@ -147,7 +157,7 @@ export async function recapSection(ctx, state, C, { mid = { valence: 0.5, energy
     const card = shareButton({ id: 'share-recap', label: 'Share recap as image', file: `moodspace-recap-${r.period}`, draw: () => drawRecapCard(recapCardData(r, arc, film.best)) });
     body.replaceChildren(
       el('h4', { id: 'recap-title', text: `Your ${r.label}` }),
-      el('p', { id: 'recap-facts', class: 'recap-facts', text: `${r.minutes.toLocaleString('en')} minutes listened (${(r.ms / 3600000).toFixed(1)} hours) · ${r.plays.toLocaleString('en')} plays · ${r.songCount.toLocaleString('en')} different songs by ${r.artistCount.toLocaleString('en')} artists · on ${r.days} ${r.days === 1 ? 'day' : 'days'}` }),
+      el('p', { id: 'recap-facts', class: 'recap-facts', text: `${r.minutes.toLocaleString('en')} minutes listened (${(r.ms / 3600000).toFixed(1)} hours) · ${count(r.plays, 'play')} · ${count(r.songCount, 'different song')} by ${count(r.artistCount, 'artist')} · on ${count(r.days, 'day')}` }),
       card,
       el('div', { class: 'dash-cols' },
         topList('recap-artists', 'Top artists', r.topArtists.slice(0, 5), (a) => a.artist),
@@ -156,8 +166,10 @@ export async function recapSection(ctx, state, C, { mid = { valence: 0.5, energy
       el('h4', { text: r.kind === 'year' ? 'The mood of each month' : 'The mood of each week' }),
       moodChart(r, arc, C), moodTable(r, arc, mid), film.node);
   };
-  select.addEventListener('change', () => show(select.value));
-  select.value = years[0];
-  show(years[0]);
+  select.addEventListener('change', () => { picked = select.value; show(select.value); });
+  // the period picked stays picked when the Taste view is drawn again (lyrics arriving, another import)
+  const start = picked && (years.includes(picked) || months.includes(picked)) ? picked : years[0];
+  select.value = start;
+  show(start);
   return section;
 }
