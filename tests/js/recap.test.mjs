@@ -143,3 +143,46 @@ test('a match needs three parts with a mood; parts without one are left out', ()
   assert.deepEqual(m.parts, [0, 2, 3]);
   assert.equal(m.ranking[0].film.id, 'up');
 });
+
+// --- the share card's layout, with a canvas that records what is drawn ----------------
+import { drawRecapCard, FOOTER_BAND } from '../../web/recap/recap-card.js';
+import { CARD } from '../../web/keep/share-card.js';
+
+function recordingCanvas() {
+  const texts = [];
+  const g = { font: '', fillStyle: '', strokeStyle: '', lineWidth: 1, lineJoin: '', lineCap: '', textBaseline: '',
+    createLinearGradient: () => ({ addColorStop() {} }), fillRect() {}, strokeRect() {}, beginPath() {}, moveTo() {}, lineTo() {}, stroke() {},
+    // a wide font: every code point (emoji, Hebrew) counts 0.6 of the size
+    measureText(t) { return { width: [...String(t)].length * 0.6 * Number(/(\d+)px/.exec(g.font)[1]) }; },
+    fillText(t, x, y) { const size = Number(/(\d+)px/.exec(g.font)[1]); texts.push({ t, x, y, size, w: g.measureText(t).width }); } };
+  return { canvas: { width: 0, height: 0, getContext: () => g }, texts };
+}
+
+test('the recap card: hostile names are cut or shortened, nothing overlaps, nothing but the footer enters its band', () => {
+  const long = (s) => s.repeat(40);
+  const d = { label: '2024', kind: 'year', minutes: 123456789, plays: 98765432, songCount: 123456, artistCount: 65432,
+    arc: Array.from({ length: 12 }, (_, i) => ({ label: periodLabel(`2024-${String(i + 1).padStart(2, '0')}`, { short: true }), valence: i % 3 ? 0.2 + i / 20 : null, energy: 0.4 })),
+    film: long('The Extraordinarily Long Title of a Film 🎬 '),
+    artists: [long('שיר ארוך '), long('🎸🔥'), 'A', long('Zed Ω '), 'Fifth Artist'],
+    songs: [long('Title without spaces'.replace(/ /g, '')), long('שלום עולם '), '🎵', 'B', long('x')] };
+  const { canvas, texts } = recordingCanvas();
+  drawRecapCard(d, { makeCanvas: () => canvas });
+  assert.equal(canvas.width, CARD.width); assert.equal(canvas.height, CARD.height);
+  const footer = texts.at(-1);
+  assert.match(footer.t, /nothing uploaded/);
+  const body = texts.slice(0, -1);
+  assert.ok(body.some((x) => x.t.startsWith('1. ')) && body.some((x) => x.t.startsWith('5. ')), 'five rows of each list fit');
+  assert.ok(body.some((x) => /^123,456,789 minutes|…$/.test(x.t)));
+  for (const x of texts) {
+    assert.ok(x.x >= 0 && x.x + x.w <= CARD.width - 80 + 0.5, `"${x.t.slice(0, 30)}" runs past the right margin (${x.x + x.w})`);
+    assert.ok(x.t.length <= 400);
+  }
+  for (const x of body) assert.ok(x.y + 0.2 * x.size <= CARD.height - FOOTER_BAND, `"${x.t.slice(0, 30)}" reaches into the footer band (y ${x.y})`);
+  // no two texts' boxes overlap (from 0.8 of the font size above the baseline, ascenders and accents, to 0.2 below, descenders)
+  const box = (x) => [x.x, x.y - 0.8 * x.size, x.x + x.w, x.y + 0.2 * x.size];
+  for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+    const a = box(texts[i]); const b = box(texts[j]);
+    const overlap = a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    assert.ok(!overlap, `"${texts[i].t.slice(0, 20)}" and "${texts[j].t.slice(0, 20)}" overlap`);
+  }
+});

@@ -5,6 +5,7 @@
 // reaches the footer band.
 //
 //   drawRecapCard(data)   → canvas; data from recapCardData (recap-view.js)
+//   FOOTER_BAND           the bottom band only the footer line may use
 import { CARD, fit, wrap } from '../keep/share-card.js';
 
 const PAD = 80;
@@ -41,9 +42,9 @@ function arc(g, d, box) {
   for (const m of ['energy', 'valence']) { lx -= g.measureText(m).width; g.fillStyle = LINES[m]; g.fillText(m, lx, box.y - 14); lx -= 30; }
 }
 
-/** A recap card (CARD.width × CARD.height). */
-export function drawRecapCard(d) {
-  const c = document.createElement('canvas');
+/** A recap card (CARD.width × CARD.height); makeCanvas for tests (a canvas-like object). */
+export function drawRecapCard(d, { makeCanvas = () => document.createElement('canvas') } = {}) {
+  const c = makeCanvas();
   c.width = CARD.width; c.height = CARD.height;
   const g = c.getContext('2d');
   const bg = g.createLinearGradient(0, 0, CARD.width * 0.3, CARD.height);
@@ -67,7 +68,7 @@ export function drawRecapCard(d) {
   if (d.film) {
     g.fillStyle = DIM; g.font = `400 28px ${FONT}`; g.fillText(fit(g, `My ${d.label} as a film:`, W), PAD, y);
     g.fillStyle = ACCENT; g.font = `800 56px ${FONT}`;
-    y = wrap(g, d.film, PAD, y + 62, W, 64, 2) + 20;
+    y = wrap(g, d.film, PAD, y + 70, W, 64, 2) + 20;
   }
   // two columns of top artists and songs, as many rows as fit above the footer band
   const colW = W / 2 - 20;
