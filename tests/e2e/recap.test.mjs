@@ -136,6 +136,13 @@ test('the recap of a fixture year: minutes, top artists, songs and albums, the m
     assert.deepEqual(await texts(page, '#recap-songs li .recap-name'), ['Sunlit Static — The Copper Kites', 'Golden Run — The Copper Kites']);
     assert.deepEqual(await texts(page, '#recap-moods tbody th'), ['1–7', '8–14']);
     assert.match(await page.textContent('#recap-film'), /a film needs at least 3 weeks whose songs have a predicted mood, and June 2024 has 2/);
+    await shoot(page, { selector: '#dash-recap', file: 'recap-month' });
+    // the picked period stays picked when the view is drawn again
+    const before = await page.getAttribute('#taste-mount', 'data-rendered');
+    await page.evaluate(() => globalThis.moodspace.library.setExtra('redrawn', 1));
+    await page.waitForFunction((b) => document.getElementById('taste-mount').dataset.rendered !== b, before, { timeout: 20000 });
+    assert.equal(await page.inputValue('#recap-period'), '2024-06');
+    assert.equal(await page.textContent('#recap-title'), 'Your June 2024');
     assert.deepEqual(page.blocked, []);
     assert.deepEqual(page.errors, []);
   } finally { await page.closeAll(); }
@@ -163,6 +170,14 @@ test('range switcher shows the selected range; the skip rate names its basis', {
     check(await state(), 'long_term');
     assert.equal(await page.isVisible('.dash-range[data-range="long_term"]'), true);
     assert.equal(await page.isVisible('.dash-range[data-range="medium_term"]'), false);
+    // the choice stays when the view is drawn again (lyrics arriving redraw it)
+    const before = await page.getAttribute('#taste-mount', 'data-rendered');
+    await page.evaluate(() => globalThis.moodspace.library.setExtra('redrawn', 1));
+    await page.waitForFunction((b) => document.getElementById('taste-mount').dataset.rendered !== b, before, { timeout: 20000 });
+    await page.waitForTimeout(1500);   // (lyrics may still redraw it: let the view settle before reading styles)
+    await page.waitForFunction(() => !document.getElementById('taste-mount').closest('[hidden]') && document.querySelector('.range-switch button[aria-pressed="true"]'));
+    check(await state(), 'long_term');
+    assert.equal(await page.isVisible('.dash-range[data-range="long_term"]'), true);
     await shoot(page, { selector: '#dash-top', file: 'range-switch' });
     // the fixture's plays all carry Spotify's flag: the basis says so, with the count
     const facts = await page.textContent('#dash-history .dash-facts');

@@ -49,10 +49,13 @@ function coverImg(url) {
 const TOP_SHOWN = 50;
 const SWITCH_LABELS = { short_term: '4 weeks', medium_term: '6 months', long_term: 'All time' };
 
+let chosenRange = '';   // the range last chosen: kept when the view is drawn again (lyrics arriving redraw it)
+
 /** One range at a time, chosen with a row of toggle buttons (the other ranges' lists stay in the page, hidden). */
 function rangeSwitcher(panels) {
   const bar = el('div', { class: 'range-switch', role: 'group', 'aria-label': 'Time range' });
   const show = (r) => {
+    chosenRange = r;
     for (const [k, p] of Object.entries(panels)) p.hidden = k !== r;
     for (const b of bar.children) b.setAttribute('aria-pressed', String(b.dataset.range === r));
   };
@@ -61,7 +64,8 @@ function rangeSwitcher(panels) {
     b.addEventListener('click', () => show(r));
     bar.append(b);
   }
-  show(Object.keys(panels).includes('medium_term') ? 'medium_term' : Object.keys(panels)[0]);
+  const keys = Object.keys(panels);
+  show(keys.includes(chosenRange) ? chosenRange : keys.includes('medium_term') ? 'medium_term' : keys[0]);
   return bar;
 }
 
