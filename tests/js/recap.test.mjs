@@ -186,3 +186,15 @@ test('the recap card: hostile names are cut or shortened, nothing overlaps, noth
     assert.ok(!overlap, `"${texts[i].t.slice(0, 20)}" and "${texts[j].t.slice(0, 20)}" overlap`);
   }
 });
+
+test('a segment\'s mood in words: a side only when clearly away from the middle', async () => {
+  const { moodWords } = await import('../../web/recap/recap-core.js');
+  const mid = { valence: 0.55, energy: 0.625 };
+  // the two weeks of the e2e fixture's June: nearly the same mood, never opposite words
+  assert.equal(moodWords(0.54, 0.63, mid), 'near the middle');
+  assert.equal(moodWords(0.55, 0.62, mid), 'near the middle');
+  assert.equal(moodWords(0.70, 0.40, mid), 'bright and calm');
+  assert.equal(moodWords(0.30, 0.63, mid), 'sombre');
+  assert.equal(moodWords(0.56, 0.80, mid), 'energetic');
+  assert.equal(moodWords(null, 0.5, mid), 'no mood yet');
+});

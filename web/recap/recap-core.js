@@ -251,3 +251,19 @@ export function matchWhy(recap, arc, match, compared) {
   ];
   return lines;
 }
+
+/** How far (on the 0–1 scale) a mood must sit from the middle to be called bright, sombre, energetic or calm. */
+export const MOOD_MARGIN = 0.03;
+
+/**
+ * A segment's mood in words, relative to `mid` (the reference songs' medians):
+ * "bright and energetic", "sombre", "calm", … or "near the middle"; a side is
+ * named only when the mood is at least MOOD_MARGIN away from the middle, so two
+ * nearly equal moods never get opposite words.
+ */
+export function moodWords(valence, energy, mid = { valence: 0.5, energy: 0.5 }) {
+  if (!isNum(valence) || !isNum(energy)) return 'no mood yet';
+  const v = valence >= mid.valence + MOOD_MARGIN ? 'bright' : valence <= mid.valence - MOOD_MARGIN ? 'sombre' : null;
+  const e = energy >= mid.energy + MOOD_MARGIN ? 'energetic' : energy <= mid.energy - MOOD_MARGIN ? 'calm' : null;
+  return v || e ? [v, e].filter(Boolean).join(' and ') : 'near the middle';
+}

@@ -7,10 +7,9 @@
 //   recapSection(ctx, state, C, { mid })  → Promise of the section element, or null without plays
 import { el, fmt } from '../ui.js';
 import { trackKey } from '../library/history-core.js';
-import { moodQuadrant } from '../taste/dashboard-stats.js';
 import { loadCatalog } from '../film/film-catalog.js';
 import { shareButton } from '../keep/share-card.js';
-import { recapFromEntries, recapPeriods, recapOf, moodArc, matchFilm, matchWhy, periodLabel } from './recap-core.js';
+import { recapFromEntries, recapPeriods, recapOf, moodArc, matchFilm, matchWhy, periodLabel, moodWords, MOOD_MARGIN } from './recap-core.js';
 import { drawRecapCard } from './recap-card.js';
 
 /** The recap index from the library's sources, in the import Worker (in the page when Workers are missing). */
@@ -100,12 +99,12 @@ function moodTable(r, arc, mid) {
   const rows = arc.map((p) => el('tr', {},
     el('th', { scope: 'row', text: r.kind === 'year' ? periodLabel(p.key) : p.label }),
     el('td', { text: minutes(p.ms) }),
-    el('td', { text: p.valence == null ? 'no mood yet' : moodQuadrant(p.valence, p.energy, mid) }),
+    el('td', { text: moodWords(p.valence, p.energy, mid) }),
     el('td', { text: p.valence == null ? '—' : fmt(p.valence) }), el('td', { text: p.energy == null ? '—' : fmt(p.energy) }),
     el('td', { text: `${Math.round(p.moodShare * 100)}%` })));
   return el('div', { class: 'table-wrap', tabIndex: 0, role: 'region', 'aria-label': `Mood of each ${unit.toLowerCase()}` },
     el('table', { id: 'recap-moods', class: 'recap-moods' },
-      el('caption', { text: `The mood of each ${r.kind === 'year' ? 'month' : 'week'}: the mean predicted mood of the songs you played, weighted by play time.` }),
+      el('caption', { text: `The mood of each ${r.kind === 'year' ? 'month' : 'week'}: the mean predicted mood of the songs you played, weighted by play time; bright or sombre, energetic or calm when at least ${MOOD_MARGIN} from the middle of the reference songs (valence ${fmt(mid.valence)}, energy ${fmt(mid.energy)}).` }),
       el('thead', {}, el('tr', {}, ...[unit, 'Listened', 'Mood', 'Valence', 'Energy', 'Play time with a mood'].map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, ...rows)));
 }
@@ -127,6 +126,8 @@ function moodChart(r, arc, C) {
 
 export async function recapSection(ctx, state, C, { mid = { valence: 0.5, energy: 0.5 } } = {}) {
   const { library } = ctx;
+  const num = (v) => typeof v === 'number' && Number.isFinite(v);
+  mid = { valence: num(mid?.valence) ? mid.valence : 0.5, energy: num(mid?.energy) ? mid.energy : 0.5 };   // (no reference: the middle of the scale)
   if (state.mode === 'demo' || state.source !== 'export' || !state.extra?.history?.plays || !library.sourceEntries) return null;
   const h = el('h3', { id: 'dash-recap-h', text: 'Recap of a year or month' });
   const section = el('section', { id: 'dash-recap', class: 'dash-section', 'aria-labelledby': 'dash-recap-h' }, h);
