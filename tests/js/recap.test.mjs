@@ -198,3 +198,13 @@ test('a segment\'s mood in words: a side only when clearly away from the middle'
   assert.equal(moodWords(0.56, 0.80, mid), 'energetic');
   assert.equal(moodWords(null, 0.5, mid), 'no mood yet');
 });
+
+test('why: months that tie for brightest are named together, never one of them as the brightest', () => {
+  const year = [[0.38, 0.46], [0.38, 0.46], [0.55, 0.63], [0.551, 0.63], [0.553, 0.51], [0.552, 0.51]].map(([valence, energy]) => ({ valence, energy }));
+  const films = [film('steps', 'Steps', [[0.2, 0.4], [0.2, 0.4], [0.6, 0.8], [0.62, 0.8], [0.61, 0.5], [0.6, 0.5]])];
+  const m = matchFilm(year, films);
+  const recap = { kind: 'year', segments: ['2024-01', '2024-02', '2024-05', '2024-06', '2024-07', '2024-08'].map((key) => ({ key, label: periodLabel(key, { short: true }) })) };
+  const why = matchWhy(recap, year, m.ranking[0], m.compared);
+  assert.equal(why[0], 'Your brightest months were May to August 2024 (within 0.01 of each other); Steps is brightest at the same point (part 4 of 6).');
+  assert.equal(why[1], 'Your darkest months were January and February 2024 (within 0.01 of each other); Steps is darkest at the same point (part 1 of 6).');
+});

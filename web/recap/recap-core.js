@@ -226,6 +226,8 @@ export function matchFilm(arc, films, { top = 3 } = {}) {
   return { ranking: out.slice(0, top), parts: at, compared: out.length };
 }
 
+/** Moods this close (0–1 scale) count as the same when naming a brightest, darkest or most energetic segment. */
+const TIE = 0.01;
 const argOf = (xs, better) => xs.reduce((best, x, i) => (best < 0 || better(x, xs[best]) ? i : best), -1);
 
 /**
@@ -243,10 +245,25 @@ export function matchWhy(recap, arc, match, compared) {
   const fB = pick('valence', match.arc, hi); const fD = pick('valence', match.arc, lo); const fE = pick('energy', match.arc, hi);
   const title = match.film.title;
   const unit = recap.kind === 'year' ? 'month' : 'week';
-  const say = (superl, u, f) => `Your ${superl} ${unit} was ${name(u)}; ${title} is ${superl} ${u === f ? `at the same point (${part(f)})` : `in ${part(f)} (your ${name(f)})`}.`;
+  // the segments within TIE of the extreme share it: "Your brightest months were May to December 2024"
+  const ties = (series, u) => at.filter((i) => Math.abs(arc[i][series] - arc[u][series]) <= TIE);
+  const names = (list) => {
+    if (list.length === 1) return name(list[0]);
+    const keys = list.map((i) => recap.segments[i].key);
+    const oneYear = recap.kind === 'year' && keys.every((k) => k.slice(0, 4) === keys[0].slice(0, 4));
+    const short = (i) => (oneYear ? periodLabel(recap.segments[i].key).split(' ')[0] : name(i));
+    const tail = oneYear ? ` ${keys[0].slice(0, 4)}` : '';
+    if (list.length >= 3 && list.every((x, k) => !k || x === list[k - 1] + 1)) return `${short(list[0])} to ${short(list.at(-1))}${tail}`;
+    return `${list.slice(0, -1).map(short).join(', ')} and ${short(list.at(-1))}${tail}`;
+  };
+  const say = (superl, series, u, f) => {
+    const same = ties(series, u);
+    const yours = same.length > 1 ? `Your ${superl} ${unit}s were ${names(same)} (within ${TIE} of each other)` : `Your ${superl} ${unit} was ${name(u)}`;
+    return `${yours}; ${title} is ${superl} ${same.includes(f) ? `at the same point (${part(f)})` : `in ${part(f)} (your ${name(f)})`}.`;
+  };
   const words = (r) => (r >= 0.8 ? 'closely' : r >= 0.5 ? 'broadly' : r >= 0.2 ? 'loosely' : 'hardly');
   const lines = [
-    say('brightest', uB, fB), say('darkest', uD, fD), say('most energetic', uE, fE),
+    say('brightest', 'valence', uB, fB), say('darkest', 'valence', uD, fD), say('most energetic', 'energy', uE, fE),
     `Its brightness follows your ${unit}s ${words(match.r.valence)} (correlation ${match.r.valence.toFixed(2)}; 1 would be the same shape), its energy ${words(match.r.energy)} (${match.r.energy.toFixed(2)}): the closest shape of the ${compared.toLocaleString('en')} films compared.`,
   ];
   return lines;
