@@ -102,11 +102,12 @@ function moodTable(r, arc, mid) {
     el('td', { text: moodWords(p.valence, p.energy, mid) }),
     el('td', { text: p.valence == null ? '—' : fmt(p.valence) }), el('td', { text: p.energy == null ? '—' : fmt(p.energy) }),
     el('td', { text: `${Math.round(p.moodShare * 100)}%` })));
-  return el('div', { class: 'table-wrap', tabIndex: 0, role: 'region', 'aria-label': `Mood of each ${unit.toLowerCase()}` },
-    el('table', { id: 'recap-moods', class: 'recap-moods' },
-      el('caption', { text: `The mood of each ${r.kind === 'year' ? 'month' : 'week'}: the mean predicted mood of the songs you played, weighted by play time; bright or sombre, energetic or calm when at least ${MOOD_MARGIN} from the middle of the reference songs (valence ${fmt(mid.valence)}, energy ${fmt(mid.energy)}).` }),
+  // (the caption is a paragraph above the scrolling box, so that it wraps on a phone; the table points to it)
+  const about = el('p', { id: 'recap-moods-about', class: 'muted', text: `The mood of each ${r.kind === 'year' ? 'month' : 'week'}: the mean predicted mood of the songs you played, weighted by play time; bright or sombre, energetic or calm when at least ${MOOD_MARGIN} from the middle of the reference songs (valence ${fmt(mid.valence)}, energy ${fmt(mid.energy)}).` });
+  return el('div', {}, about, el('div', { class: 'table-wrap', tabIndex: 0, role: 'region', 'aria-label': `Mood of each ${r.kind === 'year' ? 'month' : 'week'}` },
+    el('table', { id: 'recap-moods', class: 'recap-moods', 'aria-describedby': 'recap-moods-about' },
       el('thead', {}, el('tr', {}, ...[unit, 'Listened', 'Mood', 'Valence', 'Energy', 'Play time with a mood'].map((h) => el('th', { scope: 'col', text: h })))),
-      el('tbody', {}, ...rows)));
+      el('tbody', {}, ...rows))));
 }
 
 function moodChart(r, arc, C) {
