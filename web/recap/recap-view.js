@@ -147,9 +147,10 @@ export async function recapSection(ctx, state, C, { mid = { valence: 0.5, energy
   const select = el('select', { id: 'recap-period' },
     el('optgroup', { label: 'Years' }, ...years.map((y) => el('option', { value: y, text: y }))),
     el('optgroup', { label: 'Months' }, ...months.map((m) => el('option', { value: m, text: periodLabel(m) }))));
-  const body = el('div', { id: 'recap-body', 'aria-live': 'polite' });
+  const body = el('div', { id: 'recap-body' });
+  const said = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });   // (one short line, not the whole recap)
   section.append(el('p', { class: 'muted', text: 'Any year or month of your listening history, counted in this browser (only periods with plays are offered).' }),
-    el('div', { class: 'recap-pick' }, el('label', { for: 'recap-period', text: 'Recap of' }), select), body);
+    el('div', { class: 'recap-pick' }, el('label', { for: 'recap-period', text: 'Recap of' }), select), said, body);
 
   const show = (period) => {
     const r = recapOf(index, period);
@@ -168,7 +169,7 @@ export async function recapSection(ctx, state, C, { mid = { valence: 0.5, energy
       el('h4', { text: r.kind === 'year' ? 'The mood of each month' : 'The mood of each week' }),
       moodChart(r, arc, C), moodTable(r, arc, mid), film.node);
   };
-  select.addEventListener('change', () => { picked = select.value; show(select.value); });
+  select.addEventListener('change', () => { picked = select.value; show(select.value); said.textContent = `Showing your ${periodLabel(select.value)}.`; });
   // the period picked stays picked when the Taste view is drawn again (lyrics arriving, another import)
   const start = picked && (years.includes(picked) || months.includes(picked)) ? picked : years[0];
   select.value = start;
