@@ -17,7 +17,8 @@ import { recapIndex, recapOf, moodArc, matchFilm } from '../../web/recap/recap-c
 import { normalizeCatalog } from '../../web/film/film.js';
 import { trackKey } from '../../web/library/history-core.js';
 
-const skip = distMissing() || engineMissing() || false;
+const need = (...files) => files.map((f) => (fs.existsSync(path.join(DIST, f)) ? null : `dist/${f} is missing (run ./build.sh)`)).find(Boolean) || null;
+const skip = distMissing() || engineMissing() || need('catalog.json', 'demo.json') || false;
 const SHOTS = process.env.RECAP_SHOTS || '';
 let browser; let env;
 const tmp = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'ms-recap-'));
