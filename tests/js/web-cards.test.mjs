@@ -13,27 +13,12 @@ import { soundtrackPayload, tastePayload, readPayload, CARD_VERSION, CardError, 
 import { withText, readText, itxtData, PngError, MAX_TEXT_BYTES } from '../../web/keep/png-text.js';
 import { readCard } from '../../web/keep/open-card.js';
 import { tasteCardData } from '../../web/taste/taste-verdict.js';
+import { hostileDetail, tinyPng } from './fixtures/cards.mjs';
 
 // a measure like a sans-serif font's: 0.58 em a character, 1.25 em an emoji
 function measure(text, font) {
   const size = Number(/(\d+)px/.exec(font)[1]);
   return graphemes(text).reduce((w, g) => w + (/\p{Extended_Pictographic}/u.test(g) ? 1.25 : 0.58) * size, 0);
-}
-
-export const HOSTILE_TITLE = 'The Extraordinarily Long and Winding Saga of the Lighthouse Keeper Who Forgot 🌊🎻👩🏽‍🚀 Everything Under the Sea — حكاية الحارس الطويلة جدا';
-export function hostileDetail(n = 24) {
-  return {
-    kind: 'full', total: 3.2,
-    film: { id: 'script:hostile', title: HOSTILE_TITLE, year: 1994, source: 'script',
-      scenes: Array.from({ length: n * 2 }, (_, i) => ({ heading: `INT. ROOM ${i} - NIGHT`, metrics: { energy: (i % 7) / 7, valence: (i % 5) / 5 }, words: 40 })),
-      weights: null, overall: { energy: 0.5, valence: 0.4 } },
-    picks: Array.from({ length: n }, (_, i) => ({
-      song: { id: `s${i}`, title: i % 3 === 0 ? 'שיר ארוך מאוד מאוד על הים והלילה והכוכבים' : i % 3 === 1 ? `Song ${i} ${'🎸'.repeat(30)}` : `A${'a'.repeat(150)}`,
-        artist: i % 2 ? 'فرقة الليل الطويل جدا جدا جدا' : 'The Artist With An Enormously Long Name And Friends', metrics: { energy: 0.3, valence: 0.6 }, lyricsStatus: 'found' },
-      segment: { segment: i, first: 2 * i, last: 2 * i + 1, heading: `INT. ROOM ${2 * i} - NIGHT`, metrics: { energy: (i % 4) / 4, valence: ((i + 1) % 3) / 3 } },
-      distance: 0.1 + i / 100, segmentPct: { energy: 30 }, songPct: { energy: 40 }, mood: { energy: 0.3 },
-    })),
-  };
 }
 
 const TASTE = {
@@ -175,12 +160,6 @@ test('payload: a soundtrack and a taste summary survive JSON exactly; versions a
 
 // --- the PNG chunk ------------------------------------------------------------------
 
-/** A 2×1 RGB PNG written here (IHDR, IDAT, IEND). */
-function tinyPng() {
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(2, 0); ihdr.writeUInt32BE(1, 4); ihdr[8] = 8; ihdr[9] = 2;
-  const idat = zlib.deflateSync(Buffer.from([0, 255, 0, 0, 0, 0, 255]));
-  return encodeChunks([{ name: 'IHDR', data: ihdr }, { name: 'IDAT', data: idat }, { name: 'IEND', data: new Uint8Array(0) }]);
-}
 const msg = (fn) => { try { fn(); } catch (e) { assert.ok(e instanceof PngError || e instanceof CardError, String(e)); return e.message; } assert.fail('no error'); };
 
 test('iTXt: the text goes in before IEND and comes back; a second write replaces it; other PNG chunks stay', () => {

@@ -66,6 +66,7 @@ export function mountOpenCard(root, ctx) {
         // exactly as the card holds it: its songs' snapshots, not today's library
         const shown = fromRecord(r, { films, songs: new Map() });
         if (!shown) throw new CardError(`The film of this card (${r.film.title}) is not in this version's film catalog, so its soundtrack cannot be shown.`);
+        if (shown.film.source === 'script' && card.year) shown.film = { ...shown.film, year: card.year };
         ctx.soundtrack.open(shown);
         say(`Reopened the soundtrack for ${r.film.title} (${r.picks.length} segments) from ${file.name}.${card.note ? ` ${card.note}` : ''}`);
         document.getElementById('full-h')?.focus();
