@@ -39,7 +39,7 @@ function soundtrackBlocks({ film, picks = [] }) {
 
 function tasteBlocks(d) {
   const lists = [d.artists, d.songs].filter((l) => l?.items?.length)
-    .map((l) => ({ title: l.title, items: l.items.map((x) => ({ main: x.detail && l === d.songs ? `${x.main} · ${x.detail}` : x.main })) }));
+    .map((l) => ({ title: l.title, more: false, items: l.items.map((x) => ({ main: x.main, detail: l === d.songs ? x.detail : '' })) }));
   return [
     { type: 'brand', title: 'MoodSpace', subtitle: `My taste · ${d.label || 'My library'}` },
     { type: 'headline', text: d.quadrant },
@@ -51,8 +51,8 @@ function tasteBlocks(d) {
 }
 
 const NOTES = {
-  soundtrack: 'Song and film moods predicted in my browser · drop this card on MoodSpace to reopen it',
-  taste: 'Moods predicted from song lyrics in my browser · drop this card on MoodSpace to reopen it',
+  soundtrack: 'Moods predicted in my browser · this card reopens in MoodSpace',
+  taste: 'Moods read from lyrics, in my browser · this card reopens in MoodSpace',
 };
 
 export function cardSpec({ kind, size = DEFAULT_SIZE, data, address = '' }) {

@@ -18,7 +18,8 @@
 //   { type: 'bars', items: [{ label, p }] } percentile bars, "72nd" at the right
 //   { type: 'rows', items: [{ main, detail }], more }   a numbered list: as many rows as fit,
 //                                           the rest told as "+N more <more>"
-//   { type: 'columns', cols: [{ title, items: [{ main, detail }] }] }   two lists side by side
+//   { type: 'columns', cols: [{ title, items: [{ main, detail }], more }] }   lists side by side
+//                                           (more: false = a top list, cut where the room ends)
 // Text boxes never overlap and never reach the footer band: rows that do not
 // fit are dropped (and counted), paragraphs are cut, headlines shrink.
 
@@ -212,7 +213,7 @@ export function layoutCard({ size = DEFAULT_SIZE, theme = 'soundtrack', blocks =
       y += 20;
     } else if (b.type === 'bars') {
       const s = story ? 32 : 28; const rowH = Math.round(s * 1.9);
-      const labelW = 230; const pctW = 110;
+      const labelW = 300; const pctW = 110;
       for (const it of (b.items || []).filter((x) => typeof x.p === 'number' && Number.isFinite(x.p))) {
         if (room() < rowH) { dropped++; continue; }
         const base = y + s * ASCENT + (rowH - s * LINE) / 2;
@@ -234,7 +235,10 @@ export function layoutCard({ size = DEFAULT_SIZE, theme = 'soundtrack', blocks =
         const x = PAD + ci * (colW + gap);
         let cy = top;
         const s = cols.length > 1 ? (story ? 32 : 28) : (story ? 36 : 32);
-        const rowH = Math.round(s * 1.45);
+        // side by side, a detail (a song's artist) goes on a second, smaller line
+        const two = cols.length > 1 && c.items.some((it) => it.detail);
+        const ds = Math.round(s * 0.8);
+        const rowH = Math.ceil(two ? s * 1.4 + ds * LINE : s * 1.45);
         if (c.title) {
           const ts = s + 2;
           if (bottom - cy < ts * LINE) return;
@@ -243,18 +247,22 @@ export function layoutCard({ size = DEFAULT_SIZE, theme = 'soundtrack', blocks =
         }
         const items = c.items;
         const fits = Math.max(0, Math.floor((bottom - cy) / rowH));
-        const shown = items.length <= fits ? items.length : Math.max(0, fits - 1);
+        // (a top list just stops where the room ends; other lists say how many were left out)
+        const shown = items.length <= fits ? items.length : Math.max(0, c.more === false ? fits : fits - 1);
         const numW = measure(`${items.length}.`, fontOf(s, 700)) + 14;
         for (let i = 0; i < shown; i++) {
           const it = items[i];
-          const base = cy + s * ASCENT + (rowH - s * LINE) / 2;
+          const base = cy + s * ASCENT + (two ? s * 0.05 : (rowH - s * LINE) / 2);
           ops.push(textOp(`${i + 1}.`, x, base, s, { weight: 700, color: COLORS.accent, width: numW - 14 }));
           const mainW = colW - numW;
           const mainFont = fontOf(s, 600);
           const main = ellipsize(measure, mainFont, it.main, it.detail ? mainW * (cols.length > 1 ? 1 : 0.62) : mainW);
           const mw = measure(main, mainFont);
           ops.push(textOp(main, x + numW, base, s, { weight: 600, width: mw }));
-          if (it.detail && cols.length === 1) {
+          if (it.detail && two) {
+            const d = ellipsize(measure, fontOf(ds), it.detail, mainW);
+            ops.push(textOp(d, x + numW, base + s * DESCENT + ds * ASCENT + 2, ds, { color: COLORS.dim, width: mainW }));
+          } else if (it.detail && cols.length === 1) {
             const ds = Math.round(s * 0.82); const dFont = fontOf(ds);
             const dw = mainW - mw - 20;
             if (dw > 60) {
@@ -266,8 +274,8 @@ export function layoutCard({ size = DEFAULT_SIZE, theme = 'soundtrack', blocks =
         }
         if (shown < items.length) {
           const rest = items.length - shown; dropped += rest;
-          if (bottom - cy >= rowH) {
-            const base = cy + s * ASCENT + (rowH - s * LINE) / 2;
+          if (c.more !== false && bottom - cy >= rowH) {
+            const base = cy + s * ASCENT + (Math.round(s * 1.45) - s * LINE) / 2;
             const t = ellipsize(measure, fontOf(s, 600), `+${rest} more${c.more ? ` ${c.more}` : ''}`, colW);
             ops.push(textOp(t, x, base, s, { weight: 600, color: COLORS.dim, width: colW }));
             cy += rowH;

@@ -134,13 +134,14 @@ export function mountSave(root, ctx) {
       saving = false; refresh();
     });
     refresh();
+    // (above the songs: the share card and the downloads first, then Spotify)
     root.replaceChildren(
       el('h5', { text: 'Keep this soundtrack' }),
+      el('div', { class: 'row' }, shareButton({ id: 'share-soundtrack', file: stem, card: () => ({ kind: 'soundtrack', data: current, payload: soundtrackPayload(current) }) })),
+      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn, xspfBtn), idsNote, expOut,
       el('div', { class: 'row' }, el('label', { for: 'playlist-name', text: 'Playlist name' }), nameIn),
-      el('div', { class: 'row' }, pub, el('label', { for: 'playlist-public', text: 'Public playlist (off: only you can see it)' })),
-      el('div', { class: 'row' }, saveBtn), saveWhy, out,
-      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn, xspfBtn,
-        shareButton({ id: 'share-soundtrack', file: stem, card: () => ({ kind: 'soundtrack', data: current, payload: soundtrackPayload(current) }) })), idsNote, expOut);
+      el('div', { class: 'row keep-check' }, pub, el('label', { for: 'playlist-public', text: 'Public playlist (off: only you can see it)' })),
+      el('div', { class: 'row' }, saveBtn), saveWhy, out);
   }
 }
 

@@ -25,7 +25,7 @@ export function tasteVerdict(songs, ref) {
   const ew = e.p >= 50 ? `more energetic than ${round(e.p)}%` : `calmer than ${round(100 - e.p)}%`;
   return {
     quadrant, valence: v, energy: e, percentiles, songs: withMood.length,
-    sentence: `Your average song is ${quadrant}: ${vw} and ${ew} of the reference songs (over ${withMood.length} songs with a predicted mood).`,
+    sentence: `Your average song is ${quadrant}: ${vw} and ${ew} of the reference songs (over ${withMood.length} song${withMood.length === 1 ? '' : 's'} with a predicted mood).`,
   };
 }
 
