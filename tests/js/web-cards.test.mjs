@@ -7,7 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import encodeChunks from 'png-chunks-encode';
-import { layoutCard, SIZES, wrapLines, graphemes, dirOf } from '../../web/keep/card-layout.js';
+import { layoutCard, SIZES, THEMES, wrapLines, graphemes, dirOf } from '../../web/keep/card-layout.js';
 import { cardSpec, appAddress } from '../../web/keep/card-content.js';
 import { soundtrackPayload, tastePayload, readPayload, CARD_VERSION, CardError, CARD_KEYWORD } from '../../web/keep/card-payload.js';
 import { withText, readText, itxtData, PngError, MAX_TEXT_BYTES } from '../../web/keep/png-text.js';
@@ -202,4 +202,29 @@ test('a damaged, cut, foreign or huge file gives a clear message, never a crash'
   assert.match(msg(() => readCard(junk)), /does not decompress/);
   // our chunk holding something else
   assert.match(msg(() => readCard(withText(tinyPng(), CARD_KEYWORD, '{"format":"x"}'))), /not a MoodSpace card’s/);
+});
+
+test('another kind of card (a recap) registers how it is read back; unregistered kinds are refused with their name', async () => {
+  const { registerCardKind } = await import('../../web/keep/card-payload.js');
+  const p = (kind, extra = {}) => JSON.stringify({ format: 'moodspace-card', version: 1, kind, ...extra });
+  assert.throws(() => readPayload(p('recap-test', { year: 2024 })), /kind of card \(“recap-test”\)/);
+  registerCardKind('recap-test', { read: (x) => (Number.isInteger(x.year) ? { year: x.year } : null), open: () => 'opened' });
+  assert.deepEqual(readPayload(p('recap-test', { year: 2024 })), { kind: 'recap-test', data: { year: 2024 }, note: '' });
+  assert.throws(() => readPayload(p('recap-test', { year: 'x' })), /recap-test card is damaged/);
+});
+
+test('a card written as blocks (what a recap or a joint soundtrack passes) is laid out by the same rules', () => {
+  const data = { theme: 'recap', note: 'My 2024, made in my browser', blocks: [
+    { type: 'brand', title: 'MoodSpace', subtitle: 'My year in music' },
+    { type: 'headline', text: 'Your 2024 as a film', keep: '(2024)' },
+    { type: 'chart', series: { valence: [0.2, 0.5, 0.4, 0.8], energy: [0.6, 0.3, 0.7, 0.5] }, caption: 'months as segments' },
+    { type: 'columns', cols: [{ title: 'Artists', items: [{ main: 'A' }, { main: 'B' }] }, { title: 'Songs', items: Array.from({ length: 40 }, (_, i) => ({ main: `Song ${i}`, detail: 'Artist' })) }] },
+  ] };
+  for (const size of Object.keys(SIZES)) {
+    const l = layoutCard(cardSpec({ kind: 'blocks', size, data, address: 'moodspace.example' }), measure);
+    checkLayout(l, `blocks ${size}`);
+    assert.deepEqual(l.theme, THEMES.recap);
+    assert.ok(l.ops.some((o) => o.text === '+' + (40 - l.ops.filter((x) => /^\d+\.$/.test(x.text || '') && x.box.x > 400).length) + ' more'), 'the longer list says how many were left out');
+  }
+  assert.throws(() => cardSpec({ kind: 'nonsense' }), /no card of kind nonsense/);
 });

@@ -5,6 +5,7 @@
 //                                   ({ film, segments, songs and their moods } as keep.js keeps them)
 //   tastePayload(cardData, now)     the taste card's data → payload
 //   readPayload(text) → { kind: 'soundtrack', record, note } | { kind: 'taste', taste, note }
+//                       | { kind, data, note } for a kind registered with registerCardKind
 //                       or throws CardError with a message for the user.
 //
 // Version 1 is the first. A card of a newer version is read as far as this
@@ -20,6 +21,13 @@ export const CARD_VERSION = 1;
 export const OLDEST_VERSION = 1;
 
 export class CardError extends Error {}
+
+// other kinds of card (a year recap, a joint soundtrack) register how their
+// payload is read back and shown: registerCardKind('recap', { read(payload) → data
+// (throw CardError when it cannot be read), open(data, ctx) → message shown after opening })
+const kinds = new Map();
+export function registerCardKind(kind, { read, open }) { kinds.set(kind, { read, open }); }
+export const cardKind = (kind) => kinds.get(kind) || null;
 
 const isObj = (v) => v != null && typeof v === 'object' && !Array.isArray(v);
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -81,6 +89,12 @@ export function readPayload(text) {
     const taste = cleanTaste(p.taste);
     if (!taste) throw cannot('taste summary');
     return { kind: 'taste', taste, note };
+  }
+  if (kinds.has(p.kind)) {
+    let data = null;
+    try { data = kinds.get(p.kind).read(p); } catch (e) { if (e instanceof CardError) throw e; }
+    if (data == null) throw cannot(`${str(p.kind, 40)} card`);
+    return { kind: p.kind, data, note };
   }
   throw newer ? new CardError(`This card was made by a newer MoodSpace (card version ${v}) and holds a kind of card (“${str(p.kind, 40)}”) this page does not know. Reload the page to get the newest MoodSpace.`)
     : new CardError(`This card holds a kind of card (“${str(p.kind, 40)}”) this version of MoodSpace does not know.`);

@@ -8,13 +8,13 @@
 //   readCard(bytes) → { kind, record | taste, note }   (throws with a message for the user)
 import { el } from '../ui.js';
 import { readText, MAX_PNG_BYTES, PngError } from './png-text.js';
-import { readPayload, CARD_KEYWORD, CardError } from './card-payload.js';
+import { readPayload, CARD_KEYWORD, CardError, cardKind } from './card-payload.js';
 import { fromRecord } from './keep.js';
 
 /** A card's bytes → its payload (card-payload.js readPayload), or an Error saying why not. */
 export function readCard(bytes) {
   const text = readText(bytes, CARD_KEYWORD);
-  if (text == null) throw new CardError('This PNG holds no MoodSpace card data: it is another image, or a card saved again by an app that strips what images carry (some chat apps do). The original PNG file opens.');
+  if (text == null) throw new CardError('This PNG holds no MoodSpace card data: it is another image, a card saved again by an app that strips what images carry (some chat apps do; the original PNG file opens), or a card from a MoodSpace older than reopenable cards, which carried no data.');
   return readPayload(text);
 }
 
@@ -70,6 +70,9 @@ export function mountOpenCard(root, ctx) {
         ctx.soundtrack.open(shown);
         say(`Reopened the soundtrack for ${r.film.title} (${r.picks.length} segments) from ${file.name}.${card.note ? ` ${card.note}` : ''}`);
         document.getElementById('full-h')?.focus();
+      } else if (card.kind !== 'taste') {
+        const said = await cardKind(card.kind).open(card.data, ctx);
+        say(`${said || `Opened ${file.name}.`}${card.note ? ` ${card.note}` : ''}`);
       } else {
         showTaste(card.taste, card.note);
         say(`Reopened the taste card of ${card.taste.label} from ${file.name}: it is at the top of the Taste tab.`);
