@@ -160,6 +160,7 @@ export function layoutCard({ size = DEFAULT_SIZE, theme = 'soundtrack', blocks =
   const bottom = bandTop - 36;   // content never goes below this
 
   let y = PAD;   // the top of the next block
+  let bodyFrom = 0;   // the ops after the brand: centred in the room left, if any
   const room = () => bottom - y;
   const put = (text, size, opts = {}) => {
     const op = textOp(text, opts.align === 'right' ? PAD + inner : PAD, y + size * ASCENT, size, { width: inner, ...opts });
@@ -174,6 +175,7 @@ export function layoutCard({ size = DEFAULT_SIZE, theme = 'soundtrack', blocks =
       put(ellipsize(measure, fontOf(36, 700), b.title || 'MoodSpace', inner), 36, { weight: 700, color: COLORS.accent });
       if (b.subtitle) put(ellipsize(measure, fontOf(30), b.subtitle, inner), 30, { color: COLORS.dim });
       y += 28;
+      bodyFrom = ops.length;
     } else if (b.type === 'headline') {
       const keep = cardText(b.keep || '', 40);
       const maxLines = story ? 4 : 3;
@@ -284,6 +286,16 @@ export function layoutCard({ size = DEFAULT_SIZE, theme = 'soundtrack', blocks =
         lowest = Math.max(lowest, cy);
       });
       y = lowest + 20;
+    }
+  }
+  // a short card (a story with six songs) does not leave its lower half empty:
+  // what follows the brand moves down into the middle of the room left
+  const spare = Math.floor((bottom - y) / 2);
+  if (spare > 20) {
+    for (const op of ops.slice(bodyFrom)) {
+      op.box = { ...op.box, y: op.box.y + spare };
+      if (op.type === 'text') op.y += spare;
+      if (op.type === 'chart') { op.legend = { ...op.legend, y: op.legend.y + spare }; op.legendBox = { ...op.legendBox, y: op.legendBox.y + spare }; }
     }
   }
   return { width: W, height: H, theme: THEMES[theme] || THEMES.soundtrack, band: { top: bandTop }, ops: [...ops, ...footerOps], dropped, bottom };
