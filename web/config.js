@@ -28,6 +28,9 @@ export const DEFAULTS = Object.freeze({
   embedBase: 'https://open.spotify.com/embed',
   // Default client id compiled in by web/build/build.mjs (MOODSPACE_CLIENT_ID env), may be ''.
   clientId: typeof __MOODSPACE_CLIENT_ID__ === 'string' ? __MOODSPACE_CLIENT_ID__ : '',
+  // The app's address printed on share cards (web/build/build.mjs, MOODSPACE_APP_URL env);
+  // '' = the address the page is served from (web/keep/card-content.js appAddress).
+  appUrl: typeof __MOODSPACE_APP_URL__ === 'string' ? __MOODSPACE_APP_URL__ : '',
   // Spotify retry policy (the funnel): first backoff, cap, bounded 5xx retries.
   retryBaseMs: 500,
   retryMaxMs: 30000,

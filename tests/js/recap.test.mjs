@@ -144,19 +144,16 @@ test('a match needs three parts with a mood; parts without one are left out', ()
   assert.equal(m.ranking[0].film.id, 'up');
 });
 
-// --- the share card's layout, with a canvas that records what is drawn ----------------
-import { drawRecapCard, FOOTER_BAND } from '../../web/recap/recap-card.js';
-import { CARD } from '../../web/keep/share-card.js';
+// --- the share card's layout: card-layout.js's blocks, both sizes ----------------
+import { recapCardBlocks } from '../../web/recap/recap-card.js';
+import { layoutCard, SIZES, graphemes } from '../../web/keep/card-layout.js';
+import { cardSpec } from '../../web/keep/card-content.js';
 
-function recordingCanvas() {
-  const texts = [];
-  const g = { font: '', fillStyle: '', strokeStyle: '', lineWidth: 1, lineJoin: '', lineCap: '', textBaseline: '',
-    createLinearGradient: () => ({ addColorStop() {} }), fillRect() {}, strokeRect() {}, beginPath() {}, moveTo() {}, lineTo() {}, stroke() {},
-    // a wide font: every code point (emoji, Hebrew) counts 0.6 of the size
-    measureText(t) { return { width: [...String(t)].length * 0.6 * Number(/(\d+)px/.exec(g.font)[1]) }; },
-    fillText(t, x, y) { const size = Number(/(\d+)px/.exec(g.font)[1]); texts.push({ t, x, y, size, w: g.measureText(t).width }); } };
-  return { canvas: { width: 0, height: 0, getContext: () => g }, texts };
-}
+// a wide font: emoji count more than letters
+const measure = (text, font) => {
+  const size = Number(/(\d+)px/.exec(font)[1]);
+  return graphemes(text).reduce((w, g) => w + (/\p{Extended_Pictographic}/u.test(g) ? 1.25 : 0.6) * size, 0);
+};
 
 test('the recap card: hostile names are cut or shortened, nothing overlaps, nothing but the footer enters its band', () => {
   const long = (s) => s.repeat(40);
@@ -165,25 +162,26 @@ test('the recap card: hostile names are cut or shortened, nothing overlaps, noth
     film: long('The Extraordinarily Long Title of a Film 🎬 '),
     artists: [long('שיר ארוך '), long('🎸🔥'), 'A', long('Zed Ω '), 'Fifth Artist'],
     songs: [long('Title without spaces'.replace(/ /g, '')), long('שלום עולם '), '🎵', 'B', long('x')] };
-  const { canvas, texts } = recordingCanvas();
-  drawRecapCard(d, { makeCanvas: () => canvas });
-  assert.equal(canvas.width, CARD.width); assert.equal(canvas.height, CARD.height);
-  const footer = texts.at(-1);
-  assert.match(footer.t, /nothing uploaded/);
-  const body = texts.slice(0, -1);
-  assert.ok(body.some((x) => x.t.startsWith('1. ')) && body.some((x) => x.t.startsWith('5. ')), 'five rows of each list fit');
-  assert.ok(body.some((x) => /^123,456,789 minutes|…$/.test(x.t)));
-  for (const x of texts) {
-    assert.ok(x.x >= 0 && x.x + x.w <= CARD.width - 80 + 0.5, `"${x.t.slice(0, 30)}" runs past the right margin (${x.x + x.w})`);
-    assert.ok(x.t.length <= 400);
-  }
-  for (const x of body) assert.ok(x.y + 0.2 * x.size <= CARD.height - FOOTER_BAND, `"${x.t.slice(0, 30)}" reaches into the footer band (y ${x.y})`);
-  // no two texts' boxes overlap (from 0.8 of the font size above the baseline, ascenders and accents, to 0.2 below, descenders)
-  const box = (x) => [x.x, x.y - 0.8 * x.size, x.x + x.w, x.y + 0.2 * x.size];
-  for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
-    const a = box(texts[i]); const b = box(texts[j]);
-    const overlap = a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
-    assert.ok(!overlap, `"${texts[i].t.slice(0, 20)}" and "${texts[j].t.slice(0, 20)}" overlap`);
+  const blocks = recapCardBlocks(d);
+  assert.deepEqual(blocks.blocks.find((b) => b.type === 'chart').series.valence.length, 8, 'the chart plots the 8 months with a mood');
+  for (const size of Object.keys(SIZES)) {
+    const l = layoutCard(cardSpec({ kind: 'blocks', size, data: blocks, address: 'moodspace.example' }), measure);
+    assert.deepEqual([l.width, l.height], [SIZES[size].width, SIZES[size].height]);
+    const texts = l.ops.filter((o) => o.type === 'text');
+    assert.ok(texts.some((o) => /nothing uploaded/.test(o.text) && o.box.y >= l.band.top), `${size}: the footer note`);
+    assert.match(texts.map((o) => o.text).join(' '), /123,456,789 minutes/, `${size}: the minutes`);
+    assert.ok(texts.filter((o) => /^\d+\.$/.test(o.text)).length >= 2, `${size}: top lists drawn`);
+    const box = (o) => (o.type === 'chart' ? { ...o.box, h: o.box.h + o.legendBox.h } : o.box);
+    for (const o of l.ops) {
+      const b = box(o);
+      assert.ok(b.x >= 0 && b.x + b.w <= l.width + 0.01 && b.y >= 0 && b.y + b.h <= l.height, `${size}: inside the card: ${o.text || o.type}`);
+      if (o.type === 'text') assert.ok(measure(o.text, o.font) <= o.box.w + 0.01, `${size}: "${o.text.slice(0, 30)}" fits its box`);
+      if (o.type !== 'text' || o.box.y < l.band.top) assert.ok(b.y + b.h <= l.band.top, `${size}: above the footer band: ${(o.text || o.type).slice(0, 30)}`);
+    }
+    for (let i = 0; i < l.ops.length; i++) for (let j = i + 1; j < l.ops.length; j++) {
+      const a = box(l.ops[i]); const b = box(l.ops[j]);
+      assert.ok(!(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h), `${size}: "${(l.ops[i].text || l.ops[i].type).slice(0, 20)}" and "${(l.ops[j].text || l.ops[j].type).slice(0, 20)}" overlap`);
+    }
   }
 });
 

@@ -1,10 +1,11 @@
-// The "Share as image" text fitting and the kept-soundtrack records read back
+// The "Share as image" text fitting (web/keep/card-layout.js) and the kept-soundtrack records read back
 // from IndexedDB (web/keep/share-card.js, web/keep/keep.js), in Node with a
 // stand-in for the canvas: text fitting is counted in measureText calls (its
 // cost), never timed.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { fit, wrap, MAX_CARD_TEXT } from '../../web/keep/share-card.js';
+import { fit, MAX_CARD_TEXT } from '../../web/keep/share-card.js';
+import { wrapLines } from '../../web/keep/card-layout.js';
 import { toRecord, readKept, MAX_KEPT } from '../../web/keep/keep.js';
 
 // a canvas context whose characters are 10 px wide (a surrogate pair: one wide character)
@@ -39,13 +40,14 @@ test('fit: short text is kept whole; cuts never split a surrogate pair; empty an
   assert.equal(fit(fakeCanvas(), 'x'.repeat(MAX_CARD_TEXT + 5), 1e9), `${'x'.repeat(MAX_CARD_TEXT)}…`, 'cut at MAX_CARD_TEXT even when it would fit');
 });
 
-test('wrap: a huge many-word text measures only what the card can show', () => {
-  const g = fakeCanvas();
-  const y = wrap(g, 'word '.repeat(50_000), 0, 0, 500, 10, 3);
-  assert.equal(y, 30, 'three lines');
-  assert.equal(g.lines.length, 3);
-  assert.ok(g.calls < 100, `${g.calls} measures`);
-  assert.ok(g.lines.every((l) => Array.from(l).length * 10 <= 500));
+test('wrapLines: a huge many-word text measures only what the card can show', () => {
+  let calls = 0;
+  const measure = (t) => { calls++; return Array.from(t).length * 10; };
+  const { lines, cut } = wrapLines(measure, '10px x', 'word '.repeat(50_000), 500, 3);
+  assert.equal(lines.length, 3);
+  assert.ok(cut && lines[2].endsWith('…'));
+  assert.ok(calls < 200, `${calls} measures`);
+  assert.ok(lines.every((l) => Array.from(l).length * 10 <= 500));
 });
 
 const good = (id, title = `Film ${id}`) => toRecord({

@@ -1,7 +1,9 @@
 // Web build: bundles the static app from web/ into dist/ with esbuild, then
 // copies the engine (build/wasm), the shipped weights and pdf.js's worker.
 // Run by ./build.sh (node web/build/build.mjs). Env: MOODSPACE_CLIENT_ID = a default
-// Spotify Client ID compiled in (optional; users can enter their own).
+// Spotify Client ID compiled in (optional; users can enter their own);
+// MOODSPACE_APP_URL = the address printed on share cards (optional; default the
+// address the page is served from).
 //
 // dist/ is flat whatever folder a source file lives in (web/README.md): the
 // page finds its workers, the engine and the data next to index.html.
@@ -49,7 +51,11 @@ await esbuild.build({
   chunkNames: 'chunks/[name]-[hash]',
   // The Emscripten module stays a separate file next to its .wasm.
   external: ['./moodspace.mjs', '../build/wasm/moodspace.mjs'],
-  define: { __MOODSPACE_CLIENT_ID__: JSON.stringify(process.env.MOODSPACE_CLIENT_ID || '') },
+  define: {
+    __MOODSPACE_CLIENT_ID__: JSON.stringify(process.env.MOODSPACE_CLIENT_ID || ''),
+    // the address printed on share cards (default: the address the page is served from)
+    __MOODSPACE_APP_URL__: JSON.stringify(process.env.MOODSPACE_APP_URL || ''),
+  },
   legalComments: 'none',
   logLevel: 'warning',
 });

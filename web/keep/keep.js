@@ -177,6 +177,7 @@ export function mountKeep(root, ctx) {
   ctx.events.addEventListener('soundtrack', async (ev) => {
     if (ev.detail?.reopened) return;
     const rec = toRecord(ev.detail);
+    if (rec) note.textContent = '';   // what was said about an earlier soundtrack is old news
     if (!rec) return;
     const kept = (await readList()).filter((x) => x.key !== rec.key);
     if (!(await writeList([rec, ...kept]))) note.textContent = 'This browser does not let MoodSpace keep soundtracks (storage is off).';

@@ -14,7 +14,8 @@
 import { savePlaylist } from '../spotify/playlist.js';
 import { toCsv, toM3u, toXspf, urisText, trackUri, fileStem, download, copyText } from './export.js';
 import { el } from '../ui.js';
-import { shareButton, drawSoundtrackCard } from './share-card.js';
+import { shareButton } from './share-card.js';
+import { soundtrackPayload } from './card-payload.js';
 
 const PENDING = 'moodspace.pendingSave';
 
@@ -45,6 +46,8 @@ export function mountSave(root, ctx) {
     // the save panel sits under the full soundtrack; a quick match does not replace it
     if (d.kind !== 'full' || !Array.isArray(d.picks) || !d.picks.length) return;
     current = d;
+    // a save finished after Spotify's sign-in page spoke of the soundtrack before this one
+    if (!d.reopened) for (const old of document.querySelectorAll('.save-resume')) old.remove();
     render();
   });
   // signing in or out, or Spotify ids found for songs, changes what is possible
@@ -131,13 +134,14 @@ export function mountSave(root, ctx) {
       saving = false; refresh();
     });
     refresh();
+    // (above the songs: the share card and the downloads first, then Spotify)
     root.replaceChildren(
       el('h5', { text: 'Keep this soundtrack' }),
+      el('div', { class: 'row' }, shareButton({ id: 'share-soundtrack', file: stem, card: () => ({ kind: 'soundtrack', data: current, payload: soundtrackPayload(current) }) })),
+      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn, xspfBtn), idsNote, expOut,
       el('div', { class: 'row' }, el('label', { for: 'playlist-name', text: 'Playlist name' }), nameIn),
-      el('div', { class: 'row' }, pub, el('label', { for: 'playlist-public', text: 'Public playlist (off: only you can see it)' })),
-      el('div', { class: 'row' }, saveBtn), saveWhy, out,
-      el('div', { class: 'row' }, copyBtn, csvBtn, m3uBtn, xspfBtn,
-        shareButton({ id: 'share-soundtrack', file: stem, draw: () => drawSoundtrackCard(current) })), idsNote, expOut);
+      el('div', { class: 'row keep-check' }, pub, el('label', { for: 'playlist-public', text: 'Public playlist (off: only you can see it)' })),
+      el('div', { class: 'row' }, saveBtn), saveWhy, out);
   }
 }
 

@@ -10,7 +10,7 @@ import { trackKey } from '../library/history-core.js';
 import { loadCatalog } from '../film/film-catalog.js';
 import { shareButton } from '../keep/share-card.js';
 import { recapFromEntries, recapPeriods, recapOf, moodArc, matchFilm, matchWhy, periodLabel, moodWords, MOOD_MARGIN } from './recap-core.js';
-import { drawRecapCard } from './recap-card.js';
+import { recapCardBlocks } from './recap-card.js';
 
 /** The recap index from the library's sources, in the import Worker (in the page when Workers are missing). */
 export function runRecap(entries) {
@@ -157,7 +157,7 @@ export async function recapSection(ctx, state, C, { mid = { valence: 0.5, energy
     if (!r) { body.replaceChildren(el('p', { class: 'muted', text: `No plays in ${periodLabel(period)}.` })); return; }
     const arc = moodArc(r, moodOf);
     const film = filmBlock(r, arc, films, ctx);
-    const card = shareButton({ id: 'share-recap', label: 'Share recap as image', file: `moodspace-recap-${r.period}`, draw: () => drawRecapCard(recapCardData(r, arc, film.best)) });
+    const card = shareButton({ id: 'share-recap', label: 'Share recap as image', file: `moodspace-recap-${r.period}`, card: () => ({ kind: 'blocks', data: recapCardBlocks(recapCardData(r, arc, film.best)) }) });
     body.replaceChildren(
       el('h4', { id: 'recap-title', text: `Your ${r.label}` }),
       el('p', { id: 'recap-facts', class: 'recap-facts', text: `${r.minutes.toLocaleString('en')} minutes listened (${(r.ms / 3600000).toFixed(1)} hours) · ${count(r.plays, 'play')} · ${count(r.songCount, 'different song')} by ${count(r.artistCount, 'artist')} · on ${count(r.days, 'day')}` }),

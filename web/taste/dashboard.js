@@ -18,7 +18,8 @@ import { loadCatalog } from '../film/film-catalog.js';
 import { el, fmt, pct, orderMetrics } from '../ui.js';
 import { loadReference, median } from './taste-reference.js';
 import { tasteVerdict, tasteCardData } from './taste-verdict.js';
-import { shareButton, drawTasteCard } from '../keep/share-card.js';
+import { shareButton } from '../keep/share-card.js';
+import { tastePayload } from '../keep/card-payload.js';
 import { recapSection } from '../recap/recap-view.js';
 import { demoVerdictLine, demoArtistsSection } from './demo-taste.js';
 
@@ -411,7 +412,8 @@ const midOf = (ref) => ({ valence: median(ref, 'valence'), energy: median(ref, '
 function verdictSection(songs, state, ref) {
   const v = tasteVerdict(songs, ref);
   if (!v) return null;
-  const btn = shareButton({ id: 'share-taste', label: 'Share as image', file: 'moodspace-taste', draw: () => drawTasteCard(tasteCardData(state, songs, v)) });
+  const btn = shareButton({ id: 'share-taste', label: 'Share as image', file: 'moodspace-taste',
+    card: () => { const data = tasteCardData(state, songs, v); return { kind: 'taste', data, payload: tastePayload(data) }; } });
   const line = state.source === 'demo' ? demoVerdictLine(songs, v) || v.sentence : v.sentence;   // the demo: its own songs named (demo-taste.js)
   return section('dash-verdict', state.source === 'demo' ? 'The demo’s taste in one line' : 'Your taste in one line', el('p', { class: 'dash-verdict-line', text: line }),
     el('p', { class: 'muted', text: `Percentiles of ${ref.label}${ref.source === 'model' ? ' (their moods as the same model reads them, from its calibration)' : ' (the model’s own spread: this model carries no calibration of its training songs)'}.` }), btn);

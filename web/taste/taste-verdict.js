@@ -25,25 +25,37 @@ export function tasteVerdict(songs, ref) {
   const ew = e.p >= 50 ? `more energetic than ${round(e.p)}%` : `calmer than ${round(100 - e.p)}%`;
   return {
     quadrant, valence: v, energy: e, percentiles, songs: withMood.length,
-    sentence: `Your average song is ${quadrant}: ${vw} and ${ew} of the reference songs (over ${withMood.length} songs with a predicted mood).`,
+    sentence: `Your average song is ${quadrant}: ${vw} and ${ew} of the reference songs (over ${withMood.length} song${withMood.length === 1 ? '' : 's'} with a predicted mood).`,
   };
 }
 
-/** What the taste card shows: the verdict, the percentiles, a few top artists and songs. */
-export function tasteCardData(state, songs, verdict) {
+const plays = (n) => `${Number(n).toLocaleString('en')} play${n === 1 ? '' : 's'}`;
+
+/**
+ * What the taste card shows: the verdict, the percentiles, and rankings only
+ * where the library has real ones — Spotify's top artists and tracks, or the
+ * most played of an export (by listening time, with the play count). A
+ * library without either (the demo) gets no lists, never its first rows.
+ * → { label, quadrant, sentence, percentiles, artists: { title, basis, items: [{ main, detail }] }, songs: {…} }
+ */
+export function tasteCardData(state, songs, verdict, n = 10) {
   const top = state.top || {};
-  let artists = (top.artists?.medium_term?.length ? top.artists.medium_term : top.artists?.long_term || []).map((a) => a.name);
-  if (!artists.length && state.extra?.history?.topArtists) artists = state.extra.history.topArtists.map((a) => a.artist);
-  if (!artists.length) {   // the most frequent artists of the (ranked) library
-    const n = new Map();
-    for (const s of songs) if (s.artist) n.set(s.artist, (n.get(s.artist) || 0) + 1);
-    artists = [...n.entries()].sort((a, b) => b[1] - a[1]).map(([a]) => a);
+  const hist = state.extra?.history;
+  const range = (kind) => (top[kind]?.medium_term?.length ? ['medium_term', 'last 6 months'] : top[kind]?.long_term?.length ? ['long_term', 'all time'] : null);
+  let artists = { title: 'Top artists', basis: '', items: [] };
+  const ar = range('artists');
+  if (ar) artists = { title: 'Top artists', basis: `Spotify’s top artists, ${ar[1]}`, items: top.artists[ar[0]].filter((a) => a?.name).map((a) => ({ main: a.name })) };
+  else if (hist?.topArtists?.length) artists = { title: 'Most played artists', basis: 'by listening time in the export', items: hist.topArtists.map((a) => ({ main: a.artist, detail: plays(a.plays) })) };
+  let tracks = { title: 'Top songs', basis: '', items: [] };
+  const tr = range('tracks');
+  if (state.source !== 'spotify' && hist?.topByTime?.length) tracks = { title: 'Most played songs', basis: 'by listening time in the export', items: hist.topByTime.map((t) => ({ main: t.title, detail: t.artist })) };
+  else if (tr) {
+    const items = top.tracks[tr[0]].map((id) => state.songs?.get?.(id)).filter(Boolean).map((s) => ({ main: s.title, detail: s.artist }));
+    tracks = { title: 'Top songs', basis: state.source === 'spotify' ? `Spotify’s top tracks, ${tr[1]}` : `most played, ${tr[1]}`, items };
   }
-  const ids = top.tracks?.medium_term?.length ? top.tracks.medium_term : top.tracks?.long_term || [];
-  let tracks = ids.map((id) => state.songs?.get?.(id)).filter(Boolean);
-  if (!tracks.length) tracks = songs;
+  artists.items = artists.items.slice(0, n); tracks.items = tracks.items.slice(0, n);
   return {
     label: state.label || 'My library', quadrant: verdict.quadrant, sentence: verdict.sentence,
-    percentiles: verdict.percentiles, artists: artists.slice(0, 5), tracks: tracks.slice(0, 5).map((s) => ({ title: s.title, artist: s.artist })),
+    percentiles: verdict.percentiles, artists, songs: tracks,
   };
 }
