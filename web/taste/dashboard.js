@@ -412,9 +412,10 @@ const midOf = (ref) => ({ valence: median(ref, 'valence'), energy: median(ref, '
 function verdictSection(songs, state, ref) {
   const v = tasteVerdict(songs, ref);
   if (!v) return null;
-  const btn = shareButton({ id: 'share-taste', label: 'Share as image', file: 'moodspace-taste',
-    card: () => { const data = tasteCardData(state, songs, v); return { kind: 'taste', data, payload: tastePayload(data) }; } });
   const line = state.source === 'demo' ? demoVerdictLine(songs, v) || v.sentence : v.sentence;   // the demo: its own songs named (demo-taste.js)
+  // the card says what the page says
+  const btn = shareButton({ id: 'share-taste', label: 'Share as image', file: 'moodspace-taste',
+    card: () => { const data = tasteCardData(state, songs, { ...v, sentence: line }); return { kind: 'taste', data, payload: tastePayload(data) }; } });
   return section('dash-verdict', state.source === 'demo' ? 'The demo’s taste in one line' : 'Your taste in one line', el('p', { class: 'dash-verdict-line', text: line }),
     el('p', { class: 'muted', text: `Percentiles of ${ref.label}${ref.source === 'model' ? ' (their moods as the same model reads them, from its calibration)' : ' (the model’s own spread: this model carries no calibration of its training songs)'}.` }), btn);
 }
