@@ -10,12 +10,14 @@
 //   save    Save to Spotify + export of a soundtrack (save.js)
 //   taste   the Taste dashboard (dashboard.js)
 //   recent  the soundtracks kept in this browser, the last one reopened (keep.js)
+//   friend  "Compare with a friend" in the Taste tab (friend/friend-view.js)
 // and registers the service worker (sw.js) for offline use.
 import { mountImport, mountSources } from './library/history.js';
 import { mountDemo } from './library/demo.js';
 import { mountSave, resumePendingSave } from './keep/save.js';
 import { mountDashboard } from './taste/dashboard.js';
 import { mountKeep } from './keep/keep.js';
+import { mountFriend } from './friend/friend-view.js';
 
 const OFFLINE_TOLD = 'moodspace.offlineReadyTold';
 
@@ -54,5 +56,8 @@ export async function mount(ctx) {
   if (ctx.mounts.save) mountSave(ctx.mounts.save, ctx);
   if (ctx.mounts.taste) mountDashboard(ctx.mounts.taste, ctx);
   if (ctx.mounts.recent && ctx.soundtrack) mountKeep(ctx.mounts.recent, ctx);
+  // friend: after keep, so a kept joint soundtrack is listed at once
+  const friend = document.getElementById('friend-mount');
+  if (friend) mountFriend(friend, ctx);
   resumePendingSave(ctx);
 }
