@@ -11,7 +11,7 @@
 // never reaches a server, and the match runs in the engine in this page.
 // Every string from a file is shown with textContent (ui.js el()).
 import { buildTasteFile, moodSummary, tasteFileText, tasteLink, readTasteFile, asRead, TasteFileError, FILE_MAX, LINK_PREFIX } from './taste-file.js';
-import { compareTastes, jointPool, songKey, artistKey as artistKeyOf, moodOf as moodOfFile } from './match.js';
+import { compareTastes, jointPool, songKey, scoreParts, artistKey as artistKeyOf, moodOf as moodOfFile } from './match.js';
 import { matchReasons, friendName, verdictOf } from './reasons.js';
 import { bestFilm, jointSoundtrack, jointCsv } from './joint.js';
 import { loadCatalog } from '../film/film-catalog.js';
@@ -21,7 +21,7 @@ import { el, fmt, modelMetricNames, clampNumberField } from '../ui.js';
 
 const NAME_KEY = 'moodspace.friend.name';
 const SHOWN_METRICS = ['valence', 'energy', 'danceability', 'acousticness'];
-const LABEL = { valence: 'Brightness (valence)', energy: 'Energy', danceability: 'Danceability', acousticness: 'Acousticness' };
+const LABEL = { valence: ['Brightness', ' (valence)'], energy: ['Energy'], danceability: ['Danceability'], acousticness: ['Acousticness'] };
 
 /** What the library can share: { name, artists, songs, mood } (taste-file.js buildTasteFile's source). */
 export function tasteSource(library, name = '') {
@@ -174,14 +174,14 @@ export function mountFriend(root, ctx) {
     const score = el('div', { class: 'friend-score', id: 'friend-score', 'data-score': String(r.score ?? '') },
       el('p', { class: 'friend-score-num' }, el('strong', { text: r.score == null ? '—' : String(r.score) }), el('span', { text: ' / 100' })),
       el('p', { class: 'friend-score-word', text: cap(verdictOf(r.score)) }));
-    const parts = Object.entries(r.parts).map(([k, v]) => `${k === 'mood' ? 'mood' : `shared ${k}`} ${Math.round(v * 100)}`).join(' · ');
+    const parts = scoreParts(r).map((p) => `${p.label} ${p.value} (${p.weight} %)`).join(' + ');
     result.replaceChildren(
       el('h4', { id: 'friend-result-h', text: `You and ${them}` }),
       el('div', { class: 'friend-match' },
         score,
         el('div', { class: 'friend-reasons' },
           el('ul', { id: 'friend-reasons' }, ...reasons.map((x) => el('li', { 'data-kind': x.kind, text: x.text }))),
-          el('p', { class: 'muted', text: `Score parts (0–100): ${parts || 'none'}. The same whichever of you opens whose file.` }))),
+          el('p', { class: 'muted', id: 'friend-score-parts', text: `How the score adds up (each part 0–100, its share in brackets): ${parts || 'nothing to compare'}. The same whichever of you opens whose file.` }))),
       sideBySide(mine, friend, r),
       el('section', { class: 'friend-joint', 'aria-labelledby': 'friend-joint-h' },
         el('h4', { id: 'friend-joint-h', text: 'A soundtrack for the two of you' }),
@@ -208,7 +208,7 @@ export function mountFriend(root, ctx) {
         el('h5', { text: label }),
         f ? el('p', { class: 'muted', text: whatWords(f) }) : el('p', { class: 'muted', text: 'Nothing to show yet.' }),
         m ? el('dl', { class: 'friend-moods' }, ...SHOWN_METRICS.filter((k) => typeof m[k] === 'number').flatMap((k) => [
-          el('dt', { text: LABEL[k] }),
+          el('dt', {}, LABEL[k][0], LABEL[k][1] ? el('span', { class: 'friend-aka', text: LABEL[k][1] }) : null),
           el('dd', {}, bar(m[k]), el('span', { text: fmt(m[k]) }))])) : null,
         f?.artists?.length ? el('ol', { class: 'friend-artists', 'aria-label': `${label}: top artists` },
           ...f.artists.slice(0, 8).map((a) => el('li', { class: shared.has(artistKeyOf(a)) ? 'shared' : '', text: a }))) : null);

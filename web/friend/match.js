@@ -28,6 +28,10 @@ export const CONTRAST_MIN = 0.03;
 export const songKey = (s) => `${foldName(s.artist)}|${foldName(s.title)}`;
 export const artistKey = (n) => foldName(n);
 
+/** Of two spellings of one name, the one shown: the one in mixed case (not "PAPER COMETS"), then the first in code-point order. */
+const lower = (s) => (s.match(/\p{Ll}/gu) || []).length;
+export const better = (x, y) => lower(x) > lower(y) || (lower(x) === lower(y) && x < y);
+
 /** A 32-bit FNV-1a hash of a string (for the canonical order; not security). */
 function hash(s) {
   let h = 0x811c9dc5;
@@ -81,14 +85,19 @@ export function compareTastes(a0, b0) {
   const artistsOf = (f) => (f.artists?.length ? f.artists : (f.songs || []).map((s) => s.artist)).map(artistKey);
   const shownArtist = new Map();
   for (const f of [a, b]) for (const n of f.artists?.length ? f.artists : (f.songs || []).map((s) => s.artist)) {
-    const k = artistKey(n); if (k && (!shownArtist.has(k) || n < shownArtist.get(k))) shownArtist.set(k, n);
+    const k = artistKey(n); if (k && (!shownArtist.has(k) || better(n, shownArtist.get(k)))) shownArtist.set(k, n);
   }
   const waA = rankWeights(artistsOf(a)); const waB = rankWeights(artistsOf(b));
   if (waA.size && waB.size) parts.artists = overlap(waA, waB);
   const sharedArtists = shared(waA, waB, (k) => ({ name: shownArtist.get(k) || k }));
   // songs
   const shownSong = new Map();
-  for (const f of [a, b]) for (const s of f.songs || []) { const k = songKey(s); if (!shownSong.has(k)) shownSong.set(k, { title: s.title, artist: s.artist }); }
+  for (const f of [a, b]) {
+    for (const s of f.songs || []) {
+      const k = songKey(s); const had = shownSong.get(k);
+      if (!had || better(`${s.title}\n${s.artist}`, `${had.title}\n${had.artist}`)) shownSong.set(k, { title: s.title, artist: s.artist });
+    }
+  }
   const wsA = rankWeights((a.songs || []).map(songKey)); const wsB = rankWeights((b.songs || []).map(songKey));
   if (wsA.size && wsB.size) parts.songs = overlap(wsA, wsB);
   const sharedSongs = shared(wsA, wsB, (k) => shownSong.get(k));
@@ -104,11 +113,19 @@ export function compareTastes(a0, b0) {
     .map((m) => ({ metric: m, a: ma[m], b: mb[m], higher: Math.abs(ma[m] - mb[m]) < CONTRAST_MIN ? null : ma[m] > mb[m] ? 'a' : 'b' })) : [];
   const used = Object.keys(parts);
   const wsum = used.reduce((t, k) => t + WEIGHTS[k], 0);
-  // overlaps of two people's lists are small even between close friends: a
-  // square root lets a few shared favourites count
-  const val = (k) => (k === 'mood' ? parts[k] : Math.sqrt(parts[k]));
-  const score = wsum ? Math.round((100 * used.reduce((t, k) => t + WEIGHTS[k] * val(k), 0)) / wsum) : null;
+  const score = wsum ? Math.round((100 * used.reduce((t, k) => t + WEIGHTS[k] * partValue(k, parts[k]), 0)) / wsum) : null;
   return { a, b, score, parts, sharedArtists, sharedSongs, moodDistance, contrasts };
+}
+
+// overlaps of two people's lists are small even between close friends: a
+// square root lets a few shared favourites count
+const partValue = (k, v) => (k === 'mood' ? v : Math.sqrt(v));
+const PART_LABEL = { mood: 'mood', artists: 'shared artists', songs: 'shared songs' };
+/** The score's parts as they count: [{ key, label, value 0–100, weight % }] (the weights of the parts there are). */
+export function scoreParts(r) {
+  const used = Object.keys(WEIGHTS).filter((k) => k in r.parts);
+  const wsum = used.reduce((t, k) => t + WEIGHTS[k], 0);
+  return used.map((k) => ({ key: k, label: PART_LABEL[k], value: Math.round(100 * partValue(k, r.parts[k])), weight: Math.round((100 * WEIGHTS[k]) / wsum) }));
 }
 
 /**
@@ -130,6 +147,7 @@ export function jointPool(a0, b0) {
       if (!had) byKey.set(key, { key, title: s.title, artist: s.artist, metrics: ms, owner: who, n: 1 });
       else if (had.owner !== who) {
         had.owner = 'both';
+        if (better(`${s.title}\n${s.artist}`, `${had.title}\n${had.artist}`)) { had.title = s.title; had.artist = s.artist; }
         for (const m of metrics) had.metrics[m] = (had.metrics[m] * had.n + ms[m]) / (had.n + 1);
         had.n++;
       }
