@@ -21,7 +21,7 @@ const BOTH = [['Paper Comets', 'Lantern Weather'], ['Paper Comets', 'Static Bloo
 const ANA = [...BOTH, ['Velvet Harbor', 'Copper Rain'], ['Velvet Harbor', 'Hollow Tide'], ['Glass Meadow', 'Winter Signal'],
   ['Glass Meadow', 'Ember Kite'], ['Tidal Echo', 'Drift Parade'], ['Tidal Echo', 'Neon Porch'], ['Marble Orbit', 'Quiet Engine']];
 const BEN = [['Marble Orbit', 'Saffron Hours'], ['Sunday Static', 'Brass Lanterns'], ['Sunday Static', 'Loud Summer'], ['Paper Comets', 'Static Bloom'],
-  ['Orchard Fire', 'Golden Stairs'], ['Orchard Fire', 'Run Alive'], ['Paper Comets', 'Lantern Weather'], ['Cold Letters', 'Grave Window'], ['Cold Letters', 'Empty Field']];
+  ['Orchard Fire', 'Golden Stairs'], ['Orchard Fire', 'Run Alive'], ['Paper Comets', 'Lantern Weather'], ['Cold Letters', 'Grave Window'], ['Cold Letters', 'Empty Field'], ['Lone Kite', 'Morning Tea']];
 const KINDS = ['bright', 'dark', 'soft'];
 const lyricsOf = (list, offset) => list.map(([artist, title], i) => ({ track: title, artist, album: '', lyrics: makeLyric(KINDS[(i + offset) % 3], i + offset) }));
 
