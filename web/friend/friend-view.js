@@ -18,6 +18,7 @@ import { loadCatalog } from '../film/film-catalog.js';
 import { rankFilms } from '../film/film-search.js';
 import { download, copyText, fileStem } from '../keep/export.js';
 import { el, fmt, modelMetricNames, clampNumberField } from '../ui.js';
+import { storeEvents } from '../stores.js';
 
 const NAME_KEY = 'moodspace.friend.name';
 const SHOWN_METRICS = ['valence', 'energy', 'danceability', 'acousticness'];
@@ -306,6 +307,14 @@ export function mountFriend(root, ctx) {
   nameIn.addEventListener('change', () => { if (friend) compare(); });
   let libTimer = null;
   library.subscribe(() => { if (!friend) return; clearTimeout(libTimer); libTimer = setTimeout(compare, 1000); });
+
+  // "Forget my data": the name kept for the next share and the friend's taste on screen go too
+  storeEvents.addEventListener('forgotten', () => {
+    try { localStorage.removeItem(NAME_KEY); } catch { /* storage off */ }
+    nameIn.value = ''; friend = null; shown = null; ++turn;
+    result.hidden = true; result.replaceChildren(); linkOut.hidden = true; linkOut.value = '';
+    sayOpen(''); sayShare('');
+  });
 
   // a friend link opened in the browser: app.js took the fragment before the tab's name replaced it
   function fromLink(hash) {
