@@ -135,6 +135,22 @@ test('two friends: the same score and joint soundtrack in both directions, nothi
     assert.deepEqual(reqB.away, [], `Ben's page sent: ${reqB.away.join(', ')}`);
     assert.deepEqual(ana.errors, []); assert.deepEqual(ben.errors, []);
 
+    // the counts add up to the parts
+    const counts = /: 6 parts, (\d+) of your songs, (\d+) of Ben’s(?:, (\d+) you both have)?\.$/.exec(fromAna.status);
+    assert.ok(counts, fromAna.status);
+    assert.equal(Number(counts[1]) + Number(counts[2]) + Number(counts[3] || 0), 6);
+    // another film, picked by both: the same soundtrack again
+    const other = [];
+    for (const page of [ana, ben]) {
+      await page.fill('#friend-film-search', 'alien');
+      await page.click('#friend-film-hits li:first-child button');
+      await page.waitForFunction(() => /^Alien/.test(document.getElementById('friend-joint-status').textContent) && document.querySelectorAll('#friend-joint-list li').length === 6, null, { timeout: 60000 });
+      other.push(await matchShown(page));
+    }
+    assert.equal(other[0].status.split(':')[0], other[1].status.split(':')[0]);
+    assert.doesNotMatch(other[0].status, /fit best/);
+    assert.deepEqual(other[0].songs.map(({ label, ...x }) => x), other[1].songs.map(({ label, ...x }) => x));
+
     // Ana opens Ben's link (pasted): the same match as from his file
     await ana.fill('#friend-paste', benLink);
     await ana.evaluate(() => { document.getElementById('friend-joint-list').replaceChildren(); });
@@ -148,7 +164,7 @@ test('two friends: the same score and joint soundtrack in both directions, nothi
     await ben.click('#tab-soundtrack');
     await ben.waitForFunction(() => document.querySelectorAll('#full-list li').length === 6, null, { timeout: 30000 });
     const keptTitles = await ben.$$eval('#full-list li .title', (ps) => ps.map((p) => p.textContent));
-    assert.deepEqual(keptTitles, fromBen.songs.map((s) => s.title));
+    assert.deepEqual(keptTitles, other[1].songs.map((s) => s.title), 'the joint soundtrack on screen (Alien) is the one kept');
     await ben.waitForFunction(() => /Recent|soundtrack/i.test(document.getElementById('recent-soundtracks').textContent) && !document.getElementById('recent-soundtracks').hidden, null, { timeout: 10000 });
     await ben.click('#tab-taste');
     const csv = await downloaded(ben, '#friend-csv');

@@ -212,7 +212,8 @@ export function mountFriend(root, ctx) {
           el('dt', {}, LABEL[k][0], LABEL[k][1] ? el('span', { class: 'friend-aka', text: LABEL[k][1] }) : null),
           el('dd', {}, bar(m[k]), el('span', { text: fmt(m[k]) }))])) : null,
         f?.artists?.length ? el('ol', { class: 'friend-artists', 'aria-label': `${label}: top artists` },
-          ...f.artists.slice(0, 8).map((a) => el('li', { class: shared.has(artistKeyOf(a)) ? 'shared' : '', text: a }))) : null);
+          ...f.artists.slice(0, 8).map((a) => (shared.has(artistKeyOf(a)) ? el('li', { class: 'shared' }, el('span', { text: a }), el('span', { class: 'friend-shared-mark', text: ' · shared' }))
+          : el('li', { text: a })))) : null);
     };
     return el('div', { class: 'friend-sides' }, col(mine, 'me', 'You'), col(theirs, 'them', friendName(theirs) === 'your friend' ? 'Your friend' : theirs.name));
   }
@@ -249,10 +250,10 @@ export function mountFriend(root, ctx) {
   function showJoint(st, status, list, keep) {
     const { film } = st;
     const name = film.year ? `${film.title} (${film.year})` : film.title;
-    const n = { you: 0, them: 0 };
+    const n = { you: 0, them: 0, both: 0 };
     list.replaceChildren(...st.segments.map((g) => {
       const whose = whoseName(g.song.owner);
-      if (g.song.owner === 'both') { n.you++; n.them++; } else if (whose === 'you') n.you++; else n.them++;
+      if (g.song.owner === 'both') n.both++; else if (whose === 'you') n.you++; else n.them++;
       const f = ownerFile(g.song.owner);
       return el('li', { class: `friend-joint-song owner-${g.song.owner === 'both' ? 'both' : whose === 'you' ? 'me' : 'them'}`,
         'data-key': g.song.key, 'data-whose': g.song.owner === 'both' ? 'both' : (f?.name || ''), 'data-segment': String(g.segment) },
@@ -260,7 +261,7 @@ export function mountFriend(root, ctx) {
       el('span', { class: 'friend-song' }, el('strong', { text: g.song.title }), ' — ', el('span', { text: g.song.artist })),
       el('span', { class: 'friend-whose', text: whose === 'both of you' ? 'in both your libraries' : whose === 'you' ? 'yours' : `${whose}’s` }));
     }));
-    status.textContent = `${name}${filmChoice ? '' : ', the film you two fit best'}: ${st.segments.length} parts, ${n.you} songs from you and ${n.them} from ${friendName(friend)}.`;
+    status.textContent = `${name}${filmChoice ? '' : ', the film you two fit best'}: ${st.segments.length} parts, ${n.you} of your songs, ${n.them} of ${friendName(friend)}’s${n.both ? `, ${n.both} you both have` : ''}.`;
     const keepBtn = el('button', { type: 'button', id: 'friend-keep', class: 'primary', text: 'Keep it with your soundtracks' });
     const csvBtn = el('button', { type: 'button', id: 'friend-csv', text: 'Download as CSV' });
     const keepNote = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite', id: 'friend-keep-note' });
