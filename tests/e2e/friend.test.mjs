@@ -218,3 +218,24 @@ test('a damaged, hostile or foreign file gives one clear message; names are show
     await page.closeAll();
   }
 });
+
+test('a friend link opened before bringing any music: their side is shown, with what to do', { skip, timeout: 120000 }, async () => {
+  const { tasteLink, buildTasteFile } = await import('../../web/friend/taste-file.js');
+  const file = buildTasteFile({ name: 'Dee', artists: ['Paper Comets', 'Orchard Fire'], songs: [{ title: 'Run Alive', artist: 'Orchard Fire', metrics: { energy: 0.9, valence: 0.7, danceability: 0.8, acousticness: 0.1, tempo: 128, liveness: 0.1 } }],
+    mood: { n: 1, mean: { energy: 0.9, valence: 0.7, danceability: 0.8, acousticness: 0.1, tempo: 128, liveness: 0.1 } } },
+  { metrics: ['energy', 'valence', 'danceability', 'acousticness', 'tempo', 'liveness'] });
+  const { url } = tasteLink(file, env.appUrl);
+  const page = await newPage(browser, env);
+  try {
+    await page.goto(url);
+    await ready(page);
+    await page.waitForSelector('#friend-result:not([hidden])');
+    assert.equal(await page.$eval('#view-taste', (v) => v.hidden), false);
+    assert.match(await page.textContent('#friend-open-status'), /Opened the link: Dee’s taste \(2 artists, 1 song with their moods, the mood of 1 song\)/);
+    assert.match(await page.textContent('#friend-result'), /Bring your music first.*Dee’s taste is open and will be compared once you do\./);
+    assert.deepEqual(await page.$$eval('.friend-them .friend-artists li', (lis) => lis.map((li) => li.textContent)), ['Paper Comets', 'Orchard Fire']);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.closeAll();
+  }
+});

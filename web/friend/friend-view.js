@@ -332,7 +332,7 @@ function whatWords(f) {
   const parts = [];
   if (f.artists?.length) parts.push(`${f.artists.length} artist${f.artists.length === 1 ? '' : 's'}`);
   if (f.songs?.length) parts.push(`${f.songs.length} song${f.songs.length === 1 ? '' : 's'} with their moods`);
-  if (f.mood) parts.push(`the mood of ${f.mood.n} songs`);
+  if (f.mood) parts.push(`the mood of ${f.mood.n} song${f.mood.n === 1 ? '' : 's'}`);
   return parts.join(', ') || 'nothing';
 }
 function bar(v) {
