@@ -213,6 +213,15 @@ test('a damaged, hostile or foreign file gives one clear message; names are show
     assert.match(await page.textContent('#friend-result-h'), /You and <img src=x onerror="window.__pwned=1">/);
     assert.equal(await page.$$eval('#friend-result img, #friend-result script', (x) => x.length), 0);
     assert.equal(await page.evaluate(() => globalThis.__pwned), undefined);
+    // a friend who shared artists and the mood summary but no songs: the soundtrack is all yours, and says why
+    await page.fill('#friend-segments', '3');
+    await page.press('#friend-segments', 'Tab');
+    const noSongs = { app: 'moodspace-taste', v: 1, name: 'Eve', metrics: ['energy', 'valence', 'danceability', 'acousticness', 'tempo', 'liveness'],
+      artists: ['Paper Comets'], mood: { n: 40, mean: [0.5, 0.5, 0.5, 0.5, 120, 0.1] } };
+    await say(f('eve.json', JSON.stringify(noSongs)));
+    await page.waitForFunction(() => /Eve shared no songs, so every song is yours\.$/.test(document.getElementById('friend-joint-status').textContent), null, { timeout: 60000 });
+    assert.equal(await page.$$eval('#friend-joint-list li', (lis) => lis.filter((li) => li.querySelector('.friend-whose').textContent === 'yours').length), 3);
+    assert.match(await page.textContent('#friend-reasons'), /You share 1 artist of your top lists: Paper Comets\./);
     assert.deepEqual(page.errors, []);
   } finally {
     await page.closeAll();

@@ -78,7 +78,7 @@ export function mountFriend(root, ctx) {
   linkBtn.addEventListener('click', async () => {
     try {
       myFile();
-      const { url, songsDropped } = tasteLink(shareFile(), location.href);
+      const { url, songsDropped } = tasteLink(shareFile(), location.origin + location.pathname);   // (no query: overrides stay here)
       linkOut.value = url; linkOut.hidden = false;
       const copied = await copyText(url);
       sayShare(`${copied ? 'Link copied' : 'Link ready: select it to copy'} (${url.length.toLocaleString('en')} characters${songsDropped ? `; ${songsDropped} songs left out so it stays short — the file holds them all` : ''}). Its data sits after “#”, which browsers never send to a server.`);
@@ -261,7 +261,12 @@ export function mountFriend(root, ctx) {
       el('span', { class: 'friend-song' }, el('strong', { text: g.song.title }), ' — ', el('span', { text: g.song.artist })),
       el('span', { class: 'friend-whose', text: whose === 'both of you' ? 'in both your libraries' : whose === 'you' ? 'yours' : `${whose}’s` }));
     }));
-    status.textContent = `${name}${filmChoice ? '' : ', the film you two fit best'}: ${st.segments.length} parts, ${n.you} of your songs, ${n.them} of ${friendName(friend)}’s${n.both ? `, ${n.both} you both have` : ''}.`;
+    // one side missing: say why (shared no songs, or none fits this film as closely)
+    const missing = !n.both && (!n.you || !n.them) ? (n.you ? 'them' : 'you') : null;
+    const none = !missing ? '' : !(missing === 'them' ? friend : shown.mine).songs?.length
+      ? ` ${missing === 'them' ? `${cap(friendName(friend))} shared` : 'You share'} no songs, so every song is ${missing === 'them' ? 'yours' : `${friendName(friend)}’s`}.`
+      : ` None of ${missing === 'them' ? `${friendName(friend)}’s songs` : 'your songs'} fits this film’s parts as closely; try another film or more parts.`;
+    status.textContent = `${name}${filmChoice ? '' : ', the film you two fit best'}: ${st.segments.length} parts, ${n.you} of your songs, ${n.them} of ${friendName(friend)}’s${n.both ? `, ${n.both} you both have` : ''}.${none}`;
     const keepBtn = el('button', { type: 'button', id: 'friend-keep', class: 'primary', text: 'Keep it with your soundtracks' });
     const csvBtn = el('button', { type: 'button', id: 'friend-csv', text: 'Download as CSV' });
     const keepNote = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite', id: 'friend-keep-note' });
