@@ -31,7 +31,13 @@ export function tasteSource(library, name = '') {
   let artists = [];
   for (const r of ['medium_term', 'short_term', 'long_term']) if (!artists.length && st.top.artists[r]?.length) artists = st.top.artists[r].map((a) => a.name);
   if (!artists.length && st.extra?.history?.topArtists?.length) artists = st.extra.history.topArtists.map((a) => a.artist);
-  if (!artists.length) artists = [...new Set(ranked.map((s) => s.artist).filter(Boolean))];
+  if (!artists.length) {
+    // no top-artist list from the source (a pasted list, the demo): artists by how many of the
+    // library's songs are theirs, then by their best song's rank — a ranking, not the list's order
+    const by = new Map();
+    ranked.forEach((s, i) => { if (!s.artist) return; const a = by.get(s.artist) || { n: 0, first: i }; a.n++; by.set(s.artist, a); });
+    artists = [...by].sort((x, y) => y[1].n - x[1].n || x[1].first - y[1].first).map(([name]) => name);
+  }
   return { name, artists, songs: ranked.filter((s) => s.metrics), mood: moodSummary(library.songList()) };
 }
 
