@@ -135,6 +135,16 @@ test('two friends: the same score and joint soundtrack in both directions, nothi
     assert.deepEqual(reqB.away, [], `Ben's page sent: ${reqB.away.join(', ')}`);
     assert.deepEqual(ana.errors, []); assert.deepEqual(ben.errors, []);
 
+    // on a phone: no sideways scrolling, the two sides still side by side
+    await ana.setViewportSize({ width: 390, height: 844 });
+    // (the dashboard's charts follow the new width a moment later: wait for the layout to settle)
+    await ana.waitForFunction(() => document.documentElement.scrollWidth <= 390, null, { timeout: 5000 }).catch(() => {});
+    const wide = await ana.evaluate(() => [document.documentElement.scrollWidth, [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('[hidden], .table-wrap, .dash-table-wrap')).slice(0, 8).map((e) => `${e.tagName}#${e.id}.${e.className}`)]);
+    assert.ok(wide[0] <= 390, `no sideways scrolling at 390 px: ${JSON.stringify(wide)}`);
+    const [me, them] = await ana.$$eval('.friend-side', (els) => els.map((e) => e.getBoundingClientRect().top));
+    assert.equal(Math.round(me), Math.round(them), 'side by side');
+    await ana.setViewportSize({ width: 1280, height: 900 });
     // the counts add up to the parts
     const counts = /: 6 parts, (\d+) of your songs, (\d+) of Ben’s(?:, (\d+) you both have)?\.$/.exec(fromAna.status);
     assert.ok(counts, fromAna.status);
