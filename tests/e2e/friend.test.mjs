@@ -232,6 +232,15 @@ test('a damaged, hostile or foreign file gives one clear message; names are show
     await page.waitForFunction(() => /Eve shared no songs, so every song is yours\.$/.test(document.getElementById('friend-joint-status').textContent), null, { timeout: 60000 });
     assert.equal(await page.$$eval('#friend-joint-list li', (lis) => lis.filter((li) => li.querySelector('.friend-whose').textContent === 'yours').length), 3);
     assert.match(await page.textContent('#friend-reasons'), /You share 1 artist of your top lists: Paper Comets\./);
+    // nothing ticked: nothing to share or compare, said so
+    for (const id of ['#friend-share-artists', '#friend-share-songs', '#friend-share-mood']) await page.uncheck(id);
+    await page.click('#friend-download');
+    assert.match(await page.textContent('#friend-share-status'), /^Tick at least one thing to share/);
+    await page.waitForFunction(() => /Tick at least one thing to share.*Eve’s taste is open and will be compared then\./.test(document.getElementById('friend-result').textContent));
+    // the mood summary alone: a score from the mood only
+    await page.check('#friend-share-mood');
+    await page.waitForSelector('#friend-score-parts');
+    assert.match(await page.textContent('#friend-score-parts'), /: mood \d+ \(100 %\)\./);
     assert.deepEqual(page.errors, []);
   } finally {
     await page.closeAll();
@@ -251,7 +260,7 @@ test('a friend link opened before bringing any music: their side is shown, with 
     await page.waitForSelector('#friend-result:not([hidden])');
     assert.equal(await page.$eval('#view-taste', (v) => v.hidden), false);
     assert.match(await page.textContent('#friend-open-status'), /Opened the link: Dee’s taste \(2 artists, 1 song with their moods, the mood of 1 song\)/);
-    assert.match(await page.textContent('#friend-result'), /Bring your music first.*Dee’s taste is open and will be compared once you do\./);
+    assert.match(await page.textContent('#friend-result'), /Bring your music first.*Dee’s taste is open and will be compared then\./);
     assert.deepEqual(await page.$$eval('.friend-them .friend-artists li', (lis) => lis.map((li) => li.textContent)), ['Paper Comets', 'Orchard Fire']);
     assert.deepEqual(page.errors, []);
   } finally {

@@ -64,7 +64,8 @@ export function mountFriend(root, ctx) {
     if (!library.songList().some((s) => s.metrics)) throw new TasteFileError('Bring your music first: your songs need a predicted mood to be compared.');
     const metrics = modelMetricNames();
     const f = buildTasteFile(tasteSource(library, nameIn.value), { artists: checked('friend-share-artists'), songs: checked('friend-share-songs'), mood: checked('friend-share-mood'), metrics });
-    return asRead(f);   // throws when nothing is ticked
+    if (!f.artists?.length && !f.songs?.length && !f.mood) throw new TasteFileError('Tick at least one thing to share: the match compares what your friend would see of you.');
+    return asRead(f);
   }
   const sayShare = (t, error = false) => { shareStatus.textContent = t; shareStatus.className = error ? 'error' : 'muted'; };
   const shareFile = () => {
@@ -149,21 +150,24 @@ export function mountFriend(root, ctx) {
   segmentsIn.addEventListener('change', () => { clampNumberField(segmentsIn, { min: 2, max: 24, fallback: 6 }, segNote); if (shown) buildJoint(); });
 
   let turn = 0;
-  async function compare() {
+  let compared = '';   // what the match on screen was made of (a library change that does not change my file redraws nothing)
+  async function compare({ ifChanged = false } = {}) {
     if (!friend) return;
-    const t = ++turn;
     let mine;
     try { mine = myFile(); } catch (e) {
+      ++turn; compared = ''; shown = null;
       result.hidden = false;
-      result.replaceChildren(el('p', { class: 'error', text: `${e.message} ${friend.name ? `${friend.name}’s` : 'Your friend’s'} taste is open and will be compared once you do.` }), sideBySide(null, friend, null));
+      result.replaceChildren(el('p', { class: 'error', text: `${e.message} ${friend.name ? `${friend.name}’s` : 'Your friend’s'} taste is open and will be compared then.` }), sideBySide(null, friend, null));
       return;
     }
+    const key = JSON.stringify([mine, friend]);
+    if (ifChanged && key === compared) return;
+    compared = key; ++turn;
     const r = compareTastes(mine, friend);
     shown = { mine, result: r, pool: jointPool(mine, friend), soundtrack: null };
-    if (t !== turn) return;
     render();
     result.hidden = false;
-    result.focus();
+    if (!ifChanged) result.focus();
     await buildJoint();
   }
 
@@ -318,12 +322,12 @@ export function mountFriend(root, ctx) {
   for (const id of ['friend-share-artists', 'friend-share-songs', 'friend-share-mood']) what.querySelector(`#${id}`).addEventListener('change', () => { if (friend) compare(); });
   nameIn.addEventListener('change', () => { if (friend) compare(); });
   let libTimer = null;
-  library.subscribe(() => { if (!friend) return; clearTimeout(libTimer); libTimer = setTimeout(compare, 1000); });
+  library.subscribe(() => { if (!friend) return; clearTimeout(libTimer); libTimer = setTimeout(() => compare({ ifChanged: true }), 1000); });
 
   // "Forget my data": the name kept for the next share and the friend's taste on screen go too
   storeEvents.addEventListener('forgotten', () => {
     try { localStorage.removeItem(NAME_KEY); } catch { /* storage off */ }
-    nameIn.value = ''; friend = null; shown = null; ++turn;
+    nameIn.value = ''; friend = null; shown = null; compared = ''; ++turn;
     result.hidden = true; result.replaceChildren(); linkOut.hidden = true; linkOut.value = '';
     sayOpen(''); sayShare('');
   });
