@@ -237,6 +237,13 @@ test('a damaged, hostile or foreign file gives one clear message; names are show
     await page.click('#friend-download');
     assert.match(await page.textContent('#friend-share-status'), /^Tick at least one thing to share/);
     await page.waitForFunction(() => /Tick at least one thing to share.*Eve’s taste is open and will be compared then\./.test(document.getElementById('friend-result').textContent));
+    // a file dropped on the drop zone opens like one picked
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+      document.getElementById('friend-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, JSON.stringify({ ...noSongs, name: 'Flo' }));
+    await page.waitForFunction(() => /^Opened “dropped\.json”: Flo’s taste/.test(document.getElementById('friend-open-status').textContent));
     // the mood summary alone: a score from the mood only
     await page.check('#friend-share-mood');
     await page.waitForSelector('#friend-score-parts');
@@ -262,6 +269,13 @@ test('a friend link opened before bringing any music: their side is shown, with 
     assert.match(await page.textContent('#friend-open-status'), /Opened the link: Dee’s taste \(2 artists, 1 song with their moods, the mood of 1 song\)/);
     assert.match(await page.textContent('#friend-result'), /Bring your music first.*Dee’s taste is open and will be compared then\./);
     assert.deepEqual(await page.$$eval('.friend-them .friend-artists li', (lis) => lis.map((li) => li.textContent)), ['Paper Comets', 'Orchard Fire']);
+    // another link put in the address bar of the open page (no reload): opened too
+    const { url: url2 } = tasteLink({ ...file, name: 'Gus' }, env.appUrl);
+    await page.click('#tab-music');
+    await page.evaluate((h) => { location.hash = h; }, url2.slice(url2.indexOf('#')));
+    await page.waitForFunction(() => /Opened the link: Gus’s taste/.test(document.getElementById('friend-open-status').textContent));
+    assert.equal(await page.$eval('#view-taste', (v) => v.hidden), false);
+    assert.equal(await page.evaluate(() => location.hash), '#taste');
     assert.deepEqual(page.errors, []);
   } finally {
     await page.closeAll();
