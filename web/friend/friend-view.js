@@ -10,7 +10,7 @@
 // Nothing is sent anywhere: the file is read here, the link's fragment
 // never reaches a server, and the match runs in the engine in this page.
 // Every string from a file is shown with textContent (ui.js el()).
-import { buildTasteFile, moodSummary, tasteFileText, tasteLink, readTasteFile, asRead, TasteFileError, FILE_MAX, LINK_PREFIX } from './taste-file.js';
+import { buildTasteFile, moodSummary, tasteFileText, tasteLink, readTasteFile, asRead, cleanText, TasteFileError, FILE_MAX, LINK_PREFIX } from './taste-file.js';
 import { compareTastes, jointPool, songKey, scoreParts, artistKey as artistKeyOf, moodOf as moodOfFile } from './match.js';
 import { matchReasons, friendName, verdictOf } from './reasons.js';
 import { bestFilm, jointSoundtrack, jointCsv } from './joint.js';
@@ -120,8 +120,9 @@ export function mountFriend(root, ctx) {
     fileIn.value = '';
   });
   async function openFile(file) {
-    if (file.size > FILE_MAX) { sayOpen(`“${file.name}” is ${Math.round(file.size / 1024)} KB; a taste file is a few KB. It was not opened.`, true); return; }
-    await openInput(new Uint8Array(await file.arrayBuffer()), `“${file.name}”`);
+    const name = cleanText(file.name, 80);
+    if (file.size > FILE_MAX) { sayOpen(`“${name}” is ${Math.round(file.size / 1024)} KB; a taste file is a few KB. It was not opened.`, true); return; }
+    await openInput(new Uint8Array(await file.arrayBuffer()), `“${name}”`);
   }
   pasteBtn.addEventListener('click', () => {
     const v = pasteIn.value.trim();
