@@ -6,7 +6,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync, strToU8 } from 'fflate';
-import { buildTasteFile, moodSummary, tasteFileText, tasteLink, readTasteFile, asRead, TasteFileError, LINK_MAX, VERSION, cleanText } from '../../web/friend/taste-file.js';
+import { buildTasteFile, moodSummary, tasteFileText, tasteLink, fitForLink, readTasteFile, asRead, TasteFileError, LINK_MAX, VERSION, cleanText } from '../../web/friend/taste-file.js';
+import { tasteSource } from '../../web/friend/share-panel.js';
 import { compareTastes, jointPool, orderPair, scoreParts, songKey } from '../../web/friend/match.js';
 import { matchReasons, verdictOf } from '../../web/friend/reasons.js';
 import { bestFilm, jointSoundtrack, jointCsv } from '../../web/friend/joint.js';
@@ -55,7 +56,10 @@ test('a taste file holds only what is ticked, versioned, moods rounded, and read
 });
 
 test('a link: compressed after #friend=, under 8 KB even for a full file, and reads back as the file', () => {
-  const long = library('Long', Array.from({ length: 100 }, (_, i) => song(`A rather long song title number ${i} (Live at the Hall)`, `Some Artist With A Long Name ${i}`, mood((i % 10) / 10, (i % 7) / 7))));
+  // titles that compress badly (made-up letters), so 100 songs do not fit
+  let seed = 7;
+  const word = () => Array.from({ length: 16 }, () => { seed = (seed * 1103515245 + 12345) % 2147483648; return 'abcdefghijklmnopqrstuvwxyz'[seed % 26]; }).join('');
+  const long = library('Long', Array.from({ length: 100 }, (_, i) => song(`${word()} ${word()} ${word()} ${i}`, `${word()} ${word()}`, mood((i % 10) / 10, (i % 7) / 7))));
   const file = buildTasteFile(long, { metrics: METRICS, maxSongs: 100, maxArtists: 50 });
   const { url, songsDropped } = tasteLink(file, 'https://example.org/moodspace/#taste');
   assert.ok(url.startsWith('https://example.org/moodspace/#friend='), url.slice(0, 60));
@@ -64,6 +68,11 @@ test('a link: compressed after #friend=, under 8 KB even for a full file, and re
   const back = readTasteFile(url);
   assert.equal(back.songs.length, 100 - songsDropped);
   assert.deepEqual(back.songs[0], asRead(file).songs[0]);
+  // the file shared (downloaded or linked) is the one that fits the link: both hold the same songs
+  const fitted = fitForLink(file, 'https://example.org/moodspace/');
+  assert.ok(songsDropped > 0 && fitted.songs.length === 100 - songsDropped, `${songsDropped}`);
+  assert.deepEqual(readTasteFile(tasteLink(fitted, 'https://example.org/moodspace/').url), asRead(fitted));
+  assert.equal(fitForLink(buildTasteFile(ANA, { metrics: METRICS }), 'http://x/').songs.length, 6);
   // the small one fits whole, and the fragment alone opens too
   const small = tasteLink(buildTasteFile(ANA, { metrics: METRICS }), 'http://127.0.0.1:8000/');
   assert.equal(small.songsDropped, 0);
@@ -219,4 +228,20 @@ test('the joint soundtrack asks the engine the same thing both ways, and marks i
   // the default film: the engine's best fit among films with enough scenes
   assert.equal(await bestFilm(call, [{ ...film, id: 'short', scenes: film.scenes.slice(0, 1) }, film], jointPool(a, b), 3), film);
   assert.deepEqual(calls.at(-1).req.films.map((f) => f.id), ['f1']);
+});
+
+test('what a library shares: its top artists as the source ranks them, else ranked by their songs; songs with moods, best first', () => {
+  const songs = [
+    { title: 'One', artist: 'Solo', metrics: mood(0.5, 0.5) }, { title: 'Two', artist: 'Duo', metrics: mood(0.4, 0.4) },
+    { title: 'Three', artist: 'Duo', metrics: null }, { title: 'Four', artist: 'Trio', metrics: mood(0.3, 0.3) },
+    { title: 'Five', artist: 'Trio', metrics: mood(0.2, 0.2) }, { title: 'Six', artist: 'Trio', metrics: mood(0.1, 0.1) },
+  ];
+  const lib = (top = [], history = null) => ({ state: { top: { artists: { short_term: [], medium_term: top, long_term: [] } }, extra: history ? { history } : {} },
+    rankedSongs: () => songs, songList: () => songs });
+  const plain = tasteSource(lib(), 'Me');
+  assert.deepEqual(plain.artists, ['Trio', 'Duo', 'Solo'], 'by number of songs, then the best rank');
+  assert.deepEqual(plain.songs.map((s) => s.title), ['One', 'Two', 'Four', 'Five', 'Six']);
+  assert.equal(plain.mood.n, 5); assert.equal(plain.name, 'Me');
+  assert.deepEqual(tasteSource(lib([{ name: 'Duo' }, { name: 'Solo' }])).artists, ['Duo', 'Solo'], "the source's own ranking first");
+  assert.deepEqual(tasteSource(lib([], { topArtists: [{ artist: 'Solo' }, { artist: 'Trio' }] })).artists, ['Solo', 'Trio'], 'then play time from an export');
 });

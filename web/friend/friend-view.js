@@ -2,7 +2,7 @@
 // hub.js into #friend-mount):
 //   share   tick what to share (top artists, top songs with their predicted
 //           moods, the mood summary), then download a taste file or make a
-//           link whose data sits after '#' (taste-file.js);
+//           link whose data sits after '#' (share-panel.js, taste-file.js);
 //   open    a friend's file (picker or drop), or their link (opened in the
 //           browser, or pasted): side by side, the score and its reasons
 //           (match.js, reasons.js) and a soundtrack for the two of you
@@ -10,36 +10,19 @@
 // Nothing is sent anywhere: the file is read here, the link's fragment
 // never reaches a server, and the match runs in the engine in this page.
 // Every string from a file is shown with textContent (ui.js el()).
-import { buildTasteFile, moodSummary, tasteFileText, tasteLink, readTasteFile, asRead, cleanText, TasteFileError, FILE_MAX, LINK_PREFIX } from './taste-file.js';
+import { readTasteFile, cleanText, TasteFileError, FILE_MAX, LINK_PREFIX } from './taste-file.js';
+import { sharePanel, whatWords } from './share-panel.js';
 import { compareTastes, jointPool, songKey, scoreParts, artistKey as artistKeyOf, moodOf as moodOfFile } from './match.js';
 import { matchReasons, friendName, verdictOf } from './reasons.js';
 import { bestFilm, jointSoundtrack, jointCsv } from './joint.js';
 import { loadCatalog } from '../film/film-catalog.js';
 import { rankFilms } from '../film/film-search.js';
-import { download, copyText, fileStem } from '../keep/export.js';
-import { el, fmt, modelMetricNames, clampNumberField } from '../ui.js';
+import { download, fileStem } from '../keep/export.js';
+import { el, fmt, clampNumberField } from '../ui.js';
 import { storeEvents } from '../stores.js';
 
-const NAME_KEY = 'moodspace.friend.name';
 const SHOWN_METRICS = ['valence', 'energy', 'danceability', 'acousticness'];
 const LABEL = { valence: ['Brightness', ' (valence)'], energy: ['Energy'], danceability: ['Danceability'], acousticness: ['Acousticness'] };
-
-/** What the library can share: { name, artists, songs, mood } (taste-file.js buildTasteFile's source). */
-export function tasteSource(library, name = '') {
-  const st = library.state;
-  const ranked = library.rankedSongs();
-  let artists = [];
-  for (const r of ['medium_term', 'short_term', 'long_term']) if (!artists.length && st.top.artists[r]?.length) artists = st.top.artists[r].map((a) => a.name);
-  if (!artists.length && st.extra?.history?.topArtists?.length) artists = st.extra.history.topArtists.map((a) => a.artist);
-  if (!artists.length) {
-    // no top-artist list from the source (a pasted list, the demo): artists by how many of the
-    // library's songs are theirs, then by their best song's rank — a ranking, not the list's order
-    const by = new Map();
-    ranked.forEach((s, i) => { if (!s.artist) return; const a = by.get(s.artist) || { n: 0, first: i }; a.n++; by.set(s.artist, a); });
-    artists = [...by].sort((x, y) => y[1].n - x[1].n || x[1].first - y[1].first).map(([name]) => name);
-  }
-  return { name, artists, songs: ranked.filter((s) => s.metrics), mood: moodSummary(library.songList()) };
-}
 
 export function mountFriend(root, ctx) {
   const { library } = ctx;
@@ -47,51 +30,9 @@ export function mountFriend(root, ctx) {
   let shown = null;          // { mine, result, pool, soundtrack }
   let films = null;
   let filmChoice = null;     // a film the user picked (else the best fit)
-  const storedName = (() => { try { return localStorage.getItem(NAME_KEY) || ''; } catch { return ''; } })();
 
-  // --- share -------------------------------------------------------------------------------------
-  const tick = (id, label, checked = true) => el('label', { class: 'friend-tick', for: id }, el('input', { type: 'checkbox', id, checked }), ` ${label}`);
-  const nameIn = el('input', { id: 'friend-my-name', type: 'text', maxLength: 40, autocomplete: 'nickname', value: storedName });
-  const shareStatus = el('p', { id: 'friend-share-status', class: 'muted', role: 'status', 'aria-live': 'polite' });
-  const linkOut = el('input', { id: 'friend-link', type: 'text', readOnly: true, hidden: true, 'aria-label': 'Your taste link' });
-  const what = el('fieldset', { class: 'friend-what' }, el('legend', { text: 'What to share' }),
-    tick('friend-share-artists', 'Top artists (up to 20)'), tick('friend-share-songs', 'Top songs with their predicted moods (up to 50)'), tick('friend-share-mood', 'The mood summary of your library'));
-  const checked = (id) => what.querySelector(`#${id}`).checked;
-  nameIn.addEventListener('change', () => { try { localStorage.setItem(NAME_KEY, nameIn.value.trim()); } catch { /* storage off */ } });
-
-  /** My taste file as my friend would read it (the ticks and name above). */
-  function myFile() {
-    if (!library.songList().some((s) => s.metrics)) throw new TasteFileError('Bring your music first: your songs need a predicted mood to be compared.');
-    const metrics = modelMetricNames();
-    const f = buildTasteFile(tasteSource(library, nameIn.value), { artists: checked('friend-share-artists'), songs: checked('friend-share-songs'), mood: checked('friend-share-mood'), metrics });
-    if (!f.artists?.length && !f.songs?.length && !f.mood) throw new TasteFileError('Tick at least one thing to share: the match compares what your friend would see of you.');
-    return asRead(f);
-  }
-  const sayShare = (t, error = false) => { shareStatus.textContent = t; shareStatus.className = error ? 'error' : 'muted'; };
-  const shareFile = () => {
-    const metrics = modelMetricNames();
-    return buildTasteFile(tasteSource(library, nameIn.value), { artists: checked('friend-share-artists'), songs: checked('friend-share-songs'), mood: checked('friend-share-mood'), metrics });
-  };
-  const downloadBtn = el('button', { type: 'button', id: 'friend-download', text: 'Download my taste file' });
-  downloadBtn.addEventListener('click', () => {
-    try {
-      myFile();
-      const f = shareFile();
-      download(`${fileStem(f.name ? `moodspace-taste-${f.name}` : 'moodspace-taste')}.json`, tasteFileText(f), 'application/json');
-      sayShare(`Downloaded: ${whatWords(f)}. Send it to your friend; they open it here with “Open a friend’s taste”.`);
-    } catch (e) { sayShare(e.message, true); }
-  });
-  const linkBtn = el('button', { type: 'button', id: 'friend-make-link', text: 'Make a link' });
-  linkBtn.addEventListener('click', async () => {
-    try {
-      myFile();
-      const { url, songsDropped } = tasteLink(shareFile(), location.origin + location.pathname);   // (no query: overrides stay here)
-      linkOut.value = url; linkOut.hidden = false;
-      const copied = await copyText(url);
-      sayShare(`${copied ? 'Link copied' : 'Link ready: select it to copy'} (${url.length.toLocaleString('en')} characters${songsDropped ? `; ${songsDropped} songs left out so it stays short — the file holds them all` : ''}). Its data sits after “#”, which browsers never send to a server.`);
-      linkOut.select();
-    } catch (e) { sayShare(e.message, true); }
-  });
+  const share = sharePanel(library);
+  const myFile = () => share.myFile();
 
   // --- open a friend's ------------------------------------------------------------------------------
   const fileIn = el('input', { id: 'friend-file', type: 'file', accept: '.json,application/json,text/plain' });
@@ -309,10 +250,7 @@ export function mountFriend(root, ctx) {
     el('h3', { id: 'friend-h', text: 'Compare with a friend' }),
     el('p', { text: 'Share what you tick as a small file or a link, and open your friend’s: a score, its reasons and a soundtrack for the two of you. Nothing is uploaded: the file stays yours to send, a link carries its data after “#”, which browsers never send to a server, and the match runs in this page.' }),
     el('div', { class: 'friend-cols' },
-      el('div', { class: 'friend-share' },
-        el('h4', { text: 'Share your taste' }),
-        el('label', { for: 'friend-my-name', text: 'Your name, as your friend will see it (optional)' }), nameIn,
-        what, el('div', { class: 'friend-buttons' }, downloadBtn, linkBtn), linkOut, shareStatus),
+      share.element,
       el('div', { class: 'friend-open' },
         el('h4', { text: 'Open a friend’s taste' }),
         el('label', { for: 'friend-file', text: 'Their taste file' }), fileIn, drop,
@@ -320,17 +258,16 @@ export function mountFriend(root, ctx) {
     result));
 
   // the ticks change what I share, so what is compared (the same on both sides)
-  for (const id of ['friend-share-artists', 'friend-share-songs', 'friend-share-mood']) what.querySelector(`#${id}`).addEventListener('change', () => { if (friend) compare(); });
-  nameIn.addEventListener('change', () => { if (friend) compare(); });
+  share.onChange(() => { if (friend) compare(); });
   let libTimer = null;
   library.subscribe(() => { if (!friend) return; clearTimeout(libTimer); libTimer = setTimeout(() => compare({ ifChanged: true }), 1000); });
 
   // "Forget my data": the name kept for the next share and the friend's taste on screen go too
   storeEvents.addEventListener('forgotten', () => {
-    try { localStorage.removeItem(NAME_KEY); } catch { /* storage off */ }
-    nameIn.value = ''; friend = null; shown = null; compared = ''; ++turn;
-    result.hidden = true; result.replaceChildren(); linkOut.hidden = true; linkOut.value = '';
-    sayOpen(''); sayShare('');
+    share.forget();
+    friend = null; shown = null; compared = ''; ++turn;
+    result.hidden = true; result.replaceChildren();
+    sayOpen('');
   });
 
   // a friend link opened in the browser: app.js took the fragment before the tab's name replaced it
@@ -344,13 +281,6 @@ export function mountFriend(root, ctx) {
   return { openInput, compare };
 }
 
-function whatWords(f) {
-  const parts = [];
-  if (f.artists?.length) parts.push(`${f.artists.length} artist${f.artists.length === 1 ? '' : 's'}`);
-  if (f.songs?.length) parts.push(`${f.songs.length} song${f.songs.length === 1 ? '' : 's'} with their moods`);
-  if (f.mood) parts.push(`the mood of ${f.mood.n} song${f.mood.n === 1 ? '' : 's'}`);
-  return parts.join(', ') || 'nothing';
-}
 function bar(v) {
   const b = el('span', { class: 'friend-bar', 'aria-hidden': 'true' });
   b.style.setProperty('--v', Math.max(0, Math.min(1, v)).toFixed(3));

@@ -12,6 +12,7 @@
 //   buildTasteFile(source, opts)  → the file object (source: { name, artists, songs, mood })
 //   tasteFileText(file)           → the JSON text of a .moodspace-taste.json download
 //   tasteLink(file, base)         → base#friend=… (deflated with fflate, base64url; under LINK_MAX)
+//   fitForLink(file, base)        → the file with as many songs as its link holds
 //   readTasteFile(input)          → a validated file, or throws TasteFileError with a message to show
 //     input: the JSON text, a file's bytes, a whole link or just its '#friend=…' fragment.
 //
@@ -133,6 +134,12 @@ export function tasteLink(file, base) {
     const cut = Math.max(1, Math.ceil(f.songs.length / 10));
     f = { ...f, songs: f.songs.slice(0, f.songs.length - cut) }; dropped += cut;
   }
+}
+
+/** The file with as many songs as fit in a link (a download holds the same, so a file and a link compare alike). */
+export function fitForLink(file, base) {
+  const { songsDropped } = tasteLink(file, base);
+  return songsDropped ? { ...file, songs: file.songs.slice(0, file.songs.length - songsDropped) } : file;
 }
 
 /** Deflated bytes → text, never more than JSON_MAX bytes of output. */
