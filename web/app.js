@@ -370,7 +370,10 @@ async function main() {
     notifyError(e.message);
   }
   renderAccount();
-  const hash = location.hash.slice(1);
+  // friend (web/friend/): a friend's link carries its data after '#friend=';
+  // taken here, before the tab's name replaces the fragment, and opened in Taste
+  ctx.friendLink = location.hash.startsWith('#friend=') ? location.hash : '';
+  const hash = ctx.friendLink ? 'taste' : location.hash.slice(1);
   showTab(TABS.includes(hash) ? hash : 'music');
   try {
     const extras = await import('./hub.js');

@@ -11,6 +11,7 @@
 //   taste   the Taste dashboard (dashboard.js)
 //   recent  the soundtracks kept in this browser, the last one reopened (keep.js)
 //   #open-card-mount  "Open a card" and cards dropped on the page (open-card.js)
+//   friend  "Compare with a friend" in the Taste tab (friend/friend-view.js)
 // and registers the service worker (sw.js) for offline use.
 import { mountImport, mountSources } from './library/history.js';
 import { mountDemo } from './library/demo.js';
@@ -18,6 +19,7 @@ import { mountSave, resumePendingSave } from './keep/save.js';
 import { mountDashboard } from './taste/dashboard.js';
 import { mountKeep } from './keep/keep.js';
 import { mountOpenCard } from './keep/open-card.js';
+import { mountFriend } from './friend/friend-view.js';
 
 const OFFLINE_TOLD = 'moodspace.offlineReadyTold';
 
@@ -58,5 +60,8 @@ export async function mount(ctx) {
   if (ctx.mounts.recent && ctx.soundtrack) mountKeep(ctx.mounts.recent, ctx);
   const cardMount = document.getElementById('open-card-mount');
   if (cardMount && ctx.soundtrack) mountOpenCard(cardMount, ctx);
+  // friend: after keep, so a kept joint soundtrack is listed at once
+  const friend = document.getElementById('friend-mount');
+  if (friend) mountFriend(friend, ctx);
   resumePendingSave(ctx);
 }
