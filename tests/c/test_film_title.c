@@ -92,6 +92,19 @@ static void test_labels(void) {
     label_is("^ 160. INT", 20, "");
     label_is("INT./EXT. VAN", 20, "VAN");
     label_is("I/E TAXI", 20, "TAXI");
+    label_is("HARBOUR/INT. BOATSHED", 20, "HARBOUR/BOATSHED");
+    label_is("FLASHBACK - EXT", 20, "FLASHBACK");
+    label_is("70/71 INT. KITCHEN", 20, "KITCHEN");
+    label_is("104AEXT. PIER", 20, "PIER");
+    label_is("A 33 INT. GREENHOUSE", 20, "GREENHOUSE");
+    label_is("CUT TO INT. HALL", 20, "HALL");
+    label_is("TOWER \xC2\xAD DAY", 20, "TOWER");
+    label_is("\xC2\x95 THE LIGHTHOUSE", 20, "THE LIGHTHOUSE");
+    label_is("\xE2\x80\x9CTHE ANCHOR\xE2\x80\x9D", 20, "THE ANCHOR");
+    label_is("CITY SQUARE (EXT", 20, "CITY SQUARE");
+    label_is("THE QUAY (EXT. BOATS AT NIGHT)", 20, "THE QUAY");
+    label_is("BUNKER (SECRET)", 20, "BUNKER (SECRET)");
+    label_is("LONG GALLERY/INT. WEST WING OF THE HOUSE", 20, "LONG GALLERY/WEST");
     /* what is part of the place stays */
     label_is("747 CABIN", 20, "747 CABIN");
     label_is("MOTEL ROOM 46", 20, "MOTEL ROOM 46");

@@ -10,7 +10,9 @@
 //   2 every word, in order    "godfather 2" → The Godfather Part II
 //   3 every word, any order   "lebowski big" → The Big Lebowski
 //   4 every word as a prefix  "lebow" → The Big Lebowski
-// and within a rank shorter titles first, then alphabetically.
+// and within a rank shorter titles first, then alphabetically. A query of one
+// or two letters ("up", "go", "9") matches whole words only: "up" finds Up,
+// Knocked Up and Up in the Air, not Superbad or Upside.
 
 import { foldName } from '../fold.js';
 
@@ -53,13 +55,16 @@ export function matchRank(film, query) {
   const k = keyOf(film, keys);
   const qs = q.join(' ');
   const qBare = q.length > 1 && ARTICLES.has(q[0]) ? q.slice(1).join(' ') : qs;
+  const short = q.join('').length <= 2;   // whole words only
+  const starts = (s, p) => s.startsWith(p) && (!short || s.length === p.length || s[p.length] === ' ');
   if (k.joined === qs || k.bareJoined === qBare || k.squashed === q.join('')) return 0;
-  if (k.joined.startsWith(qs) || k.bareJoined.startsWith(qBare)) return 1;
+  if (starts(k.joined, qs) || starts(k.bareJoined, qBare)) return 1;
   // every query word as a whole word, in order
   let at = 0;
   for (const w of q) { const i = k.words.indexOf(w, at); if (i < 0) { at = -1; break; } at = i + 1; }
   if (at >= 0) return 2;
   if (q.every((w) => k.words.includes(w))) return 3;
+  if (short) return -1;
   if (q.every((w) => k.words.some((t) => t.startsWith(w))) || k.squashed.includes(q.join(''))) return 4;
   return -1;
 }
