@@ -1,8 +1,10 @@
-// Segment labels on the page (web/film/segment-label.js): no "scenes 1–1",
-// no stand-in "Scene 12" as a place, the first place a segment names.
+// Polish of issue 20.6: segment labels on the page (web/film/segment-label.js:
+// no "scenes 1–1", no stand-in "Scene 12" as a place, the first place a
+// segment names) and the number field's correction notes (web/ui.js).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { segmentLabel, segmentHeading, sceneSpan, namesPlace } from '../../web/film/segment-label.js';
+import { clampNumberField } from '../../web/ui.js';
 
 test('one scene is "scene N", several "scenes N–M"', () => {
   assert.equal(sceneSpan(0, 0), '1');
@@ -30,4 +32,17 @@ test('a segment is named by the first scene in it that names a place', () => {
   assert.equal(segmentHeading(scenes, 0, 1), '', 'no place in the range');
   assert.equal(segmentHeading(scenes, 2, 99), 'LIGHTHOUSE', 'a range past the end stops at the end');
   assert.equal(segmentHeading(null, 0, 3), '');
+});
+
+test('every correction of the segments field says what it did, "3.5" too', () => {
+  const field = (value) => ({ input: { value }, note: { textContent: '' } });
+  const run = (value) => { const f = field(value); const v = clampNumberField(f.input, { min: 2, max: 24, fallback: 6 }, f.note); return [v, f.input.value, f.note.textContent]; };
+  assert.deepEqual(run('3.5'), [4, '4', 'Whole numbers only: set to 4.']);
+  assert.deepEqual(run('7.2'), [7, '7', 'Whole numbers only: set to 7.']);
+  assert.deepEqual(run('1'), [2, '2', 'At least 2: set to 2.']);
+  assert.deepEqual(run('1.4'), [2, '2', 'At least 2: set to 2.']);
+  assert.deepEqual(run('30.5'), [24, '24', 'At most 24: set to 24.']);
+  assert.deepEqual(run(''), [6, '6', 'Enter a number from 2 to 24; using 6.']);
+  assert.deepEqual(run('abc'), [6, '6', 'Enter a number from 2 to 24; using 6.']);
+  assert.deepEqual(run('8'), [8, '8', ''], 'a whole number in range is left alone, with no note');
 });
