@@ -101,6 +101,9 @@ static void test_labels(void) {
     label_is("TOWER \xC2\xAD DAY", 20, "TOWER");
     label_is("\xC2\x95 THE LIGHTHOUSE", 20, "THE LIGHTHOUSE");
     label_is("\xE2\x80\x9CTHE ANCHOR\xE2\x80\x9D", 20, "THE ANCHOR");
+    label_is("GOBBLER ' S KNOB", 20, "GOBBLER'S KNOB");
+    label_is("NELL' S HOUSE", 20, "NELL'S HOUSE");
+    label_is("THE 'SWAN' INN", 20, "THE 'SWAN' INN");
     label_is("CITY SQUARE (EXT", 20, "CITY SQUARE");
     label_is("THE QUAY (EXT. BOATS AT NIGHT)", 20, "THE QUAY");
     label_is("BUNKER (SECRET)", 20, "BUNKER (SECRET)");

@@ -150,6 +150,9 @@ char *loc_label(const char *loc, size_t max) {
         else if (c == 0xC2 && i + 1 < n && (unsigned char)loc[i + 1] == 0xA0) { c = ' '; i++; }
         if (c == '\t' || c == '\n' || c == '\r') c = ' ';
         if (c == ' ' && (o == 0 || b[o - 1] == ' ')) continue;
+        /* "GOBBLER ' S KNOB", "EDDIE' S": an apostrophe s that lost its place */
+        if (c == '\'' && o > 0 && b[o - 1] == ' ' && i + 1 < n && loc[i + 1] == ' ') o--;
+        if ((c == 'S' || c == 's') && o > 1 && b[o - 1] == ' ' && b[o - 2] == '\'' && (i + 1 >= n || !is_letter((unsigned char)loc[i + 1]))) o--;
         b[o++] = (char)c;
     }
     b[o] = 0;

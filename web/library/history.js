@@ -172,7 +172,10 @@ export function mountImport(root, { library, onImported } = {}) {
     input.value = '';
     busy = false;
     // a failed import: focus on its message (the disabled picker had dropped it to the page)
-    if (status.classList.contains('error')) status.focus();
+    if (status.classList.contains('error')) {
+      status.focus();
+      if (!problems.hidden) problems.scrollIntoView?.({ block: 'nearest' });   // its line below in sight too (phones)
+    }
   }
 
   input.addEventListener('change', () => go(input.files));
