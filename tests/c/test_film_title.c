@@ -8,6 +8,7 @@
 #include "check.h"
 #include "tools/film_title.h"
 #include "tools/loc_label.h"
+#include "label.h"
 
 static void title_is(const char *file, const char *page, const char *want) {
     char *got = film_title(file, page);
@@ -127,8 +128,57 @@ static void test_labels(void) {
     free(l);
 }
 
+/* Random headings built from pieces the parser leaves behind (and random
+ * bytes): never a crash (ASan), never longer than asked, never starting or
+ * ending with punctuation or INT/EXT. */
+static void test_labels_random(void) {
+    static const char *const P[] = {"INT", "EXT", ".", " ", "-", "/", "(", ")", "'", ";", "12", "166-A", "A)", "SCENE",
+                                    "SEQ.", "CUT TO:", "ROOM", "HOUSE", "THE", "DAY", "\xC2\xAD", "\xC2\x95", "\xE2\x80\x9C",
+                                    "CAF\xC3\x89", "\xF0\x9F\x8E\xB5", "S", "OF", "NIGHT", "I/E", "#", "&"};
+    unsigned long long x = 88172645463325252ULL;
+    int ok = 1, n_empty = 0;
+    char bad[200] = "";
+    for (int it = 0; it < 20000 && ok; it++) {
+        char in[256];
+        size_t o = 0;
+        int parts = 1 + (int)((x >> 7) % 9);
+        for (int k = 0; k < parts; k++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            const char *piece = P[x % (sizeof P / sizeof *P)];
+            if ((x >> 20) % 11 == 0) { in[o++] = (char)(x >> 32); continue; }   /* a raw byte, any value but 0 */
+            size_t L = strlen(piece);
+            if (o + L + 1 >= sizeof in) break;
+            memcpy(in + o, piece, L);
+            o += L;
+            if ((x >> 40) % 2) in[o++] = ' ';
+        }
+        in[o] = 0;
+        size_t max = 8 + (size_t)((x >> 50) % 20);
+        char *got = loc_label(in, max);
+        if (!got) { ok = 0; snprintf(bad, sizeof bad, "NULL for \"%.80s\"", in); break; }
+        size_t L = strlen(got);
+        if (!L) n_empty++;
+        else if (L > max && L > LABEL_HARD_MAX) { ok = 0; snprintf(bad, sizeof bad, "%zu bytes for max %zu", L, max); }
+        else if (got[0] == ' ' || got[0] == '.' || got[0] == '-' || got[0] == ';' || got[L - 1] == ' ' || got[L - 1] == '-' ||
+                 !strncmp(got, "INT", 3) || !strncmp(got, "EXT", 3)) {
+            /* "INT"/"EXT" at the start only as part of a longer word ("INTERNATIONAL") */
+            int word = !strncmp(got, "INT", 3) || !strncmp(got, "EXT", 3) ? (L > 3 && ((got[3] >= 'A' && got[3] <= 'Z') || (got[3] >= 'a' && got[3] <= 'z'))) : 0;
+            if (!word) { ok = 0; snprintf(bad, sizeof bad, "\"%s\" from \"%.80s\"", got, in); }
+        }
+        free(got);
+        char *t = film_title(in, "");
+        if (!t) { ok = 0; snprintf(bad, sizeof bad, "title NULL"); }
+        free(t);
+    }
+    char what[300];
+    snprintf(what, sizeof what, "20000 random headings: no crash, no overlong or ragged label (%s)", bad[0] ? bad : "none bad");
+    CHECK(ok, what);
+    CHECK(n_empty < 20000, "random headings do not all come out empty");
+}
+
 int main(void) {
     test_titles();
     test_labels();
+    test_labels_random();
     return check_summary();
 }
