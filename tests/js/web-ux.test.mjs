@@ -49,6 +49,8 @@ test('a search of one or two letters matches whole words, not letters inside wor
   assert.deepEqual(find('go'), ['Go']);
   assert.deepEqual(find('9').sort(), ['9', 'Nine']);
   assert.deepEqual(find('a'), ['A Walk to Remember'], 'a lone article is a word too');
+  const xs = ['X-Men', 'Malcolm X', 'American History X', 'Xanadu', 'Rex'].map((title, i) => ({ id: `x${i}`, title }));
+  assert.deepEqual(rankFilms(xs, 'x').films.map((f) => f.title), ['X-Men', 'Malcolm X', 'American History X'], 'an x after the first word is still the word x');
   // three letters and more still find word beginnings
   assert.deepEqual(find('ups'), ['Upside Down']);
   assert.deepEqual(find('gon'), ['Gone Girl']);
