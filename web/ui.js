@@ -92,6 +92,7 @@ export function clampNumberField(input, { min, max, fallback }, note) {
   if (!raw || !Number.isFinite(n)) { v = fallback; msg = `Enter a number from ${min} to ${max}; using ${fallback}.`; }
   else if (n < min) { v = min; msg = `At least ${min}: set to ${min}.`; }
   else if (n > max) { v = max; msg = `At most ${max}: set to ${max}.`; }
+  else if (Number(raw) !== n) msg = `Whole numbers only: set to ${n}.`;   // "3.5" → 4, said like the others
   if (String(v) !== raw) input.value = String(v);
   if (note && msg) note.textContent = msg;   // (the caller clears it when the user types again)
   return v;

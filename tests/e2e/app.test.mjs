@@ -135,7 +135,7 @@ test('a Fountain script opened from a file becomes scenes, an arc and a soundtra
     await page.fill('#segments', '3');
     await page.click('#full-soundtrack');
     await page.waitForFunction(() => document.querySelectorAll('#full-list > li').length === 3, null, { timeout: 30000 });
-    assert.match(await page.textContent('#full-list > li:first-child .seg'), /Segment 1 · scenes 1–1 · INT. LIGHTHOUSE - NIGHT/);
+    assert.match(await page.textContent('#full-list > li:first-child .seg'), /^Segment 1 · scene 1 · INT. LIGHTHOUSE - NIGHT$/);
     // explanation shows scene words for a script
     await page.locator('#full-list details.why summary').first().click();
     await page.waitForFunction(() => document.querySelectorAll('#full-list > li:first-child details.why .words').length === 2 &&

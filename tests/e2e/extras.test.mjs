@@ -213,12 +213,12 @@ test('demo library: works with no fake servers at all, clearly labelled', { skip
         // the page path and `moodspace soundtrack` give the same soundtrack for this film and library
         const catalog = JSON.parse(fs.readFileSync(path.join(DIST, 'catalog.json'), 'utf8'));
         // the page shows a release year (weights/release_years.json), never the catalog's draft year
-        const cf = catalog.films.find((f) => name.replace(/ \(\d{4}\)$/, '') === f.title);
+        const cf = catalog.films.find((f) => name === f.title) || catalog.films.find((f) => name.replace(/ \(\d{4}\)$/, '') === f.title);
         const segs = Number(await page.inputValue('#segments'));
         const cli = JSON.parse(execFileSync(path.join(ROOT, 'build/moodspace'), ['soundtrack', '--library', path.join(DIST, 'demo.json'),
           '--catalog', path.join(DIST, 'catalog.json'), '--model', path.join(DIST, 'model.bin'), '--film', cf.id, '--segments', String(segs)], { encoding: 'utf8' }));
         const onPage = await page.$$eval('#full-list > li', (lis) => lis.map((li) => [li.querySelector('.seg').textContent, li.querySelector('.title').textContent]));
-        assert.deepEqual(onPage.map(([seg, t]) => [seg.match(/scenes (\d+)–(\d+)/).slice(1).map(Number), t]),
+        assert.deepEqual(onPage.map(([seg, t]) => { const m = seg.match(/scenes? (\d+)(?:–(\d+))?/); return [[Number(m[1]), Number(m[2] ?? m[1])], t]; }),
           cli.segments.map((g) => [[g.first_scene + 1, g.last_scene + 1], g.song.title]), 'same segments, same songs as the CLI');
         const tableRows = await page.$$eval('#arc-table tbody tr', (trs) => trs.map((tr) => tr.children[2].textContent));
         assert.deepEqual(tableRows, cli.segments.map((g) => `${ordinalOf(Math.round(g.pct.energy))} · song ${ordinalOf(Math.round(g.song_pct.energy))}`),

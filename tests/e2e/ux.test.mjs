@@ -314,10 +314,10 @@ test('film search: relevance first, punctuation and numerals folded, a count, a 
       await page.waitForFunction(() => /match/.test(document.getElementById('catalog-status').textContent));
       return page.textContent('#film-results li:first-child');
     };
-    assert.equal(await firstHit('godfather 2'), 'Godfather Part II (1974)');
-    assert.equal(await firstHit('the godfather part ii'), 'Godfather Part II (1974)');
-    assert.equal(await firstHit('wall-e'), 'Wall E (2008)');
-    assert.equal(await firstHit('spider-man'), 'Spider Man (2002)');
+    assert.equal(await firstHit('godfather 2'), 'The Godfather Part II (1974)');
+    assert.equal(await firstHit('the godfather part ii'), 'The Godfather Part II (1974)');
+    assert.equal(await firstHit('wall-e'), 'WALL·E (2008)');
+    assert.equal(await firstHit('spider-man'), 'Spider-Man (2002)');
     assert.equal(await firstHit('alien'), 'Alien (1979)', 'the exact title before Aliens and Alien 3');
     assert.match(await page.textContent('#catalog-status'), /^\d+ of \d+ films match/);
     const shown = await page.$$eval('#film-results button', (bs) => bs.map((b) => b.textContent));
@@ -329,7 +329,7 @@ test('film search: relevance first, punctuation and numerals folded, a count, a 
     await page.waitForFunction(() => document.querySelectorAll('#film-results button').length >= 30);
     for (const t of await page.$$eval('#film-results button', (bs) => bs.map((b) => b.textContent))) {
       const m = /^(.*) \((\d{4})\)$/.exec(t);
-      if (m) assert.equal(years[m[1]], Number(m[2]), `${t}: the table's release year`);
+      if (m) assert.equal(years[t] ?? years[m[1]], Number(m[2]), `${t}: the table's release year`);   // ("Frozen (2010)": a title with its year)
       else assert.equal(years[t], undefined, `${t} has no year in the table`);
     }
     // the placeholder names a film that is in the catalog

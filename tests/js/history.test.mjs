@@ -192,6 +192,30 @@ test('importFiles gives a clear error for a damaged zip, a wrong JSON file and a
   assert.match(res.message, /other\.zip: no StreamingHistory/);
 });
 
+test('a damaged or cut-short zip is one line naming the zip, never the paths inside it', async () => {
+  const zip = smallZip({ 'MyData/StreamingHistory_music_0.json': basicRecords(2000), 'MyData/StreamingHistory_music_1.json': basicRecords(50, { seed: 2 }) });
+  const flipped = Uint8Array.from(zip);
+  for (let i = 100; i < 300; i++) flipped[i] ^= 0x5a;   // inside the first file's deflated data
+  const variants = { 'cut in half': zip.slice(0, Math.floor(zip.length / 2)), 'bytes flipped': flipped,
+    'a zip header then noise': Uint8Array.from([0x50, 0x4b, 3, 4, ...new Array(300).fill(7)]) };
+  for (const [what, bytes] of Object.entries(variants)) {
+    const res = await importFiles([new File([bytes], 'my_spotify_data.zip')], () => {}, utc);
+    const errors = res.type === 'error' ? res.errors : res.summary.errors;
+    assert.equal(errors.length, 1, `${what}: one problem, got ${JSON.stringify(errors.map((e) => e.message))}`);
+    const msg = errors[0].message;
+    assert.match(msg, /^my_spotify_data\.zip: this zip archive is damaged or incomplete/, what);
+    assert.doesNotMatch(msg, /MyData|StreamingHistory|\n/, `${what}: no path inside the zip, one line`);
+    if (res.type === 'error') assert.equal(res.message, msg, `${what}: the whole message is that line`);
+  }
+  // the first file inside was read whole before the cut: kept, and the line says so
+  const big = smallZip({ 'MyData/StreamingHistory_music_0.json': basicRecords(20), 'MyData/StreamingHistory_music_1.json': basicRecords(3000, { seed: 5 }) });
+  const res = await importFiles([new File([big.slice(0, big.length - 2000)], 'export.zip')], () => {}, utc);
+  assert.equal(res.type, 'done');
+  assert.equal(res.summary.plays, 20);
+  assert.deepEqual(res.summary.errors.map((e) => e.message),
+    ['export.zip: this zip archive is damaged or incomplete (a download cut short?): 1 file inside it was read, the rest could not be. Download the export again to read all of it.']);
+});
+
 test('loose JSON files from the export are read directly', async () => {
   const a = basicRecords(30, { seed: 3 });
   const b = basicRecords(40, { seed: 4 });

@@ -35,9 +35,33 @@ test('search ranks exact, prefix, in-order, any-order, partial words; counts eve
   assert.deepEqual(titles('empire strikes'), ['Star Wars The Empire Strikes Back']);
   assert.deepEqual(titles('schindlers'), ["Schindler's List"]);
   assert.deepEqual(titles('casablanca'), []);
-  const r = rankFilms(films, 'a', 2);
-  assert.equal(r.films.length, 2); assert.ok(r.total > 2);
+  const r = rankFilms(films, 'godfather', 2);
+  assert.equal(r.films.length, 2); assert.equal(r.total, 3);
   assert.equal(placeholderFor(films), 'e.g. Alien', 'the first example the catalog holds');
+});
+
+test('a search of one or two letters matches whole words, not letters inside words', () => {
+  const list = ['Up', 'Knocked Up', 'Up in the Air', 'Superbad', 'Cupid', 'Upside Down', 'The Back-up Plan', 'Go',
+    'Gone Girl', 'Ego', 'Nine', '9', 'Se7en', 'Amadeus', 'A Walk to Remember'].map((title, i) => ({ id: `u${i}`, title }));
+  const find = (q) => rankFilms(list, q).films.map((f) => f.title);
+  assert.deepEqual(find('up'), ['Up', 'Up in the Air', 'Knocked Up', 'The Back-up Plan']);
+  assert.deepEqual(find('UP'), find('up'), 'case does not matter');
+  assert.deepEqual(find('go'), ['Go']);
+  assert.deepEqual(find('9').sort(), ['9', 'Nine']);
+  assert.deepEqual(find('a'), ['A Walk to Remember'], 'a lone article is a word too');
+  const xs = ['X-Men', 'Malcolm X', 'American History X', 'Xanadu', 'Rex'].map((title, i) => ({ id: `x${i}`, title }));
+  assert.deepEqual(rankFilms(xs, 'x').films.map((f) => f.title), ['X-Men', 'Malcolm X', 'American History X'], 'an x after the first word is still the word x');
+  // three letters and more still find word beginnings
+  assert.deepEqual(find('ups'), ['Upside Down']);
+  assert.deepEqual(find('gon'), ['Gone Girl']);
+});
+
+test('a year in a catalog title is the film\'s year, shown once', () => {
+  const list = withReleaseYears([{ title: 'Frozen (2010)' }, { title: 'Frozen' }, { title: 'Fright Night (1985)' }, { title: '(500) Days of Summer' }],
+    { Frozen: 2013, 'Frozen (2010)': 2010, '(500) Days of Summer': 2009 });
+  assert.deepEqual(list.map((f) => [f.title, f.year]), [['Frozen', 2010], ['Frozen', 2013], ['Fright Night', 1985], ['(500) Days of Summer', 2009]]);
+  const clash = withReleaseYears([{ title: 'Odd (1990)' }], { 'Odd (1990)': 1991 });
+  assert.deepEqual([clash[0].title, clash[0].year], ['Odd (1990)', 1991], 'a table year that disagrees wins, the title stays whole');
 });
 
 test('release years come from the table only; C1 leftovers of cp1252 are repaired', () => {

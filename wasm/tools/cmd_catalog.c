@@ -29,7 +29,8 @@
  *    "segments": 4,
  *    "films": [{
  *      "id": "12-Monkeys",              file name without extension
- *      "title": "12 Monkeys",           title page, else from the file name
+ *      "title": "12 Monkeys",           film_title.h: as commonly written, from the
+ *                                       title page, else the file name
  *      "year": 1994,                    when found before the first scene (else absent)
  *      "n": 174,                        scenes
  *      "overall": [0.61, ...],          word-weighted mean mood in the model's
@@ -39,8 +40,9 @@
  *      "locs": ["CONCOURSE/AIRPORT TERMINAL", ...],  distinct scene locations
  *                                       (heading without INT/EXT and time of
  *                                       day; the heading when there is none),
- *                                       cut to heading-chars bytes on a word
- *                                       boundary (wasm/label.h)
+ *                                       cleaned and cut to heading-chars bytes
+ *                                       on a word boundary (loc_label.h; "" when
+ *                                       no place is named)
  *      "l": [0, 1, 1, 2, ...],          each scene's index into locs
  *      "w": [18, 19, ...],              scene lengths (words / wunit, rounded, >= 0)
  *      "m": [z, z, z, z, z, z, z, ...]  n * metrics ints, scene after scene
@@ -64,7 +66,8 @@
 #include "arc.h"
 #include "calib.h"
 #include "err.h"
-#include "label.h"
+#include "film_title.h"
+#include "loc_label.h"
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
@@ -108,62 +111,6 @@ static int has_ext(const char *name, const char *ext) {
     return 1;
 }
 
-/* "Big-Lebowski,-The.txt" → "The Big Lebowski";
- * "Pretty-Woman-(final-script).txt" → "Pretty Woman";
- * "Avventura,-L'-(The-Adventure).txt" → "L'Avventura (The Adventure)". */
-static char *title_from_name(const char *name) {
-    const char *dot = strrchr(name, '.');
-    size_t n = dot && dot != name ? (size_t)(dot - name) : strlen(name);
-    char buf[512];
-    n = utf8_cut(name, n, sizeof buf - 1);
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) buf[o++] = name[i] == '-' || name[i] == '_' ? ' ' : name[i];
-    buf[o] = 0;
-    /* drop "(final script)", "(draft)" style notes */
-    char *par = strchr(buf, '(');
-    if (par) {
-        char low[512];
-        size_t k = 0;
-        for (char *p = par; *p && k + 1 < sizeof low; p++) low[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-        low[k] = 0;
-        if (strstr(low, "script") || strstr(low, "draft") || strstr(low, "treatment")) {
-            *par = 0;
-        }
-    }
-    /* collapse spaces, trim */
-    o = 0;
-    for (size_t i = 0; buf[i]; i++) {
-        if (buf[i] == ' ' && (o == 0 || buf[o - 1] == ' ')) continue;
-        buf[o++] = buf[i];
-    }
-    while (o && buf[o - 1] == ' ') o--;
-    buf[o] = 0;
-    /* trailing article after a comma: "X, The" / "X, The (Y)" */
-    static const char *const ART[] = {"The", "A", "An", "L'", "La", "Le", "Les", "Il", "El", "Das", "Der", "Die", NULL};
-    char *comma = strrchr(buf, ',');
-    if (comma && comma[1] == ' ') {
-        char *art = comma + 2;
-        for (int k = 0; ART[k]; k++) {
-            size_t L = strlen(ART[k]);
-            if (strncmp(art, ART[k], L) == 0 && (art[L] == 0 || art[L] == ' ')) {
-                char out[600];
-                const char *rest = art + L;
-                while (*rest == ' ') rest++;
-                int apos = ART[k][L - 1] == '\'';
-                snprintf(out, sizeof out, "%s%s%.*s%s%s", ART[k], apos ? "" : " ", (int)(comma - buf), buf,
-                         *rest ? " " : "", rest);
-                return strdup(out);
-            }
-        }
-    }
-    return strdup(buf);
-}
-
-/* Cut a heading to at most max bytes on a UTF-8 boundary (and a word end). */
-static char *short_heading(const char *h, int max) {
-    return strndup(h, label_cut(h, strlen(h), (size_t)max));
-}
-
 static double now_s(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -197,7 +144,7 @@ static void process(Job *J, Film *f) {
     MoodArc *a = arc_from_script(J->model, ss, &ao, err, sizeof err);
     if (!a) { ms_seterr(f->reason, sizeof f->reason, "arc failed: %s", err); scene_free(ss); return; }
     int no = a->n_metrics;
-    f->title = ss->title[0] ? strdup(ss->title) : title_from_name(f->name);
+    f->title = film_title(f->name, ss->title);
     f->year = ss->year;
     f->headings = calloc((size_t)f->n, sizeof(char *));
     f->words = calloc((size_t)f->n, sizeof(int));
@@ -206,7 +153,7 @@ static void process(Job *J, Film *f) {
     else {
         for (int i = 0; i < f->n; i++) {
             const Scene *sc = &ss->scenes[i];
-            f->headings[i] = short_heading(sc->location[0] ? sc->location : sc->heading, J->heading_chars);
+            f->headings[i] = loc_label(sc->location[0] ? sc->location : sc->heading, (size_t)J->heading_chars);
             f->words[i] = ss->scenes[i].words;
         }
         memcpy(f->mood, a->raw, sizeof(float) * (size_t)f->n * (size_t)no);

@@ -13,13 +13,22 @@ import { metricsFrom } from '../ui.js';
 
 const yearKey = (title) => titleWords(title).join(' ');
 
-/** Films with `year` = the release year from `years` ({ title: year }), else null. */
+/** Films with `year` = the release year from `years` ({ title: year }), else null. Two
+ * catalog films of one name are told apart by a year in the title ("Frozen (2010)"):
+ * that year becomes the film's year, so the page shows "Frozen (2010)" once. */
 export function withReleaseYears(films, years) {
   const table = new Map();
   for (const [t, y] of Object.entries(years && typeof years === 'object' ? years : {})) {
     if (Number.isInteger(y) && y >= 1888 && y <= 2100) table.set(yearKey(t), y);
   }
-  for (const f of films) f.year = table.get(yearKey(f.title)) ?? null;
+  for (const f of films) {
+    f.year = table.get(yearKey(f.title)) ?? null;
+    const m = / \((\d{4})\)$/.exec(f.title);
+    if (m && m.index > 0 && (f.year === null || f.year === Number(m[1]))) {
+      f.title = f.title.slice(0, m.index);
+      f.year = Number(m[1]);
+    }
+  }
   return films;
 }
 

@@ -10,7 +10,9 @@
 //   2 every word, in order    "godfather 2" → The Godfather Part II
 //   3 every word, any order   "lebowski big" → The Big Lebowski
 //   4 every word as a prefix  "lebow" → The Big Lebowski
-// and within a rank shorter titles first, then alphabetically.
+// and within a rank shorter titles first, then alphabetically. A query of one
+// or two letters ("up", "go", "9") matches whole words only: "up" finds Up,
+// Knocked Up and Up in the Air, not Superbad or Upside.
 
 import { foldName } from '../fold.js';
 
@@ -39,7 +41,8 @@ function keyOf(film, cache) {
   if (!k) {
     const words = titleWords(film.title);
     const bare = words.length > 1 && ARTICLES.has(words[0]) ? words.slice(1) : words;
-    k = { words, bare, joined: words.join(' '), bareJoined: bare.join(' '), squashed: words.join('') };
+    k = { words, bare, joined: words.join(' '), bareJoined: bare.join(' '), squashed: words.join(''),
+      plain: foldName(film.title).split(' ') };   // as written: "Malcolm X" keeps its x
     cache.set(film, k);
   }
   return k;
@@ -47,19 +50,25 @@ function keyOf(film, cache) {
 const keys = new WeakMap();
 
 /** The rank of a title for a query (0 best), or -1 when it does not match. */
-export function matchRank(film, query) {
+export function matchRank(film, query, plainQuery = typeof query === 'string' ? query : '') {
   const q = typeof query === 'string' ? titleWords(query) : query;
   if (!q.length) return 5;
   const k = keyOf(film, keys);
   const qs = q.join(' ');
   const qBare = q.length > 1 && ARTICLES.has(q[0]) ? q.slice(1).join(' ') : qs;
+  const short = q.join('').length <= 2;   // whole words only
+  const starts = (s, p) => s.startsWith(p) && (!short || s.length === p.length || s[p.length] === ' ');
   if (k.joined === qs || k.bareJoined === qBare || k.squashed === q.join('')) return 0;
-  if (k.joined.startsWith(qs) || k.bareJoined.startsWith(qBare)) return 1;
+  if (starts(k.joined, qs) || starts(k.bareJoined, qBare)) return 1;
   // every query word as a whole word, in order
   let at = 0;
   for (const w of q) { const i = k.words.indexOf(w, at); if (i < 0) { at = -1; break; } at = i + 1; }
   if (at >= 0) return 2;
   if (q.every((w) => k.words.includes(w))) return 3;
+  if (short) {   // a letter read as a numeral ("x" → 10) still finds the word as written
+    const p = foldName(plainQuery).split(' ').filter(Boolean);
+    return p.length && p.every((w) => k.plain.includes(w)) ? 3 : -1;
+  }
   if (q.every((w) => k.words.some((t) => t.startsWith(w))) || k.squashed.includes(q.join(''))) return 4;
   return -1;
 }
@@ -72,7 +81,7 @@ export function rankFilms(films, query, limit = 30) {
   const q = titleWords(query);
   const hits = [];
   for (const f of films) {
-    const r = matchRank(f, q);
+    const r = matchRank(f, q, query);
     if (r >= 0) hits.push({ f, r, n: keyOf(f, keys).words.length });
   }
   hits.sort((a, b) => a.r - b.r || a.n - b.n || a.f.title.localeCompare(b.f.title));

@@ -51,6 +51,9 @@ export async function importFiles(files, post, options = {}) {
     let mode = null;          // 'zip' | 'json' | 'skip'
     let json = null;          // reader for a bare JSON file
     let unzip = null, entries = 0, zipFailed = false;
+    let broken = false;       // the archive itself is damaged or cut short
+    let signed = false;       // it starts as a zip does
+    const errorsBefore = imp.errors.length;
     let packed = 0, unpacked = 0;   // bytes of this zip read, and unpacked from it
     const open = [];          // readers of zip entries still streaming
     const live = [];          // fflate entries still inflating
@@ -67,6 +70,7 @@ export async function importFiles(files, post, options = {}) {
         if (mode === null) {
           if (isZipStart(chunk) || /\.zip$/i.test(name)) {
             mode = 'zip';
+            signed = isZipStart(chunk) && chunk[2] === 3;   // a file header (an empty zip starts with its end record)
             unzip = new Unzip((entry) => {
               if (zipFailed) return;
               if (++entries > L.maxZipEntries) { stopZip(`more than ${L.maxZipEntries} files inside the zip (the limit; an export holds a few dozen)`); return; }
@@ -77,7 +81,7 @@ export async function importFiles(files, post, options = {}) {
               open.push(reader);
               live.push(entry);
               entry.ondata = (err, data, final) => {
-                if (err) { reader.abort(`could not be unpacked (${err.message || err})`); return; }
+                if (err) { broken = true; reader.abort(`could not be unpacked (${err.message || err})`); return; }
                 if (zipFailed) return;
                 unpacked += data.length;
                 if (unpacked > L.ratioFloorBytes && unpacked > L.maxRatio * packed) {
@@ -89,7 +93,7 @@ export async function importFiles(files, post, options = {}) {
                   if (final) reader.end();
                 } catch { entry.terminate(); }
               };
-              try { entry.start(); } catch (e) { reader.abort(`could not be unpacked (${e.message || e})`); }
+              try { entry.start(); } catch (e) { broken = true; reader.abort(`could not be unpacked (${e.message || e})`); }
             });
             unzip.register(UnzipInflate);
           } else {
@@ -114,7 +118,7 @@ export async function importFiles(files, post, options = {}) {
             const part = chunk.subarray(o, o + ZIP_SLICE);
             packed += part.length;
             try { unzip.push(part, false); }
-            catch (e) { zipFailed = true; imp.addError(name, `the zip archive is damaged (${e.message || e})`); }
+            catch { zipFailed = true; broken = true; }
           }
         } else if (mode === 'json') {
           try { json.push(chunk); } catch { mode = 'skip'; }
@@ -123,11 +127,20 @@ export async function importFiles(files, post, options = {}) {
       }
       if (mode === 'zip' && !zipFailed) {
         try { unzip.push(new Uint8Array(0), true); }
-        catch (e) { zipFailed = true; imp.addError(name, `the zip archive is damaged (${e.message || e})`); }
+        catch { zipFailed = true; broken = true; }
       }
       if (mode === 'zip') {
-        for (const r of open) if (!r.failed && !imp.done.some((f) => f.name === r.name)) r.abort('the zip archive ends before this file does (truncated download?)');
-        if (!zipFailed && entries === 0) imp.addError(name, 'not a zip archive, or an empty one');
+        for (const r of open) if (!r.failed && !imp.done.some((f) => f.name === r.name)) { broken = true; r.abort('the zip archive ends before this file does'); }
+        if (!zipFailed && entries === 0 && signed) broken = true;   // a zip's first bytes, then nothing readable
+        if (broken) {
+          // one line for the archive, not one per file inside it (their paths
+          // mean nothing to the person who downloaded the zip)
+          imp.errors.splice(errorsBefore);
+          const read = imp.done.filter((f) => f.name.startsWith(`${name}/`)).length;
+          imp.addError(name, read
+            ? `this zip archive is damaged or incomplete (a download cut short?): ${read} file${read === 1 ? '' : 's'} inside it ${read === 1 ? 'was' : 'were'} read, the rest could not be. Download the export again to read all of it.`
+            : 'this zip archive is damaged or incomplete (a download cut short?), so it could not be read. Download the export again and choose the new file.');
+        } else if (!zipFailed && entries === 0) imp.addError(name, 'not a zip archive, or an empty one');
         else if (!zipFailed && open.length === 0) imp.addError(name, 'no StreamingHistory_music_*.json, Streaming_History_Audio_*.json, endsong_*.json, Apple Music Play Activity.csv, watch-history.json or playlist file inside this archive');
       } else if (mode === 'json') {
         try { json.end(); } catch { /* recorded in imp.errors */ }

@@ -113,7 +113,7 @@ export function mountImport(root, { library, onImported } = {}) {
   const barLabel = el('label', { for: 'import-bar', text: 'Reading' });
   const progressText = el('p', { class: 'muted', 'aria-live': 'polite' });
   const progressBox = el('div', { class: 'progress', hidden: true }, barLabel, bar, progressText);
-  const status = el('p', { class: 'import-status', role: 'status', 'aria-live': 'polite' });
+  const status = el('p', { class: 'import-status', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
   const problems = el('ul', { class: 'import-errors error', 'aria-label': 'What could not be read', hidden: true });
   // (how to get the export: the guide under this card in index.html)
   root.append(label, input, drop, paste, progressBox, status, problems);
@@ -171,6 +171,11 @@ export function mountImport(root, { library, onImported } = {}) {
     input.disabled = false; pasteGo.disabled = false;
     input.value = '';
     busy = false;
+    // a failed import: focus on its message (the disabled picker had dropped it to the page)
+    if (status.classList.contains('error')) {
+      status.focus();
+      if (!problems.hidden) problems.scrollIntoView?.({ block: 'nearest' });   // its line below in sight too (phones)
+    }
   }
 
   input.addEventListener('change', () => go(input.files));

@@ -20,6 +20,7 @@ import { arcSummary } from './arc-summary.js';
 import { songPlayer } from './player.js';
 import { readScriptFile, ScriptError } from '../film/script-input.js';
 import { listMyFilms, keepMyFilm } from '../film/my-films.js';
+import { segmentLabel, segmentHeading, sceneSpan } from '../film/segment-label.js';
 import { storeEvents } from '../stores.js';
 import { $, el, fmt, fmtMetric, orderMetrics, metricsFrom, clampNumberField } from '../ui.js';
 
@@ -218,7 +219,7 @@ export function initSoundtrack(ctx) {
       ...tableMetrics.map((m) => el('th', { scope: 'col', text: `${m} (percentile)` })), ...(withSongs ? [el('th', { scope: 'col', text: 'Song' })] : [])));
     $('arc-table').tBodies[0].replaceChildren(...segs.map((g, i) => el('tr', {},
       el('th', { scope: 'row', text: String(i + 1) }),
-      el('td', { text: `${g.first_scene + 1}–${g.last_scene + 1}` }),
+      el('td', { text: sceneSpan(g.first_scene, g.last_scene) }),
       ...tableMetrics.map((m) => el('td', { class: 'num', text: withSongs ? `${pctText(g.pct[m])} · song ${pctText(g.song_pct?.[m])}` : pctText(g.pct[m]) })),
       ...(withSongs ? [el('td', { text: songOf(g) ? `${songOf(g).title} — ${songOf(g).artist}` : '' })] : []))));
     // the chart's accessible name carries the data; the table has every number
@@ -299,7 +300,7 @@ export function initSoundtrack(ctx) {
     try {
       const res = await engine.call('filmSoundtrack', [request(ranked, {})]);
       const picks = res.segments.map((g, i) => ({
-        segment: { segment: i, first: g.first_scene, last: g.last_scene, heading: film.scenes[g.first_scene]?.heading || '', metrics: g.mood },
+        segment: { segment: i, first: g.first_scene, last: g.last_scene, heading: segmentHeading(film.scenes, g.first_scene, g.last_scene), metrics: g.mood },
         song: songOf(g), distance: g.distance, segmentPct: g.pct, songPct: g.song_pct, mood: g.mood }));
       const total = picks.reduce((a, p) => a + p.distance, 0);
       showFull(picks, total, res);
@@ -309,7 +310,7 @@ export function initSoundtrack(ctx) {
   function showFull(picks, total, res = null) {
     $('full-list').replaceChildren(...picks.map((p) => matchCard(p, {
       sceneText: sceneText(p.segment.first, p.segment.last),
-      label: `Segment ${p.segment.segment + 1} · scenes ${p.segment.first + 1}–${p.segment.last + 1} · ${p.segment.heading}`,
+      label: segmentLabel(p.segment),
     })));
     $('full-results').hidden = false;
     $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${new Set(picks.map((p) => p.song?.id)).size} different songs, total distance ${fmt(total, 3)}.`;

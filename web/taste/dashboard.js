@@ -15,6 +15,7 @@ import * as S from './dashboard-stats.js';
 import { isStopWord } from './stopwords.js';
 import { DEMO_LABEL } from '../library/demo.js';
 import { loadCatalog } from '../film/film-catalog.js';
+import { segmentLabel } from '../film/segment-label.js';
 import { el, fmt, pct, orderMetrics } from '../ui.js';
 import { loadReference, median } from './taste-reference.js';
 import { tasteVerdict, tasteCardData } from './taste-verdict.js';
@@ -326,7 +327,7 @@ async function filmSection(songs, C, ctx) {
   const best = fit.ranking[0];
   const film = byId.get(best.id);
   const segs = best.result.segments;
-  const labels = segs.map((g, i) => `Part ${i + 1} (scenes ${g.first_scene + 1}–${g.last_scene + 1})`);
+  const labels = segs.map((g, i) => `Part ${i + 1} (${segmentLabel({ first: g.first_scene, last: g.last_scene })})`);
   const songOf = (g) => withM[g.song?.index];
   const ds = [];
   ['valence', 'energy'].forEach((k, q) => {
