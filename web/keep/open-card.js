@@ -42,7 +42,7 @@ function tasteView(t, note, onClose) {
 }
 
 export function mountOpenCard(root, ctx) {
-  const input = el('input', { type: 'file', id: 'open-card-file', accept: 'image/png,.png', class: 'visually-hidden', tabindex: '-1' });
+  const input = el('input', { type: 'file', id: 'open-card-file', accept: 'image/png,.png', class: 'visually-hidden', tabindex: '-1', 'aria-label': 'A MoodSpace card (PNG) to open' });
   const btn = el('button', { type: 'button', id: 'open-card', text: 'Open a card' });
   const status = el('p', { id: 'open-card-status', class: 'muted', role: 'status', 'aria-live': 'polite' });
   root.replaceChildren(el('div', { class: 'row open-card-row' }, btn,
