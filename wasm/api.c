@@ -18,6 +18,7 @@
 #include "cJSON.h"
 #include "api.h"
 #include "arc.h"
+#include "err.h"
 #include "explain.h"
 #include "match.h"
 #include "model.h"
@@ -85,8 +86,8 @@ static int request_text(const char *json, char **owned, const char **text) {
 static char *err_json(const char *msg) {
     char *owned;
     const char *text;
-    if (request_text(msg, &owned, &text)) return match_json_error("out of memory");
-    char *r = match_json_error(text ? text : "error");
+    if (request_text(msg, &owned, &text)) return ms_error_json("out of memory");
+    char *r = ms_error_json(text ? text : "error");
     free(owned);
     return r;
 }

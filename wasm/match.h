@@ -193,7 +193,4 @@ char *match_json_soundtrack_packed(const char *request, const MatchSpace *base, 
                                    size_t n_floats);
 char *match_json_pool(const char *request);
 
-/* {"error": msg} as a malloc'd JSON text (NULL only when out of memory). */
-char *match_json_error(const char *msg);
-
 #endif
