@@ -1,7 +1,7 @@
 /* match.h — nearest songs to a mood, the seed's song pool, and the optimal
  * soundtrack (distinct songs to film segments).
  *
- * Distance (DESIGN.md §3). Metrics are standardised with the model's target
+ * Distance. Metrics are standardised with the model's target
  * statistics, z_j = (x_j - mean_j) / std_j, and compared with a weighted
  * Euclidean distance
  *

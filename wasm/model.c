@@ -22,11 +22,6 @@
 #define MODEL_MAX_ACT (64u << 20)   /* floats in any one activation */
 
 
-const char *model_layer_type_name(int type) {
-    const LayerKind *k = layer_kind(type);
-    return k ? k->name : "unknown";
-}
-
 static const char *act_name(int act) {
     switch (act) {
     case NN_ACT_LINEAR: return "linear";
@@ -54,32 +49,6 @@ int model_seed_arch(LayerSpec *out, int n_outputs) {
 }
 
 /* ---- architecture -------------------------------------------------------- */
-
-int model_add_tensor(Model *m, int layer, const char *what, uint64_t rows, uint64_t cols,
-                     char *err, size_t errlen) {
-    uint64_t size = rows * cols;
-    if (rows < 1 || cols < 1 || rows > MODEL_MAX_PARAMS || cols > MODEL_MAX_PARAMS ||
-        size > MODEL_MAX_PARAMS || m->n_params + size > MODEL_MAX_PARAMS) {
-        ms_seterr(err, errlen, "layer %d (%s): too many parameters (limit %u floats)", layer,
-               model_layer_type_name(m->layers[layer].spec.type), MODEL_MAX_PARAMS);
-        return -1;
-    }
-    if (m->layers[layer].n_tensors >= MODEL_MAX_LAYER_TENSORS) {
-        ms_seterr(err, errlen, "layer %d (%s): more than %d tensors", layer,
-                  model_layer_type_name(m->layers[layer].spec.type), MODEL_MAX_LAYER_TENSORS);
-        return -1;
-    }
-    ModelTensor *t = &m->tensors[m->n_tensors++];
-    snprintf(t->name, sizeof t->name, "%d.%s.%s", layer,
-             model_layer_type_name(m->layers[layer].spec.type), what);
-    t->layer = layer;
-    t->rows = (int)rows;
-    t->cols = (int)cols;
-    t->offset = m->n_params;
-    m->n_params += (size_t)size;
-    m->layers[layer].n_tensors++;
-    return 0;
-}
 
 /* Derive shapes and the tensor table; allocate zeroed params. */
 static int build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_len, int vocab,
@@ -247,7 +216,14 @@ int model_set_meta(Model *m, const char *json) {
     return 0;
 }
 
-/* (model_init_random: layers.c, beside each kind's initialiser) */
+void model_init_random(Model *m, uint64_t seed) {
+    if (!m) return;
+    model_unprepare(m);
+    uint64_t rng;
+    nn_rng_seed(&rng, seed);
+    memset(m->params, 0, m->n_params * sizeof(float));
+    layers_init_random(m, &rng);
+}
 
 /* ---- serialisation ------------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 /* cmd_match.c — `moodspace match`: songs to a target mood, songs to film
- * segments, or the seed's song pool. JSON in, JSON out, through the same
- * functions the web page calls (wasm/match.h's JSON layer). */
+ * segments, or the seed's song pool. JSON in, JSON out, through match.h's
+ * JSON layer (ms_match, ms_soundtrack and ms_pool answer the same way; the
+ * page itself matches through ms_film_soundtrack, see cmd_soundtrack.c). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -188,7 +188,7 @@ static void score_film(film_job *J, int i, const bl_lexicon *lx) {
     }
     if (lx && f->status[i] == 0) {
         double sum[3] = {0, 0, 0};
-        long words = 0;   /* every word of the file, as the baseline figure */
+        long words = 0;   /* every word of the file (headings and cues too): the lexicon reads them all */
         long known = bl_lexicon_accumulate(lx, text, len, sum, &words);
         double *sc = &f->score[((size_t)i * f->n_sources + J->n_models) * EV_FILM_NTESTS];
         sc[EV_FILM_VALENCE] = known ? sum[0] / known : NAN;   /* mean valence */

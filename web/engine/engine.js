@@ -40,7 +40,8 @@
 // wasm/api.c, its declaration in wasm/api.h and one method in wrap();
 // tests/js/api-wiring.test.mjs checks that all three agree.
 //
-// Memory rules (STYLE.md #15): inputs go through _malloc (never the small
+// Memory rules (the wasm heap can move when it grows, and nothing in it is
+// garbage-collected): inputs go through _malloc (never the small
 // wasm stack), HEAP views are re-read after anything that may grow memory,
 // results are copied out (UTF8ToString) before the engine frees them, and
 // every allocation is freed in a finally.
