@@ -381,10 +381,11 @@ static int r_str(Reader *r, char **s, uint32_t maxlen, const char *what) {
     return 0;
 }
 
-static int load_body(Model *m, Reader *r) {
+/* Magic, version, flags, meta, sequence length and the layer specs. */
+static int load_header(Model *m, Reader *r, uint32_t *seq_len, uint32_t *n_layers, LayerSpec *specs) {
     char *err = r->err;
     size_t errlen = r->errlen;
-    uint32_t v, flags, seq_len, n_layers, n_words, n_outputs, n_tensors;
+    uint32_t v, flags;
     if (r->n < 8) {
         ms_seterr(err, errlen, "not a MoodSpace weights file (%zu bytes is too short)", r->n);
         return -1;
@@ -405,18 +406,17 @@ static int load_body(Model *m, Reader *r) {
     free(m->meta);
     m->meta = NULL;
     if (r_str(r, &m->meta, MODEL_MAX_META, "meta")) return -1;
-    if (r_u32(r, &seq_len, "sequence length")) return -1;
-    if (seq_len < 1 || seq_len > MODEL_MAX_SEQ_LEN) {
-        ms_seterr(err, errlen, "weights file: sequence length %u out of range (1..%d)", seq_len, MODEL_MAX_SEQ_LEN);
+    if (r_u32(r, seq_len, "sequence length")) return -1;
+    if (*seq_len < 1 || *seq_len > MODEL_MAX_SEQ_LEN) {
+        ms_seterr(err, errlen, "weights file: sequence length %u out of range (1..%d)", *seq_len, MODEL_MAX_SEQ_LEN);
         return -1;
     }
-    if (r_u32(r, &n_layers, "layer count")) return -1;
-    if (n_layers < 1 || n_layers > MODEL_MAX_LAYERS) {
-        ms_seterr(err, errlen, "weights file: %u layers (must be 1..%d)", n_layers, MODEL_MAX_LAYERS);
+    if (r_u32(r, n_layers, "layer count")) return -1;
+    if (*n_layers < 1 || *n_layers > MODEL_MAX_LAYERS) {
+        ms_seterr(err, errlen, "weights file: %u layers (must be 1..%d)", *n_layers, MODEL_MAX_LAYERS);
         return -1;
     }
-    LayerSpec specs[MODEL_MAX_LAYERS];
-    for (uint32_t l = 0; l < n_layers; l++) {
+    for (uint32_t l = 0; l < *n_layers; l++) {
         uint32_t f[5];
         for (int k = 0; k < 5; k++)
             if (r_u32(r, &f[k], "layer spec")) return -1;
@@ -429,97 +429,125 @@ static int load_body(Model *m, Reader *r) {
             }
         specs[l] = (LayerSpec){(int)f[0], (int)f[1], (int)f[2], (int)f[3], f[4], rate};
     }
+    return 0;
+}
+
+/* The vocabulary into m->vocab. */
+static int load_vocab(Model *m, Reader *r) {
+    uint32_t n_words;
     if (r_u32(r, &n_words, "word count")) return -1;
     if (n_words > VOCAB_MAX_WORDS || (uint64_t)n_words * 5 > r->n - r->off) {
-        ms_seterr(err, errlen, "weights file: %u vocabulary words cannot fit in the %zu bytes left", n_words, r->n - r->off);
+        ms_seterr(r->err, r->errlen, "weights file: %u vocabulary words cannot fit in the %zu bytes left", n_words, r->n - r->off);
         return -1;
     }
     char **words = calloc(n_words ? n_words : 1, sizeof(char *));
-    if (!words) { ms_seterr(err, errlen, "out of memory"); return -1; }
+    if (!words) { ms_seterr(r->err, r->errlen, "out of memory"); return -1; }
     int rc = 0;
     for (uint32_t i = 0; i < n_words && !rc; i++) rc = r_str(r, &words[i], TEXT_MAX_TOKEN_BYTES, "vocabulary word");
     if (!rc) {
-        m->vocab = vocab_build((const char *const *)words, (int)n_words, err, errlen);
+        m->vocab = vocab_build((const char *const *)words, (int)n_words, r->err, r->errlen);
         if (!m->vocab) rc = -1;
     }
     for (uint32_t i = 0; i < n_words; i++) free(words[i]);
     free(words);
-    if (rc) return -1;
+    return rc ? -1 : 0;
+}
+
+/* The outputs (names, target mean and std), then the architecture they
+ * and the header describe (shapes, the tensor table, zeroed params). */
+static int load_outputs_and_arch(Model *m, Reader *r, const LayerSpec *specs, uint32_t n_layers, uint32_t seq_len) {
+    uint32_t n_outputs;
     if (r_u32(r, &n_outputs, "output count")) return -1;
     if (n_outputs < 1 || n_outputs > MODEL_MAX_OUTPUTS) {
-        ms_seterr(err, errlen, "weights file: %u outputs (must be 1..%d)", n_outputs, MODEL_MAX_OUTPUTS);
+        ms_seterr(r->err, r->errlen, "weights file: %u outputs (must be 1..%d)", n_outputs, MODEL_MAX_OUTPUTS);
         return -1;
     }
     char *names[MODEL_MAX_OUTPUTS] = {0};
     float mean[MODEL_MAX_OUTPUTS], sd[MODEL_MAX_OUTPUTS];
+    int rc = 0;
     for (uint32_t i = 0; i < n_outputs && !rc; i++) {
         rc = r_str(r, &names[i], MODEL_MAX_NAME, "output name");
         if (!rc) rc = r_f32(r, &mean[i], "target mean");
         if (!rc) rc = r_f32(r, &sd[i], "target std");
     }
-    if (!rc) rc = build_arch(m, specs, (int)n_layers, (int)seq_len, vocab_size(m->vocab), (int)n_outputs, err, errlen);
-    if (!rc) rc = set_outputs(m, (const char *const *)names, mean, sd, (int)n_outputs, err, errlen);
+    if (!rc) rc = build_arch(m, specs, (int)n_layers, (int)seq_len, vocab_size(m->vocab), (int)n_outputs, r->err, r->errlen);
+    if (!rc) rc = set_outputs(m, (const char *const *)names, mean, sd, (int)n_outputs, r->err, r->errlen);
     for (uint32_t i = 0; i < n_outputs; i++) free(names[i]);
-    if (rc) return -1;
-    if (r_u32(r, &n_tensors, "tensor count")) return -1;
-    if (n_tensors != (uint32_t)m->n_tensors) {
-        ms_seterr(err, errlen, "weights file: %u tensors, but the architecture has %d", n_tensors, m->n_tensors);
+    return rc ? -1 : 0;
+}
+
+/* One tensor's values into p: float32 (enc 0) or int8 rows with a float
+ * scale each (enc 1); every value finite. */
+static int load_tensor(Model *m, Reader *r, const ModelTensor *t, float *p) {
+    char *err = r->err;
+    size_t errlen = r->errlen;
+    uint32_t enc, rows, cols;
+    size_t at = r->off;
+    if (r_u32(r, &enc, "tensor encoding") || r_u32(r, &rows, "tensor rows") || r_u32(r, &cols, "tensor cols"))
+        return -1;
+    if (rows != (uint32_t)t->rows || cols != (uint32_t)t->cols) {
+        ms_seterr(err, errlen, "weights file: tensor %s at byte %zu is [%u][%u], the architecture needs [%d][%d]",
+               t->name, at, rows, cols, t->rows, t->cols);
         return -1;
     }
-    for (int k = 0; k < m->n_tensors; k++) {
-        const ModelTensor *t = &m->tensors[k];
-        uint32_t enc, rows, cols;
-        size_t at = r->off;
-        if (r_u32(r, &enc, "tensor encoding") || r_u32(r, &rows, "tensor rows") || r_u32(r, &cols, "tensor cols"))
-            return -1;
-        if (rows != (uint32_t)t->rows || cols != (uint32_t)t->cols) {
-            ms_seterr(err, errlen, "weights file: tensor %s at byte %zu is [%u][%u], the architecture needs [%d][%d]",
-                   t->name, at, rows, cols, t->rows, t->cols);
-            return -1;
-        }
-        float *p = m->params + t->offset;
-        size_t count = (size_t)rows * cols;
-        if (enc == 0) {
-            if (r_need(r, count * 4, t->name)) return -1;
-            const union { uint32_t u; unsigned char b[4]; } probe = {1};
-            if (probe.b[0] == 1) {   /* little-endian host: the bytes are the floats */
-                memcpy(p, r->p + r->off, count * 4);
-                r->off += count * 4;
-            } else {
-                for (size_t i = 0; i < count; i++) r_f32(r, &p[i], t->name);
-            }
-        } else if (enc == 1) {
-            if (r_need(r, (size_t)rows * (4 + (size_t)cols), t->name)) return -1;
-            for (uint32_t row = 0; row < rows; row++) {
-                float scale;
-                r_f32(r, &scale, t->name);
-                if (!isfinite(scale)) {
-                    ms_seterr(err, errlen, "weights file: tensor %s row %u has a bad scale", t->name, row);
-                    return -1;
-                }
-                const signed char *q = (const signed char *)r->p + r->off;
-                for (uint32_t c = 0; c < cols; c++) p[(size_t)row * cols + c] = scale * (float)q[c];
-                r->off += cols;
-            }
-            m->quantized = 1;
+    size_t count = (size_t)rows * cols;
+    if (enc == 0) {
+        if (r_need(r, count * 4, t->name)) return -1;
+        const union { uint32_t u; unsigned char b[4]; } probe = {1};
+        if (probe.b[0] == 1) {   /* little-endian host: the bytes are the floats */
+            memcpy(p, r->p + r->off, count * 4);
+            r->off += count * 4;
         } else {
-            ms_seterr(err, errlen, "weights file: tensor %s at byte %zu has unknown encoding %u", t->name, at, enc);
-            return -1;
+            for (size_t i = 0; i < count; i++) r_f32(r, &p[i], t->name);
         }
-        for (size_t i = 0; i < count; i++)
-            if (!isfinite(p[i])) {
-                ms_seterr(err, errlen, "weights file: tensor %s holds a non-finite value at %zu", t->name, i);
+    } else if (enc == 1) {
+        if (r_need(r, (size_t)rows * (4 + (size_t)cols), t->name)) return -1;
+        for (uint32_t row = 0; row < rows; row++) {
+            float scale;
+            r_f32(r, &scale, t->name);
+            if (!isfinite(scale)) {
+                ms_seterr(err, errlen, "weights file: tensor %s row %u has a bad scale", t->name, row);
                 return -1;
             }
+            const signed char *q = (const signed char *)r->p + r->off;
+            for (uint32_t c = 0; c < cols; c++) p[(size_t)row * cols + c] = scale * (float)q[c];
+            r->off += cols;
+        }
+        m->quantized = 1;
+    } else {
+        ms_seterr(err, errlen, "weights file: tensor %s at byte %zu has unknown encoding %u", t->name, at, enc);
+        return -1;
     }
+    for (size_t i = 0; i < count; i++)
+        if (!isfinite(p[i])) {
+            ms_seterr(err, errlen, "weights file: tensor %s holds a non-finite value at %zu", t->name, i);
+            return -1;
+        }
+    return 0;
+}
+
+/* The file's parts in order (model.h gives the format): header and layer
+ * specs, vocabulary, outputs and architecture, tensors, checksum. */
+static int load_body(Model *m, Reader *r) {
+    uint32_t seq_len, n_layers, n_tensors;
+    LayerSpec specs[MODEL_MAX_LAYERS];
+    if (load_header(m, r, &seq_len, &n_layers, specs) || load_vocab(m, r) ||
+        load_outputs_and_arch(m, r, specs, n_layers, seq_len)) return -1;
+    if (r_u32(r, &n_tensors, "tensor count")) return -1;
+    if (n_tensors != (uint32_t)m->n_tensors) {
+        ms_seterr(r->err, r->errlen, "weights file: %u tensors, but the architecture has %d", n_tensors, m->n_tensors);
+        return -1;
+    }
+    for (int k = 0; k < m->n_tensors; k++)
+        if (load_tensor(m, r, &m->tensors[k], m->params + m->tensors[k].offset)) return -1;
     uint32_t sum, want = fnv1a(r->p, r->off);
     if (r_u32(r, &sum, "checksum")) return -1;
     if (sum != want) {
-        ms_seterr(err, errlen, "weights file is damaged: checksum 0x%08x, computed 0x%08x", sum, want);
+        ms_seterr(r->err, r->errlen, "weights file is damaged: checksum 0x%08x, computed 0x%08x", sum, want);
         return -1;
     }
     if (r->off != r->n) {
-        ms_seterr(err, errlen, "weights file: %zu unexpected bytes after the end", r->n - r->off);
+        ms_seterr(r->err, r->errlen, "weights file: %zu unexpected bytes after the end", r->n - r->off);
         return -1;
     }
     return 0;
