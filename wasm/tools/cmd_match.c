@@ -13,6 +13,7 @@
 #include "cJSON.h"
 #include "match.h"
 #include "model.h"
+#include "tool_opts.h"
 
 static void help(FILE *f) {
     fprintf(f,
@@ -155,23 +156,15 @@ int cmd_match(int argc, char **argv) {
     const char *in = NULL, *model_path = NULL, *mode = NULL, *weights = NULL, *bench_arg = NULL;
     int no_model = 0, pretty = 0, reps = 7, clustered = 0;
     unsigned long long seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help(stdout); return 0; }
-        else if (!strcmp(a, "--no-model")) no_model = 1;
-        else if (!strcmp(a, "--pretty")) pretty = 1;
-        else if (!strcmp(a, "--clustered")) clustered = 1;
-        else if (!val) { fprintf(stderr, "moodspace match: unknown option or missing value: %s\n\n", a); help(stderr); return 2; }
-        else if (!strcmp(a, "--in")) { in = val; i++; }
-        else if (!strcmp(a, "--model")) { model_path = val; i++; }
-        else if (!strcmp(a, "--mode")) { mode = val; i++; }
-        else if (!strcmp(a, "--weights")) { weights = val; i++; }
-        else if (!strcmp(a, "--bench")) { bench_arg = val; i++; }
-        else if (!strcmp(a, "--reps")) { reps = atoi(val); i++; }
-        else if (!strcmp(a, "--seed")) { seed = strtoull(val, NULL, 10); i++; }
-        else { fprintf(stderr, "moodspace match: unknown option %s\n\n", a); help(stderr); return 2; }
-    }
+    uint64_t seed64 = 1;
+    const ToolOpt opts[] = {
+        {"--no-model", OPT_FLAG, &no_model}, {"--pretty", OPT_FLAG, &pretty}, {"--clustered", OPT_FLAG, &clustered},
+        {"--in", OPT_STR, &in}, {"--model", OPT_STR, &model_path}, {"--mode", OPT_STR, &mode},
+        {"--weights", OPT_STR, &weights}, {"--bench", OPT_STR, &bench_arg}, {"--reps", OPT_INT, &reps},
+        {"--seed", OPT_U64, &seed64}, {NULL, 0, NULL}};
+    int st = tool_parse("match", argc, argv, opts, NULL, help);
+    if (st >= 0) return st;
+    seed = seed64;
     if (mode && strcmp(mode, "topk") && strcmp(mode, "soundtrack") && strcmp(mode, "pool")) {
         fprintf(stderr, "moodspace match: --mode must be topk, soundtrack or pool\n");
         return 2;
