@@ -337,6 +337,35 @@ static double mood_units(const Model *m, int k, float mood, double zunit) {
 
 static double word_units(int words, double wunit) { return round(words / wunit); }
 
+/* The reference soundtracks (calib.h): for each size in
+ * CALIB_REF_SEGMENTS, an even share of the rows from films cut into that
+ * many segments, a fixed stride through the films. ref_start[f][b]: film
+ * f's first row in seg when cut into CALIB_REF_SEGMENTS[b], or -1. A
+ * calloc'd Calib holding g as its segments domain (NULL: out of memory). */
+static Calib *reference_soundtracks(const CalibDomain *g, const int *ref_start, int kept, const float *seg, int no) {
+    static const int ref_sizes[] = CALIB_REF_SEGMENTS;
+    enum { N_REF_SIZES = sizeof ref_sizes / sizeof ref_sizes[0] };
+    Calib *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->segments = *g;
+    for (int b = 0; b < N_REF_SIZES; b++) {
+        int size = ref_sizes[b], max_films = CALIB_MAX_REF / N_REF_SIZES / size, with_cut = 0, taken = 0;
+        for (int f = 0; f < kept; f++) with_cut += ref_start[(size_t)f * N_REF_SIZES + b] >= 0;
+        double stride = with_cut > max_films ? (double)with_cut / max_films : 1;
+        for (int f = 0, seen = 0; f < kept && taken < max_films; f++) {
+            int at = ref_start[(size_t)f * N_REF_SIZES + b];
+            if (at < 0) continue;
+            if (seen++ != (int)(taken * stride)) continue;
+            for (int s = at; s < at + size; s++, c->n_ref++)
+                for (int j = 0; j < no; j++) c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, size, seg[(size_t)s * no + j]);
+            taken++;
+        }
+        c->ref_block_size[c->n_ref_blocks] = size;
+        c->ref_block_films[c->n_ref_blocks++] = taken;
+    }
+    return c;
+}
+
 /* The calibration tables (calib.h) from every kept film's per-scene
  * predictions as the page decodes them: moods rounded to zunit standard
  * deviations (value = mean + std * round(z / zunit) * zunit) and weights
@@ -402,27 +431,8 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
         fprintf(stderr, "moodspace catalog: %s\n", err);
         goto done;
     }
-    /* the reference soundtracks (calib.h): for each size in
-     * CALIB_REF_SEGMENTS, an even share of the rows from films cut into that
-     * many segments, a fixed stride through the films */
-    Calib *c = calloc(1, sizeof *c);
+    Calib *c = reference_soundtracks(g, ref_start, kept, seg, no);
     if (!c) goto done;
-    c->segments = *g;
-    for (int b = 0; b < N_REF_SIZES; b++) {
-        int size = ref_sizes[b], max_films = CALIB_MAX_REF / N_REF_SIZES / size, with_cut = 0, taken = 0;
-        for (int f = 0; f < kept; f++) with_cut += ref_start[(size_t)f * N_REF_SIZES + b] >= 0;
-        double stride = with_cut > max_films ? (double)with_cut / max_films : 1;
-        for (int f = 0, seen = 0; f < kept && taken < max_films; f++) {
-            int at = ref_start[(size_t)f * N_REF_SIZES + b];
-            if (at < 0) continue;
-            if (seen++ != (int)(taken * stride)) continue;
-            for (int s = at; s < at + size; s++, c->n_ref++)
-                for (int j = 0; j < no; j++) c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, size, seg[(size_t)s * no + j]);
-            taken++;
-        }
-        c->ref_block_size[c->n_ref_blocks] = size;
-        c->ref_block_films[c->n_ref_blocks++] = taken;
-    }
     cJSON *cal = cJSON_AddObjectToObject(root, "calibration");
     cJSON_AddItemToObject(cal, "scenes", calib_domain_to_cjson(d));
     cJSON_AddItemToObject(cal, "segments", calib_domain_to_cjson(g));
