@@ -185,6 +185,43 @@ done:
     return rc;
 }
 
+/* The two-head network's weights: the song network's TF-IDF, hidden units
+ * and outputs copied, the word table from the script head's fits (W, bias
+ * over raw vectors weighted by SIF's a / (a + p(w))), each script output a
+ * +/- ReLU pair carried through to the second half of the outputs. */
+static void fill_two_heads(Model *res, const Model *song, const float *raw, const double *pw, int V, int D,
+                           double W[][512], const double *bias, const script_head_info *info) {
+    const int O = SH_K, Vt = vocab_size(song->vocab), HC = song->layers[1].spec.units;
+    const float *s_idf = song->params + song->tensors[0].offset, *s_W1 = song->params + song->tensors[1].offset;
+    const float *s_b1 = song->params + song->tensors[2].offset, *s_W2 = song->params + song->tensors[3].offset;
+    const float *s_b2 = song->params + song->tensors[4].offset;
+    float *idf = res->params + res->tensors[0].offset, *tab = res->params + res->tensors[1].offset;
+    float *W1 = res->params + res->tensors[2].offset, *b1 = res->params + res->tensors[3].offset;
+    float *W2 = res->params + res->tensors[4].offset, *b2 = res->params + res->tensors[5].offset;
+    const int H1 = HC + 2 * O;
+    memcpy(idf, s_idf, sizeof(float) * (size_t)Vt);
+    for (int v = 2; v < V; v++)
+        for (int k = 0; k < O; k++) {
+            double z = 0;
+            for (int p = 0; p < D; p++) z += W[k][p] * raw[(size_t)v * D + p];
+            tab[(size_t)v * O + k] = (float)(z * info->sif_a[k] / (info->sif_a[k] + pw[v]));
+        }
+    for (int i = 0; i < Vt; i++) memcpy(W1 + (size_t)i * H1, s_W1 + (size_t)i * HC, sizeof(float) * (size_t)HC);
+    memcpy(b1, s_b1, sizeof(float) * (size_t)HC);
+    for (int k = 0; k < O; k++) {
+        W1[(size_t)(Vt + k) * H1 + HC + 2 * k] = 1.0f;
+        W1[(size_t)(Vt + k) * H1 + HC + 2 * k + 1] = -1.0f;
+        b1[HC + 2 * k] = (float)bias[k];
+        b1[HC + 2 * k + 1] = (float)-bias[k];
+    }
+    for (int j = 0; j < HC; j++) memcpy(W2 + (size_t)j * 2 * O, s_W2 + (size_t)j * O, sizeof(float) * (size_t)O);
+    memcpy(b2, s_b2, sizeof(float) * (size_t)O);
+    for (int k = 0; k < O; k++) {
+        W2[(size_t)(HC + 2 * k) * 2 * O + O + k] = 1.0f;
+        W2[(size_t)(HC + 2 * k + 1) * 2 * O + O + k] = -1.0f;
+    }
+}
+
 Model *script_head_attach(const Model *song, const ds_dataset *d, const WordVec *wv,
                           const script_head_opts *o, script_head_info *info, FILE *log,
                           char *err, size_t errlen) {
@@ -234,36 +271,7 @@ Model *script_head_attach(const Model *song, const ds_dataset *d, const WordVec 
     res = model_create(arch, 3, song->seq_len, words, nw, (const char *const *)song->output_names,
                        song->target_mean, song->target_std, O, err, errlen);
     if (!res) goto done;
-    {
-        const float *s_idf = song->params + song->tensors[0].offset, *s_W1 = song->params + song->tensors[1].offset;
-        const float *s_b1 = song->params + song->tensors[2].offset, *s_W2 = song->params + song->tensors[3].offset;
-        const float *s_b2 = song->params + song->tensors[4].offset;
-        float *idf = res->params + res->tensors[0].offset, *tab = res->params + res->tensors[1].offset;
-        float *W1 = res->params + res->tensors[2].offset, *b1 = res->params + res->tensors[3].offset;
-        float *W2 = res->params + res->tensors[4].offset, *b2 = res->params + res->tensors[5].offset;
-        const int H1 = HC + 2 * O;
-        memcpy(idf, s_idf, sizeof(float) * (size_t)Vt);
-        for (int v = 2; v < V; v++)
-            for (int k = 0; k < O; k++) {
-                double z = 0;
-                for (int p = 0; p < D; p++) z += W[k][p] * raw[(size_t)v * D + p];
-                tab[(size_t)v * O + k] = (float)(z * info->sif_a[k] / (info->sif_a[k] + pw[v]));
-            }
-        for (int i = 0; i < Vt; i++) memcpy(W1 + (size_t)i * H1, s_W1 + (size_t)i * HC, sizeof(float) * (size_t)HC);
-        memcpy(b1, s_b1, sizeof(float) * (size_t)HC);
-        for (int k = 0; k < O; k++) {
-            W1[(size_t)(Vt + k) * H1 + HC + 2 * k] = 1.0f;
-            W1[(size_t)(Vt + k) * H1 + HC + 2 * k + 1] = -1.0f;
-            b1[HC + 2 * k] = (float)bias[k];
-            b1[HC + 2 * k + 1] = (float)-bias[k];
-        }
-        for (int j = 0; j < HC; j++) memcpy(W2 + (size_t)j * 2 * O, s_W2 + (size_t)j * O, sizeof(float) * (size_t)O);
-        memcpy(b2, s_b2, sizeof(float) * (size_t)O);
-        for (int k = 0; k < O; k++) {
-            W2[(size_t)(HC + 2 * k) * 2 * O + O + k] = 1.0f;
-            W2[(size_t)(HC + 2 * k + 1) * 2 * O + O + k] = -1.0f;
-        }
-    }
+    fill_two_heads(res, song, raw, pw, V, D, W, bias, info);
     if (model_set_meta(res, song->meta) || model_prepare(res, err, errlen)) { model_free(res); res = NULL; goto done; }
     info->n_words = nw; info->dim = D;
 done:
