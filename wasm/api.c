@@ -1,52 +1,14 @@
-/* api.c — the engine's flat C ABI for the web page (the ONLY file that
- * includes <emscripten.h>). Everything is JSON in, JSON out:
- *
- *   - every function returning char * returns a malloc'd, NUL-terminated
- *     JSON text that the caller frees with ms_free(); failures come back as
- *     {"error": "..."} (NULL only if even that cannot be allocated);
- *   - inputs are NUL-terminated UTF-8 strings (JSON texts) or (pointer,
- *     length) byte ranges; NULL is accepted everywhere and answered with an
- *     error; a NUL inside a text ("\u0000" in JSON, a 0 byte in a byte
- *     range) is whitespace, never the end of the text;
- *   - nothing here exits or aborts, whatever the input;
- *   - answers are valid UTF-8: invalid UTF-8 in a request (a bad byte, an
- *     overlong form, a surrogate, a cut sequence) is read as U+FFFD before
- *     the request is parsed, so it is never echoed (request_text below); a
- *     model whose names, words or meta are not valid UTF-8 is refused.
+/* api.c — the engine's flat C ABI for the web page: the calls of api.h
+ * (their list and contracts are there; JSON in, JSON out). This file turns
+ * requests into the engine's C calls and answers into JSON, and keeps the
+ * loaded models.
  *
  * Models live in a small table of slots; ms_model_load returns a handle
  * (1..MS_MAX_MODELS) that the other calls take. Handle 0 means "no model"
  * where a model is optional (matching with statistics given in the request).
  *
- * Exported functions (wasm/exports.txt; web/engine/engine.js is the one caller):
- *   ms_constants()                     limits and defaults JS should not copy
- *   ms_model_load(bytes, len)          {"model": h, ...info} | {"error"}
- *   ms_model_free(h)                   {"ok": true} | {"error"}
- *   ms_model_info(h)                   header + metrics, mean, std, weights
- *   ms_model_set_weights(h, json)      default matching weights of a model
- *   ms_predict(h, json)                ["text" | {"id", "text"}, ...] ->
- *                                      [{"id"?, metric: value, ...} | {"error"}]
- *   ms_match(h, json, packed, n)       top-k songs to a target (match.h)
- *   ms_soundtrack(h, json, packed, n)  songs to segments (match.h)
- *   ms_pool(json)                      the seed's song pool (match.h)
- *   ms_film_soundtrack(h, json, packed, n)  a film's soundtrack or quick match on
- *                                      the calibrated scale (soundtrack.h): the
- *                                      page's one matching path
- *   ms_explain(h, json)                {"text", "max_words"?, "top"?} (explain.h)
- *   ms_scenes(text, len, json)         script -> scenes (scene.h)
- *   ms_arc(h, text, len, json)         script -> scenes -> mood arc + segments (arc.h)
- *   ms_arc_from_metrics(h, json)       per-scene metrics -> arc + segments
- *   ms_free(p)                         frees any result above
- *
- * Native builds compile this file too (EMSCRIPTEN_KEEPALIVE is then empty),
- * so tests/c call the very same entry points.
- */
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#else
-#define EMSCRIPTEN_KEEPALIVE
-#endif
-
+ * Invalid UTF-8 in a request is replaced before parsing (request_text
+ * below), so it is never echoed. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +18,7 @@
 #include "cJSON.h"
 #include "api.h"
 #include "arc.h"
+#include "err.h"
 #include "explain.h"
 #include "match.h"
 #include "model.h"
@@ -123,8 +86,8 @@ static int request_text(const char *json, char **owned, const char **text) {
 static char *err_json(const char *msg) {
     char *owned;
     const char *text;
-    if (request_text(msg, &owned, &text)) return match_json_error("out of memory");
-    char *r = match_json_error(text ? text : "error");
+    if (request_text(msg, &owned, &text)) return ms_error_json("out of memory");
+    char *r = ms_error_json(text ? text : "error");
     free(owned);
     return r;
 }
@@ -164,9 +127,9 @@ static Slot *slot_get(int h) {
     return &slots[h - 1];
 }
 
-EMSCRIPTEN_KEEPALIVE void ms_free(void *p) { free(p); }
+void ms_free(void *p) { free(p); }
 
-EMSCRIPTEN_KEEPALIVE char *ms_constants(void) {
+char *ms_constants(void) {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     cJSON_AddNumberToObject(o, "api_version", MS_API_VERSION);
@@ -276,7 +239,7 @@ static cJSON *info_object(int h) {
     return o;
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_model_load(const void *bytes, size_t len) {
+char *ms_model_load(const void *bytes, size_t len) {
     if (!bytes || !len) return err_json("no model bytes");
     int free_slot = -1;
     for (int i = 0; i < MS_MAX_MODELS; i++) if (!slots[i].model) { free_slot = i; break; }
@@ -296,7 +259,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_load(const void *bytes, size_t len) {
     return take(info_object(free_slot + 1));
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_model_free(int h) {
+char *ms_model_free(int h) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     model_free(s->model);
@@ -307,13 +270,13 @@ EMSCRIPTEN_KEEPALIVE char *ms_model_free(int h) {
     return take(o);
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_model_info(int h) {
+char *ms_model_info(int h) {
     if (!slot_get(h)) return err_json("no such model");
     return take(info_object(h));
 }
 
 /* {"energy": 1, "tempo": 0.5, ...}: names not given keep their weight. */
-EMSCRIPTEN_KEEPALIVE char *ms_model_set_weights(int h, const char *json) {
+char *ms_model_set_weights(int h, const char *json) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     if (!s->space_ok) return err_json(s->space_err);
@@ -384,7 +347,7 @@ static cJSON *parse_texts_json(const char *json) {
     return o;
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_predict(int h, const char *json) {
+char *ms_predict(int h, const char *json) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     cJSON *in = parse_texts_json(json);
@@ -448,7 +411,7 @@ static int space_for(int h, const MatchSpace **sp, char **err) {
 
 /* packed / n_floats: optional float32 song rows for a request with
  * "packed" instead of "songs" (match.h); NULL / 0 otherwise. */
-EMSCRIPTEN_KEEPALIVE char *ms_match(int h, const char *json, const float *packed, size_t n_floats) {
+char *ms_match(int h, const char *json, const float *packed, size_t n_floats) {
     const MatchSpace *sp;
     char *e, *owned;
     if (space_for(h, &sp, &e)) return e;
@@ -458,7 +421,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_match(int h, const char *json, const float *packed
     return r;
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_soundtrack(int h, const char *json, const float *packed, size_t n_floats) {
+char *ms_soundtrack(int h, const char *json, const float *packed, size_t n_floats) {
     const MatchSpace *sp;
     char *e, *owned;
     if (space_for(h, &sp, &e)) return e;
@@ -468,7 +431,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_soundtrack(int h, const char *json, const float *p
     return r;
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_pool(const char *json) {
+char *ms_pool(const char *json) {
     char *owned;
     if (request_text(json, &owned, &json)) return err_json("out of memory");
     char *r = match_json_pool(json);
@@ -476,7 +439,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_pool(const char *json) {
     return r;
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_film_soundtrack(int h, const char *json, const float *packed, size_t n_floats) {
+char *ms_film_soundtrack(int h, const char *json, const float *packed, size_t n_floats) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     if (!s->space_ok) return err_json(s->space_err);
@@ -489,7 +452,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_film_soundtrack(int h, const char *json, const flo
 }
 
 /* {"text": "...", "max_words": 64, "top": 5} */
-EMSCRIPTEN_KEEPALIVE char *ms_explain(int h, const char *json) {
+char *ms_explain(int h, const char *json) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     cJSON *req = parse_texts_json(json);
@@ -556,7 +519,7 @@ done:
     return rc;
 }
 
-EMSCRIPTEN_KEEPALIVE char *ms_scenes(const char *text, size_t len, const char *opts_json) {
+char *ms_scenes(const char *text, size_t len, const char *opts_json) {
     if (!text && len) return err_json("no text");
     SceneOpts o;
     int flags;
@@ -616,7 +579,7 @@ static int arc_opts_from(const cJSON *j, ArcOpts *o, int *flags, char *err, size
 
 /* Script -> scenes -> per-scene prediction -> arc and segments.
  * opts: the scene options of ms_scenes plus the arc options above. */
-EMSCRIPTEN_KEEPALIVE char *ms_arc(int h, const char *text, size_t len, const char *opts_json) {
+char *ms_arc(int h, const char *text, size_t len, const char *opts_json) {
     Slot *s = slot_get(h);
     if (!s) return err_json("no such model");
     if (!text && len) return err_json("no text");
@@ -647,7 +610,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_arc(int h, const char *text, size_t len, const cha
  *  "metrics": [names]?, ...arc options}. Metrics default to the model's
  * outputs (h > 0; the model's std then standardises them) or to the first
  * scene's numeric keys (h == 0; the film's own std). */
-EMSCRIPTEN_KEEPALIVE char *ms_arc_from_metrics(int h, const char *json) {
+char *ms_arc_from_metrics(int h, const char *json) {
     Slot *s = NULL;
     if (h != 0 && !(s = slot_get(h))) return err_json("no such model");
     cJSON *req = parse_request(json);

@@ -59,27 +59,89 @@ static double seg_cost(const Prefix *p, int i, int j) {
 
 /* Split n_scenes into K contiguous segments; writes first scene of each into
  * starts[K]. z: standardised metrics [n][nm]; w: weights. 0 or -1 (memory). */
+/* Equal shares of total weight (of scenes when all weights are 0). */
+static void equal_shares(const float *w, int n, int K, double total, int *starts) {
+    int k = 1;
+    double acc = 0;
+    starts[0] = 0;
+    for (int i = 0; i < n && k < K; i++) {
+        double wi = total > 0 ? w[i] : 1.0;
+        double tot = total > 0 ? total : (double)n;
+        if (acc + wi / 2 >= tot * k / K && i > starts[k - 1] && n - i >= K - k) starts[k++] = i;
+        acc += wi;
+    }
+    for (; k < K; k++) starts[k] = n - (K - k);
+}
+
+/* The prefix sums of the blocks (weights of 0 everywhere: every scene counts 1). */
+static void block_prefix(Prefix *p, const float *z, const float *w, const int *bstart, double total) {
+    int nb = p->nb, nm = p->nm;
+    for (int b = 0; b < nb; b++) {
+        double W = 0, Q = 0;
+        double *S = p->S + (size_t)(b + 1) * nm;
+        memcpy(S, p->S + (size_t)b * nm, sizeof(double) * (size_t)nm);
+        for (int i = bstart[b]; i < bstart[b + 1]; i++) {
+            double wi = total > 0 ? w[i] : 1.0;
+            W += wi;
+            for (int k = 0; k < nm; k++) {
+                double x = z[(size_t)i * nm + k];
+                S[k] += wi * x;
+                Q += wi * x * x;
+            }
+        }
+        p->W[b + 1] = p->W[b] + W;
+        p->Q[b + 1] = p->Q[b] + Q;
+    }
+}
+
+#define DP_INF 1e300
+#define AT(j, k) ((size_t)(j) * (size_t)(K + 1) + (size_t)(k))
+
+/* The cheapest split of blocks 0..nb into K segments of at least minlen
+ * blocks, each within the balance bounds (arc.h): weight in [share /
+ * ARC_BALANCE_MIN_DIV, ARC_BALANCE_MAX * share], scenes at most
+ * ARC_BALANCE_MAX times n / K; when no split satisfies them (a few huge
+ * scenes), again with the length floor alone. D, arg: [nb + 1][K + 1]. */
+static void dp_fill(const Prefix *p, const int *bstart, int n, int K, int minlen, double *D, int *arg) {
+    int nb = p->nb;
+    double share = p->W[nb] / K, nshare = (double)n / K;
+    for (int pass = 0; pass < 2; pass++) {
+        double wmin = pass == 0 ? share / ARC_BALANCE_MIN_DIV : -1, wmax = pass == 0 ? share * ARC_BALANCE_MAX : DP_INF;
+        double nmax = pass == 0 ? nshare * ARC_BALANCE_MAX : DP_INF;
+        for (size_t i = 0; i < (size_t)(nb + 1) * (size_t)(K + 1); i++) { D[i] = DP_INF; arg[i] = -1; }
+        D[AT(0, 0)] = 0;
+        for (int k = 1; k <= K; k++) {
+            for (int j = k * minlen; j <= nb - (K - k) * minlen; j++) {
+                double best = DP_INF;
+                int bi = -1;
+                for (int i = (k - 1) * minlen; i <= j - minlen; i++) {
+                    double d = D[AT(i, k - 1)];
+                    if (d >= DP_INF) continue;
+                    double sw = p->W[j] - p->W[i];
+                    if (sw > wmax * (1 + 1e-9) || sw < wmin * (1 - 1e-9) || bstart[j] - bstart[i] > nmax + 1e-9) continue;
+                    double c = d + seg_cost(p, i, j);
+                    if (c < best) { best = c; bi = i; }
+                }
+                D[AT(j, k)] = best;
+                arg[AT(j, k)] = bi;
+            }
+        }
+        if (D[AT(nb, K)] < DP_INF) break;
+    }
+}
+
+/* Steps: blocks of scenes, equal shares (equal or K == 1) or the block
+ * prefix sums, the dynamic programme and its backtrack into starts. */
 static int segment_dp(const float *z, const float *w, int n, int nm, int K, int equal, int *starts) {
     /* blocks: contiguous groups of scenes */
     int nb = n < ARC_MAX_BLOCKS ? n : ARC_MAX_BLOCKS;
     int *bstart = malloc(sizeof(int) * (size_t)(nb + 1));
     if (!bstart) return -1;
     for (int b = 0; b <= nb; b++) bstart[b] = (int)((long long)b * n / nb);
-
     double total = 0;
     for (int i = 0; i < n; i++) total += w[i];
     if (equal || K == 1) {
-        /* equal shares of total weight (of scenes when all weights are 0) */
-        int k = 1;
-        double acc = 0;
-        starts[0] = 0;
-        for (int i = 0; i < n && k < K; i++) {
-            double wi = total > 0 ? w[i] : 1.0;
-            double tot = total > 0 ? total : (double)n;
-            if (acc + wi / 2 >= tot * k / K && i > starts[k - 1] && n - i >= K - k) starts[k++] = i;
-            acc += wi;
-        }
-        for (; k < K; k++) starts[k] = n - (K - k);
+        equal_shares(w, n, K, total, starts);
         free(bstart);
         return 0;
     }
@@ -91,74 +153,27 @@ static int segment_dp(const float *z, const float *w, int n, int nm, int K, int 
     int *arg = malloc(sizeof(int) * (size_t)(nb + 1) * (size_t)(K + 1));
     int rc = -1;
     if (!p.W || !p.S || !p.Q || !D || !arg) goto done;
-    for (int b = 0; b < nb; b++) {
-        double W = 0, Q = 0;
-        double *S = p.S + (size_t)(b + 1) * nm;
-        memcpy(S, p.S + (size_t)b * nm, sizeof(double) * (size_t)nm);
-        for (int i = bstart[b]; i < bstart[b + 1]; i++) {
-            /* weights of 0 everywhere: every scene counts 1 */
-            double wi = total > 0 ? w[i] : 1.0;
-            W += wi;
-            for (int k = 0; k < nm; k++) {
-                double x = z[(size_t)i * nm + k];
-                S[k] += wi * x;
-                Q += wi * x * x;
-            }
-        }
-        p.W[b + 1] = p.W[b] + W;
-        p.Q[b + 1] = p.Q[b] + Q;
-    }
+    block_prefix(&p, z, w, bstart, total);
     /* minimum segment length in blocks */
     int minlen = nb / (3 * K);
     if (minlen < 1) minlen = 1;
     if (minlen * K > nb) minlen = nb / K;
     if (minlen < 1) minlen = 1;
-    const double INF = 1e300;
-#define AT(j, k) ((size_t)(j) * (size_t)(K + 1) + (size_t)(k))
-    /* balance (arc.h): each segment's weight within [share / ARC_BALANCE_MIN_DIV,
-     * ARC_BALANCE_MAX * share] and its scene count at most ARC_BALANCE_MAX
-     * times n / K; when no split satisfies it (a few huge scenes), again with
-     * the length floor alone */
-    double share = p.W[nb] / K, nshare = (double)n / K;
-    for (int pass = 0; pass < 2; pass++) {
-        double wmin = pass == 0 ? share / ARC_BALANCE_MIN_DIV : -1, wmax = pass == 0 ? share * ARC_BALANCE_MAX : INF;
-        double nmax = pass == 0 ? nshare * ARC_BALANCE_MAX : INF;
-        for (size_t i = 0; i < (size_t)(nb + 1) * (size_t)(K + 1); i++) { D[i] = INF; arg[i] = -1; }
-        D[AT(0, 0)] = 0;
-        for (int k = 1; k <= K; k++) {
-            for (int j = k * minlen; j <= nb - (K - k) * minlen; j++) {
-                double best = INF;
-                int bi = -1;
-                for (int i = (k - 1) * minlen; i <= j - minlen; i++) {
-                    double d = D[AT(i, k - 1)];
-                    if (d >= INF) continue;
-                    double sw = p.W[j] - p.W[i];
-                    if (sw > wmax * (1 + 1e-9) || sw < wmin * (1 - 1e-9) || bstart[j] - bstart[i] > nmax + 1e-9) continue;
-                    double c = d + seg_cost(&p, i, j);
-                    if (c < best) { best = c; bi = i; }
-                }
-                D[AT(j, k)] = best;
-                arg[AT(j, k)] = bi;
-            }
-        }
-        if (D[AT(nb, K)] < INF) break;
+    dp_fill(&p, bstart, n, K, minlen, D, arg);
+    int j = nb;
+    for (int k = K; k >= 1; k--) {
+        int i = arg[AT(j, k)];
+        if (i < 0) i = (k - 1) * minlen;   /* unreachable with valid minlen */
+        starts[k - 1] = bstart[i];
+        j = i;
     }
-    {
-        int j = nb;
-        for (int k = K; k >= 1; k--) {
-            int i = arg[AT(j, k)];
-            if (i < 0) i = (k - 1) * minlen;   /* unreachable with valid minlen */
-            starts[k - 1] = bstart[i];
-            j = i;
-        }
-        starts[0] = 0;
-    }
-#undef AT
+    starts[0] = 0;
     rc = 0;
 done:
     free(p.W); free(p.S); free(p.Q); free(D); free(arg); free(bstart);
     return rc;
 }
+#undef AT
 
 /* ---- smoothing ------------------------------------------------------------ */
 
@@ -210,32 +225,34 @@ static int smooth_scenes(MoodArc *a, double sigma, int use_w) {
 
 /* ---- building ------------------------------------------------------------- */
 
-MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_metrics,
-                   const char *const *names, const float *scale, const ArcOpts *opts,
-                   char *err, size_t errlen) {
-    ArcOpts o = opts ? *opts : arc_default_opts();
-    if (n_metrics < 1 || n_metrics > ARC_MAX_METRICS) { ms_seterr(err, errlen, "arc: %d metrics (must be 1..%d)", n_metrics, ARC_MAX_METRICS); return NULL; }
-    if (n_scenes < 0 || (n_scenes > 0 && !raw)) { ms_seterr(err, errlen, "arc: no metrics given"); return NULL; }
-    if (n_scenes > 10000000) { ms_seterr(err, errlen, "arc: too many scenes (%d)", n_scenes); return NULL; }
+/* A MoodArc for n scenes of m metrics with its names ("m<k>" where none),
+ * raw, smooth and weight buffers. NULL when out of memory. */
+static MoodArc *arc_alloc(int n, int m, const char *const *names) {
     MoodArc *a = calloc(1, sizeof *a);
-    if (!a) { ms_seterr(err, errlen, "out of memory"); return NULL; }
-    int n = n_scenes, m = n_metrics;
+    if (!a) return NULL;
     a->n_scenes = n;
     a->n_metrics = m;
     a->names = calloc((size_t)m, sizeof(char *));
     a->raw = malloc(sizeof(float) * ((size_t)n * m + 1));
     a->smooth = malloc(sizeof(float) * ((size_t)n * m + 1));
     a->weight = malloc(sizeof(float) * ((size_t)n + 1));
-    float *z = malloc(sizeof(float) * ((size_t)n * m + 1));
-    if (!a->names || !a->raw || !a->smooth || !a->weight || !z) goto oom;
+    if (!a->names || !a->raw || !a->smooth || !a->weight) { arc_free(a); return NULL; }
     for (int k = 0; k < m; k++) {
         char buf[32];
         const char *nm = names && names[k] ? names[k] : NULL;
         if (!nm) { snprintf(buf, sizeof buf, "m%d", k); nm = buf; }
         a->names[k] = malloc(strlen(nm) + 1);
-        if (!a->names[k]) goto oom;
+        if (!a->names[k]) { arc_free(a); return NULL; }
         strcpy(a->names[k], nm);
     }
+    return a;
+}
+
+/* Scene weights (not positive or not finite: 0) into a->weight, the
+ * overall mean (all scenes equal when weights sum to 0, NaN-safe) and the
+ * raw values with a missing one as that mean. Returns the weights' sum. */
+static double weigh_scenes(MoodArc *a, const float *raw, const float *weights) {
+    int n = a->n_scenes, m = a->n_metrics;
     double wsum = 0;
     for (int i = 0; i < n; i++) {
         float w = weights ? weights[i] : 1.0f;
@@ -243,7 +260,6 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
         a->weight[i] = w;
         wsum += w;
     }
-    /* overall mean (all scenes equal when weights sum to 0), NaN-safe */
     for (int k = 0; k < m; k++) {
         double s = 0, sw = 0;
         for (int i = 0; i < n; i++) {
@@ -259,14 +275,13 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
             a->raw[(size_t)i * m + k] = isfinite(x) ? x : a->overall[k];
         }
     }
-    /* smoothing: Gaussian over positions, times scene weight (arc.h) */
-    double sigma = o.smooth > 0 ? o.smooth : n / 25.0;
-    if (o.smooth <= 0 && sigma > 100) sigma = 100;   /* auto: bounded work for huge scene counts */
-    if (sigma < ARC_MIN_SIGMA) sigma = ARC_MIN_SIGMA;
-    if (sigma > 1000) sigma = 1000;
-    a->sigma = sigma;
-    if (smooth_scenes(a, sigma, wsum > 0)) goto oom;
-    /* standardise for segmentation */
+    return wsum;
+}
+
+/* The raw values standardised for segmentation into z: by scale where
+ * given, else by the film's own weighted std. */
+static void standardise(const MoodArc *a, const float *scale, double wsum, float *z) {
+    int n = a->n_scenes, m = a->n_metrics;
     for (int k = 0; k < m; k++) {
         double sd = scale && scale[k] > 0 && isfinite(scale[k]) ? scale[k] : 0;
         if (sd <= 0) {
@@ -282,6 +297,50 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
         }
         for (int i = 0; i < n; i++) z[(size_t)i * m + k] = (float)((a->raw[(size_t)i * m + k] - a->overall[k]) / sd);
     }
+}
+
+/* Segment g of a, scenes first..last: its weighted mean mood (a plain mean
+ * for a segment of empty scenes). */
+static void segment_mean(const MoodArc *a, ArcSegment *g, double wsum) {
+    int m = a->n_metrics;
+    double sw = 0, acc[ARC_MAX_METRICS] = {0};
+    for (int i = g->first; i <= g->last; i++) {
+        double w = wsum > 0 ? a->weight[i] : 1.0;
+        sw += w;
+        for (int k = 0; k < m; k++) acc[k] += w * a->raw[(size_t)i * m + k];
+    }
+    for (int k = 0; k < m; k++) {
+        if (sw > 0) g->mean[k] = (float)(acc[k] / sw);
+        else {
+            double t = 0;
+            for (int i = g->first; i <= g->last; i++) t += a->raw[(size_t)i * m + k];
+            g->mean[k] = (float)(t / (g->last - g->first + 1));
+        }
+    }
+}
+
+/* Steps: checks, weights and the overall mean, smoothing, standardising,
+ * the segments and their means. */
+MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_metrics,
+                   const char *const *names, const float *scale, const ArcOpts *opts,
+                   char *err, size_t errlen) {
+    ArcOpts o = opts ? *opts : arc_default_opts();
+    if (n_metrics < 1 || n_metrics > ARC_MAX_METRICS) { ms_seterr(err, errlen, "arc: %d metrics (must be 1..%d)", n_metrics, ARC_MAX_METRICS); return NULL; }
+    if (n_scenes < 0 || (n_scenes > 0 && !raw)) { ms_seterr(err, errlen, "arc: no metrics given"); return NULL; }
+    if (n_scenes > 10000000) { ms_seterr(err, errlen, "arc: too many scenes (%d)", n_scenes); return NULL; }
+    int n = n_scenes, m = n_metrics;
+    MoodArc *a = arc_alloc(n, m, names);
+    float *z = malloc(sizeof(float) * ((size_t)n * m + 1));
+    if (!a || !z) goto oom;
+    double wsum = weigh_scenes(a, raw, weights);
+    /* smoothing: Gaussian over positions, times scene weight (arc.h) */
+    double sigma = o.smooth > 0 ? o.smooth : n / 25.0;
+    if (o.smooth <= 0 && sigma > 100) sigma = 100;   /* auto: bounded work for huge scene counts */
+    if (sigma < ARC_MIN_SIGMA) sigma = ARC_MIN_SIGMA;
+    if (sigma > 1000) sigma = 1000;
+    a->sigma = sigma;
+    if (smooth_scenes(a, sigma, wsum > 0)) goto oom;
+    standardise(a, scale, wsum, z);
     int K = o.n_segments < 1 ? 1 : o.n_segments;
     if (K > ARC_MAX_SEGMENTS) K = ARC_MAX_SEGMENTS;
     if (K > n) K = n;
@@ -295,20 +354,7 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
             g->first = starts[s];
             g->last = s + 1 < K ? starts[s + 1] - 1 : n - 1;
             g->start = g->end = -1;
-            double sw = 0, acc[ARC_MAX_METRICS] = {0};
-            for (int i = g->first; i <= g->last; i++) {
-                double w = wsum > 0 ? a->weight[i] : 1.0;
-                sw += w;
-                for (int k = 0; k < m; k++) acc[k] += w * a->raw[(size_t)i * m + k];
-            }
-            for (int k = 0; k < m; k++) {
-                if (sw > 0) g->mean[k] = (float)(acc[k] / sw);
-                else {   /* segment of empty scenes: plain mean */
-                    double t = 0;
-                    for (int i = g->first; i <= g->last; i++) t += a->raw[(size_t)i * m + k];
-                    g->mean[k] = (float)(t / (g->last - g->first + 1));
-                }
-            }
+            segment_mean(a, g, wsum);
         }
     }
     free(z);

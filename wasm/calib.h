@@ -36,7 +36,7 @@
  * (written by `moodspace calibrate`), {"songs": DOMAIN, "scenes": DOMAIN,
  * "segments": DOMAIN, "reference": {...} (optional, below)} with DOMAIN = {"levels": [1, 2, ...], "metrics":
  * [names], "q": [[[knot, ...] per metric] per level]}. The catalog
- * (weights/catalog.json, version 3) carries the same "scenes" and "segments",
+ * (weights/catalog.json, version 4) carries the same "scenes" and "segments",
  * computed when it is built.
  */
 #ifndef MOODSPACE_CALIB_H

@@ -31,4 +31,10 @@
 void ms_seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* {"error": msg} as a malloc'd JSON text, the answer of a JSON entry point
+ * that failed (api.h; msg NULL: "unknown error"). NULL only when out of
+ * memory. msg is written as given: api.c first makes a message that quotes
+ * the input valid UTF-8. */
+char *ms_error_json(const char *msg);
+
 #endif

@@ -36,6 +36,47 @@ static int word_cmp(const void *a, const void *b) {
     return (x->first > y->first) - (x->first < y->first);
 }
 
+/* The distinct in-vocabulary words among the n_read tokens of all, with
+ * their count and first position, in id order: (id, position) pairs
+ * sorted and grouped. *n_distinct their number; NULL when out of memory. */
+static ExplainWord *distinct_words(const Model *m, const int32_t *all, int n_read, int *n_distinct) {
+    IdPos *pos = malloc((size_t)(n_read ? n_read : 1) * sizeof *pos);
+    if (!pos) return NULL;
+    int n_pos = 0;
+    for (int t = 0; t < n_read; t++)
+        if (all[t] >= 2) { pos[n_pos].id = all[t]; pos[n_pos].t = t; n_pos++; }
+    qsort(pos, (size_t)n_pos, sizeof *pos, idpos_cmp);
+    int nd = 0;
+    for (int q = 0; q < n_pos; q++) nd += q == 0 || pos[q].id != pos[q - 1].id;
+    ExplainWord *words = calloc((size_t)(nd ? nd : 1), sizeof *words);
+    if (!words) { free(pos); return NULL; }
+    for (int q = 0, d = -1; q < n_pos; q++) {
+        if (q == 0 || pos[q].id != pos[q - 1].id) {
+            d++;
+            words[d].id = pos[q].id;
+            words[d].word = vocab_word(m->vocab, pos[q].id);
+            words[d].first = pos[q].t;   /* smallest position: sorted by (id, t) */
+        }
+        words[d].count++;
+    }
+    free(pos);
+    *n_distinct = nd;
+    return words;
+}
+
+/* One batch of nw + 1 sequences of S ids: the text, then the text without
+ * each of the first nw words (padded). */
+static void fill_batch(int32_t *batch, int S, const int32_t *all, int n_all, const ExplainWord *words, int nw) {
+    for (int q = 0; q <= nw; q++) {
+        int32_t *row = batch + (size_t)q * S;
+        int32_t skip = q ? words[q - 1].id : -1;
+        int k = 0;
+        for (int t = 0; t < n_all && k < S; t++)
+            if (all[t] != skip) row[k++] = all[t];
+        while (k < S) row[k++] = TEXT_PAD_ID;
+    }
+}
+
 ExplainResult *explain_run(const Model *m, const char *text, size_t len, const ExplainOpts *opts,
                            char *err, size_t errlen) {
     ExplainOpts o = opts ? *opts : explain_default_opts();
@@ -56,7 +97,6 @@ ExplainResult *explain_run(const Model *m, const char *text, size_t len, const E
     int32_t *all = malloc((size_t)cap * sizeof *all);
     int32_t *batch = NULL;
     float *out = NULL;
-    IdPos *pos = NULL;
     if (!r || !all) goto oom;
     r->n_outputs = O;
 
@@ -65,27 +105,9 @@ ExplainResult *explain_run(const Model *m, const char *text, size_t len, const E
     int n_read = n_all < S ? n_all : S;
     r->n_tokens = n_read;
 
-    /* distinct in-vocabulary words among the tokens read: sort (id, position)
-     * pairs and group them */
-    pos = malloc((size_t)(n_read ? n_read : 1) * sizeof *pos);
-    if (!pos) goto oom;
-    int n_pos = 0;
-    for (int t = 0; t < n_read; t++)
-        if (all[t] >= 2) { pos[n_pos].id = all[t]; pos[n_pos].t = t; n_pos++; }
-    qsort(pos, (size_t)n_pos, sizeof *pos, idpos_cmp);
     int n_distinct = 0;
-    for (int q = 0; q < n_pos; q++) n_distinct += q == 0 || pos[q].id != pos[q - 1].id;
-    ExplainWord *words = calloc((size_t)(n_distinct ? n_distinct : 1), sizeof *words);
+    ExplainWord *words = distinct_words(m, all, n_read, &n_distinct);
     if (!words) goto oom;
-    for (int q = 0, d = -1; q < n_pos; q++) {
-        if (q == 0 || pos[q].id != pos[q - 1].id) {
-            d++;
-            words[d].id = pos[q].id;
-            words[d].word = vocab_word(m->vocab, pos[q].id);
-            words[d].first = pos[q].t;   /* smallest position: sorted by (id, t) */
-        }
-        words[d].count++;
-    }
     r->n_distinct = n_distinct;
     qsort(words, (size_t)n_distinct, sizeof *words, word_cmp);
     int nw = n_distinct < o.max_words ? n_distinct : o.max_words;
@@ -96,24 +118,17 @@ ExplainResult *explain_run(const Model *m, const char *text, size_t len, const E
     batch = malloc((size_t)(nw + 1) * S * sizeof *batch);
     out = malloc((size_t)(nw + 1) * O * sizeof *out);
     if (!batch || !out) goto oom;
-    for (int q = 0; q <= nw; q++) {
-        int32_t *row = batch + (size_t)q * S;
-        int32_t skip = q ? r->words[q - 1].id : -1;
-        int k = 0;
-        for (int t = 0; t < n_all && k < S; t++)
-            if (all[t] != skip) row[k++] = all[t];
-        while (k < S) row[k++] = TEXT_PAD_ID;
-    }
+    fill_batch(batch, S, all, n_all, r->words, nw);
     if (model_predict_ids(m, batch, nw + 1, out)) { ms_seterr(err, errlen, "prediction failed"); goto fail; }
     for (int j = 0; j < O; j++) r->base[j] = out[j];
     for (int q = 0; q < nw; q++)
         for (int j = 0; j < O; j++) r->words[q].delta[j] = out[j] - out[(size_t)(q + 1) * O + j];
-    free(pos); free(all); free(batch); free(out);
+    free(all); free(batch); free(out);
     return r;
 oom:
     ms_seterr(err, errlen, "out of memory");
 fail:
-    free(pos); free(all); free(batch); free(out);
+    free(all); free(batch); free(out);
     explain_free(r);
     return NULL;
 }

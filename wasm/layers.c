@@ -340,6 +340,40 @@ static void meanpool_masked_layer_forward(const LayerStep *s) {
     meanpool_masked_forward(s->out, s->in, s->ids, s->L->in_t, s->L->in_c);
 }
 
+/* ---- the tensor table ------------------------------------------------------ */
+
+const char *model_layer_type_name(int type) {
+    const LayerKind *k = layer_kind(type);
+    return k ? k->name : "unknown";
+}
+
+
+int model_add_tensor(Model *m, int layer, const char *what, uint64_t rows, uint64_t cols,
+                     char *err, size_t errlen) {
+    uint64_t size = rows * cols;
+    if (rows < 1 || cols < 1 || rows > MODEL_MAX_PARAMS || cols > MODEL_MAX_PARAMS ||
+        size > MODEL_MAX_PARAMS || m->n_params + size > MODEL_MAX_PARAMS) {
+        ms_seterr(err, errlen, "layer %d (%s): too many parameters (limit %u floats)", layer,
+               model_layer_type_name(m->layers[layer].spec.type), MODEL_MAX_PARAMS);
+        return -1;
+    }
+    if (m->layers[layer].n_tensors >= MODEL_MAX_LAYER_TENSORS) {
+        ms_seterr(err, errlen, "layer %d (%s): more than %d tensors", layer,
+                  model_layer_type_name(m->layers[layer].spec.type), MODEL_MAX_LAYER_TENSORS);
+        return -1;
+    }
+    ModelTensor *t = &m->tensors[m->n_tensors++];
+    snprintf(t->name, sizeof t->name, "%d.%s.%s", layer,
+             model_layer_type_name(m->layers[layer].spec.type), what);
+    t->layer = layer;
+    t->rows = (int)rows;
+    t->cols = (int)cols;
+    t->offset = m->n_params;
+    m->n_params += (size_t)size;
+    m->layers[layer].n_tensors++;
+    return 0;
+}
+
 /* ---- the table ------------------------------------------------------------- */
 
 static const LayerKind KINDS[] = {
@@ -355,7 +389,8 @@ const LayerKind *layer_kind(int type) {
 }
 
 /* The init column has a table of its own, referenced only by
- * model_init_random: the wasm, which never initialises, links none of it. */
+ * layers_init_random (model_init_random): the wasm, which never
+ * initialises, links none of it. */
 typedef void (*LayerInitFn)(Model *m, const ModelLayer *L, uint64_t *rng);
 static const LayerInitFn INIT[] = {
 #define INIT_ROW(type, name, flags, shape, init, forward, fast, memory, backward) [type] = init,
@@ -363,15 +398,10 @@ static const LayerInitFn INIT[] = {
 #undef INIT_ROW
 };
 
-void model_init_random(Model *m, uint64_t seed) {
-    if (!m) return;
-    model_unprepare(m);
-    uint64_t rng;
-    nn_rng_seed(&rng, seed);
-    memset(m->params, 0, m->n_params * sizeof(float));
+void layers_init_random(Model *m, uint64_t *rng) {
     for (int l = 0; l < m->n_layers; l++) {   /* in layer order: one stream of draws */
         LayerInitFn init = INIT[m->layers[l].spec.type];
-        if (init) init(m, &m->layers[l], &rng);
+        if (init) init(m, &m->layers[l], rng);
     }
 }
 

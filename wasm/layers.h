@@ -146,7 +146,8 @@ static inline const float *layer_tensor(const Model *m, const ModelLayer *L, int
 }
 
 /* Append tensor "<layer>.<type name>.<what>" [rows][cols] to m's table
- * (model.c). 0, or -1 + message past MODEL_MAX_PARAMS. */
+ * (the layer kinds' shape functions call it). 0, or -1 + message past
+ * MODEL_MAX_PARAMS. */
 int model_add_tensor(Model *m, int layer, const char *what, uint64_t rows, uint64_t cols,
                      char *err, size_t errlen);
 
@@ -178,5 +179,9 @@ size_t layers_work_floats(const Model *m);
 
 /* The largest LayerMemory.work_floats over m's layers. */
 size_t layers_max_work(const Model *m);
+
+/* Each layer's init (the table's init column) in layer order, one stream
+ * of draws from rng, on zeroed params: model_init_random's work. */
+void layers_init_random(Model *m, uint64_t *rng);
 
 #endif

@@ -476,6 +476,119 @@ static void nearest_k_sq(const float *ysT, int n, int m, const float *y, int k, 
  * (memory bound: about 4 to 8 bytes each). */
 #define MATCH_MAX_COST_ENTRIES (32u * 1024u * 1024u)
 
+#define OVERFLOW_MSG "metric values out of range (distances overflow)"
+
+/* Every song a candidate: a dense cost matrix whose columns are the songs
+ * repeated max_uses times, solved exactly. 0, or -1 with err set. */
+static int assign_dense(const float *ysong, int n_songs, const float *yseg, int n_segs, int m, int max_uses,
+                        int *assign, int *out_song, float *out_dist, double *sum, char *err, size_t errlen) {
+    size_t n_cols = (size_t)n_songs * (size_t)max_uses;
+    if (n_cols > MATCH_MAX_COST_ENTRIES / (size_t)n_segs) {
+        ms_seterr(err, errlen, "too large: %d segments x %zu song slots without pruning", n_segs, n_cols);
+        return -1;
+    }
+    float *cost = malloc((size_t)n_segs * n_cols * sizeof *cost);
+    if (!cost) { ms_seterr(err, errlen, "out of memory"); return -1; }
+    for (int g = 0; g < n_segs; g++) {
+        float *row = cost + (size_t)g * n_cols;
+        for (int s = 0; s < n_songs; s++) {
+            float dd = proj_dist(ysong + (size_t)s * m, yseg + (size_t)g * m, m);
+            if (!isfinite(dd)) { free(cost); ms_seterr(err, errlen, OVERFLOW_MSG); return -1; }
+            for (int r = 0; r < max_uses; r++) row[(size_t)s * max_uses + r] = dd;
+        }
+    }
+    if (match_assign(cost, n_segs, (int)n_cols, assign, NULL)) { free(cost); ms_seterr(err, errlen, "out of memory"); return -1; }
+    for (int g = 0; g < n_segs; g++) {
+        float dd = cost[(size_t)g * n_cols + assign[g]];
+        out_song[g] = assign[g] / max_uses;
+        if (out_dist) out_dist[g] = dd;
+        *sum += dd;
+    }
+    free(cost);
+    return 0;
+}
+
+/* The pruned problem's buffers (assign_pruned). */
+typedef struct {
+    Cand *heap;                 /* [n_segs][k] each segment's nearest songs */
+    int *colid, *col_song;      /* song -> candidate column, and back */
+    int *row_start, *e_col;     /* the edge lists, one row per segment */
+    float *cost, *ysT, *d2, *tmp;
+    int *idx;
+} Pruned;
+
+static void pruned_free(Pruned *P) {
+    free(P->heap); free(P->colid); free(P->col_song); free(P->row_start); free(P->e_col);
+    free(P->cost); free(P->ysT); free(P->d2); free(P->tmp); free(P->idx);
+}
+
+/* Each segment keeps its k nearest songs; columns are the union of those
+ * songs (ascending index), each repeated max_uses times; solved on the
+ * edge lists. 0, or -1 with err set. */
+static int assign_pruned(const float *ysong, int n_songs, const float *yseg, int n_segs, int m, int max_uses, int k,
+                         int *assign, int *out_song, float *out_dist, double *sum, char *err, size_t errlen) {
+    size_t n_edges = (size_t)n_segs * k * max_uses;
+    if (n_edges > MATCH_MAX_COST_ENTRIES) {
+        ms_seterr(err, errlen, "too large: %d segments x %d candidates x %d uses", n_segs, k, max_uses);
+        return -1;
+    }
+    Pruned P = {0};
+    P.heap = malloc((size_t)n_segs * k * sizeof *P.heap);
+    P.colid = malloc((size_t)n_songs * sizeof *P.colid);
+    P.ysT = malloc((size_t)n_songs * m * sizeof *P.ysT);
+    P.d2 = malloc((size_t)n_songs * sizeof *P.d2);
+    P.tmp = malloc((size_t)n_songs * sizeof *P.tmp);
+    P.idx = malloc((size_t)n_songs * sizeof *P.idx);
+    P.row_start = malloc((size_t)(n_segs + 1) * sizeof *P.row_start);
+    P.e_col = malloc(n_edges * sizeof *P.e_col);
+    P.cost = malloc(n_edges * sizeof *P.cost);
+    if (!P.ysT || !P.d2 || !P.tmp || !P.idx || !P.heap || !P.colid || !P.row_start || !P.e_col || !P.cost) goto oom;
+    for (int s = 0; s < n_songs; s++)
+        for (int q = 0; q < m; q++) P.ysT[(size_t)q * n_songs + s] = ysong[(size_t)s * m + q];
+    for (int s = 0; s < n_songs; s++) P.colid[s] = -1;
+    for (int g = 0; g < n_segs; g++) {
+        Cand *h = P.heap + (size_t)g * k;
+        nearest_k_sq(P.ysT, n_songs, m, yseg + (size_t)g * m, k, P.d2, P.tmp, P.idx, h);
+        for (int r = 0; r < k; r++) P.colid[h[r].i] = 0;
+    }
+    int n_cand = 0;
+    for (int s = 0; s < n_songs; s++) if (P.colid[s] == 0) P.colid[s] = n_cand++;
+    P.col_song = malloc((size_t)n_cand * sizeof *P.col_song);
+    if (!P.col_song) goto oom;
+    for (int s = 0; s < n_songs; s++) if (P.colid[s] >= 0) P.col_song[P.colid[s]] = s;
+    size_t e = 0;
+    for (int g = 0; g < n_segs; g++) {
+        P.row_start[g] = (int)e;
+        const Cand *h = P.heap + (size_t)g * k;
+        for (int r = 0; r < k; r++) {
+            float dd = sqrtf(h[r].d);
+            if (!isfinite(dd)) { pruned_free(&P); ms_seterr(err, errlen, OVERFLOW_MSG); return -1; }
+            for (int u = 0; u < max_uses; u++) {
+                P.e_col[e] = P.colid[h[r].i] * max_uses + u;
+                P.cost[e] = dd;
+                e++;
+            }
+        }
+    }
+    P.row_start[n_segs] = (int)e;
+    if (assign_sparse(n_segs, n_cand * max_uses, P.row_start, P.e_col, P.cost, assign)) goto oom;
+    for (int g = 0; g < n_segs; g++) {
+        int s = P.col_song[assign[g] / max_uses];
+        float dd = proj_dist(ysong + (size_t)s * m, yseg + (size_t)g * m, m);
+        out_song[g] = s;
+        if (out_dist) out_dist[g] = dd;
+        *sum += dd;
+    }
+    pruned_free(&P);
+    return 0;
+oom:
+    pruned_free(&P);
+    ms_seterr(err, errlen, "out of memory");
+    return -1;
+}
+
+/* Steps: the checks, both sides projected (finite), then the dense or the
+ * pruned assignment. */
 int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
                      const float *segs, int n_segs, int max_uses, int prune_k,
                      int *out_song, float *out_dist, double *total,
@@ -500,108 +613,19 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
     if (k > n_songs) k = n_songs;
     int dense = prune_k < 0 || (prune_k == 0 && k >= n_songs);
     float *ysong = proj_rows(&p, songs, n_songs, sp->n), *yseg = proj_rows(&p, segs, n_segs, sp->n);
-    int *col_song = NULL, *assign = NULL, *colid = NULL, *row_start = NULL, *e_col = NULL, *idx = NULL;
-    Cand *heap = NULL;
-    float *cost = NULL, *ysT = NULL, *d2 = NULL, *tmp = NULL;
+    int *assign = NULL;
     double sum = 0;
-    if (!ysong || !yseg) goto oom;
+    if (!ysong || !yseg) { ms_seterr(err, errlen, "out of memory"); goto done; }
     for (size_t q = 0; q < (size_t)n_songs * m; q++)
-        if (!isfinite(ysong[q])) { ms_seterr(err, errlen, "song %zu has a non-finite metric", q / (size_t)m); goto fail; }
+        if (!isfinite(ysong[q])) { ms_seterr(err, errlen, "song %zu has a non-finite metric", q / (size_t)m); goto done; }
     for (size_t q = 0; q < (size_t)n_segs * m; q++)
-        if (!isfinite(yseg[q])) { ms_seterr(err, errlen, "segment %zu has a non-finite metric", q / (size_t)m); goto fail; }
+        if (!isfinite(yseg[q])) { ms_seterr(err, errlen, "segment %zu has a non-finite metric", q / (size_t)m); goto done; }
     assign = malloc((size_t)n_segs * sizeof *assign);
-    if (!assign) goto oom;
-
-    if (dense) {
-        /* every song is a candidate: columns are songs repeated max_uses times */
-        size_t n_cols = (size_t)n_songs * (size_t)max_uses;
-        if (n_cols > MATCH_MAX_COST_ENTRIES / (size_t)n_segs) {
-            ms_seterr(err, errlen, "too large: %d segments x %zu song slots without pruning", n_segs, n_cols);
-            goto fail;
-        }
-        cost = malloc((size_t)n_segs * n_cols * sizeof *cost);
-        if (!cost) goto oom;
-        for (int g = 0; g < n_segs; g++) {
-            float *row = cost + (size_t)g * n_cols;
-            for (int s = 0; s < n_songs; s++) {
-                float dd = proj_dist(ysong + (size_t)s * m, yseg + (size_t)g * m, m);
-                if (!isfinite(dd)) goto overflow;
-                for (int r = 0; r < max_uses; r++) row[(size_t)s * max_uses + r] = dd;
-            }
-        }
-        if (match_assign(cost, n_segs, (int)n_cols, assign, NULL)) goto oom;
-        for (int g = 0; g < n_segs; g++) {
-            float dd = cost[(size_t)g * n_cols + assign[g]];
-            out_song[g] = assign[g] / max_uses;
-            if (out_dist) out_dist[g] = dd;
-            sum += dd;
-        }
-    } else {
-        /* each segment keeps its k nearest songs; columns are the union of
-         * those songs (ascending index), each repeated max_uses times */
-        size_t n_edges = (size_t)n_segs * k * max_uses;
-        if (n_edges > MATCH_MAX_COST_ENTRIES) {
-            ms_seterr(err, errlen, "too large: %d segments x %d candidates x %d uses", n_segs, k, max_uses);
-            goto fail;
-        }
-        heap = malloc((size_t)n_segs * k * sizeof *heap);
-        colid = malloc((size_t)n_songs * sizeof *colid);
-        ysT = malloc((size_t)n_songs * m * sizeof *ysT);
-        d2 = malloc((size_t)n_songs * sizeof *d2);
-        tmp = malloc((size_t)n_songs * sizeof *tmp);
-        idx = malloc((size_t)n_songs * sizeof *idx);
-        if (!ysT || !d2 || !tmp || !idx) goto oom;
-        for (int s = 0; s < n_songs; s++)
-            for (int q = 0; q < m; q++) ysT[(size_t)q * n_songs + s] = ysong[(size_t)s * m + q];
-        row_start = malloc((size_t)(n_segs + 1) * sizeof *row_start);
-        e_col = malloc(n_edges * sizeof *e_col);
-        cost = malloc(n_edges * sizeof *cost);
-        if (!heap || !colid || !row_start || !e_col || !cost) goto oom;
-        for (int s = 0; s < n_songs; s++) colid[s] = -1;
-        for (int g = 0; g < n_segs; g++) {
-            Cand *h = heap + (size_t)g * k;
-            nearest_k_sq(ysT, n_songs, m, yseg + (size_t)g * m, k, d2, tmp, idx, h);
-            for (int r = 0; r < k; r++) colid[h[r].i] = 0;
-        }
-        int n_cand = 0;
-        for (int s = 0; s < n_songs; s++) if (colid[s] == 0) colid[s] = n_cand++;
-        col_song = malloc((size_t)n_cand * sizeof *col_song);
-        if (!col_song) goto oom;
-        for (int s = 0; s < n_songs; s++) if (colid[s] >= 0) col_song[colid[s]] = s;
-        size_t e = 0;
-        for (int g = 0; g < n_segs; g++) {
-            row_start[g] = (int)e;
-            const Cand *h = heap + (size_t)g * k;
-            for (int r = 0; r < k; r++) {
-                float dd = sqrtf(h[r].d);
-                if (!isfinite(dd)) goto overflow;
-                for (int u = 0; u < max_uses; u++) {
-                    e_col[e] = colid[h[r].i] * max_uses + u;
-                    cost[e] = dd;
-                    e++;
-                }
-            }
-        }
-        row_start[n_segs] = (int)e;
-        if (assign_sparse(n_segs, n_cand * max_uses, row_start, e_col, cost, assign)) goto oom;
-        for (int g = 0; g < n_segs; g++) {
-            int s = col_song[assign[g] / max_uses];
-            float dd = proj_dist(ysong + (size_t)s * m, yseg + (size_t)g * m, m);
-            out_song[g] = s;
-            if (out_dist) out_dist[g] = dd;
-            sum += dd;
-        }
-    }
-    if (total) *total = sum;
-    rc = 0;
-    goto fail;
-overflow:
-    ms_seterr(err, errlen, "metric values out of range (distances overflow)");
-    goto fail;
-oom:
-    ms_seterr(err, errlen, "out of memory");
-fail:
-    free(ysong); free(yseg); free(col_song); free(assign); free(colid); free(row_start); free(e_col);
-    free(heap); free(cost); free(ysT); free(d2); free(tmp); free(idx);
+    if (!assign) { ms_seterr(err, errlen, "out of memory"); goto done; }
+    rc = dense ? assign_dense(ysong, n_songs, yseg, n_segs, m, max_uses, assign, out_song, out_dist, &sum, err, errlen)
+               : assign_pruned(ysong, n_songs, yseg, n_segs, m, max_uses, k, assign, out_song, out_dist, &sum, err, errlen);
+    if (rc == 0 && total) *total = sum;
+done:
+    free(ysong); free(yseg); free(assign);
     return rc;
 }

@@ -1,7 +1,7 @@
 /* match.h — nearest songs to a mood, the seed's song pool, and the optimal
  * soundtrack (distinct songs to film segments).
  *
- * Distance (DESIGN.md §3). Metrics are standardised with the model's target
+ * Distance. Metrics are standardised with the model's target
  * statistics, z_j = (x_j - mean_j) / std_j, and compared with a weighted
  * Euclidean distance
  *
@@ -192,8 +192,5 @@ char *match_json_topk_packed(const char *request, const MatchSpace *base, const 
 char *match_json_soundtrack_packed(const char *request, const MatchSpace *base, const float *packed,
                                    size_t n_floats);
 char *match_json_pool(const char *request);
-
-/* {"error": msg} as a malloc'd JSON text (NULL only when out of memory). */
-char *match_json_error(const char *msg);
 
 #endif

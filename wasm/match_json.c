@@ -1,7 +1,9 @@
 /* match_json.c — the JSON request layer over the matcher (match.h's
- * match_json_* and soundtrack.h's soundtrack_json): parsing requests,
- * reading songs (JSON or packed floats), and writing results. wasm/api.c and
- * the command-line tools call these, so the page and the tools agree. */
+ * match_json_*): parsing requests, reading songs (JSON or packed floats),
+ * and writing results. The request reading is shared with the film
+ * soundtrack's JSON (soundtrack_json.c) through match_json_internal.h.
+ * wasm/api.c and the command-line tools call these, so the page and the
+ * tools agree. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include "cJSON.h"
 #include "err.h"
 #include "match.h"
+#include "match_json_internal.h"
 #include "soundtrack.h"
 #include "utf8.h"
 
@@ -21,88 +24,18 @@ static int cut40(const char *name) { return (int)utf8_cut(name, strlen(name), 40
 /* An integer up to 2^53 written with every digit: cJSON prints numbers with
  * 15 significant digits, which would change a 16-digit seed (a seed must
  * reproduce its pool). */
-static void add_exact_int(cJSON *obj, const char *key, unsigned long long v) {
+void add_exact_int(cJSON *obj, const char *key, unsigned long long v) {
     char buf[24];
     snprintf(buf, sizeof buf, "%llu", v);
     cJSON_AddRawToObject(obj, key, buf);
 }
 
-#define ARC_MAX_SCENES_JSON 200000   /* scenes in one request (bounded work) */
-
 /* ---- JSON layer -------------------------------------------------------------*/
-
-/* A strtod with an exact fast path, which the wasm build gives cJSON
- * (-Dstrtod=ms_strtod in wasm/Makefile's EMFLAGS): Emscripten's musl strtod
- * computes in 128-bit long double, which wasm emulates in software, making a
- * request of 10,000 songs take hundreds of milliseconds to parse. Numbers
- * with at most 15 significant digits (engine.js sends float32-precision
- * values, 9 digits) and a decimal exponent within +-22 are converted with one
- * correctly rounded IEEE operation (Clinger's fast path: both the digits and
- * the power of ten are exact doubles), so the result equals strtod's; any
- * other text goes to the real strtod. */
-#undef strtod
-double strtod(const char *restrict s, char **restrict end);
-double ms_strtod(const char *s, char **end);
-double ms_strtod(const char *s, char **end) {
-    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    const char *p = s;
-    int neg = 0, digits = 0, any = 0;
-    long long e10 = 0;
-    uint64_t mant = 0;
-    if (*p == '-') { neg = 1; p++; }
-    for (; *p >= '0' && *p <= '9'; p++) {
-        any = 1;
-        if (mant == 0 && *p == '0') continue;            /* leading zeros */
-        if (++digits > 15) goto slow;
-        mant = mant * 10 + (uint64_t)(*p - '0');
-    }
-    if (*p == '.') {
-        p++;
-        for (; *p >= '0' && *p <= '9'; p++) {
-            any = 1;
-            e10--;
-            if (mant == 0 && *p == '0') continue;
-            if (++digits > 15) goto slow;
-            mant = mant * 10 + (uint64_t)(*p - '0');
-        }
-    }
-    if (!any) goto slow;
-    if (*p == 'e' || *p == 'E') {
-        const char *q = p + 1;
-        int eneg = 0;
-        long long ev = 0;
-        if (*q == '+' || *q == '-') eneg = *q++ == '-';
-        if (!(*q >= '0' && *q <= '9')) goto slow;
-        for (; *q >= '0' && *q <= '9'; q++) { if (ev < 100000) ev = ev * 10 + (*q - '0'); }
-        e10 += eneg ? -ev : ev;
-        p = q;
-    }
-    double v;
-    if (mant == 0) v = 0;
-    else if (e10 >= 0 && e10 <= 22) v = (double)mant * p10[e10];
-    else if (e10 < 0 && e10 >= -22) v = (double)mant / p10[-e10];
-    else goto slow;
-    if (end) *end = (char *)p;
-    return neg ? -v : v;
-slow:
-    return strtod(s, end);
-}
-
-
-char *match_json_error(const char *msg) {
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    cJSON_AddStringToObject(o, "error", msg ? msg : "unknown error");
-    char *s = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    return s;
-}
 
 static char *json_take(cJSON *o) {
     char *s = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
-    return s ? s : match_json_error("out of memory");
+    return s ? s : ms_error_json("out of memory");
 }
 
 /* A finite number field of obj, or NAN when absent / not a finite number. */
@@ -112,7 +45,7 @@ static double num_field(const cJSON *obj, const char *key) {
 }
 
 /* Optional integer field in [lo, hi]; absent -> def. Returns -1 with err. */
-static int int_field(const cJSON *obj, const char *key, long long def, long long lo, long long hi,
+int int_field(const cJSON *obj, const char *key, long long def, long long lo, long long hi,
                      long long *out, char *err, size_t errlen) {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!it || cJSON_IsNull(it)) { *out = def; return 0; }
@@ -197,7 +130,7 @@ static int space_from_request(const cJSON *req, const MatchSpace *base, MatchSpa
 
 /* Reads one item's metrics into out (sp->n floats). Missing metrics with
  * weight 0 get the mean. Returns 0, or -1 with the reason. */
-static int read_item(const cJSON *item, const MatchSpace *sp, float *out, char *err, size_t errlen) {
+int read_item(const cJSON *item, const MatchSpace *sp, float *out, char *err, size_t errlen) {
     if (!cJSON_IsObject(item)) { ms_seterr(err, errlen, "not an object"); return -1; }
     const cJSON *nested = cJSON_GetObjectItemCaseSensitive(item, "metrics");
     for (int j = 0; j < sp->n; j++) {
@@ -214,10 +147,6 @@ static int read_item(const cJSON *item, const MatchSpace *sp, float *out, char *
     }
     return 0;
 }
-
-/* Packed songs: rows of float32 metric values in a caller buffer, columns
- * named by the request's "packed": {"metrics": [...], "n": rows}. */
-typedef struct { const float *data; size_t n_floats; } Packed;
 
 /* Reads the songs, from "songs" or from the packed buffer: valid ones into
  * *vals (n * sp->n) and their original indices into *orig (with their JSON
@@ -341,24 +270,8 @@ static cJSON *parse_request(const char *request, char *err, size_t errlen) {
     return req;
 }
 
-/* What every request over songs shares, from the parsed request to the
- * answer: its space, its songs, the songs skipped and the result object the
- * handler fills. songs_request_open, then the handler's own fields,
- * songs_request_read, the work, and songs_request_finish, which answers and
- * frees everything (also after a failure at any step). */
-typedef struct {
-    cJSON *req, *out, *skipped;
-    MatchSpace sp;
-    float *vals;            /* n rows of sp.n metric values */
-    int *orig;              /* each row's index among the request's songs */
-    const cJSON **src;      /* each row's JSON item (NULL when packed) */
-    int n;
-    int space_added;        /* "metrics" and "weights" already in out */
-    char err[200];
-} SongsRequest;
-
 /* Parses the request and builds its space. 0, or -1 with r->err set. */
-static int songs_request_open(SongsRequest *r, const char *request, const MatchSpace *base) {
+int songs_request_open(SongsRequest *r, const char *request, const MatchSpace *base) {
     memset(r, 0, sizeof *r);
     r->req = parse_request(request, r->err, sizeof r->err);
     if (!r->req) return -1;
@@ -369,20 +282,20 @@ static int songs_request_open(SongsRequest *r, const char *request, const MatchS
 }
 
 /* The songs, after the handler's own fields were checked (so errors keep their order). */
-static int songs_request_read(SongsRequest *r, const Packed *pk) {
+int songs_request_read(SongsRequest *r, const Packed *pk) {
     r->n = read_songs(r->req, &r->sp, pk, &r->vals, &r->orig, &r->src, r->skipped, r->err, sizeof r->err);
     return r->n < 0 ? -1 : 0;
 }
 
 /* "metrics" and "weights" at this point of the answer (else they follow "skipped"). */
-static void songs_request_add_space(SongsRequest *r) {
+void songs_request_add_space(SongsRequest *r) {
     add_space(r->out, &r->sp);
     r->space_added = 1;
 }
 
 /* ok: the answer = what the handler added, "skipped", then the space unless
  * already added; else {"error": r->err}. Frees the request either way. */
-static char *songs_request_finish(SongsRequest *r, int ok) {
+char *songs_request_finish(SongsRequest *r, int ok) {
     char *result = NULL;
     if (ok) {
         cJSON_AddItemToObject(r->out, "skipped", r->skipped);
@@ -393,7 +306,7 @@ static char *songs_request_finish(SongsRequest *r, int ok) {
     }
     cJSON_Delete(r->req); cJSON_Delete(r->out); cJSON_Delete(r->skipped);
     free(r->vals); free(r->orig); free(r->src);
-    return result ? result : match_json_error(r->err[0] ? r->err : "failed");
+    return result ? result : ms_error_json(r->err[0] ? r->err : "failed");
 }
 
 char *match_json_topk_packed(const char *request, const MatchSpace *base, const float *packed, size_t n_floats) {
@@ -480,7 +393,7 @@ done:
 char *match_json_pool(const char *request) {
     char err[160] = "";
     cJSON *req = parse_request(request, err, sizeof err);
-    if (!req) return match_json_error(err);
+    if (!req) return ms_error_json(err);
     cJSON *out = NULL;
     char *result = NULL;
     int *idx = NULL;
@@ -517,137 +430,5 @@ char *match_json_pool(const char *request) {
     out = NULL;
 fail:
     cJSON_Delete(req); cJSON_Delete(out); free(idx);
-    return result ? result : match_json_error(err[0] ? err : "failed");
-}
-
-/* ---- soundtrack_json (soundtrack.h) ----------------------------------------*/
-
-static double pct100(float p) { return round(p * 1000.0) / 10.0; }
-
-static cJSON *pct_object(const MatchSpace *sp, const float *p) {
-    cJSON *o = cJSON_CreateObject();
-    for (int j = 0; o && j < sp->n; j++) cJSON_AddNumberToObject(o, sp->name[j], pct100(p[j]));
-    return o;
-}
-
-/* {"song": {"index", "id"?}, "song_mood", "song_pct", "distance"} into e */
-static void add_song(cJSON *e, const Soundtrack *st, const SoundtrackPick *p, const MatchSpace *sp,
-                     const float *vals, const int *orig, const cJSON **src) {
-    if (p->song < 0) return;   /* arc only: no songs given */
-    cJSON *song = cJSON_AddObjectToObject(e, "song");
-    cJSON_AddNumberToObject(song, "index", orig[p->song]);
-    const cJSON *id = src[p->song] ? cJSON_GetObjectItemCaseSensitive(src[p->song], "id") : NULL;
-    if (id) cJSON_AddItemToObject(song, "id", cJSON_Duplicate(id, 1));
-    cJSON_AddItemToObject(e, "song_mood", arc_metrics_cjson(st->arc, vals + (size_t)p->song * sp->n));
-    cJSON_AddItemToObject(e, "song_pct", pct_object(sp, p->song_pct));
-    cJSON_AddNumberToObject(e, "distance", round(p->distance * 1e5) / 1e5);
-}
-
-static int read_scenes(const cJSON *req, const MatchSpace *sp, float **scenes, float **w, int *n_out,
-                       char *err, size_t errlen) {
-    const cJSON *sc = cJSON_GetObjectItemCaseSensitive(req, "scenes");
-    if (!cJSON_IsArray(sc)) { ms_seterr(err, errlen, "\"scenes\" must be an array of metric objects"); return -1; }
-    int n = cJSON_GetArraySize(sc);
-    if (n > ARC_MAX_SCENES_JSON) { ms_seterr(err, errlen, "too many scenes (at most %d)", ARC_MAX_SCENES_JSON); return -1; }
-    const cJSON *wa = cJSON_GetObjectItemCaseSensitive(req, "scene_weights");
-    if (wa && !cJSON_IsNull(wa) && (!cJSON_IsArray(wa) || cJSON_GetArraySize(wa) != n)) {
-        ms_seterr(err, errlen, "\"scene_weights\" must be an array with one number per scene");
-        return -1;
-    }
-    *scenes = malloc((size_t)(n ? n : 1) * sp->n * sizeof **scenes);
-    *w = malloc((size_t)(n ? n : 1) * sizeof **w);
-    if (!*scenes || !*w) { ms_seterr(err, errlen, "out of memory"); return -1; }
-    int i = 0;
-    const cJSON *it, *wi = cJSON_IsArray(wa) ? wa->child : NULL;
-    cJSON_ArrayForEach(it, sc) {
-        char why[96];
-        if (read_item(it, sp, *scenes + (size_t)i * sp->n, why, sizeof why)) {
-            ms_seterr(err, errlen, "scene %d: %s", i, why);
-            return -1;
-        }
-        (*w)[i] = 1;
-        if (wi) { (*w)[i] = cJSON_IsNumber(wi) && isfinite(wi->valuedouble) ? (float)wi->valuedouble : 0; wi = wi->next; }
-        i++;
-    }
-    *n_out = n;
-    return 0;
-}
-
-char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *cal,
-                      const float *packed, size_t n_floats) {
-    Packed pk = { packed, n_floats };
-    SongsRequest r;
-    float *scenes = NULL, *w = NULL;
-    int n_scenes = 0, ok = 0;
-    Soundtrack *st = NULL;
-    long long segs, seed = 0, avoid = -1;
-    SoundtrackOpts so = {0};
-    if (songs_request_open(&r, request, base)) goto done;
-    const cJSON *req = r.req;
-    const MatchSpace *sp = &r.sp;
-    if (int_field(req, "segments", arc_default_opts().n_segments, 1, ARC_MAX_SEGMENTS, &segs, r.err, sizeof r.err)) goto done;
-    const cJSON *quick = cJSON_GetObjectItemCaseSensitive(req, "quick");
-    if (quick && !cJSON_IsNull(quick)) {
-        if (!cJSON_IsObject(quick)) { ms_seterr(r.err, sizeof r.err, "\"quick\" must be {\"seed\": S}"); goto done; }
-        if (int_field(quick, "seed", -1, 0, 9007199254740992LL, &seed, r.err, sizeof r.err)) goto done;
-        if (seed < 0) { ms_seterr(r.err, sizeof r.err, "\"quick\" needs \"seed\" (an integer 0..2^53)"); goto done; }
-        if (int_field(quick, "avoid_offset", -1, -1, MATCH_MAX_SONGS, &avoid, r.err, sizeof r.err)) goto done;
-        so.quick = 1;
-    }
-    so.n_segments = (int)segs;
-    so.seed = (uint64_t)seed;
-    so.avoid_offset = (int)avoid;
-    if (read_scenes(req, sp, &scenes, &w, &n_scenes, r.err, sizeof r.err)) goto done;
-    if (songs_request_read(&r, &pk)) goto done;
-    const float *vals = r.vals;
-    const int *orig = r.orig;
-    const cJSON **src = r.src;
-    st = soundtrack_build(sp, cal, scenes, w, n_scenes, vals, r.n, &so, r.err, sizeof r.err);
-    if (!st) goto done;
-    cJSON *out = r.out;
-    songs_request_add_space(&r);
-    cJSON_AddNumberToObject(out, "sigma", round(st->arc->sigma * 1e4) / 1e4);
-    cJSON_AddNumberToObject(out, "library_share", round(st->library_share * 1e4) / 1e4);
-    cJSON *ov = cJSON_AddObjectToObject(out, "overall");
-    cJSON_AddItemToObject(ov, "mood", arc_metrics_cjson(st->arc, st->arc->overall));
-    cJSON_AddItemToObject(ov, "pct", pct_object(sp, st->overall_pct));
-    if (st->quick) {
-        cJSON *q = cJSON_AddObjectToObject(out, "quick");
-        add_exact_int(q, "seed", (unsigned long long)st->seed);
-        cJSON_AddNumberToObject(q, "offset", st->pool_offset);
-        cJSON *pool = cJSON_AddArrayToObject(q, "pool");
-        for (int i = 0; i < st->pool_n; i++) cJSON_AddItemToArray(pool, cJSON_CreateNumber(orig[st->pool[i]]));
-        cJSON *picks = cJSON_AddArrayToObject(q, "picks");
-        for (int i = 0; i < st->n_picks; i++) {
-            cJSON *e = cJSON_CreateObject();
-            add_song(e, st, &st->picks[i], sp, vals, orig, src);
-            cJSON_AddItemToArray(picks, e);
-        }
-    } else {
-        cJSON *sa = cJSON_AddArrayToObject(out, "segments");
-        for (int g = 0; g < st->n_picks; g++) {
-            const SoundtrackPick *p = &st->picks[g];
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddNumberToObject(e, "first_scene", p->first);
-            cJSON_AddNumberToObject(e, "last_scene", p->last);
-            cJSON_AddItemToObject(e, "mood", arc_metrics_cjson(st->arc, p->mood));
-            cJSON_AddItemToObject(e, "pct", pct_object(sp, p->pct));
-            add_song(e, st, p, sp, vals, orig, src);
-            cJSON_AddItemToArray(sa, e);
-        }
-    }
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "detail"))) {
-        cJSON *sc = cJSON_AddArrayToObject(out, "scenes");
-        for (int i = 0; i < st->n_scenes; i++) {
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddItemToObject(e, "pct", pct_object(sp, st->scene_pct + (size_t)i * sp->n));
-            cJSON_AddItemToObject(e, "smooth_pct", pct_object(sp, st->smooth_pct + (size_t)i * sp->n));
-            cJSON_AddItemToArray(sc, e);
-        }
-    }
-    ok = 1;
-done:
-    soundtrack_free(st);
-    free(scenes); free(w);
-    return songs_request_finish(&r, ok);
+    return result ? result : ms_error_json(err[0] ? err : "failed");
 }

@@ -61,7 +61,8 @@
  *                                     known words (wordmean_forward);
  *                                     tensors idf[1][W], table[V][K]; fixed
  *                                     at training time (no gradient)
- * The seed architecture (DESIGN.md §2) is, with seq_len 500 and 1998 words:
+ * The seed architecture (the network this project started from, kept as
+ * weights/seed.bin to compare against) is, with seq_len 500 and 1998 words:
  *   {EMBEDDING 60} {DROPOUT .2} {CONV1D 64 k5 relu} {MAXPOOL1D 4} {LSTM 100}
  *   {DROPOUT .2} {DENSE 64 relu} {DENSE 32 relu} {DENSE 4 linear}
  * (model_seed_arch() fills it in).

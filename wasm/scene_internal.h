@@ -1,11 +1,15 @@
 /* scene_internal.h — what the scene parser's files share (not engine API:
  * callers include scene.h).
  *
- *   scene.c            entry points, format detection, the scene builder,
- *                      the screenplay parser (Fountain and plain text), JSON
+ *   scene.c            entry points, format detection, the screenplay
+ *                      parser (Fountain and plain text), JSON
  *   scene_clean.c      input cleaning (UTF-8 repair, HTML, Fountain notes)
  *                      and splitting into lines
+ *   scene_lines.c      the screenplay's line classifiers (scene_lines.h)
+ *   scene_builder.c    the scene builder both parsers fill (scene_builder.h)
  *   scene_subtitles.c  the SubRip / WebVTT parser
+ * The order they depend on each other, with no circle: scene_clean and
+ * scene_lines (text only) <- scene_builder <- scene_subtitles <- scene.c.
  */
 #ifndef MOODSPACE_SCENE_INTERNAL_H
 #define MOODSPACE_SCENE_INTERNAL_H
@@ -55,11 +59,6 @@ static inline int letters_case(const char *s, size_t n, int *upper, int *lower) 
     return *upper + *lower;
 }
 
-char *scene_strdup(const char *s);   /* NULL when out of memory */
-
-/* Append a printf-formatted message to ss->warnings. */
-void scene_warn(ScriptScenes *ss, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* ---- input cleaning and lines (scene_clean.c) ----------------------------- */
 
 /* A copy of src[0..n) with invalid UTF-8 replaced by U+FFFD (one per bad
@@ -86,40 +85,6 @@ typedef struct {
 /* Split buf[0..n) into lines in place (NUL-terminating each); an stb_ds
  * array. *cut is set when more than SCENE_MAX_LINES lines were left out. */
 Line *scene_split_lines(char *buf, size_t n, int *cut);
-
-/* ---- the scene builder (scene.c) ------------------------------------------ */
-
-/* Growable byte string (stb_ds char array, always NUL-terminated when used). */
-typedef struct { char *a; } Str;
-
-typedef enum { PARA_NONE, PARA_ACTION, PARA_DIALOGUE } ParaKind;
-
-/* The scene being built, shared by the screenplay and subtitle parsers. */
-typedef struct {
-    ScriptScenes *ss;
-    const SceneOpts *o;
-    Scene cur;
-    int open;              /* cur holds a scene */
-    Str text, action, dialogue;
-    Str para;              /* current paragraph (action) or speech (dialogue) */
-    ParaKind para_kind;
-} Builder;
-
-typedef struct Heading Heading;   /* a parsed scene heading (scene.c) */
-
-/* Start a new scene at lineno (closing the open one), with h's heading
- * fields when h is not NULL. At max_scenes the open scene simply goes on
- * (returns 0). */
-int open_scene(Builder *B, const Heading *h, int lineno);
-/* Close the open scene and append it (merged into the last one past max_scenes). */
-void close_scene(Builder *B);
-/* Add text to the current paragraph (a new one when the kind changes). */
-void add_content(Builder *B, ParaKind kind, const char *s, size_t n, int lineno);
-/* End the current paragraph or speech. */
-void flush_para(Builder *B);
-/* A speaking character of the open scene (once each). */
-void add_character(Builder *B, const char *name);
-void builder_free(Builder *B);
 
 /* ---- subtitles (scene_subtitles.c) ----------------------------------------- */
 

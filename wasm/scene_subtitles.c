@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scene_builder.h"
 #include "scene_internal.h"
 
 /* "01:02:03,456", "02:03.456", "1:02:03.4" → seconds (scene_internal.h). */

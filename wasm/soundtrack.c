@@ -256,121 +256,125 @@ static float *with_column(const float *rows, int n, int m, const float *extra) {
     return o;
 }
 
-Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
-                             const float *weights, int n_scenes, const float *songs, int n_songs,
-                             const SoundtrackOpts *o, char *err, size_t errlen) {
-    int m = sp->n, six[MATCH_MAX_METRICS], gix[MATCH_MAX_METRICS], kix[MATCH_MAX_METRICS];
-    if (!cal) { ms_seterr(err, errlen, "the model has no calibration (run `moodspace calibrate`)"); return NULL; }
+/* The request's checks; *K the number of segments to cut (1 for quick).
+ * The metric maps of the three calibration domains into six, gix, kix. */
+static int check_request(const MatchSpace *sp, const Calib *cal, int n_scenes, int n_songs, const SoundtrackOpts *o,
+                         int *six, int *gix, int *kix, int *K, char *err, size_t errlen) {
+    if (!cal) { ms_seterr(err, errlen, "the model has no calibration (run `moodspace calibrate`)"); return -1; }
     if (map_metrics(sp, &cal->scenes, "scene", six, err, errlen) || map_metrics(sp, &cal->songs, "song", gix, err, errlen) ||
-        map_metrics(sp, &cal->segments, "segment", kix, err, errlen)) return NULL;
-    if (n_scenes < 1) { ms_seterr(err, errlen, "no scenes: the film has nothing to match"); return NULL; }
-    if (n_songs < 1 && o->quick) { ms_seterr(err, errlen, "no songs with a predicted mood in the library"); return NULL; }
+        map_metrics(sp, &cal->segments, "segment", kix, err, errlen)) return -1;
+    if (n_scenes < 1) { ms_seterr(err, errlen, "no scenes: the film has nothing to match"); return -1; }
+    if (n_songs < 1 && o->quick) { ms_seterr(err, errlen, "no songs with a predicted mood in the library"); return -1; }
     if (!o->quick && (o->n_segments < 1 || o->n_segments > ARC_MAX_SEGMENTS)) {
         ms_seterr(err, errlen, "segments must be 1..%d", ARC_MAX_SEGMENTS);
-        return NULL;
+        return -1;
     }
-    int K = o->quick ? 1 : (o->n_segments < n_scenes ? o->n_segments : n_scenes);
-    if (!o->quick && n_songs > 0 && n_songs < K) {
+    *K = o->quick ? 1 : (o->n_segments < n_scenes ? o->n_segments : n_scenes);
+    if (!o->quick && n_songs > 0 && n_songs < *K) {
         ms_seterr(err, errlen, "a %d-segment soundtrack needs at least %d songs with a predicted mood; the library has %d",
-                  K, K, n_songs);
-        return NULL;
+                  *K, *K, n_songs);
+        return -1;
     }
-    MatchSpace psp;
-    if (pct_space(sp, &psp, err, errlen)) return NULL;
-    Soundtrack *s = calloc(1, sizeof *s);
-    if (!s) goto oom;
-    s->n_metrics = m;
-    s->n_scenes = n_scenes;
-    s->n_songs = n_songs;
-    s->quick = o->quick;
+    return 0;
+}
+
+/* The film's arc in K segments, then its scenes on the calibrated scale
+ * (percentiles of single catalog scenes), smoothed like the arc so the
+ * chart's curve and points share a scale, and the whole film among whole
+ * catalog films. -1 with err set. */
+static int place_scenes(Soundtrack *s, const MatchSpace *sp, const Calib *cal, const int *six, const int *kix,
+                        const float *scenes, const float *weights, int K, char *err, size_t errlen) {
+    int m = sp->n, n_scenes = s->n_scenes;
     const char *names[MATCH_MAX_METRICS];
     float scale[MATCH_MAX_METRICS];
     for (int j = 0; j < m; j++) { names[j] = sp->name[j]; scale[j] = sp->std[j]; }
     ArcOpts ao = arc_default_opts();
     ao.n_segments = K;
     s->arc = arc_build(scenes, weights, n_scenes, m, names, scale, &ao, err, errlen);
-    if (!s->arc) { soundtrack_free(s); return NULL; }
+    if (!s->arc) return -1;
     const MoodArc *a = s->arc;
-
-    /* scenes on the calibrated scale (percentiles of single catalog scenes),
-     * smoothed like the arc so the chart's curve and points share a scale */
     s->scene_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
     s->smooth_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
-    s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
-    double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
-    if (!s->scene_pct || !s->smooth_pct || !s->song_pct || !rank) { free(rank); goto oom; }
+    if (!s->scene_pct || !s->smooth_pct) { ms_seterr(err, errlen, "out of memory"); return -1; }
     for (int i = 0; i < n_scenes; i++)
         scene_pcts(&cal->scenes, six, m, a->raw + (size_t)i * m, 1, s->scene_pct + (size_t)i * m);
     ArcOpts so = arc_default_opts();
     so.smooth = a->sigma;
     so.n_segments = 1;
     MoodArc *pa = arc_build(s->scene_pct, weights, n_scenes, m, names, NULL, &so, err, errlen);
-    if (!pa) { free(rank); soundtrack_free(s); return NULL; }
+    if (!pa) return -1;
     memcpy(s->smooth_pct, pa->smooth, sizeof(float) * (size_t)n_scenes * m);
     arc_free(pa);
-    /* the whole film among whole catalog films (K = 1) */
-    scene_pcts(&cal->segments, kix, m, a->overall, 1, s->overall_pct);
+    scene_pcts(&cal->segments, kix, m, a->overall, 1, s->overall_pct);   /* K = 1 */
+    return 0;
+}
 
-    /* songs: library rank blended with the training songs (see top) */
+/* Songs on the calibrated scale: library rank blended with the training
+ * songs (see top). -1 when out of memory. */
+static int place_songs(Soundtrack *s, const Calib *cal, const int *gix, const float *songs) {
+    int m = s->n_metrics, n_songs = s->n_songs;
+    s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
+    double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
+    if (!s->song_pct || !rank) { free(rank); return -1; }
     s->library_share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
     for (int j = 0; j < m; j++) {
-        if (calib_rank_pct(songs + j, n_songs, m, rank)) { free(rank); goto oom; }
+        if (calib_rank_pct(songs + j, n_songs, m, rank)) { free(rank); return -1; }
         for (int i = 0; i < n_songs; i++) {
             double ref = calib_pct(cal->songs.q[0][gix[j]], songs[(size_t)i * m + j]);
             s->song_pct[(size_t)i * m + j] = (float)(s->library_share * rank[i] + (1 - s->library_share) * ref);
         }
     }
     free(rank);
+    return 0;
+}
 
-    /* prices (see above) and the priced space the matching runs in */
-    MatchSpace xsp;
-    float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1)), *xsong = NULL;
-    if (priced_space(&psp, &xsp, err, errlen)) { free(price); soundtrack_free(s); return NULL; }
-    if (!price || song_prices(cal, kix, &psp, s->song_pct, n_songs, price) ||
-        !(xsong = with_column(s->song_pct, n_songs, m, price))) {
-        free(price);
-        goto oom;
+/* The quick match: the seed's pool, and the SOUNDTRACK_QUICK_K songs of it
+ * nearest the whole film in the priced space. -1 when out of memory. */
+static int pick_quick(Soundtrack *s, const SoundtrackOpts *o, const MatchSpace *psp, const MatchSpace *xsp,
+                      const float *xsong) {
+    int m = s->n_metrics;
+    if (draw_pool(s, o)) return -1;
+    float *pv = malloc(sizeof(float) * (size_t)(s->pool_n ? s->pool_n : 1) * (m + 1));
+    int idx[SOUNDTRACK_QUICK_K];
+    float dist[SOUNDTRACK_QUICK_K], target[MATCH_MAX_METRICS] = {0};
+    if (!pv) return -1;
+    for (int r = 0; r < s->pool_n; r++) memcpy(pv + (size_t)r * (m + 1), xsong + (size_t)s->pool[r] * (m + 1), sizeof(float) * (m + 1));
+    memcpy(target, s->overall_pct, sizeof(float) * m);
+    int got = match_topk(xsp, pv, s->pool_n, target, SOUNDTRACK_QUICK_K, idx, dist);
+    free(pv);
+    if (got < 0) return -1;
+    s->picks = calloc((size_t)(got ? got : 1), sizeof *s->picks);
+    if (!s->picks) return -1;
+    s->n_picks = got;
+    for (int r = 0; r < got; r++) {
+        SoundtrackPick *p = &s->picks[r];
+        p->first = 0; p->last = s->n_scenes - 1;
+        memcpy(p->mood, s->arc->overall, sizeof(float) * m);
+        memcpy(p->pct, s->overall_pct, sizeof(float) * m);
+        p->song = s->pool[idx[r]];
+        memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
+        p->distance = match_distance(psp, p->pct, p->song_pct);   /* the plain distance, without the price */
     }
-    free(price);
+    return 0;
+}
 
-    if (o->quick) {
-        if (draw_pool(s, o)) { free(xsong); goto oom; }
-        float *pv = malloc(sizeof(float) * (size_t)(s->pool_n ? s->pool_n : 1) * (m + 1));
-        int idx[SOUNDTRACK_QUICK_K];
-        float dist[SOUNDTRACK_QUICK_K], target[MATCH_MAX_METRICS] = {0};
-        if (!pv) { free(xsong); goto oom; }
-        for (int r = 0; r < s->pool_n; r++) memcpy(pv + (size_t)r * (m + 1), xsong + (size_t)s->pool[r] * (m + 1), sizeof(float) * (m + 1));
-        memcpy(target, s->overall_pct, sizeof(float) * m);
-        int got = match_topk(&xsp, pv, s->pool_n, target, SOUNDTRACK_QUICK_K, idx, dist);
-        free(pv);
-        free(xsong);
-        if (got < 0) goto oom;
-        s->picks = calloc((size_t)(got ? got : 1), sizeof *s->picks);
-        if (!s->picks) goto oom;
-        s->n_picks = got;
-        for (int r = 0; r < got; r++) {
-            SoundtrackPick *p = &s->picks[r];
-            p->first = 0; p->last = n_scenes - 1;
-            memcpy(p->mood, a->overall, sizeof(float) * m);
-            memcpy(p->pct, s->overall_pct, sizeof(float) * m);
-            p->song = s->pool[idx[r]];
-            memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
-            p->distance = match_distance(&psp, p->pct, p->song_pct);   /* the plain distance, without the price */
-        }
-        (void)dist;
-        return s;
-    }
-
-    /* segments: among the catalog's films cut into as many segments */
-    int nseg = a->n_segments;
+/* The segments' moods among the catalog's films cut into as many segments
+ * (segp), their contrasted targets, and one distinct song each by the
+ * optimal assignment in the priced space (none without songs: arc only).
+ * -1 with err set. */
+static int pick_segments(Soundtrack *s, const Calib *cal, const int *kix, const MatchSpace *psp,
+                         const MatchSpace *xsp, const float *xsong, char *err, size_t errlen) {
+    const MoodArc *a = s->arc;
+    int m = s->n_metrics, n_songs = s->n_songs, nseg = a->n_segments;
     float *segp = malloc(sizeof(float) * (size_t)nseg * m), *sdist = malloc(sizeof(float) * (size_t)nseg);
     int *ssong = malloc(sizeof(int) * (size_t)nseg);
     s->picks = calloc((size_t)nseg, sizeof *s->picks);
-    if (!segp || !sdist || !ssong || !s->picks) { free(segp); free(sdist); free(ssong); free(xsong); goto oom; }
-    for (int g = 0; g < nseg; g++) {
-        const ArcSegment *seg = &a->segments[g];
-        scene_pcts(&cal->segments, kix, m, seg->mean, nseg, segp + (size_t)g * m);
+    if (!segp || !sdist || !ssong || !s->picks) {
+        free(segp); free(sdist); free(ssong);
+        ms_seterr(err, errlen, "out of memory");
+        return -1;
     }
+    for (int g = 0; g < nseg; g++) scene_pcts(&cal->segments, kix, m, a->segments[g].mean, nseg, segp + (size_t)g * m);
     int rc = 0;
     float *target = malloc(sizeof(float) * (size_t)nseg * m), *xseg = NULL;
     if (target) {
@@ -380,10 +384,9 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
         free(target);
     }
     if (!xseg) rc = -1, ms_seterr(err, errlen, "out of memory");
-    else if (n_songs > 0) rc = match_soundtrack(&xsp, xsong, n_songs, xseg, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
+    else if (n_songs > 0) rc = match_soundtrack(xsp, xsong, n_songs, xseg, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
     else for (int g = 0; g < nseg; g++) { ssong[g] = -1; sdist[g] = 0; }   /* arc only */
     free(xseg);
-    free(xsong);
     if (rc == 0) {
         s->n_picks = nseg;
         for (int g = 0; g < nseg; g++) {
@@ -394,10 +397,44 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
             memcpy(p->pct, segp + (size_t)g * m, sizeof(float) * m);
             p->song = ssong[g];
             if (p->song >= 0) memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
-            p->distance = p->song >= 0 ? match_distance(&psp, p->pct, p->song_pct) : 0;   /* without the price */
+            p->distance = p->song >= 0 ? match_distance(psp, p->pct, p->song_pct) : 0;   /* without the price */
         }
     }
     free(segp); free(sdist); free(ssong);
+    return rc;
+}
+
+/* Steps: the checks, the film on the calibrated scale, the songs on it,
+ * their prices and the priced space, then the quick match or the segments. */
+Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
+                             const float *weights, int n_scenes, const float *songs, int n_songs,
+                             const SoundtrackOpts *o, char *err, size_t errlen) {
+    int m = sp->n, K = 0, six[MATCH_MAX_METRICS], gix[MATCH_MAX_METRICS], kix[MATCH_MAX_METRICS];
+    if (check_request(sp, cal, n_scenes, n_songs, o, six, gix, kix, &K, err, errlen)) return NULL;
+    MatchSpace psp, xsp;
+    if (pct_space(sp, &psp, err, errlen)) return NULL;
+    Soundtrack *s = calloc(1, sizeof *s);
+    if (!s) goto oom;
+    s->n_metrics = m;
+    s->n_scenes = n_scenes;
+    s->n_songs = n_songs;
+    s->quick = o->quick;
+    if (place_scenes(s, sp, cal, six, kix, scenes, weights, K, err, errlen)) { soundtrack_free(s); return NULL; }
+    if (place_songs(s, cal, gix, songs)) goto oom;
+
+    /* prices (see above) and the priced space the matching runs in */
+    float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1)), *xsong = NULL;
+    if (priced_space(&psp, &xsp, err, errlen)) { free(price); soundtrack_free(s); return NULL; }
+    if (!price || song_prices(cal, kix, &psp, s->song_pct, n_songs, price) ||
+        !(xsong = with_column(s->song_pct, n_songs, m, price))) {
+        free(price);
+        goto oom;
+    }
+    free(price);
+
+    int rc = o->quick ? pick_quick(s, o, &psp, &xsp, xsong) : pick_segments(s, cal, kix, &psp, &xsp, xsong, err, errlen);
+    free(xsong);
+    if (rc && o->quick) goto oom;
     if (rc) { soundtrack_free(s); return NULL; }
     return s;
 oom:

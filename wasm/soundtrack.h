@@ -116,8 +116,8 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
                              const SoundtrackOpts *o, char *err, size_t errlen);
 void soundtrack_free(Soundtrack *s);
 
-/* The JSON face (see top), in wasm/match_json.c next to the other request
- * parsers. cal NULL: {"error"} saying how to calibrate the model. */
+/* The JSON face (see top), in wasm/soundtrack_json.c (it reads songs as
+ * match_json.c's requests do). cal NULL: {"error"} saying how to calibrate the model. */
 char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *cal,
                       const float *packed, size_t n_floats);
 

@@ -292,7 +292,7 @@ static void balance_and_smoothing(void) {
     arc_free(a);
     free(y); free(exact);
 
-    /* issue 11: 200,000 scenes at the maximum smoothing complete (the work is
+    /* The request limit: 200,000 scenes at the maximum smoothing complete (the work is
      * bounded by taps; it was 200,000 x 6,001 kernel terms) */
     enum { BIG = 200000 };
     float *big = malloc(sizeof(float) * BIG);

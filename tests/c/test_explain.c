@@ -322,7 +322,7 @@ static void test_api_fuzz(int h) {
     CHECK(ok && calls == 4800, "4,800 fuzzed requests all answer with JSON, no crash");
 }
 
-/* A name cut into an error message stays valid UTF-8 (issue 11 item 7): the
+/* A name cut into an error message stays valid UTF-8 (it is shown in the page): the
  * message of each call, with a 2-byte character across the cut. */
 static int error_is_utf8(char *answer_text) {
     cJSON *j = answer(answer_text);

@@ -7,7 +7,7 @@
 
 #include "cJSON.h"
 #include "check.h"
-#include "model.c"     /* reach fnv1a */
+#include "model_file.c"     /* reach fnv1a */
 #include "layers.h"
 #include "nn_fast.c"   /* reach the fast gates (fast_expf) */
 

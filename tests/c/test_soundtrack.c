@@ -2,7 +2,7 @@
  * calibration tables and libraries: segments get distinct songs that follow
  * the film on the calibrated scale, the quick match keeps the seed's pool
  * rule and "Draw again" moves the pool, the library prior, arc-only requests,
- * clear errors, and issue 11's large inputs (pool over 200,000 tracks, top-k
+ * clear errors, and large inputs (pool over 200,000 tracks, top-k
  * overflow). No ../shared/data. */
 #include "check.h"
 #include "soundtrack.h"
@@ -194,7 +194,7 @@ static void json_face(const Calib *cal) {
     cJSON_Delete(j);
 }
 
-/* issue 11 item 9 and 10: large pools stay linear; overflow is an error. */
+/* Large pools stay linear (a library can hold 200,000 tracks); overflow is an error. */
 static void large_and_overflow(void) {
     enum { T = 200000 };
     size_t cap = (size_t)T * 4 + 64;

@@ -1,4 +1,4 @@
-/* test_utf8.c — strings the engine cuts stay valid UTF-8 (issue 11 item 7):
+/* test_utf8.c — strings the engine cuts stay valid UTF-8 (answers are shown as they are):
  * utf8_cut itself, ms_seterr's truncation, and the Fountain title page.
  * The JSON entry points' messages are checked in test_explain.c. */
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* fuzz_api.c — libFuzzer harness for every exported ms_* entry point
- * (wasm/api.h, wasm/exports.txt: the page's only way into the engine).
+ * (wasm/api.h, the one list of the engine's calls: the page's only way in;
+ * tests/js/api-wiring.test.mjs fails unless every call there is called here).
  *
  * Input: the first byte picks the function (low 4 bits) and two flags; the
  * rest is its JSON (for ms_scenes and ms_arc: options JSON, a NUL byte,

@@ -14,7 +14,7 @@
 
 #include "fuzz_common.h"
 #include "fuzz_models.h"
-#include "model.c"   /* reach fnv1a: the checksum the file format uses */
+#include "model_file.c"   /* reach fnv1a: the checksum the file format uses */
 
 static void write_seed(const char *dir, const char *name, unsigned char prefix, int with_prefix,
                        const void *b, size_t n) {

@@ -317,12 +317,13 @@ test('in Chromium, the page and a module Worker load the engine and predict like
   fs.writeFileSync(path.join(dir, 'tiny.bin'), modelBytes);
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>engine</title>');
   // the Worker uses the module-level API, as web/engine/worker.js does
-  fs.writeFileSync(path.join(dir, 'w.js'), `import { methods as engine } from './engine.js';
+  fs.writeFileSync(path.join(dir, 'w.js'), `import { defaultEngine, workerCall } from './engine.js';
 self.onmessage = async (ev) => {
   try {
+    const engine = await defaultEngine();
     const bytes = new Uint8Array(await (await fetch('./tiny.bin')).arrayBuffer());
     await engine.loadModel(bytes);
-    self.postMessage({ result: await engine.predict(ev.data) });
+    self.postMessage({ result: workerCall(engine, 'predict')(ev.data) });
   } catch (e) { self.postMessage({ error: String(e.message || e) }); }
 };`);
   const server = await serveStatic(dir, 0);

@@ -256,6 +256,76 @@ static double col_pearson(const float *pred, const ds_dataset *d, const int *row
     return r;
 }
 
+/* Target k's TF-IDF ridge: lambdas from large to small with warm starts,
+ * the best on validation r kept in s->ridge[k] and its predictions in
+ * s->pred_ridge. y, pv: room for ntr and nva floats. 0, or -1 + message. */
+static int ridge_target(bl_suite *s, const ds_dataset *d, const int *tr, int ntr, const int *va, int nva, int k,
+                        float *y, float *pv, FILE *log, char *err, size_t errlen) {
+    int N = d->n, K = DS_NTARGETS;
+    for (int i = 0; i < ntr; i++) y[i] = (d->songs[tr[i]].y[k] - s->st.mean[k]) / s->st.std[k];
+    bl_ridge prev = {0, NULL, 0}, best = {0, NULL, 0};
+    double best_r = -2;
+    for (int li = 0; li < BL_N_LAMBDAS; li++) {
+        bl_ridge r;
+        if (bl_ridge_fit(s->X, tr, ntr, y, bl_lambdas[li], &r, prev.w ? &prev : NULL)) {
+            snprintf(err, errlen, "out of memory (ridge)"); bl_ridge_free(&prev); bl_ridge_free(&best); return -1;
+        }
+        for (int i = 0; i < nva; i++) pv[i] = bl_ridge_predict(&r, s->X, va[i]);
+        double rv = col_pearson(pv, d, va, nva, k);
+        if (rv > best_r) {
+            best_r = rv; s->lambda[k] = bl_lambdas[li];
+            bl_ridge_free(&best);
+            best.d = r.d; best.b = r.b; best.w = malloc(sizeof(float) * (size_t)r.d);
+            if (best.w) memcpy(best.w, r.w, sizeof(float) * (size_t)r.d);
+        }
+        bl_ridge_free(&prev);
+        prev = r;
+    }
+    bl_ridge_free(&prev);
+    if (!best.w) { snprintf(err, errlen, "out of memory (ridge)"); return -1; }
+    s->ridge[k] = best;
+    for (int i = 0; i < N; i++)
+        s->pred_ridge[(size_t)i * K + k] = bl_ridge_predict(&best, s->X, i) * s->st.std[k] + s->st.mean[k];
+    if (log) fprintf(log, "tfidf ridge %-13s lambda %-4g validation r %.3f\n", ds_target_names[k], s->lambda[k], best_r);
+    return 0;
+}
+
+/* The lexicon baseline: NRC-VAD features plus log length, least squares
+ * per target on the training split, into s->pred_lex (skipped, and said,
+ * when the lexicon cannot be read). 0, or -1 + message. */
+static int lexicon_baseline(bl_suite *s, const ds_dataset *d, const int *tr, int ntr, const char *lexicon_path,
+                            FILE *log, char *err, size_t errlen) {
+    int N = d->n, K = DS_NTARGETS;
+    char lerr[256];
+    bl_lexicon *lx = bl_lexicon_load(lexicon_path, lerr, sizeof lerr);
+    if (!lx) { if (log) fprintf(log, "lexicon baseline skipped: %s\n", lerr); return 0; }
+    double *F = malloc(sizeof(double) * (size_t)N * 4), *yy = malloc(sizeof(double) * (size_t)ntr), *Ft = malloc(sizeof(double) * (size_t)ntr * 4);
+    s->pred_lex = malloc(sizeof(float) * (size_t)N * K);
+    if (!F || !yy || !Ft || !s->pred_lex) { free(F); free(yy); free(Ft); bl_lexicon_free(lx); snprintf(err, errlen, "out of memory"); return -1; }
+    long known = 0; double toks = 0;
+    for (int i = 0; i < N; i++) {
+        int kn = bl_lexicon_features(lx, d->songs[i].lyrics, F + (size_t)i * 4);
+        if (d->songs[i].split == DS_TRAIN) { known += kn; toks += exp(F[(size_t)i * 4 + 3]) - 1; }
+    }
+    s->lex_known_pct = toks > 0 ? (int)(100.0 * known / toks + 0.5) : 0;
+    for (int i = 0; i < ntr; i++) memcpy(Ft + (size_t)i * 4, F + (size_t)tr[i] * 4, sizeof(double) * 4);
+    for (int k = 0; k < K; k++) {
+        double coef[5] = {0, 0, 0, 0, s->st.mean[k]};
+        for (int i = 0; i < ntr; i++) yy[i] = d->songs[tr[i]].y[k];
+        if (bl_lstsq(Ft, yy, ntr, 4, coef)) { coef[0] = coef[1] = coef[2] = coef[3] = 0; coef[4] = s->st.mean[k]; }
+        for (int i = 0; i < N; i++) {
+            double p = coef[4];
+            for (int j = 0; j < 4; j++) p += coef[j] * F[(size_t)i * 4 + j];
+            s->pred_lex[(size_t)i * K + k] = (float)p;
+        }
+    }
+    free(F); free(yy); free(Ft);
+    bl_lexicon_free(lx);
+    return 0;
+}
+
+/* Steps: splits and target statistics, the vocabulary and TF-IDF
+ * features, the mean baseline, the ridge per target, the lexicon. */
 int bl_suite_run(bl_suite *s, const ds_dataset *d, int max_words, int length_features,
                  const char *lexicon_path, FILE *log, char *err, size_t errlen) {
     memset(s, 0, sizeof *s);
@@ -279,63 +349,10 @@ int bl_suite_run(bl_suite *s, const ds_dataset *d, int max_words, int length_fea
     float *y = malloc(sizeof(float) * (size_t)ntr), *pv = malloc(sizeof(float) * (size_t)nva);
     if (!s->pred_mean || !s->pred_ridge || !y || !pv) { free(y); free(pv); snprintf(err, errlen, "out of memory"); goto fail; }
     for (int i = 0; i < N; i++) for (int k = 0; k < K; k++) s->pred_mean[(size_t)i * K + k] = s->st.mean[k];
-    /* ridge: per target, lambdas from large to small with warm starts */
-    for (int k = 0; k < K; k++) {
-        for (int i = 0; i < ntr; i++) y[i] = (d->songs[tr[i]].y[k] - s->st.mean[k]) / s->st.std[k];
-        bl_ridge prev = {0, NULL, 0}, best = {0, NULL, 0};
-        double best_r = -2;
-        for (int li = 0; li < BL_N_LAMBDAS; li++) {
-            bl_ridge r;
-            if (bl_ridge_fit(s->X, tr, ntr, y, bl_lambdas[li], &r, prev.w ? &prev : NULL)) { free(y); free(pv); snprintf(err, errlen, "out of memory (ridge)"); bl_ridge_free(&prev); bl_ridge_free(&best); goto fail; }
-            for (int i = 0; i < nva; i++) pv[i] = bl_ridge_predict(&r, s->X, va[i]);
-            double rv = col_pearson(pv, d, va, nva, k);
-            if (rv > best_r) {
-                best_r = rv; s->lambda[k] = bl_lambdas[li];
-                bl_ridge_free(&best);
-                best.d = r.d; best.b = r.b; best.w = malloc(sizeof(float) * (size_t)r.d);
-                if (best.w) memcpy(best.w, r.w, sizeof(float) * (size_t)r.d);
-            }
-            bl_ridge_free(&prev);
-            prev = r;
-        }
-        bl_ridge_free(&prev);
-        if (!best.w) { free(y); free(pv); snprintf(err, errlen, "out of memory (ridge)"); goto fail; }
-        s->ridge[k] = best;
-        for (int i = 0; i < N; i++)
-            s->pred_ridge[(size_t)i * K + k] = bl_ridge_predict(&best, s->X, i) * s->st.std[k] + s->st.mean[k];
-        if (log) fprintf(log, "tfidf ridge %-13s lambda %-4g validation r %.3f\n", ds_target_names[k], s->lambda[k], best_r);
-    }
+    for (int k = 0; k < K; k++)
+        if (ridge_target(s, d, tr, ntr, va, nva, k, y, pv, log, err, errlen)) { free(y); free(pv); goto fail; }
     free(y); free(pv);
-    /* lexicon */
-    if (lexicon_path) {
-        char lerr[256];
-        bl_lexicon *lx = bl_lexicon_load(lexicon_path, lerr, sizeof lerr);
-        if (!lx) { if (log) fprintf(log, "lexicon baseline skipped: %s\n", lerr); }
-        else {
-            double *F = malloc(sizeof(double) * (size_t)N * 4), *yy = malloc(sizeof(double) * (size_t)ntr), *Ft = malloc(sizeof(double) * (size_t)ntr * 4);
-            s->pred_lex = malloc(sizeof(float) * (size_t)N * K);
-            if (!F || !yy || !Ft || !s->pred_lex) { free(F); free(yy); free(Ft); bl_lexicon_free(lx); snprintf(err, errlen, "out of memory"); goto fail; }
-            long known = 0; double toks = 0;
-            for (int i = 0; i < N; i++) {
-                int kn = bl_lexicon_features(lx, d->songs[i].lyrics, F + (size_t)i * 4);
-                if (d->songs[i].split == DS_TRAIN) { known += kn; toks += exp(F[(size_t)i * 4 + 3]) - 1; }
-            }
-            s->lex_known_pct = toks > 0 ? (int)(100.0 * known / toks + 0.5) : 0;
-            for (int i = 0; i < ntr; i++) memcpy(Ft + (size_t)i * 4, F + (size_t)tr[i] * 4, sizeof(double) * 4);
-            for (int k = 0; k < K; k++) {
-                double coef[5] = {0, 0, 0, 0, s->st.mean[k]};
-                for (int i = 0; i < ntr; i++) yy[i] = d->songs[tr[i]].y[k];
-                if (bl_lstsq(Ft, yy, ntr, 4, coef)) { coef[0] = coef[1] = coef[2] = coef[3] = 0; coef[4] = s->st.mean[k]; }
-                for (int i = 0; i < N; i++) {
-                    double p = coef[4];
-                    for (int j = 0; j < 4; j++) p += coef[j] * F[(size_t)i * 4 + j];
-                    s->pred_lex[(size_t)i * K + k] = (float)p;
-                }
-            }
-            free(F); free(yy); free(Ft);
-            bl_lexicon_free(lx);
-        }
-    }
+    if (lexicon_path && lexicon_baseline(s, d, tr, ntr, lexicon_path, log, err, errlen)) goto fail;
     free(tr); free(va);
     return 0;
 fail:

@@ -16,43 +16,41 @@
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
+#include "tool_opts.h"
+
+static void arc_help(FILE *f) {
+    fprintf(f, "usage: moodspace arc FILE [--model M] [--segments N] [--smooth SIGMA] [--equal]\n"
+               "                     [--action-weight A] [--dialogue-weight D] [--details] [--summary]\n"
+               "                     [--format F] [--gap S] [--window S] [--max-scene S]\n"
+               "One JSON line per scene with its predicted \"mood\" and the \"smooth\" arc;\n"
+               "--summary adds a last line with the overall mood and the segments (acts).\n");
+}
 
 int cmd_arc(int argc, char **argv) {
     SceneOpts so = scene_default_opts();
     ArcOpts ao = arc_default_opts();
     const char *path = NULL, *model_path = NULL;
     int flags = 0, summary = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: moodspace arc FILE [--model M] [--segments N] [--smooth SIGMA] [--equal]\n"
-                   "                     [--action-weight A] [--dialogue-weight D] [--details] [--summary]\n"
-                   "                     [--format F] [--gap S] [--window S] [--max-scene S]\n"
-                   "One JSON line per scene with its predicted \"mood\" and the \"smooth\" arc;\n"
-                   "--summary adds a last line with the overall mood and the segments (acts).\n");
-            return 0;
-        }
-        int r = scene_cli_option(&so, argc, argv, &i);
-        if (r < 0) return 2;
-        if (r > 0) continue;
-        int need = !strcmp(a, "--model") || !strcmp(a, "--segments") || !strcmp(a, "--smooth") ||
-                   !strcmp(a, "--action-weight") || !strcmp(a, "--dialogue-weight");
-        if (need && i + 1 >= argc) { fprintf(stderr, "moodspace arc: %s needs a value\n", a); return 2; }
-        if (!strcmp(a, "--model")) model_path = argv[++i];
-        else if (!strcmp(a, "--segments")) {
-            ao.n_segments = atoi(argv[++i]);
-            if (ao.n_segments < 1 || ao.n_segments > ARC_MAX_SEGMENTS) { fprintf(stderr, "moodspace arc: --segments must be 1..%d\n", ARC_MAX_SEGMENTS); return 2; }
-        } else if (!strcmp(a, "--smooth")) ao.smooth = atof(argv[++i]);
-        else if (!strcmp(a, "--action-weight")) ao.action_weight = (float)atof(argv[++i]);
-        else if (!strcmp(a, "--dialogue-weight")) ao.dialogue_weight = (float)atof(argv[++i]);
-        else if (!strcmp(a, "--equal")) ao.equal = 1;
-        else if (!strcmp(a, "--details")) flags |= SCENE_JSON_DETAILS;
-        else if (!strcmp(a, "--summary")) summary = 1;
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "moodspace arc: unknown option %s\n", a); return 2; }
-        else path = a;
-    }
-    if (!path) { fprintf(stderr, "usage: moodspace arc FILE [--model M] [options] (--help)\n"); return 2; }
-    if (ao.action_weight < 0 || ao.dialogue_weight < 0) { fprintf(stderr, "moodspace arc: weights must be >= 0\n"); return 2; }
+    int details = 0;
+    double action_weight = ao.action_weight, dialogue_weight = ao.dialogue_weight;
+    const char *pos[1];
+    int n_pos = 0;
+    const ToolOpt opts[] = {
+        {"--model", OPT_STR, &model_path}, {"--segments", OPT_INT, &ao.n_segments}, {"--smooth", OPT_DOUBLE, &ao.smooth},
+        {"--action-weight", OPT_DOUBLE, &action_weight}, {"--dialogue-weight", OPT_DOUBLE, &dialogue_weight},
+        {"--equal", OPT_FLAG, &ao.equal}, {"--details", OPT_FLAG, &details}, {"--summary", OPT_FLAG, &summary},
+        {NULL, 0, NULL}};
+    SceneCliOpts sc = { "arc", &so, NULL, NULL };
+    const ToolOptExtra extra = { scene_cli_opt, &sc, pos, 1, &n_pos };
+    int st = tool_parse("arc", argc, argv, opts, &extra, arc_help);
+    if (st >= 0) return st;
+    if (ao.n_segments < 1 || ao.n_segments > ARC_MAX_SEGMENTS) return tool_usage_error("arc", "--segments must be 1..%d", ARC_MAX_SEGMENTS);
+    ao.action_weight = (float)action_weight;
+    ao.dialogue_weight = (float)dialogue_weight;
+    if (details) flags |= SCENE_JSON_DETAILS;
+    if (n_pos) path = pos[0];
+    if (!path) return tool_usage_error("arc", "needs a FILE (--help)");
+    if (ao.action_weight < 0 || ao.dialogue_weight < 0) return tool_usage_error("arc", "weights must be >= 0");
     char err[512];
     Model *m = model_load_file(model_path, err, sizeof err);
     if (!m) { fprintf(stderr, "moodspace arc: %s\n", err); return 1; }

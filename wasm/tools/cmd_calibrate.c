@@ -23,6 +23,8 @@
 #include "dataset.h"
 #include "model.h"
 #include "scene_cli.h"
+#include "soundtrack.h"
+#include "tool_opts.h"
 #include "weights_file.h"
 
 #define CHUNK 256
@@ -86,27 +88,22 @@ static cJSON *catalog_tables(const char *path, uint32_t net_fnv) {
     return out;
 }
 
+static void calibrate_help(FILE *f) {
+    fprintf(f, "usage: moodspace calibrate [--csv SONGS.csv] [--catalog CATALOG.json] [--model M] [--out FILE]\n"
+               "Stores the calibration tables (wasm/calib.h) in the model's meta, weights untouched:\n"
+               "  --csv      songs: predictions on the CSV's training split\n"
+               "  --catalog  scenes and segments: the tables of a catalog (version %d) built with this network\n"
+               "  --out      where to write (default: overwrite the model file)\n", CATALOG_FORMAT_VERSION);
+}
+
 int cmd_calibrate(int argc, char **argv) {
     const char *csv = NULL, *catalog = NULL, *model_path = NULL, *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: moodspace calibrate [--csv SONGS.csv] [--catalog CATALOG.json] [--model M] [--out FILE]\n"
-                   "Stores the calibration tables (wasm/calib.h) in the model's meta, weights untouched:\n"
-                   "  --csv      songs: predictions on the CSV's training split\n"
-                   "  --catalog  scenes and segments: the tables of a version-3 catalog built with this network\n"
-                   "  --out      where to write (default: overwrite the model file)\n");
-            return 0;
-        }
-        if (i + 1 >= argc) { fprintf(stderr, "moodspace calibrate: %s needs a value\n", a); return 2; }
-        const char *v = argv[++i];
-        if (!strcmp(a, "--csv")) csv = v;
-        else if (!strcmp(a, "--catalog")) catalog = v;
-        else if (!strcmp(a, "--model")) model_path = v;
-        else if (!strcmp(a, "--out")) out = v;
-        else { fprintf(stderr, "moodspace calibrate: unknown option %s\n", a); return 2; }
-    }
-    if (!csv && !catalog) { fprintf(stderr, "usage: moodspace calibrate [--csv CSV] [--catalog FILE] [--model M] [--out FILE] (--help)\n"); return 2; }
+    const ToolOpt opts[] = {
+        {"--csv", OPT_STR, &csv}, {"--catalog", OPT_STR, &catalog}, {"--model", OPT_STR, &model_path}, {"--out", OPT_STR, &out},
+        {NULL, 0, NULL}};
+    int st = tool_parse("calibrate", argc, argv, opts, NULL, calibrate_help);
+    if (st >= 0) return st;
+    if (!csv && !catalog) return tool_usage_error("calibrate", "needs --csv CSV or --catalog FILE (--help)");
     char mpath[4096], err[512];
     if (model_path) snprintf(mpath, sizeof mpath, "%s", model_path);
     else if (model_default_path(mpath, sizeof mpath)) { fprintf(stderr, "moodspace calibrate: model path too long\n"); return 1; }

@@ -71,6 +71,7 @@
 #include "model.h"
 #include "scene.h"
 #include "scene_cli.h"
+#include "tool_opts.h"
 #include "soundtrack.h"
 #include "utf8.h"
 #include "weights_file.h"
@@ -283,6 +284,35 @@ static double mood_units(const Model *m, int k, float mood, double zunit) {
 
 static double word_units(int words, double wunit) { return round(words / wunit); }
 
+/* The reference soundtracks (calib.h): for each size in
+ * CALIB_REF_SEGMENTS, an even share of the rows from films cut into that
+ * many segments, a fixed stride through the films. ref_start[f][b]: film
+ * f's first row in seg when cut into CALIB_REF_SEGMENTS[b], or -1. A
+ * calloc'd Calib holding g as its segments domain (NULL: out of memory). */
+static Calib *reference_soundtracks(const CalibDomain *g, const int *ref_start, int kept, const float *seg, int no) {
+    static const int ref_sizes[] = CALIB_REF_SEGMENTS;
+    enum { N_REF_SIZES = sizeof ref_sizes / sizeof ref_sizes[0] };
+    Calib *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->segments = *g;
+    for (int b = 0; b < N_REF_SIZES; b++) {
+        int size = ref_sizes[b], max_films = CALIB_MAX_REF / N_REF_SIZES / size, with_cut = 0, taken = 0;
+        for (int f = 0; f < kept; f++) with_cut += ref_start[(size_t)f * N_REF_SIZES + b] >= 0;
+        double stride = with_cut > max_films ? (double)with_cut / max_films : 1;
+        for (int f = 0, seen = 0; f < kept && taken < max_films; f++) {
+            int at = ref_start[(size_t)f * N_REF_SIZES + b];
+            if (at < 0) continue;
+            if (seen++ != (int)(taken * stride)) continue;
+            for (int s = at; s < at + size; s++, c->n_ref++)
+                for (int j = 0; j < no; j++) c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, size, seg[(size_t)s * no + j]);
+            taken++;
+        }
+        c->ref_block_size[c->n_ref_blocks] = size;
+        c->ref_block_films[c->n_ref_blocks++] = taken;
+    }
+    return c;
+}
+
 /* The calibration tables (calib.h) from every kept film's per-scene
  * predictions as the page decodes them: moods rounded to zunit standard
  * deviations (value = mean + std * round(z / zunit) * zunit) and weights
@@ -348,27 +378,8 @@ static int add_calibration(cJSON *root, const Film *films, int nf, const Model *
         fprintf(stderr, "moodspace catalog: %s\n", err);
         goto done;
     }
-    /* the reference soundtracks (calib.h): for each size in
-     * CALIB_REF_SEGMENTS, an even share of the rows from films cut into that
-     * many segments, a fixed stride through the films */
-    Calib *c = calloc(1, sizeof *c);
+    Calib *c = reference_soundtracks(g, ref_start, kept, seg, no);
     if (!c) goto done;
-    c->segments = *g;
-    for (int b = 0; b < N_REF_SIZES; b++) {
-        int size = ref_sizes[b], max_films = CALIB_MAX_REF / N_REF_SIZES / size, with_cut = 0, taken = 0;
-        for (int f = 0; f < kept; f++) with_cut += ref_start[(size_t)f * N_REF_SIZES + b] >= 0;
-        double stride = with_cut > max_films ? (double)with_cut / max_films : 1;
-        for (int f = 0, seen = 0; f < kept && taken < max_films; f++) {
-            int at = ref_start[(size_t)f * N_REF_SIZES + b];
-            if (at < 0) continue;
-            if (seen++ != (int)(taken * stride)) continue;
-            for (int s = at; s < at + size; s++, c->n_ref++)
-                for (int j = 0; j < no; j++) c->ref[c->n_ref][j] = (float)calib_domain_pct(g, j, size, seg[(size_t)s * no + j]);
-            taken++;
-        }
-        c->ref_block_size[c->n_ref_blocks] = size;
-        c->ref_block_films[c->n_ref_blocks++] = taken;
-    }
     cJSON *cal = cJSON_AddObjectToObject(root, "calibration");
     cJSON_AddItemToObject(cal, "scenes", calib_domain_to_cjson(d));
     cJSON_AddItemToObject(cal, "segments", calib_domain_to_cjson(g));
@@ -380,58 +391,36 @@ done:
     return rc;
 }
 
-int cmd_catalog(int argc, char **argv) {
-    const char *dir = NULL, *out = NULL, *model_path = NULL;
-    int min_scenes = 10, jobs = 2, segments = 4, heading_chars = 20, limit = 0, scenes_only_flag = 0, list = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: moodspace catalog --dir DIR --out FILE [--model M] [--min-scenes 10] [--jobs 2]\n"
-                   "                         [--segments 4] [--heading-chars 20] [--limit N]\n"
-                   "       moodspace catalog --dir DIR --scenes-only [--list] [--min-scenes 10]\n"
-                   "(parse every file, no model, no output file: timing and counts; --list: one JSON line per file)\n");
-            return 0;
-        }
-        if (!strcmp(a, "--scenes-only")) { scenes_only_flag = 1; continue; }
-        if (!strcmp(a, "--list")) { list = 1; continue; }
-        if (i + 1 >= argc) { fprintf(stderr, "moodspace catalog: %s needs a value\n", a); return 2; }
-        const char *v = argv[++i];
-        if (!strcmp(a, "--dir")) dir = v;
-        else if (!strcmp(a, "--out")) out = v;
-        else if (!strcmp(a, "--model")) model_path = v;
-        else if (!strcmp(a, "--min-scenes")) min_scenes = atoi(v);
-        else if (!strcmp(a, "--jobs")) jobs = atoi(v);
-        else if (!strcmp(a, "--segments")) segments = atoi(v);
-        else if (!strcmp(a, "--heading-chars")) heading_chars = atoi(v);
-        else if (!strcmp(a, "--limit")) limit = atoi(v);
-        else { fprintf(stderr, "moodspace catalog: unknown option %s\n", a); return 2; }
-    }
-    if (dir && scenes_only_flag) return scenes_only(dir, min_scenes < 1 ? 1 : min_scenes, list);
-    if (!dir || !out) { fprintf(stderr, "usage: moodspace catalog --dir DIR --out FILE [options] (--help)\n"); return 2; }
-    if (jobs < 1) jobs = 1;
-    if (jobs > 16) jobs = 16;
-    if (min_scenes < 1) min_scenes = 1;
-    if (segments < 1 || segments > ARC_MAX_SEGMENTS) { fprintf(stderr, "moodspace catalog: --segments must be 1..%d\n", ARC_MAX_SEGMENTS); return 2; }
-    if (heading_chars < 8) heading_chars = 8;
-    double t0 = now_s();
+static void catalog_help(FILE *f) {
+    fprintf(f, "usage: moodspace catalog --dir DIR --out FILE [--model M] [--min-scenes 10] [--jobs 2]\n"
+               "                         [--segments 4] [--heading-chars 20] [--limit N]\n"
+               "       moodspace catalog --dir DIR --scenes-only [--list] [--min-scenes 10]\n"
+               "(parse every file, no model, no output file: timing and counts; --list: one JSON line per file)\n");
+}
 
-    /* the model, and a fingerprint of its file */
+/* The model and the fingerprint of its network (NULL after a message). */
+static Model *load_catalog_model(const char *model_path, uint32_t *net_fnv) {
     char mpath[4096], err[512];
     if (model_path) snprintf(mpath, sizeof mpath, "%s", model_path);
-    else if (model_default_path(mpath, sizeof mpath)) { fprintf(stderr, "moodspace catalog: model path too long\n"); return 1; }
+    else if (model_default_path(mpath, sizeof mpath)) { tool_fail("catalog", "model path too long"); return NULL; }
     size_t mlen = 0;
     char *mbytes = scene_cli_read(mpath, &mlen);
-    if (!mbytes) return 1;
+    if (!mbytes) return NULL;
     Model *m = model_load_bytes(mbytes, mlen, err, sizeof err);
-    uint32_t net_fnv = weights_file_net_fnv((const unsigned char *)mbytes, mlen);
+    *net_fnv = weights_file_net_fnv((const unsigned char *)mbytes, mlen);
     free(mbytes);
-    if (!m) { fprintf(stderr, "moodspace catalog: %s: %s\n", mpath, err); return 1; }
-    if (m->n_outputs > ARC_MAX_METRICS) { fprintf(stderr, "moodspace catalog: too many model outputs\n"); model_free(m); return 1; }
+    if (!m) { tool_fail("catalog", "%s: %s", mpath, err); return NULL; }
+    if (m->n_outputs > ARC_MAX_METRICS) { tool_fail("catalog", "too many model outputs"); model_free(m); return NULL; }
+    return m;
+}
 
+/* The script files of dir, sorted by name, into *films (n in *nf); others
+ * are named on stderr and counted in *skipped_ext. 0, or 1 after a message. */
+static int list_films(const char *dir, Film **films_out, int *nf_out, int *skipped_ext) {
     DIR *d = opendir(dir);
-    if (!d) { perror(dir); model_free(m); return 1; }
+    if (!d) { perror(dir); return 1; }
     Film *films = NULL;
-    int nf = 0, cap = 0, skipped_ext = 0;
+    int nf = 0, cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
@@ -442,13 +431,13 @@ int cmd_catalog(int argc, char **argv) {
         if (!(has_ext(e->d_name, "txt") || has_ext(e->d_name, "fountain") || has_ext(e->d_name, "spmd") ||
               has_ext(e->d_name, "srt") || has_ext(e->d_name, "vtt"))) {
             fprintf(stderr, "moodspace catalog: skipped %s (not .txt/.fountain/.srt/.vtt)\n", e->d_name);
-            skipped_ext++;
+            (*skipped_ext)++;
             continue;
         }
         if (nf == cap) {
             cap = cap ? cap * 2 : 256;
             Film *nfl = realloc(films, sizeof(Film) * (size_t)cap);
-            if (!nfl) { fprintf(stderr, "out of memory\n"); closedir(d); model_free(m); return 1; }
+            if (!nfl) { fprintf(stderr, "out of memory\n"); closedir(d); free(films); return 1; }
             films = nfl;
         }
         memset(&films[nf], 0, sizeof(Film));
@@ -458,18 +447,22 @@ int cmd_catalog(int argc, char **argv) {
     }
     closedir(d);
     if (nf) qsort(films, (size_t)nf, sizeof(Film), cmp_name);
-    int n_all = nf;
-    if (limit > 0 && limit < nf) nf = limit;
+    *films_out = films;
+    *nf_out = nf;
+    return 0;
+}
 
-    Job J = {films, nf, 0, PTHREAD_MUTEX_INITIALIZER, m, min_scenes, segments, heading_chars};
+/* Parse and predict every film, on `jobs` threads. */
+static void run_jobs(Job *J, int jobs) {
     pthread_t th[16];
     int started = 0;
-    for (int t = 1; t < jobs; t++) if (pthread_create(&th[t], NULL, worker, &J) == 0) started |= 1 << t;
-    worker(&J);
+    for (int t = 1; t < jobs; t++) if (pthread_create(&th[t], NULL, worker, J) == 0) started |= 1 << t;
+    worker(J);
     for (int t = 1; t < jobs; t++) if (started & (1 << t)) pthread_join(th[t], NULL);
-    double t_parse = now_s() - t0;
+}
 
-    /* the same film twice (two drafts): keep the one with more scenes */
+/* The same film twice (two drafts): keep the one with more scenes. */
+static void drop_other_drafts(Film *films, int nf) {
     for (int i = 0; i < nf; i++) {
         if (!films[i].ok) continue;
         for (int j = 0; j < nf; j++) {
@@ -481,8 +474,11 @@ int cmd_catalog(int argc, char **argv) {
             }
         }
     }
+}
+
+/* The catalog's fields before "calibration": version, metrics, units, model. */
+static cJSON *catalog_header(const Model *m, uint32_t net_fnv, double zunit, double wunit) {
     int no = m->n_outputs;
-    const double zunit = 0.1, wunit = 10;   /* 0.1 std: RMS rounding error 0.03 std, far below the model error */
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "version", CATALOG_FORMAT_VERSION);
     cJSON *names = cJSON_AddArrayToObject(root, "metrics");
@@ -499,78 +495,80 @@ int cmd_catalog(int argc, char **argv) {
     char hex[16];
     snprintf(hex, sizeof hex, "%08x", net_fnv);
     cJSON_AddStringToObject(mo, "net_fnv1a", hex);
-    if (add_calibration(root, films, nf, m, zunit, wunit)) { cJSON_Delete(root); fprintf(stderr, "moodspace catalog: calibration failed\n"); return 1; }
-    cJSON_AddNumberToObject(root, "segments", segments);
-    cJSON *arr = cJSON_AddArrayToObject(root, "films");
-    int kept = 0, ten = 0, total_scenes = 0;
-    int *counts = malloc(sizeof(int) * (size_t)(nf + 1));
-    double slowest = 0;
-    const char *slowest_name = "";
-    for (int i = 0; i < nf; i++) {
-        Film *f = &films[i];
-        if (f->seconds > slowest) { slowest = f->seconds; slowest_name = f->name; }
-        if (!f->ok) continue;
-        cJSON *o = cJSON_CreateObject();
-        char id[512];
-        snprintf(id, sizeof id, "%.*s", (int)utf8_cut(f->name, strlen(f->name), sizeof id - 1), f->name);
-        char *dot = strrchr(id, '.');
-        if (dot) *dot = 0;
-        cJSON_AddStringToObject(o, "id", id);
-        cJSON_AddStringToObject(o, "title", f->title);
-        if (f->year) cJSON_AddNumberToObject(o, "year", f->year);
-        cJSON_AddNumberToObject(o, "n", f->n);
-        cJSON *ov = cJSON_AddArrayToObject(o, "overall");
-        for (int k = 0; k < no; k++) cJSON_AddItemToArray(ov, cJSON_CreateNumber(sig(f->overall[k], 3)));
-        cJSON *acts = cJSON_AddArrayToObject(o, "acts");
-        for (int g = 0; g < f->n_acts; g++) cJSON_AddItemToArray(acts, cJSON_CreateNumber(f->acts[g]));
-        cJSON *locs = cJSON_AddArrayToObject(o, "locs");
-        cJSON *l = cJSON_AddArrayToObject(o, "l");
-        cJSON *w = cJSON_AddArrayToObject(o, "w");
-        cJSON *mm = cJSON_AddArrayToObject(o, "m");
-        int *idx = malloc(sizeof(int) * (size_t)f->n);
-        int n_locs = 0;
-        for (int s = 0; s < f->n; s++) {
-            const char *hs = f->headings[s] ? f->headings[s] : "";
-            int found = -1;
-            for (int q = s - 1; q >= 0 && found < 0; q--)   /* distinct locations, first seen order */
-                if (!strcmp(f->headings[q] ? f->headings[q] : "", hs)) found = idx ? idx[q] : 0;
-            if (found < 0) { found = n_locs++; cJSON_AddItemToArray(locs, cJSON_CreateString(hs)); }
-            if (idx) idx[s] = found;
-            cJSON_AddItemToArray(l, cJSON_CreateNumber(found));
-            cJSON_AddItemToArray(w, cJSON_CreateNumber(word_units(f->words[s], wunit)));
-            for (int k = 0; k < no; k++) cJSON_AddItemToArray(mm, cJSON_CreateNumber(mood_units(m, k, f->mood[(size_t)s * no + k], zunit)));
-        }
-        free(idx);
-        cJSON_AddItemToArray(arr, o);
-        counts[kept++] = f->n;
-        total_scenes += f->n;
-        if (f->n >= 10) ten++;
-    }
-    char *json = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    int rc = 0;
-    size_t raw = json ? strlen(json) : 0;
-    if (!json) { fprintf(stderr, "moodspace catalog: out of memory writing JSON\n"); rc = 1; }
-    else {
-        char tmp[4200];
-        snprintf(tmp, sizeof tmp, "%s.tmp", out);
-        FILE *fo = fopen(tmp, "wb");
-        if (!fo || fwrite(json, 1, raw, fo) != raw || fputc('\n', fo) == EOF || fclose(fo)) {
-            perror(out);
-            rc = 1;
-        } else if (rename(tmp, out)) { perror(out); rc = 1; }
-        free(json);
-    }
+    return root;
+}
 
-    /* summary */
-    fprintf(stderr, "catalog: %d files read, %d films written to %s (%zu bytes), %d films with 10+ scenes\n",
-            nf, kept, out, raw, ten);
-    if (kept) {
-        qsort(counts, (size_t)kept, sizeof(int), cmp_int);
-        fprintf(stderr, "catalog: scenes per film: min %d, p10 %d, median %d, p90 %d, max %d; %d scenes in all\n",
-                counts[0], counts[kept / 10], counts[kept / 2], counts[kept * 9 / 10], counts[kept - 1], total_scenes);
+/* One film's entry of "films" (the format at the top). */
+static cJSON *film_json(const Film *f, const Model *m, double zunit, double wunit) {
+    int no = m->n_outputs;
+    cJSON *o = cJSON_CreateObject();
+    char id[512];
+    snprintf(id, sizeof id, "%.*s", (int)utf8_cut(f->name, strlen(f->name), sizeof id - 1), f->name);
+    char *dot = strrchr(id, '.');
+    if (dot) *dot = 0;
+    cJSON_AddStringToObject(o, "id", id);
+    cJSON_AddStringToObject(o, "title", f->title);
+    if (f->year) cJSON_AddNumberToObject(o, "year", f->year);
+    cJSON_AddNumberToObject(o, "n", f->n);
+    cJSON *ov = cJSON_AddArrayToObject(o, "overall");
+    for (int k = 0; k < no; k++) cJSON_AddItemToArray(ov, cJSON_CreateNumber(sig(f->overall[k], 3)));
+    cJSON *acts = cJSON_AddArrayToObject(o, "acts");
+    for (int g = 0; g < f->n_acts; g++) cJSON_AddItemToArray(acts, cJSON_CreateNumber(f->acts[g]));
+    cJSON *locs = cJSON_AddArrayToObject(o, "locs");
+    cJSON *l = cJSON_AddArrayToObject(o, "l");
+    cJSON *w = cJSON_AddArrayToObject(o, "w");
+    cJSON *mm = cJSON_AddArrayToObject(o, "m");
+    int *idx = malloc(sizeof(int) * (size_t)f->n);
+    int n_locs = 0;
+    for (int s = 0; s < f->n; s++) {
+        const char *hs = f->headings[s] ? f->headings[s] : "";
+        int found = -1;
+        for (int q = s - 1; q >= 0 && found < 0; q--)   /* distinct locations, first seen order */
+            if (!strcmp(f->headings[q] ? f->headings[q] : "", hs)) found = idx ? idx[q] : 0;
+        if (found < 0) { found = n_locs++; cJSON_AddItemToArray(locs, cJSON_CreateString(hs)); }
+        if (idx) idx[s] = found;
+        cJSON_AddItemToArray(l, cJSON_CreateNumber(found));
+        cJSON_AddItemToArray(w, cJSON_CreateNumber(word_units(f->words[s], wunit)));
+        for (int k = 0; k < no; k++) cJSON_AddItemToArray(mm, cJSON_CreateNumber(mood_units(m, k, f->mood[(size_t)s * no + k], zunit)));
     }
-    /* skipped, grouped by reason */
+    free(idx);
+    return o;
+}
+
+/* What the summary reports about the films written. */
+typedef struct {
+    int kept, ten, total_scenes;
+    int *counts;              /* scenes of each film kept */
+    double slowest;
+    const char *slowest_name;
+} CatalogStats;
+
+/* The kept films into arr, counted in *s. */
+static void add_films(cJSON *arr, const Film *films, int nf, const Model *m, double zunit, double wunit,
+                      CatalogStats *s) {
+    for (int i = 0; i < nf; i++) {
+        const Film *f = &films[i];
+        if (f->seconds > s->slowest) { s->slowest = f->seconds; s->slowest_name = f->name; }
+        if (!f->ok) continue;
+        cJSON_AddItemToArray(arr, film_json(f, m, zunit, wunit));
+        s->counts[s->kept++] = f->n;
+        s->total_scenes += f->n;
+        if (f->n >= 10) s->ten++;
+    }
+}
+
+/* json (raw bytes) and a newline into out, through out.tmp. 0, or 1 after a message. */
+static int write_catalog(const char *out, const char *json, size_t raw) {
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    FILE *fo = fopen(tmp, "wb");
+    if (!fo || fwrite(json, 1, raw, fo) != raw || fputc('\n', fo) == EOF || fclose(fo)) { perror(out); return 1; }
+    if (rename(tmp, out)) { perror(out); return 1; }
+    return 0;
+}
+
+/* The skipped files, grouped by reason, a few names each. */
+static void print_skipped(const Film *films, int nf, int skipped_ext) {
     int n_skip = 0;
     for (int i = 0; i < nf; i++) if (!films[i].ok) n_skip++;
     fprintf(stderr, "catalog: %d files skipped (+%d not screenplay files)\n", n_skip, skipped_ext);
@@ -587,15 +585,86 @@ int cmd_catalog(int argc, char **argv) {
             if (!films[j].ok && !strcmp(films[j].reason, films[i].reason)) { fprintf(stderr, " %s (%d)", films[j].name, films[j].n); shown++; }
         fprintf(stderr, "\n");
     }
-    fprintf(stderr, "catalog: %.1f s parse+predict with %d job(s), %.1f s in all; slowest file %s %.2f s\n",
-            t_parse, jobs, now_s() - t0, slowest_name, slowest);
-    free(counts);
-    for (int i = 0; i < n_all; i++) {
+}
+
+/* The summary on stderr: films written, scenes per film, skipped files. */
+static void print_summary(int nf, const char *out, size_t raw, CatalogStats *s, const Film *films, int skipped_ext) {
+    fprintf(stderr, "catalog: %d files read, %d films written to %s (%zu bytes), %d films with 10+ scenes\n",
+            nf, s->kept, out, raw, s->ten);
+    if (s->kept) {
+        int kept = s->kept, *counts = s->counts;
+        qsort(counts, (size_t)kept, sizeof(int), cmp_int);
+        fprintf(stderr, "catalog: scenes per film: min %d, p10 %d, median %d, p90 %d, max %d; %d scenes in all\n",
+                counts[0], counts[kept / 10], counts[kept / 2], counts[kept * 9 / 10], counts[kept - 1], s->total_scenes);
+    }
+    print_skipped(films, nf, skipped_ext);
+}
+
+static void free_films(Film *films, int n) {
+    for (int i = 0; i < n; i++) {
         Film *f = &films[i];
         for (int s = 0; f->headings && s < f->n; s++) free(f->headings[s]);
         free(f->headings); free(f->words); free(f->mood); free(f->title); free(f->path); free(f->name);
     }
     free(films);
+}
+
+/* Steps: options, the model, the files, parse + predict (threads), one
+ * draft per title, the JSON (header, calibration, films), the file, the
+ * summary. */
+int cmd_catalog(int argc, char **argv) {
+    const char *dir = NULL, *out = NULL, *model_path = NULL;
+    int min_scenes = 10, jobs = 2, segments = 4, heading_chars = 20, limit = 0, scenes_only_flag = 0, list = 0;
+    const ToolOpt opts[] = {
+        {"--scenes-only", OPT_FLAG, &scenes_only_flag}, {"--list", OPT_FLAG, &list},
+        {"--dir", OPT_STR, &dir}, {"--out", OPT_STR, &out}, {"--model", OPT_STR, &model_path},
+        {"--min-scenes", OPT_INT, &min_scenes}, {"--jobs", OPT_INT, &jobs}, {"--segments", OPT_INT, &segments},
+        {"--heading-chars", OPT_INT, &heading_chars}, {"--limit", OPT_INT, &limit}, {NULL, 0, NULL}};
+    int st = tool_parse("catalog", argc, argv, opts, NULL, catalog_help);
+    if (st >= 0) return st;
+    if (dir && scenes_only_flag) return scenes_only(dir, min_scenes < 1 ? 1 : min_scenes, list);
+    if (!dir || !out) return tool_usage_error("catalog", "needs --dir DIR --out FILE (--help)");
+    if (jobs < 1) jobs = 1;
+    if (jobs > 16) jobs = 16;
+    if (min_scenes < 1) min_scenes = 1;
+    if (segments < 1 || segments > ARC_MAX_SEGMENTS) return tool_usage_error("catalog", "--segments must be 1..%d", ARC_MAX_SEGMENTS);
+    if (heading_chars < 8) heading_chars = 8;
+    double t0 = now_s();
+
+    uint32_t net_fnv = 0;
+    Model *m = load_catalog_model(model_path, &net_fnv);
+    if (!m) return 1;
+    Film *films = NULL;
+    int nf = 0, skipped_ext = 0;
+    if (list_films(dir, &films, &nf, &skipped_ext)) { model_free(m); return 1; }
+    int n_all = nf;
+    if (limit > 0 && limit < nf) nf = limit;
+
+    Job J = {films, nf, 0, PTHREAD_MUTEX_INITIALIZER, m, min_scenes, segments, heading_chars};
+    run_jobs(&J, jobs);
+    double t_parse = now_s() - t0;
+    drop_other_drafts(films, nf);
+
+    const double zunit = 0.1, wunit = 10;   /* 0.1 std: RMS rounding error 0.03 std, far below the model error */
+    cJSON *root = catalog_header(m, net_fnv, zunit, wunit);
+    if (add_calibration(root, films, nf, m, zunit, wunit)) {
+        cJSON_Delete(root); free_films(films, n_all); model_free(m);
+        return tool_fail("catalog", "calibration failed");
+    }
+    cJSON_AddNumberToObject(root, "segments", segments);
+    CatalogStats s = { 0, 0, 0, malloc(sizeof(int) * (size_t)(nf + 1)), 0, "" };
+    add_films(cJSON_AddArrayToObject(root, "films"), films, nf, m, zunit, wunit, &s);
+    char *json = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    size_t raw = json ? strlen(json) : 0;
+    int rc = json ? write_catalog(out, json, raw) : tool_fail("catalog", "out of memory writing JSON");
+    free(json);
+
+    print_summary(nf, out, raw, &s, films, skipped_ext);
+    fprintf(stderr, "catalog: %.1f s parse+predict with %d job(s), %.1f s in all; slowest file %s %.2f s\n",
+            t_parse, jobs, now_s() - t0, s.slowest_name, s.slowest);
+    free(s.counts);
+    free_films(films, n_all);
     model_free(m);
     return rc;
 }

@@ -19,6 +19,7 @@
 #include "eval.h"
 #include "model.h"
 #include "scene_bench.h"
+#include "tool_opts.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -176,35 +177,38 @@ static int eval_scenes(const char *genres, const char *scripts, const char *labe
     return status;
 }
 
+/* --model (repeated) and --split: what the option table cannot hold. */
+typedef struct { const char **paths; int n, split; } EvalArgs;
+
+static int eval_opt(void *ctx, const char *a, const char *v) {
+    EvalArgs *e = ctx;
+    if (strcmp(a, "--model") && strcmp(a, "--split")) return -1;
+    if (!v) { tool_usage_error("eval", "%s needs a value (--help)", a); return -2; }
+    if (!strcmp(a, "--model")) {
+        if (e->n == MAX_MODELS) { tool_usage_error("eval", "at most %d --model", MAX_MODELS); return -2; }
+        e->paths[e->n++] = v;
+    } else if (!strcmp(v, "test")) e->split = DS_TEST;
+    else if (!strcmp(v, "validation")) e->split = DS_VAL;
+    else { tool_usage_error("eval", "--split test or validation"); return -2; }
+    return 1;
+}
+
 int cmd_eval(int argc, char **argv) {
     const char *csv = NULL, *genres = NULL, *scripts = NULL, *lexicon = NULL, *scene_labels = NULL, *paths[MAX_MODELS];
     int nm = 0, split = DS_TEST, threads = 2, json = 0, per_film = 0, no_lexicon = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-        if (!strcmp(a, "--json")) { json = 1; continue; }
-        if (!strcmp(a, "--per-film")) { json = per_film = 1; continue; }
-        if (!strcmp(a, "--no-lexicon")) { no_lexicon = 1; continue; }
-        if (a[0] != '-') { fprintf(stderr, "moodspace eval: unexpected argument '%s' (--help)\n", a); return 2; }
-        if (!v) { fprintf(stderr, "moodspace eval: %s needs a value\n", a); return 2; }
-        if (!strcmp(a, "--csv")) csv = v;
-        else if (!strcmp(a, "--genres")) genres = v;
-        else if (!strcmp(a, "--scripts")) scripts = v;
-        else if (!strcmp(a, "--scene-labels")) scene_labels = v;
-        else if (!strcmp(a, "--lexicon")) lexicon = v;
-        else if (!strcmp(a, "--model")) {
-            if (nm == MAX_MODELS) { fprintf(stderr, "moodspace eval: at most %d --model\n", MAX_MODELS); return 2; }
-            paths[nm++] = v;
-        } else if (!strcmp(a, "--threads")) {
-            threads = atoi(v);
-            if (threads < 1 || threads > 8) { fprintf(stderr, "moodspace eval: --threads must be 1..8\n"); return 2; }
-        } else if (!strcmp(a, "--split")) {
-            if (!strcmp(v, "test")) split = DS_TEST;
-            else if (!strcmp(v, "validation")) split = DS_VAL;
-            else { fprintf(stderr, "moodspace eval: --split test or validation\n"); return 2; }
-        } else { fprintf(stderr, "moodspace eval: unknown option %s (--help)\n", a); return 2; }
-        i++;
-    }
+    EvalArgs ea = { paths, 0, DS_TEST };
+    const ToolOpt opts[] = {
+        {"--json", OPT_FLAG, &json}, {"--per-film", OPT_FLAG, &per_film}, {"--no-lexicon", OPT_FLAG, &no_lexicon},
+        {"--csv", OPT_STR, &csv}, {"--genres", OPT_STR, &genres}, {"--scripts", OPT_STR, &scripts},
+        {"--scene-labels", OPT_STR, &scene_labels}, {"--lexicon", OPT_STR, &lexicon}, {"--threads", OPT_INT, &threads},
+        {NULL, 0, NULL}};
+    const ToolOptExtra extra = { eval_opt, &ea, NULL, 0, NULL };
+    int st = tool_parse("eval", argc, argv, opts, &extra, usage);
+    if (st >= 0) return st;
+    if (per_film) json = 1;
+    nm = ea.n;
+    split = ea.split;
+    if (threads < 1 || threads > 8) return tool_usage_error("eval", "--threads must be 1..8");
     if (!csv && !genres) { fprintf(stderr, "moodspace eval: give --csv songs.csv and/or --genres genres.json (--help)\n"); return 2; }
     if (scripts && !genres) { fprintf(stderr, "moodspace eval: --scripts needs --genres\n"); return 2; }
     if (scene_labels && !genres) { fprintf(stderr, "moodspace eval: --scene-labels needs --genres (the dev films)\n"); return 2; }

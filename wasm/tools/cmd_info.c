@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "tool_opts.h"
 
 static const char *INFO_HELP =
     "usage: moodspace info [--model FILE]\n"
@@ -104,21 +105,20 @@ static int make_random(const char *out, const char *arch, unsigned long long see
     return -1;   /* go on to print the header */
 }
 
+static void info_help(FILE *f) { fputs(INFO_HELP, f); }
+
 int cmd_info(int argc, char **argv) {
     const char *path = NULL, *make = NULL, *arch = "tiny", *words = NULL;
     unsigned long long seed = 1;
     int quantize = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(INFO_HELP, stdout); return 0; }
-        else if (!strcmp(a, "--model") && i + 1 < argc) path = argv[++i];
-        else if (!strcmp(a, "--make-random") && i + 1 < argc) make = argv[++i];
-        else if (!strcmp(a, "--arch") && i + 1 < argc) arch = argv[++i];
-        else if (!strcmp(a, "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(a, "--words") && i + 1 < argc) words = argv[++i];
-        else if (!strcmp(a, "--quantize")) quantize = 1;
-        else { fprintf(stderr, "moodspace info: unknown or incomplete option '%s'\n\n%s", a, INFO_HELP); return 2; }
-    }
+    uint64_t seed64 = 1;
+    const ToolOpt opts[] = {
+        {"--model", OPT_STR, &path}, {"--make-random", OPT_STR, &make}, {"--arch", OPT_STR, &arch},
+        {"--seed", OPT_U64, &seed64}, {"--words", OPT_STR, &words}, {"--quantize", OPT_FLAG, &quantize},
+        {NULL, 0, NULL}};
+    int st = tool_parse("info", argc, argv, opts, NULL, info_help);
+    if (st >= 0) return st;
+    seed = seed64;
     if (make) {
         int rc = make_random(make, arch, seed, words, quantize);
         if (rc >= 0) return rc;

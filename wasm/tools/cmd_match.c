@@ -1,6 +1,7 @@
 /* cmd_match.c — `moodspace match`: songs to a target mood, songs to film
- * segments, or the seed's song pool. JSON in, JSON out, through the same
- * functions the web page calls (wasm/match.h's JSON layer). */
+ * segments, or the seed's song pool. JSON in, JSON out, through match.h's
+ * JSON layer (ms_match, ms_soundtrack and ms_pool answer the same way; the
+ * page itself matches through ms_film_soundtrack, see cmd_soundtrack.c). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "cJSON.h"
 #include "match.h"
 #include "model.h"
+#include "tool_opts.h"
 
 static void help(FILE *f) {
     fprintf(f,
@@ -150,94 +152,57 @@ static int bench(const MatchSpace *sp, int n_songs, int n_segs, int reps, uint64
     return 0;
 }
 
-int cmd_match(int argc, char **argv) {
-    const char *in = NULL, *model_path = NULL, *mode = NULL, *weights = NULL, *bench_arg = NULL;
-    int no_model = 0, pretty = 0, reps = 7, clustered = 0;
-    unsigned long long seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help(stdout); return 0; }
-        else if (!strcmp(a, "--no-model")) no_model = 1;
-        else if (!strcmp(a, "--pretty")) pretty = 1;
-        else if (!strcmp(a, "--clustered")) clustered = 1;
-        else if (!val) { fprintf(stderr, "moodspace match: unknown option or missing value: %s\n\n", a); help(stderr); return 2; }
-        else if (!strcmp(a, "--in")) { in = val; i++; }
-        else if (!strcmp(a, "--model")) { model_path = val; i++; }
-        else if (!strcmp(a, "--mode")) { mode = val; i++; }
-        else if (!strcmp(a, "--weights")) { weights = val; i++; }
-        else if (!strcmp(a, "--bench")) { bench_arg = val; i++; }
-        else if (!strcmp(a, "--reps")) { reps = atoi(val); i++; }
-        else if (!strcmp(a, "--seed")) { seed = strtoull(val, NULL, 10); i++; }
-        else { fprintf(stderr, "moodspace match: unknown option %s\n\n", a); help(stderr); return 2; }
-    }
-    if (mode && strcmp(mode, "topk") && strcmp(mode, "soundtrack") && strcmp(mode, "pool")) {
-        fprintf(stderr, "moodspace match: --mode must be topk, soundtrack or pool\n");
-        return 2;
-    }
-    if (reps < 1 || reps > 10000) { fprintf(stderr, "moodspace match: --reps must be 1..10000\n"); return 2; }
-
-    /* the model's matching space (optional) */
-    MatchSpace space, *base = NULL;
+/* The model's matching space with its meta's match weights, into *space.
+ * Returns space, NULL without a model (or one whose outputs cannot be
+ * matched on: said on stderr); *failed when a given --model cannot load. */
+static MatchSpace *model_space(const char *model_path, MatchSpace *space, int *failed) {
     char err[256] = "";
-    if (!no_model) {
-        Model *m = model_load_file(model_path, err, sizeof err);
-        if (!m && model_path) { fprintf(stderr, "moodspace match: %s\n", err); return 1; }
-        if (m) {
-            if (m->n_outputs <= MATCH_MAX_METRICS &&
-                match_space_init(&space, m->n_outputs, (const char *const *)m->output_names, m->target_mean,
-                                 m->target_std, NULL, err, sizeof err) == 0) {
-                cJSON *meta = cJSON_Parse(m->meta ? m->meta : "");
-                const cJSON *mw = cJSON_GetObjectItemCaseSensitive(meta, "match_weights");
-                MatchSpace tmp = space;
-                const cJSON *it;
-                if (cJSON_IsObject(mw)) cJSON_ArrayForEach(it, mw)
-                    if (cJSON_IsNumber(it)) match_space_set_weight(&tmp, it->string, (float)it->valuedouble);
-                if (match_space_check(&tmp, NULL, 0) == 0) space = tmp;
-                cJSON_Delete(meta);
-                base = &space;
-            } else {
-                fprintf(stderr, "moodspace match: cannot match on this model's outputs (%s)\n", err);
-            }
-            model_free(m);
-        }
-    }
-    if (weights) {
-        if (!base) { fprintf(stderr, "moodspace match: --weights needs a model\n"); return 2; }
-        cJSON *w = cJSON_Parse(weights);
+    MatchSpace *base = NULL;
+    Model *m = model_load_file(model_path, err, sizeof err);
+    if (!m && model_path) { tool_fail("match", "%s", err); *failed = 1; return NULL; }
+    if (!m) return NULL;
+    if (m->n_outputs <= MATCH_MAX_METRICS &&
+        match_space_init(space, m->n_outputs, (const char *const *)m->output_names, m->target_mean,
+                         m->target_std, NULL, err, sizeof err) == 0) {
+        cJSON *meta = cJSON_Parse(m->meta ? m->meta : "");
+        const cJSON *mw = cJSON_GetObjectItemCaseSensitive(meta, "match_weights");
+        MatchSpace tmp = *space;
         const cJSON *it;
-        int bad = !cJSON_IsObject(w);
-        if (!bad) cJSON_ArrayForEach(it, w)
-            if (!cJSON_IsNumber(it) || match_space_set_weight(base, it->string, (float)it->valuedouble)) bad = 1;
-        cJSON_Delete(w);
-        if (bad || match_space_check(base, err, sizeof err)) {
-            fprintf(stderr, "moodspace match: bad --weights (a JSON object of numbers >= 0 for the model's metrics)\n");
-            return 2;
-        }
+        if (cJSON_IsObject(mw)) cJSON_ArrayForEach(it, mw)
+            if (cJSON_IsNumber(it)) match_space_set_weight(&tmp, it->string, (float)it->valuedouble);
+        if (match_space_check(&tmp, NULL, 0) == 0) *space = tmp;
+        cJSON_Delete(meta);
+        base = space;
+    } else {
+        fprintf(stderr, "moodspace match: cannot match on this model's outputs (%s)\n", err);
     }
+    model_free(m);
+    return base;
+}
 
-    if (bench_arg) {
-        int s = 0, n = 0;
-        if (sscanf(bench_arg, "%dx%d", &s, &n) != 2 || s < 1 || n < 1 || s > MATCH_MAX_SONGS || n > MATCH_MAX_SEGMENTS || n > s) {
-            fprintf(stderr, "moodspace match: --bench wants SONGSxSEGMENTS, e.g. 10000x200 (segments <= songs)\n");
-            return 2;
-        }
-        if (!base) {   /* no model: the seed's four metrics with plausible statistics */
-            const char *names[] = {"energy", "valence", "tempo", "liveness"};
-            const float mean[] = {0.6f, 0.45f, 120.0f, 0.2f}, std[] = {0.2f, 0.25f, 30.0f, 0.15f};
-            match_space_init(&space, 4, names, mean, std, NULL, err, sizeof err);
-            base = &space;
-        }
-        return bench(base, s, n, reps, seed, clustered);
-    }
+/* --weights JSON over base's. 0, or a usage error's status. */
+static int apply_weights(MatchSpace *base, const char *weights) {
+    if (!base) return tool_usage_error("match", "--weights needs a model");
+    cJSON *w = cJSON_Parse(weights);
+    const cJSON *it;
+    int bad = !cJSON_IsObject(w);
+    if (!bad) cJSON_ArrayForEach(it, w)
+        if (!cJSON_IsNumber(it) || match_space_set_weight(base, it->string, (float)it->valuedouble)) bad = 1;
+    cJSON_Delete(w);
+    if (bad || match_space_check(base, NULL, 0))
+        return tool_usage_error("match", "bad --weights (a JSON object of numbers >= 0 for the model's metrics)");
+    return 0;
+}
 
+/* One request (from in, or stdin) answered on stdout; mode NULL: guessed
+ * from its fields. Returns the exit status. */
+static int answer_request(const char *in, const char *mode, const MatchSpace *base, int pretty) {
     FILE *f = stdin;
-    if (in && !(f = fopen(in, "rb"))) { fprintf(stderr, "moodspace match: cannot open %s: %s\n", in, strerror(errno)); return 1; }
+    if (in && !(f = fopen(in, "rb"))) return tool_fail("match", "cannot open %s: %s", in, strerror(errno));
     size_t len = 0;
     char *req = read_all(f, &len);
     if (f != stdin) fclose(f);
-    if (!req) { fprintf(stderr, "moodspace match: cannot read the request (out of memory?)\n"); return 1; }
-
+    if (!req) return tool_fail("match", "cannot read the request (out of memory?)");
     if (!mode) {
         cJSON *j = cJSON_Parse(req);
         mode = cJSON_GetObjectItemCaseSensitive(j, "segments") ? "soundtrack"
@@ -248,7 +213,7 @@ int cmd_match(int argc, char **argv) {
     char *res = !strcmp(mode, "soundtrack") ? match_json_soundtrack(req, base)
               : !strcmp(mode, "pool") ? match_json_pool(req) : match_json_topk(req, base);
     free(req);
-    if (!res) { fprintf(stderr, "moodspace match: out of memory\n"); return 1; }
+    if (!res) return tool_fail("match", "out of memory");
     cJSON *out = cJSON_Parse(res);
     int is_err = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(out, "error"));
     if (pretty && out) {
@@ -258,6 +223,41 @@ int cmd_match(int argc, char **argv) {
     cJSON_Delete(out);
     puts(res);
     free(res);
-    if (is_err) fprintf(stderr, "moodspace match: the request failed (see \"error\")\n");
-    return is_err ? 1 : 0;
+    return is_err ? tool_fail("match", "the request failed (see \"error\")") : 0;
+}
+
+/* Steps: options, the model's space, --weights, then the benchmark or
+ * one request. */
+int cmd_match(int argc, char **argv) {
+    const char *in = NULL, *model_path = NULL, *mode = NULL, *weights = NULL, *bench_arg = NULL;
+    int no_model = 0, pretty = 0, reps = 7, clustered = 0;
+    uint64_t seed = 1;
+    const ToolOpt opts[] = {
+        {"--no-model", OPT_FLAG, &no_model}, {"--pretty", OPT_FLAG, &pretty}, {"--clustered", OPT_FLAG, &clustered},
+        {"--in", OPT_STR, &in}, {"--model", OPT_STR, &model_path}, {"--mode", OPT_STR, &mode},
+        {"--weights", OPT_STR, &weights}, {"--bench", OPT_STR, &bench_arg}, {"--reps", OPT_INT, &reps},
+        {"--seed", OPT_U64, &seed}, {NULL, 0, NULL}};
+    int st = tool_parse("match", argc, argv, opts, NULL, help);
+    if (st >= 0) return st;
+    if (mode && strcmp(mode, "topk") && strcmp(mode, "soundtrack") && strcmp(mode, "pool"))
+        return tool_usage_error("match", "--mode must be topk, soundtrack or pool");
+    if (reps < 1 || reps > 10000) return tool_usage_error("match", "--reps must be 1..10000");
+
+    MatchSpace space, *base = NULL;
+    int failed = 0;
+    if (!no_model) base = model_space(model_path, &space, &failed);
+    if (failed) return 1;
+    if (weights && (st = apply_weights(base, weights))) return st;
+    if (!bench_arg) return answer_request(in, mode, base, pretty);
+    int s = 0, n = 0;
+    if (sscanf(bench_arg, "%dx%d", &s, &n) != 2 || s < 1 || n < 1 || s > MATCH_MAX_SONGS || n > MATCH_MAX_SEGMENTS || n > s)
+        return tool_usage_error("match", "--bench wants SONGSxSEGMENTS, e.g. 10000x200 (segments <= songs)");
+    if (!base) {   /* no model: the seed's four metrics with plausible statistics */
+        const char *names[] = {"energy", "valence", "tempo", "liveness"};
+        const float mean[] = {0.6f, 0.45f, 120.0f, 0.2f}, std[] = {0.2f, 0.25f, 30.0f, 0.15f};
+        char err[256];
+        match_space_init(&space, 4, names, mean, std, NULL, err, sizeof err);
+        base = &space;
+    }
+    return bench(base, s, n, reps, seed, clustered);
 }

@@ -1,4 +1,5 @@
 /* cmd_predict.c — `moodspace predict`: lyric/scene text → mood metrics. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "cJSON.h"
 #include "model.h"
+#include "tool_opts.h"
 
 static const char *PREDICT_HELP =
     "usage: moodspace predict [--model FILE] [--jsonl] [--script]\n"
@@ -187,17 +189,19 @@ static int run_text(const Model *m) {
     return 0;
 }
 
+static void predict_help(FILE *f) { fputs(PREDICT_HELP, f); }
+
 int cmd_predict(int argc, char **argv) {
     const char *path = NULL;
     int jsonl = 0, bench = -1;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(PREDICT_HELP, stdout); return 0; }
-        else if (!strcmp(argv[i], "--model") && i + 1 < argc) path = argv[++i];
-        else if (!strcmp(argv[i], "--jsonl")) jsonl = 1;
-        else if (!strcmp(argv[i], "--script")) domain = MODEL_SCRIPT;
-        else if (!strcmp(argv[i], "--bench") && i + 1 < argc) bench = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 0;
-        else { fprintf(stderr, "moodspace predict: unknown or incomplete option '%s'\n\n%s", argv[i], PREDICT_HELP); return 2; }
-    }
+    int script = 0, bench_arg = INT_MIN;
+    const ToolOpt opts[] = {
+        {"--model", OPT_STR, &path}, {"--jsonl", OPT_FLAG, &jsonl}, {"--script", OPT_FLAG, &script},
+        {"--bench", OPT_INT, &bench_arg}, {NULL, 0, NULL}};
+    int st = tool_parse("predict", argc, argv, opts, NULL, predict_help);
+    if (st >= 0) return st;
+    if (script) domain = MODEL_SCRIPT;
+    if (bench_arg != INT_MIN) bench = bench_arg > 0 ? bench_arg : 0;
     char def[4096];
     if (!path) {
         model_default_path(def, sizeof def);

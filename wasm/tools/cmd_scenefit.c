@@ -13,6 +13,7 @@
  * defaults.
  */
 #include "scene_head.h"
+#include "tool_opts.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -70,31 +71,18 @@ int cmd_scenefit(int argc, char **argv) {
     const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *out = NULL;
     scene_fit_opts o = scene_fit_default_opts();
     int grid = 0, misses = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-        if (!strcmp(a, "--grid")) { grid = 1; continue; }
-        if (!strcmp(a, "--misses")) { misses = 1; continue; }
-        if (!v) { fprintf(stderr, "moodspace scenefit: %s needs a value (--help)\n", a); return 2; }
-        if (!strcmp(a, "--model")) model_path = v;
-        else if (!strcmp(a, "--wordvec")) wordvec = v;
-        else if (!strcmp(a, "--genres")) genres = v;
-        else if (!strcmp(a, "--scene-labels")) labels = v;
-        else if (!strcmp(a, "--scripts")) scripts = v;
-        else if (!strcmp(a, "--out")) out = v;
-        else if (!strcmp(a, "--lambda")) o.lambda = atof(v);
-        else if (!strcmp(a, "--w-hand")) o.w_hand = atof(v);
-        else if (!strcmp(a, "--w-place")) o.w_place = atof(v);
-        else if (!strcmp(a, "--w-paren")) o.w_paren = atof(v);
-        else if (!strcmp(a, "--w-genre")) o.w_genre = atof(v);
-        else if (!strcmp(a, "--sif-a")) o.sif_a = atof(v);
-        else if (!strcmp(a, "--extra-words")) o.extra_words = atoi(v);
-        else if (!strcmp(a, "--song-units")) o.song_units = atof(v);
-        else if (!strcmp(a, "--extra-scale")) o.extra_scale = atof(v);
-        else { fprintf(stderr, "moodspace scenefit: unknown option %s (--help)\n", a); return 2; }
-        i++;
-    }
-    if (!model_path || !wordvec || !genres || !labels) { usage(stderr); return 2; }
+    const ToolOpt opts[] = {
+        {"--grid", OPT_FLAG, &grid}, {"--misses", OPT_FLAG, &misses},
+        {"--model", OPT_STR, &model_path}, {"--wordvec", OPT_STR, &wordvec}, {"--genres", OPT_STR, &genres},
+        {"--scene-labels", OPT_STR, &labels}, {"--scripts", OPT_STR, &scripts}, {"--out", OPT_STR, &out},
+        {"--lambda", OPT_DOUBLE, &o.lambda}, {"--w-hand", OPT_DOUBLE, &o.w_hand}, {"--w-place", OPT_DOUBLE, &o.w_place},
+        {"--w-paren", OPT_DOUBLE, &o.w_paren}, {"--w-genre", OPT_DOUBLE, &o.w_genre}, {"--sif-a", OPT_DOUBLE, &o.sif_a},
+        {"--extra-words", OPT_INT, &o.extra_words}, {"--song-units", OPT_DOUBLE, &o.song_units},
+        {"--extra-scale", OPT_DOUBLE, &o.extra_scale}, {NULL, 0, NULL}};
+    int st = tool_parse("scenefit", argc, argv, opts, NULL, usage);
+    if (st >= 0) return st;
+    if (!model_path || !wordvec || !genres || !labels)
+        return tool_usage_error("scenefit", "needs --model, --wordvec, --genres and --scene-labels (--help)");
     char err[512], scriptbuf[1200];
     if (!scripts) {
         const char *slash = strrchr(genres, '/');

@@ -16,29 +16,31 @@
 
 #include "scene.h"
 #include "scene_cli.h"
+#include "tool_opts.h"
+
+static void scenes_help(FILE *f) {
+    fprintf(f, "usage: moodspace scenes FILE [--format auto|fountain|plain|srt|vtt] [--gap S] [--window S]\n"
+               "                        [--max-scene S] [--details] [--text] [--summary]\n"
+               "Prints one JSON line per scene. FILE '-' reads stdin.\n");
+}
 
 int cmd_scenes(int argc, char **argv) {
     SceneOpts o = scene_default_opts();
     const char *path = NULL;
     int flags = 0, summary = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: moodspace scenes FILE [--format auto|fountain|plain|srt|vtt] [--gap S] [--window S]\n"
-                   "                        [--max-scene S] [--details] [--text] [--summary]\n"
-                   "Prints one JSON line per scene. FILE '-' reads stdin.\n");
-            return 0;
-        }
-        int r = scene_cli_option(&o, argc, argv, &i);
-        if (r < 0) return 2;
-        if (r > 0) continue;
-        if (!strcmp(a, "--details")) flags |= SCENE_JSON_DETAILS;
-        else if (!strcmp(a, "--text")) flags |= SCENE_JSON_TEXT;
-        else if (!strcmp(a, "--summary")) summary = 1;
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "moodspace scenes: unknown option %s\n", a); return 2; }
-        else path = a;
-    }
-    if (!path) { fprintf(stderr, "usage: moodspace scenes FILE [options] (--help)\n"); return 2; }
+    int details = 0, text = 0;
+    const char *pos[1];
+    int n_pos = 0;
+    const ToolOpt opts[] = {
+        {"--details", OPT_FLAG, &details}, {"--text", OPT_FLAG, &text}, {"--summary", OPT_FLAG, &summary}, {NULL, 0, NULL}};
+    SceneCliOpts sc = { "scenes", &o, NULL, NULL };
+    const ToolOptExtra extra = { scene_cli_opt, &sc, pos, 1, &n_pos };
+    int st = tool_parse("scenes", argc, argv, opts, &extra, scenes_help);
+    if (st >= 0) return st;
+    if (n_pos) path = pos[0];
+    if (details) flags |= SCENE_JSON_DETAILS;
+    if (text) flags |= SCENE_JSON_TEXT;
+    if (!path) return tool_usage_error("scenes", "needs a FILE (--help)");
     ScriptScenes *ss = scene_cli_parse_file("moodspace scenes", path, &o);
     if (!ss) return 1;
     for (int i = 0; i < (int)ss->n_scenes; i++) {

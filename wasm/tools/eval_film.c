@@ -188,7 +188,7 @@ static void score_film(film_job *J, int i, const bl_lexicon *lx) {
     }
     if (lx && f->status[i] == 0) {
         double sum[3] = {0, 0, 0};
-        long words = 0;   /* every word of the file, as the baseline figure */
+        long words = 0;   /* every word of the file (headings and cues too): the lexicon reads them all */
         long known = bl_lexicon_accumulate(lx, text, len, sum, &words);
         double *sc = &f->score[((size_t)i * f->n_sources + J->n_models) * EV_FILM_NTESTS];
         sc[EV_FILM_VALENCE] = known ? sum[0] / known : NAN;   /* mean valence */
@@ -223,6 +223,42 @@ void ev_films_free(ev_films *f) {
     free(f);
 }
 
+/* The result's tables for g's films and the sources (the models, then
+ * the lexicon): scores NaN until scored, each film's group per test.
+ * NULL when out of memory. */
+static ev_films *films_alloc(const ev_genres *g, int n_models, const char *const *names, const ev_film_opts *o) {
+    int N = g->n, S = n_models + (o->lexicon_path ? 1 : 0);
+    ev_films *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    f->n_films = N; f->n_sources = S;
+    f->status = calloc((size_t)N + 1, sizeof *f->status);
+    f->group = calloc(((size_t)N + 1) * EV_FILM_NTESTS, sizeof *f->group);
+    f->n_scenes = calloc((size_t)N + 1, sizeof *f->n_scenes);
+    f->score = malloc(sizeof *f->score * ((size_t)N + 1) * (size_t)S * EV_FILM_NTESTS);
+    if (!f->status || !f->group || !f->n_scenes || !f->score) { ev_films_free(f); return NULL; }
+    for (size_t k = 0; k < (size_t)N * S * EV_FILM_NTESTS; k++) f->score[k] = NAN;
+    for (int s = 0; s < n_models; s++) { snprintf(f->names[s], sizeof f->names[s], "%s", names[s]); }
+    if (o->lexicon_path) {
+        snprintf(f->names[n_models], sizeof f->names[n_models], "NRC-VAD word means (research-only baseline, not shippable)");
+        f->is_lexicon[n_models] = 1;
+    }
+    for (int i = 0; i < N; i++)
+        for (int t = 0; t < EV_FILM_NTESTS; t++)
+            f->group[i * EV_FILM_NTESTS + t] = ev_film_group(t, (const char *const *)g->films[i].genres, g->films[i].n_genres);
+    return f;
+}
+
+/* The films scored on `threads` threads (each with its own lexicon copy). */
+static void run_film_workers(film_job *J, bl_lexicon **lex, int threads) {
+    film_worker w[8];
+    pthread_t th[8];
+    int started[8] = {0};
+    for (int t = 0; t < threads; t++) { w[t].J = J; w[t].lx = lex[t]; }
+    for (int t = 1; t < threads; t++) started[t] = pthread_create(&th[t], NULL, film_worker_run, &w[t]) == 0;
+    film_worker_run(&w[0]);
+    for (int t = 1; t < threads; t++) if (started[t]) pthread_join(th[t], NULL);
+}
+
 ev_films *ev_films_run(const ev_genres *g, const Model *const *models, const char *const *names,
                        int n_models, const ev_film_opts *o, char *err, size_t errlen) {
     if (!o || !o->scripts_dir) { snprintf(err, errlen, "no screenplay folder given (--scripts)"); return NULL; }
@@ -250,45 +286,23 @@ ev_films *ev_films_run(const ev_genres *g, const Model *const *models, const cha
                 free(J.metric_index);
                 return NULL;
             }
-    ev_films *f = calloc(1, sizeof *f);
-    int N = g->n, S = n_models + (o->lexicon_path ? 1 : 0);
-    if (f) {
-        f->n_films = N; f->n_sources = S;
-        f->status = calloc((size_t)N + 1, sizeof *f->status);
-        f->group = calloc(((size_t)N + 1) * EV_FILM_NTESTS, sizeof *f->group);
-        f->n_scenes = calloc((size_t)N + 1, sizeof *f->n_scenes);
-        f->score = malloc(sizeof *f->score * ((size_t)N + 1) * (size_t)S * EV_FILM_NTESTS);
-    }
+    int N = g->n;
+    ev_films *f = films_alloc(g, n_models, names, o);
     J.words = calloc((size_t)N + 1, sizeof *J.words);
     J.known = calloc((size_t)N + 1, sizeof *J.known);
-    if (!f || !f->status || !f->group || !f->n_scenes || !f->score || !J.metric_index || !J.words || !J.known) {
+    if (!f || !J.metric_index || !J.words || !J.known) {
         ev_films_free(f); free(J.metric_index); free(J.words); free(J.known);
         for (int t = 0; t < threads; t++) bl_lexicon_free(lex[t]);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    for (size_t k = 0; k < (size_t)N * S * EV_FILM_NTESTS; k++) f->score[k] = NAN;
-    for (int s = 0; s < n_models; s++) { snprintf(f->names[s], sizeof f->names[s], "%s", names[s]); }
-    if (o->lexicon_path) {
-        snprintf(f->names[n_models], sizeof f->names[n_models], "NRC-VAD word means (research-only baseline, not shippable)");
-        f->is_lexicon[n_models] = 1;
-    }
-    for (int i = 0; i < N; i++)
-        for (int t = 0; t < EV_FILM_NTESTS; t++)
-            f->group[i * EV_FILM_NTESTS + t] = ev_film_group(t, (const char *const *)g->films[i].genres, g->films[i].n_genres);
     J.f = f;
     pthread_mutex_init(&J.mu, NULL);
     double t0 = now_s();
     if (!o->quiet)
         fprintf(stderr, "moodspace eval: scoring %d labelled films from %s with %d model(s)%s, %d thread(s)...\n",
                 N, o->scripts_dir, n_models, o->lexicon_path ? " and the lexicon" : "", threads);
-    film_worker w[8];
-    pthread_t th[8];
-    int started[8] = {0};
-    for (int t = 0; t < threads; t++) { w[t].J = &J; w[t].lx = lex[t]; }
-    for (int t = 1; t < threads; t++) started[t] = pthread_create(&th[t], NULL, film_worker_run, &w[t]) == 0;
-    film_worker_run(&w[0]);
-    for (int t = 1; t < threads; t++) if (started[t]) pthread_join(th[t], NULL);
+    run_film_workers(&J, lex, threads);
     pthread_mutex_destroy(&J.mu);
     f->seconds = now_s() - t0;
     for (int i = 0; i < N; i++) {

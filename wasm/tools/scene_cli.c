@@ -1,5 +1,6 @@
 /* scene_cli.c — helpers shared by the scenes, arc and catalog commands. */
 #include "scene_cli.h"
+#include "tool_opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,36 +54,35 @@ ScriptScenes *scene_cli_parse_file(const char *cmd, const char *path, const Scen
     return ss;
 }
 
-static int num_arg(int argc, char **argv, int *i, double *out) {
-    if (*i + 1 >= argc) { fprintf(stderr, "moodspace: %s needs a value\n", argv[*i]); return -1; }
+/* A number 0..1e7 for a scene option. 0, or -1 after a message. */
+static int num_value(const char *cmd, const char *opt, const char *v, double *out) {
     char *end;
-    double v = strtod(argv[*i + 1], &end);
-    if (end == argv[*i + 1] || *end || !(v >= 0) || v > 1e7) {
-        fprintf(stderr, "moodspace: %s: bad value '%s'\n", argv[*i], argv[*i + 1]);
-        return -1;
-    }
-    *out = v;
-    (*i)++;
-    return 1;
+    double x = strtod(v, &end);
+    if (end == v || *end || !(x >= 0) || x > 1e7) { tool_usage_error(cmd, "%s: bad value '%s'", opt, v); return -1; }
+    *out = x;
+    return 0;
 }
 
-int scene_cli_option(SceneOpts *o, int argc, char **argv, int *i) {
-    const char *a = argv[*i];
+int scene_cli_opt(void *ctx, const char *a, const char *value) {
+    SceneCliOpts *c = ctx;
+    SceneOpts *o = c->o;
+    if (!strcmp(a, "--no-preamble")) { o->keep_preamble = 0; return 0; }
+    if (strcmp(a, "--format") && strcmp(a, "--gap") && strcmp(a, "--window") && strcmp(a, "--max-scene") &&
+        strcmp(a, "--min-int-ext")) return c->other ? c->other(c->ctx, a, value) : -1;
+    if (!value) { tool_usage_error(c->cmd, "%s needs a value (--help)", a); return -2; }
     double v;
     if (!strcmp(a, "--format")) {
-        if (*i + 1 >= argc) { fprintf(stderr, "moodspace: --format needs a value\n"); return -1; }
-        int f = scene_format_from_name(argv[*i + 1]);
-        if (f < 0) { fprintf(stderr, "moodspace: unknown format '%s' (auto, fountain, plain, srt, vtt)\n", argv[*i + 1]); return -1; }
+        int f = scene_format_from_name(value);
+        if (f < 0) { tool_usage_error(c->cmd, "unknown format '%s' (auto, fountain, plain, srt, vtt)", value); return -2; }
         o->format = (SceneFormat)f;
-        (*i)++;
         return 1;
     }
-    if (!strcmp(a, "--gap")) { int r = num_arg(argc, argv, i, &v); if (r > 0) o->sub_gap = v; return r; }
-    if (!strcmp(a, "--window")) { int r = num_arg(argc, argv, i, &v); if (r > 0) o->sub_window = v; return r; }
-    if (!strcmp(a, "--max-scene")) { int r = num_arg(argc, argv, i, &v); if (r > 0) o->sub_max_scene = v; return r; }
-    if (!strcmp(a, "--min-int-ext")) { int r = num_arg(argc, argv, i, &v); if (r > 0) o->min_int_ext = (int)v; return r; }
-    if (!strcmp(a, "--no-preamble")) { o->keep_preamble = 0; return 1; }
-    return 0;
+    if (num_value(c->cmd, a, value, &v)) return -2;
+    if (!strcmp(a, "--gap")) o->sub_gap = v;
+    else if (!strcmp(a, "--window")) o->sub_window = v;
+    else if (!strcmp(a, "--max-scene")) o->sub_max_scene = v;
+    else o->min_int_ext = (int)v;
+    return 1;
 }
 
 void scene_cli_warnings(const ScriptScenes *ss, const char *path) {

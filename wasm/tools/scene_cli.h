@@ -18,11 +18,18 @@ ScriptScenes *scene_cli_parse_file(const char *cmd, const char *path, const Scen
 /* The same on text already read (text[0..len) from path). */
 ScriptScenes *scene_cli_parse_text(const char *cmd, const char *path, const char *text, size_t len, const SceneOpts *o);
 
-/* Parse one scene option at argv[*i] (--format, --gap, --window,
- * --max-scene, --min-int-ext, --no-preamble); advances *i past its value.
- * Returns 1 when consumed, 0 when not a scene option, -1 on a bad value
- * (after printing why). */
-int scene_cli_option(SceneOpts *o, int argc, char **argv, int *i);
+/* The scene options every command that reads a script takes (--format,
+ * --gap, --window, --max-scene, --min-int-ext, --no-preamble), for
+ * tool_opts.h's parser: pass scene_cli_opt as ToolOptExtra.other with a
+ * SceneCliOpts as its ctx; an option it does not know goes on to other
+ * (the command's own family), if any. */
+typedef struct {
+    const char *cmd;     /* "arc": messages start "moodspace arc: " */
+    SceneOpts *o;
+    int (*other)(void *ctx, const char *opt, const char *value);
+    void *ctx;
+} SceneCliOpts;
+int scene_cli_opt(void *ctx, const char *opt, const char *value);
 
 /* Print the parse warnings to stderr as "moodspace: PATH: warning: ...". */
 void scene_cli_warnings(const ScriptScenes *ss, const char *path);

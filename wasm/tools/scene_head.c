@@ -235,6 +235,130 @@ static int pick_words(const scene_features *sf, int N, int *word) {
     return k;
 }
 
+/* Film-level mean features (word-weighted, as the film's overall mood):
+ * film_f[n][DF], the vector features then the song units. */
+static void film_means(const sb_corpus *c, const scene_features *sf, int dv, int DF, float *film_f) {
+    for (int i = 0; i < c->n; i++) {
+        const ScriptScenes *ss = c->films[i].ss;
+        double w = 0, acc[1024] = {0};
+        for (int s = 0; s < ss->n_scenes; s++) {
+            double ws = ss->scenes[s].words;
+            size_t at = (size_t)(c->films[i].first + s);
+            for (int p = 0; p < dv; p++) acc[p] += ws * sf->F[at * dv + p];
+            for (int j = 0; j < sf->hc; j++) acc[dv + j] += ws * sf->Hs[at * sf->hc + j];
+            w += ws;
+        }
+        if (w > 0) for (int p = 0; p < DF; p++) film_f[(size_t)i * DF + p] = (float)(acc[p] / w);
+    }
+}
+
+/* Target t's rows over the training films: hand labels, festive/grieving
+ * places, the dropped parentheticals, the films' genres (counts[0..3]).
+ * Returns n (rows in *rows), or -1 when out of memory. */
+static int collect_rows(const sb_corpus *c, const scene_fit_opts *o, int t, fit_row **rows, int counts[4]) {
+    int n = 0, cap = 0, rc = 0;
+    for (int i = 0; i < c->n; i++) {
+        const sb_film *fm = &c->films[i];
+        if (fm->val) continue;                       /* validation films: never fitted on */
+        for (int s = 0; s < fm->ss->n_scenes; s++) {
+            const Scene *sc = &fm->ss->scenes[s];
+            int at = fm->first + s;
+            float lab = fm->label ? fm->label[2 * s + t] : NAN;
+            if (!isnan(lab) && o->w_hand > 0) { rc |= add_row(rows, &n, &cap, at, -1, (lab - 5.0) / 2.0, o->w_hand); counts[0]++; }
+            if (sc->words < SB_PLACE_MIN_WORDS) continue;
+            int place = sb_place_kind(sc->heading);
+            if (place && o->w_place > 0) { rc |= add_row(rows, &n, &cap, at, -1, place * o->place_z, o->w_place); counts[1]++; }
+            int hint = fm->hint ? fm->hint[2 * s + t] : 0;
+            if (o->w_paren > 0 && hint) {
+                rc |= add_row(rows, &n, &cap, at, -1, hint * o->paren_z, o->w_paren);
+                counts[2]++;
+            }
+        }
+        if (fm->group[t] && o->w_genre > 0) {
+            rc |= add_row(rows, &n, &cap, -1, i, fm->group[t] * o->genre_z, o->w_genre);
+            counts[3]++;
+        }
+    }
+    return rc ? -1 : n;
+}
+
+/* The vector features' weighted mean and std over the rows into sp (the
+ * song units keep std 1: a unit that barely moves must not be blown up).
+ * Returns the rows' total weight. dense: room for D + 1. */
+static double standardise_rows(const scene_features *sf, fit_space *sp, const float *film_f, const fit_row *rows, int n,
+                               double *dense) {
+    int D = sp->D, dv = sp->dv;
+    double sw = 0;
+    memset(sp->mu, 0, sizeof sp->mu); memset(sp->sd, 0, sizeof sp->sd);
+    for (int r = 0; r < n; r++) {
+        raw_dense(sf, sp, film_f, &rows[r], dense);
+        sw += rows[r].w;
+        for (int p = 0; p < D; p++) sp->mu[p] += rows[r].w * dense[p];
+    }
+    for (int p = 0; p < D; p++) sp->mu[p] /= sw;
+    for (int r = 0; r < n; r++) {
+        raw_dense(sf, sp, film_f, &rows[r], dense);
+        for (int p = 0; p < D; p++) { double d = dense[p] - sp->mu[p]; sp->sd[p] += rows[r].w * d * d; }
+    }
+    for (int p = 0; p < D; p++) sp->sd[p] = p < dv ? sqrt(sp->sd[p] / sw) + 1e-12 : 1.0;
+    return sw;
+}
+
+/* Work buffers of the normal equations (scene_fit_run). */
+typedef struct { double *A, *x, *dense, *vals, *film_acc; int *cols; } FitWork;
+
+/* The weighted normal equations into W->A, W->x: lambda per row of weight
+ * 1, the intercept (column D) barely penalised. */
+static void normal_equations(const sb_corpus *c, const scene_features *sf, const fit_space *sp, const float *film_f,
+                             const fit_row *rows, int n, double sw, double lambda, FitWork *W) {
+    int D = sp->D, P = sp->P;
+    memset(W->A, 0, sizeof(double) * (size_t)P * P);
+    memset(W->x, 0, sizeof(double) * (size_t)P);
+    double scale = (double)n / sw;
+    for (int r = 0; r < n; r++) {
+        int nnz = row_features(c, sf, sp, film_f, &rows[r], W->dense, W->cols, W->vals, W->film_acc);
+        double w = rows[r].w * scale, y = rows[r].y;
+        const double *dense = W->dense, *vals = W->vals;
+        const int *cols = W->cols;
+        for (int p = 0; p <= D; p++) {
+            W->x[p] += w * dense[p] * y;
+            for (int q = 0; q <= p; q++) W->A[(size_t)p * P + q] += w * dense[p] * dense[q];
+        }
+        for (int a = 0; a < nnz; a++) {
+            W->x[cols[a]] += w * vals[a] * y;
+            for (int p = 0; p <= D; p++) W->A[(size_t)cols[a] * P + p] += w * vals[a] * dense[p];
+            for (int b = 0; b < nnz; b++)
+                if (cols[b] <= cols[a]) W->A[(size_t)cols[a] * P + cols[b]] += w * vals[a] * vals[b];
+        }
+    }
+    for (int p = 0; p < P; p++) {
+        for (int q = p + 1; q < P; q++) W->A[(size_t)p * P + q] = W->A[(size_t)q * P + p];
+        W->A[(size_t)p * P + p] += p == D ? 1e-6 : lambda;
+    }
+}
+
+/* Fold the standardisation back into target t's fit: z = b + W · f +
+ * U · song units + sum r[w] tf(w). 0, or -1 when out of memory. */
+static int fold_back(scene_fit *out, int t, const double *x, const fit_space *sp, const scene_features *sf) {
+    int D = sp->D, dv = sp->dv;
+    out->b[t] = x[D];
+    for (int p = 0; p < dv; p++) { out->W[t][p] = x[p] / sp->sd[p]; out->b[t] -= out->W[t][p] * sp->mu[p]; }
+    for (int j = 0; j < sp->hc; j++) {
+        out->U[t][j] = x[dv + j] / sp->sd[dv + j] * sp->song_scale;
+        out->b[t] -= x[dv + j] / sp->sd[dv + j] * sp->mu[dv + j];
+    }
+    out->hc = sp->hc;
+    if (sp->N) {
+        out->r[t] = calloc((size_t)sf->V, sizeof(float));
+        if (!out->r[t]) return -1;
+        for (int k = 0; k < sp->N; k++) out->r[t][sp->word[k]] = (float)(x[D + 1 + k] * sp->tf_scale);
+    }
+    return 0;
+}
+
+/* Steps: the fit's space (features, song units, extra words), the films'
+ * mean features, then per target: rows, standardising, the normal
+ * equations, the solve, folding back. */
 int scene_fit_run(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, scene_fit *out,
                   char *err, size_t errlen) {
     const int dv = sf->dim, DF = dv + sf->hc;
@@ -256,108 +380,26 @@ int scene_fit_run(const sb_corpus *c, const scene_features *sf, const scene_fit_
         for (int k = 0; k < sp.N; k++) sp.col[sp.word[k]] = D + 1 + k;
     }
     sp.P = D + 1 + sp.N;
-    /* film-level mean features (word-weighted, as the film's overall mood) */
-    for (int i = 0; i < c->n; i++) {
-        const ScriptScenes *ss = c->films[i].ss;
-        double w = 0, acc[1024] = {0};
-        for (int s = 0; s < ss->n_scenes; s++) {
-            double ws = ss->scenes[s].words;
-            size_t at = (size_t)(c->films[i].first + s);
-            for (int p = 0; p < dv; p++) acc[p] += ws * sf->F[at * dv + p];
-            for (int j = 0; j < sf->hc; j++) acc[dv + j] += ws * sf->Hs[at * sf->hc + j];
-            w += ws;
-        }
-        if (w > 0) for (int p = 0; p < DF; p++) film_f[(size_t)i * DF + p] = (float)(acc[p] / w);
-    }
+    film_means(c, sf, dv, DF, film_f);
     const int P = sp.P;
-    double *A = malloc(sizeof(double) * (size_t)P * P), *x = malloc(sizeof(double) * (size_t)P);
-    double *dense = malloc(sizeof(double) * (size_t)(DF + 1)), *vals = malloc(sizeof(double) * (size_t)(sp.N + 1));
-    double *film_acc = calloc((size_t)sp.N + 1, sizeof(double));
-    int *cols = malloc(sizeof(int) * (size_t)(sp.N + 1));
-    int rc = A && x && dense && vals && film_acc && cols ? 0 : -1;
+    FitWork W = { malloc(sizeof(double) * (size_t)P * P), malloc(sizeof(double) * (size_t)P),
+                  malloc(sizeof(double) * (size_t)(DF + 1)), malloc(sizeof(double) * (size_t)(sp.N + 1)),
+                  calloc((size_t)sp.N + 1, sizeof(double)), malloc(sizeof(int) * (size_t)(sp.N + 1)) };
+    int rc = W.A && W.x && W.dense && W.vals && W.film_acc && W.cols ? 0 : -1;
     if (rc) snprintf(err, errlen, "scene fit: out of memory");
     for (int t = 0; t < 2 && rc == 0; t++) {
         fit_row *rows = NULL;
-        int n = 0, cap = 0, counts[4] = {0, 0, 0, 0};
-        for (int i = 0; i < c->n; i++) {
-            const sb_film *fm = &c->films[i];
-            if (fm->val) continue;                       /* validation films: never fitted on */
-            for (int s = 0; s < fm->ss->n_scenes; s++) {
-                const Scene *sc = &fm->ss->scenes[s];
-                int at = fm->first + s;
-                float lab = fm->label ? fm->label[2 * s + t] : NAN;
-                if (!isnan(lab) && o->w_hand > 0) { rc |= add_row(&rows, &n, &cap, at, -1, (lab - 5.0) / 2.0, o->w_hand); counts[0]++; }
-                if (sc->words < SB_PLACE_MIN_WORDS) continue;
-                int place = sb_place_kind(sc->heading);
-                if (place && o->w_place > 0) { rc |= add_row(&rows, &n, &cap, at, -1, place * o->place_z, o->w_place); counts[1]++; }
-                int hint = fm->hint ? fm->hint[2 * s + t] : 0;
-                if (o->w_paren > 0 && hint) {
-                    rc |= add_row(&rows, &n, &cap, at, -1, hint * o->paren_z, o->w_paren);
-                    counts[2]++;
-                }
-            }
-            if (fm->group[t] && o->w_genre > 0) {
-                rc |= add_row(&rows, &n, &cap, -1, i, fm->group[t] * o->genre_z, o->w_genre);
-                counts[3]++;
-            }
-        }
-        if (rc || n < 10) { free(rows); snprintf(err, errlen, "scene fit: only %d rows", n); rc = -1; break; }
-        /* standardise the vector features on the rows (weighted) */
-        double sw = 0;
-        memset(sp.mu, 0, sizeof sp.mu); memset(sp.sd, 0, sizeof sp.sd);
-        for (int r = 0; r < n; r++) {
-            raw_dense(sf, &sp, film_f, &rows[r], dense);
-            sw += rows[r].w;
-            for (int p = 0; p < D; p++) sp.mu[p] += rows[r].w * dense[p];
-        }
-        for (int p = 0; p < D; p++) sp.mu[p] /= sw;
-        for (int r = 0; r < n; r++) {
-            raw_dense(sf, &sp, film_f, &rows[r], dense);
-            for (int p = 0; p < D; p++) { double d = dense[p] - sp.mu[p]; sp.sd[p] += rows[r].w * d * d; }
-        }
-        /* the song units are standardised only by their common scale: a unit
-         * that barely moves must not be blown up */
-        for (int p = 0; p < D; p++) sp.sd[p] = p < dv ? sqrt(sp.sd[p] / sw) + 1e-12 : 1.0;
-        /* weighted normal equations; lambda per row of weight 1; the intercept barely penalised */
-        memset(A, 0, sizeof(double) * (size_t)P * P);
-        memset(x, 0, sizeof(double) * (size_t)P);
-        double scale = (double)n / sw;
-        for (int r = 0; r < n; r++) {
-            int nnz = row_features(c, sf, &sp, film_f, &rows[r], dense, cols, vals, film_acc);
-            double w = rows[r].w * scale, y = rows[r].y;
-            for (int p = 0; p <= D; p++) {
-                x[p] += w * dense[p] * y;
-                for (int q = 0; q <= p; q++) A[(size_t)p * P + q] += w * dense[p] * dense[q];
-            }
-            for (int a = 0; a < nnz; a++) {
-                x[cols[a]] += w * vals[a] * y;
-                for (int p = 0; p <= D; p++) A[(size_t)cols[a] * P + p] += w * vals[a] * dense[p];
-                for (int b = 0; b < nnz; b++)
-                    if (cols[b] <= cols[a]) A[(size_t)cols[a] * P + cols[b]] += w * vals[a] * vals[b];
-            }
-        }
-        for (int p = 0; p < P; p++) {
-            for (int q = p + 1; q < P; q++) A[(size_t)p * P + q] = A[(size_t)q * P + p];
-            A[(size_t)p * P + p] += p == D ? 1e-6 : o->lambda;
-        }
-        if (la_cholesky_solve(A, x, P)) { free(rows); snprintf(err, errlen, "scene fit: singular system"); rc = -1; break; }
-        /* fold the standardisation back: z = b + W · f + Σ r[w] tf(w) */
-        out->b[t] = x[D];
-        for (int p = 0; p < dv; p++) { out->W[t][p] = x[p] / sp.sd[p]; out->b[t] -= out->W[t][p] * sp.mu[p]; }
-        for (int j = 0; j < sp.hc; j++) {
-            out->U[t][j] = x[dv + j] / sp.sd[dv + j] * sp.song_scale;
-            out->b[t] -= x[dv + j] / sp.sd[dv + j] * sp.mu[dv + j];
-        }
-        out->hc = sp.hc;
-        if (sp.N) {
-            out->r[t] = calloc((size_t)sf->V, sizeof(float));
-            if (!out->r[t]) { free(rows); snprintf(err, errlen, "scene fit: out of memory"); rc = -1; break; }
-            for (int k = 0; k < sp.N; k++) out->r[t][sp.word[k]] = (float)(x[D + 1 + k] * sp.tf_scale);
-        }
+        int counts[4] = {0, 0, 0, 0};
+        int n = collect_rows(c, o, t, &rows, counts);
+        if (n < 10) { free(rows); snprintf(err, errlen, "scene fit: only %d rows", n < 0 ? 0 : n); rc = -1; break; }
+        double sw = standardise_rows(sf, &sp, film_f, rows, n, W.dense);
+        normal_equations(c, sf, &sp, film_f, rows, n, sw, o->lambda, &W);
+        if (la_cholesky_solve(W.A, W.x, P)) { free(rows); snprintf(err, errlen, "scene fit: singular system"); rc = -1; break; }
+        if (fold_back(out, t, W.x, &sp, sf)) { free(rows); snprintf(err, errlen, "scene fit: out of memory"); rc = -1; break; }
         for (int k = 0; k < 4; k++) out->rows[k] += counts[k];
         free(rows);
     }
-    free(A); free(x); free(dense); free(vals); free(film_acc); free(cols);
+    free(W.A); free(W.x); free(W.dense); free(W.vals); free(W.film_acc); free(W.cols);
     free(sp.col); free(sp.word); free(film_f);
     if (rc) scene_fit_free(out);
     return rc;

@@ -44,6 +44,117 @@ static int table_vocab(const Model *song, const WordVec *wv, int max_words, cons
     return (int)arrlen(words);
 }
 
+/* Each song's features: the mean of its known tokens' weighted vectors. */
+static void sif_features(const ds_dataset *d, const Vocab *voc, const float *vec, int D, double *F, int32_t *ids) {
+    for (int i = 0; i < d->n; i++) {
+        const char *t = d->songs[i].lyrics;
+        int n = text_encode(voc, t, strlen(t), ids, DS_MAX_TOKENS), known = 0;
+        double *f = F + (size_t)i * D;
+        for (int s = 0; s < n; s++) {
+            if (ids[s] < 2) continue;
+            known++;
+            for (int k = 0; k < D; k++) f[k] += vec[(size_t)ids[s] * D + k];
+        }
+        if (known) for (int k = 0; k < D; k++) f[k] /= known;
+    }
+}
+
+/* SIF's common-component removal: project the first singular direction u
+ * of the training features (power iteration) out, f <- f - (u.f) u. */
+static void remove_common_component(const ds_dataset *d, double *F, int D, double *u) {
+    for (int p = 0; p < D; p++) u[p] = 1.0 / sqrt((double)D);
+    for (int it = 0; it < 50; it++) {
+        double nu[512] = {0}, nn = 0;
+        for (int i = 0; i < d->n; i++) {
+            if (d->songs[i].split != DS_TRAIN) continue;
+            const double *f = F + (size_t)i * D;
+            double t = 0;
+            for (int p = 0; p < D; p++) t += f[p] * u[p];
+            for (int p = 0; p < D; p++) nu[p] += t * f[p];
+        }
+        for (int p = 0; p < D; p++) nn += nu[p] * nu[p];
+        nn = sqrt(nn) + 1e-300;
+        for (int p = 0; p < D; p++) u[p] = nu[p] / nn;
+    }
+    for (int i = 0; i < d->n; i++) {
+        double *f = F + (size_t)i * D, t = 0;
+        for (int p = 0; p < D; p++) t += f[p] * u[p];
+        for (int p = 0; p < D; p++) f[p] -= t * u[p];
+    }
+}
+
+/* Standardise F on the training split (mean mu, std sd) and its Gram
+ * matrix G over the training songs. Returns the training count. */
+static int standardise_gram(const ds_dataset *d, double *F, int D, double *mu, double *sd, double *G) {
+    int ntr = 0;
+    for (int i = 0; i < d->n; i++) if (d->songs[i].split == DS_TRAIN) { ntr++; for (int k = 0; k < D; k++) mu[k] += F[(size_t)i * D + k]; }
+    for (int k = 0; k < D; k++) mu[k] /= ntr;
+    for (int i = 0; i < d->n; i++) if (d->songs[i].split == DS_TRAIN) for (int k = 0; k < D; k++) { double x = F[(size_t)i * D + k] - mu[k]; sd[k] += x * x; }
+    for (int k = 0; k < D; k++) sd[k] = sqrt(sd[k] / ntr) + 1e-12;
+    for (int i = 0; i < d->n; i++) for (int k = 0; k < D; k++) F[(size_t)i * D + k] = (F[(size_t)i * D + k] - mu[k]) / sd[k];
+    for (int i = 0; i < d->n; i++) {
+        if (d->songs[i].split != DS_TRAIN) continue;
+        const double *f = F + (size_t)i * D;
+        for (int p = 0; p < D; p++) for (int q = 0; q <= p; q++) G[p * D + q] += f[p] * f[q];
+    }
+    for (int p = 0; p < D; p++) for (int q = p + 1; q < D; q++) G[p * D + q] = G[q * D + p];
+    return ntr;
+}
+
+/* What fitting one target reads (fit_for_a's features and their statistics). */
+typedef struct {
+    const ds_dataset *d;
+    const double *F, *G, *mu, *sd, *u;   /* standardised features, Gram, mean, std, removed direction */
+    int D, ntr, remove_pc;
+    const double *ymean, *ystd;
+    double lambda_fixed;
+    double *A;                            /* [D][D] work */
+    float *pred, *yv;                     /* [n] work */
+} ShFit;
+
+/* Target k's ridge on the features: lambda by validation r (or fixed),
+ * then folded into W[k] and bias[k] over the raw mean features. */
+static void fit_target(const ShFit *f, int k, double a, double W[][512], double *bias, script_head_info *info, FILE *log) {
+    const ds_dataset *d = f->d;
+    int D = f->D;
+    double Xy[512] = {0}, ybar = 0;
+    for (int i = 0; i < d->n; i++) if (d->songs[i].split == DS_TRAIN) ybar += (d->songs[i].y[k] - f->ymean[k]) / f->ystd[k];
+    ybar /= f->ntr;
+    for (int i = 0; i < d->n; i++) {
+        if (d->songs[i].split != DS_TRAIN) continue;
+        double y = (d->songs[i].y[k] - f->ymean[k]) / f->ystd[k] - ybar;
+        for (int p = 0; p < D; p++) Xy[p] += f->F[(size_t)i * D + p] * y;
+    }
+    double best = -2;
+    for (int li = 0; li < SH_N_LAMBDAS; li++) {
+        double x[512], lam = f->lambda_fixed > 0 ? f->lambda_fixed : sh_lambdas[li];
+        if (f->lambda_fixed > 0 && li > 0) break;
+        memcpy(f->A, f->G, sizeof(double) * D * D);
+        for (int p = 0; p < D; p++) f->A[p * D + p] += lam;
+        memcpy(x, Xy, sizeof(double) * D);
+        if (la_cholesky_solve(f->A, x, D)) continue;
+        int nv = 0;
+        for (int i = 0; i < d->n; i++) {
+            if (d->songs[i].split != DS_VAL) continue;
+            double z = ybar;
+            for (int p = 0; p < D; p++) z += x[p] * f->F[(size_t)i * D + p];
+            f->pred[nv] = (float)z; f->yv[nv] = d->songs[i].y[k]; nv++;
+        }
+        double r = ev_pearson(f->pred, f->yv, nv);
+        if (r > best + 1e-9) { best = r; info->lambda[k] = lam; memcpy(W[k], x, sizeof(double) * D); bias[k] = ybar; }
+    }
+    info->val_r[k] = best;
+    info->sif_a[k] = a;
+    /* fold the standardisation and the SIF weight's a into W: z = bias + W·(mean of sif_a·vec) */
+    for (int p = 0; p < D; p++) { W[k][p] /= f->sd[p]; bias[k] -= W[k][p] * f->mu[p]; }
+    if (f->remove_pc) {   /* W·(P f) = (P W)·f with P = I − u uᵀ */
+        double t = 0;
+        for (int p = 0; p < D; p++) t += W[k][p] * f->u[p];
+        for (int p = 0; p < D; p++) W[k][p] -= t * f->u[p];
+    }
+    if (log) fprintf(log, "script head %-13s a %-6g lambda %-6g validation r %.3f\n", ds_target_names[k], a, info->lambda[k], best);
+}
+
 /* Ridge fits of the targets k with sif_a(k) == a (want[k] != 0), on the
  * SIF(a)-weighted mean vectors of every song; writes W[k] (folded: applies
  * to the unstandardised mean vector), bias[k], lambda, validation r. */
@@ -62,98 +173,53 @@ static int fit_for_a(double a, const int *want, const ds_dataset *d, const Vocab
         double w = a / (a + pw[v]);
         for (int k = 0; k < D; k++) vec[(size_t)v * D + k] = (float)(w * raw[(size_t)v * D + k]);
     }
-    /* features: the mean of the known tokens' weighted vectors */
-    for (int i = 0; i < d->n; i++) {
-        const char *t = d->songs[i].lyrics;
-        int n = text_encode(voc, t, strlen(t), ids, DS_MAX_TOKENS), known = 0;
-        double *f = F + (size_t)i * D;
-        for (int s = 0; s < n; s++) {
-            if (ids[s] < 2) continue;
-            known++;
-            for (int k = 0; k < D; k++) f[k] += vec[(size_t)ids[s] * D + k];
-        }
-        if (known) for (int k = 0; k < D; k++) f[k] /= known;
-    }
-    /* SIF's common-component removal (optional): project the first
-     * singular direction u of the training features out, f ← f − (u·f) u */
+    sif_features(d, voc, vec, D, F, ids);
     double u[512] = {0};
-    if (remove_pc) {
-        for (int p = 0; p < D; p++) u[p] = 1.0 / sqrt((double)D);
-        for (int it = 0; it < 50; it++) {
-            double nu[512] = {0}, nn = 0;
-            for (int i = 0; i < d->n; i++) {
-                if (d->songs[i].split != DS_TRAIN) continue;
-                const double *f = F + (size_t)i * D;
-                double t = 0;
-                for (int p = 0; p < D; p++) t += f[p] * u[p];
-                for (int p = 0; p < D; p++) nu[p] += t * f[p];
-            }
-            for (int p = 0; p < D; p++) nn += nu[p] * nu[p];
-            nn = sqrt(nn) + 1e-300;
-            for (int p = 0; p < D; p++) u[p] = nu[p] / nn;
-        }
-        for (int i = 0; i < d->n; i++) {
-            double *f = F + (size_t)i * D, t = 0;
-            for (int p = 0; p < D; p++) t += f[p] * u[p];
-            for (int p = 0; p < D; p++) f[p] -= t * u[p];
-        }
-    }
-    /* standardise on the training split, Gram matrix */
-    int ntr = 0;
-    for (int i = 0; i < d->n; i++) if (d->songs[i].split == DS_TRAIN) { ntr++; for (int k = 0; k < D; k++) mu[k] += F[(size_t)i * D + k]; }
-    for (int k = 0; k < D; k++) mu[k] /= ntr;
-    for (int i = 0; i < d->n; i++) if (d->songs[i].split == DS_TRAIN) for (int k = 0; k < D; k++) { double x = F[(size_t)i * D + k] - mu[k]; sd[k] += x * x; }
-    for (int k = 0; k < D; k++) sd[k] = sqrt(sd[k] / ntr) + 1e-12;
-    for (int i = 0; i < d->n; i++) for (int k = 0; k < D; k++) F[(size_t)i * D + k] = (F[(size_t)i * D + k] - mu[k]) / sd[k];
-    for (int i = 0; i < d->n; i++) {
-        if (d->songs[i].split != DS_TRAIN) continue;
-        const double *f = F + (size_t)i * D;
-        for (int p = 0; p < D; p++) for (int q = 0; q <= p; q++) G[p * D + q] += f[p] * f[q];
-    }
-    for (int p = 0; p < D; p++) for (int q = p + 1; q < D; q++) G[p * D + q] = G[q * D + p];
-    for (int k = 0; k < SH_K; k++) {
-        if (!want[k]) continue;
-        double Xy[512] = {0}, ybar = 0;
-        for (int i = 0; i < d->n; i++) if (d->songs[i].split == DS_TRAIN) ybar += (d->songs[i].y[k] - ymean[k]) / ystd[k];
-        ybar /= ntr;
-        for (int i = 0; i < d->n; i++) {
-            if (d->songs[i].split != DS_TRAIN) continue;
-            double y = (d->songs[i].y[k] - ymean[k]) / ystd[k] - ybar;
-            for (int p = 0; p < D; p++) Xy[p] += F[(size_t)i * D + p] * y;
-        }
-        double best = -2;
-        for (int li = 0; li < SH_N_LAMBDAS; li++) {
-            double x[512], lam = lambda_fixed > 0 ? lambda_fixed : sh_lambdas[li];
-            if (lambda_fixed > 0 && li > 0) break;
-            memcpy(A, G, sizeof(double) * D * D);
-            for (int p = 0; p < D; p++) A[p * D + p] += lam;
-            memcpy(x, Xy, sizeof(double) * D);
-            if (la_cholesky_solve(A, x, D)) continue;
-            int nv = 0;
-            for (int i = 0; i < d->n; i++) {
-                if (d->songs[i].split != DS_VAL) continue;
-                double z = ybar;
-                for (int p = 0; p < D; p++) z += x[p] * F[(size_t)i * D + p];
-                pred[nv] = (float)z; yv[nv] = d->songs[i].y[k]; nv++;
-            }
-            double r = ev_pearson(pred, yv, nv);
-            if (r > best + 1e-9) { best = r; info->lambda[k] = lam; memcpy(W[k], x, sizeof(double) * D); bias[k] = ybar; }
-        }
-        info->val_r[k] = best;
-        info->sif_a[k] = a;
-        /* fold the standardisation and the SIF weight's a into W: z = bias + W·(mean of sif_a·vec) */
-        for (int p = 0; p < D; p++) { W[k][p] /= sd[p]; bias[k] -= W[k][p] * mu[p]; }
-        if (remove_pc) {   /* W·(P f) = (P W)·f with P = I − u uᵀ */
-            double t = 0;
-            for (int p = 0; p < D; p++) t += W[k][p] * u[p];
-            for (int p = 0; p < D; p++) W[k][p] -= t * u[p];
-        }
-        if (log) fprintf(log, "script head %-13s a %-6g lambda %-6g validation r %.3f\n", ds_target_names[k], a, info->lambda[k], best);
-    }
+    if (remove_pc) remove_common_component(d, F, D, u);
+    int ntr = standardise_gram(d, F, D, mu, sd, G);
+    ShFit fit = { d, F, G, mu, sd, u, D, ntr, remove_pc, ymean, ystd, lambda_fixed, A, pred, yv };
+    for (int k = 0; k < SH_K; k++) if (want[k]) fit_target(&fit, k, a, W, bias, info, log);
     rc = 0;
 done:
     free(vec); free(F); free(ids); free(A); free(G); free(mu); free(sd); free(pred); free(yv);
     return rc;
+}
+
+/* The two-head network's weights: the song network's TF-IDF, hidden units
+ * and outputs copied, the word table from the script head's fits (W, bias
+ * over raw vectors weighted by SIF's a / (a + p(w))), each script output a
+ * +/- ReLU pair carried through to the second half of the outputs. */
+static void fill_two_heads(Model *res, const Model *song, const float *raw, const double *pw, int V, int D,
+                           double W[][512], const double *bias, const script_head_info *info) {
+    const int O = SH_K, Vt = vocab_size(song->vocab), HC = song->layers[1].spec.units;
+    const float *s_idf = song->params + song->tensors[0].offset, *s_W1 = song->params + song->tensors[1].offset;
+    const float *s_b1 = song->params + song->tensors[2].offset, *s_W2 = song->params + song->tensors[3].offset;
+    const float *s_b2 = song->params + song->tensors[4].offset;
+    float *idf = res->params + res->tensors[0].offset, *tab = res->params + res->tensors[1].offset;
+    float *W1 = res->params + res->tensors[2].offset, *b1 = res->params + res->tensors[3].offset;
+    float *W2 = res->params + res->tensors[4].offset, *b2 = res->params + res->tensors[5].offset;
+    const int H1 = HC + 2 * O;
+    memcpy(idf, s_idf, sizeof(float) * (size_t)Vt);
+    for (int v = 2; v < V; v++)
+        for (int k = 0; k < O; k++) {
+            double z = 0;
+            for (int p = 0; p < D; p++) z += W[k][p] * raw[(size_t)v * D + p];
+            tab[(size_t)v * O + k] = (float)(z * info->sif_a[k] / (info->sif_a[k] + pw[v]));
+        }
+    for (int i = 0; i < Vt; i++) memcpy(W1 + (size_t)i * H1, s_W1 + (size_t)i * HC, sizeof(float) * (size_t)HC);
+    memcpy(b1, s_b1, sizeof(float) * (size_t)HC);
+    for (int k = 0; k < O; k++) {
+        W1[(size_t)(Vt + k) * H1 + HC + 2 * k] = 1.0f;
+        W1[(size_t)(Vt + k) * H1 + HC + 2 * k + 1] = -1.0f;
+        b1[HC + 2 * k] = (float)bias[k];
+        b1[HC + 2 * k + 1] = (float)-bias[k];
+    }
+    for (int j = 0; j < HC; j++) memcpy(W2 + (size_t)j * 2 * O, s_W2 + (size_t)j * O, sizeof(float) * (size_t)O);
+    memcpy(b2, s_b2, sizeof(float) * (size_t)O);
+    for (int k = 0; k < O; k++) {
+        W2[(size_t)(HC + 2 * k) * 2 * O + O + k] = 1.0f;
+        W2[(size_t)(HC + 2 * k + 1) * 2 * O + O + k] = -1.0f;
+    }
 }
 
 Model *script_head_attach(const Model *song, const ds_dataset *d, const WordVec *wv,
@@ -205,36 +271,7 @@ Model *script_head_attach(const Model *song, const ds_dataset *d, const WordVec 
     res = model_create(arch, 3, song->seq_len, words, nw, (const char *const *)song->output_names,
                        song->target_mean, song->target_std, O, err, errlen);
     if (!res) goto done;
-    {
-        const float *s_idf = song->params + song->tensors[0].offset, *s_W1 = song->params + song->tensors[1].offset;
-        const float *s_b1 = song->params + song->tensors[2].offset, *s_W2 = song->params + song->tensors[3].offset;
-        const float *s_b2 = song->params + song->tensors[4].offset;
-        float *idf = res->params + res->tensors[0].offset, *tab = res->params + res->tensors[1].offset;
-        float *W1 = res->params + res->tensors[2].offset, *b1 = res->params + res->tensors[3].offset;
-        float *W2 = res->params + res->tensors[4].offset, *b2 = res->params + res->tensors[5].offset;
-        const int H1 = HC + 2 * O;
-        memcpy(idf, s_idf, sizeof(float) * (size_t)Vt);
-        for (int v = 2; v < V; v++)
-            for (int k = 0; k < O; k++) {
-                double z = 0;
-                for (int p = 0; p < D; p++) z += W[k][p] * raw[(size_t)v * D + p];
-                tab[(size_t)v * O + k] = (float)(z * info->sif_a[k] / (info->sif_a[k] + pw[v]));
-            }
-        for (int i = 0; i < Vt; i++) memcpy(W1 + (size_t)i * H1, s_W1 + (size_t)i * HC, sizeof(float) * (size_t)HC);
-        memcpy(b1, s_b1, sizeof(float) * (size_t)HC);
-        for (int k = 0; k < O; k++) {
-            W1[(size_t)(Vt + k) * H1 + HC + 2 * k] = 1.0f;
-            W1[(size_t)(Vt + k) * H1 + HC + 2 * k + 1] = -1.0f;
-            b1[HC + 2 * k] = (float)bias[k];
-            b1[HC + 2 * k + 1] = (float)-bias[k];
-        }
-        for (int j = 0; j < HC; j++) memcpy(W2 + (size_t)j * 2 * O, s_W2 + (size_t)j * O, sizeof(float) * (size_t)O);
-        memcpy(b2, s_b2, sizeof(float) * (size_t)O);
-        for (int k = 0; k < O; k++) {
-            W2[(size_t)(HC + 2 * k) * 2 * O + O + k] = 1.0f;
-            W2[(size_t)(HC + 2 * k + 1) * 2 * O + O + k] = -1.0f;
-        }
-    }
+    fill_two_heads(res, song, raw, pw, V, D, W, bias, info);
     if (model_set_meta(res, song->meta) || model_prepare(res, err, errlen)) { model_free(res); res = NULL; goto done; }
     info->n_words = nw; info->dim = D;
 done:

@@ -262,6 +262,43 @@ static double mlp_eval(const tr_mlp *net, const bl_sparse *X, const int *rows, c
     return s / ((double)n * net->O);
 }
 
+/* One sample's working buffers (tr_train_mlp): hidden activations before
+ * and after ReLU and dropout, the dropout mask, the hidden gradient, the
+ * sparse row kept after input dropout. */
+typedef struct { float *h, *hp, *mask, *dh; int32_t *kc; float *kv; } MlpWork;
+
+/* One training sample (row of X, targets y): input dropout on the sparse
+ * row, forward with hidden dropout, the loss, and its gradient added into
+ * g (a tr_mlp view of the gradient block). Returns the sample's loss. */
+static double sample_grad(const tr_mlp *net, const tr_mlp *g, const bl_sparse *X, int row, const float *y,
+                          const tr_params *p, float scale, MlpWork *w, uint64_t *rng) {
+    int H = net->H, O = net->O;
+    float out[MODEL_MAX_OUTPUTS], d[MODEL_MAX_OUTPUTS];
+    int nk = 0;
+    float keep = 1.0f - p->input_dropout;
+    for (long k = X->rowptr[row]; k < X->rowptr[row + 1]; k++) {
+        if (p->input_dropout > 0 && nn_rng_uniform(rng) < p->input_dropout) continue;
+        w->kc[nk] = X->col[k]; w->kv[nk] = p->input_dropout > 0 ? X->val[k] / keep : X->val[k]; nk++;
+    }
+    memcpy(w->hp, net->b1, sizeof(float) * H);
+    for (int k = 0; k < nk; k++) { const float *wr = net->W1 + (size_t)w->kc[k] * H; for (int j = 0; j < H; j++) w->hp[j] += w->kv[k] * wr[j]; }
+    for (int j = 0; j < H; j++) {
+        w->mask[j] = (p->dropout > 0 && nn_rng_uniform(rng) < p->dropout) ? 0.0f : 1.0f / (1.0f - p->dropout);
+        w->h[j] = w->hp[j] > 0 ? w->hp[j] * w->mask[j] : 0.0f;
+    }
+    mlp_out(net, w->h, out);
+    double loss = tr_loss(p->loss, p->huber_delta, out, y, O, d, scale);
+    for (int o = 0; o < O; o++) g->b2[o] += d[o];
+    for (int j = 0; j < H; j++) {
+        float *gr = g->W2 + (size_t)j * O; const float *wr = net->W2 + (size_t)j * O; float gs = 0;
+        for (int o = 0; o < O; o++) { gr[o] += w->h[j] * d[o]; gs += wr[o] * d[o]; }
+        w->dh[j] = w->hp[j] > 0 ? gs * w->mask[j] : 0.0f;
+        g->b1[j] += w->dh[j];
+    }
+    for (int k = 0; k < nk; k++) { float *gr = g->W1 + (size_t)w->kc[k] * H; for (int j = 0; j < H; j++) gr[j] += w->kv[k] * w->dh[j]; }
+    return loss;
+}
+
 int tr_train_mlp(tr_mlp *net, const bl_sparse *X, const int *tr, const float *y_tr, int ntr,
                  const int *va, const float *y_va, int nva, const tr_params *p, tr_result *res,
                  FILE *log) {
@@ -285,7 +322,8 @@ int tr_train_mlp(tr_mlp *net, const bl_sparse *X, const int *tr, const float *y_
         return -1;
     }
     float *W1 = params, *b1 = params + n1, *W2 = b1 + H, *b2 = W2 + (size_t)H * O;
-    float *gW1 = grads, *gb1 = grads + n1, *gW2 = gb1 + H, *gb2 = gW2 + (size_t)H * O;
+    tr_mlp grad = { V, H, O, grads, grads + n1, grads + n1 + H, grads + n1 + H + (size_t)H * O };
+    MlpWork w = { h, hp, mask, dh, kc, kv };
     memcpy(W1, net->W1, sizeof(float) * n1); memcpy(b1, net->b1, sizeof(float) * H);
     memcpy(W2, net->W2, sizeof(float) * H * O); memcpy(b2, net->b2, sizeof(float) * O);
     tr_mlp view = { V, H, O, W1, b1, W2, b2 };
@@ -294,7 +332,6 @@ int tr_train_mlp(tr_mlp *net, const bl_sparse *X, const int *tr, const float *y_
     res->best_val = INFINITY;
     int since = 0;
     double t_start = now_sec();
-    float out[MODEL_MAX_OUTPUTS], d[MODEL_MAX_OUTPUTS];
     for (int ep = 0; ep < p->epochs; ep++) {
         double t0 = now_sec(), tsum = 0;
         shuffle(order, ntr, &rng);
@@ -303,30 +340,8 @@ int tr_train_mlp(tr_mlp *net, const bl_sparse *X, const int *tr, const float *y_
             memset(grads, 0, sizeof(float) * P);
             float scale = 1.0f / ((float)(e - b) * O);
             for (int i = b; i < e; i++) {
-                int s = order[i], row = tr[s];
-                /* input dropout on the sparse row */
-                int nk = 0;
-                float keep = 1.0f - p->input_dropout;
-                for (long k = X->rowptr[row]; k < X->rowptr[row + 1]; k++) {
-                    if (p->input_dropout > 0 && nn_rng_uniform(&rng) < p->input_dropout) continue;
-                    kc[nk] = X->col[k]; kv[nk] = p->input_dropout > 0 ? X->val[k] / keep : X->val[k]; nk++;
-                }
-                memcpy(hp, b1, sizeof(float) * H);
-                for (int k = 0; k < nk; k++) { const float *wr = W1 + (size_t)kc[k] * H; for (int j = 0; j < H; j++) hp[j] += kv[k] * wr[j]; }
-                for (int j = 0; j < H; j++) {
-                    mask[j] = (p->dropout > 0 && nn_rng_uniform(&rng) < p->dropout) ? 0.0f : 1.0f / (1.0f - p->dropout);
-                    h[j] = hp[j] > 0 ? hp[j] * mask[j] : 0.0f;
-                }
-                mlp_out(&view, h, out);
-                tsum += tr_loss(p->loss, p->huber_delta, out, y_tr + (size_t)s * O, O, d, scale);
-                for (int o = 0; o < O; o++) gb2[o] += d[o];
-                for (int j = 0; j < H; j++) {
-                    float *gr = gW2 + (size_t)j * O; const float *wr = W2 + (size_t)j * O; float g = 0;
-                    for (int o = 0; o < O; o++) { gr[o] += h[j] * d[o]; g += wr[o] * d[o]; }
-                    dh[j] = hp[j] > 0 ? g * mask[j] : 0.0f;
-                    gb1[j] += dh[j];
-                }
-                for (int k = 0; k < nk; k++) { float *gr = gW1 + (size_t)kc[k] * H; for (int j = 0; j < H; j++) gr[j] += kv[k] * dh[j]; }
+                int s = order[i];
+                tsum += sample_grad(&view, &grad, X, tr[s], y_tr + (size_t)s * O, p, scale, &w, &rng);
             }
             adam_step(&a, params, grads, p);
         }

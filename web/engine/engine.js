@@ -32,11 +32,16 @@
 // match/soundtrack without any loaded model need "mean" and "std" in the
 // request (see wasm/match.h).
 //
-// Module-level: `methods` (generated from ENGINE_METHODS, bottom of this
-// file) use one default engine created on first use from ./moodspace.mjs;
-// that is what web/engine/worker.js calls.
+// Module-level: defaultEngine() is one engine created on first use from
+// ./moodspace.mjs, and workerCall(engine, name) finds a call on it by name;
+// that is what web/engine/worker.js uses. There is no list of names to keep:
+// every function of the object wrap() returns is a call (except the model
+// lifecycle the Worker owns), so adding an engine call is a C function in
+// wasm/api.c, its declaration in wasm/api.h and one method in wrap();
+// tests/js/api-wiring.test.mjs checks that all three agree.
 //
-// Memory rules (STYLE.md #15): inputs go through _malloc (never the small
+// Memory rules (the wasm heap can move when it grows, and nothing in it is
+// garbage-collected): inputs go through _malloc (never the small
 // wasm stack), HEAP views are re-read after anything that may grow memory,
 // results are copied out (UTF8ToString) before the engine frees them, and
 // every allocation is freed in a finally.
@@ -115,7 +120,7 @@ function wrap(mod) {
   // cannot make a whole JSON request unparseable for the engine.
   // Non-integer numbers go as the float32 the engine will use anyway, in 9
   // significant digits (enough to identify a float32 exactly), which the
-  // engine parses on its fast path (see ms_strtod in wasm/match.c).
+  // engine parses on its fast path (see ms_strtod in wasm/strtod.h).
   const json = (v) => JSON.stringify(v ?? {}, (k, x) => (
     typeof x === 'string' ? wellFormed(x)
       : typeof x === 'number' && !Number.isInteger(x) && Number.isFinite(x) ? f32(x) : x));
@@ -316,20 +321,26 @@ function randomSeed() {
 }
 
 // ---- module-level API: one default engine (what web/engine/worker.js uses) ----------
-//
-// ENGINE_METHODS is the one list of calls a Worker may make; `methods` is
-// generated from it (each awaits the default engine, created on first use
-// from ./moodspace.mjs). Adding an engine call = a C function in wasm/api.c
-// and exports.txt, its method in wrap() above, and its name here.
 
-export const ENGINE_METHODS = ['loadModel', 'info', 'setWeights', 'predict', 'match', 'soundtrack', 'filmSoundtrack',
-  'filmFit', 'pool', 'explain', 'parseScript', 'arc', 'arcFromMetrics'];
-
-let defaultEngine = null;
-function engine() {
-  if (!defaultEngine) defaultEngine = createEngine().catch((e) => { defaultEngine = null; throw e; });
-  return defaultEngine;
+let defaultPromise = null;
+/** The module's one engine, created on first use from ./moodspace.mjs. */
+export function defaultEngine() {
+  if (!defaultPromise) defaultPromise = createEngine().catch((e) => { defaultPromise = null; throw e; });
+  return defaultPromise;
 }
 
-export const methods = Object.freeze(Object.fromEntries(ENGINE_METHODS.map((name) => [name, async (...args) => (await engine())[name](...args)])));
-export async function constants() { return (await engine()).constants; }
+// The calls a Worker's client may not make: the Worker loads and owns its model.
+const WORKER_OWNS = new Set(['loadModel', 'freeModel']);
+
+/**
+ * The engine call `name` of `eng` (an object from createEngine), bound to it,
+ * for a request that names it: a function of the object itself, not one of
+ * its internals (names starting with '_') nor the model lifecycle.
+ * Throws Error('Unknown engine call: NAME') for anything else.
+ */
+export function workerCall(eng, name) {
+  const ok = typeof name === 'string' && !name.startsWith('_') && !WORKER_OWNS.has(name)
+    && Object.hasOwn(eng, name) && typeof eng[name] === 'function';
+  if (!ok) throw new Error(`Unknown engine call: ${String(name)}`);
+  return eng[name].bind(eng);
+}

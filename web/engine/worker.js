@@ -2,13 +2,14 @@
 // requests one at a time in arrival order (a promise chain is the queue).
 //
 // In:  { id, method: 'init', args: [{ modelUrl }] }
-//      { id, method: one of engine.js's ENGINE_METHODS (not loadModel), args: [...] }
+//      { id, method: the name of a call of engine.js's engine object (workerCall:
+//        not its internals, not loadModel / freeModel), args: [...] }
 // Out: { id, result } | { id, error: message } | { id, progress: { done, total } }
 //
 // 'predict' with a long list of texts runs in chunks and posts progress after
 // each chunk. Only web/engine/engine.js touches wasm memory.
 
-import { methods, constants } from './engine.js';
+import { defaultEngine, workerCall } from './engine.js';
 
 const CHUNK = 16;
 let ready = null;
@@ -18,8 +19,9 @@ async function init({ modelUrl }) {
   const res = await fetch(modelUrl);
   if (!res.ok) throw new Error(`The model file could not be downloaded (HTTP ${res.status}).`);
   const bytes = new Uint8Array(await res.arrayBuffer());
-  const info = await methods.loadModel(bytes);
-  return { ...info, constants: await constants() };
+  const eng = await defaultEngine();
+  const info = eng.loadModel(bytes);
+  return { ...info, constants: eng.constants };
 }
 
 async function run(id, method, args) {
@@ -29,8 +31,7 @@ async function run(id, method, args) {
   }
   if (!ready) throw new Error('The engine is not initialised.');
   await ready;
-  const fn = Object.hasOwn(methods, method) && method !== 'loadModel' ? methods[method] : null;
-  if (!fn) throw new Error(`Unknown engine call: ${method}`);
+  const fn = workerCall(await defaultEngine(), method);
   if (method === 'predict' && Array.isArray(args[0]) && args[0].length > CHUNK) {
     const texts = args[0]; const out = [];
     for (let i = 0; i < texts.length; i += CHUNK) {
