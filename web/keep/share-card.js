@@ -7,13 +7,14 @@
 //   drawTasteCard(data)                      → canvas (data from taste-verdict.js tasteCardData)
 import { el } from '../ui.js';
 import { download, fileStem } from './export.js';
+import { metric } from '../metrics.js';
 
 // Portrait 4:5, the size photo apps and stories take without cropping.
 export const CARD = { width: 1080, height: 1350 };
 const PAD = 80;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const INK = '#f4f1ff'; const DIM = '#b9b3d9'; const ACCENT = '#ff9f1c';
-const LINES = { energy: '#ff6b4a', valence: '#4cc3ff' };
+const LINES = { energy: metric('energy').onDark, valence: metric('valence').onDark };   // the metrics table's (metrics.js)
 
 function canvasCard(top, bottom) {
   const c = document.createElement('canvas');

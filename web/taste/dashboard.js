@@ -16,6 +16,7 @@ import { isStopWord } from './stopwords.js';
 import { DEMO_LABEL } from '../library/demo.js';
 import { loadCatalog } from '../film/film-catalog.js';
 import { el, fmt, pct, orderMetrics } from '../ui.js';
+import { MOOD_METRICS } from './dashboard-stats.js';
 import { loadReference, median } from './taste-reference.js';
 import { tasteVerdict, tasteCardData } from './taste-verdict.js';
 import { shareButton, drawTasteCard } from '../keep/share-card.js';
@@ -229,7 +230,7 @@ function moodMapSection(songs, C, ref) {
 function moodRangeSection(state, C) {
   const rows = S.moodByRange(state).filter((r) => r.n > 0);
   if (rows.length < 2) return null;
-  const metrics = orderMetrics(['valence', 'energy', 'danceability', 'acousticness', 'liveness']).filter((m) => rows.every((r) => m in r.means));
+  const metrics = orderMetrics(MOOD_METRICS).filter((m) => rows.every((r) => m in r.means));
   if (!metrics.length) return null;
   return section('dash-mood-range', 'Mood by time range', C.chartFigure({
     id: 'chart-mood-range',
