@@ -29,4 +29,12 @@ char *ms_explain(int h, const char *json);
 char *ms_scenes(const char *text, size_t len, const char *opts_json);
 char *ms_arc(int h, const char *text, size_t len, const char *opts_json);
 char *ms_arc_from_metrics(int h, const char *json);
+
+/* A script read once: its scenes (ms_scenes' answer, with each scene's
+ * text) and each scene's predicted mood plus the overall mood, from one parse
+ * and one prediction and no arc (api.c, "a script read once"). h: a loaded
+ * model; text / len: the script (any bytes); opts_json: ms_arc's options or
+ * NULL. Returns a malloc'd JSON text to free with ms_free, {"error"} on
+ * failure; never NULL unless out of memory. */
+char *ms_read_script(int h, const char *text, size_t len, const char *opts_json);
 #endif

@@ -15,24 +15,22 @@ function fmtTime(sec) {
  * opts: { filename, format, title (the name the user searched for), say(text) for progress }.
  */
 export async function readScriptFilm(engine, text, { filename = '', format = 'auto', title: named = '', say = () => {} } = {}) {
-  const opts = { filename: filename || '', format: format || 'auto' };
-  // scenes with their text (for explanations), then the engine's arc:
-  // per-scene predictions, weighted by words, and the overall mood
-  const parsed = await engine.call('parseScript', [text, opts]);
-  const scenesIn = Array.isArray(parsed?.scenes) ? parsed.scenes : [];
+  // ONE engine call: the script parsed once, each scene with its text,
+  // words and predicted mood, and the overall mood (weighted like the arc)
+  say('Reading the script and predicting the mood of its scenes…');
+  const read = await engine.call('readScript', [text, { filename: filename || '', format: format || 'auto' }]).catch((e) => {
+    throw /^no scenes/.test(e?.message || '') ? new ScriptError('No scenes were found in this script.') : e;
+  });
+  const scenesIn = Array.isArray(read?.scenes) ? read.scenes : [];
   if (!scenesIn.length) throw new ScriptError('No scenes were found in this script.');
-  say(`Predicting the mood of ${scenesIn.length} scenes…`);
-  const arc = await engine.call('arc', [text, { ...opts, segments: 1, scenes: true }]);
-  const arcScenes = Array.isArray(arc?.scenes) ? arc.scenes : [];
-  const scenes = arcScenes.map((a, i) => {
-    const p = scenesIn[i] || {};
-    const heading = String(a.heading || p.heading || (p.start >= 0 ? `${fmtTime(p.start)}–${fmtTime(p.end)}` : `Scene ${i + 1}`));
-    return { index: i, heading: heading.slice(0, 200), metrics: metricsFrom(a.mood), text: String(p.text ?? ''), words: Number(p.words) || 0 };
+  const scenes = scenesIn.map((p, i) => {
+    const heading = String(p.heading || (p.start >= 0 ? `${fmtTime(p.start)}–${fmtTime(p.end)}` : `Scene ${i + 1}`));
+    return { index: i, heading: heading.slice(0, 200), metrics: metricsFrom(p.mood), text: String(p.text ?? ''), words: Number(p.words) || 0 };
   });
   if (!scenes.length || !Object.keys(scenes[0].metrics).length) throw new ScriptError('The model could not read any scene of this script.');
   // the title the user searched for names the film best; then the title page's, then the file's name
-  const title = named || (parsed.title && String(parsed.title).trim()) || (filename ? filename.replace(/\.[^.]+$/, '') : 'Your script');
+  const title = named || (read.title && String(read.title).trim()) || (filename ? filename.replace(/\.[^.]+$/, '') : 'Your script');
   const film = { id: `script:${title}`, title, year: null /* a title page's date is a draft's */, source: 'script', scenes,
-    weights: scenes.map((x) => Math.max(1, x.words)), overall: metricsFrom(arc.overall), from: filename || '' };
-  return { film, format: parsed.format || 'script', warnings: Array.isArray(parsed.warnings) ? parsed.warnings : [] };
+    weights: scenes.map((x) => Math.max(1, x.words)), overall: metricsFrom(read.overall), from: filename || '' };
+  return { film, format: read.format || 'script', warnings: Array.isArray(read.warnings) ? read.warnings : [] };
 }
