@@ -105,3 +105,47 @@ test('a script is read in one engine call and gives the same film and soundtrack
   // bad options are an error, never a crash
   assert.throws(() => eng.readScript(FOUNTAIN, { format: 'nope' }), /unknown "format"/);
 });
+
+test('filmSoundtrack: each segment\'s next best songs, and locked songs kept while the rest is re-chosen without duplicates', async (t) => {
+  if (!fs.existsSync(wasmPath) || !fs.existsSync(modelPath)) { t.skip('build/wasm or weights/model.bin missing (run ./build.sh)'); return; }
+  const eng = await createEngine({ moduleUrl: pathToFileURL(mjsPath).href, wasmBinary: fs.readFileSync(wasmPath) });
+  eng.loadModel(fs.readFileSync(modelPath));
+  const { film } = await readScriptFilm({ call: async (n, a) => eng[n](...a) }, FOUNTAIN, { filename: 'ferry.fountain' });
+  let seed = 7;
+  const rnd = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 4294967296; };
+  const songs = Array.from({ length: 40 }, (_, i) => ({ id: `s${i}`, energy: rnd(), valence: rnd(), danceability: rnd(), acousticness: rnd(), tempo: 80 + 80 * rnd(), liveness: 0.1 + 0.3 * rnd() }));
+  const base = { scenes: film.scenes.map((s) => s.metrics), scene_weights: film.weights, segments: 4, songs, detail: true };
+  const plain = eng.filmSoundtrack(base);
+  const withAlt = eng.filmSoundtrack({ ...base, alternatives: 3 });
+  // asking for alternatives changes nothing else
+  const strip = (r) => JSON.stringify({ ...r, segments: r.segments.map(({ alternatives, ...g }) => g) });
+  assert.equal(strip(withAlt), JSON.stringify(plain));
+  const used = new Set(plain.segments.map((g) => g.song.index));
+  assert.equal(used.size, 4);
+  for (const g of withAlt.segments) {
+    assert.equal(g.alternatives.length, 3);
+    const idx = g.alternatives.map((a) => a.song.index);
+    assert.equal(new Set(idx).size, 3, 'three different songs');
+    assert.ok(idx.every((i) => !used.has(i)), 'none already in the soundtrack');
+    assert.ok(g.alternatives.every((a) => a.song.id === songs[a.song.index].id && typeof a.distance === 'number' && typeof a.song_pct.energy === 'number'));
+  }
+  // lock segment 2 to its first alternative and segment 0 to its song: they stay, the rest is re-chosen, all distinct
+  const alt = withAlt.segments[2].alternatives[0].song.index;
+  const keep0 = plain.segments[0].song.index;
+  const locked = eng.filmSoundtrack({ ...base, alternatives: 2, locked: [{ segment: 2, song: alt }, { segment: 0, song: keep0 }] });
+  assert.equal(locked.segments[2].song.index, alt);
+  assert.equal(locked.segments[0].song.index, keep0);
+  assert.deepEqual(locked.segments.map((g) => !!g.locked), [true, false, true, false]);
+  const after = locked.segments.map((g) => g.song.index);
+  assert.equal(new Set(after).size, 4, 'no duplicates');
+  assert.ok(locked.segments.every((g) => g.alternatives.every((a) => !after.includes(a.song.index))));
+  // every song locked: the soundtrack is exactly the locked one
+  const all = eng.filmSoundtrack({ ...base, locked: after.map((song, segment) => ({ segment, song })) });
+  assert.deepEqual(all.segments.map((g) => g.song.index), after);
+  // bad locks are errors with a message
+  assert.throws(() => eng.filmSoundtrack({ ...base, locked: [{ segment: 9, song: 1 }] }), /segment 10 is not one of this soundtrack's 4/);
+  assert.throws(() => eng.filmSoundtrack({ ...base, locked: [{ segment: 0, song: 1 }, { segment: 1, song: 1 }] }), /locked once/);
+  assert.throws(() => eng.filmSoundtrack({ ...base, locked: [{ segment: 0, song: 99 }] }), /not among the songs/);
+  assert.throws(() => eng.filmSoundtrack({ ...base, locked: 'all' }), /"locked" must be/);
+  assert.throws(() => eng.filmSoundtrack({ ...base, alternatives: 11 }), /"alternatives" must be an integer in 0..10/);
+});

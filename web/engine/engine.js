@@ -175,7 +175,10 @@ function wrap(mod) {
     for (const e of res.matches || []) withId(e);
     for (const e of res.assignment || []) withId(e);
     for (const e of res.skipped || []) withId(e);
-    for (const e of res.segments || []) if (e.song) withId(e.song);
+    for (const e of res.segments || []) {
+      if (e.song) withId(e.song);
+      for (const a of e.alternatives || []) if (a.song) withId(a.song);
+    }
     for (const e of res.quick?.picks || []) if (e.song) withId(e.song);
     return res;
   }
