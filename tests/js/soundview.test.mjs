@@ -149,3 +149,70 @@ test('filmSoundtrack: each segment\'s next best songs, and locked songs kept whi
   assert.throws(() => eng.filmSoundtrack({ ...base, locked: 'all' }), /"locked" must be/);
   assert.throws(() => eng.filmSoundtrack({ ...base, alternatives: 11 }), /"alternatives" must be an integer in 0..10/);
 });
+
+// --- the metrics table and the plain words ------------------------------------------
+
+import { METRICS, metric, shownMetricNames, unitMetricNames } from '../../web/metrics.js';
+import { whyWords, explainWords, wordsLine, placeWords } from '../../web/soundtrack/why.js';
+import { clampMetric, DEFAULT_METRICS } from '../../web/ui.js';
+import { MOOD_METRICS } from '../../web/taste/dashboard-stats.js';
+import { isStopWord } from '../../web/taste/stopwords.js';
+
+test('the metrics table: one row per model output, read by every view', () => {
+  const cat = JSON.parse(fs.readFileSync(path.join(root, 'weights/catalog.json'), 'utf8'));
+  assert.deepEqual([...METRICS.map((m) => m.name)].sort(), [...cat.metrics].sort(), 'the model\'s outputs, no more, no fewer');
+  for (const m of METRICS) {
+    for (const k of ['label', 'low', 'high', 'less', 'more']) assert.ok(typeof m[k] === 'string' && m[k].length > 0, `${m.name}.${k}`);
+    for (const k of ['color', 'onDark']) assert.match(m[k], /^#[0-9a-f]{6}$/, `${m.name}.${k}`);
+    assert.equal(typeof m.shown, 'boolean');
+  }
+  assert.equal(new Set(METRICS.map((m) => m.color)).size, METRICS.length, 'distinct colours');
+  // "shown" follows the catalog: hidden when the films' overall moods span under half a song std
+  const spread = (m) => { const k = cat.metrics.indexOf(m); const v = cat.films.map((f) => f.overall[k]); return (Math.max(...v) - Math.min(...v)) / cat.std[k]; };
+  for (const m of METRICS) assert.equal(m.shown, spread(m.name) > 0.5, `${m.name}: spread ${spread(m.name).toFixed(3)} std`);
+  assert.deepEqual(shownMetricNames(), ['energy', 'valence', 'danceability', 'acousticness']);
+  // the views read it: ui.js's order and ranges, the Taste view's averaged metrics
+  assert.deepEqual(DEFAULT_METRICS, METRICS.map((m) => m.name));
+  assert.equal(clampMetric('tempo', 300), 250);
+  assert.equal(clampMetric('energy', -0.01), 0);
+  assert.deepEqual(MOOD_METRICS, unitMetricNames());
+  assert.ok(!MOOD_METRICS.includes('tempo'));
+  assert.equal(metric('sparkle').label, 'sparkle', 'an unknown metric gets a plain row');
+  assert.equal(metric('sparkle').shown, false);
+});
+
+test('"Why this song?" in plain words: no numbers, a large gap never agreement, flat metrics never named', () => {
+  // the case of the issue: the 3rd and the 42nd percentile are not "both among the darkest 45 %"
+  const gap = whyWords({ valence: 3, energy: 60 }, { valence: 42, energy: 62 });
+  assert.doesNotMatch(gap, /both among the darkest/i);
+  assert.match(gap, /the song is happier: this part of the film is among the darkest 5 %, the song near the middle/);
+  assert.match(gap, /^Both near the middle for energy\./);
+  // alike at an end: said as such
+  assert.equal(whyWords({ energy: 12, valence: 55 }, { energy: 9, valence: 50 }), 'Both among the calmest 15 %. Both near the middle for valence.');
+  assert.equal(whyWords({ valence: 95 }, { valence: 88 }), 'Both among the happiest 15 %.');
+  // nothing alike: said honestly, not as a match
+  const none = whyWords({ energy: 90 }, { energy: 20 }, undefined, { subject: 'the film' });
+  assert.match(none, /^No mood matches closely/);
+  assert.match(none, /The song is calmer: the film is among the most energetic 10 %, the song among the calmest 20 %\./);
+  // no distances, no "%ile", no decimals, and tempo / liveness (flat for every film) never named
+  for (const t of [gap, none, whyWords({ energy: 50, tempo: 2, liveness: 99 }, { energy: 51, tempo: 3, liveness: 98 })]) {
+    assert.doesNotMatch(t, /%ile|distance|\d\.\d|percentile|tempo|liveness|fastest|slowest|most live/);
+  }
+  assert.equal(whyWords({ tempo: 5 }, { tempo: 6 }), '', 'only hidden metrics: nothing to say');
+  assert.equal(placeWords('energy', 50), 'near the middle');
+  assert.equal(placeWords('acousticness', 97), 'among the most acoustic 5 %');
+});
+
+test('explained words: stop words and hidden metrics are never given as reasons', () => {
+  const res = { top: {
+    energy: [{ word: 'the', delta: 0.09 }, { word: 'fight', delta: 0.03 }, { word: "don't", delta: 0.02 }, { word: 'rain', delta: -0.02 }, { word: '...', delta: 0.01 }, { word: 'feat', delta: 0.01 }],
+    tempo: [{ word: 'run', delta: 4 }],
+    valence: [{ word: 'and', delta: -0.01 }],
+  } };
+  const groups = explainWords(res);
+  assert.deepEqual(groups.map((g) => g.metric), ['energy', 'valence']);
+  assert.deepEqual(groups[0].words.map((w) => w.word), ['fight', 'rain']);
+  assert.ok(groups.flatMap((g) => g.words).every((w) => !isStopWord(w.word)));
+  assert.equal(wordsLine(groups[0]), 'energy: “fight” makes it more energetic; “rain” calmer');
+  assert.equal(wordsLine(groups[1]), '', 'a metric left with no words says nothing');
+});

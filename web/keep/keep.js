@@ -49,6 +49,7 @@ export function toRecord(d, now = Date.now()) {
     distance: num(p.distance), diff: metricsOnly(p.diff),
     // the calibrated scale "Why this song?" speaks in (percentiles) and the segment's mood
     segmentPct: metricsOnly(p.segmentPct), songPct: metricsOnly(p.songPct), mood: metricsOnly(p.mood),
+    ...(p.locked ? { locked: true } : {}),   // the user's lock (soundtrack.js) comes back with the soundtrack
   }));
   const key = `${film.source}:${film.id || film.title}|${picks.length}|${picks.map((p) => p.song?.id || '').join(',')}`;
   return { key, savedAt: now, film, picks, total: num(d.total) };
@@ -90,6 +91,7 @@ function cleanPick(p) {
       : num(seg),
     distance: num(p.distance), diff: metricsOnly(p.diff),
     segmentPct: metricsOnly(p.segmentPct), songPct: metricsOnly(p.songPct), mood: metricsOnly(p.mood),
+    ...(p.locked === true ? { locked: true } : {}),
   };
 }
 
@@ -174,11 +176,15 @@ export function mountKeep(root, ctx) {
     return true;
   }
 
+  // a soundtrack the user changed (a song swapped, locked or rebuilt around)
+  // replaces the one it came from instead of adding to the list
+  let shownKey = null;
   ctx.events.addEventListener('soundtrack', async (ev) => {
-    if (ev.detail?.reopened) return;
     const rec = toRecord(ev.detail);
-    if (!rec) return;
-    const kept = (await readList()).filter((x) => x.key !== rec.key);
+    const replaces = ev.detail?.edited ? shownKey : null;
+    if (rec) shownKey = rec.key;
+    if (ev.detail?.reopened || !rec) return;
+    const kept = (await readList()).filter((x) => x.key !== rec.key && x.key !== replaces);
     if (!(await writeList([rec, ...kept]))) note.textContent = 'This browser does not let MoodSpace keep soundtracks (storage is off).';
     await render();
   });

@@ -7,7 +7,10 @@
 //                     the 3 songs nearest the film's overall mood; "Draw again"
 //                     draws a pool at another offset;
 //   Full soundtrack — the arc in N balanced segments, one distinct song per
-//                     segment by optimal assignment.
+//                     segment by optimal assignment; each song can be locked
+//                     and the rest rebuilt around it, and "Another song"
+//                     offers each segment's next best fits (the engine's
+//                     "locked" and "alternatives", wasm/soundtrack.h).
 // Both are ONE engine call, filmSoundtrack (wasm/soundtrack.h; the pool
 // sizes are the engine's), on the calibrated scale: percentiles among catalog
 // scenes and segments for the film, among songs for the songs.
@@ -15,7 +18,7 @@
 import { filmPicker } from './film-picker.js';
 import { arcView } from './arc-view.js';
 import { matchView } from './match-view.js';
-import { $, fmt, clampNumberField } from '../ui.js';
+import { $, el, fmt, clampNumberField } from '../ui.js';
 
 export { whyWords, ordinal, explainWords } from './why.js';
 
@@ -25,14 +28,20 @@ export function initSoundtrack(ctx) {
   let ranked = [];   // the library's songs with a mood, in rank order, of the last match
   const picker = filmPicker({ engine, events, onSelect: (f) => selectFilm(f) });
   const arc = arcView();
-  const matches = matchView({ engine, lyrics: ctx.lyrics, embedBase: ctx.config.embedBase });
+  const matches = matchView({ engine, lyrics: ctx.lyrics, embedBase: ctx.config.embedBase, control: { lock, another, use } });
+  let current = null;   // the full soundtrack on screen: { picks, total }
+  // "Rebuild around the locked songs": shown while a song is locked
+  const rebuild = el('button', { type: 'button', id: 'rebuild-soundtrack', class: 'primary', hidden: true, text: 'Rebuild around the locked songs' });
+  const rebuildNote = el('p', { id: 'rebuild-note', class: 'muted', 'aria-live': 'polite' });
+  $('full-list').before(el('div', { class: 'rebuild' }, rebuild, rebuildNote));
+  rebuild.addEventListener('click', () => rebuildAround());
 
   function selectFilm(f, { focus = true } = {}) {
     film = f; lastPool = null;
     $('film-panel').hidden = false;
     $('film-title').textContent = f.year ? `${f.title} (${f.year})` : f.title;
     const o = f.overall;
-    $('film-meta').textContent = `${f.scenes.length} scenes · overall mood: energy ${fmt(o.energy)}, valence ${fmt(o.valence)}, tempo ${fmt(o.tempo, 0)}` +
+    $('film-meta').textContent = `${f.scenes.length} scenes · overall mood: energy ${fmt(o.energy)}, valence ${fmt(o.valence)}` +
       (f.source === 'script' ? ' · from your script' : ' · from the catalog');
     matches.hide();
     $('match-status').textContent = '';
@@ -80,7 +89,7 @@ export function initSoundtrack(ctx) {
     }
     if (turn !== arcTurn) return;
     const segments = (res.segments || []).map((g, i) => (picks?.[i] ? { ...g, song_pct: picks[i].songPct, pick: picks[i] } : g));
-    arc.draw({ title: film.title, result: { ...res, segments }, songOf: (g) => (g.pick ? g.pick.song : songOfResult(g)) });
+    arc.draw({ title: film.title, result: { ...res, segments }, songOf: (g) => (g.pick ? g.pick.song : songOfResult(g)), weights: film.weights || null });
   }
 
   // --- matching ----------------------------------------------------------------------------
@@ -97,43 +106,107 @@ export function initSoundtrack(ctx) {
       lastPool = { offset: q.offset, size: q.pool.length };
       const picks = q.picks.map((p) => ({ song: songOfResult(p), distance: p.distance, segmentPct: res.overall.pct, songPct: p.song_pct, mood: res.overall.mood })).filter((p) => p.song);
       const considered = Math.min(ranked.length, limits?.pool_max_rank ?? ranked.length);
-      matches.showQuick(picks, { poolText: `Drawn from your top tracks ${q.offset + 1}–${q.offset + q.pool.length} (of ${considered} considered).`, sceneText: sceneTextAll() });
+      matches.showQuick(picks, { poolText: poolWords(q, considered), sceneText: sceneTextAll() });
       $('match-status').textContent = `Quick match: the ${picks.length} songs nearest the mood of ${film.title}.`;
       events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'quick', picks } }));
     } catch (e) { $('match-status').textContent = `Matching failed: ${e.message}`; }
   }
 
-  async function fullSoundtrack() {
-    if (!film) return;
+  /** The quick match's pool, said as what it is: "20 songs drawn from your 70 most played (numbers 11–30)." */
+  function poolWords(q, considered) {
+    const n = q.pool.length; const st = library.state;
+    const hasTop = ['medium_term', 'short_term', 'long_term'].some((r) => st.top?.tracks?.[r]?.length);
+    const from = st.mode === 'demo' ? `the demo library's first ${considered} songs`
+      : hasTop ? `your ${considered} most played` : `the first ${considered} songs of your library`;
+    return `${n} songs drawn from ${from} (numbers ${q.offset + 1}–${q.offset + n}).`;
+  }
+
+  const ALTERNATIVES = 3;   // "Another song" lists this many next best fits
+  /**
+   * The full soundtrack: one engine call. locks: [{ segment, song (a Song) }]
+   * kept in their segments (the rest re-chosen, distinct); segments: their
+   * count (a rebuild keeps the one on screen); lockedFlags: which segments
+   * show as locked afterwards (default: the locks); open: the segment whose
+   * alternatives open. → true when shown.
+   */
+  async function fullSoundtrack({ locks = [], segments = null, lockedFlags = null, open = -1, edited = false, busy = 'Building the soundtrack…' } = {}) {
+    if (!film) return false;
     ranked = usableSongs();
-    const asked = segmentCount();
+    const asked = segments ?? segmentCount();
     const n = Math.min(asked, film.scenes.length);
     if (n < asked) $('segments-note').textContent = `${film.title} has ${film.scenes.length} scenes, so ${n} segments.`;
     if (ranked.length < n) {
       $('match-status').textContent = `A ${n}-segment soundtrack needs at least ${n} songs with a predicted mood; you have ${ranked.length}.`;
-      return;
+      return false;
     }
-    $('match-status').textContent = 'Building the soundtrack…';
+    const locked = [];
+    for (const l of locks) {
+      const at = ranked.findIndex((s) => s.id === l.song.id);
+      if (at < 0) { $('match-status').textContent = `“${l.song.title}” is no longer in your library with a mood, so it cannot be kept.`; return false; }
+      locked.push({ segment: l.segment, song: at });
+    }
+    $('match-status').textContent = busy;
     try {
-      const res = await engine.call('filmSoundtrack', [request(ranked, {})]);
+      const res = await engine.call('filmSoundtrack', [request(ranked, { segments: n, alternatives: ALTERNATIVES, ...(locked.length ? { locked } : {}) })]);
       const picks = res.segments.map((g, i) => ({
         segment: { segment: i, first: g.first_scene, last: g.last_scene, heading: film.scenes[g.first_scene]?.heading || '', metrics: g.mood },
-        song: songOfResult(g), distance: g.distance, segmentPct: g.pct, songPct: g.song_pct, mood: g.mood }));
+        song: songOfResult(g), distance: g.distance, segmentPct: g.pct, songPct: g.song_pct, mood: g.mood,
+        locked: lockedFlags ? !!lockedFlags[i] : !!g.locked,
+        alternatives: (g.alternatives || []).map((a) => ({ song: ranked[a.song.index], songPct: a.song_pct, distance: a.distance })).filter((a) => a.song) }));
       const total = picks.reduce((a, p) => a + p.distance, 0);
-      showFull(picks, total, res);
-      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks, total } }));
-    } catch (e) { $('match-status').textContent = `The soundtrack could not be built: ${e.message}`; }
+      showFull(picks, total, res, { open });
+      events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks, total, edited } }));
+      return true;
+    } catch (e) { $('match-status').textContent = `The soundtrack could not be built: ${e.message}`; return false; }
   }
-  function showFull(picks, total, res = null) {
-    matches.showFull(picks, { sceneText });
-    $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${new Set(picks.map((p) => p.song?.id)).size} different songs, total distance ${fmt(total, 3)}.`;
+  function showFull(picks, total, res = null, { open = -1 } = {}) {
+    current = { picks, total };
+    matches.showFull(picks, { sceneText, openAlternatives: open });
+    $('match-status').textContent = `Full soundtrack: ${picks.length} segments, ${new Set(picks.map((p) => p.song?.id)).size} different songs.`;
+    showRebuild();
     drawArc(res, res ? null : picks);
+  }
+  function showRebuild() {
+    const n = current ? current.picks.filter((p) => p.locked).length : 0;
+    rebuild.hidden = !n;
+    rebuildNote.textContent = n ? `${n} song${n === 1 ? '' : 's'} locked: rebuilding keeps ${n === 1 ? 'it' : 'them'} and re-chooses the others.` : '';
+  }
+
+  // --- control over the soundtrack (match-view.js's buttons) -----------------------
+  const keepAll = () => current.picks.map((p, segment) => ({ segment, song: p.song })).filter((l) => l.song);
+  /** Lock or unlock a segment's song (kept with the soundtrack). */
+  function lock(i, on) {
+    if (!current?.picks[i]) return;
+    current.picks[i].locked = on;
+    showRebuild();
+    events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks: current.picks, total: current.total, edited: true } }));
+  }
+  /** A segment's next best fits, when the soundtrack on screen has none yet (a kept one reopened). */
+  async function another(i) {
+    if (!current) return;
+    await fullSoundtrack({ locks: keepAll(), segments: current.picks.length, lockedFlags: current.picks.map((p) => p.locked), open: i,
+      busy: 'Looking for the next best fits…' });
+  }
+  /** Put an alternative in segment i (it becomes locked); every other song stays where it is. */
+  async function use(i, alt) {
+    if (!current) return;
+    const locks = keepAll().filter((l) => l.segment !== i).concat([{ segment: i, song: alt.song }]);
+    const ok = await fullSoundtrack({ locks, segments: current.picks.length, lockedFlags: current.picks.map((p, j) => (j === i ? true : p.locked)),
+      edited: true, busy: `Putting “${alt.song.title}” in segment ${i + 1}…` });
+    if (ok) { $('match-status').textContent = `Segment ${i + 1} now plays “${alt.song.title}” (locked). ${$('match-status').textContent}`; $('full-list').children[i]?.querySelector('button.lock')?.focus(); }
+  }
+  /** Keep the locked songs, re-choose the others. */
+  async function rebuildAround() {
+    if (!current) return;
+    const locks = current.picks.map((p, segment) => ({ segment, song: p.song, on: p.locked })).filter((l) => l.on && l.song);
+    await fullSoundtrack({ locks, segments: current.picks.length, edited: true, busy: 'Rebuilding around the locked songs…' });
   }
 
   // keep.js reopens a kept soundtrack (after a reload or Spotify's sign-in
   // page) as it was: its film, segments and songs.
   ctx.soundtrack = {
     catalog: picker.catalog,
+    chart: arc.chart,   // the arc chart's Chart.js instance (browser tests, console)
     open({ film: f, picks, total }) {
       $('segments').value = String(picks.length);
       selectFilm(f, { focus: false });
@@ -144,7 +217,7 @@ export function initSoundtrack(ctx) {
 
   $('quick-match').addEventListener('click', () => quickMatch(false));
   $('draw-again').addEventListener('click', () => quickMatch(true));
-  $('full-soundtrack').addEventListener('click', fullSoundtrack);
+  $('full-soundtrack').addEventListener('click', () => fullSoundtrack());
   $('segments').addEventListener('input', () => { $('segments-note').textContent = ''; });
   $('segments').addEventListener('change', () => { segmentCount(); if (film && $('full-results').hidden) drawArc(null); });
 
