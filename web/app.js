@@ -6,7 +6,8 @@
 //     mount(ctx)   called once after the shell is up, where ctx = {
 //       library, spotifyFetch, auth, engine, config, lyrics,
 //       mounts: { taste, import, demo, save, recent },   // empty containers to fill
-//       events,            // EventTarget: 'soundtrack' (detail: { film, kind: 'quick'|'full', picks: [{ song, segment?, distance }] }),
+//       events,            // EventTarget: 'soundtrack' (detail: { film, kind: 'quick'|'full', picks: [{ song, segment?, distance, locked? }], edited? }),
+//                          //              'soundtrack-locks' (the same detail: a song locked or unlocked, nothing else changed),
 //                          //              'library-ready' (songs have metrics)
 //       showTab(name),     // 'music' | 'taste' | 'soundtrack'
 //       notify(message), notifyError(message),

@@ -177,9 +177,10 @@ export function mountKeep(root, ctx) {
   }
 
   // a soundtrack the user changed (a song swapped, locked or rebuilt around)
-  // replaces the one it came from instead of adding to the list
+  // replaces the one it came from instead of adding to the list; a lock
+  // alone comes as 'soundtrack-locks' (nothing else on the page changes)
   let shownKey = null;
-  ctx.events.addEventListener('soundtrack', async (ev) => {
+  const onShown = async (ev) => {
     const rec = toRecord(ev.detail);
     const replaces = ev.detail?.edited ? shownKey : null;
     if (rec) shownKey = rec.key;
@@ -187,7 +188,9 @@ export function mountKeep(root, ctx) {
     const kept = (await readList()).filter((x) => x.key !== rec.key && x.key !== replaces);
     if (!(await writeList([rec, ...kept]))) note.textContent = 'This browser does not let MoodSpace keep soundtracks (storage is off).';
     await render();
-  });
+  };
+  ctx.events.addEventListener('soundtrack', onShown);
+  ctx.events.addEventListener('soundtrack-locks', onShown);
 
   storeEvents.addEventListener('forgotten', () => { note.textContent = ''; render(); });
 

@@ -174,12 +174,12 @@ export function initSoundtrack(ctx) {
 
   // --- control over the soundtrack (match-view.js's buttons) -----------------------
   const keepAll = () => current.picks.map((p, segment) => ({ segment, song: p.song })).filter((l) => l.song);
-  /** Lock or unlock a segment's song (kept with the soundtrack). */
+  /** Lock or unlock a segment's song: kept with the soundtrack (keep.js), the rest of the page left as it is. */
   function lock(i, on) {
     if (!current?.picks[i]) return;
     current.picks[i].locked = on;
     showRebuild();
-    events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks: current.picks, total: current.total, edited: true } }));
+    events.dispatchEvent(new CustomEvent('soundtrack-locks', { detail: { film, kind: 'full', picks: current.picks, total: current.total, edited: true } }));
   }
   /** A segment's next best fits, when the soundtrack on screen has none yet (a kept one reopened). */
   async function another(i) {
