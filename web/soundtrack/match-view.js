@@ -11,7 +11,7 @@
 //   view.showFull(picks, { sceneText(first, last), openAlternatives })
 //   view.hide()
 // A pick: { song, distance, segmentPct, songPct, mood, segment?, locked?, alternatives?: [{ song, songPct }] }.
-// control: { lock(i, on), another(i) → Promise (alternatives ready), use(i, alternative) }.
+// control: { lock(i, on), another(i) → Promise<boolean> (the soundtrack drawn again with alternatives), use(i, alternative) }.
 import { songPlayer } from './player.js';
 import { whyWords, explainWords, wordsLine, pctText } from './why.js';
 import { $, el } from '../ui.js';
@@ -94,7 +94,12 @@ export function matchView({ engine, lyrics, embedBase, control }) {
       another.setAttribute('aria-expanded', String(on));
       box.hidden = !on;
       if (!on) return;
-      if (!p.alternatives) { box.replaceChildren(el('p', { class: 'muted', text: 'Looking for the next best fits…' })); await control.another(i); return; }
+      if (!p.alternatives) {
+        box.replaceChildren(el('p', { class: 'muted', text: 'Looking for the next best fits…' }));
+        // on success the soundtrack is drawn again with this list open; else say why here
+        if (!(await control.another(i))) box.replaceChildren(el('p', { class: 'muted', text: $('match-status').textContent || 'The next best fits could not be found.' }));
+        return;
+      }
       fill();
     };
     another.addEventListener('click', () => toggle(another.getAttribute('aria-expanded') !== 'true'));

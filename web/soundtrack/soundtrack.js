@@ -183,8 +183,8 @@ export function initSoundtrack(ctx) {
   }
   /** A segment's next best fits, when the soundtrack on screen has none yet (a kept one reopened). */
   async function another(i) {
-    if (!current) return;
-    await fullSoundtrack({ locks: keepAll(), segments: current.picks.length, lockedFlags: current.picks.map((p) => p.locked), open: i,
+    if (!current) return false;
+    return fullSoundtrack({ locks: keepAll(), segments: current.picks.length, lockedFlags: current.picks.map((p) => p.locked), open: i,
       busy: 'Looking for the next best fits…' });
   }
   /** Put an alternative in segment i (it becomes locked); every other song stays where it is. */
