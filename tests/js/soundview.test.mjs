@@ -216,3 +216,26 @@ test('explained words: stop words and hidden metrics are never given as reasons'
   assert.equal(wordsLine(groups[0]), 'energy: “fight” makes it more energetic; “rain” calmer');
   assert.equal(wordsLine(groups[1]), '', 'a metric left with no words says nothing');
 });
+
+import { soundtrackRequest, lockIndices, fullPicks, poolWords } from '../../web/soundtrack/requests.js';
+
+test('the view\'s requests: the pool said honestly, locks by song id, picks with their locks and alternatives', () => {
+  const q = { offset: 10, pool: Array.from({ length: 20 }, (_, i) => i + 10) };
+  assert.equal(poolWords(q, 70, { mode: 'demo' }), "20 songs drawn from the demo library's first 70 songs (numbers 11–30).");
+  assert.equal(poolWords(q, 70, { top: { tracks: { medium_term: ['a'] } } }), '20 songs drawn from your 70 most played (numbers 11–30).');
+  assert.equal(poolWords({ offset: 0, pool: [0, 1, 2] }, 3, {}), '3 songs drawn from the first 3 songs of your library (numbers 1–3).');
+  const ranked = ['a', 'b', 'c', 'd'].map((id) => ({ id, title: id.toUpperCase(), metrics: { energy: 0.5, valence: 0.5 } }));
+  assert.deepEqual(lockIndices([{ segment: 1, song: ranked[2] }, { segment: 0, song: ranked[0] }], ranked), { locked: [{ segment: 1, song: 2 }, { segment: 0, song: 0 }] });
+  assert.deepEqual(lockIndices([{ segment: 0, song: { id: 'gone', title: 'Gone' } }], ranked), { missing: { id: 'gone', title: 'Gone' } });
+  const film = { overall: { energy: 0.5, valence: 0.5, tempo: 120 }, scenes: [{ heading: 'ONE', metrics: { energy: 0.4 } }, { heading: 'TWO', metrics: { energy: 0.6 } }], weights: [3, 5] };
+  const req = soundtrackRequest(film, ranked, { segments: 2, locked: [{ segment: 0, song: 1 }] });
+  assert.deepEqual(req.metrics, ['energy', 'valence'], 'only metrics the songs have');
+  assert.deepEqual(req.scene_weights, [3, 5]);
+  assert.deepEqual(req.locked, [{ segment: 0, song: 1 }]);
+  const res = { segments: [
+    { first_scene: 0, last_scene: 0, mood: {}, pct: { energy: 20 }, song: { index: 1 }, song_pct: { energy: 25 }, distance: 0.1, locked: true, alternatives: [{ song: { index: 3 }, song_pct: { energy: 30 }, distance: 0.2 }] },
+    { first_scene: 1, last_scene: 1, mood: {}, pct: { energy: 80 }, song: { index: 2 }, song_pct: { energy: 75 }, distance: 0.1 }] };
+  const picks = fullPicks(res, film, ranked);
+  assert.deepEqual(picks.map((p) => [p.song.id, p.locked, p.segment.heading, p.alternatives.map((a) => a.song.id)]), [['b', true, 'ONE', ['d']], ['c', false, 'TWO', []]]);
+  assert.deepEqual(fullPicks(res, film, ranked, [false, true]).map((p) => p.locked), [false, true]);
+});

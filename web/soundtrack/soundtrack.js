@@ -18,6 +18,7 @@
 import { filmPicker } from './film-picker.js';
 import { arcView } from './arc-view.js';
 import { matchView } from './match-view.js';
+import { soundtrackRequest, lockIndices, fullPicks, poolWords, ALTERNATIVES } from './requests.js';
 import { $, el, fmt, clampNumberField } from '../ui.js';
 
 export { whyWords, ordinal, explainWords } from './why.js';
@@ -61,15 +62,7 @@ export function initSoundtrack(ctx) {
     return clampNumberField($('segments'), { min: 2, max, fallback: 6 }, $('segments-note'));
   }
   function usableSongs() { return library.rankedSongs().filter((s) => s.metrics); }
-  // compare on the metrics both the film and the songs have (a catalog or a
-  // demo library may carry fewer than the model predicts)
-  const sharedMetrics = (songs) => Object.keys(film.overall).filter((m) => !songs.length || songs.some((s) => typeof s.metrics[m] === 'number'));
-  function request(songs, extra) {
-    const req = { scenes: film.scenes.map((s) => s.metrics), segments: segmentCount(), songs: songs.map((s) => ({ id: s.id, ...s.metrics })),
-      metrics: sharedMetrics(songs), detail: true, ...extra };
-    if (film.weights) req.scene_weights = film.weights;
-    return req;
-  }
+  const request = (songs, extra) => soundtrackRequest(film, songs, { segments: segmentCount(), ...extra });
   const arcCache = new Map();
   async function arcOnly() {
     const key = `${film.id}|${segmentCount()}`;
@@ -106,22 +99,12 @@ export function initSoundtrack(ctx) {
       lastPool = { offset: q.offset, size: q.pool.length };
       const picks = q.picks.map((p) => ({ song: songOfResult(p), distance: p.distance, segmentPct: res.overall.pct, songPct: p.song_pct, mood: res.overall.mood })).filter((p) => p.song);
       const considered = Math.min(ranked.length, limits?.pool_max_rank ?? ranked.length);
-      matches.showQuick(picks, { poolText: poolWords(q, considered), sceneText: sceneTextAll() });
+      matches.showQuick(picks, { poolText: poolWords(q, considered, library.state), sceneText: sceneTextAll() });
       $('match-status').textContent = `Quick match: the ${picks.length} songs nearest the mood of ${film.title}.`;
       events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'quick', picks } }));
     } catch (e) { $('match-status').textContent = `Matching failed: ${e.message}`; }
   }
 
-  /** The quick match's pool, said as what it is: "20 songs drawn from your 70 most played (numbers 11–30)." */
-  function poolWords(q, considered) {
-    const n = q.pool.length; const st = library.state;
-    const hasTop = ['medium_term', 'short_term', 'long_term'].some((r) => st.top?.tracks?.[r]?.length);
-    const from = st.mode === 'demo' ? `the demo library's first ${considered} songs`
-      : hasTop ? `your ${considered} most played` : `the first ${considered} songs of your library`;
-    return `${n} songs drawn from ${from} (numbers ${q.offset + 1}–${q.offset + n}).`;
-  }
-
-  const ALTERNATIVES = 3;   // "Another song" lists this many next best fits
   /**
    * The full soundtrack: one engine call. locks: [{ segment, song (a Song) }]
    * kept in their segments (the rest re-chosen, distinct); segments: their
@@ -139,20 +122,12 @@ export function initSoundtrack(ctx) {
       $('match-status').textContent = `A ${n}-segment soundtrack needs at least ${n} songs with a predicted mood; you have ${ranked.length}.`;
       return false;
     }
-    const locked = [];
-    for (const l of locks) {
-      const at = ranked.findIndex((s) => s.id === l.song.id);
-      if (at < 0) { $('match-status').textContent = `“${l.song.title}” is no longer in your library with a mood, so it cannot be kept.`; return false; }
-      locked.push({ segment: l.segment, song: at });
-    }
+    const { locked, missing } = lockIndices(locks, ranked);
+    if (missing) { $('match-status').textContent = `“${missing.title}” is no longer in your library with a mood, so it cannot be kept.`; return false; }
     $('match-status').textContent = busy;
     try {
       const res = await engine.call('filmSoundtrack', [request(ranked, { segments: n, alternatives: ALTERNATIVES, ...(locked.length ? { locked } : {}) })]);
-      const picks = res.segments.map((g, i) => ({
-        segment: { segment: i, first: g.first_scene, last: g.last_scene, heading: film.scenes[g.first_scene]?.heading || '', metrics: g.mood },
-        song: songOfResult(g), distance: g.distance, segmentPct: g.pct, songPct: g.song_pct, mood: g.mood,
-        locked: lockedFlags ? !!lockedFlags[i] : !!g.locked,
-        alternatives: (g.alternatives || []).map((a) => ({ song: ranked[a.song.index], songPct: a.song_pct, distance: a.distance })).filter((a) => a.song) }));
+      const picks = fullPicks(res, film, ranked, lockedFlags);
       const total = picks.reduce((a, p) => a + p.distance, 0);
       showFull(picks, total, res, { open });
       events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks, total, edited } }));
