@@ -686,3 +686,95 @@ done:
     cJSON_Delete(req);
     return res ? res : err_json(err[0] ? err : "could not build the arc");
 }
+
+/* ---- a script read once --------------------------------------------------
+ * ms_read_script(h, text, len, opts): the scenes of a script with their text
+ * and details (ms_scenes, text always on) and each scene's predicted mood,
+ * from one parse and one prediction, without an arc: the page builds the
+ * arc it draws from these moods (ms_film_soundtrack), so a pasted script is
+ * parsed once and its arc built once. opts: ms_arc's (scene options plus
+ * action_weight / dialogue_weight; segment options are ignored).
+ * Answer: ms_scenes' object plus "metrics": [names], "overall": {mood} and
+ * per scene "mood": {metric: value}, the same numbers ms_arc gives (the
+ * overall weighted by each scene's duration, else its words; a scene the
+ * model could not read gets the overall). {"error"} on failure. */
+static cJSON *read_script_json(const Model *m, ScriptScenes *ss, const ArcOpts *ao, int sflags, char *err, size_t errlen) {
+    int n = ss->n_scenes, no = m->n_outputs;
+    if (no > ARC_MAX_METRICS) { snprintf(err, errlen, "the model has too many outputs"); return NULL; }
+    float *raw = malloc(sizeof(float) * ((size_t)n * no + 1));
+    cJSON *o = NULL;
+    if (!raw) { snprintf(err, errlen, "out of memory"); return NULL; }
+    if (arc_predict_scenes(m, ss, ao, raw, err, errlen)) goto done;
+    /* the overall mood as arc_build (arc.c) computes it */
+    float overall[ARC_MAX_METRICS];
+    double wsum = 0;
+    for (int i = 0; i < n; i++) {
+        const Scene *sc = &ss->scenes[i];
+        float w = sc->start >= 0 && sc->end > sc->start ? (float)(sc->end - sc->start) : (float)sc->words;
+        if (w > 0 && isfinite(w)) wsum += w;
+    }
+    for (int k = 0; k < no; k++) {
+        double acc = 0, sw = 0;
+        for (int i = 0; i < n; i++) {
+            const Scene *sc = &ss->scenes[i];
+            float w = sc->start >= 0 && sc->end > sc->start ? (float)(sc->end - sc->start) : (float)sc->words;
+            if (!(w > 0) || !isfinite(w)) w = 0;
+            float x = raw[(size_t)i * no + k];
+            if (!isfinite(x)) continue;
+            double wt = wsum > 0 ? w : 1.0;
+            acc += wt * x;
+            sw += wt;
+        }
+        overall[k] = sw > 0 ? (float)(acc / sw) : 0.0f;
+        for (int i = 0; i < n; i++)
+            if (!isfinite(raw[(size_t)i * no + k])) raw[(size_t)i * no + k] = overall[k];
+    }
+    /* arc_metrics_cjson reads only the names and their count */
+    MoodArc names = {0};
+    names.n_metrics = no;
+    names.names = m->output_names;
+    char *scenes = scenes_to_json(ss, sflags | SCENE_JSON_TEXT);
+    o = scenes ? cJSON_Parse(scenes) : NULL;
+    free(scenes);
+    cJSON *list = o ? cJSON_GetObjectItemCaseSensitive(o, "scenes") : NULL;
+    cJSON *mn = o ? cJSON_AddArrayToObject(o, "metrics") : NULL;
+    if (!o || !cJSON_IsArray(list) || !mn) { cJSON_Delete(o); o = NULL; snprintf(err, errlen, "out of memory"); goto done; }
+    for (int k = 0; k < no; k++) cJSON_AddItemToArray(mn, cJSON_CreateString(m->output_names[k]));
+    cJSON_AddItemToObject(o, "overall", arc_metrics_cjson(&names, overall));
+    int i = 0;
+    cJSON *it;
+    cJSON_ArrayForEach(it, list) {
+        if (i >= n) break;
+        cJSON_AddItemToObject(it, "mood", arc_metrics_cjson(&names, raw + (size_t)i * no));
+        i++;
+    }
+done:
+    free(raw);
+    return o;
+}
+
+char *ms_read_script(int h, const char *text, size_t len, const char *opts_json) {
+    Slot *s = slot_get(h);
+    if (!s) return err_json("no such model");
+    if (!text && len) return err_json("no text");
+    cJSON *oj = opts_json && opts_json[0] ? parse_request(opts_json) : NULL;
+    if (opts_json && opts_json[0] && !oj) return err_json("options must be a JSON object");
+    SceneOpts so;
+    ArcOpts ao;
+    int sflags, aflags;
+    char err[256] = "";
+    if (scene_opts_from(oj, &so, &sflags, err, sizeof err) || arc_opts_from(oj, &ao, &aflags, err, sizeof err)) {
+        cJSON_Delete(oj);
+        return err_json(err);
+    }
+    ScriptScenes *ss = scene_parse(text, len, &so, err, sizeof err);
+    cJSON *o = NULL;
+    if (ss && !ss->n_scenes) snprintf(err, sizeof err, "no scenes: nothing in this text reads as a scene");
+    else if (ss) o = read_script_json(s->model, ss, &ao, sflags, err, sizeof err);
+    scene_free(ss);
+    cJSON_Delete(oj);   /* after the parse: the options' strings (filename) live in oj */
+    char *res = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    if (o && !res) return err_json("out of memory");
+    return res ? res : err_json(err[0] ? err : "could not read the script");
+}

@@ -81,4 +81,12 @@ char *ms_arc(int h, const char *text, size_t len, const char *opts_json);
  * outputs (h > 0; the model's std then standardises them) or to the first
  * scene's numeric keys (h == 0; the film's own std). */
 char *ms_arc_from_metrics(int h, const char *json);
+
+/* A script read once: its scenes (ms_scenes' answer, with each scene's
+ * text) and each scene's predicted mood plus the overall mood, from one parse
+ * and one prediction and no arc (api.c, "a script read once"). h: a loaded
+ * model; text / len: the script (any bytes); opts_json: ms_arc's options or
+ * NULL. Returns a malloc'd JSON text to free with ms_free, {"error"} on
+ * failure; never NULL unless out of memory. */
+char *ms_read_script(int h, const char *text, size_t len, const char *opts_json);
 #endif

@@ -10,7 +10,7 @@
 void soundtrack_free(Soundtrack *s) {
     if (!s) return;
     arc_free(s->arc);
-    free(s->scene_pct); free(s->smooth_pct); free(s->song_pct); free(s->picks); free(s->pool);
+    free(s->scene_pct); free(s->smooth_pct); free(s->song_pct); free(s->picks); free(s->pool); free(s->alts);
     free(s);
 }
 
@@ -256,6 +256,74 @@ static float *with_column(const float *rows, int n, int m, const float *extra) {
     return o;
 }
 
+/* ---- the user's control: locked songs and each segment's next best ------- */
+
+/* The assignment of songs (xsong[n], priced rows) to the G segment targets
+ * xseg, with the user's locked songs kept in their segments: the other
+ * segments get the optimal distinct assignment among the songs not locked
+ * (without locks: match_soundtrack as it is). 0, or -1 with a message. */
+static int assign_segments(const MatchSpace *xsp, const float *xsong, int n, const float *xseg, int G,
+                           const SoundtrackOpts *o, int *ssong, char *err, size_t errlen) {
+    if (o->n_locked <= 0) return match_soundtrack(xsp, xsong, n, xseg, G, 1, 0, ssong, NULL, NULL, err, errlen);
+    int d = xsp->n, rc = -1, nf = 0, ns = 0;
+    int *fix = malloc(sizeof(int) * (size_t)G), *fg = malloc(sizeof(int) * (size_t)G), *fs = malloc(sizeof(int) * (size_t)n);
+    int *sub = malloc(sizeof(int) * (size_t)G);
+    char *used = calloc((size_t)n, 1);
+    float *ss = NULL, *sg = NULL;
+    if (!fix || !fg || !fs || !sub || !used) { ms_seterr(err, errlen, "out of memory"); goto done; }
+    for (int g = 0; g < G; g++) fix[g] = -1;
+    for (int q = 0; q < o->n_locked; q++) {
+        int g = o->locked_segment[q], i = o->locked_song[q];
+        if (g < 0 || g >= G) { ms_seterr(err, errlen, "a locked song's segment %d is not one of this soundtrack's %d", g + 1, G); goto done; }
+        if (i < 0 || i >= n) { ms_seterr(err, errlen, "a locked song is not among the songs given"); goto done; }
+        if (fix[g] >= 0 || used[i]) { ms_seterr(err, errlen, "each segment and each song can be locked once"); goto done; }
+        fix[g] = i;
+        used[i] = 1;
+    }
+    for (int g = 0; g < G; g++) if (fix[g] < 0) fg[nf++] = g;
+    for (int i = 0; i < n; i++) if (!used[i]) fs[ns++] = i;
+    if (nf > 0) {
+        if (ns < nf) { ms_seterr(err, errlen, "not enough songs besides the locked ones"); goto done; }
+        ss = malloc(sizeof(float) * (size_t)ns * d);
+        sg = malloc(sizeof(float) * (size_t)nf * d);
+        if (!ss || !sg) { ms_seterr(err, errlen, "out of memory"); goto done; }
+        for (int q = 0; q < ns; q++) memcpy(ss + (size_t)q * d, xsong + (size_t)fs[q] * d, sizeof(float) * d);
+        for (int q = 0; q < nf; q++) memcpy(sg + (size_t)q * d, xseg + (size_t)fg[q] * d, sizeof(float) * d);
+        if (match_soundtrack(xsp, ss, ns, sg, nf, 1, 0, sub, NULL, NULL, err, errlen)) goto done;
+    }
+    for (int g = 0; g < G; g++) ssong[g] = fix[g];
+    for (int q = 0; q < nf; q++) ssong[fg[q]] = fs[sub[q]];
+    rc = 0;
+done:
+    free(fix); free(fg); free(fs); free(sub); free(used); free(ss); free(sg);
+    return rc;
+}
+
+/* Per segment, the k songs nearest its target by the assignment's own
+ * measure (the priced distance) that no segment uses, best first, ties by
+ * index: alt[g * k + r], -1 past the library's end. 0, or -1 (memory). */
+static int next_best(const MatchSpace *xsp, const float *xsong, int n, const float *xseg, int G,
+                     const int *ssong, int k, int *alt) {
+    char *used = calloc((size_t)(n ? n : 1), 1);
+    float *dv = malloc(sizeof(float) * (size_t)k);
+    if (!used || !dv) { free(used); free(dv); return -1; }
+    for (int g = 0; g < G; g++) if (ssong[g] >= 0 && ssong[g] < n) used[ssong[g]] = 1;
+    for (int g = 0; g < G; g++) {
+        int *ci = alt + (size_t)g * k, got = 0;
+        for (int r = 0; r < k; r++) ci[r] = -1;
+        for (int i = 0; i < n; i++) {
+            if (used[i]) continue;
+            float dd = wdist2(xsp, xseg + (size_t)g * xsp->n, xsong + (size_t)i * xsp->n);
+            if (got == k && dd >= dv[k - 1]) continue;
+            int at = got < k ? got++ : k - 1;
+            while (at > 0 && dv[at - 1] > dd) { dv[at] = dv[at - 1]; ci[at] = ci[at - 1]; at--; }
+            dv[at] = dd; ci[at] = i;
+        }
+    }
+    free(used); free(dv);
+    return 0;
+}
+
 /* The request's checks; *K the number of segments to cut (1 for quick).
  * The metric maps of the three calibration domains into six, gix, kix. */
 static int check_request(const MatchSpace *sp, const Calib *cal, int n_scenes, int n_songs, const SoundtrackOpts *o,
@@ -360,10 +428,11 @@ static int pick_quick(Soundtrack *s, const SoundtrackOpts *o, const MatchSpace *
 
 /* The segments' moods among the catalog's films cut into as many segments
  * (segp), their contrasted targets, and one distinct song each by the
- * optimal assignment in the priced space (none without songs: arc only).
- * -1 with err set. */
+ * optimal assignment in the priced space (none without songs: arc only),
+ * the user's locked songs kept; with o->alternatives, each segment's next
+ * best songs. -1 with err set. */
 static int pick_segments(Soundtrack *s, const Calib *cal, const int *kix, const MatchSpace *psp,
-                         const MatchSpace *xsp, const float *xsong, char *err, size_t errlen) {
+                         const MatchSpace *xsp, const float *xsong, const SoundtrackOpts *o, char *err, size_t errlen) {
     const MoodArc *a = s->arc;
     int m = s->n_metrics, n_songs = s->n_songs, nseg = a->n_segments;
     float *segp = malloc(sizeof(float) * (size_t)nseg * m), *sdist = malloc(sizeof(float) * (size_t)nseg);
@@ -384,8 +453,15 @@ static int pick_segments(Soundtrack *s, const Calib *cal, const int *kix, const 
         free(target);
     }
     if (!xseg) rc = -1, ms_seterr(err, errlen, "out of memory");
-    else if (n_songs > 0) rc = match_soundtrack(xsp, xsong, n_songs, xseg, nseg, 1, 0, ssong, sdist, NULL, err, errlen);
+    else if (n_songs > 0) rc = assign_segments(xsp, xsong, n_songs, xseg, nseg, o, ssong, err, errlen);
     else for (int g = 0; g < nseg; g++) { ssong[g] = -1; sdist[g] = 0; }   /* arc only */
+    int *alt = NULL, k = o->alternatives > SOUNDTRACK_MAX_ALTERNATIVES ? SOUNDTRACK_MAX_ALTERNATIVES : o->alternatives;
+    if (rc == 0 && n_songs > 0 && k > 0) {
+        alt = malloc(sizeof(int) * (size_t)nseg * k);
+        s->alts = calloc((size_t)nseg * k, sizeof *s->alts);
+        if (!alt || !s->alts || next_best(xsp, xsong, n_songs, xseg, nseg, ssong, k, alt)) rc = -1, ms_seterr(err, errlen, "out of memory");
+        else s->n_alt = k;
+    }
     free(xseg);
     if (rc == 0) {
         s->n_picks = nseg;
@@ -398,8 +474,16 @@ static int pick_segments(Soundtrack *s, const Calib *cal, const int *kix, const 
             p->song = ssong[g];
             if (p->song >= 0) memcpy(p->song_pct, s->song_pct + (size_t)p->song * m, sizeof(float) * m);
             p->distance = p->song >= 0 ? match_distance(psp, p->pct, p->song_pct) : 0;   /* without the price */
+            for (int r = 0; r < s->n_alt; r++) {
+                SoundtrackPick *q = &s->alts[(size_t)g * s->n_alt + r];
+                *q = *p;
+                q->song = alt[(size_t)g * s->n_alt + r];
+                if (q->song >= 0) memcpy(q->song_pct, s->song_pct + (size_t)q->song * m, sizeof(float) * m);
+                q->distance = q->song >= 0 ? match_distance(psp, q->pct, q->song_pct) : 0;
+            }
         }
     }
+    free(alt);
     free(segp); free(sdist); free(ssong);
     return rc;
 }
@@ -432,7 +516,7 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     }
     free(price);
 
-    int rc = o->quick ? pick_quick(s, o, &psp, &xsp, xsong) : pick_segments(s, cal, kix, &psp, &xsp, xsong, err, errlen);
+    int rc = o->quick ? pick_quick(s, o, &psp, &xsp, xsong) : pick_segments(s, cal, kix, &psp, &xsp, xsong, o, err, errlen);
     free(xsong);
     if (rc && o->quick) goto oom;
     if (rc) { soundtrack_free(s); return NULL; }

@@ -41,13 +41,22 @@
  *    "segments": 4,                          1..ARC_MAX_SEGMENTS
  *    "quick": {"seed": S, "avoid_offset": o}?   the quick match instead
  *    "songs": [{"id"?, "energy": .., ...}] | "packed": {...} (match.h),
- *    "detail": true}                         per-scene percentiles (chart)
+ *    "detail": true,                         per-scene percentiles (chart)
+ *    "locked": [{"segment": g, "song": i}]?  song i (index in "songs") stays in
+ *                                            segment g; the other segments get
+ *                                            the optimal distinct assignment of
+ *                                            the songs not locked
+ *    "alternatives": k?}                     per segment the k (0..10) next best
+ *                                            songs the soundtrack does not use,
+ *                                            by the assignment's own measure
  * Response:
  *   {"metrics": [...], "weights": {...}, "sigma": s, "library_share": a,
  *    "overall": {"mood": {..}, "pct": {..}},
  *    "segments": [{"first_scene", "last_scene", "mood", "pct",
  *                  "song": {"index", "id"?}, "song_mood", "song_pct",
- *                  "distance"}],                       (not in quick mode)
+ *                  "distance", "locked"?,
+ *                  "alternatives"?: [{"song", "song_mood", "song_pct",
+ *                                     "distance"}]}],  (not in quick mode)
  *    "quick": {"seed", "offset", "pool": [index, ...],
  *              "picks": [{"song", "song_mood", "song_pct", "distance"}]},
  *    "scenes": [{"pct": {..}, "smooth_pct": {..}}]}   (detail)
@@ -78,11 +87,19 @@
 #define SOUNDTRACK_CONTRAST 1.5     /* within-film contrast of the targets (step 5) */
 #endif
 
+#define SOUNDTRACK_MAX_ALTERNATIVES 10   /* "alternatives" per segment */
+
 typedef struct {
     int n_segments;        /* 1..ARC_MAX_SEGMENTS */
     int quick;             /* 1: quick match instead of segments */
     uint64_t seed;         /* quick: the pool's seed */
     int avoid_offset;      /* quick: -1, or an offset to avoid ("Draw again") */
+    /* the user's control over a soundtrack (segments only, with songs):
+     * locked songs stay in their segment and the others are re-chosen
+     * around them, distinct; each segment can list its next best songs */
+    int n_locked;          /* pairs in locked_segment / locked_song */
+    const int *locked_segment, *locked_song;   /* segment index, library row */
+    int alternatives;      /* 0..SOUNDTRACK_MAX_ALTERNATIVES songs per segment */
 } SoundtrackOpts;
 
 typedef struct {
@@ -105,6 +122,10 @@ typedef struct {
     int quick, pool_offset, pool_n;
     uint64_t seed;                   /* the seed actually used (quick) */
     int *pool;                       /* [pool_n] library indices (quick) */
+    int n_alt;                       /* alternatives per segment (opts) */
+    SoundtrackPick *alts;            /* [n_picks][n_alt]: the next best songs of each
+                                      * segment that the soundtrack does not use, best
+                                      * first (song -1 past the library's end) */
 } Soundtrack;
 
 /* scenes[n_scenes][sp->n], songs[n_songs][sp->n] in sp's metric order (all

@@ -66,6 +66,39 @@ static int read_scenes(const cJSON *req, const MatchSpace *sp, float **scenes, f
     return 0;
 }
 
+/* "locked": [{"segment": g, "song": i}] -> pairs of segment and library row
+ * (i is an index among the request's songs; a song the request skipped
+ * cannot be locked). Absent or null: none. 0, or -1 with err. */
+static int read_locked(const cJSON *req, const int *orig, int n, int **seg, int **row, int *n_out,
+                       char *err, size_t errlen) {
+    const cJSON *lk = cJSON_GetObjectItemCaseSensitive(req, "locked"), *it;
+    *n_out = 0;
+    if (!lk || cJSON_IsNull(lk)) return 0;
+    int c = cJSON_IsArray(lk) ? cJSON_GetArraySize(lk) : -1;
+    if (c < 0 || c > ARC_MAX_SEGMENTS) {
+        ms_seterr(err, errlen, "\"locked\" must be up to %d {\"segment\": g, \"song\": i} objects", ARC_MAX_SEGMENTS);
+        return -1;
+    }
+    *seg = malloc(sizeof(int) * (size_t)(c ? c : 1));
+    *row = malloc(sizeof(int) * (size_t)(c ? c : 1));
+    if (!*seg || !*row) { ms_seterr(err, errlen, "out of memory"); return -1; }
+    cJSON_ArrayForEach(it, lk) {
+        long long g, i;
+        if (!cJSON_IsObject(it) || int_field(it, "segment", -1, 0, ARC_MAX_SEGMENTS - 1, &g, err, errlen) ||
+            int_field(it, "song", -1, 0, MATCH_MAX_SONGS, &i, err, errlen) || g < 0 || i < 0) {
+            ms_seterr(err, errlen, "each of \"locked\" must be {\"segment\": g, \"song\": i} (indices from 0)");
+            return -1;
+        }
+        int r = 0;
+        while (r < n && orig[r] != (int)i) r++;
+        if (r == n) { ms_seterr(err, errlen, "locked song %lld is not among the songs with a mood", i); return -1; }
+        (*seg)[*n_out] = (int)g;
+        (*row)[*n_out] = r;
+        (*n_out)++;
+    }
+    return 0;
+}
+
 char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *cal,
                       const float *packed, size_t n_floats) {
     Packed pk = { packed, n_floats };
@@ -73,8 +106,9 @@ char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *
     float *scenes = NULL, *w = NULL;
     int n_scenes = 0, ok = 0;
     Soundtrack *st = NULL;
-    long long segs, seed = 0, avoid = -1;
+    long long segs, seed = 0, avoid = -1, alts = 0;
     SoundtrackOpts so = {0};
+    int *lock_seg = NULL, *lock_song = NULL;
     if (songs_request_open(&r, request, base)) goto done;
     const cJSON *req = r.req;
     const MatchSpace *sp = &r.sp;
@@ -90,11 +124,16 @@ char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *
     so.n_segments = (int)segs;
     so.seed = (uint64_t)seed;
     so.avoid_offset = (int)avoid;
+    if (int_field(req, "alternatives", 0, 0, SOUNDTRACK_MAX_ALTERNATIVES, &alts, r.err, sizeof r.err)) goto done;
+    so.alternatives = (int)alts;
     if (read_scenes(req, sp, &scenes, &w, &n_scenes, r.err, sizeof r.err)) goto done;
     if (songs_request_read(&r, &pk)) goto done;
     const float *vals = r.vals;
     const int *orig = r.orig;
     const cJSON **src = r.src;
+    if (read_locked(req, orig, r.n, &lock_seg, &lock_song, &so.n_locked, r.err, sizeof r.err)) goto done;
+    so.locked_segment = lock_seg;
+    so.locked_song = lock_song;
     st = soundtrack_build(sp, cal, scenes, w, n_scenes, vals, r.n, &so, r.err, sizeof r.err);
     if (!st) goto done;
     cJSON *out = r.out;
@@ -126,6 +165,17 @@ char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *
             cJSON_AddItemToObject(e, "mood", arc_metrics_cjson(st->arc, p->mood));
             cJSON_AddItemToObject(e, "pct", pct_object(sp, p->pct));
             add_song(e, st, p, sp, vals, orig, src);
+            for (int q = 0; q < so.n_locked; q++) if (lock_seg[q] == g) cJSON_AddTrueToObject(e, "locked");
+            if (st->n_alt > 0) {
+                cJSON *al = cJSON_AddArrayToObject(e, "alternatives");
+                for (int k = 0; al && k < st->n_alt; k++) {
+                    const SoundtrackPick *q = &st->alts[(size_t)g * st->n_alt + k];
+                    if (q->song < 0) continue;
+                    cJSON *x = cJSON_CreateObject();
+                    add_song(x, st, q, sp, vals, orig, src);
+                    cJSON_AddItemToArray(al, x);
+                }
+            }
             cJSON_AddItemToArray(sa, e);
         }
     }
@@ -142,5 +192,6 @@ char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *
 done:
     soundtrack_free(st);
     free(scenes); free(w);
+    free(lock_seg); free(lock_song);
     return songs_request_finish(&r, ok);
 }

@@ -5,6 +5,8 @@
 //   metricsFrom                      a metric object out of an engine or file result
 // No state but the model's metric order; no network.
 
+import { metric, metricNames } from './metrics.js';
+
 export const $ = (id) => document.getElementById(id);
 
 // Keys set as attributes (everything else that the element has is set as a property).
@@ -34,14 +36,14 @@ export const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 /** A number with d decimals, or an em dash when there is none. */
 export const fmt = (v, d = 2) => (isNum(v) ? v.toFixed(d) : '—');
 /** A metric's value as shown: tempo in whole BPM, the rest on their 0–1 scale. */
-export const fmtMetric = (metric, v) => fmt(v, metric === 'tempo' ? 0 : 2);
+export const fmtMetric = (name, v) => fmt(v, name === 'tempo' ? 0 : 2);
 /** A share 0..1 as a whole percentage. */
 export const pct = (x) => (x == null ? '—' : `${Math.round(x * 100)}%`);
 
 // --- metrics ------------------------------------------------------------------------
 
-// The model's output order until the engine has told us (engine info.metrics).
-export const DEFAULT_METRICS = ['energy', 'valence', 'danceability', 'acousticness', 'tempo', 'liveness'];
+// The model's output order until the engine has told us (engine info.metrics): the metrics table's (metrics.js).
+export const DEFAULT_METRICS = metricNames();
 let modelMetrics = DEFAULT_METRICS;
 
 /** Called with the engine's info.metrics once the model is loaded. */
@@ -61,10 +63,9 @@ export function orderMetrics(names) {
 // model learned, are 0..1 except tempo (BPM). The network's linear output can
 // step slightly outside (a demo song's acousticness was −0.011), so values are
 // clamped wherever they enter the page from the engine or a file.
-const RANGES = { tempo: [0, 250] };
-const UNIT = [0, 1];
-export function clampMetric(metric, v) {
-  const [lo, hi] = RANGES[metric] || UNIT;
+// (the ranges are the metrics table's, metrics.js)
+export function clampMetric(name, v) {
+  const [lo, hi] = metric(name).range;
   return Math.min(hi, Math.max(lo, v));
 }
 

@@ -82,7 +82,7 @@ test('sign in → top tracks → lyrics → quick match with embeds → full sou
     const srcs = await page.$$eval('#quick-list iframe', (fs) => fs.map((f) => f.src));
     assert.equal(srcs.length, 3);
     for (const s of srcs) assert.match(s, new RegExp(`^${env.spotify.embedBase}/track/[A-Za-z0-9]{22}$`));
-    assert.match(await page.textContent('#quick-pool'), /top tracks \d+–\d+/);
+    assert.match(await page.textContent('#quick-pool'), /^20 songs drawn from your 70 most played \(numbers \d+–\d+\)\.$/);
     const first = await page.$$eval('#quick-list .title', (e) => e.map((x) => x.textContent));
     // the explanation: metric table and words
     await page.locator('#quick-list details.why summary').first().click();
@@ -101,7 +101,7 @@ test('sign in → top tracks → lyrics → quick match with embeds → full sou
     }
     assert.ok(pools.size >= 2, 'Draw again draws another pool');
     for (const p of pools) {   // 20 consecutive top tracks, never past the top 70
-      const [, a, b] = /top tracks (\d+)–(\d+) \(of 70 considered\)/.exec(p);
+      const [, a, b] = /^20 songs drawn from your 70 most played \(numbers (\d+)–(\d+)\)\.$/.exec(p);
       assert.equal(Number(b) - Number(a) + 1, 20);
       assert.ok(Number(a) >= 1 && Number(b) <= 70, p);
     }

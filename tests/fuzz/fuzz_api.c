@@ -3,7 +3,7 @@
  * tests/js/api-wiring.test.mjs fails unless every call there is called here).
  *
  * Input: the first byte picks the function (low 4 bits) and two flags; the
- * rest is its JSON (for ms_scenes and ms_arc: options JSON, a NUL byte,
+ * rest is its JSON (for ms_scenes, ms_arc and ms_read_script: options JSON, a NUL byte,
  * then the script).
  *   0x80  handle 0 ("no model": matching with statistics in the request)
  *   0x40  the request bytes are also passed as packed float32 song rows
@@ -33,11 +33,11 @@
 static int calibrated_handle, plain_handle;
 
 enum { E_PREDICT, E_MATCH, E_SOUNDTRACK, E_POOL, E_EXPLAIN, E_SCENES, E_ARC, E_ARC_METRICS, E_INFO,
-       E_SET_WEIGHTS, E_MODEL_LOAD, E_FILM_SOUNDTRACK, E_N };
+       E_SET_WEIGHTS, E_MODEL_LOAD, E_FILM_SOUNDTRACK, E_READ_SCRIPT, E_N };
 static const char *const ENTRY[E_N] = {
     "ms_predict", "ms_match", "ms_soundtrack", "ms_pool", "ms_explain", "ms_scenes", "ms_arc",
     "ms_arc_from_metrics", "ms_model_info+ms_constants", "ms_model_set_weights", "ms_model_load+ms_model_free",
-    "ms_film_soundtrack"};
+    "ms_film_soundtrack", "ms_read_script"};
 static unsigned long long runs[E_N];
 
 static void print_runs(void) {
@@ -158,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         break;
     }
     case E_FILM_SOUNDTRACK: check_answer(ms_film_soundtrack(h, json, packed, n_floats)); break;
+    case E_READ_SCRIPT: check_answer(ms_read_script(h, body, body_len, json)); break;
     default: runs[E_SCENES]++; check_answer(ms_scenes(json, strlen(json), body_len ? body : NULL)); break;
     }
     free(packed);

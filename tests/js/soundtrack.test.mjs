@@ -246,7 +246,6 @@ test('the page path (web/engine/engine.js in wasm, the catalog decoded by web/fi
 test('"Why this song?" in words from percentiles', () => {
   assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal), ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st']);
   const w = whyWords({ energy: 12, valence: 55, danceability: 48, acousticness: 90 }, { energy: 9, valence: 40, danceability: 60, acousticness: 88 });
-  assert.match(w, /^Both among the calmest 15 %: film energy 12th percentile, song 9th\./);
-  assert.match(w, /Both among the most acoustic 15 %: film acousticness 90th percentile, song 88th\./);
+  assert.equal(w, 'Both among the calmest 15 %. Both among the most acoustic 15 %.');
   assert.equal(whyWords({}, {}), '');
 });

@@ -15,6 +15,7 @@
 //   eng.parseScript(text, { format: 'auto', filename, text: true }) → { format, title, scenes: [...] }
 //   eng.arc(text, { segments: 4, format, filename, ... }) → { overall, segments, scenes, ... }
 //   eng.arcFromMetrics({ scenes: [{ energy, ... }], weights?, segments }) → same shape
+//   eng.readScript(text, { format, filename }) → parseScript's answer, each scene with its "mood", + "overall"
 //   eng.filmSoundtrack({ scenes, scene_weights, segments, songs, quick?, detail? })
 //       → { overall, segments: [{ first_scene, last_scene, mood, pct, song: { index, id }, song_mood, song_pct, distance }] }
 //   eng.filmFit({ films, songs, segments }) → { ranking: [{ id, score, result }] }
@@ -179,7 +180,10 @@ function wrap(mod) {
     for (const e of res.matches || []) withId(e);
     for (const e of res.assignment || []) withId(e);
     for (const e of res.skipped || []) withId(e);
-    for (const e of res.segments || []) if (e.song) withId(e.song);
+    for (const e of res.segments || []) {
+      if (e.song) withId(e.song);
+      for (const a of e.alternatives || []) if (a.song) withId(a.song);
+    }
     for (const e of res.quick?.picks || []) if (e.song) withId(e.song);
     return res;
   }
@@ -295,6 +299,16 @@ function wrap(mod) {
 
     /** Arc and segments from per-scene metrics: { scenes: [{ energy, ... }], weights?, segments, ... }. */
     arcFromMetrics(req, o) { return withStrings([json(req)], ([p]) => takeJson(mod._ms_arc_from_metrics(modelOf(o), p))); },
+
+    /**
+     * A script read once (ms_read_script): parseScript's answer, each scene
+     * with its text and predicted "mood", plus "metrics" and "overall" (the
+     * numbers arc() gives), from one parse and one prediction, no arc.
+     * opts: parseScript's and arc()'s options.
+     */
+    readScript(text, o = {}) {
+      return withStrings([String(text ?? ''), json(stripModel(o))], ([tp, tn], [op]) => takeJson(mod._ms_read_script(modelOf(o), tp, tn, op)));
+    },
   };
   return api;
 }

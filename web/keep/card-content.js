@@ -8,6 +8,10 @@
 //                        soundtrack) written directly in card-layout.js's blocks
 //   appAddress(cfg, loc) → the address printed on cards ("moodspace.example/app")
 import { SIZES, DEFAULT_SIZE } from './card-layout.js';
+import { shownMetricNames } from '../metrics.js';
+
+// a metric flat for every film and song (tempo, liveness) is not drawn as if it meant something
+const SHOWN = new Set(shownMetricNames());
 
 const ORDER = ['valence', 'energy', 'danceability', 'acousticness'];
 
@@ -44,7 +48,7 @@ function tasteBlocks(d) {
     { type: 'brand', title: 'MoodSpace', subtitle: `My taste · ${d.label || 'My library'}` },
     { type: 'headline', text: d.quadrant },
     { type: 'text', text: d.sentence, maxLines: 3 },
-    { type: 'bars', items: (d.percentiles || []).slice(0, 6).map((p) => ({ label: p.metric, p: p.p })) },
+    { type: 'bars', items: (d.percentiles || []).filter((p) => SHOWN.has(p.metric)).slice(0, 6).map((p) => ({ label: p.metric, p: p.p })) },
     lists.length ? { type: 'columns', cols: lists }
       : { type: 'text', text: 'No top artists or songs: this library has no plays or top lists to rank them by.', maxLines: 2 },
   ];

@@ -4,8 +4,10 @@
 //   paintCard(layout) → canvas (layout.width × layout.height)
 //   canvasMeasure(g)  → measure(text, font) for layoutCard, on this canvas
 import { COLORS, fontOf } from './card-layout.js';
+import { METRICS } from '../metrics.js';
 
-const LINES = { energy: '#ff6b4a', valence: '#4cc3ff', danceability: '#c77dff', acousticness: '#8ce99a' };
+// the lines' colours on the dark card: the metrics table's (metrics.js)
+const LINES = Object.fromEntries(METRICS.map((m) => [m.name, m.onDark]));
 
 export function canvasMeasure(g) {
   return (text, font) => { if (g.font !== font) g.font = font; return g.measureText(text).width; };

@@ -49,6 +49,7 @@ export function toRecord(d, now = Date.now()) {
     distance: num(p.distance), diff: metricsOnly(p.diff),
     // the calibrated scale "Why this song?" speaks in (percentiles) and the segment's mood
     segmentPct: metricsOnly(p.segmentPct), songPct: metricsOnly(p.songPct), mood: metricsOnly(p.mood),
+    ...(p.locked ? { locked: true } : {}),   // the user's lock (soundtrack.js) comes back with the soundtrack
   }));
   const key = `${film.source}:${film.id || film.title}|${picks.length}|${picks.map((p) => p.song?.id || '').join(',')}`;
   return { key, savedAt: now, film, picks, total: num(d.total) };
@@ -90,6 +91,7 @@ function cleanPick(p) {
       : num(seg),
     distance: num(p.distance), diff: metricsOnly(p.diff),
     segmentPct: metricsOnly(p.segmentPct), songPct: metricsOnly(p.songPct), mood: metricsOnly(p.mood),
+    ...(p.locked === true ? { locked: true } : {}),
   };
 }
 
@@ -174,15 +176,22 @@ export function mountKeep(root, ctx) {
     return true;
   }
 
-  ctx.events.addEventListener('soundtrack', async (ev) => {
-    if (ev.detail?.reopened) return;
+  // a soundtrack the user changed (a song swapped, locked or rebuilt around)
+  // replaces the one it came from instead of adding to the list; a lock
+  // alone comes as 'soundtrack-locks' (nothing else on the page changes)
+  let shownKey = null;
+  const onShown = async (ev) => {
     const rec = toRecord(ev.detail);
     if (rec) note.textContent = '';   // what was said about an earlier soundtrack is old news
-    if (!rec) return;
-    const kept = (await readList()).filter((x) => x.key !== rec.key);
+    const replaces = ev.detail?.edited ? shownKey : null;
+    if (rec) shownKey = rec.key;
+    if (ev.detail?.reopened || !rec) return;
+    const kept = (await readList()).filter((x) => x.key !== rec.key && x.key !== replaces);
     if (!(await writeList([rec, ...kept]))) note.textContent = 'This browser does not let MoodSpace keep soundtracks (storage is off).';
     await render();
-  });
+  };
+  ctx.events.addEventListener('soundtrack', onShown);
+  ctx.events.addEventListener('soundtrack-locks', onShown);
 
   storeEvents.addEventListener('forgotten', () => { note.textContent = ''; render(); });
 

@@ -4,6 +4,10 @@
 // moods are the model's predictions from lyrics.
 
 import { isStopWord } from './stopwords.js';
+import { unitMetricNames } from '../metrics.js';
+
+/** The song metrics averaged per time range: those on the 0..1 scale (the metrics table, metrics.js). */
+export const MOOD_METRICS = unitMetricNames();
 
 export const RANGES = ['short_term', 'medium_term', 'long_term'];
 export const RANGE_LABELS = { short_term: 'Last 4 weeks', medium_term: 'Last 6 months', long_term: 'About a year and more' };
@@ -74,7 +78,7 @@ export function moodQuadrant(valence, energy, mid = { valence: 0.5, energy: 0.5 
 }
 
 /** Mean predicted metrics per time range, over that range's top tracks with metrics. */
-export function moodByRange(state, metrics = ['valence', 'energy', 'danceability', 'acousticness', 'liveness']) {
+export function moodByRange(state, metrics = MOOD_METRICS) {
   const out = [];
   for (const r of RANGES) {
     const songs = (state.top?.tracks?.[r] || []).map((id) => state.songs.get(id)).filter((s) => s && s.metrics);

@@ -17,6 +17,7 @@ import { DEMO_LABEL } from '../library/demo.js';
 import { loadCatalog } from '../film/film-catalog.js';
 import { segmentLabel } from '../film/segment-label.js';
 import { el, fmt, pct, orderMetrics } from '../ui.js';
+import { MOOD_METRICS } from './dashboard-stats.js';
 import { loadReference, median } from './taste-reference.js';
 import { tasteVerdict, tasteCardData } from './taste-verdict.js';
 import { shareButton } from '../keep/share-card.js';
@@ -237,7 +238,7 @@ function moodMapSection(songs, C, ref) {
 function moodRangeSection(state, C) {
   const rows = S.moodByRange(state).filter((r) => r.n > 0);
   if (rows.length < 2) return null;
-  const metrics = orderMetrics(['valence', 'energy', 'danceability', 'acousticness', 'liveness']).filter((m) => rows.every((r) => m in r.means));
+  const metrics = orderMetrics(MOOD_METRICS).filter((m) => rows.every((r) => m in r.means));
   if (!metrics.length) return null;
   return section('dash-mood-range', 'Mood by time range', C.chartFigure({
     id: 'chart-mood-range',
