@@ -182,7 +182,8 @@ export function mountKeep(root, ctx) {
   let shownKey = null;
   const onShown = async (ev) => {
     const rec = toRecord(ev.detail);
-    if (rec) note.textContent = '';   // what was said about an earlier soundtrack is old news
+    // what was said about an earlier soundtrack is old news (a reopened one keeps the list's note)
+    if (rec && !ev.detail?.reopened) note.textContent = '';
     const replaces = ev.detail?.edited ? shownKey : null;
     if (rec) shownKey = rec.key;
     if (ev.detail?.reopened || !rec) return;
