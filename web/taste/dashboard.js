@@ -15,6 +15,7 @@ import * as S from './dashboard-stats.js';
 import { isStopWord } from './stopwords.js';
 import { DEMO_LABEL } from '../library/demo.js';
 import { loadCatalog } from '../film/film-catalog.js';
+import { packFilms } from '../engine/pack-films.js';
 import { el, fmt, pct, orderMetrics } from '../ui.js';
 import { loadReference, median } from './taste-reference.js';
 import { tasteVerdict, tasteCardData } from './taste-verdict.js';
@@ -297,9 +298,20 @@ function openFilmButton(film, ctx) {
 
 // The film whose soundtrack your songs fit best: every catalog film's
 // 6-segment soundtrack from your songs through the engine's one matching path
-// (filmFit → filmSoundtrack, wasm/soundtrack.h), ranked by mean distance on
-// the calibrated scale.
+// (one filmFit call → ms_film_fit, wasm/api.c; `moodspace soundtrack --fit`
+// gives the same list), ranked by mean distance on the calibrated scale.
+// The catalog crosses to the engine's worker as one float array, packed once.
 const FIT_SEGMENTS = 6;
+const packedCatalogs = new WeakMap();
+function packedCatalog(films) {
+  let p = packedCatalogs.get(films);
+  if (!p) {
+    const names = [...new Set(films.flatMap((f) => Object.keys(f.overall || {})))];
+    p = packFilms(films, names);
+    packedCatalogs.set(films, p);
+  }
+  return p;
+}
 async function filmSection(songs, C, ctx) {
   const withM = songs.filter((s) => s.metrics);
   if (!withM.length || !ctx.engine) return null;
@@ -310,7 +322,7 @@ async function filmSection(songs, C, ctx) {
   let fit;
   try {
     fit = await ctx.engine.call('filmFit', [{ segments: FIT_SEGMENTS, top: 5, songs: withM.map((s) => ({ id: s.id, ...s.metrics })),
-      films: films.map((f) => ({ id: f.id, scenes: f.scenes.map((x) => x.metrics), ...(f.weights ? { scene_weights: f.weights } : {}) })) }]);
+      catalog: packedCatalog(films) }]);
   } catch (e) {
     return section('dash-film', 'Your film', el('p', { class: 'muted', text: `Your film could not be found (${e.message}).` }));
   }
