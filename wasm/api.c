@@ -730,8 +730,8 @@ done:
  *
  * The Taste tab's "film your library fits best" and `moodspace soundtrack
  * --fit`: every film's soundtrack from the library, exactly as
- * ms_film_soundtrack builds it (soundtrack_build; the song prices are worked
- * out on the first film and reused for the rest, soundtrack.c), ranked by
+ * ms_film_soundtrack builds it (soundtrack_build, with the songs'
+ * percentiles and prices worked out once for all films), ranked by
  * the mean distance of its segments to their songs. The films and the songs
  * travel as float32 rows, not JSON numbers: a catalog is ~10^5 scene moods.
  *
@@ -801,7 +801,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_film_fit(int h, const char *json, const float *pac
     int m = sp->n;
     char err[200] = "";
     cJSON *req = parse_request(json), *out = NULL;
-    float *songs = NULL, *rows = NULL, *w = NULL;
+    float *songs = NULL, *rows = NULL, *w = NULL, *spct = NULL, *price = NULL;
     FitScore *sc = NULL;
     size_t *at = NULL;
     int segments, top, n_films = 0, n_songs = 0, pm = 0, pcol[MATCH_MAX_METRICS], failed = 0, scored = 0;
@@ -877,7 +877,14 @@ EMSCRIPTEN_KEEPALIVE char *ms_film_fit(int h, const char *json, const float *pac
     rows = malloc(sizeof(float) * (size_t)maxn * m);
     w = malloc(sizeof(float) * (size_t)maxn);
     if (!rows || !w) { snprintf(err, sizeof err, "out of memory"); goto done; }
-    SoundtrackOpts so = { .n_segments = segments, .quick = 0, .seed = 0, .avoid_offset = -1 };
+    /* the songs' percentiles once, not per film; no per-scene percentiles */
+    spct = malloc(sizeof(float) * (size_t)n_songs * m);
+    price = malloc(sizeof(float) * (size_t)n_songs);
+    if (!spct || !price) { snprintf(err, sizeof err, "out of memory"); goto done; }
+    if (soundtrack_song_pcts(sp, s->calib, songs, n_songs, spct, err, sizeof err) ||
+        soundtrack_song_prices(sp, s->calib, spct, n_songs, price, err, sizeof err)) goto done;
+    SoundtrackOpts so = { .n_segments = segments, .quick = 0, .seed = 0, .avoid_offset = -1, .lean = 1,
+                          .song_pct = spct, .price = price };
     for (int f = 0; f < n_films; f++) {
         int n = (int)((at[f + 1] - at[f]) / (size_t)(pm + 1)), ok = 1;
         const float *in = packed + at[f], *win = in + (size_t)n * pm;
@@ -924,7 +931,7 @@ EMSCRIPTEN_KEEPALIVE char *ms_film_fit(int h, const char *json, const float *pac
         free(one); free(res);
     }
 done:
-    free(songs); free(rows); free(w); free(sc); free(at);
+    free(songs); free(rows); free(w); free(sc); free(at); free(spct); free(price);
     if (out) { cJSON_Delete(req); return take(out); }
     cJSON_Delete(req);
     return err_json(err[0] ? err : "could not rank the films");

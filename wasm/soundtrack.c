@@ -256,6 +256,42 @@ static float *with_column(const float *rows, int n, int m, const float *extra) {
     return o;
 }
 
+/* Each song's percentile per metric (step 3): out[n][m]; gix maps metric j
+ * to the song calibration's column. 0, or -1 when out of memory. */
+static int song_pcts(const Calib *cal, const int *gix, const float *songs, int n_songs, int m, float *out) {
+    double share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
+    double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
+    if (!rank) return -1;
+    for (int j = 0; j < m; j++) {
+        if (calib_rank_pct(songs + j, n_songs, m, rank)) { free(rank); return -1; }
+        for (int i = 0; i < n_songs; i++) {
+            double ref = calib_pct(cal->songs.q[0][gix[j]], songs[(size_t)i * m + j]);
+            out[(size_t)i * m + j] = (float)(share * rank[i] + (1 - share) * ref);
+        }
+    }
+    free(rank);
+    return 0;
+}
+
+int soundtrack_song_pcts(const MatchSpace *sp, const Calib *cal, const float *songs, int n_songs, float *out,
+                         char *err, size_t errlen) {
+    int gix[MATCH_MAX_METRICS];
+    if (!cal) { ms_seterr(err, errlen, "the model has no calibration (run `moodspace calibrate`)"); return -1; }
+    if (map_metrics(sp, &cal->songs, "song", gix, err, errlen)) return -1;
+    if (song_pcts(cal, gix, songs, n_songs, sp->n, out)) { ms_seterr(err, errlen, "out of memory"); return -1; }
+    return 0;
+}
+
+int soundtrack_song_prices(const MatchSpace *sp, const Calib *cal, const float *song_pct, int n_songs, float *price,
+                           char *err, size_t errlen) {
+    int kix[MATCH_MAX_METRICS];
+    MatchSpace psp;
+    if (!cal) { ms_seterr(err, errlen, "the model has no calibration (run `moodspace calibrate`)"); return -1; }
+    if (map_metrics(sp, &cal->segments, "segment", kix, err, errlen) || pct_space(sp, &psp, err, errlen)) return -1;
+    if (song_prices(cal, kix, &psp, song_pct, n_songs, price)) { ms_seterr(err, errlen, "out of memory"); return -1; }
+    return 0;
+}
+
 Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
                              const float *weights, int n_scenes, const float *songs, int n_songs,
                              const SoundtrackOpts *o, char *err, size_t errlen) {
@@ -293,40 +329,39 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     const MoodArc *a = s->arc;
 
     /* scenes on the calibrated scale (percentiles of single catalog scenes),
-     * smoothed like the arc so the chart's curve and points share a scale */
-    s->scene_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
-    s->smooth_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
-    s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
-    double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
-    if (!s->scene_pct || !s->smooth_pct || !s->song_pct || !rank) { free(rank); goto oom; }
-    for (int i = 0; i < n_scenes; i++)
-        scene_pcts(&cal->scenes, six, m, a->raw + (size_t)i * m, 1, s->scene_pct + (size_t)i * m);
-    ArcOpts so = arc_default_opts();
-    so.smooth = a->sigma;
-    so.n_segments = 1;
-    MoodArc *pa = arc_build(s->scene_pct, weights, n_scenes, m, names, NULL, &so, err, errlen);
-    if (!pa) { free(rank); soundtrack_free(s); return NULL; }
-    memcpy(s->smooth_pct, pa->smooth, sizeof(float) * (size_t)n_scenes * m);
-    arc_free(pa);
+     * smoothed like the arc so the chart's curve and points share a scale
+     * (only for the chart: a ranking of films, o->lean, goes without) */
+    if (!o->lean) {
+        s->scene_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
+        s->smooth_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
+        if (!s->scene_pct || !s->smooth_pct) goto oom;
+        for (int i = 0; i < n_scenes; i++)
+            scene_pcts(&cal->scenes, six, m, a->raw + (size_t)i * m, 1, s->scene_pct + (size_t)i * m);
+        ArcOpts so = arc_default_opts();
+        so.smooth = a->sigma;
+        so.n_segments = 1;
+        MoodArc *pa = arc_build(s->scene_pct, weights, n_scenes, m, names, NULL, &so, err, errlen);
+        if (!pa) { soundtrack_free(s); return NULL; }
+        memcpy(s->smooth_pct, pa->smooth, sizeof(float) * (size_t)n_scenes * m);
+        arc_free(pa);
+    }
     /* the whole film among whole catalog films (K = 1) */
     scene_pcts(&cal->segments, kix, m, a->overall, 1, s->overall_pct);
 
-    /* songs: library rank blended with the training songs (see top) */
+    /* songs: library rank blended with the training songs (see top), or as
+     * the caller worked them out once for many films (o->song_pct) */
     s->library_share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
-    for (int j = 0; j < m; j++) {
-        if (calib_rank_pct(songs + j, n_songs, m, rank)) { free(rank); goto oom; }
-        for (int i = 0; i < n_songs; i++) {
-            double ref = calib_pct(cal->songs.q[0][gix[j]], songs[(size_t)i * m + j]);
-            s->song_pct[(size_t)i * m + j] = (float)(s->library_share * rank[i] + (1 - s->library_share) * ref);
-        }
-    }
-    free(rank);
+    s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
+    if (!s->song_pct) goto oom;
+    if (o->song_pct && n_songs > 0) memcpy(s->song_pct, o->song_pct, sizeof(float) * (size_t)n_songs * m);
+    else if (!o->song_pct && song_pcts(cal, gix, songs, n_songs, m, s->song_pct)) goto oom;
 
     /* prices (see above) and the priced space the matching runs in */
     MatchSpace xsp;
     float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1)), *xsong = NULL;
     if (priced_space(&psp, &xsp, err, errlen)) { free(price); soundtrack_free(s); return NULL; }
-    if (!price || song_prices(cal, kix, &psp, s->song_pct, n_songs, price) ||
+    if (price && o->price && n_songs > 0) memcpy(price, o->price, sizeof(float) * (size_t)n_songs);
+    if (!price || (!o->price && song_prices(cal, kix, &psp, s->song_pct, n_songs, price)) ||
         !(xsong = with_column(s->song_pct, n_songs, m, price))) {
         free(price);
         goto oom;

@@ -83,6 +83,11 @@ typedef struct {
     int quick;             /* 1: quick match instead of segments */
     uint64_t seed;         /* quick: the pool's seed */
     int avoid_offset;      /* quick: -1, or an offset to avoid ("Draw again") */
+    int lean;              /* 1: no per-scene percentiles (scene_pct, smooth_pct
+                              stay NULL): ranking many films needs only the picks */
+    const float *song_pct; /* NULL, or soundtrack_song_pcts of these very songs
+                              (worked out once for many films) */
+    const float *price;    /* NULL, or soundtrack_song_prices of that song_pct */
 } SoundtrackOpts;
 
 typedef struct {
@@ -115,6 +120,15 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
                              const float *weights, int n_scenes, const float *songs, int n_songs,
                              const SoundtrackOpts *o, char *err, size_t errlen);
 void soundtrack_free(Soundtrack *s);
+/* The songs' percentiles as soundtrack_build works them out (step 3):
+ * out[n_songs][sp->n]. 0, or -1 + message (no calibration, a metric missing
+ * from it, out of memory). */
+/* The songs' prices (step 4) for their percentiles song_pct[n_songs][sp->n]:
+ * price[n_songs]. 0, or -1 + message. */
+int soundtrack_song_prices(const MatchSpace *sp, const Calib *cal, const float *song_pct, int n_songs, float *price,
+                           char *err, size_t errlen);
+int soundtrack_song_pcts(const MatchSpace *sp, const Calib *cal, const float *songs, int n_songs, float *out,
+                         char *err, size_t errlen);
 
 /* The JSON face (see top), in wasm/match_json.c next to the other request
  * parsers. cal NULL: {"error"} saying how to calibrate the model. */

@@ -50,7 +50,7 @@ static void segments_follow_the_film(const Calib *cal) {
     /* 50 songs spread over [0, 1] */
     float so[100];
     for (int i = 0; i < 50; i++) so[2 * i] = so[2 * i + 1] = (float)i / 49.0f;
-    SoundtrackOpts o = {4, 0, 0, -1};
+    SoundtrackOpts o = {4, 0, 0, -1, 0, NULL, NULL};
     char err[200] = "";
     Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 40, so, 50, &o, err, sizeof err);
     CHECK(s && s->n_picks == 4, "a 4-segment soundtrack");
@@ -82,7 +82,7 @@ static void quick_and_prior(const Calib *cal) {
     char err[200] = "";
     int offsets_ok = 1, moved = 1, nearest = 1;
     for (uint64_t seed = 1; seed <= 40; seed++) {
-        SoundtrackOpts o = {1, 1, seed, -1};
+        SoundtrackOpts o = {1, 1, seed, -1, 0, NULL, NULL};
         Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 10, so, N, &o, err, sizeof err);
         if (!s) { offsets_ok = 0; break; }
         /* the seed's rule: 20 consecutive ranks from an offset in [0, 50] */
@@ -99,7 +99,7 @@ static void quick_and_prior(const Calib *cal) {
         }
         if (!(worst_pick <= best_rest)) nearest = 0;
         /* "Draw again": another offset */
-        SoundtrackOpts again = {1, 1, seed, s->pool_offset};
+        SoundtrackOpts again = {1, 1, seed, s->pool_offset, 0, NULL, NULL};
         Soundtrack *t = soundtrack_build(&sp, cal, sc, NULL, 10, so, N, &again, err, sizeof err);
         if (!t || t->pool_offset == s->pool_offset) moved = 0;
         soundtrack_free(t);
@@ -109,14 +109,14 @@ static void quick_and_prior(const Calib *cal) {
     CHECK(nearest, "quick match: the picks are the pool's songs nearest the film");
     CHECK(moved, "draw again: a pool at another offset");
     /* 15 songs: the whole library is the pool, and drawing again cannot move it */
-    SoundtrackOpts o = {1, 1, 3, 0};
+    SoundtrackOpts o = {1, 1, 3, 0, 0, NULL, NULL};
     Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 10, so, 15, &o, err, sizeof err);
     CHECK(s && s->pool_n == 15 && s->pool_offset == 0, "fewer than 20 songs: all of them, offset 0, even when drawing again");
     soundtrack_free(s);
 
     /* the prior: a 4-song library of bright songs; its darkest is not "dark" */
     float bright[8] = {0.7f, 0.7f, 0.8f, 0.8f, 0.9f, 0.9f, 0.95f, 0.95f};
-    SoundtrackOpts one = {1, 0, 0, -1};
+    SoundtrackOpts one = {1, 0, 0, -1, 0, NULL, NULL};
     s = soundtrack_build(&sp, cal, sc, NULL, 10, bright, 4, &one, err, sizeof err);
     CHECK(s && s->picks[0].song == 0, "a dark film still takes the library's darkest song");
     CHECK(s && s->song_pct[0] > 0.3f, "with 4 songs the prior keeps the darkest of them above the 30th percentile");
@@ -128,7 +128,7 @@ static void arc_only_and_errors(const Calib *cal) {
     float sc[12] = {0.4f, 0.4f, 0.6f, 0.6f, 0.45f, 0.45f, 0.55f, 0.55f, 0.5f, 0.5f, 0.42f, 0.42f};
     float so[4] = {0.1f, 0.1f, 0.9f, 0.9f};
     char err[200] = "";
-    SoundtrackOpts o = {6, 0, 0, -1};
+    SoundtrackOpts o = {6, 0, 0, -1, 0, NULL, NULL};
     Soundtrack *s = soundtrack_build(&sp, cal, sc, NULL, 6, NULL, 0, &o, err, sizeof err);
     CHECK(s && s->n_picks == 6 && s->picks[0].song == -1, "no songs: the arc alone, 6 segments of a 6-scene script");
     int distinct = s != NULL;
@@ -243,7 +243,7 @@ static void prices_share_the_films(const Calib *base) {
     }
     int with_ref[13] = {0}, without[13] = {0};
     char err[200] = "";
-    SoundtrackOpts o = {1, 0, 0, -1};
+    SoundtrackOpts o = {1, 0, 0, -1, 0, NULL, NULL};
     for (int f = 0; f < 60; f++) {
         /* a one-scene film at a scene value whose percentile lands near the middle */
         double a = f * 2 * M_PI / 60, rad = 0.1;
@@ -272,7 +272,7 @@ static void prices_share_the_films(const Calib *base) {
  * song of circle_songs. */
 static int middle_song_slots(const MatchSpace *sp, const Calib *cal, const float *so, int films) {
     char err[200] = "";
-    SoundtrackOpts o = {3, 0, 0, -1};
+    SoundtrackOpts o = {3, 0, 0, -1, 0, NULL, NULL};
     int middle = 0;
     for (int f = 0; f < films; f++) {
         double a = (f + 0.5) * 2 * M_PI / films;
