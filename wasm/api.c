@@ -925,7 +925,9 @@ EMSCRIPTEN_KEEPALIVE char *ms_film_fit(int h, const char *json, const float *pac
         char *res = one ? soundtrack_json(one, sp, s->calib, packed, n_floats) : NULL;
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "id", sc[r].id);
-        cJSON_AddNumberToObject(e, "score", sc[r].score);
+        char num[40];   /* all 17 digits: cJSON's own printing may drop the last bit */
+        snprintf(num, sizeof num, "%.17g", sc[r].score);
+        cJSON_AddRawToObject(e, "score", num);
         cJSON_AddItemToObject(e, "result", res ? cJSON_Parse(res) : cJSON_CreateNull());
         cJSON_AddItemToArray(rank, e);
         free(one); free(res);

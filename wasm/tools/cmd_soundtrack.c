@@ -433,7 +433,9 @@ static int fit_films(int h, const cJSON *cat, const CatalogUnits *units, const c
         cJSON_AddNumberToObject(out, "rank", ++rank);
         cJSON_AddStringToObject(out, "film", f->id);
         cJSON_AddStringToObject(out, "title", f->title);
-        cJSON_AddItemToObject(out, "score", cJSON_Duplicate(field(x, "score"), 1));
+        char num[40];   /* the engine's 17 digits, not cJSON's shorter printing */
+        snprintf(num, sizeof num, "%.17g", cJSON_IsNumber(field(x, "score")) ? field(x, "score")->valuedouble : NAN);
+        cJSON_AddRawToObject(out, "score", num);
         cJSON *segs = cJSON_Duplicate(field(field(x, "result"), "segments"), 1);
         cJSON *g;
         cJSON_ArrayForEach(g, segs) {

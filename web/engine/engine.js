@@ -278,11 +278,13 @@ function wrap(mod) {
       } finally {
         mod._free(p);
       }
+      const withId = (e) => {
+        const s = e && songs[e.index];
+        if (s && 'id' in s && s.id !== undefined) e.id = s.id;
+      };
       for (const r of res.ranking || []) {
-        for (const g of r.result?.segments || []) {
-          const s = g.song && songs[g.song.index];
-          if (s && 'id' in s && s.id !== undefined) g.song.id = s.id;
-        }
+        for (const g of r.result?.segments || []) withId(g.song);
+        for (const e of r.result?.skipped || []) withId(e);
       }
       return res;
     },
