@@ -103,6 +103,7 @@ async function soundtrackRun(browser, url) {
     const ms = await page.evaluate(() => performance.now());
     await page.waitForTimeout(500);
     const cls = await page.evaluate(() => globalThis.__cls.soundtrack);
+    if (cls >= 0.05) log(`soundtrack layout shifts: ${JSON.stringify(await page.evaluate(() => globalThis.__cls.entries.filter((e) => e.phase === 'soundtrack')))}`);
     return { soundtrack_ms: ms, cls_soundtrack: cls };
   } finally { await context.close(); }
 }
