@@ -461,10 +461,11 @@ export function mountDashboard(root, ctx) {
         out.push(el('p', { class: 'muted', text: pending ? `Moods appear here once lyrics are fetched (${pending} songs waiting).` : 'None of these songs has a predicted mood yet.' }));
       }
       root.replaceChildren(...out);
-      // slower sections (fetch the corpus and the catalog) are appended when ready
-      for (const make of [() => wordsSection(state, ctx, C), () => filmSection(songs, C, ctx)]) {
-        try { const s = await make(); if (s && library.state === state) root.append(s); } catch (e) { console.error(e); }
-      }
+      // slower sections (fetch the corpus and the catalog) are appended when ready, in
+      // this order; both start now, so the film ranking in the engine's worker
+      // does not wait for the corpus words
+      const slow = [wordsSection(state, ctx, C), filmSection(songs, C, ctx)].map((p) => p.catch((e) => { console.error(e); return null; }));
+      for (const p of slow) { const s = await p; if (s && library.state === state) root.append(s); }
       root.dataset.rendered = String(Date.now());
     })().finally(() => {
       running = null;
