@@ -11,7 +11,9 @@
 #   ./build.sh demo [CSV]     rebuild the bundled demo library
 #   A new model: train, then catalog, then demo; then re-measure the soundtracks with
 #   node tests/bench/soundtrack-stats.mjs (wasm/calib.h, wasm/soundtrack.h)
-#   ./build.sh bench      benchmarks against TensorFlow.js (never part of test)
+#   ./build.sh bench      benchmarks against TensorFlow.js, the page in Chromium and
+#                         Lighthouse mobile (never part of test; --baseline DIR: a
+#                         dist/ of another commit measured in the same run)
 #   ./build.sh fuzz [S]   libFuzzer harnesses (tests/fuzz), S seconds each (60) on one
 #                         core, then the table build/fuzz/report.md (executions,
 #                         execs/s, crashes, line coverage of each engine file)

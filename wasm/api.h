@@ -89,4 +89,14 @@ char *ms_arc_from_metrics(int h, const char *json);
  * NULL. Returns a malloc'd JSON text to free with ms_free, {"error"} on
  * failure; never NULL unless out of memory. */
 char *ms_read_script(int h, const char *text, size_t len, const char *opts_json);
+
+/* The films a song library fits best, in one call (the Taste tab and
+ * `moodspace soundtrack --fit`): every film's ms_film_soundtrack, ranked by
+ * the mean distance of its segments to their songs. json: {"segments"?,
+ * "top"?, "packed": {"metrics", "n": songs}, "films": [{"id", "scenes": n}]};
+ * packed / n_floats: the song rows, then each film's scene rows and scene
+ * weights (api.c gives the layout). Returns a malloc'd JSON text to free
+ * with ms_free: {"ranking": [{"id", "score", "result"}], "failed", ...} or
+ * {"error": "..."}; never NULL unless out of memory. */
+char *ms_film_fit(int h, const char *json, const float *packed, size_t n_floats);
 #endif

@@ -324,6 +324,42 @@ static int next_best(const MatchSpace *xsp, const float *xsong, int n, const flo
     return 0;
 }
 
+/* Each song's percentile per metric (step 3): out[n][m]; gix maps metric j
+ * to the song calibration's column. 0, or -1 when out of memory. */
+static int song_pcts(const Calib *cal, const int *gix, const float *songs, int n_songs, int m, float *out) {
+    double share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
+    double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
+    if (!rank) return -1;
+    for (int j = 0; j < m; j++) {
+        if (calib_rank_pct(songs + j, n_songs, m, rank)) { free(rank); return -1; }
+        for (int i = 0; i < n_songs; i++) {
+            double ref = calib_pct(cal->songs.q[0][gix[j]], songs[(size_t)i * m + j]);
+            out[(size_t)i * m + j] = (float)(share * rank[i] + (1 - share) * ref);
+        }
+    }
+    free(rank);
+    return 0;
+}
+
+int soundtrack_song_pcts(const MatchSpace *sp, const Calib *cal, const float *songs, int n_songs, float *out,
+                         char *err, size_t errlen) {
+    int gix[MATCH_MAX_METRICS];
+    if (!cal) { ms_seterr(err, errlen, "the model has no calibration (run `moodspace calibrate`)"); return -1; }
+    if (map_metrics(sp, &cal->songs, "song", gix, err, errlen)) return -1;
+    if (song_pcts(cal, gix, songs, n_songs, sp->n, out)) { ms_seterr(err, errlen, "out of memory"); return -1; }
+    return 0;
+}
+
+int soundtrack_song_prices(const MatchSpace *sp, const Calib *cal, const float *song_pct, int n_songs, float *price,
+                           char *err, size_t errlen) {
+    int kix[MATCH_MAX_METRICS];
+    MatchSpace psp;
+    if (!cal) { ms_seterr(err, errlen, "the model has no calibration (run `moodspace calibrate`)"); return -1; }
+    if (map_metrics(sp, &cal->segments, "segment", kix, err, errlen) || pct_space(sp, &psp, err, errlen)) return -1;
+    if (song_prices(cal, kix, &psp, song_pct, n_songs, price)) { ms_seterr(err, errlen, "out of memory"); return -1; }
+    return 0;
+}
+
 /* The request's checks; *K the number of segments to cut (1 for quick).
  * The metric maps of the three calibration domains into six, gix, kix. */
 static int check_request(const MatchSpace *sp, const Calib *cal, int n_scenes, int n_songs, const SoundtrackOpts *o,
@@ -348,10 +384,11 @@ static int check_request(const MatchSpace *sp, const Calib *cal, int n_scenes, i
 
 /* The film's arc in K segments, then its scenes on the calibrated scale
  * (percentiles of single catalog scenes), smoothed like the arc so the
- * chart's curve and points share a scale, and the whole film among whole
- * catalog films. -1 with err set. */
+ * chart's curve and points share a scale (only for the chart: a ranking of
+ * films, lean, goes without), and the whole film among whole catalog films.
+ * -1 with err set. */
 static int place_scenes(Soundtrack *s, const MatchSpace *sp, const Calib *cal, const int *six, const int *kix,
-                        const float *scenes, const float *weights, int K, char *err, size_t errlen) {
+                        const float *scenes, const float *weights, int K, int lean, char *err, size_t errlen) {
     int m = sp->n, n_scenes = s->n_scenes;
     const char *names[MATCH_MAX_METRICS];
     float scale[MATCH_MAX_METRICS];
@@ -361,6 +398,8 @@ static int place_scenes(Soundtrack *s, const MatchSpace *sp, const Calib *cal, c
     s->arc = arc_build(scenes, weights, n_scenes, m, names, scale, &ao, err, errlen);
     if (!s->arc) return -1;
     const MoodArc *a = s->arc;
+    scene_pcts(&cal->segments, kix, m, a->overall, 1, s->overall_pct);   /* K = 1 */
+    if (lean) return 0;
     s->scene_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
     s->smooth_pct = malloc(sizeof(float) * (size_t)n_scenes * m);
     if (!s->scene_pct || !s->smooth_pct) { ms_seterr(err, errlen, "out of memory"); return -1; }
@@ -373,27 +412,22 @@ static int place_scenes(Soundtrack *s, const MatchSpace *sp, const Calib *cal, c
     if (!pa) return -1;
     memcpy(s->smooth_pct, pa->smooth, sizeof(float) * (size_t)n_scenes * m);
     arc_free(pa);
-    scene_pcts(&cal->segments, kix, m, a->overall, 1, s->overall_pct);   /* K = 1 */
     return 0;
 }
 
 /* Songs on the calibrated scale: library rank blended with the training
- * songs (see top). -1 when out of memory. */
-static int place_songs(Soundtrack *s, const Calib *cal, const int *gix, const float *songs) {
+ * songs (see top), or as the caller worked them out once for many films
+ * (o->song_pct). -1 when out of memory. */
+static int place_songs(Soundtrack *s, const Calib *cal, const int *gix, const float *songs, const SoundtrackOpts *o) {
     int m = s->n_metrics, n_songs = s->n_songs;
-    s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
-    double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
-    if (!s->song_pct || !rank) { free(rank); return -1; }
     s->library_share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
-    for (int j = 0; j < m; j++) {
-        if (calib_rank_pct(songs + j, n_songs, m, rank)) { free(rank); return -1; }
-        for (int i = 0; i < n_songs; i++) {
-            double ref = calib_pct(cal->songs.q[0][gix[j]], songs[(size_t)i * m + j]);
-            s->song_pct[(size_t)i * m + j] = (float)(s->library_share * rank[i] + (1 - s->library_share) * ref);
-        }
+    s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
+    if (!s->song_pct) return -1;
+    if (o->song_pct) {
+        if (n_songs > 0) memcpy(s->song_pct, o->song_pct, sizeof(float) * (size_t)n_songs * m);
+        return 0;
     }
-    free(rank);
-    return 0;
+    return song_pcts(cal, gix, songs, n_songs, m, s->song_pct);
 }
 
 /* The quick match: the seed's pool, and the SOUNDTRACK_QUICK_K songs of it
@@ -503,13 +537,14 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     s->n_scenes = n_scenes;
     s->n_songs = n_songs;
     s->quick = o->quick;
-    if (place_scenes(s, sp, cal, six, kix, scenes, weights, K, err, errlen)) { soundtrack_free(s); return NULL; }
-    if (place_songs(s, cal, gix, songs)) goto oom;
+    if (place_scenes(s, sp, cal, six, kix, scenes, weights, K, o->lean, err, errlen)) { soundtrack_free(s); return NULL; }
+    if (place_songs(s, cal, gix, songs, o)) goto oom;
 
     /* prices (see above) and the priced space the matching runs in */
     float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1)), *xsong = NULL;
     if (priced_space(&psp, &xsp, err, errlen)) { free(price); soundtrack_free(s); return NULL; }
-    if (!price || song_prices(cal, kix, &psp, s->song_pct, n_songs, price) ||
+    if (price && o->price && n_songs > 0) memcpy(price, o->price, sizeof(float) * (size_t)n_songs);
+    if (!price || (!o->price && song_prices(cal, kix, &psp, s->song_pct, n_songs, price)) ||
         !(xsong = with_column(s->song_pct, n_songs, m, price))) {
         free(price);
         goto oom;

@@ -100,6 +100,11 @@ typedef struct {
     int n_locked;          /* pairs in locked_segment / locked_song */
     const int *locked_segment, *locked_song;   /* segment index, library row */
     int alternatives;      /* 0..SOUNDTRACK_MAX_ALTERNATIVES songs per segment */
+    int lean;              /* 1: no per-scene percentiles (scene_pct, smooth_pct
+                              stay NULL): ranking many films needs only the picks */
+    const float *song_pct; /* NULL, or soundtrack_song_pcts of these very songs
+                              (worked out once for many films) */
+    const float *price;    /* NULL, or soundtrack_song_prices of that song_pct */
 } SoundtrackOpts;
 
 typedef struct {
@@ -136,6 +141,15 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
                              const float *weights, int n_scenes, const float *songs, int n_songs,
                              const SoundtrackOpts *o, char *err, size_t errlen);
 void soundtrack_free(Soundtrack *s);
+/* The songs' percentiles as soundtrack_build works them out (step 3):
+ * out[n_songs][sp->n]. 0, or -1 + message (no calibration, a metric missing
+ * from it, out of memory). */
+/* The songs' prices (step 4) for their percentiles song_pct[n_songs][sp->n]:
+ * price[n_songs]. 0, or -1 + message. */
+int soundtrack_song_prices(const MatchSpace *sp, const Calib *cal, const float *song_pct, int n_songs, float *price,
+                           char *err, size_t errlen);
+int soundtrack_song_pcts(const MatchSpace *sp, const Calib *cal, const float *songs, int n_songs, float *out,
+                         char *err, size_t errlen);
 
 /* The JSON face (see top), in wasm/soundtrack_json.c (it reads songs as
  * match_json.c's requests do). cal NULL: {"error"} saying how to calibrate the model. */

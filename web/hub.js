@@ -41,7 +41,10 @@ export function registerServiceWorker(notify) {
 }
 
 export async function mount(ctx) {
-  registerServiceWorker(ctx.notify);
+  // the offline notice goes to the footer's line (index.html #offline-note): it
+  // arrives seconds after the first paint, and in the status line at the top
+  // it would push the whole page down
+  registerServiceWorker((m) => { const n = document.getElementById('offline-note'); if (n) n.textContent = m; else ctx.notify?.(m); });
   if (ctx.mounts.import) {
     mountImport(ctx.mounts.import, {
       library: ctx.library,

@@ -9,7 +9,11 @@
 //   --full     also give the slow TF.js cpu backend N runs at 1,000 songs and
 //              the screenplay, and TF.js training N epochs (default: 1 each,
 //              without a warm-up run of its own: the smaller sizes warmed it)
-//   --only     a subset of: parity,latency,cold,size,train,match,limit
+//   --only     a subset of: parity,latency,cold,size,train,match,limit,page,lighthouse
+//   --baseline DIR   the page and Lighthouse sections also measure DIR, a
+//              dist/ built from another commit (e.g. main: git worktree add
+//              /tmp/ms-main main && (cd /tmp/ms-main && ./build.sh)), so the
+//              table gives both figures from the same run
 //   --no-pin   do not pin every timed process to one core (taskset -c C)
 //
 // Prints one table (median of the runs, min–max) and writes every raw figure
@@ -351,13 +355,16 @@ function limit() {
 
 // ---- main ----------------------------------------------------------------------------------------------
 const t0 = Date.now();
+const PAGE_ONLY = ONLY && [...ONLY].every((x) => x === 'page' || x === 'lighthouse');
+if (!PAGE_ONLY) {   // (the page sections need none of the drivers, bundles or models)
 buildDrivers();
 await buildTfjsBundles();
 writeInputs();
+}
 
 const models = [];
 const seedFile = path.join(ROOT, 'weights/seed.bin');
-if (fs.existsSync(seedFile)) models.push(prepareModel('seed', seedFile));
+if (PAGE_ONLY) { /* no models */ } else if (fs.existsSync(seedFile)) models.push(prepareModel('seed', seedFile));
 else {
   const rnd = path.join(W, 'seed-random.bin');
   native(['make-random', rnd, path.join(W, 'random-vocab.txt'), '42'], { pin: false });
@@ -365,7 +372,7 @@ else {
   models.push(prepareModel('seed-random', rnd));
 }
 const shipped = path.join(ROOT, 'weights/model.bin');
-if (fs.existsSync(shipped)) models.push(prepareModel('shipped', shipped));
+if (PAGE_ONLY) { /* no models */ } else if (fs.existsSync(shipped)) models.push(prepareModel('shipped', shipped));
 else note('weights/model.bin not found: no shipped-model rows');
 for (const m of models) {
   m.macs = macs(m.info);
@@ -376,6 +383,15 @@ results.models = models.map((m) => ({ name: m.name, file: rel(m.file), layers: m
   seq_len: m.info.seq_len, vocab: m.info.vocab_size, outputs: m.info.outputs, macs: m.macs, tfjs: m.why ? `not expressible: ${m.why}` : 'exported' }));
 
 const S = results.sections;
+// The page itself in Chromium (tests/bench/page.mjs: Taste view, first demo
+// soundtrack, layout shift) and Lighthouse mobile (tests/bench/lighthouse.mjs),
+// on dist/ and on --baseline DIR first when given.
+function pageSections() {
+  const base = opt('--baseline');
+  const trees = [...(base ? ['--dist', path.resolve(base)] : []), '--dist', 'dist'];
+  section('page', () => node('page.mjs', ['--runs', String(Math.max(3, Math.min(RUNS, 5))), ...trees], { pin: false, timeout: 40 * 60e3 }));
+  section('lighthouse', () => node('lighthouse.mjs', ['--runs', String(Math.min(RUNS, 3)), ...trees], { pin: false, timeout: 40 * 60e3 }));
+}
 // a section that fails is reported in the table and the JSON; the others still run
 function section(name, fn) {
   if (!want(name)) return;
@@ -410,6 +426,7 @@ section('size', () => sizes(models));
 section('train', () => training(models[0]));
 section('match', () => matching());
 section('limit', () => limit());
+pageSections();
 results.machine.loadavg_end = os.loadavg().map((x) => +x.toFixed(2));
 results.machine.seconds = Math.round((Date.now() - t0) / 1000);
 

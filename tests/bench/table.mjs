@@ -199,6 +199,34 @@ export function printTable(R) {
     o += '  position), i.e. the LSTM + Dense arithmetic. wasm has no fused multiply-add, so its peak counts a mul + an add as one MAC.\n';
   }
 
+  // the page in Chromium (tests/bench/page.mjs) and Lighthouse (tests/bench/lighthouse.mjs), this tree against a baseline
+  if (S.page?.trees) {
+    const trees = Object.entries(S.page.trees);
+    h(`PAGE — Debian's Chromium, demo library, ${S.page.runs} runs after a warm-up each (median, min–max); one run, same load`);
+    const ms = (t, k) => `${f(t.median[k], 0)} (${f(Math.min(...t.runs.map((x) => x[k])), 0)}–${f(Math.max(...t.runs.map((x) => x[k])), 0)})`;
+    o += grid(['tree', 'Taste view ms (from the click)', 'first demo soundtrack ms (from navigation)', 'CLS first visit', 'CLS Taste', 'CLS Soundtrack'],
+      trees.map(([name, t]) => [name, ms(t, 'taste_click_ms'), ms(t, 'soundtrack_ms'), f(t.max.cls_first, 4), f(t.max.cls_taste, 4), f(t.max.cls_soundtrack, 4)]));
+    o += '  CLS: the largest of the runs (layout shifts without recent input, PerformanceObserver \'layout-shift\').\n';
+    const [name, t] = trees.at(-1);
+    const base = trees.length > 1 ? trees[0] : null;
+    const vs = (k) => (base ? ` (${base[0]}: ${f(base[1].median[k], 0)} ms)` : '');
+    target(`${name}: full Taste view <= 1.0 s`, t.median.taste_click_ms <= 1000, `${f(t.median.taste_click_ms, 0)} ms${vs('taste_click_ms')}`);
+    target(`${name}: navigation to a first demo soundtrack <= 1.5 s`, t.median.soundtrack_ms <= 1500, `${f(t.median.soundtrack_ms, 0)} ms${vs('soundtrack_ms')}`);
+    target(`${name}: CLS < 0.05 on the first visit, Taste and Soundtrack`, Math.max(t.max.cls_first, t.max.cls_taste, t.max.cls_soundtrack) < 0.05,
+      [t.max.cls_first, t.max.cls_taste, t.max.cls_soundtrack].map((x) => f(x, 4)).join(' / '));
+  }
+  if (S.lighthouse?.trees) {
+    const trees = Object.entries(S.lighthouse.trees);
+    h(`LIGHTHOUSE ${S.lighthouse.version} — mobile (default settings), Debian's Chromium, served as ./build.sh serve does; median of ${S.lighthouse.runs}`);
+    o += grid(['tree', 'Performance', 'Accessibility', 'Best Practices', 'SEO', 'FCP ms', 'LCP ms', 'TBT ms', 'CLS', 'SI ms'],
+      trees.map(([name, t]) => [name, t.median.performance, t.median.accessibility, t.median['best-practices'], t.median.seo,
+        f(t.median.fcp_ms, 0), f(t.median.lcp_ms, 0), f(t.median.tbt_ms, 0), f(t.median.cls, 3), f(t.median.si_ms, 0)]));
+    const [name, t] = trees.at(-1);
+    target(`${name}: Lighthouse mobile Performance >= 98, Accessibility 100, Best Practices 100`,
+      t.median.performance >= 98 && t.median.accessibility === 100 && t.median['best-practices'] === 100,
+      `${t.median.performance} / ${t.median.accessibility} / ${t.median['best-practices']}; CLS ${f(t.median.cls, 3)}`);
+  }
+
   for (const [k, v] of Object.entries(R.errors || {})) o += `\nSECTION ${k} FAILED: ${v.split('\n').slice(0, 3).join(' | ')}\n`;
   h('TARGETS (issue 7; ratios from this run)');
   o += grid(['result', 'target', 'measured'], targets);

@@ -279,11 +279,14 @@ test('offline: a song shows title, artist and an Open in Spotify link instead of
   try {
     await page.goto(bare.appUrl);
     await ready(page);
-    await page.waitForFunction(() => /ready to work offline/.test(document.getElementById('status').textContent), null, { timeout: 30000 });
+    // (in the footer's status line: nothing above moves when it arrives)
+    await page.waitForFunction(() => /ready to work offline/.test(document.getElementById('offline-note').textContent), null, { timeout: 30000 });
+    assert.doesNotMatch(await page.textContent('#status'), /ready to work offline/);
     await page.reload();
     await ready(page);
     await page.evaluate(() => navigator.serviceWorker.ready);
-    assert.doesNotMatch(await page.textContent('#status'), /ready to work offline/, 'said once');
+    assert.doesNotMatch(await page.textContent('#offline-note'), /ready to work offline/, 'said once');
+    assert.equal(await page.isVisible('#offline-note'), false, 'an empty note takes no room');
     await page.click('#demo-start');
     await page.waitForSelector('#taste-mount[data-rendered]');
     await page.context().setOffline(true);

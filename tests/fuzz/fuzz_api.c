@@ -10,7 +10,8 @@
  *   0x20  the uncalibrated sequence model (embedding, conv1d, lstm) instead
  *         of the calibrated one (fuzz_models.h: the shipped model's shape,
  *         two heads, calibration tables and reference soundtracks, so
- *         ms_film_soundtrack reaches the percentiles, prices and assignment)
+ *         ms_film_soundtrack and ms_film_fit reach the percentiles, prices
+ *         and assignment)
  *
  * Every answer is checked (check_answer): not NULL, valid UTF-8 whatever
  * the request held (invalid UTF-8 in a request is replaced, never echoed),
@@ -33,11 +34,11 @@
 static int calibrated_handle, plain_handle;
 
 enum { E_PREDICT, E_MATCH, E_SOUNDTRACK, E_POOL, E_EXPLAIN, E_SCENES, E_ARC, E_ARC_METRICS, E_INFO,
-       E_SET_WEIGHTS, E_MODEL_LOAD, E_FILM_SOUNDTRACK, E_READ_SCRIPT, E_N };
+       E_SET_WEIGHTS, E_MODEL_LOAD, E_FILM_SOUNDTRACK, E_READ_SCRIPT, E_FILM_FIT, E_N };
 static const char *const ENTRY[E_N] = {
     "ms_predict", "ms_match", "ms_soundtrack", "ms_pool", "ms_explain", "ms_scenes", "ms_arc",
     "ms_arc_from_metrics", "ms_model_info+ms_constants", "ms_model_set_weights", "ms_model_load+ms_model_free",
-    "ms_film_soundtrack", "ms_read_script"};
+    "ms_film_soundtrack", "ms_read_script", "ms_film_fit"};
 static unsigned long long runs[E_N];
 
 static void print_runs(void) {
@@ -159,6 +160,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     case E_FILM_SOUNDTRACK: check_answer(ms_film_soundtrack(h, json, packed, n_floats)); break;
     case E_READ_SCRIPT: check_answer(ms_read_script(h, body, body_len, json)); break;
+    /* the films' scene rows and weights follow the songs in the same buffer */
+    case E_FILM_FIT: check_answer(ms_film_fit(h, json, packed, n_floats)); break;
     default: runs[E_SCENES]++; check_answer(ms_scenes(json, strlen(json), body_len ? body : NULL)); break;
     }
     free(packed);

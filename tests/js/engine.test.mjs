@@ -311,7 +311,7 @@ test('in Chromium, the page and a module Worker load the engine and predict like
   const { chromium } = await import('playwright-core');
   const { serveStatic } = await import('../fake/static-server.mjs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'moodspace-engine-web-'));
-  fs.copyFileSync(path.join(root, 'web/engine/engine.js'), path.join(dir, 'engine.js'));
+  for (const f of ['engine.js', 'pack-films.js']) fs.copyFileSync(path.join(root, 'web/engine', f), path.join(dir, f));   // engine.js and what it imports
   fs.copyFileSync(mjsPath, path.join(dir, 'moodspace.mjs'));
   fs.copyFileSync(wasmPath, path.join(dir, 'moodspace.wasm'));
   fs.writeFileSync(path.join(dir, 'tiny.bin'), modelBytes);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { createEngine } from '../../web/engine/engine.js';
+import { createEngine, packFilms } from '../../web/engine/engine.js';
 import { normalizeCatalog, CATALOG_VERSION } from '../../web/film/film.js';
 import { whyWords, ordinal } from '../../web/soundtrack/soundtrack.js';
 import { makeTinyModel, TINY_OUTPUTS } from './fixtures/tiny-model.mjs';
@@ -34,7 +34,7 @@ const CALIBRATION = { songs: domain([1], 2), scenes: domain([1], 0.5), segments:
 const META = { match_weights: { energy: 1, valence: 1, tempo: 0.25, liveness: 0.25 }, calibration: CALIBRATION };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'moodspace-soundtrack-test-'));
-test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+test.after(() => { if (!process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true }); });
 const file = (name, body) => { const p = path.join(tmp, name); fs.writeFileSync(p, body); return p; };
 const modelPath = file('model.bin', makeTinyModel({ seed: 5, seqLen: 16, meta: JSON.stringify(META) }));
 const rawModelPath = file('raw.bin', makeTinyModel({ seed: 5, seqLen: 16, meta: '' }));
@@ -241,6 +241,55 @@ test('the page path (web/engine/engine.js in wasm, the catalog decoded by web/fi
   assert.equal(new Set(six.scenes.map((s) => s.smooth_pct.energy)).size, 6);
   assert.ok(six.segments.every((g) => !g.song));
   assert.throws(() => eng.filmSoundtrack({ scenes: [], songs }), /no scenes/);
+});
+
+test('"the film your library fits best": one engine call (ms_film_fit), the same list as `moodspace soundtrack --fit` and as every film\'s own soundtrack', { skip }, async () => {
+  const eng = await createEngine({ moduleUrl: pathToFileURL(mjsPath).href, wasmBinary: fs.readFileSync(wasmPath) });
+  eng.loadModel(fs.readFileSync(modelPath));
+  const films = normalizeCatalog(JSON.parse(fs.readFileSync(catalogPath, 'utf8')));
+  // a song without a weighted metric is left out by both paths (its index stays the library's)
+  const lib = songs.map((s, i) => (i === 7 ? { ...s, energy: undefined } : s));
+  const libPath = file('fit-library.jsonl', `${lib.map((s) => JSON.stringify(s)).join('\n')}\n`);
+  for (const [segments, top] of [[6, 5], [4, 3], [1, 4]]) {
+    // what web/taste/dashboard.js sends: the catalog packed once, the songs as objects
+    const cat = packFilms(films, names);
+    assert.equal(cat.data.length, films.reduce((a, f) => a + f.scenes.length * (names.length + 1), 0));
+    const page = eng.filmFit({ catalog: cat, songs: lib.map((s) => ({ id: s.id, ...Object.fromEntries(names.map((n) => [n, s[n]])) })), segments, top });
+    assert.equal(page.failed, 0);
+    assert.equal(page.films, films.length);
+    assert.equal(page.songs, lib.length - 1);
+    assert.equal(page.ranking.length, Math.min(top, films.length));
+    const cliFit = cli(['--library', libPath, '--catalog', catalogPath, '--fit', '--segments', String(segments), '--top', String(top)]);
+    assert.equal(cliFit.status, 0, cliFit.stderr);
+    assert.deepEqual(page.ranking.map((r) => [r.id, r.score]), cliFit.lines.map((l) => [l.film, l.score]), `same order and scores, ${segments} segments`);
+    assert.deepEqual(cliFit.lines.map((l) => l.rank), cliFit.lines.map((_, i) => i + 1));
+    assert.deepEqual(page.ranking.map((r) => r.result.segments.map((g) => [g.first_scene, g.last_scene, g.song.id, g.distance, g.pct])),
+      cliFit.lines.map((l) => l.segments.map((g) => [g.first_scene, g.last_scene, g.song.id, g.distance, g.pct])), 'same soundtracks');
+    // the ranking is each film's own soundtrack (ms_film_soundtrack) ranked by its mean distance
+    const each = films.map((f) => {
+      const r = eng.filmSoundtrack({ scenes: f.scenes.map((x) => x.metrics), scene_weights: f.weights, segments, songs: lib });
+      return { id: f.id, score: r.segments.reduce((a, g) => a + g.distance, 0) / r.segments.length, result: r };
+    }).sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : 1));
+    assert.deepEqual(page.ranking.map((r) => [r.id, r.score]), each.slice(0, top).map((r) => [r.id, r.score]));
+    assert.deepEqual(page.ranking.map((r) => r.result), each.slice(0, top).map((r) => r.result), 'the same answer as ms_film_soundtrack');
+    // the film objects without packing give the same
+    const loose = eng.filmFit({ films: films.map((f) => ({ id: f.id, scenes: f.scenes.map((x) => x.metrics), scene_weights: f.weights })), songs: lib, segments, top });
+    assert.deepEqual(loose.ranking, page.ranking);
+  }
+  // bad input: clear messages, never a crash
+  const cat = packFilms(films, names);
+  assert.throws(() => eng.filmFit({ catalog: cat, songs: [], segments: 4 }), /no songs with a predicted mood/);
+  assert.throws(() => eng.filmFit({ catalog: cat, songs, segments: 99 }), /"segments" must be an integer in 1\.\.64/);
+  assert.throws(() => eng.filmFit({ catalog: { ...cat, films: [...cat.films, { id: 'x', scenes: 5 }] }, songs }), /do not fit the buffer/);
+  assert.throws(() => eng.filmFit({ catalog: { ...cat, films: [{ id: 'x', scenes: 0 }] }, songs }), /film 0: needs/);
+  const tooFew = eng.filmFit({ catalog: cat, songs: songs.slice(0, 3), segments: 6 });
+  assert.equal(tooFew.failed, films.length, 'fewer songs than segments: every film fails, said in "failed"');
+  assert.deepEqual(tooFew.ranking, []);
+  // the CLI says what is wrong too
+  const bad = cli(['--library', libraryPath, '--catalog', catalogPath, '--fit', '--quick']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--fit ranks catalog films/);
+  assert.match(spawnSync(tool, ['soundtrack', '--help'], { encoding: 'utf8' }).stdout, /--fit: the films the library fits best/);
 });
 
 test('"Why this song?" in words from percentiles', () => {

@@ -23,6 +23,8 @@ static void help(FILE *f) {
 "usage: moodspace soundtrack --library FILE (--film ID[,ID...] | --film all [--catalog FILE]\n"
 "                            | --script FILE) [--segments N] [--quick [--seed S]]\n"
 "                            [--model FILE] [--detail]\n"
+"       moodspace soundtrack --library FILE --fit [--film IDS|all] [--catalog FILE]\n"
+"                            [--segments N] [--top K] [--model FILE]\n"
 "\n"
 "A film's soundtrack from a song library, as the page's Soundtrack tab builds\n"
 "it (same engine call, wasm/soundtrack.h): the film's scenes are split into N\n"
@@ -50,7 +52,13 @@ static void help(FILE *f) {
 "   percentile}, \"song\": {\"id\", \"title\", \"artist\"}, \"song_mood\",\n"
 "   \"song_pct\", \"distance\"}, ...]}\n"
 "or with --quick {\"film\", \"title\", \"quick\": {\"seed\", \"offset\", \"picks\": [...]}}.\n"
-"A film that fails gets {\"film\": ID, \"error\": \"...\"} and the rest go on.\n",
+"A film that fails gets {\"film\": ID, \"error\": \"...\"} and the rest go on.\n"
+"\n"
+"--fit: the films the library fits best, as the page's Taste tab ranks them\n"
+"(one engine call, ms_film_fit): every catalog film's N-segment soundtrack\n"
+"(default N 6), ranked by the mean distance of its segments to their songs;\n"
+"the best K (--top, default 5, at most 100) as JSON lines, best first:\n"
+"  {\"rank\": 1, \"film\": ID, \"title\", \"score\", \"segments\": [...]}\n",
             arc_default_opts().n_segments, ARC_MAX_SEGMENTS, MATCH_POOL_SIZE, MATCH_POOL_MAX_RANK,
             SOUNDTRACK_QUICK_K);
 }
@@ -349,15 +357,117 @@ static int in_list(const char *id, const char *list) {
     return 0;
 }
 
+/* --fit: the catalog films (all, or the listed ones) in one ms_film_fit
+ * request, as web/taste/dashboard.js sends it: the songs' rows, then each
+ * film's scene rows and weights; a film the page would not read (malformed)
+ * is left out, as the page leaves it out. Prints the ranking. 0, or 1. */
+#define FIT_SEGMENTS 6   /* the Taste tab's (web/taste/dashboard.js FIT_SEGMENTS) */
+static int fit_films(int h, const cJSON *cat, const CatalogUnits *units, const char *list, char **names, int m,
+                     const Library *L, int segments, int top, const char *cpath) {
+    int all = !strcmp(list, "all"), rc = 1, nf = 0, cap = 0;
+    Film *fl = NULL;
+    char err[300];
+    const cJSON *it;
+    cJSON_ArrayForEach(it, field(cat, "films")) {
+        const cJSON *id = field(it, "id");
+        if (!cJSON_IsString(id) || (!all && !in_list(id->valuestring, list))) continue;
+        if (nf == cap) {
+            Film *g = realloc(fl, sizeof *fl * (size_t)(cap = cap ? 2 * cap : 256));
+            if (!g) { fprintf(stderr, "moodspace soundtrack: out of memory\n"); goto done; }
+            fl = g;
+        }
+        memset(&fl[nf], 0, sizeof fl[nf]);
+        if (film_from_catalog(&fl[nf], it, units, m, err, sizeof err)) {
+            fprintf(stderr, "moodspace soundtrack: %s: film %s left out: %s\n", cpath, id->valuestring, err);
+            film_clear(&fl[nf]);
+            continue;
+        }
+        nf++;
+    }
+    if (!nf) { fprintf(stderr, "moodspace soundtrack: no film %s in %s\n", list, cpath); goto done; }
+    size_t total = (size_t)L->n * m;
+    for (int f = 0; f < nf; f++) total += (size_t)fl[f].n * (m + 1);
+    float *buf = malloc(sizeof(float) * (total ? total : 1));
+    cJSON *req = cJSON_CreateObject();
+    cJSON *jf = cJSON_AddArrayToObject(req, "films");
+    if (!buf || !jf) { free(buf); cJSON_Delete(req); fprintf(stderr, "moodspace soundtrack: out of memory\n"); goto done; }
+    memcpy(buf, L->vals, sizeof(float) * (size_t)L->n * m);
+    size_t at = (size_t)L->n * m;
+    for (int f = 0; f < nf; f++) {
+        memcpy(buf + at, fl[f].v, sizeof(float) * (size_t)fl[f].n * m);
+        memcpy(buf + at + (size_t)fl[f].n * m, fl[f].w, sizeof(float) * (size_t)fl[f].n);
+        at += (size_t)fl[f].n * (m + 1);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", fl[f].id);
+        cJSON_AddNumberToObject(o, "scenes", fl[f].n);
+        cJSON_AddItemToArray(jf, o);
+    }
+    cJSON_AddNumberToObject(req, "segments", segments);
+    cJSON_AddNumberToObject(req, "top", top);
+    cJSON *pk = cJSON_AddObjectToObject(req, "packed");
+    cJSON *pm = cJSON_AddArrayToObject(pk, "metrics");
+    for (int j = 0; j < m; j++) cJSON_AddItemToArray(pm, cJSON_CreateString(names[j]));
+    cJSON_AddNumberToObject(pk, "n", L->n);
+    char *text = cJSON_PrintUnformatted(req);
+    cJSON_Delete(req);
+    char *res = text ? ms_film_fit(h, text, buf, total) : NULL;
+    free(text); free(buf);
+    cJSON *r = res ? cJSON_Parse(res) : NULL;
+    free(res);
+    const cJSON *e = field(r, "error");
+    if (!r || cJSON_IsString(e)) {
+        fprintf(stderr, "moodspace soundtrack: --fit: %s\n", cJSON_IsString(e) ? e->valuestring : "the engine failed");
+        cJSON_Delete(r);
+        goto done;
+    }
+    if (cJSON_IsNumber(field(r, "failed")) && field(r, "failed")->valuedouble > 0)
+        fprintf(stderr, "moodspace soundtrack: --fit: %d films had no soundtrack\n", (int)field(r, "failed")->valuedouble);
+    int rank = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, field(r, "ranking")) {
+        const cJSON *id = field(x, "id");
+        const Film *f = NULL;
+        for (int k = 0; cJSON_IsString(id) && k < nf && !f; k++) if (!strcmp(fl[k].id, id->valuestring)) f = &fl[k];
+        if (!f) continue;
+        cJSON *out = cJSON_CreateObject();
+        cJSON_AddNumberToObject(out, "rank", ++rank);
+        cJSON_AddStringToObject(out, "film", f->id);
+        cJSON_AddStringToObject(out, "title", f->title);
+        char num[40];   /* the engine's 17 digits, not cJSON's shorter printing */
+        snprintf(num, sizeof num, "%.17g", cJSON_IsNumber(field(x, "score")) ? field(x, "score")->valuedouble : NAN);
+        cJSON_AddRawToObject(out, "score", num);
+        cJSON *segs = cJSON_Duplicate(field(field(x, "result"), "segments"), 1);
+        cJSON *g;
+        cJSON_ArrayForEach(g, segs) {
+            const cJSON *fs = field(g, "first_scene");
+            int first = cJSON_IsNumber(fs) && fs->valuedouble >= 0 && fs->valuedouble < f->n ? (int)fs->valuedouble : -1;
+            cJSON_AddStringToObject(g, "heading", first >= 0 ? f->heading[first] : "");
+            name_song(g, L);
+        }
+        cJSON_AddItemToObject(out, "segments", segs);
+        char *line = cJSON_PrintUnformatted(out);
+        if (line) puts(line);
+        free(line);
+        cJSON_Delete(out);
+    }
+    cJSON_Delete(r);
+    rc = 0;
+done:
+    for (int f = 0; f < nf; f++) film_clear(&fl[f]);
+    free(fl);
+    return rc;
+}
+
 int cmd_soundtrack(int argc, char **argv) {
     const char *lib_path = NULL, *films = NULL, *catalog = NULL, *script = NULL, *model_path = NULL;
-    int segments = arc_default_opts().n_segments, quick = 0, detail = 0;
+    int segments = arc_default_opts().n_segments, quick = 0, detail = 0, fit = 0, top = 5, segments_given = 0;
     double seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help(stdout); return 0; }
         if (!strcmp(a, "--quick")) { quick = 1; continue; }
         if (!strcmp(a, "--detail")) { detail = 1; continue; }
+        if (!strcmp(a, "--fit")) { fit = 1; continue; }
         if (i + 1 >= argc) { fprintf(stderr, "moodspace soundtrack: %s needs a value\n", a); return 2; }
         const char *v = argv[++i];
         char *end;
@@ -370,11 +480,22 @@ int cmd_soundtrack(int argc, char **argv) {
             long s = strtol(v, &end, 10);
             if (*end || s < 1 || s > ARC_MAX_SEGMENTS) { fprintf(stderr, "moodspace soundtrack: --segments must be 1..%d\n", ARC_MAX_SEGMENTS); return 2; }
             segments = (int)s;
+            segments_given = 1;
+        } else if (!strcmp(a, "--top")) {
+            long t = strtol(v, &end, 10);
+            if (*end || t < 1 || t > 100) { fprintf(stderr, "moodspace soundtrack: --top must be 1..100\n"); return 2; }
+            top = (int)t;
         } else if (!strcmp(a, "--seed")) {
             seed = strtod(v, &end);
             if (*end || !(seed >= 0 && seed <= 9007199254740992.0) || seed != floor(seed)) { fprintf(stderr, "moodspace soundtrack: --seed must be an integer 0..2^53\n"); return 2; }
         } else { fprintf(stderr, "moodspace soundtrack: unknown option %s (--help)\n", a); return 2; }
     }
+    if (fit && !films) films = "all";
+    if (fit && (script || quick || detail)) {
+        fprintf(stderr, "moodspace soundtrack: --fit ranks catalog films (no --script, --quick or --detail)\n");
+        return 2;
+    }
+    if (fit && !segments_given) segments = FIT_SEGMENTS;
     if (!lib_path || (!films == !script)) {
         fprintf(stderr, "moodspace soundtrack: give --library and one of --film or --script (--help)\n");
         return 2;
@@ -442,6 +563,7 @@ int cmd_soundtrack(int argc, char **argv) {
     if (!same) { fprintf(stderr, "moodspace soundtrack: %s has other metrics than the model\n", cpath); goto done; }
     CatalogUnits units;
     if (catalog_units(&units, cat, m, err, sizeof err)) { fprintf(stderr, "moodspace soundtrack: %s: %s\n", cpath, err); goto done; }
+    if (fit) { rc = fit_films(h, cat, &units, films, names, m, &L, segments, top, cpath); goto done; }
     int all = !strcmp(films, "all"), found = 0;
     cJSON_ArrayForEach(it, field(cat, "films")) {
         const cJSON *id = field(it, "id");

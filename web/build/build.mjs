@@ -16,6 +16,7 @@
 //   moodspace.mjs/.wasm  the engine (Emscripten output), copied as is
 //   model.bin, catalog.json, demo.json, corpus_words.json, match_weights.json, release_years.json  (weights/, when present)
 //   pdf.worker.min.mjs   pdf.js's worker, loaded only when a PDF is opened
+//   *.br, *.gz           brotli and gzip variants of the compressible files (compress.mjs)
 import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -86,3 +87,10 @@ fs.copyFileSync(path.join(root, 'node_modules/pdfjs-dist/build/pdf.worker.min.mj
 
 // --- service worker: generate dist/sw.js here, after every file above is in dist/.
 (await import('./build-sw.mjs')).buildServiceWorker(dist);
+
+// --- last: brotli and gzip variants of every compressible file (web/build/compress.mjs),
+// which ./build.sh serve sends with Content-Encoding (the precache above lists the files themselves).
+{
+  const c = (await import('./compress.mjs')).precompress(dist);
+  log(`precompressed ${c.files} files (${(c.bytes / 1e6).toFixed(2)} MB): brotli ${(c.br / 1e6).toFixed(2)} MB, gzip ${(c.gz / 1e6).toFixed(2)} MB`);
+}

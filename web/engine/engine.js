@@ -18,7 +18,7 @@
 //   eng.readScript(text, { format, filename }) → parseScript's answer, each scene with its "mood", + "overall"
 //   eng.filmSoundtrack({ scenes, scene_weights, segments, songs, quick?, detail? })
 //       → { overall, segments: [{ first_scene, last_scene, mood, pct, song: { index, id }, song_mood, song_pct, distance }] }
-//   eng.filmFit({ films, songs, segments }) → { ranking: [{ id, score, result }] }
+//   eng.filmFit({ catalog: packFilms(films, metrics), songs, segments, top }) → { ranking: [{ id, score, result }], failed }
 //   eng.info(), eng.setWeights({ tempo: 0.5 }), eng.freeModel(handle), eng.constants
 //
 // Everything is synchronous once the engine exists (the Worker around it
@@ -47,6 +47,9 @@
 // results are copied out (UTF8ToString) before the engine frees them, and
 // every allocation is freed in a finally.
 
+import { packFilms } from './pack-films.js';
+
+export { packFilms };
 const DEFAULT_MODULE_URL = './moodspace.mjs';
 
 /**
@@ -252,23 +255,47 @@ function wrap(mod) {
     filmSoundtrack(req, o) { return matchCall(mod._ms_film_soundtrack, req, o); },
 
     /**
-     * The films whose soundtrack from these songs is closest (mean distance of
-     * the optimal `segments`-segment soundtrack, filmSoundtrack for each film).
-     * req: { films: [{ id, scenes, scene_weights? }], songs, segments = 6, top = 5 }
-     * → { ranking: [{ id, score, result }], failed }
+     * The films whose soundtrack from these songs is closest, in ONE engine
+     * call (ms_film_fit, wasm/api.c): each film's filmSoundtrack, ranked by
+     * the mean distance of its segments to their songs.
+     * req: { catalog: packFilms(films, metrics) | films: [{ id, scenes: [{ energy, ... }], scene_weights? }],
+     *        songs, segments = 6, top = 5 }
+     * → { ranking: [{ id, score, result }], failed, films, songs, segments }
      */
-    filmFit({ films = [], songs = [], segments = 6, top = 5 } = {}, o) {
-      const scored = [];
-      let failed = 0;
-      for (const f of films) {
-        try {
-          const r = api.filmSoundtrack({ scenes: f.scenes, scene_weights: f.scene_weights, segments, songs }, o);
-          const d = r.segments.map((g) => g.distance);
-          scored.push({ id: f.id, score: d.reduce((a, b) => a + b, 0) / d.length, result: r });
-        } catch { failed++; }
+    filmFit({ catalog, films, songs = [], segments = 6, top = 5 } = {}, o) {
+      const cat = catalog || packFilms(films || [], packColumns({}, o) || []);
+      const m = cat.metrics.length;
+      if (!m || !(cat.data instanceof Float32Array)) throw new Error('filmFit needs films (or packFilms(films, metrics)).');
+      const n = songs.length;
+      const buf = new Float32Array(n * m + cat.data.length);
+      for (let i = 0; i < n; i++) {
+        const s = songs[i] || {};
+        for (let j = 0; j < m; j++) {
+          const top = s[cat.metrics[j]];
+          const v = top !== undefined ? top : s.metrics?.[cat.metrics[j]];
+          buf[i * m + j] = typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e30 ? v : NaN;
+        }
       }
-      scored.sort((a, b) => a.score - b.score || String(a.id).localeCompare(String(b.id)));
-      return { ranking: scored.slice(0, top), failed };
+      buf.set(cat.data, n * m);
+      const req = { segments, top, packed: { metrics: cat.metrics, n }, films: cat.films };
+      const p = mod._malloc(buf.byteLength || 4);
+      if (!p) throw new Error('The engine ran out of memory.');
+      let res;
+      try {
+        mod.HEAPU8.set(new Uint8Array(buf.buffer), p);   // view read after _malloc
+        res = withStrings([json(req)], ([q]) => takeJson(mod._ms_film_fit(modelOf(o), q, p, buf.length)));
+      } finally {
+        mod._free(p);
+      }
+      const withId = (e) => {
+        const s = e && songs[e.index];
+        if (s && 'id' in s && s.id !== undefined) e.id = s.id;
+      };
+      for (const r of res.ranking || []) {
+        for (const g of r.result?.segments || []) withId(g.song);
+        for (const e of r.result?.skipped || []) withId(e);
+      }
+      return res;
     },
 
     /** The seed's song pool. A missing seed is drawn at random (and returned). */

@@ -16,6 +16,7 @@ import { isStopWord } from './stopwords.js';
 import { DEMO_LABEL } from '../library/demo.js';
 import { loadCatalog } from '../film/film-catalog.js';
 import { segmentLabel } from '../film/segment-label.js';
+import { packFilms } from '../engine/pack-films.js';
 import { el, fmt, pct, orderMetrics } from '../ui.js';
 import { MOOD_METRICS } from './dashboard-stats.js';
 import { loadReference, median } from './taste-reference.js';
@@ -306,9 +307,20 @@ function openFilmButton(film, ctx) {
 
 // The film whose soundtrack your songs fit best: every catalog film's
 // 6-segment soundtrack from your songs through the engine's one matching path
-// (filmFit → filmSoundtrack, wasm/soundtrack.h), ranked by mean distance on
-// the calibrated scale.
+// (one filmFit call → ms_film_fit, wasm/api.c; `moodspace soundtrack --fit`
+// gives the same list), ranked by mean distance on the calibrated scale.
+// The catalog crosses to the engine's worker as one float array, packed once.
 const FIT_SEGMENTS = 6;
+const packedCatalogs = new WeakMap();
+function packedCatalog(films) {
+  let p = packedCatalogs.get(films);
+  if (!p) {
+    const names = [...new Set(films.flatMap((f) => Object.keys(f.overall || {})))];
+    p = packFilms(films, names);
+    packedCatalogs.set(films, p);
+  }
+  return p;
+}
 async function filmSection(songs, C, ctx) {
   const withM = songs.filter((s) => s.metrics);
   if (!withM.length || !ctx.engine) return null;
@@ -319,7 +331,7 @@ async function filmSection(songs, C, ctx) {
   let fit;
   try {
     fit = await ctx.engine.call('filmFit', [{ segments: FIT_SEGMENTS, top: 5, songs: withM.map((s) => ({ id: s.id, ...s.metrics })),
-      films: films.map((f) => ({ id: f.id, scenes: f.scenes.map((x) => x.metrics), ...(f.weights ? { scene_weights: f.weights } : {}) })) }]);
+      catalog: packedCatalog(films) }]);
   } catch (e) {
     return section('dash-film', 'Your film', el('p', { class: 'muted', text: `Your film could not be found (${e.message}).` }));
   }
@@ -461,15 +473,14 @@ export function mountDashboard(root, ctx) {
         out.push(el('p', { class: 'muted', text: pending ? `Moods appear here once lyrics are fetched (${pending} songs waiting).` : 'None of these songs has a predicted mood yet.' }));
       }
       root.replaceChildren(...out);
-      // the recap of a year or month (recap/), placed after the listening history
-      try {
-        const r = await recapSection(ctx, state, C, { mid });
-        if (r && library.state === state) { const after = root.querySelector('#dash-history'); if (after) after.after(r); else root.append(r); }
-      } catch (e) { console.error(e); }
-      // slower sections (fetch the corpus and the catalog) are appended when ready
-      for (const make of [() => wordsSection(state, ctx, C), () => filmSection(songs, C, ctx)]) {
-        try { const s = await make(); if (s && library.state === state) root.append(s); } catch (e) { console.error(e); }
-      }
+      // the recap of a year or month (recap/, placed after the listening history) and the
+      // slower sections (fetch the corpus and the catalog, appended when ready, in this
+      // order) all start now, so the film ranking in the engine's worker waits for nothing
+      const recap = recapSection(ctx, state, C, { mid }).catch((e) => { console.error(e); return null; });
+      const slow = [wordsSection(state, ctx, C), filmSection(songs, C, ctx)].map((p) => p.catch((e) => { console.error(e); return null; }));
+      const r = await recap;
+      if (r && library.state === state) { const after = root.querySelector('#dash-history'); if (after) after.after(r); else root.append(r); }
+      for (const p of slow) { const s = await p; if (s && library.state === state) root.append(s); }
       root.dataset.rendered = String(Date.now());
     })().finally(() => {
       running = null;
