@@ -15,6 +15,8 @@ import { sharePanel, whatWords } from './share-panel.js';
 import { compareTastes, jointPool, songKey, scoreParts, artistKey as artistKeyOf, moodOf as moodOfFile } from './match.js';
 import { matchReasons, friendName, verdictOf } from './reasons.js';
 import { bestFilm, jointSoundtrack, jointCsv } from './joint.js';
+import { jointCardData, jointCardBlocks, jointPayload } from './joint-card.js';
+import { shareButton } from '../keep/share-card.js';
 import { loadCatalog } from '../film/film-catalog.js';
 import { rankFilms } from '../film/film-search.js';
 import { download, fileStem } from '../keep/export.js';
@@ -232,7 +234,14 @@ export function mountFriend(root, ctx) {
     csvBtn.addEventListener('click', () => download(`${fileStem(`moodspace-${film.title}-with-${friendName(friend)}`)}.csv`, jointCsv(st, (o) => {
       const w = whoseName(o); return w === 'you' ? (shown.mine.name || 'me') : w;
     }), 'text/csv'));
-    keep.replaceChildren(keepBtn, csvBtn, keepNote);
+    // the share card (joint-card.js): both names, the score, the film, the arc, the songs and whose each is
+    const card = () => {
+      const data = jointCardData(st, { me: shown.mine.name || '', friend: friend.name || '', score: shown.result.score,
+        whoseOf: (o) => (o === 'both' ? 'both' : ownerFile(o) === shown.mine ? 'me' : 'friend') });
+      return { kind: 'blocks', data: jointCardBlocks(data), payload: jointPayload(data) };
+    };
+    const shareEl = shareButton({ id: 'friend-share', label: 'Share as image', file: () => `moodspace-${film.title}-with-${friendName(friend)}`, card });
+    keep.replaceChildren(keepBtn, csvBtn, shareEl, keepNote);
   }
 
   /** The joint soundtrack as the Soundtrack tab's picks: my songs as my library has them, the friend's as snapshots. */

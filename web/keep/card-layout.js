@@ -16,8 +16,8 @@
 //   { type: 'text', text, maxLines }        a dim paragraph, wrapped, the last line cut with "…"
 //   { type: 'chart', series, caption }      mood lines ({ name: number[] }) with a caption under them
 //   { type: 'bars', items: [{ label, p }] } percentile bars, "72nd" at the right
-//   { type: 'rows', items: [{ main, detail }], more }   a numbered list: as many rows as fit,
-//                                           the rest told as "+N more <more>"
+//   { type: 'rows', items: [{ main, detail, tag }], more }   a numbered list: as many rows as fit,
+//                                           the rest told as "+N more <more>"; a tag (a name) at the right end
 //   { type: 'columns', cols: [{ title, items: [{ main, detail }], more }] }   lists side by side
 //                                           (more: false = a top list, cut where the room ends)
 // Text boxes never overlap and never reach the footer band: rows that do not
@@ -256,7 +256,15 @@ export function layoutCard({ size = DEFAULT_SIZE, theme = 'soundtrack', blocks =
           const it = items[i];
           const base = cy + s * ASCENT + (two ? s * 0.05 : (rowH - s * LINE) / 2);
           ops.push(textOp(`${i + 1}.`, x, base, s, { weight: 700, color: COLORS.accent, width: numW - 14 }));
-          const mainW = colW - numW;
+          // a tag (whose the song is, on a joint card) at the row's right end, at most a third of it
+          let tagW = 0;
+          if (it.tag) {
+            const ts = Math.round(s * 0.8); const tFont = fontOf(ts, 700);
+            const tag = ellipsize(measure, tFont, it.tag, colW / 3);
+            tagW = measure(tag, tFont) + 20;
+            ops.push(textOp(tag, x + colW, base, ts, { weight: 700, color: COLORS.accent, align: 'right', width: tagW - 20 }));
+          }
+          const mainW = colW - numW - tagW;
           const mainFont = fontOf(s, 600);
           const main = ellipsize(measure, mainFont, it.main, it.detail ? mainW * (cols.length > 1 ? 1 : 0.62) : mainW);
           const mw = measure(main, mainFont);
