@@ -148,6 +148,31 @@ test('the joint soundtrack’s card: both sizes, what it carries, and dropped on
       await page.screenshot({ path: path.join(SHOTS, 'joint-share-button-desktop.png') });
     }
     assert.deepEqual(fresh.errors, []);
+
+    // hostile names (emoji, a long one, RTL) and 24 parts: both sizes still decode with a clean band and carry all 24
+    const ME = 'Ana 👩🏽‍🚀🎧 Maximiliana';
+    const THEM = 'بنيامين الطويل جدا جدا من المدينة 🎶🎶';
+    await page.fill('#friend-my-name', ME);
+    await page.press('#friend-my-name', 'Tab');
+    await page.setInputFiles('#friend-file', { name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(bensFile(demoSongs).replace('"name":"Ben"', `"name":${JSON.stringify(THEM)}`)) });
+    await page.waitForFunction((n) => document.getElementById('friend-result-h')?.textContent === `You and ${n}` && document.querySelectorAll('#friend-joint-list li').length === 6, THEM, { timeout: 60000 });
+    await page.fill('#friend-segments', '24');
+    await page.press('#friend-segments', 'Tab');
+    await page.waitForFunction(() => document.querySelectorAll('#friend-joint-list li').length === 24, null, { timeout: 120000 });
+    const long = await jointOnScreen(page, '#friend-joint-list');
+    for (const size of Object.keys(SIZES)) {
+      await page.selectOption('#friend-share-size', size);
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('#friend-share')]);
+      const buf = fs.readFileSync(await d.path());
+      const px = await decode(page, buf, size);
+      assert.deepEqual([px.width, px.height], [SIZES[size].width, SIZES[size].height]);
+      assert.equal(px.off, 0, `hostile ${size}: ${px.off} pixels of the footer band are not the band`);
+      const j = readCard(new Uint8Array(buf)).data;
+      assert.deepEqual(j.names, { me: ME, friend: THEM });
+      assert.deepEqual(j.parts.map((p) => p.song.title), long.map((s) => s.title));
+      if (SHOTS) fs.writeFileSync(path.join(SHOTS, `joint-hostile-24-${size}-${SIZES[size].width}x${SIZES[size].height}.png`), buf);
+    }
+    assert.deepEqual(page.errors, []);
   } finally {
     await fresh?.closeAll();
     await page.closeAll();

@@ -62,16 +62,15 @@ export function jointCardBlocks(d) {
   const n = namesOf(d);
   const series = {};
   for (const m of ['valence', 'energy']) if (d.parts.length > 1 && d.parts.every((p) => typeof p.mood[m] === 'number')) series[m] = d.parts.map((p) => p.mood[m]);
-  const count = (w) => d.parts.filter((p) => p.song.whose === w).length;
   return {
     theme: 'friend',
-    note: 'Matched in our browsers by MoodSpace · nothing uploaded · this card reopens in MoodSpace',
+    note: 'Matched in our browsers · this card reopens in MoodSpace',
     blocks: [
       { type: 'brand', title: 'MoodSpace', subtitle: 'A soundtrack for the two of us' },
       { type: 'text', text: `${n.me} & ${n.friend}`, maxLines: 2, color: '#f4f1ff' },
       { type: 'text', text: scoreLine(d), maxLines: 1, color: '#ffcf5c' },
       { type: 'headline', text: d.film.title, keep: d.film.year ? `(${d.film.year})` : '' },
-      { type: 'chart', series, caption: `the film’s mood in ${d.parts.length} part${d.parts.length === 1 ? '' : 's'}: ${count('me')} of ${n.me}’s songs, ${count('friend')} of ${n.friend}’s, ${count('both')} we both have` },
+      { type: 'chart', series, caption: `the film’s mood, first scene to last, in ${d.parts.length} part${d.parts.length === 1 ? '' : 's'}` },
       { type: 'rows', more: d.parts.length - 1 ? 'songs' : 'song',
         items: d.parts.map((p) => ({ main: p.song.title, detail: p.song.artist, tag: whoseName(d, p.song.whose) })) },
     ],

@@ -256,11 +256,11 @@ export function layoutCard({ size = DEFAULT_SIZE, theme = 'soundtrack', blocks =
           const it = items[i];
           const base = cy + s * ASCENT + (two ? s * 0.05 : (rowH - s * LINE) / 2);
           ops.push(textOp(`${i + 1}.`, x, base, s, { weight: 700, color: COLORS.accent, width: numW - 14 }));
-          // a tag (whose the song is, on a joint card) at the row's right end, at most a third of it
+          // a tag (whose the song is, on a joint card) at the row's right end, at most a quarter of it
           let tagW = 0;
           if (it.tag) {
             const ts = Math.round(s * 0.8); const tFont = fontOf(ts, 700);
-            const tag = ellipsize(measure, tFont, it.tag, colW / 3);
+            const tag = ellipsize(measure, tFont, it.tag, colW / 4);
             tagW = measure(tag, tFont) + 20;
             ops.push(textOp(tag, x + colW, base, ts, { weight: 700, color: COLORS.accent, align: 'right', width: tagW - 20 }));
           }
