@@ -144,8 +144,11 @@ test('the joint soundtrack’s card: both sizes, what it carries, and dropped on
         await fresh.$eval('#opened-joint', (e) => e.scrollIntoView());
         await fresh.screenshot({ path: path.join(SHOTS, `joint-reopened-${n}.png`) });
       }
-      await page.$eval('#friend-joint-keep', (e) => e.scrollIntoView({ block: 'center' }));
-      await page.screenshot({ path: path.join(SHOTS, 'joint-share-button-desktop.png') });
+      for (const [w, h, n] of [[390, 844, 'phone'], [1280, 900, 'desktop']]) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.$eval('#friend-joint-keep', (e) => e.scrollIntoView({ block: 'center' }));
+        await page.screenshot({ path: path.join(SHOTS, `joint-share-button-${n}.png`) });
+      }
     }
     assert.deepEqual(fresh.errors, []);
 
