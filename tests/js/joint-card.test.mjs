@@ -12,33 +12,7 @@ import { readPayload, CardError, CARD_KEYWORD } from '../../web/keep/card-payloa
 import { withText } from '../../web/keep/png-text.js';
 import { readCard } from '../../web/keep/open-card.js';
 import { jointCardData, jointCardBlocks, jointPayload, readJoint, whoseName } from '../../web/friend/joint-card.js';
-import { hostileDetail, tinyPng, HOSTILE_TITLE } from './fixtures/cards.mjs';
-
-function measure(text, font) {
-  const size = Number(/(\d+)px/.exec(font)[1]);
-  return graphemes(text).reduce((w, g) => w + (/\p{Extended_Pictographic}/u.test(g) ? 1.25 : 0.58) * size, 0);
-}
-// (boxes that only touch, give or take a float rounding of 1e-6 px, do not overlap)
-const E = 1e-6;
-const overlap = (a, b) => a.x + E < b.x + b.w && b.x + E < a.x + a.w && a.y + E < b.y + b.h && b.y + E < a.y + a.h;
-const boxOf = (op) => (op.type === 'chart' ? { ...op.box, h: op.box.h + op.legendBox.h } : op.box);
-
-function checkLayout(l, what) {
-  const body = l.ops.filter((op) => op.type !== 'text' || op.box.y < l.band.top);
-  const foot = l.ops.filter((op) => op.type === 'text' && op.box.y >= l.band.top);
-  assert.ok(foot.length >= 1, `${what}: the footer has its lines`);
-  for (const op of l.ops) {
-    const b = boxOf(op);
-    assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= l.width + 0.01 && b.y + b.h <= l.height, `${what}: inside the card: ${JSON.stringify(op.text || op.type)}`);
-    if (op.type === 'text') assert.ok(measure(op.text, op.font) <= op.box.w + 0.01, `${what}: "${op.text}" fits its box`);
-  }
-  for (const op of body) assert.ok(boxOf(op).y + boxOf(op).h <= l.band.top + E, `${what}: above the footer band: ${JSON.stringify(op.text || op.type)}`);
-  for (let i = 0; i < l.ops.length; i++) {
-    for (let j = i + 1; j < l.ops.length; j++) {
-      assert.ok(!overlap(boxOf(l.ops[i]), boxOf(l.ops[j])), `${what}: ${JSON.stringify(l.ops[i].text || l.ops[i].type)} overlaps ${JSON.stringify(l.ops[j].text || l.ops[j].type)}`);
-    }
-  }
-}
+import { hostileDetail, tinyPng, HOSTILE_TITLE, measure, checkLayout } from './fixtures/cards.mjs';
 
 const LONG_ME = 'Ünïcödé 🎧 Anastasia-Maximiliana of the Very Long Name That Goes On';
 const RTL_FRIEND = 'بنيامين الطويل جدا جدا 🎶🎶🎶 من المدينة';

@@ -146,14 +146,9 @@ test('a match needs three parts with a mood; parts without one are left out', ()
 
 // --- the share card's layout: card-layout.js's blocks, both sizes ----------------
 import { recapCardBlocks } from '../../web/recap/recap-card.js';
-import { layoutCard, SIZES, graphemes } from '../../web/keep/card-layout.js';
+import { layoutCard, SIZES } from '../../web/keep/card-layout.js';
 import { cardSpec } from '../../web/keep/card-content.js';
-
-// a wide font: emoji count more than letters
-const measure = (text, font) => {
-  const size = Number(/(\d+)px/.exec(font)[1]);
-  return graphemes(text).reduce((w, g) => w + (/\p{Extended_Pictographic}/u.test(g) ? 1.25 : 0.6) * size, 0);
-};
+import { measure, checkLayout } from './fixtures/cards.mjs';
 
 test('the recap card: hostile names are cut or shortened, nothing overlaps, nothing but the footer enters its band', () => {
   const long = (s) => s.repeat(40);
@@ -171,17 +166,7 @@ test('the recap card: hostile names are cut or shortened, nothing overlaps, noth
     assert.ok(texts.some((o) => /nothing uploaded/.test(o.text) && o.box.y >= l.band.top), `${size}: the footer note`);
     assert.match(texts.map((o) => o.text).join(' '), /123,456,789 minutes/, `${size}: the minutes`);
     assert.ok(texts.filter((o) => /^\d+\.$/.test(o.text)).length >= 2, `${size}: top lists drawn`);
-    const box = (o) => (o.type === 'chart' ? { ...o.box, h: o.box.h + o.legendBox.h } : o.box);
-    for (const o of l.ops) {
-      const b = box(o);
-      assert.ok(b.x >= 0 && b.x + b.w <= l.width + 0.01 && b.y >= 0 && b.y + b.h <= l.height, `${size}: inside the card: ${o.text || o.type}`);
-      if (o.type === 'text') assert.ok(measure(o.text, o.font) <= o.box.w + 0.01, `${size}: "${o.text.slice(0, 30)}" fits its box`);
-      if (o.type !== 'text' || o.box.y < l.band.top) assert.ok(b.y + b.h <= l.band.top, `${size}: above the footer band: ${(o.text || o.type).slice(0, 30)}`);
-    }
-    for (let i = 0; i < l.ops.length; i++) for (let j = i + 1; j < l.ops.length; j++) {
-      const a = box(l.ops[i]); const b = box(l.ops[j]);
-      assert.ok(!(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h), `${size}: "${(l.ops[i].text || l.ops[i].type).slice(0, 20)}" and "${(l.ops[j].text || l.ops[j].type).slice(0, 20)}" overlap`);
-    }
+    checkLayout(l, size);
   }
 });
 

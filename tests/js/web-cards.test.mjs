@@ -13,13 +13,7 @@ import { soundtrackPayload, tastePayload, readPayload, CARD_VERSION, CardError, 
 import { withText, readText, itxtData, PngError, MAX_TEXT_BYTES } from '../../web/keep/png-text.js';
 import { readCard } from '../../web/keep/open-card.js';
 import { tasteCardData } from '../../web/taste/taste-verdict.js';
-import { hostileDetail, tinyPng } from './fixtures/cards.mjs';
-
-// a measure like a sans-serif font's: 0.58 em a character, 1.25 em an emoji
-function measure(text, font) {
-  const size = Number(/(\d+)px/.exec(font)[1]);
-  return graphemes(text).reduce((w, g) => w + (/\p{Extended_Pictographic}/u.test(g) ? 1.25 : 0.58) * size, 0);
-}
+import { hostileDetail, tinyPng, measure, checkLayout } from './fixtures/cards.mjs';
 
 const TASTE = {
   label: 'Spotify (Ünïcödé 🎧 user with a really long display name that goes on and on)', quadrant: 'bright and energetic',
@@ -28,28 +22,6 @@ const TASTE = {
   artists: { title: 'Top artists', basis: 'Spotify’s top artists, last 6 months', items: Array.from({ length: 10 }, (_, i) => ({ main: `${i % 2 ? 'فنان' : 'Artist'} ${i} ${'x'.repeat(i * 8)}` })) },
   songs: { title: 'Top songs', basis: '', items: Array.from({ length: 10 }, (_, i) => ({ main: `Song ${i} 🎶`, detail: 'Someone' })) },
 };
-
-const overlap = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-const boxOf = (op) => (op.type === 'chart' ? { ...op.box, h: op.box.h + op.legendBox.h } : op.box);
-
-/** Every box inside the card; no two overlap; nothing but the footer's own lines in the band. */
-function checkLayout(l, what) {
-  const body = l.ops.filter((op) => op.type !== 'text' || op.box.y < l.band.top);
-  const foot = l.ops.filter((op) => op.type === 'text' && op.box.y >= l.band.top);
-  assert.ok(foot.length >= 1, `${what}: the footer has its lines`);
-  for (const op of l.ops) {
-    const b = boxOf(op);
-    assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= l.width + 0.01 && b.y + b.h <= l.height, `${what}: inside the card: ${JSON.stringify(op.text || op.type)}`);
-    if (op.type === 'text') assert.ok(measure(op.text, op.font) <= op.box.w + 0.01, `${what}: "${op.text}" fits its box`);
-  }
-  for (const op of body) assert.ok(boxOf(op).y + boxOf(op).h <= l.band.top, `${what}: above the footer band: ${JSON.stringify(op.text || op.type)}`);
-  const all = [...body, ...foot];
-  for (let i = 0; i < all.length; i++) {
-    for (let j = i + 1; j < all.length; j++) {
-      assert.ok(!overlap(boxOf(all[i]), boxOf(all[j])), `${what}: ${JSON.stringify(all[i].text || all[i].type)} overlaps ${JSON.stringify(all[j].text || all[j].type)}`);
-    }
-  }
-}
 
 test('soundtrack cards of both sizes: a hostile title and 24 segments never overlap, the year stays, the rest is "+N more"', () => {
   for (const size of Object.keys(SIZES)) {
