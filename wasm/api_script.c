@@ -112,40 +112,42 @@ static int arc_opts_from(const cJSON *j, ArcOpts *o, int *flags, char *err, size
     return 0;
 }
 
-/* The start ms_arc and ms_read_script share: the model, the options (the
- * scene options of ms_scenes plus the arc options above) and the script's
- * scenes. The scenes (to scene_free), or NULL with *fail set to the
- * {"error"} answer. The options' strings (filename) are needed only while
- * the script is parsed. */
-static ScriptScenes *script_open(int h, const char *text, size_t len, const char *opts_json, Slot **s,
-                                 ArcOpts *ao, int *sflags, int *aflags, char **fail) {
-    *s = api_slot(h);
-    if (!*s) { *fail = api_err("no such model"); return NULL; }
-    if (!text && len) { *fail = api_err("no text"); return NULL; }
+/* A script call's model, options (the scene options of ms_scenes plus the
+ * arc options above) and scenes: the start ms_arc and ms_read_script share. */
+typedef struct {
+    Slot *s;
+    ArcOpts ao;
+    int sflags, aflags;
+    ScriptScenes *ss;     /* to scene_free */
+} ScriptCall;
+
+/* Fills c; NULL, or the {"error"} answer (c->ss is then NULL). The
+ * options' strings (filename) are needed only while the script is parsed. */
+static char *script_open(ScriptCall *c, int h, const char *text, size_t len, const char *opts_json) {
+    c->ss = NULL;
+    c->s = api_slot(h);
+    if (!c->s) return api_err("no such model");
+    if (!text && len) return api_err("no text");
     cJSON *oj = opts_json && opts_json[0] ? api_parse(opts_json) : NULL;
-    if (opts_json && opts_json[0] && !oj) { *fail = api_err("options must be a JSON object"); return NULL; }
+    if (opts_json && opts_json[0] && !oj) return api_err("options must be a JSON object");
     SceneOpts so;
     char err[256] = "";
-    ScriptScenes *ss = NULL;
-    if (!scene_opts_from(oj, &so, sflags, err, sizeof err) && !arc_opts_from(oj, ao, aflags, err, sizeof err))
-        ss = scene_parse(text, len, &so, err, sizeof err);
+    if (!scene_opts_from(oj, &so, &c->sflags, err, sizeof err) && !arc_opts_from(oj, &c->ao, &c->aflags, err, sizeof err))
+        c->ss = scene_parse(text, len, &so, err, sizeof err);
     cJSON_Delete(oj);
-    if (!ss) *fail = api_err(err);
-    return ss;
+    return c->ss ? NULL : api_err(err);
 }
 
 /* Script -> scenes -> per-scene prediction -> arc and segments.
  * opts: the scene options of ms_scenes plus the arc options above. */
 char *ms_arc(int h, const char *text, size_t len, const char *opts_json) {
-    Slot *s;
-    ArcOpts ao;
-    int sflags, aflags;
-    char *fail = NULL, err[256] = "";
-    ScriptScenes *ss = script_open(h, text, len, opts_json, &s, &ao, &sflags, &aflags, &fail);
-    if (!ss) return fail;
-    MoodArc *a = ss->n_scenes ? arc_from_script(s->model, ss, &ao, err, sizeof err) : NULL;
+    ScriptCall c;
+    char *fail = script_open(&c, h, text, len, opts_json), err[256] = "";
+    if (fail) return fail;
+    ScriptScenes *ss = c.ss;
+    MoodArc *a = ss->n_scenes ? arc_from_script(c.s->model, ss, &c.ao, err, sizeof err) : NULL;
     if (!ss->n_scenes) snprintf(err, sizeof err, "no scenes: nothing in this text reads as a scene");
-    char *res = a ? arc_to_json(a, ss, aflags) : api_err(err[0] ? err : "could not build the arc");
+    char *res = a ? arc_to_json(a, ss, c.aflags) : api_err(err[0] ? err : "could not build the arc");
     arc_free(a);
     scene_free(ss);
     return res ? res : api_err("out of memory");
@@ -301,15 +303,13 @@ done:
 }
 
 char *ms_read_script(int h, const char *text, size_t len, const char *opts_json) {
-    Slot *s;
-    ArcOpts ao;
-    int sflags, aflags;
-    char *fail = NULL, err[256] = "";
-    ScriptScenes *ss = script_open(h, text, len, opts_json, &s, &ao, &sflags, &aflags, &fail);
-    if (!ss) return fail;
+    ScriptCall c;
+    char *fail = script_open(&c, h, text, len, opts_json), err[256] = "";
+    if (fail) return fail;
+    ScriptScenes *ss = c.ss;
     cJSON *o = NULL;
     if (!ss->n_scenes) snprintf(err, sizeof err, "no scenes: nothing in this text reads as a scene");
-    else o = read_script_json(s->model, ss, &ao, sflags, err, sizeof err);
+    else o = read_script_json(c.s->model, ss, &c.ao, c.sflags, err, sizeof err);
     scene_free(ss);
     char *res = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
