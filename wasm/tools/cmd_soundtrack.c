@@ -1,7 +1,7 @@
 /* cmd_soundtrack.c — `moodspace soundtrack`: the command-line face of
  * exactly what the page does. It loads the model and asks for each film's
  * soundtrack through the page's own entry points (ms_model_load,
- * ms_film_soundtrack in wasm/api.c → soundtrack.h), with the film's scenes
+ * ms_film_soundtrack in wasm/api_film.c → soundtrack.h), with the film's scenes
  * decoded from the catalog as web/film/film.js decodes them.
  */
 #include <limits.h>
