@@ -1,6 +1,6 @@
-/* api.h — the ONE list of the engine's calls (defined in wasm/api.c), each
- * with its contract. Everything else is derived from or checked against
- * this list:
+/* api.h — the ONE list of the engine's calls (defined in wasm/api.c and
+ * its companions api_script.c and api_film.c), each with its contract.
+ * Everything else is derived from or checked against this list:
  *   - the wasm's exports: wasm/Makefile writes build/wasm/exports.txt from
  *     the declarations below (each line `TYPE ms_NAME(` is an export);
  *   - the page's wrappers: web/engine/engine.js has one method per call
@@ -9,9 +9,9 @@
  *   - tests/js/api-wiring.test.mjs fails unless every call here is exported
  *     by the built wasm, used by engine.js and called by the API fuzzer
  *     (tests/fuzz/fuzz_api.c), and nothing else is exported or used.
- * Adding a call: define it in api.c, declare it here (one line, so the
- * export list picks it up), add its method in engine.js and its case in
- * fuzz_api.c.
+ * Adding a call: define it in api.c (or api_script.c / api_film.c),
+ * declare it here (one line, so the export list picks it up), add its
+ * method in engine.js and its case in fuzz_api.c.
  *
  * Rules every call keeps:
  *   - a char * result is a malloc'd, NUL-terminated JSON text that the
@@ -84,7 +84,7 @@ char *ms_arc_from_metrics(int h, const char *json);
 
 /* A script read once: its scenes (ms_scenes' answer, with each scene's
  * text) and each scene's predicted mood plus the overall mood, from one parse
- * and one prediction and no arc (api.c, "a script read once"). h: a loaded
+ * and one prediction and no arc (api_script.c, "a script read once"). h: a loaded
  * model; text / len: the script (any bytes); opts_json: ms_arc's options or
  * NULL. Returns a malloc'd JSON text to free with ms_free, {"error"} on
  * failure; never NULL unless out of memory. */
@@ -95,7 +95,7 @@ char *ms_read_script(int h, const char *text, size_t len, const char *opts_json)
  * the mean distance of its segments to their songs. json: {"segments"?,
  * "top"?, "packed": {"metrics", "n": songs}, "films": [{"id", "scenes": n}]};
  * packed / n_floats: the song rows, then each film's scene rows and scene
- * weights (api.c gives the layout). Returns a malloc'd JSON text to free
+ * weights (api_film.c gives the layout). Returns a malloc'd JSON text to free
  * with ms_free: {"ranking": [{"id", "score", "result"}], "failed", ...} or
  * {"error": "..."}; never NULL unless out of memory. */
 char *ms_film_fit(int h, const char *json, const float *packed, size_t n_floats);

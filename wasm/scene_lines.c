@@ -198,6 +198,104 @@ void heading_split(Heading *h, const char *b, size_t n) {
     copy_trim(h->location, sizeof h->location, b, n);
 }
 
+/* parse_heading's steps. p / m: what is left of the line s, which the steps
+ * narrow; h->rest: where glued text after the heading starts in s (0:
+ * none). */
+
+/* OCR / revision junk before a plain heading: "*12 INT.", "~*0 EXT.",
+ * "\xC2\xB7> EXT."; then the spaces after it. */
+static void heading_skip_junk(const char **pp, size_t *pm) {
+    const char *p = *pp;
+    size_t m = *pm;
+    while (m > 1 && (*p == '*' || *p == '~' || *p == '>' || *p == '+' || *p == '.' || *p == '-' || (m > 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xB7))) {
+        size_t step = (unsigned char)p[0] == 0xC2 ? 2 : 1;
+        p += step; m -= step;
+    }
+    while (m && *p == ' ') { p++; m--; }
+    *pp = p;
+    *pm = m;
+}
+
+/* Fountain's scene number "#12A#" at the end of the line: into h->number,
+ * and the line ends before it. */
+static void heading_fountain_number(const char *p, size_t *pm, Heading *h) {
+    size_t m = *pm;
+    if (m > 2 && p[m - 1] == '#') {
+        const char *q = memchr(p, '#', m - 1);
+        if (q && q > p && q[-1] == ' ') {
+            copy_trim(h->number, sizeof h->number, q + 1, (size_t)(p + m - 1 - (q + 1)));
+            *pm = (size_t)(q - p);
+        }
+    }
+}
+
+/* A time word glued to the next word after a dash: "- DAYBLACK & WHITE",
+ * "- MORNINGCLOSE ON ..." (scrapers that drop line breaks): the heading
+ * ends after the time word. */
+static void heading_cut_glued_time(const char *s, const char *p, size_t *pm, size_t kl, Heading *h) {
+    static const char *const CORE[] = {"DAY", "NIGHT", "MORNING", "EVENING", "AFTERNOON", "DAWN", "DUSK",
+                                       "LATER", "CONTINUOUS", "SUNSET", "SUNRISE", NULL};
+    static const char *const WHOLE[] = {"DAYTIME", "DAYLIGHT", "DAYBREAK", "NIGHTTIME", "NIGHTFALL",
+                                        "MORNINGS", "EVENINGS", "DAYS", "NIGHTS", "DAWNING", NULL};
+    size_t m = *pm;
+    size_t lim = m < 160 ? m : 160;
+    for (size_t i = kl; i + 3 < lim; i++) {
+        if (!(p[i] == '-' && p[i + 1] == ' ')) continue;
+        size_t b = i + 2, e = b;
+        while (e < m && is_upper((unsigned char)p[e])) e++;
+        int whole = 0;
+        for (int q = 0; WHOLE[q]; q++) if (strlen(WHOLE[q]) == e - b && memcmp(p + b, WHOLE[q], e - b) == 0) whole = 1;
+        if (whole) continue;
+        for (int q = 0; CORE[q]; q++) {
+            size_t L = strlen(CORE[q]);
+            if (e - b > L + 1 && memcmp(p + b, CORE[q], L) == 0) {
+                h->rest = (size_t)(p - s) + b + L;
+                m = b + L;
+                break;
+            }
+        }
+        if (h->rest) break;
+    }
+    *pm = m;
+}
+
+/* Scraped lines sometimes glue action to the heading: "INT. BEDROOM -
+ * NIGHTHilda is preparing", "... - DAY CAMERA CRASHES out": the heading
+ * ends after the last time word before the first lower-case word. */
+static void heading_cut_glued_action(const char *s, const char *p, size_t *pm, size_t kl, Heading *h) {
+    size_t m = *pm;
+    size_t fl = 0;
+    while (fl < m && !is_lower((unsigned char)p[fl])) fl++;
+    if (!(fl < m && fl > kl + 3)) return;
+    size_t w = fl;
+    while (w > 0 && is_alpha((unsigned char)p[w - 1])) w--;
+    if (fl >= 2 && w < fl - 1 && is_upper((unsigned char)p[fl - 1]) && is_upper((unsigned char)p[fl - 2])) w = fl - 1;
+    /* end of the last time word before w */
+    size_t cut = 0;
+    for (size_t e = w; e > kl; e--) {
+        size_t b = e;
+        while (b > 0 && (is_upper((unsigned char)p[b - 1]) || p[b - 1] == '-')) b--;
+        if (b < e && has_time_word(p + b, e - b)) { cut = e; break; }
+        if (e - b > 0) e = b + 1;
+    }
+    if (cut) {
+        h->rest = (size_t)(p - s) + cut;
+        *pm = cut;
+    }
+}
+
+/* Whether a plain heading's case reads as one: mostly upper case, or
+ * mixed-case after an upper-case keyword when short and built like one
+ * ("INT. carriage/ HAnsom cab/ london streets - day."); at most 120 bytes. */
+static int heading_case_ok(const char *p, size_t m) {
+    int up, lo;
+    letters_case(p, m, &up, &lo);
+    int shaped = m <= 100 && count_words(p, m) <= 14 &&
+                 (has_sub(p, m, " - ") || has_sub(p, m, "--") || memchr(p, '/', m)) &&
+                 !(p[m - 1] == '!' || p[m - 1] == '?' || p[m - 1] == ',' || p[m - 1] == '"');
+    return !((lo > up && !(shaped && is_upper((unsigned char)p[0]))) || m > 120);
+}
+
 /* Recognise a scene heading line. mode: 0 plain (upper-case keyword), 1
  * Fountain (any case). Fills h. */
 int parse_heading(const char *s, size_t n, int fountain, Heading *h) {
@@ -205,24 +303,10 @@ int parse_heading(const char *s, size_t n, int fountain, Heading *h) {
     memset(h, 0, sizeof *h);
     const char *p = s;
     size_t m = n;
-    if (!fountain) {   /* OCR / revision junk before a heading: "*12 INT.", "~*0 EXT.", "\xC2\xB7> EXT." */
-        while (m > 1 && (*p == '*' || *p == '~' || *p == '>' || *p == '+' || *p == '.' || *p == '-' || (m > 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xB7))) {
-            size_t step = (unsigned char)p[0] == 0xC2 ? 2 : 1;
-            p += step; m -= step;
-        }
-        while (m && *p == ' ') { p++; m--; }
-    }
+    if (!fountain) heading_skip_junk(&p, &m);
     size_t k = leading_number(p, m, h->number, sizeof h->number);
     p += k; m -= k;
-    if (fountain && !k) {  /* Fountain scene number "#12A#" at the end */
-        if (m > 2 && p[m - 1] == '#') {
-            const char *q = memchr(p, '#', m - 1);
-            if (q && q > p && q[-1] == ' ') {
-                copy_trim(h->number, sizeof h->number, q + 1, (size_t)(p + m - 1 - (q + 1)));
-                m = (size_t)(q - p);
-            }
-        }
-    }
+    if (fountain && !k) heading_fountain_number(p, &m, h);
     const char *setting = NULL;
     size_t kl = heading_keyword(p, m, fountain, &setting);
     if (!kl) {
@@ -231,62 +315,10 @@ int parse_heading(const char *s, size_t n, int fountain, Heading *h) {
         else return 0;
     }
     if (!fountain) {
-        /* a time word glued to the next word after a dash: "- DAYBLACK & WHITE",
-           "- MORNINGCLOSE ON ..." (scrapers that drop line breaks) */
-        static const char *const CORE[] = {"DAY", "NIGHT", "MORNING", "EVENING", "AFTERNOON", "DAWN", "DUSK",
-                                           "LATER", "CONTINUOUS", "SUNSET", "SUNRISE", NULL};
-        static const char *const WHOLE[] = {"DAYTIME", "DAYLIGHT", "DAYBREAK", "NIGHTTIME", "NIGHTFALL",
-                                            "MORNINGS", "EVENINGS", "DAYS", "NIGHTS", "DAWNING", NULL};
-        size_t lim = m < 160 ? m : 160;
-        for (size_t i = kl; i + 3 < lim; i++) {
-            if (!(p[i] == '-' && p[i + 1] == ' ')) continue;
-            size_t b = i + 2, e = b;
-            while (e < m && is_upper((unsigned char)p[e])) e++;
-            int whole = 0;
-            for (int q = 0; WHOLE[q]; q++) if (strlen(WHOLE[q]) == e - b && memcmp(p + b, WHOLE[q], e - b) == 0) whole = 1;
-            if (whole) continue;
-            for (int q = 0; CORE[q]; q++) {
-                size_t L = strlen(CORE[q]);
-                if (e - b > L + 1 && memcmp(p + b, CORE[q], L) == 0) {
-                    h->rest = (size_t)(p - s) + b + L;
-                    m = b + L;
-                    break;
-                }
-            }
-            if (h->rest) break;
-        }
-    }
-    if (!fountain) {
-        /* scraped lines sometimes glue action to the heading:
-           "INT. BEDROOM - NIGHTHilda is preparing", "... - DAY CAMERA CRASHES out" */
-        size_t fl = 0;
-        while (fl < m && !is_lower((unsigned char)p[fl])) fl++;
-        if (fl < m && fl > kl + 3) {
-            size_t w = fl;
-            while (w > 0 && is_alpha((unsigned char)p[w - 1])) w--;
-            if (fl >= 2 && w < fl - 1 && is_upper((unsigned char)p[fl - 1]) && is_upper((unsigned char)p[fl - 2])) w = fl - 1;
-            /* end of the last time word before w */
-            size_t cut = 0;
-            for (size_t e = w; e > kl; e--) {
-                size_t b = e;
-                while (b > 0 && (is_upper((unsigned char)p[b - 1]) || p[b - 1] == '-')) b--;
-                if (b < e && has_time_word(p + b, e - b)) { cut = e; break; }
-                if (e - b > 0) e = b + 1;
-            }
-            if (cut) {
-                h->rest = (size_t)(p - s) + cut;
-                m = cut;
-            }
-        }
+        heading_cut_glued_time(s, p, &m, kl, h);
+        heading_cut_glued_action(s, p, &m, kl, h);
         while (h->rest && h->rest < n && s[h->rest] == ' ') h->rest++;
-        int up, lo;
-        letters_case(p, m, &up, &lo);
-        /* mixed-case headings after an upper-case keyword, when short and
-           built like one: "INT. carriage/ HAnsom cab/ london streets - day." */
-        int shaped = m <= 100 && count_words(p, m) <= 14 &&
-                     (has_sub(p, m, " - ") || has_sub(p, m, "--") || memchr(p, '/', m)) &&
-                     !(p[m - 1] == '!' || p[m - 1] == '?' || p[m - 1] == ',' || p[m - 1] == '"');
-        if ((lo > up && !(shaped && is_upper((unsigned char)p[0]))) || m > 120) { h->rest = 0; return 0; }
+        if (!heading_case_ok(p, m)) { h->rest = 0; return 0; }
     }
     m = trailing_number(p, m, h->number, sizeof h->number);
     h->setting = setting;

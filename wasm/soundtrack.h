@@ -1,7 +1,7 @@
 /* soundtrack.h — a film's soundtrack from a song library: the ONE matching
  * path. The page's soundtrack (web/soundtrack/soundtrack.js), the Taste tab's "film your
  * library fits best" and `moodspace soundtrack` all call soundtrack_json
- * (through ms_film_soundtrack in wasm/api.c for the page), so they agree.
+ * (through ms_film_soundtrack in wasm/api_film.c for the page), so they agree.
  *
  * Steps, for a film given as per-scene metrics (model units) and weights:
  *   1. arc (arc.h): smoothing and n_segments balanced segments;

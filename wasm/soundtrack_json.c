@@ -99,6 +99,81 @@ static int read_locked(const cJSON *req, const int *orig, int n, int **seg, int 
     return 0;
 }
 
+/* The request's options: "segments", "quick": {"seed", "avoid_offset"}
+ * and "alternatives" into so. 0, or -1 with err. */
+static int read_options(const cJSON *req, SoundtrackOpts *so, char *err, size_t errlen) {
+    long long segs, seed = 0, avoid = -1, alts = 0;
+    if (int_field(req, "segments", arc_default_opts().n_segments, 1, ARC_MAX_SEGMENTS, &segs, err, errlen)) return -1;
+    const cJSON *quick = cJSON_GetObjectItemCaseSensitive(req, "quick");
+    if (quick && !cJSON_IsNull(quick)) {
+        if (!cJSON_IsObject(quick)) { ms_seterr(err, errlen, "\"quick\" must be {\"seed\": S}"); return -1; }
+        if (int_field(quick, "seed", -1, 0, 9007199254740992LL, &seed, err, errlen)) return -1;
+        if (seed < 0) { ms_seterr(err, errlen, "\"quick\" needs \"seed\" (an integer 0..2^53)"); return -1; }
+        if (int_field(quick, "avoid_offset", -1, -1, MATCH_MAX_SONGS, &avoid, err, errlen)) return -1;
+        so->quick = 1;
+    }
+    so->n_segments = (int)segs;
+    so->seed = (uint64_t)seed;
+    so->avoid_offset = (int)avoid;
+    if (int_field(req, "alternatives", 0, 0, SOUNDTRACK_MAX_ALTERNATIVES, &alts, err, errlen)) return -1;
+    so->alternatives = (int)alts;
+    return 0;
+}
+
+/* "quick": {"seed", "offset", "pool": [song indices], "picks": [songs]} */
+static void add_quick(cJSON *out, const Soundtrack *st, const SongsRequest *r) {
+    cJSON *q = cJSON_AddObjectToObject(out, "quick");
+    add_exact_int(q, "seed", (unsigned long long)st->seed);
+    cJSON_AddNumberToObject(q, "offset", st->pool_offset);
+    cJSON *pool = cJSON_AddArrayToObject(q, "pool");
+    for (int i = 0; i < st->pool_n; i++) cJSON_AddItemToArray(pool, cJSON_CreateNumber(r->orig[st->pool[i]]));
+    cJSON *picks = cJSON_AddArrayToObject(q, "picks");
+    for (int i = 0; i < st->n_picks; i++) {
+        cJSON *e = cJSON_CreateObject();
+        add_song(e, st, &st->picks[i], &r->sp, r->vals, r->orig, r->src);
+        cJSON_AddItemToArray(picks, e);
+    }
+}
+
+/* "segments": [{"first_scene", "last_scene", "mood", "pct", song...,
+ * "locked"?, "alternatives"?}] */
+static void add_segments(cJSON *out, const Soundtrack *st, const SongsRequest *r, const SoundtrackOpts *so) {
+    const MatchSpace *sp = &r->sp;
+    cJSON *sa = cJSON_AddArrayToObject(out, "segments");
+    for (int g = 0; g < st->n_picks; g++) {
+        const SoundtrackPick *p = &st->picks[g];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "first_scene", p->first);
+        cJSON_AddNumberToObject(e, "last_scene", p->last);
+        cJSON_AddItemToObject(e, "mood", arc_metrics_cjson(st->arc, p->mood));
+        cJSON_AddItemToObject(e, "pct", pct_object(sp, p->pct));
+        add_song(e, st, p, sp, r->vals, r->orig, r->src);
+        for (int q = 0; q < so->n_locked; q++) if (so->locked_segment[q] == g) cJSON_AddTrueToObject(e, "locked");
+        if (st->n_alt > 0) {
+            cJSON *al = cJSON_AddArrayToObject(e, "alternatives");
+            for (int k = 0; al && k < st->n_alt; k++) {
+                const SoundtrackPick *q = &st->alts[(size_t)g * st->n_alt + k];
+                if (q->song < 0) continue;
+                cJSON *x = cJSON_CreateObject();
+                add_song(x, st, q, sp, r->vals, r->orig, r->src);
+                cJSON_AddItemToArray(al, x);
+            }
+        }
+        cJSON_AddItemToArray(sa, e);
+    }
+}
+
+/* "scenes": [{"pct", "smooth_pct"}] per scene (the request's "detail") */
+static void add_scene_detail(cJSON *out, const Soundtrack *st, const MatchSpace *sp) {
+    cJSON *sc = cJSON_AddArrayToObject(out, "scenes");
+    for (int i = 0; i < st->n_scenes; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToObject(e, "pct", pct_object(sp, st->scene_pct + (size_t)i * sp->n));
+        cJSON_AddItemToObject(e, "smooth_pct", pct_object(sp, st->smooth_pct + (size_t)i * sp->n));
+        cJSON_AddItemToArray(sc, e);
+    }
+}
+
 char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *cal,
                       const float *packed, size_t n_floats) {
     Packed pk = { packed, n_floats };
@@ -106,35 +181,18 @@ char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *
     float *scenes = NULL, *w = NULL;
     int n_scenes = 0, ok = 0;
     Soundtrack *st = NULL;
-    long long segs, seed = 0, avoid = -1, alts = 0;
     SoundtrackOpts so = {0};
     int *lock_seg = NULL, *lock_song = NULL;
     if (songs_request_open(&r, request, base)) goto done;
     const cJSON *req = r.req;
     const MatchSpace *sp = &r.sp;
-    if (int_field(req, "segments", arc_default_opts().n_segments, 1, ARC_MAX_SEGMENTS, &segs, r.err, sizeof r.err)) goto done;
-    const cJSON *quick = cJSON_GetObjectItemCaseSensitive(req, "quick");
-    if (quick && !cJSON_IsNull(quick)) {
-        if (!cJSON_IsObject(quick)) { ms_seterr(r.err, sizeof r.err, "\"quick\" must be {\"seed\": S}"); goto done; }
-        if (int_field(quick, "seed", -1, 0, 9007199254740992LL, &seed, r.err, sizeof r.err)) goto done;
-        if (seed < 0) { ms_seterr(r.err, sizeof r.err, "\"quick\" needs \"seed\" (an integer 0..2^53)"); goto done; }
-        if (int_field(quick, "avoid_offset", -1, -1, MATCH_MAX_SONGS, &avoid, r.err, sizeof r.err)) goto done;
-        so.quick = 1;
-    }
-    so.n_segments = (int)segs;
-    so.seed = (uint64_t)seed;
-    so.avoid_offset = (int)avoid;
-    if (int_field(req, "alternatives", 0, 0, SOUNDTRACK_MAX_ALTERNATIVES, &alts, r.err, sizeof r.err)) goto done;
-    so.alternatives = (int)alts;
+    if (read_options(req, &so, r.err, sizeof r.err)) goto done;
     if (read_scenes(req, sp, &scenes, &w, &n_scenes, r.err, sizeof r.err)) goto done;
     if (songs_request_read(&r, &pk)) goto done;
-    const float *vals = r.vals;
-    const int *orig = r.orig;
-    const cJSON **src = r.src;
-    if (read_locked(req, orig, r.n, &lock_seg, &lock_song, &so.n_locked, r.err, sizeof r.err)) goto done;
+    if (read_locked(req, r.orig, r.n, &lock_seg, &lock_song, &so.n_locked, r.err, sizeof r.err)) goto done;
     so.locked_segment = lock_seg;
     so.locked_song = lock_song;
-    st = soundtrack_build(sp, cal, scenes, w, n_scenes, vals, r.n, &so, r.err, sizeof r.err);
+    st = soundtrack_build(sp, cal, scenes, w, n_scenes, r.vals, r.n, &so, r.err, sizeof r.err);
     if (!st) goto done;
     cJSON *out = r.out;
     songs_request_add_space(&r);
@@ -143,51 +201,9 @@ char *soundtrack_json(const char *request, const MatchSpace *base, const Calib *
     cJSON *ov = cJSON_AddObjectToObject(out, "overall");
     cJSON_AddItemToObject(ov, "mood", arc_metrics_cjson(st->arc, st->arc->overall));
     cJSON_AddItemToObject(ov, "pct", pct_object(sp, st->overall_pct));
-    if (st->quick) {
-        cJSON *q = cJSON_AddObjectToObject(out, "quick");
-        add_exact_int(q, "seed", (unsigned long long)st->seed);
-        cJSON_AddNumberToObject(q, "offset", st->pool_offset);
-        cJSON *pool = cJSON_AddArrayToObject(q, "pool");
-        for (int i = 0; i < st->pool_n; i++) cJSON_AddItemToArray(pool, cJSON_CreateNumber(orig[st->pool[i]]));
-        cJSON *picks = cJSON_AddArrayToObject(q, "picks");
-        for (int i = 0; i < st->n_picks; i++) {
-            cJSON *e = cJSON_CreateObject();
-            add_song(e, st, &st->picks[i], sp, vals, orig, src);
-            cJSON_AddItemToArray(picks, e);
-        }
-    } else {
-        cJSON *sa = cJSON_AddArrayToObject(out, "segments");
-        for (int g = 0; g < st->n_picks; g++) {
-            const SoundtrackPick *p = &st->picks[g];
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddNumberToObject(e, "first_scene", p->first);
-            cJSON_AddNumberToObject(e, "last_scene", p->last);
-            cJSON_AddItemToObject(e, "mood", arc_metrics_cjson(st->arc, p->mood));
-            cJSON_AddItemToObject(e, "pct", pct_object(sp, p->pct));
-            add_song(e, st, p, sp, vals, orig, src);
-            for (int q = 0; q < so.n_locked; q++) if (lock_seg[q] == g) cJSON_AddTrueToObject(e, "locked");
-            if (st->n_alt > 0) {
-                cJSON *al = cJSON_AddArrayToObject(e, "alternatives");
-                for (int k = 0; al && k < st->n_alt; k++) {
-                    const SoundtrackPick *q = &st->alts[(size_t)g * st->n_alt + k];
-                    if (q->song < 0) continue;
-                    cJSON *x = cJSON_CreateObject();
-                    add_song(x, st, q, sp, vals, orig, src);
-                    cJSON_AddItemToArray(al, x);
-                }
-            }
-            cJSON_AddItemToArray(sa, e);
-        }
-    }
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "detail"))) {
-        cJSON *sc = cJSON_AddArrayToObject(out, "scenes");
-        for (int i = 0; i < st->n_scenes; i++) {
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddItemToObject(e, "pct", pct_object(sp, st->scene_pct + (size_t)i * sp->n));
-            cJSON_AddItemToObject(e, "smooth_pct", pct_object(sp, st->smooth_pct + (size_t)i * sp->n));
-            cJSON_AddItemToArray(sc, e);
-        }
-    }
+    if (st->quick) add_quick(out, st, &r);
+    else add_segments(out, st, &r, &so);
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "detail"))) add_scene_detail(out, st, sp);
     ok = 1;
 done:
     soundtrack_free(st);

@@ -30,22 +30,26 @@ export function apiCalls(header) {
 const calls = apiCalls(read('wasm/api.h'));
 const sorted = (a) => [...new Set(a)].sort();
 
-test('api.h lists the engine calls, each defined once in api.c', () => {
+test('api.h lists the engine calls, each defined once in api.c and its two companions (api_script.c, api_film.c)', () => {
   assert.ok(calls.includes('ms_film_soundtrack') && calls.includes('ms_free') && calls.length >= 15, calls.join(' '));
   assert.equal(new Set(calls).size, calls.length, 'a call is declared twice');
-  const apiC = read('wasm/api.c');
+  // the interface's C files: api.c and api_*.c (they share the private api_internal.h)
+  const apiFiles = fs.readdirSync(path.join(root, 'wasm')).filter((f) => /^api(_[a-z]+)?\.c$/.test(f)).sort();
+  assert.deepEqual(apiFiles, ['api.c', 'api_film.c', 'api_script.c']);
+  const apiC = apiFiles.map((f) => read(`wasm/${f}`)).join('\n');
   for (const name of calls) {
     const defs = apiC.match(new RegExp(`^[a-z][a-z ]*[ *]${name}\\([^;]*\\{`, 'gm')) || [];
-    assert.equal(defs.length, 1, `${name}: ${defs.length} definitions in wasm/api.c`);
+    assert.equal(defs.length, 1, `${name}: ${defs.length} definitions in wasm/api*.c`);
   }
   // no ms_ call of api.c outside the list (a static helper is not a call)
   const defined = [...apiC.matchAll(/^(?:char|void|int|double)\s*\*?\s*(ms_[a-z0-9_]+)\(/gm)].map((m) => m[1]);
-  assert.deepEqual(sorted(defined), sorted(calls), 'api.c defines an ms_ call that api.h does not list');
+  assert.deepEqual(sorted(defined), sorted(calls), 'api*.c defines an ms_ call that api.h does not list');
   // the tools reach the engine through api.h, never a hand-written declaration
   for (const dir of ['wasm', 'wasm/tools', 'tests/c', 'tests/fuzz']) {
     for (const f of fs.readdirSync(path.join(root, dir))) {
-      if (!/\.[ch]$/.test(f) || (dir === 'wasm' && /^api\.[ch]$/.test(f))) continue;
+      if (!/\.[ch]$/.test(f) || (dir === 'wasm' && /^api(_[a-z]+)?\.[ch]$/.test(f))) continue;
       const text = read(`${dir}/${f}`);
+      assert.ok(!text.includes('#include "api_internal.h"'), `${dir}/${f} includes the interface's private header`);
       for (const name of calls) {
         assert.ok(!new RegExp(`^[a-z][a-z ]*[ *]${name}\\([^)]*\\)\\s*;`, 'm').test(text), `${dir}/${f} declares ${name} by hand`);
       }

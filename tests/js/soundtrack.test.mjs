@@ -100,6 +100,29 @@ test('moodspace soundtrack --help documents the command', { skip }, () => {
   assert.match(bad.stderr, /give --library and one of --film or --script/);
 });
 
+test('moodspace soundtrack reads its options with the tools\' shared parser: usage errors exit 2 with one message', { skip }, () => {
+  const bad = (args) => spawnSync(tool, ['soundtrack', '--library', libraryPath, ...args], { encoding: 'utf8' });
+  for (const [args, msg] of [
+    [['--film', 'x', '--segments', 'abc'], /^moodspace soundtrack: --segments needs a whole number, not 'abc'\n$/],
+    [['--film', 'x', '--segments', '0'], /^moodspace soundtrack: --segments must be 1\.\.64\n$/],
+    [['--fit', '--top', '101'], /^moodspace soundtrack: --top must be 1\.\.100\n$/],
+    [['--film', 'x', '--seed', '1.5'], /^moodspace soundtrack: --seed must be an integer 0\.\.2\^53\n$/],
+    [['--film', 'x', '--bogus'], /^moodspace soundtrack: unknown option --bogus \(--help\)\n$/],
+    [['--film', 'x', 'stray'], /^moodspace soundtrack: unexpected argument 'stray' \(--help\)\n$/],
+    [['--film'], /^moodspace soundtrack: --film needs a value \(--help\)\n$/],
+    [['--fit', '--quick'], /--fit ranks catalog films/],
+  ]) {
+    const r = bad(args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, msg, args.join(' '));
+    assert.equal(r.stdout, '', args.join(' '));
+  }
+  // a run that fails (not a usage error) exits 1
+  const missing = cli(['--library', libraryPath, '--catalog', catalogPath, '--film', 'no-such-film']);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /^moodspace soundtrack: no film no-such-film in /);
+});
+
 test('catalog films: one JSON line each, distinct songs per film, headings and named songs', { skip }, () => {
   const r = cli(['--library', libraryPath, '--catalog', catalogPath, '--film', 'dark-harbour,short-walk', '--segments', '4']);
   assert.equal(r.status, 0, r.stderr);

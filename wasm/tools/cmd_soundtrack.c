@@ -1,9 +1,10 @@
 /* cmd_soundtrack.c — `moodspace soundtrack`: the command-line face of
  * exactly what the page does. It loads the model and asks for each film's
  * soundtrack through the page's own entry points (ms_model_load,
- * ms_film_soundtrack in wasm/api.c → soundtrack.h), with the film's scenes
+ * ms_film_soundtrack in wasm/api_film.c → soundtrack.h), with the film's scenes
  * decoded from the catalog as web/film/film.js decodes them.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "scene_cli.h"
 #include "soundtrack.h"
 #include "arc.h"
+#include "tool_opts.h"
 
 static void help(FILE *f) {
     fprintf(f,
@@ -276,7 +278,7 @@ done:
 }
 
 /* The engine request for one film; songs travel packed. */
-static char *request_for(const Film *f, char **names, int m, const Library *L, int segments, int quick,
+static char *request_for(const Film *f, char *const *names, int m, const Library *L, int segments, int quick,
                          double seed, int detail) {
     cJSON *req = cJSON_CreateObject();
     cJSON *sc = cJSON_AddArrayToObject(req, "scenes");
@@ -357,42 +359,81 @@ static int in_list(const char *id, const char *list) {
     return 0;
 }
 
-/* --fit: the catalog films (all, or the listed ones) in one ms_film_fit
- * request, as web/taste/dashboard.js sends it: the songs' rows, then each
- * film's scene rows and weights; a film the page would not read (malformed)
- * is left out, as the page leaves it out. Prints the ranking. 0, or 1. */
+#define CMD "soundtrack"
 #define FIT_SEGMENTS 6   /* the Taste tab's (web/taste/dashboard.js FIT_SEGMENTS) */
-static int fit_films(int h, const cJSON *cat, const CatalogUnits *units, const char *list, char **names, int m,
-                     const Library *L, int segments, int top, const char *cpath) {
-    int all = !strcmp(list, "all"), rc = 1, nf = 0, cap = 0;
+#define FIT_MAX_TOP 100  /* ms_film_fit's most "top" films (wasm/api_film.c) */
+
+/* The command's options, as given. */
+typedef struct {
+    const char *lib_path, *films, *catalog, *script, *model_path;
+    int segments, quick, detail, fit, top;
+    double seed;
+} StOpts;
+
+/* One run: the model as the engine holds it, the library and the catalog. */
+typedef struct {
+    int h;                 /* the engine's model handle (ms_model_load) */
+    cJSON *info;           /* ms_model_load's answer */
+    Model *model;          /* --script only: the model, to predict the script's scenes */
+    char *names[MATCH_MAX_METRICS];   /* the model's metrics (strings of info) */
+    int m;
+    Library L;
+    cJSON *cat;            /* the catalog (not --script) */
+    CatalogUnits units;
+    char mpath[4096], cpath[4200];
+} Run;
+
+static void run_free(Run *r) {
+    for (int i = 0; i < r->L.n; i++) cJSON_Delete(r->L.meta[i]);
+    free(r->L.vals); free(r->L.meta);
+    cJSON_Delete(r->cat);
+    cJSON_Delete(r->info);
+    model_free(r->model);
+}
+
+/* --fit, step 1: the catalog films (all, or the listed ones) as the page
+ * reads them; a film the page would not read (malformed) is left out, as
+ * the page leaves it out. 0, or 1 after a message. */
+static int fit_collect(const Run *r, const char *list, Film **out, int *out_n) {
+    int all = !strcmp(list, "all"), nf = 0, cap = 0;
     Film *fl = NULL;
     char err[300];
     const cJSON *it;
-    cJSON_ArrayForEach(it, field(cat, "films")) {
+    cJSON_ArrayForEach(it, field(r->cat, "films")) {
         const cJSON *id = field(it, "id");
         if (!cJSON_IsString(id) || (!all && !in_list(id->valuestring, list))) continue;
         if (nf == cap) {
             Film *g = realloc(fl, sizeof *fl * (size_t)(cap = cap ? 2 * cap : 256));
-            if (!g) { fprintf(stderr, "moodspace soundtrack: out of memory\n"); goto done; }
+            if (!g) { *out = fl; *out_n = nf; return tool_fail(CMD, "out of memory"); }
             fl = g;
         }
         memset(&fl[nf], 0, sizeof fl[nf]);
-        if (film_from_catalog(&fl[nf], it, units, m, err, sizeof err)) {
-            fprintf(stderr, "moodspace soundtrack: %s: film %s left out: %s\n", cpath, id->valuestring, err);
+        if (film_from_catalog(&fl[nf], it, &r->units, r->m, err, sizeof err)) {
+            fprintf(stderr, "moodspace soundtrack: %s: film %s left out: %s\n", r->cpath, id->valuestring, err);
             film_clear(&fl[nf]);
             continue;
         }
         nf++;
     }
-    if (!nf) { fprintf(stderr, "moodspace soundtrack: no film %s in %s\n", list, cpath); goto done; }
-    size_t total = (size_t)L->n * m;
+    *out = fl;
+    *out_n = nf;
+    if (!nf) return tool_fail(CMD, "no film %s in %s", list, r->cpath);
+    return 0;
+}
+
+/* --fit, step 2: ms_film_fit's answer to one request as web/taste/dashboard.js
+ * sends it: the songs' rows, then each film's scene rows and weights.
+ * NULL when memory ran out. */
+static cJSON *fit_ask(const Run *r, const Film *fl, int nf, int segments, int top) {
+    int m = r->m;
+    size_t total = (size_t)r->L.n * m;
     for (int f = 0; f < nf; f++) total += (size_t)fl[f].n * (m + 1);
     float *buf = malloc(sizeof(float) * (total ? total : 1));
     cJSON *req = cJSON_CreateObject();
     cJSON *jf = cJSON_AddArrayToObject(req, "films");
-    if (!buf || !jf) { free(buf); cJSON_Delete(req); fprintf(stderr, "moodspace soundtrack: out of memory\n"); goto done; }
-    memcpy(buf, L->vals, sizeof(float) * (size_t)L->n * m);
-    size_t at = (size_t)L->n * m;
+    if (!buf || !jf) { free(buf); cJSON_Delete(req); return NULL; }
+    memcpy(buf, r->L.vals, sizeof(float) * (size_t)r->L.n * m);
+    size_t at = (size_t)r->L.n * m;
     for (int f = 0; f < nf; f++) {
         memcpy(buf + at, fl[f].v, sizeof(float) * (size_t)fl[f].n * m);
         memcpy(buf + at + (size_t)fl[f].n * m, fl[f].w, sizeof(float) * (size_t)fl[f].n);
@@ -406,25 +447,22 @@ static int fit_films(int h, const cJSON *cat, const CatalogUnits *units, const c
     cJSON_AddNumberToObject(req, "top", top);
     cJSON *pk = cJSON_AddObjectToObject(req, "packed");
     cJSON *pm = cJSON_AddArrayToObject(pk, "metrics");
-    for (int j = 0; j < m; j++) cJSON_AddItemToArray(pm, cJSON_CreateString(names[j]));
-    cJSON_AddNumberToObject(pk, "n", L->n);
+    for (int j = 0; j < m; j++) cJSON_AddItemToArray(pm, cJSON_CreateString(r->names[j]));
+    cJSON_AddNumberToObject(pk, "n", r->L.n);
     char *text = cJSON_PrintUnformatted(req);
     cJSON_Delete(req);
-    char *res = text ? ms_film_fit(h, text, buf, total) : NULL;
+    char *res = text ? ms_film_fit(r->h, text, buf, total) : NULL;
     free(text); free(buf);
-    cJSON *r = res ? cJSON_Parse(res) : NULL;
+    cJSON *answer = res ? cJSON_Parse(res) : NULL;
     free(res);
-    const cJSON *e = field(r, "error");
-    if (!r || cJSON_IsString(e)) {
-        fprintf(stderr, "moodspace soundtrack: --fit: %s\n", cJSON_IsString(e) ? e->valuestring : "the engine failed");
-        cJSON_Delete(r);
-        goto done;
-    }
-    if (cJSON_IsNumber(field(r, "failed")) && field(r, "failed")->valuedouble > 0)
-        fprintf(stderr, "moodspace soundtrack: --fit: %d films had no soundtrack\n", (int)field(r, "failed")->valuedouble);
+    return answer;
+}
+
+/* --fit, step 3: one JSON line per ranked film, best first. */
+static void fit_print(const Run *r, const cJSON *answer, const Film *fl, int nf) {
     int rank = 0;
     const cJSON *x;
-    cJSON_ArrayForEach(x, field(r, "ranking")) {
+    cJSON_ArrayForEach(x, field(answer, "ranking")) {
         const cJSON *id = field(x, "id");
         const Film *f = NULL;
         for (int k = 0; cJSON_IsString(id) && k < nf && !f; k++) if (!strcmp(fl[k].id, id->valuestring)) f = &fl[k];
@@ -442,7 +480,7 @@ static int fit_films(int h, const cJSON *cat, const CatalogUnits *units, const c
             const cJSON *fs = field(g, "first_scene");
             int first = cJSON_IsNumber(fs) && fs->valuedouble >= 0 && fs->valuedouble < f->n ? (int)fs->valuedouble : -1;
             cJSON_AddStringToObject(g, "heading", first >= 0 ? f->heading[first] : "");
-            name_song(g, L);
+            name_song(g, &r->L);
         }
         cJSON_AddItemToObject(out, "segments", segs);
         char *line = cJSON_PrintUnformatted(out);
@@ -450,149 +488,167 @@ static int fit_films(int h, const cJSON *cat, const CatalogUnits *units, const c
         free(line);
         cJSON_Delete(out);
     }
-    cJSON_Delete(r);
-    rc = 0;
-done:
+}
+
+/* --fit: the catalog films (all, or the listed ones) in one ms_film_fit
+ * request; prints the ranking. 0, or 1. */
+static int fit_films(const Run *r, const char *list, int segments, int top) {
+    Film *fl = NULL;
+    int nf = 0, rc = fit_collect(r, list, &fl, &nf);
+    cJSON *answer = rc ? NULL : fit_ask(r, fl, nf, segments, top);
+    const cJSON *e = field(answer, "error");
+    if (!rc && (!answer || cJSON_IsString(e))) {
+        rc = tool_fail(CMD, "--fit: %s", cJSON_IsString(e) ? e->valuestring : "the engine failed");
+    } else if (!rc) {
+        if (cJSON_IsNumber(field(answer, "failed")) && field(answer, "failed")->valuedouble > 0)
+            fprintf(stderr, "moodspace soundtrack: --fit: %d films had no soundtrack\n", (int)field(answer, "failed")->valuedouble);
+        fit_print(r, answer, fl, nf);
+    }
+    cJSON_Delete(answer);
     for (int f = 0; f < nf; f++) film_clear(&fl[f]);
     free(fl);
     return rc;
 }
 
-int cmd_soundtrack(int argc, char **argv) {
-    const char *lib_path = NULL, *films = NULL, *catalog = NULL, *script = NULL, *model_path = NULL;
-    int segments = arc_default_opts().n_segments, quick = 0, detail = 0, fit = 0, top = 5, segments_given = 0;
-    double seed = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { help(stdout); return 0; }
-        if (!strcmp(a, "--quick")) { quick = 1; continue; }
-        if (!strcmp(a, "--detail")) { detail = 1; continue; }
-        if (!strcmp(a, "--fit")) { fit = 1; continue; }
-        if (i + 1 >= argc) { fprintf(stderr, "moodspace soundtrack: %s needs a value\n", a); return 2; }
-        const char *v = argv[++i];
-        char *end;
-        if (!strcmp(a, "--library")) lib_path = v;
-        else if (!strcmp(a, "--film")) films = v;
-        else if (!strcmp(a, "--catalog")) catalog = v;
-        else if (!strcmp(a, "--script")) script = v;
-        else if (!strcmp(a, "--model")) model_path = v;
-        else if (!strcmp(a, "--segments")) {
-            long s = strtol(v, &end, 10);
-            if (*end || s < 1 || s > ARC_MAX_SEGMENTS) { fprintf(stderr, "moodspace soundtrack: --segments must be 1..%d\n", ARC_MAX_SEGMENTS); return 2; }
-            segments = (int)s;
-            segments_given = 1;
-        } else if (!strcmp(a, "--top")) {
-            long t = strtol(v, &end, 10);
-            if (*end || t < 1 || t > 100) { fprintf(stderr, "moodspace soundtrack: --top must be 1..100\n"); return 2; }
-            top = (int)t;
-        } else if (!strcmp(a, "--seed")) {
-            seed = strtod(v, &end);
-            if (*end || !(seed >= 0 && seed <= 9007199254740992.0) || seed != floor(seed)) { fprintf(stderr, "moodspace soundtrack: --seed must be an integer 0..2^53\n"); return 2; }
-        } else { fprintf(stderr, "moodspace soundtrack: unknown option %s (--help)\n", a); return 2; }
-    }
-    if (fit && !films) films = "all";
-    if (fit && (script || quick || detail)) {
-        fprintf(stderr, "moodspace soundtrack: --fit ranks catalog films (no --script, --quick or --detail)\n");
-        return 2;
-    }
-    if (fit && !segments_given) segments = FIT_SEGMENTS;
-    if (!lib_path || (!films == !script)) {
-        fprintf(stderr, "moodspace soundtrack: give --library and one of --film or --script (--help)\n");
-        return 2;
-    }
-    char mpath[4096], cpath[4200], err[300];
-    if (model_path) snprintf(mpath, sizeof mpath, "%s", model_path);
-    else if (model_default_path(mpath, sizeof mpath)) { fprintf(stderr, "moodspace soundtrack: model path too long\n"); return 1; }
+/* The options, checked. -1 to go on, else the exit status (0 after --help,
+ * 2 after a usage error). */
+static int read_opts(StOpts *o, int argc, char **argv) {
+    *o = (StOpts){ .segments = INT_MIN, .top = 5, .seed = 1 };
+    const ToolOpt opts[] = {
+        {"--library", OPT_STR, &o->lib_path}, {"--film", OPT_STR, &o->films}, {"--catalog", OPT_STR, &o->catalog},
+        {"--script", OPT_STR, &o->script}, {"--model", OPT_STR, &o->model_path},
+        {"--segments", OPT_INT, &o->segments}, {"--top", OPT_INT, &o->top}, {"--seed", OPT_DOUBLE, &o->seed},
+        {"--quick", OPT_FLAG, &o->quick}, {"--detail", OPT_FLAG, &o->detail}, {"--fit", OPT_FLAG, &o->fit},
+        {NULL, 0, NULL}};
+    int st = tool_parse(CMD, argc, argv, opts, NULL, help);
+    if (st >= 0) return st;
+    int segments_given = o->segments != INT_MIN;
+    if (segments_given && (o->segments < 1 || o->segments > ARC_MAX_SEGMENTS))
+        return tool_usage_error(CMD, "--segments must be 1..%d", ARC_MAX_SEGMENTS);
+    if (o->top < 1 || o->top > FIT_MAX_TOP) return tool_usage_error(CMD, "--top must be 1..%d", FIT_MAX_TOP);
+    if (!(o->seed >= 0 && o->seed <= 9007199254740992.0) || o->seed != floor(o->seed))
+        return tool_usage_error(CMD, "--seed must be an integer 0..2^53");
+    if (o->fit && !o->films) o->films = "all";
+    if (o->fit && (o->script || o->quick || o->detail))
+        return tool_usage_error(CMD, "--fit ranks catalog films (no --script, --quick or --detail)");
+    if (!segments_given) o->segments = o->fit ? FIT_SEGMENTS : arc_default_opts().n_segments;
+    if (!o->lib_path || (!o->films == !o->script))
+        return tool_usage_error(CMD, "give --library and one of --film or --script (--help)");
+    return -1;
+}
+
+/* The model through the page's entry point (ms_model_load; for --script
+ * also as a Model, to predict the scenes), calibrated, and the library in
+ * its metrics. 0, or 1 after a message. */
+static int load_model_and_library(Run *r, const StOpts *o) {
+    char err[300] = "";
+    if (o->model_path) snprintf(r->mpath, sizeof r->mpath, "%s", o->model_path);
+    else if (model_default_path(r->mpath, sizeof r->mpath)) return tool_fail(CMD, "model path too long");
     size_t mlen;
-    char *mbytes = scene_cli_read(mpath, &mlen);
+    char *mbytes = scene_cli_read(r->mpath, &mlen);
     if (!mbytes) return 1;
     char *info_txt = ms_model_load(mbytes, mlen);
-    Model *model = script ? model_load_bytes(mbytes, mlen, err, sizeof err) : NULL;
+    r->model = o->script ? model_load_bytes(mbytes, mlen, err, sizeof err) : NULL;
     free(mbytes);
-    cJSON *info = info_txt ? cJSON_Parse(info_txt) : NULL;
+    r->info = info_txt ? cJSON_Parse(info_txt) : NULL;
     free(info_txt);
-    int rc = 1, h = cJSON_IsNumber(field(info, "model")) ? (int)field(info, "model")->valuedouble : 0;
-    Library L = {0};
-    cJSON *cat = NULL;
-    char *names[MATCH_MAX_METRICS];
-    int m = 0;
-    if (!h) { fprintf(stderr, "moodspace soundtrack: %s: %s\n", mpath, cJSON_IsString(field(info, "error")) ? field(info, "error")->valuestring : "cannot load"); goto done; }
-    if (!cJSON_IsTrue(field(info, "calibrated"))) {
-        fprintf(stderr, "moodspace soundtrack: %s\n", field(info, "calibration_error") ? field(info, "calibration_error")->valuestring : "no calibration");
-        goto done;
-    }
+    const cJSON *info = r->info;
+    r->h = cJSON_IsNumber(field(info, "model")) ? (int)field(info, "model")->valuedouble : 0;
+    if (!r->h) return tool_fail(CMD, "%s: %s", r->mpath, cJSON_IsString(field(info, "error")) ? field(info, "error")->valuestring : "cannot load");
+    if (!cJSON_IsTrue(field(info, "calibrated")))
+        return tool_fail(CMD, "%s", field(info, "calibration_error") ? field(info, "calibration_error")->valuestring : "no calibration");
     const cJSON *it;
-    cJSON_ArrayForEach(it, field(info, "metrics")) if (m < MATCH_MAX_METRICS) names[m++] = it->valuestring;
-    if (library_load(&L, lib_path, names, m)) goto done;
-    if (script) {
-        if (!model) { fprintf(stderr, "moodspace soundtrack: %s: %s\n", mpath, err); goto done; }
-        Film f = {0};
-        if (film_from_script(&f, script, model, err, sizeof err)) {
-            fprintf(stderr, "moodspace soundtrack: %s: %s\n", script, err);
-            film_clear(&f);
-            goto done;
-        }
-        char *req = request_for(&f, names, m, &L, segments, quick, seed, detail);
-        char *res = req ? ms_film_soundtrack(h, req, L.vals, (size_t)L.n * m) : NULL;
-        if (res) print_film(&f, res, &L, quick, detail);
-        free(req); free(res);
-        film_clear(&f);
-        rc = 0;
-        goto done;
-    }
-    if (catalog) snprintf(cpath, sizeof cpath, "%s", catalog);
+    cJSON_ArrayForEach(it, field(info, "metrics")) if (r->m < MATCH_MAX_METRICS) r->names[r->m++] = it->valuestring;
+    if (library_load(&r->L, o->lib_path, r->names, r->m)) return 1;
+    if (o->script && !r->model) return tool_fail(CMD, "%s: %s", r->mpath, err);
+    return 0;
+}
+
+/* One film's soundtrack through ms_film_soundtrack, printed. */
+static void soundtrack_one(const Run *r, const Film *f, const StOpts *o) {
+    char *req = request_for(f, r->names, r->m, &r->L, o->segments, o->quick, o->seed, o->detail);
+    char *res = req ? ms_film_soundtrack(r->h, req, r->L.vals, (size_t)r->L.n * r->m) : NULL;
+    if (res) print_film(f, res, &r->L, o->quick, o->detail);
+    free(req); free(res);
+}
+
+/* --script: the script's soundtrack. 0, or 1 after a message. */
+static int run_script(const Run *r, const StOpts *o) {
+    char err[300];
+    Film f = {0};
+    int rc = 0;
+    if (film_from_script(&f, o->script, r->model, err, sizeof err)) rc = tool_fail(CMD, "%s: %s", o->script, err);
+    else soundtrack_one(r, &f, o);
+    film_clear(&f);
+    return rc;
+}
+
+/* The catalog (--catalog, else catalog.json next to the model): its
+ * version, the model's metrics, its decoding units. 0, or 1 after a message. */
+static int load_catalog(Run *r, const StOpts *o) {
+    char err[300];
+    if (o->catalog) snprintf(r->cpath, sizeof r->cpath, "%s", o->catalog);
     else {
-        snprintf(cpath, sizeof cpath, "%s", mpath);
-        char *slash = strrchr(cpath, '/');
-        snprintf(slash ? slash + 1 : cpath, sizeof cpath - (size_t)(slash ? slash + 1 - cpath : 0), "catalog.json");
+        snprintf(r->cpath, sizeof r->cpath, "%s", r->mpath);
+        char *slash = strrchr(r->cpath, '/');
+        snprintf(slash ? slash + 1 : r->cpath, sizeof r->cpath - (size_t)(slash ? slash + 1 - r->cpath : 0), "catalog.json");
     }
     size_t clen;
-    char *ctxt = scene_cli_read(cpath, &clen);
-    if (!ctxt) goto done;
-    cat = cJSON_Parse(ctxt);
+    char *ctxt = scene_cli_read(r->cpath, &clen);
+    if (!ctxt) return 1;
+    r->cat = cJSON_Parse(ctxt);
     free(ctxt);
-    const cJSON *ver = field(cat, "version");
-    if (!cJSON_IsNumber(ver) || (int)ver->valuedouble != CATALOG_FORMAT_VERSION) {
-        fprintf(stderr, "moodspace soundtrack: %s is catalog version %d; this tool reads version %d (rebuild it: ./build.sh catalog)\n",
-                cpath, cJSON_IsNumber(ver) ? (int)ver->valuedouble : 0, CATALOG_FORMAT_VERSION);
-        goto done;
-    }
-    const cJSON *cm = field(cat, "metrics");
-    int same = cJSON_GetArraySize(cm) == m;
-    for (int j = 0; same && j < m; j++) same = cJSON_IsString(cJSON_GetArrayItem(cm, j)) && !strcmp(cJSON_GetArrayItem(cm, j)->valuestring, names[j]);
-    if (!same) { fprintf(stderr, "moodspace soundtrack: %s has other metrics than the model\n", cpath); goto done; }
-    CatalogUnits units;
-    if (catalog_units(&units, cat, m, err, sizeof err)) { fprintf(stderr, "moodspace soundtrack: %s: %s\n", cpath, err); goto done; }
-    if (fit) { rc = fit_films(h, cat, &units, films, names, m, &L, segments, top, cpath); goto done; }
-    int all = !strcmp(films, "all"), found = 0;
-    cJSON_ArrayForEach(it, field(cat, "films")) {
+    const cJSON *ver = field(r->cat, "version");
+    if (!cJSON_IsNumber(ver) || (int)ver->valuedouble != CATALOG_FORMAT_VERSION)
+        return tool_fail(CMD, "%s is catalog version %d; this tool reads version %d (rebuild it: ./build.sh catalog)",
+                         r->cpath, cJSON_IsNumber(ver) ? (int)ver->valuedouble : 0, CATALOG_FORMAT_VERSION);
+    const cJSON *cm = field(r->cat, "metrics");
+    int same = cJSON_GetArraySize(cm) == r->m;
+    for (int j = 0; same && j < r->m; j++)
+        same = cJSON_IsString(cJSON_GetArrayItem(cm, j)) && !strcmp(cJSON_GetArrayItem(cm, j)->valuestring, r->names[j]);
+    if (!same) return tool_fail(CMD, "%s has other metrics than the model", r->cpath);
+    if (catalog_units(&r->units, r->cat, r->m, err, sizeof err)) return tool_fail(CMD, "%s: %s", r->cpath, err);
+    return 0;
+}
+
+/* --film: each listed catalog film's soundtrack in catalog order; a film
+ * that cannot be read gets {"film", "error"} and the rest go on. 0, or 1
+ * when no film matched. */
+static int run_films(const Run *r, const StOpts *o) {
+    int all = !strcmp(o->films, "all"), found = 0;
+    char err[300];
+    const cJSON *it;
+    cJSON_ArrayForEach(it, field(r->cat, "films")) {
         const cJSON *id = field(it, "id");
-        if (!cJSON_IsString(id) || (!all && !in_list(id->valuestring, films))) continue;
+        if (!cJSON_IsString(id) || (!all && !in_list(id->valuestring, o->films))) continue;
         found++;
         Film f = {0};
-        if (film_from_catalog(&f, it, &units, m, err, sizeof err)) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "film", id->valuestring);
-            cJSON_AddStringToObject(o, "error", err);
-            char *line = cJSON_PrintUnformatted(o);
+        if (film_from_catalog(&f, it, &r->units, r->m, err, sizeof err)) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "film", id->valuestring);
+            cJSON_AddStringToObject(e, "error", err);
+            char *line = cJSON_PrintUnformatted(e);
             if (line) puts(line);
             free(line);
-            cJSON_Delete(o);
+            cJSON_Delete(e);
         } else {
-            char *req = request_for(&f, names, m, &L, segments, quick, seed, detail);
-            char *res = req ? ms_film_soundtrack(h, req, L.vals, (size_t)L.n * m) : NULL;
-            if (res) print_film(&f, res, &L, quick, detail);
-            free(req); free(res);
+            soundtrack_one(r, &f, o);
         }
         film_clear(&f);
     }
-    if (!found) { fprintf(stderr, "moodspace soundtrack: no film %s in %s\n", films, cpath); goto done; }
-    rc = 0;
-done:
-    for (int i = 0; i < L.n; i++) cJSON_Delete(L.meta[i]);
-    free(L.vals); free(L.meta);
-    cJSON_Delete(cat);
-    cJSON_Delete(info);
-    model_free(model);
+    if (!found) return tool_fail(CMD, "no film %s in %s", o->films, r->cpath);
+    return 0;
+}
+
+int cmd_soundtrack(int argc, char **argv) {
+    StOpts o;
+    int st = read_opts(&o, argc, argv);
+    if (st >= 0) return st;
+    Run r = {0};
+    int rc = load_model_and_library(&r, &o);
+    if (!rc && o.script) rc = run_script(&r, &o);
+    else if (!rc) rc = load_catalog(&r, &o);
+    if (!rc && !o.script) rc = o.fit ? fit_films(&r, o.films, o.segments, o.top) : run_films(&r, &o);
+    run_free(&r);
     return rc;
 }
