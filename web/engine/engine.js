@@ -26,7 +26,7 @@
 // file, a malformed request — are thrown as Error(message); predict's
 // per-item errors stay in its result array. The full request and result
 // shapes are documented in wasm/match.h, wasm/explain.h, wasm/scene.h,
-// wasm/arc.h and wasm/api.c.
+// wasm/arc.h and wasm/api.h.
 //
 // Options of every model-using call may carry { model: handle } to use a
 // model other than the current one (several can be loaded at once).
@@ -38,7 +38,7 @@
 // that is what web/engine/worker.js uses. There is no list of names to keep:
 // every function of the object wrap() returns is a call (except the model
 // lifecycle the Worker owns), so adding an engine call is a C function in
-// wasm/api.c, its declaration in wasm/api.h and one method in wrap();
+// wasm/api.c (or api_script.c / api_film.c), its declaration in wasm/api.h and one method in wrap();
 // tests/js/api-wiring.test.mjs checks that all three agree.
 //
 // Memory rules (the wasm heap can move when it grows, and nothing in it is
@@ -256,7 +256,7 @@ function wrap(mod) {
 
     /**
      * The films whose soundtrack from these songs is closest, in ONE engine
-     * call (ms_film_fit, wasm/api.c): each film's filmSoundtrack, ranked by
+     * call (ms_film_fit, wasm/api_film.c): each film's filmSoundtrack, ranked by
      * the mean distance of its segments to their songs.
      * req: { catalog: packFilms(films, metrics) | films: [{ id, scenes: [{ energy, ... }], scene_weights? }],
      *        songs, segments = 6, top = 5 }

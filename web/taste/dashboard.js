@@ -307,7 +307,7 @@ function openFilmButton(film, ctx) {
 
 // The film whose soundtrack your songs fit best: every catalog film's
 // 6-segment soundtrack from your songs through the engine's one matching path
-// (one filmFit call → ms_film_fit, wasm/api.c; `moodspace soundtrack --fit`
+// (one filmFit call → ms_film_fit, wasm/api_film.c; `moodspace soundtrack --fit`
 // gives the same list), ranked by mean distance on the calibrated scale.
 // The catalog crosses to the engine's worker as one float array, packed once.
 const FIT_SEGMENTS = 6;
