@@ -10,6 +10,8 @@
 // each chunk. Only web/engine/engine.js touches wasm memory.
 
 import { defaultEngine, workerCall } from './engine.js';
+import { packFilms, packCompactCatalog, isCompactCatalog } from './pack-films.js';
+import { normalizeCatalog, CATALOG_VERSION } from '../film/film.js';
 
 const CHUNK = 16;
 let ready = null;
@@ -22,6 +24,35 @@ async function init({ modelUrl }) {
   const eng = await defaultEngine();
   const info = eng.loadModel(bytes);
   return { ...info, constants: eng.constants };
+}
+
+// filmFit({ catalogUrl, ... }): the film catalog is fetched, read and packed
+// here, once per URL, instead of on the page's main thread; the ranking comes
+// back with each film's title (ranking[i].title). The fetch starts when the
+// request arrives, not when its turn comes.
+const catalogs = new Map();
+function packedCatalogAt(url) {
+  if (!catalogs.has(url)) {
+    const p = fetch(url).then(async (r) => {
+      if (!r.ok) throw new Error(`The film catalog could not be downloaded (HTTP ${r.status}).`);
+      const json = await r.json();
+      if (isCompactCatalog(json) && json.version === CATALOG_VERSION) return packCompactCatalog(json);
+      const films = normalizeCatalog(json);   // another form; a compact one of another version throws
+      const names = [...new Set(films.flatMap((f) => Object.keys(f.overall || {}).filter((k) => k !== 'id')))];
+      return { ...packFilms(films, names), titles: films.map((f) => f.title) };
+    });
+    p.catch(() => catalogs.delete(url));
+    catalogs.set(url, p);
+  }
+  return catalogs.get(url);
+}
+async function filmFitAt(fn, req, rest) {
+  const { catalogUrl, ...fit } = req;
+  const cat = await packedCatalogAt(catalogUrl);
+  const res = fn({ ...fit, catalog: cat }, ...rest);
+  const title = new Map(cat.films.map((f, i) => [f.id, cat.titles[i]]));
+  for (const r of res?.ranking || []) r.title = title.get(r.id) ?? null;
+  return res;
 }
 
 async function run(id, method, args) {
@@ -41,11 +72,13 @@ async function run(id, method, args) {
     }
     return out;
   }
+  if (method === 'filmFit' && typeof args[0]?.catalogUrl === 'string') return filmFitAt(fn, args[0], args.slice(1));
   return fn(...args);
 }
 
 self.onmessage = (ev) => {
   const { id, method, args = [] } = ev.data || {};
+  if (method === 'filmFit' && typeof args[0]?.catalogUrl === 'string') packedCatalogAt(args[0].catalogUrl).catch(() => {});
   queue = queue.then(() => run(id, method, args)).then(
     (result) => self.postMessage({ id, result }),
     (e) => self.postMessage({ id, error: String(e?.message || e) }),

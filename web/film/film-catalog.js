@@ -55,11 +55,23 @@ function cleanFilms(films) {
   return films;
 }
 
+/** Where the catalog is, from the page (the engine's worker fetches it too, for the Taste tab's film fit). */
+export const CATALOG_URL = './catalog.json';
+
+let years = null;
+const loadYears = () => (years ||= fetchJson('./release_years.json', true).catch(() => null).then((y) => y?.years || y));
+
 let loading = null;
 /** The normalised catalog with release years (one fetch per page; a failure can be retried). */
 export function loadCatalog() {
-  loading ||= Promise.all([fetchJson('./catalog.json'), fetchJson('./release_years.json', true).catch(() => null)])
-    .then(([cat, years]) => withReleaseYears(cleanFilms(normalizeCatalog(cat)), years?.years || years))
+  loading ||= Promise.all([fetchJson(CATALOG_URL), loadYears()])
+    .then(([cat, y]) => withReleaseYears(cleanFilms(normalizeCatalog(cat)), y))
     .catch((e) => { loading = null; throw e; });
   return loading;
+}
+
+/** Catalog films known by id and title only ([{ id, title }], the title as the catalog has
+ * it) → with the title and release year loadCatalog gives them, without reading the catalog. */
+export async function namedFilms(list) {
+  return withReleaseYears(list.map((f) => ({ id: f.id, title: String(f.title ?? '').trim().slice(0, 200), year: null })), await loadYears());
 }
