@@ -103,3 +103,36 @@ export function packCompactCatalog(json) {
   }
   return { metrics, films, data, titles };
 }
+
+/** A packed catalog in parts of at most `size` films (views on its data, in order; one empty part for none). */
+export function catalogParts(cat, size) {
+  const c = cat.metrics.length;
+  const parts = [];
+  let off = 0;
+  for (let a = 0; a < cat.films.length || !parts.length; a += size) {
+    const films = cat.films.slice(a, a + size);
+    const len = films.reduce((s, f) => s + f.scenes * (c + 1), 0);
+    parts.push({ metrics: cat.metrics, films, data: cat.data.subarray(off, off + len) });
+    off += len;
+  }
+  return parts;
+}
+
+const utf8 = new TextEncoder();
+/** C's strcmp order (UTF-8 bytes): how ms_film_fit breaks ties. */
+function byteOrder(a, b) {
+  const x = utf8.encode(a); const y = utf8.encode(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+/**
+ * filmFit's answers for the parts of one catalog (catalogParts, same songs,
+ * segments and top) → the answer for the whole: each film's soundtrack does
+ * not depend on the other films, so the best `top` of all are among the best
+ * `top` of each part, ranked as ms_film_fit ranks them (score, then id).
+ */
+export function mergeFits(parts, top = 5) {
+  const ranking = parts.flatMap((p) => p.ranking || []).sort((x, y) => x.score - y.score || byteOrder(x.id, y.id)).slice(0, top);
+  return { ...parts[0], films: parts.reduce((s, p) => s + p.films, 0), failed: parts.reduce((s, p) => s + p.failed, 0), ranking };
+}

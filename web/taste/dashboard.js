@@ -312,14 +312,22 @@ function openFilmButton(film, ctx) {
 // catalogUrl, web/engine/worker.js) and the ranking asked for as soon as the
 // view starts drawing: the page's main thread never reads the catalog for it,
 // and the ranked films come back with their titles.
+// It starts when a library is ready, even before the Taste tab shows it; a
+// request like the last one is answered by the last one.
 const FIT_SEGMENTS = 6;
+const catalogUrl = () => new URL(CATALOG_URL, document.baseURI).href;
+let lastFit = { key: null, started: null };
 function startFilmFit(songs, ctx) {
   const withM = songs.filter((s) => s.metrics);
   if (!withM.length || !ctx.engine) return null;
-  const fit = ctx.engine.call('filmFit', [{ segments: FIT_SEGMENTS, top: 5, songs: withM.map((s) => ({ id: s.id, ...s.metrics })),
-    catalogUrl: new URL(CATALOG_URL, document.baseURI).href }]);
-  fit.catch(() => {});   // said by filmSection
-  return { withM, fit };
+  const req = { segments: FIT_SEGMENTS, top: 5, songs: withM.map((s) => ({ id: s.id, ...s.metrics })), catalogUrl: catalogUrl() };
+  const key = JSON.stringify(req);
+  if (lastFit.key !== key) {
+    const fit = ctx.engine.call('filmFit', [req]);
+    fit.catch(() => { if (lastFit.fit === fit) lastFit = { key: null, started: null }; });   // said by filmSection; asked again next time
+    lastFit = { key, fit, started: { withM, fit } };
+  }
+  return { withM, fit: lastFit.started.fit };
 }
 async function filmSection(started, C, ctx) {
   if (!started) return null;
@@ -495,7 +503,9 @@ export function mountDashboard(root, ctx) {
   }
   library.subscribe((ev) => { if (ev.type !== 'extra' || ev.key !== 'pendingSave') schedule(); });
   ctx.events?.addEventListener('tab', (ev) => { if (ev.detail?.name === 'taste' && dirty) render(); });
-  ctx.events?.addEventListener('library-ready', schedule);
+  ctx.events?.addEventListener('library-ready', () => { startFilmFit(library.songList(), ctx); schedule(); });
+  // the catalog the film fit needs is read in the engine's worker once the engine is up
+  ctx.engine?.ready.then(() => ctx.engine.call('prepareCatalog', [catalogUrl()])).catch(() => {});
   if (visible()) render();
   return { render };
 }
