@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packFilms, packCompactCatalog, isCompactCatalog } from '../../web/engine/pack-films.js';
+import { packFilms, packCompactCatalog, isCompactCatalog, catalogParts, mergeFits } from '../../web/engine/pack-films.js';
+import { createEngine } from '../../web/engine/engine.js';
+import { pathToFileURL } from 'node:url';
 import { normalizeCatalog, CATALOG_VERSION } from '../../web/film/film.js';
 import { metricsFrom } from '../../web/ui.js';
 
@@ -66,4 +68,27 @@ test('the shipped catalog (weights/catalog.json) packs exactly as before', { ski
 test('a catalog not in the compact form is not taken for one', () => {
   assert.equal(isCompactCatalog({ films: [{ title: 'A', scenes: [{ energy: 0.5 }] }] }), false);
   assert.equal(isCompactCatalog(null), false);
+});
+
+// The worker runs the fit in parts (so the Soundtrack view's requests can go
+// between them) and merges their rankings: the answer must be the whole
+// catalog's, film for film, score for score.
+const wasmPath = path.join(root, 'build/wasm/moodspace.wasm');
+const mjsPath = path.join(root, 'build/wasm/moodspace.mjs');
+const haveEngine = ['weights/catalog.json', 'weights/model.bin', 'weights/demo.json'].every((f) => fs.existsSync(path.join(root, f))) && fs.existsSync(wasmPath);
+test('a film fit in parts, merged, is the fit of the whole catalog (the shipped model, catalog and demo)', { skip: !haveEngine && 'the wasm, model, catalog or demo is missing (run ./build.sh)' }, async () => {
+  const eng = await createEngine({ moduleUrl: pathToFileURL(mjsPath).href, wasmBinary: fs.readFileSync(wasmPath) });
+  eng.loadModel(fs.readFileSync(path.join(root, 'weights/model.bin')));
+  const cat = packCompactCatalog(JSON.parse(fs.readFileSync(path.join(root, 'weights/catalog.json'), 'utf8')));
+  const songs = JSON.parse(fs.readFileSync(path.join(root, 'weights/demo.json'), 'utf8')).songs.map((s) => ({ id: s.id, ...s.metrics }));
+  for (const [size, top] of [[256, 5], [97, 8]]) {
+    const whole = eng.filmFit({ catalog: cat, songs, segments: 6, top });
+    const parts = catalogParts(cat, size);
+    assert.equal(parts.length, Math.ceil(cat.films.length / size));
+    assert.equal(parts.reduce((a, p) => a + p.data.length, 0), cat.data.length);
+    const merged = mergeFits(parts.map((p) => eng.filmFit({ catalog: p, songs, segments: 6, top })), top);
+    assert.equal(JSON.stringify(merged), JSON.stringify(whole), `parts of ${size}: the same answer, key for key`);
+    assert.equal(merged.ranking.length, top);
+  }
+  assert.equal(catalogParts({ metrics: ['energy'], films: [], data: new Float32Array(0) }, 10).length, 1, 'no films: one empty part (the engine says why)');
 });
