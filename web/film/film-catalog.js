@@ -44,14 +44,13 @@ async function fetchJson(url, optional = false) {
 const CP1252 = { 0x85: '…', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—' };
 export const repairC1 = (s) => s.replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0)] || '');
 
-/** The overall mood as shown stays in each metric's range (clamped); headings repaired. Scene
- * moods are left exact: the engine ranks them among catalog scenes (calibration), and
- * `moodspace soundtrack` reads the same numbers, so the page and the CLI agree. */
+/** The overall mood as shown stays in each metric's range (clamped); headings repaired (as
+ * the scenes are decoded: normalizeCatalog's heading). Scene moods are left exact: the engine
+ * ranks them among catalog scenes (calibration), and `moodspace soundtrack` reads the same
+ * numbers, so the page and the CLI agree. */
+const cleanHeading = (h) => repairC1(h).trim();
 function cleanFilms(films) {
-  for (const f of films) {
-    f.overall = metricsFrom(f.overall);
-    for (const s of f.scenes) s.heading = repairC1(s.heading).trim();
-  }
+  for (const f of films) f.overall = metricsFrom(f.overall);
   return films;
 }
 
@@ -65,7 +64,7 @@ let loading = null;
 /** The normalised catalog with release years (one fetch per page; a failure can be retried). */
 export function loadCatalog() {
   loading ||= Promise.all([fetchJson(CATALOG_URL), loadYears()])
-    .then(([cat, y]) => withReleaseYears(cleanFilms(normalizeCatalog(cat)), y))
+    .then(([cat, y]) => withReleaseYears(cleanFilms(normalizeCatalog(cat, { heading: cleanHeading })), y))
     .catch((e) => { loading = null; throw e; });
   return loading;
 }
