@@ -37,3 +37,102 @@ export function packFilms(films, metrics) {
   }
   return { metrics: [...metrics], films: list, data };
 }
+
+const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+
+/** A catalog file in the compact form (weights/catalog.json) or not: the test film.js's normalizeCatalog makes. */
+export const isCompactCatalog = (json) => !!json && Array.isArray(json.films) && Array.isArray(json.metrics) && Array.isArray(json.mean) &&
+  Array.isArray(json.std) && json.films.some((f) => Array.isArray(f?.m));
+
+/**
+ * A compact catalog file (weights/catalog.json; its version checked by the
+ * caller) → packFilms' shape directly, plus `titles` (the films' titles, in
+ * `films` order), without a film object per scene: the page read the whole
+ * catalog into objects on its main thread only to pack it again. The same
+ * numbers, films, order and columns as packFilms(cleaned normalizeCatalog(json),
+ * the metrics of the films' overall moods) (tests/js/pack-catalog.test.mjs).
+ */
+export function packCompactCatalog(json) {
+  const names = json.metrics.map(String); const k = names.length;
+  const zunit = isNum(json.zunit) ? json.zunit : 1; const wunit = isNum(json.wunit) ? json.wunit : 1;
+  const mean = json.mean; const std = json.std;
+  // film.js's decodeCompactFilm, keeping only what packing needs
+  const kept = [];
+  json.films.forEach((f, i) => {
+    if (!f || typeof f !== 'object' || typeof f.title !== 'string' || !f.title.trim()) return;
+    const n = Number.isInteger(f.n) ? f.n : 0;
+    const m = Array.isArray(f.m) ? f.m : [];
+    if (n < 1 || m.length < n * k) return;
+    const w = Array.isArray(f.w) ? f.w : [];
+    kept.push({ f, i, n, m, title: f.title.trim().slice(0, 200), weights: w.length === n ? w.map((x) => Math.max(1, (Number(x) || 0) * wunit)) : null });
+  });
+  kept.sort((a, b) => a.title.localeCompare(b.title));
+  const value = (e, j, q) => { const z = e.m[j * k + q]; return isNum(z) && isNum(mean[q]) && isNum(std[q]) ? mean[q] + std[q] * z * zunit : undefined; };
+  // the columns: every metric some film's overall mood has (its own, when complete; else the mean of its scenes')
+  const columns = new Set();
+  for (const e of kept) {
+    const ov = Array.isArray(e.f.overall) ? names.filter((_, q) => isNum(e.f.overall[q])) : [];
+    if (ov.length === k) { ov.forEach((x) => columns.add(x)); continue; }
+    let first = -1;   // film.js's meanMetrics: the metrics of the first scene with any, present in every such scene
+    const has = (j, q) => value(e, j, q) !== undefined;
+    const any = (j) => names.some((_, q) => has(j, q));
+    for (let j = 0; j < e.n && first < 0; j++) if (any(j)) first = j;
+    if (first < 0) continue;
+    names.forEach((x, q) => {
+      if (!has(first, q)) return;
+      for (let j = 0; j < e.n; j++) if (any(j) && !has(j, q)) return;
+      columns.add(x);
+    });
+  }
+  const metrics = [...columns];
+  const col = metrics.map((x) => names.indexOf(x));
+  const c = metrics.length;
+  let total = 0;
+  for (const e of kept) total += e.n * (c + 1);
+  const data = new Float32Array(total);
+  const films = []; const titles = [];
+  let at = 0;
+  for (const e of kept) {
+    for (let j = 0; j < e.n; j++) {
+      for (let q = 0; q < c; q++) { const v = value(e, j, col[q]); data[at + j * c + q] = v === undefined ? NaN : v; }
+    }
+    for (let j = 0; j < e.n; j++) { const v = e.weights ? e.weights[j] : 1; data[at + e.n * c + j] = isNum(v) ? v : NaN; }
+    at += e.n * (c + 1);
+    films.push({ id: typeof e.f.id === 'string' ? e.f.id : `film-${e.i}`, scenes: e.n });
+    titles.push(e.title);
+  }
+  return { metrics, films, data, titles };
+}
+
+/** A packed catalog in parts of at most `size` films (views on its data, in order; one empty part for none). */
+export function catalogParts(cat, size) {
+  const c = cat.metrics.length;
+  const parts = [];
+  let off = 0;
+  for (let a = 0; a < cat.films.length || !parts.length; a += size) {
+    const films = cat.films.slice(a, a + size);
+    const len = films.reduce((s, f) => s + f.scenes * (c + 1), 0);
+    parts.push({ metrics: cat.metrics, films, data: cat.data.subarray(off, off + len) });
+    off += len;
+  }
+  return parts;
+}
+
+const utf8 = new TextEncoder();
+/** C's strcmp order (UTF-8 bytes): how ms_film_fit breaks ties. */
+function byteOrder(a, b) {
+  const x = utf8.encode(a); const y = utf8.encode(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+/**
+ * filmFit's answers for the parts of one catalog (catalogParts, same songs,
+ * segments and top) → the answer for the whole: each film's soundtrack does
+ * not depend on the other films, so the best `top` of all are among the best
+ * `top` of each part, ranked as ms_film_fit ranks them (score, then id).
+ */
+export function mergeFits(parts, top = 5) {
+  const ranking = parts.flatMap((p) => p.ranking || []).sort((x, y) => x.score - y.score || byteOrder(x.id, y.id)).slice(0, top);
+  return { ...parts[0], films: parts.reduce((s, p) => s + p.films, 0), failed: parts.reduce((s, p) => s + p.failed, 0), ranking };
+}

@@ -1,19 +1,25 @@
 // The engine's Worker: loads the wasm and the model once, then answers
-// requests one at a time in arrival order (a promise chain is the queue).
+// requests one at a time in arrival order, except that the Taste tab's film
+// fit over the whole catalog (filmFit with catalogUrl, a second or more on a
+// slow machine) runs in parts and lets the requests that arrived meanwhile
+// (the Soundtrack view's, a click away) go between its parts.
 //
 // In:  { id, method: 'init', args: [{ modelUrl }] }
 //      { id, method: the name of a call of engine.js's engine object (workerCall:
 //        not its internals, not loadModel / freeModel), args: [...] }
+//      { id, method: 'prepareCatalog', args: [url] }   the film fit's catalog read ahead
 // Out: { id, result } | { id, error: message } | { id, progress: { done, total } }
 //
 // 'predict' with a long list of texts runs in chunks and posts progress after
 // each chunk. Only web/engine/engine.js touches wasm memory.
 
 import { defaultEngine, workerCall } from './engine.js';
+import { packFilms, packCompactCatalog, isCompactCatalog, catalogParts, mergeFits } from './pack-films.js';
+import { normalizeCatalog, CATALOG_VERSION } from '../film/film.js';
 
 const CHUNK = 16;
 let ready = null;
-let queue = Promise.resolve();
+const FIT_PART = 256;   // films per part of a film fit
 
 async function init({ modelUrl }) {
   const res = await fetch(modelUrl);
@@ -24,6 +30,40 @@ async function init({ modelUrl }) {
   return { ...info, constants: eng.constants };
 }
 
+// filmFit({ catalogUrl, ... }): the film catalog is fetched, read and packed
+// here, once per URL, instead of on the page's main thread; the ranking comes
+// back with each film's title (ranking[i].title). The fetch starts when the
+// request arrives, not when its turn comes.
+const catalogs = new Map();
+function packedCatalogAt(url) {
+  if (!catalogs.has(url)) {
+    const p = fetch(url).then(async (r) => {
+      if (!r.ok) throw new Error(`The film catalog could not be downloaded (HTTP ${r.status}).`);
+      const json = await r.json();
+      if (isCompactCatalog(json) && json.version === CATALOG_VERSION) return packCompactCatalog(json);
+      const films = normalizeCatalog(json);   // another form; a compact one of another version throws
+      const names = [...new Set(films.flatMap((f) => Object.keys(f.overall || {}).filter((k) => k !== 'id')))];
+      return { ...packFilms(films, names), titles: films.map((f) => f.title) };
+    });
+    p.catch(() => catalogs.delete(url));
+    catalogs.set(url, p);
+  }
+  return catalogs.get(url);
+}
+async function filmFitAt(fn, req, rest) {
+  const { catalogUrl, ...fit } = req;
+  const cat = await packedCatalogAt(catalogUrl);
+  const answers = [];
+  for (const part of catalogParts(cat, FIT_PART)) {
+    if (answers.length) await letOthersThrough();
+    answers.push(fn({ ...fit, catalog: part }, ...rest));
+  }
+  const res = mergeFits(answers, fit.top ?? 5);   // 5: engine.filmFit's default
+  const title = new Map(cat.films.map((f, i) => [f.id, cat.titles[i]]));
+  for (const r of res?.ranking || []) r.title = title.get(r.id) ?? null;
+  return res;
+}
+
 async function run(id, method, args) {
   if (method === 'init') {
     ready ||= init(args[0] || {});
@@ -31,6 +71,8 @@ async function run(id, method, args) {
   }
   if (!ready) throw new Error('The engine is not initialised.');
   await ready;
+  // the catalog read ahead, before a film fit asks for it (not an engine call) → how many films
+  if (method === 'prepareCatalog') return (await packedCatalogAt(String(args[0]))).films.length;
   const fn = workerCall(await defaultEngine(), method);
   if (method === 'predict' && Array.isArray(args[0]) && args[0].length > CHUNK) {
     const texts = args[0]; const out = [];
@@ -41,13 +83,38 @@ async function run(id, method, args) {
     }
     return out;
   }
+  if (method === 'filmFit' && typeof args[0]?.catalogUrl === 'string') return filmFitAt(fn, args[0], args.slice(1));
   return fn(...args);
+}
+
+// the queue
+const isFit = (job) => job.method === 'filmFit' && typeof job.args[0]?.catalogUrl === 'string';
+const waiting = [];
+let busy = false;
+function answer(job) {
+  return run(job.id, job.method, job.args).then(
+    (result) => self.postMessage({ id: job.id, result }),
+    (e) => self.postMessage({ id: job.id, error: String(e?.message || e) }),
+  );
+}
+async function pump() {
+  if (busy) return;
+  busy = true;
+  try { while (waiting.length) await answer(waiting.shift()); } finally { busy = false; }
+}
+/** Between two parts of a film fit: the requests that arrived meanwhile (other fits wait their turn). */
+async function letOthersThrough() {
+  await new Promise((r) => setTimeout(r, 0));   // the messages posted meanwhile are received
+  for (let i = 0; i < waiting.length;) {
+    if (isFit(waiting[i])) i++;
+    else await answer(waiting.splice(i, 1)[0]);
+  }
 }
 
 self.onmessage = (ev) => {
   const { id, method, args = [] } = ev.data || {};
-  queue = queue.then(() => run(id, method, args)).then(
-    (result) => self.postMessage({ id, result }),
-    (e) => self.postMessage({ id, error: String(e?.message || e) }),
-  );
+  const job = { id, method, args };
+  if (isFit(job)) packedCatalogAt(args[0].catalogUrl).catch(() => {});
+  waiting.push(job);
+  pump();
 };

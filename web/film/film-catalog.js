@@ -44,22 +44,33 @@ async function fetchJson(url, optional = false) {
 const CP1252 = { 0x85: '…', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—' };
 export const repairC1 = (s) => s.replace(/[\u0080-\u009f]/g, (c) => CP1252[c.charCodeAt(0)] || '');
 
-/** The overall mood as shown stays in each metric's range (clamped); headings repaired. Scene
- * moods are left exact: the engine ranks them among catalog scenes (calibration), and
- * `moodspace soundtrack` reads the same numbers, so the page and the CLI agree. */
+/** The overall mood as shown stays in each metric's range (clamped); headings repaired (as
+ * the scenes are decoded: normalizeCatalog's heading). Scene moods are left exact: the engine
+ * ranks them among catalog scenes (calibration), and `moodspace soundtrack` reads the same
+ * numbers, so the page and the CLI agree. */
+const cleanHeading = (h) => repairC1(h).trim();
 function cleanFilms(films) {
-  for (const f of films) {
-    f.overall = metricsFrom(f.overall);
-    for (const s of f.scenes) s.heading = repairC1(s.heading).trim();
-  }
+  for (const f of films) f.overall = metricsFrom(f.overall);
   return films;
 }
+
+/** Where the catalog is, from the page (the engine's worker fetches it too, for the Taste tab's film fit). */
+export const CATALOG_URL = './catalog.json';
+
+let years = null;
+const loadYears = () => (years ||= fetchJson('./release_years.json', true).catch(() => null).then((y) => y?.years || y));
 
 let loading = null;
 /** The normalised catalog with release years (one fetch per page; a failure can be retried). */
 export function loadCatalog() {
-  loading ||= Promise.all([fetchJson('./catalog.json'), fetchJson('./release_years.json', true).catch(() => null)])
-    .then(([cat, years]) => withReleaseYears(cleanFilms(normalizeCatalog(cat)), years?.years || years))
+  loading ||= Promise.all([fetchJson(CATALOG_URL), loadYears()])
+    .then(([cat, y]) => withReleaseYears(cleanFilms(normalizeCatalog(cat, { heading: cleanHeading })), y))
     .catch((e) => { loading = null; throw e; });
   return loading;
+}
+
+/** Catalog films known by id and title only ([{ id, title }], the title as the catalog has
+ * it) → with the title and release year loadCatalog gives them, without reading the catalog. */
+export async function namedFilms(list) {
+  return withReleaseYears(list.map((f) => ({ id: f.id, title: String(f.title ?? '').trim().slice(0, 200), year: null })), await loadYears());
 }

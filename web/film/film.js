@@ -62,6 +62,9 @@ export function normalizeFilm(f, i = 0, names = null) {
  * wasm/tools/cmd_catalog.c): per-scene metrics as integer z-scores
  * (value = mean + std * int * zunit), scene locations by index, scene
  * lengths in units of `wunit` words. → Film (with word weights), or null.
+ * Its scenes are decoded when first read (a film that is never opened costs
+ * no scene objects; a catalog has ~10^5 scenes); cat.heading(text), when
+ * given, cleans each scene location as it is decoded.
  */
 export function decodeCompactFilm(f, cat, i = 0) {
   const names = cat.metrics; const k = names.length;
@@ -71,24 +74,36 @@ export function decodeCompactFilm(f, cat, i = 0) {
   if (n < 1 || m.length < n * k) return null;
   const zunit = isNum(cat.zunit) ? cat.zunit : 1; const wunit = isNum(cat.wunit) ? cat.wunit : 1;
   const locs = Array.isArray(f.locs) ? f.locs : []; const l = Array.isArray(f.l) ? f.l : []; const w = Array.isArray(f.w) ? f.w : [];
-  const scenes = [];
-  for (let j = 0; j < n; j++) {
-    const metrics = {};
-    for (let q = 0; q < k; q++) {
-      const z = m[j * k + q];
-      if (isNum(z) && isNum(cat.mean[q]) && isNum(cat.std[q])) metrics[names[q]] = cat.mean[q] + cat.std[q] * z * zunit;
+  const heading = typeof cat.heading === 'function' ? cat.heading : (h) => h;
+  function decodeScenes() {
+    const scenes = [];
+    for (let j = 0; j < n; j++) {
+      const metrics = {};
+      for (let q = 0; q < k; q++) {
+        const z = m[j * k + q];
+        if (isNum(z) && isNum(cat.mean[q]) && isNum(cat.std[q])) metrics[names[q]] = cat.mean[q] + cat.std[q] * z * zunit;
+      }
+      const loc = typeof locs[l[j]] === 'string' ? locs[l[j]] : '';
+      scenes.push({ index: j, heading: heading(loc ? loc.slice(0, 200) : `Scene ${j + 1}`), metrics });
     }
-    const loc = typeof locs[l[j]] === 'string' ? locs[l[j]] : '';
-    scenes.push({ index: j, heading: loc ? loc.slice(0, 200) : `Scene ${j + 1}`, metrics });
+    return scenes;
   }
-  let overall = {};
-  if (Array.isArray(f.overall)) names.forEach((nm, q) => { if (isNum(f.overall[q])) overall[nm] = f.overall[q]; });
-  if (Object.keys(overall).length !== k) overall = meanMetrics(scenes.map((s) => s.metrics));
-  return {
+  const film = {
     id: typeof f.id === 'string' ? f.id : `film-${i}`, title: f.title.trim().slice(0, 200),
-    year: isNum(f.year) && f.year > 1800 ? f.year : null, source: 'catalog', scenes, overall,
+    year: isNum(f.year) && f.year > 1800 ? f.year : null, source: 'catalog', scenes: null, overall: null,
     weights: w.length === n ? w.map((x) => Math.max(1, (Number(x) || 0) * wunit)) : null,
   };
+  // scenes: a plain property once read (or set)
+  Object.defineProperty(film, 'scenes', {
+    enumerable: true, configurable: true,
+    get() { const v = decodeScenes(); Object.defineProperty(film, 'scenes', { value: v, writable: true, enumerable: true, configurable: true }); return v; },
+    set(v) { Object.defineProperty(film, 'scenes', { value: v, writable: true, enumerable: true, configurable: true }); },
+  });
+  let overall = {};
+  if (Array.isArray(f.overall)) names.forEach((nm, q) => { if (isNum(f.overall[q])) overall[nm] = f.overall[q]; });
+  if (Object.keys(overall).length !== k) overall = meanMetrics(film.scenes.map((s) => s.metrics));
+  film.overall = overall;
+  return film;
 }
 
 /** The catalog format version the page reads (CATALOG_FORMAT_VERSION in wasm/soundtrack.h; the engine's constants say the same). */
@@ -99,19 +114,21 @@ export const CATALOG_VERSION = 4;
  * CATALOG_VERSION) → Film[] sorted by title. A compact catalog of another
  * version throws an Error saying so (its numbers would be read wrongly).
  */
-export function normalizeCatalog(json) {
+export function normalizeCatalog(json, { heading = null } = {}) {
   if (json && Array.isArray(json.films) && Array.isArray(json.metrics) && Array.isArray(json.mean) && Array.isArray(json.std) &&
       json.films.some((f) => Array.isArray(f?.m))) {
     if (json.version !== CATALOG_VERSION) {
       throw new Error(`this film catalog is format version ${json.version ?? '?'} and the page reads version ${CATALOG_VERSION}; rebuild it with ./build.sh catalog`);
     }
-    const cat = { metrics: json.metrics.map(String), mean: json.mean, std: json.std, zunit: json.zunit, wunit: json.wunit };
+    const cat = { metrics: json.metrics.map(String), mean: json.mean, std: json.std, zunit: json.zunit, wunit: json.wunit, heading };
     return json.films.map((f, i) => decodeCompactFilm(f, cat, i)).filter(Boolean).sort((a, b) => a.title.localeCompare(b.title));
   }
   const list = Array.isArray(json) ? json : Array.isArray(json?.films) ? json.films : [];
   const names = Array.isArray(json?.metrics) ? json.metrics.filter((x) => typeof x === 'string') : null;
-  return list.map((f, i) => normalizeFilm(f, i, names)).filter(Boolean)
+  const films = list.map((f, i) => normalizeFilm(f, i, names)).filter(Boolean)
     .sort((a, b) => a.title.localeCompare(b.title));
+  if (heading) for (const f of films) for (const x of f.scenes) x.heading = heading(x.heading);
+  return films;
 }
 
 /** Films whose title contains every word of `query` (case- and accent-insensitive). */

@@ -146,8 +146,16 @@ export function mountKeep(root, ctx) {
   root.replaceChildren(el('h3', { id: 'recent-h', text: 'Recent soundtracks' }), list, note);
   root.setAttribute('aria-labelledby', 'recent-h');
 
-  async function render() {
+  // render({ keepPlace: true }): a soundtrack just shown is listed while the
+  // user looks at it, below this list; what follows the list keeps its place
+  // on screen (the page scrolls by what the list grew, as the browser's scroll
+  // anchoring does for content above the window) instead of jumping down.
+  async function render({ keepPlace = false } = {}) {
     const kept = await readList();
+    const after = keepPlace ? root.nextElementSibling : null;
+    const box = after && !after.hidden ? after.getBoundingClientRect() : null;
+    const onScreen = box && box.top < innerHeight && box.bottom > 0;
+    const top = onScreen ? box.top : null;
     root.hidden = !kept.length && !lastSkipped;
     if (lastSkipped) {
       note.textContent = `${lastSkipped} kept soundtrack${lastSkipped === 1 ? '' : 's'} could not be read (damaged in this browser's storage) and ${lastSkipped === 1 ? 'was' : 'were'} skipped.`;
@@ -165,6 +173,10 @@ export function mountKeep(root, ctx) {
       });
       return el('li', {}, open, del);
     }));
+    if (top != null) {
+      const moved = after.getBoundingClientRect().top - top;
+      if (moved) scrollBy(0, moved);
+    }
   }
 
   async function reopen(r, { focus = false } = {}) {
@@ -189,7 +201,7 @@ export function mountKeep(root, ctx) {
     if (ev.detail?.reopened || !rec) return;
     const kept = (await readList()).filter((x) => x.key !== rec.key && x.key !== replaces);
     if (!(await writeList([rec, ...kept]))) note.textContent = 'This browser does not let MoodSpace keep soundtracks (storage is off).';
-    await render();
+    await render({ keepPlace: true });
   };
   ctx.events.addEventListener('soundtrack', onShown);
   ctx.events.addEventListener('soundtrack-locks', onShown);

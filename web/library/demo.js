@@ -45,8 +45,9 @@ export async function startDemo(ctx, { url = './demo.json' } = {}) {
   const { library } = ctx;
   // the demo is a mode of its own: the user's library stays as it is, kept
   library.enterDemo({ songs, words, label: `${DEMO_LABEL} (sample songs)` });
-  await library.save?.();
-  ctx.events?.dispatchEvent(new CustomEvent('library-ready'));
+  const saved = library.save?.();
+  ctx.events?.dispatchEvent(new CustomEvent('library-ready'));   // the views start while it is stored
+  await saved;
   return songs.length;
 }
 

@@ -80,7 +80,7 @@ export function arcView() {
         }
       }
       if (chart) chart.destroy();
-      const narrow = ($('arc-chart').parentElement?.clientWidth || 800) < NARROW;
+      const narrow = ($('arc-chart').closest('figure')?.clientWidth || 800) < NARROW;
       chart = new Chart($('arc-chart'), {
         data: { labels, datasets },
         options: {

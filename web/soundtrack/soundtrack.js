@@ -40,6 +40,7 @@ export function initSoundtrack(ctx) {
   function selectFilm(f, { focus = true } = {}) {
     film = f; lastPool = null;
     $('film-panel').hidden = false;
+    $('film-panel').style.minHeight = '';
     $('film-title').textContent = f.year ? `${f.title} (${f.year})` : f.title;
     const o = f.overall;
     $('film-meta').textContent = `${f.scenes.length} scenes · overall mood: energy ${fmt(o.energy)}, valence ${fmt(o.valence)}` +
@@ -86,11 +87,22 @@ export function initSoundtrack(ctx) {
   }
 
   // --- matching ----------------------------------------------------------------------------
+  // While songs are matched the film panel holds the page a screen taller
+  // than the window, so the footer does not come into sight and then get
+  // pushed down by the songs; once they are drawn it keeps just enough room
+  // that the footer does not come up into sight either. → release()
+  function holdPanel() {
+    const panel = $('film-panel');
+    panel.style.minHeight = `${Math.max(panel.offsetHeight, 2 * innerHeight - panel.getBoundingClientRect().top)}px`;
+    return () => { panel.style.minHeight = `${Math.max(0, Math.round(innerHeight - panel.getBoundingClientRect().top))}px`; };
+  }
+
   async function quickMatch(again = false) {
     if (!film) return;
     ranked = usableSongs();
     if (ranked.length < 1) { $('match-status').textContent = 'No songs with a predicted mood yet: bring your music first (Your music tab).'; return; }
     $('match-status').textContent = 'Matching…';
+    const release = holdPanel();
     try {
       const seed = crypto.getRandomValues(new Uint32Array(1))[0];
       // "Draw again": the engine draws a pool at another offset when one exists
@@ -102,7 +114,7 @@ export function initSoundtrack(ctx) {
       matches.showQuick(picks, { poolText: poolWords(q, considered, library.state), sceneText: sceneTextAll() });
       $('match-status').textContent = `Quick match: the ${picks.length} songs nearest the mood of ${film.title}.`;
       events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'quick', picks } }));
-    } catch (e) { $('match-status').textContent = `Matching failed: ${e.message}`; }
+    } catch (e) { $('match-status').textContent = `Matching failed: ${e.message}`; } finally { release(); }
   }
 
   /**
@@ -125,6 +137,7 @@ export function initSoundtrack(ctx) {
     const { locked, missing } = lockIndices(locks, ranked);
     if (missing) { $('match-status').textContent = `“${missing.title}” is no longer in your library with a mood, so it cannot be kept.`; return false; }
     $('match-status').textContent = busy;
+    const release = holdPanel();
     try {
       const res = await engine.call('filmSoundtrack', [request(ranked, { segments: n, alternatives: ALTERNATIVES, ...(locked.length ? { locked } : {}) })]);
       const picks = fullPicks(res, film, ranked, lockedFlags);
@@ -132,7 +145,7 @@ export function initSoundtrack(ctx) {
       showFull(picks, total, res, { open });
       events.dispatchEvent(new CustomEvent('soundtrack', { detail: { film, kind: 'full', picks, total, edited } }));
       return true;
-    } catch (e) { $('match-status').textContent = `The soundtrack could not be built: ${e.message}`; return false; }
+    } catch (e) { $('match-status').textContent = `The soundtrack could not be built: ${e.message}`; return false; } finally { release(); }
   }
   function showFull(picks, total, res = null, { open = -1 } = {}) {
     current = { picks, total };

@@ -14,9 +14,8 @@
 import * as S from './dashboard-stats.js';
 import { isStopWord } from './stopwords.js';
 import { DEMO_LABEL } from '../library/demo.js';
-import { loadCatalog } from '../film/film-catalog.js';
+import { CATALOG_URL, namedFilms } from '../film/film-catalog.js';
 import { segmentLabel } from '../film/segment-label.js';
-import { packFilms } from '../engine/pack-films.js';
 import { el, fmt, pct, orderMetrics } from '../ui.js';
 import { MOOD_METRICS } from './dashboard-stats.js';
 import { loadReference, median } from './taste-reference.js';
@@ -309,34 +308,39 @@ function openFilmButton(film, ctx) {
 // 6-segment soundtrack from your songs through the engine's one matching path
 // (one filmFit call → ms_film_fit, wasm/api_film.c; `moodspace soundtrack --fit`
 // gives the same list), ranked by mean distance on the calibrated scale.
-// The catalog crosses to the engine's worker as one float array, packed once.
+// The catalog is fetched and packed in the engine's worker (filmFit's
+// catalogUrl, web/engine/worker.js) and the ranking asked for as soon as the
+// view starts drawing: the page's main thread never reads the catalog for it,
+// and the ranked films come back with their titles.
+// It starts when a library is ready, even before the Taste tab shows it; a
+// request like the last one is answered by the last one.
 const FIT_SEGMENTS = 6;
-const packedCatalogs = new WeakMap();
-function packedCatalog(films) {
-  let p = packedCatalogs.get(films);
-  if (!p) {
-    const names = [...new Set(films.flatMap((f) => Object.keys(f.overall || {})))];
-    p = packFilms(films, names);
-    packedCatalogs.set(films, p);
-  }
-  return p;
-}
-async function filmSection(songs, C, ctx) {
+const catalogUrl = () => new URL(CATALOG_URL, document.baseURI).href;
+let lastFit = { key: null, started: null };
+function startFilmFit(songs, ctx) {
   const withM = songs.filter((s) => s.metrics);
   if (!withM.length || !ctx.engine) return null;
-  let films;
-  try { films = await loadCatalog(); } catch (e) {
-    return section('dash-film', 'Your film', el('p', { class: 'muted', text: `The film catalog could not be loaded (${e.message}).` }));
+  const req = { segments: FIT_SEGMENTS, top: 5, songs: withM.map((s) => ({ id: s.id, ...s.metrics })), catalogUrl: catalogUrl() };
+  const key = JSON.stringify(req);
+  if (lastFit.key !== key) {
+    const fit = ctx.engine.call('filmFit', [req]);
+    fit.catch(() => { if (lastFit.fit === fit) lastFit = { key: null, started: null }; });   // said by filmSection; asked again next time
+    lastFit = { key, fit, started: { withM, fit } };
   }
+  return { withM, fit: lastFit.started.fit };
+}
+async function filmSection(started, C, ctx) {
+  if (!started) return null;
+  const { withM } = started;
   let fit;
-  try {
-    fit = await ctx.engine.call('filmFit', [{ segments: FIT_SEGMENTS, top: 5, songs: withM.map((s) => ({ id: s.id, ...s.metrics })),
-      catalog: packedCatalog(films) }]);
-  } catch (e) {
-    return section('dash-film', 'Your film', el('p', { class: 'muted', text: `Your film could not be found (${e.message}).` }));
+  try { fit = await started.fit; } catch (e) {
+    const what = /catalog/.test(e.message) ? 'The film catalog could not be loaded' : 'Your film could not be found';
+    return section('dash-film', 'Your film', el('p', { class: 'muted', text: `${what} (${e.message}).` }));
   }
   if (!fit?.ranking?.length) return null;
-  const byId = new Map(films.map((f) => [f.id, f]));
+  const named = await namedFilms(fit.ranking);
+  const byId = new Map(named.map((f) => [f.id, f]));
+  const catalogSize = fit.films + fit.failed;   // every catalog film is ranked or failed
   const best = fit.ranking[0];
   const film = byId.get(best.id);
   const segs = best.result.segments;
@@ -354,7 +358,7 @@ async function filmSection(songs, C, ctx) {
   const pct = (v) => (typeof v === 'number' ? String(Math.round(v)) : '—');
   return section('dash-film', 'The film your library fits best',
     el('p', { class: 'dash-film-name' }, el('strong', { text: name })),
-    el('p', { class: 'muted', text: `Of ${films.length} films in the catalog, this is the one whose ${FIT_SEGMENTS}-part soundtrack from your songs is closest: each part and its song are on average ${best.score.toFixed(3)} apart on the percentile scale the Soundtrack tab matches on (0 = the same mood, 1 = opposite ends).` }),
+    el('p', { class: 'muted', text: `Of ${catalogSize} films in the catalog, this is the one whose ${FIT_SEGMENTS}-part soundtrack from your songs is closest: each part and its song are on average ${best.score.toFixed(3)} apart on the percentile scale the Soundtrack tab matches on (0 = the same mood, 1 = opposite ends).` }),
     openFilmButton(film, ctx),
     C.chartFigure({
       id: 'chart-film', label: `Mood of ${name} in ${segs.length} parts and of the song chosen for each, as percentiles`,
@@ -453,6 +457,7 @@ export function mountDashboard(root, ctx) {
         root.replaceChildren(el('p', { class: 'muted', text: 'Bring your music first (sign in, import an export, or try the demo).' }));
         return;
       }
+      const fitting = startFilmFit(songs, ctx);   // the slowest section, started first
       const C = await import('./dashboard-charts.js');
       C.destroyAll();   // the previous drawing's charts (their canvases are replaced below, in this same task)
       const out = [];
@@ -477,7 +482,7 @@ export function mountDashboard(root, ctx) {
       // slower sections (fetch the corpus and the catalog, appended when ready, in this
       // order) all start now, so the film ranking in the engine's worker waits for nothing
       const recap = recapSection(ctx, state, C, { mid }).catch((e) => { console.error(e); return null; });
-      const slow = [wordsSection(state, ctx, C), filmSection(songs, C, ctx)].map((p) => p.catch((e) => { console.error(e); return null; }));
+      const slow = [wordsSection(state, ctx, C), filmSection(fitting, C, ctx)].map((p) => p.catch((e) => { console.error(e); return null; }));
       const r = await recap;
       if (r && library.state === state) { const after = root.querySelector('#dash-history'); if (after) after.after(r); else root.append(r); }
       for (const p of slow) { const s = await p; if (s && library.state === state) root.append(s); }
@@ -498,7 +503,9 @@ export function mountDashboard(root, ctx) {
   }
   library.subscribe((ev) => { if (ev.type !== 'extra' || ev.key !== 'pendingSave') schedule(); });
   ctx.events?.addEventListener('tab', (ev) => { if (ev.detail?.name === 'taste' && dirty) render(); });
-  ctx.events?.addEventListener('library-ready', schedule);
+  ctx.events?.addEventListener('library-ready', () => { startFilmFit(library.songList(), ctx); schedule(); });
+  // the catalog the film fit needs is read in the engine's worker once the engine is up
+  ctx.engine?.ready.then(() => ctx.engine.call('prepareCatalog', [catalogUrl()])).catch(() => {});
   if (visible()) render();
   return { render };
 }
