@@ -10,7 +10,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, DIST } from './helpers.mjs';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, DIST, soundtrackFor } from './helpers.mjs';
 import { readCard } from '../../web/keep/open-card.js';
 import { layoutCard, SIZES, THEMES } from '../../web/keep/card-layout.js';
 import { cardSpec } from '../../web/keep/card-content.js';
@@ -38,18 +38,6 @@ async function openDemo(page) {
   await page.click('#demo-start');
   await page.waitForSelector('#taste-mount[data-rendered]');
 }
-async function soundtrackFor(page, query, segments) {
-  await page.click('#tab-soundtrack');
-  await page.fill('#film-search', query);
-  await page.waitForSelector('#film-results button');
-  await page.click('#film-results li:first-child button');
-  await page.fill('#segments', String(segments));
-  await page.press('#segments', 'Tab');
-  await page.click('#full-soundtrack');
-  await page.waitForFunction(() => /^Full soundtrack: /.test(document.getElementById('match-status').textContent), null, { timeout: 60000 });
-  return page.$$eval('#full-list li .title', (ps) => ps.map((p) => p.textContent));
-}
-
 /** Choose the size, press the share button, return the PNG's bytes (and keep a copy under CARD_SHOTS). */
 async function share(page, id, size, shot) {
   await page.selectOption(`#${id}-size`, size);

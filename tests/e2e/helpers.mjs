@@ -236,3 +236,16 @@ export function basicExportZip(dir, name, pool, plays = 120) {
   fs.writeFileSync(file, smallZip({ 'MyData/StreamingHistory_music_0.json': recs }));
   return file;
 }
+
+/** A full soundtrack of `segments` parts for the first film matching `query` (the Soundtrack tab). */
+export async function soundtrackFor(page, query, segments = 4) {
+  await page.click('#tab-soundtrack');
+  await page.fill('#film-search', query);
+  await page.waitForSelector('#film-results button');
+  await page.click('#film-results li:first-child button');
+  await page.fill('#segments', String(segments));
+  await page.press('#segments', 'Tab');
+  await page.click('#full-soundtrack');
+  await page.waitForFunction(() => /^Full soundtrack: /.test(document.getElementById('match-status').textContent), null, { timeout: 60000 });
+  return page.$$eval('#full-list li .title', (ps) => ps.map((p) => p.textContent));
+}

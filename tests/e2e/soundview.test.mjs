@@ -8,7 +8,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, SHORT_SCRIPT, DIST } from './helpers.mjs';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, SHORT_SCRIPT, DIST, soundtrackFor } from './helpers.mjs';
 
 const skip = distMissing() || false;
 const need = (...files) => skip || engineMissing() || files.map((f) => (fs.existsSync(path.join(DIST, f)) ? null : `dist/${f} is missing (run ./build.sh)`)).find(Boolean) || false;
@@ -44,13 +44,7 @@ test('swap and lock: another song with reasons, a lock kept while the rest is re
   const page = await newPage(browser, bare);
   try {
     await openDemo(page);
-    await page.click('#tab-soundtrack');
-    await page.fill('#film-search', 'pulp fiction');
-    await page.waitForSelector('#film-results button');
-    await page.click('#film-results li:first-child button');
-    await page.fill('#segments', '5');
-    await page.press('#segments', 'Tab');
-    await page.click('#full-soundtrack');
+    await soundtrackFor(page, 'pulp fiction', 5);
     await waitStatus(page, /^Full soundtrack: 5 segments, 5 different songs\.$/);
     const first = await titles(page);
     assert.equal(new Set(first).size, 5);
@@ -151,13 +145,7 @@ test('the arc chart on a phone: a short legend, an axis title that fits, steps o
   const page = await newPage(browser, bare, { context: PHONE });
   try {
     await openDemo(page);
-    await page.click('#tab-soundtrack');
-    await page.fill('#film-search', 'pulp fiction');
-    await page.waitForSelector('#film-results button');
-    await page.click('#film-results li:first-child button');
-    await page.fill('#segments', '4');
-    await page.press('#segments', 'Tab');
-    await page.click('#full-soundtrack');
+    await soundtrackFor(page, 'pulp fiction', 4);
     await waitStatus(page, /^Full soundtrack: /);
     await page.waitForFunction(() => globalThis.moodspace.soundtrack.chart()?.data.datasets.some((d) => /chosen songs/.test(d.label)));
     const m = await page.evaluate(() => {

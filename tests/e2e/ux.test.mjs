@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, DIST } from './helpers.mjs';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, DIST, soundtrackFor } from './helpers.mjs';
 import { smallZip, extendedRecords, basicRecords, trackPool } from '../fake/history-export.mjs';
 import { STOP_WORDS } from '../../web/taste/stopwords.js';
 import { titleWords } from '../../web/film/film-search.js';
@@ -39,19 +39,6 @@ async function openDemo(page, server = bare) {
   await ready(page);
   await page.click('#demo-start');
   await page.waitForSelector('#taste-mount[data-rendered]');
-}
-
-/** A full soundtrack of `segments` parts for the first film matching `query` (the Soundtrack tab). */
-async function soundtrackFor(page, query, segments = 4) {
-  await page.click('#tab-soundtrack');
-  await page.fill('#film-search', query);
-  await page.waitForSelector('#film-results button');
-  await page.click('#film-results li:first-child button');
-  await page.fill('#segments', String(segments));
-  await page.press('#segments', 'Tab');
-  await page.click('#full-soundtrack');
-  await page.waitForFunction(() => /^Full soundtrack: /.test(document.getElementById('match-status').textContent), null, { timeout: 60000 });
-  return page.$$eval('#full-list li .title', (ps) => ps.map((p) => p.textContent));
 }
 
 /** PNG bytes → { width, height } after checking the signature, every chunk's CRC and that IDAT inflates to the full image. */
