@@ -22,6 +22,7 @@
 // every number is checked finite and clamped to its metric's range.
 import { deflateSync, Inflate, strToU8, strFromU8 } from 'fflate';
 import { clampMetric } from '../ui.js';
+import { unpackCapped } from '../unpack.js';
 
 export const APP = 'moodspace-taste';
 export const VERSION = 1;
@@ -144,19 +145,10 @@ export function fitForLink(file, base) {
 
 /** Deflated bytes → text, never more than JSON_MAX bytes of output. */
 function inflateBounded(bytes) {
-  const parts = []; let total = 0;
-  const inf = new Inflate((chunk) => {
-    total += chunk.length;
-    if (total > JSON_MAX) throw new TasteFileError('This friend link unpacks into far more than a taste file holds; it was not opened.');
-    parts.push(chunk);
-  });
-  try { inf.push(bytes, true); } catch (e) {
-    if (e instanceof TasteFileError) throw e;
-    throw new TasteFileError('This friend link is damaged: its data cannot be unpacked (was it cut short?).');
-  }
-  const out = new Uint8Array(total); let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return strFromU8(out);
+  return strFromU8(unpackCapped(Inflate, bytes, JSON_MAX, {
+    tooLarge: () => new TasteFileError('This friend link unpacks into far more than a taste file holds; it was not opened.'),
+    damaged: () => new TasteFileError('This friend link is damaged: its data cannot be unpacked (was it cut short?).'),
+  }));
 }
 
 /** The JSON text inside whatever was given: a file's text or bytes, a link, or a fragment. */

@@ -13,6 +13,7 @@
 import extractChunks from 'png-chunks-extract';
 import encodeChunks from 'png-chunks-encode';
 import { zlibSync, Unzlib, strToU8, strFromU8 } from 'fflate';
+import { unpackCapped } from '../unpack.js';
 
 /** No card is bigger than this (a 1080×1920 card is a few MB). */
 export const MAX_PNG_BYTES = 40 * 1024 * 1024;
@@ -64,19 +65,10 @@ export function itxtData(keyword, text) {
 }
 
 function inflateCapped(data) {
-  const parts = []; let total = 0;
-  const z = new Unzlib((chunk) => {
-    total += chunk.length;
-    if (total > MAX_TEXT_BYTES) throw new PngError('The text in this card is far too large to be a MoodSpace card; it was not read.');
-    parts.push(chunk);
+  return unpackCapped(Unzlib, data, MAX_TEXT_BYTES, {
+    tooLarge: () => new PngError('The text in this card is far too large to be a MoodSpace card; it was not read.'),
+    damaged: () => new PngError('The text in this card is damaged (it does not decompress), so the card cannot be reopened.'),
   });
-  try { z.push(data, true); } catch (e) {
-    if (e instanceof PngError) throw e;
-    throw new PngError('The text in this card is damaged (it does not decompress), so the card cannot be reopened.');
-  }
-  const out = new Uint8Array(total); let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
 }
 
 /** An iTXt chunk's data → { keyword, text }, or null when it is not a well-formed iTXt. */
