@@ -250,34 +250,15 @@ done:
 static cJSON *read_script_json(const Model *m, ScriptScenes *ss, const ArcOpts *ao, int sflags, char *err, size_t errlen) {
     int n = ss->n_scenes, no = m->n_outputs;
     if (no > ARC_MAX_METRICS) { snprintf(err, errlen, "the model has too many outputs"); return NULL; }
-    float *raw = malloc(sizeof(float) * ((size_t)n * no + 1));
+    float *raw = malloc(sizeof(float) * ((size_t)n * no + 1)), *w = NULL;
     cJSON *o = NULL;
     if (!raw) { snprintf(err, errlen, "out of memory"); return NULL; }
     if (arc_predict_scenes(m, ss, ao, raw, err, errlen)) goto done;
-    /* the overall mood as arc_build (arc.c) computes it */
+    /* the overall mood as arc_build computes it (arc_overall), missing values filled */
     float overall[ARC_MAX_METRICS];
-    double wsum = 0;
-    for (int i = 0; i < n; i++) {
-        const Scene *sc = &ss->scenes[i];
-        float w = sc->start >= 0 && sc->end > sc->start ? (float)(sc->end - sc->start) : (float)sc->words;
-        if (w > 0 && isfinite(w)) wsum += w;
-    }
-    for (int k = 0; k < no; k++) {
-        double acc = 0, sw = 0;
-        for (int i = 0; i < n; i++) {
-            const Scene *sc = &ss->scenes[i];
-            float w = sc->start >= 0 && sc->end > sc->start ? (float)(sc->end - sc->start) : (float)sc->words;
-            if (!(w > 0) || !isfinite(w)) w = 0;
-            float x = raw[(size_t)i * no + k];
-            if (!isfinite(x)) continue;
-            double wt = wsum > 0 ? w : 1.0;
-            acc += wt * x;
-            sw += wt;
-        }
-        overall[k] = sw > 0 ? (float)(acc / sw) : 0.0f;
-        for (int i = 0; i < n; i++)
-            if (!isfinite(raw[(size_t)i * no + k])) raw[(size_t)i * no + k] = overall[k];
-    }
+    if (!(w = malloc(sizeof(float) * ((size_t)n + 1)))) { snprintf(err, errlen, "out of memory"); goto done; }
+    arc_scene_weights(ss, w);
+    arc_overall(raw, w, n, no, w, overall, raw);
     /* arc_metrics_cjson reads only the names and their count */
     MoodArc names = {0};
     names.n_metrics = no;
@@ -298,7 +279,7 @@ static cJSON *read_script_json(const Model *m, ScriptScenes *ss, const ArcOpts *
         i++;
     }
 done:
-    free(raw);
+    free(raw); free(w);
     return o;
 }
 

@@ -248,16 +248,12 @@ static MoodArc *arc_alloc(int n, int m, const char *const *names) {
     return a;
 }
 
-/* Scene weights (not positive or not finite: 0) into a->weight, the
- * overall mean (all scenes equal when weights sum to 0, NaN-safe) and the
- * raw values with a missing one as that mean. Returns the weights' sum. */
-static double weigh_scenes(MoodArc *a, const float *raw, const float *weights) {
-    int n = a->n_scenes, m = a->n_metrics;
+double arc_overall(const float *raw, const float *weights, int n, int m, float *weight, float *overall, float *filled) {
     double wsum = 0;
     for (int i = 0; i < n; i++) {
         float w = weights ? weights[i] : 1.0f;
         if (!(w > 0) || !isfinite(w)) w = 0;
-        a->weight[i] = w;
+        weight[i] = w;
         wsum += w;
     }
     for (int k = 0; k < m; k++) {
@@ -265,17 +261,30 @@ static double weigh_scenes(MoodArc *a, const float *raw, const float *weights) {
         for (int i = 0; i < n; i++) {
             float x = raw[(size_t)i * m + k];
             if (!isfinite(x)) continue;
-            double w = wsum > 0 ? a->weight[i] : 1.0;
+            double w = wsum > 0 ? weight[i] : 1.0;
             s += w * x;
             sw += w;
         }
-        a->overall[k] = sw > 0 ? (float)(s / sw) : 0.0f;
+        overall[k] = sw > 0 ? (float)(s / sw) : 0.0f;
         for (int i = 0; i < n; i++) {
             float x = raw[(size_t)i * m + k];
-            a->raw[(size_t)i * m + k] = isfinite(x) ? x : a->overall[k];
+            filled[(size_t)i * m + k] = isfinite(x) ? x : overall[k];
         }
     }
     return wsum;
+}
+
+void arc_scene_weights(const ScriptScenes *ss, float *w) {
+    for (int i = 0; i < ss->n_scenes; i++) {
+        const Scene *s = &ss->scenes[i];
+        w[i] = s->start >= 0 && s->end > s->start ? (float)(s->end - s->start) : (float)s->words;
+    }
+}
+
+/* Scene weights into a->weight, the overall mean and the raw values with a
+ * missing one as that mean (arc_overall). Returns the weights' sum. */
+static double weigh_scenes(MoodArc *a, const float *raw, const float *weights) {
+    return arc_overall(raw, weights, a->n_scenes, a->n_metrics, a->weight, a->overall, a->raw);
 }
 
 /* The raw values standardised for segmentation into z: by scale where
@@ -486,10 +495,7 @@ MoodArc *arc_from_script(const Model *m, const ScriptScenes *ss, const ArcOpts *
     MoodArc *a = NULL;
     if (!raw || !w) { ms_seterr(err, errlen, "out of memory"); goto done; }
     if (arc_predict_scenes(m, ss, o, raw, err, errlen)) goto done;
-    for (int i = 0; i < n; i++) {
-        const Scene *s = &ss->scenes[i];
-        w[i] = s->start >= 0 && s->end > s->start ? (float)(s->end - s->start) : (float)s->words;
-    }
+    arc_scene_weights(ss, w);
     a = arc_build(raw, w, n, no, (const char *const *)m->output_names, m->target_std, o, err, errlen);
     if (a) {
         for (int g = 0; g < a->n_segments; g++) {

@@ -111,6 +111,18 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
                    const char *const *names, const float *scale, const ArcOpts *o,
                    char *err, size_t errlen);
 
+/* Each scene's weight for the overall mood: its duration when it has
+ * times (subtitles), else its word count. w: [n_scenes]. */
+void arc_scene_weights(const ScriptScenes *ss, float *w);
+
+/* The overall mood of n scenes (raw [n][m]): each scene weighted by
+ * weights[i] (NULL: all 1; not positive or not finite: 0; all equal when
+ * the weights sum to 0), values that are not finite left out. Writes the
+ * cleaned weights [n], overall [m] and filled [n][m] (raw with a missing
+ * value as the overall; weight may be weights and filled may be raw).
+ * Returns the weights' sum. */
+double arc_overall(const float *raw, const float *weights, int n, int m, float *weight, float *overall, float *filled);
+
 /* Predict every scene of ss with model m into out[n_scenes][n_outputs],
  * weighting action and dialogue as ArcOpts says (o may be NULL). Batched.
  * 0, or -1 + message. */
