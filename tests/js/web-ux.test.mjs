@@ -3,13 +3,17 @@
 // values, stop words in distinctive words.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rankFilms, titleWords, placeholderFor } from '../../web/film/film-search.js';
 import { withReleaseYears, repairC1 } from '../../web/film/film-catalog.js';
 import { toRecord, fromRecord } from '../../web/keep/keep.js';
 import { percentile, median, quantilesFromDemo, quantilesFromInfo } from '../../web/taste/taste-reference.js';
-import { tasteVerdict } from '../../web/taste/taste-verdict.js';
+import { tasteVerdict, thanWords } from '../../web/taste/taste-verdict.js';
 import { metricsFrom, clampMetric, orderMetrics } from '../../web/ui.js';
-import { distinctiveWords } from '../../web/taste/dashboard-stats.js';
+import { distinctiveWords, moodQuadrant } from '../../web/taste/dashboard-stats.js';
+import { METRICS, metric, quadrantName, MIDDLE } from '../../web/metrics.js';
 import { arcSummary } from '../../web/soundtrack/arc-summary.js';
 
 const films = ['Alien', 'Aliens', 'Alien 3', 'Godfather', 'Godfather Part II', 'The Godfather Part III', 'Wall E', 'Spider Man',
@@ -102,6 +106,38 @@ test('percentiles against a reference; verdicts differ between libraries', () =>
   assert.equal(tasteVerdict(lib(0.1), ref).quadrant, 'sombre and calm');
   assert.equal(tasteVerdict(lib(0.5), ref).quadrant, 'balanced, right in the middle');
   assert.match(tasteVerdict(lib(0.9), ref).sentence, /brighter than 91% and more energetic than 91%/);
+  // one side only when the other is within the 40th–60th percentile; the other ends' comparatives
+  const mixed = Array.from({ length: 5 }, () => ({ metrics: { valence: 0.2, energy: 0.5 } }));
+  assert.equal(tasteVerdict(mixed, ref).quadrant, 'sombre');
+  assert.match(tasteVerdict(lib(0.1), ref).sentence, /^Your average song is sombre and calm: darker than 89% and calmer than 89% of the reference songs \(over 5 songs with a predicted mood\)\.$/);
+});
+
+test('the quadrant words and the library views\' metric words come from the metrics table (web/metrics.js) alone', () => {
+  // the mood map's four quadrants, as on screen
+  assert.deepEqual([[0.9, 0.9], [0.1, 0.9], [0.9, 0.1], [0.1, 0.1]].map(([v, e]) => moodQuadrant(v, e)),
+    ['bright and energetic', 'tense and energetic', 'calm and warm', 'quiet and sombre']);
+  assert.equal(moodQuadrant(0.4, 0.4, { valence: 0.3, energy: 0.5 }), 'calm and warm', 'around the given middle');
+  assert.equal(thanWords('valence', 12.4), 'darker than 88%');
+  assert.equal(thanWords('energy', 99.7), 'more energetic than 99%');
+  assert.equal(metric('valence').plain.higher, 'brighter');
+  // no web file but the table types these words as strings of code (comments aside)
+  const words = new Set([MIDDLE]);
+  for (const m of METRICS) { for (const k of ['low', 'high', 'less', 'more']) words.add(m[k]); for (const w of Object.values(m.plain)) words.add(w); }
+  for (const v of [true, false]) for (const e of [true, false]) words.add(quadrantName(v, e));
+  const esc = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const typed = new RegExp(`(['"\`])(${[...words].map(esc).join('|')})\\1`, 'g');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((x) => (x.isDirectory() ? walk(path.join(d, x.name)) : x.name.endsWith('.js') ? [path.join(d, x.name)] : []));
+  // recap-core.js's moodWords and its "brightest month" lines still type them: the recap was another engineer's this session
+  const LEFT = new Set(['web/metrics.js', 'web/recap/recap-core.js']);
+  const found = [];
+  for (const f of walk(path.join(root, 'web'))) {
+    const rel = path.relative(root, f).split(path.sep).join('/');
+    if (LEFT.has(rel) || rel.startsWith('web/vendor/')) continue;
+    const code = fs.readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
+    for (const m of code.matchAll(typed)) found.push(`${rel}: ${m[0]}`);
+  }
+  assert.deepEqual(found, []);
 });
 
 test('predicted values are clamped to their ranges; metrics follow the model order', () => {

@@ -22,9 +22,12 @@ import { rankFilms } from '../film/film-search.js';
 import { download, fileStem } from '../keep/export.js';
 import { el, fmt, clampNumberField } from '../ui.js';
 import { storeEvents } from '../stores.js';
+import { metric, shownMetricNames, libraryOrder } from '../metrics.js';
 
-const SHOWN_METRICS = ['valence', 'energy', 'danceability', 'acousticness'];
-const LABEL = { valence: ['Brightness', ' (valence)'], energy: ['Energy'], danceability: ['Danceability'], acousticness: ['Acousticness'] };
+const SHOWN_METRICS = libraryOrder(shownMetricNames());
+// a metric's name on a bar: the library's word for it, with the model's in parentheses ("Brightness (valence)")
+const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+const LABEL = Object.fromEntries(SHOWN_METRICS.map((k) => { const m = metric(k); return [k, m.plain.noun ? [cap(m.plain.noun), ` (${m.label})`] : [cap(m.label)]]; }));
 
 export function mountFriend(root, ctx) {
   const { library } = ctx;
@@ -295,7 +298,6 @@ function bar(v) {
   b.style.setProperty('--v', Math.max(0, Math.min(1, v)).toFixed(3));
   return b;
 }
-const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 function hashId(s) {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }

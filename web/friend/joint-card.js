@@ -17,10 +17,11 @@ import { registerCardKind, CARD_FORMAT, CARD_VERSION } from '../keep/card-payloa
 import { cardText } from '../keep/card-layout.js';
 import { verdictOf } from './reasons.js';
 import { el } from '../ui.js';
+import { metricNames, libraryOrder, MOOD_AXES } from '../metrics.js';
 
 export const MAX_PARTS = 24;
 const WHOSE = ['me', 'friend', 'both'];
-const MOODS = ['valence', 'energy', 'danceability', 'acousticness', 'tempo', 'liveness'];
+const MOODS = libraryOrder(metricNames());
 
 const isObj = (v) => v != null && typeof v === 'object' && !Array.isArray(v);
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -61,7 +62,7 @@ export function jointCardData(st, { me = '', friend = '', score = null, whoseOf 
 export function jointCardBlocks(d) {
   const n = namesOf(d);
   const series = {};
-  for (const m of ['valence', 'energy']) if (d.parts.length > 1 && d.parts.every((p) => typeof p.mood[m] === 'number')) series[m] = d.parts.map((p) => p.mood[m]);
+  for (const m of MOOD_AXES) if (d.parts.length > 1 && d.parts.every((p) => typeof p.mood[m] === 'number')) series[m] = d.parts.map((p) => p.mood[m]);
   return {
     theme: 'friend',
     note: 'Matched in our browsers · this card reopens in MoodSpace',

@@ -14,10 +14,11 @@
 //   jointPool(a, b)     → [{ key, title, artist, metrics, owner: 'a'|'b'|'both' }] in canonical order
 //   orderPair(a, b)     → [first, second] (the canonical order)
 import { foldName } from '../fold.js';
+import { shownMetricNames, libraryOrder } from '../metrics.js';
 
-// the moods compared for the mood distance: those on a 0..1 scale (tempo is in BPM and
-// liveness is near-constant for lyrics; both would add noise, not taste)
-export const MOOD_METRICS = ['energy', 'valence', 'danceability', 'acousticness'];
+// the moods compared for the mood distance: the shown ones of the metrics table (tempo is in
+// BPM and liveness is near-constant for lyrics; both would add noise, not taste)
+export const MOOD_METRICS = shownMetricNames();
 // weights of the score's parts (renormalised over the parts both files allow)
 const WEIGHTS = { mood: 0.5, artists: 0.3, songs: 0.2 };
 // a mood distance (RMS over MOOD_METRICS, 0..1 scale) of this much or more scores 0
@@ -109,7 +110,7 @@ export function compareTastes(a0, b0) {
     moodDistance = Math.sqrt(common.reduce((t, m) => t + (ma[m] - mb[m]) ** 2, 0) / common.length);
     parts.mood = Math.max(0, 1 - moodDistance / MOOD_FAR);
   }
-  const contrasts = ma && mb ? ['valence', 'energy', 'danceability', 'acousticness'].filter((m) => typeof ma[m] === 'number' && typeof mb[m] === 'number')
+  const contrasts = ma && mb ? libraryOrder(MOOD_METRICS).filter((m) => typeof ma[m] === 'number' && typeof mb[m] === 'number')
     .map((m) => ({ metric: m, a: ma[m], b: mb[m], higher: Math.abs(ma[m] - mb[m]) < CONTRAST_MIN ? null : ma[m] > mb[m] ? 'a' : 'b' })) : [];
   const used = Object.keys(parts);
   const wsum = used.reduce((t, k) => t + WEIGHTS[k], 0);

@@ -4,8 +4,11 @@
 //   matchReasons(result, mine) → [{ kind, text }]
 //     mine: the file object that is the reader's own (result.a or result.b)
 //   verdictOf(score) → a short word for the score
+import { metric } from '../metrics.js';
+
 const LISTS = 3;
-const ADJ = { valence: ['brighter', 'as bright'], energy: ['more energetic', 'as energetic'], danceability: ['more danceable', 'as danceable'], acousticness: ['more acoustic', 'as acoustic'] };
+// a contrast in the metrics table's words: ["brighter", "as bright"]
+const adjectives = (m) => { const w = metric(m).plain; return [w.higher, `as ${w.high}`]; };
 
 export const friendName = (f) => (f?.name ? f.name : 'your friend');
 const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -40,7 +43,7 @@ export function matchReasons(r, mine) {
   }
   const same = [];
   for (const c of r.contrasts) {
-    const [more, as] = ADJ[c.metric];
+    const [more, as] = adjectives(c.metric);
     const mineV = meIsA ? c.a : c.b; const theirs = meIsA ? c.b : c.a;
     const nums = `(${c.metric} ${mineV.toFixed(2)} for you, ${theirs.toFixed(2)} for ${them})`;
     if (c.higher == null) same.push(as.replace(/^as /, ''));

@@ -8,12 +8,10 @@
 //                        soundtrack) written directly in card-layout.js's blocks
 //   appAddress(cfg, loc) → the address printed on cards ("moodspace.example/app")
 import { SIZES, DEFAULT_SIZE } from './card-layout.js';
-import { shownMetricNames } from '../metrics.js';
+import { shownMetricNames, MOOD_AXES } from '../metrics.js';
 
 // a metric flat for every film and song (tempo, liveness) is not drawn as if it meant something
 const SHOWN = new Set(shownMetricNames());
-
-const ORDER = ['valence', 'energy', 'danceability', 'acousticness'];
 
 /**
  * The app's address as a card prints it: the build-time MOODSPACE_APP_URL
@@ -31,7 +29,7 @@ export function appAddress(cfg = {}, loc = globalThis.location) {
 function soundtrackBlocks({ film, picks = [] }) {
   const segs = picks.map((p) => p.segment?.metrics || p.mood || {});
   const series = {};
-  for (const m of ORDER.slice(0, 2)) if (segs.length > 1 && segs.every((s) => typeof s[m] === 'number')) series[m] = segs.map((s) => s[m]);
+  for (const m of MOOD_AXES) if (segs.length > 1 && segs.every((s) => typeof s[m] === 'number')) series[m] = segs.map((s) => s[m]);
   const songs = picks.filter((p) => p.song);
   return [
     { type: 'brand', title: 'MoodSpace', subtitle: 'A soundtrack from my own music for' },

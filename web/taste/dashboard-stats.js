@@ -4,7 +4,7 @@
 // moods are the model's predictions from lyrics.
 
 import { isStopWord } from './stopwords.js';
-import { unitMetricNames } from '../metrics.js';
+import { unitMetricNames, quadrantName } from '../metrics.js';
 
 /** The song metrics averaged per time range: those on the 0..1 scale (the metrics table, metrics.js). */
 export const MOOD_METRICS = unitMetricNames();
@@ -71,10 +71,9 @@ export function moodPoints(songs) {
     .map((s) => ({ id: s.id, x: s.metrics.valence, y: s.metrics.energy, title: s.title, artist: s.artist }));
 }
 
-/** Quadrant names of the mood map (valence × energy around the middle). */
+/** Quadrant name of the mood map (valence × energy around the middle; the words are the metrics table's). */
 export function moodQuadrant(valence, energy, mid = { valence: 0.5, energy: 0.5 }) {
-  const hv = valence >= mid.valence, he = energy >= mid.energy;
-  return he ? (hv ? 'bright and energetic' : 'tense and energetic') : (hv ? 'calm and warm' : 'quiet and sombre');
+  return quadrantName(valence >= mid.valence, energy >= mid.energy);
 }
 
 /** Mean predicted metrics per time range, over that range's top tracks with metrics. */

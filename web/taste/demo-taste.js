@@ -8,6 +8,8 @@
 //   demoVerdictLine(songs, v)     → a sentence (v from taste-verdict.js tasteVerdict)
 //   demoArtistsSection(songs)     → the section element, or null
 import { el, fmt, isNum } from '../ui.js';
+import { metric } from '../metrics.js';
+import { thanWords } from './taste-verdict.js';
 
 const withMood = (songs) => songs.filter((s) => s.artist && isNum(s.metrics?.valence) && isNum(s.metrics?.energy));
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -30,7 +32,6 @@ export function demoTopArtists(songs, n = 10) {
   }).sort((a, b) => a.distance - b.distance || a.artist.localeCompare(b.artist)).slice(0, n);
 }
 
-const round = (p) => Math.min(99, Math.max(1, Math.round(p)));
 const extreme = (list, key, sign) => list.reduce((b, s) => (sign * (s.metrics[key] - b.metrics[key]) > 0 ? s : b));
 const named = (s) => `“${s.title}” by ${s.artist}`;
 
@@ -38,13 +39,12 @@ const named = (s) => `“${s.title}” by ${s.artist}`;
 export function demoVerdictLine(songs, v) {
   const list = withMood(songs);
   if (!v || !list.length) return '';
-  const vp = v.valence.p; const ep = v.energy.p;
-  const vw = vp >= 50 ? `brighter than ${round(vp)}%` : `darker than ${round(100 - vp)}%`;
-  const ew = ep >= 50 ? `more energetic than ${round(ep)}%` : `calmer than ${round(100 - ep)}%`;
+  const vw = thanWords('valence', v.valence.p); const ew = thanWords('energy', v.energy.p);
+  const words = (m) => metric(m).plain;
   const top = demoTopArtists(list, 1)[0];
   return `The demo's ${list.length} songs are ${v.quadrant} on average (${vw} and ${ew} of the reference songs); ` +
-    `the one closest to that average is ${named({ title: top.title, artist: top.artist })}, the brightest ${named(extreme(list, 'valence', 1))}, ` +
-    `the darkest ${named(extreme(list, 'valence', -1))} and the most energetic ${named(extreme(list, 'energy', 1))}.`;
+    `the one closest to that average is ${named({ title: top.title, artist: top.artist })}, the ${words('valence').highest} ${named(extreme(list, 'valence', 1))}, ` +
+    `the ${words('valence').lowest} ${named(extreme(list, 'valence', -1))} and the ${words('energy').highest} ${named(extreme(list, 'energy', 1))}.`;
 }
 
 /** "Top artists of the demo": the 10 closest to its average mood, with their song and mood. */

@@ -2,9 +2,19 @@
 // reference songs (taste-reference.js), and the data of its share card. Pure.
 import { percentile } from './taste-reference.js';
 import { orderMetrics, isNum } from '../ui.js';
+import { metric, MIDDLE } from '../metrics.js';
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round = (p) => Math.min(99, Math.max(1, Math.round(p)));
+
+/** Where a percentile p puts a library against the reference songs, in the metrics table's words: "brighter than 91%", "calmer than 80%". */
+export function thanWords(name, p) {
+  const w = metric(name).plain;
+  return p >= 50 ? `${w.higher} than ${round(p)}%` : `${w.lower} than ${round(100 - p)}%`;
+}
+
+// a side of the middle only when the library is clearly there (outside the 40th–60th percentile)
+const side = (name, p) => (p >= 60 ? metric(name).plain.high : p <= 40 ? metric(name).plain.low : null);
 
 /**
  * → { sentence, quadrant (e.g. 'bright and calm'), valence, energy, percentiles: [{ metric, value, p }] } or null.
@@ -17,15 +27,11 @@ export function tasteVerdict(songs, ref) {
   const percentiles = metrics.map((m) => { const value = mean(withMood.map((s) => s.metrics[m])); return { metric: m, value, p: percentile(ref, m, value) }; });
   const at = (m) => percentiles.find((x) => x.metric === m);
   const v = at('valence'); const e = at('energy');
-  // a side of the middle only when the library is clearly there (outside the 40th–60th percentile)
-  const vWord = v.p >= 60 ? 'bright' : v.p <= 40 ? 'sombre' : null;
-  const eWord = e.p >= 60 ? 'energetic' : e.p <= 40 ? 'calm' : null;
-  const quadrant = vWord || eWord ? [vWord, eWord].filter(Boolean).join(' and ') : 'balanced, right in the middle';
-  const vw = v.p >= 50 ? `brighter than ${round(v.p)}%` : `darker than ${round(100 - v.p)}%`;
-  const ew = e.p >= 50 ? `more energetic than ${round(e.p)}%` : `calmer than ${round(100 - e.p)}%`;
+  const sides = [side('valence', v.p), side('energy', e.p)].filter(Boolean);
+  const quadrant = sides.length ? sides.join(' and ') : MIDDLE;
   return {
     quadrant, valence: v, energy: e, percentiles, songs: withMood.length,
-    sentence: `Your average song is ${quadrant}: ${vw} and ${ew} of the reference songs (over ${withMood.length} song${withMood.length === 1 ? '' : 's'} with a predicted mood).`,
+    sentence: `Your average song is ${quadrant}: ${thanWords('valence', v.p)} and ${thanWords('energy', e.p)} of the reference songs (over ${withMood.length} song${withMood.length === 1 ? '' : 's'} with a predicted mood).`,
   };
 }
 
