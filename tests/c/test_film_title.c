@@ -1,5 +1,6 @@
 /* test_film_title.c — catalog titles as people write them (film_title.h)
- * and scene-place labels without parse residue (loc_label.h), issue 20.6.
+ * and scene-place labels without parse residue (loc_label.h): what the
+ * film picker and the segment headings show.
  * The file names and headings are written for this test. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ static void label_is(const char *loc, size_t max, const char *want) {
 }
 
 static void test_titles(void) {
-    /* the issue's examples */
+    /* file names as the catalog's scripts have them: article moved back, dashes as spaces */
     title_is("Godfather.txt", "", "The Godfather");
     title_is("Godfather-Part-III,-The.txt", "", "The Godfather Part III");
     title_is("Wall-E.txt", "", "WALL\xC2\xB7" "E");
@@ -71,7 +72,7 @@ static void test_titles(void) {
 }
 
 static void test_labels(void) {
-    /* the issue's examples */
+    /* headings as scripts write them: scene numbers, "; ", INT./EXT. and stand-ins removed */
     label_is("; PHIL'S ROOM", 20, "PHIL'S ROOM");
     label_is("166-A INT. OFFICE", 20, "OFFICE");
     label_is("SCENE 1", 20, "");

@@ -1,5 +1,5 @@
-// Browser tests of the share cards (issue 20, points 1–2, and the Keep
-// section of point 6): cards of both sizes decode, carry their JSON and keep
+// Browser tests of the share cards (and the Keep section that lists
+// them): cards of both sizes decode, carry their JSON and keep
 // the footer band free of anything drawn above it, with a hostile title and
 // 24 segments; a card opened with the picker or dropped on the page reopens
 // the same soundtrack (the JSON compared) or taste summary; foreign, damaged

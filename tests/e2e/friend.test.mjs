@@ -1,4 +1,4 @@
-// Issue 20 point 3, in Chromium against the fakes: two friends, each with a
+// Matching with a friend, in Chromium against the fakes: two friends, each with a
 // library of their own (pasted song lists; lyrics from the fake LRCLIB; the
 // moods from the real model). Ana downloads her taste file, Ben makes a
 // link; Ana opens Ben's file and Ben opens Ana's link: both see the same

@@ -1,4 +1,5 @@
-// Issue 19 points 2, 5 and 6 (+ the LRCLIB timeouts of issue 21), in
+// The front of the library (songs without ids, lyrics, films brought as
+// files, and LRCLIB's timeouts), in
 // Chromium against the fakes: a basic export's songs (no Spotify ids) in
 // every download and looked up through Spotify's search when signed in;
 // lyric failures that say why, a retry of only the missing ones, pasted
@@ -36,7 +37,7 @@ function basicExport(name, pool, plays = 120) {
   return file;
 }
 
-// --- 19.2 songs without ids -----------------------------------------------------------------
+// --- songs without ids ---------------------------------------------------------------------
 
 test('signed out, a basic export\'s songs (no Spotify ids) fill every download; the Spotify-only actions say why they are off', { skip }, async () => {
   const pool = trackPool(12, 21).map((t) => ({ ...t, uri: '' }));
@@ -147,7 +148,7 @@ test('signed in, songs without ids are looked up through Spotify\'s search: URIs
   } finally { env.spotify.setCatalog([]); await page.closeAll(); }
 });
 
-// --- 19.5 lyrics that explain themselves (+ issue 21) -----------------------------------------
+// --- lyrics that explain themselves (and time out) --------------------------------------------
 
 test('lyrics fetched while the device goes offline: the failure names the cause, and retry fetches only the missing ones', { skip }, async () => {
   const tracks = makeTracks(24, { imageBase: env.spotify.origin });
@@ -180,7 +181,7 @@ test('lyrics fetched while the device goes offline: the failure names the cause,
   } finally { env.lrclib.delayMs = 0; await page.context().setOffline(false).catch(() => {}); await page.closeAll(); }
 });
 
-test('a hung LRCLIB request is timed out: the moods of songs already found arrive while it hangs, and pasted lyrics fill a missing song (issue 21, 19.5)', { skip }, async () => {
+test('a hung LRCLIB request is timed out: the moods of songs already found arrive while it hangs, and pasted lyrics fill a missing song', { skip }, async () => {
   const tracks = makeTracks(20, { imageBase: env.spotify.origin });
   env.spotify.setTracks(tracks); env.spotify.setRecent(null); env.spotify.clearInjections();
   env.lrclib.clearFailures();
@@ -223,7 +224,7 @@ test('a hung LRCLIB request is timed out: the moods of songs already found arriv
   } finally { env.lrclib.clearFailures(); await page.closeAll(); }
 });
 
-// --- 19.6 bring the film ----------------------------------------------------------------------
+// --- bring the film --------------------------------------------------------------------------
 
 const SRT = [
   ['00:00:01,000', '00:00:04,000', 'Happy birthday! Everybody dance, the party is on!'],

@@ -1,4 +1,4 @@
-// Browser tests of issue 11's page hardening: the headers and framing, the
+// Browser tests of the page's hardening: the headers and framing, the
 // banner while address-bar overrides are in force, a service-worker update
 // that leaves an open tab of the old version working and then deletes the
 // cache nobody uses, and a worker that leaves an origin serving another

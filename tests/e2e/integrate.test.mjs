@@ -1,4 +1,4 @@
-// Where issue 19's two halves meet (the library that grows, and the front:
+// Where the library's two halves meet (the library that grows, and the front:
 // songs without ids, lyrics, films brought as files), in Chromium against the
 // fakes: a basic export imported and then signing in keeps the import and
 // looks its songs up on Spotify; "Forget my data" clears every store of both

@@ -1,4 +1,4 @@
-// The joint soundtrack's share card (issue 20), in Chromium against the
+// The joint soundtrack's share card, in Chromium against the
 // page built in dist/: the demo library on one side, a friend's taste file
 // (written here, with two of the demo's songs and ten of their own) on the
 // other. "Share as image" in "A soundtrack for the two of you" gives a PNG of

@@ -1,5 +1,5 @@
-// The library that grows, in Chromium against the fakes (issue 19, points 1
-// and 3; issue 21's tampered records): two exports imported days apart in
+// The library that grows, in Chromium against the fakes (and its stored
+// records tampered with): two exports imported days apart in
 // either order keep every play once; removing a source asks first and removes
 // exactly its plays; the demo round trip keeps the own library; each other
 // format imports its fixture (tests/js/fixtures/sources, invented songs) with

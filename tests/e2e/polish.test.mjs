@@ -1,4 +1,4 @@
-// Issue 20.6 polish, in Chromium: a damaged export zip is one line with the
+// Finishing touches, in Chromium: a damaged export zip is one line with the
 // focus on it; the segments field notes "3.5" like its other corrections;
 // the film picker shows consistent titles and finds two-letter titles by
 // word; segment labels carry no parse residue and no "scenes N–N".

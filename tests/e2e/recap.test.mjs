@@ -1,4 +1,4 @@
-// The recap of a year or month (issue 20 point 4) and three 20.6 polish points,
+// The recap of a year or month and three of its finishing touches,
 // in Chromium against the fakes: a fixture export (invented songs, written
 // here) is imported; the recap of its year shows the expected minutes, top
 // artists, songs and albums, the mood of each month, the catalog film whose

@@ -1,4 +1,4 @@
-// Browser tests of the product as a user meets it (issue 10): the first
+// Browser tests of the product as a user meets it: the first
 // visit, a soundtrack that survives a reload and Spotify's consent page,
 // complete exports, share images, the offline player, film search and
 // release years, the Segments field, taste verdicts by percentile, words

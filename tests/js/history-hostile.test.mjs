@@ -1,4 +1,4 @@
-// Hostile data exports (issue 11): zip bombs, deep nesting, giant entries,
+// Hostile data exports: zip bombs, deep nesting, giant entries,
 // too many files, songs or bytes. Each must end with a message naming the
 // limit it hit, quickly and without holding the inflated data; the zips are
 // generated here with fflate.

@@ -1,4 +1,4 @@
-// The joint soundtrack's share card (issue 20 points 1–3): both sizes with
+// The joint soundtrack's share card: both sizes with
 // hostile names (long, RTL, emoji), a hostile film title and 24 parts never
 // overlap nor reach the footer band; the year stays; every song shown carries
 // whose it is; the PNG's payload reads back to the same joint soundtrack, and

@@ -1,4 +1,4 @@
-// Issue 20.6 polish points of the recap branch that are plain data: the merged
+// The recap's finishing touches that are plain data: the merged
 // skip rate names its basis (which plays it is computed over), and the demo's
 // top artists and verdict line come from its songs. Songs invented here.
 import { test } from 'node:test';

@@ -182,7 +182,7 @@ test('the metrics table: one row per model output, read by every view', () => {
 });
 
 test('"Why this song?" in plain words: no numbers, a large gap never agreement, flat metrics never named', () => {
-  // the case of the issue: the 3rd and the 42nd percentile are not "both among the darkest 45 %"
+  // a wide gap at one end: the 3rd and the 42nd percentile are not "both among the darkest 45 %"
   const gap = whyWords({ valence: 3, energy: 60 }, { valence: 42, energy: 62 });
   assert.doesNotMatch(gap, /both among the darkest/i);
   assert.match(gap, /the song is happier: this part of the film is among the darkest 5 %, the song near the middle/);

@@ -1,4 +1,4 @@
-// Share cards (issue 20, points 1–2): the layout of both sizes with hostile
+// Share cards: the layout of both sizes with hostile
 // text (nothing overlaps, nothing reaches the footer band, "+N more", the
 // year kept), the taste card's rankings (real ones only), the payload a card
 // carries and its versions, and the PNG iTXt chunk (round trip, damaged,

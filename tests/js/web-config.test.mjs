@@ -31,7 +31,7 @@ test('the test hook overrides the defaults and trailing slashes are dropped', ()
   } finally { delete globalThis.__MOODSPACE_CONFIG__; resetConfig(); }
 });
 
-// issue 11: a crafted link to a hosted MoodSpace must not point it at
+// A crafted link to a hosted MoodSpace must not point it at
 // another server (the token would follow); only a page served from loopback
 // (local testing) takes overrides from the address bar, and they are listed
 // for the banner.

@@ -87,7 +87,7 @@ test('each failure names its cause: rate-limited (429), offline (nothing sent), 
   } finally { if (nav) Object.defineProperty(globalThis, 'navigator', nav); else delete globalThis.navigator; }
 });
 
-test('a hung request is cut after lyricsTimeoutMs: the run ends, the others are found, the hung song fails as "timeout" (issue 21)', async (t) => {
+test('a hung request is cut after lyricsTimeoutMs: the run ends, the others are found, the hung song fails as "timeout"', async (t) => {
   const songs = Array.from({ length: 8 }, (_, i) => song(i));
   const lr = await startFakeLrclib({ songs: songs.map((s) => ({ track: s.title, artist: s.artist, album: s.album, duration: Math.round(s.durationMs / 1000), lyrics: `words ${s.title}` })) });
   t.after(() => lr.stop());

@@ -1,4 +1,4 @@
-// Polish of issue 20.6: segment labels on the page (web/film/segment-label.js:
+// Finishing touches: segment labels on the page (web/film/segment-label.js:
 // no "scenes 1–1", no stand-in "Scene 12" as a place, the first place a
 // segment names) and the number field's correction notes (web/ui.js).
 import test from 'node:test';

@@ -110,7 +110,7 @@ test('hostile text files hit the same limits as the Spotify zips', async () => {
   assert.match(res.message, /many\.txt: more than 10 different songs in this import \(the limit\)/);
 });
 
-// --- issue 21: names are cut at import, and what an import keeps is capped ------------------
+// --- names are cut at import, and what an import keeps is capped -------------------------
 
 test('titles, artists and albums are cut at 500 characters at import (JSON history and lists)', async () => {
   const big = 'T'.repeat(60000);

@@ -1,6 +1,7 @@
-// Pure helpers behind issue 10: film search ranking, release years, kept
-// soundtrack records, taste percentiles and verdicts, the clamp of predicted
-// values, stop words in distinctive words.
+// Pure helpers of the page as a user meets it: film search ranking, release
+// years, kept soundtrack records, taste percentiles and verdicts (their words
+// from the metrics table), the clamp of predicted values, stop words in
+// distinctive words.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -128,7 +129,7 @@ test('the quadrant words and the library views\' metric words come from the metr
   const typed = new RegExp(`(['"\`])(${[...words].map(esc).join('|')})\\1`, 'g');
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((x) => (x.isDirectory() ? walk(path.join(d, x.name)) : x.name.endsWith('.js') ? [path.join(d, x.name)] : []));
-  // recap-core.js's moodWords and its "brightest month" lines still type them: the recap was another engineer's this session
+  // recap-core.js's moodWords and its "brightest month" lines still type them (not yet moved to the table)
   const LEFT = new Set(['web/metrics.js', 'web/recap/recap-core.js']);
   const found = [];
   for (const f of walk(path.join(root, 'web'))) {

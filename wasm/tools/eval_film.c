@@ -372,7 +372,7 @@ void ev_print_film_markdown(FILE *out, const ev_films *f, const ev_film_row *row
                 fprintf(out, "; %s: %d > %d films", rows[i].name, rows[i].n_pos[t], rows[i].n_neg[t]);
         fprintf(out, ".\n");
     }
-    fprintf(out, "- AUC: the chance that a random film of the first group scores higher than a random film of the second; ties count half; 0.5 is chance. Goal for the shipped model (issue 13): valence ≥ %.2f, energy ≥ %.2f.\n",
+    fprintf(out, "- AUC: the chance that a random film of the first group scores higher than a random film of the second; ties count half; 0.5 is chance. Goal for the shipped model: valence ≥ %.2f, energy ≥ %.2f.\n",
             ev_film_goal[EV_FILM_VALENCE], ev_film_goal[EV_FILM_ENERGY]);
     fprintf(out, "- A model's film score is the film's overall mood as `moodspace arc FILE --summary` gives it (scene predictions, by the network's script head when it has two; word-weighted mean). ");
     fprintf(out, "The lexicon's is the mean valence (for valence) and mean arousal (for energy) of the script file's words (all of them: headings and cues too) found in NRC-VAD");

@@ -84,7 +84,7 @@ static void print_bar(FILE *md, const mc_card *c) {
     }
     int ok = 1;
     for (int i = 0; i < 4; i++) if (!(sh->m[song_ref_targets[i]].r >= song_ref_r[i] - 5e-4)) ok = 0;
-    fprintf(md, "- Song side at least the model of issue 13's filing (test r energy %.3f, valence %.3f, danceability %.3f, acousticness %.3f): **%s**.\n",
+    fprintf(md, "- Song side at least as good as the model from before the film side was trained for (test r energy %.3f, valence %.3f, danceability %.3f, acousticness %.3f): **%s**.\n",
             song_ref_r[0], song_ref_r[1], song_ref_r[2], song_ref_r[3], ok ? "yes" : "NO");
     if (c->films && c->n_film_rows > 0) {
         const ev_film_row *f = &c->film_rows[0];   /* the shipped model comes first */

@@ -1,4 +1,4 @@
-// joint-card.js — the share card of a soundtrack for two (issue 20): "A
+// joint-card.js — the share card of a soundtrack for two: "A
 // soundtrack for the two of us", both names, the match score, the film
 // (its year kept), the arc of its parts and the songs, each marked whose it
 // is (a name, or "both"). Written as card-layout.js blocks (kind 'blocks',
