@@ -131,21 +131,11 @@ static Model *tiny_model(void) {
     return m;
 }
 
-static void prediction(void) {
-    Model *m = tiny_model();
-    CHECK(m != NULL, "a tiny model for the prediction tests");
-    if (!m) return;
-    const char *script =
-        "INT. BOOTH - NIGHT\n\nRain. Storm light.\n\nKEEPER\nTea. Sing.\n\n"
-        "EXT. SEA - DAY\n\nCalm sea.\n\n"
-        "INT. FERRY - NIGHT\n\nsea night ferry rain tea sing calm wait storm light sea night ferry rain tea sing "
-        "calm wait storm light sea night ferry rain tea sing calm wait storm light\n";
-    SceneOpts so = scene_default_opts();
-    so.format = SCENE_FMT_FOUNTAIN;
-    ScriptScenes *ss = scene_parse(script, strlen(script), &so, NULL, 0);
-    CHECK(ss && ss->n_scenes == 3, "the test script has three scenes");
-    if (!ss || ss->n_scenes != 3) { scene_free(ss); model_free(m); return; }
-    float out[3 * 2], ref[2], ra[2], rd[2];
+/* Scene predictions: a short scene on its whole text, a long one as the
+ * word-weighted mean of its seq_len windows (3 of the script's scenes).
+ * Returns the first window's length of the long scene (for add_chunks). */
+static size_t predict_windows(Model *m, ScriptScenes *ss) {
+    float out[3 * 2], ref[2];
     char err[256];
     ArcOpts o = arc_default_opts();
     CHECK(arc_predict_scenes(m, ss, &o, out, err, sizeof err) == 0, "arc_predict_scenes succeeds");
@@ -170,10 +160,14 @@ static void prediction(void) {
     float cw[4] = {8, 8, 8, 6};
     for (int c = 0; c < 4; c++) for (int j = 0; j < 2; j++) want[j] += cw[c] / 30.0f * cp[c * 2 + j];
     check_tensor(out + 4, want, 2, 1e-5f, "a long scene is the word-weighted mean of its seq_len windows");
+    return lens[0];
+}
 
+/* add_chunks: windows cut at word starts (first_len: the first window's length), at most ARC_MAX_CHUNKS spread evenly */
+static void chunk_windows(const char *t, size_t first_len) {
     Chunks ch = {0};
     int nadd = add_chunks(&ch, t, 8);
-    CHECK(nadd == 4 && ch.wts[3] == 6.0f && ch.lens[0] == lens[0], "add_chunks cuts windows at word starts");
+    CHECK(nadd == 4 && ch.wts[3] == 6.0f && ch.lens[0] == first_len, "add_chunks cuts windows at word starts");
     arrfree(ch.texts); arrfree(ch.lens); arrfree(ch.wts);
     char *longt = malloc(200 * 6 + 1);
     for (int i = 0; i < 200; i++) memcpy(longt + 6 * i, "storm ", 6);
@@ -183,8 +177,13 @@ static void prediction(void) {
     CHECK(nadd == ARC_MAX_CHUNKS && ch.texts[0] == longt && ch.texts[nadd - 1] == longt + 6 * 8 * 24, "add_chunks keeps 16 evenly spread windows, first and last included");
     arrfree(ch.texts); arrfree(ch.lens); arrfree(ch.wts);
     free(longt);
+}
 
-    /* action only, then a blend */
+/* action only, then action and dialogue blended by weight x words */
+static void action_dialogue_blend(Model *m, ScriptScenes *ss) {
+    float out[3 * 2], ra[2], rd[2];
+    char err[256];
+    ArcOpts o = arc_default_opts();
     o.action_weight = 1; o.dialogue_weight = 0;
     arc_predict_scenes(m, ss, &o, out, err, sizeof err);
     model_predict_text(m, ss->scenes[0].action, strlen(ss->scenes[0].action), ra);
@@ -196,12 +195,15 @@ static void prediction(void) {
     float blend[2];
     for (int j = 0; j < 2; j++) blend[j] = (1 * na * ra[j] + 3 * nd * rd[j]) / (1 * na + 3 * nd);
     check_tensor(out, blend, 2, 1e-5f, "weights 1/3: action and dialogue predictions blended by weight x words");
+}
 
-    /* arc_from_script on subtitles: segment seconds and lines */
+/* arc_from_script on subtitles: segment seconds and lines */
+static void subtitle_arc(Model *m) {
+    char err[256];
     const char *srt = "1\n00:00:01,000 --> 00:00:02,000\nrain storm\n\n2\n00:00:30,000 --> 00:00:31,000\ncalm sea\n\n"
                       "3\n00:01:00,000 --> 00:01:04,000\ntea sing\n";
     ScriptScenes *sub = scene_parse(srt, strlen(srt), NULL, NULL, 0);
-    o = arc_default_opts();
+    ArcOpts o = arc_default_opts();
     o.n_segments = 2;
     MoodArc *a = sub ? arc_from_script(m, sub, &o, err, sizeof err) : NULL;
     CHECK(a && a->n_segments == 2, "arc_from_script on subtitles");
@@ -215,13 +217,33 @@ static void prediction(void) {
     }
     arc_free(a);
     scene_free(sub);
+}
+
+static void prediction(void) {
+    Model *m = tiny_model();
+    CHECK(m != NULL, "a tiny model for the prediction tests");
+    if (!m) return;
+    const char *script =
+        "INT. BOOTH - NIGHT\n\nRain. Storm light.\n\nKEEPER\nTea. Sing.\n\n"
+        "EXT. SEA - DAY\n\nCalm sea.\n\n"
+        "INT. FERRY - NIGHT\n\nsea night ferry rain tea sing calm wait storm light sea night ferry rain tea sing "
+        "calm wait storm light sea night ferry rain tea sing calm wait storm light\n";
+    SceneOpts so = scene_default_opts();
+    so.format = SCENE_FMT_FOUNTAIN;
+    ScriptScenes *ss = scene_parse(script, strlen(script), &so, NULL, 0);
+    CHECK(ss && ss->n_scenes == 3, "the test script has three scenes");
+    if (!ss || ss->n_scenes != 3) { scene_free(ss); model_free(m); return; }
+    chunk_windows(ss->scenes[2].text, predict_windows(m, ss));
+    action_dialogue_blend(m, ss);
+    subtitle_arc(m);
+    char err[256];
     CHECK(arc_from_script(NULL, ss, NULL, err, sizeof err) == NULL, "arc_from_script without a model is an error");
     scene_free(ss);
     model_free(m);
 }
 
-/* Balanced segments, short scripts kept sharp, bounded smoothing work. */
-static void balance_and_smoothing(void) {
+/* Balanced segments: by words, by scenes, and a fallback when words cannot be balanced. */
+static void balance(void) {
     char err[256] = "";
     /* 60 scenes: 50 calm ones then 10 wildly varying ones. Unbalanced change
      * points put most of the film in one act; balance caps each act at 2x
@@ -258,12 +280,16 @@ static void balance_and_smoothing(void) {
     a = arc_build(x, wb, N, 1, NULL, NULL, &o, err, sizeof err);
     CHECK(a && a->n_segments == 6 && a->segments[5].last == N - 1, "unbalanceable weights fall back to the length floor");
     arc_free(a);
+}
 
+/* Short scripts kept sharp, block smoothing close to the exact kernel, bounded work. */
+static void smoothing(void) {
+    char err[256] = "";
     /* a pasted 6-scene script: automatic smoothing keeps 6 distinct points */
     float six[6] = {0.1f, 0.9f, 0.2f, 0.8f, 0.3f, 0.7f};
-    o = arc_default_opts();
-    a = arc_build(six, NULL, 6, 1, NULL, NULL, &o, err, sizeof err);
-    ok = a != NULL;
+    ArcOpts o = arc_default_opts();
+    MoodArc *a = arc_build(six, NULL, 6, 1, NULL, NULL, &o, err, sizeof err);
+    int ok = a != NULL;
     for (int i = 0; ok && i < 6; i++) if (fabsf(a->smooth[i] - six[i]) > 0.01f) ok = 0;
     CHECK(ok, "6 scenes: the smoothed arc stays within 0.01 of each scene");
     arc_free(a);
@@ -310,7 +336,8 @@ static void balance_and_smoothing(void) {
 int main(void) {
     build_basics();
     segmentation();
-    balance_and_smoothing();
+    balance();
+    smoothing();
     prediction();
     return check_summary();
 }

@@ -351,7 +351,8 @@ static int is_error(char *s) {
     return e;
 }
 
-static void test_json(void) {
+/* top-k: the nearest songs with their ids, request weights, statistics from the request */
+static void test_json_topk(void) {
     MatchSpace sp = space4(NULL);
     const char *req =
         "{\"songs\":["
@@ -385,14 +386,18 @@ static void test_json(void) {
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "matches"), 0), "distance")), 0.5, 1e-7,
                "without a model, mean/std come from the request");
     cJSON_Delete(j);
+}
 
+/* a soundtrack: each segment its song, with and without reuse */
+static void test_json_soundtrack(void) {
+    MatchSpace sp = space4(NULL);
     const char *st =
         "{\"songs\":[{\"id\":1,\"energy\":0.9,\"valence\":0.9,\"tempo\":150,\"liveness\":0.1},"
         "{\"id\":2,\"energy\":0.3,\"valence\":0.2,\"tempo\":80,\"liveness\":0.1},"
         "{\"id\":3,\"energy\":0.6,\"valence\":0.5,\"tempo\":120,\"liveness\":0.3}],"
         "\"segments\":[{\"energy\":0.3,\"valence\":0.2,\"tempo\":80,\"liveness\":0.1},"
         "{\"energy\":0.9,\"valence\":0.9,\"tempo\":150,\"liveness\":0.1}]}";
-    j = parse_free(match_json_soundtrack(st, &sp));
+    cJSON *j = parse_free(match_json_soundtrack(st, &sp));
     cJSON *as = cJSON_GetObjectItem(j, "assignment");
     CHECK(cJSON_GetArraySize(as) == 2 &&
           cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(as, 0), "id")) == 2 &&
@@ -410,8 +415,10 @@ static void test_json(void) {
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "assignment")) == 2 && cJSON_GetNumberValue(cJSON_GetObjectItem(j, "max_uses")) == 2,
           "with \"reuse\": true the song serves both segments");
     cJSON_Delete(j);
+}
 
-    j = parse_free(match_json_pool("{\"n\":100,\"seed\":5}"));
+static void test_json_pool(void) {
+    cJSON *j = parse_free(match_json_pool("{\"n\":100,\"seed\":5}"));
     cJSON *ix = cJSON_GetObjectItem(j, "indices");
     int off = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(j, "offset"));
     CHECK(cJSON_GetArraySize(ix) == 20 && off >= 0 && off <= 50 &&
@@ -420,9 +427,22 @@ static void test_json(void) {
     j = parse_free(match_json_pool("{\"tracks\":[\"a\",\"b\",\"c\"],\"seed\":1}"));
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "tracks")) == 3, "JSON pool returns the pooled tracks themselves");
     cJSON_Delete(j);
+}
 
-    /* hostile requests: every one answers {"error": ...} and nothing crashes */
-    const char *bad_topk[] = {
+/* each request answers {"error": ...}; the ones that do not are printed. 1 when all do. */
+typedef char *(*json_call)(const char *request, const MatchSpace *sp);
+static char *pool_call(const char *request, const MatchSpace *sp) { (void)sp; return match_json_pool(request); }
+static int all_refused(json_call call, const MatchSpace *sp, const char *const *reqs, size_t n) {
+    int all = 1;
+    for (size_t q = 0; q < n; q++)
+        if (!is_error(call(reqs[q], sp))) { all = 0; printf("# not an error: %s\n", reqs[q]); }
+    return all;
+}
+
+/* hostile requests: every one answers {"error": ...} and nothing crashes */
+static void test_json_hostile(void) {
+    MatchSpace sp = space4(NULL);
+    static const char *const bad_topk[] = {
         "", "nul", "[]", "{", "{\"songs\":5}", "{\"songs\":[],\"target\":3}", "{\"songs\":[]}",
         "{\"songs\":[],\"target\":{}}", "{\"songs\":[],\"target\":{\"energy\":\"x\"}}",
         "{\"songs\":[],\"target\":{\"energy\":1,\"valence\":1,\"tempo\":1,\"liveness\":1},\"k\":0}",
@@ -437,29 +457,20 @@ static void test_json(void) {
         "{\"songs\":[],\"target\":{\"energy\":1,\"valence\":1,\"tempo\":1,\"liveness\":1},\"metrics\":[1]}",
         "{\"songs\":[],\"target\":{\"energy\":1e39,\"valence\":1,\"tempo\":1,\"liveness\":1}}",
     };
-    int all = 1;
-    for (size_t q = 0; q < sizeof bad_topk / sizeof *bad_topk; q++)
-        if (!is_error(match_json_topk(bad_topk[q], &sp))) { all = 0; printf("# not an error: %s\n", bad_topk[q]); }
-    CHECK(all, "hostile top-k requests all answer {\"error\": ...}");
+    CHECK(all_refused(match_json_topk, &sp, bad_topk, sizeof bad_topk / sizeof *bad_topk), "hostile top-k requests all answer {\"error\": ...}");
     CHECK(is_error(match_json_topk(NULL, &sp)) && is_error(match_json_topk("{\"songs\":[],\"target\":{\"x\":1}}", NULL)),
           "a NULL request, and no model without statistics, are errors");
-    const char *bad_st[] = {
+    static const char *const bad_st[] = {
         "{}", "{\"segments\":{}}", "{\"segments\":[1],\"songs\":[]}", "{\"segments\":[],\"songs\":7}",
         "{\"segments\":[],\"songs\":[],\"max_uses\":0}", "{\"segments\":[],\"songs\":[],\"prune_k\":-5}",
         "{\"segments\":[],\"songs\":[],\"reuse\":\"yes\"}", "{\"segments\":[{\"energy\":null}],\"songs\":[]}",
     };
-    all = 1;
-    for (size_t q = 0; q < sizeof bad_st / sizeof *bad_st; q++)
-        if (!is_error(match_json_soundtrack(bad_st[q], &sp))) { all = 0; printf("# not an error: %s\n", bad_st[q]); }
-    CHECK(all, "hostile soundtrack requests all answer {\"error\": ...}");
-    const char *bad_pool[] = {
+    CHECK(all_refused(match_json_soundtrack, &sp, bad_st, sizeof bad_st / sizeof *bad_st), "hostile soundtrack requests all answer {\"error\": ...}");
+    static const char *const bad_pool[] = {
         "{}", "{\"n\":10}", "{\"n\":-1,\"seed\":1}", "{\"n\":10,\"seed\":-1}", "{\"n\":10,\"seed\":1e20}",
         "{\"n\":10,\"seed\":1,\"size\":0}", "{\"tracks\":{},\"seed\":1}", "{\"n\":\"10\",\"seed\":1}", "[1]",
     };
-    all = 1;
-    for (size_t q = 0; q < sizeof bad_pool / sizeof *bad_pool; q++)
-        if (!is_error(match_json_pool(bad_pool[q]))) { all = 0; printf("# not an error: %s\n", bad_pool[q]); }
-    CHECK(all, "hostile pool requests all answer {\"error\": ...}");
+    CHECK(all_refused(pool_call, NULL, bad_pool, sizeof bad_pool / sizeof *bad_pool), "hostile pool requests all answer {\"error\": ...}");
 
     /* deeply nested JSON must not blow the stack */
     size_t depth = 100000;
@@ -481,6 +492,9 @@ int main(void) {
     test_soundtrack_small();
     test_pruning_exact();
     test_soundtrack_large();
-    test_json();
+    test_json_topk();
+    test_json_soundtrack();
+    test_json_pool();
+    test_json_hostile();
     return check_summary();
 }
