@@ -137,6 +137,82 @@ static double score(const ev_films *f, const ev_genres *g, const char *film, int
     return NAN;
 }
 
+/* the film score is exactly arc --summary's overall */
+static void film_score_is_arc(const Model *m, const ev_films *f, const ev_genres *g) {
+    char path[600], err[512];
+    path_in(path, sizeof path, "Mixed.txt");
+    SceneOpts so = scene_default_opts();
+    ScriptScenes *ss = scene_cli_parse_file("test", path, &so);
+    ArcOpts ao = arc_default_opts();
+    MoodArc *a = ss ? arc_from_script(m, ss, &ao, err, sizeof err) : NULL;
+    CHECK(a && ss->n_scenes == 2, "the mixed script parses into two scenes");
+    if (a) {
+        CHECK_NEAR(score(f, g, "Mixed", 0, EV_FILM_VALENCE), a->overall[1], 0, "a film's valence is arc_from_script's overall valence");
+        CHECK_NEAR(score(f, g, "Mixed", 0, EV_FILM_ENERGY), a->overall[0], 0, "a film's energy is arc_from_script's overall energy");
+    }
+    arc_free(a); scene_free(ss);
+
+    CHECK(score(f, g, "Happy", 0, EV_FILM_VALENCE) > 0 && score(f, g, "Dark", 0, EV_FILM_VALENCE) < 0,
+          "the word model reads the wedding as happy and the cemetery as sad");
+}
+
+/* the AUC rows (the model's groups and AUCs) and the lexicon's scores; returns the number of rows */
+static int film_rows(const ev_films *f, const ev_genres *g, ev_film_row *rows, int max) {
+    int n = ev_film_rows(f, rows, max);
+    CHECK(n == 2, "one AUC row per source");
+    /* valence: first group Happy, Mixed (Lost has no script; Both is comedy-horror);
+     * second group Dark, Tense */
+    CHECK(rows[0].n_pos[EV_FILM_VALENCE] == 2 && rows[0].n_neg[EV_FILM_VALENCE] == 2,
+          "valence groups: 2 comedies scored against horror and thriller");
+    CHECK(rows[0].n_pos[EV_FILM_ENERGY] == 1 && rows[0].n_neg[EV_FILM_ENERGY] == 2,
+          "energy groups: 1 action film against drama and drama+romance");
+    double pos[2] = { score(f, g, "Happy", 0, 0), score(f, g, "Mixed", 0, 0) };
+    double neg[2] = { score(f, g, "Dark", 0, 0), score(f, g, "Tense", 0, 0) };
+    CHECK_NEAR(rows[0].auc[EV_FILM_VALENCE], ev_auc(pos, 2, neg, 2), 1e-12, "the row's valence AUC is ev_auc over the two groups");
+    CHECK_NEAR(rows[0].auc[EV_FILM_ENERGY], 1.0, 1e-12, "the chase outscores both dramas on energy");
+
+    /* lexicon: mean over every word of the file found in the lexicon (headings too) */
+    double want_v = (0.9 + 0.8 + 0.9 + 0.8 + 0.8) / 5, want_a = (0.6 + 0.7 + 0.6 + 0.7 + 0.7) / 5;
+    CHECK_NEAR(score(f, g, "Happy", 1, EV_FILM_VALENCE), want_v, 1e-6, "lexicon valence: mean valence of the known words");
+    CHECK_NEAR(score(f, g, "Happy", 1, EV_FILM_ENERGY), want_a, 1e-6, "lexicon energy: mean arousal of the known words");
+    CHECK(f->lexicon_known > 0 && f->lexicon_known < f->lexicon_words, "lexicon coverage is counted");
+    return n;
+}
+
+/* JSON and Markdown */
+static void film_outputs(const ev_films *f, const ev_genres *g, const ev_film_row *rows, int n) {
+    cJSON *j = ev_films_json(f, g, rows, n, 1);
+    cJSON *r0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "rows"), 0);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "per_film")) == 8 && cJSON_IsNumber(cJSON_GetObjectItem(r0, "valence_auc")),
+          "JSON: a row per source and every scored film");
+    cJSON_Delete(j);
+    char *buf = NULL; size_t len = 0;
+    FILE *mf = open_memstream(&buf, &len);
+    ev_print_film_markdown(mf, f, rows, n, "moodspace eval --genres x");
+    fclose(mf);
+    CHECK(buf && strstr(buf, "| word model |") && strstr(buf, "(2 films) >") && strstr(buf, "1 without a script") && strstr(buf, "moodspace eval --genres x"),
+          "Markdown: the rows, the group sizes, the missing script and the command");
+    free(buf);
+}
+
+/* a model without a valence output is refused by name */
+static void film_without_valence(const ev_genres *g, const ev_film_opts *fo) {
+    char err[512];
+    const char *wrong[] = {"energy", "tempo"};
+    LayerSpec arch[3];
+    memset(arch, 0, sizeof arch);
+    arch[0].type = LAYER_EMBEDDING; arch[0].units = 2;
+    arch[1].type = LAYER_MEANPOOL_MASKED;
+    arch[2].type = LAYER_DENSE; arch[2].units = 2;
+    Model *m2 = model_create(arch, 3, 8, NULL, 0, wrong, NULL, NULL, 2, err, sizeof err);
+    if (m2) model_prepare(m2, err, sizeof err);
+    const Model *bad[1] = { m2 };
+    const char *badn[1] = { "no-valence" };
+    ev_films *fb = m2 ? ev_films_run(g, bad, badn, 1, fo, err, sizeof err) : NULL;
+    CHECK(m2 && !fb && strstr(err, "no-valence") && strstr(err, "valence"), "a model without a valence output is refused, naming it");
+    ev_films_free(fb); model_free(m2);
+}
+
 static void films(void) {
     Model *m = word_model();
     CHECK(m != NULL, "a hand-set word model for the film tests");
@@ -157,44 +233,9 @@ static void films(void) {
     CHECK(f->n_films == 9 && f->n_scored == 8 && f->n_missing == 1 && f->n_failed == 0,
           "8 films scored, the one without a script counted as missing");
     CHECK(f->n_sources == 2 && f->is_lexicon[1] && !f->is_lexicon[0], "sources: the model, then the lexicon");
-
-    /* the film score is exactly arc --summary's overall */
-    char path[600];
-    path_in(path, sizeof path, "Mixed.txt");
-    SceneOpts so = scene_default_opts();
-    ScriptScenes *ss = scene_cli_parse_file("test", path, &so);
-    ArcOpts ao = arc_default_opts();
-    MoodArc *a = ss ? arc_from_script(m, ss, &ao, err, sizeof err) : NULL;
-    CHECK(a && ss->n_scenes == 2, "the mixed script parses into two scenes");
-    if (a) {
-        CHECK_NEAR(score(f, g, "Mixed", 0, EV_FILM_VALENCE), a->overall[1], 0, "a film's valence is arc_from_script's overall valence");
-        CHECK_NEAR(score(f, g, "Mixed", 0, EV_FILM_ENERGY), a->overall[0], 0, "a film's energy is arc_from_script's overall energy");
-    }
-    arc_free(a); scene_free(ss);
-
-    CHECK(score(f, g, "Happy", 0, EV_FILM_VALENCE) > 0 && score(f, g, "Dark", 0, EV_FILM_VALENCE) < 0,
-          "the word model reads the wedding as happy and the cemetery as sad");
-
+    film_score_is_arc(m, f, g);
     ev_film_row rows[4];
-    int n = ev_film_rows(f, rows, 4);
-    CHECK(n == 2, "one AUC row per source");
-    /* valence: first group Happy, Mixed (Lost has no script; Both is comedy-horror);
-     * second group Dark, Tense */
-    CHECK(rows[0].n_pos[EV_FILM_VALENCE] == 2 && rows[0].n_neg[EV_FILM_VALENCE] == 2,
-          "valence groups: 2 comedies scored against horror and thriller");
-    CHECK(rows[0].n_pos[EV_FILM_ENERGY] == 1 && rows[0].n_neg[EV_FILM_ENERGY] == 2,
-          "energy groups: 1 action film against drama and drama+romance");
-    double pos[2] = { score(f, g, "Happy", 0, 0), score(f, g, "Mixed", 0, 0) };
-    double neg[2] = { score(f, g, "Dark", 0, 0), score(f, g, "Tense", 0, 0) };
-    CHECK_NEAR(rows[0].auc[EV_FILM_VALENCE], ev_auc(pos, 2, neg, 2), 1e-12, "the row's valence AUC is ev_auc over the two groups");
-    CHECK_NEAR(rows[0].auc[EV_FILM_ENERGY], 1.0, 1e-12, "the chase outscores both dramas on energy");
-
-    /* lexicon: mean over every word of the file found in the lexicon (headings too) */
-    double want_v = (0.9 + 0.8 + 0.9 + 0.8 + 0.8) / 5, want_a = (0.6 + 0.7 + 0.6 + 0.7 + 0.7) / 5;
-    CHECK_NEAR(score(f, g, "Happy", 1, EV_FILM_VALENCE), want_v, 1e-6, "lexicon valence: mean valence of the known words");
-    CHECK_NEAR(score(f, g, "Happy", 1, EV_FILM_ENERGY), want_a, 1e-6, "lexicon energy: mean arousal of the known words");
-    CHECK(f->lexicon_known > 0 && f->lexicon_known < f->lexicon_words, "lexicon coverage is counted");
-
+    int n = film_rows(f, g, rows, 4);
     /* deterministic whatever the thread count */
     fo.threads = 1;
     ev_films *f1 = ev_films_run(g, models, names, 1, &fo, err, sizeof err);
@@ -202,42 +243,15 @@ static void films(void) {
           !memcmp(f1->score, f->score, sizeof(double) * 9 * 2 * EV_FILM_NTESTS),
           "one thread gives the same statuses and scores as two");
     ev_films_free(f1);
-
-    /* JSON and Markdown */
-    cJSON *j = ev_films_json(f, g, rows, n, 1);
-    cJSON *r0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "rows"), 0);
-    CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "per_film")) == 8 && cJSON_IsNumber(cJSON_GetObjectItem(r0, "valence_auc")),
-          "JSON: a row per source and every scored film");
-    cJSON_Delete(j);
-    char *buf = NULL; size_t len = 0;
-    FILE *mf = open_memstream(&buf, &len);
-    ev_print_film_markdown(mf, f, rows, n, "moodspace eval --genres x");
-    fclose(mf);
-    CHECK(buf && strstr(buf, "| word model |") && strstr(buf, "(2 films) >") && strstr(buf, "1 without a script") && strstr(buf, "moodspace eval --genres x"),
-          "Markdown: the rows, the group sizes, the missing script and the command");
-    free(buf);
-
-    /* a model without a valence output is refused by name */
-    const char *wrong[] = {"energy", "tempo"};
-    LayerSpec arch[3];
-    memset(arch, 0, sizeof arch);
-    arch[0].type = LAYER_EMBEDDING; arch[0].units = 2;
-    arch[1].type = LAYER_MEANPOOL_MASKED;
-    arch[2].type = LAYER_DENSE; arch[2].units = 2;
-    Model *m2 = model_create(arch, 3, 8, NULL, 0, wrong, NULL, NULL, 2, err, sizeof err);
-    if (m2) model_prepare(m2, err, sizeof err);
-    const Model *bad[1] = { m2 };
-    const char *badn[1] = { "no-valence" };
-    ev_films *fb = m2 ? ev_films_run(g, bad, badn, 1, &fo, err, sizeof err) : NULL;
-    CHECK(m2 && !fb && strstr(err, "no-valence") && strstr(err, "valence"), "a model without a valence output is refused, naming it");
-    ev_films_free(fb); model_free(m2);
-
+    film_outputs(f, g, rows, n);
+    film_without_valence(g, &fo);
     ev_films_free(f); ev_genres_free(g);
     char mpath[512];
     path_in(mpath, sizeof mpath, "word.bin");
     model_save_file(m, mpath, 0, err, sizeof err);
     model_free(m);
 }
+
 
 /* ---- the command's messages ------------------------------------------------------ */
 
@@ -270,7 +284,16 @@ static int run_eval(char **out, char **errtxt, int argc, const char **args) {
     return rc;
 }
 
-static void cli(void) {
+/* `moodspace eval ARGS` fails with status want and a message on stderr holding need1 (and need2) */
+static void eval_refuses(int want, int argc, const char **args, const char *need1, const char *need2, const char *what) {
+    char *o, *e;
+    int rc = run_eval(&o, &e, argc, args);
+    CHECK(rc == want && e && strstr(e, need1) && (!need2 || strstr(e, need2)), what);
+    free(o); free(e);
+}
+
+/* what the command says of missing data, damaged files and bad options */
+static void cli_refusals(void) {
     char gpath[512], mpath[512], bad[512], arr[512], nofile[512];
     path_in(gpath, sizeof gpath, "genres.json");
     path_in(mpath, sizeof mpath, "word.bin");
@@ -279,48 +302,30 @@ static void cli(void) {
     write_file("array.json", "[\"Comedy\"]");
     path_in(bad, sizeof bad, "bad.json");
     path_in(arr, sizeof arr, "array.json");
+    eval_refuses(2, 0, NULL, "--csv", "--genres", "eval without data says to give --csv or --genres");
+    const char *a1[] = {"--genres", nofile, "--scripts", dir, "--model", mpath, "--no-lexicon"};
+    eval_refuses(1, 7, a1, "no-such.json", "cannot open", "a missing genres file is named");
+    const char *a2[] = {"--genres", bad, "--scripts", dir, "--model", mpath, "--no-lexicon"};
+    eval_refuses(1, 7, a2, "bad.json", "not valid JSON", "a malformed genres file is reported as invalid JSON");
+    const char *a3[] = {"--genres", arr, "--scripts", dir, "--model", mpath, "--no-lexicon"};
+    eval_refuses(1, 7, a3, "expected a JSON object", NULL, "a genres file of the wrong shape says what was expected");
+    const char *a4[] = {"--genres", gpath, "--scripts", "/nonexistent/scripts", "--model", mpath, "--no-lexicon"};
+    eval_refuses(1, 7, a4, "/nonexistent/scripts", "not a readable folder", "a missing screenplay folder is named");
+    const char *a5[] = {"--genres", gpath, "--scripts", dir, "--model", "/nonexistent/model.bin"};
+    eval_refuses(1, 6, a5, "/nonexistent/model.bin", NULL, "a missing weights file is named");
+    const char *a6[] = {"--csv", "/nonexistent/songs.csv", "--model", mpath, "--no-lexicon"};
+    eval_refuses(1, 5, a6, "/nonexistent/songs.csv", NULL, "a missing songs CSV is named");
+    const char *a7[] = {"--genres", gpath, "--threads", "0"};
+    eval_refuses(2, 4, a7, "--threads", NULL, "a bad thread count is refused");
+}
+
+/* what the command prints: JSON for films and songs, Markdown */
+static void cli_outputs(void) {
+    char gpath[512], mpath[512];
+    path_in(gpath, sizeof gpath, "genres.json");
+    path_in(mpath, sizeof mpath, "word.bin");
     char *o, *e;
     int rc;
-
-    rc = run_eval(&o, &e, 0, NULL);
-    CHECK(rc == 2 && strstr(e, "--csv") && strstr(e, "--genres"), "eval without data says to give --csv or --genres");
-    free(o); free(e);
-
-    const char *a1[] = {"--genres", nofile, "--scripts", dir, "--model", mpath, "--no-lexicon"};
-    rc = run_eval(&o, &e, 7, a1);
-    CHECK(rc == 1 && strstr(e, "no-such.json") && strstr(e, "cannot open"), "a missing genres file is named");
-    free(o); free(e);
-
-    const char *a2[] = {"--genres", bad, "--scripts", dir, "--model", mpath, "--no-lexicon"};
-    rc = run_eval(&o, &e, 7, a2);
-    CHECK(rc == 1 && strstr(e, "bad.json") && strstr(e, "not valid JSON"), "a malformed genres file is reported as invalid JSON");
-    free(o); free(e);
-
-    const char *a3[] = {"--genres", arr, "--scripts", dir, "--model", mpath, "--no-lexicon"};
-    rc = run_eval(&o, &e, 7, a3);
-    CHECK(rc == 1 && strstr(e, "expected a JSON object"), "a genres file of the wrong shape says what was expected");
-    free(o); free(e);
-
-    const char *a4[] = {"--genres", gpath, "--scripts", "/nonexistent/scripts", "--model", mpath, "--no-lexicon"};
-    rc = run_eval(&o, &e, 7, a4);
-    CHECK(rc == 1 && strstr(e, "/nonexistent/scripts") && strstr(e, "not a readable folder"), "a missing screenplay folder is named");
-    free(o); free(e);
-
-    const char *a5[] = {"--genres", gpath, "--scripts", dir, "--model", "/nonexistent/model.bin"};
-    rc = run_eval(&o, &e, 6, a5);
-    CHECK(rc == 1 && strstr(e, "/nonexistent/model.bin"), "a missing weights file is named");
-    free(o); free(e);
-
-    const char *a6[] = {"--csv", "/nonexistent/songs.csv", "--model", mpath, "--no-lexicon"};
-    rc = run_eval(&o, &e, 5, a6);
-    CHECK(rc == 1 && strstr(e, "/nonexistent/songs.csv"), "a missing songs CSV is named");
-    free(o); free(e);
-
-    const char *a7[] = {"--genres", gpath, "--threads", "0"};
-    rc = run_eval(&o, &e, 4, a7);
-    CHECK(rc == 2 && strstr(e, "--threads"), "a bad thread count is refused");
-    free(o); free(e);
-
     const char *a8[] = {"--genres", gpath, "--scripts", dir, "--model", mpath, "--no-lexicon", "--json"};
     rc = run_eval(&o, &e, 8, a8);
     cJSON *j = cJSON_Parse(o);
@@ -378,7 +383,8 @@ int main(void) {
     groups();
     write_scripts();
     films();
-    cli();
+    cli_refusals();
+    cli_outputs();
     real_labels();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
