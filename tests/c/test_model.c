@@ -168,13 +168,16 @@ static void test_round_trip(void) {
     model_free(m);
 }
 
-static void test_damaged(void) {
-    Model *m = tiny(3);
-    if (!m) return;
-    unsigned char *buf;
-    size_t n;
+/* store the FNV-1a checksum of c[0 .. n-4) in its last 4 bytes (so a damaged file reaches the parser) */
+static void refit_checksum(unsigned char *c, size_t n) {
+    uint32_t h = fnv1a(c, n - 4);
+    unsigned char he[4] = {(unsigned char)h, (unsigned char)(h >> 8), (unsigned char)(h >> 16), (unsigned char)(h >> 24)};
+    memcpy(c + n - 4, he, 4);
+}
+
+/* a file cut short, foreign, of another version, with a flipped byte or trailing bytes */
+static void damaged_whole(const unsigned char *buf, size_t n, unsigned char *c) {
     char err[256];
-    model_save_bytes(m, 0, &buf, &n, err, sizeof err);
     int all_refused = 1, msg_ok = 1;
     for (size_t cut = 0; cut < n; cut++) {
         err[0] = 0;
@@ -187,7 +190,6 @@ static void test_damaged(void) {
     model_load_bytes(buf, n / 2, err, sizeof err);
     CHECK(strstr(err, "truncated") != NULL, "a truncated file is called truncated");
 
-    unsigned char *c = malloc(n + 8);
     memcpy(c, buf, n);
     c[0] = 'X';
     CHECK(!model_load_bytes(c, n, err, sizeof err) && strstr(err, "magic"), "a foreign file is refused (bad magic)");
@@ -202,10 +204,12 @@ static void test_damaged(void) {
     CHECK(!model_load_bytes(c, n + 1, err, sizeof err), "trailing bytes are refused");
     CHECK(!model_load_bytes(NULL, 0, err, sizeof err) && !model_load_bytes("", 0, err, sizeof err), "empty input is refused");
     CHECK(!model_load_bytes("MSNN", 4, err, sizeof err), "a bare magic number is refused");
+}
 
-    /* absurd counts (checksum fixed up so the parser sees them) */
-    size_t meta_len = strlen(m->meta);
-    size_t off_seq = 16 + meta_len, off_layers = off_seq + 4, off_words = off_layers + 4 + 8 * 24;
+/* absurd counts (checksum fixed up so the parser sees them) */
+static void damaged_counts(const unsigned char *buf, size_t n, unsigned char *c, size_t off_seq) {
+    char err[256];
+    size_t off_layers = off_seq + 4, off_words = off_layers + 4 + 8 * 24;
     struct { size_t off; uint32_t val; const char *what, *needle; } cases[] = {
         {off_seq, 0, "a zero sequence length is refused", "sequence length"},
         {off_seq, 0xFFFFFFFFu, "an absurd sequence length is refused", "sequence length"},
@@ -223,9 +227,7 @@ static void test_damaged(void) {
         uint32_t v = cases[k].val;
         unsigned char le[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
         memcpy(c + cases[k].off, le, 4);
-        uint32_t h = fnv1a(c, n - 4);
-        unsigned char he[4] = {(unsigned char)h, (unsigned char)(h >> 8), (unsigned char)(h >> 16), (unsigned char)(h >> 24)};
-        memcpy(c + n - 4, he, 4);
+        refit_checksum(c, n);
         err[0] = 0;
         Model *b = model_load_bytes(c, n, err, sizeof err);
         int ok = !b && err[0] && strstr(err, cases[k].needle);
@@ -233,8 +235,12 @@ static void test_damaged(void) {
         CHECK(ok, cases[k].what);
         model_free(b);
     }
-    /* random damage with the checksum repaired: never a crash, never a
-     * half-built model */
+}
+
+/* random damage with the checksum repaired: never a crash, never a
+ * half-built model (header_len: where the counts live, hit half the time) */
+static void damaged_random(const unsigned char *buf, size_t n, unsigned char *c, size_t header_len) {
+    char err[256];
     uint64_t rng;
     nn_rng_seed(&rng, 77);
     int loaded = 0, refused = 0;
@@ -244,12 +250,10 @@ static void test_damaged(void) {
         for (int f = 0; f < flips; f++) {
             size_t at = (size_t)(nn_rng_next(&rng) % (n - 4));
             /* bias damage toward the header, where counts live */
-            if (it % 2) at %= off_words + 64;
+            if (it % 2) at %= header_len;
             c[at] = (unsigned char)nn_rng_next(&rng);
         }
-        uint32_t h = fnv1a(c, n - 4);
-        unsigned char he[4] = {(unsigned char)h, (unsigned char)(h >> 8), (unsigned char)(h >> 16), (unsigned char)(h >> 24)};
-        memcpy(c + n - 4, he, 4);
+        refit_checksum(c, n);
         Model *b = model_load_bytes(c, n, err, sizeof err);
         if (b) {
             loaded++;
@@ -263,6 +267,20 @@ static void test_damaged(void) {
     char what[160];
     snprintf(what, sizeof what, "3000 randomly damaged files load or are refused without a crash (%d refused)", refused);
     CHECK(refused > 1000, what);
+}
+
+static void test_damaged(void) {
+    Model *m = tiny(3);
+    if (!m) return;
+    unsigned char *buf;
+    size_t n;
+    char err[256];
+    model_save_bytes(m, 0, &buf, &n, err, sizeof err);
+    unsigned char *c = malloc(n + 8);
+    damaged_whole(buf, n, c);
+    size_t off_seq = 16 + strlen(m->meta);
+    damaged_counts(buf, n, c, off_seq);
+    damaged_random(buf, n, c, off_seq + 4 + 4 + 8 * 24 + 64);   /* up to 64 bytes past the vocabulary size */
     free(c);
     free(buf);
     model_free(m);
@@ -531,6 +549,87 @@ static char *run(const char *cmd, int *status) {
     return out;
 }
 
+/* moodspace predict on stdin text: the library's prediction for the same text */
+static void cli_predict_text(const Model *m, const char *fx) {
+    int st;
+    char cmd[600];
+    const char *text = "Love me tonight, baby\n[Chorus]\nDance in the rain (x2)";
+    snprintf(cmd, sizeof cmd, "printf '%s' | build/moodspace predict --model %s", text, fx);
+    char *out = run(cmd, &st);
+    cJSON *j = cJSON_Parse(out);
+    float want[6];
+    const char *plain = "Love me tonight, baby\n[Chorus]\nDance in the rain (x2)";
+    char real[200];
+    size_t r = 0;
+    for (const char *q = plain; *q; q++) {   /* undo the printf escapes */
+        if (q[0] == '\\' && q[1] == 'n') { real[r++] = '\n'; q++; } else real[r++] = *q;
+    }
+    real[r] = 0;
+    model_predict_text(m, real, r, want);
+    int ok = st == 0 && j != NULL;
+    for (int k = 0; ok && k < 6; k++) {
+        cJSON *v = cJSON_GetObjectItem(j, model_output_name(m, k));
+        ok = cJSON_IsNumber(v) && fabs(v->valuedouble - want[k]) <= 1e-5 * fmax(1, fabs(want[k]));
+    }
+    CHECK(ok, "moodspace predict prints the library's prediction for stdin text");
+    cJSON_Delete(j);
+    free(out);
+}
+
+/* moodspace predict --jsonl: one answer per non-blank line, bad lines answered with an error, in order */
+static void cli_predict_jsonl(const Model *m, const char *fx) {
+    int st;
+    char cmd[600];
+    float want[6];
+    snprintf(cmd, sizeof cmd,
+             "printf '%%s\\n' '{\"id\":\"a\",\"text\":\"love you\"}' 'garbage' '' "
+             "'{\"id\":7}' '{\"id\":3,\"text\":\"fire rain\"}' | build/moodspace predict --model %s --jsonl", fx);
+    char *out = run(cmd, &st);
+    char *lines[8] = {0};
+    int nl = 0;
+    for (char *save = NULL, *t = strtok_r(out, "\n", &save); t && nl < 8; t = strtok_r(NULL, "\n", &save)) lines[nl++] = t;
+    CHECK(st == 0 && nl == 4, "moodspace predict --jsonl answers one line per non-blank input line");
+    if (nl == 4) {
+        cJSON *a = cJSON_Parse(lines[0]), *b = cJSON_Parse(lines[1]), *c = cJSON_Parse(lines[2]), *d = cJSON_Parse(lines[3]);
+        model_predict_text(m, "love you", 8, want);
+        CHECK(a && !strcmp(cJSON_GetObjectItem(a, "id")->valuestring, "a") &&
+              fabs(cJSON_GetObjectItem(a, "energy")->valuedouble - want[0]) < 1e-5,
+              "a good jsonl line gets its id and metrics");
+        CHECK(b && cJSON_IsNull(cJSON_GetObjectItem(b, "id")) && cJSON_GetObjectItem(b, "error"),
+              "a line that is not JSON gets an error and id null");
+        CHECK(c && cJSON_GetObjectItem(c, "id")->valueint == 7 && strstr(cJSON_GetObjectItem(c, "error")->valuestring, "text"),
+              "a line without text gets an error naming it, with its id");
+        CHECK(d && cJSON_GetObjectItem(d, "id")->valueint == 3 && cJSON_GetObjectItem(d, "tempo"),
+              "lines after bad ones are still answered, in order");
+        cJSON_Delete(a); cJSON_Delete(b); cJSON_Delete(c); cJSON_Delete(d);
+    }
+    free(out);
+}
+
+/* predict --bench, and the messages for a missing and a truncated model */
+static void cli_bench_and_errors(const char *fx) {
+    int st;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "build/moodspace predict --model %s --bench 40", fx);
+    char *out = run(cmd, &st);
+    cJSON *j = cJSON_Parse(out);
+    cJSON *fp = j ? cJSON_GetObjectItem(j, "fast_path") : NULL, *md = j ? cJSON_GetObjectItem(j, "max_abs_diff_fast_vs_reference") : NULL;
+    CHECK(st == 0 && cJSON_IsTrue(fp) && cJSON_IsNumber(md) && md->valuedouble < 1e-4 &&
+          cJSON_IsNumber(cJSON_GetObjectItem(j, "batch_ms_per_song")),
+          "predict --bench times the fast and reference paths and reports their agreement");
+    cJSON_Delete(j);
+    free(out);
+    snprintf(cmd, sizeof cmd, "build/moodspace predict --model build/tests/nope.bin </dev/null 2>&1");
+    out = run(cmd, &st);
+    CHECK(st != 0 && strstr(out, "nope.bin"), "predict with a missing model fails with a message naming it");
+    free(out);
+    snprintf(cmd, sizeof cmd, "head -c 100 %s > build/tests/test_model.cut.bin; build/moodspace info --model build/tests/test_model.cut.bin 2>&1", fx);
+    out = run(cmd, &st);
+    CHECK(st != 0 && strstr(out, "truncated"), "info on a truncated file says it is truncated");
+    free(out);
+    remove("build/tests/test_model.cut.bin");
+}
+
 static void test_cli(void) {
     FILE *f = fopen("build/moodspace", "rb");
     if (!f) { check_skip("moodspace info/predict command line", "build/moodspace is not built"); return; }
@@ -558,69 +657,9 @@ static void test_cli(void) {
     Model *m = model_load_file(fx, err, sizeof err);
     CHECK(m != NULL, "the command-line fixture loads in the library");
     if (!m) return;
-    const char *text = "Love me tonight, baby\n[Chorus]\nDance in the rain (x2)";
-    snprintf(cmd, sizeof cmd, "printf '%s' | build/moodspace predict --model %s", text, fx);
-    out = run(cmd, &st);
-    j = cJSON_Parse(out);
-    float want[6];
-    const char *plain = "Love me tonight, baby\n[Chorus]\nDance in the rain (x2)";
-    char real[200];
-    size_t r = 0;
-    for (const char *q = plain; *q; q++) {   /* undo the printf escapes */
-        if (q[0] == '\\' && q[1] == 'n') { real[r++] = '\n'; q++; } else real[r++] = *q;
-    }
-    real[r] = 0;
-    model_predict_text(m, real, r, want);
-    int ok = st == 0 && j != NULL;
-    for (int k = 0; ok && k < 6; k++) {
-        cJSON *v = cJSON_GetObjectItem(j, model_output_name(m, k));
-        ok = cJSON_IsNumber(v) && fabs(v->valuedouble - want[k]) <= 1e-5 * fmax(1, fabs(want[k]));
-    }
-    CHECK(ok, "moodspace predict prints the library's prediction for stdin text");
-    cJSON_Delete(j);
-    free(out);
-
-    snprintf(cmd, sizeof cmd,
-             "printf '%%s\\n' '{\"id\":\"a\",\"text\":\"love you\"}' 'garbage' '' "
-             "'{\"id\":7}' '{\"id\":3,\"text\":\"fire rain\"}' | build/moodspace predict --model %s --jsonl", fx);
-    out = run(cmd, &st);
-    char *lines[8] = {0};
-    int nl = 0;
-    for (char *save = NULL, *t = strtok_r(out, "\n", &save); t && nl < 8; t = strtok_r(NULL, "\n", &save)) lines[nl++] = t;
-    CHECK(st == 0 && nl == 4, "moodspace predict --jsonl answers one line per non-blank input line");
-    if (nl == 4) {
-        cJSON *a = cJSON_Parse(lines[0]), *b = cJSON_Parse(lines[1]), *c = cJSON_Parse(lines[2]), *d = cJSON_Parse(lines[3]);
-        model_predict_text(m, "love you", 8, want);
-        CHECK(a && !strcmp(cJSON_GetObjectItem(a, "id")->valuestring, "a") &&
-              fabs(cJSON_GetObjectItem(a, "energy")->valuedouble - want[0]) < 1e-5,
-              "a good jsonl line gets its id and metrics");
-        CHECK(b && cJSON_IsNull(cJSON_GetObjectItem(b, "id")) && cJSON_GetObjectItem(b, "error"),
-              "a line that is not JSON gets an error and id null");
-        CHECK(c && cJSON_GetObjectItem(c, "id")->valueint == 7 && strstr(cJSON_GetObjectItem(c, "error")->valuestring, "text"),
-              "a line without text gets an error naming it, with its id");
-        CHECK(d && cJSON_GetObjectItem(d, "id")->valueint == 3 && cJSON_GetObjectItem(d, "tempo"),
-              "lines after bad ones are still answered, in order");
-        cJSON_Delete(a); cJSON_Delete(b); cJSON_Delete(c); cJSON_Delete(d);
-    }
-    free(out);
-    snprintf(cmd, sizeof cmd, "build/moodspace predict --model %s --bench 40", fx);
-    out = run(cmd, &st);
-    j = cJSON_Parse(out);
-    cJSON *fp = j ? cJSON_GetObjectItem(j, "fast_path") : NULL, *md = j ? cJSON_GetObjectItem(j, "max_abs_diff_fast_vs_reference") : NULL;
-    CHECK(st == 0 && cJSON_IsTrue(fp) && cJSON_IsNumber(md) && md->valuedouble < 1e-4 &&
-          cJSON_IsNumber(cJSON_GetObjectItem(j, "batch_ms_per_song")),
-          "predict --bench times the fast and reference paths and reports their agreement");
-    cJSON_Delete(j);
-    free(out);
-    snprintf(cmd, sizeof cmd, "build/moodspace predict --model build/tests/nope.bin </dev/null 2>&1");
-    out = run(cmd, &st);
-    CHECK(st != 0 && strstr(out, "nope.bin"), "predict with a missing model fails with a message naming it");
-    free(out);
-    snprintf(cmd, sizeof cmd, "head -c 100 %s > build/tests/test_model.cut.bin; build/moodspace info --model build/tests/test_model.cut.bin 2>&1", fx);
-    out = run(cmd, &st);
-    CHECK(st != 0 && strstr(out, "truncated"), "info on a truncated file says it is truncated");
-    free(out);
-    remove("build/tests/test_model.cut.bin");
+    cli_predict_text(m, fx);
+    cli_predict_jsonl(m, fx);
+    cli_bench_and_errors(fx);
     remove(fx);
     model_free(m);
 }
