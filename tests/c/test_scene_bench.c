@@ -35,7 +35,8 @@ static const char HORROR[] =
     "The coroner steps back. Cold light. A drip from a pipe somewhere. Nothing else moves.\n\n"
     "DETECTIVE\n(whispers)\nSame as the others.\n";
 
-int main(void) {
+/* the film split, places and parenthetical cues: pure functions of names and text */
+static void split_places_cues(void) {
     /* the split: the same rule as labels/split.mjs (values computed there) */
     CHECK(sb_film_is_val("Sessions,-The") == 1, "split: Sessions,-The is a validation film, as labels/split.mjs says");
     CHECK(sb_film_is_val("Jaws") == 0 && sb_film_is_val("Heat") == 0, "split: Jaws and Heat are training films");
@@ -54,21 +55,27 @@ int main(void) {
     CHECK(hint[SB_VALENCE] == 0 && hint[SB_ENERGY] == 0, "parentheticals: laughing and crying cancel, screaming and softly cancel");
     cues = sb_paren_hints(raw, strlen(raw), 1, 6, hint);
     CHECK(cues == 1 && hint[SB_VALENCE] == 1, "parentheticals: a line range reads only its own cues");
+}
 
-    if (!mkdtemp(dir)) { printf("not ok - mkdtemp\n"); return 1; }
+/* the corpus of the three scripts in dir (NULL when it does not load: err says why) */
+static sb_corpus *corpus(ev_genres **g, char *err, size_t errlen) {
     write_file("Comedy-A.txt", COMEDY);
     write_file("Comedy-B.txt", COMEDY);
     write_file("Horror-C.txt", HORROR);
-    char err[512];
-    ev_genres *g = ev_genres_parse("{\"Comedy-A\": [\"Comedy\"], \"Comedy-B\": [\"Comedy\", \"Romance\"], \"Horror-C\": [\"Horror\"], \"Missing\": [\"Drama\"]}",
-                                   "genres", err, sizeof err);
-    sb_corpus *c = g ? sb_corpus_load(g, dir, 2, err, sizeof err) : NULL;
+    *g = ev_genres_parse("{\"Comedy-A\": [\"Comedy\"], \"Comedy-B\": [\"Comedy\", \"Romance\"], \"Horror-C\": [\"Horror\"], \"Missing\": [\"Drama\"]}",
+                                   "genres", err, errlen);
+    sb_corpus *c = *g ? sb_corpus_load(*g, dir, 2, err, errlen) : NULL;
     CHECK(c != NULL && c->n == 3, "corpus: the three films with a script load, the missing one is left out");
-    if (!c) { printf("# %s\n", err); return check_summary(); }
+    if (!c) return NULL;
     CHECK(c->films[0].ss->n_scenes == 3 && c->films[2].ss->n_scenes == 2, "corpus: scenes parsed as `moodspace scenes` does");
     CHECK(c->films[0].hint[2 * 1 + SB_VALENCE] == -1, "corpus: the cemetery scene carries its (crying) cue");
     CHECK(c->films[2].hint[2 * 1 + SB_ENERGY] == -1, "corpus: the morgue scene carries its (whispers) cue");
+    return c;
+}
 
+/* the labels file read and attached to the corpus's scenes; a damaged one refused */
+static sb_labels *labels(sb_corpus *c) {
+    char err[512];
     write_file("labels.json",
                "{\"scenes\": [{\"film\": \"Comedy-A\", \"index\": 0, \"heading\": \"INT. BALLROOM - NIGHT\", \"valence\": [8, 9], \"energy\": [8, 8]},\n"
                "{\"film\": \"Comedy-A\", \"index\": 1, \"heading\": \"EXT. CEMETERY - DAY\", \"valence\": [2], \"energy\": [2]},\n"
@@ -87,7 +94,11 @@ int main(void) {
     snprintf(path, sizeof path, "%s/bad.json", dir);
     sb_labels *bad = sb_labels_load(path, err, sizeof err);
     CHECK(bad == NULL && strstr(err, "1..9"), "labels: a value outside 1..9 is refused with a message");
+    return l;
+}
 
+/* the three measures of a prediction that follows the labels, of its mirror image and of a constant */
+static void measures(const sb_corpus *c) {
     /* a prediction that follows the labels, and its mirror image */
     float *pred = calloc(2 * (size_t)c->n_scenes, sizeof(float));
     const float good[2][3] = { { 0.9f, 0.1f, 0.5f }, { 0.9f, 0.1f, 0.3f } };   /* [metric][scene] of a comedy */
@@ -117,8 +128,18 @@ int main(void) {
     CHECK(sb_film_is_val("Comedy-A") && r.labelled[SB_VAL].pairs[SB_VALENCE] == 3 && r.labelled[SB_TRAIN].pairs[SB_VALENCE] == 0 &&
           isnan(r.labelled[SB_TRAIN].acc[SB_VALENCE]),
           "pairs: the labelled film is a validation film, so its pairs count there and the training films have none (NaN, not 0)");
-
     free(pred);
+}
+
+int main(void) {
+    split_places_cues();
+    if (!mkdtemp(dir)) { printf("not ok - mkdtemp\n"); return 1; }
+    char err[512];
+    ev_genres *g = NULL;
+    sb_corpus *c = corpus(&g, err, sizeof err);
+    if (!c) { printf("# %s\n", err); return check_summary(); }
+    sb_labels *l = labels(c);
+    measures(c);
     sb_labels_free(l);
     sb_corpus_free(c);
     ev_genres_free(g);
