@@ -4,24 +4,13 @@
  * frequency bounds, no lyric text in the output, and clear failures. */
 
 #include "check.h"
+#include "test_files.h"
 #include "../../wasm/tools/cmd_demo.c"
 
 #include <unistd.h>
 
 #define DIR "build/tests/demo-fixture"
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) { free(s); s = NULL; }
-    if (s) s[n] = 0;
-    fclose(f);
-    return s;
-}
 
 /* A made-up 22-character id per song number. */
 static void song_id(int i, char out[23]) {
@@ -100,7 +89,7 @@ static void check_song(cJSON *s, Model *m, song_flags *f) {
 static void forty_songs(void) {
     int rc = run_demo(DIR "/songs.csv", DIR "/demo.json", DIR "/tiny.bin", "40");
     CHECK(rc == 0, "moodspace demo builds a library from a songs CSV");
-    char *text = slurp(DIR "/demo.json");
+    char *text = tf_read(DIR "/demo.json", NULL);
     cJSON *root = text ? cJSON_Parse(text) : NULL;
     CHECK(root != NULL, "the demo library is valid JSON");
     if (!root) { free(text); return; }
@@ -129,7 +118,7 @@ static void forty_songs(void) {
 /* more songs asked for than there are: every usable one, with its distinctive words counted */
 static void every_song(void) {
     CHECK(run_demo(DIR "/songs.csv", DIR "/all.json", DIR "/tiny.bin", "1000") == 0, "asking for more songs than there are is fine");
-    char *text = slurp(DIR "/all.json");
+    char *text = tf_read(DIR "/all.json", NULL);
     cJSON *root = text ? cJSON_Parse(text) : NULL;
     CHECK(root && cJSON_GetArraySize(cJSON_GetObjectItem(root, "songs")) == 59, "every usable song is taken (bad id and repeated artist left out)");
     int harbor = -1;

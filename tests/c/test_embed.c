@@ -4,6 +4,7 @@
  * ../shared/data. */
 #include "tools/wordvec.h"
 #include "check.h"
+#include "test_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,23 +14,6 @@
 
 int cmd_embed(int argc, char **argv);
 
-static int write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    fputs(text, f);
-    return fclose(f);
-}
-
-static char *slurp(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END); long k = ftell(f); fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)k + 1);
-    if (b && fread(b, 1, (size_t)k, f) != (size_t)k) { free(b); b = NULL; }
-    fclose(f);
-    *n = (size_t)k;
-    return b;
-}
 
 int main(void) {
     char dir[] = "/tmp/ms_test_embed_XXXXXX";
@@ -41,9 +25,9 @@ int main(void) {
     snprintf(p2, sizeof p2, "%s/b.txt", scripts);
     snprintf(out1, sizeof out1, "%s/one.bin", dir);
     snprintf(out2, sizeof out2, "%s/two.bin", dir);
-    write_text(p1, "INT. HALL - NIGHT\n\nThe party is loud. Everyone dances and laughs all night.\n"
+    tf_write(p1, "INT. HALL - NIGHT\n\nThe party is loud. Everyone dances and laughs all night.\n"
                    "ANNA\nWe dance all night, the lights are bright!\n");
-    write_text(p2, "EXT. ROAD - NIGHT\n\nRain. A car races into the night, the lights are gone.\n"
+    tf_write(p2, "EXT. ROAD - NIGHT\n\nRain. A car races into the night, the lights are gone.\n"
                    "TOM\nRun! The night is cold and we are alone.\n");
     char *args1[] = { "embed", "--csv", "tests/c/fixtures/songs_tiny.csv", "--scripts", scripts, "--out", out1,
                       "--dim", "8", "--min-count", "2", "--epochs", "2", NULL };
@@ -52,7 +36,7 @@ int main(void) {
     CHECK(cmd_embed(13, args1) == 0, "embed runs on songs + scripts");
     CHECK(cmd_embed(13, args2) == 0, "embed runs again");
     size_t n1 = 0, n2 = 0;
-    char *b1 = slurp(out1, &n1), *b2 = slurp(out2, &n2);
+    char *b1 = tf_read(out1, &n1), *b2 = tf_read(out2, &n2);
     CHECK(b1 && b2 && n1 == n2 && n1 > 16 && memcmp(b1, b2, n1) == 0, "same inputs, same seed: the same file bit for bit");
     free(b1); free(b2);
     char err[256];

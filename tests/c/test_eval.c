@@ -1,6 +1,7 @@
 /* test_eval.c — the evaluation module (eval.h): AUC, genre groups, the film
  * pass on hand-written scripts, and `moodspace eval`'s messages. */
 #include "check.h"
+#include "test_files.h"
 
 #include "arc.h"
 #include "tools/eval.h"
@@ -18,8 +19,7 @@ static char dir[] = "/tmp/ms_test_eval_XXXXXX";
 static void write_file(const char *name, const char *text) {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (f) { fputs(text, f); fclose(f); }
+    tf_write(path, text);
 }
 
 static void path_in(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", dir, name); }

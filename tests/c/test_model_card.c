@@ -4,6 +4,7 @@
  * in the repository carries the very line the tool prints. The rows are
  * made up here; no data set is read. */
 #include "check.h"
+#include "test_files.h"
 #include "tools/model_card.c"
 
 /* print_bar's text for a card with a ridge row and a shipped row whose test r is `shipped` on every metric */
@@ -65,18 +66,8 @@ static void test_bar_words(void) {
 }
 
 static void test_card_in_repo(void) {
-    FILE *f = fopen("weights/MODEL.md", "rb");
-    if (!f) { printf("# skip: weights/MODEL.md not found (run from the repository root)\n"); return; }
-    char *text = NULL; size_t cap = 0, len = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) { cap = (len + 4096 + 1) * 2; char *t = realloc(text, cap); if (!t) break; text = t; }
-        size_t got = fread(text + len, 1, 4096, f);
-        len += got;
-        if (got == 0) break;
-    }
-    fclose(f);
-    if (!text) { CHECK(0, "weights/MODEL.md read"); return; }
-    text[len] = '\0';
+    char *text = tf_read("weights/MODEL.md", NULL);
+    if (!text) { printf("# skip: weights/MODEL.md not found (run from the repository root)\n"); return; }
     char *good = bar_text(0.6, 0.3);
     char *want = good ? line_starting(good, SONG_SIDE) : NULL;
     char *got = line_starting(text, SONG_SIDE);

@@ -21,22 +21,10 @@
 #include <stb_ds.h>
 
 #include "check.h"
+#include "test_files.h"
 #include "scene.h"
 
 #define GOLDEN_DIR "tests/c/golden/scene"
-
-static char *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
-    fclose(f);
-    if (b) { b[n] = 0; *len = (size_t)n; }
-    return b;
-}
 
 /* The golden rendering of a parse. malloc'ed. */
 static char *render(const char *text, size_t len, const char *hint) {
@@ -106,13 +94,13 @@ static void golden_files(void) {
         snprintf(hint, sizeof hint, "%.*s", (int)(strlen(names[i]) - 3), names[i]);
         snprintf(exp, sizeof exp, GOLDEN_DIR "/%s.expected", hint);
         size_t len = 0, elen = 0;
-        char *text = read_all(in, &len);
+        char *text = tf_read(in, &len);
         char *got = text ? render(text, len, hint) : NULL;
         if (update && got) {
             FILE *f = fopen(exp, "wb");
             if (f) { fputs(got, f); fclose(f); }
         }
-        char *want = read_all(exp, &elen);
+        char *want = tf_read(exp, &elen);
         snprintf(what, sizeof what, "golden: %s parses to %s.expected", names[i], hint);
         if (got && want && strcmp(got, want)) {
             /* show the first differing line */
@@ -157,7 +145,7 @@ static void detection(void) {
         char path[256], what[160];
         snprintf(path, sizeof path, GOLDEN_DIR "/%s", by_content[i].file);
         size_t len = 0;
-        char *t = read_all(path, &len);
+        char *t = tf_read(path, &len);
         snprintf(what, sizeof what, "detect: %s is %s by its content alone", by_content[i].file, scene_format_name(by_content[i].f));
         CHECK(t && scene_detect_format(t, len, NULL) == by_content[i].f, what);
         free(t);
@@ -429,7 +417,7 @@ static void fuzz(void) {
         char path[256];
         snprintf(path, sizeof path, GOLDEN_DIR "/%s", seeds[s]);
         size_t len = 0;
-        char *base = read_all(path, &len);
+        char *base = tf_read(path, &len);
         if (!base) continue;
         for (int it = 0; it < 150; it++) {
             size_t cap = len + 400;

@@ -5,6 +5,7 @@
  * counted), and the three measures score a prediction as defined. */
 #include "tools/scene_bench.h"
 #include "check.h"
+#include "test_files.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -16,8 +17,7 @@ static char dir[] = "/tmp/ms_test_scene_bench_XXXXXX";
 static void write_file(const char *name, const char *text) {
     char path[256];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (f) { fputs(text, f); fclose(f); }
+    tf_write(path, text);
 }
 
 /* Two comedies and a horror film, each a festive and a grieving place. */

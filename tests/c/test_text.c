@@ -5,25 +5,11 @@
 #include <string.h>
 
 #include "check.h"
+#include "test_files.h"
 #include "nn.h"
 #include "text.c"   /* reach the static helpers (utf8_decode, is_repeat_mark) */
 
 #define GOLDEN "tests/c/golden/text"
-
-static char *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t k;
-    while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) { char *nb = realloc(buf, cap *= 2); if (!nb) { free(buf); buf = NULL; } else buf = nb; }
-    }
-    fclose(f);
-    if (buf) { buf[n < cap ? n : cap - 1] = 0; *len = n; }
-    return buf;
-}
 
 typedef struct { char *buf; size_t len, cap; } Lines;
 
@@ -56,9 +42,9 @@ static void golden_files(void) {
         char p[512], what[300];
         size_t inlen = 0, explen = 0;
         snprintf(p, sizeof p, "%s/%s.in", GOLDEN, names[i]);
-        char *in = read_all(p, &inlen);
+        char *in = tf_read(p, &inlen);
         snprintf(p, sizeof p, "%s/%s.expected", GOLDEN, names[i]);
-        char *exp = read_all(p, &explen);
+        char *exp = tf_read(p, &explen);
         snprintf(what, sizeof what, "tokenizer golden file %s gives one expected token per line", names[i]);
         if (!in || !exp) { CHECK(0, what); free(in); free(exp); free(names[i]); continue; }
         Lines got = {calloc(1, 1), 0, 1};
