@@ -254,6 +254,16 @@ static void test_soundtrack_small(void) {
           !(out[0] == out[1] && out[1] == out[2]), "with max_uses 2, 2 songs cover 3 segments, none used 3 times");
 }
 
+/* The pruned (automatic K) and the full dense assignment of one case into a and b, their totals into
+ * ta and tb: 1 when both succeed with the same total. */
+static int pruned_total_is_full(const MatchSpace *sp, const float *songs, int n_songs, const float *segs, int n_segs, int uses,
+                                int *a, int *b, double *ta, double *tb) {
+    char err[128];
+    int ra = match_soundtrack(sp, songs, n_songs, segs, n_segs, uses, 0, a, NULL, ta, err, sizeof err);
+    int rb = match_soundtrack(sp, songs, n_songs, segs, n_segs, uses, -1, b, NULL, tb, err, sizeof err);
+    return !ra && !rb && fabs(*ta - *tb) <= 1e-6 * fmax(1, *tb);
+}
+
 /* Pruned (automatic K) against the full dense problem on mid-sized cases,
  * including clustered segments (a film whose moods are all alike: the hard
  * case for pruning, since all segments want the same songs). */
@@ -273,10 +283,7 @@ static void test_pruning_exact(void) {
         }
         int *a = malloc(sizeof(int) * n_segs), *b = malloc(sizeof(int) * n_segs);
         double ta, tb;
-        char err[128];
-        int ra = match_soundtrack(&sp, songs, n_songs, segs, n_segs, uses, 0, a, NULL, &ta, err, sizeof err);
-        int rb = match_soundtrack(&sp, songs, n_songs, segs, n_segs, uses, -1, b, NULL, &tb, err, sizeof err);
-        if (ra || rb || fabs(ta - tb) > 1e-6 * fmax(1, tb)) {
+        if (!pruned_total_is_full(&sp, songs, n_songs, segs, n_segs, uses, a, b, &ta, &tb)) {
             ok_total = 0;
             printf("# case %d (%d songs, %d segments): pruned %.9g full %.9g\n", t, n_songs, n_segs, ta, tb);
         }
@@ -296,10 +303,7 @@ static void test_pruning_exact(void) {
         for (int i = 0; i < n_segs * 4; i++) segs[i] = (float)irand(3) * (i % 4 == 2 ? 30.0f : 0.25f);
         int *a = malloc(sizeof(int) * n_segs), *b = malloc(sizeof(int) * n_segs), *cnt = calloc((size_t)n_songs, sizeof(int));
         double ta, tb;
-        char err[128];
-        int ra = match_soundtrack(&sp, songs, n_songs, segs, n_segs, uses, 0, a, NULL, &ta, err, sizeof err);
-        int rb = match_soundtrack(&sp, songs, n_songs, segs, n_segs, uses, -1, b, NULL, &tb, err, sizeof err);
-        if (ra || rb || fabs(ta - tb) > 1e-6 * fmax(1, tb)) {
+        if (!pruned_total_is_full(&sp, songs, n_songs, segs, n_segs, uses, a, b, &ta, &tb)) {
             ok_total = 0;
             printf("# tie case %d: pruned %.9g full %.9g\n", t, ta, tb);
         }
