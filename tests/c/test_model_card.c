@@ -43,6 +43,13 @@ static char *line_starting(const char *text, const char *prefix) {
     return NULL;
 }
 
+/* 1 when text holds "issue" followed by a space and a digit */
+static int cites_issue(const char *text) {
+    for (const char *p = text; (p = strstr(p, "issue ")) != NULL; p++)
+        if (p[6] >= '0' && p[6] <= '9') return 1;
+    return 0;
+}
+
 static const char SONG_SIDE[] = "- Song side at least as good as the model from before the film side was trained for";
 
 static void test_bar_words(void) {
@@ -80,7 +87,7 @@ static void test_card_in_repo(void) {
     snprintf(goal, sizeof goal, "Goal for the shipped model: valence ≥ %.2f, energy ≥ %.2f.\n",
              ev_film_goal[EV_FILM_VALENCE], ev_film_goal[EV_FILM_ENERGY]);
     CHECK(strstr(text, goal) != NULL, "weights/MODEL.md carries the film goal line eval_film.c prints");
-    CHECK(!strstr(text, "issue 1") && !strstr(text, "issue 2"), "weights/MODEL.md cites no issue numbers");
+    CHECK(!cites_issue(text), "weights/MODEL.md cites no issue numbers");
     free(got); free(want); free(good); free(text);
 }
 

@@ -72,3 +72,20 @@ test('the fuzz coverage table lists the engine\'s files as they are now, with co
   assert.equal(num(total[1]), rows.reduce((a, r) => a + num(r[2]), 0), 'the total lines are the sum of the rows');
   assert.equal(num(total[2]), rows.reduce((a, r) => a + num(r[3]), 0), 'the total covered are the sum of the rows');
 });
+
+test('code, tests and the model card say why, never which issue: no "issue N" in wasm/, web/, tests/ or weights/MODEL.md', () => {
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) return ['node_modules', 'golden', 'corpus'].includes(e.name) ? [] : walk(p);
+    return /\.(m?js|c|h|sh|css|html|md)$/.test(e.name) || e.name === 'Makefile' ? [p] : [];
+  });
+  // tests/bench still cites its targets' issues (left to whoever next changes the bench)
+  const files = [...['wasm', 'web', 'tests'].flatMap((d) => walk(path.join(root, d))), path.join(root, 'weights/MODEL.md')]
+    .filter((f) => !path.relative(root, f).startsWith(`tests${path.sep}bench${path.sep}`) && f !== fileURLToPath(import.meta.url));
+  assert.ok(files.length > 100, 'the tree is walked');
+  const found = [];
+  for (const f of files) {
+    fs.readFileSync(f, 'utf8').split('\n').forEach((l, i) => { if (/\bissues? #?\d/i.test(l)) found.push(`${path.relative(root, f)}:${i + 1}: ${l.trim().slice(0, 100)}`); });
+  }
+  assert.deepEqual(found, []);
+});
