@@ -59,6 +59,13 @@ const QUADRANTS = Object.freeze({
   true: Object.freeze({ true: 'bright and energetic', false: 'calm and warm' }),
   false: Object.freeze({ true: 'tense and energetic', false: 'quiet and sombre' }),
 });
+const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+/** A metric's title in the library views: [the library's word, the model's name in parentheses or ''], e.g. ['Brightness', ' (valence)'], ['Energy', '']. */
+export function metricTitle(name) {
+  const m = metric(name);
+  return m.plain.noun ? [cap(m.plain.noun), ` (${m.label})`] : [cap(m.label), ''];
+}
+
 /** The mood map's name for a song or library above (true) or below the middle in valence and in energy. */
 export const quadrantName = (highValence, highEnergy) => QUADRANTS[!!highValence][!!highEnergy];
 

@@ -169,7 +169,7 @@ test('the reasons: shared artists and songs, "you both love", the mood distance 
   assert.match(ra[0], /^You share 2 artists of your top lists: Paper Comets and Marble Orbit\.$/);
   assert.match(ra.join('\n'), /You share 2 songs: /);
   assert.match(ra.join('\n'), /You both love Paper Comets and Marble Orbit\./);
-  assert.match(ra.join('\n'), /on average 0\.\d\d apart on the 0–1 scales/);
+  assert.match(ra.join('\n'), /on average 0\.\d\d apart on the 0–1 scales of energy, valence, danceability and acousticness\./);
   // Ben's library is brighter and more energetic: each side says it from its own point of view
   assert.ok(ra.some((t) => /^Ben’s music is brighter than yours \(valence 0\.\d\d for you, 0\.\d\d for Ben\)\.$/.test(t)), ra.join('\n'));
   assert.ok(rb.some((t) => /^Your music is brighter than Ana’s \(valence 0\.\d\d for you, 0\.\d\d for Ana\)\.$/.test(t)), rb.join('\n'));

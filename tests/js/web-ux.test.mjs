@@ -14,7 +14,7 @@ import { percentile, median, quantilesFromDemo, quantilesFromInfo } from '../../
 import { tasteVerdict, thanWords } from '../../web/taste/taste-verdict.js';
 import { metricsFrom, clampMetric, orderMetrics } from '../../web/ui.js';
 import { distinctiveWords, moodQuadrant } from '../../web/taste/dashboard-stats.js';
-import { METRICS, metric, quadrantName, MIDDLE } from '../../web/metrics.js';
+import { METRICS, metric, metricTitle, quadrantName, MIDDLE } from '../../web/metrics.js';
 import { arcSummary } from '../../web/soundtrack/arc-summary.js';
 
 const films = ['Alien', 'Aliens', 'Alien 3', 'Godfather', 'Godfather Part II', 'The Godfather Part III', 'Wall E', 'Spider Man',
@@ -121,6 +121,8 @@ test('the quadrant words and the library views\' metric words come from the metr
   assert.equal(thanWords('valence', 12.4), 'darker than 88%');
   assert.equal(thanWords('energy', 99.7), 'more energetic than 99%');
   assert.equal(metric('valence').plain.higher, 'brighter');
+  // the friend view's bar titles, as before: "Brightness (valence)", "Energy", …
+  assert.deepEqual(['valence', 'energy', 'danceability', 'acousticness'].map(metricTitle), [['Brightness', ' (valence)'], ['Energy', ''], ['Danceability', ''], ['Acousticness', '']]);
   // no web file but the table types these words as strings of code (comments aside)
   const words = new Set([MIDDLE]);
   for (const m of METRICS) { for (const k of ['low', 'high', 'less', 'more']) words.add(m[k]); for (const w of Object.values(m.plain)) words.add(w); }

@@ -22,12 +22,9 @@ import { rankFilms } from '../film/film-search.js';
 import { download, fileStem } from '../keep/export.js';
 import { el, fmt, clampNumberField } from '../ui.js';
 import { storeEvents } from '../stores.js';
-import { metric, shownMetricNames, libraryOrder } from '../metrics.js';
+import { metricTitle, shownMetricNames, libraryOrder } from '../metrics.js';
 
 const SHOWN_METRICS = libraryOrder(shownMetricNames());
-// a metric's name on a bar: the library's word for it, with the model's in parentheses ("Brightness (valence)")
-const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
-const LABEL = Object.fromEntries(SHOWN_METRICS.map((k) => { const m = metric(k); return [k, m.plain.noun ? [cap(m.plain.noun), ` (${m.label})`] : [cap(m.label)]]; }));
 
 export function mountFriend(root, ctx) {
   const { library } = ctx;
@@ -166,7 +163,7 @@ export function mountFriend(root, ctx) {
         el('h5', { text: label }),
         f ? el('p', { class: 'muted', text: whatWords(f) }) : el('p', { class: 'muted', text: 'Nothing to show yet.' }),
         m ? el('dl', { class: 'friend-moods' }, ...SHOWN_METRICS.filter((k) => typeof m[k] === 'number').flatMap((k) => [
-          el('dt', {}, LABEL[k][0], LABEL[k][1] ? el('span', { class: 'friend-aka', text: LABEL[k][1] }) : null),
+          metricTerm(k),
           el('dd', {}, bar(m[k]), el('span', { text: fmt(m[k]) }))])) : null,
         f?.artists?.length ? el('ol', { class: 'friend-artists', 'aria-label': `${label}: top artists` },
           ...f.artists.slice(0, 8).map((a) => (shared.has(artistKeyOf(a)) ? el('li', { class: 'shared' }, el('span', { text: a }), el('span', { class: 'friend-shared-mark', text: ' · shared' }))
@@ -298,6 +295,12 @@ function bar(v) {
   b.style.setProperty('--v', Math.max(0, Math.min(1, v)).toFixed(3));
   return b;
 }
+/** A metric's title on the moods list: "Brightness (valence)", "Energy" (the metrics table's words). */
+function metricTerm(k) {
+  const [word, aka] = metricTitle(k);
+  return el('dt', {}, word, aka ? el('span', { class: 'friend-aka', text: aka }) : null);
+}
+const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 function hashId(s) {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }

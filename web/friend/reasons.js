@@ -5,6 +5,7 @@
 //     mine: the file object that is the reader's own (result.a or result.b)
 //   verdictOf(score) → a short word for the score
 import { metric } from '../metrics.js';
+import { MOOD_METRICS } from './match.js';
 
 const LISTS = 3;
 // a contrast in the metrics table's words: ["brighter", "as bright"]
@@ -39,7 +40,7 @@ export function matchReasons(r, mine) {
   if (r.moodDistance != null) {
     const d = r.moodDistance;
     const how = d < 0.05 ? 'nearly the same' : d < 0.1 ? 'close' : d < 0.2 ? 'somewhat apart' : 'far apart';
-    out.push({ kind: 'mood', text: `The moods of your music are ${how}: on average ${d.toFixed(2)} apart on the 0–1 scales of energy, valence, danceability and acousticness.` });
+    out.push({ kind: 'mood', text: `The moods of your music are ${how}: on average ${d.toFixed(2)} apart on the 0–1 scales of ${list(MOOD_METRICS.map((m) => metric(m).label))}.` });
   }
   const same = [];
   for (const c of r.contrasts) {
