@@ -7,6 +7,7 @@
 #include "../../wasm/arc.c"
 
 #include "check.h"
+#include "test_models.h"
 
 static void build_basics(void) {
     char err[256] = "";
@@ -117,10 +118,7 @@ static Model *tiny_model(void) {
     const char *words[] = {"sea", "night", "ferry", "rain", "tea", "sing", "calm", "wait", "storm", "light"};
     const char *names[] = {"energy", "valence"};
     LayerSpec arch[3];
-    memset(arch, 0, sizeof arch);
-    arch[0].type = LAYER_EMBEDDING; arch[0].units = 4;
-    arch[1].type = LAYER_MEANPOOL_MASKED;
-    arch[2].type = LAYER_DENSE; arch[2].units = 2; arch[2].act = NN_ACT_LINEAR;
+    mean_arch(arch, 4, 2);
     char err[256];
     Model *m = model_create(arch, 3, 8, words, 10, names, NULL, NULL, 2, err, sizeof err);
     if (!m) { printf("# %s\n", err); return NULL; }

@@ -1,6 +1,7 @@
 /* test_eval.c — the evaluation module (eval.h): AUC, genre groups, the film
  * pass on hand-written scripts, and `moodspace eval`'s messages. */
 #include "check.h"
+#include "test_models.h"
 #include "test_files.h"
 
 #include "arc.h"
@@ -87,10 +88,7 @@ static Model *word_model(void) {
     const float val[] = {1, 1, -1, -1, 0, 0, 0, 0}, en[] = {0, 0, 0, 0, 1, 1, -1, -1};
     const char *names[] = {"energy", "valence"};
     LayerSpec arch[3];
-    memset(arch, 0, sizeof arch);
-    arch[0].type = LAYER_EMBEDDING; arch[0].units = 2;
-    arch[1].type = LAYER_MEANPOOL_MASKED;
-    arch[2].type = LAYER_DENSE; arch[2].units = 2; arch[2].act = NN_ACT_LINEAR;
+    mean_arch(arch, 2, 2);
     char err[256];
     Model *m = model_create(arch, 3, 64, words, 8, names, NULL, NULL, 2, err, sizeof err);
     if (!m) { printf("# %s\n", err); return NULL; }
@@ -200,10 +198,7 @@ static void film_without_valence(const ev_genres *g, const ev_film_opts *fo) {
     char err[512];
     const char *wrong[] = {"energy", "tempo"};
     LayerSpec arch[3];
-    memset(arch, 0, sizeof arch);
-    arch[0].type = LAYER_EMBEDDING; arch[0].units = 2;
-    arch[1].type = LAYER_MEANPOOL_MASKED;
-    arch[2].type = LAYER_DENSE; arch[2].units = 2;
+    mean_arch(arch, 2, 2);
     Model *m2 = model_create(arch, 3, 8, NULL, 0, wrong, NULL, NULL, 2, err, sizeof err);
     if (m2) model_prepare(m2, err, sizeof err);
     const Model *bad[1] = { m2 };

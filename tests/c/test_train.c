@@ -4,6 +4,7 @@
  * ridge + MLPs predicts, through the engine, exactly their blend. */
 
 #include "check.h"
+#include "test_models.h"
 #include "../../wasm/tools/cmd_train.c"
 #include "bow.h"
 #include "tools/nn_grad.h"
@@ -145,10 +146,8 @@ static void test_smoke_training(void) {
     if (!d) { CHECK(0, "fixture loads"); return; }
     ds_stats st = ds_target_stats(d, DS_TRAIN);
     /* fastText-like: Embedding → masked mean → Dense */
-    LayerSpec ft[3]; memset(ft, 0, sizeof ft);
-    ft[0].type = LAYER_EMBEDDING; ft[0].units = 8;
-    ft[1].type = LAYER_MEANPOOL_MASKED;
-    ft[2].type = LAYER_DENSE; ft[2].units = DS_NTARGETS;
+    LayerSpec ft[3];
+    mean_arch(ft, 8, DS_NTARGETS);
     char **w; int nw;
     Model *m = small_model(d, ft, 3, 64, &w, &nw);
     if (!m) { CHECK(0, "a small model is created"); ds_free(d); return; }
