@@ -379,9 +379,11 @@ static double standardise_rows(const scene_features *sf, fit_space *sp, const fl
         sl += rows[r].w;
         for (int p = 0; p < D; p++) sp->mu[p] += rows[r].w * dense[p];
     }
-    for (int p = 0; p < D; p++) sp->mu[p] /= sl;
+    for (int p = 0; p < D; p++) sp->mu[p] = sl > 0 ? sp->mu[p] / sl : 0;
+    int any_level = sl > 0;
+    if (!any_level) sl = sw;   /* only centred rows: their spread, around 0 */
     for (int r = 0; r < n; r++) {
-        if (rows[r].centre >= 0) continue;
+        if (any_level && rows[r].centre >= 0) continue;
         raw_dense(sf, sp, film_f, &rows[r], dense);
         for (int p = 0; p < D; p++) { double d = dense[p] - sp->mu[p]; sp->sd[p] += rows[r].w * d * d; }
     }
