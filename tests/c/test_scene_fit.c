@@ -84,6 +84,7 @@ int main(void) {
     make_world(&w);
     scene_fit_opts o = scene_fit_default_opts();
     o.song_units = 0; o.w_genre = 0; o.w_place = 0; o.w_paren = 0; o.lambda = 0.1;
+    o.w_within = 0; o.w_pair = 0; o.word_feats = 0;   /* a ridge on the labels' levels */
     double lean, lean_within, lean_pair;
     double plain = val_pairs(&w, &o, &lean);
     scene_fit_opts within = o;

@@ -17,6 +17,18 @@
  * each with its own weight, by weighted ridge on the same features as the
  * lyric fit (SIF-weighted mean word vectors, 100-d), so the result folds into
  * the word table exactly as before (table[w][k] = sif(w) · W_k · vec(w)).
+ * What the benchmark measures is the order of scenes within a film, so:
+ *   within  each hand row again, centred on its film (minus the mean label
+ *           and mean features of the film's labelled scenes): film fixed
+ *           effects, so a feature that only sets films apart gets no weight
+ *           from these rows
+ *   pairs   (w_pair > 0) a logistic loss on each within-film pair of
+ *           labelled scenes, by Newton's method from the ridge fit
+ * and the features may add fixed random ReLU features of each word's vector
+ * (word_feats): still a function of the word alone, averaged as the network
+ * averages the table, so it folds too (table[w][k] += Σ_j Gw_j · phi_j(w)).
+ * Not foldable, so never used: max or second-moment pooling, separate
+ * coefficients for action and dialogue words (one table row per word).
  * The weights and lambda are chosen on the validation films (scene_bench.h).
  */
 #ifndef MOODSPACE_SCENE_HEAD_H
