@@ -118,10 +118,7 @@ int main(int argc, char **argv) {
         const float *r = a->raw;
         for (int s = 0; s < N_EVENTS; s++) printf("# events scene %d: energy %.4f valence %.4f\n", s, (double)E(s), (double)V(s));
         CHECK(V(ROOFTOP) > V(SQUARE), "valence: a quiet beer on a rooftop is happier than an execution on a sunny morning");
-        /* not yet: the tender present reads darker than the sunny execution
-         * (weights/MODEL.md; the scene head is still a bag of words) */
-        printf("# known miss: the present (valence %.3f) %s the execution (%.3f)\n", (double)V(PRESENT),
-               V(PRESENT) > V(SQUARE) ? "now reads happier than" : "still reads darker than", (double)V(SQUARE));
+        CHECK(V(PRESENT) > V(SQUARE), "valence: a tender birthday present is happier than an execution on a sunny morning");
         CHECK(V(ROOFTOP) > V(ATTACK) && V(PRESENT) > V(ATTACK), "valence: the quiet happy scenes are happier than the attack on a moonlit night");
         CHECK(E(ATTACK) > E(ROOFTOP) && E(ATTACK) > E(PRESENT), "energy: the attack is more energetic than the quiet scenes");
     }

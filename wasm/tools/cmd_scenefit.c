@@ -5,17 +5,22 @@
  *   moodspace scenefit --model weights/model.bin --wordvec build/wordvec.bin
  *                      --genres genres_dev.json --scene-labels labels/scenes.json
  *                      [--scripts DIR] [--lambda L] [--w-hand W] [--w-place W]
- *                      [--w-paren W] [--w-genre W] [--sif-a A] [--grid] [--out PATH]
+ *                      [--w-paren W] [--w-genre W] [--sif-a A] [--w-within W]
+ *                      [--w-pair W] [--pair-k K] [--pair-gap G] [--grid]
+ *                      [--try "KEY=V ...; KEY=V ..."] [--out PATH]
  *
  * --grid tries every setting of a small grid around the given one and prints
  * one line each (validation films): how the defaults in scene_head.c were
- * chosen. `moodspace train --scene-labels` runs the same fit with the
+ * chosen. --try fits each ';'-separated variant of the given options (keys
+ * as the options without "--": "w-pair=1 pair-k=2; w-within=1 w-hand=0")
+ * on the same features, one line each. `moodspace train --scene-labels` runs the same fit with the
  * defaults.
  */
 #include "scene_head.h"
 #include "tool_opts.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,10 +28,14 @@ static void usage(FILE *f) {
     fprintf(f, "usage: moodspace scenefit --model PATH --wordvec FILE --genres genres_dev.json\n"
                "                          --scene-labels labels/scenes.json [--scripts DIR]\n"
                "                          [--lambda L] [--w-hand W] [--w-place W] [--w-paren W] [--w-genre W]\n"
-               "                          [--sif-a A] [--extra-words N] [--extra-scale S] [--grid] [--misses] [--out PATH]\n"
+               "                          [--sif-a A] [--extra-words N] [--extra-scale S] [--song-units S]\n"
+               "                          [--w-within W] [--w-pair W] [--pair-k K] [--pair-gap G]\n"
+               "                          [--word-feats N] [--feat-scale S]\n"
+               "                          [--grid] [--try \"KEY=V ...; ...\"] [--misses] [--out PATH]\n"
                "Refits the script head's valence and energy on the dev films' training part\n"
                "(scene_head.h) and prints the dev scene benchmark on the validation films.\n"
-               "--misses lists the validation pairs 4+ points apart that the fit orders wrong.\n");
+               "--misses lists the validation pairs 4+ points apart that the fit orders wrong.\n"
+               "--try fits each ';'-separated variant (option names without --, KEY=V) on the same features.\n");
 }
 
 static void line(const char *what, const sb_result *r) {
@@ -56,19 +65,48 @@ static void print_misses(const sb_corpus *c, const float *pred) {
 
 static int try_fit(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, float *pred, scene_fit *fit,
                    int misses) {
-    char err[256], what[160];
+    char err[256], what[200];
     if (scene_fit_run(c, sf, o, fit, err, sizeof err)) { fprintf(stderr, "moodspace scenefit: %s\n", err); return -1; }
     scene_fit_predict(sf, fit, pred);
     sb_result r = sb_score(c, pred);
     if (misses) print_misses(c, pred);
-    snprintf(what, sizeof what, "lam %g hand %g place %g paren %g genre %g words %d x%g song %g", o->lambda, o->w_hand, o->w_place,
-             o->w_paren, o->w_genre, o->extra_words, o->extra_scale, o->song_units);
+    snprintf(what, sizeof what, "lam %g hand %g place %g paren %g genre %g song %g within %g pair %g k %g gap %g", o->lambda,
+             o->w_hand, o->w_place, o->w_paren, o->w_genre, o->song_units, o->w_within, o->w_pair, o->pair_k, o->pair_gap);
+    if (o->word_feats) snprintf(what + strlen(what), sizeof what - strlen(what), " feats %d x%g", o->word_feats, o->feat_scale);
+    if (o->extra_words) snprintf(what + strlen(what), sizeof what - strlen(what), " words %d x%g", o->extra_words, o->extra_scale);
     line(what, &r);
     return 0;
 }
 
+/* One --try variant: "KEY=V KEY=V" over o. 0, or -1 + message. */
+static int apply_variant(scene_fit_opts *o, char *spec) {
+    static const struct { const char *key; size_t off; } keys[] = {
+        {"lambda", offsetof(scene_fit_opts, lambda)}, {"w-hand", offsetof(scene_fit_opts, w_hand)},
+        {"w-place", offsetof(scene_fit_opts, w_place)}, {"w-paren", offsetof(scene_fit_opts, w_paren)},
+        {"w-genre", offsetof(scene_fit_opts, w_genre)}, {"song-units", offsetof(scene_fit_opts, song_units)},
+        {"w-within", offsetof(scene_fit_opts, w_within)}, {"w-pair", offsetof(scene_fit_opts, w_pair)},
+        {"pair-k", offsetof(scene_fit_opts, pair_k)}, {"pair-gap", offsetof(scene_fit_opts, pair_gap)},
+        {"genre-z", offsetof(scene_fit_opts, genre_z)}, {"place-z", offsetof(scene_fit_opts, place_z)},
+        {"feat-scale", offsetof(scene_fit_opts, feat_scale)}, {"word-feats", offsetof(scene_fit_opts, word_feats)}};
+    for (char *save = NULL, *tok = strtok_r(spec, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+        char *eq = strchr(tok, '='), *end = NULL;
+        if (!eq) { fprintf(stderr, "moodspace scenefit: --try: '%s' is not KEY=V\n", tok); return -1; }
+        *eq = 0;
+        double v = strtod(eq + 1, &end);
+        size_t k = 0;
+        while (k < sizeof keys / sizeof *keys && strcmp(keys[k].key, tok)) k++;
+        if (k == sizeof keys / sizeof *keys || end == eq + 1 || *end || !isfinite(v) || v < 0) {
+            fprintf(stderr, "moodspace scenefit: --try: bad key or value '%s=%s'\n", tok, eq + 1);
+            return -1;
+        }
+        if (keys[k].off == offsetof(scene_fit_opts, word_feats)) o->word_feats = (int)v;
+        else *(double *)((char *)o + keys[k].off) = v;
+    }
+    return 0;
+}
+
 int cmd_scenefit(int argc, char **argv) {
-    const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *out = NULL;
+    const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *out = NULL, *tries = NULL;
     scene_fit_opts o = scene_fit_default_opts();
     int grid = 0, misses = 0;
     const ToolOpt opts[] = {
@@ -78,11 +116,26 @@ int cmd_scenefit(int argc, char **argv) {
         {"--lambda", OPT_DOUBLE, &o.lambda}, {"--w-hand", OPT_DOUBLE, &o.w_hand}, {"--w-place", OPT_DOUBLE, &o.w_place},
         {"--w-paren", OPT_DOUBLE, &o.w_paren}, {"--w-genre", OPT_DOUBLE, &o.w_genre}, {"--sif-a", OPT_DOUBLE, &o.sif_a},
         {"--extra-words", OPT_INT, &o.extra_words}, {"--song-units", OPT_DOUBLE, &o.song_units},
-        {"--extra-scale", OPT_DOUBLE, &o.extra_scale}, {NULL, 0, NULL}};
+        {"--extra-scale", OPT_DOUBLE, &o.extra_scale}, {"--w-within", OPT_DOUBLE, &o.w_within},
+        {"--w-pair", OPT_DOUBLE, &o.w_pair}, {"--pair-k", OPT_DOUBLE, &o.pair_k}, {"--pair-gap", OPT_DOUBLE, &o.pair_gap},
+        {"--word-feats", OPT_INT, &o.word_feats}, {"--feat-scale", OPT_DOUBLE, &o.feat_scale},
+        {"--try", OPT_STR, &tries}, {NULL, 0, NULL}};
     int st = tool_parse("scenefit", argc, argv, opts, NULL, usage);
     if (st >= 0) return st;
     if (!model_path || !wordvec || !genres || !labels)
         return tool_usage_error("scenefit", "needs --model, --wordvec, --genres and --scene-labels (--help)");
+    int try_ng = o.word_feats;   /* --try: the largest variant's word features, built once */
+    if (tries) {
+        char *probe = strdup(tries);
+        int bad = !probe;
+        for (char *save = NULL, *v = probe ? strtok_r(probe, ";", &save) : NULL; v && !bad; v = strtok_r(NULL, ";", &save)) {
+            scene_fit_opts x = o;
+            bad = apply_variant(&x, v) != 0;
+            if (x.word_feats > try_ng) try_ng = x.word_feats;
+        }
+        free(probe);
+        if (bad) return 2;
+    }
     char err[512], scriptbuf[1200];
     if (!scripts) {
         const char *slash = strrchr(genres, '/');
@@ -107,7 +160,24 @@ int cmd_scenefit(int argc, char **argv) {
         free(p0);
     }
     scene_fit fit;
-    if (grid) {
+    if (tries) {
+        char *all = strdup(tries);
+        if (try_ng > 0 && scene_features_words(sf, try_ng, err, sizeof err)) {
+            fprintf(stderr, "moodspace scenefit: %s\n", err);
+            free(all);
+            all = strdup("");   /* nothing to try */
+            status = 1;
+        }
+        for (char *save = NULL, *v = all ? strtok_r(all, ";", &save) : NULL; v; v = strtok_r(NULL, ";", &save)) {
+            scene_fit_opts x = o;
+            if (apply_variant(&x, v)) { status = 2; break; }
+            if (try_fit(c, sf, &x, pred, &fit, 0) == 0) scene_fit_free(&fit);
+        }
+        if (!all) { fprintf(stderr, "moodspace scenefit: out of memory\n"); status = 1; }
+        free(all);
+    } else if (o.word_feats > 0 && scene_features_words(sf, o.word_feats, err, sizeof err)) {
+        fprintf(stderr, "moodspace scenefit: %s\n", err); status = 1;
+    } else if (grid) {
         static const double lams[] = { 1, 3, 10 };
         static const double wg[] = { 0, 1, 3 };
         static const double wp[] = { 0, 1 };

@@ -17,6 +17,18 @@
  * each with its own weight, by weighted ridge on the same features as the
  * lyric fit (SIF-weighted mean word vectors, 100-d), so the result folds into
  * the word table exactly as before (table[w][k] = sif(w) · W_k · vec(w)).
+ * What the benchmark measures is the order of scenes within a film, so:
+ *   within  each hand row again, centred on its film (minus the mean label
+ *           and mean features of the film's labelled scenes): film fixed
+ *           effects, so a feature that only sets films apart gets no weight
+ *           from these rows
+ *   pairs   (w_pair > 0) a logistic loss on each within-film pair of
+ *           labelled scenes, by Newton's method from the ridge fit
+ * and the features may add fixed random ReLU features of each word's vector
+ * (word_feats): still a function of the word alone, averaged as the network
+ * averages the table, so it folds too (table[w][k] += Σ_j Gw_j · phi_j(w)).
+ * Not foldable, so never used: max or second-moment pooling, separate
+ * coefficients for action and dialogue words (one table row per word).
  * The weights and lambda are chosen on the validation films (scene_bench.h).
  */
 #ifndef MOODSPACE_SCENE_HEAD_H
@@ -40,6 +52,21 @@ typedef struct {
                                       word's share of the scene's known words) */
     double extra_scale;            /* those features' scale after standardising
                                       (smaller = more shrinkage than the vectors) */
+    /* what the benchmark measures is the order of scenes within a film: */
+    double w_within;               /* > 0: hand rows again, centred on their film
+                                      (its labelled scenes' mean label and mean
+                                      features: film fixed effects), this weight */
+    double w_pair;                 /* > 0: a pairwise logistic (RankNet) loss on
+                                      the training films' labelled pairs within a
+                                      film, in all as heavy as w_pair hand rows per
+                                      labelled scene (Newton from the ridge fit) */
+    double pair_k;                 /* its sharpness: P(a above b) = σ(k (z_a − z_b)) */
+    double pair_gap;               /* label gap that makes a pair (points) */
+    int word_feats;                /* > 0: also this many fixed random ReLU features
+                                      of each word's vector (scene_features_words),
+                                      averaged like the vectors: a per-word
+                                      non-linear reading the word table holds exactly */
+    double feat_scale;             /* those features' scale after standardising */
 } scene_fit_opts;
 
 scene_fit_opts scene_fit_default_opts(void);
@@ -61,17 +88,29 @@ typedef struct {
      * computes them anyway, so the script head may use them at no cost */
     int hc;
     float *Hs;
+    /* scene_features_words: ng random ReLU features of each word's unit vector,
+     * times its SIF weight, phi[V][ng]; each scene's mean of them, G[n][ng] */
+    int ng;
+    float *phi, *G;
 } scene_features;
 
 scene_features *scene_features_build(const sb_corpus *c, const Model *m, const WordVec *wv, double sif_a,
                                      char *err, size_t errlen);
 void scene_features_free(scene_features *sf);
 
+/* Add ng fixed random ReLU word features (seeded: the first k of any ng are
+ * the same k): phi_j(w) = sif(w) · max(0, r_j · v(w)/|v(w)| + c_j), r_j
+ * standard normal, c_j uniform in [−1, 1]; a scene's feature is the mean over
+ * its known words, as the network pools the word table. 0, or -1 + message. */
+int scene_features_words(scene_features *sf, int ng, char *err, size_t errlen);
+
 typedef struct {
     double W[2][512], b[2];        /* z = b + W · f + Σ r[w] tf(w) + U · h, per SB_VALENCE / SB_ENERGY */
     float *r[2];                   /* [V] per-word weights (extra_words), or NULL */
     double U[2][256];              /* + U · song hidden units (song_units) */
     int hc;                        /* song units used, 0 or sf->hc */
+    double *Gw[2];                 /* + Gw · word features (word_feats), or NULL */
+    int ng;                        /* word features used */
     int rows[4];                   /* hand, place, paren, genre rows used */
 } scene_fit;
 
