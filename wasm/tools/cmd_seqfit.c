@@ -1,0 +1,234 @@
+/* cmd_seqfit.c — `moodspace seqfit`: the measured experiment of issue 18's
+ * reader of word order (seq_reader.h). Fits today's linear script head on
+ * the dev films' training part exactly as `moodspace scenefit` does (scene_head.h,
+ * its defaults), then trains a small convolutional reader over the scenes'
+ * word vectors on the same training films' hand labels, and prints the dev
+ * scene benchmark (scene_bench.h) on the validation films for
+ *     the linear head alone,
+ *     the reader (alone when it learnt the labels, or added to the linear
+ *     head when it learnt its residual, the default),
+ * one line per epoch (validation films only) and a final line with every
+ * split. Nothing is written: the experiment decides whether a reader is
+ * worth shipping.
+ *
+ *   moodspace seqfit --model weights/model.bin --wordvec build/wordvec.bin
+ *                    --genres genres_dev.json --scene-labels labels/scenes.json
+ *                    [--scripts DIR] [--filters F] [--width K] [--max-len T]
+ *                    [--epochs N] [--batch FILMS] [--lr LR] [--decay WD]
+ *                    [--dropout P] [--mse W] [--pair W] [--pair-scale S]
+ *                    [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]
+ */
+#include "scene_head.h"
+#include "seq_reader.h"
+#include "tool_opts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: moodspace seqfit --model PATH --wordvec FILE --genres genres_dev.json\n"
+               "                        --scene-labels labels/scenes.json [--scripts DIR]\n"
+               "                        [--filters F] [--width K] [--max-len T] [--epochs N] [--batch FILMS]\n"
+               "                        [--lr LR] [--decay WD] [--dropout P] [--mse W] [--pair W] [--pair-scale S]\n"
+               "                        [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]\n"
+               "Trains a small convolutional reader of word order (seq_reader.h) on the dev films'\n"
+               "training part and prints the dev scene benchmark on the validation films, beside\n"
+               "today's linear script head fitted on the same films. By default the reader learns\n"
+               "the linear head's residual and is added to it; --labels-only: it learns the labels.\n"
+               "--oof K: the residual of training films is taken from K linear fits that each left\n"
+               "their film out (the head's residual on films it has not seen).\n");
+}
+
+static void line(const char *what, const sb_result *r, int all) {
+    printf("%-40s val pairs %.3f %.3f  places %.3f %.3f  auc %.3f %.3f", what, r->labelled[SB_VAL].acc[0],
+           r->labelled[SB_VAL].acc[1], r->places[SB_VAL].acc[0], r->places[SB_VAL].acc[1], r->auc[SB_VAL][0], r->auc[SB_VAL][1]);
+    if (all)
+        printf(" | train pairs %.3f %.3f places %.3f %.3f auc %.3f %.3f", r->labelled[SB_TRAIN].acc[0],
+               r->labelled[SB_TRAIN].acc[1], r->places[SB_TRAIN].acc[0], r->places[SB_TRAIN].acc[1], r->auc[SB_TRAIN][0],
+               r->auc[SB_TRAIN][1]);
+    printf("\n");
+    fflush(stdout);
+}
+
+typedef struct {
+    const sb_corpus *c;
+    const sr_data *d;
+    const float *lin;       /* [n][2] the linear head, z units */
+    float *pred, *seq;      /* [n][2] work */
+    const sr_opts *o;
+    int eval_every;
+    double t0;
+} run_ctx;
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The reader on the scenes of the validation films (val_only) or all films;
+ * final score: lin + alpha · reader (alpha 0 = lin), or the reader alone. */
+static int read_scenes(const run_ctx *x, const sr_net *net, int val_only) {
+    sr_work w;
+    if (sr_work_init(&w, net, x->d->max_len)) return -1;
+    for (int i = 0; i < x->c->n; i++) {
+        const sb_film *f = &x->c->films[i];
+        for (int s = 0; s < f->ss->n_scenes; s++) {
+            size_t at = (size_t)(f->first + s);
+            if (val_only && !f->val) { x->seq[2 * at] = x->seq[2 * at + 1] = 0; continue; }
+            sr_predict_scene(net, x->d, (int)at, &w, x->seq + 2 * at);
+        }
+    }
+    sr_work_free(&w);
+    return 0;
+}
+
+/* The linear head's scores of the training films, each read by a fit that did
+ * not see its film (folds of the training films by corpus order): the residual
+ * the reader learns is then the one it will meet on films the head never saw.
+ * Validation films keep full (their rows are never trained on). 0 or -1. */
+static int out_of_fold(sb_corpus *c, const scene_features *sf, const scene_fit_opts *so, int folds, const float *full,
+                       float *oof, char *err, size_t errlen) {
+    float *tmp = malloc(sizeof(float) * 2 * (size_t)c->n_scenes + 1);
+    int *fold = malloc(sizeof(int) * (size_t)c->n + 1), rc = tmp && fold ? 0 : -1;
+    if (rc) snprintf(err, errlen, "out of memory");
+    memcpy(oof, full, sizeof(float) * 2 * (size_t)c->n_scenes);
+    for (int i = 0, j = 0; fold && i < c->n; i++) fold[i] = c->films[i].val ? -1 : j++ % folds;
+    for (int k = 0; k < folds && rc == 0; k++) {
+        scene_fit fit;
+        memset(&fit, 0, sizeof fit);
+        for (int i = 0; i < c->n; i++) c->films[i].val = fold[i] != -1 && fold[i] != k ? 0 : 1;
+        rc = scene_fit_run(c, sf, so, &fit, err, errlen);
+        if (rc == 0) scene_fit_predict(sf, &fit, tmp);
+        for (int i = 0; rc == 0 && i < c->n; i++)
+            if (fold[i] == k)
+                memcpy(oof + 2 * (size_t)c->films[i].first, tmp + 2 * (size_t)c->films[i].first,
+                       sizeof(float) * 2 * (size_t)c->films[i].ss->n_scenes);
+        scene_fit_free(&fit);
+    }
+    for (int i = 0; fold && i < c->n; i++) c->films[i].val = sb_film_is_val(c->films[i].name);
+    free(tmp); free(fold);
+    return rc;
+}
+
+static void combine(const run_ctx *x, double alpha_lin, double alpha_seq) {
+    for (size_t i = 0; i < 2 * (size_t)x->c->n_scenes; i++) x->pred[i] = (float)(alpha_lin * x->lin[i] + alpha_seq * x->seq[i]);
+}
+
+static void on_epoch(int epoch, double loss, const sr_net *net, void *ctx) {
+    run_ctx *x = ctx;
+    fprintf(stderr, "moodspace seqfit: epoch %d  train loss %.4f  %.0f s\n", epoch, loss, now() - x->t0);
+    if (x->eval_every <= 0 || epoch % x->eval_every || read_scenes(x, net, 1)) return;
+    char what[80];
+    combine(x, x->o->residual ? 1 : 0, 1);
+    sb_result r = sb_score(x->c, x->pred);
+    snprintf(what, sizeof what, "epoch %d %s", epoch, x->o->residual ? "linear + reader" : "reader alone");
+    line(what, &r, 0);
+}
+
+int cmd_seqfit(int argc, char **argv) {
+    const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL;
+    sr_opts o = sr_default_opts();
+    int labels_only = 0, eval_every = 1, seed = (int)o.seed, folds = 0;
+    const ToolOpt opts[] = {
+        {"--model", OPT_STR, &model_path}, {"--wordvec", OPT_STR, &wordvec}, {"--genres", OPT_STR, &genres},
+        {"--scene-labels", OPT_STR, &labels}, {"--scripts", OPT_STR, &scripts},
+        {"--filters", OPT_INT, &o.filters}, {"--width", OPT_INT, &o.width}, {"--max-len", OPT_INT, &o.max_len},
+        {"--epochs", OPT_INT, &o.epochs}, {"--batch", OPT_INT, &o.batch}, {"--lr", OPT_DOUBLE, &o.lr},
+        {"--decay", OPT_DOUBLE, &o.weight_decay}, {"--dropout", OPT_DOUBLE, &o.dropout}, {"--mse", OPT_DOUBLE, &o.w_mse},
+        {"--pair", OPT_DOUBLE, &o.w_pair}, {"--pair-scale", OPT_DOUBLE, &o.pair_scale},
+        {"--labels-only", OPT_FLAG, &labels_only}, {"--seed", OPT_INT, &seed}, {"--eval-every", OPT_INT, &eval_every},
+        {"--oof", OPT_INT, &folds},
+        {NULL, 0, NULL}};
+    int st = tool_parse("seqfit", argc, argv, opts, NULL, usage);
+    if (st >= 0) return st;
+    if (!model_path || !wordvec || !genres || !labels)
+        return tool_usage_error("seqfit", "needs --model, --wordvec, --genres and --scene-labels (--help)");
+    if (o.filters < 1 || o.filters > 512 || o.width < 1 || o.width > 16 || o.max_len < 1 || o.epochs < 0 || o.batch < 1 ||
+        !(o.lr > 0) || !(o.dropout >= 0 && o.dropout < 1) || !(o.w_mse >= 0) || !(o.w_pair >= 0) || o.w_mse + o.w_pair <= 0)
+        return tool_usage_error("seqfit", "--filters 1..512, --width 1..16, --max-len >= 1, --batch >= 1, --lr > 0, --dropout in [0, 1), --mse/--pair >= 0 and not both 0");
+    o.residual = !labels_only;
+    o.seed = (uint64_t)seed;
+    char err[512], scriptbuf[1200];
+    if (!scripts) {
+        const char *slash = strrchr(genres, '/');
+        if (slash) snprintf(scriptbuf, sizeof scriptbuf, "%.*s/screenplays", (int)(slash - genres), genres);
+        else snprintf(scriptbuf, sizeof scriptbuf, "screenplays");
+        scripts = scriptbuf;
+    }
+    double t0 = now();
+    scene_fit_opts so = scene_fit_default_opts();
+    Model *m = model_load_file(model_path, err, sizeof err);
+    WordVec *wv = m ? wordvec_load(wordvec, err, sizeof err) : NULL;
+    ev_genres *g = wv ? ev_genres_load(genres, err, sizeof err) : NULL;
+    sb_labels *l = g ? sb_labels_load(labels, err, sizeof err) : NULL;
+    sb_corpus *c = l ? sb_corpus_load(g, scripts, 2, err, sizeof err) : NULL;
+    scene_features *sf = c ? scene_features_build(c, m, wv, so.sif_a, err, sizeof err) : NULL;
+    sr_data *d = sf ? sr_data_build(c, m, wv, o.max_len, err, sizeof err) : NULL;
+    size_t n2 = c ? 2 * (size_t)c->n_scenes + 2 : 2;
+    float *oof = NULL, *lin = malloc(sizeof(float) * n2), *pred = malloc(sizeof(float) * n2), *seq = calloc(n2, sizeof(float));
+    scene_fit fit;
+    memset(&fit, 0, sizeof fit);
+    sr_net net;
+    memset(&net, 0, sizeof net);
+    int status = 1;
+    if (!d || !lin || !pred || !seq) { fprintf(stderr, "moodspace seqfit: %s\n", d ? "out of memory" : err); goto done; }
+    sb_attach_labels(c, l);
+    size_t tokens = d->start[d->n];
+    fprintf(stderr, "moodspace seqfit: %d dev films, %d scenes (%.1f words read per scene), %d labels matched (%d not), %.0f s\n",
+            c->n, c->n_scenes, (double)tokens / (c->n_scenes ? c->n_scenes : 1), c->n_labelled, c->n_unmatched, now() - t0);
+    if (scene_fit_run(c, sf, &so, &fit, err, sizeof err)) { fprintf(stderr, "moodspace seqfit: %s\n", err); goto done; }
+    scene_fit_predict(sf, &fit, lin);
+    sb_result r0 = sb_score(c, lin);
+    line("linear script head (scenefit defaults)", &r0, 1);
+    float *base = lin;
+    if (folds >= 2) {
+        base = oof = malloc(sizeof(float) * n2);
+        if (!oof || out_of_fold(c, sf, &so, folds, lin, oof, err, sizeof err)) { fprintf(stderr, "moodspace seqfit: %s\n", oof ? err : "out of memory"); goto done; }
+        sb_result ro = sb_score(c, oof);
+        line("linear head, out of fold on training", &ro, 1);
+    }
+    if (sr_net_init(&net, d->dim, o.filters, o.width, o.seed)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); goto done; }
+    printf("reader: conv %d x %d relu, max+mean pool, dropout %.2f, dense 2 (%d parameters); %s; mse %g pair %g (scale %g); "
+           "adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
+           o.filters, o.width, o.dropout, net.n_params, o.residual ? "learns the linear head's residual" : "learns the labels",
+           o.w_mse, o.w_pair, o.pair_scale, o.lr, o.weight_decay, o.batch, o.epochs, o.max_len, seed);
+    run_ctx x = { c, d, lin, pred, seq, &o, eval_every, t0 };
+    if (sr_train(&net, d, c, base, &o, on_epoch, &x, err, sizeof err)) { fprintf(stderr, "moodspace seqfit: %s\n", err); goto done; }
+    double t1 = now();
+    if (read_scenes(&x, &net, 0)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); goto done; }
+    double per = (now() - t1) / (c->n_scenes ? c->n_scenes : 1);
+    sb_result r;
+    if (o.residual) {
+        static const double alphas[] = { 0.5, 1, 1.5 };
+        for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
+            char what[80];
+            combine(&x, 1, alphas[a]);
+            r = sb_score(c, pred);
+            snprintf(what, sizeof what, "final: linear + %.1f x reader", alphas[a]);
+            line(what, &r, 1);
+        }
+    } else {
+        static const double alphas[] = { 0.25, 0.5, 1 };
+        combine(&x, 0, 1);
+        r = sb_score(c, pred);
+        line("final: reader alone", &r, 1);
+        for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
+            char what[80];
+            combine(&x, 1 - alphas[a] / 2, alphas[a]);
+            r = sb_score(c, pred);
+            snprintf(what, sizeof what, "final: %.3f x linear + %.2f x reader", 1 - alphas[a] / 2, alphas[a]);
+            line(what, &r, 1);
+        }
+    }
+    printf("reading time: %.3f ms per scene (%d scenes, 1 thread), whole run %.0f s\n", per * 1e3, c->n_scenes, now() - t0);
+    status = 0;
+done:
+    sr_net_free(&net);
+    scene_fit_free(&fit);
+    free(lin); free(oof); free(pred); free(seq);
+    sr_data_free(d); scene_features_free(sf); sb_corpus_free(c); sb_labels_free(l); ev_genres_free(g); wordvec_free(wv); model_free(m);
+    return status;
+}
