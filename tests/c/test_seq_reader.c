@@ -1,7 +1,8 @@
 /* test_seq_reader.c — the reader of word order's parts (seq_reader.h) on
  * sequences, vectors and scripts written here: sequences keep only words with
  * a vector and are cut at max_len, vectors are standardised over the training
- * tokens only, the backward matches finite differences of the forward, the
+ * tokens only, the backward matches finite differences of the forward (with
+ * and without the projection), the folded table reads as the net does, the
  * within-film loss has its hand-computed value and gradient, and a reader
  * trained on one film orders another film's scenes that hold the SAME words
  * in a different order ("the dog bites the man" / "the man bites the dog"),
@@ -57,7 +58,7 @@ static double probe(const sr_net *net, const sr_data *d, const int32_t *ids, int
     return (double)c[0] * out[0] + (double)c[1] * out[1];
 }
 
-static void test_gradient(void) {
+static void test_gradient(int P) {
     enum { V = 7, D = 4, T = 6 };
     float vec[V * D];
     uint64_t rng;
@@ -66,11 +67,11 @@ static void test_gradient(void) {
     const int32_t s0[T] = { 2, 3, 4, 5, 6, 2 }, s1[1] = { 3 };
     const int32_t *seqs[2] = { s0, s1 };
     const int lens[2] = { T, 1 };
-    char err[256];
+    char err[256], what[160];
     sr_data *d = sr_data_from_ids(seqs, lens, 2, vec, V, D, 16, NULL, err, sizeof err);
     sr_net net;
     sr_work w;
-    if (!d || sr_net_init(&net, D, 3, 2, 11) || sr_work_init(&w, &net, 16)) { CHECK(0, "gradient: set up"); return; }
+    if (!d || sr_net_init(&net, D, P, 3, 2, 11) || sr_work_init(&w, &net, 16)) { CHECK(0, "gradient: set up"); return; }
     for (int i = 0; i < net.n_params; i++) net.p[i] += 0.2f * nn_rng_normal(&rng);   /* biases and dense away from 0 */
     const float c[2] = { 0.7f, -1.3f };
     for (int which = 0; which < 2; which++) {
@@ -82,15 +83,16 @@ static void test_gradient(void) {
         double worst = 0;
         for (int p = 0; p < net.n_params; p++) {
             float keep = net.p[p];
-            const float h = 1e-2f;
+            const float h = 2e-3f;
             net.p[p] = keep + h; double up = probe(&net, d, ids, n, &w, c);
             net.p[p] = keep - h; double dn = probe(&net, d, ids, n, &w, c);
             net.p[p] = keep;
             double num = (up - dn) / (2 * h), e = fabs(num - grad[p]) / fmax(1.0, fabs(num));
             if (e > worst) worst = e;
         }
-        CHECK(worst < 2e-2, which == 0 ? "gradient: the backward matches finite differences (6 words)"
-                                       : "gradient: the same for a scene shorter than the conv width (padded)");
+        snprintf(what, sizeof what, "gradient: the backward matches finite differences (%s, projection %d)",
+                 which == 0 ? "6 words" : "a scene shorter than the conv width, padded", P);
+        CHECK(worst < 2e-2, what);
         if (worst >= 2e-2) printf("# worst relative error %g\n", worst);
         free(grad);
     }
@@ -100,7 +102,29 @@ static void test_gradient(void) {
     sr_forward(&net, d, d->ids, T, &w, 0.5f, &r1, a);
     sr_forward(&net, d, d->ids, T, &w, 0.5f, &r2, b);
     sr_forward(&net, d, d->ids, T, &w, 0, NULL, e);
-    CHECK(a[0] == b[0] && a[1] == b[1] && (a[0] != e[0] || a[1] != e[1]), "dropout: seeded draws repeat, and it changes the output in training only");
+    snprintf(what, sizeof what, "dropout: seeded draws repeat, and it changes the output in training only (projection %d)", P);
+    CHECK(a[0] == b[0] && a[1] == b[1] && (a[0] != e[0] || a[1] != e[1]), what);
+    /* folded: the projection into the table gives the same reading; int8 nearly */
+    for (int int8 = 0; int8 < 2; int8++) {
+        sr_data *fd = NULL;
+        sr_net fnet;
+        float f[2];
+        if (sr_fold(&net, d, int8, &fd, &fnet)) { CHECK(0, "fold: folds"); break; }
+        double worst = 0;
+        for (int i = 0; i < d->n; i++) {
+            sr_work fw;
+            if (sr_work_init(&fw, &fnet, 16)) break;
+            sr_predict_scene(&net, d, i, &w, e);
+            sr_predict_scene(&fnet, fd, i, &fw, f);
+            worst = fmax(worst, fmax(fabs(e[0] - f[0]), fabs(e[1] - f[1])));
+            sr_work_free(&fw);
+        }
+        snprintf(what, sizeof what, "fold: a table of %d numbers a word reads every scene as the net does (%s)",
+                 P ? P : D, int8 ? "int8, within 0.05" : "float, within 1e-5");
+        CHECK(fd->dim == (P ? P : D) && worst < (int8 ? 0.05 : 1e-5), what);
+        sr_data_free(fd);
+        sr_net_free(&fnet);
+    }
     sr_work_free(&w);
     sr_net_free(&net);
     sr_data_free(d);
@@ -197,7 +221,7 @@ static void test_word_order(void) {
     o.w_mse = 1; o.w_pair = 1;
     sr_net net;
     float pred[16];
-    int ok = d && sr_net_init(&net, 8, o.filters, o.width, o.seed) == 0;
+    int ok = d && sr_net_init(&net, 8, o.proj, o.filters, o.width, o.seed) == 0;
     CHECK(ok && c->films[1].val && !c->films[0].val, "order: one training film, one validation film");
     if (ok) {
         CHECK(sr_train(&net, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0, "order: trains on the training film's labels");
@@ -222,7 +246,8 @@ static void test_word_order(void) {
 
 int main(void) {
     test_data();
-    test_gradient();
+    test_gradient(0);
+    test_gradient(2);
     test_loss();
     test_word_order();
     return check_summary();

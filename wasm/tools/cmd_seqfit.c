@@ -17,6 +17,7 @@
  *                    [--epochs N] [--batch FILMS] [--lr LR] [--decay WD]
  *                    [--dropout P] [--mse W] [--pair W] [--pair-scale S]
  *                    [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]
+ *                    [--proj P] [--vocab N] [--table-input]
  */
 #include "scene_head.h"
 #include "seq_reader.h"
@@ -33,12 +34,17 @@ static void usage(FILE *f) {
                "                        [--filters F] [--width K] [--max-len T] [--epochs N] [--batch FILMS]\n"
                "                        [--lr LR] [--decay WD] [--dropout P] [--mse W] [--pair W] [--pair-scale S]\n"
                "                        [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]\n"
+               "                        [--proj P] [--vocab N] [--table-input]\n"
                "Trains a small convolutional reader of word order (seq_reader.h) on the dev films'\n"
                "training part and prints the dev scene benchmark on the validation films, beside\n"
                "today's linear script head fitted on the same films. By default the reader learns\n"
                "the linear head's residual and is added to it; --labels-only: it learns the labels.\n"
                "--oof K: the residual of training films is taken from K linear fits that each left\n"
-               "their film out (the head's residual on films it has not seen).\n");
+               "their film out (the head's residual on films it has not seen).\n"
+               "--proj P: a learnt projection of each word vector to P numbers first (what would ship,\n"
+               "folded into a table of P numbers a word); --vocab N: read only the vocabulary's first\n"
+               "N words; --table-input: read the model's own script-head word table instead of the\n"
+               "word vectors (no new numbers per word to ship).\n");
 }
 
 static void line(const char *what, const sb_result *r, int all) {
@@ -131,7 +137,7 @@ static void on_epoch(int epoch, double loss, const sr_net *net, void *ctx) {
 int cmd_seqfit(int argc, char **argv) {
     const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL;
     sr_opts o = sr_default_opts();
-    int labels_only = 0, eval_every = 1, seed = (int)o.seed, folds = 0;
+    int labels_only = 0, eval_every = 1, seed = (int)o.seed, folds = 0, vocab_max = 0, table_input = 0;
     const ToolOpt opts[] = {
         {"--model", OPT_STR, &model_path}, {"--wordvec", OPT_STR, &wordvec}, {"--genres", OPT_STR, &genres},
         {"--scene-labels", OPT_STR, &labels}, {"--scripts", OPT_STR, &scripts},
@@ -140,7 +146,8 @@ int cmd_seqfit(int argc, char **argv) {
         {"--decay", OPT_DOUBLE, &o.weight_decay}, {"--dropout", OPT_DOUBLE, &o.dropout}, {"--mse", OPT_DOUBLE, &o.w_mse},
         {"--pair", OPT_DOUBLE, &o.w_pair}, {"--pair-scale", OPT_DOUBLE, &o.pair_scale},
         {"--labels-only", OPT_FLAG, &labels_only}, {"--seed", OPT_INT, &seed}, {"--eval-every", OPT_INT, &eval_every},
-        {"--oof", OPT_INT, &folds},
+        {"--oof", OPT_INT, &folds}, {"--proj", OPT_INT, &o.proj}, {"--vocab", OPT_INT, &vocab_max},
+        {"--table-input", OPT_FLAG, &table_input},
         {NULL, 0, NULL}};
     int st = tool_parse("seqfit", argc, argv, opts, NULL, usage);
     if (st >= 0) return st;
@@ -166,7 +173,7 @@ int cmd_seqfit(int argc, char **argv) {
     sb_labels *l = g ? sb_labels_load(labels, err, sizeof err) : NULL;
     sb_corpus *c = l ? sb_corpus_load(g, scripts, 2, err, sizeof err) : NULL;
     scene_features *sf = c ? scene_features_build(c, m, wv, so.sif_a, err, sizeof err) : NULL;
-    sr_data *d = sf ? sr_data_build(c, m, wv, o.max_len, err, sizeof err) : NULL;
+    sr_data *d = sf ? sr_data_build(c, m, table_input ? NULL : wv, o.max_len, vocab_max, err, sizeof err) : NULL;
     size_t n2 = c ? 2 * (size_t)c->n_scenes + 2 : 2;
     float *oof = NULL, *lin = malloc(sizeof(float) * n2), *pred = malloc(sizeof(float) * n2), *seq = calloc(n2, sizeof(float));
     scene_fit fit;
@@ -190,10 +197,10 @@ int cmd_seqfit(int argc, char **argv) {
         sb_result ro = sb_score(c, oof);
         line("linear head, out of fold on training", &ro, 1);
     }
-    if (sr_net_init(&net, d->dim, o.filters, o.width, o.seed)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); goto done; }
-    printf("reader: conv %d x %d relu, max+mean pool, dropout %.2f, dense 2 (%d parameters); %s; mse %g pair %g (scale %g); "
+    if (sr_net_init(&net, d->dim, o.proj, o.filters, o.width, o.seed)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); goto done; }
+    printf("reader: %d words, projection %d, conv %d x %d relu, max+mean pool, dropout %.2f, dense 2 (%d parameters); %s; mse %g pair %g (scale %g); "
            "adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
-           o.filters, o.width, o.dropout, net.n_params, o.residual ? "learns the linear head's residual" : "learns the labels",
+           vocab_max > 0 ? vocab_max : d->V, o.proj, o.filters, o.width, o.dropout, net.n_params, o.residual ? "learns the linear head's residual" : "learns the labels",
            o.w_mse, o.w_pair, o.pair_scale, o.lr, o.weight_decay, o.batch, o.epochs, o.max_len, seed);
     run_ctx x = { c, d, lin, pred, seq, &o, eval_every, t0 };
     if (sr_train(&net, d, c, base, &o, on_epoch, &x, err, sizeof err)) { fprintf(stderr, "moodspace seqfit: %s\n", err); goto done; }
@@ -222,6 +229,31 @@ int cmd_seqfit(int argc, char **argv) {
             snprintf(what, sizeof what, "final: %.3f x linear + %.2f x reader", 1 - alphas[a] / 2, alphas[a]);
             line(what, &r, 1);
         }
+    }
+    /* what would ship: the projection folded into a table of words, int8 */
+    sr_data *fd = NULL;
+    sr_net fnet;
+    if (sr_fold(&net, d, 1, &fd, &fnet) == 0) {
+        size_t bytes = 0;
+        for (int v = 2; v < fd->V; v++) {
+            int any = 0;
+            for (int p = 0; p < fd->dim && !any; p++) any = fd->vec[(size_t)v * fd->dim + p] != 0;
+            if (any) bytes += (size_t)fd->dim + 4;   /* int8 row + its float scale */
+        }
+        bytes += sizeof(float) * (size_t)(fnet.n_params);
+        x.d = fd;
+        double t2 = now();
+        if (read_scenes(&x, &fnet, 0) == 0) {
+            double per2 = (now() - t2) / (c->n_scenes ? c->n_scenes : 1);
+            combine(&x, o.residual ? 1 : 0, 1);
+            r = sb_score(c, pred);
+            line("final, folded word table int8", &r, 1);
+            printf("folded reader: %d numbers a word, about %zu bytes (int8 table + float32 net), %.3f ms per scene\n",
+                   fd->dim, bytes, per2 * 1e3);
+        }
+        x.d = d;
+        sr_data_free(fd);
+        sr_net_free(&fnet);
     }
     printf("reading time: %.3f ms per scene (%d scenes, 1 thread), whole run %.0f s\n", per * 1e3, c->n_scenes, now() - t0);
     status = 0;

@@ -80,8 +80,16 @@ sr_data *sr_data_from_ids(const int32_t *const *seqs, const int *lens, int n, co
     return d;
 }
 
-sr_data *sr_data_build(const sb_corpus *c, const Model *m, const WordVec *wv, int max_len, char *err, size_t errlen) {
-    const int V = vocab_size(m->vocab), D = wv->dim;
+sr_data *sr_data_build(const sb_corpus *c, const Model *m, const WordVec *wv, int max_len, int vocab_max,
+                       char *err, size_t errlen) {
+    const int V = vocab_size(m->vocab), VM = vocab_max > 2 && vocab_max < V ? vocab_max : V;
+    const ModelLayer *L0 = m->n_layers ? &m->layers[0] : NULL;
+    int table = !wv;
+    if (table && (!L0 || L0->spec.type != LAYER_TFIDF_WORDMEAN || (long)m->tensors[L0->first_tensor + 1].rows != (long)V)) {
+        snprintf(err, errlen, "sequence reader: the model has no script-head word table to read");
+        return NULL;
+    }
+    const int D = table ? L0->spec.size : wv->dim;
     float *vec = calloc((size_t)V * D, sizeof(float));
     int32_t **seqs = calloc((size_t)c->n_scenes + 1, sizeof *seqs);
     int *lens = calloc((size_t)c->n_scenes + 1, sizeof(int));
@@ -89,7 +97,11 @@ sr_data *sr_data_build(const sb_corpus *c, const Model *m, const WordVec *wv, in
     int32_t *buf = malloc(sizeof(int32_t) * (size_t)m->seq_len);
     sr_data *d = NULL;
     int ok = vec && seqs && lens && train && buf;
-    for (int v = 2; ok && v < V; v++) {
+    for (int v = 2; ok && v < VM; v++) {
+        if (table) {
+            memcpy(vec + (size_t)v * D, m->params + m->tensors[L0->first_tensor + 1].offset + (size_t)v * D, sizeof(float) * (size_t)D);
+            continue;
+        }
         int j = wordvec_find(wv, vocab_word(m->vocab, v));
         if (j >= 0) memcpy(vec + (size_t)v * D, wv->vec + (size_t)j * D, sizeof(float) * (size_t)D);
     }
@@ -113,21 +125,26 @@ sr_data *sr_data_build(const sb_corpus *c, const Model *m, const WordVec *wv, in
 
 /* ---- the network ----------------------------------------------------------------------- */
 
-int sr_net_init(sr_net *net, int D, int F, int K, uint64_t seed) {
+int sr_net_init(sr_net *net, int D, int P, int F, int K, uint64_t seed) {
     memset(net, 0, sizeof *net);
-    if (D < 1 || D > 512 || F < 1 || F > 512 || K < 1 || K > 16) return -1;
-    net->D = D; net->F = F; net->K = K;
-    net->n_params = K * D * F + F + 2 * F * 2 + 2;
+    if (D < 1 || D > 512 || P < 0 || P > 512 || F < 1 || F > 512 || K < 1 || K > 16) return -1;
+    int C = P ? P : D;
+    net->D = D; net->P = P; net->C = C; net->F = F; net->K = K;
+    net->n_params = D * P + P + K * C * F + F + 2 * F * 2 + 2;
     net->p = calloc((size_t)net->n_params, sizeof(float));
     if (!net->p) return -1;
-    net->kernel = net->p;
-    net->bias = net->kernel + (size_t)K * D * F;
+    net->proj = net->p;
+    net->proj_b = net->proj + (size_t)D * P;
+    net->kernel = net->proj_b + P;
+    net->bias = net->kernel + (size_t)K * C * F;
     net->dense = net->bias + F;
     net->dense_b = net->dense + 2 * F * 2;
     uint64_t rng;
     nn_rng_seed(&rng, seed);
-    float lim = sqrtf(6.0f / (float)(K * D + F));
-    for (int i = 0; i < K * D * F; i++) net->kernel[i] = (2.0f * nn_rng_uniform(&rng) - 1.0f) * lim;
+    float lim0 = sqrtf(6.0f / (float)(D + P + 1));
+    for (int i = 0; i < D * P; i++) net->proj[i] = (2.0f * nn_rng_uniform(&rng) - 1.0f) * lim0;
+    float lim = sqrtf(6.0f / (float)(K * C + F));
+    for (int i = 0; i < K * C * F; i++) net->kernel[i] = (2.0f * nn_rng_uniform(&rng) - 1.0f) * lim;
     /* the output starts near zero: the residual reader begins as "no change" */
     float lim2 = 0.1f * sqrtf(6.0f / (float)(2 * F + 2));
     for (int i = 0; i < 2 * F * 2; i++) net->dense[i] = (2.0f * nn_rng_uniform(&rng) - 1.0f) * lim2;
@@ -142,16 +159,18 @@ void sr_net_free(sr_net *net) {
 int sr_work_init(sr_work *w, const sr_net *net, int max_len) {
     memset(w, 0, sizeof *w);
     int cap = max_len > net->K ? max_len : net->K;
-    w->cap = cap; w->F = net->F; w->D = net->D;
+    w->cap = cap; w->F = net->F; w->D = net->D; w->P = net->P;
     w->x = malloc(sizeof(float) * (size_t)cap * net->D);
     w->h = malloc(sizeof(float) * (size_t)cap * net->F);
     w->dh = malloc(sizeof(float) * (size_t)cap * net->F);
-    if (!w->x || !w->h || !w->dh || 2 * net->F > 1024) { sr_work_free(w); return -1; }
+    w->u = malloc(sizeof(float) * (size_t)cap * (net->P + 1));
+    w->du = malloc(sizeof(float) * (size_t)cap * (net->P + 1));
+    if (!w->x || !w->h || !w->dh || !w->u || !w->du || 2 * net->F > 1024) { sr_work_free(w); return -1; }
     return 0;
 }
 
 void sr_work_free(sr_work *w) {
-    free(w->x); free(w->h); free(w->dh);
+    free(w->x); free(w->h); free(w->dh); free(w->u); free(w->du);
     memset(w, 0, sizeof *w);
 }
 
@@ -160,23 +179,32 @@ static int padded_len(const sr_net *net, int T) { return T < net->K ? net->K : T
 
 void sr_forward(const sr_net *net, const sr_data *d, const int32_t *ids, int T, sr_work *w, float rate,
                 uint64_t *rng, float out[2]) {
-    const int D = net->D, F = net->F, K = net->K;
+    const int D = net->D, F = net->F, K = net->K, C = net->C;
     if (T > w->cap) T = w->cap;
     int Tp = padded_len(net, T), To = Tp - K + 1;
     for (int t = 0; t < T; t++) memcpy(w->x + (size_t)t * D, d->vec + (size_t)ids[t] * D, sizeof(float) * (size_t)D);
     if (Tp > T) memset(w->x + (size_t)T * D, 0, sizeof(float) * (size_t)(Tp - T) * D);
-    conv1d_forward(w->h, w->x, net->kernel, net->bias, Tp, D, F, K, NN_ACT_RELU);
+    const float *in = w->x;
+    if (net->P) {
+        dense_forward(w->u, w->x, net->proj, net->proj_b, T, D, net->P, NN_ACT_LINEAR);
+        /* padding stays zero after the projection too (a folded table has no row for it) */
+        if (Tp > T) memset(w->u + (size_t)T * C, 0, sizeof(float) * (size_t)(Tp - T) * C);
+        in = w->u;
+    }
+    conv1d_forward(w->h, in, net->kernel, net->bias, Tp, C, F, K, NN_ACT_RELU);
     gmp1d_forward(w->pooled, w->argmax, w->h, To, F);
     gap1d_forward(w->pooled + F, w->h, To, F);
     w->To = To;
+    w->T = T;
     if (rng && rate > 0) dropout_forward_train(w->pooled, w->mask, w->pooled, 2 * (size_t)F, rate, rng);
     else for (int i = 0; i < 2 * F; i++) w->mask[i] = 1.0f;
     dense_forward(out, w->pooled, net->dense, net->dense_b, 1, 2 * F, 2, NN_ACT_LINEAR);
 }
 
 void sr_backward(const sr_net *net, sr_work *w, const float d_out[2], float *grad) {
-    const int D = net->D, F = net->F, K = net->K, To = w->To;
-    float *g_kernel = grad, *g_bias = g_kernel + (size_t)K * D * F, *g_dense = g_bias + F, *g_dense_b = g_dense + 2 * F * 2;
+    const int D = net->D, F = net->F, K = net->K, C = net->C, P = net->P, To = w->To;
+    float *g_proj = grad, *g_proj_b = g_proj + (size_t)D * P, *g_kernel = g_proj_b + P;
+    float *g_bias = g_kernel + (size_t)K * C * F, *g_dense = g_bias + F, *g_dense_b = g_dense + 2 * F * 2;
     float out[2] = {0, 0};   /* linear: the activation's derivative does not read it */
     memset(w->dpooled, 0, sizeof(float) * 2 * (size_t)F);
     dense_backward(w->dpooled, g_dense, g_dense_b, d_out, out, w->pooled, net->dense, 1, 2 * F, 2, NN_ACT_LINEAR);
@@ -184,7 +212,14 @@ void sr_backward(const sr_net *net, sr_work *w, const float d_out[2], float *gra
     memset(w->dh, 0, sizeof(float) * (size_t)To * F);
     gmp1d_backward(w->dh, w->dpooled, w->argmax, To, F);
     gap1d_backward(w->dh, w->dpooled + F, To, F);
-    conv1d_backward(NULL, g_kernel, g_bias, w->dh, w->h, w->x, net->kernel, To + K - 1, D, F, K, NN_ACT_RELU);
+    if (!P) {
+        conv1d_backward(NULL, g_kernel, g_bias, w->dh, w->h, w->x, net->kernel, To + K - 1, D, F, K, NN_ACT_RELU);
+        return;
+    }
+    memset(w->du, 0, sizeof(float) * (size_t)(To + K - 1) * C);
+    conv1d_backward(w->du, g_kernel, g_bias, w->dh, w->h, w->u, net->kernel, To + K - 1, C, F, K, NN_ACT_RELU);
+    /* the padded steps are constant zeros: no gradient flows to the projection from them */
+    dense_backward(NULL, g_proj, g_proj_b, w->du, w->u, w->x, net->proj, w->T, D, P, NN_ACT_LINEAR);
 }
 
 void sr_predict_scene(const sr_net *net, const sr_data *d, int i, sr_work *w, float out[2]) {
@@ -199,12 +234,39 @@ int sr_predict(const sr_net *net, const sr_data *d, float *out) {
     return 0;
 }
 
+int sr_fold(const sr_net *net, const sr_data *d, int int8, sr_data **fd, sr_net *fnet) {
+    const int C = net->C, V = d->V;
+    *fd = calloc(1, sizeof **fd);
+    if (!*fd || sr_net_init(fnet, C, 0, net->F, net->K, 1)) { free(*fd); *fd = NULL; return -1; }
+    sr_data *f = *fd;
+    *f = *d;
+    f->dim = C;
+    f->vec = malloc(sizeof(float) * (size_t)V * C);
+    f->ids = malloc(sizeof(int32_t) * (d->start[d->n] + 1));
+    f->start = malloc(sizeof(size_t) * ((size_t)d->n + 1));
+    if (!f->vec || !f->ids || !f->start) { sr_data_free(f); *fd = NULL; sr_net_free(fnet); return -1; }
+    memcpy(f->ids, d->ids, sizeof(int32_t) * d->start[d->n]);
+    memcpy(f->start, d->start, sizeof(size_t) * ((size_t)d->n + 1));
+    for (int v = 0; v < V; v++) {
+        float *row = f->vec + (size_t)v * C;
+        if (net->P) dense_forward(row, d->vec + (size_t)v * net->D, net->proj, net->proj_b, 1, net->D, C, NN_ACT_LINEAR);
+        else memcpy(row, d->vec + (size_t)v * C, sizeof(float) * (size_t)C);
+        if (!int8) continue;
+        float mx = 0;
+        for (int p = 0; p < C; p++) mx = fmaxf(mx, fabsf(row[p]));
+        float scale = mx > 0 ? mx / 127.0f : 1.0f;
+        for (int p = 0; p < C; p++) row[p] = roundf(row[p] / scale) * scale;
+    }
+    memcpy(fnet->kernel, net->kernel, sizeof(float) * (size_t)(net->K * C * net->F + net->F + 2 * net->F * 2 + 2));
+    return 0;
+}
+
 /* ---- training -------------------------------------------------------------------------- */
 
 sr_opts sr_default_opts(void) {
     sr_opts o;
     memset(&o, 0, sizeof o);
-    o.filters = 48; o.width = 3; o.max_len = 600;
+    o.filters = 48; o.width = 3; o.proj = 0; o.max_len = 600;
     o.epochs = 8; o.batch = 4;
     o.lr = 1e-3; o.weight_decay = 1e-4; o.dropout = 0.3; o.clip = 5;
     o.w_mse = 1; o.w_pair = 0; o.pair_scale = 2;

@@ -8,6 +8,9 @@
  *     a scene's known words, in order → frozen word vectors x[T][D]
  *       (build/wordvec.bin, standardised per dimension over the training
  *       tokens)
+ *     → optional learnt projection Dense(P, linear) per word   u[T][P]
+ *       (what would ship: folded into a table of P numbers per word,
+ *       sr_fold, as the script head folds its ridge into the word table)
  *     → Conv1D(F filters, width K, relu)       h[T-K+1][F]
  *     → global max ‖ global mean               p[2F]
  *     → Dropout (training only) → Dense(2)     valence, energy (z units)
@@ -21,9 +24,9 @@
  * the final scores). Deterministic: one seed, one thread.
  *
  * Usage:
- *     sr_data *d = sr_data_build(c, m, wv, 600, err, sizeof err);   // sequences + vectors
+ *     sr_data *d = sr_data_build(c, m, wv, 600, 0, err, sizeof err);   // sequences + vectors
  *     sr_opts o = sr_default_opts();
- *     sr_net net;  sr_net_init(&net, d->dim, o.filters, o.width, o.seed);
+ *     sr_net net;  sr_net_init(&net, d->dim, o.proj, o.filters, o.width, o.seed);
  *     sr_train(&net, d, c, base, &o, log, err, sizeof err);   // base: [n_scenes][2] or NULL
  *     sr_predict(&net, d, out);                                // out[n_scenes][2]
  */
@@ -56,31 +59,40 @@ typedef struct {
 sr_data *sr_data_from_ids(const int32_t *const *seqs, const int *lens, int n, const float *vec, int V, int dim,
                           int max_len, const unsigned char *train, char *err, size_t errlen);
 
-/* The corpus's scenes through model m's tokenizer and vocabulary, vectors
- * from wv; standardised over the training films' tokens. NULL + message. */
-sr_data *sr_data_build(const sb_corpus *c, const Model *m, const WordVec *wv, int max_len, char *err, size_t errlen);
+/* The corpus's scenes through model m's tokenizer and vocabulary (its first
+ * vocab_max ids when vocab_max > 0: the vocabulary ids are by frequency),
+ * vectors from wv, or, when wv is NULL, each word's row of the model's own
+ * script-head word table (the numbers the shipped file already holds);
+ * standardised over the training films' tokens. NULL + message. */
+sr_data *sr_data_build(const sb_corpus *c, const Model *m, const WordVec *wv, int max_len, int vocab_max,
+                       char *err, size_t errlen);
 void sr_data_free(sr_data *d);
 
 typedef struct {
-    int D, F, K;
+    int D, P, F, K;       /* P: projection (0 = none); the conv reads C = P or D */
+    int C;
     int n_params;
     float *p;             /* all parameters, one block: */
-    float *kernel;        /* [K][D][F] (Keras Conv1D layout, nn.h) */
+    float *proj;          /* [D][P] (Keras Dense layout) */
+    float *proj_b;        /* [P] */
+    float *kernel;        /* [K][C][F] (Keras Conv1D layout, nn.h) */
     float *bias;          /* [F] */
     float *dense;         /* [2F][2] */
     float *dense_b;       /* [2] */
 } sr_net;
 
-/* Glorot-uniform kernels from seed, zero biases. 0 or -1 (out of memory). */
-int sr_net_init(sr_net *net, int D, int F, int K, uint64_t seed);
+/* Glorot-uniform kernels from seed, zero biases; P = 0: no projection.
+ * 0 or -1 (bad sizes, out of memory). */
+int sr_net_init(sr_net *net, int D, int P, int F, int K, uint64_t seed);
 void sr_net_free(sr_net *net);
 
 /* Working memory of one scene's forward and backward. */
 typedef struct {
     int cap;              /* time steps it holds */
-    int F, D;
-    int To;               /* conv output steps of the last forward */
+    int F, D, P;
+    int To, T;            /* conv output steps and words of the last forward */
     float *x, *h, *dh;    /* [cap][D], [cap][F], [cap][F] */
+    float *u, *du;        /* [cap][P] the projection's output and its gradient */
     float pooled[1024], mask[1024], dpooled[1024];
     int32_t argmax[512];
 } sr_work;
@@ -103,8 +115,16 @@ void sr_predict_scene(const sr_net *net, const sr_data *d, int i, sr_work *w, fl
 /* Every scene: out[n][2]. 0 or -1. */
 int sr_predict(const sr_net *net, const sr_data *d, float *out);
 
+/* What would ship: the projection folded into the vectors, table[v] =
+ * vec[v] · proj + proj_b for every word (a table of P numbers a word), the
+ * net without its projection; int8 = 1 rounds each word's row to int8 with a
+ * scale of its own (max |value| / 127), as the shipped word table is. Writes
+ * *fd and *fnet (free with sr_data_free / sr_net_free). 0 or -1. */
+int sr_fold(const sr_net *net, const sr_data *d, int int8, sr_data **fd, sr_net *fnet);
+
 typedef struct {
     int filters, width;   /* F, K */
+    int proj;             /* P (0: the conv reads the word vectors) */
     int max_len;          /* tokens read per scene */
     int epochs, batch;    /* batch: films per Adam step */
     double lr, weight_decay, dropout, clip;
