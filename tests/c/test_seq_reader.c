@@ -140,7 +140,7 @@ static void test_loss(void) {
     sr_film_counts(z, 2, n);
     CHECK(n[0] == 3 && n[1] == 1, "loss: three labelled scene-targets and one pair (labels 2 points apart)");
     float ds[4];
-    double L = sr_film_loss(s, z, 2, &o, n[0], n[1], ds);
+    double L = sr_film_loss(s, z, NULL, NULL, 2, &o, n[0], n[1], ds);
     /* mse: (0 + 0 + 0.25) / 3 · 0.5; pair: log(1 + e^-2) */
     double want = 0.5 * 0.25 / 3 + log1p(exp(-2.0));
     CHECK_NEAR(L, want, 1e-6, "loss: squared error plus the pair's logistic loss, each over its batch count");
@@ -148,12 +148,17 @@ static void test_loss(void) {
         float sp[4], sm[4];
         memcpy(sp, s, sizeof sp); memcpy(sm, s, sizeof sm);
         sp[i] += 1e-3f; sm[i] -= 1e-3f;
-        double num = (sr_film_loss(sp, z, 2, &o, n[0], n[1], NULL) - sr_film_loss(sm, z, 2, &o, n[0], n[1], NULL)) / 2e-3;
+        double num = (sr_film_loss(sp, z, NULL, NULL, 2, &o, n[0], n[1], NULL) - sr_film_loss(sm, z, NULL, NULL, 2, &o, n[0], n[1], NULL)) / 2e-3;
         CHECK_NEAR(ds[i], num, 1e-3, i == 0 ? "loss: its gradient matches finite differences (scene 0 valence)"
                                    : i == 1 ? "loss: its gradient matches finite differences (scene 0 energy)"
                                    : i == 2 ? "loss: its gradient matches finite differences (scene 1 valence)"
                                             : "loss: a scene-target without a label gets no gradient");
     }
+    /* a weak row (a hint on scene 1's energy, weight 0.3) adds its weighted squared error */
+    const float zw[4] = { NAN, NAN, NAN, -1.0f }, ww[4] = { 0, 0, 0, 0.3f };
+    double Lw = sr_film_loss(s, z, zw, ww, 2, &o, n[0], n[1], ds);
+    CHECK_NEAR(Lw - L, 0.5 * 0.3 * 1.3 * 1.3 / 3, 1e-6, "loss: a weak row adds w_mse · weight · (s − hint)² over the batch count");
+    CHECK_NEAR(ds[3], 0.5 * 0.3 * 2 * 1.3 / 3, 1e-6, "loss: and its gradient");
 }
 
 /* Scenes of two films: "the dog bites the man" (bright, label 8) and "the man

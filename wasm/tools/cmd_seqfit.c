@@ -17,7 +17,8 @@
  *                    [--epochs N] [--batch FILMS] [--lr LR] [--decay WD]
  *                    [--dropout P] [--mse W] [--pair W] [--pair-scale S]
  *                    [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]
- *                    [--proj P] [--vocab N] [--table-input]
+ *                    [--proj P] [--vocab N] [--table-input] [--table-out PATH] [--ensemble N]
+ *                    [--w-place W] [--w-paren W]
  */
 #include "scene_head.h"
 #include "seq_reader.h"
@@ -34,7 +35,8 @@ static void usage(FILE *f) {
                "                        [--filters F] [--width K] [--max-len T] [--epochs N] [--batch FILMS]\n"
                "                        [--lr LR] [--decay WD] [--dropout P] [--mse W] [--pair W] [--pair-scale S]\n"
                "                        [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]\n"
-               "                        [--proj P] [--vocab N] [--table-input]\n"
+               "                        [--proj P] [--vocab N] [--table-input] [--table-out PATH] [--ensemble N]\n"
+               "                        [--w-place W] [--w-paren W]\n"
                "Trains a small convolutional reader of word order (seq_reader.h) on the dev films'\n"
                "training part and prints the dev scene benchmark on the validation films, beside\n"
                "today's linear script head fitted on the same films. By default the reader learns\n"
@@ -44,7 +46,11 @@ static void usage(FILE *f) {
                "--proj P: a learnt projection of each word vector to P numbers first (what would ship,\n"
                "folded into a table of P numbers a word); --vocab N: read only the vocabulary's first\n"
                "N words; --table-input: read the model's own script-head word table instead of the\n"
-               "word vectors (no new numbers per word to ship).\n");
+               "word vectors (no new numbers per word to ship). --table-out PATH: write the folded\n"
+               "int8 reader's bytes (to measure them; no format reads it). --ensemble N: N readers\n"
+               "(seeds S, S+1, ...), their mean. The final lines read the int8-folded readers.\n"
+               "--w-place W, --w-paren W: also the weak rows the linear head uses (festive/grieving\n"
+               "headings, dropped parentheticals), this weight a row.\n");
 }
 
 static void line(const char *what, const sb_result *r, int all) {
@@ -119,6 +125,27 @@ static int out_of_fold(sb_corpus *c, const scene_features *sf, const scene_fit_o
     return rc;
 }
 
+/* --table-out: the folded reader as it would sit in a weights file, to measure
+ * its bytes (gzip it): per word it reads, its P int8 numbers and a float32
+ * scale; then the net's float32 parameters. Not a format anything reads. */
+static void write_table(const char *path, const sr_data *d, const sr_data *fd, const sr_net *fnet) {
+    FILE *f = fopen(path, "wb");
+    if (!f) { fprintf(stderr, "moodspace seqfit: cannot write %s\n", path); return; }
+    for (int v = 2; v < fd->V; v++) {
+        int any = 0;
+        for (int p = 0; p < d->dim && !any; p++) any = d->vec[(size_t)v * d->dim + p] != 0;
+        if (!any) continue;
+        const float *row = fd->vec + (size_t)v * fd->dim;
+        float mx = 0;
+        for (int p = 0; p < fd->dim; p++) mx = fmaxf(mx, fabsf(row[p]));
+        float scale = mx > 0 ? mx / 127.0f : 1.0f;
+        for (int p = 0; p < fd->dim; p++) fputc((signed char)lrintf(row[p] / scale) & 0xff, f);
+        fwrite(&scale, sizeof scale, 1, f);
+    }
+    fwrite(fnet->p, sizeof(float), (size_t)fnet->n_params, f);
+    fclose(f);
+}
+
 static void combine(const run_ctx *x, double alpha_lin, double alpha_seq) {
     for (size_t i = 0; i < 2 * (size_t)x->c->n_scenes; i++) x->pred[i] = (float)(alpha_lin * x->lin[i] + alpha_seq * x->seq[i]);
 }
@@ -135,9 +162,9 @@ static void on_epoch(int epoch, double loss, const sr_net *net, void *ctx) {
 }
 
 int cmd_seqfit(int argc, char **argv) {
-    const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL;
+    const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *table_out = NULL;
     sr_opts o = sr_default_opts();
-    int labels_only = 0, eval_every = 1, seed = (int)o.seed, folds = 0, vocab_max = 0, table_input = 0;
+    int labels_only = 0, eval_every = 1, seed = (int)o.seed, folds = 0, vocab_max = 0, table_input = 0, ensemble = 1;
     const ToolOpt opts[] = {
         {"--model", OPT_STR, &model_path}, {"--wordvec", OPT_STR, &wordvec}, {"--genres", OPT_STR, &genres},
         {"--scene-labels", OPT_STR, &labels}, {"--scripts", OPT_STR, &scripts},
@@ -147,15 +174,16 @@ int cmd_seqfit(int argc, char **argv) {
         {"--pair", OPT_DOUBLE, &o.w_pair}, {"--pair-scale", OPT_DOUBLE, &o.pair_scale},
         {"--labels-only", OPT_FLAG, &labels_only}, {"--seed", OPT_INT, &seed}, {"--eval-every", OPT_INT, &eval_every},
         {"--oof", OPT_INT, &folds}, {"--proj", OPT_INT, &o.proj}, {"--vocab", OPT_INT, &vocab_max},
-        {"--table-input", OPT_FLAG, &table_input},
+        {"--table-input", OPT_FLAG, &table_input}, {"--table-out", OPT_STR, &table_out},
+        {"--ensemble", OPT_INT, &ensemble}, {"--w-place", OPT_DOUBLE, &o.w_place}, {"--w-paren", OPT_DOUBLE, &o.w_paren},
         {NULL, 0, NULL}};
     int st = tool_parse("seqfit", argc, argv, opts, NULL, usage);
     if (st >= 0) return st;
     if (!model_path || !wordvec || !genres || !labels)
         return tool_usage_error("seqfit", "needs --model, --wordvec, --genres and --scene-labels (--help)");
     if (o.filters < 1 || o.filters > 512 || o.width < 1 || o.width > 16 || o.max_len < 1 || o.epochs < 0 || o.batch < 1 ||
-        !(o.lr > 0) || !(o.dropout >= 0 && o.dropout < 1) || !(o.w_mse >= 0) || !(o.w_pair >= 0) || o.w_mse + o.w_pair <= 0)
-        return tool_usage_error("seqfit", "--filters 1..512, --width 1..16, --max-len >= 1, --batch >= 1, --lr > 0, --dropout in [0, 1), --mse/--pair >= 0 and not both 0");
+        !(o.lr > 0) || !(o.dropout >= 0 && o.dropout < 1) || !(o.w_mse >= 0) || !(o.w_pair >= 0) || !(o.w_place >= 0) || !(o.w_paren >= 0) || o.w_mse + o.w_pair <= 0 || ensemble < 1 || ensemble > 16)
+        return tool_usage_error("seqfit", "--filters 1..512, --width 1..16, --max-len >= 1, --batch >= 1, --lr > 0, --dropout in [0, 1), --mse/--pair >= 0 and not both 0, --ensemble 1..16");
     o.residual = !labels_only;
     o.seed = (uint64_t)seed;
     char err[512], scriptbuf[1200];
@@ -197,65 +225,80 @@ int cmd_seqfit(int argc, char **argv) {
         sb_result ro = sb_score(c, oof);
         line("linear head, out of fold on training", &ro, 1);
     }
-    if (sr_net_init(&net, d->dim, o.proj, o.filters, o.width, o.seed)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); goto done; }
-    printf("reader: %d words, projection %d, conv %d x %d relu, max+mean pool, dropout %.2f, dense 2 (%d parameters); %s; mse %g pair %g (scale %g); "
-           "adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
-           vocab_max > 0 ? vocab_max : d->V, o.proj, o.filters, o.width, o.dropout, net.n_params, o.residual ? "learns the linear head's residual" : "learns the labels",
-           o.w_mse, o.w_pair, o.pair_scale, o.lr, o.weight_decay, o.batch, o.epochs, o.max_len, seed);
     run_ctx x = { c, d, lin, pred, seq, &o, eval_every, t0 };
-    if (sr_train(&net, d, c, base, &o, on_epoch, &x, err, sizeof err)) { fprintf(stderr, "moodspace seqfit: %s\n", err); goto done; }
-    double t1 = now();
-    if (read_scenes(&x, &net, 0)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); goto done; }
-    double per = (now() - t1) / (c->n_scenes ? c->n_scenes : 1);
+    float *sum = calloc(n2, sizeof(float));
+    double read_s = 0;
+    size_t bytes = 0;
+    if (!sum) { fprintf(stderr, "moodspace seqfit: out of memory\n"); goto done; }
+    for (int k = 0; k < ensemble; k++) {
+        sr_opts ok = o;
+        ok.seed = o.seed + (uint64_t)k;
+        if (sr_net_init(&net, d->dim, o.proj, o.filters, o.width, ok.seed)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); goto done; }
+        printf("reader %d of %d: %d words, projection %d, conv %d x %d relu, max+mean pool, dropout %.2f, dense 2 (%d parameters); %s; "
+               "mse %g pair %g (scale %g) place %g paren %g; adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
+               k + 1, ensemble, vocab_max > 0 ? vocab_max : d->V, o.proj, o.filters, o.width, o.dropout, net.n_params,
+               o.residual ? "learns the linear head's residual" : "learns the labels", o.w_mse, o.w_pair, o.pair_scale, o.w_place, o.w_paren, o.lr,
+               o.weight_decay, o.batch, o.epochs, o.max_len, (int)ok.seed);
+        if (sr_train(&net, d, c, base, &ok, on_epoch, &x, err, sizeof err)) { fprintf(stderr, "moodspace seqfit: %s\n", err); free(sum); goto done; }
+        /* what would ship: the projection folded into an int8 table of words */
+        sr_data *fd = NULL;
+        sr_net fnet;
+        if (sr_fold(&net, d, 1, &fd, &fnet)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); goto done; }
+        if (k == 0) {
+            for (int v = 2; v < fd->V; v++) {
+                int any = 0;
+                for (int p = 0; p < d->dim && !any; p++) any = d->vec[(size_t)v * d->dim + p] != 0;   /* a word it reads */
+                if (any) bytes += (size_t)fd->dim + 4;   /* int8 row + its float scale */
+            }
+            if (table_out) write_table(table_out, d, fd, &fnet);
+        }
+        bytes += sizeof(float) * (size_t)fnet.n_params;
+        x.d = fd;
+        double t1 = now();
+        int rc = read_scenes(&x, &fnet, 0);
+        read_s += now() - t1;
+        x.d = d;
+        sr_data_free(fd);
+        sr_net_free(&fnet);
+        sr_net_free(&net);
+        if (rc) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); goto done; }
+        for (size_t i = 0; i < 2 * (size_t)c->n_scenes; i++) sum[i] += seq[i];
+        if (ensemble > 1) {
+            char what[80];
+            combine(&x, o.residual ? 1 : 0, 1);
+            sb_result rk = sb_score(c, pred);
+            snprintf(what, sizeof what, "reader %d alone, folded int8%s", k + 1, o.residual ? " (+ linear)" : "");
+            line(what, &rk, 1);
+        }
+    }
+    for (size_t i = 0; i < 2 * (size_t)c->n_scenes; i++) seq[i] = sum[i] / (float)ensemble;
+    free(sum);
     sb_result r;
+    char what[120];
     if (o.residual) {
         static const double alphas[] = { 0.5, 1, 1.5 };
         for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
-            char what[80];
             combine(&x, 1, alphas[a]);
             r = sb_score(c, pred);
-            snprintf(what, sizeof what, "final: linear + %.1f x reader", alphas[a]);
+            snprintf(what, sizeof what, "final: linear + %.1f x reader%s", alphas[a], ensemble > 1 ? "s' mean" : "");
             line(what, &r, 1);
         }
     } else {
         static const double alphas[] = { 0.25, 0.5, 1 };
         combine(&x, 0, 1);
         r = sb_score(c, pred);
-        line("final: reader alone", &r, 1);
+        line(ensemble > 1 ? "final: readers' mean alone" : "final: reader alone", &r, 1);
         for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
-            char what[80];
             combine(&x, 1 - alphas[a] / 2, alphas[a]);
             r = sb_score(c, pred);
-            snprintf(what, sizeof what, "final: %.3f x linear + %.2f x reader", 1 - alphas[a] / 2, alphas[a]);
+            snprintf(what, sizeof what, "final: %.3f x linear + %.2f x reader%s", 1 - alphas[a] / 2, alphas[a], ensemble > 1 ? "s' mean" : "");
             line(what, &r, 1);
         }
     }
-    /* what would ship: the projection folded into a table of words, int8 */
-    sr_data *fd = NULL;
-    sr_net fnet;
-    if (sr_fold(&net, d, 1, &fd, &fnet) == 0) {
-        size_t bytes = 0;
-        for (int v = 2; v < fd->V; v++) {
-            int any = 0;
-            for (int p = 0; p < fd->dim && !any; p++) any = fd->vec[(size_t)v * fd->dim + p] != 0;
-            if (any) bytes += (size_t)fd->dim + 4;   /* int8 row + its float scale */
-        }
-        bytes += sizeof(float) * (size_t)(fnet.n_params);
-        x.d = fd;
-        double t2 = now();
-        if (read_scenes(&x, &fnet, 0) == 0) {
-            double per2 = (now() - t2) / (c->n_scenes ? c->n_scenes : 1);
-            combine(&x, o.residual ? 1 : 0, 1);
-            r = sb_score(c, pred);
-            line("final, folded word table int8", &r, 1);
-            printf("folded reader: %d numbers a word, about %zu bytes (int8 table + float32 net), %.3f ms per scene\n",
-                   fd->dim, bytes, per2 * 1e3);
-        }
-        x.d = d;
-        sr_data_free(fd);
-        sr_net_free(&fnet);
-    }
-    printf("reading time: %.3f ms per scene (%d scenes, 1 thread), whole run %.0f s\n", per * 1e3, c->n_scenes, now() - t0);
+    printf("(final lines: the readers folded into an int8 table of %d numbers a word, as they would ship)\n", o.proj ? o.proj : d->dim);
+    printf("shipped size: about %zu bytes (int8 rows + a float32 scale for each word read, float32 nets); "
+           "reading: %.3f ms per scene for the %d reader(s), 1 thread (%d scenes); whole run %.0f s\n",
+           bytes, read_s / (c->n_scenes ? c->n_scenes : 1) * 1e3, ensemble, c->n_scenes, now() - t0);
     status = 0;
 done:
     sr_net_free(&net);

@@ -270,6 +270,7 @@ sr_opts sr_default_opts(void) {
     o.epochs = 8; o.batch = 4;
     o.lr = 1e-3; o.weight_decay = 1e-4; o.dropout = 0.3; o.clip = 5;
     o.w_mse = 1; o.w_pair = 0; o.pair_scale = 2;
+    o.w_place = 0; o.w_paren = 0; o.place_z = 1.5; o.paren_z = 1.0;
     o.residual = 1;
     o.seed = 18;
     return o;
@@ -285,12 +286,18 @@ void sr_film_counts(const float *z, int k, double n[2]) {
         }
 }
 
-double sr_film_loss(const float *s, const float *z, int k, const sr_opts *o, double n_sq, double n_pair, float *ds) {
+double sr_film_loss(const float *s, const float *z, const float *zw, const float *ww, int k, const sr_opts *o,
+                    double n_sq, double n_pair, float *ds) {
     double loss = 0;
     if (ds) memset(ds, 0, sizeof(float) * 2 * (size_t)k);
     for (int t = 0; t < 2; t++)
         for (int a = 0; a < k; a++) {
             float za = z[2 * a + t];
+            if (zw && ww && !isnan(zw[2 * a + t]) && ww[2 * a + t] > 0 && o->w_mse > 0 && n_sq > 0) {
+                double e = s[2 * a + t] - zw[2 * a + t];
+                loss += o->w_mse * ww[2 * a + t] * e * e / n_sq;
+                if (ds) ds[2 * a + t] += (float)(o->w_mse * ww[2 * a + t] * 2 * e / n_sq);
+            }
             if (isnan(za)) continue;
             double e = s[2 * a + t] - za;
             if (o->w_mse > 0 && n_sq > 0) {
@@ -311,8 +318,22 @@ double sr_film_loss(const float *s, const float *z, int k, const sr_opts *o, dou
     return loss;
 }
 
-/* One training film: its labelled scenes (corpus indices) and their targets. */
-typedef struct { int k; int *scene; float *z, *base; } tr_film;
+/* One training film: its scenes with a label or a weak hint (corpus
+ * indices), their hand targets z, weak targets zw with weights ww. */
+typedef struct { int k; int *scene; float *z, *zw, *ww, *base; } tr_film;
+
+/* The weak target of scene s of f for target t (place, else parenthetical),
+ * its weight in *w; NAN when none. */
+static float weak_target(const sb_film *f, int s, int t, const sr_opts *o, float *w) {
+    const Scene *sc = &f->ss->scenes[s];
+    *w = 0;
+    if (sc->words < SB_PLACE_MIN_WORDS) return NAN;
+    int place = sb_place_kind(sc->heading);
+    if (place && o->w_place > 0) { *w = (float)o->w_place; return (float)(place * o->place_z); }
+    int hint = f->hint ? f->hint[2 * s + t] : 0;
+    if (hint && o->w_paren > 0) { *w = (float)o->w_paren; return (float)(hint * o->paren_z); }
+    return NAN;
+}
 
 int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *base, const sr_opts *o,
              sr_epoch_cb cb, void *ctx, char *err, size_t errlen) {
@@ -323,19 +344,29 @@ int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *bas
         const sb_film *f = &c->films[i];
         if (f->val || !f->label) continue;
         tr_film *F = &films[nf];
-        for (int s = 0; s < f->ss->n_scenes; s++) F->k += !isnan(f->label[2 * s]) || !isnan(f->label[2 * s + 1]);
+        float w;
+        for (int s = 0; s < f->ss->n_scenes; s++)
+            F->k += !isnan(f->label[2 * s]) || !isnan(f->label[2 * s + 1]) || !isnan(weak_target(f, s, 0, o, &w)) ||
+                    !isnan(weak_target(f, s, 1, o, &w));
         if (F->k == 0) continue;
         F->scene = malloc(sizeof(int) * (size_t)F->k);
         F->z = malloc(sizeof(float) * 2 * (size_t)F->k);
+        F->zw = malloc(sizeof(float) * 2 * (size_t)F->k);
+        F->ww = malloc(sizeof(float) * 2 * (size_t)F->k);
         F->base = calloc(2 * (size_t)F->k, sizeof(float));
-        if (!F->scene || !F->z || !F->base) { rc = -1; nf++; break; }
+        if (!F->scene || !F->z || !F->zw || !F->ww || !F->base) { rc = -1; nf++; break; }
         int k = 0;
         for (int s = 0; s < f->ss->n_scenes; s++) {
-            if (isnan(f->label[2 * s]) && isnan(f->label[2 * s + 1])) continue;
+            if (isnan(f->label[2 * s]) && isnan(f->label[2 * s + 1]) && isnan(weak_target(f, s, 0, o, &w)) &&
+                isnan(weak_target(f, s, 1, o, &w)))
+                continue;
             F->scene[k] = f->first + s;
             for (int t = 0; t < 2; t++) {
                 float l = f->label[2 * s + t];
                 F->z[2 * k + t] = isnan(l) ? NAN : (l - 5.0f) / 2.0f;
+                /* a hand label outranks a hint on the same scene */
+                F->zw[2 * k + t] = isnan(l) ? weak_target(f, s, t, o, &F->ww[2 * k + t]) : NAN;
+                if (!isnan(l)) F->ww[2 * k + t] = 0;
                 if (o->residual) F->base[2 * k + t] = base[2 * (size_t)(f->first + s) + t];
             }
             k++;
@@ -384,7 +415,7 @@ int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *bas
                     sr_forward(net, d, d->ids + d->start[i], (int)(d->start[i + 1] - d->start[i]), &w, (float)o->dropout, &r, out);
                     for (int t = 0; t < 2; t++) s[2 * k + t] = F->base[2 * k + t] + out[t];
                 }
-                ep_loss += sr_film_loss(s, F->z, F->k, o, n[0], n[1], ds) * (b1i - b0);
+                ep_loss += sr_film_loss(s, F->z, F->zw, F->ww, F->k, o, n[0], n[1], ds) * (b1i - b0);
                 for (int k = 0; k < F->k; k++) {
                     uint64_t r = drop_rng[k];
                     int i = F->scene[k];
@@ -412,7 +443,7 @@ int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *bas
     }
 done:
     if (have_w) sr_work_free(&w);
-    for (int i = 0; films && i < nf; i++) { free(films[i].scene); free(films[i].z); free(films[i].base); }
+    for (int i = 0; films && i < nf; i++) { free(films[i].scene); free(films[i].z); free(films[i].zw); free(films[i].ww); free(films[i].base); }
     free(films); free(grad); free(mom); free(var); free(s); free(ds); free(drop_rng); free(order);
     return rc;
 }

@@ -16,6 +16,7 @@
  *     → Dropout (training only) → Dense(2)     valence, energy (z units)
  *
  * trained with Adam on z-scored hand labels of the dev films' training part
+ * (and, optionally, the weak rows scene_head.h uses: places, parentheticals)
  * (scene_bench.h's split): either the labels themselves or the RESIDUAL of
  * the linear script head (so the reader adds only what the bag misses), by
  * mean squared error and optionally a within-film pairwise loss (the
@@ -130,6 +131,11 @@ typedef struct {
     double lr, weight_decay, dropout, clip;
     double w_mse, w_pair;   /* loss weights: squared error, within-film pairs */
     double pair_scale;      /* logistic loss on pair_scale · (s_a − s_b) */
+    double w_place, w_paren;   /* weak rows (squared error, this weight a row): a
+                                  festive / grieving heading (± place_z) and the
+                                  dropped parentheticals' sign (± paren_z), as
+                                  scene_head.h uses them; 0 = off */
+    double place_z, paren_z;
     int residual;           /* 1: learn label − base (base required), 0: the label */
     uint64_t seed;
 } sr_opts;
@@ -144,15 +150,19 @@ typedef void (*sr_epoch_cb)(int epoch, double train_loss, const sr_net *net, voi
 int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *base, const sr_opts *o,
              sr_epoch_cb cb, void *ctx, char *err, size_t errlen);
 
-/* The loss of one film's labelled scenes (the training objective, also used
- * by the tests): scores s[k][2] (final scores: base + net when residual),
- * targets z[k][2] (NAN: none), k scenes. Returns
- *     w_mse · Σ (s − z)² / n_sq  +  w_pair · Σ log(1 + exp(−pair_scale (s_a − s_b))) / n_pair
- * over the film's scene-targets with a label and its pairs (per target, z_a −
- * z_b ≥ SB_MIN_GAP / 2, i.e. labels SB_MIN_GAP points apart); n_sq and n_pair
- * are the batch's counts (sr_film_counts summed), so films add up to the
+/* The loss of one film's scenes (the training objective, also used by the
+ * tests): scores s[k][2] (final scores: base + net when residual), hand
+ * targets z[k][2] (NAN: none), weak targets zw[k][2] with weights ww[k][2]
+ * (NULL, or NAN / 0: none), k scenes. Returns
+ *     w_mse · (Σ (s − z)² + Σ ww (s − zw)²) / n_sq
+ *   + w_pair · Σ log(1 + exp(−pair_scale (s_a − s_b))) / n_pair
+ * over the film's hand-labelled scene-targets, its weak ones and its pairs
+ * of hand labels (per target, z_a − z_b ≥ SB_MIN_GAP / 2, i.e. labels
+ * SB_MIN_GAP points apart); n_sq and n_pair are the batch's counts of hand
+ * scene-targets and pairs (sr_film_counts summed), so films add up to the
  * batch mean. Writes dLoss/ds into ds (if not NULL). */
-double sr_film_loss(const float *s, const float *z, int k, const sr_opts *o, double n_sq, double n_pair, float *ds);
+double sr_film_loss(const float *s, const float *z, const float *zw, const float *ww, int k, const sr_opts *o,
+                    double n_sq, double n_pair, float *ds);
 /* A film's labelled scene-targets and pairs, added into n[0], n[1]. */
 void sr_film_counts(const float *z, int k, double n[2]);
 
