@@ -235,6 +235,23 @@ static void test_word_order(void) {
         CHECK(r.labelled[SB_VAL].pairs[SB_VALENCE] == 1 && r.labelled[SB_VAL].acc[SB_VALENCE] == 1.0 &&
               r.labelled[SB_VAL].acc[SB_ENERGY] == 1.0,
               "order: the validation film's two scenes, same words in another order, are ordered as labelled");
+        /* weight averaging: over the last epoch alone it is the last net; from epoch 1 on it is another */
+        sr_net a, b;
+        o.epochs = 5;
+        int ok2 = sr_net_init(&a, 8, 0, o.filters, o.width, o.seed) == 0 && sr_net_init(&b, 8, 0, o.filters, o.width, o.seed) == 0;
+        o.avg_from = 0;
+        ok2 = ok2 && sr_train(&a, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0;
+        o.avg_from = 5;
+        ok2 = ok2 && sr_train(&b, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0;
+        CHECK(ok2 && memcmp(a.p, b.p, sizeof(float) * (size_t)a.n_params) == 0,
+              "weight averaging over the last epoch only keeps the last net (and a run repeats exactly)");
+        sr_net_free(&b);
+        o.avg_from = 1;
+        ok2 = ok2 && sr_net_init(&b, 8, 0, o.filters, o.width, o.seed) == 0 && sr_train(&b, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0;
+        CHECK(ok2 && memcmp(a.p, b.p, sizeof(float) * (size_t)a.n_params) != 0, "weight averaging from epoch 1 keeps another net");
+        sr_net_free(&a);
+        sr_net_free(&b);
+        o.avg_from = 0;
         o.residual = 1;
         CHECK(sr_train(&net, d, c, NULL, &o, NULL, NULL, err, sizeof err) == -1 && strstr(err, "residual"),
               "order: a residual fit without the linear head's scores is refused with a message");

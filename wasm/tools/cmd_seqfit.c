@@ -18,7 +18,7 @@
  *                    [--dropout P] [--mse W] [--pair W] [--pair-scale S]
  *                    [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]
  *                    [--proj P] [--vocab N] [--table-input] [--table-out PATH] [--ensemble N]
- *                    [--w-place W] [--w-paren W]
+ *                    [--w-place W] [--w-paren W] [--avg-from EPOCH]
  */
 #include "scene_head.h"
 #include "seq_reader.h"
@@ -36,7 +36,7 @@ static void usage(FILE *f) {
                "                        [--lr LR] [--decay WD] [--dropout P] [--mse W] [--pair W] [--pair-scale S]\n"
                "                        [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]\n"
                "                        [--proj P] [--vocab N] [--table-input] [--table-out PATH] [--ensemble N]\n"
-               "                        [--w-place W] [--w-paren W]\n"
+               "                        [--w-place W] [--w-paren W] [--avg-from EPOCH]\n"
                "Trains a small convolutional reader of word order (seq_reader.h) on the dev films'\n"
                "training part and prints the dev scene benchmark on the validation films, beside\n"
                "today's linear script head fitted on the same films. By default the reader learns\n"
@@ -50,7 +50,8 @@ static void usage(FILE *f) {
                "int8 reader's bytes (to measure them; no format reads it). --ensemble N: N readers\n"
                "(seeds S, S+1, ...), their mean. The final lines read the int8-folded readers.\n"
                "--w-place W, --w-paren W: also the weak rows the linear head uses (festive/grieving\n"
-               "headings, dropped parentheticals), this weight a row.\n");
+               "headings, dropped parentheticals), this weight a row. --avg-from E: keep the mean of\n"
+               "the weights at the end of epochs E..N (one net, one table).\n");
 }
 
 static void line(const char *what, const sb_result *r, int all) {
@@ -146,6 +147,26 @@ static void write_table(const char *path, const sr_data *d, const sr_data *fd, c
     fclose(f);
 }
 
+/* A full screenplay: the dev film with the most scenes, read by the folded
+ * reader alone (tokenised ids already in d), one thread. */
+static void largest_film_time(const run_ctx *x, const sr_data *fd, const sr_net *fnet) {
+    const sb_film *big = NULL;
+    for (int i = 0; i < x->c->n; i++)
+        if (!big || x->c->films[i].ss->n_scenes > big->ss->n_scenes) big = &x->c->films[i];
+    sr_work w;
+    if (!big || sr_work_init(&w, fnet, fd->max_len)) return;
+    size_t words = 0;
+    double t = now();
+    float out[2];
+    for (int s = 0; s < big->ss->n_scenes; s++) {
+        sr_predict_scene(fnet, fd, big->first + s, &w, out);
+        words += fd->start[big->first + s + 1] - fd->start[big->first + s];
+    }
+    printf("a full screenplay: %s, %d scenes, %zu words read: %.1f ms for the folded reader (1 thread, native)\n", big->name,
+           big->ss->n_scenes, words, (now() - t) * 1e3);
+    sr_work_free(&w);
+}
+
 static void combine(const run_ctx *x, double alpha_lin, double alpha_seq) {
     for (size_t i = 0; i < 2 * (size_t)x->c->n_scenes; i++) x->pred[i] = (float)(alpha_lin * x->lin[i] + alpha_seq * x->seq[i]);
 }
@@ -176,6 +197,7 @@ int cmd_seqfit(int argc, char **argv) {
         {"--oof", OPT_INT, &folds}, {"--proj", OPT_INT, &o.proj}, {"--vocab", OPT_INT, &vocab_max},
         {"--table-input", OPT_FLAG, &table_input}, {"--table-out", OPT_STR, &table_out},
         {"--ensemble", OPT_INT, &ensemble}, {"--w-place", OPT_DOUBLE, &o.w_place}, {"--w-paren", OPT_DOUBLE, &o.w_paren},
+        {"--avg-from", OPT_INT, &o.avg_from},
         {NULL, 0, NULL}};
     int st = tool_parse("seqfit", argc, argv, opts, NULL, usage);
     if (st >= 0) return st;
@@ -235,28 +257,28 @@ int cmd_seqfit(int argc, char **argv) {
         ok.seed = o.seed + (uint64_t)k;
         if (sr_net_init(&net, d->dim, o.proj, o.filters, o.width, ok.seed)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); goto done; }
         printf("reader %d of %d: %d words, projection %d, conv %d x %d relu, max+mean pool, dropout %.2f, dense 2 (%d parameters); %s; "
-               "mse %g pair %g (scale %g) place %g paren %g; adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
+               "mse %g pair %g (scale %g) place %g paren %g; weights averaged from epoch %d; adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
                k + 1, ensemble, vocab_max > 0 ? vocab_max : d->V, o.proj, o.filters, o.width, o.dropout, net.n_params,
-               o.residual ? "learns the linear head's residual" : "learns the labels", o.w_mse, o.w_pair, o.pair_scale, o.w_place, o.w_paren, o.lr,
+               o.residual ? "learns the linear head's residual" : "learns the labels", o.w_mse, o.w_pair, o.pair_scale, o.w_place, o.w_paren, o.avg_from, o.lr,
                o.weight_decay, o.batch, o.epochs, o.max_len, (int)ok.seed);
         if (sr_train(&net, d, c, base, &ok, on_epoch, &x, err, sizeof err)) { fprintf(stderr, "moodspace seqfit: %s\n", err); free(sum); goto done; }
         /* what would ship: the projection folded into an int8 table of words */
         sr_data *fd = NULL;
         sr_net fnet;
         if (sr_fold(&net, d, 1, &fd, &fnet)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); goto done; }
-        if (k == 0) {
-            for (int v = 2; v < fd->V; v++) {
-                int any = 0;
-                for (int p = 0; p < d->dim && !any; p++) any = d->vec[(size_t)v * d->dim + p] != 0;   /* a word it reads */
-                if (any) bytes += (size_t)fd->dim + 4;   /* int8 row + its float scale */
-            }
-            if (table_out) write_table(table_out, d, fd, &fnet);
+        /* each reader has a table of its own (its own projection) */
+        for (int v = 2; v < fd->V; v++) {
+            int any = 0;
+            for (int p = 0; p < d->dim && !any; p++) any = d->vec[(size_t)v * d->dim + p] != 0;   /* a word it reads */
+            if (any) bytes += (size_t)fd->dim + 4;   /* int8 row + its float scale */
         }
+        if (k == 0 && table_out) write_table(table_out, d, fd, &fnet);
         bytes += sizeof(float) * (size_t)fnet.n_params;
         x.d = fd;
         double t1 = now();
         int rc = read_scenes(&x, &fnet, 0);
         read_s += now() - t1;
+        if (k == 0 && rc == 0) largest_film_time(&x, fd, &fnet);
         x.d = d;
         sr_data_free(fd);
         sr_net_free(&fnet);

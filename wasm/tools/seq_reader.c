@@ -375,13 +375,15 @@ int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *bas
         nf++;
     }
     float *grad = calloc((size_t)net->n_params, sizeof(float));
+    float *avg = o->avg_from > 0 ? calloc((size_t)net->n_params, sizeof(float)) : NULL;
+    int n_avg = 0;
     float *mom = calloc((size_t)net->n_params, sizeof(float)), *var = calloc((size_t)net->n_params, sizeof(float));
     float *s = malloc(sizeof(float) * 2 * (size_t)kmax), *ds = malloc(sizeof(float) * 2 * (size_t)kmax);
     uint64_t *drop_rng = malloc(sizeof(uint64_t) * (size_t)kmax);
     int *order = malloc(sizeof(int) * (size_t)(nf + 1));
     sr_work w;
     int have_w = sr_work_init(&w, net, d->max_len) == 0;
-    if (!films || rc || !grad || !mom || !var || !s || !ds || !drop_rng || !order || !have_w || nf == 0) {
+    if (!films || rc || !grad || (o->avg_from > 0 && !avg) || !mom || !var || !s || !ds || !drop_rng || !order || !have_w || nf == 0) {
         snprintf(err, errlen, nf == 0 ? "sequence reader: no labelled training scenes" : "sequence reader: out of memory");
         rc = -1;
         goto done;
@@ -440,10 +442,15 @@ int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *bas
             }
         }
         if (cb) cb(ep, ep_loss / nf, net, ctx);
+        if (avg && ep >= o->avg_from) {   /* the mean of the weights at each epoch's end from avg_from on */
+            n_avg++;
+            for (int p = 0; p < net->n_params; p++) avg[p] += (net->p[p] - avg[p]) / (float)n_avg;
+        }
     }
+    if (avg && n_avg) memcpy(net->p, avg, sizeof(float) * (size_t)net->n_params);
 done:
     if (have_w) sr_work_free(&w);
     for (int i = 0; films && i < nf; i++) { free(films[i].scene); free(films[i].z); free(films[i].zw); free(films[i].ww); free(films[i].base); }
-    free(films); free(grad); free(mom); free(var); free(s); free(ds); free(drop_rng); free(order);
+    free(films); free(grad); free(avg); free(mom); free(var); free(s); free(ds); free(drop_rng); free(order);
     return rc;
 }

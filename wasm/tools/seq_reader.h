@@ -128,6 +128,8 @@ typedef struct {
     int proj;             /* P (0: the conv reads the word vectors) */
     int max_len;          /* tokens read per scene */
     int epochs, batch;    /* batch: films per Adam step */
+    int avg_from;         /* > 0: the net kept is the mean of its weights at the end of
+                             epochs avg_from..epochs (one net, an ensemble's calm) */
     double lr, weight_decay, dropout, clip;
     double w_mse, w_pair;   /* loss weights: squared error, within-film pairs */
     double pair_scale;      /* logistic loss on pair_scale · (s_a − s_b) */
