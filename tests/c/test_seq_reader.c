@@ -222,7 +222,7 @@ static void test_word_order(void) {
         for (int s = 0; s < c->films[i].ss->n_scenes; s++) train[c->films[i].first + s] = !c->films[i].val;
     sr_data *d = sr_data_from_ids((const int32_t *const *)seqs, lens, 8, vec, 18, 8, 64, train, err, sizeof err);
     sr_opts o = sr_default_opts();
-    o.filters = 8; o.width = 2; o.epochs = 150; o.batch = 1; o.lr = 1e-2; o.dropout = 0; o.residual = 0;
+    o.filters = 8; o.width = 2; o.proj = 0; o.epochs = 150; o.batch = 1; o.lr = 1e-2; o.dropout = 0; o.residual = 0;
     o.w_mse = 1; o.w_pair = 1;
     sr_net net;
     float pred[16];
@@ -235,6 +235,17 @@ static void test_word_order(void) {
         CHECK(r.labelled[SB_VAL].pairs[SB_VALENCE] == 1 && r.labelled[SB_VAL].acc[SB_VALENCE] == 1.0 &&
               r.labelled[SB_VAL].acc[SB_ENERGY] == 1.0,
               "order: the validation film's two scenes, same words in another order, are ordered as labelled");
+        /* the same through a learnt projection to 4 numbers a word (what would ship, folded) */
+        sr_net pnet;
+        o.proj = 4;
+        if (sr_net_init(&pnet, 8, o.proj, o.filters, o.width, o.seed) == 0) {
+            int okp = sr_train(&pnet, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0 && sr_predict(&pnet, d, pred) == 0;
+            r = sb_score(c, pred);
+            CHECK(okp && r.labelled[SB_VAL].acc[SB_VALENCE] == 1.0 && r.labelled[SB_VAL].acc[SB_ENERGY] == 1.0,
+                  "order: so does a reader with a projection to 4 numbers a word");
+            sr_net_free(&pnet);
+        }
+        o.proj = 0;
         /* weight averaging: over the last epoch alone it is the last net; from epoch 1 on it is another */
         sr_net a, b;
         o.epochs = 5;

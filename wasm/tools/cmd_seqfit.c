@@ -1,22 +1,25 @@
-/* cmd_seqfit.c — `moodspace seqfit`: the measured experiment of issue 18's
- * reader of word order (seq_reader.h). Fits today's linear script head on
- * the dev films' training part exactly as `moodspace scenefit` does (scene_head.h,
- * its defaults), then trains a small convolutional reader over the scenes'
- * word vectors on the same training films' hand labels, and prints the dev
- * scene benchmark (scene_bench.h) on the validation films for
+/* cmd_seqfit.c — `moodspace seqfit`: the measured experiment of a reader of
+ * word order for scenes (seq_reader.h). Fits today's linear script head on
+ * the dev films' training part exactly as `moodspace scenefit` does
+ * (scene_head.h, its defaults), then trains a small convolutional reader over
+ * the scenes' word vectors on the same training films' hand labels, and prints
+ * the dev scene benchmark (scene_bench.h) on the validation films for
  *     the linear head alone,
- *     the reader (alone when it learnt the labels, or added to the linear
- *     head when it learnt its residual, the default),
- * one line per epoch (validation films only) and a final line with every
- * split. Nothing is written: the experiment decides whether a reader is
- * worth shipping.
+ *     the reader (alone when it learnt the labels, the default, and blended
+ *     with the linear head; or added to the linear head when it learnt its
+ *     residual, --residual),
+ * one line per epoch (validation films only) and final lines with every
+ * split, read through the reader folded into an int8 word table as it would
+ * ship; then its size and reading time. Nothing is written: the experiment
+ * decides whether a reader is worth shipping (README, "A reader of word
+ * order" has the figures).
  *
  *   moodspace seqfit --model weights/model.bin --wordvec build/wordvec.bin
  *                    --genres genres_dev.json --scene-labels labels/scenes.json
  *                    [--scripts DIR] [--filters F] [--width K] [--max-len T]
  *                    [--epochs N] [--batch FILMS] [--lr LR] [--decay WD]
  *                    [--dropout P] [--mse W] [--pair W] [--pair-scale S]
- *                    [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]
+ *                    [--residual] [--oof FOLDS] [--seed S] [--eval-every N]
  *                    [--proj P] [--vocab N] [--table-input] [--table-out PATH] [--ensemble N]
  *                    [--w-place W] [--w-paren W] [--avg-from EPOCH]
  */
@@ -34,18 +37,19 @@ static void usage(FILE *f) {
                "                        --scene-labels labels/scenes.json [--scripts DIR]\n"
                "                        [--filters F] [--width K] [--max-len T] [--epochs N] [--batch FILMS]\n"
                "                        [--lr LR] [--decay WD] [--dropout P] [--mse W] [--pair W] [--pair-scale S]\n"
-               "                        [--labels-only] [--oof FOLDS] [--seed S] [--eval-every N]\n"
+               "                        [--residual] [--oof FOLDS] [--seed S] [--eval-every N]\n"
                "                        [--proj P] [--vocab N] [--table-input] [--table-out PATH] [--ensemble N]\n"
                "                        [--w-place W] [--w-paren W] [--avg-from EPOCH]\n"
                "Trains a small convolutional reader of word order (seq_reader.h) on the dev films'\n"
                "training part and prints the dev scene benchmark on the validation films, beside\n"
-               "today's linear script head fitted on the same films. By default the reader learns\n"
-               "the linear head's residual and is added to it; --labels-only: it learns the labels.\n"
+               "today's linear script head fitted on the same films. The reader learns the labels\n"
+               "(defaults: the shippable form measured best, seq_reader.h); --residual: it learns\n"
+               "the linear head's residual and is added to it.\n"
                "--oof K: the residual of training films is taken from K linear fits that each left\n"
                "their film out (the head's residual on films it has not seen).\n"
                "--proj P: a learnt projection of each word vector to P numbers first (what would ship,\n"
                "folded into a table of P numbers a word); --vocab N: read only the vocabulary's first\n"
-               "N words; --table-input: read the model's own script-head word table instead of the\n"
+               "N words (default 20000, 0: all); --table-input: read the model's own script-head word table instead of the\n"
                "word vectors (no new numbers per word to ship). --table-out PATH: write the folded\n"
                "int8 reader's bytes (to measure them; no format reads it). --ensemble N: N readers\n"
                "(seeds S, S+1, ...), their mean. The final lines read the int8-folded readers.\n"
@@ -185,7 +189,7 @@ static void on_epoch(int epoch, double loss, const sr_net *net, void *ctx) {
 int cmd_seqfit(int argc, char **argv) {
     const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *table_out = NULL;
     sr_opts o = sr_default_opts();
-    int labels_only = 0, eval_every = 1, seed = (int)o.seed, folds = 0, vocab_max = 0, table_input = 0, ensemble = 1;
+    int residual = 0, eval_every = 1, seed = (int)o.seed, folds = 0, vocab_max = 20000, table_input = 0, ensemble = 1;
     const ToolOpt opts[] = {
         {"--model", OPT_STR, &model_path}, {"--wordvec", OPT_STR, &wordvec}, {"--genres", OPT_STR, &genres},
         {"--scene-labels", OPT_STR, &labels}, {"--scripts", OPT_STR, &scripts},
@@ -193,7 +197,7 @@ int cmd_seqfit(int argc, char **argv) {
         {"--epochs", OPT_INT, &o.epochs}, {"--batch", OPT_INT, &o.batch}, {"--lr", OPT_DOUBLE, &o.lr},
         {"--decay", OPT_DOUBLE, &o.weight_decay}, {"--dropout", OPT_DOUBLE, &o.dropout}, {"--mse", OPT_DOUBLE, &o.w_mse},
         {"--pair", OPT_DOUBLE, &o.w_pair}, {"--pair-scale", OPT_DOUBLE, &o.pair_scale},
-        {"--labels-only", OPT_FLAG, &labels_only}, {"--seed", OPT_INT, &seed}, {"--eval-every", OPT_INT, &eval_every},
+        {"--residual", OPT_FLAG, &residual}, {"--seed", OPT_INT, &seed}, {"--eval-every", OPT_INT, &eval_every},
         {"--oof", OPT_INT, &folds}, {"--proj", OPT_INT, &o.proj}, {"--vocab", OPT_INT, &vocab_max},
         {"--table-input", OPT_FLAG, &table_input}, {"--table-out", OPT_STR, &table_out},
         {"--ensemble", OPT_INT, &ensemble}, {"--w-place", OPT_DOUBLE, &o.w_place}, {"--w-paren", OPT_DOUBLE, &o.w_paren},
@@ -204,9 +208,10 @@ int cmd_seqfit(int argc, char **argv) {
     if (!model_path || !wordvec || !genres || !labels)
         return tool_usage_error("seqfit", "needs --model, --wordvec, --genres and --scene-labels (--help)");
     if (o.filters < 1 || o.filters > 512 || o.width < 1 || o.width > 16 || o.max_len < 1 || o.epochs < 0 || o.batch < 1 ||
-        !(o.lr > 0) || !(o.dropout >= 0 && o.dropout < 1) || !(o.w_mse >= 0) || !(o.w_pair >= 0) || !(o.w_place >= 0) || !(o.w_paren >= 0) || o.w_mse + o.w_pair <= 0 || ensemble < 1 || ensemble > 16)
-        return tool_usage_error("seqfit", "--filters 1..512, --width 1..16, --max-len >= 1, --batch >= 1, --lr > 0, --dropout in [0, 1), --mse/--pair >= 0 and not both 0, --ensemble 1..16");
-    o.residual = !labels_only;
+        !(o.lr > 0) || !(o.dropout >= 0 && o.dropout < 1) || !(o.w_mse >= 0) || !(o.w_pair >= 0) || !(o.w_place >= 0) || !(o.w_paren >= 0) || o.w_mse + o.w_pair <= 0 || ensemble < 1 || ensemble > 16 ||
+        o.proj < 0 || o.proj > 512 || vocab_max < 0 || folds < 0 || folds == 1 || folds > 20 || o.avg_from < 0)
+        return tool_usage_error("seqfit", "--filters 1..512, --width 1..16, --max-len >= 1, --batch >= 1, --lr > 0, --dropout in [0, 1), --mse/--pair >= 0 and not both 0, --ensemble 1..16, --proj 0..512, --vocab >= 0, --oof 0 or 2..20, --avg-from >= 0");
+    o.residual = residual;
     o.seed = (uint64_t)seed;
     char err[512], scriptbuf[1200];
     if (!scripts) {
