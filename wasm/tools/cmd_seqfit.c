@@ -262,7 +262,7 @@ int cmd_seqfit(int argc, char **argv) {
         ok.seed = o.seed + (uint64_t)k;
         if (sr_net_init(&net, d->dim, o.proj, o.filters, o.width, ok.seed)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); goto done; }
         printf("reader %d of %d: %d words, projection %d, conv %d x %d relu, max+mean pool, dropout %.2f, dense 2 (%d parameters); %s; "
-               "mse %g pair %g (scale %g) place %g paren %g; weights averaged from epoch %d; adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
+               "mse %g pair %g (scale %g) place %g paren %g; weights averaged from epoch %d (0: not averaged); adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
                k + 1, ensemble, vocab_max > 0 ? vocab_max : d->V, o.proj, o.filters, o.width, o.dropout, net.n_params,
                o.residual ? "learns the linear head's residual" : "learns the labels", o.w_mse, o.w_pair, o.pair_scale, o.w_place, o.w_paren, o.avg_from, o.lr,
                o.weight_decay, o.batch, o.epochs, o.max_len, (int)ok.seed);
