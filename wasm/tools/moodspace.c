@@ -23,6 +23,7 @@ int cmd_embed(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_soundtrack(int argc, char **argv);
 int cmd_scenefit(int argc, char **argv);
+int cmd_seqfit(int argc, char **argv);
 
 typedef struct {
     const char *name;
@@ -43,6 +44,7 @@ static const Command COMMANDS[] = {
     {"embed",   cmd_embed,   "train word vectors on screenplays + training lyrics (CBOW)"},
     {"calibrate", cmd_calibrate, "store songs' and scenes' calibration tables in the model's meta"},
     {"scenefit", cmd_scenefit, "refit the script head's valence and energy on dev film scenes"},
+    {"seqfit",  cmd_seqfit,  "experiment: a small reader of word order on dev film scenes (measured, not shipped)"},
     {"soundtrack", cmd_soundtrack, "a film's soundtrack from a song library, as the page builds it"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
