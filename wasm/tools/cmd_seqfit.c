@@ -11,8 +11,8 @@
  * one line per epoch (validation films only) and final lines with every
  * split, read through the reader folded into an int8 word table as it would
  * ship; then its size and reading time. Nothing is written: the experiment
- * decides whether a reader is worth shipping (README, "A reader of word
- * order" has the figures).
+ * decides whether a reader is worth shipping; the figures are in
+ * README, "A reader of word order (measured, not shipped)".
  *
  *   moodspace seqfit --model weights/model.bin --wordvec build/wordvec.bin
  *                    --genres genres_dev.json --scene-labels labels/scenes.json
@@ -228,6 +228,8 @@ int cmd_seqfit(int argc, char **argv) {
     sb_labels *l = g ? sb_labels_load(labels, err, sizeof err) : NULL;
     sb_corpus *c = l ? sb_corpus_load(g, scripts, 2, err, sizeof err) : NULL;
     scene_features *sf = c ? scene_features_build(c, m, wv, so.sif_a, err, sizeof err) : NULL;
+    /* the linear head it is compared with is the shipped one, word features included */
+    if (sf && so.word_feats > 0 && scene_features_words(sf, so.word_feats, err, sizeof err)) { scene_features_free(sf); sf = NULL; }
     sr_data *d = sf ? sr_data_build(c, m, table_input ? NULL : wv, o.max_len, vocab_max, err, sizeof err) : NULL;
     size_t n2 = c ? 2 * (size_t)c->n_scenes + 2 : 2;
     float *oof = NULL, *lin = malloc(sizeof(float) * n2), *pred = malloc(sizeof(float) * n2), *seq = calloc(n2, sizeof(float));
