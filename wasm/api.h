@@ -93,7 +93,8 @@ char *ms_read_script(int h, const char *text, size_t len, const char *opts_json)
 /* The films a song library fits best, in one call (the Taste tab and
  * `moodspace soundtrack --fit`): every film's ms_film_soundtrack, ranked by
  * the mean distance of its segments to their songs. json: {"segments"?,
- * "top"?, "packed": {"metrics", "n": songs}, "films": [{"id", "scenes": n}]};
+ * "top"?, "results"? (how many of the top carry their "result"; default
+ * all), "packed": {"metrics", "n": songs}, "films": [{"id", "scenes": n}]};
  * packed / n_floats: the song rows, then each film's scene rows and scene
  * weights (api_film.c gives the layout). Returns a malloc'd JSON text to free
  * with ms_free: {"ranking": [{"id", "score", "result"}], "failed", ...} or
