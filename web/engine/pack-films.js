@@ -39,6 +39,7 @@ export function packFilms(films, metrics) {
 }
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+const collate = new Intl.Collator().compare;   // localeCompare's order (film.js sorts the same way), one collator
 
 /** A catalog file in the compact form (weights/catalog.json) or not: the test film.js's normalizeCatalog makes. */
 export const isCompactCatalog = (json) => !!json && Array.isArray(json.films) && Array.isArray(json.metrics) && Array.isArray(json.mean) &&
@@ -66,7 +67,7 @@ export function packCompactCatalog(json) {
     const w = Array.isArray(f.w) ? f.w : [];
     kept.push({ f, i, n, m, title: f.title.trim().slice(0, 200), weights: w.length === n ? w.map((x) => Math.max(1, (Number(x) || 0) * wunit)) : null });
   });
-  kept.sort((a, b) => a.title.localeCompare(b.title));
+  kept.sort((a, b) => collate(a.title, b.title));
   const value = (e, j, q) => { const z = e.m[j * k + q]; return isNum(z) && isNum(mean[q]) && isNum(std[q]) ? mean[q] + std[q] * z * zunit : undefined; };
   // the columns: every metric some film's overall mood has (its own, when complete; else the mean of its scenes')
   const columns = new Set();

@@ -20,6 +20,7 @@ const ROMAN = { i: 1, ii: 2, iii: 3, iv: 4, v: 5, vi: 6, vii: 7, viii: 8, ix: 9,
 const WORDS = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   first: 1, second: 2, third: 3 };
 const ARTICLES = new Set(['the', 'a', 'an']);
+const collate = new Intl.Collator().compare;   // localeCompare's order, one collator
 
 /**
  * The words of a title or query: lower case, no accents, no punctuation,
@@ -84,7 +85,7 @@ export function rankFilms(films, query, limit = 30) {
     const r = matchRank(f, q, query);
     if (r >= 0) hits.push({ f, r, n: keyOf(f, keys).words.length });
   }
-  hits.sort((a, b) => a.r - b.r || a.n - b.n || a.f.title.localeCompare(b.f.title));
+  hits.sort((a, b) => a.r - b.r || a.n - b.n || collate(a.f.title, b.f.title));
   return { films: hits.slice(0, limit).map((h) => h.f), total: hits.length };
 }
 
