@@ -489,6 +489,8 @@ export function mountDashboard(root, ctx) {
       if (left()) return;
       if (r && library.state === state) { const after = root.querySelector('#dash-history'); if (after) after.after(r); else root.append(r); }
       for (const p of slow) { const s = await p; if (left()) return; if (s && library.state === state) root.append(s); }
+      await C.settled();   // its charts drawn
+      if (left()) return;
       root.dataset.rendered = String(Date.now());
     })().finally(() => {
       running = null;
