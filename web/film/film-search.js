@@ -29,11 +29,24 @@ const collate = new Intl.Collator().compare;   // localeCompare's order, one col
  * and "X-Men" keep their letter), words for numbers everywhere.
  */
 export function titleWords(s) {
-  return foldName(s || '').split(' ').filter(Boolean).map((w, i) => {   // (fold.js: "wall-e" → "wall e")
+  return folded(s).split(' ').filter(Boolean).map((w, i) => {   // (fold.js: "wall-e" → "wall e")
     if (i > 0 && w in ROMAN) return String(ROMAN[w]);
     if (w in WORDS) return String(WORDS[w]);
     return w;
   });
+}
+// a title folded once: the catalog's titles are folded for the release
+// years, the placeholder and the search keys (folding is the slow part)
+const foldedOf = new Map();
+function folded(s) {
+  const key = String(s || '');
+  let f = foldedOf.get(key);
+  if (f === undefined) {
+    if (foldedOf.size > 20000) foldedOf.clear();
+    f = foldName(key);
+    foldedOf.set(key, f);
+  }
+  return f;
 }
 
 /** A search key for a film, computed once (titles do not change). */
@@ -43,7 +56,7 @@ function keyOf(film, cache) {
     const words = titleWords(film.title);
     const bare = words.length > 1 && ARTICLES.has(words[0]) ? words.slice(1) : words;
     k = { words, bare, joined: words.join(' '), bareJoined: bare.join(' '), squashed: words.join(''),
-      plain: foldName(film.title).split(' ') };   // as written: "Malcolm X" keeps its x
+      plain: folded(film.title).split(' ') };   // as written: "Malcolm X" keeps its x
     cache.set(film, k);
   }
   return k;
