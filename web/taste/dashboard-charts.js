@@ -17,13 +17,15 @@ const live = new Set();
 // Charts are drawn one per task after their figures are on the page (a
 // chart costs tens of ms: the view's first paint and the user's next click
 // do not wait for all of them); each figure keeps the room of its chart.
+/** Let the page answer input before going on (scheduler.yield where there is one). */
+export const yieldTask = () => (typeof globalThis.scheduler?.yield === 'function' ? globalThis.scheduler.yield() : new Promise((r) => setTimeout(r, 0)));
 const pending = [];
 let round = 0;
 let pumping = null;
 function pump() {
   pumping ||= (async () => {
     while (pending.length) {
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldTask();
       pending.shift()?.();
     }
   })().finally(() => { pumping = null; });

@@ -474,6 +474,8 @@ export function mountDashboard(root, ctx) {
       for (const make of [() => (ref ? verdictSection(songs, state, ref) : null), () => topSection(state, hist, mid), () => (state.source === 'demo' ? demoArtistsSection(songs) : null), () => stabilitySection(state, C), () => historySection(state, C),
         () => moodMapSection(songs, C, ref), () => moodRangeSection(state, C), () => decadesSection(songs, state, C)]) {
         try { const s = make(); if (s) out.push(s); } catch (e) { console.error(e); }
+        await C.yieldTask();   // a click meanwhile (another tab) is answered between two sections
+        if (left()) return;
       }
       const pending = songs.filter((s) => s.lyricsStatus === 'pending').length;
       if (!songs.some((s) => s.metrics)) {
