@@ -86,14 +86,17 @@ char *ms_arc_from_metrics(int h, const char *json);
  * text) and each scene's predicted mood plus the overall mood, from one parse
  * and one prediction and no arc (api_script.c, "a script read once"). h: a loaded
  * model; text / len: the script (any bytes); opts_json: ms_arc's options or
- * NULL. Returns a malloc'd JSON text to free with ms_free, {"error"} on
- * failure; never NULL unless out of memory. */
+ * NULL, plus "soundtrack": {"segments", "ranges"} to get in the same call
+ * the arc-only ms_film_soundtrack answer for the film made of these moods
+ * (api_script.c). Returns a malloc'd JSON text to free with ms_free,
+ * {"error"} on failure; never NULL unless out of memory. */
 char *ms_read_script(int h, const char *text, size_t len, const char *opts_json);
 
 /* The films a song library fits best, in one call (the Taste tab and
  * `moodspace soundtrack --fit`): every film's ms_film_soundtrack, ranked by
  * the mean distance of its segments to their songs. json: {"segments"?,
- * "top"?, "packed": {"metrics", "n": songs}, "films": [{"id", "scenes": n}]};
+ * "top"?, "results"? (how many of the top carry their "result"; default
+ * all), "packed": {"metrics", "n": songs}, "films": [{"id", "scenes": n}]};
  * packed / n_floats: the song rows, then each film's scene rows and scene
  * weights (api_film.c gives the layout). Returns a malloc'd JSON text to free
  * with ms_free: {"ranking": [{"id", "score", "result"}], "failed", ...} or

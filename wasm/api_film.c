@@ -35,7 +35,8 @@ char *ms_film_soundtrack(int h, const char *json, const float *packed, size_t n_
  * the mean distance of its segments to their songs. The films and the songs
  * travel as float32 rows, not JSON numbers: a catalog is ~10^5 scene moods.
  *
- * Request: {"segments": 6, "top": 5,
+ * Request: {"segments": 6, "top": 5, "results": 5 (0..top: how many of the
+ *           top films come with their "result"; default top),
  *           "packed": {"metrics": [names], "n": songs},
  *           "films": [{"id": "...", "scenes": n}, ...]}
  * packed / n_floats: the songs' rows [songs][metrics], then for each film in
@@ -45,7 +46,10 @@ char *ms_film_soundtrack(int h, const char *json, const float *packed, size_t n_
  * film with such a scene fails; a missing unweighted metric is its mean.
  * Answer: {"segments", "songs": used, "films": scored, "failed": k,
  *          "ranking": [{"id", "score", "result": ms_film_soundtrack's answer
- *          for that film}]} best first. score = the mean over the segments of
+ *          for that film (the first "results" films only)}]} best first.
+ *          A film's score and result do not depend on the other films: a
+ *          caller may rank a catalog in parts without results, then ask
+ *          for the winners' results (web/engine/worker.js). score = the mean over the segments of
  * the distances as ms_film_soundtrack reports them (5 decimals); ties by id
  * (byte order). */
 #define FIT_DEFAULT_SEGMENTS 6
@@ -99,7 +103,7 @@ typedef struct {
     const float *packed;     /* the caller's buffer (songs, then each film) */
     size_t n_floats;
     const cJSON *pd;         /* the request's "packed" description */
-    int segments, top;
+    int segments, top, results;
     int pm;                  /* the buffer's metrics per row */
     int pcol[MATCH_MAX_METRICS];   /* the model's metric j is the buffer's column pcol[j] (-1: not there) */
     int n_total;             /* song rows in the buffer */
@@ -135,7 +139,8 @@ static int fit_row(const FitRun *r, const float *in, float *out) {
  * buffer's metrics and song rows. 0, or -1 + message. */
 static int fit_read_packed(FitRun *r, const cJSON *req, char *err, size_t errlen) {
     if (fit_int(req, "segments", FIT_DEFAULT_SEGMENTS, 1, ARC_MAX_SEGMENTS, &r->segments, err, errlen) ||
-        fit_int(req, "top", 5, 1, FIT_MAX_TOP, &r->top, err, errlen)) return -1;
+        fit_int(req, "top", 5, 1, FIT_MAX_TOP, &r->top, err, errlen) ||
+        fit_int(req, "results", r->top, 0, r->top, &r->results, err, errlen)) return -1;
     r->pd = cJSON_GetObjectItemCaseSensitive(req, "packed");
     const cJSON *pn = cJSON_GetObjectItemCaseSensitive(r->pd, "metrics"), *pc = cJSON_GetObjectItemCaseSensitive(r->pd, "n");
     if (!r->packed || !cJSON_IsArray(pn) || !cJSON_IsNumber(pc)) {
@@ -259,6 +264,13 @@ static cJSON *fit_answer(FitRun *r) {
     cJSON_AddNumberToObject(out, "failed", r->failed);
     cJSON_AddItemToObject(out, "ranking", rank);
     for (int k = 0; k < r->top && k < r->scored; k++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "id", r->sc[k].id);
+        char num[40];   /* all 17 digits: cJSON's own printing may drop the last bit */
+        snprintf(num, sizeof num, "%.17g", r->sc[k].score);
+        cJSON_AddRawToObject(e, "score", num);
+        cJSON_AddItemToArray(rank, e);
+        if (k >= r->results) continue;
         const float *in;
         int f = r->sc[k].film, n = fit_film_scenes(r, f, &in);
         for (int i = 0; i < n; i++)
@@ -266,13 +278,7 @@ static cJSON *fit_answer(FitRun *r) {
         for (int i = 0; i < n; i++) r->w[i] = in[(size_t)n * r->pm + i];
         char *one = fit_film_request(sp, r->rows, r->w, n, r->segments, r->pd);
         char *res = one ? soundtrack_json(one, sp, r->calib, r->packed, r->n_floats) : NULL;
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "id", r->sc[k].id);
-        char num[40];   /* all 17 digits: cJSON's own printing may drop the last bit */
-        snprintf(num, sizeof num, "%.17g", r->sc[k].score);
-        cJSON_AddRawToObject(e, "score", num);
         cJSON_AddItemToObject(e, "result", res ? cJSON_Parse(res) : cJSON_CreateNull());
-        cJSON_AddItemToArray(rank, e);
         free(one); free(res);
     }
     return out;

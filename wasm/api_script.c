@@ -283,6 +283,58 @@ done:
     return o;
 }
 
+/* The option "soundtrack": {"segments": N, "ranges": {metric: [lo, hi]}}
+ * adds "soundtrack": ms_film_soundtrack's answer (no songs, "detail": the
+ * arc the Soundtrack view draws) for the film the page makes of this very
+ * answer (web/film/script-film.js): each scene's printed "mood", a value
+ * outside its metric's range clamped to it (the ranges the page shows;
+ * a metric not listed is not clamped), weighed by max(1, words), compared
+ * on the metrics of "overall". So a script the user brings is one call,
+ * and its arc the numbers a second call would give. -1 + message on a bad
+ * option; a failed soundtrack is its {"error"} in "soundtrack". */
+static int read_script_soundtrack(int h, cJSON *o, const cJSON *st, char *err, size_t errlen) {
+    const cJSON *seg = cJSON_GetObjectItemCaseSensitive(st, "segments"), *ranges = cJSON_GetObjectItemCaseSensitive(st, "ranges");
+    if (!cJSON_IsObject(st) || !cJSON_IsNumber(seg) || seg->valuedouble != floor(seg->valuedouble) ||
+        seg->valuedouble < 1 || seg->valuedouble > ARC_MAX_SEGMENTS || (ranges && !cJSON_IsObject(ranges))) {
+        snprintf(err, errlen, "\"soundtrack\" must be {\"segments\": 1..%d, \"ranges\": {metric: [low, high]}}", ARC_MAX_SEGMENTS);
+        return -1;
+    }
+    cJSON *req = cJSON_CreateObject();
+    cJSON *sc = cJSON_AddArrayToObject(req, "scenes"), *sw = cJSON_AddArrayToObject(req, "scene_weights");
+    cJSON *mn = cJSON_AddArrayToObject(req, "metrics");
+    cJSON_AddArrayToObject(req, "songs");
+    cJSON_AddTrueToObject(req, "detail");
+    cJSON_AddNumberToObject(req, "segments", seg->valuedouble);
+    const cJSON *it, *v;
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(o, "overall"))
+        if (cJSON_IsNumber(v)) cJSON_AddItemToArray(mn, cJSON_CreateString(v->string));
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(o, "scenes")) {
+        cJSON *mood = cJSON_CreateObject();
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(it, "mood")) {
+            if (!cJSON_IsNumber(v)) continue;
+            double x = v->valuedouble;
+            const cJSON *r = cJSON_GetObjectItemCaseSensitive(ranges, v->string);
+            const cJSON *lo = cJSON_GetArrayItem(r, 0), *hi = cJSON_GetArrayItem(r, 1);
+            if (cJSON_IsNumber(lo) && x < lo->valuedouble) x = lo->valuedouble;
+            if (cJSON_IsNumber(hi) && x > hi->valuedouble) x = hi->valuedouble;
+            cJSON_AddNumberToObject(mood, v->string, x);
+        }
+        cJSON_AddItemToArray(sc, mood);
+        const cJSON *words = cJSON_GetObjectItemCaseSensitive(it, "words");
+        double w = cJSON_IsNumber(words) ? words->valuedouble : 0;
+        cJSON_AddItemToArray(sw, cJSON_CreateNumber(w > 1 ? w : 1));
+    }
+    char *text = cJSON_PrintUnformatted(req);
+    cJSON_Delete(req);
+    char *res = text ? ms_film_soundtrack(h, text, NULL, 0) : NULL;
+    free(text);
+    cJSON *ans = res ? cJSON_Parse(res) : NULL;
+    free(res);
+    if (!ans) { snprintf(err, errlen, "out of memory"); return -1; }
+    cJSON_AddItemToObject(o, "soundtrack", ans);
+    return 0;
+}
+
 char *ms_read_script(int h, const char *text, size_t len, const char *opts_json) {
     ScriptCall c;
     char *fail = script_open(&c, h, text, len, opts_json), err[256] = "";
@@ -292,6 +344,10 @@ char *ms_read_script(int h, const char *text, size_t len, const char *opts_json)
     if (!ss->n_scenes) snprintf(err, sizeof err, "no scenes: nothing in this text reads as a scene");
     else o = read_script_json(c.s->model, ss, &c.ao, c.sflags, err, sizeof err);
     scene_free(ss);
+    cJSON *oj = o && opts_json && opts_json[0] ? api_parse(opts_json) : NULL;
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(oj, "soundtrack");
+    if (st && !cJSON_IsNull(st) && read_script_soundtrack(h, o, st, err, sizeof err)) { cJSON_Delete(o); o = NULL; }
+    cJSON_Delete(oj);
     char *res = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     if (o && !res) return api_err("out of memory");

@@ -97,6 +97,61 @@ static void block_prefix(Prefix *p, const float *z, const float *w, const int *b
 #define DP_INF 1e300
 #define AT(j, k) ((size_t)(j) * (size_t)(K + 1) + (size_t)(k))
 
+/* The segment costs of one pass, each worked out once: seg_cost(i, j)
+ * does not depend on the segment's number k, and the programme below asks
+ * for it once per k. For each end j, the starts i that pass the pass's
+ * bounds (seg_ok) with at least minlen blocks are one run [lo[j], hi[j]]
+ * (W and bstart grow with i), and c[at[j] + i - lo[j]] is seg_cost(i, j).
+ * Without memory for it, cc.c stays NULL and the programme checks and
+ * computes each pair as it goes: the same numbers. */
+typedef struct {
+    int *lo, *hi;
+    size_t *at;
+    double *c;
+} CostCache;
+
+static int seg_ok(const Prefix *p, const int *bstart, int i, int j, double wmin, double wmax, double nmax) {
+    double sw = p->W[j] - p->W[i];
+    return !(sw > wmax * (1 + 1e-9) || sw < wmin * (1 - 1e-9) || bstart[j] - bstart[i] > nmax + 1e-9);
+}
+
+static void cost_cache_free(CostCache *cc) {
+    free(cc->lo); free(cc->hi); free(cc->at); free(cc->c);
+    memset(cc, 0, sizeof *cc);
+}
+
+static void cost_cache_init(CostCache *cc, const Prefix *p, const int *bstart, int minlen,
+                            double wmin, double wmax, double nmax) {
+    int nb = p->nb;
+    memset(cc, 0, sizeof *cc);
+    cc->lo = malloc(sizeof(int) * (size_t)(nb + 1));
+    cc->hi = malloc(sizeof(int) * (size_t)(nb + 1));
+    cc->at = malloc(sizeof(size_t) * (size_t)(nb + 1));
+    if (!cc->lo || !cc->hi || !cc->at) { cost_cache_free(cc); return; }
+    /* a start that fails at end j for weighing or holding too much fails at
+     * every later end too; one that weighs too little fails for every later
+     * start: the run of j begins at or after the run of j - 1 */
+    size_t total = 0;
+    int from = 0;
+    for (int j = 0; j <= nb; j++) {
+        int last = j - minlen, lo = from;
+        while (lo <= last && !seg_ok(p, bstart, lo, j, wmin, wmax, nmax)) lo++;
+        int hi = lo - 1;
+        if (lo <= last) {
+            from = lo;
+            while (hi < last && seg_ok(p, bstart, hi + 1, j, wmin, wmax, nmax)) hi++;
+        }
+        cc->lo[j] = lo;
+        cc->hi[j] = hi;   /* empty: hi < lo */
+        cc->at[j] = total;
+        total += (size_t)(hi - lo + 1);
+    }
+    cc->c = malloc(sizeof(double) * (total ? total : 1));
+    if (!cc->c) { cost_cache_free(cc); return; }
+    for (int j = 0; j <= nb; j++)
+        for (int i = cc->lo[j]; i <= cc->hi[j]; i++) cc->c[cc->at[j] + (size_t)(i - cc->lo[j])] = seg_cost(p, i, j);
+}
+
 /* The cheapest split of blocks 0..nb into K segments of at least minlen
  * blocks, each within the balance bounds (arc.h): weight in [share /
  * ARC_BALANCE_MIN_DIV, ARC_BALANCE_MAX * share], scenes at most
@@ -108,24 +163,36 @@ static void dp_fill(const Prefix *p, const int *bstart, int n, int K, int minlen
     for (int pass = 0; pass < 2; pass++) {
         double wmin = pass == 0 ? share / ARC_BALANCE_MIN_DIV : -1, wmax = pass == 0 ? share * ARC_BALANCE_MAX : DP_INF;
         double nmax = pass == 0 ? nshare * ARC_BALANCE_MAX : DP_INF;
+        CostCache cc;
+        cost_cache_init(&cc, p, bstart, minlen, wmin, wmax, nmax);
         for (size_t i = 0; i < (size_t)(nb + 1) * (size_t)(K + 1); i++) { D[i] = DP_INF; arg[i] = -1; }
         D[AT(0, 0)] = 0;
         for (int k = 1; k <= K; k++) {
             for (int j = k * minlen; j <= nb - (K - k) * minlen; j++) {
                 double best = DP_INF;
                 int bi = -1;
-                for (int i = (k - 1) * minlen; i <= j - minlen; i++) {
-                    double d = D[AT(i, k - 1)];
-                    if (d >= DP_INF) continue;
-                    double sw = p->W[j] - p->W[i];
-                    if (sw > wmax * (1 + 1e-9) || sw < wmin * (1 - 1e-9) || bstart[j] - bstart[i] > nmax + 1e-9) continue;
-                    double c = d + seg_cost(p, i, j);
-                    if (c < best) { best = c; bi = i; }
+                if (cc.c) {   /* the starts that pass the bounds, their costs worked out */
+                    int i0 = (k - 1) * minlen > cc.lo[j] ? (k - 1) * minlen : cc.lo[j];
+                    const double *c = cc.c + cc.at[j] - cc.lo[j];
+                    for (int i = i0; i <= cc.hi[j]; i++) {
+                        double d = D[AT(i, k - 1)];
+                        if (d >= DP_INF) continue;
+                        double t = d + c[i];
+                        if (t < best) { best = t; bi = i; }
+                    }
+                } else {
+                    for (int i = (k - 1) * minlen; i <= j - minlen; i++) {
+                        double d = D[AT(i, k - 1)];
+                        if (d >= DP_INF || !seg_ok(p, bstart, i, j, wmin, wmax, nmax)) continue;
+                        double t = d + seg_cost(p, i, j);
+                        if (t < best) { best = t; bi = i; }
+                    }
                 }
                 D[AT(j, k)] = best;
                 arg[AT(j, k)] = bi;
             }
         }
+        cost_cache_free(&cc);
         if (D[AT(nb, K)] < DP_INF) break;
     }
 }
@@ -348,7 +415,8 @@ MoodArc *arc_build(const float *raw, const float *weights, int n_scenes, int n_m
     if (sigma < ARC_MIN_SIGMA) sigma = ARC_MIN_SIGMA;
     if (sigma > 1000) sigma = 1000;
     a->sigma = sigma;
-    if (smooth_scenes(a, sigma, wsum > 0)) goto oom;
+    if (o.no_smooth) memcpy(a->smooth, a->raw, sizeof(float) * (size_t)n * m);
+    else if (smooth_scenes(a, sigma, wsum > 0)) goto oom;
     standardise(a, scale, wsum, z);
     int K = o.n_segments < 1 ? 1 : o.n_segments;
     if (K > ARC_MAX_SEGMENTS) K = ARC_MAX_SEGMENTS;

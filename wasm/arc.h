@@ -75,6 +75,8 @@ typedef struct {
     int equal;              /* 1: equal weight shares instead of mood change points */
     float action_weight;    /* model text weighting, default 1 (see above) */
     float dialogue_weight;  /* default 1 */
+    int no_smooth;          /* 1: no smoothing (MoodArc.smooth is a copy of raw; sigma is still set),
+                               for callers that need only the segments and the overall mood */
 } ArcOpts;
 
 typedef struct {

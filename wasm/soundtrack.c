@@ -395,6 +395,7 @@ static int place_scenes(Soundtrack *s, const MatchSpace *sp, const Calib *cal, c
     for (int j = 0; j < m; j++) { names[j] = sp->name[j]; scale[j] = sp->std[j]; }
     ArcOpts ao = arc_default_opts();
     ao.n_segments = K;
+    ao.no_smooth = 1;   /* the arc's segments and overall mood; the chart's curve is pa's below */
     s->arc = arc_build(scenes, weights, n_scenes, m, names, scale, &ao, err, errlen);
     if (!s->arc) return -1;
     const MoodArc *a = s->arc;

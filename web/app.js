@@ -258,6 +258,9 @@ async function main() {
   // read before hub.js's save.js takes it (see the end of main)
   let pendingSave = false;
   try { pendingSave = !!sessionStorage.getItem('moodspace.pendingSave'); } catch { /* storage off */ }
+  // the extras' code is fetched while the library is read back (mounted below, as before)
+  const extrasLoading = import('./hub.js');
+  extrasLoading.catch(() => {});   // (said where it is awaited)
   notices.showOverrideNotice();
   notices.watchForUpdates();
   renderAccount();
@@ -295,7 +298,7 @@ async function main() {
   const hash = ctx.friendLink ? 'taste' : location.hash.slice(1);
   showTab(TABS.includes(hash) ? hash : 'music');
   try {
-    const extras = await import('./hub.js');
+    const extras = await extrasLoading;
     if (typeof extras.mount === 'function') await extras.mount(ctx);
   } catch (e) {
     console.error('extras failed to mount', e);

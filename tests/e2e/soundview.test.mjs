@@ -112,6 +112,31 @@ test('swap and lock: another song with reasons, a lock kept while the rest is re
   } finally { await page.closeAll(); }
 });
 
+test('a pasted script is one engine call: the film and its arc come back together', { skip: skip || engineMissing() || false }, async () => {
+  const page = await newPage(browser, bare);
+  try {
+    // every request the page posts to the engine's Worker, by name
+    await page.addInitScript(() => {
+      globalThis.__engineCalls = [];
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (msg, ...rest) { if (msg && msg.method) globalThis.__engineCalls.push(msg.method); return post.call(this, msg, ...rest); };
+    });
+    await page.goto(bare.appUrl);
+    await page.waitForSelector('html[data-engine="ready"]');
+    await page.click('#tab-soundtrack');
+    await page.fill('#script-text', SHORT_SCRIPT);
+    await page.waitForTimeout(300);   // (anything the tab itself asks for is asked by now)
+    const before = await page.evaluate(() => globalThis.__engineCalls.length);
+    await page.click('#script-go');
+    await page.waitForFunction(() => document.querySelectorAll('#arc-table tbody tr').length === 3, null, { timeout: 30000 });
+    await page.waitForTimeout(300);
+    const calls = await page.evaluate((n) => globalThis.__engineCalls.slice(n), before);
+    assert.deepEqual(calls, ['readScript'], 'the script read and its arc drawn from one call');
+    assert.match(await page.textContent('#film-meta'), /^3 scenes/);
+    assert.deepEqual(page.errors, []);
+  } finally { await page.closeAll(); }
+});
+
 test('"Why this song?" speaks plain words; the arc chart and its table leave out the flat metrics', { skip: noDemo }, async () => {
   const page = await newPage(browser, bare);
   try {

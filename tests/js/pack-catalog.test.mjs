@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packFilms, packCompactCatalog, isCompactCatalog, catalogParts, mergeFits } from '../../web/engine/pack-films.js';
+import { packFilms, packCompactCatalog, isCompactCatalog, catalogParts, mergeFits, fitInParts } from '../../web/engine/pack-films.js';
 import { createEngine } from '../../web/engine/engine.js';
 import { pathToFileURL } from 'node:url';
 import { normalizeCatalog, CATALOG_VERSION } from '../../web/film/film.js';
@@ -91,4 +91,16 @@ test('a film fit in parts, merged, is the fit of the whole catalog (the shipped 
     assert.equal(merged.ranking.length, top);
   }
   assert.equal(catalogParts({ metrics: ['energy'], films: [], data: new Float32Array(0) }, 10).length, 1, 'no films: one empty part (the engine says why)');
+  // as the Worker asks it: parts ranked without soundtracks, then the winners' soundtracks in one call
+  for (const [size, top] of [[128, 5], [300, 3]]) {
+    const whole = eng.filmFit({ catalog: cat, songs, segments: 6, top });
+    const asked = [];
+    const got = await fitInParts((r) => { asked.push(r); return eng.filmFit(r); }, cat, { songs, segments: 6, top }, size);
+    assert.equal(JSON.stringify(got), JSON.stringify(whole), `fitInParts(${size}): the whole catalog's answer, key for key`);
+    assert.equal(asked.length, Math.ceil(cat.films.length / size) + 1, 'one call per part, and one for the winners');
+    assert.ok(asked.slice(0, -1).every((r) => r.results === 0) && asked.at(-1).catalog.films.length === top);
+  }
+  const part = eng.filmFit({ catalog: catalogParts(cat, 50)[0], songs, segments: 6, top: 4, results: 1 });
+  assert.ok(part.ranking[0].result && part.ranking.slice(1).every((r) => !('result' in r)), '"results": only the first films carry their soundtrack');
+  assert.throws(() => eng.filmFit({ catalog: catalogParts(cat, 50)[0], songs, segments: 6, top: 4, results: 5 }), /results/);
 });

@@ -106,6 +106,38 @@ test('a script is read in one engine call and gives the same film and soundtrack
   assert.throws(() => eng.readScript(FOUNTAIN, { format: 'nope' }), /unknown "format"/);
 });
 
+test('a script brought by the user is one engine call: its film and the arc the Soundtrack view draws, the numbers of the two-call path', async (t) => {
+  if (!fs.existsSync(wasmPath) || !fs.existsSync(modelPath)) { t.skip('build/wasm or weights/model.bin missing (run ./build.sh)'); return; }
+  const eng = await createEngine({ moduleUrl: pathToFileURL(mjsPath).href, wasmBinary: fs.readFileSync(wasmPath) });
+  eng.loadModel(fs.readFileSync(modelPath));
+  const calls = [];
+  const counting = { call: async (name, args) => { calls.push(name); return eng[name](...args); } };
+  for (const [text, filename] of [[FOUNTAIN, 'ferry.fountain'], [SRT, 'night.srt']]) {
+    for (const segments of [1, 3, 4]) {
+      calls.length = 0;
+      const { film, arc } = await readScriptFilm(counting, text, { filename, segments });
+      assert.deepEqual(calls, ['readScript'], `${filename}: one crossing into the engine for the film and its arc`);
+      // what the Soundtrack view asked for in a second call before (soundtrack.js arcOnly)
+      const before = eng.filmSoundtrack(soundtrackRequest(film, [], { segments }));
+      assert.equal(JSON.stringify(arc), JSON.stringify(before), `${filename}, ${segments} segments: the same arc, byte for byte`);
+      assert.equal(arc.segments.length, Math.min(segments, film.scenes.length));
+    }
+    // without segments: the film alone, as before
+    const { arc } = await readScriptFilm(counting, text, { filename });
+    assert.equal(arc, null);
+  }
+  // moods outside a metric's range are clamped as the page clamps them (metricsFrom) before the arc is built
+  const ranges = { energy: [0, 0.3], valence: [0.7, 1] };
+  const read = eng.readScript(FOUNTAIN, { filename: 'ferry.fountain', soundtrack: { segments: 2, ranges } });
+  const clamp = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, ranges[k] ? Math.min(ranges[k][1], Math.max(ranges[k][0], v)) : v]));
+  const film = { scenes: read.scenes.map((p) => ({ metrics: clamp(p.mood) })), weights: read.scenes.map((p) => Math.max(1, Number(p.words) || 0)), overall: read.overall };
+  assert.ok(read.scenes.some((p) => p.mood.energy > 0.3 || p.mood.valence < 0.7), 'the fixture has moods to clamp');
+  assert.equal(JSON.stringify(read.soundtrack), JSON.stringify(eng.filmSoundtrack(soundtrackRequest(film, [], { segments: 2 }))));
+  // a bad option is an error, never a crash
+  assert.throws(() => eng.readScript(FOUNTAIN, { soundtrack: { segments: 0 } }), /"soundtrack" must be/);
+  assert.throws(() => eng.readScript(FOUNTAIN, { soundtrack: { segments: 2, ranges: [1] } }), /"soundtrack" must be/);
+});
+
 test('filmSoundtrack: each segment\'s next best songs, and locked songs kept while the rest is re-chosen without duplicates', async (t) => {
   if (!fs.existsSync(wasmPath) || !fs.existsSync(modelPath)) { t.skip('build/wasm or weights/model.bin missing (run ./build.sh)'); return; }
   const eng = await createEngine({ moduleUrl: pathToFileURL(mjsPath).href, wasmBinary: fs.readFileSync(wasmPath) });

@@ -18,7 +18,7 @@
 //   eng.readScript(text, { format, filename }) → parseScript's answer, each scene with its "mood", + "overall"
 //   eng.filmSoundtrack({ scenes, scene_weights, segments, songs, quick?, detail? })
 //       → { overall, segments: [{ first_scene, last_scene, mood, pct, song: { index, id }, song_mood, song_pct, distance }] }
-//   eng.filmFit({ catalog: packFilms(films, metrics), songs, segments, top }) → { ranking: [{ id, score, result }], failed }
+//   eng.filmFit({ catalog: packFilms(films, metrics), songs, segments, top, results? }) → { ranking: [{ id, score, result }], failed }
 //   eng.info(), eng.setWeights({ tempo: 0.5 }), eng.freeModel(handle), eng.constants
 //
 // Everything is synchronous once the engine exists (the Worker around it
@@ -259,10 +259,10 @@ function wrap(mod) {
      * call (ms_film_fit, wasm/api_film.c): each film's filmSoundtrack, ranked by
      * the mean distance of its segments to their songs.
      * req: { catalog: packFilms(films, metrics) | films: [{ id, scenes: [{ energy, ... }], scene_weights? }],
-     *        songs, segments = 6, top = 5 }
+     *        songs, segments = 6, top = 5, results = top (how many of the top come with their result) }
      * → { ranking: [{ id, score, result }], failed, films, songs, segments }
      */
-    filmFit({ catalog, films, songs = [], segments = 6, top = 5 } = {}, o) {
+    filmFit({ catalog, films, songs = [], segments = 6, top = 5, results } = {}, o) {
       const cat = catalog || packFilms(films || [], packColumns({}, o) || []);
       const m = cat.metrics.length;
       if (!m || !(cat.data instanceof Float32Array)) throw new Error('filmFit needs films (or packFilms(films, metrics)).');
@@ -277,7 +277,7 @@ function wrap(mod) {
         }
       }
       buf.set(cat.data, n * m);
-      const req = { segments, top, packed: { metrics: cat.metrics, n }, films: cat.films };
+      const req = { segments, top, ...(results !== undefined ? { results } : {}), packed: { metrics: cat.metrics, n }, films: cat.films };
       const p = mod._malloc(buf.byteLength || 4);
       if (!p) throw new Error('The engine ran out of memory.');
       let res;

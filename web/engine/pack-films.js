@@ -39,6 +39,7 @@ export function packFilms(films, metrics) {
 }
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+const collate = new Intl.Collator().compare;   // localeCompare's order (film.js sorts the same way), one collator
 
 /** A catalog file in the compact form (weights/catalog.json) or not: the test film.js's normalizeCatalog makes. */
 export const isCompactCatalog = (json) => !!json && Array.isArray(json.films) && Array.isArray(json.metrics) && Array.isArray(json.mean) &&
@@ -66,7 +67,7 @@ export function packCompactCatalog(json) {
     const w = Array.isArray(f.w) ? f.w : [];
     kept.push({ f, i, n, m, title: f.title.trim().slice(0, 200), weights: w.length === n ? w.map((x) => Math.max(1, (Number(x) || 0) * wunit)) : null });
   });
-  kept.sort((a, b) => a.title.localeCompare(b.title));
+  kept.sort((a, b) => collate(a.title, b.title));
   const value = (e, j, q) => { const z = e.m[j * k + q]; return isNum(z) && isNum(mean[q]) && isNum(std[q]) ? mean[q] + std[q] * z * zunit : undefined; };
   // the columns: every metric some film's overall mood has (its own, when complete; else the mean of its scenes')
   const columns = new Set();
@@ -118,6 +119,19 @@ export function catalogParts(cat, size) {
   return parts;
 }
 
+/** The films of a packed catalog with these ids, in this order (ids it does not hold are left out). */
+export function catalogPick(cat, ids) {
+  const c = cat.metrics.length;
+  const at = new Map();
+  let off = 0;
+  for (const f of cat.films) { at.set(f.id, { f, off }); off += f.scenes * (c + 1); }
+  const picked = ids.map((id) => at.get(id)).filter(Boolean);
+  const data = new Float32Array(picked.reduce((s, p) => s + p.f.scenes * (c + 1), 0));
+  let to = 0;
+  for (const p of picked) { const len = p.f.scenes * (c + 1); data.set(cat.data.subarray(p.off, p.off + len), to); to += len; }
+  return { metrics: cat.metrics, films: picked.map((p) => p.f), data };
+}
+
 const utf8 = new TextEncoder();
 /** C's strcmp order (UTF-8 bytes): how ms_film_fit breaks ties. */
 function byteOrder(a, b) {
@@ -135,4 +149,29 @@ function byteOrder(a, b) {
 export function mergeFits(parts, top = 5) {
   const ranking = parts.flatMap((p) => p.ranking || []).sort((x, y) => x.score - y.score || byteOrder(x.id, y.id)).slice(0, top);
   return { ...parts[0], films: parts.reduce((s, p) => s + p.films, 0), failed: parts.reduce((s, p) => s + p.failed, 0), ranking };
+}
+
+/**
+ * A film fit over a whole packed catalog, asked in parts of `size` films:
+ * call(req) is engine.filmFit, between() is awaited between two calls (the
+ * Worker answers the requests that arrived meanwhile). The parts are ranked
+ * without their soundtracks ("results": 0): a film's score and soundtrack do
+ * not depend on the other films, so one last call over the winners alone
+ * gives their soundtracks. → the answer one call over the whole catalog gives.
+ */
+export async function fitInParts(call, cat, fit, size, between = async () => {}) {
+  const top = fit.top ?? 5;   // 5: engine.filmFit's default
+  const answers = [];
+  for (const part of catalogParts(cat, size)) {
+    if (answers.length) await between();
+    answers.push(call({ ...fit, catalog: part, results: 0 }));
+  }
+  const res = mergeFits(answers, top);
+  const n = res.ranking.length;
+  if (n) {
+    await between();
+    const winners = call({ ...fit, catalog: catalogPick(cat, res.ranking.map((r) => r.id)), top: n, results: Math.min(fit.results ?? n, n) });
+    res.ranking = winners.ranking;
+  }
+  return res;
 }

@@ -14,18 +14,22 @@
 // each chunk. Only web/engine/engine.js touches wasm memory.
 
 import { defaultEngine, workerCall } from './engine.js';
-import { packFilms, packCompactCatalog, isCompactCatalog, catalogParts, mergeFits } from './pack-films.js';
+import { packFilms, packCompactCatalog, isCompactCatalog, fitInParts } from './pack-films.js';
 import { normalizeCatalog, CATALOG_VERSION } from '../film/film.js';
 
 const CHUNK = 16;
 let ready = null;
-const FIT_PART = 256;   // films per part of a film fit
+const FIT_PART = 128;   // films per part of a film fit (a part takes tens of ms)
 
+// The wasm (fetched and compiled by ./moodspace.mjs) and the model are
+// downloaded at the same time, not one after the other.
 async function init({ modelUrl }) {
+  const engine = defaultEngine();
+  engine.catch(() => {});   // (said below, once the model is here)
   const res = await fetch(modelUrl);
   if (!res.ok) throw new Error(`The model file could not be downloaded (HTTP ${res.status}).`);
   const bytes = new Uint8Array(await res.arrayBuffer());
-  const eng = await defaultEngine();
+  const eng = await engine;
   const info = eng.loadModel(bytes);
   return { ...info, constants: eng.constants };
 }
@@ -53,12 +57,7 @@ function packedCatalogAt(url) {
 async function filmFitAt(fn, req, rest) {
   const { catalogUrl, ...fit } = req;
   const cat = await packedCatalogAt(catalogUrl);
-  const answers = [];
-  for (const part of catalogParts(cat, FIT_PART)) {
-    if (answers.length) await letOthersThrough();
-    answers.push(fn({ ...fit, catalog: part }, ...rest));
-  }
-  const res = mergeFits(answers, fit.top ?? 5);   // 5: engine.filmFit's default
+  const res = await fitInParts((r) => fn(r, ...rest), cat, fit, FIT_PART, letOthersThrough);
   const title = new Map(cat.films.map((f, i) => [f.id, cat.titles[i]]));
   for (const r of res?.ranking || []) r.title = title.get(r.id) ?? null;
   return res;

@@ -20,6 +20,7 @@ const ROMAN = { i: 1, ii: 2, iii: 3, iv: 4, v: 5, vi: 6, vii: 7, viii: 8, ix: 9,
 const WORDS = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   first: 1, second: 2, third: 3 };
 const ARTICLES = new Set(['the', 'a', 'an']);
+const collate = new Intl.Collator().compare;   // localeCompare's order, one collator
 
 /**
  * The words of a title or query: lower case, no accents, no punctuation,
@@ -28,11 +29,24 @@ const ARTICLES = new Set(['the', 'a', 'an']);
  * and "X-Men" keep their letter), words for numbers everywhere.
  */
 export function titleWords(s) {
-  return foldName(s || '').split(' ').filter(Boolean).map((w, i) => {   // (fold.js: "wall-e" → "wall e")
+  return folded(s).split(' ').filter(Boolean).map((w, i) => {   // (fold.js: "wall-e" → "wall e")
     if (i > 0 && w in ROMAN) return String(ROMAN[w]);
     if (w in WORDS) return String(WORDS[w]);
     return w;
   });
+}
+// a title folded once: the catalog's titles are folded for the release
+// years, the placeholder and the search keys (folding is the slow part)
+const foldedOf = new Map();
+function folded(s) {
+  const key = String(s || '');
+  let f = foldedOf.get(key);
+  if (f === undefined) {
+    if (foldedOf.size > 20000) foldedOf.clear();
+    f = foldName(key);
+    foldedOf.set(key, f);
+  }
+  return f;
 }
 
 /** A search key for a film, computed once (titles do not change). */
@@ -42,7 +56,7 @@ function keyOf(film, cache) {
     const words = titleWords(film.title);
     const bare = words.length > 1 && ARTICLES.has(words[0]) ? words.slice(1) : words;
     k = { words, bare, joined: words.join(' '), bareJoined: bare.join(' '), squashed: words.join(''),
-      plain: foldName(film.title).split(' ') };   // as written: "Malcolm X" keeps its x
+      plain: folded(film.title).split(' ') };   // as written: "Malcolm X" keeps its x
     cache.set(film, k);
   }
   return k;
@@ -84,7 +98,7 @@ export function rankFilms(films, query, limit = 30) {
     const r = matchRank(f, q, query);
     if (r >= 0) hits.push({ f, r, n: keyOf(f, keys).words.length });
   }
-  hits.sort((a, b) => a.r - b.r || a.n - b.n || a.f.title.localeCompare(b.f.title));
+  hits.sort((a, b) => a.r - b.r || a.n - b.n || collate(a.f.title, b.f.title));
   return { films: hits.slice(0, limit).map((h) => h.f), total: hits.length };
 }
 

@@ -7,6 +7,9 @@
 //          overall: { energy, ... } }
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+// localeCompare's order (the default locale's collator), without a collator built per comparison
+const collate = new Intl.Collator().compare;
+const byTitle = (a, b) => collate(a.title, b.title);
 
 function metricsOf(obj, names) {
   if (Array.isArray(obj) && names) {
@@ -121,12 +124,12 @@ export function normalizeCatalog(json, { heading = null } = {}) {
       throw new Error(`this film catalog is format version ${json.version ?? '?'} and the page reads version ${CATALOG_VERSION}; rebuild it with ./build.sh catalog`);
     }
     const cat = { metrics: json.metrics.map(String), mean: json.mean, std: json.std, zunit: json.zunit, wunit: json.wunit, heading };
-    return json.films.map((f, i) => decodeCompactFilm(f, cat, i)).filter(Boolean).sort((a, b) => a.title.localeCompare(b.title));
+    return json.films.map((f, i) => decodeCompactFilm(f, cat, i)).filter(Boolean).sort(byTitle);
   }
   const list = Array.isArray(json) ? json : Array.isArray(json?.films) ? json.films : [];
   const names = Array.isArray(json?.metrics) ? json.metrics.filter((x) => typeof x === 'string') : null;
   const films = list.map((f, i) => normalizeFilm(f, i, names)).filter(Boolean)
-    .sort((a, b) => a.title.localeCompare(b.title));
+    .sort(byTitle);
   if (heading) for (const f of films) for (const x of f.scenes) x.heading = heading(x.heading);
   return films;
 }

@@ -38,7 +38,8 @@ export function parseDemo(json) {
   return { songs, words };
 }
 
-export async function startDemo(ctx, { url = './demo.json' } = {}) {
+/** onReady(n): the demo's songs are in the library (the views start), before it is stored. */
+export async function startDemo(ctx, { url = './demo.json', onReady = () => {} } = {}) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`the demo library could not be loaded (HTTP ${res.status})`);
   const { songs, words } = parseDemo(await res.json());
@@ -47,6 +48,7 @@ export async function startDemo(ctx, { url = './demo.json' } = {}) {
   library.enterDemo({ songs, words, label: `${DEMO_LABEL} (sample songs)` });
   const saved = library.save?.();
   ctx.events?.dispatchEvent(new CustomEvent('library-ready'));   // the views start while it is stored
+  onReady(songs.length);
   await saved;
   return songs.length;
 }
@@ -92,10 +94,10 @@ export function mountDemo(root, ctx) {
     btn.disabled = true;
     status.textContent = 'Loading the demo library…';
     try {
-      const n = await startDemo(ctx);
-      // the Taste tab says it is a demo (its badge); here only what happened
+      // the Taste tab (which says it is a demo, its badge) opens as soon as the
+      // songs are in, not after they are written to this browser's storage
+      const n = await startDemo(ctx, { onReady: () => ctx.showTab?.('taste', { focusView: true }) });
       status.textContent = `Opened: ${n} sample songs. Your own library is kept; leave the demo to get back to it.`;
-      ctx.showTab?.('taste', { focusView: true });
     } catch (e) {
       status.textContent = `The demo could not start: ${e.message || e}`;
     } finally {

@@ -3,7 +3,9 @@
 // the search finds nothing, and a script opened or pasted. It reports the
 // chosen film through onSelect(film); it knows nothing of arcs or songs.
 //
-//   const picker = filmPicker({ engine, events, onSelect });
+//   const picker = filmPicker({ engine, events, onSelect, segments });
+//   onSelect(film, { arc }): arc, for a script just read, is its arc in segments() segments
+//   (filmSoundtrack's arc-only answer, from the same engine call), else undefined
 //   picker.catalog() → the catalog's films (loaded once)
 import { loadCatalog as fetchCatalog } from '../film/film-catalog.js';
 import { rankFilms, placeholderFor } from '../film/film-search.js';
@@ -13,7 +15,7 @@ import { listMyFilms, keepMyFilm } from '../film/my-films.js';
 import { storeEvents } from '../stores.js';
 import { $, el } from '../ui.js';
 
-export function filmPicker({ engine, events, onSelect }) {
+export function filmPicker({ engine, events, onSelect, segments = () => 0 }) {
   let films = null; let catalogLoading = null;
   // films brought as files, kept in this browser (film/my-films.js): searched with the catalog
   let myFilms = [];
@@ -90,14 +92,16 @@ export function filmPicker({ engine, events, onSelect }) {
     const say = (t) => { status.textContent = t; };
     say('Reading the script…');
     try {
-      const { film: f, format: fmtName, warnings } = await readScriptFilm(engine, text, { filename, format, title: named, say });
+      const metrics = (await engine.ready.catch(() => null))?.metrics;
+      const { film: f, format: fmtName, warnings, arc } = await readScriptFilm(engine, text,
+        { filename, format, title: named, say, segments: segments(), ...(Array.isArray(metrics) ? { metrics } : {}) });
       const warn = warnings.length ? ` Note: ${warnings.slice(0, 3).join('; ')}` : '';
       // kept like a catalog film (its arc, not its text): the search finds it after a reload
       const kept = await keepMyFilm(f);
       if (kept) { myFilms = [{ ...f, kept: true }, ...myFilms.filter((x) => x.id !== f.id)]; }
       say(`Read ${f.scenes.length} scenes (${fmtName}).${kept ? ` “${f.title}” is kept in this browser: search for it any time.` : ''}${warn}`);
       if (named) { $('film-search').value = f.title; renderResults(); }
-      onSelect(f);
+      onSelect(f, { arc });
     } catch (e) {
       say(e.message || String(e));
     }

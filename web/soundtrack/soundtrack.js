@@ -27,7 +27,9 @@ export function initSoundtrack(ctx) {
   const { library, engine, events } = ctx;
   let film = null; let lastPool = null;
   let ranked = [];   // the library's songs with a mood, in rank order, of the last match
-  const picker = filmPicker({ engine, events, onSelect: (f) => selectFilm(f) });
+  // a script just read comes with its arc (one engine call for the user's one action)
+  const picker = filmPicker({ engine, events, segments: () => segmentCount(),
+    onSelect: (f, { arc: a } = {}) => { if (a) arcCache.set(`${f.id}|${segmentCount()}`, a); selectFilm(f); } });
   const arc = arcView();
   const matches = matchView({ engine, lyrics: ctx.lyrics, embedBase: ctx.config.embedBase, control: { lock, another, use } });
   let current = null;   // the full soundtrack on screen: { picks, total }

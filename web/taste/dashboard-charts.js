@@ -14,8 +14,30 @@ Chart.defaults.maintainAspectRatio = false;
 export { Chart };
 
 const live = new Set();
-/** Destroy every chart made by chartFigure (before the dashboard is drawn again). */
+// Charts are drawn one per task after their figures are on the page (a
+// chart costs tens of ms: the view's first paint and the user's next click
+// do not wait for all of them); each figure keeps the room of its chart.
+/** Let the page answer input before going on (scheduler.yield where there is one). */
+export const yieldTask = () => (typeof globalThis.scheduler?.yield === 'function' ? globalThis.scheduler.yield() : new Promise((r) => setTimeout(r, 0)));
+const pending = [];
+let round = 0;
+let pumping = null;
+function pump() {
+  pumping ||= (async () => {
+    while (pending.length) {
+      await yieldTask();
+      pending.shift()?.();
+    }
+  })().finally(() => { pumping = null; });
+  return pumping;
+}
+/** Resolves once every chart asked for so far is drawn. */
+export function settled() { return pumping || Promise.resolve(); }
+
+/** Destroy every chart made by chartFigure, and forget the ones not drawn yet (before the dashboard is drawn again). */
 export function destroyAll() {
+  round++;
+  pending.length = 0;
   for (const c of live) { try { c.destroy(); } catch { /* already gone */ } }
   live.clear();
 }
@@ -33,7 +55,8 @@ export function themeColors() {
  * A <figure> with a canvas chart and, below it, a <details> table of the
  * same data. spec = { id, label (aria-label of the chart), caption (the
  * figure's caption), config (Chart.js), table: { caption, head: [..], rows: [[..]] }, height }.
- * Returns { figure, chart, canvas }.
+ * Returns { figure, chart, canvas }: chart is null until the chart is drawn
+ * (in a task of its own, see settled()).
  */
 export function chartFigure(spec) {
   const fig = document.createElement('figure');
@@ -59,9 +82,14 @@ export function chartFigure(spec) {
     axis.grid = { color: t.line, ...(axis.grid || {}) };
     if (axis.title) axis.title = { color: t.fg, display: true, ...axis.title };
   }
-  let chart = null;
-  try { chart = new Chart(canvas, cfg); live.add(chart); } catch (e) { cap.textContent += ` (the chart could not be drawn: ${e.message}; the table below has the numbers)`; }
-  return { figure: fig, chart, canvas };
+  const out = { figure: fig, chart: null, canvas };
+  const mine = round;
+  pending.push(() => {
+    if (mine !== round) return;   // the view was drawn again meanwhile
+    try { out.chart = new Chart(canvas, cfg); live.add(out.chart); } catch (e) { cap.textContent += ` (the chart could not be drawn: ${e.message}; the table below has the numbers)`; }
+  });
+  pump();
+  return out;
 }
 
 /** <details><summary>…as a table</summary><table>…</table></details> */

@@ -459,6 +459,7 @@ export function mountDashboard(root, ctx) {
       }
       const fitting = startFilmFit(songs, ctx);   // the slowest section, started first
       const C = await import('./dashboard-charts.js');
+      if (left()) return;
       C.destroyAll();   // the previous drawing's charts (their canvases are replaced below, in this same task)
       const out = [];
       const head = el('div', { class: 'dash-head' }, el('p', { class: 'dash-source', text: `${state.label || 'Your library'}: ${songs.length} songs, ${songs.filter((s) => s.metrics).length} with a mood predicted from lyrics.` }));
@@ -468,10 +469,13 @@ export function mountDashboard(root, ctx) {
       out.push(head);
       const hist = state.extra?.history;
       const ref = await loadReference(ctx.engine).catch((e) => { console.warn('no taste reference', e); return null; });
+      if (left()) return;
       const mid = midOf(ref);
       for (const make of [() => (ref ? verdictSection(songs, state, ref) : null), () => topSection(state, hist, mid), () => (state.source === 'demo' ? demoArtistsSection(songs) : null), () => stabilitySection(state, C), () => historySection(state, C),
         () => moodMapSection(songs, C, ref), () => moodRangeSection(state, C), () => decadesSection(songs, state, C)]) {
         try { const s = make(); if (s) out.push(s); } catch (e) { console.error(e); }
+        await C.yieldTask();   // a click meanwhile (another tab) is answered between two sections
+        if (left()) return;
       }
       const pending = songs.filter((s) => s.lyricsStatus === 'pending').length;
       if (!songs.some((s) => s.metrics)) {
@@ -484,8 +488,11 @@ export function mountDashboard(root, ctx) {
       const recap = recapSection(ctx, state, C, { mid }).catch((e) => { console.error(e); return null; });
       const slow = [wordsSection(state, ctx, C), filmSection(fitting, C, ctx)].map((p) => p.catch((e) => { console.error(e); return null; }));
       const r = await recap;
+      if (left()) return;
       if (r && library.state === state) { const after = root.querySelector('#dash-history'); if (after) after.after(r); else root.append(r); }
-      for (const p of slow) { const s = await p; if (s && library.state === state) root.append(s); }
+      for (const p of slow) { const s = await p; if (left()) return; if (s && library.state === state) root.append(s); }
+      await C.settled();   // its charts drawn
+      if (left()) return;
       root.dataset.rendered = String(Date.now());
     })().finally(() => {
       running = null;
@@ -495,6 +502,9 @@ export function mountDashboard(root, ctx) {
   }
 
   const visible = () => !root.closest('[hidden]');
+  // the user went to another tab while the view was being drawn: the rest is
+  // drawn when the Taste tab is shown again (its film fit goes on meanwhile)
+  const left = () => { if (visible()) return false; dirty = true; return true; };
   function schedule() {
     dirty = true;
     if (!visible()) return;
