@@ -136,19 +136,15 @@ int cmd_scenefit(int argc, char **argv) {
         free(probe);
         if (bad) return 2;
     }
-    char err[512], scriptbuf[1200];
-    if (!scripts) {
-        const char *slash = strrchr(genres, '/');
-        if (slash) snprintf(scriptbuf, sizeof scriptbuf, "%.*s/screenplays", (int)(slash - genres), genres);
-        else snprintf(scriptbuf, sizeof scriptbuf, "screenplays");
-        scripts = scriptbuf;
-    }
+    char err[512];
     Model *m = model_load_file(model_path, err, sizeof err);
     WordVec *wv = m ? wordvec_load(wordvec, err, sizeof err) : NULL;
-    ev_genres *g = wv ? ev_genres_load(genres, err, sizeof err) : NULL;
-    sb_labels *l = g ? sb_labels_load(labels, err, sizeof err) : NULL;
-    sb_corpus *c = l ? sb_corpus_load(g, scripts, 2, err, sizeof err) : NULL;
-    scene_features *sf = c ? scene_features_build(c, m, wv, o.sif_a, err, sizeof err) : NULL;
+    scene_inputs in;
+    memset(&in, 0, sizeof in);
+    if (wv) scene_inputs_load(&in, m, wv, genres, labels, scripts, o.sif_a, 0, err, sizeof err);
+    sb_labels *l = in.l;
+    sb_corpus *c = in.c;
+    scene_features *sf = in.sf;
     float *pred = sf ? malloc(sizeof(float) * 2 * (size_t)c->n_scenes) : NULL;
     int status = 0;
     if (!pred) { fprintf(stderr, "moodspace scenefit: %s\n", err); status = 1; goto done; }
@@ -206,6 +202,6 @@ int cmd_scenefit(int argc, char **argv) {
     }
 done:
     free(pred);
-    scene_features_free(sf); sb_corpus_free(c); sb_labels_free(l); ev_genres_free(g); wordvec_free(wv); model_free(m);
+    scene_inputs_free(&in); wordvec_free(wv); model_free(m);
     return status;
 }

@@ -213,23 +213,18 @@ int cmd_seqfit(int argc, char **argv) {
         return tool_usage_error("seqfit", "--filters 1..512, --width 1..16, --max-len >= 1, --batch >= 1, --lr > 0, --dropout in [0, 1), --mse/--pair >= 0 and not both 0, --ensemble 1..16, --proj 0..512, --vocab >= 0, --oof 0 or 2..20, --avg-from >= 0");
     o.residual = residual;
     o.seed = (uint64_t)seed;
-    char err[512], scriptbuf[1200];
-    if (!scripts) {
-        const char *slash = strrchr(genres, '/');
-        if (slash) snprintf(scriptbuf, sizeof scriptbuf, "%.*s/screenplays", (int)(slash - genres), genres);
-        else snprintf(scriptbuf, sizeof scriptbuf, "screenplays");
-        scripts = scriptbuf;
-    }
+    char err[512];
     double t0 = now();
     scene_fit_opts so = scene_fit_default_opts();
     Model *m = model_load_file(model_path, err, sizeof err);
     WordVec *wv = m ? wordvec_load(wordvec, err, sizeof err) : NULL;
-    ev_genres *g = wv ? ev_genres_load(genres, err, sizeof err) : NULL;
-    sb_labels *l = g ? sb_labels_load(labels, err, sizeof err) : NULL;
-    sb_corpus *c = l ? sb_corpus_load(g, scripts, 2, err, sizeof err) : NULL;
-    scene_features *sf = c ? scene_features_build(c, m, wv, so.sif_a, err, sizeof err) : NULL;
     /* the linear head it is compared with is the shipped one, word features included */
-    if (sf && so.word_feats > 0 && scene_features_words(sf, so.word_feats, err, sizeof err)) { scene_features_free(sf); sf = NULL; }
+    scene_inputs in;
+    memset(&in, 0, sizeof in);
+    if (wv) scene_inputs_load(&in, m, wv, genres, labels, scripts, so.sif_a, so.word_feats, err, sizeof err);
+    sb_labels *l = in.l;
+    sb_corpus *c = in.c;
+    scene_features *sf = in.sf;
     sr_data *d = sf ? sr_data_build(c, m, table_input ? NULL : wv, o.max_len, vocab_max, err, sizeof err) : NULL;
     size_t n2 = c ? 2 * (size_t)c->n_scenes + 2 : 2;
     float *oof = NULL, *lin = malloc(sizeof(float) * n2), *pred = malloc(sizeof(float) * n2), *seq = calloc(n2, sizeof(float));
@@ -333,6 +328,6 @@ done:
     sr_net_free(&net);
     scene_fit_free(&fit);
     free(lin); free(oof); free(pred); free(seq);
-    sr_data_free(d); scene_features_free(sf); sb_corpus_free(c); sb_labels_free(l); ev_genres_free(g); wordvec_free(wv); model_free(m);
+    sr_data_free(d); scene_inputs_free(&in); wordvec_free(wv); model_free(m);
     return status;
 }

@@ -727,17 +727,17 @@ int scene_head_train(Model *m, const WordVec *wv, const scene_fit_opts *o, const
                      const char *labels, const char *lexicon, char **md, cJSON *meta, FILE *log,
                      char *err, size_t errlen) {
     *md = NULL;
-    ev_genres *g = ev_genres_load(genres, err, errlen);
-    sb_labels *l = g ? sb_labels_load(labels, err, errlen) : NULL;
-    sb_corpus *c = l ? sb_corpus_load(g, scripts, 2, err, errlen) : NULL;
-    scene_features *sf = c ? scene_features_build(c, m, wv, o->sif_a, err, errlen) : NULL;
-    if (sf && o->word_feats > 0 && scene_features_words(sf, o->word_feats, err, errlen)) { scene_features_free(sf); sf = NULL; }
+    scene_inputs in;
+    int loaded = scene_inputs_load(&in, m, wv, genres, labels, scripts, o->sif_a, o->word_feats, err, errlen);
+    sb_labels *l = in.l;
+    sb_corpus *c = in.c;
+    scene_features *sf = in.sf;
     float *before = sf ? sb_predict_model(c, m) : NULL;
     float *lex = NULL;
     scene_fit fit;
     memset(&fit, 0, sizeof fit);
     int rc = -1;
-    if (!before) { if (sf) snprintf(err, errlen, "scene fit: predicting the dev scenes failed"); goto done; }
+    if (!before) { if (loaded == 0) snprintf(err, errlen, "scene fit: predicting the dev scenes failed"); goto done; }
     sb_attach_labels(c, l);
     if (c->n_unmatched) fprintf(log, "scene fit: %d of %d labels no longer match the parse: relabel them\n", c->n_unmatched, l->n);
     if (scene_fit_run(c, sf, o, &fit, err, errlen) || scene_fit_write(m, sf, &fit, err, errlen)) goto done;
@@ -784,6 +784,31 @@ int scene_head_train(Model *m, const WordVec *wv, const scene_fit_opts *o, const
 done:
     scene_fit_free(&fit);
     free(before); free(lex);
-    scene_features_free(sf); sb_corpus_free(c); sb_labels_free(l); ev_genres_free(g);
+    scene_inputs_free(&in);
     return rc;
+}
+
+int scene_inputs_load(scene_inputs *in, const Model *m, const WordVec *wv, const char *genres, const char *labels,
+                      const char *scripts, double sif_a, int ng, char *err, size_t errlen) {
+    memset(in, 0, sizeof *in);
+    char dir[1200];
+    if (!scripts) {   /* the screenplays folder beside the genres file, as in ../shared/data */
+        const char *slash = strrchr(genres, '/');
+        if (slash) snprintf(dir, sizeof dir, "%.*s/screenplays", (int)(slash - genres), genres);
+        else snprintf(dir, sizeof dir, "screenplays");
+        scripts = dir;
+    }
+    in->g = ev_genres_load(genres, err, errlen);
+    in->l = in->g ? sb_labels_load(labels, err, errlen) : NULL;
+    in->c = in->l ? sb_corpus_load(in->g, scripts, 2, err, errlen) : NULL;
+    in->sf = in->c ? scene_features_build(in->c, m, wv, sif_a, err, errlen) : NULL;
+    if (in->sf && ng > 0 && scene_features_words(in->sf, ng, err, errlen)) { scene_features_free(in->sf); in->sf = NULL; }
+    if (in->sf) return 0;
+    scene_inputs_free(in);
+    return -1;
+}
+
+void scene_inputs_free(scene_inputs *in) {
+    scene_features_free(in->sf); sb_corpus_free(in->c); sb_labels_free(in->l); ev_genres_free(in->g);
+    memset(in, 0, sizeof *in);
 }

@@ -128,6 +128,20 @@ void scene_fit_predict(const scene_features *sf, const scene_fit *fit, float *pr
  * The model is re-prepared. 0 or -1. */
 int scene_fit_write(Model *m, const scene_features *sf, const scene_fit *fit, char *err, size_t errlen);
 
+/* The dev films' labelled scenes and their features, as every scene fit reads them:
+ * genres → labels → the dev films' corpus → features (+ ng word features when ng > 0).
+ * scripts NULL: the screenplays folder beside the genres file. 0, or -1 with err (then
+ * whatever was loaded is freed). Labels are loaded, not attached (sb_attach_labels). */
+typedef struct {
+    ev_genres *g;
+    sb_labels *l;
+    sb_corpus *c;
+    scene_features *sf;
+} scene_inputs;
+int scene_inputs_load(scene_inputs *in, const Model *m, const WordVec *wv, const char *genres, const char *labels,
+                      const char *scripts, double sif_a, int ng, char *err, size_t errlen);
+void scene_inputs_free(scene_inputs *in);
+
 /* The trainer's step (`moodspace train --scene-labels`): refit m's script
  * head on the dev scenes with the options o, and describe it for the model
  * card: *md (malloc'd Markdown: the benchmark for the model after the fit,
