@@ -8,13 +8,15 @@
 //      { id, method: the name of a call of engine.js's engine object (workerCall:
 //        not its internals, not loadModel / freeModel), args: [...] }
 //      { id, method: 'prepareCatalog', args: [url] }   the film fit's catalog read ahead
+//      { id, method: 'catalogTitles', args: [url] }    → [{ id, title, at }] | null (the search's list)
+//      { id, method: 'catalogFilm', args: [url, at, id] } → one compact film entry | null
 // Out: { id, result } | { id, error: message } | { id, progress: { done, total } }
 //
 // 'predict' with a long list of texts runs in chunks and posts progress after
 // each chunk. Only web/engine/engine.js touches wasm memory.
 
 import { defaultEngine, workerCall } from './engine.js';
-import { packFilms, packCompactCatalog, isCompactCatalog, fitInParts } from './pack-films.js';
+import { packFilms, packCompactCatalog, isCompactCatalog, fitInParts, catalogTitles, catalogEntry } from './pack-films.js';
 import { normalizeCatalog, CATALOG_VERSION } from '../film/film.js';
 
 const CHUNK = 16;
@@ -44,7 +46,7 @@ function packedCatalogAt(url) {
     const p = fetch(url).then(async (r) => {
       if (!r.ok) throw new Error(`The film catalog could not be downloaded (HTTP ${r.status}).`);
       const json = await r.json();
-      if (isCompactCatalog(json) && json.version === CATALOG_VERSION) return packCompactCatalog(json);
+      if (isCompactCatalog(json) && json.version === CATALOG_VERSION) return { ...packCompactCatalog(json), compact: json };
       const films = normalizeCatalog(json);   // another form; a compact one of another version throws
       const names = [...new Set(films.flatMap((f) => Object.keys(f.overall || {}).filter((k) => k !== 'id')))];
       return { ...packFilms(films, names), titles: films.map((f) => f.title) };
@@ -72,6 +74,9 @@ async function run(id, method, args) {
   await ready;
   // the catalog read ahead, before a film fit asks for it (not an engine call) → how many films
   if (method === 'prepareCatalog') return (await packedCatalogAt(String(args[0]))).films.length;
+  // the Soundtrack view's search, from the catalog read here (pack-films.js): not engine calls
+  if (method === 'catalogTitles') return catalogTitles(await packedCatalogAt(String(args[0])));
+  if (method === 'catalogFilm') return catalogEntry(await packedCatalogAt(String(args[0])), args[1], args[2]);
   const fn = workerCall(await defaultEngine(), method);
   if (method === 'predict' && Array.isArray(args[0]) && args[0].length > CHUNK) {
     const texts = args[0]; const out = [];
