@@ -10,6 +10,7 @@
 //      { id, method: 'prepareCatalog', args: [url] }   the film fit's catalog read ahead
 //      { id, method: 'catalogTitles', args: [url] }    → [{ id, title, at }] | null (the search's list)
 //      { id, method: 'catalogFilm', args: [url, at, id] } → one compact film entry | null
+//      { id, method: 'pauseFits', args: [true | false] }  a film fit waits between its parts, or goes on
 // Out: { id, result } | { id, error: message } | { id, progress: { done, total } }
 //
 // 'predict' with a long list of texts runs in chunks and posts progress after
@@ -106,19 +107,32 @@ async function pump() {
   busy = true;
   try { while (waiting.length) await answer(waiting.shift()); } finally { busy = false; }
 }
+// While the Taste tab is hidden its film fit waits between two parts ({ method: 'pauseFits',
+// args: [true] }, answered at once, outside the queue; [false] lets it go on), so the
+// Soundtrack view's requests and the page's main thread have the CPU; the requests that
+// arrive meanwhile are still answered.
+let paused = false;
+let wake = null;
+const nudge = () => { const w = wake; wake = null; w?.(); };
 /** Between two parts of a film fit: the requests that arrived meanwhile (other fits wait their turn). */
 async function letOthersThrough() {
   await new Promise((r) => setTimeout(r, 0));   // the messages posted meanwhile are received
-  for (let i = 0; i < waiting.length;) {
-    if (isFit(waiting[i])) i++;
-    else await answer(waiting.splice(i, 1)[0]);
+  for (;;) {
+    for (let i = 0; i < waiting.length;) {
+      if (isFit(waiting[i])) i++;
+      else await answer(waiting.splice(i, 1)[0]);
+    }
+    if (!paused) return;
+    await new Promise((r) => { wake = r; });
   }
 }
 
 self.onmessage = (ev) => {
   const { id, method, args = [] } = ev.data || {};
+  if (method === 'pauseFits') { paused = args[0] === true; self.postMessage({ id, result: paused }); nudge(); return; }
   const job = { id, method, args };
   if (isFit(job)) packedCatalogAt(args[0].catalogUrl).catch(() => {});
   waiting.push(job);
   pump();
+  nudge();
 };
