@@ -77,3 +77,13 @@ test('the shipped catalog: the same list, the same results and every film the sa
   const { brief } = assertSameAsLoadCatalog(json, y?.years || y, ['the', 'a', 'love', 'star', 'x', 'godfather', 'casa', 'the the', '2']);
   assert.ok(brief.length > 100);
 });
+
+// dist/catalog-titles.json (web/build/build.mjs) is the list the worker gives, so the page
+// searches it without waiting for the worker; a chosen film is still checked by id (catalogEntry).
+const titlesFile = path.join(root, 'dist/catalog-titles.json');
+test('the built title list is the worker\'s list of the shipped catalog', { skip: !(fs.existsSync(titlesFile) && fs.existsSync(shipped)) && 'no dist/catalog-titles.json or weights/catalog.json (run ./build.sh)' }, () => {
+  const json = JSON.parse(fs.readFileSync(shipped, 'utf8'));
+  const built = JSON.parse(fs.readFileSync(titlesFile, 'utf8'));
+  assert.equal(built.version, CATALOG_VERSION);
+  assert.deepEqual(built.films, catalogTitles(workerCat(json)));
+});

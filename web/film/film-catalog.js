@@ -81,13 +81,16 @@ export async function namedFilms(list) {
 // The Soundtrack view's search without the whole catalog on the main thread: the engine's
 // Worker has already fetched and read it (the Taste tab's film fit), so it gives the titles,
 // then the chosen film's own entry, decoded here exactly as loadCatalog decodes it.
+const TITLES_URL = './catalog-titles.json';
 const catalogHref = () => new URL(CATALOG_URL, document.baseURI).href;
 
-/** The catalog's films for the search, from the engine's Worker: [{ id, title, year, at, brief: true }]
+/** The catalog's films for the search, from catalog-titles.json (else from the engine's Worker): [{ id, title, year, at, brief: true }]
  * in loadCatalog's order with its titles and years (no scenes: catalogFilm gives the film), or
  * null when the worker cannot give them (the page then uses loadCatalog). */
 export async function catalogTitles(engine) {
-  const list = await engine.call('catalogTitles', [catalogHref()]);
+  const index = await fetchJson(TITLES_URL, true).catch(() => null);   // built with the catalog (web/build/build.mjs)
+  const list = index?.version === CATALOG_VERSION && Array.isArray(index.films) ? index.films
+    : await engine.call('catalogTitles', [catalogHref()]);
   return Array.isArray(list) ? briefFilms(list, await loadYears()) : null;
 }
 /** pack-films.js catalogTitles' list and the release-year table → catalogTitles' films. */
