@@ -15,6 +15,7 @@
 //   worker.js, history-worker.js, sw.js   the workers (ENTRY_POINTS below)
 //   moodspace.mjs/.wasm  the engine (Emscripten output), copied as is
 //   model.bin, catalog.json, demo.json, corpus_words.json, match_weights.json, release_years.json  (weights/, when present)
+//   catalog-titles.json  (the catalog's titles for the Soundtrack view's search, from weights/catalog.json)
 //   pdf.worker.min.mjs   pdf.js's worker, loaded only when a PDF is opened
 //   *.br, *.gz           brotli and gzip variants of the compressible files (compress.mjs)
 import fs from 'node:fs';
@@ -82,6 +83,17 @@ for (const f of ['moodspace.mjs', 'moodspace.wasm']) {
 for (const f of ['model.bin', 'catalog.json', 'demo.json', 'corpus_words.json', 'match_weights.json', 'release_years.json']) {
   const src = path.join(root, 'weights', f);
   if (fs.existsSync(src)) fs.copyFileSync(src, path.join(dist, f));
+}
+// the Soundtrack view's search list (film-catalog.js catalogTitles): the catalog's titles in the
+// page's order, as the engine's worker reads them (pack-films.js), so searching needs no catalog parse
+{
+  const src = path.join(root, 'weights/catalog.json');
+  const { packCompactCatalog, isCompactCatalog, catalogTitles } = await import('../engine/pack-films.js');
+  const json = fs.existsSync(src) ? JSON.parse(fs.readFileSync(src, 'utf8')) : null;
+  if (isCompactCatalog(json)) {
+    const films = catalogTitles({ ...packCompactCatalog(json), compact: json });
+    fs.writeFileSync(path.join(dist, 'catalog-titles.json'), JSON.stringify({ version: json.version, films }));
+  }
 }
 fs.copyFileSync(path.join(root, 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs'), path.join(dist, 'pdf.worker.min.mjs'));
 

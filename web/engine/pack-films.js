@@ -91,7 +91,7 @@ export function packCompactCatalog(json) {
   let total = 0;
   for (const e of kept) total += e.n * (c + 1);
   const data = new Float32Array(total);
-  const films = []; const titles = [];
+  const films = []; const titles = []; const sources = [];
   let at = 0;
   for (const e of kept) {
     for (let j = 0; j < e.n; j++) {
@@ -101,8 +101,32 @@ export function packCompactCatalog(json) {
     at += e.n * (c + 1);
     films.push({ id: typeof e.f.id === 'string' ? e.f.id : `film-${e.i}`, scenes: e.n });
     titles.push(e.title);
+    sources.push(e.i);
   }
-  return { metrics, films, data, titles };
+  return { metrics, films, data, titles, sources };
+}
+
+// The Soundtrack view's search reads the catalog from the worker, so the page's main thread
+// does not fetch and parse the whole catalog on the way to a film: the titles in the page's
+// order (film.js's normalizeCatalog keeps the same films and sorts them the same way), then
+// the chosen film's own entry, which the page decodes as loadCatalog does
+// (film-catalog.js catalogFilm). `cat` is packCompactCatalog's answer with `compact`, the
+// catalog it read; null for any other catalog (the page then reads the catalog itself).
+
+/** → [{ id, title, at }] (at: the film's place in that order), or null. */
+export function catalogTitles(cat) {
+  if (!cat?.compact) return null;
+  return cat.films.map((f, k) => ({ id: f.id, title: cat.titles[k], at: k }));
+}
+
+/** The film at `at` of catalogTitles' list, when its id is `id` → { version, metrics, mean, std,
+ * zunit, wunit, index, film: its entry in the catalog (index: where) }, else null. */
+export function catalogEntry(cat, at, id) {
+  const k = Number(at);
+  if (!cat?.compact || !Number.isInteger(k) || k < 0 || k >= cat.films.length || cat.films[k].id !== id) return null;
+  const { version, metrics, mean, std, zunit, wunit } = cat.compact;
+  const index = cat.sources[k];
+  return { version, metrics, mean, std, zunit, wunit, index, film: cat.compact.films[index] };
 }
 
 /** A packed catalog in parts of at most `size` films (views on its data, in order; one empty part for none). */

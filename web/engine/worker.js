@@ -8,13 +8,16 @@
 //      { id, method: the name of a call of engine.js's engine object (workerCall:
 //        not its internals, not loadModel / freeModel), args: [...] }
 //      { id, method: 'prepareCatalog', args: [url] }   the film fit's catalog read ahead
+//      { id, method: 'catalogTitles', args: [url] }    → [{ id, title, at }] | null (the search's list)
+//      { id, method: 'catalogFilm', args: [url, at, id] } → one compact film entry | null
+//      { id, method: 'pauseFits', args: [true | false] }  a film fit waits between its parts, or goes on
 // Out: { id, result } | { id, error: message } | { id, progress: { done, total } }
 //
 // 'predict' with a long list of texts runs in chunks and posts progress after
 // each chunk. Only web/engine/engine.js touches wasm memory.
 
 import { defaultEngine, workerCall } from './engine.js';
-import { packFilms, packCompactCatalog, isCompactCatalog, fitInParts } from './pack-films.js';
+import { packFilms, packCompactCatalog, isCompactCatalog, fitInParts, catalogTitles, catalogEntry } from './pack-films.js';
 import { normalizeCatalog, CATALOG_VERSION } from '../film/film.js';
 
 const CHUNK = 16;
@@ -44,7 +47,7 @@ function packedCatalogAt(url) {
     const p = fetch(url).then(async (r) => {
       if (!r.ok) throw new Error(`The film catalog could not be downloaded (HTTP ${r.status}).`);
       const json = await r.json();
-      if (isCompactCatalog(json) && json.version === CATALOG_VERSION) return packCompactCatalog(json);
+      if (isCompactCatalog(json) && json.version === CATALOG_VERSION) return { ...packCompactCatalog(json), compact: json };
       const films = normalizeCatalog(json);   // another form; a compact one of another version throws
       const names = [...new Set(films.flatMap((f) => Object.keys(f.overall || {}).filter((k) => k !== 'id')))];
       return { ...packFilms(films, names), titles: films.map((f) => f.title) };
@@ -72,6 +75,9 @@ async function run(id, method, args) {
   await ready;
   // the catalog read ahead, before a film fit asks for it (not an engine call) → how many films
   if (method === 'prepareCatalog') return (await packedCatalogAt(String(args[0]))).films.length;
+  // the Soundtrack view's search, from the catalog read here (pack-films.js): not engine calls
+  if (method === 'catalogTitles') return catalogTitles(await packedCatalogAt(String(args[0])));
+  if (method === 'catalogFilm') return catalogEntry(await packedCatalogAt(String(args[0])), args[1], args[2]);
   const fn = workerCall(await defaultEngine(), method);
   if (method === 'predict' && Array.isArray(args[0]) && args[0].length > CHUNK) {
     const texts = args[0]; const out = [];
@@ -101,19 +107,32 @@ async function pump() {
   busy = true;
   try { while (waiting.length) await answer(waiting.shift()); } finally { busy = false; }
 }
+// While the Taste tab is hidden its film fit waits between two parts ({ method: 'pauseFits',
+// args: [true] }, answered at once, outside the queue; [false] lets it go on), so the
+// Soundtrack view's requests and the page's main thread have the CPU; the requests that
+// arrive meanwhile are still answered.
+let paused = false;
+let wake = null;
+const nudge = () => { const w = wake; wake = null; w?.(); };
 /** Between two parts of a film fit: the requests that arrived meanwhile (other fits wait their turn). */
 async function letOthersThrough() {
   await new Promise((r) => setTimeout(r, 0));   // the messages posted meanwhile are received
-  for (let i = 0; i < waiting.length;) {
-    if (isFit(waiting[i])) i++;
-    else await answer(waiting.splice(i, 1)[0]);
+  for (;;) {
+    for (let i = 0; i < waiting.length;) {
+      if (isFit(waiting[i])) i++;
+      else await answer(waiting.splice(i, 1)[0]);
+    }
+    if (!paused) return;
+    await new Promise((r) => { wake = r; });
   }
 }
 
 self.onmessage = (ev) => {
   const { id, method, args = [] } = ev.data || {};
+  if (method === 'pauseFits') { paused = args[0] === true; self.postMessage({ id, result: paused }); nudge(); return; }
   const job = { id, method, args };
   if (isFit(job)) packedCatalogAt(args[0].catalogUrl).catch(() => {});
   waiting.push(job);
   pump();
+  nudge();
 };

@@ -7,7 +7,7 @@
 // 1946, Forrest Gump 1981) — so it is never shown: a film gets a year only
 // from the hand-checked release-year table (see README, "Release years"),
 // and none when the table does not have it.
-import { normalizeCatalog } from './film.js';
+import { normalizeCatalog, decodeCompactFilm, CATALOG_VERSION } from './film.js';
 import { titleWords } from './film-search.js';
 import { metricsFrom } from '../ui.js';
 
@@ -60,11 +60,14 @@ export const CATALOG_URL = './catalog.json';
 let years = null;
 const loadYears = () => (years ||= fetchJson('./release_years.json', true).catch(() => null).then((y) => y?.years || y));
 
+/** A catalog file's JSON and the release-year table → the films loadCatalog gives. */
+export const readCatalog = (json, y) => withReleaseYears(cleanFilms(normalizeCatalog(json, { heading: cleanHeading })), y);
+
 let loading = null;
 /** The normalised catalog with release years (one fetch per page; a failure can be retried). */
 export function loadCatalog() {
   loading ||= Promise.all([fetchJson(CATALOG_URL), loadYears()])
-    .then(([cat, y]) => withReleaseYears(cleanFilms(normalizeCatalog(cat, { heading: cleanHeading })), y))
+    .then(([cat, y]) => readCatalog(cat, y))
     .catch((e) => { loading = null; throw e; });
   return loading;
 }
@@ -73,4 +76,41 @@ export function loadCatalog() {
  * it) → with the title and release year loadCatalog gives them, without reading the catalog. */
 export async function namedFilms(list) {
   return withReleaseYears(list.map((f) => ({ id: f.id, title: String(f.title ?? '').trim().slice(0, 200), year: null })), await loadYears());
+}
+
+// The Soundtrack view's search without the whole catalog on the main thread: the engine's
+// Worker has already fetched and read it (the Taste tab's film fit), so it gives the titles,
+// then the chosen film's own entry, decoded here exactly as loadCatalog decodes it.
+const TITLES_URL = './catalog-titles.json';
+const catalogHref = () => new URL(CATALOG_URL, document.baseURI).href;
+
+/** The catalog's films for the search, from catalog-titles.json (else from the engine's Worker): [{ id, title, year, at, brief: true }]
+ * in loadCatalog's order with its titles and years (no scenes: catalogFilm gives the film), or
+ * null when the worker cannot give them (the page then uses loadCatalog). */
+export async function catalogTitles(engine) {
+  const index = await fetchJson(TITLES_URL, true).catch(() => null);   // built with the catalog (web/build/build.mjs)
+  const list = index?.version === CATALOG_VERSION && Array.isArray(index.films) ? index.films
+    : await engine.call('catalogTitles', [catalogHref()]);
+  return Array.isArray(list) ? briefFilms(list, await loadYears()) : null;
+}
+/** pack-films.js catalogTitles' list and the release-year table → catalogTitles' films. */
+export const briefFilms = (list, y) => withReleaseYears(list.map((f) => ({ id: f.id, title: f.title, year: null, at: f.at, brief: true })), y);
+
+/** pack-films.js catalogEntry's answer → the film as normalizeCatalog and cleanFilms make it
+ * (before release years), or null. */
+export function decodeCatalogEntry(e) {
+  if (!e?.film || !Array.isArray(e.metrics) || e.version !== CATALOG_VERSION) return null;
+  const film = decodeCompactFilm(e.film, { metrics: e.metrics.map(String), mean: e.mean, std: e.std, zunit: e.zunit, wunit: e.wunit, heading: cleanHeading }, e.index);
+  return film ? cleanFilms([film])[0] : null;
+}
+
+/** A film of catalogTitles' list → the film loadCatalog gives (its scenes, overall mood, year),
+ * from the worker's copy of its catalog entry, else from loadCatalog. */
+export async function catalogFilm(engine, brief) {
+  const film = decodeCatalogEntry(await engine.call('catalogFilm', [catalogHref(), brief.at, brief.id]).catch(() => null));
+  if (film) return withReleaseYears([film], await loadYears())[0];
+  const films = await loadCatalog();
+  const same = films[brief.at]?.id === brief.id ? films[brief.at] : films.find((f) => f.id === brief.id);
+  if (!same) throw new Error(`“${brief.title}” is no longer in the film catalog.`);
+  return same;
 }

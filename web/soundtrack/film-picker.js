@@ -7,7 +7,9 @@
 //   onSelect(film, { arc }): arc, for a script just read, is its arc in segments() segments
 //   (filmSoundtrack's arc-only answer, from the same engine call), else undefined
 //   picker.catalog() → the catalog's films (loaded once)
-import { loadCatalog as fetchCatalog } from '../film/film-catalog.js';
+// The search lists the catalog's titles from the engine's Worker (it has read the catalog for
+// the Taste tab); only the chosen film is decoded on the page (film-catalog.js catalogFilm).
+import { loadCatalog as fetchCatalog, catalogTitles, catalogFilm } from '../film/film-catalog.js';
 import { rankFilms, placeholderFor } from '../film/film-search.js';
 import { readScriptFile } from '../film/script-input.js';
 import { readScriptFilm } from '../film/script-film.js';
@@ -25,7 +27,8 @@ export function filmPicker({ engine, events, onSelect, segments = () => 0 }) {
   function loadCatalog() {
     if (catalogLoading) return catalogLoading;
     $('catalog-status').textContent = 'Loading the film catalog…';
-    catalogLoading = Promise.all([fetchCatalog(), myFilmsLoaded]).then(([list]) => {
+    const titles = engine?.call ? catalogTitles(engine).catch(() => null) : Promise.resolve(null);
+    catalogLoading = Promise.all([titles.then((l) => l || fetchCatalog()), myFilmsLoaded]).then(([list]) => {
       films = list;
       $('film-search').placeholder = placeholderFor(films);
       renderResults();
@@ -65,13 +68,25 @@ export function filmPicker({ engine, events, onSelect, segments = () => 0 }) {
     const q = $('film-search').value;
     const { films: hits, total } = rankFilms(allFilms(), q, 30);   // best first (film-search.js)
     $('film-results').replaceChildren(...hits.map((f) => el('li', {},
-      el('button', { type: 'button', text: filmLabel(f), onclick: () => onSelect(f) }))));
+      el('button', { type: 'button', text: filmLabel(f), onclick: () => choose(f) }))));
     const none = !!q.trim() && !hits.length;
     if (none) $('film-results').replaceChildren(el('li', { class: 'muted', text: 'No film in the catalog matches.' }));
     if (none && bring.dataset.query !== q.trim()) { bring.dataset.query = q.trim(); renderBring(q.trim().slice(0, 200)); }
     bring.hidden = !none;
     $('catalog-status').textContent = !q.trim() ? `${films.length} films in the catalog${myFilms.length ? `, ${myFilms.length} brought by you` : ''}.`
       : `${total} of ${films.length + myFilms.length} films match${total > hits.length ? ` (the best ${hits.length} shown)` : ''}.`;
+  }
+  // a film of the search's brief list is read in full first (the last one clicked wins)
+  let choosing = 0;
+  async function choose(f) {
+    if (!f.brief) { choosing++; onSelect(f); return; }
+    const turn = ++choosing;
+    try {
+      const film = await catalogFilm(engine, f);
+      if (turn === choosing) onSelect(film);
+    } catch (e) {
+      if (turn === choosing) $('catalog-status').textContent = `“${f.title}” could not be opened (${e.message || e}).`;
+    }
   }
   $('film-search').addEventListener('input', () => { loadCatalog(); renderResults(); });
   $('film-search').addEventListener('keydown', (ev) => {
@@ -121,5 +136,5 @@ export function filmPicker({ engine, events, onSelect, segments = () => 0 }) {
     analyseScript(text, '', 'auto');
   });
 
-  return { catalog: async () => { await loadCatalog(); return films || []; } };
+  return { catalog: () => fetchCatalog().catch(() => []) };
 }

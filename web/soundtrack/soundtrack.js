@@ -209,6 +209,8 @@ export function initSoundtrack(ctx) {
   $('draw-again').addEventListener('click', () => quickMatch(true));
   $('full-soundtrack').addEventListener('click', () => fullSoundtrack());
   $('segments').addEventListener('input', () => { $('segments-note').textContent = ''; });
+  // the arc chart's code (loaded on demand by arc-view.js) fetched as the view opens, not after a film is chosen
+  events.addEventListener('tab', (ev) => { if (ev.detail.name === 'soundtrack') import('./chart-setup.js').catch(() => {}); });
   $('segments').addEventListener('change', () => { segmentCount(); if (film && $('full-results').hidden) drawArc(null); });
 
   function sceneText(a, b) {

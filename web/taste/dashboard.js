@@ -513,6 +513,9 @@ export function mountDashboard(root, ctx) {
   }
   library.subscribe((ev) => { if (ev.type !== 'extra' || ev.key !== 'pendingSave') schedule(); });
   ctx.events?.addEventListener('tab', (ev) => { if (ev.detail?.name === 'taste' && dirty) render(); });
+  // the film fit waits while the Taste tab is hidden: another tab's requests and drawing get the CPU
+  // (the state when the message is posted, so calls made before the engine was up cannot arrive out of turn)
+  ctx.events?.addEventListener('tab', () => { ctx.engine?.ready.then(() => ctx.engine.call('pauseFits', [!visible()])).catch(() => {}); });
   ctx.events?.addEventListener('library-ready', () => { startFilmFit(library.songList(), ctx); schedule(); });
   // the catalog the film fit needs is read in the engine's worker once the engine is up
   ctx.engine?.ready.then(() => ctx.engine.call('prepareCatalog', [catalogUrl()])).catch(() => {});
