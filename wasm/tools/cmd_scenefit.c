@@ -105,6 +105,60 @@ static int apply_variant(scene_fit_opts *o, char *spec) {
     return 0;
 }
 
+/* --try: each ';'-separated variant on one feature build (the largest variant's word features). */
+static int run_tries(const sb_corpus *c, scene_features *sf, const scene_fit_opts *o, const char *tries, int try_ng, float *pred) {
+    char err[512];
+    if (try_ng > 0 && scene_features_words(sf, try_ng, err, sizeof err)) { fprintf(stderr, "moodspace scenefit: %s\n", err); return 1; }
+    char *all = strdup(tries);
+    if (!all) { fprintf(stderr, "moodspace scenefit: out of memory\n"); return 1; }
+    int status = 0;
+    scene_fit fit;
+    for (char *save = NULL, *v = strtok_r(all, ";", &save); v; v = strtok_r(NULL, ";", &save)) {
+        scene_fit_opts x = *o;
+        if (apply_variant(&x, v)) { status = 2; break; }
+        if (try_fit(c, sf, &x, pred, &fit, 0) == 0) scene_fit_free(&fit);
+    }
+    free(all);
+    return status;
+}
+
+/* --grid: a small grid around the given settings, one line each. */
+static void run_grid(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, float *pred) {
+    static const double lams[] = { 1, 3, 10 };
+    static const double wg[] = { 0, 1, 3 };
+    static const double wp[] = { 0, 1 };
+    static const double wq[] = { 0, 0.3 };
+    static const double su[] = { 0, 1 };
+    scene_fit fit;
+    for (size_t a = 0; a < sizeof lams / sizeof *lams; a++)
+        for (size_t b = 0; b < sizeof wg / sizeof *wg; b++)
+            for (size_t d = 0; d < sizeof wp / sizeof *wp; d++)
+                for (size_t e = 0; e < sizeof wq / sizeof *wq; e++)
+                    for (size_t u = 0; u < sizeof su / sizeof *su; u++) {
+                        scene_fit_opts x = *o;
+                        x.lambda = lams[a]; x.w_genre = wg[b]; x.w_place = wp[d]; x.w_paren = wq[e]; x.song_units = su[u];
+                        if (try_fit(c, sf, &x, pred, &fit, 0) == 0) scene_fit_free(&fit);
+                    }
+}
+
+/* One fit with the given settings; with out, written into the model and read back. */
+static int run_one(const sb_corpus *c, const scene_features *sf, const scene_fit_opts *o, Model *m, const char *out, int misses,
+                   float *pred) {
+    char err[512];
+    scene_fit fit;
+    if (try_fit(c, sf, o, pred, &fit, misses) != 0) return 1;
+    int status = 0;
+    if (out && (scene_fit_write(m, sf, &fit, err, sizeof err) || model_save_file(m, out, 1, err, sizeof err))) {
+        fprintf(stderr, "moodspace scenefit: %s\n", err); status = 1;
+    } else if (out) {
+        float *p1 = sb_predict_model(c, m);
+        if (p1) { sb_result r = sb_score(c, p1); line("written (int8), read back", &r); }
+        free(p1);
+    }
+    scene_fit_free(&fit);
+    return status;
+}
+
 int cmd_scenefit(int argc, char **argv) {
     const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *out = NULL, *tries = NULL;
     scene_fit_opts o = scene_fit_default_opts();
@@ -155,51 +209,11 @@ int cmd_scenefit(int argc, char **argv) {
         if (p0) { sb_result r = sb_score(c, p0); line("the model as given", &r); }
         free(p0);
     }
-    scene_fit fit;
-    if (tries) {
-        char *all = strdup(tries);
-        if (try_ng > 0 && scene_features_words(sf, try_ng, err, sizeof err)) {
-            fprintf(stderr, "moodspace scenefit: %s\n", err);
-            free(all);
-            all = strdup("");   /* nothing to try */
-            status = 1;
-        }
-        for (char *save = NULL, *v = all ? strtok_r(all, ";", &save) : NULL; v; v = strtok_r(NULL, ";", &save)) {
-            scene_fit_opts x = o;
-            if (apply_variant(&x, v)) { status = 2; break; }
-            if (try_fit(c, sf, &x, pred, &fit, 0) == 0) scene_fit_free(&fit);
-        }
-        if (!all) { fprintf(stderr, "moodspace scenefit: out of memory\n"); status = 1; }
-        free(all);
-    } else if (o.word_feats > 0 && scene_features_words(sf, o.word_feats, err, sizeof err)) {
+    if (tries) status = run_tries(c, sf, &o, tries, try_ng, pred);
+    else if (o.word_feats > 0 && scene_features_words(sf, o.word_feats, err, sizeof err)) {
         fprintf(stderr, "moodspace scenefit: %s\n", err); status = 1;
-    } else if (grid) {
-        static const double lams[] = { 1, 3, 10 };
-        static const double wg[] = { 0, 1, 3 };
-        static const double wp[] = { 0, 1 };
-        static const double wq[] = { 0, 0.3 };
-        static const double su[] = { 0, 1 };
-        for (size_t a = 0; a < sizeof lams / sizeof *lams; a++)
-            for (size_t b = 0; b < sizeof wg / sizeof *wg; b++)
-                for (size_t d = 0; d < sizeof wp / sizeof *wp; d++)
-                    for (size_t e = 0; e < sizeof wq / sizeof *wq; e++)
-                        for (size_t u = 0; u < sizeof su / sizeof *su; u++) {
-                            scene_fit_opts x = o;
-                            x.lambda = lams[a]; x.w_genre = wg[b]; x.w_place = wp[d]; x.w_paren = wq[e]; x.song_units = su[u];
-                            if (try_fit(c, sf, &x, pred, &fit, 0) == 0) scene_fit_free(&fit);
-                        }
-    } else if (try_fit(c, sf, &o, pred, &fit, misses) != 0) {
-        status = 1;
-    } else {
-        if (out && (scene_fit_write(m, sf, &fit, err, sizeof err) || model_save_file(m, out, 1, err, sizeof err))) {
-            fprintf(stderr, "moodspace scenefit: %s\n", err); status = 1;
-        } else if (out) {
-            float *p1 = sb_predict_model(c, m);
-            if (p1) { sb_result r = sb_score(c, p1); line("written (int8), read back", &r); }
-            free(p1);
-        }
-        scene_fit_free(&fit);
-    }
+    } else if (grid) run_grid(c, sf, &o, pred);
+    else status = run_one(c, sf, &o, m, out, misses, pred);
 done:
     free(pred);
     scene_inputs_free(&in); wordvec_free(wv); model_free(m);

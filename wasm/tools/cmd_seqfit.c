@@ -186,6 +186,101 @@ static void on_epoch(int epoch, double loss, const sr_net *net, void *ctx) {
     line(what, &r, 0);
 }
 
+typedef struct {
+    size_t bytes;    /* what the folded readers would add to the weights file */
+    double read_s;   /* their reading time over every scene */
+} reader_cost;
+
+/* One reader folded as it would ship: its table's bytes, every scene read into x->seq, timed. */
+static int read_folded(run_ctx *x, const sr_net *net, int first, const char *table_out, reader_cost *cost) {
+    const sr_data *d = x->d;
+    sr_data *fd = NULL;
+    sr_net fnet;
+    if (sr_fold(net, d, 1, &fd, &fnet)) return -1;
+    for (int v = 2; v < fd->V; v++) {   /* each reader has a table of its own (its own projection) */
+        int any = 0;
+        for (int p = 0; p < d->dim && !any; p++) any = d->vec[(size_t)v * d->dim + p] != 0;   /* a word it reads */
+        if (any) cost->bytes += (size_t)fd->dim + 4;   /* int8 row + its float scale */
+    }
+    if (first && table_out) write_table(table_out, d, fd, &fnet);
+    cost->bytes += sizeof(float) * (size_t)fnet.n_params;
+    x->d = fd;
+    double t1 = now();
+    int rc = read_scenes(x, &fnet, 0);
+    cost->read_s += now() - t1;
+    if (first && rc == 0) largest_film_time(x, fd, &fnet);
+    x->d = d;
+    sr_data_free(fd);
+    sr_net_free(&fnet);
+    return rc;
+}
+
+/* The ensemble's readers, each trained from its own seed and read folded; x->seq = their mean. */
+static int train_readers(run_ctx *x, const float *base, int ensemble, int vocab_max, const char *table_out, reader_cost *cost) {
+    const sr_opts *o = x->o;
+    const sr_data *d = x->d;
+    const sb_corpus *c = x->c;
+    size_t n2 = 2 * (size_t)c->n_scenes;
+    float *sum = calloc(n2 + 2, sizeof(float));
+    char err[512];
+    if (!sum) { fprintf(stderr, "moodspace seqfit: out of memory\n"); return -1; }
+    for (int k = 0; k < ensemble; k++) {
+        sr_opts ok = *o;
+        ok.seed = o->seed + (uint64_t)k;
+        sr_net net;
+        memset(&net, 0, sizeof net);
+        if (sr_net_init(&net, d->dim, o->proj, o->filters, o->width, ok.seed)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); return -1; }
+        printf("reader %d of %d: %d words, projection %d, conv %d x %d relu, max+mean pool, dropout %.2f, dense 2 (%d parameters); %s; "
+               "mse %g pair %g (scale %g) place %g paren %g; weights averaged from epoch %d (0: not averaged); adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
+               k + 1, ensemble, vocab_max > 0 ? vocab_max : d->V, o->proj, o->filters, o->width, o->dropout, net.n_params,
+               o->residual ? "learns the linear head's residual" : "learns the labels", o->w_mse, o->w_pair, o->pair_scale, o->w_place, o->w_paren, o->avg_from, o->lr,
+               o->weight_decay, o->batch, o->epochs, o->max_len, (int)ok.seed);
+        int rc = sr_train(&net, d, c, base, &ok, on_epoch, x, err, sizeof err);
+        if (rc) fprintf(stderr, "moodspace seqfit: %s\n", err);
+        else if ((rc = read_folded(x, &net, k == 0, table_out, cost))) fprintf(stderr, "moodspace seqfit: out of memory\n");
+        sr_net_free(&net);
+        if (rc) { free(sum); return -1; }
+        for (size_t i = 0; i < n2; i++) sum[i] += x->seq[i];
+        if (ensemble > 1) {
+            char what[80];
+            combine(x, o->residual ? 1 : 0, 1);
+            sb_result rk = sb_score(c, x->pred);
+            snprintf(what, sizeof what, "reader %d alone, folded int8%s", k + 1, o->residual ? " (+ linear)" : "");
+            line(what, &rk, 1);
+        }
+    }
+    for (size_t i = 0; i < n2; i++) x->seq[i] = sum[i] / (float)ensemble;
+    free(sum);
+    return 0;
+}
+
+/* The final lines: the reader (or the readers' mean) alone and blended with the linear head. */
+static void print_finals(run_ctx *x, int ensemble) {
+    const sb_corpus *c = x->c;
+    sb_result r;
+    char what[120];
+    if (x->o->residual) {
+        static const double alphas[] = { 0.5, 1, 1.5 };
+        for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
+            combine(x, 1, alphas[a]);
+            r = sb_score(c, x->pred);
+            snprintf(what, sizeof what, "final: linear + %.1f x reader%s", alphas[a], ensemble > 1 ? "s' mean" : "");
+            line(what, &r, 1);
+        }
+        return;
+    }
+    static const double alphas[] = { 0.25, 0.5, 1 };
+    combine(x, 0, 1);
+    r = sb_score(c, x->pred);
+    line(ensemble > 1 ? "final: readers' mean alone" : "final: reader alone", &r, 1);
+    for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
+        combine(x, 1 - alphas[a] / 2, alphas[a]);
+        r = sb_score(c, x->pred);
+        snprintf(what, sizeof what, "final: %.3f x linear + %.2f x reader%s", 1 - alphas[a] / 2, alphas[a], ensemble > 1 ? "s' mean" : "");
+        line(what, &r, 1);
+    }
+}
+
 int cmd_seqfit(int argc, char **argv) {
     const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *table_out = NULL;
     sr_opts o = sr_default_opts();
@@ -230,8 +325,6 @@ int cmd_seqfit(int argc, char **argv) {
     float *oof = NULL, *lin = malloc(sizeof(float) * n2), *pred = malloc(sizeof(float) * n2), *seq = calloc(n2, sizeof(float));
     scene_fit fit;
     memset(&fit, 0, sizeof fit);
-    sr_net net;
-    memset(&net, 0, sizeof net);
     int status = 1;
     if (!d || !lin || !pred || !seq) { fprintf(stderr, "moodspace seqfit: %s\n", d ? "out of memory" : err); goto done; }
     sb_attach_labels(c, l);
@@ -250,82 +343,15 @@ int cmd_seqfit(int argc, char **argv) {
         line("linear head, out of fold on training", &ro, 1);
     }
     run_ctx x = { c, d, lin, pred, seq, &o, eval_every, t0 };
-    float *sum = calloc(n2, sizeof(float));
-    double read_s = 0;
-    size_t bytes = 0;
-    if (!sum) { fprintf(stderr, "moodspace seqfit: out of memory\n"); goto done; }
-    for (int k = 0; k < ensemble; k++) {
-        sr_opts ok = o;
-        ok.seed = o.seed + (uint64_t)k;
-        if (sr_net_init(&net, d->dim, o.proj, o.filters, o.width, ok.seed)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); goto done; }
-        printf("reader %d of %d: %d words, projection %d, conv %d x %d relu, max+mean pool, dropout %.2f, dense 2 (%d parameters); %s; "
-               "mse %g pair %g (scale %g) place %g paren %g; weights averaged from epoch %d (0: not averaged); adam lr %g decay %g, batch %d films, %d epochs, max %d words, seed %d\n",
-               k + 1, ensemble, vocab_max > 0 ? vocab_max : d->V, o.proj, o.filters, o.width, o.dropout, net.n_params,
-               o.residual ? "learns the linear head's residual" : "learns the labels", o.w_mse, o.w_pair, o.pair_scale, o.w_place, o.w_paren, o.avg_from, o.lr,
-               o.weight_decay, o.batch, o.epochs, o.max_len, (int)ok.seed);
-        if (sr_train(&net, d, c, base, &ok, on_epoch, &x, err, sizeof err)) { fprintf(stderr, "moodspace seqfit: %s\n", err); free(sum); goto done; }
-        /* what would ship: the projection folded into an int8 table of words */
-        sr_data *fd = NULL;
-        sr_net fnet;
-        if (sr_fold(&net, d, 1, &fd, &fnet)) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); goto done; }
-        /* each reader has a table of its own (its own projection) */
-        for (int v = 2; v < fd->V; v++) {
-            int any = 0;
-            for (int p = 0; p < d->dim && !any; p++) any = d->vec[(size_t)v * d->dim + p] != 0;   /* a word it reads */
-            if (any) bytes += (size_t)fd->dim + 4;   /* int8 row + its float scale */
-        }
-        if (k == 0 && table_out) write_table(table_out, d, fd, &fnet);
-        bytes += sizeof(float) * (size_t)fnet.n_params;
-        x.d = fd;
-        double t1 = now();
-        int rc = read_scenes(&x, &fnet, 0);
-        read_s += now() - t1;
-        if (k == 0 && rc == 0) largest_film_time(&x, fd, &fnet);
-        x.d = d;
-        sr_data_free(fd);
-        sr_net_free(&fnet);
-        sr_net_free(&net);
-        if (rc) { fprintf(stderr, "moodspace seqfit: out of memory\n"); free(sum); goto done; }
-        for (size_t i = 0; i < 2 * (size_t)c->n_scenes; i++) sum[i] += seq[i];
-        if (ensemble > 1) {
-            char what[80];
-            combine(&x, o.residual ? 1 : 0, 1);
-            sb_result rk = sb_score(c, pred);
-            snprintf(what, sizeof what, "reader %d alone, folded int8%s", k + 1, o.residual ? " (+ linear)" : "");
-            line(what, &rk, 1);
-        }
-    }
-    for (size_t i = 0; i < 2 * (size_t)c->n_scenes; i++) seq[i] = sum[i] / (float)ensemble;
-    free(sum);
-    sb_result r;
-    char what[120];
-    if (o.residual) {
-        static const double alphas[] = { 0.5, 1, 1.5 };
-        for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
-            combine(&x, 1, alphas[a]);
-            r = sb_score(c, pred);
-            snprintf(what, sizeof what, "final: linear + %.1f x reader%s", alphas[a], ensemble > 1 ? "s' mean" : "");
-            line(what, &r, 1);
-        }
-    } else {
-        static const double alphas[] = { 0.25, 0.5, 1 };
-        combine(&x, 0, 1);
-        r = sb_score(c, pred);
-        line(ensemble > 1 ? "final: readers' mean alone" : "final: reader alone", &r, 1);
-        for (size_t a = 0; a < sizeof alphas / sizeof *alphas; a++) {
-            combine(&x, 1 - alphas[a] / 2, alphas[a]);
-            r = sb_score(c, pred);
-            snprintf(what, sizeof what, "final: %.3f x linear + %.2f x reader%s", 1 - alphas[a] / 2, alphas[a], ensemble > 1 ? "s' mean" : "");
-            line(what, &r, 1);
-        }
-    }
+    reader_cost cost = { 0, 0 };
+    if (train_readers(&x, base, ensemble, vocab_max, table_out, &cost)) goto done;
+    print_finals(&x, ensemble);
     printf("(final lines: the readers folded into an int8 table of %d numbers a word, as they would ship)\n", o.proj ? o.proj : d->dim);
     printf("shipped size: about %zu bytes (int8 rows + a float32 scale for each word read, float32 nets); "
            "reading: %.3f ms per scene for the %d reader(s), 1 thread (%d scenes); whole run %.0f s\n",
-           bytes, read_s / (c->n_scenes ? c->n_scenes : 1) * 1e3, ensemble, c->n_scenes, now() - t0);
+           cost.bytes, cost.read_s / (c->n_scenes ? c->n_scenes : 1) * 1e3, ensemble, c->n_scenes, now() - t0);
     status = 0;
 done:
-    sr_net_free(&net);
     scene_fit_free(&fit);
     free(lin); free(oof); free(pred); free(seq);
     sr_data_free(d); scene_inputs_free(&in); wordvec_free(wv); model_free(m);

@@ -336,10 +336,11 @@ static float weak_target(const sb_film *f, int s, int t, const sr_opts *o, float
     return NAN;
 }
 
-int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *base, const sr_opts *o,
-             sr_epoch_cb cb, void *ctx, char *err, size_t errlen) {
-    if (o->residual && !base) { snprintf(err, errlen, "sequence reader: a residual fit needs the linear head's scores"); return -1; }
-    tr_film *films = calloc((size_t)c->n + 1, sizeof *films);
+/* The training films' labelled or hinted scenes, with their targets (and the
+ * linear head's scores for a residual fit). *nf films, the largest with *kmax
+ * scenes; -1 when out of memory (the films built so far are in *out). */
+static int train_films(const sb_corpus *c, const float *base, const sr_opts *o, tr_film **out, int *nf_out, int *kmax_out) {
+    tr_film *films = *out = calloc((size_t)c->n + 1, sizeof *films);
     int nf = 0, kmax = 1, rc = 0;
     for (int i = 0; films && i < c->n && rc == 0; i++) {
         const sb_film *f = &c->films[i];
@@ -375,6 +376,63 @@ int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *bas
         if (F->k > kmax) kmax = F->k;
         nf++;
     }
+    *nf_out = nf;
+    *kmax_out = kmax;
+    return films ? rc : -1;
+}
+
+static void free_train_films(tr_film *films, int nf) {
+    for (int i = 0; films && i < nf; i++) { free(films[i].scene); free(films[i].z); free(films[i].zw); free(films[i].ww); free(films[i].base); }
+    free(films);
+}
+
+/* One film's gradient into grad (its scenes forward for their scores, then
+ * backward with the film's loss gradient; the forward is run again with the
+ * same dropout draws: one work buffer, not one per scene). Its loss. */
+static double film_gradient(const sr_net *net, const sr_data *d, const tr_film *F, const sr_opts *o, const double n[2],
+                            sr_work *w, uint64_t *rng, float *s, float *ds, uint64_t *drop_rng, float *grad) {
+    for (int k = 0; k < F->k; k++) {
+        drop_rng[k] = nn_rng_next(rng) | 1u;
+        uint64_t r = drop_rng[k];
+        int i = F->scene[k];
+        float out[2];
+        sr_forward(net, d, d->ids + d->start[i], (int)(d->start[i + 1] - d->start[i]), w, (float)o->dropout, &r, out);
+        for (int t = 0; t < 2; t++) s[2 * k + t] = F->base[2 * k + t] + out[t];
+    }
+    double loss = sr_film_loss(s, F->z, F->zw, F->ww, F->k, o, n[0], n[1], ds);
+    for (int k = 0; k < F->k; k++) {
+        uint64_t r = drop_rng[k];
+        int i = F->scene[k];
+        float out[2];
+        sr_forward(net, d, d->ids + d->start[i], (int)(d->start[i + 1] - d->start[i]), w, (float)o->dropout, &r, out);
+        sr_backward(net, w, ds + 2 * k, grad);
+    }
+    return loss;
+}
+
+/* Clip the gradient's norm, then Adam with decoupled weight decay. */
+static void adam_step(sr_net *net, const float *grad, float *mom, float *var, long step, const sr_opts *o) {
+    const double b1 = 0.9, b2 = 0.999, eps = 1e-7;
+    double norm = 0;
+    for (int p = 0; p < net->n_params; p++) norm += (double)grad[p] * grad[p];
+    norm = sqrt(norm);
+    double scale = o->clip > 0 && norm > o->clip ? o->clip / norm : 1.0;
+    double c1 = 1 - pow(b1, (double)step), c2 = 1 - pow(b2, (double)step);
+    for (int p = 0; p < net->n_params; p++) {
+        double g = grad[p] * scale;
+        mom[p] = (float)(b1 * mom[p] + (1 - b1) * g);
+        var[p] = (float)(b2 * var[p] + (1 - b2) * g * g);
+        double upd = o->lr * (mom[p] / c1) / (sqrt(var[p] / c2) + eps);
+        net->p[p] -= (float)(upd + o->lr * o->weight_decay * net->p[p]);
+    }
+}
+
+int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *base, const sr_opts *o,
+             sr_epoch_cb cb, void *ctx, char *err, size_t errlen) {
+    if (o->residual && !base) { snprintf(err, errlen, "sequence reader: a residual fit needs the linear head's scores"); return -1; }
+    tr_film *films = NULL;
+    int nf = 0, kmax = 1;
+    int rc = train_films(c, base, o, &films, &nf, &kmax);
     float *grad = calloc((size_t)net->n_params, sizeof(float));
     float *avg = o->avg_from > 0 ? calloc((size_t)net->n_params, sizeof(float)) : NULL;
     int n_avg = 0;
@@ -393,7 +451,6 @@ int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *bas
     nn_rng_seed(&rng, o->seed * 7919u + 1);
     for (int i = 0; i < nf; i++) order[i] = i;
     long step = 0;
-    const double b1 = 0.9, b2 = 0.999, eps = 1e-7;
     for (int ep = 1; ep <= o->epochs; ep++) {
         for (int i = nf - 1; i > 0; i--) {    /* shuffle the films */
             int j = (int)(nn_rng_next(&rng) % (uint64_t)(i + 1)), x = order[i];
@@ -406,41 +463,9 @@ int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *bas
             for (int q = b0; q < b1i; q++) sr_film_counts(films[order[q]].z, films[order[q]].k, n);
             memset(grad, 0, sizeof(float) * (size_t)net->n_params);
             for (int q = b0; q < b1i; q++) {
-                const tr_film *F = &films[order[q]];
-                /* forward each scene for its score, then backward each with the
-                 * film's gradient (the forward is run again with the same
-                 * dropout draws: one work buffer, not one per scene) */
-                for (int k = 0; k < F->k; k++) {
-                    drop_rng[k] = nn_rng_next(&rng) | 1u;
-                    uint64_t r = drop_rng[k];
-                    int i = F->scene[k];
-                    float out[2];
-                    sr_forward(net, d, d->ids + d->start[i], (int)(d->start[i + 1] - d->start[i]), &w, (float)o->dropout, &r, out);
-                    for (int t = 0; t < 2; t++) s[2 * k + t] = F->base[2 * k + t] + out[t];
-                }
-                ep_loss += sr_film_loss(s, F->z, F->zw, F->ww, F->k, o, n[0], n[1], ds) * (b1i - b0);
-                for (int k = 0; k < F->k; k++) {
-                    uint64_t r = drop_rng[k];
-                    int i = F->scene[k];
-                    float out[2];
-                    sr_forward(net, d, d->ids + d->start[i], (int)(d->start[i + 1] - d->start[i]), &w, (float)o->dropout, &r, out);
-                    sr_backward(net, &w, ds + 2 * k, grad);
-                }
+                ep_loss += film_gradient(net, d, &films[order[q]], o, n, &w, &rng, s, ds, drop_rng, grad) * (b1i - b0);
             }
-            /* clip, then Adam with decoupled weight decay on the kernels */
-            double norm = 0;
-            for (int p = 0; p < net->n_params; p++) norm += (double)grad[p] * grad[p];
-            norm = sqrt(norm);
-            double scale = o->clip > 0 && norm > o->clip ? o->clip / norm : 1.0;
-            step++;
-            double c1 = 1 - pow(b1, (double)step), c2 = 1 - pow(b2, (double)step);
-            for (int p = 0; p < net->n_params; p++) {
-                double g = grad[p] * scale;
-                mom[p] = (float)(b1 * mom[p] + (1 - b1) * g);
-                var[p] = (float)(b2 * var[p] + (1 - b2) * g * g);
-                double upd = o->lr * (mom[p] / c1) / (sqrt(var[p] / c2) + eps);
-                net->p[p] -= (float)(upd + o->lr * o->weight_decay * net->p[p]);
-            }
+            adam_step(net, grad, mom, var, ++step, o);
         }
         if (cb) cb(ep, ep_loss / nf, net, ctx);
         if (avg && ep >= o->avg_from) {   /* the mean of the weights at each epoch's end from avg_from on */
@@ -451,7 +476,7 @@ int sr_train(sr_net *net, const sr_data *d, const sb_corpus *c, const float *bas
     if (avg && n_avg) memcpy(net->p, avg, sizeof(float) * (size_t)net->n_params);
 done:
     if (have_w) sr_work_free(&w);
-    for (int i = 0; films && i < nf; i++) { free(films[i].scene); free(films[i].z); free(films[i].zw); free(films[i].ww); free(films[i].base); }
-    free(films); free(grad); free(avg); free(mom); free(var); free(s); free(ds); free(drop_rng); free(order);
+    free_train_films(films, nf);
+    free(grad); free(avg); free(mom); free(var); free(s); free(ds); free(drop_rng); free(order);
     return rc;
 }
