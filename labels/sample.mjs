@@ -3,7 +3,8 @@
 //
 //   node labels/sample.mjs --data ../shared/data --films 130 --per-film 8 --out /tmp/label
 //   (later rounds: --skip-films K for films after the first K, --exclude M1,M2 to draw
-//   other scenes of films already drawn, --batches B)
+//   other scenes of films already drawn, --batches B, --split train to draw from
+//   training films only)
 //
 // Writes OUT/manifest.json (id, film, scene index, heading, words, split) and
 // OUT/batch_K.md (the scene texts for the labellers, K = 1..batches). The texts stay
@@ -23,6 +24,7 @@ const perFilm = Number(args['per-film'] ?? 8);
 const batches = Number(args.batches ?? 4);
 const out = args.out ?? '/tmp/label';
 const skip = Number(args['skip-films'] ?? 0);
+const onlySplit = args.split;   // 'train' or 'val': draw from that side of labels/split.mjs only
 // scenes drawn by earlier rounds (their manifests), never drawn again
 const drawn = new Set((args.exclude ? args.exclude.split(',') : [])
   .flatMap((f) => JSON.parse(readFileSync(f, 'utf8')).map((m) => m.id)));   // a later draw: the films after the first `skip` used ones
@@ -51,6 +53,7 @@ const texts = new Map();
 let used = 0, passed = 0;
 for (const film of films) {
   if (used >= nFilms) break;
+  if (onlySplit && filmSplit(film) !== onlySplit) continue;
   let scenes;
   try {
     const jsonl = execFileSync('build/moodspace', ['scenes', join(data, 'screenplays', `${film}.txt`), '--text'],
