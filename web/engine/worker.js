@@ -4,7 +4,7 @@
 // slow machine) runs in parts and lets the requests that arrived meanwhile
 // (the Soundtrack view's, a click away) go between its parts.
 //
-// In:  { id, method: 'init', args: [{ modelUrl }] }
+// In:  { id, method: 'init', args: [{ modelUrl, catalogUrl? }] }   catalogUrl: read ahead at once (below)
 //      { id, method: the name of a call of engine.js's engine object (workerCall:
 //        not its internals, not loadModel / freeModel), args: [...] }
 //      { id, method: 'prepareCatalog', args: [url] }   the film fit's catalog read ahead
@@ -25,8 +25,13 @@ let ready = null;
 const FIT_PART = 128;   // films per part of a film fit (a part takes tens of ms)
 
 // The wasm (fetched and compiled by ./moodspace.mjs) and the model are
-// downloaded at the same time, not one after the other.
-async function init({ modelUrl }) {
+// downloaded at the same time, not one after the other. The film catalog
+// (catalogUrl) too: every page asks for it once the engine is up (the Taste
+// tab's film fit, the Soundtrack view's chosen film), and reading it here
+// puts its download and parse in the time the worker waits for the wasm and
+// the model, not after them, where the first soundtrack waited for it.
+async function init({ modelUrl, catalogUrl }) {
+  if (typeof catalogUrl === 'string') packedCatalogAt(catalogUrl).catch(() => {});   // said by whoever asks for it
   const engine = defaultEngine();
   engine.catch(() => {});   // (said below, once the model is here)
   const res = await fetch(modelUrl);
