@@ -104,3 +104,18 @@ test('a film fit in parts, merged, is the fit of the whole catalog (the shipped 
   assert.ok(part.ranking[0].result && part.ranking.slice(1).every((r) => !('result' in r)), '"results": only the first films carry their soundtrack');
   assert.throws(() => eng.filmFit({ catalog: catalogParts(cat, 50)[0], songs, segments: 6, top: 4, results: 5 }), /results/);
 });
+
+// The Worker's between(): the requests that arrived meanwhile are answered, and a paused fit
+// (its tab hidden) waits there. It comes before every part, the first too: a fit asked while
+// its tab is hidden must not start with its longest call (the songs' prices) while the
+// Soundtrack view waits for its film.
+test('a fit in parts lets others through before every call, the first one too', async () => {
+  const cat = packFilms([1, 2, 3, 4, 5].map((i) => ({ id: `f${i}`, scenes: [{ energy: i / 10 }, { energy: i / 20 }] })), ['energy']);
+  const order = [];
+  const call = (r) => {
+    order.push(`call ${r.catalog.films.map((f) => f.id).join(',')}`);
+    return { films: r.catalog.films.length, failed: 0, ranking: r.catalog.films.map((f, k) => ({ id: f.id, score: k })) };
+  };
+  await fitInParts(call, cat, { top: 2 }, 2, async () => { order.push('between'); });
+  assert.deepEqual(order, ['between', 'call f1,f2', 'between', 'call f3,f4', 'between', 'call f5', 'between', 'call f1,f3']);
+});

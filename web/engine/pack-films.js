@@ -154,8 +154,10 @@ export function mergeFits(parts, top = 5) {
 
 /**
  * A film fit over a whole packed catalog, asked in parts of `size` films:
- * call(req) is engine.filmFit, between() is awaited between two calls (the
- * Worker answers the requests that arrived meanwhile). The parts are ranked
+ * call(req) is engine.filmFit, between() is awaited before each call, the
+ * first too (the Worker answers the requests that arrived meanwhile, and a
+ * fit asked while its tab is hidden does not start: its first call is the
+ * longest, as it works out the songs' prices). The parts are ranked
  * without their soundtracks ("results": 0): a film's score and soundtrack do
  * not depend on the other films, so one last call over the winners alone
  * gives their soundtracks. → the answer one call over the whole catalog gives.
@@ -164,7 +166,7 @@ export async function fitInParts(call, cat, fit, size, between = async () => {})
   const top = fit.top ?? 5;   // 5: engine.filmFit's default
   const answers = [];
   for (const part of catalogParts(cat, size)) {
-    if (answers.length) await between();
+    await between();
     answers.push(call({ ...fit, catalog: part, results: 0 }));
   }
   const res = mergeFits(answers, top);
