@@ -106,16 +106,18 @@ export function catalogEntry(cat, at, id) {
   return { version, metrics, mean, std, zunit, wunit, index, film: cat.compact.films[index] };
 }
 
-/** A packed catalog in parts of at most `size` films (views on its data, in order; one empty part for none). */
-export function catalogParts(cat, size) {
+/** A packed catalog in parts of at most `size` films, the first of at most `first` (views on its
+ * data, in order; one empty part for none). */
+export function catalogParts(cat, size, first = size) {
   const c = cat.metrics.length;
   const parts = [];
   let off = 0;
-  for (let a = 0; a < cat.films.length || !parts.length; a += size) {
-    const films = cat.films.slice(a, a + size);
+  for (let a = 0; a < cat.films.length || !parts.length;) {
+    const films = cat.films.slice(a, a + (parts.length ? size : first));
     const len = films.reduce((s, f) => s + f.scenes * (c + 1), 0);
     parts.push({ metrics: cat.metrics, films, data: cat.data.subarray(off, off + len) });
     off += len;
+    a += films.length || 1;
   }
   return parts;
 }
@@ -153,11 +155,15 @@ export function mergeFits(parts, top = 5) {
 }
 
 /**
- * A film fit over a whole packed catalog, asked in parts of `size` films:
- * call(req) is engine.filmFit, between() is awaited before each call, the
- * first too (the Worker answers the requests that arrived meanwhile, and a
- * fit asked while its tab is hidden does not start: its first call is the
- * longest, as it works out the songs' prices). The parts are ranked
+ * A film fit over a whole packed catalog, asked in parts: call(req) is
+ * engine.filmFit, between() is awaited between two calls (the Worker answers
+ * the requests that arrived meanwhile; while the Taste tab is hidden it waits
+ * there). The first part is one film: the first call for a library works out
+ * its songs' prices (soundtrack.c, a few hundred milliseconds, kept by the
+ * engine for the next calls with the same songs), and the Soundtrack view's
+ * full soundtrack needs them too, so they are worked out at once whatever the
+ * tab, and a request that arrives meanwhile waits for them alone, not for a
+ * part of `size` films as well. The parts are ranked
  * without their soundtracks ("results": 0): a film's score and soundtrack do
  * not depend on the other films, so one last call over the winners alone
  * gives their soundtracks. → the answer one call over the whole catalog gives.
@@ -165,8 +171,8 @@ export function mergeFits(parts, top = 5) {
 export async function fitInParts(call, cat, fit, size, between = async () => {}) {
   const top = fit.top ?? 5;   // 5: engine.filmFit's default
   const answers = [];
-  for (const part of catalogParts(cat, size)) {
-    await between();
+  for (const part of catalogParts(cat, size, 1)) {
+    if (answers.length) await between();
     answers.push(call({ ...fit, catalog: part, results: 0 }));
   }
   const res = mergeFits(answers, top);
