@@ -111,7 +111,8 @@ async function soundtrackRun(browser, url) {
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
 const report = { runs: RUNS, trees: {} };
 // the trees take turns, run by run (not one tree's runs, then the other's): on a shared machine a
-// burst of load then falls on both, so the figures of one run compare
+// burst of load then falls on both, so the figures of one run compare; the order of the turns
+// alternates too (the first context of a round starts while no other is closing)
 const servers = [];
 try {
   for (const tree of TREES) {
@@ -121,7 +122,7 @@ try {
     servers.push({ tree, server, url: `http://127.0.0.1:${server.address().port}/`, runs: [] });
   }
   for (let r = -1; r < RUNS; r++) {   // r = -1: a warm-up (OS file cache, Chromium's code cache off per context)
-    for (const t of servers) {
+    for (const t of r % 2 ? [...servers].reverse() : servers) {
       const a = await oneRun(browser, t.url);
       const b = await soundtrackRun(browser, t.url);
       if (r >= 0) t.runs.push({ ...a, ...b });
