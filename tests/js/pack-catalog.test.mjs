@@ -107,9 +107,10 @@ test('a film fit in parts, merged, is the fit of the whole catalog (the shipped 
 });
 
 // The Worker's between(): the requests that arrived meanwhile are answered, and a paused fit
-// (its tab hidden) waits there. The first call is one film, whatever the tab: it works out the
-// songs' prices, which the Soundtrack view's full soundtrack needs too, and a request arriving
-// meanwhile waits for them alone, not for a whole part as well.
+// (its tab hidden) waits there. The first call is one film, after the requests already waiting
+// but whatever the tab: it works out the songs' prices, which the Soundtrack view's full
+// soundtrack needs too, and a request arriving meanwhile waits for them alone, not for a whole
+// part as well.
 test('a fit in parts: one film first (the songs\' prices), then parts, others let through between calls', async () => {
   const cat = packFilms([1, 2, 3, 4, 5, 6].map((i) => ({ id: `f${i}`, scenes: [{ energy: i / 10 }, { energy: i / 20 }] })), ['energy']);
   const order = [];
@@ -117,8 +118,8 @@ test('a fit in parts: one film first (the songs\' prices), then parts, others le
     order.push(`call ${r.catalog.films.map((f) => f.id).join(',')}`);
     return { films: r.catalog.films.length, failed: 0, ranking: r.catalog.films.map((f, k) => ({ id: f.id, score: k })) };
   };
-  await fitInParts(call, cat, { top: 2 }, 2, async () => { order.push('between'); });
-  assert.deepEqual(order, ['call f1', 'between', 'call f2,f3', 'between', 'call f4,f5', 'between', 'call f6', 'between', 'call f1,f2']);
+  await fitInParts(call, cat, { top: 2 }, 2, async (o) => { order.push(o?.first ? 'first' : 'between'); });
+  assert.deepEqual(order, ['first', 'call f1', 'between', 'call f2,f3', 'between', 'call f4,f5', 'between', 'call f6', 'between', 'call f1,f2']);
   assert.deepEqual(catalogParts(cat, 4, 1).map((p) => p.films.length), [1, 4, 1]);
   assert.deepEqual(catalogParts(cat, 4).map((p) => p.films.length), [4, 2]);
   const one = catalogParts(cat, 4, 1);

@@ -156,14 +156,16 @@ export function mergeFits(parts, top = 5) {
 
 /**
  * A film fit over a whole packed catalog, asked in parts: call(req) is
- * engine.filmFit, between() is awaited between two calls (the Worker answers
+ * engine.filmFit, between() is awaited before each call (the Worker answers
  * the requests that arrived meanwhile; while the Taste tab is hidden it waits
- * there). The first part is one film: the first call for a library works out
- * its songs' prices (soundtrack.c, a few hundred milliseconds, kept by the
- * engine for the next calls with the same songs), and the Soundtrack view's
- * full soundtrack needs them too, so they are worked out at once whatever the
- * tab, and a request that arrives meanwhile waits for them alone, not for a
- * part of `size` films as well. The parts are ranked
+ * there), between({ first: true }) before the first (the requests are
+ * answered, the fit does not wait). The first part is one film: the first
+ * call for a library works out its songs' prices (soundtrack.c, a few
+ * hundred milliseconds, kept by the engine for the next calls with the same
+ * songs), and the Soundtrack view's full soundtrack needs them too, so they
+ * are worked out at once whatever the tab, after the requests already
+ * waiting (a chosen film), and a request that arrives meanwhile waits for
+ * them alone, not for a part of `size` films as well. The parts are ranked
  * without their soundtracks ("results": 0): a film's score and soundtrack do
  * not depend on the other films, so one last call over the winners alone
  * gives their soundtracks. → the answer one call over the whole catalog gives.
@@ -172,7 +174,7 @@ export async function fitInParts(call, cat, fit, size, between = async () => {})
   const top = fit.top ?? 5;   // 5: engine.filmFit's default
   const answers = [];
   for (const part of catalogParts(cat, size, 1)) {
-    if (answers.length) await between();
+    await between(answers.length ? undefined : { first: true });
     answers.push(call({ ...fit, catalog: part, results: 0 }));
   }
   const res = mergeFits(answers, top);

@@ -119,15 +119,16 @@ async function pump() {
 let paused = false;
 let wake = null;
 const nudge = () => { const w = wake; wake = null; w?.(); };
-/** Between two parts of a film fit: the requests that arrived meanwhile (other fits wait their turn). */
-async function letOthersThrough() {
+/** Before a part of a film fit: the requests that arrived meanwhile (other fits wait their turn);
+ * then, while paused, the fit waits, except before its first part (pack-films.js fitInParts). */
+async function letOthersThrough({ first = false } = {}) {
   await new Promise((r) => setTimeout(r, 0));   // the messages posted meanwhile are received
   for (;;) {
     for (let i = 0; i < waiting.length;) {
       if (isFit(waiting[i])) i++;
       else await answer(waiting.splice(i, 1)[0]);
     }
-    if (!paused) return;
+    if (!paused || first) return;
     await new Promise((r) => { wake = r; });
   }
 }
