@@ -104,7 +104,17 @@ test('a service-worker update waits, says a new version is ready, and an old tab
     await second.goto(env.appUrl);
     await second.waitForSelector('html[data-app="ready"]');
     await second.waitForSelector('#update-notice');
-    await Promise.all([second.waitForEvent('load'), second.click('#update-reload')]);
+    try {
+      await Promise.all([second.waitForEvent('load'), second.click('#update-reload')]);
+    } catch (e) {
+      // say where the hand-over stopped (a rare miss in busy CI runs)
+      const state = await second.evaluate(async () => {
+        const r = await navigator.serviceWorker.getRegistration();
+        return JSON.stringify({ controller: navigator.serviceWorker.controller?.state ?? null, active: r?.active?.state ?? null,
+          waiting: r?.waiting?.state ?? null, installing: r?.installing?.state ?? null, notice: !!document.querySelector('#update-notice') });
+      }).catch((x) => `unreadable: ${x.message}`);
+      throw new Error(`the second tab did not reload after Reload (${state}): ${e.message}`);
+    }
     await second.waitForSelector('html[data-app="ready"]');
     const versions = (p) => p.evaluate(async () => (await caches.keys()).filter((k) => /^moodspace-[0-9a-f]{16}$/.test(k)));
     assert.equal((await versions(second)).length, 2, 'the old cache stays while an old tab is open');
