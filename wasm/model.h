@@ -112,7 +112,8 @@
  *                 K u32 (1..16), max_len u32 (1..100000),
  *                 valence output u32, energy output u32 (distinct, < n_outputs),
  *                 a_lin f32, a_seq f32 (finite)
- *                 per id 2..V-1: scale f32 (0: not read), P int8
+ *                 scale P f32 (one a column), then per id 2..V-1: P int8
+ *                 (a first byte of -128: the word has no row, never read)
  *                 kernel K*P*F f32, bias F f32, dense 2F*2 f32, dense_b 2 f32
  *                 (all finite); the model needs two heads
  *   checksum    u32      FNV-1a 32 of every byte before it

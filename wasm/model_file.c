@@ -65,10 +65,8 @@ static void write_reader(Writer *w, const ModelReader *r) {
     for (int i = 0; i < 7; i++) w_u32(w, head[i]);
     w_f32(w, r->a_lin);
     w_f32(w, r->a_seq);
-    for (int v = 2; v < r->V; v++) {
-        w_f32(w, r->scale[v]);
-        w_bytes(w, r->q + (size_t)v * r->P, (size_t)r->P);
-    }
+    for (int p = 0; p < r->P; p++) w_f32(w, r->scale[p]);
+    w_bytes(w, r->q + 2 * (size_t)r->P, (size_t)(r->V - 2) * r->P);
     const float *parts[4] = {r->kernel, r->bias, r->dense, r->dense_b};
     const size_t counts[4] = {(size_t)r->K * r->P * r->F, (size_t)r->F, (size_t)r->F * 4, 2};
     for (int k = 0; k < 4; k++)
@@ -358,18 +356,16 @@ static int load_reader(Model *m, Reader *r) {
         return -1;
     }
     const int V = (int)h[0], P = (int)h[1], F = (int)h[2], K = (int)h[3];
-    size_t need = (size_t)(V - 2) * (4 + (size_t)P) + 4 * ((size_t)K * P * F + (size_t)F + (size_t)F * 4 + 2);
+    size_t need = 4 * (size_t)P + (size_t)(V - 2) * P + 4 * ((size_t)K * P * F + (size_t)F + (size_t)F * 4 + 2);
     if (r_need(r, need, "reader tables")) return -1;
     ModelReader *rd = model_reader_new(V, P, F, K, (int)h[4], r->err, r->errlen);
     if (!rd) return -1;
     rd->out[0] = (int)(h[5] < (uint32_t)MODEL_MAX_OUTPUTS ? h[5] : MODEL_MAX_OUTPUTS);
     rd->out[1] = (int)(h[6] < (uint32_t)MODEL_MAX_OUTPUTS ? h[6] : MODEL_MAX_OUTPUTS);
     rd->a_lin = a[0]; rd->a_seq = a[1];
-    for (int v = 2; v < V; v++) {
-        r_f32(r, &rd->scale[v], "reader row scale");
-        memcpy(rd->q + (size_t)v * P, r->p + r->off, (size_t)P);
-        r->off += (size_t)P;
-    }
+    for (int p = 0; p < P; p++) r_f32(r, &rd->scale[p], "reader scales");
+    memcpy(rd->q + 2 * (size_t)P, r->p + r->off, (size_t)(V - 2) * P);
+    r->off += (size_t)(V - 2) * P;
     float *parts[4] = {rd->kernel, rd->bias, rd->dense, rd->dense_b};
     const size_t counts[4] = {(size_t)K * P * F, (size_t)F, (size_t)F * 4, 2};
     for (int k = 0; k < 4; k++)

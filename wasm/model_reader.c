@@ -20,14 +20,14 @@ ModelReader *model_reader_new(int V, int P, int F, int K, int max_len, char *err
         r->V = V; r->P = P; r->F = F; r->K = K; r->max_len = max_len;
         r->out[0] = 0; r->out[1] = 1;
         r->a_lin = 1; r->a_seq = 0;
-        r->scale = calloc((size_t)V, sizeof(float));
         r->q = calloc((size_t)V * P, 1);
+        for (int v = 0; r->q && v < V; v++) r->q[(size_t)v * P] = MODEL_READER_NO_ROW;
         r->kernel = calloc((size_t)K * P * F, sizeof(float));
         r->bias = calloc((size_t)F, sizeof(float));
         r->dense = calloc((size_t)F * 4, sizeof(float));
         r->dense_b = calloc(2, sizeof(float));
     }
-    if (!r || !r->scale || !r->q || !r->kernel || !r->bias || !r->dense || !r->dense_b) {
+    if (!r || !r->q || !r->kernel || !r->bias || !r->dense || !r->dense_b) {
         model_reader_free(r);
         ms_seterr(err, errlen, "reader: out of memory");
         return NULL;
@@ -37,7 +37,7 @@ ModelReader *model_reader_new(int V, int P, int F, int K, int max_len, char *err
 
 void model_reader_free(ModelReader *r) {
     if (!r) return;
-    free(r->scale); free(r->q); free(r->kernel); free(r->bias); free(r->dense); free(r->dense_b);
+    free(r->q); free(r->kernel); free(r->bias); free(r->dense); free(r->dense_b);
     free(r);
 }
 
@@ -60,13 +60,12 @@ int model_reader_check(const ModelReader *r, const Model *m, char *err, size_t e
         ms_seterr(err, errlen, "reader: outputs %d and %d (must be distinct, below %d)", r->out[0], r->out[1], m->n_outputs);
         return -1;
     }
-    if (!isfinite(r->a_lin) || !isfinite(r->a_seq) || !all_finite(r->scale, (size_t)r->V) ||
+    if (!isfinite(r->a_lin) || !isfinite(r->a_seq) || !all_finite(r->scale, (size_t)r->P) ||
         !all_finite(r->kernel, (size_t)r->K * r->P * r->F) || !all_finite(r->bias, (size_t)r->F) ||
         !all_finite(r->dense, (size_t)r->F * 4) || !all_finite(r->dense_b, 2)) {
         ms_seterr(err, errlen, "reader: a non-finite number");
         return -1;
     }
-    if (r->scale[0] != 0 || r->scale[1] != 0) { ms_seterr(err, errlen, "reader: ids 0 and 1 (padding, unknown) cannot have a row"); return -1; }
     return 0;
 }
 
@@ -78,7 +77,7 @@ int model_set_reader(Model *m, const ModelReader *r, char *err, size_t errlen) {
     if (!c) return -1;
     c->out[0] = r->out[0]; c->out[1] = r->out[1];
     c->a_lin = r->a_lin; c->a_seq = r->a_seq;
-    memcpy(c->scale, r->scale, sizeof(float) * (size_t)r->V);
+    memcpy(c->scale, r->scale, sizeof(float) * (size_t)r->P);
     memcpy(c->q, r->q, (size_t)r->V * r->P);
     memcpy(c->kernel, r->kernel, sizeof(float) * (size_t)r->K * r->P * r->F);
     memcpy(c->bias, r->bias, sizeof(float) * (size_t)r->F);
@@ -94,7 +93,7 @@ void model_reader_read(const ModelReader *r, const int32_t *ids, int n, int32_t 
     int T = 0;
     for (int i = 0; i < n && T < r->max_len; i++) {
         int32_t v = ids[i];
-        if (v >= 2 && v < r->V && r->scale[v] != 0) work[T++] = v;
+        if (v >= 2 && v < r->V && r->q[(size_t)v * r->P] != MODEL_READER_NO_ROW) work[T++] = v;
     }
     int Tp = T < K ? K : T, To = Tp - K + 1;
     float mx[MODEL_READER_MAX_F], sum[MODEL_READER_MAX_F], h[MODEL_READER_MAX_F], x[MODEL_READER_MAX_P];
@@ -105,7 +104,7 @@ void model_reader_read(const ModelReader *r, const int32_t *ids, int n, int32_t 
             if (t + k >= T) break;   /* the padding's rows are zero */
             int32_t v = work[t + k];
             const signed char *q = r->q + (size_t)v * P;
-            for (int p = 0; p < P; p++) x[p] = r->scale[v] * (float)q[p];
+            for (int p = 0; p < P; p++) x[p] = r->scale[p] * (float)q[p];
             const float *W = r->kernel + (size_t)k * P * F;
             for (int p = 0; p < P; p++) {
                 const float xp = x[p], *w = W + (size_t)p * F;

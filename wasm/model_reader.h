@@ -4,9 +4,11 @@
  * The script head is linear over a bag of words; the reader sees their
  * order. A scene's ids (as model_encode gives them) are read as:
  *
- *     the ids v with 2 <= v < V whose row is present (scale != 0), in
- *       order, at most max_len of them                       T words
- *     → table[v] = scale[v] · q[v][P] (int8, one scale a word)   x[T][P]
+ *     the ids v with 2 <= v < V whose row is present (q[v][0] != -128),
+ *       in order, at most max_len of them                    T words
+ *     → table[v][p] = scale[p] · q[v][p] (int8, one scale a column:
+ *       the rows are standardised, and a scale a word would cost more
+ *       bytes than the numbers it scales)                    x[T][P]
  *       (padded with zero rows to at least K)
  *     → Conv1D(F filters, width K, relu)                   h[To][F]
  *     → global max ‖ global mean                            p[2F]
@@ -30,6 +32,7 @@
 #define MODEL_READER_MAX_F 256
 #define MODEL_READER_MAX_K 16
 #define MODEL_READER_MAX_LEN 100000
+#define MODEL_READER_NO_ROW (-128)   /* q[v][0]: the word has no row (never read) */
 
 typedef struct ModelReader {
     int V;                /* ids 2..V-1 have a row (V <= the vocabulary size) */
@@ -37,8 +40,8 @@ typedef struct ModelReader {
     int max_len;          /* words read per text */
     int out[2];           /* the outputs it replaces: valence, energy */
     float a_lin, a_seq;   /* blend: a_lin · head + a_seq · reader */
-    float *scale;         /* [V] (0: the word is not read; ids 0, 1 always 0) */
-    signed char *q;       /* [V][P] */
+    float scale[MODEL_READER_MAX_P];   /* [P] one scale a column */
+    signed char *q;       /* [V][P]; q[v][0] == MODEL_READER_NO_ROW: no row (ids 0, 1 never read) */
     float *kernel;        /* [K][P][F] (Keras Conv1D layout) */
     float *bias;          /* [F] */
     float *dense;         /* [2F][2] */
@@ -47,8 +50,9 @@ typedef struct ModelReader {
 
 struct Model;
 
-/* A reader with zeroed tensors for these sizes (checked against the limits
- * above); NULL + message. Free with model_reader_free. */
+/* A reader with zeroed weights and no word rows (every q[v][0] ==
+ * MODEL_READER_NO_ROW) for these sizes (checked against the limits above);
+ * NULL + message. Free with model_reader_free. */
 ModelReader *model_reader_new(int V, int P, int F, int K, int max_len, char *err, size_t errlen);
 void model_reader_free(ModelReader *r);
 

@@ -37,9 +37,9 @@ static ModelReader *tiny_reader(void) {
     char err[256];
     ModelReader *r = model_reader_new(8, 2, 2, 2, 4, err, sizeof err);
     if (!r) { printf("# %s\n", err); return NULL; }
+    r->scale[0] = 0.5f; r->scale[1] = 0.25f;
     for (int v = 2; v < 8; v++) {
-        if (v == 5) continue;
-        r->scale[v] = 0.5f;
+        if (v == 5) continue;   /* stays MODEL_READER_NO_ROW */
         r->q[v * 2] = (signed char)(v - 3);
         r->q[v * 2 + 1] = (signed char)(2 * v - 9);
     }
@@ -58,7 +58,7 @@ static ModelReader *tiny_reader(void) {
 static void by_hand(const ModelReader *r, const int32_t *w, int T, float out[2]) {
     float x[8][2] = {{0}};
     for (int t = 0; t < T; t++)
-        for (int p = 0; p < 2; p++) x[t][p] = r->scale[w[t]] * (float)r->q[w[t] * 2 + p];
+        for (int p = 0; p < 2; p++) x[t][p] = r->scale[p] * (float)r->q[w[t] * 2 + p];
     int Tp = T < 2 ? 2 : T, To = Tp - 1;
     double mx[2] = { -1e30, -1e30 }, sum[2] = { 0, 0 };
     for (int t = 0; t < To; t++)
@@ -190,7 +190,7 @@ static void files(void) {
               "a model with a reader is saved as version 2 with the reader flag");
         Model *b = model_load_bytes(buf, len, err, sizeof err);
         CHECK(b && b->reader && b->reader->V == 8 && b->reader->a_seq == 0.5f && memcmp(b->reader->q, r->q, 16) == 0 &&
-              memcmp(b->reader->scale, r->scale, 8 * sizeof(float)) == 0, "the reader block round-trips exactly");
+              memcmp(b->reader->scale, r->scale, 2 * sizeof(float)) == 0, "the reader block round-trips exactly");
         if (b && q == 0) {
             float o1[4], o2[4];
             model_predict_texts_domain(m, MODEL_SCRIPT, texts, NULL, 2, o1);
@@ -213,7 +213,7 @@ static void files(void) {
             model_free(t);
         }
         CHECK(all, "every truncation of a version 2 file is refused with a message");
-        const size_t block = 36 + 6 * (4 + 2) + 4 * (2 * 2 * 2 + 5 * 2 + 2), at = len - 4 - block;
+        const size_t block = 36 + 4 * 2 + 6 * 2 + 4 * (2 * 2 * 2 + 5 * 2 + 2), at = len - 4 - block;
         CHECK(loads_with(buf, len, at, 8, err, sizeof err), "the block sits where the format says (V rewritten as itself loads)");
         CHECK(!loads_with(buf, len, at, 11, err, sizeof err) && strstr(err, "reader"), "a reader longer than the vocabulary is refused");
         CHECK(!loads_with(buf, len, at, 0xffffffffu, err, sizeof err) && strstr(err, "reader"), "a huge reader vocabulary is refused");
@@ -223,6 +223,7 @@ static void files(void) {
         CHECK(!loads_with(buf, len, at + 20, 7, err, sizeof err) && strstr(err, "outputs"), "a reader output beyond the outputs is refused");
         CHECK(!loads_with(buf, len, at + 24, 1, err, sizeof err) && strstr(err, "outputs"), "both reader outputs the same is refused");
         CHECK(!loads_with(buf, len, at + 28, 0x7fc00000u, err, sizeof err) && strstr(err, "finite"), "a NaN blend is refused");
+        CHECK(!loads_with(buf, len, at + 36, 0x7f800000u, err, sizeof err) && strstr(err, "finite"), "an infinite column scale is refused");
         CHECK(!loads_with(buf, len, len - 8, 0x7f800000u, err, sizeof err) && strstr(err, "finite"), "an infinite reader weight is refused");
         CHECK(!loads_with(buf, len, 8, 2, err, sizeof err) && strstr(err, "flags"), "an unknown flag is refused");
         CHECK(!loads_with(buf, len, 4, 3, err, sizeof err) && strstr(err, "version"), "a future version is refused");
@@ -243,7 +244,7 @@ static void files(void) {
     model_save_bytes(one, 0, &b1, &l1, err, sizeof err);
     model_save_bytes(m, 0, &b2, &l2, err, sizeof err);
     /* the one-head file's tensors are shorter: splice the two-head file's block in before its checksum */
-    const size_t block = 36 + 6 * (4 + 2) + 4 * (2 * 2 * 2 + 5 * 2 + 2);
+    const size_t block = 36 + 4 * 2 + 6 * 2 + 4 * (2 * 2 * 2 + 5 * 2 + 2);
     unsigned char *sp = b1 && b2 ? malloc(l1 + block) : NULL;
     if (sp) {
         memcpy(sp, b1, l1 - 4);

@@ -117,9 +117,9 @@ static inline unsigned char *fuzz_model_bytes_reader(const char *meta, int quant
     FUZZ_ASSERT(model_set_meta(m, meta) == 0, "meta fits");
     ModelReader *r = model_reader_new(FUZZ_N_WORDS, 3, 4, 3, 12, err, sizeof err);
     FUZZ_ASSERT(r != NULL, err);
+    for (int p = 0; p < 3; p++) r->scale[p] = 0.01f * (float)(p + 1);
     for (int v = 2; v < FUZZ_N_WORDS; v++) {
         if (v % 5 == 0) continue;   /* a few words without a row */
-        r->scale[v] = 0.01f * (float)v;
         for (int p = 0; p < 3; p++) r->q[v * 3 + p] = (signed char)((v * 37 + p * 11) % 255 - 127);
     }
     for (int i = 0; i < 3 * 3 * 4; i++) r->kernel[i] = 0.1f * (float)((i * 7) % 9 - 4);

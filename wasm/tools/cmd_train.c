@@ -291,7 +291,7 @@ static void usage(FILE *f) {
         "                       [--seed-minutes M]  (no new seed epoch after M minutes per configuration)\n"
         "                       [--genres genres_dev.json] [--scripts DIR] [--no-films]\n"
         "                       [--wordvec FILE [--table-words 40000] [--sif-a 1e-3] [--sif-a-TARGET A] [--script-lambda L] [--sif-pc 1]]\n"
-        "                       [--scene-labels labels/scenes.json [--no-reader] [--reader-words 20000]]\n"
+        "                       [--scene-labels labels/scenes.json [--no-reader] [--reader-words 20000] [--reader-proj 4]]\n"
         "--wordvec (from `moodspace embed`) adds the script head (script_head.h); --scene-labels\n"
         "then refits its valence and energy on the dev films' scenes (scene_head.h, needs the genres)\n"
         "and trains the reader of word order (seq_reader.h: the vocabulary's first --reader-words ids),\n"
@@ -328,7 +328,7 @@ static int parse_train_opts(int argc, char **argv, train_opts *o) {
         {"--csv", OPT_STR, &o->csv}, {"--out", OPT_STR, &o->out}, {"--lexicon", OPT_STR, &o->lexicon},
         {"--genres", OPT_STR, &o->genres}, {"--scripts", OPT_STR, &o->scripts}, {"--wordvec", OPT_STR, &o->wordvec},
         {"--scene-labels", OPT_STR, &o->scene_labels}, {"--no-reader", OPT_FLAG, &no_reader},
-        {"--reader-words", OPT_INT, &o->sfo.reader_vocab},
+        {"--reader-words", OPT_INT, &o->sfo.reader_vocab}, {"--reader-proj", OPT_INT, &o->sfo.reader_proj},
         {"--table-words", OPT_INT, &o->sho.table_words}, {"--sif-a", OPT_DOUBLE, &o->sho.sif_a},
         {"--script-lambda", OPT_DOUBLE, &o->sho.lambda}, {"--sif-pc", OPT_INT, &o->sho.remove_pc},
         {"--threads", OPT_INT, &o->threads}, {"--seed-epochs", OPT_INT, &o->seed_epochs},
@@ -340,7 +340,8 @@ static int parse_train_opts(int argc, char **argv, train_opts *o) {
     if (st >= 0) return st;
     if (!o->csv) return tool_usage_error("train", "needs --csv songs.csv (--help)");
     if (no_reader) o->sfo.reader = 0;
-    if (o->sfo.reader_vocab < 3) return tool_usage_error("train", "--reader-words must be at least 3");
+    if (o->sfo.reader_vocab < 3 || o->sfo.reader_proj < 1 || o->sfo.reader_proj > MODEL_READER_MAX_P)
+        return tool_usage_error("train", "--reader-words must be at least 3, --reader-proj 1..%d", MODEL_READER_MAX_P);
     if (o->ensemble < 1 || o->ensemble > 32 || o->hidden < 1 || o->hidden > 4096 || o->epochs < 1 || o->seed_epochs < 1 || o->max_words < 10 ||
         o->sho.table_words < o->max_words || o->sho.table_words > VOCAB_MAX_WORDS || !(o->sho.sif_a > 0))
         return tool_usage_error("train", "option out of range (--help)");

@@ -71,6 +71,7 @@ typedef struct {
                                       order (seq_reader.h, sr_train_attach) and ship it
                                       when it helps on the validation films */
     int reader_vocab;              /* the reader's words: the vocabulary's first N ids */
+    int reader_proj;               /* the reader's numbers a word (its projection) */
 } scene_fit_opts;
 
 scene_fit_opts scene_fit_default_opts(void);

@@ -504,20 +504,22 @@ static ModelReader *to_reader(const sr_net *net, const sr_data *d, int VM, int i
     if (sr_fold(net, d, 0, &fd, &fnet)) { snprintf(err, errlen, "reader: out of memory"); return NULL; }
     const int P = fd->dim;
     ModelReader *r = model_reader_new(VM, P, net->F, net->K, d->max_len, err, errlen);
-    for (int v = 2; r && v < VM; v++) {
-        int any = 0;
-        for (int p = 0; p < d->dim && !any; p++) any = d->vec[(size_t)v * d->dim + p] != 0;
-        if (!any) continue;   /* no vector: never read (scale 0) */
-        const float *row = fd->vec + (size_t)v * P;
-        float mx = 0;
-        for (int p = 0; p < P; p++) mx = fmaxf(mx, fabsf(row[p]));
-        float scale = mx > 0 ? mx / 127.0f : 1.0f;
-        r->scale[v] = scale;
+    unsigned char *has = calloc((size_t)VM, 1);
+    float mx[MODEL_READER_MAX_P] = {0};
+    for (int v = 2; r && has && v < VM; v++) {
+        for (int p = 0; p < d->dim && !has[v]; p++) has[v] = d->vec[(size_t)v * d->dim + p] != 0;
+        for (int p = 0; has[v] && p < P; p++) mx[p] = fmaxf(mx[p], fabsf(fd->vec[(size_t)v * P + p]));
+    }
+    for (int p = 0; r && p < P; p++) r->scale[p] = mx[p] > 0 ? mx[p] / 127.0f : 1.0f;
+    for (int v = 2; r && has && v < VM; v++) {
+        if (!has[v]) continue;   /* no vector: never read (no row) */
         for (int p = 0; p < P; p++) {
-            float q = roundf(row[p] / scale);
+            float q = roundf(fd->vec[(size_t)v * P + p] / r->scale[p]);
             r->q[(size_t)v * P + p] = (signed char)(q > 127 ? 127 : q < -127 ? -127 : q);
         }
     }
+    if (!has) { model_reader_free(r); r = NULL; snprintf(err, errlen, "reader: out of memory"); }
+    free(has);
     if (r) {
         r->out[0] = iv; r->out[1] = ie;
         memcpy(r->kernel, fnet.kernel, sizeof(float) * (size_t)net->K * P * net->F);
@@ -554,8 +556,8 @@ int sr_train_attach(Model *m, const sb_corpus *c, const WordVec *wv, const sr_op
     if (sr_train(&net, d, c, NULL, o, NULL, NULL, err, errlen)) goto done;
     info->train_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
     if (!(r = to_reader(&net, d, VM, iv, ie, err, errlen))) goto done;
-    for (int v = 2; v < VM; v++) info->words += r->scale[v] != 0;
-    info->bytes = 36 + (size_t)(VM - 2) * (4 + (size_t)r->P) + 4 * ((size_t)r->K * r->P * r->F + (size_t)r->F * 5 + 2);
+    for (int v = 2; v < VM; v++) info->words += r->q[(size_t)v * r->P] != MODEL_READER_NO_ROW;
+    info->bytes = 36 + 4 * (size_t)r->P + (size_t)(VM - 2) * r->P + 4 * ((size_t)r->K * r->P * r->F + (size_t)r->F * 5 + 2);
     /* the head alone, then the reader alone, both through the engine's own path */
     lin = predict_z(c, m, iv, ie);
     r->a_lin = 0; r->a_seq = 1;
@@ -589,10 +591,11 @@ done:
 }
 
 /* What the reader is and how its blend was chosen, after the benchmark's tables. */
-void sr_ship_markdown(FILE *f, const Model *m, const sr_ship_info *ri, int vocab) {
+void sr_ship_markdown(FILE *f, const Model *m, const sr_ship_info *ri, int vocab, int proj) {
     sr_opts so = sr_default_opts();
-    fprintf(f, "\n**The reader of word order** (seq_reader.h, model_reader.h; the weights file's reader block, format version 2): a scene's known words in order (the vocabulary's first %d ids; %d have a row), "
-               "each an int8 row of %d numbers (the word vector, standardised, through a learnt projection, folded), Conv1D(%d filters, width %d, relu), global max and mean pooling, Dense(2); "
+    so.proj = proj;
+    fprintf(f, "\n**The reader of word order** (seq_reader.h, model_reader.h; the weights file's reader block, format version 2): a scene's known words in order (the vocabulary's first %d words, ids 2 and up; %d have a row), "
+               "each an int8 row of %d numbers (the word vector, standardised, through a learnt projection, folded; one scale a column), Conv1D(%d filters, width %d, relu), global max and mean pooling, Dense(2); "
                "trained with Adam (lr %g, decay %g, dropout %.1f, batches of %d films, %d epochs, seed %d) on the training films' hand labels (squared error plus a within-film pairwise loss), "
                "at most %d words a scene. Blended with the script head's valence and energy (z units) for scenes and screenplays only; songs never read it. "
                "The blend is chosen on the validation films' labelled pairs (mean of valence and energy), every figure read through the engine's predict path; the block adds %zu bytes.\n\n",

@@ -197,6 +197,6 @@ int sr_train_attach(Model *m, const sb_corpus *c, const WordVec *wv, const sr_op
                     FILE *log, char *err, size_t errlen);
 
 /* The reader and its blends as Markdown (weights/MODEL.md, after the scene tables). */
-void sr_ship_markdown(FILE *f, const Model *m, const sr_ship_info *ri, int vocab);
+void sr_ship_markdown(FILE *f, const Model *m, const sr_ship_info *ri, int vocab, int proj);
 
 #endif
