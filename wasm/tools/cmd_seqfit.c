@@ -10,9 +10,10 @@
  *     residual, --residual),
  * one line per epoch (validation films only) and final lines with every
  * split, read through the reader folded into an int8 word table as it would
- * ship; then its size and reading time. Nothing is written: the experiment
- * decides whether a reader is worth shipping; the figures are in
- * README, "A reader of word order (measured, not shipped)".
+ * ship (one int8 scale a word here; the shipped block has one a column,
+ * model_reader.h); then its size and reading time. Nothing is written: the
+ * experiment measures readers; `moodspace train` trains and ships one
+ * (sr_train_attach); the figures are in README, "A reader of word order (shipped)".
  *
  *   moodspace seqfit --model weights/model.bin --wordvec build/wordvec.bin
  *                    --genres genres_dev.json --scene-labels labels/scenes.json
