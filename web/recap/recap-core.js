@@ -16,6 +16,7 @@
 // like the history's months (history-core.js).
 import { trackKey } from '../library/history-core.js';
 import { dedupePlays } from '../library/sources.js';
+import { metric } from '../metrics.js';
 
 const DAY_MS = 86400000;
 const pad = (n) => String(n).padStart(2, '0');
@@ -228,6 +229,8 @@ export function matchFilm(arc, films, { top = 3 } = {}) {
 
 /** Moods this close (0–1 scale) count as the same when naming a brightest, darkest or most energetic segment. */
 const TIE = 0.01;
+// the library's words for the two mood axes (web/metrics.js): bright/sombre, energetic/calm
+const V = metric('valence').plain, E = metric('energy').plain;
 const argOf = (xs, better) => xs.reduce((best, x, i) => (best < 0 || better(x, xs[best]) ? i : best), -1);
 
 /**
@@ -263,8 +266,8 @@ export function matchWhy(recap, arc, match, compared) {
   };
   const words = (r) => (r >= 0.8 ? 'closely' : r >= 0.5 ? 'broadly' : r >= 0.2 ? 'loosely' : 'hardly');
   const lines = [
-    say('brightest', 'valence', uB, fB), say('darkest', 'valence', uD, fD), say('most energetic', 'energy', uE, fE),
-    `Its brightness follows your ${unit}s ${words(match.r.valence)} (correlation ${match.r.valence.toFixed(2)}; 1 would be the same shape), its energy ${words(match.r.energy)} (${match.r.energy.toFixed(2)}): the closest shape of the ${compared.toLocaleString('en')} films compared.`,
+    say(V.highest, 'valence', uB, fB), say(V.lowest, 'valence', uD, fD), say(E.highest, 'energy', uE, fE),
+    `Its ${V.noun} follows your ${unit}s ${words(match.r.valence)} (correlation ${match.r.valence.toFixed(2)}; 1 would be the same shape), its energy ${words(match.r.energy)} (${match.r.energy.toFixed(2)}): the closest shape of the ${compared.toLocaleString('en')} films compared.`,
   ];
   return lines;
 }
@@ -280,7 +283,7 @@ export const MOOD_MARGIN = 0.03;
  */
 export function moodWords(valence, energy, mid = { valence: 0.5, energy: 0.5 }) {
   if (!isNum(valence) || !isNum(energy)) return 'no mood yet';
-  const v = valence >= mid.valence + MOOD_MARGIN ? 'bright' : valence <= mid.valence - MOOD_MARGIN ? 'sombre' : null;
-  const e = energy >= mid.energy + MOOD_MARGIN ? 'energetic' : energy <= mid.energy - MOOD_MARGIN ? 'calm' : null;
+  const v = valence >= mid.valence + MOOD_MARGIN ? V.high : valence <= mid.valence - MOOD_MARGIN ? V.low : null;
+  const e = energy >= mid.energy + MOOD_MARGIN ? E.high : energy <= mid.energy - MOOD_MARGIN ? E.low : null;
   return v || e ? [v, e].filter(Boolean).join(' and ') : 'near the middle';
 }
