@@ -121,7 +121,8 @@
  * bytes remaining before reading, the checksum, and the architecture's
  * consistency (shapes, vocab size), and rejects anything else with a
  * message naming the field and offset. model_save_* writes int8 for 2-D
- * tensors with rows > 1 when asked to quantise (biases stay float32).
+ * tensors with rows > 1 when asked to quantise (biases stay float32, and so
+ * does a two-head network's last kernel, whose rows feed both heads).
  * ---------------------------------------------------------------------------
  *
  * Errors: functions taking (char *err, size_t errlen) write a one-line

@@ -107,7 +107,10 @@ int model_save_bytes(const Model *m, int quantize, unsigned char **out, size_t *
     for (int k = 0; k < m->n_tensors; k++) {
         const ModelTensor *t = &m->tensors[k];
         const float *p = m->params + t->offset;
-        int q = quantize && t->rows > 1;
+        /* a two-head network's last kernel stays float32: each of its rows
+         * holds a hidden unit's weights into both heads, so one int8 scale a
+         * row would let every refit of the script head move the songs' rounding */
+        int q = quantize && t->rows > 1 && !(m->n_heads > 1 && t->layer == m->n_layers - 1);
         w_u32(&w, q ? 1u : 0u);
         w_u32(&w, (uint32_t)t->rows);
         w_u32(&w, (uint32_t)t->cols);
