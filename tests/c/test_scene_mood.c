@@ -122,8 +122,8 @@ int main(int argc, char **argv) {
          * (it held with 5,555): the linear head alone and every blend with the
          * reader read the sunny execution a little brighter (.43 vs .40 shipped).
          * Settings are chosen on the validation films only, never on this
-         * text, so the miss is printed, not tuned away (README, "A reader of
-         * word order (shipped)"). */
+         * text, so the miss is printed, not tuned away
+         * (README, "A reader of word order (shipped)"). */
         if (V(PRESENT) > V(SQUARE)) printf("# the tender birthday present reads happier than the execution on a sunny morning\n");
         else printf("# known miss: the execution on a sunny morning reads happier than the tender birthday present (%.4f vs %.4f)\n",
                     (double)V(SQUARE), (double)V(PRESENT));

@@ -623,7 +623,7 @@ static void card_architecture(FILE *md, const TrainRun *R) {
     fprintf(md, "Ridge share a per target (picked on validation, grid 0.0…1.0): ");
     for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "%s %.1f%s", ds_target_names[k], sh->alpha[k], k + 1 < DS_NTARGETS ? ", " : ".\n\n");
     fprintf(md, "- Parameters: %zu; file %ld bytes raw, %ld bytes gzip -9, %s. Storing the weights as int8 (per-row scale) %s validation r by at most %.4f (threshold 0.002).\n",
-            sh->model->n_params, R->model_bytes, R->model_gz, sh->quantize ? "int8 per-row weights (biases and idf float32)" : "float32",
+            sh->model->n_params, R->model_bytes, R->model_gz, sh->quantize ? (sh->model->n_heads > 1 ? "int8 per-row weights (biases, idf and the last layer's kernel, whose rows feed both heads, float32)" : "int8 per-row weights (biases and idf float32)") : "float32",
             sh->quantize ? "changed" : "would change", sh->dq_max);
     if (sh->model->n_heads == 2) script_head_markdown(md, sh->model, &o->sho, &R->shi);
     if (R->scenes_md)
