@@ -272,7 +272,34 @@ static void files(void) {
     model_free(m);
 }
 
+/* The last kernel's rows feed both heads: saved int8 with one scale a row, a
+ * refit of the script columns would move the songs' rounding. It is saved
+ * float32, so the songs read the same whatever the script head holds. */
+static void songs_apart_from_refits(void) {
+    Model *m = two_head(2);
+    if (!m) { CHECK(0, "a model for the refit test"); return; }
+    char err[256];
+    const char *texts[3] = { "love rain corpse night", "wedding cake dance", "gunfire night rain" };
+    float a[6], b[6];
+    unsigned char *buf = NULL; size_t len = 0;
+    model_save_bytes(m, 1, &buf, &len, err, sizeof err);
+    Model *x = buf ? model_load_bytes(buf, len, err, sizeof err) : NULL;
+    free(buf);
+    /* a refit of the script head: its columns of the last kernel grow far past the song columns */
+    float *W2 = m->params + m->tensors[4].offset;
+    for (int r = 0; r < m->tensors[4].rows; r++) { W2[r * 4 + 2] = 40.0f + (float)r; W2[r * 4 + 3] = -30.0f * (float)r; }
+    model_prepare(m, err, sizeof err);
+    model_save_bytes(m, 1, &buf, &len, err, sizeof err);
+    Model *y = buf ? model_load_bytes(buf, len, err, sizeof err) : NULL;
+    free(buf);
+    CHECK(x && y && model_predict_texts_domain(x, MODEL_SONG, texts, NULL, 3, a) == 0 &&
+          model_predict_texts_domain(y, MODEL_SONG, texts, NULL, 3, b) == 0 && memcmp(a, b, sizeof a) == 0,
+          "int8 files: a refit of the script head leaves the songs byte-identical (the last kernel is float32)");
+    model_free(x); model_free(y); model_free(m);
+}
+
 int main(void) {
+    songs_apart_from_refits();
     hand_values();
     in_the_model();
     files();
