@@ -110,29 +110,34 @@ async function soundtrackRun(browser, url) {
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
 const report = { runs: RUNS, trees: {} };
+// the trees take turns, run by run (not one tree's runs, then the other's): on a shared machine a
+// burst of load then falls on both, so the figures of one run compare; the order of the turns
+// alternates too (the first context of a round starts while no other is closing)
+const servers = [];
 try {
   for (const tree of TREES) {
     const dir = path.resolve(ROOT, tree);
     if (!fs.existsSync(path.join(dir, 'index.html'))) { log(`${tree}: no index.html, skipped`); continue; }
     const server = await serveStatic(dir, 0, { loopback: true });
-    const url = `http://127.0.0.1:${server.address().port}/`;
-    const runs = [];
-    try {
-      for (let r = -1; r < RUNS; r++) {   // r = -1: a warm-up (OS file cache, Chromium's code cache off per context)
-        const a = await oneRun(browser, url);
-        const b = await soundtrackRun(browser, url);
-        if (r >= 0) runs.push({ ...a, ...b });
-        log(`${tree} ${r < 0 ? 'warm-up' : `run ${r + 1}`}: taste ${a.taste_ms.toFixed(0)} ms (${a.taste_click_ms.toFixed(0)} from the click), soundtrack ${b.soundtrack_ms.toFixed(0)} ms, CLS first ${a.cls_first.toFixed(4)} taste ${a.cls_taste.toFixed(4)} soundtrack ${b.cls_soundtrack.toFixed(4)}${a.errors.length ? `, errors: ${a.errors.join(' | ')}` : ''}`);
-      }
-      if (PROFILE && tree === TREES.at(-1)) { await oneRun(browser, url, { profile: PROFILE }); log(`trace written to ${PROFILE}`); }
-    } finally {
-      await new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); });
+    servers.push({ tree, server, url: `http://127.0.0.1:${server.address().port}/`, runs: [] });
+  }
+  for (let r = -1; r < RUNS; r++) {   // r = -1: a warm-up (OS file cache, Chromium's code cache off per context)
+    for (const t of r % 2 ? [...servers].reverse() : servers) {
+      const a = await oneRun(browser, t.url);
+      const b = await soundtrackRun(browser, t.url);
+      if (r >= 0) t.runs.push({ ...a, ...b });
+      log(`${t.tree} ${r < 0 ? 'warm-up' : `run ${r + 1}`}: taste ${a.taste_ms.toFixed(0)} ms (${a.taste_click_ms.toFixed(0)} from the click), soundtrack ${b.soundtrack_ms.toFixed(0)} ms, CLS first ${a.cls_first.toFixed(4)} taste ${a.cls_taste.toFixed(4)} soundtrack ${b.cls_soundtrack.toFixed(4)}${a.errors.length ? `, errors: ${a.errors.join(' | ')}` : ''}`);
     }
-    const keys = ['taste_ms', 'taste_click_ms', 'soundtrack_ms', 'cls_first', 'cls_taste', 'cls_soundtrack'];
+  }
+  const last = servers.at(-1);
+  if (PROFILE && last) { await oneRun(browser, last.url, { profile: PROFILE }); log(`trace written to ${PROFILE}`); }
+  const keys = ['taste_ms', 'taste_click_ms', 'soundtrack_ms', 'cls_first', 'cls_taste', 'cls_soundtrack'];
+  for (const { tree, runs } of servers) {
     report.trees[tree] = { runs, median: Object.fromEntries(keys.map((k) => [k, median(runs.map((x) => x[k]))])),
       max: Object.fromEntries(keys.map((k) => [k, Math.max(...runs.map((x) => x[k]))])) };
   }
 } finally {
+  for (const { server } of servers) await new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); });
   await browser.close();
 }
 process.stdout.write(JSON.stringify(report) + '\n');

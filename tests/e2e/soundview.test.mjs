@@ -220,3 +220,51 @@ test('Quick match names its draw honestly (the demo\'s own wording) and lists 3 
     assert.deepEqual(page.errors, []);
   } finally { await page.closeAll(); }
 });
+
+// In the page before any script: the engine Worker's answers to 'catalogFilm' are held back
+// until globalThis.__release() (a slow or busy machine, without a timing).
+function holdCatalogFilm() {
+  const W = globalThis.Worker; const asked = new Set(); const held = [];
+  globalThis.__held = held;
+  globalThis.Worker = class extends W {
+    constructor(...args) {
+      super(...args);
+      const post = this.postMessage.bind(this);
+      this.postMessage = (msg, ...rest) => { if (msg?.method === 'catalogFilm') asked.add(msg.id); return post(msg, ...rest); };
+      this.addEventListener('message', (ev) => {   // before the client's onmessage (set after this)
+        if (ev.released || !asked.has(ev.data?.id)) return;
+        ev.stopImmediatePropagation();
+        held.push({ worker: this, data: ev.data });
+      });
+    }
+  };
+  globalThis.__release = () => {
+    for (const { worker, data } of held.splice(0)) { const ev = new MessageEvent('message', { data }); ev.released = true; worker.dispatchEvent(ev); }
+  };
+}
+
+test('a catalog film being opened says so in the search\'s status line (a live region) until its scenes are here', { skip: noFilms }, async () => {
+  const page = await newPage(browser, bare);
+  try {
+    await page.context().addInitScript(holdCatalogFilm);
+    await openDemo(page);
+    await page.click('#tab-soundtrack');
+    await page.fill('#film-search', 'pulp fiction');
+    const first = page.locator('#film-results li:first-child button');
+    await first.waitFor();
+    const label = await first.textContent();
+    await first.click();
+    await page.waitForFunction(() => globalThis.__held.length > 0);
+    assert.equal(await page.textContent('#catalog-status'), `Opening ${label}…`);
+    assert.equal(await page.getAttribute('#catalog-status', 'role'), 'status');
+    assert.equal(await page.isVisible('#film-panel'), false, 'no film shown before its scenes are here');
+    await shot(page, 'film-opening.png');
+    await page.evaluate(() => globalThis.__release());
+    await page.waitForSelector('#film-panel', { state: 'visible' });
+    assert.match(await page.textContent('#film-title'), /^Pulp Fiction/);
+    assert.match(await page.textContent('#catalog-status'), /^\d+ of \d+ films match/, 'the search\'s own words are back');
+    await page.waitForFunction(() => document.querySelectorAll('#arc-table tbody tr').length > 0);
+    await shot(page, 'film-opened.png');
+    assert.deepEqual(page.errors, []);
+  } finally { await page.closeAll(); }
+});

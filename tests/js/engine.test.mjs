@@ -311,13 +311,17 @@ test('in Chromium, the page and a module Worker load the engine and predict like
   const { chromium } = await import('playwright-core');
   const { serveStatic } = await import('../fake/static-server.mjs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'moodspace-engine-web-'));
-  for (const f of ['engine.js', 'pack-films.js']) fs.copyFileSync(path.join(root, 'web/engine', f), path.join(dir, f));   // engine.js and what it imports
-  fs.copyFileSync(mjsPath, path.join(dir, 'moodspace.mjs'));
-  fs.copyFileSync(wasmPath, path.join(dir, 'moodspace.wasm'));
+  // engine.js and what it imports, in web/'s layout; the wasm next to engine.js
+  for (const f of ['engine/engine.js', 'engine/pack-films.js', 'film/compact-film.js']) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.copyFileSync(path.join(root, 'web', f), path.join(dir, f));
+  }
+  fs.copyFileSync(mjsPath, path.join(dir, 'engine/moodspace.mjs'));
+  fs.copyFileSync(wasmPath, path.join(dir, 'engine/moodspace.wasm'));
   fs.writeFileSync(path.join(dir, 'tiny.bin'), modelBytes);
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>engine</title>');
   // the Worker uses the module-level API, as web/engine/worker.js does
-  fs.writeFileSync(path.join(dir, 'w.js'), `import { defaultEngine, workerCall } from './engine.js';
+  fs.writeFileSync(path.join(dir, 'w.js'), `import { defaultEngine, workerCall } from './engine/engine.js';
 self.onmessage = async (ev) => {
   try {
     const engine = await defaultEngine();
@@ -339,7 +343,7 @@ self.onmessage = async (ev) => {
     await page.goto(url);
     const texts = TEXTS.slice(0, 5);
     const inPage = await page.evaluate(async (texts) => {
-      const { createEngine } = await import('./engine.js');
+      const { createEngine } = await import('./engine/engine.js');
       const eng = await createEngine();
       eng.loadModel(new Uint8Array(await (await fetch('./tiny.bin')).arrayBuffer()));
       return eng.predict(texts);

@@ -97,10 +97,31 @@ test('a film fit in parts, merged, is the fit of the whole catalog (the shipped 
     const asked = [];
     const got = await fitInParts((r) => { asked.push(r); return eng.filmFit(r); }, cat, { songs, segments: 6, top }, size);
     assert.equal(JSON.stringify(got), JSON.stringify(whole), `fitInParts(${size}): the whole catalog's answer, key for key`);
-    assert.equal(asked.length, Math.ceil(cat.films.length / size) + 1, 'one call per part, and one for the winners');
+    assert.equal(asked.length, 1 + Math.ceil((cat.films.length - 1) / size) + 1, 'one call for the first film, one per part, and one for the winners');
+    assert.equal(asked[0].catalog.films.length, 1, 'the first call (the songs\' prices) has one film');
     assert.ok(asked.slice(0, -1).every((r) => r.results === 0) && asked.at(-1).catalog.films.length === top);
   }
   const part = eng.filmFit({ catalog: catalogParts(cat, 50)[0], songs, segments: 6, top: 4, results: 1 });
   assert.ok(part.ranking[0].result && part.ranking.slice(1).every((r) => !('result' in r)), '"results": only the first films carry their soundtrack');
   assert.throws(() => eng.filmFit({ catalog: catalogParts(cat, 50)[0], songs, segments: 6, top: 4, results: 5 }), /results/);
+});
+
+// The Worker's between(): the requests that arrived meanwhile are answered, and a paused fit
+// (its tab hidden) waits there. The first call is one film, after the requests already waiting
+// but whatever the tab: it works out the songs' prices, which the Soundtrack view's full
+// soundtrack needs too, and a request arriving meanwhile waits for them alone, not for a whole
+// part as well.
+test('a fit in parts: one film first (the songs\' prices), then parts, others let through between calls', async () => {
+  const cat = packFilms([1, 2, 3, 4, 5, 6].map((i) => ({ id: `f${i}`, scenes: [{ energy: i / 10 }, { energy: i / 20 }] })), ['energy']);
+  const order = [];
+  const call = (r) => {
+    order.push(`call ${r.catalog.films.map((f) => f.id).join(',')}`);
+    return { films: r.catalog.films.length, failed: 0, ranking: r.catalog.films.map((f, k) => ({ id: f.id, score: k })) };
+  };
+  await fitInParts(call, cat, { top: 2 }, 2, async (o) => { order.push(o?.first ? 'first' : 'between'); });
+  assert.deepEqual(order, ['first', 'call f1', 'between', 'call f2,f3', 'between', 'call f4,f5', 'between', 'call f6', 'between', 'call f1,f2']);
+  assert.deepEqual(catalogParts(cat, 4, 1).map((p) => p.films.length), [1, 4, 1]);
+  assert.deepEqual(catalogParts(cat, 4).map((p) => p.films.length), [4, 2]);
+  const one = catalogParts(cat, 4, 1);
+  assert.deepEqual([...one[1].data], [...cat.data.subarray(one[0].data.length, one[0].data.length + one[1].data.length)], 'views on the packed data, in order');
 });

@@ -11,7 +11,11 @@
 // whose message is the engine's; a crashed worker rejects everything pending
 // and is restarted on the next call.
 
-export function createEngineClient({ workerUrl = new URL('./worker.js', import.meta.url), modelUrl = './model.bin' } = {}) {
+import { CATALOG_URL } from '../film/film-catalog.js';
+
+// catalogUrl: the film catalog the worker reads ahead while it loads (worker.js init; the same
+// URL the page's calls name, so it is read once); null: none
+export function createEngineClient({ workerUrl = new URL('./worker.js', import.meta.url), modelUrl = './model.bin', catalogUrl = CATALOG_URL } = {}) {
   let worker = null;
   let nextId = 1;
   const pending = new Map();
@@ -55,7 +59,9 @@ export function createEngineClient({ workerUrl = new URL('./worker.js', import.m
     /** Resolves with the model's info once the engine and model are loaded. */
     get ready() {
       if (!readyPromise) {
-        readyPromise = post('init', [{ modelUrl: new URL(modelUrl, globalThis.location?.href).toString() }]);
+        const base = globalThis.document?.baseURI ?? globalThis.location?.href;
+        readyPromise = post('init', [{ modelUrl: new URL(modelUrl, globalThis.location?.href).toString(),
+          ...(catalogUrl ? { catalogUrl: new URL(catalogUrl, base).href } : {}) }]);
         readyPromise.then((info) => { for (const fn of listeners) fn({ type: 'ready', info }); },
           (e) => { readyPromise = null; for (const fn of listeners) fn({ type: 'error', message: e.message }); });
       }

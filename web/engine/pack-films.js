@@ -1,6 +1,7 @@
 // pack-films.js — films as the engine's filmFit takes them (one float array),
 // apart from engine.js so the page can pack the catalog on its side without
 // bundling the engine's loader (its ./moodspace.mjs is found next to engine.js).
+import { isNum, compactFilm, overallMood } from '../film/compact-film.js';
 
 /**
  * Films as filmFit's packed catalog: { metrics, films: [{ id, scenes: n }],
@@ -38,7 +39,6 @@ export function packFilms(films, metrics) {
   return { metrics: [...metrics], films: list, data };
 }
 
-const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 const collate = new Intl.Collator().compare;   // localeCompare's order (film.js sorts the same way), one collator
 
 /** A catalog file in the compact form (weights/catalog.json) or not: the test film.js's normalizeCatalog makes. */
@@ -48,60 +48,37 @@ export const isCompactCatalog = (json) => !!json && Array.isArray(json.films) &&
 /**
  * A compact catalog file (weights/catalog.json; its version checked by the
  * caller) → packFilms' shape directly, plus `titles` (the films' titles, in
- * `films` order), without a film object per scene: the page read the whole
- * catalog into objects on its main thread only to pack it again. The same
- * numbers, films, order and columns as packFilms(cleaned normalizeCatalog(json),
- * the metrics of the films' overall moods) (tests/js/pack-catalog.test.mjs).
+ * `films` order) and `sources` (each film's index in json.films), without a
+ * film object per scene: the films read by compact-film.js, as film.js reads
+ * them for the page. The same numbers, films, order and columns as
+ * packFilms(cleaned normalizeCatalog(json), the metrics of the films' overall
+ * moods) (tests/js/pack-catalog.test.mjs).
  */
 export function packCompactCatalog(json) {
-  const names = json.metrics.map(String); const k = names.length;
-  const zunit = isNum(json.zunit) ? json.zunit : 1; const wunit = isNum(json.wunit) ? json.wunit : 1;
-  const mean = json.mean; const std = json.std;
-  // film.js's decodeCompactFilm, keeping only what packing needs
-  const kept = [];
-  json.films.forEach((f, i) => {
-    if (!f || typeof f !== 'object' || typeof f.title !== 'string' || !f.title.trim()) return;
-    const n = Number.isInteger(f.n) ? f.n : 0;
-    const m = Array.isArray(f.m) ? f.m : [];
-    if (n < 1 || m.length < n * k) return;
-    const w = Array.isArray(f.w) ? f.w : [];
-    kept.push({ f, i, n, m, title: f.title.trim().slice(0, 200), weights: w.length === n ? w.map((x) => Math.max(1, (Number(x) || 0) * wunit)) : null });
-  });
+  const names = json.metrics.map(String);
+  const cat = { metrics: names, mean: json.mean, std: json.std, zunit: json.zunit, wunit: json.wunit };
+  const kept = json.films.map((f, i) => compactFilm(f, cat, i)).filter(Boolean);
   kept.sort((a, b) => collate(a.title, b.title));
-  const value = (e, j, q) => { const z = e.m[j * k + q]; return isNum(z) && isNum(mean[q]) && isNum(std[q]) ? mean[q] + std[q] * z * zunit : undefined; };
-  // the columns: every metric some film's overall mood has (its own, when complete; else the mean of its scenes')
+  // the columns: every metric some film's overall mood has, in the order they are first met
   const columns = new Set();
-  for (const e of kept) {
-    const ov = Array.isArray(e.f.overall) ? names.filter((_, q) => isNum(e.f.overall[q])) : [];
-    if (ov.length === k) { ov.forEach((x) => columns.add(x)); continue; }
-    let first = -1;   // film.js's meanMetrics: the metrics of the first scene with any, present in every such scene
-    const has = (j, q) => value(e, j, q) !== undefined;
-    const any = (j) => names.some((_, q) => has(j, q));
-    for (let j = 0; j < e.n && first < 0; j++) if (any(j)) first = j;
-    if (first < 0) continue;
-    names.forEach((x, q) => {
-      if (!has(first, q)) return;
-      for (let j = 0; j < e.n; j++) if (any(j) && !has(j, q)) return;
-      columns.add(x);
-    });
-  }
+  for (const c of kept) for (const x of Object.keys(overallMood(c, names))) columns.add(x);
   const metrics = [...columns];
   const col = metrics.map((x) => names.indexOf(x));
-  const c = metrics.length;
+  const m = metrics.length;
   let total = 0;
-  for (const e of kept) total += e.n * (c + 1);
+  for (const c of kept) total += c.n * (m + 1);
   const data = new Float32Array(total);
   const films = []; const titles = []; const sources = [];
   let at = 0;
-  for (const e of kept) {
-    for (let j = 0; j < e.n; j++) {
-      for (let q = 0; q < c; q++) { const v = value(e, j, col[q]); data[at + j * c + q] = v === undefined ? NaN : v; }
+  for (const c of kept) {
+    for (let j = 0; j < c.n; j++) {
+      for (let q = 0; q < m; q++) { const v = c.value(j, col[q]); data[at + j * m + q] = v === undefined ? NaN : v; }
     }
-    for (let j = 0; j < e.n; j++) { const v = e.weights ? e.weights[j] : 1; data[at + e.n * c + j] = isNum(v) ? v : NaN; }
-    at += e.n * (c + 1);
-    films.push({ id: typeof e.f.id === 'string' ? e.f.id : `film-${e.i}`, scenes: e.n });
-    titles.push(e.title);
-    sources.push(e.i);
+    for (let j = 0; j < c.n; j++) { const v = c.weights ? c.weights[j] : 1; data[at + c.n * m + j] = isNum(v) ? v : NaN; }
+    at += c.n * (m + 1);
+    films.push({ id: c.id, scenes: c.n });
+    titles.push(c.title);
+    sources.push(c.i);
   }
   return { metrics, films, data, titles, sources };
 }
@@ -129,16 +106,18 @@ export function catalogEntry(cat, at, id) {
   return { version, metrics, mean, std, zunit, wunit, index, film: cat.compact.films[index] };
 }
 
-/** A packed catalog in parts of at most `size` films (views on its data, in order; one empty part for none). */
-export function catalogParts(cat, size) {
+/** A packed catalog in parts of at most `size` films, the first of at most `first` (views on its
+ * data, in order; one empty part for none). */
+export function catalogParts(cat, size, first = size) {
   const c = cat.metrics.length;
   const parts = [];
   let off = 0;
-  for (let a = 0; a < cat.films.length || !parts.length; a += size) {
-    const films = cat.films.slice(a, a + size);
+  for (let a = 0; a < cat.films.length || !parts.length;) {
+    const films = cat.films.slice(a, a + (parts.length ? size : first));
     const len = films.reduce((s, f) => s + f.scenes * (c + 1), 0);
     parts.push({ metrics: cat.metrics, films, data: cat.data.subarray(off, off + len) });
     off += len;
+    a += films.length || 1;
   }
   return parts;
 }
@@ -176,9 +155,17 @@ export function mergeFits(parts, top = 5) {
 }
 
 /**
- * A film fit over a whole packed catalog, asked in parts of `size` films:
- * call(req) is engine.filmFit, between() is awaited between two calls (the
- * Worker answers the requests that arrived meanwhile). The parts are ranked
+ * A film fit over a whole packed catalog, asked in parts: call(req) is
+ * engine.filmFit, between() is awaited before each call (the Worker answers
+ * the requests that arrived meanwhile; while the Taste tab is hidden it waits
+ * there), between({ first: true }) before the first (the requests are
+ * answered, the fit does not wait). The first part is one film: the first
+ * call for a library works out its songs' prices (soundtrack.c, a few
+ * hundred milliseconds, kept by the engine for the next calls with the same
+ * songs), and the Soundtrack view's full soundtrack needs them too, so they
+ * are worked out at once whatever the tab, after the requests already
+ * waiting (a chosen film), and a request that arrives meanwhile waits for
+ * them alone, not for a part of `size` films as well. The parts are ranked
  * without their soundtracks ("results": 0): a film's score and soundtrack do
  * not depend on the other films, so one last call over the winners alone
  * gives their soundtracks. → the answer one call over the whole catalog gives.
@@ -186,8 +173,8 @@ export function mergeFits(parts, top = 5) {
 export async function fitInParts(call, cat, fit, size, between = async () => {}) {
   const top = fit.top ?? 5;   // 5: engine.filmFit's default
   const answers = [];
-  for (const part of catalogParts(cat, size)) {
-    if (answers.length) await between();
+  for (const part of catalogParts(cat, size, 1)) {
+    await between(answers.length ? undefined : { first: true });
     answers.push(call({ ...fit, catalog: part, results: 0 }));
   }
   const res = mergeFits(answers, top);

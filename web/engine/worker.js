@@ -4,7 +4,7 @@
 // slow machine) runs in parts and lets the requests that arrived meanwhile
 // (the Soundtrack view's, a click away) go between its parts.
 //
-// In:  { id, method: 'init', args: [{ modelUrl }] }
+// In:  { id, method: 'init', args: [{ modelUrl, catalogUrl? }] }   catalogUrl: read ahead at once (below)
 //      { id, method: the name of a call of engine.js's engine object (workerCall:
 //        not its internals, not loadModel / freeModel), args: [...] }
 //      { id, method: 'prepareCatalog', args: [url] }   the film fit's catalog read ahead
@@ -25,8 +25,13 @@ let ready = null;
 const FIT_PART = 128;   // films per part of a film fit (a part takes tens of ms)
 
 // The wasm (fetched and compiled by ./moodspace.mjs) and the model are
-// downloaded at the same time, not one after the other.
-async function init({ modelUrl }) {
+// downloaded at the same time, not one after the other. The film catalog
+// (catalogUrl) too: every page asks for it once the engine is up (the Taste
+// tab's film fit, the Soundtrack view's chosen film), and reading it here
+// puts its download and parse in the time the worker waits for the wasm and
+// the model, not after them, where the first soundtrack waited for it.
+async function init({ modelUrl, catalogUrl }) {
+  if (typeof catalogUrl === 'string') packedCatalogAt(catalogUrl).catch(() => {});   // said by whoever asks for it
   const engine = defaultEngine();
   engine.catch(() => {});   // (said below, once the model is here)
   const res = await fetch(modelUrl);
@@ -114,15 +119,16 @@ async function pump() {
 let paused = false;
 let wake = null;
 const nudge = () => { const w = wake; wake = null; w?.(); };
-/** Between two parts of a film fit: the requests that arrived meanwhile (other fits wait their turn). */
-async function letOthersThrough() {
+/** Before a part of a film fit: the requests that arrived meanwhile (other fits wait their turn);
+ * then, while paused, the fit waits, except before its first part (pack-films.js fitInParts). */
+async function letOthersThrough({ first = false } = {}) {
   await new Promise((r) => setTimeout(r, 0));   // the messages posted meanwhile are received
   for (;;) {
     for (let i = 0; i < waiting.length;) {
       if (isFit(waiting[i])) i++;
       else await answer(waiting.splice(i, 1)[0]);
     }
-    if (!paused) return;
+    if (!paused || first) return;
     await new Promise((r) => { wake = r; });
   }
 }

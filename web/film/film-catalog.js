@@ -88,10 +88,11 @@ const catalogHref = () => new URL(CATALOG_URL, document.baseURI).href;
  * in loadCatalog's order with its titles and years (no scenes: catalogFilm gives the film), or
  * null when the worker cannot give them (the page then uses loadCatalog). */
 export async function catalogTitles(engine) {
+  const y = loadYears();   // fetched alongside the titles, not after them
   const index = await fetchJson(TITLES_URL, true).catch(() => null);   // built with the catalog (web/build/build.mjs)
   const list = index?.version === CATALOG_VERSION && Array.isArray(index.films) ? index.films
     : await engine.call('catalogTitles', [catalogHref()]);
-  return Array.isArray(list) ? briefFilms(list, await loadYears()) : null;
+  return Array.isArray(list) ? briefFilms(list, await y) : null;
 }
 /** pack-films.js catalogTitles' list and the release-year table → catalogTitles' films. */
 export const briefFilms = (list, y) => withReleaseYears(list.map((f) => ({ id: f.id, title: f.title, year: null, at: f.at, brief: true })), y);

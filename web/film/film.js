@@ -6,7 +6,9 @@
 //          scenes: [{ index, heading, metrics: {energy, ...}, text? , start?, end? }],
 //          overall: { energy, ... } }
 
-const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+import { isNum, meanMetrics, compactFilm, sceneMetrics, overallMood } from './compact-film.js';
+
+export { meanMetrics };
 // localeCompare's order (the default locale's collator), without a collator built per comparison
 const collate = new Intl.Collator().compare;
 const byTitle = (a, b) => collate(a.title, b.title);
@@ -25,16 +27,6 @@ function metricsOf(obj, names) {
     if (isNum(v) && !['index', 'start_line', 'end_line', 'words', 'start', 'end', 'year', 'scene', 'line'].includes(k)) m[k] = v;
   }
   return m;
-}
-
-/** Mean of a list of metric objects, per metric present in all. */
-export function meanMetrics(list) {
-  const good = list.filter((m) => m && Object.keys(m).length);
-  if (!good.length) return {};
-  const keys = Object.keys(good[0]).filter((k) => good.every((m) => isNum(m[k])));
-  const out = {};
-  for (const k of keys) out[k] = good.reduce((a, m) => a + m[k], 0) / good.length;
-  return out;
 }
 
 /** One catalog entry (any of the documented variants) → Film, or null. */
@@ -61,40 +53,32 @@ export function normalizeFilm(f, i = 0, names = null) {
 }
 
 /**
- * A compact catalog film (weights/catalog.json version 3, see
- * wasm/tools/cmd_catalog.c): per-scene metrics as integer z-scores
- * (value = mean + std * int * zunit), scene locations by index, scene
- * lengths in units of `wunit` words. → Film (with word weights), or null.
- * Its scenes are decoded when first read (a film that is never opened costs
- * no scene objects; a catalog has ~10^5 scenes); cat.heading(text), when
- * given, cleans each scene location as it is decoded.
+ * A compact catalog film (weights/catalog.json, see
+ * wasm/tools/cmd_catalog.c; read by compact-film.js, as the engine Worker's
+ * packed catalog reads it): per-scene metrics as integer z-scores, scene
+ * locations by index, scene lengths in words. → Film (with word weights),
+ * or null. Its scenes are decoded when first read (a film that is never
+ * opened costs no scene objects; a catalog has ~10^5 scenes); cat.heading(text),
+ * when given, cleans each scene location as it is decoded.
  */
 export function decodeCompactFilm(f, cat, i = 0) {
-  const names = cat.metrics; const k = names.length;
-  if (!f || typeof f !== 'object' || typeof f.title !== 'string' || !f.title.trim()) return null;
-  const n = Number.isInteger(f.n) ? f.n : 0;
-  const m = Array.isArray(f.m) ? f.m : [];
-  if (n < 1 || m.length < n * k) return null;
-  const zunit = isNum(cat.zunit) ? cat.zunit : 1; const wunit = isNum(cat.wunit) ? cat.wunit : 1;
-  const locs = Array.isArray(f.locs) ? f.locs : []; const l = Array.isArray(f.l) ? f.l : []; const w = Array.isArray(f.w) ? f.w : [];
+  const names = cat.metrics;
+  const c = compactFilm(f, cat, i);
+  if (!c) return null;
+  const locs = Array.isArray(f.locs) ? f.locs : []; const l = Array.isArray(f.l) ? f.l : [];
   const heading = typeof cat.heading === 'function' ? cat.heading : (h) => h;
   function decodeScenes() {
     const scenes = [];
-    for (let j = 0; j < n; j++) {
-      const metrics = {};
-      for (let q = 0; q < k; q++) {
-        const z = m[j * k + q];
-        if (isNum(z) && isNum(cat.mean[q]) && isNum(cat.std[q])) metrics[names[q]] = cat.mean[q] + cat.std[q] * z * zunit;
-      }
+    for (let j = 0; j < c.n; j++) {
       const loc = typeof locs[l[j]] === 'string' ? locs[l[j]] : '';
-      scenes.push({ index: j, heading: heading(loc ? loc.slice(0, 200) : `Scene ${j + 1}`), metrics });
+      scenes.push({ index: j, heading: heading(loc ? loc.slice(0, 200) : `Scene ${j + 1}`), metrics: sceneMetrics(c, names, j) });
     }
     return scenes;
   }
   const film = {
-    id: typeof f.id === 'string' ? f.id : `film-${i}`, title: f.title.trim().slice(0, 200),
+    id: c.id, title: c.title,
     year: isNum(f.year) && f.year > 1800 ? f.year : null, source: 'catalog', scenes: null, overall: null,
-    weights: w.length === n ? w.map((x) => Math.max(1, (Number(x) || 0) * wunit)) : null,
+    weights: c.weights,
   };
   // scenes: a plain property once read (or set)
   Object.defineProperty(film, 'scenes', {
@@ -102,10 +86,7 @@ export function decodeCompactFilm(f, cat, i = 0) {
     get() { const v = decodeScenes(); Object.defineProperty(film, 'scenes', { value: v, writable: true, enumerable: true, configurable: true }); return v; },
     set(v) { Object.defineProperty(film, 'scenes', { value: v, writable: true, enumerable: true, configurable: true }); },
   });
-  let overall = {};
-  if (Array.isArray(f.overall)) names.forEach((nm, q) => { if (isNum(f.overall[q])) overall[nm] = f.overall[q]; });
-  if (Object.keys(overall).length !== k) overall = meanMetrics(film.scenes.map((s) => s.metrics));
-  film.overall = overall;
+  film.overall = overallMood(c, names);
   return film;
 }
 

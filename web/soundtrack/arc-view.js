@@ -37,6 +37,12 @@ export function segmentSteps(scenes, segs, m, weights = null) {
   });
 }
 
+// resolves after the next frame is painted (at once when the page is hidden: no frames then)
+const afterPaint = () => new Promise((r) => {
+  if (document.hidden) { setTimeout(r, 0); return; }
+  requestAnimationFrame(() => setTimeout(r, 0));
+});
+
 export function arcView() {
   let chart = null;
   let drawing = 0;   // only the latest of overlapping draws draws
@@ -60,6 +66,9 @@ export function arcView() {
     $('arc-chart').setAttribute('aria-label', `${arcSummary(title, segs.map((g) => ({ metrics: g.pct || {} })), metrics.slice(0, 3))} (percentiles among catalog segments.) Every segment's numbers are in the table "Mood arc as a table" below the chart.`);
     try {
       const { Chart } = await import('./chart-setup.js');
+      // the chart once what came with it (the film, its table, the songs) is on screen: building
+      // it takes tens of milliseconds, and its box keeps its size meanwhile (nothing moves)
+      await afterPaint();
       if (turn !== drawing) return;
       const scenes = res.scenes || [];
       const labels = scenes.map((_, i) => String(i + 1));

@@ -19,6 +19,8 @@ import { $, el } from '../ui.js';
 
 export function filmPicker({ engine, events, onSelect, segments = () => 0 }) {
   let films = null; let catalogLoading = null;
+  let choosing = 0; let opening = false;   // the last film clicked; whether it is still being opened (choose)
+  let countStatus = '';   // what the search's status line says when no film is being opened
   // films brought as files, kept in this browser (film/my-films.js): searched with the catalog
   let myFilms = [];
   const myFilmsLoaded = listMyFilms().then(({ films: list }) => { myFilms = list; renderResults(); }, () => {});
@@ -73,19 +75,32 @@ export function filmPicker({ engine, events, onSelect, segments = () => 0 }) {
     if (none) $('film-results').replaceChildren(el('li', { class: 'muted', text: 'No film in the catalog matches.' }));
     if (none && bring.dataset.query !== q.trim()) { bring.dataset.query = q.trim(); renderBring(q.trim().slice(0, 200)); }
     bring.hidden = !none;
-    $('catalog-status').textContent = !q.trim() ? `${films.length} films in the catalog${myFilms.length ? `, ${myFilms.length} brought by you` : ''}.`
+    countStatus = !q.trim() ? `${films.length} films in the catalog${myFilms.length ? `, ${myFilms.length} brought by you` : ''}.`
       : `${total} of ${films.length + myFilms.length} films match${total > hits.length ? ` (the best ${hits.length} shown)` : ''}.`;
+    if (!opening) $('catalog-status').textContent = countStatus;
   }
-  // a film of the search's brief list is read in full first (the last one clicked wins)
-  let choosing = 0;
+  // a film of the search's brief list is read in full first (the last one clicked wins); until
+  // its scenes are here the search's status line (a live region) says it is being opened, so a
+  // slow or busy machine never leaves a click without an answer
   async function choose(f) {
-    if (!f.brief) { choosing++; onSelect(f); return; }
+    if (!f.brief) {
+      choosing++;
+      if (opening) { opening = false; $('catalog-status').textContent = countStatus; }
+      onSelect(f); return;
+    }
     const turn = ++choosing;
+    opening = true;
+    $('catalog-status').textContent = `Opening ${filmLabel(f)}…`;
     try {
       const film = await catalogFilm(engine, f);
-      if (turn === choosing) onSelect(film);
+      if (turn !== choosing) return;
+      opening = false;
+      $('catalog-status').textContent = countStatus;
+      onSelect(film);
     } catch (e) {
-      if (turn === choosing) $('catalog-status').textContent = `“${f.title}” could not be opened (${e.message || e}).`;
+      if (turn !== choosing) return;
+      opening = false;
+      $('catalog-status').textContent = `“${f.title}” could not be opened (${e.message || e}).`;
     }
   }
   $('film-search').addEventListener('input', () => { loadCatalog(); renderResults(); });
