@@ -199,6 +199,7 @@ void model_free(Model *m) {
     free(m->layers);
     free(m->tensors);
     free(m->params);
+    model_reader_free(m->reader);
     free(m);
 }
 
@@ -251,7 +252,7 @@ char *model_header_json(const Model *m) {
     if (!m) return NULL;
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
-    cJSON_AddNumberToObject(o, "format_version", MODEL_FORMAT_VERSION);
+    cJSON_AddNumberToObject(o, "format_version", m->reader ? MODEL_FORMAT_VERSION : 1);
     cJSON *meta = m->meta && m->meta[0] ? cJSON_Parse(m->meta) : NULL;
     if (meta) cJSON_AddItemToObject(o, "meta", meta);
     else if (m->meta && m->meta[0]) cJSON_AddStringToObject(o, "meta", m->meta);
@@ -293,6 +294,19 @@ char *model_header_json(const Model *m) {
     cJSON_AddNumberToObject(o, "heads", m->n_heads);
     cJSON_AddNumberToObject(o, "n_params", (double)m->n_params);
     cJSON_AddBoolToObject(o, "quantized", m->quantized);
+    if (m->reader) {
+        const ModelReader *r = m->reader;
+        cJSON *j = cJSON_AddObjectToObject(o, "reader");
+        cJSON_AddNumberToObject(j, "words", r->V - 2);
+        cJSON_AddNumberToObject(j, "numbers_a_word", r->P);
+        cJSON_AddNumberToObject(j, "filters", r->F);
+        cJSON_AddNumberToObject(j, "width", r->K);
+        cJSON_AddNumberToObject(j, "max_len", r->max_len);
+        cJSON_AddStringToObject(j, "valence", m->output_names[r->out[0]]);
+        cJSON_AddStringToObject(j, "energy", m->output_names[r->out[1]]);
+        cJSON_AddNumberToObject(j, "a_head", num(r->a_lin));
+        cJSON_AddNumberToObject(j, "a_reader", num(r->a_seq));
+    }
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return s;
@@ -313,13 +327,31 @@ static int head_of(const Model *m, ModelDomain dom) {
     return (int)dom < m->n_heads ? (int)dom : 0;
 }
 
+/* The script head's reader (model_reader.h), when the model has one: n
+ * sequences' valence and energy (z units) become a_lin · head + a_seq ·
+ * reader. Only for the script head (head 1); songs never reach it. 0 or -1
+ * (out of memory). */
+static int apply_reader(const Model *m, int head, const int32_t *ids, int n, float *out_z) {
+    const ModelReader *r = m->reader;
+    if (!r || head != MODEL_SCRIPT || n <= 0) return 0;
+    int32_t *work = malloc(sizeof(int32_t) * (size_t)r->max_len);
+    if (!work) return -1;
+    for (int i = 0; i < n; i++) {
+        float rd[2], *o = out_z + (size_t)i * m->n_outputs;
+        model_reader_read(r, ids + (size_t)i * m->seq_len, m->seq_len, work, rd);
+        for (int t = 0; t < 2; t++) o[r->out[t]] = r->a_lin * o[r->out[t]] + r->a_seq * rd[t];
+    }
+    free(work);
+    return 0;
+}
+
 int model_forward_reference_domain(const Model *m, ModelDomain dom, const int32_t *ids, float *out_z) {
     if (!m || !ids || !out_z || head_of(m, dom) < 0) return -1;
     float *work = malloc(layers_work_floats(m) * sizeof(float));
     if (!work) return -1;
     forward_one(m, head_of(m, dom), ids, out_z, work);
     free(work);
-    return 0;
+    return apply_reader(m, head_of(m, dom), ids, 1, out_z);
 }
 
 int model_forward_reference(const Model *m, const int32_t *ids, float *out_z) {
@@ -460,7 +492,7 @@ int model_predict_ids_z_domain(const Model *m, ModelDomain dom, const int32_t *i
                 forward_fast(m, head, ids + (size_t)i * m->seq_len, k, out_z + (size_t)i * m->n_outputs, work);
             }
             free(work);
-            return 0;
+            return apply_reader(m, head, ids, n, out_z);
         }   /* out of memory for the batch: fall back to one at a time */
     }
     float *work = malloc(layers_work_floats(m) * sizeof(float));
@@ -468,7 +500,7 @@ int model_predict_ids_z_domain(const Model *m, ModelDomain dom, const int32_t *i
     for (int i = 0; i < n; i++)
         forward_one(m, head, ids + (size_t)i * m->seq_len, out_z + (size_t)i * m->n_outputs, work);
     free(work);
-    return 0;
+    return apply_reader(m, head, ids, n, out_z);
 }
 
 int model_predict_ids_z(const Model *m, const int32_t *ids, int n, float *out_z) {

@@ -82,13 +82,16 @@
  * params, in the same order, without gaps.
  *
  * ---------------------------------------------------------------------------
- * Weights file format, version 1. All integers are uint32 little-endian,
+ * Weights file format, version 2 (version 1 is the same without the reader
+ * block: a file without a reader is written as version 1, and both load).
+ * All integers are uint32 little-endian,
  * floats IEEE-754 binary32 little-endian; strings are a uint32 byte length
  * then that many UTF-8 bytes, no NUL.
  *
  *   magic       4 bytes  "MSNN"
- *   version     u32      1 (MODEL_FORMAT_VERSION)
- *   flags       u32      0 (reserved; a reader rejects unknown bits)
+ *   version     u32      1 or 2 (MODEL_FORMAT_VERSION)
+ *   flags       u32      0, or (version 2 only) MODEL_FLAG_READER: the reader
+ *                        block follows the tensors; other bits are rejected
  *   meta        string   free-form JSON object text (training info) or empty
  *   seq_len     u32      1..MODEL_MAX_SEQ_LEN
  *   n_layers    u32      1..MODEL_MAX_LAYERS, then per layer 6 fields:
@@ -104,12 +107,22 @@
  *                 data: float32: rows*cols floats;
  *                       int8:    per row: scale f32, then cols int8 q;
  *                                value = scale * q (scale = maxabs/127)
+ *   reader      (only with MODEL_FLAG_READER; model_reader.h says what it does)
+ *                 V u32 (3..vocab size), P u32 (1..64), F u32 (1..256),
+ *                 K u32 (1..16), max_len u32 (1..100000),
+ *                 valence output u32, energy output u32 (distinct, < n_outputs),
+ *                 a_lin f32, a_seq f32 (finite)
+ *                 scale P f32 (one a column), then per id 2..V-1: P int8
+ *                 (a first byte of -128: the word has no row, never read)
+ *                 kernel K*P*F f32, bias F f32, dense 2F*2 f32, dense_b 2 f32
+ *                 (all finite); the model needs two heads
  *   checksum    u32      FNV-1a 32 of every byte before it
  * Nothing may follow. The loader checks every count against limits and the
  * bytes remaining before reading, the checksum, and the architecture's
  * consistency (shapes, vocab size), and rejects anything else with a
  * message naming the field and offset. model_save_* writes int8 for 2-D
- * tensors with rows > 1 when asked to quantise (biases stay float32).
+ * tensors with rows > 1 when asked to quantise (biases stay float32, and so
+ * does a two-head network's last kernel, whose rows feed both heads).
  * ---------------------------------------------------------------------------
  *
  * Errors: functions taking (char *err, size_t errlen) write a one-line
@@ -125,10 +138,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model_reader.h"
 #include "nn.h"
 #include "text.h"
 
-#define MODEL_FORMAT_VERSION 1
+#define MODEL_FORMAT_VERSION 2
+#define MODEL_FORMAT_MIN_VERSION 1   /* the oldest version that still loads */
+#define MODEL_FLAG_READER 1u         /* the file holds the script head's reader */
 #define MODEL_MAGIC "MSNN"
 #define MODEL_MAX_LAYERS 64
 #define MODEL_MAX_LAYER_TENSORS 6   /* tensors of any one layer (a BiLSTM has 6) */
@@ -205,6 +221,8 @@ typedef struct Model {
     int quantized;            /* 1 when loaded from a file with int8 tensors */
     size_t max_act;           /* floats of the largest activation (scratch sizing) */
     ModelFast *fast;          /* NULL: predictions use the reference path */
+    ModelReader *reader;      /* NULL, or the script head's reader of word order
+                                 (model_reader.h; MODEL_SCRIPT predictions only) */
 } Model;
 
 /* ---- building ------------------------------------------------------------ */

@@ -58,13 +58,30 @@ static void w_str(Writer *w, const char *s) {
     w_bytes(w, s, n);
 }
 
+/* The reader block (model.h, "reader"). */
+static void write_reader(Writer *w, const ModelReader *r) {
+    const uint32_t head[7] = {(uint32_t)r->V, (uint32_t)r->P, (uint32_t)r->F, (uint32_t)r->K, (uint32_t)r->max_len,
+                              (uint32_t)r->out[0], (uint32_t)r->out[1]};
+    for (int i = 0; i < 7; i++) w_u32(w, head[i]);
+    w_f32(w, r->a_lin);
+    w_f32(w, r->a_seq);
+    for (int p = 0; p < r->P; p++) w_f32(w, r->scale[p]);
+    w_bytes(w, r->q + 2 * (size_t)r->P, (size_t)(r->V - 2) * r->P);
+    const float *parts[4] = {r->kernel, r->bias, r->dense, r->dense_b};
+    const size_t counts[4] = {(size_t)r->K * r->P * r->F, (size_t)r->F, (size_t)r->F * 4, 2};
+    for (int k = 0; k < 4; k++)
+        for (size_t i = 0; i < counts[k]; i++) w_f32(w, parts[k][i]);
+}
+
 int model_save_bytes(const Model *m, int quantize, unsigned char **out, size_t *out_len,
                      char *err, size_t errlen) {
     if (!m || !out || !out_len) { ms_seterr(err, errlen, "model_save_bytes: bad arguments"); return -1; }
     Writer w = {0};
+    const ModelReader *rd = m->reader;
+    if (rd && model_reader_check(rd, m, err, errlen)) return -1;
     w_bytes(&w, MODEL_MAGIC, 4);
-    w_u32(&w, MODEL_FORMAT_VERSION);
-    w_u32(&w, 0);
+    w_u32(&w, rd ? MODEL_FORMAT_VERSION : 1);   /* a file without a reader stays a version 1 file */
+    w_u32(&w, rd ? MODEL_FLAG_READER : 0);
     w_str(&w, m->meta ? m->meta : "");
     w_u32(&w, (uint32_t)m->seq_len);
     w_u32(&w, (uint32_t)m->n_layers);
@@ -90,7 +107,10 @@ int model_save_bytes(const Model *m, int quantize, unsigned char **out, size_t *
     for (int k = 0; k < m->n_tensors; k++) {
         const ModelTensor *t = &m->tensors[k];
         const float *p = m->params + t->offset;
-        int q = quantize && t->rows > 1;
+        /* a two-head network's last kernel stays float32: each of its rows
+         * holds a hidden unit's weights into both heads, so one int8 scale a
+         * row would let every refit of the script head move the songs' rounding */
+        int q = quantize && t->rows > 1 && !(m->n_heads > 1 && t->layer == m->n_layers - 1);
         w_u32(&w, q ? 1u : 0u);
         w_u32(&w, (uint32_t)t->rows);
         w_u32(&w, (uint32_t)t->cols);
@@ -114,6 +134,7 @@ int model_save_bytes(const Model *m, int quantize, unsigned char **out, size_t *
         }
         free(row);
     }
+    if (rd) write_reader(&w, rd);
     if (!w.oom) w_u32(&w, fnv1a(w.p, w.n));
     if (w.oom) { free(w.p); ms_seterr(err, errlen, "out of memory while saving"); return -1; }
     *out = w.p;
@@ -175,7 +196,7 @@ static int r_str(Reader *r, char **s, uint32_t maxlen, const char *what) {
 }
 
 /* Magic, version, flags, meta, sequence length and the layer specs. */
-static int load_header(Model *m, Reader *r, uint32_t *seq_len, uint32_t *n_layers, LayerSpec *specs) {
+static int load_header(Model *m, Reader *r, uint32_t *seq_len, uint32_t *n_layers, LayerSpec *specs, uint32_t *flags_out) {
     char *err = r->err;
     size_t errlen = r->errlen;
     uint32_t v, flags;
@@ -189,13 +210,14 @@ static int load_header(Model *m, Reader *r, uint32_t *seq_len, uint32_t *n_layer
     }
     r->off = 4;
     r_u32(r, &v, "version");
-    if (v != MODEL_FORMAT_VERSION) {
-        ms_seterr(err, errlen, "weights file format version %u, but this build reads version %d (re-export the weights with this version)",
-               v, MODEL_FORMAT_VERSION);
+    if (v < MODEL_FORMAT_MIN_VERSION || v > MODEL_FORMAT_VERSION) {
+        ms_seterr(err, errlen, "weights file format version %u, but this build reads versions %d..%d (re-export the weights with this version)",
+               v, MODEL_FORMAT_MIN_VERSION, MODEL_FORMAT_VERSION);
         return -1;
     }
     if (r_u32(r, &flags, "flags")) return -1;
-    if (flags) { ms_seterr(err, errlen, "weights file: unknown flags 0x%x", flags); return -1; }
+    if (flags & ~(v >= 2 ? MODEL_FLAG_READER : 0u)) { ms_seterr(err, errlen, "weights file: unknown flags 0x%x for version %u", flags, v); return -1; }
+    *flags_out = flags;
     free(m->meta);
     m->meta = NULL;
     if (r_str(r, &m->meta, MODEL_MAX_META, "meta")) return -1;
@@ -319,12 +341,54 @@ static int load_tensor(Model *m, Reader *r, const ModelTensor *t, float *p) {
     return 0;
 }
 
+/* The reader block (model.h, "reader") into m->reader, every field checked. */
+static int load_reader(Model *m, Reader *r) {
+    uint32_t h[7];
+    float a[2];
+    static const char *const what[7] = {"reader words", "reader numbers a word", "reader filters", "reader width",
+                                        "reader words read", "reader valence output", "reader energy output"};
+    size_t at = r->off;
+    for (int i = 0; i < 7; i++)
+        if (r_u32(r, &h[i], what[i])) return -1;
+    if (r_f32(r, &a[0], "reader blend") || r_f32(r, &a[1], "reader blend")) return -1;
+    if (m->n_heads < 2) { ms_seterr(r->err, r->errlen, "weights file: a reader block at byte %zu, but the model has no script head", at); return -1; }
+    if (h[0] < 3 || h[0] > (uint32_t)vocab_size(m->vocab) || h[1] < 1 || h[1] > MODEL_READER_MAX_P || h[2] < 1 || h[2] > MODEL_READER_MAX_F ||
+        h[3] < 1 || h[3] > MODEL_READER_MAX_K || h[4] < 1 || h[4] > MODEL_READER_MAX_LEN) {
+        ms_seterr(r->err, r->errlen, "weights file: reader block at byte %zu has sizes out of range (words %u of %d, numbers a word %u, filters %u, width %u, words read %u)",
+                  at, h[0], vocab_size(m->vocab), h[1], h[2], h[3], h[4]);
+        return -1;
+    }
+    const int V = (int)h[0], P = (int)h[1], F = (int)h[2], K = (int)h[3];
+    size_t need = 4 * (size_t)P + (size_t)(V - 2) * P + 4 * ((size_t)K * P * F + (size_t)F + (size_t)F * 4 + 2);
+    if (r_need(r, need, "reader tables")) return -1;
+    ModelReader *rd = model_reader_new(V, P, F, K, (int)h[4], r->err, r->errlen);
+    if (!rd) return -1;
+    rd->out[0] = (int)(h[5] < (uint32_t)MODEL_MAX_OUTPUTS ? h[5] : MODEL_MAX_OUTPUTS);
+    rd->out[1] = (int)(h[6] < (uint32_t)MODEL_MAX_OUTPUTS ? h[6] : MODEL_MAX_OUTPUTS);
+    rd->a_lin = a[0]; rd->a_seq = a[1];
+    for (int p = 0; p < P; p++) r_f32(r, &rd->scale[p], "reader scales");
+    memcpy(rd->q + 2 * (size_t)P, r->p + r->off, (size_t)(V - 2) * P);
+    r->off += (size_t)(V - 2) * P;
+    float *parts[4] = {rd->kernel, rd->bias, rd->dense, rd->dense_b};
+    const size_t counts[4] = {(size_t)K * P * F, (size_t)F, (size_t)F * 4, 2};
+    for (int k = 0; k < 4; k++)
+        for (size_t i = 0; i < counts[k]; i++) r_f32(r, &parts[k][i], "reader weights");
+    char e[200];
+    if (model_reader_check(rd, m, e, sizeof e)) {
+        ms_seterr(r->err, r->errlen, "weights file: reader block at byte %zu: %s", at, e);
+        model_reader_free(rd);
+        return -1;
+    }
+    m->reader = rd;
+    return 0;
+}
+
 /* The file's parts in order (model.h gives the format): header and layer
  * specs, vocabulary, outputs and architecture, tensors, checksum. */
 static int load_body(Model *m, Reader *r) {
-    uint32_t seq_len, n_layers, n_tensors;
+    uint32_t seq_len, n_layers, n_tensors, flags = 0;
     LayerSpec specs[MODEL_MAX_LAYERS];
-    if (load_header(m, r, &seq_len, &n_layers, specs) || load_vocab(m, r) ||
+    if (load_header(m, r, &seq_len, &n_layers, specs, &flags) || load_vocab(m, r) ||
         load_outputs_and_arch(m, r, specs, n_layers, seq_len)) return -1;
     if (r_u32(r, &n_tensors, "tensor count")) return -1;
     if (n_tensors != (uint32_t)m->n_tensors) {
@@ -333,6 +397,7 @@ static int load_body(Model *m, Reader *r) {
     }
     for (int k = 0; k < m->n_tensors; k++)
         if (load_tensor(m, r, &m->tensors[k], m->params + m->tensors[k].offset)) return -1;
+    if ((flags & MODEL_FLAG_READER) && load_reader(m, r)) return -1;
     uint32_t sum, want = fnv1a(r->p, r->off);
     if (r_u32(r, &sum, "checksum")) return -1;
     if (sum != want) {

@@ -104,6 +104,36 @@ static inline unsigned char *fuzz_model_bytes(int k, const char *meta, int quant
     return bytes;
 }
 
+/* The weights file of arch FUZZ_CALIBRATED_ARCH with a script-head reader
+ * (model_reader.h: format version 2's reader block), made-up weights. */
+static inline unsigned char *fuzz_model_bytes_reader(const char *meta, int quantize, size_t *len) {
+    LayerSpec a[8];
+    int seq_len, n = fuzz_arch(FUZZ_CALIBRATED_ARCH, a, &seq_len);
+    char err[256] = "";
+    Model *m = model_create(a, n, seq_len, FUZZ_WORDS, FUZZ_N_WORDS, FUZZ_METRICS, FUZZ_MEAN, FUZZ_SD,
+                            FUZZ_N_METRICS, err, sizeof err);
+    FUZZ_ASSERT(m != NULL, err);
+    model_init_random(m, 42 + FUZZ_CALIBRATED_ARCH);
+    FUZZ_ASSERT(model_set_meta(m, meta) == 0, "meta fits");
+    ModelReader *r = model_reader_new(FUZZ_N_WORDS, 3, 4, 3, 12, err, sizeof err);
+    FUZZ_ASSERT(r != NULL, err);
+    for (int p = 0; p < 3; p++) r->scale[p] = 0.01f * (float)(p + 1);
+    for (int v = 2; v < FUZZ_N_WORDS; v++) {
+        if (v % 5 == 0) continue;   /* a few words without a row */
+        for (int p = 0; p < 3; p++) r->q[v * 3 + p] = (signed char)((v * 37 + p * 11) % 255 - 127);
+    }
+    for (int i = 0; i < 3 * 3 * 4; i++) r->kernel[i] = 0.1f * (float)((i * 7) % 9 - 4);
+    for (int i = 0; i < 4 * 4; i++) r->dense[i] = 0.2f * (float)((i * 5) % 7 - 3);
+    r->out[0] = 1; r->out[1] = 0;
+    r->a_lin = 0.75f; r->a_seq = 0.5f;
+    FUZZ_ASSERT(model_set_reader(m, r, err, sizeof err) == 0, err);
+    model_reader_free(r);
+    unsigned char *bytes = NULL;
+    FUZZ_ASSERT(model_save_bytes(m, quantize, &bytes, len, err, sizeof err) == 0, err);
+    model_free(m);
+    return bytes;
+}
+
 /* deterministic made-up numbers in [0, 1) */
 static inline double fuzz_rand(uint64_t *s) {
     *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;

@@ -53,6 +53,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
             write_seed(a, name, 0x4A, 1, b, n);
             free(b);
         }
+    for (int q = 0; q < 2; q++) {   /* format version 2: the script head's reader block */
+        size_t n = 0;
+        unsigned char *b = fuzz_model_bytes_reader("{\"name\":\"seed\"}", q, &n);
+        write_seed(w, q ? "reader-int8.bin" : "reader-f32.bin", 0, 0, b, n);
+        write_seed(a, q ? "load-reader-int8" : "load-reader-f32", 0x4A, 1, b, n);
+        free(b);
+    }
     write_seed(c, "meta", 0, 1, meta, strlen(meta));
     char *ref = strstr(meta, ",\"reference\"");
     if (ref) { strcpy(ref, "}}"); write_seed(c, "meta-no-reference", 0, 1, meta, strlen(meta)); }

@@ -10,9 +10,10 @@
  *     residual, --residual),
  * one line per epoch (validation films only) and final lines with every
  * split, read through the reader folded into an int8 word table as it would
- * ship; then its size and reading time. Nothing is written: the experiment
- * decides whether a reader is worth shipping; the figures are in
- * README, "A reader of word order (measured, not shipped)".
+ * ship (one int8 scale a word here; the shipped block has one a column,
+ * model_reader.h); then its size and reading time. Nothing is written: the
+ * experiment measures readers; `moodspace train` trains and ships one
+ * (sr_train_attach); the figures are in README, "A reader of word order (shipped)".
  *
  *   moodspace seqfit --model weights/model.bin --wordvec build/wordvec.bin
  *                    --genres genres_dev.json --scene-labels labels/scenes.json
@@ -22,6 +23,7 @@
  *                    [--residual] [--oof FOLDS] [--seed S] [--eval-every N]
  *                    [--proj P] [--vocab N] [--table-input] [--table-out PATH] [--ensemble N]
  *                    [--w-place W] [--w-paren W] [--avg-from EPOCH]
+ *                    [--label-films PCT]
  */
 #include "scene_head.h"
 #include "seq_reader.h"
@@ -39,7 +41,7 @@ static void usage(FILE *f) {
                "                        [--lr LR] [--decay WD] [--dropout P] [--mse W] [--pair W] [--pair-scale S]\n"
                "                        [--residual] [--oof FOLDS] [--seed S] [--eval-every N]\n"
                "                        [--proj P] [--vocab N] [--table-input] [--table-out PATH] [--ensemble N]\n"
-               "                        [--w-place W] [--w-paren W] [--avg-from EPOCH]\n"
+               "                        [--w-place W] [--w-paren W] [--avg-from EPOCH] [--label-films PCT]\n"
                "Trains a small convolutional reader of word order (seq_reader.h) on the dev films'\n"
                "training part and prints the dev scene benchmark on the validation films, beside\n"
                "today's linear script head fitted on the same films. The reader learns the labels\n"
@@ -55,7 +57,29 @@ static void usage(FILE *f) {
                "(seeds S, S+1, ...), their mean. The final lines read the int8-folded readers.\n"
                "--w-place W, --w-paren W: also the weak rows the linear head uses (festive/grieving\n"
                "headings, dropped parentheticals), this weight a row. --avg-from E: keep the mean of\n"
-               "the weights at the end of epochs E..N (one net, one table).\n");
+               "the weights at the end of epochs E..N (one net, one table).\n"
+               "--label-films PCT: keep the hand labels of about PCT %% of the training films only (a\n"
+               "hash of the film's name; the learning curve: films, not scenes); validation keeps all.\n");
+}
+
+/* The learning curve: drop the hand labels of the training films outside the
+ * first pct % by a hash of their name (FNV-1a 32 with its own salt, so the
+ * kept films are not tied to the validation rule). Returns the films kept. */
+static int keep_label_films(sb_corpus *c, int pct) {
+    int kept = 0;
+    for (int i = 0; i < c->n; i++) {
+        sb_film *f = &c->films[i];
+        if (f->val || !f->label) continue;
+        uint32_t h = 0x811c9dc5u;
+        for (const unsigned char *p = (const unsigned char *)"curve:"; *p; p++) { h ^= *p; h *= 0x01000193u; }
+        for (const unsigned char *p = (const unsigned char *)f->name; *p; p++) { h ^= *p; h *= 0x01000193u; }
+        if ((int)(h % 100) < pct) { kept++; continue; }
+        for (int s = 0; s < 2 * f->ss->n_scenes; s++) {
+            if (!isnan(f->label[s]) && s % 2 == 0) c->n_labelled--;
+            f->label[s] = NAN;
+        }
+    }
+    return kept;
 }
 
 static void line(const char *what, const sb_result *r, int all) {
@@ -284,7 +308,7 @@ static void print_finals(run_ctx *x, int ensemble) {
 int cmd_seqfit(int argc, char **argv) {
     const char *model_path = NULL, *wordvec = NULL, *genres = NULL, *labels = NULL, *scripts = NULL, *table_out = NULL;
     sr_opts o = sr_default_opts();
-    int residual = 0, eval_every = 1, seed = (int)o.seed, folds = 0, vocab_max = 20000, table_input = 0, ensemble = 1;
+    int residual = 0, eval_every = 1, seed = (int)o.seed, folds = 0, vocab_max = 20000, table_input = 0, ensemble = 1, label_pct = 100;
     const ToolOpt opts[] = {
         {"--model", OPT_STR, &model_path}, {"--wordvec", OPT_STR, &wordvec}, {"--genres", OPT_STR, &genres},
         {"--scene-labels", OPT_STR, &labels}, {"--scripts", OPT_STR, &scripts},
@@ -296,7 +320,7 @@ int cmd_seqfit(int argc, char **argv) {
         {"--oof", OPT_INT, &folds}, {"--proj", OPT_INT, &o.proj}, {"--vocab", OPT_INT, &vocab_max},
         {"--table-input", OPT_FLAG, &table_input}, {"--table-out", OPT_STR, &table_out},
         {"--ensemble", OPT_INT, &ensemble}, {"--w-place", OPT_DOUBLE, &o.w_place}, {"--w-paren", OPT_DOUBLE, &o.w_paren},
-        {"--avg-from", OPT_INT, &o.avg_from},
+        {"--avg-from", OPT_INT, &o.avg_from}, {"--label-films", OPT_INT, &label_pct},
         {NULL, 0, NULL}};
     int st = tool_parse("seqfit", argc, argv, opts, NULL, usage);
     if (st >= 0) return st;
@@ -304,7 +328,7 @@ int cmd_seqfit(int argc, char **argv) {
         return tool_usage_error("seqfit", "needs --model, --wordvec, --genres and --scene-labels (--help)");
     if (o.filters < 1 || o.filters > 512 || o.width < 1 || o.width > 16 || o.max_len < 1 || o.epochs < 0 || o.batch < 1 ||
         !(o.lr > 0) || !(o.dropout >= 0 && o.dropout < 1) || !(o.w_mse >= 0) || !(o.w_pair >= 0) || !(o.w_place >= 0) || !(o.w_paren >= 0) || o.w_mse + o.w_pair <= 0 || ensemble < 1 || ensemble > 16 ||
-        o.proj < 0 || o.proj > 512 || vocab_max < 0 || folds < 0 || folds == 1 || folds > 20 || o.avg_from < 0)
+        o.proj < 0 || o.proj > 512 || vocab_max < 0 || folds < 0 || folds == 1 || folds > 20 || o.avg_from < 0 || label_pct < 0 || label_pct > 100)
         return tool_usage_error("seqfit", "--filters 1..512, --width 1..16, --max-len >= 1, --batch >= 1, --lr > 0, --dropout in [0, 1), --mse/--pair >= 0 and not both 0, --ensemble 1..16, --proj 0..512, --vocab >= 0, --oof 0 or 2..20, --avg-from >= 0");
     o.residual = residual;
     o.seed = (uint64_t)seed;
@@ -328,6 +352,8 @@ int cmd_seqfit(int argc, char **argv) {
     int status = 1;
     if (!d || !lin || !pred || !seq) { fprintf(stderr, "moodspace seqfit: %s\n", d ? "out of memory" : err); goto done; }
     sb_attach_labels(c, l);
+    if (label_pct < 100)
+        fprintf(stderr, "moodspace seqfit: --label-films %d: hand labels kept on %d training films\n", label_pct, keep_label_films(c, label_pct));
     size_t tokens = d->start[d->n];
     fprintf(stderr, "moodspace seqfit: %d dev films, %d scenes (%.1f words read per scene), %d labels matched (%d not), %.0f s\n",
             c->n, c->n_scenes, (double)tokens / (c->n_scenes ? c->n_scenes : 1), c->n_labelled, c->n_unmatched, now() - t0);

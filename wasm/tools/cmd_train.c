@@ -291,9 +291,12 @@ static void usage(FILE *f) {
         "                       [--seed-minutes M]  (no new seed epoch after M minutes per configuration)\n"
         "                       [--genres genres_dev.json] [--scripts DIR] [--no-films]\n"
         "                       [--wordvec FILE [--table-words 40000] [--sif-a 1e-3] [--sif-a-TARGET A] [--script-lambda L] [--sif-pc 1]]\n"
-        "                       [--scene-labels labels/scenes.json]\n"
+        "                       [--scene-labels labels/scenes.json [--no-reader] [--reader-words 20000] [--reader-proj 4]]\n"
         "--wordvec (from `moodspace embed`) adds the script head (script_head.h); --scene-labels\n"
-        "then refits its valence and energy on the dev films' scenes (scene_head.h, needs the genres).\n"
+        "then refits its valence and energy on the dev films' scenes (scene_head.h, needs the genres)\n"
+        "and trains the reader of word order (seq_reader.h: the vocabulary's first --reader-words ids),\n"
+        "shipped in the weights file's reader block when it reads the validation films better;\n"
+        "--no-reader: the linear head alone.\n"
         "Trains the baselines, the seed configurations (raw and standardised targets)\n"
         "and the shipped model on the fixed split; writes OUT/model.bin, OUT/seed.bin,\n"
         "OUT/MODEL.md, OUT/match_weights.json, OUT/corpus_words.json, OUT/seed_results.json.\n"
@@ -319,11 +322,13 @@ static int sif_a_target_opt(void *ctx, const char *opt, const char *value) {
 
 /* The options into *o. -1: go on; else the exit status (help, usage error). */
 static int parse_train_opts(int argc, char **argv, train_opts *o) {
+    int no_reader = 0;
     const ToolOpt opts[] = {
         {"--no-seed", OPT_FLAG, &o->no_seed}, {"--no-length", OPT_FLAG, &o->no_length}, {"--no-films", OPT_FLAG, &o->no_films},
         {"--csv", OPT_STR, &o->csv}, {"--out", OPT_STR, &o->out}, {"--lexicon", OPT_STR, &o->lexicon},
         {"--genres", OPT_STR, &o->genres}, {"--scripts", OPT_STR, &o->scripts}, {"--wordvec", OPT_STR, &o->wordvec},
-        {"--scene-labels", OPT_STR, &o->scene_labels},
+        {"--scene-labels", OPT_STR, &o->scene_labels}, {"--no-reader", OPT_FLAG, &no_reader},
+        {"--reader-words", OPT_INT, &o->sfo.reader_vocab}, {"--reader-proj", OPT_INT, &o->sfo.reader_proj},
         {"--table-words", OPT_INT, &o->sho.table_words}, {"--sif-a", OPT_DOUBLE, &o->sho.sif_a},
         {"--script-lambda", OPT_DOUBLE, &o->sho.lambda}, {"--sif-pc", OPT_INT, &o->sho.remove_pc},
         {"--threads", OPT_INT, &o->threads}, {"--seed-epochs", OPT_INT, &o->seed_epochs},
@@ -334,6 +339,9 @@ static int parse_train_opts(int argc, char **argv, train_opts *o) {
     int st = tool_parse("train", argc, argv, opts, &extra, usage);
     if (st >= 0) return st;
     if (!o->csv) return tool_usage_error("train", "needs --csv songs.csv (--help)");
+    if (no_reader) o->sfo.reader = 0;
+    if (o->sfo.reader_vocab < 3 || o->sfo.reader_proj < 1 || o->sfo.reader_proj > MODEL_READER_MAX_P)
+        return tool_usage_error("train", "--reader-words must be at least 3, --reader-proj 1..%d", MODEL_READER_MAX_P);
     if (o->ensemble < 1 || o->ensemble > 32 || o->hidden < 1 || o->hidden > 4096 || o->epochs < 1 || o->seed_epochs < 1 || o->max_words < 10 ||
         o->sho.table_words < o->max_words || o->sho.table_words > VOCAB_MAX_WORDS || !(o->sho.sif_a > 0))
         return tool_usage_error("train", "option out of range (--help)");
@@ -615,7 +623,7 @@ static void card_architecture(FILE *md, const TrainRun *R) {
     fprintf(md, "Ridge share a per target (picked on validation, grid 0.0…1.0): ");
     for (int k = 0; k < DS_NTARGETS; k++) fprintf(md, "%s %.1f%s", ds_target_names[k], sh->alpha[k], k + 1 < DS_NTARGETS ? ", " : ".\n\n");
     fprintf(md, "- Parameters: %zu; file %ld bytes raw, %ld bytes gzip -9, %s. Storing the weights as int8 (per-row scale) %s validation r by at most %.4f (threshold 0.002).\n",
-            sh->model->n_params, R->model_bytes, R->model_gz, sh->quantize ? "int8 per-row weights (biases and idf float32)" : "float32",
+            sh->model->n_params, R->model_bytes, R->model_gz, sh->quantize ? (sh->model->n_heads > 1 ? "int8 per-row weights (biases, idf and the last layer's kernel, whose rows feed both heads, float32)" : "int8 per-row weights (biases and idf float32)") : "float32",
             sh->quantize ? "changed" : "would change", sh->dq_max);
     if (sh->model->n_heads == 2) script_head_markdown(md, sh->model, &o->sho, &R->shi);
     if (R->scenes_md)

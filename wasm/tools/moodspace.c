@@ -44,7 +44,7 @@ static const Command COMMANDS[] = {
     {"embed",   cmd_embed,   "train word vectors on screenplays + training lyrics (CBOW)"},
     {"calibrate", cmd_calibrate, "store songs' and scenes' calibration tables in the model's meta"},
     {"scenefit", cmd_scenefit, "refit the script head's valence and energy on dev film scenes"},
-    {"seqfit",  cmd_seqfit,  "experiment: a small reader of word order on dev film scenes (measured, not shipped)"},
+    {"seqfit",  cmd_seqfit,  "experiment: readers of word order on dev film scenes (the shipped one is trained by train)"},
     {"soundtrack", cmd_soundtrack, "a film's soundtrack from a song library, as the page builds it"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -67,6 +67,11 @@ typedef struct {
                                       averaged like the vectors: a per-word
                                       non-linear reading the word table holds exactly */
     double feat_scale;             /* those features' scale after standardising */
+    int reader;                    /* scene_head_train: also train the reader of word
+                                      order (seq_reader.h, sr_train_attach) and ship it
+                                      when it helps on the validation films */
+    int reader_vocab;              /* the reader's words: the vocabulary's first N ids */
+    int reader_proj;               /* the reader's numbers a word (its projection) */
 } scene_fit_opts;
 
 scene_fit_opts scene_fit_default_opts(void);

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- data ------------------------------------------------------------------------------ */
 
@@ -479,4 +480,132 @@ done:
     free_train_films(films, nf);
     free(grad); free(avg); free(mom); free(var); free(s); free(ds); free(drop_rng); free(order);
     return rc;
+}
+
+/* ---- shipping it ------------------------------------------------------------------------ */
+
+const float sr_blends[SR_N_BLENDS][2] = {{1, 0}, {0.875f, 0.25f}, {0.75f, 0.5f}, {0.5f, 1}, {0, 1}};
+
+/* The model's script-head valence and energy of every dev scene, in z units. */
+static float *predict_z(const sb_corpus *c, const Model *m, int iv, int ie) {
+    float *p = sb_predict_model(c, m);
+    for (size_t i = 0; p && i < (size_t)c->n_scenes; i++) {
+        p[2 * i] = (p[2 * i] - m->target_mean[iv]) / m->target_std[iv];
+        p[2 * i + 1] = (p[2 * i + 1] - m->target_mean[ie]) / m->target_std[ie];
+    }
+    return p;
+}
+
+/* The trained net folded (float rows) and rounded into a ModelReader: a row
+ * for every word of ids 2..VM-1 that has a vector. NULL + message. */
+static ModelReader *to_reader(const sr_net *net, const sr_data *d, int VM, int iv, int ie, char *err, size_t errlen) {
+    sr_data *fd = NULL;
+    sr_net fnet;
+    if (sr_fold(net, d, 0, &fd, &fnet)) { snprintf(err, errlen, "reader: out of memory"); return NULL; }
+    const int P = fd->dim;
+    ModelReader *r = model_reader_new(VM, P, net->F, net->K, d->max_len, err, errlen);
+    unsigned char *has = calloc((size_t)VM, 1);
+    float mx[MODEL_READER_MAX_P] = {0};
+    for (int v = 2; r && has && v < VM; v++) {
+        for (int p = 0; p < d->dim && !has[v]; p++) has[v] = d->vec[(size_t)v * d->dim + p] != 0;
+        for (int p = 0; has[v] && p < P; p++) mx[p] = fmaxf(mx[p], fabsf(fd->vec[(size_t)v * P + p]));
+    }
+    for (int p = 0; r && p < P; p++) r->scale[p] = mx[p] > 0 ? mx[p] / 127.0f : 1.0f;
+    for (int v = 2; r && has && v < VM; v++) {
+        if (!has[v]) continue;   /* no vector: never read (no row) */
+        for (int p = 0; p < P; p++) {
+            float q = roundf(fd->vec[(size_t)v * P + p] / r->scale[p]);
+            r->q[(size_t)v * P + p] = (signed char)(q > 127 ? 127 : q < -127 ? -127 : q);
+        }
+    }
+    if (!has) { model_reader_free(r); r = NULL; snprintf(err, errlen, "reader: out of memory"); }
+    free(has);
+    if (r) {
+        r->out[0] = iv; r->out[1] = ie;
+        memcpy(r->kernel, fnet.kernel, sizeof(float) * (size_t)net->K * P * net->F);
+        memcpy(r->bias, fnet.bias, sizeof(float) * (size_t)net->F);
+        memcpy(r->dense, fnet.dense, sizeof(float) * (size_t)net->F * 4);
+        memcpy(r->dense_b, fnet.dense_b, sizeof(float) * 2);
+    }
+    sr_data_free(fd);
+    sr_net_free(&fnet);
+    return r;
+}
+
+int sr_train_attach(Model *m, const sb_corpus *c, const WordVec *wv, const sr_opts *o, int vocab_max, sr_ship_info *info,
+                    FILE *log, char *err, size_t errlen) {
+    memset(info, 0, sizeof *info);
+    model_set_reader(m, NULL, NULL, 0);
+    const int iv = model_output_index(m, "valence"), ie = model_output_index(m, "energy"), V = vocab_size(m->vocab);
+    const int VM = vocab_max > 2 && vocab_max < V ? vocab_max : V;
+    if (iv < 0 || ie < 0 || m->n_heads < 2 || o->proj < 1 || o->residual) {
+        snprintf(err, errlen, "reader: needs a two-head model with valence and energy, a projection and the labels (not a residual)");
+        return -1;
+    }
+    clock_t t0 = clock();
+    sr_data *d = sr_data_build(c, m, wv, o->max_len, vocab_max, err, errlen);
+    sr_net net;
+    memset(&net, 0, sizeof net);
+    ModelReader *r = NULL;
+    float *lin = NULL, *seq = NULL, *mix = NULL;
+    int rc = -1;
+    if (!d) return -1;
+    if (sr_net_init(&net, d->dim, o->proj, o->filters, o->width, o->seed)) { snprintf(err, errlen, "reader: bad sizes or out of memory"); goto done; }
+    if (log) fprintf(log, "reader: %d words, projection %d, conv %d x %d relu, max+mean pool, dense 2; %d epochs, seed %d\n", VM - 2, o->proj,
+                     o->filters, o->width, o->epochs, (int)o->seed);
+    if (sr_train(&net, d, c, NULL, o, NULL, NULL, err, errlen)) goto done;
+    info->train_s = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    if (!(r = to_reader(&net, d, VM, iv, ie, err, errlen))) goto done;
+    for (int v = 2; v < VM; v++) info->words += r->q[(size_t)v * r->P] != MODEL_READER_NO_ROW;
+    info->bytes = 36 + 4 * (size_t)r->P + (size_t)(VM - 2) * r->P + 4 * ((size_t)r->K * r->P * r->F + (size_t)r->F * 5 + 2);
+    /* the head alone, then the reader alone, both through the engine's own path */
+    lin = predict_z(c, m, iv, ie);
+    r->a_lin = 0; r->a_seq = 1;
+    if (!lin || model_set_reader(m, r, err, errlen)) goto done;
+    seq = predict_z(c, m, iv, ie);
+    mix = malloc(sizeof(float) * 2 * ((size_t)c->n_scenes + 1));
+    if (!seq || !mix) { snprintf(err, errlen, "reader: out of memory"); goto done; }
+    double best = -1;
+    for (int b = 0; b < SR_N_BLENDS; b++) {
+        for (size_t i = 0; i < 2 * (size_t)c->n_scenes; i++) mix[i] = sr_blends[b][0] * lin[i] + sr_blends[b][1] * seq[i];
+        info->res[b] = sb_score(c, mix);
+        const sb_result *s = &info->res[b];
+        double score = (s->labelled[SB_VAL].acc[0] + s->labelled[SB_VAL].acc[1]) / 2;
+        if (log) fprintf(log, "reader: %.3f x head + %.2f x reader: validation pairs %.3f %.3f, places %.3f %.3f, genre AUC %.3f %.3f\n",
+                         sr_blends[b][0], sr_blends[b][1], s->labelled[SB_VAL].acc[0], s->labelled[SB_VAL].acc[1], s->places[SB_VAL].acc[0],
+                         s->places[SB_VAL].acc[1], s->auc[SB_VAL][0], s->auc[SB_VAL][1]);
+        if (score > best + 1e-12) { best = score; info->chosen = b; }
+    }
+    r->a_lin = sr_blends[info->chosen][0];
+    r->a_seq = sr_blends[info->chosen][1];
+    rc = model_set_reader(m, info->chosen ? r : NULL, err, errlen);
+    if (log) fprintf(log, "reader: %s (%d words with a row, %zu bytes)\n", info->chosen ? "shipped with the best blend" : "not shipped: the head alone reads the validation films best",
+                     info->words, info->bytes);
+done:
+    if (rc) model_set_reader(m, NULL, NULL, 0);
+    model_reader_free(r);
+    free(lin); free(seq); free(mix);
+    sr_net_free(&net);
+    sr_data_free(d);
+    return rc;
+}
+
+/* What the reader is and how its blend was chosen, after the benchmark's tables. */
+void sr_ship_markdown(FILE *f, const Model *m, const sr_ship_info *ri, int vocab, int proj) {
+    sr_opts so = sr_default_opts();
+    so.proj = proj;
+    fprintf(f, "\n**The reader of word order** (seq_reader.h, model_reader.h; the weights file's reader block, format version 2): a scene's known words in order (the vocabulary's first %d words, ids 2 and up; %d have a row), "
+               "each an int8 row of %d numbers (the word vector, standardised, through a learnt projection, folded; one scale a column), Conv1D(%d filters, width %d, relu), global max and mean pooling, Dense(2); "
+               "trained with Adam (lr %g, decay %g, dropout %.1f, batches of %d films, %d epochs, seed %d) on the training films' hand labels (squared error plus a within-film pairwise loss), "
+               "at most %d words a scene. Blended with the script head's valence and energy (z units) for scenes and screenplays only; songs never read it. "
+               "The blend is chosen on the validation films' labelled pairs (mean of valence and energy), every figure read through the engine's predict path; the block adds %zu bytes.\n\n",
+            vocab - 2, ri->words, so.proj, so.filters, so.width, so.lr, so.weight_decay, so.dropout, so.batch, so.epochs, (int)so.seed, so.max_len, ri->bytes);
+    fprintf(f, "| blend (validation films) | labelled pairs: valence | energy | places: valence | energy | genre AUC: valence | energy |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for (int b = 0; b < SR_N_BLENDS; b++) {
+        const sb_result *s = &ri->res[b];
+        fprintf(f, "| %s%.3g × head + %.3g × reader%s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", b == ri->chosen ? "**" : "", sr_blends[b][0], sr_blends[b][1],
+                b == ri->chosen ? " (shipped)**" : "", s->labelled[SB_VAL].acc[0], s->labelled[SB_VAL].acc[1], s->places[SB_VAL].acc[0], s->places[SB_VAL].acc[1],
+                s->auc[SB_VAL][0], s->auc[SB_VAL][1]);
+    }
+    if (!m->reader) fprintf(f, "\nThe head alone read the validation films best: no reader block is shipped.\n");
 }

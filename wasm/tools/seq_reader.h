@@ -171,4 +171,32 @@ double sr_film_loss(const float *s, const float *z, const float *zw, const float
 /* A film's labelled scene-targets and pairs, added into n[0], n[1]. */
 void sr_film_counts(const float *z, int k, double n[2]);
 
+/* ---- shipping it (`moodspace train`) ------------------------------------------------ */
+
+#define SR_N_BLENDS 5
+/* The blends tried on the validation films, a_lin · script head + a_seq ·
+ * reader (z units): the head alone first, the reader alone last. */
+extern const float sr_blends[SR_N_BLENDS][2];
+
+typedef struct {
+    int chosen;                 /* index into sr_blends (0: the head alone; no reader shipped) */
+    sb_result res[SR_N_BLENDS]; /* each blend on every split, read through the engine */
+    int words;                  /* words with a row */
+    size_t bytes;               /* what the block adds to the weights file */
+    double train_s;
+} sr_ship_info;
+
+/* Train a reader (o, vocabulary ids below vocab_max, vectors wv) on the
+ * training films of c (labels attached), fold it into the int8 table the
+ * weights file holds (model_reader.h), read every dev scene through m's own
+ * predict path with each blend of sr_blends and attach the reader to m with
+ * the blend whose validation pairs (mean of valence and energy) are best, or
+ * none when that is the head alone. Deterministic (one thread, o->seed).
+ * 0, or -1 + message (m then has no reader). */
+int sr_train_attach(Model *m, const sb_corpus *c, const WordVec *wv, const sr_opts *o, int vocab_max, sr_ship_info *info,
+                    FILE *log, char *err, size_t errlen);
+
+/* The reader and its blends as Markdown (weights/MODEL.md, after the scene tables). */
+void sr_ship_markdown(FILE *f, const Model *m, const sr_ship_info *ri, int vocab, int proj);
+
 #endif
