@@ -46,21 +46,13 @@ export function createEngineClient({ workerUrl = new URL('./worker.js', import.m
     };
   }
 
-  function post(method, args, onProgress, transfer = []) {
+  function post(method, args, onProgress) {
     if (!worker) start();
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, onProgress });
-      worker.postMessage({ id, method, args }, transfer);
+      worker.postMessage({ id, method, args });
     });
-  }
-
-  /** The model file's bytes (an ArrayBuffer), or null when they could not be had here. */
-  async function fetchModel(url) {
-    try {
-      const res = await fetch(url);
-      return res.ok ? await res.arrayBuffer() : null;
-    } catch { return null; }
   }
 
   const client = {
@@ -68,14 +60,8 @@ export function createEngineClient({ workerUrl = new URL('./worker.js', import.m
     get ready() {
       if (!readyPromise) {
         const base = globalThis.document?.baseURI ?? globalThis.location?.href;
-        const opts = { modelUrl: new URL(modelUrl, globalThis.location?.href).toString(),
-          ...(catalogUrl ? { catalogUrl: new URL(catalogUrl, base).href } : {}) };
-        // The worker starts now, and the model downloads here meanwhile: its
-        // bytes go to the worker with init (moved, not copied), so the download
-        // no longer waits for the worker's own start. Any failure here leaves
-        // the download to the worker, which says what went wrong.
-        if (!worker) start();
-        readyPromise = fetchModel(opts.modelUrl).then((bytes) => post('init', [{ ...opts, ...(bytes ? { modelBytes: bytes } : {}) }], undefined, bytes ? [bytes] : []));
+        readyPromise = post('init', [{ modelUrl: new URL(modelUrl, globalThis.location?.href).toString(),
+          ...(catalogUrl ? { catalogUrl: new URL(catalogUrl, base).href } : {}) }]);
         readyPromise.then((info) => { for (const fn of listeners) fn({ type: 'ready', info }); },
           (e) => { readyPromise = null; for (const fn of listeners) fn({ type: 'error', message: e.message }); });
       }

@@ -4,8 +4,7 @@
 // slow machine) runs in parts and lets the requests that arrived meanwhile
 // (the Soundtrack view's, a click away) go between its parts.
 //
-// In:  { id, method: 'init', args: [{ modelUrl, modelBytes?, catalogUrl? }] }   modelBytes: the model file
-//      already downloaded by the page (an ArrayBuffer, moved); catalogUrl: read ahead at once (below)
+// In:  { id, method: 'init', args: [{ modelUrl, catalogUrl? }] }   catalogUrl: read ahead at once (below)
 //      { id, method: the name of a call of engine.js's engine object (workerCall:
 //        not its internals, not loadModel / freeModel), args: [...] }
 //      { id, method: 'prepareCatalog', args: [url] }   the film fit's catalog read ahead
@@ -31,22 +30,16 @@ const FIT_PART = 128;   // films per part of a film fit (a part takes tens of ms
 // tab's film fit, the Soundtrack view's chosen film), and reading it here
 // puts its download and parse in the time the worker waits for the wasm and
 // the model, not after them, where the first soundtrack waited for it.
-async function init({ modelUrl, modelBytes, catalogUrl }) {
+async function init({ modelUrl, catalogUrl }) {
   if (typeof catalogUrl === 'string') packedCatalogAt(catalogUrl).catch(() => {});   // said by whoever asks for it
   const engine = defaultEngine();
   engine.catch(() => {});   // (said below, once the model is here)
-  const bytes = modelBytes instanceof ArrayBuffer ? new Uint8Array(modelBytes) : await downloadModel(modelUrl);
+  const res = await fetch(modelUrl);
+  if (!res.ok) throw new Error(`The model file could not be downloaded (HTTP ${res.status}).`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
   const eng = await engine;
   const info = eng.loadModel(bytes);
   return { ...info, constants: eng.constants };
-}
-
-// the page downloads the model while this worker starts (engine-client.js) and
-// hands the bytes over with init; without them (that download failed), here
-async function downloadModel(modelUrl) {
-  const res = await fetch(modelUrl);
-  if (!res.ok) throw new Error(`The model file could not be downloaded (HTTP ${res.status}).`);
-  return new Uint8Array(await res.arrayBuffer());
 }
 
 // filmFit({ catalogUrl, ... }): the film catalog is fetched, read and packed
