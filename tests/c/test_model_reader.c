@@ -178,6 +178,68 @@ static int loads_with(const unsigned char *buf, size_t len, size_t off, uint32_t
     return m != NULL;
 }
 
+/* Hostile version 2 files: every truncation, then bad fields of the reader
+ * block (checksums fixed). */
+static void hostile_files(const unsigned char *buf, size_t len) {
+    char err[400];
+    int all = 1;
+    for (size_t cut = 0; cut < len; cut++) {
+        err[0] = 0;
+        Model *t = model_load_bytes(buf, cut, err, sizeof err);
+        if (t || !err[0]) all = 0;
+        model_free(t);
+    }
+    CHECK(all, "every truncation of a version 2 file is refused with a message");
+    const size_t block = 36 + 4 * 2 + 6 * 2 + 4 * (2 * 2 * 2 + 5 * 2 + 2), at = len - 4 - block;
+    CHECK(loads_with(buf, len, at, 8, err, sizeof err), "the block sits where the format says (V rewritten as itself loads)");
+    CHECK(!loads_with(buf, len, at, 11, err, sizeof err) && strstr(err, "reader"), "a reader longer than the vocabulary is refused");
+    CHECK(!loads_with(buf, len, at, 0xffffffffu, err, sizeof err) && strstr(err, "reader"), "a huge reader vocabulary is refused");
+    CHECK(!loads_with(buf, len, at + 4, 0, err, sizeof err) && strstr(err, "reader"), "zero numbers a word is refused");
+    CHECK(!loads_with(buf, len, at + 8, 1u << 20, err, sizeof err) && strstr(err, "reader"), "too many filters are refused");
+    CHECK(!loads_with(buf, len, at + 12, 99, err, sizeof err) && strstr(err, "reader"), "a width beyond 16 is refused");
+    CHECK(!loads_with(buf, len, at + 20, 7, err, sizeof err) && strstr(err, "outputs"), "a reader output beyond the outputs is refused");
+    CHECK(!loads_with(buf, len, at + 24, 1, err, sizeof err) && strstr(err, "outputs"), "both reader outputs the same is refused");
+    CHECK(!loads_with(buf, len, at + 28, 0x7fc00000u, err, sizeof err) && strstr(err, "finite"), "a NaN blend is refused");
+    CHECK(!loads_with(buf, len, at + 36, 0x7f800000u, err, sizeof err) && strstr(err, "finite"), "an infinite column scale is refused");
+    CHECK(!loads_with(buf, len, len - 8, 0x7f800000u, err, sizeof err) && strstr(err, "finite"), "an infinite reader weight is refused");
+    CHECK(!loads_with(buf, len, 8, 2, err, sizeof err) && strstr(err, "flags"), "an unknown flag is refused");
+    CHECK(!loads_with(buf, len, 4, 3, err, sizeof err) && strstr(err, "version"), "a future version is refused");
+    CHECK(!loads_with(buf, len, 4, 1, err, sizeof err) && strstr(err, "flags"), "a reader flag on a version 1 file is refused");
+    unsigned char *c = malloc(len + 3);
+    memcpy(c, buf, len);
+    memcpy(c + len - 4, "xyz", 3);
+    put32(c + len - 1, fnv(c, len - 1));
+    Model *t = model_load_bytes(c, len + 3, err, sizeof err);
+    CHECK(!t && (strstr(err, "unexpected") || strstr(err, "damaged")), "bytes after the reader block are refused");
+    model_free(t);
+    free(c);
+}
+
+/* The reader block of a two-head model m spliced into a one-head model's file: refused. */
+static void one_head_block(Model *m) {
+    char err[400];
+    Model *one = two_head(1);
+    unsigned char *b1 = NULL, *b2 = NULL; size_t l1 = 0, l2 = 0;
+    model_save_bytes(one, 0, &b1, &l1, err, sizeof err);
+    model_save_bytes(m, 0, &b2, &l2, err, sizeof err);
+    /* the one-head file's tensors are shorter: splice the two-head file's block in before its checksum */
+    const size_t block = 36 + 4 * 2 + 6 * 2 + 4 * (2 * 2 * 2 + 5 * 2 + 2);
+    unsigned char *sp = b1 && b2 ? malloc(l1 + block) : NULL;
+    if (sp) {
+        memcpy(sp, b1, l1 - 4);
+        memcpy(sp + l1 - 4, b2 + l2 - 4 - block, block);
+        put32(sp + 4, 2);
+        put32(sp + 8, MODEL_FLAG_READER);
+        fix_sum(sp, l1 + block);
+        Model *t = model_load_bytes(sp, l1 + block, err, sizeof err);
+        CHECK(!t && strstr(err, "script head"), "a reader block on a one-head model is refused");
+        model_free(t);
+        free(sp);
+    }
+    model_free(one);
+    free(b1); free(b2);
+}
+
 static void files(void) {
     Model *m = two_head(2);
     ModelReader *r = tiny_reader();
@@ -204,61 +266,10 @@ static void files(void) {
         model_free(b);
         if (q == 1) { free(buf); continue; }
 
-        /* hostile files: every truncation, then bad fields of the block (checksums fixed) */
-        int all = 1;
-        for (size_t cut = 0; cut < len; cut++) {
-            err[0] = 0;
-            Model *t = model_load_bytes(buf, cut, err, sizeof err);
-            if (t || !err[0]) all = 0;
-            model_free(t);
-        }
-        CHECK(all, "every truncation of a version 2 file is refused with a message");
-        const size_t block = 36 + 4 * 2 + 6 * 2 + 4 * (2 * 2 * 2 + 5 * 2 + 2), at = len - 4 - block;
-        CHECK(loads_with(buf, len, at, 8, err, sizeof err), "the block sits where the format says (V rewritten as itself loads)");
-        CHECK(!loads_with(buf, len, at, 11, err, sizeof err) && strstr(err, "reader"), "a reader longer than the vocabulary is refused");
-        CHECK(!loads_with(buf, len, at, 0xffffffffu, err, sizeof err) && strstr(err, "reader"), "a huge reader vocabulary is refused");
-        CHECK(!loads_with(buf, len, at + 4, 0, err, sizeof err) && strstr(err, "reader"), "zero numbers a word is refused");
-        CHECK(!loads_with(buf, len, at + 8, 1u << 20, err, sizeof err) && strstr(err, "reader"), "too many filters are refused");
-        CHECK(!loads_with(buf, len, at + 12, 99, err, sizeof err) && strstr(err, "reader"), "a width beyond 16 is refused");
-        CHECK(!loads_with(buf, len, at + 20, 7, err, sizeof err) && strstr(err, "outputs"), "a reader output beyond the outputs is refused");
-        CHECK(!loads_with(buf, len, at + 24, 1, err, sizeof err) && strstr(err, "outputs"), "both reader outputs the same is refused");
-        CHECK(!loads_with(buf, len, at + 28, 0x7fc00000u, err, sizeof err) && strstr(err, "finite"), "a NaN blend is refused");
-        CHECK(!loads_with(buf, len, at + 36, 0x7f800000u, err, sizeof err) && strstr(err, "finite"), "an infinite column scale is refused");
-        CHECK(!loads_with(buf, len, len - 8, 0x7f800000u, err, sizeof err) && strstr(err, "finite"), "an infinite reader weight is refused");
-        CHECK(!loads_with(buf, len, 8, 2, err, sizeof err) && strstr(err, "flags"), "an unknown flag is refused");
-        CHECK(!loads_with(buf, len, 4, 3, err, sizeof err) && strstr(err, "version"), "a future version is refused");
-        CHECK(!loads_with(buf, len, 4, 1, err, sizeof err) && strstr(err, "flags"), "a reader flag on a version 1 file is refused");
-        unsigned char *c = malloc(len + 3);
-        memcpy(c, buf, len);
-        memcpy(c + len - 4, "xyz", 3);
-        put32(c + len - 1, fnv(c, len - 1));
-        Model *t = model_load_bytes(c, len + 3, err, sizeof err);
-        CHECK(!t && (strstr(err, "unexpected") || strstr(err, "damaged")), "bytes after the reader block are refused");
-        model_free(t);
-        free(c);
+        hostile_files(buf, len);
         free(buf);
     }
-    /* the same block on a one-head model */
-    Model *one = two_head(1);
-    unsigned char *b1 = NULL, *b2 = NULL; size_t l1 = 0, l2 = 0;
-    model_save_bytes(one, 0, &b1, &l1, err, sizeof err);
-    model_save_bytes(m, 0, &b2, &l2, err, sizeof err);
-    /* the one-head file's tensors are shorter: splice the two-head file's block in before its checksum */
-    const size_t block = 36 + 4 * 2 + 6 * 2 + 4 * (2 * 2 * 2 + 5 * 2 + 2);
-    unsigned char *sp = b1 && b2 ? malloc(l1 + block) : NULL;
-    if (sp) {
-        memcpy(sp, b1, l1 - 4);
-        memcpy(sp + l1 - 4, b2 + l2 - 4 - block, block);
-        put32(sp + 4, 2);
-        put32(sp + 8, MODEL_FLAG_READER);
-        fix_sum(sp, l1 + block);
-        Model *t = model_load_bytes(sp, l1 + block, err, sizeof err);
-        CHECK(!t && strstr(err, "script head"), "a reader block on a one-head model is refused");
-        model_free(t);
-        free(sp);
-    }
-    model_free(one);
-    free(b1); free(b2);
+    one_head_block(m);
 
     /* a model without a reader is still a version 1 file, and loads */
     model_set_reader(m, NULL, err, sizeof err);

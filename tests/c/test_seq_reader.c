@@ -182,18 +182,9 @@ static int word_id(const char *w) {
     return 1;
 }
 
-static void test_word_order(void) {
-    if (!mkdtemp(dir)) { CHECK(0, "order: mkdtemp"); return; }
-    write_file("Jaws.txt", TRAIN_FILM);
-    write_file("Sessions,-The.txt", VAL_FILM);
-    char err[512];
-    ev_genres *g = ev_genres_parse("{\"Jaws\": [\"Drama\"], \"Sessions,-The\": [\"Drama\"]}", "genres", err, sizeof err);
-    sb_corpus *c = g ? sb_corpus_load(g, dir, 1, err, sizeof err) : NULL;
-    CHECK(c && c->n == 2 && c->n_scenes == 8, "order: two films, eight scenes");
-    if (!c) { printf("# %s\n", err); ev_genres_free(g); return; }
-    /* labels on every scene: bright when the dog bites the man */
-    int32_t *seqs[8];
-    int lens[8];
+/* Every scene's word ids (seqs[at], lens[at]) and its labels: valence 8 when
+ * the dog bites the man, else 2; energy the other way round. */
+static void label_scenes(sb_corpus *c, int32_t *seqs[8], int lens[8]) {
     for (int i = 0; i < c->n; i++) {
         const sb_film *f = &c->films[i];
         for (int s = 0; s < f->ss->n_scenes; s++) {
@@ -213,6 +204,41 @@ static void test_word_order(void) {
             f->label[2 * s + 1] = 10.0f - y;
         }
     }
+}
+
+/* Weight averaging: over the last epoch alone it is the last net; from epoch 1 on it is another. */
+static void averaging(const sr_data *d, const sb_corpus *c, sr_opts o) {
+    char err[512];
+    sr_net a, b;
+    o.epochs = 5;
+    int ok2 = sr_net_init(&a, 8, 0, o.filters, o.width, o.seed) == 0 && sr_net_init(&b, 8, 0, o.filters, o.width, o.seed) == 0;
+    o.avg_from = 0;
+    ok2 = ok2 && sr_train(&a, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0;
+    o.avg_from = 5;
+    ok2 = ok2 && sr_train(&b, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0;
+    CHECK(ok2 && memcmp(a.p, b.p, sizeof(float) * (size_t)a.n_params) == 0,
+          "weight averaging over the last epoch only keeps the last net (and a run repeats exactly)");
+    sr_net_free(&b);
+    o.avg_from = 1;
+    ok2 = ok2 && sr_net_init(&b, 8, 0, o.filters, o.width, o.seed) == 0 && sr_train(&b, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0;
+    CHECK(ok2 && memcmp(a.p, b.p, sizeof(float) * (size_t)a.n_params) != 0, "weight averaging from epoch 1 keeps another net");
+    sr_net_free(&a);
+    sr_net_free(&b);
+}
+
+static void test_word_order(void) {
+    if (!mkdtemp(dir)) { CHECK(0, "order: mkdtemp"); return; }
+    write_file("Jaws.txt", TRAIN_FILM);
+    write_file("Sessions,-The.txt", VAL_FILM);
+    char err[512];
+    ev_genres *g = ev_genres_parse("{\"Jaws\": [\"Drama\"], \"Sessions,-The\": [\"Drama\"]}", "genres", err, sizeof err);
+    sb_corpus *c = g ? sb_corpus_load(g, dir, 1, err, sizeof err) : NULL;
+    CHECK(c && c->n == 2 && c->n_scenes == 8, "order: two films, eight scenes");
+    if (!c) { printf("# %s\n", err); ev_genres_free(g); return; }
+    /* labels on every scene: bright when the dog bites the man */
+    int32_t *seqs[8];
+    int lens[8];
+    label_scenes(c, seqs, lens);
     float vec[18 * 8];
     uint64_t rng;
     nn_rng_seed(&rng, 3);
@@ -246,22 +272,8 @@ static void test_word_order(void) {
             sr_net_free(&pnet);
         }
         o.proj = 0;
-        /* weight averaging: over the last epoch alone it is the last net; from epoch 1 on it is another */
-        sr_net a, b;
+        averaging(d, c, o);
         o.epochs = 5;
-        int ok2 = sr_net_init(&a, 8, 0, o.filters, o.width, o.seed) == 0 && sr_net_init(&b, 8, 0, o.filters, o.width, o.seed) == 0;
-        o.avg_from = 0;
-        ok2 = ok2 && sr_train(&a, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0;
-        o.avg_from = 5;
-        ok2 = ok2 && sr_train(&b, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0;
-        CHECK(ok2 && memcmp(a.p, b.p, sizeof(float) * (size_t)a.n_params) == 0,
-              "weight averaging over the last epoch only keeps the last net (and a run repeats exactly)");
-        sr_net_free(&b);
-        o.avg_from = 1;
-        ok2 = ok2 && sr_net_init(&b, 8, 0, o.filters, o.width, o.seed) == 0 && sr_train(&b, d, c, NULL, &o, NULL, NULL, err, sizeof err) == 0;
-        CHECK(ok2 && memcmp(a.p, b.p, sizeof(float) * (size_t)a.n_params) != 0, "weight averaging from epoch 1 keeps another net");
-        sr_net_free(&a);
-        sr_net_free(&b);
         o.avg_from = 0;
         o.residual = 1;
         CHECK(sr_train(&net, d, c, NULL, &o, NULL, NULL, err, sizeof err) == -1 && strstr(err, "residual"),
