@@ -4,6 +4,7 @@
 #include "bow.h"
 #include "model.h"
 #include "check.h"
+#include "test_models.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,18 +28,9 @@ static void wordmean_values(void) {
 
 /* TFIDF_WORDMEAN(W = 6: ids 0..5, K = 2) → Dense(5, relu) → Dense(4): two heads of 2 outputs. */
 static Model *two_head(void) {
-    LayerSpec arch[3];
-    memset(arch, 0, sizeof arch);
-    arch[0].type = LAYER_TFIDF_WORDMEAN; arch[0].units = 6; arch[0].size = 2;
-    arch[1].type = LAYER_DENSE; arch[1].units = 5; arch[1].act = NN_ACT_RELU;
-    arch[2].type = LAYER_DENSE; arch[2].units = 4; arch[2].act = NN_ACT_LINEAR;
-    const float mean[2] = { 0.5f, 0.4f }, sd[2] = { 0.2f, 0.25f };
+    Model *m = two_output_heads(2, WORDS, NAMES);
+    if (!m) return NULL;
     char err[256];
-    Model *m = model_create(arch, 3, 16, WORDS, 8, NAMES, mean, sd, 2, err, sizeof err);
-    if (!m) { printf("# %s\n", err); return NULL; }
-    model_init_random(m, 7);
-    float *tab = m->params + m->tensors[1].offset;
-    for (int v = 0; v < 10; v++) { tab[v * 2] = 0.1f * (float)v - 0.4f; tab[v * 2 + 1] = 0.3f - 0.07f * (float)v; }
     float *idf = m->params + m->tensors[0].offset;
     idf[0] = 0.5f; idf[1] = 1.0f;
     for (int v = 2; v < 6; v++) idf[v] = 1.0f + 0.1f * (float)v;

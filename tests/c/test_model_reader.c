@@ -7,6 +7,7 @@
 #include "model.h"
 #include "model_reader.h"
 #include "check.h"
+#include "test_models.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +15,11 @@
 static const char *const WORDS[8] = { "love", "rain", "night", "dance", "corpse", "gunfire", "cake", "wedding" };
 static const char *const NAMES[2] = { "energy", "valence" };
 
-/* TFIDF_WORDMEAN(W 6, K 2) → Dense(5, relu) → Dense(4): two heads of 2 outputs (as test_heads.c). */
+/* two_output_heads (test_models.h) with two heads, or one, ready to run. */
 static Model *two_head(int heads) {
-    LayerSpec arch[3];
-    memset(arch, 0, sizeof arch);
-    arch[0].type = LAYER_TFIDF_WORDMEAN; arch[0].units = 6; arch[0].size = 2;
-    arch[1].type = LAYER_DENSE; arch[1].units = 5; arch[1].act = NN_ACT_RELU;
-    arch[2].type = LAYER_DENSE; arch[2].units = 2 * heads; arch[2].act = NN_ACT_LINEAR;
-    const float mean[2] = { 0.5f, 0.4f }, sd[2] = { 0.2f, 0.25f };
+    Model *m = two_output_heads(heads, WORDS, NAMES);
     char err[256];
-    Model *m = model_create(arch, 3, 16, WORDS, 8, NAMES, mean, sd, 2, err, sizeof err);
-    if (!m) { printf("# %s\n", err); return NULL; }
-    model_init_random(m, 7);
-    float *tab = m->params + m->tensors[1].offset;
-    for (int v = 0; v < 10; v++) { tab[v * 2] = 0.1f * (float)v - 0.4f; tab[v * 2 + 1] = 0.3f - 0.07f * (float)v; }
-    model_prepare(m, err, sizeof err);
+    if (m) model_prepare(m, err, sizeof err);
     return m;
 }
 

@@ -87,9 +87,9 @@ static inline int fuzz_arch(int k, LayerSpec *a, int *seq_len) {
     }
 }
 
-/* The weights file of architecture k with this meta (malloc'd; aborts when
- * the architecture is refused: the harness itself would be wrong). */
-static inline unsigned char *fuzz_model_bytes(int k, const char *meta, int quantize, size_t *len) {
+/* A model of architecture k with this meta, random weights (aborts when the
+ * architecture is refused: the harness itself would be wrong). */
+static inline Model *fuzz_model_new(int k, const char *meta) {
     LayerSpec a[8];
     int seq_len, n = fuzz_arch(k, a, &seq_len);
     char err[256] = "";
@@ -98,6 +98,14 @@ static inline unsigned char *fuzz_model_bytes(int k, const char *meta, int quant
     FUZZ_ASSERT(m != NULL, err);
     model_init_random(m, 42 + (uint64_t)k);
     FUZZ_ASSERT(model_set_meta(m, meta) == 0, "meta fits");
+    return m;
+}
+
+/* The weights file of architecture k with this meta (malloc'd; aborts when
+ * the architecture is refused: the harness itself would be wrong). */
+static inline unsigned char *fuzz_model_bytes(int k, const char *meta, int quantize, size_t *len) {
+    Model *m = fuzz_model_new(k, meta);
+    char err[256] = "";
     unsigned char *bytes = NULL;
     FUZZ_ASSERT(model_save_bytes(m, quantize, &bytes, len, err, sizeof err) == 0, err);
     model_free(m);
@@ -107,14 +115,8 @@ static inline unsigned char *fuzz_model_bytes(int k, const char *meta, int quant
 /* The weights file of arch FUZZ_CALIBRATED_ARCH with a script-head reader
  * (model_reader.h: format version 2's reader block), made-up weights. */
 static inline unsigned char *fuzz_model_bytes_reader(const char *meta, int quantize, size_t *len) {
-    LayerSpec a[8];
-    int seq_len, n = fuzz_arch(FUZZ_CALIBRATED_ARCH, a, &seq_len);
+    Model *m = fuzz_model_new(FUZZ_CALIBRATED_ARCH, meta);
     char err[256] = "";
-    Model *m = model_create(a, n, seq_len, FUZZ_WORDS, FUZZ_N_WORDS, FUZZ_METRICS, FUZZ_MEAN, FUZZ_SD,
-                            FUZZ_N_METRICS, err, sizeof err);
-    FUZZ_ASSERT(m != NULL, err);
-    model_init_random(m, 42 + FUZZ_CALIBRATED_ARCH);
-    FUZZ_ASSERT(model_set_meta(m, meta) == 0, "meta fits");
     ModelReader *r = model_reader_new(FUZZ_N_WORDS, 3, 4, 3, 12, err, sizeof err);
     FUZZ_ASSERT(r != NULL, err);
     for (int p = 0; p < 3; p++) r->scale[p] = 0.01f * (float)(p + 1);
