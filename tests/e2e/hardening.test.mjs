@@ -104,6 +104,11 @@ test('a service-worker update waits, says a new version is ready, and an old tab
     await second.goto(env.appUrl);
     await second.waitForSelector('html[data-app="ready"]');
     await second.waitForSelector('#update-notice');
+    // Chromium activates a waiting worker only once the active one has no request in flight:
+    // a click while this tab's engine still downloads the model and the catalog through the old
+    // worker waits for them (in one busy CI run the new worker was still "installed" 30 s on)
+    await second.waitForSelector('html[data-engine="ready"]', { timeout: 60000 });
+    await second.waitForLoadState('networkidle');
     try {
       await Promise.all([second.waitForEvent('load'), second.click('#update-reload')]);
     } catch (e) {
