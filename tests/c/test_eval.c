@@ -17,11 +17,7 @@ int cmd_eval(int argc, char **argv);
 
 static char dir[] = "/tmp/ms_test_eval_XXXXXX";
 
-static void write_file(const char *name, const char *text) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    tf_write(path, text);
-}
+static void write_file(const char *name, const char *text) { tf_write_in(dir, name, text); }
 
 static void path_in(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", dir, name); }
 
@@ -381,8 +377,6 @@ int main(void) {
     cli_refusals();
     cli_outputs();
     real_labels();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) printf("# could not remove %s\n", dir);
+    tf_remove_dir(dir);
     return check_summary();
 }

@@ -14,11 +14,7 @@
 
 static char dir[] = "/tmp/ms_test_scene_bench_XXXXXX";
 
-static void write_file(const char *name, const char *text) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    tf_write(path, text);
-}
+static void write_file(const char *name, const char *text) { tf_write_in(dir, name, text); }
 
 /* Two comedies and a horror film, each a festive and a grieving place. */
 static const char COMEDY[] =
@@ -143,8 +139,6 @@ int main(void) {
     sb_labels_free(l);
     sb_corpus_free(c);
     ev_genres_free(g);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0) printf("# could not remove %s\n", dir);
+    tf_remove_dir(dir);
     return check_summary();
 }

@@ -9,6 +9,7 @@
  * which no bag of words can. */
 #include "tools/seq_reader.h"
 #include "check.h"
+#include "test_files.h"
 
 #include "nn.h"
 
@@ -19,12 +20,7 @@
 
 static char dir[] = "/tmp/ms_test_seq_reader_XXXXXX";
 
-static void write_file(const char *name, const char *text) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (f) { fputs(text, f); fclose(f); }
-}
+static void write_file(const char *name, const char *text) { tf_write_in(dir, name, text); }
 
 static void test_data(void) {
     /* 6 words, 2 dims: pad and OOV have no vector, word 4 none either */
@@ -284,9 +280,7 @@ static void test_word_order(void) {
     sr_data_free(d);
     sb_corpus_free(c);
     ev_genres_free(g);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0) printf("# could not remove %s\n", dir);
+    tf_remove_dir(dir);
 }
 
 int main(void) {
