@@ -83,26 +83,11 @@ export function watchForUpdates() {
   let reloading = false;
   const prune = () => { try { sw.controller?.postMessage({ type: 'prune' }); } catch { /* no worker */ } };
   prune();
-  sw.addEventListener('controllerchange', () => {
-    if (!reloading) { prune(); return; }
-    reloading = false;   // once
-    location.reload();
-  });
-  // The new version takes over on skip-waiting; this tab reloads when it
-  // becomes the controller (controllerchange), or, should that event not
-  // come, once the new worker reports itself activated.
-  const takeUpdate = (reg) => {
-    const w = reg.waiting;
-    reloading = true;
-    w?.addEventListener('statechange', () => {
-      if (w.state === 'activated') setTimeout(() => { if (reloading) location.reload(); }, 1000);
-    });
-    w?.postMessage({ type: 'skip-waiting' });
-  };
+  sw.addEventListener('controllerchange', () => { if (reloading) location.reload(); else prune(); });
   const offer = (reg) => {
     if (!reg.waiting || !sw.controller) return;   // first install: nothing to replace
     showNotice('update-notice', 'A new version of MoodSpace is ready. Reload to use it (other open MoodSpace tabs keep working until you reload them).',
-      [{ id: 'update-reload', label: 'Reload', onClick: () => takeUpdate(reg) },
+      [{ id: 'update-reload', label: 'Reload', onClick: () => { reloading = true; reg.waiting?.postMessage({ type: 'skip-waiting' }); } },
         { label: 'Later', onClick: () => hideNotice('update-notice') }]);
   };
   // ready: the registration once it has an active worker (on a first visit
