@@ -1,7 +1,10 @@
 /* strtod.c — ms_strtod, the build-wide strtod of the wasm engine: see
  * strtod.h for why it exists. */
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "strtod.h"
 
@@ -51,4 +54,29 @@ double ms_strtod(const char *s, char **end) {
     return neg ? -v : v;
 slow:
     return strtod(s, end);
+}
+
+/* cJSON checks every number it prints by reading it back with
+ * sscanf("%lg") (and prints it again with 17 digits when that misses); musl's
+ * scanf reads in software long double too, which made printing the model's
+ * info and every answer's numbers most of their cost. "%lg" goes through
+ * ms_strtod instead (the same double: both are correctly rounded); any other
+ * format to the real vsscanf. */
+#undef sscanf
+int ms_sscanf(const char *restrict s, const char *restrict fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n;
+    if (strcmp(fmt, "%lg") == 0) {
+        double *out = va_arg(ap, double *);
+        while (*s == ' ' || (*s >= '\t' && *s <= '\r')) s++;   /* as scanf skips white space */
+        char *end;
+        double v = ms_strtod(s, &end);
+        if (end == s) n = *s ? 0 : EOF;
+        else { *out = v; n = 1; }
+    } else {
+        n = vsscanf(s, fmt, ap);
+    }
+    va_end(ap);
+    return n;
 }

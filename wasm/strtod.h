@@ -13,4 +13,8 @@
 /* strtod(s, end) with the fast path above; same result, same *end. */
 double ms_strtod(const char *s, char **end);
 
+/* sscanf(s, fmt, ...) with "%lg" read by ms_strtod: the wasm build gives it
+ * cJSON too (-Dsscanf=ms_sscanf), which reads back every number it prints. */
+int ms_sscanf(const char *restrict s, const char *restrict fmt, ...);
+
 #endif
