@@ -234,69 +234,103 @@ int match_pool(int n_tracks, int size, int max_rank, uint64_t seed,
  * cost[i][j] - u[i] - v[j] >= 0 to the nearest free column, then flips the
  * path and updates the potentials so reduced costs stay non-negative. Ties
  * prefer a free column, then the earliest column scanned. */
+
+/* match_assign's working arrays, in one allocation. */
+typedef struct {
+    double *u, *v, *spc;
+    int *path, *row4col, *col4row, *remaining;
+    int *rows, *cols;        /* the rows reached and the columns labelled by one row's Dijkstra */
+    void *block;
+} AssignWork;
+
+static int assign_work_init(AssignWork *w, int nr, int nc) {
+    size_t nd = (size_t)nr + 2 * (size_t)nc, ni = 4 * (size_t)nc + 2 * (size_t)nr;
+    w->block = malloc(nd * sizeof(double) + ni * sizeof(int));
+    if (!w->block) return -1;
+    double *d = w->block;
+    int *k = (int *)(d + nd);
+    w->u = d; w->v = d + nr; w->spc = d + nr + nc;
+    w->path = k; w->row4col = k + nc; w->remaining = k + 2 * (size_t)nc; w->cols = k + 3 * (size_t)nc;
+    w->col4row = k + 4 * (size_t)nc; w->rows = k + 4 * (size_t)nc + nr;
+    for (int i = 0; i < nr; i++) { w->u[i] = 0; w->col4row[i] = -1; }
+    for (int j = 0; j < nc; j++) { w->v[j] = 0; w->row4col[j] = -1; }
+    return 0;
+}
+
+/* Dijkstra's step from row i: each remaining column's shortest path through
+ * i, then the remaining column nearest (ties: a free one, else the first
+ * scanned). first: the row's first step, when every column remains in its
+ * starting order nc - 1 .. 0 with no path yet (spc = INFINITY), set here.
+ * The position in remaining, or -1 when none is finite. */
+static int dijkstra_step(AssignWork *w, const float *cost, int nc, int i, double minv, int nrem, int first,
+                         double *lowest_out) {
+    const float *ci = cost + (size_t)i * nc;
+    double ui = w->u[i], lowest = INFINITY, *spc = w->spc, *v = w->v;
+    int best = -1, *remaining = w->remaining, *row4col = w->row4col, *path = w->path;
+    if (first) {
+        for (int it = 0; it < nrem; it++) {
+            int j = nc - it - 1;
+            remaining[it] = j;
+            double r = minv + (double)ci[j] - ui - v[j];
+            spc[j] = INFINITY;
+            if (r < spc[j]) { path[j] = i; spc[j] = r; }
+            if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
+        }
+    } else {
+        for (int it = 0; it < nrem; it++) {
+            int j = remaining[it];
+            double r = minv + (double)ci[j] - ui - v[j];
+            if (r < spc[j]) { path[j] = i; spc[j] = r; }
+            if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
+        }
+    }
+    *lowest_out = lowest;
+    return best < 0 || !isfinite(lowest) ? -1 : best;
+}
+
+/* Row cur added: Dijkstra to the nearest free column, the potentials of
+ * the rows reached and the columns labelled, then the path flipped. 0, or
+ * -1 when no finite path exists (cannot happen with finite costs). */
+static int assign_row(AssignWork *w, const float *cost, int nc, int cur) {
+    double minv = 0;
+    int nrem = nc, sink = -1, i = cur, n_rows = 0, n_cols = 0;
+    while (sink < 0) {
+        double lowest;
+        w->rows[n_rows++] = i;
+        int best = dijkstra_step(w, cost, nc, i, minv, nrem, n_cols == 0, &lowest);
+        if (best < 0) return -1;
+        minv = lowest;
+        int j = w->remaining[best];
+        if (w->row4col[j] < 0) sink = j; else i = w->row4col[j];
+        w->cols[n_cols++] = j;
+        w->remaining[best] = w->remaining[--nrem];
+    }
+    w->u[cur] += minv;
+    for (int q = 1; q < n_rows; q++) w->u[w->rows[q]] += minv - w->spc[w->col4row[w->rows[q]]];
+    for (int q = 0; q < n_cols; q++) w->v[w->cols[q]] -= minv - w->spc[w->cols[q]];
+    for (int j = sink;;) {
+        int r = w->path[j];
+        w->row4col[j] = r;
+        int t = w->col4row[r]; w->col4row[r] = j; j = t;
+        if (r == cur) break;
+    }
+    return 0;
+}
+
 int match_assign(const float *cost, int nr, int nc, int *row_to_col, double *total) {
     if (nr < 0 || nc < 0 || nr > nc || (nr > 0 && (!cost || !row_to_col))) return -1;
     if (nr == 0) { if (total) *total = 0; return 0; }
     for (size_t q = 0; q < (size_t)nr * nc; q++)
         if (!isfinite(cost[q])) return -1;
-    double *u = calloc((size_t)nr, sizeof *u), *v = calloc((size_t)nc, sizeof *v);
-    double *spc = malloc((size_t)nc * sizeof *spc);
-    int *path = malloc((size_t)nc * sizeof *path), *row4col = malloc((size_t)nc * sizeof *row4col);
-    int *col4row = malloc((size_t)nr * sizeof *col4row), *remaining = malloc((size_t)nc * sizeof *remaining);
-    char *sr = malloc((size_t)nr), *sc = malloc((size_t)nc);
-    int rc = -1;
-    if (!u || !v || !spc || !path || !row4col || !col4row || !remaining || !sr || !sc) goto done;
-    for (int j = 0; j < nc; j++) row4col[j] = -1;
-    for (int i = 0; i < nr; i++) col4row[i] = -1;
-
-    for (int cur = 0; cur < nr; cur++) {
-        /* Dijkstra from row `cur` */
-        double minv = 0;
-        int nrem = nc, sink = -1, i = cur;
-        for (int it = 0; it < nc; it++) remaining[it] = nc - it - 1;
-        memset(sr, 0, (size_t)nr);
-        memset(sc, 0, (size_t)nc);
-        for (int j = 0; j < nc; j++) spc[j] = INFINITY;
-        while (sink < 0) {
-            int best = -1;
-            double lowest = INFINITY;
-            sr[i] = 1;
-            const float *ci = cost + (size_t)i * nc;
-            double ui = u[i];
-            for (int it = 0; it < nrem; it++) {
-                int j = remaining[it];
-                double r = minv + (double)ci[j] - ui - v[j];
-                if (r < spc[j]) { path[j] = i; spc[j] = r; }
-                if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
-            }
-            if (best < 0 || !isfinite(lowest)) goto done;   /* cannot happen with finite costs */
-            minv = lowest;
-            int j = remaining[best];
-            if (row4col[j] < 0) sink = j; else i = row4col[j];
-            sc[j] = 1;
-            remaining[best] = remaining[--nrem];
-        }
-        /* potentials */
-        u[cur] += minv;
-        for (int r = 0; r < nr; r++)
-            if (sr[r] && r != cur) u[r] += minv - spc[col4row[r]];
-        for (int j = 0; j < nc; j++)
-            if (sc[j]) v[j] -= minv - spc[j];
-        /* flip the augmenting path */
-        for (int j = sink;;) {
-            int r = path[j];
-            row4col[j] = r;
-            int t = col4row[r]; col4row[r] = j; j = t;
-            if (r == cur) break;
-        }
-    }
+    AssignWork w;
+    if (assign_work_init(&w, nr, nc)) return -1;
+    for (int cur = 0; cur < nr; cur++)
+        if (assign_row(&w, cost, nc, cur)) { free(w.block); return -1; }
     double sum = 0;
-    for (int i = 0; i < nr; i++) { row_to_col[i] = col4row[i]; sum += cost[(size_t)i * nc + col4row[i]]; }
+    for (int i = 0; i < nr; i++) { row_to_col[i] = w.col4row[i]; sum += cost[(size_t)i * nc + w.col4row[i]]; }
     if (total) *total = sum;
-    rc = 0;
-done:
-    free(u); free(v); free(spc); free(path); free(row4col); free(col4row); free(remaining); free(sr); free(sc);
-    return rc;
+    free(w.block);
+    return 0;
 }
 
 /* Sparse rectangular assignment on a bipartite graph given as rows with edge

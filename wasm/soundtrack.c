@@ -191,9 +191,9 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     FilmCands *fc = calloc((size_t)F, sizeof *fc);
     int *ci = malloc(sizeof(int) * (size_t)C), *count = malloc(sizeof(int) * (size_t)n), *pick = malloc(sizeof(int) * (size_t)Gmax);
     float *cv = malloc(sizeof(float) * (size_t)C), *seg = malloc(sizeof(float) * (size_t)Gmax * m);
-    float *cost = malloc(sizeof(float) * (size_t)Gmax * Gmax * C);
+    float *cost = malloc(sizeof(float) * (size_t)Gmax * Gmax * C), *cprice = malloc(sizeof(float) * (size_t)Gmax * C);
     int rc = -1, rows = 0;
-    if (!fc || !ci || !count || !pick || !cv || !seg || !cost) goto done;
+    if (!fc || !ci || !count || !pick || !cv || !seg || !cost || !cprice) goto done;
     double scale = 0;                           /* sum of squared distances to the nearest song */
     for (int f = 0; f < F; rows += fg[f++]) {
         int G = fg[f];
@@ -210,9 +210,10 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
         for (int f = 0; f < F; f++) {
             const FilmCands *c = &fc[f];
             int G = fg[f];
+            for (int q = 0; q < c->nc; q++) cprice[q] = price[c->song[q]];   /* so the rows below vectorise */
             for (int g = 0; g < G; g++)
                 for (int q = 0; q < c->nc; q++)
-                    cost[(size_t)g * c->nc + q] = sqrtf(c->d2[(size_t)g * c->nc + q] + price[c->song[q]]);
+                    cost[(size_t)g * c->nc + q] = sqrtf(c->d2[(size_t)g * c->nc + q] + cprice[q]);
             if (match_assign(cost, G, c->nc, pick, NULL)) goto done;
             for (int g = 0; g < G; g++) count[c->song[pick[g]]]++;
         }
@@ -230,7 +231,7 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     rc = 0;
 done:
     for (int f = 0; fc && f < F; f++) { free(fc[f].song); free(fc[f].d2); }
-    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost); free(fg);
+    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost); free(cprice); free(fg);
     return rc;
 }
 
