@@ -101,7 +101,7 @@ static int seg_ok(const Prefix *p, const int *bstart, int i, int j, double wmin,
 typedef struct { int *lo, *hi; } Runs;
 
 static int runs_init(Runs *r, const Prefix *p, const int *bstart, int minlen, double wmin, double wmax, double nmax) {
-    int nb = p->nb, from = 0;
+    int nb = p->nb, from = 0, prev_hi = -1;
     r->lo = malloc(sizeof(int) * (size_t)(nb + 1));
     r->hi = malloc(sizeof(int) * (size_t)(nb + 1));
     if (!r->lo || !r->hi) return -1;
@@ -111,7 +111,12 @@ static int runs_init(Runs *r, const Prefix *p, const int *bstart, int minlen, do
         int hi = lo - 1;
         if (lo <= last) {
             from = lo;
+            /* the starts lo .. the previous run's end pass here too (they
+             * weigh at least as much as they did there, and from lo on
+             * no more than lo does): the scan goes on from there */
+            if (prev_hi > hi) hi = prev_hi;
             while (hi < last && seg_ok(p, bstart, hi + 1, j, wmin, wmax, nmax)) hi++;
+            prev_hi = hi;
         }
         r->lo[j] = lo;
         r->hi[j] = hi;

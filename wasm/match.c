@@ -464,6 +464,31 @@ static float kth_smallest(float *a, int n, int k) {
     return a[k];
 }
 
+/* The k smallest of d2[0..n) by (value, index) into out[0..k), in
+ * ascending index order: one pass keeping the best so far sorted (a later
+ * song enters only when strictly nearer than the k-th, as its index is
+ * higher), then sorted by index. For small k: no selection over all songs. */
+#define NEAREST_INSERT_MAX 16
+
+static void nearest_k_insert(const float *d2, int n, int k, Cand *out) {
+    Cand best[NEAREST_INSERT_MAX];
+    int got = 0;
+    for (int i = 0; i < n; i++) {
+        float d = d2[i];
+        if (got == k && !(d < best[k - 1].d)) continue;
+        int at = got < k ? got++ : k - 1;
+        while (at > 0 && best[at - 1].d > d) { best[at] = best[at - 1]; at--; }
+        best[at] = (Cand){ d, i };
+    }
+    for (int r = 1; r < got; r++) {
+        Cand c = best[r];
+        int at = r;
+        while (at > 0 && best[at - 1].i > c.i) { best[at] = best[at - 1]; at--; }
+        best[at] = c;
+    }
+    memcpy(out, best, sizeof *out * (size_t)got);
+}
+
 /* The k songs nearest to one segment, by (squared distance, index), written
  * to out[0..k) in ascending index order with their squared distances.
  * ysT is the songs' projected metrics transposed (m rows of n), so the
@@ -478,6 +503,7 @@ static void nearest_k_sq(const float *ysT, int n, int m, const float *y, int k, 
         float yq = y[q];
         for (int i = 0; i < n; i++) { float d = col[i] - yq; d2[i] += d * d; }
     }
+    if (k <= NEAREST_INSERT_MAX) { nearest_k_insert(d2, n, k, out); return; }
     /* Candidates: songs at or below a threshold guessed from an evenly spaced
      * sample (generous rank), which usually leaves a few times k songs; when
      * it leaves fewer than k, all songs. Either way the exact k smallest are
