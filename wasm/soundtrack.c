@@ -98,11 +98,30 @@ static float wdist2(const MatchSpace *sp, const float *a, const float *b) {
     return d;
 }
 
-/* The C nearest songs to y (squared distances ascending, ties by index). */
-static void nearest_songs(const MatchSpace *psp, const float *y, const float *song_pct, int n, int C, int *ci, float *cv) {
+/* The songs' percentiles by metric (psp->n rows of n): the distances to
+ * all songs then run over songs, and vectorise. NULL when out of memory. */
+static float *by_metric(const float *song_pct, int n, int m) {
+    float *t = malloc(sizeof(float) * (size_t)(n ? n : 1) * m);
+    if (!t) return NULL;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++) t[(size_t)j * n + i] = song_pct[(size_t)i * m + j];
+    return t;
+}
+
+/* The C nearest songs to y (squared distances ascending, ties by index):
+ * every song's wdist2 into d2[n] (the same sums in the same order, metric
+ * by metric), then one pass keeping the C best. songT: by_metric's rows. */
+static void nearest_songs(const MatchSpace *psp, const float *y, const float *songT, int n, int C, float *d2,
+                          int *ci, float *cv) {
+    for (int i = 0; i < n; i++) d2[i] = 0;
+    for (int j = 0; j < psp->n; j++) {
+        const float *col = songT + (size_t)j * n;
+        float yj = y[j], wj = psp->weight[j];
+        for (int i = 0; i < n; i++) { float t = yj - col[i]; d2[i] += wj * t * t; }
+    }
     int k = 0;
     for (int i = 0; i < n; i++) {
-        float d = wdist2(psp, y, song_pct + (size_t)i * psp->n);
+        float d = d2[i];
         if (k == C && d >= cv[C - 1]) continue;
         int at = k < C ? k++ : C - 1;
         while (at > 0 && cv[at - 1] > d) { cv[at] = cv[at - 1]; ci[at] = ci[at - 1]; at--; }
@@ -115,13 +134,13 @@ static void nearest_songs(const MatchSpace *psp, const float *y, const float *so
  * Adds each segment's squared distance to its nearest song to *nearest. */
 typedef struct { int nc; int *song; float *d2; } FilmCands;
 
-static int film_candidates(const MatchSpace *psp, const float *seg, int G, const float *song_pct, int n, int C,
-                           int *ci, float *cv, FilmCands *fc, double *nearest) {
+static int film_candidates(const MatchSpace *psp, const float *seg, int G, const float *song_pct, const float *songT,
+                           int n, int C, float *d2, int *ci, float *cv, FilmCands *fc, double *nearest) {
     int m = psp->n;
     fc->song = malloc(sizeof(int) * (size_t)G * C);
     fc->nc = 0;
     for (int g = 0; fc->song && g < G; g++) {
-        nearest_songs(psp, seg + (size_t)g * m, song_pct, n, C, ci, cv);
+        nearest_songs(psp, seg + (size_t)g * m, songT, n, C, d2, ci, cv);
         *nearest += cv[0];
         for (int k = 0; k < C; k++) {
             int q = 0;
@@ -192,15 +211,16 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     int *ci = malloc(sizeof(int) * (size_t)C), *count = malloc(sizeof(int) * (size_t)n), *pick = malloc(sizeof(int) * (size_t)Gmax);
     float *cv = malloc(sizeof(float) * (size_t)C), *seg = malloc(sizeof(float) * (size_t)Gmax * m);
     float *cost = malloc(sizeof(float) * (size_t)Gmax * Gmax * C), *cprice = malloc(sizeof(float) * (size_t)Gmax * C);
+    float *songT = by_metric(song_pct, n, m), *d2 = malloc(sizeof(float) * (size_t)n);
     int rc = -1, rows = 0;
-    if (!fc || !ci || !count || !pick || !cv || !seg || !cost || !cprice) goto done;
+    if (!fc || !ci || !count || !pick || !cv || !seg || !cost || !cprice || !songT || !d2) goto done;
     double scale = 0;                           /* sum of squared distances to the nearest song */
     for (int f = 0; f < F; rows += fg[f++]) {
         int G = fg[f];
         for (int g = 0; g < G; g++)
             for (int j = 0; j < m; j++) seg[(size_t)g * m + j] = cal->ref[rows + g][refmap[j]];
         contrast_targets(seg, G, m);   /* as soundtrack_build matches */
-        if (film_candidates(psp, seg, G, song_pct, n, C, ci, cv, &fc[f], &scale)) goto done;
+        if (film_candidates(psp, seg, G, song_pct, songT, n, C, d2, ci, cv, &fc[f], &scale)) goto done;
     }
     /* auction rounds: songs in more than their share of soundtrack slots get
      * dearer, the others cheaper (not below 0); the step shrinks linearly */
@@ -231,7 +251,7 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     rc = 0;
 done:
     for (int f = 0; fc && f < F; f++) { free(fc[f].song); free(fc[f].d2); }
-    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost); free(cprice); free(fg);
+    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost); free(cprice); free(songT); free(d2); free(fg);
     return rc;
 }
 
