@@ -285,6 +285,8 @@ static float *with_column(const float *rows, int n, int m, const float *extra) {
  * (without locks: match_soundtrack as it is). 0, or -1 with a message. */
 static int assign_segments(const MatchSpace *xsp, const float *xsong, int n, const float *xseg, int G,
                            const SoundtrackOpts *o, int *ssong, char *err, size_t errlen) {
+    if (o->n_locked <= 0 && o->library)   /* the songs' projection made once */
+        return match_soundtrack_songs(xsp, &o->library->proj, xseg, G, 1, 0, ssong, NULL, NULL, err, errlen);
     if (o->n_locked <= 0) return match_soundtrack(xsp, xsong, n, xseg, G, 1, 0, ssong, NULL, NULL, err, errlen);
     int d = xsp->n, rc = -1, nf = 0, ns = 0;
     int *fix = malloc(sizeof(int) * (size_t)G), *fg = malloc(sizeof(int) * (size_t)G), *fs = malloc(sizeof(int) * (size_t)n);
@@ -381,6 +383,36 @@ int soundtrack_song_prices(const MatchSpace *sp, const Calib *cal, const float *
     return 0;
 }
 
+int soundtrack_library_init(SoundtrackLibrary *L, const MatchSpace *sp, const Calib *cal, const float *songs, int n,
+                            char *err, size_t errlen) {
+    MatchSpace psp, xsp;
+    memset(L, 0, sizeof *L);
+    L->n = n;
+    L->m = sp->n;
+    L->pct = malloc(sizeof(float) * (size_t)(n ? n : 1) * sp->n);
+    L->price = malloc(sizeof(float) * (size_t)(n ? n : 1));
+    if (!L->pct || !L->price) { soundtrack_library_free(L); ms_seterr(err, errlen, "out of memory"); return -1; }
+    if (soundtrack_song_pcts(sp, cal, songs, n, L->pct, err, errlen) ||
+        soundtrack_song_prices(sp, cal, L->pct, n, L->price, err, errlen) ||
+        pct_space(sp, &psp, err, errlen) || priced_space(&psp, &xsp, err, errlen)) {
+        soundtrack_library_free(L);
+        return -1;
+    }
+    if (!(L->priced = with_column(L->pct, n, sp->n, L->price))) {
+        soundtrack_library_free(L);
+        ms_seterr(err, errlen, "out of memory");
+        return -1;
+    }
+    if (match_songs_init(&L->proj, &xsp, L->priced, n, err, errlen)) { soundtrack_library_free(L); return -1; }
+    return 0;
+}
+
+void soundtrack_library_free(SoundtrackLibrary *L) {
+    free(L->pct); free(L->price); free(L->priced);
+    match_songs_free(&L->proj);
+    memset(L, 0, sizeof *L);
+}
+
 /* The request's checks; *K the number of segments to cut (1 for quick).
  * The metric maps of the three calibration domains into six, gix, kix. */
 static int check_request(const MatchSpace *sp, const Calib *cal, int n_scenes, int n_songs, const SoundtrackOpts *o,
@@ -439,14 +471,14 @@ static int place_scenes(Soundtrack *s, const MatchSpace *sp, const Calib *cal, c
 
 /* Songs on the calibrated scale: library rank blended with the training
  * songs (see top), or as the caller worked them out once for many films
- * (o->song_pct). -1 when out of memory. */
+ * (o->library). -1 when out of memory. */
 static int place_songs(Soundtrack *s, const Calib *cal, const int *gix, const float *songs, const SoundtrackOpts *o) {
     int m = s->n_metrics, n_songs = s->n_songs;
     s->library_share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
     s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
     if (!s->song_pct) return -1;
-    if (o->song_pct) {
-        if (n_songs > 0) memcpy(s->song_pct, o->song_pct, sizeof(float) * (size_t)n_songs * m);
+    if (o->library) {
+        if (n_songs > 0) memcpy(s->song_pct, o->library->pct, sizeof(float) * (size_t)n_songs * m);
         return 0;
     }
     return song_pcts(cal, gix, songs, n_songs, m, s->song_pct);
@@ -550,6 +582,10 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
                              const float *weights, int n_scenes, const float *songs, int n_songs,
                              const SoundtrackOpts *o, char *err, size_t errlen) {
     int m = sp->n, K = 0, six[MATCH_MAX_METRICS], gix[MATCH_MAX_METRICS], kix[MATCH_MAX_METRICS];
+    if (o->library && (o->library->n != n_songs || o->library->m != m)) {
+        ms_seterr(err, errlen, "the prepared library is not these songs");
+        return NULL;
+    }
     if (check_request(sp, cal, n_scenes, n_songs, o, six, gix, kix, &K, err, errlen)) return NULL;
     MatchSpace psp, xsp;
     if (pct_space(sp, &psp, err, errlen)) return NULL;
@@ -562,19 +598,24 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     if (place_scenes(s, sp, cal, six, kix, scenes, weights, K, o->lean, err, errlen)) { soundtrack_free(s); return NULL; }
     if (place_songs(s, cal, gix, songs, o)) goto oom;
 
-    /* prices (see above) and the priced space the matching runs in */
-    float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1)), *xsong = NULL;
-    if (priced_space(&psp, &xsp, err, errlen)) { free(price); soundtrack_free(s); return NULL; }
-    if (price && o->price && n_songs > 0) memcpy(price, o->price, sizeof(float) * (size_t)n_songs);
-    if (!price || (!o->price && song_prices(cal, kix, &psp, s->song_pct, n_songs, price)) ||
-        !(xsong = with_column(s->song_pct, n_songs, m, price))) {
+    /* prices (see above) and the priced space the matching runs in; a
+     * prepared library has its priced rows */
+    if (priced_space(&psp, &xsp, err, errlen)) { soundtrack_free(s); return NULL; }
+    float *own = NULL;
+    const float *xsong = o->library ? o->library->priced : NULL;
+    if (!xsong) {
+        float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1));
+        if (!price || song_prices(cal, kix, &psp, s->song_pct, n_songs, price) ||
+            !(own = with_column(s->song_pct, n_songs, m, price))) {
+            free(price);
+            goto oom;
+        }
         free(price);
-        goto oom;
+        xsong = own;
     }
-    free(price);
 
     int rc = o->quick ? pick_quick(s, o, &psp, &xsp, xsong) : pick_segments(s, cal, kix, &psp, &xsp, xsong, o, err, errlen);
-    free(xsong);
+    free(own);
     if (rc && o->quick) goto oom;
     if (rc) { soundtrack_free(s); return NULL; }
     return s;
