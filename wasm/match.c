@@ -689,16 +689,15 @@ void match_songs_free(MatchSongs *ms) {
     ms->y = ms->yT = NULL;
 }
 
-/* The checks both entries share: the space, the counts. 1 when there is
- * nothing to assign (no segments: *total 0), 0 to go on, -1 with err set. */
-static inline int soundtrack_checks(const MatchSpace *sp, int n_songs, int have_songs, const float *segs, int n_segs,
-                                    int max_uses, const int *out_song, double *total, char *err, size_t errlen) {
+/* The checks both entries share: the space, the counts (no segments
+ * always passes). 0, or -1 with err set. */
+static int soundtrack_checks(const MatchSpace *sp, int n_songs, int have_songs, const float *segs, int n_segs,
+                             int max_uses, const int *out_song, char *err, size_t errlen) {
     if (!sp || match_space_check(sp, err, errlen)) return -1;
     if (n_songs < 0 || n_segs < 0 || max_uses < 1 || (n_songs && !have_songs) || (n_segs && (!segs || !out_song))) {
         ms_seterr(err, errlen, "bad arguments");
         return -1;
     }
-    if (n_segs == 0) { if (total) *total = 0; return 1; }
     if ((long long)n_songs * max_uses < n_segs) {
         ms_seterr(err, errlen, "%d segments need at least %d songs (have %d); allow reuse to repeat songs",
                 n_segs, (n_segs + max_uses - 1) / max_uses, n_songs);
@@ -712,8 +711,8 @@ static inline int soundtrack_checks(const MatchSpace *sp, int n_songs, int have_
 static int soundtrack_assign(const MatchSpace *sp, const MatchSongs *S, const float *segs, int n_segs, int max_uses,
                              int prune_k, int *out_song, float *out_dist, double *total, char *err, size_t errlen) {
     int n_songs = S->n;
-    int c = soundtrack_checks(sp, n_songs, S->y != NULL, segs, n_segs, max_uses, out_song, total, err, errlen);
-    if (c) return c < 0 ? -1 : 0;
+    if (soundtrack_checks(sp, n_songs, S->y != NULL, segs, n_segs, max_uses, out_song, err, errlen)) return -1;
+    if (n_segs < 1) { if (total) *total = 0; return 0; }   /* no segments (negative counts are refused above) */
     if (max_uses > n_segs) max_uses = n_segs;          /* more copies can never be used */
     Proj p;
     proj_init(&p, sp);
@@ -745,8 +744,8 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
                      const float *segs, int n_segs, int max_uses, int prune_k,
                      int *out_song, float *out_dist, double *total,
                      char *err, size_t errlen) {
-    int c = soundtrack_checks(sp, n_songs, songs != NULL, segs, n_segs, max_uses, out_song, total, err, errlen);
-    if (c) return c < 0 ? -1 : 0;
+    if (soundtrack_checks(sp, n_songs, songs != NULL, segs, n_segs, max_uses, out_song, err, errlen)) return -1;
+    if (n_segs == 0) { if (total) *total = 0; return 0; }
     MatchSongs S;
     if (match_songs_init(&S, sp, songs, n_songs, err, errlen)) return -1;
     int rc = soundtrack_assign(sp, &S, segs, n_segs, max_uses, prune_k, out_song, out_dist, total, err, errlen);
