@@ -246,15 +246,16 @@ static void dp_pass(const Prefix *p, const Runs *r, const Span *act, const CostC
         for (int j = act[k].lo; j <= act[k].hi; j++) {
             Span s = scan_span(r, act, j, k);
             if (s.lo > s.hi) continue;
-            const double *c = row - s.lo;
-            if (cc->c) c = cc->c + cc->at[j] - cc->first[j];
+            const double *c = row;   /* the cost of start i is c[i - from] */
+            int from = s.lo;
+            if (cc->c) { c = cc->c + cc->at[j]; from = cc->first[j]; }
             else seg_costs(p, s.lo, s.hi, j, row);
             double best = DP_INF;
             int bi = -1;
             for (int i = s.lo; i <= s.hi; i++) {
                 double d = Dk1[i];
                 if (d >= DP_INF) continue;
-                double t = d + c[i];
+                double t = d + c[i - from];
                 if (t < best) { best = t; bi = i; }
             }
             D[AT(j, k)] = best;
