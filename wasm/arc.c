@@ -41,7 +41,7 @@ void arc_free(MoodArc *a) {
 typedef struct {
     int nb, nm;
     double *W;    /* [nb+1] prefix sums of weights */
-    double *S;    /* [nb+1][nm] of w x */
+    double *S;    /* [nm][nb+1] of w x (by metric: seg_costs runs over starts) */
     double *Q;    /* [nb+1] of w |x|^2 */
 } Prefix;
 
@@ -65,9 +65,8 @@ static void equal_shares(const float *w, int n, int K, double total, int *starts
 static void block_prefix(Prefix *p, const float *z, const float *w, const int *bstart, double total) {
     int nb = p->nb, nm = p->nm;
     for (int b = 0; b < nb; b++) {
-        double W = 0, Q = 0;
-        double *S = p->S + (size_t)(b + 1) * nm;
-        memcpy(S, p->S + (size_t)b * nm, sizeof(double) * (size_t)nm);
+        double W = 0, Q = 0, S[ARC_MAX_METRICS];
+        for (int k = 0; k < nm; k++) S[k] = p->S[(size_t)k * (nb + 1) + b];
         for (int i = bstart[b]; i < bstart[b + 1]; i++) {
             double wi = total > 0 ? w[i] : 1.0;
             W += wi;
@@ -77,6 +76,7 @@ static void block_prefix(Prefix *p, const float *z, const float *w, const int *b
                 Q += wi * x * x;
             }
         }
+        for (int k = 0; k < nm; k++) p->S[(size_t)k * (nb + 1) + b + 1] = S[k];
         p->W[b + 1] = p->W[b] + W;
         p->Q[b + 1] = p->Q[b] + Q;
     }
@@ -191,18 +191,20 @@ static void cost_cache_free(CostCache *cc) {
  * out[0 ..]: q - |s|^2 / w from the prefix sums' differences, 0 for an
  * empty or weightless segment or a rounding below 0. */
 static void seg_costs(const Prefix *p, int i0, int i1, int j, double *out) {
-    int nm = p->nm;
-    const double *Sj = p->S + (size_t)j * nm;
+    size_t nb1 = (size_t)p->nb + 1;
+    for (int i = i0; i <= i1; i++) out[i - i0] = 0;   /* |s|^2, metric by metric (the loops vectorise) */
+    for (int k = 0; k < p->nm; k++) {
+        const double *Sk = p->S + (size_t)k * nb1;
+        double sj = Sk[j];
+        for (int i = i0; i <= i1; i++) {
+            double s = sj - Sk[i];
+            out[i - i0] += s * s;
+        }
+    }
     for (int i = i0; i <= i1; i++) {
         double w = p->W[j] - p->W[i];
         double q = p->Q[j] - p->Q[i];
-        double s2 = 0;
-        const double *Si = p->S + (size_t)i * nm;
-        for (int k = 0; k < nm; k++) {
-            double s = Sj[k] - Si[k];
-            s2 += s * s;
-        }
-        double c = q - s2 / w;
+        double c = q - out[i - i0] / w;
         out[i - i0] = w <= 0 ? 0 : c > 0 ? c : 0;
     }
 }
