@@ -235,6 +235,30 @@ static void cost_cache_init(CostCache *cc, const Prefix *p, const Runs *r, const
         if (cc->last[j] >= cc->first[j]) seg_costs(p, cc->first[j], cc->last[j], j, cc->c + cc->at[j]);
 }
 
+/* The i in [0, n) minimising D[i] + c[i] (D at DP_INF: no split reaches
+ * that start), the first on ties, into *best (DP_INF and -1 when none).
+ * Two independent runs over the even and the odd i, each keeping its own
+ * first minimum, then the lower of the two (on a tie the lower i): the
+ * same answer as one run, with twice the work in flight. The sums are
+ * never NaN (costs are >= 0), and one from an unreached start is >=
+ * DP_INF, never below a best that starts there. */
+static int cheapest_start(const double *D, const double *c, int n, double *best) {
+    double b0 = DP_INF, b1 = DP_INF;
+    int i0 = -1, i1 = -1, i = 0;
+    for (; i + 1 < n; i += 2) {
+        double t0 = D[i] + c[i], t1 = D[i + 1] + c[i + 1];
+        if (t0 < b0) { b0 = t0; i0 = i; }
+        if (t1 < b1) { b1 = t1; i1 = i + 1; }
+    }
+    if (i < n) {
+        double t0 = D[i] + c[i];
+        if (t0 < b0) { b0 = t0; i0 = i; }
+    }
+    if (b1 < b0 || (b1 == b0 && i1 >= 0 && (i0 < 0 || i1 < i0))) { *best = b1; return i1; }
+    *best = b0;
+    return i0;
+}
+
 /* One pass of the programme over the spans: D[j][k] = the cheapest split
  * of blocks 0..j into k segments, arg its last segment's start (the first
  * such start on ties). */
@@ -252,15 +276,8 @@ static void dp_pass(const Prefix *p, const Runs *r, const Span *act, const CostC
             int from = s.lo;
             if (cc->c) { c = cc->c + cc->at[j]; from = cc->first[j]; }
             else seg_costs(p, s.lo, s.hi, j, row);
-            double best = DP_INF;
-            int bi = -1;
-            for (int i = s.lo; i <= s.hi; i++) {
-                double d = Dk1[i];
-                if (d >= DP_INF) continue;
-                double t = d + c[i - from];
-                if (t < best) { best = t; bi = i; }
-            }
-            D[AT(j, k)] = best;
+            int bi = cheapest_start(Dk1 + s.lo, c + (s.lo - from), s.hi - s.lo + 1, &D[AT(j, k)]);
+            if (bi >= 0) bi += s.lo;
             arg[AT(j, k)] = bi;
         }
     }
