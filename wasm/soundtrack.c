@@ -347,9 +347,27 @@ static int next_best(const MatchSpace *xsp, const float *xsong, int n, const flo
     return 0;
 }
 
+/* The last library's percentiles, kept like its prices (one slot): the
+ * Taste tab ranks the catalog in parts, each call with the same songs, and
+ * each metric's ranks take a sort. The key covers all that song_pcts reads
+ * besides the count and width: the rows and each metric's table. */
+static struct { uint64_t key; int n, m; float *pct; } pct_cache;
+
+static uint64_t pcts_key(const Calib *cal, const int *gix, const float *songs, int n_songs, int m) {
+    uint64_t h = fnv64(songs, sizeof(float) * (size_t)n_songs * m, 1469598103934665603ull);
+    for (int j = 0; j < m; j++) h = fnv64(cal->songs.q[0][gix[j]], sizeof(float) * CALIB_KNOTS, h);
+    return h;
+}
+
 /* Each song's percentile per metric (step 3): out[n][m]; gix maps metric j
  * to the song calibration's column. 0, or -1 when out of memory. */
 static int song_pcts(const Calib *cal, const int *gix, const float *songs, int n_songs, int m, float *out) {
+    size_t size = sizeof(float) * (size_t)n_songs * m;
+    uint64_t key = pcts_key(cal, gix, songs, n_songs, m);
+    if (pct_cache.pct && pct_cache.key == key && pct_cache.n == n_songs && pct_cache.m == m) {
+        memcpy(out, pct_cache.pct, size);
+        return 0;
+    }
     double share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
     double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
     if (!rank) return -1;
@@ -361,6 +379,11 @@ static int song_pcts(const Calib *cal, const int *gix, const float *songs, int n
         }
     }
     free(rank);
+    float *keep = realloc(pct_cache.pct, size ? size : 1);
+    if (keep) {
+        memcpy(keep, out, size);
+        pct_cache.pct = keep; pct_cache.key = key; pct_cache.n = n_songs; pct_cache.m = m;
+    }
     return 0;
 }
 

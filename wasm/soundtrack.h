@@ -160,7 +160,7 @@ typedef struct {
 
 /* scenes[n_scenes][sp->n], songs[n_songs][sp->n] in sp's metric order (all
  * finite); weights may be NULL. Not thread-safe: the last library's song
- * prices are cached in one static slot (the engine is single-threaded). cal must have both domains with every metric
+ * prices and percentiles are cached in one static slot each (the engine is single-threaded). cal must have both domains with every metric
  * of sp. NULL + message on failure. */
 Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
                              const float *weights, int n_scenes, const float *songs, int n_songs,

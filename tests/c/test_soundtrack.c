@@ -392,6 +392,29 @@ static void prepared_library(const Calib *base) {
     free(cal);
 }
 
+/* The songs' percentiles are kept for the next call with the same songs
+ * (the Taste tab ranks the catalog in parts), but belong to the
+ * calibration too: another table gets its own, as if worked out afresh. */
+static void percentiles_belong_to_their_table(const Calib *base) {
+    MatchSpace sp = space2();
+    Calib *other = malloc(sizeof *other);
+    *other = *base;
+    for (int j = 0; j < 2; j++)
+        for (int t = 0; t < CALIB_KNOTS; t++) other->songs.q[0][j][t] = 0.25f + 0.5f * t / (CALIB_KNOTS - 1);
+    float so[20], moved[20], a[20], again[20], b[20], fresh[20];
+    char err[200] = "";
+    for (int i = 0; i < 20; i++) { so[i] = (float)i / 19; moved[i] = so[i] * 0.5f; }
+    int rc = soundtrack_song_pcts(&sp, base, so, 10, a, err, sizeof err);
+    rc |= soundtrack_song_pcts(&sp, base, so, 10, again, err, sizeof err);
+    rc |= soundtrack_song_pcts(&sp, other, so, 10, b, err, sizeof err);
+    rc |= soundtrack_song_pcts(&sp, other, moved, 10, fresh, err, sizeof err);   /* another library in between */
+    rc |= soundtrack_song_pcts(&sp, other, so, 10, fresh, err, sizeof err);
+    CHECK(rc == 0 && !memcmp(a, again, sizeof a), "the same songs get the same percentiles again");
+    CHECK(memcmp(a, b, sizeof a) && !memcmp(b, fresh, sizeof b),
+          "another calibration's song table does not reuse the last percentiles");
+    free(other);
+}
+
 int main(void) {
     Calib *cal = calloc(1, sizeof *cal);
     make_calib(cal);
@@ -403,6 +426,7 @@ int main(void) {
     prices_share_the_soundtracks(cal);
     large_and_overflow();
     prepared_library(cal);
+    percentiles_belong_to_their_table(cal);
     free(cal);
     return check_summary();
 }
