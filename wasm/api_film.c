@@ -113,12 +113,13 @@ typedef struct {
     float *songs;            /* [n_songs][m] the usable songs, model order */
     int n_songs;
     float *rows, *w;         /* one film's scene rows [maxn][m] and weights */
-    float *spct, *price;     /* the songs' percentiles and prices, once */
+    SoundtrackLibrary lib;   /* the songs' percentiles, prices and matching rows, once */
     int scored, failed;
 } FitRun;
 
 static void fit_run_free(FitRun *r) {
-    free(r->songs); free(r->rows); free(r->w); free(r->sc); free(r->at); free(r->spct); free(r->price);
+    free(r->songs); free(r->rows); free(r->w); free(r->sc); free(r->at);
+    soundtrack_library_free(&r->lib);
 }
 
 /* One packed row (pm values) in the model's order into out: a missing or
@@ -197,9 +198,9 @@ static int fit_read_films(FitRun *r, const cJSON *films, char *err, size_t errle
     return 0;
 }
 
-/* The songs a soundtrack can use (ms_film_soundtrack's rule), their
- * percentiles and prices once for all films (no per-scene percentiles),
- * and room for one film. 0, or -1 + message. */
+/* The songs a soundtrack can use (ms_film_soundtrack's rule), prepared
+ * once for all films (percentiles, prices, the matching's rows), and room
+ * for one film. 0, or -1 + message. */
 static int fit_prepare_songs(FitRun *r, char *err, size_t errlen) {
     int m = r->sp->n;
     r->songs = malloc(sizeof(float) * (size_t)(r->n_total ? r->n_total : 1) * m);
@@ -209,12 +210,8 @@ static int fit_prepare_songs(FitRun *r, char *err, size_t errlen) {
     if (r->n_songs < 1) { snprintf(err, errlen, "no songs with a predicted mood in the library"); return -1; }
     r->rows = malloc(sizeof(float) * (size_t)r->maxn * m);
     r->w = malloc(sizeof(float) * (size_t)r->maxn);
-    r->spct = malloc(sizeof(float) * (size_t)r->n_songs * m);
-    r->price = malloc(sizeof(float) * (size_t)r->n_songs);
-    if (!r->rows || !r->w || !r->spct || !r->price) { snprintf(err, errlen, "out of memory"); return -1; }
-    if (soundtrack_song_pcts(r->sp, r->calib, r->songs, r->n_songs, r->spct, err, errlen) ||
-        soundtrack_song_prices(r->sp, r->calib, r->spct, r->n_songs, r->price, err, errlen)) return -1;
-    return 0;
+    if (!r->rows || !r->w) { snprintf(err, errlen, "out of memory"); return -1; }
+    return soundtrack_library_init(&r->lib, r->sp, r->calib, r->songs, r->n_songs, err, errlen);
 }
 
 /* Film f's scene count, and its rows in the buffer. */
@@ -230,7 +227,7 @@ static int fit_film_scenes(const FitRun *r, int f, const float **in) {
 static void fit_score_films(FitRun *r) {
     int m = r->sp->n;
     SoundtrackOpts so = { .n_segments = r->segments, .quick = 0, .seed = 0, .avoid_offset = -1, .lean = 1,
-                          .song_pct = r->spct, .price = r->price };
+                          .library = &r->lib };
     for (int f = 0; f < r->n_films; f++) {
         const float *in;
         int n = fit_film_scenes(r, f, &in), ok = 1;

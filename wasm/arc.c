@@ -35,27 +35,15 @@ void arc_free(MoodArc *a) {
 
 /* ---- segmentation --------------------------------------------------------- */
 
-/* Weighted within-segment squared distance of blocks [i, j) from prefix sums
- * (over standardised metrics): sum w x^2 - (sum w x)^2 / sum w. */
+/* Prefix sums over blocks of standardised metrics, for the weighted
+ * within-segment squared distance of blocks [i, j):
+ * sum w x^2 - (sum w x)^2 / sum w (seg_costs). */
 typedef struct {
     int nb, nm;
     double *W;    /* [nb+1] prefix sums of weights */
-    double *S;    /* [nb+1][nm] of w x */
+    double *S;    /* [nm][nb+1] of w x (by metric: seg_costs runs over starts) */
     double *Q;    /* [nb+1] of w |x|^2 */
 } Prefix;
-
-static double seg_cost(const Prefix *p, int i, int j) {
-    double w = p->W[j] - p->W[i];
-    double q = p->Q[j] - p->Q[i];
-    if (w <= 0) return 0;
-    double s2 = 0;
-    for (int k = 0; k < p->nm; k++) {
-        double s = p->S[(size_t)j * p->nm + k] - p->S[(size_t)i * p->nm + k];
-        s2 += s * s;
-    }
-    double c = q - s2 / w;
-    return c > 0 ? c : 0;
-}
 
 /* Split n_scenes into K contiguous segments; writes first scene of each into
  * starts[K]. z: standardised metrics [n][nm]; w: weights. 0 or -1 (memory). */
@@ -77,9 +65,8 @@ static void equal_shares(const float *w, int n, int K, double total, int *starts
 static void block_prefix(Prefix *p, const float *z, const float *w, const int *bstart, double total) {
     int nb = p->nb, nm = p->nm;
     for (int b = 0; b < nb; b++) {
-        double W = 0, Q = 0;
-        double *S = p->S + (size_t)(b + 1) * nm;
-        memcpy(S, p->S + (size_t)b * nm, sizeof(double) * (size_t)nm);
+        double W = 0, Q = 0, S[ARC_MAX_METRICS];
+        for (int k = 0; k < nm; k++) S[k] = p->S[(size_t)k * (nb + 1) + b];
         for (int i = bstart[b]; i < bstart[b + 1]; i++) {
             double wi = total > 0 ? w[i] : 1.0;
             W += wi;
@@ -89,112 +76,238 @@ static void block_prefix(Prefix *p, const float *z, const float *w, const int *b
                 Q += wi * x * x;
             }
         }
+        for (int k = 0; k < nm; k++) p->S[(size_t)k * (nb + 1) + b + 1] = S[k];
         p->W[b + 1] = p->W[b] + W;
         p->Q[b + 1] = p->Q[b] + Q;
     }
 }
 
 #define DP_INF 1e300
-#define AT(j, k) ((size_t)(j) * (size_t)(K + 1) + (size_t)(k))
-
-/* The segment costs of one pass, each worked out once: seg_cost(i, j)
- * does not depend on the segment's number k, and the programme below asks
- * for it once per k. For each end j, the starts i that pass the pass's
- * bounds (seg_ok) with at least minlen blocks are one run [lo[j], hi[j]]
- * (W and bstart grow with i), and c[at[j] + i - lo[j]] is seg_cost(i, j).
- * Without memory for it, cc.c stays NULL and the programme checks and
- * computes each pair as it goes: the same numbers. */
-typedef struct {
-    int *lo, *hi;
-    size_t *at;
-    double *c;
-} CostCache;
+/* D and arg are [K + 1][nb + 1]: one row per segment count, so the
+ * programme's scan over starts reads consecutive entries. */
+#define AT(j, k) ((size_t)(k) * (size_t)(nb + 1) + (size_t)(j))
 
 static int seg_ok(const Prefix *p, const int *bstart, int i, int j, double wmin, double wmax, double nmax) {
     double sw = p->W[j] - p->W[i];
     return !(sw > wmax * (1 + 1e-9) || sw < wmin * (1 - 1e-9) || bstart[j] - bstart[i] > nmax + 1e-9);
 }
 
-static void cost_cache_free(CostCache *cc) {
-    free(cc->lo); free(cc->hi); free(cc->at); free(cc->c);
-    memset(cc, 0, sizeof *cc);
-}
+/* The starts each end allows in one pass: for each end j, the starts i that
+ * pass the pass's bounds (seg_ok) with at least minlen blocks are one run
+ * [lo[j], hi[j]] (empty: hi < lo). A start that fails at end j for weighing
+ * or holding too much fails at every later end too; one that weighs too
+ * little fails for every later start: the run of j begins at or after the
+ * run of j - 1. 0, or -1 when out of memory. */
+typedef struct { int *lo, *hi; } Runs;
 
-static void cost_cache_init(CostCache *cc, const Prefix *p, const int *bstart, int minlen,
-                            double wmin, double wmax, double nmax) {
-    int nb = p->nb;
-    memset(cc, 0, sizeof *cc);
-    cc->lo = malloc(sizeof(int) * (size_t)(nb + 1));
-    cc->hi = malloc(sizeof(int) * (size_t)(nb + 1));
-    cc->at = malloc(sizeof(size_t) * (size_t)(nb + 1));
-    if (!cc->lo || !cc->hi || !cc->at) { cost_cache_free(cc); return; }
-    /* a start that fails at end j for weighing or holding too much fails at
-     * every later end too; one that weighs too little fails for every later
-     * start: the run of j begins at or after the run of j - 1 */
-    size_t total = 0;
-    int from = 0;
+static int runs_init(Runs *r, const Prefix *p, const int *bstart, int minlen, double wmin, double wmax, double nmax) {
+    int nb = p->nb, from = 0, prev_hi = -1;
+    r->lo = malloc(sizeof(int) * (size_t)(nb + 1));
+    r->hi = malloc(sizeof(int) * (size_t)(nb + 1));
+    if (!r->lo || !r->hi) return -1;
     for (int j = 0; j <= nb; j++) {
         int last = j - minlen, lo = from;
         while (lo <= last && !seg_ok(p, bstart, lo, j, wmin, wmax, nmax)) lo++;
         int hi = lo - 1;
         if (lo <= last) {
             from = lo;
+            /* the starts lo .. the previous run's end pass here too (they
+             * weigh at least as much as they did there, and from lo on
+             * no more than lo does): the scan goes on from there */
+            if (prev_hi > hi) hi = prev_hi;
             while (hi < last && seg_ok(p, bstart, hi + 1, j, wmin, wmax, nmax)) hi++;
+            prev_hi = hi;
         }
-        cc->lo[j] = lo;
-        cc->hi[j] = hi;   /* empty: hi < lo */
+        r->lo[j] = lo;
+        r->hi[j] = hi;
+    }
+    return 0;
+}
+
+/* Which entries the programme works out. D[j][k] (k segments ending at j)
+ * is needed only when j can be reached from 0 in k segments and nb from j
+ * in K - k more; every other entry is DP_INF or never read (the backtrack
+ * starts at D[nb][K]). act[k] is a span of j holding every such end (a
+ * hull, so it may hold more), and D[j][k]'s scan over starts i runs over
+ * scan_span(j, k), the end's run within act[k - 1]: what it leaves out is
+ * DP_INF, so the minimum and its first argument are the same as over the
+ * whole run. full = 1: every end and start of the plain programme (the
+ * spans cut nothing), for the backtrack of a programme with no split. */
+typedef struct { int lo, hi; } Span;
+
+static Span scan_span(const Runs *r, const Span *act, int j, int k) {
+    Span s = { r->lo[j] > act[k - 1].lo ? r->lo[j] : act[k - 1].lo, r->hi[j] < act[k - 1].hi ? r->hi[j] : act[k - 1].hi };
+    return s;
+}
+
+static void dp_spans(const Runs *r, int nb, int K, int minlen, int full, Span *act) {
+    act[0] = (Span){0, 0};
+    for (int k = 1; k <= K; k++) {   /* forward: ends some start of act[k - 1] reaches */
+        Span s = { k * minlen, nb - (K - k) * minlen };
+        act[k] = s;
+        if (full) continue;
+        act[k] = (Span){ s.hi + 1, s.lo - 1 };
+        for (int j = s.lo; j <= s.hi; j++) {
+            Span t = scan_span(r, act, j, k);
+            if (t.lo > t.hi) continue;
+            if (j < act[k].lo) act[k].lo = j;
+            act[k].hi = j;
+        }
+    }
+    if (full) return;
+    if (act[K].hi < nb) act[K] = (Span){ 1, 0 };   /* nb not reached */
+    else act[K].lo = nb;
+    for (int k = K; k >= 1; k--) {   /* backward: the starts the ends of act[k] scan */
+        Span need = { nb + 1, -1 };
+        for (int j = act[k].lo; j <= act[k].hi; j++) {
+            Span t = scan_span(r, act, j, k);
+            if (t.lo > t.hi) continue;
+            if (t.lo < need.lo) need.lo = t.lo;
+            if (t.hi > need.hi) need.hi = t.hi;
+        }
+        if (need.lo > act[k - 1].lo) act[k - 1].lo = need.lo;
+        if (need.hi < act[k - 1].hi) act[k - 1].hi = need.hi;
+    }
+}
+
+/* The segment costs the programme asks for, each worked out once: the
+ * cost of blocks [i, j) does not depend on the segment count k, and the
+ * programme asks for it once per k. c[at[j] + i - first[j]] is it for i
+ * in [first[j], last[j]], the union of j's scans. Without memory for it,
+ * c stays NULL and the programme computes each pair as it goes: the same
+ * numbers. */
+typedef struct {
+    int *first, *last;
+    size_t *at;
+    double *c;
+} CostCache;
+
+static void cost_cache_free(CostCache *cc) {
+    free(cc->first); free(cc->last); free(cc->at); free(cc->c);
+    memset(cc, 0, sizeof *cc);
+}
+
+/* The costs of the segments of blocks [i, j) for i in [i0, i1] into
+ * out[0 ..]: q - |s|^2 / w from the prefix sums' differences, 0 for an
+ * empty or weightless segment or a rounding below 0. */
+static void seg_costs(const Prefix *p, int i0, int i1, int j, double *out) {
+    size_t nb1 = (size_t)p->nb + 1;
+    for (int i = i0; i <= i1; i++) out[i - i0] = 0;   /* |s|^2, metric by metric (the loops vectorise) */
+    for (int k = 0; k < p->nm; k++) {
+        const double *Sk = p->S + (size_t)k * nb1;
+        double sj = Sk[j];
+        for (int i = i0; i <= i1; i++) {
+            double s = sj - Sk[i];
+            out[i - i0] += s * s;
+        }
+    }
+    for (int i = i0; i <= i1; i++) {
+        double w = p->W[j] - p->W[i];
+        double q = p->Q[j] - p->Q[i];
+        double c = q - out[i - i0] / w;
+        out[i - i0] = w <= 0 ? 0 : c > 0 ? c : 0;
+    }
+}
+
+static void cost_cache_init(CostCache *cc, const Prefix *p, const Runs *r, const Span *act, int K) {
+    int nb = p->nb;
+    memset(cc, 0, sizeof *cc);
+    cc->first = malloc(sizeof(int) * (size_t)(nb + 1));
+    cc->last = malloc(sizeof(int) * (size_t)(nb + 1));
+    cc->at = malloc(sizeof(size_t) * (size_t)(nb + 1));
+    if (!cc->first || !cc->last || !cc->at) { cost_cache_free(cc); return; }
+    for (int j = 0; j <= nb; j++) { cc->first[j] = nb + 1; cc->last[j] = -1; }
+    for (int k = 1; k <= K; k++)
+        for (int j = act[k].lo; j <= act[k].hi; j++) {
+            Span t = scan_span(r, act, j, k);
+            if (t.lo > t.hi) continue;
+            if (t.lo < cc->first[j]) cc->first[j] = t.lo;
+            if (t.hi > cc->last[j]) cc->last[j] = t.hi;
+        }
+    size_t total = 0;
+    for (int j = 0; j <= nb; j++) {
         cc->at[j] = total;
-        total += (size_t)(hi - lo + 1);
+        if (cc->last[j] >= cc->first[j]) total += (size_t)(cc->last[j] - cc->first[j] + 1);
     }
     cc->c = malloc(sizeof(double) * (total ? total : 1));
-    if (!cc->c) { cost_cache_free(cc); return; }
+    if (!cc->c) return;
     for (int j = 0; j <= nb; j++)
-        for (int i = cc->lo[j]; i <= cc->hi[j]; i++) cc->c[cc->at[j] + (size_t)(i - cc->lo[j])] = seg_cost(p, i, j);
+        if (cc->last[j] >= cc->first[j]) seg_costs(p, cc->first[j], cc->last[j], j, cc->c + cc->at[j]);
+}
+
+/* The i in [0, n) minimising D[i] + c[i] (D at DP_INF: no split reaches
+ * that start), the first on ties, into *best (DP_INF and -1 when none).
+ * Two independent runs over the even and the odd i, each keeping its own
+ * first minimum, then the lower of the two (on a tie the lower i): the
+ * same answer as one run, with twice the work in flight. The sums are
+ * never NaN (costs are >= 0), and one from an unreached start is >=
+ * DP_INF, never below a best that starts there. */
+static int cheapest_start(const double *D, const double *c, int n, double *best) {
+    double b0 = DP_INF, b1 = DP_INF;
+    int i0 = -1, i1 = -1, i = 0;
+    for (; i + 1 < n; i += 2) {
+        double t0 = D[i] + c[i], t1 = D[i + 1] + c[i + 1];
+        if (t0 < b0) { b0 = t0; i0 = i; }
+        if (t1 < b1) { b1 = t1; i1 = i + 1; }
+    }
+    if (i < n) {
+        double t0 = D[i] + c[i];
+        if (t0 < b0) { b0 = t0; i0 = i; }
+    }
+    if (b1 < b0 || (b1 == b0 && i1 >= 0 && (i0 < 0 || i1 < i0))) { *best = b1; return i1; }
+    *best = b0;
+    return i0;
+}
+
+/* One pass of the programme over the spans: D[j][k] = the cheapest split
+ * of blocks 0..j into k segments, arg its last segment's start (the first
+ * such start on ties). */
+static void dp_pass(const Prefix *p, const Runs *r, const Span *act, const CostCache *cc, int K, double *D, int *arg) {
+    int nb = p->nb;
+    for (size_t q = 0; q < (size_t)(nb + 1) * (size_t)(K + 1); q++) { D[q] = DP_INF; arg[q] = -1; }
+    D[AT(0, 0)] = 0;
+    double row[ARC_MAX_BLOCKS + 1];
+    for (int k = 1; k <= K; k++) {
+        const double *Dk1 = D + AT(0, k - 1);
+        for (int j = act[k].lo; j <= act[k].hi; j++) {
+            Span s = scan_span(r, act, j, k);
+            if (s.lo > s.hi) continue;
+            const double *c = row;   /* the cost of start i is c[i - from] */
+            int from = s.lo;
+            if (cc->c) { c = cc->c + cc->at[j]; from = cc->first[j]; }
+            else seg_costs(p, s.lo, s.hi, j, row);
+            int bi = cheapest_start(Dk1 + s.lo, c + (s.lo - from), s.hi - s.lo + 1, &D[AT(j, k)]);
+            if (bi >= 0) bi += s.lo;
+            arg[AT(j, k)] = bi;
+        }
+    }
 }
 
 /* The cheapest split of blocks 0..nb into K segments of at least minlen
  * blocks, each within the balance bounds (arc.h): weight in [share /
  * ARC_BALANCE_MIN_DIV, ARC_BALANCE_MAX * share], scenes at most
  * ARC_BALANCE_MAX times n / K; when no split satisfies them (a few huge
- * scenes), again with the length floor alone. D, arg: [nb + 1][K + 1]. */
-static void dp_fill(const Prefix *p, const int *bstart, int n, int K, int minlen, double *D, int *arg) {
+ * scenes), again with the length floor alone (and, should that find none
+ * either, once more over every entry, as the backtrack then expects).
+ * D, arg: [K + 1][nb + 1]. 0, or -1 when out of memory. */
+static int dp_fill(const Prefix *p, const int *bstart, int n, int K, int minlen, double *D, int *arg) {
     int nb = p->nb;
     double share = p->W[nb] / K, nshare = (double)n / K;
-    for (int pass = 0; pass < 2; pass++) {
+    Span act[ARC_MAX_SEGMENTS + 1];
+    for (int pass = 0; pass < 3; pass++) {
         double wmin = pass == 0 ? share / ARC_BALANCE_MIN_DIV : -1, wmax = pass == 0 ? share * ARC_BALANCE_MAX : DP_INF;
         double nmax = pass == 0 ? nshare * ARC_BALANCE_MAX : DP_INF;
+        Runs r = {0};
         CostCache cc;
-        cost_cache_init(&cc, p, bstart, minlen, wmin, wmax, nmax);
-        for (size_t i = 0; i < (size_t)(nb + 1) * (size_t)(K + 1); i++) { D[i] = DP_INF; arg[i] = -1; }
-        D[AT(0, 0)] = 0;
-        for (int k = 1; k <= K; k++) {
-            for (int j = k * minlen; j <= nb - (K - k) * minlen; j++) {
-                double best = DP_INF;
-                int bi = -1;
-                if (cc.c) {   /* the starts that pass the bounds, their costs worked out */
-                    int i0 = (k - 1) * minlen > cc.lo[j] ? (k - 1) * minlen : cc.lo[j];
-                    const double *c = cc.c + cc.at[j] - cc.lo[j];
-                    for (int i = i0; i <= cc.hi[j]; i++) {
-                        double d = D[AT(i, k - 1)];
-                        if (d >= DP_INF) continue;
-                        double t = d + c[i];
-                        if (t < best) { best = t; bi = i; }
-                    }
-                } else {
-                    for (int i = (k - 1) * minlen; i <= j - minlen; i++) {
-                        double d = D[AT(i, k - 1)];
-                        if (d >= DP_INF || !seg_ok(p, bstart, i, j, wmin, wmax, nmax)) continue;
-                        double t = d + seg_cost(p, i, j);
-                        if (t < best) { best = t; bi = i; }
-                    }
-                }
-                D[AT(j, k)] = best;
-                arg[AT(j, k)] = bi;
-            }
-        }
+        if (runs_init(&r, p, bstart, minlen, wmin, wmax, nmax)) { free(r.lo); free(r.hi); return -1; }
+        dp_spans(&r, nb, K, minlen, pass == 2, act);
+        cost_cache_init(&cc, p, &r, act, K);
+        dp_pass(p, &r, act, &cc, K, D, arg);
         cost_cache_free(&cc);
+        free(r.lo); free(r.hi);
         if (D[AT(nb, K)] < DP_INF) break;
     }
+    return 0;
 }
 
 /* Steps: blocks of scenes, equal shares (equal or K == 1) or the block
@@ -226,7 +339,7 @@ static int segment_dp(const float *z, const float *w, int n, int nm, int K, int 
     if (minlen < 1) minlen = 1;
     if (minlen * K > nb) minlen = nb / K;
     if (minlen < 1) minlen = 1;
-    dp_fill(&p, bstart, n, K, minlen, D, arg);
+    if (dp_fill(&p, bstart, n, K, minlen, D, arg)) goto done;
     int j = nb;
     for (int k = K; k >= 1; k--) {
         int i = arg[AT(j, k)];

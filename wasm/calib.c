@@ -18,9 +18,20 @@ static int cmp_float(const void *a, const void *b) {
  * read back from JSON answers exactly as the one just built, and a value
  * sitting on a run of equal knots (liveness: most catalog scenes decode to
  * the same value) finds the run instead of falling just beside it. */
+static const double POW10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* pow(10, e) for a whole e: 10^0 .. 10^22 are doubles exactly, and pow
+ * (under 1 ulp off) returns them exactly, so the table answers the same
+ * for them without the call (calib_pct runs for every segment of every
+ * film of a fit). */
+static double pow10_whole(double e) {
+    return e >= 0 && e <= 22 ? POW10[(int)e] : pow(10, e);
+}
+
 static double sig5(double v) {
     if (v == 0 || !isfinite(v)) return 0;
-    double p = pow(10, 4 - floor(log10(fabs(v))));
+    double p = pow10_whole(4 - floor(log10(fabs(v))));
     return round(v * p) / p;
 }
 

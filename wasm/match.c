@@ -234,69 +234,103 @@ int match_pool(int n_tracks, int size, int max_rank, uint64_t seed,
  * cost[i][j] - u[i] - v[j] >= 0 to the nearest free column, then flips the
  * path and updates the potentials so reduced costs stay non-negative. Ties
  * prefer a free column, then the earliest column scanned. */
+
+/* match_assign's working arrays, in one allocation. */
+typedef struct {
+    double *u, *v, *spc;
+    int *path, *row4col, *col4row, *remaining;
+    int *rows, *cols;        /* the rows reached and the columns labelled by one row's Dijkstra */
+    void *block;
+} AssignWork;
+
+static int assign_work_init(AssignWork *w, int nr, int nc) {
+    size_t nd = (size_t)nr + 2 * (size_t)nc, ni = 4 * (size_t)nc + 2 * (size_t)nr;
+    w->block = malloc(nd * sizeof(double) + ni * sizeof(int));
+    if (!w->block) return -1;
+    double *d = w->block;
+    int *k = (int *)(d + nd);
+    w->u = d; w->v = d + nr; w->spc = d + nr + nc;
+    w->path = k; w->row4col = k + nc; w->remaining = k + 2 * (size_t)nc; w->cols = k + 3 * (size_t)nc;
+    w->col4row = k + 4 * (size_t)nc; w->rows = k + 4 * (size_t)nc + nr;
+    for (int i = 0; i < nr; i++) { w->u[i] = 0; w->col4row[i] = -1; }
+    for (int j = 0; j < nc; j++) { w->v[j] = 0; w->row4col[j] = -1; }
+    return 0;
+}
+
+/* Dijkstra's step from row i: each remaining column's shortest path through
+ * i, then the remaining column nearest (ties: a free one, else the first
+ * scanned). first: the row's first step, when every column remains in its
+ * starting order nc - 1 .. 0 with no path yet (spc = INFINITY), set here.
+ * The position in remaining, or -1 when none is finite. */
+static int dijkstra_step(AssignWork *w, const float *cost, int nc, int i, double minv, int nrem, int first,
+                         double *lowest_out) {
+    const float *ci = cost + (size_t)i * nc;
+    double ui = w->u[i], lowest = INFINITY, *spc = w->spc, *v = w->v;
+    int best = -1, *remaining = w->remaining, *row4col = w->row4col, *path = w->path;
+    if (first) {
+        for (int it = 0; it < nrem; it++) {
+            int j = nc - it - 1;
+            remaining[it] = j;
+            double r = minv + (double)ci[j] - ui - v[j];
+            spc[j] = INFINITY;
+            if (r < spc[j]) { path[j] = i; spc[j] = r; }
+            if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
+        }
+    } else {
+        for (int it = 0; it < nrem; it++) {
+            int j = remaining[it];
+            double r = minv + (double)ci[j] - ui - v[j];
+            if (r < spc[j]) { path[j] = i; spc[j] = r; }
+            if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
+        }
+    }
+    *lowest_out = lowest;
+    return best < 0 || !isfinite(lowest) ? -1 : best;
+}
+
+/* Row cur added: Dijkstra to the nearest free column, the potentials of
+ * the rows reached and the columns labelled, then the path flipped. 0, or
+ * -1 when no finite path exists (cannot happen with finite costs). */
+static int assign_row(AssignWork *w, const float *cost, int nc, int cur) {
+    double minv = 0;
+    int nrem = nc, sink = -1, i = cur, n_rows = 0, n_cols = 0;
+    while (sink < 0) {
+        double lowest;
+        w->rows[n_rows++] = i;
+        int best = dijkstra_step(w, cost, nc, i, minv, nrem, n_cols == 0, &lowest);
+        if (best < 0) return -1;
+        minv = lowest;
+        int j = w->remaining[best];
+        if (w->row4col[j] < 0) sink = j; else i = w->row4col[j];
+        w->cols[n_cols++] = j;
+        w->remaining[best] = w->remaining[--nrem];
+    }
+    w->u[cur] += minv;
+    for (int q = 1; q < n_rows; q++) w->u[w->rows[q]] += minv - w->spc[w->col4row[w->rows[q]]];
+    for (int q = 0; q < n_cols; q++) w->v[w->cols[q]] -= minv - w->spc[w->cols[q]];
+    for (int j = sink;;) {
+        int r = w->path[j];
+        w->row4col[j] = r;
+        int t = w->col4row[r]; w->col4row[r] = j; j = t;
+        if (r == cur) break;
+    }
+    return 0;
+}
+
 int match_assign(const float *cost, int nr, int nc, int *row_to_col, double *total) {
     if (nr < 0 || nc < 0 || nr > nc || (nr > 0 && (!cost || !row_to_col))) return -1;
     if (nr == 0) { if (total) *total = 0; return 0; }
     for (size_t q = 0; q < (size_t)nr * nc; q++)
         if (!isfinite(cost[q])) return -1;
-    double *u = calloc((size_t)nr, sizeof *u), *v = calloc((size_t)nc, sizeof *v);
-    double *spc = malloc((size_t)nc * sizeof *spc);
-    int *path = malloc((size_t)nc * sizeof *path), *row4col = malloc((size_t)nc * sizeof *row4col);
-    int *col4row = malloc((size_t)nr * sizeof *col4row), *remaining = malloc((size_t)nc * sizeof *remaining);
-    char *sr = malloc((size_t)nr), *sc = malloc((size_t)nc);
-    int rc = -1;
-    if (!u || !v || !spc || !path || !row4col || !col4row || !remaining || !sr || !sc) goto done;
-    for (int j = 0; j < nc; j++) row4col[j] = -1;
-    for (int i = 0; i < nr; i++) col4row[i] = -1;
-
-    for (int cur = 0; cur < nr; cur++) {
-        /* Dijkstra from row `cur` */
-        double minv = 0;
-        int nrem = nc, sink = -1, i = cur;
-        for (int it = 0; it < nc; it++) remaining[it] = nc - it - 1;
-        memset(sr, 0, (size_t)nr);
-        memset(sc, 0, (size_t)nc);
-        for (int j = 0; j < nc; j++) spc[j] = INFINITY;
-        while (sink < 0) {
-            int best = -1;
-            double lowest = INFINITY;
-            sr[i] = 1;
-            const float *ci = cost + (size_t)i * nc;
-            double ui = u[i];
-            for (int it = 0; it < nrem; it++) {
-                int j = remaining[it];
-                double r = minv + (double)ci[j] - ui - v[j];
-                if (r < spc[j]) { path[j] = i; spc[j] = r; }
-                if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
-            }
-            if (best < 0 || !isfinite(lowest)) goto done;   /* cannot happen with finite costs */
-            minv = lowest;
-            int j = remaining[best];
-            if (row4col[j] < 0) sink = j; else i = row4col[j];
-            sc[j] = 1;
-            remaining[best] = remaining[--nrem];
-        }
-        /* potentials */
-        u[cur] += minv;
-        for (int r = 0; r < nr; r++)
-            if (sr[r] && r != cur) u[r] += minv - spc[col4row[r]];
-        for (int j = 0; j < nc; j++)
-            if (sc[j]) v[j] -= minv - spc[j];
-        /* flip the augmenting path */
-        for (int j = sink;;) {
-            int r = path[j];
-            row4col[j] = r;
-            int t = col4row[r]; col4row[r] = j; j = t;
-            if (r == cur) break;
-        }
-    }
+    AssignWork w;
+    if (assign_work_init(&w, nr, nc)) return -1;
+    for (int cur = 0; cur < nr; cur++)
+        if (assign_row(&w, cost, nc, cur)) { free(w.block); return -1; }
     double sum = 0;
-    for (int i = 0; i < nr; i++) { row_to_col[i] = col4row[i]; sum += cost[(size_t)i * nc + col4row[i]]; }
+    for (int i = 0; i < nr; i++) { row_to_col[i] = w.col4row[i]; sum += cost[(size_t)i * nc + w.col4row[i]]; }
     if (total) *total = sum;
-    rc = 0;
-done:
-    free(u); free(v); free(spc); free(path); free(row4col); free(col4row); free(remaining); free(sr); free(sc);
-    return rc;
+    free(w.block);
+    return 0;
 }
 
 /* Sparse rectangular assignment on a bipartite graph given as rows with edge
@@ -430,6 +464,31 @@ static float kth_smallest(float *a, int n, int k) {
     return a[k];
 }
 
+/* The k smallest of d2[0..n) by (value, index) into out[0..k), in
+ * ascending index order: one pass keeping the best so far sorted (a later
+ * song enters only when strictly nearer than the k-th, as its index is
+ * higher), then sorted by index. For small k: no selection over all songs. */
+#define NEAREST_INSERT_MAX 16
+
+static void nearest_k_insert(const float *d2, int n, int k, Cand *out) {
+    Cand best[NEAREST_INSERT_MAX];
+    int got = 0;
+    for (int i = 0; i < n; i++) {
+        float d = d2[i];
+        if (got == k && !(d < best[k - 1].d)) continue;
+        int at = got < k ? got++ : k - 1;
+        while (at > 0 && best[at - 1].d > d) { best[at] = best[at - 1]; at--; }
+        best[at] = (Cand){ d, i };
+    }
+    for (int r = 1; r < got; r++) {
+        Cand c = best[r];
+        int at = r;
+        while (at > 0 && best[at - 1].i > c.i) { best[at] = best[at - 1]; at--; }
+        best[at] = c;
+    }
+    memcpy(out, best, sizeof *out * (size_t)got);
+}
+
 /* The k songs nearest to one segment, by (squared distance, index), written
  * to out[0..k) in ascending index order with their squared distances.
  * ysT is the songs' projected metrics transposed (m rows of n), so the
@@ -444,6 +503,7 @@ static void nearest_k_sq(const float *ysT, int n, int m, const float *y, int k, 
         float yq = y[q];
         for (int i = 0; i < n; i++) { float d = col[i] - yq; d2[i] += d * d; }
     }
+    if (k <= NEAREST_INSERT_MAX) { nearest_k_insert(d2, n, k, out); return; }
     /* Candidates: songs at or below a threshold guessed from an evenly spaced
      * sample (generous rank), which usually leaves a few times k songs; when
      * it leaves fewer than k, all songs. Either way the exact k smallest are
@@ -511,51 +571,65 @@ static int assign_dense(const float *ysong, int n_songs, const float *yseg, int 
 /* The pruned problem's buffers (assign_pruned). */
 typedef struct {
     Cand *heap;                 /* [n_segs][k] each segment's nearest songs */
-    int *colid, *col_song;      /* song -> candidate column, and back */
+    int *col_song;              /* candidate column -> song, ascending */
     int *row_start, *e_col;     /* the edge lists, one row per segment */
-    float *cost, *ysT, *d2, *tmp;
+    float *cost, *d2, *tmp;
     int *idx;
 } Pruned;
 
 static void pruned_free(Pruned *P) {
-    free(P->heap); free(P->colid); free(P->col_song); free(P->row_start); free(P->e_col);
-    free(P->cost); free(P->ysT); free(P->d2); free(P->tmp); free(P->idx);
+    free(P->heap); free(P->col_song); free(P->row_start); free(P->e_col);
+    free(P->cost); free(P->d2); free(P->tmp); free(P->idx);
+}
+
+static int int_cmp(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The candidate columns: every segment's kept songs, ascending and each
+ * once, into P->col_song. Returns their count. */
+static int candidate_columns(Pruned *P, int n_segs, int k) {
+    int n = 0;
+    for (size_t q = 0; q < (size_t)n_segs * k; q++) P->col_song[q] = P->heap[q].i;
+    qsort(P->col_song, (size_t)n_segs * k, sizeof *P->col_song, int_cmp);
+    for (size_t q = 0; q < (size_t)n_segs * k; q++)
+        if (n == 0 || P->col_song[n - 1] != P->col_song[q]) P->col_song[n++] = P->col_song[q];
+    return n;
+}
+
+/* Song s's candidate column (it is one). */
+static int column_of(const int *col_song, int n_cand, int s) {
+    int lo = 0, hi = n_cand - 1;
+    while (lo < hi) { int mid = (lo + hi) / 2; if (col_song[mid] < s) lo = mid + 1; else hi = mid; }
+    return lo;
 }
 
 /* Each segment keeps its k nearest songs; columns are the union of those
  * songs (ascending index), each repeated max_uses times; solved on the
  * edge lists. 0, or -1 with err set. */
-static int assign_pruned(const float *ysong, int n_songs, const float *yseg, int n_segs, int m, int max_uses, int k,
+static int assign_pruned(const MatchSongs *S, const float *yseg, int n_segs, int max_uses, int k,
                          int *assign, int *out_song, float *out_dist, double *sum, char *err, size_t errlen) {
+    int n_songs = S->n, m = S->m;
     size_t n_edges = (size_t)n_segs * k * max_uses;
     if (n_edges > MATCH_MAX_COST_ENTRIES) {
         ms_seterr(err, errlen, "too large: %d segments x %d candidates x %d uses", n_segs, k, max_uses);
         return -1;
     }
     Pruned P = {0};
+    int big = k > NEAREST_INSERT_MAX;   /* nearest_k_sq's selection needs tmp and idx */
     P.heap = malloc((size_t)n_segs * k * sizeof *P.heap);
-    P.colid = malloc((size_t)n_songs * sizeof *P.colid);
-    P.ysT = malloc((size_t)n_songs * m * sizeof *P.ysT);
+    P.col_song = malloc((size_t)n_segs * k * sizeof *P.col_song);
     P.d2 = malloc((size_t)n_songs * sizeof *P.d2);
-    P.tmp = malloc((size_t)n_songs * sizeof *P.tmp);
-    P.idx = malloc((size_t)n_songs * sizeof *P.idx);
+    P.tmp = big ? malloc((size_t)n_songs * sizeof *P.tmp) : NULL;
+    P.idx = big ? malloc((size_t)n_songs * sizeof *P.idx) : NULL;
     P.row_start = malloc((size_t)(n_segs + 1) * sizeof *P.row_start);
     P.e_col = malloc(n_edges * sizeof *P.e_col);
     P.cost = malloc(n_edges * sizeof *P.cost);
-    if (!P.ysT || !P.d2 || !P.tmp || !P.idx || !P.heap || !P.colid || !P.row_start || !P.e_col || !P.cost) goto oom;
-    for (int s = 0; s < n_songs; s++)
-        for (int q = 0; q < m; q++) P.ysT[(size_t)q * n_songs + s] = ysong[(size_t)s * m + q];
-    for (int s = 0; s < n_songs; s++) P.colid[s] = -1;
-    for (int g = 0; g < n_segs; g++) {
-        Cand *h = P.heap + (size_t)g * k;
-        nearest_k_sq(P.ysT, n_songs, m, yseg + (size_t)g * m, k, P.d2, P.tmp, P.idx, h);
-        for (int r = 0; r < k; r++) P.colid[h[r].i] = 0;
-    }
-    int n_cand = 0;
-    for (int s = 0; s < n_songs; s++) if (P.colid[s] == 0) P.colid[s] = n_cand++;
-    P.col_song = malloc((size_t)n_cand * sizeof *P.col_song);
-    if (!P.col_song) goto oom;
-    for (int s = 0; s < n_songs; s++) if (P.colid[s] >= 0) P.col_song[P.colid[s]] = s;
+    if (!P.d2 || (big && (!P.tmp || !P.idx)) || !P.heap || !P.col_song || !P.row_start || !P.e_col || !P.cost) goto oom;
+    for (int g = 0; g < n_segs; g++)
+        nearest_k_sq(S->yT, n_songs, m, yseg + (size_t)g * m, k, P.d2, P.tmp, P.idx, P.heap + (size_t)g * k);
+    int n_cand = candidate_columns(&P, n_segs, k);
     size_t e = 0;
     for (int g = 0; g < n_segs; g++) {
         P.row_start[g] = (int)e;
@@ -563,8 +637,9 @@ static int assign_pruned(const float *ysong, int n_songs, const float *yseg, int
         for (int r = 0; r < k; r++) {
             float dd = sqrtf(h[r].d);
             if (!isfinite(dd)) { pruned_free(&P); ms_seterr(err, errlen, OVERFLOW_MSG); return -1; }
+            int col = column_of(P.col_song, n_cand, h[r].i);
             for (int u = 0; u < max_uses; u++) {
-                P.e_col[e] = P.colid[h[r].i] * max_uses + u;
+                P.e_col[e] = col * max_uses + u;
                 P.cost[e] = dd;
                 e++;
             }
@@ -574,7 +649,7 @@ static int assign_pruned(const float *ysong, int n_songs, const float *yseg, int
     if (assign_sparse(n_segs, n_cand * max_uses, P.row_start, P.e_col, P.cost, assign)) goto oom;
     for (int g = 0; g < n_segs; g++) {
         int s = P.col_song[assign[g] / max_uses];
-        float dd = proj_dist(ysong + (size_t)s * m, yseg + (size_t)g * m, m);
+        float dd = proj_dist(S->y + (size_t)s * m, yseg + (size_t)g * m, m);
         out_song[g] = s;
         if (out_dist) out_dist[g] = dd;
         *sum += dd;
@@ -587,23 +662,57 @@ oom:
     return -1;
 }
 
-/* Steps: the checks, both sides projected (finite), then the dense or the
- * pruned assignment. */
-int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
-                     const float *segs, int n_segs, int max_uses, int prune_k,
-                     int *out_song, float *out_dist, double *total,
-                     char *err, size_t errlen) {
+/* ---- soundtrack ---------------------------------------------------------- */
+
+int match_songs_init(MatchSongs *ms, const MatchSpace *sp, const float *songs, int n_songs, char *err, size_t errlen) {
+    Proj p;
+    proj_init(&p, sp);
+    memset(ms, 0, sizeof *ms);
+    ms->n = n_songs;
+    ms->m = p.m;
+    ms->y = proj_rows(&p, songs, n_songs, sp->n);
+    ms->yT = malloc((size_t)(n_songs ? n_songs : 1) * (size_t)(p.m ? p.m : 1) * sizeof *ms->yT);
+    if (!ms->y || !ms->yT) { match_songs_free(ms); ms_seterr(err, errlen, "out of memory"); return -1; }
+    for (size_t q = 0; q < (size_t)n_songs * p.m; q++)
+        if (!isfinite(ms->y[q])) {
+            match_songs_free(ms);
+            ms_seterr(err, errlen, "song %zu has a non-finite metric", q / (size_t)p.m);
+            return -1;
+        }
+    for (int s = 0; s < n_songs; s++)
+        for (int q = 0; q < p.m; q++) ms->yT[(size_t)q * n_songs + s] = ms->y[(size_t)s * p.m + q];
+    return 0;
+}
+
+void match_songs_free(MatchSongs *ms) {
+    free(ms->y); free(ms->yT);
+    ms->y = ms->yT = NULL;
+}
+
+/* The checks both entries share: the space, the counts (no segments
+ * always passes). 0, or -1 with err set. */
+static int soundtrack_checks(const MatchSpace *sp, int n_songs, int have_songs, const float *segs, int n_segs,
+                             int max_uses, const int *out_song, char *err, size_t errlen) {
     if (!sp || match_space_check(sp, err, errlen)) return -1;
-    if (n_songs < 0 || n_segs < 0 || max_uses < 1 || (n_songs && !songs) || (n_segs && (!segs || !out_song))) {
+    if (n_songs < 0 || n_segs < 0 || max_uses < 1 || (n_songs && !have_songs) || (n_segs && (!segs || !out_song))) {
         ms_seterr(err, errlen, "bad arguments");
         return -1;
     }
-    if (n_segs == 0) { if (total) *total = 0; return 0; }
     if ((long long)n_songs * max_uses < n_segs) {
         ms_seterr(err, errlen, "%d segments need at least %d songs (have %d); allow reuse to repeat songs",
                 n_segs, (n_segs + max_uses - 1) / max_uses, n_songs);
         return -1;
     }
+    return 0;
+}
+
+/* Steps: the checks, the segments projected (finite), then the dense or
+ * the pruned assignment. */
+static int soundtrack_assign(const MatchSpace *sp, const MatchSongs *S, const float *segs, int n_segs, int max_uses,
+                             int prune_k, int *out_song, float *out_dist, double *total, char *err, size_t errlen) {
+    int n_songs = S->n;
+    if (soundtrack_checks(sp, n_songs, S->y != NULL, segs, n_segs, max_uses, out_song, err, errlen)) return -1;
+    if (n_segs < 1) { if (total) *total = 0; return 0; }   /* no segments (negative counts are refused above) */
     if (max_uses > n_segs) max_uses = n_segs;          /* more copies can never be used */
     Proj p;
     proj_init(&p, sp);
@@ -612,20 +721,42 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
     int k = prune_k > kmin ? prune_k : kmin;
     if (k > n_songs) k = n_songs;
     int dense = prune_k < 0 || (prune_k == 0 && k >= n_songs);
-    float *ysong = proj_rows(&p, songs, n_songs, sp->n), *yseg = proj_rows(&p, segs, n_segs, sp->n);
+    float *yseg = proj_rows(&p, segs, n_segs, sp->n);
     int *assign = NULL;
     double sum = 0;
-    if (!ysong || !yseg) { ms_seterr(err, errlen, "out of memory"); goto done; }
-    for (size_t q = 0; q < (size_t)n_songs * m; q++)
-        if (!isfinite(ysong[q])) { ms_seterr(err, errlen, "song %zu has a non-finite metric", q / (size_t)m); goto done; }
+    if (!yseg) { ms_seterr(err, errlen, "out of memory"); goto done; }
     for (size_t q = 0; q < (size_t)n_segs * m; q++)
         if (!isfinite(yseg[q])) { ms_seterr(err, errlen, "segment %zu has a non-finite metric", q / (size_t)m); goto done; }
     assign = malloc((size_t)n_segs * sizeof *assign);
     if (!assign) { ms_seterr(err, errlen, "out of memory"); goto done; }
-    rc = dense ? assign_dense(ysong, n_songs, yseg, n_segs, m, max_uses, assign, out_song, out_dist, &sum, err, errlen)
-               : assign_pruned(ysong, n_songs, yseg, n_segs, m, max_uses, k, assign, out_song, out_dist, &sum, err, errlen);
+    rc = dense ? assign_dense(S->y, n_songs, yseg, n_segs, m, max_uses, assign, out_song, out_dist, &sum, err, errlen)
+               : assign_pruned(S, yseg, n_segs, max_uses, k, assign, out_song, out_dist, &sum, err, errlen);
     if (rc == 0 && total) *total = sum;
 done:
-    free(ysong); free(yseg); free(assign);
+    free(yseg); free(assign);
     return rc;
+}
+
+/* The checks come first, so that no segments or too few songs answer as
+ * before the songs are looked at; then the songs projected (finite) and
+ * the rest as match_soundtrack_songs. */
+int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
+                     const float *segs, int n_segs, int max_uses, int prune_k,
+                     int *out_song, float *out_dist, double *total,
+                     char *err, size_t errlen) {
+    if (soundtrack_checks(sp, n_songs, songs != NULL, segs, n_segs, max_uses, out_song, err, errlen)) return -1;
+    if (n_segs == 0) { if (total) *total = 0; return 0; }
+    MatchSongs S;
+    if (match_songs_init(&S, sp, songs, n_songs, err, errlen)) return -1;
+    int rc = soundtrack_assign(sp, &S, segs, n_segs, max_uses, prune_k, out_song, out_dist, total, err, errlen);
+    match_songs_free(&S);
+    return rc;
+}
+
+int match_soundtrack_songs(const MatchSpace *sp, const MatchSongs *songs,
+                           const float *segs, int n_segs, int max_uses, int prune_k,
+                           int *out_song, float *out_dist, double *total,
+                           char *err, size_t errlen) {
+    if (!songs) { ms_seterr(err, errlen, "bad arguments"); return -1; }
+    return soundtrack_assign(sp, songs, segs, n_segs, max_uses, prune_k, out_song, out_dist, total, err, errlen);
 }

@@ -144,6 +144,27 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
                      int *out_song, float *out_dist, double *total,
                      char *err, size_t errlen);
 
+/* A library projected once for many match_soundtrack_songs calls (one
+ * library against a catalog of films): the projection match_soundtrack
+ * makes of its songs on every call. */
+typedef struct {
+    int n, m;       /* songs, metrics with a weight */
+    float *y;       /* [n][m] */
+    float *yT;      /* [m][n] the same, by metric */
+} MatchSongs;
+
+/* songs[n_songs][sp->n] projected in sp. 0, or -1 with a message when a
+ * song has a non-finite metric or memory runs out (nothing to free). */
+int match_songs_init(MatchSongs *ms, const MatchSpace *sp, const float *songs, int n_songs, char *err, size_t errlen);
+void match_songs_free(MatchSongs *ms);
+
+/* match_soundtrack with the songs of match_songs_init (in the same sp):
+ * the same answer, errors and checks. */
+int match_soundtrack_songs(const MatchSpace *sp, const MatchSongs *songs,
+                           const float *segs, int n_segs, int max_uses, int prune_k,
+                           int *out_song, float *out_dist, double *total,
+                           char *err, size_t errlen);
+
 /* ---- JSON layer (shared by wasm/api.c and `moodspace match`) ---------------
  *
  * Each function takes a request as a JSON text and returns a malloc'd JSON

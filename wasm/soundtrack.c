@@ -98,11 +98,30 @@ static float wdist2(const MatchSpace *sp, const float *a, const float *b) {
     return d;
 }
 
-/* The C nearest songs to y (squared distances ascending, ties by index). */
-static void nearest_songs(const MatchSpace *psp, const float *y, const float *song_pct, int n, int C, int *ci, float *cv) {
+/* The songs' percentiles by metric (psp->n rows of n): the distances to
+ * all songs then run over songs, and vectorise. NULL when out of memory. */
+static float *by_metric(const float *song_pct, int n, int m) {
+    float *t = malloc(sizeof(float) * (size_t)(n ? n : 1) * m);
+    if (!t) return NULL;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++) t[(size_t)j * n + i] = song_pct[(size_t)i * m + j];
+    return t;
+}
+
+/* The C nearest songs to y (squared distances ascending, ties by index):
+ * every song's wdist2 into d2[n] (the same sums in the same order, metric
+ * by metric), then one pass keeping the C best. songT: by_metric's rows. */
+static void nearest_songs(const MatchSpace *psp, const float *y, const float *songT, int n, int C, float *d2,
+                          int *ci, float *cv) {
+    for (int i = 0; i < n; i++) d2[i] = 0;
+    for (int j = 0; j < psp->n; j++) {
+        const float *col = songT + (size_t)j * n;
+        float yj = y[j], wj = psp->weight[j];
+        for (int i = 0; i < n; i++) { float t = yj - col[i]; d2[i] += wj * t * t; }
+    }
     int k = 0;
     for (int i = 0; i < n; i++) {
-        float d = wdist2(psp, y, song_pct + (size_t)i * psp->n);
+        float d = d2[i];
         if (k == C && d >= cv[C - 1]) continue;
         int at = k < C ? k++ : C - 1;
         while (at > 0 && cv[at - 1] > d) { cv[at] = cv[at - 1]; ci[at] = ci[at - 1]; at--; }
@@ -115,13 +134,13 @@ static void nearest_songs(const MatchSpace *psp, const float *y, const float *so
  * Adds each segment's squared distance to its nearest song to *nearest. */
 typedef struct { int nc; int *song; float *d2; } FilmCands;
 
-static int film_candidates(const MatchSpace *psp, const float *seg, int G, const float *song_pct, int n, int C,
-                           int *ci, float *cv, FilmCands *fc, double *nearest) {
+static int film_candidates(const MatchSpace *psp, const float *seg, int G, const float *song_pct, const float *songT,
+                           int n, int C, float *d2, int *ci, float *cv, FilmCands *fc, double *nearest) {
     int m = psp->n;
     fc->song = malloc(sizeof(int) * (size_t)G * C);
     fc->nc = 0;
     for (int g = 0; fc->song && g < G; g++) {
-        nearest_songs(psp, seg + (size_t)g * m, song_pct, n, C, ci, cv);
+        nearest_songs(psp, seg + (size_t)g * m, songT, n, C, d2, ci, cv);
         *nearest += cv[0];
         for (int k = 0; k < C; k++) {
             int q = 0;
@@ -191,16 +210,17 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     FilmCands *fc = calloc((size_t)F, sizeof *fc);
     int *ci = malloc(sizeof(int) * (size_t)C), *count = malloc(sizeof(int) * (size_t)n), *pick = malloc(sizeof(int) * (size_t)Gmax);
     float *cv = malloc(sizeof(float) * (size_t)C), *seg = malloc(sizeof(float) * (size_t)Gmax * m);
-    float *cost = malloc(sizeof(float) * (size_t)Gmax * Gmax * C);
+    float *cost = malloc(sizeof(float) * (size_t)Gmax * Gmax * C), *cprice = malloc(sizeof(float) * (size_t)Gmax * C);
+    float *songT = by_metric(song_pct, n, m), *d2 = malloc(sizeof(float) * (size_t)n);
     int rc = -1, rows = 0;
-    if (!fc || !ci || !count || !pick || !cv || !seg || !cost) goto done;
+    if (!fc || !ci || !count || !pick || !cv || !seg || !cost || !cprice || !songT || !d2) goto done;
     double scale = 0;                           /* sum of squared distances to the nearest song */
     for (int f = 0; f < F; rows += fg[f++]) {
         int G = fg[f];
         for (int g = 0; g < G; g++)
             for (int j = 0; j < m; j++) seg[(size_t)g * m + j] = cal->ref[rows + g][refmap[j]];
         contrast_targets(seg, G, m);   /* as soundtrack_build matches */
-        if (film_candidates(psp, seg, G, song_pct, n, C, ci, cv, &fc[f], &scale)) goto done;
+        if (film_candidates(psp, seg, G, song_pct, songT, n, C, d2, ci, cv, &fc[f], &scale)) goto done;
     }
     /* auction rounds: songs in more than their share of soundtrack slots get
      * dearer, the others cheaper (not below 0); the step shrinks linearly */
@@ -210,9 +230,10 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
         for (int f = 0; f < F; f++) {
             const FilmCands *c = &fc[f];
             int G = fg[f];
+            for (int q = 0; q < c->nc; q++) cprice[q] = price[c->song[q]];   /* so the rows below vectorise */
             for (int g = 0; g < G; g++)
                 for (int q = 0; q < c->nc; q++)
-                    cost[(size_t)g * c->nc + q] = sqrtf(c->d2[(size_t)g * c->nc + q] + price[c->song[q]]);
+                    cost[(size_t)g * c->nc + q] = sqrtf(c->d2[(size_t)g * c->nc + q] + cprice[q]);
             if (match_assign(cost, G, c->nc, pick, NULL)) goto done;
             for (int g = 0; g < G; g++) count[c->song[pick[g]]]++;
         }
@@ -230,7 +251,7 @@ static int song_prices(const Calib *cal, const int *refmap, const MatchSpace *ps
     rc = 0;
 done:
     for (int f = 0; fc && f < F; f++) { free(fc[f].song); free(fc[f].d2); }
-    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost); free(fg);
+    free(fc); free(ci); free(count); free(pick); free(cv); free(seg); free(cost); free(cprice); free(songT); free(d2); free(fg);
     return rc;
 }
 
@@ -264,6 +285,8 @@ static float *with_column(const float *rows, int n, int m, const float *extra) {
  * (without locks: match_soundtrack as it is). 0, or -1 with a message. */
 static int assign_segments(const MatchSpace *xsp, const float *xsong, int n, const float *xseg, int G,
                            const SoundtrackOpts *o, int *ssong, char *err, size_t errlen) {
+    if (o->n_locked <= 0 && o->library)   /* the songs' projection made once */
+        return match_soundtrack_songs(xsp, &o->library->proj, xseg, G, 1, 0, ssong, NULL, NULL, err, errlen);
     if (o->n_locked <= 0) return match_soundtrack(xsp, xsong, n, xseg, G, 1, 0, ssong, NULL, NULL, err, errlen);
     int d = xsp->n, rc = -1, nf = 0, ns = 0;
     int *fix = malloc(sizeof(int) * (size_t)G), *fg = malloc(sizeof(int) * (size_t)G), *fs = malloc(sizeof(int) * (size_t)n);
@@ -324,9 +347,27 @@ static int next_best(const MatchSpace *xsp, const float *xsong, int n, const flo
     return 0;
 }
 
+/* The last library's percentiles, kept like its prices (one slot): the
+ * Taste tab ranks the catalog in parts, each call with the same songs, and
+ * each metric's ranks take a sort. The key covers all that song_pcts reads
+ * besides the count and width: the rows and each metric's table. */
+static struct { uint64_t key; int n, m; float *pct; } pct_cache;
+
+static uint64_t pcts_key(const Calib *cal, const int *gix, const float *songs, int n_songs, int m) {
+    uint64_t h = fnv64(songs, sizeof(float) * (size_t)n_songs * m, 1469598103934665603ull);
+    for (int j = 0; j < m; j++) h = fnv64(cal->songs.q[0][gix[j]], sizeof(float) * CALIB_KNOTS, h);
+    return h;
+}
+
 /* Each song's percentile per metric (step 3): out[n][m]; gix maps metric j
  * to the song calibration's column. 0, or -1 when out of memory. */
 static int song_pcts(const Calib *cal, const int *gix, const float *songs, int n_songs, int m, float *out) {
+    size_t size = sizeof(float) * (size_t)n_songs * m;
+    uint64_t key = pcts_key(cal, gix, songs, n_songs, m);
+    if (pct_cache.pct && pct_cache.key == key && pct_cache.n == n_songs && pct_cache.m == m) {
+        memcpy(out, pct_cache.pct, size);
+        return 0;
+    }
     double share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
     double *rank = malloc(sizeof(double) * (size_t)(n_songs ? n_songs : 1));
     if (!rank) return -1;
@@ -338,6 +379,11 @@ static int song_pcts(const Calib *cal, const int *gix, const float *songs, int n
         }
     }
     free(rank);
+    float *keep = realloc(pct_cache.pct, size ? size : 1);
+    if (keep) {
+        memcpy(keep, out, size);
+        pct_cache.pct = keep; pct_cache.key = key; pct_cache.n = n_songs; pct_cache.m = m;
+    }
     return 0;
 }
 
@@ -358,6 +404,36 @@ int soundtrack_song_prices(const MatchSpace *sp, const Calib *cal, const float *
     if (map_metrics(sp, &cal->segments, "segment", kix, err, errlen) || pct_space(sp, &psp, err, errlen)) return -1;
     if (song_prices(cal, kix, &psp, song_pct, n_songs, price)) { ms_seterr(err, errlen, "out of memory"); return -1; }
     return 0;
+}
+
+int soundtrack_library_init(SoundtrackLibrary *L, const MatchSpace *sp, const Calib *cal, const float *songs, int n,
+                            char *err, size_t errlen) {
+    MatchSpace psp, xsp;
+    memset(L, 0, sizeof *L);
+    L->n = n;
+    L->m = sp->n;
+    L->pct = malloc(sizeof(float) * (size_t)(n ? n : 1) * sp->n);
+    L->price = malloc(sizeof(float) * (size_t)(n ? n : 1));
+    if (!L->pct || !L->price) { soundtrack_library_free(L); ms_seterr(err, errlen, "out of memory"); return -1; }
+    if (soundtrack_song_pcts(sp, cal, songs, n, L->pct, err, errlen) ||
+        soundtrack_song_prices(sp, cal, L->pct, n, L->price, err, errlen) ||
+        pct_space(sp, &psp, err, errlen) || priced_space(&psp, &xsp, err, errlen)) {
+        soundtrack_library_free(L);
+        return -1;
+    }
+    if (!(L->priced = with_column(L->pct, n, sp->n, L->price))) {
+        soundtrack_library_free(L);
+        ms_seterr(err, errlen, "out of memory");
+        return -1;
+    }
+    if (match_songs_init(&L->proj, &xsp, L->priced, n, err, errlen)) { soundtrack_library_free(L); return -1; }
+    return 0;
+}
+
+void soundtrack_library_free(SoundtrackLibrary *L) {
+    free(L->pct); free(L->price); free(L->priced);
+    match_songs_free(&L->proj);
+    memset(L, 0, sizeof *L);
 }
 
 /* The request's checks; *K the number of segments to cut (1 for quick).
@@ -418,14 +494,14 @@ static int place_scenes(Soundtrack *s, const MatchSpace *sp, const Calib *cal, c
 
 /* Songs on the calibrated scale: library rank blended with the training
  * songs (see top), or as the caller worked them out once for many films
- * (o->song_pct). -1 when out of memory. */
+ * (o->library). -1 when out of memory. */
 static int place_songs(Soundtrack *s, const Calib *cal, const int *gix, const float *songs, const SoundtrackOpts *o) {
     int m = s->n_metrics, n_songs = s->n_songs;
     s->library_share = n_songs / (n_songs + SOUNDTRACK_PRIOR);
     s->song_pct = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1) * m);
     if (!s->song_pct) return -1;
-    if (o->song_pct) {
-        if (n_songs > 0) memcpy(s->song_pct, o->song_pct, sizeof(float) * (size_t)n_songs * m);
+    if (o->library) {
+        if (n_songs > 0) memcpy(s->song_pct, o->library->pct, sizeof(float) * (size_t)n_songs * m);
         return 0;
     }
     return song_pcts(cal, gix, songs, n_songs, m, s->song_pct);
@@ -529,6 +605,10 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
                              const float *weights, int n_scenes, const float *songs, int n_songs,
                              const SoundtrackOpts *o, char *err, size_t errlen) {
     int m = sp->n, K = 0, six[MATCH_MAX_METRICS], gix[MATCH_MAX_METRICS], kix[MATCH_MAX_METRICS];
+    if (o->library && (o->library->n != n_songs || o->library->m != m)) {
+        ms_seterr(err, errlen, "the prepared library is not these songs");
+        return NULL;
+    }
     if (check_request(sp, cal, n_scenes, n_songs, o, six, gix, kix, &K, err, errlen)) return NULL;
     MatchSpace psp, xsp;
     if (pct_space(sp, &psp, err, errlen)) return NULL;
@@ -541,19 +621,24 @@ Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float
     if (place_scenes(s, sp, cal, six, kix, scenes, weights, K, o->lean, err, errlen)) { soundtrack_free(s); return NULL; }
     if (place_songs(s, cal, gix, songs, o)) goto oom;
 
-    /* prices (see above) and the priced space the matching runs in */
-    float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1)), *xsong = NULL;
-    if (priced_space(&psp, &xsp, err, errlen)) { free(price); soundtrack_free(s); return NULL; }
-    if (price && o->price && n_songs > 0) memcpy(price, o->price, sizeof(float) * (size_t)n_songs);
-    if (!price || (!o->price && song_prices(cal, kix, &psp, s->song_pct, n_songs, price)) ||
-        !(xsong = with_column(s->song_pct, n_songs, m, price))) {
+    /* prices (see above) and the priced space the matching runs in; a
+     * prepared library has its priced rows */
+    if (priced_space(&psp, &xsp, err, errlen)) { soundtrack_free(s); return NULL; }
+    float *own = NULL;
+    const float *xsong = o->library ? o->library->priced : NULL;
+    if (!xsong) {
+        float *price = malloc(sizeof(float) * (size_t)(n_songs ? n_songs : 1));
+        if (!price || song_prices(cal, kix, &psp, s->song_pct, n_songs, price) ||
+            !(own = with_column(s->song_pct, n_songs, m, price))) {
+            free(price);
+            goto oom;
+        }
         free(price);
-        goto oom;
+        xsong = own;
     }
-    free(price);
 
     int rc = o->quick ? pick_quick(s, o, &psp, &xsp, xsong) : pick_segments(s, cal, kix, &psp, &xsp, xsong, o, err, errlen);
-    free(xsong);
+    free(own);
     if (rc && o->quick) goto oom;
     if (rc) { soundtrack_free(s); return NULL; }
     return s;

@@ -112,10 +112,25 @@ typedef struct {
     int alternatives;      /* 0..SOUNDTRACK_MAX_ALTERNATIVES songs per segment */
     int lean;              /* 1: no per-scene percentiles (scene_pct, smooth_pct
                               stay NULL): ranking many films needs only the picks */
-    const float *song_pct; /* NULL, or soundtrack_song_pcts of these very songs
-                              (worked out once for many films) */
-    const float *price;    /* NULL, or soundtrack_song_prices of that song_pct */
+    const struct SoundtrackLibrary *library;   /* NULL, or these very songs prepared
+                              once for many films (soundtrack_library_init) */
 } SoundtrackOpts;
+
+/* A library prepared once for many films (ms_film_fit): what
+ * soundtrack_build would work out from the songs for each film. */
+typedef struct SoundtrackLibrary {
+    int n, m;              /* songs, metrics */
+    float *pct;            /* [n][m] soundtrack_song_pcts */
+    float *price;          /* [n] soundtrack_song_prices of pct */
+    float *priced;         /* [n][m + 1] the rows the matching runs on: pct, sqrt(price) */
+    MatchSongs proj;       /* priced projected in the priced space */
+} SoundtrackLibrary;
+
+/* songs[n][sp->n] as soundtrack_build takes them. 0, or -1 + message (then
+ * nothing to free). */
+int soundtrack_library_init(SoundtrackLibrary *L, const MatchSpace *sp, const Calib *cal, const float *songs, int n,
+                            char *err, size_t errlen);
+void soundtrack_library_free(SoundtrackLibrary *L);
 
 typedef struct {
     int first, last;       /* scenes (segments); 0, n-1 for quick picks */
@@ -145,7 +160,7 @@ typedef struct {
 
 /* scenes[n_scenes][sp->n], songs[n_songs][sp->n] in sp's metric order (all
  * finite); weights may be NULL. Not thread-safe: the last library's song
- * prices are cached in one static slot (the engine is single-threaded). cal must have both domains with every metric
+ * prices and percentiles are cached in one static slot each (the engine is single-threaded). cal must have both domains with every metric
  * of sp. NULL + message on failure. */
 Soundtrack *soundtrack_build(const MatchSpace *sp, const Calib *cal, const float *scenes,
                              const float *weights, int n_scenes, const float *songs, int n_songs,

@@ -45,6 +45,48 @@ static double brute_force(const float *cost, int nr, int nc, int cap) {
     return bf_best;
 }
 
+/* A library projected once (match_songs_init) answers every request as
+ * match_soundtrack does: songs, distances, totals, errors; libraries with
+ * ties (songs on a grid), dense and pruned, one use and several. */
+static void test_prepared_songs(void) {
+    char err[200] = "", err2[200] = "";
+    float w[4] = {1, 2, 0.5f, 0};
+    MatchSpace sp = space4(w);
+    int ok = 1, cases = 0;
+    for (int t = 0; t < 300 && ok; t++) {
+        int n_songs = 1 + irand(t % 5 ? 200 : 20), n_segs = 1 + irand(12), uses = 1 + irand(3);
+        int pk = t % 4 == 0 ? -1 : t % 4 == 1 ? irand(8) : 0;
+        float *songs = malloc(sizeof(float) * 4 * (size_t)n_songs), *segs = malloc(sizeof(float) * 4 * (size_t)n_segs);
+        for (int i = 0; i < 4 * n_songs; i++) songs[i] = t % 3 ? frand() * 2 - 0.5f : (float)irand(3);
+        for (int i = 0; i < 4 * n_segs; i++) segs[i] = t % 3 ? frand() * 2 - 0.5f : (float)irand(3);
+        int a[12], b[12];
+        float da[12], db[12];
+        double ta = -1, tb = -2;
+        MatchSongs ms;
+        int ra = match_soundtrack(&sp, songs, n_songs, segs, n_segs, uses, pk, a, da, &ta, err, sizeof err);
+        int rb = match_songs_init(&ms, &sp, songs, n_songs, err2, sizeof err2);
+        if (rb == 0) rb = match_soundtrack_songs(&sp, &ms, segs, n_segs, uses, pk, b, db, &tb, err2, sizeof err2);
+        match_songs_free(&ms);
+        if (ra != rb || (ra == 0 && ta != tb) || (ra != 0 && strcmp(err, err2))) ok = 0;
+        for (int g = 0; ra == 0 && g < n_segs; g++) if (a[g] != b[g] || da[g] != db[g]) ok = 0;
+        cases += ra == 0;
+        free(songs); free(segs);
+    }
+    CHECK(ok && cases > 200, "a library projected once answers as match_soundtrack (songs, distances, totals, errors)");
+    float songs[8] = {0.5f, 0.5f, 120, 0.2f, 0.5f, NAN, 120, 0.2f}, segs[4] = {0.5f, 0.5f, 120, 0.2f};
+    MatchSongs ms;
+    CHECK(match_songs_init(&ms, &sp, songs, 2, err, sizeof err) == -1 && strstr(err, "song 1 has a non-finite metric"),
+          "a song with a non-finite weighted metric is refused when the library is projected");
+    CHECK(match_songs_init(&ms, &sp, songs, 1, err, sizeof err) == 0, "a one-song library projects");
+    int out[2];
+    double total = -1;
+    CHECK(match_soundtrack_songs(&sp, &ms, segs, 0, 1, 0, out, NULL, &total, err, sizeof err) == 0 && total == 0,
+          "no segments: nothing to assign");
+    CHECK(match_soundtrack_songs(&sp, &ms, segs, 2, 1, 0, out, NULL, &total, err, sizeof err) == -1 &&
+          strstr(err, "need at least 2 songs"), "too few prepared songs for the segments is an error");
+    match_songs_free(&ms);
+}
+
 static void test_space(void) {
     MatchSpace sp;
     char err[128] = "";
@@ -500,5 +542,6 @@ int main(void) {
     test_json_soundtrack();
     test_json_pool();
     test_json_hostile();
+    test_prepared_songs();
     return check_summary();
 }

@@ -338,6 +338,83 @@ static void prices_share_the_soundtracks(const Calib *base) {
     free(cal);
 }
 
+/* A library prepared once for many films (soundtrack_library_init, what
+ * ms_film_fit does) gives every film the soundtrack it gets from the songs
+ * themselves: the same picks, distances, next best songs and quick picks,
+ * with the songs priced against a reference of whole soundtracks. */
+static int same_picks(const SoundtrackPick *a, const SoundtrackPick *b, int n) {
+    for (int i = 0; i < n; i++)
+        if (a[i].song != b[i].song || a[i].distance != b[i].distance || a[i].first != b[i].first ||
+            a[i].last != b[i].last || memcmp(a[i].pct, b[i].pct, sizeof a[i].pct) || memcmp(a[i].song_pct, b[i].song_pct, sizeof a[i].song_pct))
+            return 0;
+    return 1;
+}
+
+static void prepared_library(const Calib *base) {
+    MatchSpace sp = space2();
+    Calib *cal = malloc(sizeof *cal);
+    *cal = *base;
+    uint64_t st = 11;
+    cal->n_ref = 300;
+    cal->n_ref_blocks = 1;
+    cal->ref_block_size[0] = 3;
+    cal->ref_block_films[0] = 100;
+    for (int r = 0; r < cal->n_ref; r++)
+        for (int j = 0; j < 2; j++) cal->ref[r][j] = (float)((match_rng_next(&st) >> 11) / 9007199254740992.0);
+    enum { NS = 120, NF = 80 };
+    float so[2 * NS], sc[2 * NF], w[NF];
+    for (int i = 0; i < 2 * NS; i++) so[i] = i % 7 == 0 ? 0.5f : (float)((match_rng_next(&st) >> 11) / 9007199254740992.0);
+    char err[200] = "", err2[200] = "";
+    SoundtrackLibrary lib;
+    CHECK(soundtrack_library_init(&lib, &sp, cal, so, NS, err, sizeof err) == 0, "a library is prepared once");
+    int ok = 1, built = 0;
+    for (int t = 0; t < 40 && ok; t++) {
+        int n = 5 + (int)(match_rng_next(&st) % (NF - 5));
+        for (int i = 0; i < 2 * n; i++) sc[i] = 0.4f + 0.2f * (float)((match_rng_next(&st) >> 11) / 9007199254740992.0);
+        for (int i = 0; i < n; i++) w[i] = (float)(1 + match_rng_next(&st) % 30);
+        SoundtrackOpts o = {.n_segments = 1 + t % 8, .quick = t % 5 == 4, .seed = (uint64_t)t, .avoid_offset = -1,
+                            .lean = t % 2, .alternatives = t % 3 == 0 ? 2 : 0};
+        Soundtrack *a = soundtrack_build(&sp, cal, sc, w, n, so, NS, &o, err, sizeof err);
+        o.library = &lib;
+        Soundtrack *b = soundtrack_build(&sp, cal, sc, w, n, so, NS, &o, err2, sizeof err2);
+        if (!a || !b || a->n_picks != b->n_picks || a->n_alt != b->n_alt || !same_picks(a->picks, b->picks, a->n_picks) ||
+            !same_picks(a->alts, b->alts, a->n_picks * a->n_alt) || memcmp(a->song_pct, b->song_pct, sizeof(float) * 2 * NS))
+            ok = 0;
+        built += a != NULL;
+        soundtrack_free(a);
+        soundtrack_free(b);
+    }
+    CHECK(ok && built == 40, "a prepared library gives each film the soundtrack its songs give it");
+    SoundtrackOpts o = {.n_segments = 3, .avoid_offset = -1, .library = &lib};
+    CHECK(!soundtrack_build(&sp, cal, sc, w, 20, so, NS - 1, &o, err, sizeof err) && strstr(err, "not these songs"),
+          "a prepared library of other songs is refused");
+    soundtrack_library_free(&lib);
+    free(cal);
+}
+
+/* The songs' percentiles are kept for the next call with the same songs
+ * (the Taste tab ranks the catalog in parts), but belong to the
+ * calibration too: another table gets its own, as if worked out afresh. */
+static void percentiles_belong_to_their_table(const Calib *base) {
+    MatchSpace sp = space2();
+    Calib *other = malloc(sizeof *other);
+    *other = *base;
+    for (int j = 0; j < 2; j++)
+        for (int t = 0; t < CALIB_KNOTS; t++) other->songs.q[0][j][t] = 0.25f + 0.5f * t / (CALIB_KNOTS - 1);
+    float so[20], moved[20], a[20], again[20], b[20], fresh[20];
+    char err[200] = "";
+    for (int i = 0; i < 20; i++) { so[i] = (float)i / 19; moved[i] = so[i] * 0.5f; }
+    int rc = soundtrack_song_pcts(&sp, base, so, 10, a, err, sizeof err);
+    rc |= soundtrack_song_pcts(&sp, base, so, 10, again, err, sizeof err);
+    rc |= soundtrack_song_pcts(&sp, other, so, 10, b, err, sizeof err);
+    rc |= soundtrack_song_pcts(&sp, other, moved, 10, fresh, err, sizeof err);   /* another library in between */
+    rc |= soundtrack_song_pcts(&sp, other, so, 10, fresh, err, sizeof err);
+    CHECK(rc == 0 && !memcmp(a, again, sizeof a), "the same songs get the same percentiles again");
+    CHECK(memcmp(a, b, sizeof a) && !memcmp(b, fresh, sizeof b),
+          "another calibration's song table does not reuse the last percentiles");
+    free(other);
+}
+
 int main(void) {
     Calib *cal = calloc(1, sizeof *cal);
     make_calib(cal);
@@ -348,6 +425,8 @@ int main(void) {
     prices_share_the_films(cal);
     prices_share_the_soundtracks(cal);
     large_and_overflow();
+    prepared_library(cal);
+    percentiles_belong_to_their_table(cal);
     free(cal);
     return check_summary();
 }
