@@ -10,6 +10,7 @@
 import { normalizeCatalog, decodeCompactFilm, CATALOG_VERSION } from './film.js';
 import { titleWords } from './film-search.js';
 import { metricsFrom } from '../ui.js';
+import { CATALOG_URL } from './catalog-url.js';
 
 const yearKey = (title) => titleWords(title).join(' ');
 
@@ -55,7 +56,7 @@ function cleanFilms(films) {
 }
 
 /** Where the catalog is, from the page (the engine's worker fetches it too, for the Taste tab's film fit). */
-export const CATALOG_URL = './catalog.json';
+export { CATALOG_URL };
 
 let years = null;
 const loadYears = () => (years ||= fetchJson('./release_years.json', true).catch(() => null).then((y) => y?.years || y));
