@@ -110,6 +110,7 @@ async function oneRun(browser, url, { profile = null } = {}) {
     out.taste_click_ms = out.taste_ms - await page.evaluate(() => globalThis.__marks.demoClick);
     if (profile) await browser.stopTracing();
     out.cls_taste = await page.evaluate(() => { globalThis.__cls.phase = 'soundtrack'; return globalThis.__cls.taste; });
+    if (out.cls_taste >= 0.05) log(`taste layout shifts: ${JSON.stringify(await page.evaluate(() => globalThis.__cls.entries.filter((e) => e.phase === 'taste')))}`);
     return out;
   } finally {
     out.errors = errors;
