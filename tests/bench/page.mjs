@@ -126,7 +126,7 @@ async function soundtrackRun(browser, url) {
   const page = await context.newPage();
   try {
     await page.goto(url);
-    await page.waitForSelector('html[data-app="ready"]');
+    await page.waitForFunction(() => document.documentElement.dataset.app === 'ready', null, { polling: 'raf', timeout: 120000 });
     await page.click('#demo-start');
     await page.waitForFunction(() => document.querySelector('#tab-taste[aria-selected="true"]'), null, { polling: 'raf', timeout: 120000 });   // where the demo leads
     await page.click('#tab-soundtrack');
