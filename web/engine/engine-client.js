@@ -57,28 +57,13 @@ export function createEngineClient({ workerUrl = new URL('./worker.js', globalTh
     });
   }
 
-  // The model and moodspace.wasm are downloaded here, as the Worker starts, and handed
-  // over to it (the bytes transferred, the compiled module shared): fetched by the Worker
-  // they waited for its script and its first task, a tenth of a second or more. Once: a
-  // second init (after a crash) lets the Worker fetch them.
-  let pageDownloads = typeof fetch === 'function' && typeof WebAssembly?.compileStreaming === 'function';
-  function handOverDownloads(modelHref) {
-    const to = worker;
-    const model = fetch(modelHref).then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null);
-    const wasmModule = WebAssembly.compileStreaming(fetch(new URL('./moodspace.wasm', workerUrl))).catch(() => null);   // next to the Worker's moodspace.mjs
-    Promise.all([model, wasmModule]).then(([m, w]) => { if (worker === to) to.postMessage({ method: 'modelFiles', args: [{ model: m, wasmModule: w }] }, m ? [m] : []); });
-  }
-
   const client = {
     /** Resolves with the model's info once the engine and model are loaded. */
     get ready() {
       if (!readyPromise) {
         const base = globalThis.document?.baseURI ?? globalThis.location?.href;
-        const modelHref = new URL(modelUrl, globalThis.location?.href).toString();
-        const fromPage = pageDownloads;
-        pageDownloads = false;
-        readyPromise = post('init', [{ modelUrl: modelHref, ...(catalogUrl ? { catalogUrl: new URL(catalogUrl, base).href } : {}), ...(fromPage ? { fromPage } : {}) }]);
-        if (fromPage) handOverDownloads(modelHref);
+        readyPromise = post('init', [{ modelUrl: new URL(modelUrl, globalThis.location?.href).toString(),
+          ...(catalogUrl ? { catalogUrl: new URL(catalogUrl, base).href } : {}) }]);
         readyPromise.then((info) => { for (const fn of listeners) fn({ type: 'ready', info }); },
           (e) => { readyPromise = null; for (const fn of listeners) fn({ type: 'error', message: e.message }); });
       }

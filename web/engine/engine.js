@@ -52,11 +52,6 @@ import { packFilms } from './pack-films.js';
 export { packFilms };
 const DEFAULT_MODULE_URL = './moodspace.mjs';
 
-/** The Emscripten factory (createMoodSpace) of moodspace.mjs at url (default: next to this file). */
-export async function engineFactory(url = new URL(DEFAULT_MODULE_URL, import.meta.url).href) {
-  return (await import(/* @vite-ignore */ String(url))).default;
-}
-
 /**
  * Create an engine instance.
  * @param {object} [opts]
@@ -64,29 +59,22 @@ export async function engineFactory(url = new URL(DEFAULT_MODULE_URL, import.met
  * @param {string|URL} [opts.moduleUrl]  URL of moodspace.mjs (default: next to this file)
  * @param {string|URL} [opts.wasmUrl]    URL of moodspace.wasm (default: next to moodspace.mjs)
  * @param {ArrayBuffer|Uint8Array} [opts.wasmBinary]  the .wasm bytes (required in Node)
- * @param {WebAssembly.Module} [opts.wasmModule]  moodspace.wasm already compiled (the page's, engine-client.js)
  */
 export async function createEngine(opts = {}) {
-  const factory = opts.factory || await engineFactory(opts.moduleUrl);
+  let factory = opts.factory;
+  if (!factory) {
+    const url = opts.moduleUrl ? String(opts.moduleUrl) : new URL(DEFAULT_MODULE_URL, import.meta.url).href;
+    factory = (await import(/* @vite-ignore */ url)).default;
+  }
   const modOpts = {};
   if (opts.wasmBinary) modOpts.wasmBinary = opts.wasmBinary instanceof Uint8Array ? opts.wasmBinary : new Uint8Array(opts.wasmBinary);
   if (opts.wasmUrl) {
     const wasmUrl = String(opts.wasmUrl);
     modOpts.locateFile = (path) => (path.endsWith('.wasm') ? wasmUrl : path);
   }
-  let failed = null;
-  if (opts.wasmModule) {
-    // instantiated from the compiled module instead of fetched and compiled again
-    let reject;
-    failed = new Promise((_, r) => { reject = r; });
-    modOpts.instantiateWasm = (imports, receive) => {
-      WebAssembly.instantiate(opts.wasmModule, imports).then((instance) => receive(instance, opts.wasmModule), reject);
-      return {};
-    };
-  }
   modOpts.print = () => {};
   modOpts.printErr = (s) => { if (globalThis.console) console.warn(`moodspace engine: ${s}`); };
-  const mod = await (failed ? Promise.race([factory(modOpts), failed]) : factory(modOpts));
+  const mod = await factory(modOpts);
   return wrap(mod);
 }
 
@@ -376,10 +364,9 @@ function randomSeed() {
 // ---- module-level API: one default engine (what web/engine/worker.js uses) ----------
 
 let defaultPromise = null;
-/** The module's one engine, created on first use from ./moodspace.mjs (and wasmModule, moodspace.wasm
- * compiled by the page, when it is given). */
-export function defaultEngine({ wasmModule = null } = {}) {
-  if (!defaultPromise) defaultPromise = createEngine(wasmModule ? { wasmModule } : {}).catch((e) => { defaultPromise = null; throw e; });
+/** The module's one engine, created on first use from ./moodspace.mjs. */
+export function defaultEngine() {
+  if (!defaultPromise) defaultPromise = createEngine().catch((e) => { defaultPromise = null; throw e; });
   return defaultPromise;
 }
 

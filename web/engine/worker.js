@@ -4,9 +4,7 @@
 // slow machine) runs in parts and lets the requests that arrived meanwhile
 // (the Soundtrack view's, a click away) go between its parts.
 //
-// In:  { id, method: 'init', args: [{ modelUrl, catalogUrl?, fromPage? }] }   catalogUrl: read ahead at once;
-//        fromPage: the model and the wasm come from the page (below)
-//      { method: 'modelFiles', args: [{ model, wasmModule }] }   the page's downloads (outside the queue)
+// In:  { id, method: 'init', args: [{ modelUrl, catalogUrl? }] }   catalogUrl: read ahead at once (below)
 //      { id, method: the name of a call of engine.js's engine object (workerCall:
 //        not its internals, not loadModel / freeModel), args: [...] }
 //      { id, method: 'prepareCatalog', args: [url] }   the film fit's catalog read ahead
@@ -18,7 +16,7 @@
 // 'predict' with a long list of texts runs in chunks and posts progress after
 // each chunk. Only web/engine/engine.js touches wasm memory.
 
-import { defaultEngine, engineFactory, workerCall } from './engine.js';
+import { defaultEngine, workerCall } from './engine.js';
 import { packFilms, packCompactCatalog, isCompactCatalog, fitInParts, catalogTitles, catalogEntry } from './pack-films.js';
 import { normalizeCatalog, CATALOG_VERSION } from '../film/film.js';
 
@@ -26,33 +24,22 @@ const CHUNK = 16;
 let ready = null;
 const FIT_PART = 128;   // films per part of a film fit (a part takes tens of ms)
 
-// The model and moodspace.wasm: downloaded by the page as this Worker starts
-// when init says fromPage (engine-client.js), then handed over in a 'modelFiles'
-// message ({ model: the bytes, transferred; wasmModule: compiled by the page },
-// either null when the page's download failed: fetched here instead); else
-// downloaded here, at the same time. The film catalog (catalogUrl) too: every
-// page asks for it once the engine is up (the Taste tab's film fit, the
-// Soundtrack view's chosen film), and reading it here puts its download and
-// parse in the time the worker waits for the model, not after it, where the
-// first soundtrack waited for it. moodspace.mjs is imported as this Worker
-// starts, before init arrives.
-engineFactory().catch(() => {});   // (said by init, which imports it again)
-let handOver = null;
-const pageFiles = new Promise((r) => { handOver = r; });
-async function init({ modelUrl, catalogUrl, fromPage = false }) {
+// The wasm (fetched and compiled by ./moodspace.mjs) and the model are
+// downloaded at the same time, not one after the other. The film catalog
+// (catalogUrl) too: every page asks for it once the engine is up (the Taste
+// tab's film fit, the Soundtrack view's chosen film), and reading it here
+// puts its download and parse in the time the worker waits for the wasm and
+// the model, not after them, where the first soundtrack waited for it.
+async function init({ modelUrl, catalogUrl }) {
   if (typeof catalogUrl === 'string') packedCatalogAt(catalogUrl).catch(() => {});   // said by whoever asks for it
-  const { model = null, wasmModule = null } = fromPage ? await pageFiles : {};
-  const engine = defaultEngine({ wasmModule: wasmModule instanceof WebAssembly.Module ? wasmModule : null });
+  const engine = defaultEngine();
   engine.catch(() => {});   // (said below, once the model is here)
-  const bytes = model instanceof ArrayBuffer ? new Uint8Array(model) : await download(modelUrl);
+  const res = await fetch(modelUrl);
+  if (!res.ok) throw new Error(`The model file could not be downloaded (HTTP ${res.status}).`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
   const eng = await engine;
   const info = eng.loadModel(bytes);
   return { ...info, constants: eng.constants };
-}
-async function download(modelUrl) {
-  const res = await fetch(modelUrl);
-  if (!res.ok) throw new Error(`The model file could not be downloaded (HTTP ${res.status}).`);
-  return new Uint8Array(await res.arrayBuffer());
 }
 
 // filmFit({ catalogUrl, ... }): the film catalog is fetched, read and packed
@@ -156,7 +143,6 @@ async function letOthersThrough({ first = false } = {}) {
 self.onmessage = (ev) => {
   const { id, method, args = [] } = ev.data || {};
   if (method === 'pauseFits') { paused = args[0] === true; self.postMessage({ id, result: paused }); nudge(); return; }
-  if (method === 'modelFiles') { handOver(args[0] || {}); return; }
   const job = { id, method, args };
   if (isFit(job)) packedCatalogAt(args[0].catalogUrl).catch(() => {});
   waiting.push(job);
