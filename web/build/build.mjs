@@ -11,7 +11,6 @@
 // dist/ layout:
 //   index.html           with the production Content-Security-Policy filled in (web/build/csp.mjs)
 //   style.css            minified
-//   engine-start.js      the page's first script: starts the engine's Worker (code-split chunks in chunks/, shared with app.js)
 //   app.js               the page's entry point (ES module; code-split chunks in chunks/)
 //   worker.js, history-worker.js, sw.js   the workers (WORKER_ENTRY_POINTS below: one file each; sw.js a page entry without chunks)
 //   moodspace.mjs/.wasm  the engine (Emscripten output), copied as is
@@ -37,11 +36,11 @@ fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(dist, { recursive: true });
 
 // Every entry point, by its path under web/. dist/ gets each as [name].js
-// (engine-client.js and history.js find worker.js and history-worker.js, and hub.js
+// (app.js loads worker.js from next to itself, history.js loads history-worker.js, and hub.js
 // registers sw.js, in the page's folder). The page's entries share code-split chunks;
 // each Worker is one file: a Worker has a module map of its own, so a chunk shared
 // with the page would be fetched again by it, one more round trip before it starts.
-const PAGE_ENTRY_POINTS = ['app.js', 'engine/engine-start.js', 'sw.js'];
+const PAGE_ENTRY_POINTS = ['app.js', 'sw.js'];
 const WORKER_ENTRY_POINTS = ['engine/worker.js', 'library/history-worker.js'];
 
 const common = {

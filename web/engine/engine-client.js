@@ -11,13 +11,11 @@
 // whose message is the engine's; a crashed worker rejects everything pending
 // and is restarted on the next call.
 
-import { CATALOG_URL } from '../film/catalog-url.js';
+import { CATALOG_URL } from '../film/film-catalog.js';
 
 // catalogUrl: the film catalog the worker reads ahead while it loads (worker.js init; the same
-// URL the page's calls name, so it is read once); null: none.
-// The Worker is next to index.html (dist/ is flat), found from the page's address: this module
-// is bundled into a shared chunk (engine-start.js and app.js both import it), not next to it.
-export function createEngineClient({ workerUrl = new URL('./worker.js', globalThis.document?.baseURI ?? import.meta.url), modelUrl = './model.bin', catalogUrl = CATALOG_URL } = {}) {
+// URL the page's calls name, so it is read once); null: none
+export function createEngineClient({ workerUrl = new URL('./worker.js', import.meta.url), modelUrl = './model.bin', catalogUrl = CATALOG_URL } = {}) {
   let worker = null;
   let nextId = 1;
   const pending = new Map();

@@ -10,7 +10,6 @@
 import { normalizeCatalog, decodeCompactFilm, CATALOG_VERSION } from './film.js';
 import { titleWords } from './film-search.js';
 import { metricsFrom } from '../ui.js';
-import { CATALOG_URL } from './catalog-url.js';
 
 const yearKey = (title) => titleWords(title).join(' ');
 
@@ -56,7 +55,7 @@ function cleanFilms(films) {
 }
 
 /** Where the catalog is, from the page (the engine's worker fetches it too, for the Taste tab's film fit). */
-export { CATALOG_URL };
+export const CATALOG_URL = './catalog.json';
 
 let years = null;
 /** The release-year table (fetched once; null without one). */
