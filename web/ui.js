@@ -98,3 +98,10 @@ export function clampNumberField(input, { min, max, fallback }, note) {
   if (note && msg) note.textContent = msg;   // (the caller clears it when the user types again)
   return v;
 }
+
+/** Resolves after the next frame is painted (at once when the page is hidden: no frames then):
+ * for work the view's first paint does not need. */
+export const afterPaint = () => new Promise((r) => {
+  if (document.hidden) { setTimeout(r, 0); return; }
+  requestAnimationFrame(() => setTimeout(r, 0));
+});

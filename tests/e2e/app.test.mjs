@@ -80,6 +80,7 @@ test('sign in → top tracks → lyrics → quick match with embeds → full sou
     // quick match: 3 songs with embeds
     await page.click('#quick-match');
     await page.waitForFunction(() => document.querySelectorAll('#quick-list > li').length === 3, null, { timeout: 30000 });
+    await page.waitForFunction(() => document.querySelectorAll('#quick-list iframe').length === 3);   // made after the cards' first paint (player.js)
     const srcs = await page.$$eval('#quick-list iframe', (fs) => fs.map((f) => f.src));
     assert.equal(srcs.length, 3);
     for (const s of srcs) assert.match(s, new RegExp(`^${env.spotify.embedBase}/track/[A-Za-z0-9]{22}$`));
@@ -112,6 +113,7 @@ test('sign in → top tracks → lyrics → quick match with embeds → full sou
     await page.fill('#segments', '5');
     await page.click('#full-soundtrack');
     await page.waitForFunction(() => document.querySelectorAll('#full-list > li').length === 5, null, { timeout: 30000 });
+    await page.waitForFunction(() => document.querySelectorAll('#full-list iframe').length === 5);
     const titles = await page.$$eval('#full-list iframe', (fs) => fs.map((f) => f.src));
     assert.equal(new Set(titles).size, 5, 'one distinct song per segment');
     assert.equal(await page.locator('#arc-table tbody tr').count(), 5);

@@ -12,7 +12,7 @@
 //   index.html           with the production Content-Security-Policy filled in (web/build/csp.mjs)
 //   style.css            minified
 //   app.js               the page's entry point (ES module; code-split chunks in chunks/)
-//   worker.js, history-worker.js, sw.js   the workers (ENTRY_POINTS below)
+//   worker.js, history-worker.js, sw.js   the workers (WORKER_ENTRY_POINTS below: one file each; sw.js a page entry without chunks)
 //   moodspace.mjs/.wasm  the engine (Emscripten output), copied as is
 //   model.bin, catalog.json, demo.json, corpus_words.json, match_weights.json, release_years.json  (weights/, when present)
 //   catalog-titles.json  (the catalog's titles for the Soundtrack view's search, from weights/catalog.json)
@@ -36,21 +36,20 @@ fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(dist, { recursive: true });
 
 // Every entry point, by its path under web/. dist/ gets each as [name].js
-// (app.js loads worker.js from next to itself, history.js loads
-// history-worker.js and hub.js registers sw.js from the page's folder).
-const ENTRY_POINTS = ['app.js', 'engine/worker.js', 'library/history-worker.js', 'sw.js'];
-const entryPoints = ENTRY_POINTS.map((f) => path.join(web, f));
+// (app.js loads worker.js from next to itself, history.js loads history-worker.js, and hub.js
+// registers sw.js, in the page's folder). The page's entries share code-split chunks;
+// each Worker is one file: a Worker has a module map of its own, so a chunk shared
+// with the page would be fetched again by it, one more round trip before it starts.
+const PAGE_ENTRY_POINTS = ['app.js', 'sw.js'];
+const WORKER_ENTRY_POINTS = ['engine/worker.js', 'library/history-worker.js'];
 
-await esbuild.build({
-  entryPoints,
+const common = {
   outdir: dist,
   bundle: true,
   format: 'esm',
-  splitting: true,
   minify: true,
   target: ['chrome100', 'firefox100', 'safari15'],
   entryNames: '[name]',
-  chunkNames: 'chunks/[name]-[hash]',
   // The Emscripten module stays a separate file next to its .wasm.
   external: ['./moodspace.mjs', '../build/wasm/moodspace.mjs'],
   define: {
@@ -60,7 +59,9 @@ await esbuild.build({
   },
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+await esbuild.build({ ...common, entryPoints: PAGE_ENTRY_POINTS.map((f) => path.join(web, f)), splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+await esbuild.build({ ...common, entryPoints: WORKER_ENTRY_POINTS.map((f) => path.join(web, f)), splitting: false });
 await esbuild.build({
   entryPoints: [path.join(web, 'style.css')], outfile: path.join(dist, 'style.css'),
   bundle: true, minify: true, logLevel: 'warning',

@@ -58,7 +58,8 @@ function cleanFilms(films) {
 export const CATALOG_URL = './catalog.json';
 
 let years = null;
-const loadYears = () => (years ||= fetchJson('./release_years.json', true).catch(() => null).then((y) => y?.years || y));
+/** The release-year table (fetched once; null without one). */
+export const loadYears = () => (years ||= fetchJson('./release_years.json', true).catch(() => null).then((y) => y?.years || y));
 
 /** A catalog file's JSON and the release-year table → the films loadCatalog gives. */
 export const readCatalog = (json, y) => withReleaseYears(cleanFilms(normalizeCatalog(json, { heading: cleanHeading })), y);

@@ -15,7 +15,7 @@
 //   view.chart() → the Chart.js instance on screen (tests, console)
 import { arcSummary } from './arc-summary.js';
 import { pctText } from './why.js';
-import { $, el, orderMetrics } from '../ui.js';
+import { $, el, orderMetrics, afterPaint } from '../ui.js';
 import { colorOf, metric, shownMetricNames } from '../metrics.js';
 import { sceneSpan } from '../film/segment-label.js';
 
@@ -36,12 +36,6 @@ export function segmentSteps(scenes, segs, m, weights = null) {
     return sw ? sum / sw : null;
   });
 }
-
-// resolves after the next frame is painted (at once when the page is hidden: no frames then)
-const afterPaint = () => new Promise((r) => {
-  if (document.hidden) { setTimeout(r, 0); return; }
-  requestAnimationFrame(() => setTimeout(r, 0));
-});
 
 export function arcView() {
   let chart = null;

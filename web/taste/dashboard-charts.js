@@ -14,30 +14,55 @@ Chart.defaults.maintainAspectRatio = false;
 export { Chart };
 
 const live = new Set();
-// Charts are drawn one per task after their figures are on the page (a
-// chart costs tens of ms: the view's first paint and the user's next click
-// do not wait for all of them); each figure keeps the room of its chart.
+// Charts are drawn one per task once their figures are on the page and shown
+// (a chart costs tens of ms: the view's first paint and the user's next click
+// do not wait for all of them); each figure keeps the room of its chart. A
+// chart made before its figure is on the page would be laid out and drawn
+// again by Chart.js when the figure arrives, every such chart in the one task
+// that puts the sections on the page (over 100 ms of main thread, while the
+// user may be clicking to another tab); a chart in a hidden tab is drawn when
+// the tab is shown.
 /** Let the page answer input before going on (scheduler.yield where there is one). */
 export const yieldTask = () => (typeof globalThis.scheduler?.yield === 'function' ? globalThis.scheduler.yield() : new Promise((r) => setTimeout(r, 0)));
-const pending = [];
-let round = 0;
+const pending = [];   // [{ canvas, draw }] in the order asked
 let pumping = null;
+const drawable = (job) => job.canvas.isConnected && !job.canvas.closest('[hidden]');
+function nextDrawable() {
+  const i = pending.findIndex(drawable);
+  return i < 0 ? null : pending.splice(i, 1)[0];
+}
 function pump() {
   pumping ||= (async () => {
-    while (pending.length) {
+    for (;;) {
       await yieldTask();
-      pending.shift()?.();
+      const job = nextDrawable();
+      if (!job) return;
+      job.draw();
     }
-  })().finally(() => { pumping = null; });
+  })().finally(() => {
+    pumping = null;
+    watch();
+    if (pending.some(drawable)) pump();   // one that became drawable as the last part ended
+  });
   return pumping;
 }
-/** Resolves once every chart asked for so far is drawn. */
-export function settled() { return pumping || Promise.resolve(); }
+// watches the page while charts wait for their figures to arrive or their tab to be shown
+const arrivals = typeof MutationObserver === 'function' ? new MutationObserver(() => { if (!pumping && pending.some(drawable)) pump(); }) : null;
+let watching = false;
+function watch() {
+  const want = pending.length > 0;
+  if (want === watching || !arrivals) return;
+  watching = want;
+  if (want) arrivals.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['hidden'] });
+  else arrivals.disconnect();
+}
+/** Resolves once every chart asked for so far whose figure is on the page, and shown, is drawn. */
+export function settled() { return pending.some(drawable) ? pump() : pumping || Promise.resolve(); }
 
 /** Destroy every chart made by chartFigure, and forget the ones not drawn yet (before the dashboard is drawn again). */
 export function destroyAll() {
-  round++;
   pending.length = 0;
+  watch();
   for (const c of live) { try { c.destroy(); } catch { /* already gone */ } }
   live.clear();
 }
@@ -83,12 +108,10 @@ export function chartFigure(spec) {
     if (axis.title) axis.title = { color: t.fg, display: true, ...axis.title };
   }
   const out = { figure: fig, chart: null, canvas };
-  const mine = round;
-  pending.push(() => {
-    if (mine !== round) return;   // the view was drawn again meanwhile
+  pending.push({ canvas, draw: () => {
     try { out.chart = new Chart(canvas, cfg); live.add(out.chart); } catch (e) { cap.textContent += ` (the chart could not be drawn: ${e.message}; the table below has the numbers)`; }
-  });
-  pump();
+  } });
+  watch();
   return out;
 }
 

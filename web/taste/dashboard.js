@@ -14,7 +14,7 @@
 import * as S from './dashboard-stats.js';
 import { isStopWord } from './stopwords.js';
 import { DEMO_LABEL } from '../library/demo.js';
-import { CATALOG_URL, namedFilms } from '../film/film-catalog.js';
+import { CATALOG_URL, namedFilms, loadYears } from '../film/film-catalog.js';
 import { segmentLabel } from '../film/segment-label.js';
 import { el, fmt, pct, orderMetrics } from '../ui.js';
 import { MOOD_METRICS } from './dashboard-stats.js';
@@ -331,6 +331,7 @@ function startFilmFit(songs, ctx) {
 }
 async function filmSection(started, C, ctx) {
   if (!started) return null;
+  loadYears();   // the films' release years fetched while the fit runs, not after it (namedFilms below)
   const { withM } = started;
   let fit;
   try { fit = await started.fit; } catch (e) {
