@@ -145,8 +145,19 @@ char *ms_constants(void) {
     return api_take(o);
 }
 
+/* The model's header (model_header_object) kept for every info answer, with
+ * the meta parsed once a load: the calibration tables leave it (they stay in
+ * the engine; "calibrated" says whether there are any), so an answer never
+ * prints them and the meta is not parsed again. NULL when out of memory. */
+static cJSON *slot_header(const Model *m) {
+    cJSON *o = model_header_object(m);
+    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "meta"), "calibration");
+    return o;
+}
+
 /* Matching space of a model: its outputs with their target statistics, and
- * recommended weights from meta {"match_weights": {name: w}} when present. */
+ * recommended weights from meta {"match_weights": {name: w}} when present
+ * (the meta as slot_header parsed it). */
 static void slot_make_space(Slot *s) {
     const Model *m = s->model;
     s->space_ok = 0;
@@ -158,7 +169,7 @@ static void slot_make_space(Slot *s) {
     const char *names[MATCH_MAX_METRICS];
     float w[MATCH_MAX_METRICS];
     for (int j = 0; j < m->n_outputs; j++) { names[j] = m->output_names[j]; w[j] = 1; }
-    cJSON *meta = m->meta && m->meta[0] ? cJSON_Parse(m->meta) : NULL;
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(s->header, "meta");
     const cJSON *mw = cJSON_GetObjectItemCaseSensitive(meta, "match_weights");
     if (cJSON_IsObject(mw)) {
         for (int j = 0; j < m->n_outputs; j++) {
@@ -167,7 +178,6 @@ static void slot_make_space(Slot *s) {
                 w[j] = (float)v->valuedouble;
         }
     }
-    cJSON_Delete(meta);
     if (match_space_init(&s->space, m->n_outputs, names, m->target_mean, m->target_std, w,
                          s->space_err, sizeof s->space_err) == 0) {
         s->space_ok = 1;
@@ -190,15 +200,10 @@ static void slot_load_calib(Slot *s) {
 
 static cJSON *info_object(int h) {
     Slot *s = api_slot(h);
-    char *hdr = model_header_json(s->model);
-    cJSON *o = hdr ? cJSON_Parse(hdr) : NULL;
-    free(hdr);
-    if (!cJSON_IsObject(o)) { cJSON_Delete(o); o = cJSON_CreateObject(); }
+    cJSON *o = cJSON_Duplicate(s->header, 1);
+    if (!o) o = cJSON_CreateObject();
     if (!o) return NULL;
-    cJSON_DeleteItemFromObjectCaseSensitive(o, "model");
     cJSON_AddNumberToObject(o, "model", h);
-    /* the calibration tables stay in the engine ("calibrated" says whether there are any) */
-    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "meta"), "calibration");
     cJSON *names = cJSON_AddArrayToObject(o, "metrics");
     cJSON *mean = cJSON_AddObjectToObject(o, "mean");
     cJSON *std = cJSON_AddObjectToObject(o, "std");
@@ -245,6 +250,7 @@ char *ms_model_load(const void *bytes, size_t len) {
     Slot *s = &slots[free_slot];
     memset(s, 0, sizeof *s);
     s->model = m;
+    s->header = slot_header(m);
     slot_make_space(s);
     slot_load_calib(s);
     return api_take(info_object(free_slot + 1));
@@ -254,6 +260,7 @@ char *ms_model_free(int h) {
     Slot *s = api_slot(h);
     if (!s) return api_err("no such model");
     model_free(s->model);
+    cJSON_Delete(s->header);
     free(s->calib);
     memset(s, 0, sizeof *s);
     cJSON *o = cJSON_CreateObject();

@@ -248,7 +248,7 @@ static double num(float f) {
     return strtod(s, NULL);
 }
 
-char *model_header_json(const Model *m) {
+cJSON *model_header_object(const Model *m) {
     if (!m) return NULL;
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
@@ -307,7 +307,12 @@ char *model_header_json(const Model *m) {
         cJSON_AddNumberToObject(j, "a_head", num(r->a_lin));
         cJSON_AddNumberToObject(j, "a_reader", num(r->a_seq));
     }
-    char *s = cJSON_PrintUnformatted(o);
+    return o;
+}
+
+char *model_header_json(const Model *m) {
+    cJSON *o = model_header_object(m);
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return s;
 }
