@@ -94,6 +94,12 @@ typedef struct Vocab Vocab;
  * memory. Free with vocab_free. */
 Vocab *vocab_build(const char *const *words, int n, char *err, size_t errlen);
 
+/* The same from n words already NUL-terminated back to back in block (a
+ * malloc'd block the vocabulary takes over: freed with it, or here when
+ * NULL is returned), so a loader copies each word once. Same checks and
+ * messages as vocab_build. */
+Vocab *vocab_adopt(char *block, int n, char *err, size_t errlen);
+
 /* Free a vocabulary (NULL is fine). */
 void vocab_free(Vocab *v);
 
