@@ -36,10 +36,17 @@
 
 static Slot slots[MS_MAX_MODELS];
 
-/* Length of the valid UTF-8 prefix of the NUL-terminated s. */
+/* Length of the valid UTF-8 prefix of s[0..n). ASCII bytes are skipped in
+ * a loop of their own: a call a byte is what costs in a 2 MB request or a
+ * model's 40,000 words (the first call of a load runs unoptimised). */
 static size_t utf8_valid_prefix(const char *s, size_t n) {
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
-    for (int k; i < n && (k = utf8_char_len(s, n, i)) > 0;) i += (size_t)k;
+    for (int k; i < n;) {
+        if (u[i] < 0x80) { i++; continue; }
+        if ((k = utf8_char_len(s, n, i)) == 0) break;
+        i += (size_t)k;
+    }
     return i;
 }
 
@@ -89,12 +96,10 @@ static int model_strings_valid(const Model *m) {
     for (int j = 0; j < m->n_outputs; j++)
         if (utf8_valid_prefix(m->output_names[j], strlen(m->output_names[j])) != strlen(m->output_names[j])) return 0;
     if (m->meta && utf8_valid_prefix(m->meta, strlen(m->meta)) != strlen(m->meta)) return 0;
-    int V = vocab_size(m->vocab);
-    for (int id = 2; id < V; id++) {
-        const char *w = vocab_word(m->vocab, id);
-        if (w && utf8_valid_prefix(w, strlen(w)) != strlen(w)) return 0;
-    }
-    return 1;
+    /* the words NUL-separated: a word ending inside a character fails at its NUL */
+    size_t n;
+    const char *words = vocab_words_text(m->vocab, &n);
+    return utf8_valid_prefix(words, n) == n;
 }
 
 /* cJSON_Parse of a request read as above. */
@@ -145,20 +150,10 @@ char *ms_constants(void) {
     return api_take(o);
 }
 
-/* The model's header (model_header_object) kept for every info answer, with
- * the meta parsed once a load: the calibration tables leave it (they stay in
- * the engine; "calibrated" says whether there are any), so an answer never
- * prints them and the meta is not parsed again. NULL when out of memory. */
-static cJSON *slot_header(const Model *m) {
-    cJSON *o = model_header_object(m);
-    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "meta"), "calibration");
-    return o;
-}
-
 /* Matching space of a model: its outputs with their target statistics, and
  * recommended weights from meta {"match_weights": {name: w}} when present
- * (the meta as slot_header parsed it). */
-static void slot_make_space(Slot *s) {
+ * (meta: the model's meta parsed, NULL or not an object when it has none). */
+static void slot_make_space(Slot *s, const cJSON *meta) {
     const Model *m = s->model;
     s->space_ok = 0;
     if (m->n_outputs > MATCH_MAX_METRICS) {
@@ -169,7 +164,6 @@ static void slot_make_space(Slot *s) {
     const char *names[MATCH_MAX_METRICS];
     float w[MATCH_MAX_METRICS];
     for (int j = 0; j < m->n_outputs; j++) { names[j] = m->output_names[j]; w[j] = 1; }
-    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(s->header, "meta");
     const cJSON *mw = cJSON_GetObjectItemCaseSensitive(meta, "match_weights");
     if (cJSON_IsObject(mw)) {
         for (int j = 0; j < m->n_outputs; j++) {
@@ -189,12 +183,13 @@ static void slot_make_space(Slot *s) {
         s->space_ok = 1;
 }
 
-/* The calibration tables from the model's meta (calib.h); a model without
- * them still predicts and matches (match.h), only soundtracks need them. */
-static void slot_load_calib(Slot *s) {
+/* The calibration tables from the model's meta parsed (calib.h); a model
+ * without them still predicts and matches (match.h), only soundtracks need
+ * them. */
+static void slot_load_calib(Slot *s, const cJSON *meta) {
     Calib *c = malloc(sizeof *c);
     if (!c) { snprintf(s->calib_err, sizeof s->calib_err, "out of memory"); return; }
-    if (calib_from_meta(c, s->model->meta, s->calib_err, sizeof s->calib_err) == 1) { s->calib = c; return; }
+    if (calib_from_meta_cjson(c, meta, s->calib_err, sizeof s->calib_err) == 1) { s->calib = c; return; }
     free(c);
 }
 
@@ -250,9 +245,15 @@ char *ms_model_load(const void *bytes, size_t len) {
     Slot *s = &slots[free_slot];
     memset(s, 0, sizeof *s);
     s->model = m;
-    s->header = slot_header(m);
-    slot_make_space(s);
-    slot_load_calib(s);
+    /* the meta parsed once, in the header every info answer starts from
+     * (NULL when out of memory: the answer then lacks the header) */
+    s->header = model_header_object(m);
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(s->header, "meta");
+    slot_make_space(s, meta);
+    slot_load_calib(s, meta);
+    /* the calibration tables stay in the engine ("calibrated" says whether
+     * there are any): no answer prints them */
+    cJSON_DeleteItemFromObjectCaseSensitive(meta, "calibration");
     return api_take(info_object(free_slot + 1));
 }
 

@@ -247,6 +247,7 @@ typedef struct { char *key; int value; } VocabEntry;
 struct Vocab {
     int n;               /* words (ids 2..n+1) */
     char *block;         /* the words, NUL-terminated, back to back: one allocation */
+    size_t text_len;     /* bytes of block the n words take, NULs included */
     char **words;        /* [n] into block */
     VocabEntry *map;     /* stb_ds string hash; its keys are the words in block */
 };
@@ -289,10 +290,16 @@ Vocab *vocab_adopt(char *block, int n, char *err, size_t errlen) {
         v->n = i + 1;
         w += wl + 1;
     }
+    v->text_len = (size_t)(w - block);
     return v;
 fail:
     vocab_free(v);
     return NULL;
+}
+
+const char *vocab_words_text(const Vocab *v, size_t *len) {
+    *len = v ? v->text_len : 0;
+    return v && v->block ? v->block : "";
 }
 
 void vocab_free(Vocab *v) {
