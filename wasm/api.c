@@ -36,10 +36,17 @@
 
 static Slot slots[MS_MAX_MODELS];
 
-/* Length of the valid UTF-8 prefix of the NUL-terminated s. */
+/* Length of the valid UTF-8 prefix of s[0..n). ASCII bytes are skipped in
+ * a loop of their own: a call a byte is what costs in a 2 MB request or a
+ * model's 40,000 words (the first call of a load runs unoptimised). */
 static size_t utf8_valid_prefix(const char *s, size_t n) {
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
-    for (int k; i < n && (k = utf8_char_len(s, n, i)) > 0;) i += (size_t)k;
+    for (int k; i < n;) {
+        if (u[i] < 0x80) { i++; continue; }
+        if ((k = utf8_char_len(s, n, i)) == 0) break;
+        i += (size_t)k;
+    }
     return i;
 }
 
@@ -89,12 +96,10 @@ static int model_strings_valid(const Model *m) {
     for (int j = 0; j < m->n_outputs; j++)
         if (utf8_valid_prefix(m->output_names[j], strlen(m->output_names[j])) != strlen(m->output_names[j])) return 0;
     if (m->meta && utf8_valid_prefix(m->meta, strlen(m->meta)) != strlen(m->meta)) return 0;
-    int V = vocab_size(m->vocab);
-    for (int id = 2; id < V; id++) {
-        const char *w = vocab_word(m->vocab, id);
-        if (w && utf8_valid_prefix(w, strlen(w)) != strlen(w)) return 0;
-    }
-    return 1;
+    /* the words NUL-separated: a word ending inside a character fails at its NUL */
+    size_t n;
+    const char *words = vocab_words_text(m->vocab, &n);
+    return utf8_valid_prefix(words, n) == n;
 }
 
 /* cJSON_Parse of a request read as above. */
@@ -146,8 +151,9 @@ char *ms_constants(void) {
 }
 
 /* Matching space of a model: its outputs with their target statistics, and
- * recommended weights from meta {"match_weights": {name: w}} when present. */
-static void slot_make_space(Slot *s) {
+ * recommended weights from meta {"match_weights": {name: w}} when present
+ * (meta: the model's meta parsed, NULL or not an object when it has none). */
+static void slot_make_space(Slot *s, const cJSON *meta) {
     const Model *m = s->model;
     s->space_ok = 0;
     if (m->n_outputs > MATCH_MAX_METRICS) {
@@ -158,7 +164,6 @@ static void slot_make_space(Slot *s) {
     const char *names[MATCH_MAX_METRICS];
     float w[MATCH_MAX_METRICS];
     for (int j = 0; j < m->n_outputs; j++) { names[j] = m->output_names[j]; w[j] = 1; }
-    cJSON *meta = m->meta && m->meta[0] ? cJSON_Parse(m->meta) : NULL;
     const cJSON *mw = cJSON_GetObjectItemCaseSensitive(meta, "match_weights");
     if (cJSON_IsObject(mw)) {
         for (int j = 0; j < m->n_outputs; j++) {
@@ -167,7 +172,6 @@ static void slot_make_space(Slot *s) {
                 w[j] = (float)v->valuedouble;
         }
     }
-    cJSON_Delete(meta);
     if (match_space_init(&s->space, m->n_outputs, names, m->target_mean, m->target_std, w,
                          s->space_err, sizeof s->space_err) == 0) {
         s->space_ok = 1;
@@ -179,26 +183,22 @@ static void slot_make_space(Slot *s) {
         s->space_ok = 1;
 }
 
-/* The calibration tables from the model's meta (calib.h); a model without
- * them still predicts and matches (match.h), only soundtracks need them. */
-static void slot_load_calib(Slot *s) {
+/* The calibration tables from the model's meta parsed (calib.h); a model
+ * without them still predicts and matches (match.h), only soundtracks need
+ * them. */
+static void slot_load_calib(Slot *s, const cJSON *meta) {
     Calib *c = malloc(sizeof *c);
     if (!c) { snprintf(s->calib_err, sizeof s->calib_err, "out of memory"); return; }
-    if (calib_from_meta(c, s->model->meta, s->calib_err, sizeof s->calib_err) == 1) { s->calib = c; return; }
+    if (calib_from_meta_cjson(c, meta, s->calib_err, sizeof s->calib_err) == 1) { s->calib = c; return; }
     free(c);
 }
 
 static cJSON *info_object(int h) {
     Slot *s = api_slot(h);
-    char *hdr = model_header_json(s->model);
-    cJSON *o = hdr ? cJSON_Parse(hdr) : NULL;
-    free(hdr);
-    if (!cJSON_IsObject(o)) { cJSON_Delete(o); o = cJSON_CreateObject(); }
+    cJSON *o = cJSON_Duplicate(s->header, 1);
+    if (!o) o = cJSON_CreateObject();
     if (!o) return NULL;
-    cJSON_DeleteItemFromObjectCaseSensitive(o, "model");
     cJSON_AddNumberToObject(o, "model", h);
-    /* the calibration tables stay in the engine ("calibrated" says whether there are any) */
-    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "meta"), "calibration");
     cJSON *names = cJSON_AddArrayToObject(o, "metrics");
     cJSON *mean = cJSON_AddObjectToObject(o, "mean");
     cJSON *std = cJSON_AddObjectToObject(o, "std");
@@ -245,8 +245,15 @@ char *ms_model_load(const void *bytes, size_t len) {
     Slot *s = &slots[free_slot];
     memset(s, 0, sizeof *s);
     s->model = m;
-    slot_make_space(s);
-    slot_load_calib(s);
+    /* the meta parsed once, in the header every info answer starts from
+     * (NULL when out of memory: the answer then lacks the header) */
+    s->header = model_header_object(m);
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(s->header, "meta");
+    slot_make_space(s, meta);
+    slot_load_calib(s, meta);
+    /* the calibration tables stay in the engine ("calibrated" says whether
+     * there are any): no answer prints them */
+    cJSON_DeleteItemFromObjectCaseSensitive(meta, "calibration");
     return api_take(info_object(free_slot + 1));
 }
 
@@ -254,6 +261,7 @@ char *ms_model_free(int h) {
     Slot *s = api_slot(h);
     if (!s) return api_err("no such model");
     model_free(s->model);
+    cJSON_Delete(s->header);
     free(s->calib);
     memset(s, 0, sizeof *s);
     cJSON *o = cJSON_CreateObject();

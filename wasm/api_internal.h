@@ -14,6 +14,7 @@
 /* One loaded model with what the calls derive from it once. */
 typedef struct {
     Model *model;
+    cJSON *header;        /* model_header_object without the meta's calibration: info's fixed part */
     MatchSpace space;     /* the model's outputs as a matching space */
     int space_ok;         /* 0 when the model's outputs cannot be matched on */
     char space_err[128];

@@ -290,8 +290,14 @@ int calib_domain_from_cjson(CalibDomain *d, const cJSON *j, char *err, size_t er
 }
 
 int calib_from_meta(Calib *c, const char *meta_json, char *err, size_t errlen) {
-    memset(c, 0, sizeof *c);
     cJSON *meta = meta_json && meta_json[0] ? cJSON_Parse(meta_json) : NULL;
+    int rc = calib_from_meta_cjson(c, meta, err, errlen);
+    cJSON_Delete(meta);
+    return rc;
+}
+
+int calib_from_meta_cjson(Calib *c, const cJSON *meta, char *err, size_t errlen) {
+    memset(c, 0, sizeof *c);
     const cJSON *cal = cJSON_GetObjectItemCaseSensitive(meta, "calibration");
     int rc = 0;
     if (!cJSON_IsObject(cal)) {
@@ -313,7 +319,6 @@ int calib_from_meta(Calib *c, const char *meta_json, char *err, size_t errlen) {
             if (ref && calib_ref_from_cjson(c, ref, err, errlen)) rc = -1;
         }
     }
-    cJSON_Delete(meta);
     if (rc != 1) memset(c, 0, sizeof *c);
     return rc;
 }

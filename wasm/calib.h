@@ -141,6 +141,10 @@ int calib_domain_from_cjson(CalibDomain *d, const cJSON *j, char *err, size_t er
  * but malformed (+ message). */
 int calib_from_meta(Calib *c, const char *meta_json, char *err, size_t errlen);
 
+/* The same from the meta already parsed (NULL or not an object: no
+ * calibration), for a caller that parses it once for other keys too. */
+int calib_from_meta_cjson(Calib *c, const cJSON *meta, char *err, size_t errlen);
+
 /* Mid-rank percentiles of x[i * stride] among the n values: (below + equal/2)
  * / n, in [0, 1]. out[n]. NaNs rank above every number, each alone. 0, or
  * -1 when out of memory. O(n log n). */

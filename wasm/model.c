@@ -47,9 +47,9 @@ int model_seed_arch(LayerSpec *out, int n_outputs) {
 
 /* ---- architecture -------------------------------------------------------- */
 
-/* Derive shapes and the tensor table; allocate zeroed params. */
+/* Derive shapes and the tensor table; allocate the params (model_internal.h). */
 int model_build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_len, int vocab,
-                      int n_outputs, char *err, size_t errlen) {
+                      int n_outputs, int zero, char *err, size_t errlen) {
     if (n_layers < 1 || n_layers > MODEL_MAX_LAYERS) {
         ms_seterr(err, errlen, "architecture: %d layers (must be 1..%d)", n_layers, MODEL_MAX_LAYERS);
         return -1;
@@ -124,7 +124,8 @@ int model_build_arch(Model *m, const LayerSpec *specs, int n_layers, int seq_len
         return -1;
     }
     m->max_act = (size_t)max_act;
-    m->params = calloc(m->n_params ? m->n_params : 1, sizeof(float));
+    size_t n = m->n_params ? m->n_params : 1;
+    m->params = zero ? calloc(n, sizeof(float)) : malloc(n * sizeof(float));
     if (!m->params) { ms_seterr(err, errlen, "out of memory for %zu parameters", m->n_params); return -1; }
     return 0;
 }
@@ -178,7 +179,7 @@ Model *model_create(const LayerSpec *layers, int n_layers, int seq_len,
     m->meta = model_dup_str("", 0);
     if (!m->meta) { ms_seterr(err, errlen, "out of memory"); goto fail; }
     if (!(m->vocab = vocab_build(words, n_words, err, errlen))) goto fail;
-    if (model_build_arch(m, layers, n_layers, seq_len, vocab_size(m->vocab), n_outputs, err, errlen)) goto fail;
+    if (model_build_arch(m, layers, n_layers, seq_len, vocab_size(m->vocab), n_outputs, 1, err, errlen)) goto fail;
     if (model_set_outputs(m, output_names, target_mean, target_std, n_outputs, err, errlen)) goto fail;
     return m;
 fail:
@@ -248,7 +249,7 @@ static double num(float f) {
     return strtod(s, NULL);
 }
 
-char *model_header_json(const Model *m) {
+cJSON *model_header_object(const Model *m) {
     if (!m) return NULL;
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
@@ -307,7 +308,12 @@ char *model_header_json(const Model *m) {
         cJSON_AddNumberToObject(j, "a_head", num(r->a_lin));
         cJSON_AddNumberToObject(j, "a_reader", num(r->a_seq));
     }
-    char *s = cJSON_PrintUnformatted(o);
+    return o;
+}
+
+char *model_header_json(const Model *m) {
+    cJSON *o = model_header_object(m);
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     return s;
 }

@@ -312,6 +312,10 @@ int model_output_index(const Model *m, const char *name);    /* -1 if absent */
  * NULL if out of memory. */
 char *model_header_json(const Model *m);
 
+/* The same header as a cJSON tree (cJSON.h; the caller cJSON_Delete()s it),
+ * for a caller that adds to it or takes parts of it before printing. */
+struct cJSON *model_header_object(const Model *m);
+
 /* Layer type name ("embedding", "conv1d", ...) or "unknown". */
 const char *model_layer_type_name(int type);
 

@@ -173,8 +173,9 @@ static int r_f32(Reader *r, float *f, const char *what) {
     return 0;
 }
 
-/* A length-prefixed string into a malloc'd NUL-terminated copy. */
-static int r_str(Reader *r, char **s, uint32_t maxlen, const char *what) {
+/* A length-prefixed string, checked (length limit, no NUL byte) and left
+ * where it is: *s points into the file, *len is its length. */
+static int r_view(Reader *r, const char **s, uint32_t *len, uint32_t maxlen, const char *what) {
     uint32_t n;
     size_t at = r->off;
     if (r_u32(r, &n, what)) return -1;
@@ -187,11 +188,21 @@ static int r_str(Reader *r, char **s, uint32_t maxlen, const char *what) {
         ms_seterr(r->err, r->errlen, "weights file: %s at byte %zu contains a NUL byte", what, at);
         return -1;
     }
-    if (!(*s = model_dup_str((const char *)r->p + r->off, n))) {
+    *s = (const char *)r->p + r->off;
+    *len = n;
+    r->off += n;
+    return 0;
+}
+
+/* A length-prefixed string into a malloc'd NUL-terminated copy. */
+static int r_str(Reader *r, char **s, uint32_t maxlen, const char *what) {
+    const char *v;
+    uint32_t n;
+    if (r_view(r, &v, &n, maxlen, what)) return -1;
+    if (!(*s = model_dup_str(v, n))) {
         ms_seterr(r->err, r->errlen, "out of memory");
         return -1;
     }
-    r->off += n;
     return 0;
 }
 
@@ -247,7 +258,8 @@ static int load_header(Model *m, Reader *r, uint32_t *seq_len, uint32_t *n_layer
     return 0;
 }
 
-/* The vocabulary into m->vocab. */
+/* The vocabulary into m->vocab: the words copied once, NUL-terminated,
+ * into one block the vocabulary takes over (vocab_adopt). */
 static int load_vocab(Model *m, Reader *r) {
     uint32_t n_words;
     if (r_u32(r, &n_words, "word count")) return -1;
@@ -255,21 +267,27 @@ static int load_vocab(Model *m, Reader *r) {
         ms_seterr(r->err, r->errlen, "weights file: %u vocabulary words cannot fit in the %zu bytes left", n_words, r->n - r->off);
         return -1;
     }
-    char **words = calloc(n_words ? n_words : 1, sizeof(char *));
-    if (!words) { ms_seterr(r->err, r->errlen, "out of memory"); return -1; }
-    int rc = 0;
-    for (uint32_t i = 0; i < n_words && !rc; i++) rc = r_str(r, &words[i], TEXT_MAX_TOKEN_BYTES, "vocabulary word");
-    if (!rc) {
-        m->vocab = vocab_build((const char *const *)words, (int)n_words, r->err, r->errlen);
-        if (!m->vocab) rc = -1;
+    /* each word takes its length + 1 in the block, at most what its 4-byte
+     * prefix and bytes take in the file: the words left bound the block */
+    char *block = malloc(r->n - r->off + 1);
+    if (!block) { ms_seterr(r->err, r->errlen, "out of memory"); return -1; }
+    size_t used = 0;
+    for (uint32_t i = 0; i < n_words; i++) {
+        const char *w;
+        uint32_t len;
+        if (r_view(r, &w, &len, TEXT_MAX_TOKEN_BYTES, "vocabulary word")) { free(block); return -1; }
+        memcpy(block + used, w, len);
+        block[used + len] = 0;
+        used += (size_t)len + 1;
     }
-    for (uint32_t i = 0; i < n_words; i++) free(words[i]);
-    free(words);
-    return rc ? -1 : 0;
+    char *fit = realloc(block, used ? used : 1);   /* give back what the rest of the file took */
+    m->vocab = vocab_adopt(fit ? fit : block, (int)n_words, r->err, r->errlen);
+    return m->vocab ? 0 : -1;
 }
 
 /* The outputs (names, target mean and std), then the architecture they
- * and the header describe (shapes, the tensor table, zeroed params). */
+ * and the header describe (shapes, the tensor table, the params left for
+ * the tensors to fill: not zeroed first). */
 static int load_outputs_and_arch(Model *m, Reader *r, const LayerSpec *specs, uint32_t n_layers, uint32_t seq_len) {
     uint32_t n_outputs;
     if (r_u32(r, &n_outputs, "output count")) return -1;
@@ -285,7 +303,7 @@ static int load_outputs_and_arch(Model *m, Reader *r, const LayerSpec *specs, ui
         if (!rc) rc = r_f32(r, &mean[i], "target mean");
         if (!rc) rc = r_f32(r, &sd[i], "target std");
     }
-    if (!rc) rc = model_build_arch(m, specs, (int)n_layers, (int)seq_len, vocab_size(m->vocab), (int)n_outputs, r->err, r->errlen);
+    if (!rc) rc = model_build_arch(m, specs, (int)n_layers, (int)seq_len, vocab_size(m->vocab), (int)n_outputs, 0, r->err, r->errlen);
     if (!rc) rc = model_set_outputs(m, (const char *const *)names, mean, sd, (int)n_outputs, r->err, r->errlen);
     for (uint32_t i = 0; i < n_outputs; i++) free(names[i]);
     return rc ? -1 : 0;
@@ -306,6 +324,9 @@ static int load_tensor(Model *m, Reader *r, const ModelTensor *t, float *p) {
         return -1;
     }
     size_t count = (size_t)rows * cols;
+    /* an int8 row is finite when its scale times 128 (the largest |int8|)
+     * is: only float32 values and rows with a huge scale are checked */
+    int check = enc == 0;
     if (enc == 0) {
         if (r_need(r, count * 4, t->name)) return -1;
         const union { uint32_t u; unsigned char b[4]; } probe = {1};
@@ -324,6 +345,7 @@ static int load_tensor(Model *m, Reader *r, const ModelTensor *t, float *p) {
                 ms_seterr(err, errlen, "weights file: tensor %s row %u has a bad scale", t->name, row);
                 return -1;
             }
+            if (!isfinite(scale * 128.0f)) check = 1;
             const signed char *q = (const signed char *)r->p + r->off;
             for (uint32_t c = 0; c < cols; c++) p[(size_t)row * cols + c] = scale * (float)q[c];
             r->off += cols;
@@ -333,6 +355,7 @@ static int load_tensor(Model *m, Reader *r, const ModelTensor *t, float *p) {
         ms_seterr(err, errlen, "weights file: tensor %s at byte %zu has unknown encoding %u", t->name, at, enc);
         return -1;
     }
+    if (!check) return 0;
     for (size_t i = 0; i < count; i++)
         if (!isfinite(p[i])) {
             ms_seterr(err, errlen, "weights file: tensor %s holds a non-finite value at %zu", t->name, i);

@@ -246,39 +246,65 @@ typedef struct { char *key; int value; } VocabEntry;
 
 struct Vocab {
     int n;               /* words (ids 2..n+1) */
-    char **words;        /* [n], each malloc'd */
-    VocabEntry *map;     /* stb_ds string hash, keys in an arena */
+    char *block;         /* the words, NUL-terminated, back to back: one allocation */
+    size_t text_len;     /* bytes of block the n words take, NULs included */
+    char **words;        /* [n] into block */
+    VocabEntry *map;     /* stb_ds string hash; its keys are the words in block */
 };
 
 Vocab *vocab_build(const char *const *words, int n, char *err, size_t errlen) {
     if (n < 0 || n > VOCAB_MAX_WORDS) { ms_seterr(err, errlen, "vocabulary: bad word count %d", n); return NULL; }
     if (n > 0 && !words) { ms_seterr(err, errlen, "vocabulary: no words given for %d", n); return NULL; }
-    Vocab *v = calloc(1, sizeof *v);
-    if (!v) { ms_seterr(err, errlen, "vocabulary: out of memory (%d words)", n); return NULL; }
-    v->words = calloc((size_t)(n ? n : 1), sizeof(char *));
-    if (!v->words) { free(v); ms_seterr(err, errlen, "vocabulary: out of memory (%d words)", n); return NULL; }
-    sh_new_arena(v->map);
+    size_t total = 1;
+    for (int i = 0; i < n; i++) total += words[i] ? strlen(words[i]) + 1 : 1;
+    char *block = malloc(total), *at = block;
+    if (!block) { ms_seterr(err, errlen, "vocabulary: out of memory (%d words)", n); return NULL; }
     for (int i = 0; i < n; i++) {
-        const char *w = words[i];
-        size_t wl = w ? strlen(w) : 0;
+        size_t wl = words[i] ? strlen(words[i]) : 0;
+        memcpy(at, words[i] ? words[i] : "", wl + 1);
+        at += wl + 1;
+    }
+    return vocab_adopt(block, n, err, errlen);
+}
+
+Vocab *vocab_adopt(char *block, int n, char *err, size_t errlen) {
+    if (n < 0 || n > VOCAB_MAX_WORDS) { free(block); ms_seterr(err, errlen, "vocabulary: bad word count %d", n); return NULL; }
+    Vocab *v = calloc(1, sizeof *v);
+    if (v) v->words = malloc((size_t)(n ? n : 1) * sizeof(char *));
+    if (!v || !v->words) {
+        free(block);
+        free(v);
+        ms_seterr(err, errlen, "vocabulary: out of memory (%d words)", n);
+        return NULL;
+    }
+    v->block = block;
+    char *w = block;
+    for (int i = 0; i < n; i++) {
+        size_t wl = strlen(w);
         if (wl == 0) { ms_seterr(err, errlen, "vocabulary: word %d is empty", i); goto fail; }
         if (wl > TEXT_MAX_TOKEN_BYTES) { ms_seterr(err, errlen, "vocabulary: word %d is too long", i); goto fail; }
-        if (shgeti(v->map, w) >= 0) { ms_seterr(err, errlen, "vocabulary: word %d is a duplicate", i); goto fail; }
-        v->words[i] = malloc(wl + 1);
-        if (!v->words[i]) { ms_seterr(err, errlen, "vocabulary: out of memory at word %d", i); goto fail; }
-        memcpy(v->words[i], w, wl + 1);
+        /* one hash operation a word: a duplicate leaves the table's length as it was */
+        shput(v->map, w, i + 2);
+        if (shlen(v->map) != i + 1) { ms_seterr(err, errlen, "vocabulary: word %d is a duplicate", i); goto fail; }
+        v->words[i] = w;
         v->n = i + 1;
-        shput(v->map, v->words[i], i + 2);
+        w += wl + 1;
     }
+    v->text_len = (size_t)(w - block);
     return v;
 fail:
     vocab_free(v);
     return NULL;
 }
 
+const char *vocab_words_text(const Vocab *v, size_t *len) {
+    *len = v ? v->text_len : 0;
+    return v && v->block ? v->block : "";
+}
+
 void vocab_free(Vocab *v) {
     if (!v) return;
-    for (int i = 0; i < v->n; i++) free(v->words[i]);
+    free(v->block);
     free(v->words);
     shfree(v->map);
     free(v);

@@ -94,6 +94,17 @@ typedef struct Vocab Vocab;
  * memory. Free with vocab_free. */
 Vocab *vocab_build(const char *const *words, int n, char *err, size_t errlen);
 
+/* The same from n words already NUL-terminated back to back in block (a
+ * malloc'd block the vocabulary takes over: freed with it, or here when
+ * NULL is returned), so a loader copies each word once. Same checks and
+ * messages as vocab_build. */
+Vocab *vocab_adopt(char *block, int n, char *err, size_t errlen);
+
+/* The words as one text: each NUL-terminated, back to back, in id order
+ * (word 2 first); its length in *len (the last NUL included). A check of
+ * every word (UTF-8, say) is then one pass. "" for NULL. */
+const char *vocab_words_text(const Vocab *v, size_t *len);
+
 /* Free a vocabulary (NULL is fine). */
 void vocab_free(Vocab *v);
 

@@ -1,5 +1,6 @@
 /* test_model.c — architecture, weights file round trips, damaged files,
  * prediction paths. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -498,6 +499,41 @@ static void test_non_finite(void) {
     }
 }
 
+/* The loader checks an int8 row's values only when its scale times 128
+ * is not finite (load_tensor): a row of huge but finite values loads, and a
+ * scale whose row overflows is still refused, at the first value that does. */
+static void test_int8_overflow(void) {
+    Model *m = tiny(5);
+    if (!m) return;
+    const ModelTensor *t = &m->tensors[0];   /* the embedding table: quantised */
+    m->params[t->offset + 2 * (size_t)t->cols] = 3e38f;   /* row 2, column 0 */
+    unsigned char *buf = NULL;
+    size_t n = 0;
+    char err[256] = "";
+    if (model_save_bytes(m, 1, &buf, &n, err, sizeof err)) { CHECK(0, "the model saves quantised"); model_free(m); return; }
+    Model *b = model_load_bytes(buf, n, err, sizeof err);
+    CHECK(b && b->params[t->offset + 2 * (size_t)t->cols] > 2.9e38f && isfinite(b->params[t->offset + 2 * (size_t)t->cols]),
+          "an int8 row of values near FLT_MAX loads, finite");
+    model_free(b);
+    float scale = 3e38f / 127.0f, huge = FLT_MAX;
+    size_t at = 0, found = 0;
+    for (size_t i = 0; i + 4 <= n; i++)
+        if (!memcmp(buf + i, &scale, 4)) { at = i; found++; }
+    CHECK(found == 1, "the row's scale is found in the file once");
+    if (found == 1) {
+        memcpy(buf + at, &huge, 4);   /* 127 x FLT_MAX overflows */
+        refit_checksum(buf, n);
+        b = model_load_bytes(buf, n, err, sizeof err);
+        char want[128];
+        snprintf(want, sizeof want, "tensor %s holds a non-finite value at %d", t->name, 2 * t->cols);
+        CHECK(!b && strstr(err, want), "a finite scale whose row overflows is refused at the first infinite value");
+        if (b || !strstr(err, want)) printf("# got: %s\n", b ? "a model" : err);
+        model_free(b);
+    }
+    free(buf);
+    model_free(m);
+}
+
 static void test_fast_path(void) {
     LayerSpec seed[9];
     model_seed_arch(seed, 4);
@@ -707,6 +743,7 @@ int main(void) {
     test_layer_table();
     test_fast_path();
     test_non_finite();
+    test_int8_overflow();
     test_seed_arch();
     test_bad_arch();
     test_round_trip();

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { createEngine } from '../../web/engine/engine.js';
-import { makeTinyModel } from './fixtures/tiny-model.mjs';
+import { makeTinyModel, TINY_WORDS } from './fixtures/tiny-model.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wasmPath = path.join(root, 'build/wasm/moodspace.wasm');
@@ -238,6 +238,24 @@ test('several models can be loaded, used and freed', async () => {
   assert.equal(eng.model, 0);
   assert.throws(() => eng.predict(['x']), /no such model/);
   assert.equal(typeof eng.predict(['x'], { model: a.model })[0].energy, 'number');
+});
+
+test('a model whose words, output names or meta are not valid UTF-8 is refused; multi-byte words load', async () => {
+  const eng = await engineInstance();
+  const words = (bad) => [...TINY_WORDS.slice(0, 4), Uint8Array.from(bad), ...TINY_WORDS.slice(4, 8)];
+  // a word cut inside a character (last or not), an overlong NUL, a surrogate, a stray byte
+  for (const bad of [[0x61, 0xc3], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xff], [0x6e, 0xe2, 0x82]]) {
+    assert.throws(() => eng.loadModel(makeTinyModel({ seqLen: 16, words: words(bad) })), /not valid UTF-8/, `word ${bad}`);
+    assert.throws(() => eng.loadModel(makeTinyModel({ seqLen: 16, words: [...TINY_WORDS, Uint8Array.from(bad)] })),
+      /not valid UTF-8/, `last word ${bad}`);
+  }
+  const outputs = [[Uint8Array.from([0x65, 0xc3]), 0.5, 0.2], ['valence', 0.47, 0.24]];
+  assert.throws(() => eng.loadModel(makeTinyModel({ seqLen: 16, outputs })), /not valid UTF-8/, 'an output name');
+  assert.throws(() => eng.loadModel(makeTinyModel({ seqLen: 16, meta: Uint8Array.from([0x7b, 0x7d, 0xe2, 0x28]) })),
+    /not valid UTF-8/, 'the meta');
+  const info = eng.loadModel(makeTinyModel({ seqLen: 16, words: [...TINY_WORDS, 'café', 'ночь', '夜', '🎵'] }));
+  assert.equal(info.vocab_size, TINY_WORDS.length + 6);
+  eng.freeModel(info.model);
 });
 
 test('hostile input gets an error from every call, and the engine keeps working', async () => {
