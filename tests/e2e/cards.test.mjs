@@ -10,7 +10,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, DIST, soundtrackFor } from './helpers.mjs';
+import { distMissing, launchBrowser, startEnv, newPage, soundtrackFor, needDist } from './helpers.mjs';
 import { readCard } from '../../web/keep/open-card.js';
 import { layoutCard, SIZES, THEMES } from '../../web/keep/card-layout.js';
 import { cardSpec } from '../../web/keep/card-content.js';
@@ -19,8 +19,7 @@ import { withText } from '../../web/keep/png-text.js';
 import { hostileDetail, tinyPng, HOSTILE_TITLE } from '../js/fixtures/cards.mjs';
 
 const skip = distMissing() || false;
-const need = (...files) => skip || engineMissing() || files.map((f) => (fs.existsSync(path.join(DIST, f)) ? null : `dist/${f} is missing (run ./build.sh)`)).find(Boolean) || false;
-const noFilms = need('demo.json', 'catalog.json');
+const noFilms = needDist('demo.json', 'catalog.json');
 const SHOTS = process.env.CARD_SHOTS || '';
 let browser; let env;
 

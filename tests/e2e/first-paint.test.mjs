@@ -6,12 +6,9 @@
 // (tests/bench/page.mjs times the page).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, DIST, soundtrackFor } from './helpers.mjs';
+import { distMissing, launchBrowser, startEnv, newPage, soundtrackFor, needDist } from './helpers.mjs';
 
 const skip = distMissing() || false;
-const need = (...files) => skip || engineMissing() || files.map((f) => (fs.existsSync(path.join(DIST, f)) ? null : `dist/${f} is missing (run ./build.sh)`)).find(Boolean) || false;
 let browser; let bare;
 
 test.before(async () => {
@@ -31,7 +28,7 @@ function chartProbe() {
   };
 }
 
-test('the Taste view\'s charts are drawn once their figures are on the page and shown', { skip: need('demo.json') }, async () => {
+test('the Taste view\'s charts are drawn once their figures are on the page and shown', { skip: needDist('demo.json') }, async () => {
   const page = await newPage(browser, bare);
   try {
     await page.addInitScript(chartProbe);
@@ -47,7 +44,7 @@ test('the Taste view\'s charts are drawn once their figures are on the page and 
   } finally { await page.closeAll(); }
 });
 
-test('the full soundtrack\'s songs show first, their Spotify embeds after, in boxes of the same size', { skip: need('demo.json', 'catalog.json') }, async () => {
+test('the full soundtrack\'s songs show first, their Spotify embeds after, in boxes of the same size', { skip: needDist('demo.json', 'catalog.json') }, async () => {
   const page = await newPage(browser, bare);
   try {
     await page.goto(bare.appUrl);

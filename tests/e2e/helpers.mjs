@@ -45,6 +45,11 @@ export function engineMissing() {
   return null;
 }
 
+/** A reason to skip a test that needs the page, its engine and these dist/ files (e.g. 'demo.json'), or false. */
+export function needDist(...files) {
+  return distMissing() || engineMissing() || files.map((f) => (fs.existsSync(path.join(DIST, f)) ? null : `dist/${f} is missing (run ./build.sh)`)).find(Boolean) || false;
+}
+
 /** Chromium with every host but 127.0.0.1 unresolvable: tests can only talk to loopback. */
 export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,

@@ -6,14 +6,12 @@
 // plots no flat metric; Quick match names its pool honestly.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, SHORT_SCRIPT, DIST, soundtrackFor } from './helpers.mjs';
+import { distMissing, engineMissing, launchBrowser, startEnv, newPage, SHORT_SCRIPT, soundtrackFor, needDist } from './helpers.mjs';
 
 const skip = distMissing() || false;
-const need = (...files) => skip || engineMissing() || files.map((f) => (fs.existsSync(path.join(DIST, f)) ? null : `dist/${f} is missing (run ./build.sh)`)).find(Boolean) || false;
-const noDemo = need('demo.json');
-const noFilms = need('demo.json', 'catalog.json');
+const noDemo = needDist('demo.json');
+const noFilms = needDist('demo.json', 'catalog.json');
 const SHOTS = process.env.SOUNDVIEW_SHOTS || '';   // a folder: screenshots are written there too
 let browser; let bare;
 

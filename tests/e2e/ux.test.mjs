@@ -10,15 +10,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, signIn, DIST, soundtrackFor } from './helpers.mjs';
+import { distMissing, launchBrowser, startEnv, newPage, signIn, DIST, soundtrackFor, needDist } from './helpers.mjs';
 import { smallZip, extendedRecords, basicRecords, trackPool } from '../fake/history-export.mjs';
 import { STOP_WORDS } from '../../web/taste/stopwords.js';
 import { titleWords } from '../../web/film/film-search.js';
 
 const skip = distMissing() || false;
-const need = (...files) => skip || engineMissing() || files.map((f) => (fs.existsSync(path.join(DIST, f)) ? null : `dist/${f} is missing (run ./build.sh)`)).find(Boolean) || false;
-const noDemo = need('demo.json');
-const noFilms = need('demo.json', 'catalog.json');
+const noDemo = needDist('demo.json');
+const noFilms = needDist('demo.json', 'catalog.json');
 let browser; let bare; let env;
 
 test.before(async () => {
