@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // run.mjs — MoodSpace against TensorFlow.js, same machine, same run, same
-// model (issue 7). `./build.sh bench` builds the project, then runs this:
+// model. `./build.sh bench` builds the project, then runs this:
 //
 //   node tests/bench/run.mjs [--runs N] [--full] [--only a,b] [--no-pin] [--core C]
 //

@@ -1,4 +1,4 @@
-// soundtrack-stats.mjs — issue 14's "Done means" figures, re-measured in one line:
+// soundtrack-stats.mjs — how varied and how faithful the soundtracks are over the catalog, in one line:
 //
 //   node tests/bench/soundtrack-stats.mjs [--library weights/demo.json] [--segments 6]
 //                                         [--catalog weights/catalog.json] [--model weights/model.bin]

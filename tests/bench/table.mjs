@@ -228,7 +228,7 @@ export function printTable(R) {
   }
 
   for (const [k, v] of Object.entries(R.errors || {})) o += `\nSECTION ${k} FAILED: ${v.split('\n').slice(0, 3).join(' | ')}\n`;
-  h('TARGETS (issue 7; ratios from this run)');
+  h('TARGETS (the speed, size and page targets; ratios from this run)');
   o += grid(['result', 'target', 'measured'], targets);
   return o;
 }
