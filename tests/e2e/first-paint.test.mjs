@@ -6,17 +6,9 @@
 // (tests/bench/page.mjs times the page).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { distMissing, launchBrowser, startEnv, newPage, soundtrackFor, needDist } from './helpers.mjs';
+import { newPage, soundtrackFor, needDist, demoSession } from './helpers.mjs';
 
-const skip = distMissing() || false;
-let browser; let bare;
-
-test.before(async () => {
-  if (skip) return;
-  browser = await launchBrowser();
-  bare = await startEnv({ spotify: false, lrclib: false });   // demo and catalog only
-});
-test.after(async () => { await bare?.stop(); await browser?.close(); });
+const demo = demoSession(test);   // the demo and the catalog only
 
 // In the page before any script: where each dashboard chart's canvas was when Chart.js took its context.
 function chartProbe() {
@@ -29,10 +21,10 @@ function chartProbe() {
 }
 
 test('the Taste view\'s charts are drawn once their figures are on the page and shown', { skip: needDist('demo.json') }, async () => {
-  const page = await newPage(browser, bare);
+  const page = await newPage(demo.browser, demo.env);
   try {
     await page.addInitScript(chartProbe);
-    await page.goto(bare.appUrl);
+    await page.goto(demo.env.appUrl);
     await page.waitForSelector('html[data-app="ready"]');
     await page.click('#demo-start');
     await page.waitForSelector('#taste-mount[data-rendered]', { timeout: 60000 });
@@ -45,9 +37,9 @@ test('the Taste view\'s charts are drawn once their figures are on the page and 
 });
 
 test('the full soundtrack\'s songs show first, their Spotify embeds after, in boxes of the same size', { skip: needDist('demo.json', 'catalog.json') }, async () => {
-  const page = await newPage(browser, bare);
+  const page = await newPage(demo.browser, demo.env);
   try {
-    await page.goto(bare.appUrl);
+    await page.goto(demo.env.appUrl);
     await page.waitForSelector('html[data-app="ready"]');
     await page.click('#demo-start');
     await page.waitForSelector('#taste-mount[data-rendered]', { timeout: 60000 });

@@ -50,6 +50,22 @@ export function needDist(...files) {
   return distMissing() || engineMissing() || files.map((f) => (fs.existsSync(path.join(DIST, f)) ? null : `dist/${f} is missing (run ./build.sh)`)).find(Boolean) || false;
 }
 
+/**
+ * A test file's browser and the page served with the demo and the catalog only (no fake
+ * Spotify or LRCLIB), started before its tests and stopped after them (none while dist/ is
+ * unusable): const demo = demoSession(test); … newPage(demo.browser, demo.env) …
+ */
+export function demoSession(test) {
+  const session = { browser: null, env: null };
+  test.before(async () => {
+    if (distMissing()) return;
+    session.browser = await launchBrowser();
+    session.env = await startEnv({ spotify: false, lrclib: false });
+  });
+  test.after(async () => { await session.env?.stop(); await session.browser?.close(); });
+  return session;
+}
+
 /** Chromium with every host but 127.0.0.1 unresolvable: tests can only talk to loopback. */
 export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,

@@ -7,26 +7,19 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { distMissing, engineMissing, launchBrowser, startEnv, newPage, SHORT_SCRIPT, soundtrackFor, needDist } from './helpers.mjs';
+import { distMissing, engineMissing, newPage, SHORT_SCRIPT, soundtrackFor, needDist, demoSession } from './helpers.mjs';
 
 const skip = distMissing() || false;
 const noDemo = needDist('demo.json');
 const noFilms = needDist('demo.json', 'catalog.json');
 const SHOTS = process.env.SOUNDVIEW_SHOTS || '';   // a folder: screenshots are written there too
-let browser; let bare;
-
-test.before(async () => {
-  if (skip) return;
-  browser = await launchBrowser();
-  bare = await startEnv({ spotify: false, lrclib: false });   // demo and catalog only
-});
-test.after(async () => { await bare?.stop(); await browser?.close(); });
+const demo = demoSession(test);   // the demo and the catalog only
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const shot = async (page, name) => { if (SHOTS) await page.screenshot({ path: path.join(SHOTS, name), fullPage: true }); };
 
 async function openDemo(page) {
-  await page.goto(bare.appUrl);
+  await page.goto(demo.env.appUrl);
   await page.waitForSelector('html[data-app="ready"]');
   await page.click('#demo-start');
   await page.waitForSelector('#taste-mount[data-rendered]');
@@ -39,7 +32,7 @@ async function waitStatus(page, re) {
 }
 
 test('swap and lock: another song with reasons, a lock kept while the rest is rebuilt, both after a reload', { skip: noFilms }, async () => {
-  const page = await newPage(browser, bare);
+  const page = await newPage(demo.browser, demo.env);
   try {
     await openDemo(page);
     await soundtrackFor(page, 'pulp fiction', 5);
@@ -111,7 +104,7 @@ test('swap and lock: another song with reasons, a lock kept while the rest is re
 });
 
 test('a pasted script is one engine call: the film and its arc come back together', { skip: skip || engineMissing() || false }, async () => {
-  const page = await newPage(browser, bare);
+  const page = await newPage(demo.browser, demo.env);
   try {
     // every request the page posts to the engine's Worker, by name
     await page.addInitScript(() => {
@@ -119,7 +112,7 @@ test('a pasted script is one engine call: the film and its arc come back togethe
       const post = Worker.prototype.postMessage;
       Worker.prototype.postMessage = function (msg, ...rest) { if (msg && msg.method) globalThis.__engineCalls.push(msg.method); return post.call(this, msg, ...rest); };
     });
-    await page.goto(bare.appUrl);
+    await page.goto(demo.env.appUrl);
     await page.waitForSelector('html[data-engine="ready"]');
     await page.click('#tab-soundtrack');
     await page.fill('#script-text', SHORT_SCRIPT);
@@ -136,7 +129,7 @@ test('a pasted script is one engine call: the film and its arc come back togethe
 });
 
 test('"Why this song?" speaks plain words; the arc chart and its table leave out the flat metrics', { skip: noDemo }, async () => {
-  const page = await newPage(browser, bare);
+  const page = await newPage(demo.browser, demo.env);
   try {
     await openDemo(page);
     await page.click('#tab-soundtrack');
@@ -165,7 +158,7 @@ test('"Why this song?" speaks plain words; the arc chart and its table leave out
 });
 
 test('the arc chart on a phone: a short legend, an axis title that fits, steps on the curves\' scale', { skip: noFilms }, async () => {
-  const page = await newPage(browser, bare, { context: PHONE });
+  const page = await newPage(demo.browser, demo.env, { context: PHONE });
   try {
     await openDemo(page);
     await soundtrackFor(page, 'pulp fiction', 4);
@@ -197,7 +190,7 @@ test('the arc chart on a phone: a short legend, an axis title that fits, steps o
 });
 
 test('Quick match names its draw honestly (the demo\'s own wording) and lists 3 songs', { skip: noFilms }, async () => {
-  const page = await newPage(browser, bare);
+  const page = await newPage(demo.browser, demo.env);
   try {
     await openDemo(page);
     await page.click('#tab-soundtrack');
@@ -242,7 +235,7 @@ function holdCatalogFilm() {
 }
 
 test('a catalog film being opened says so in the search\'s status line (a live region) until its scenes are here', { skip: noFilms }, async () => {
-  const page = await newPage(browser, bare);
+  const page = await newPage(demo.browser, demo.env);
   try {
     await page.context().addInitScript(holdCatalogFilm);
     await openDemo(page);
