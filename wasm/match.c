@@ -267,22 +267,13 @@ static int dijkstra_step(AssignWork *w, const float *cost, int nc, int i, double
     const float *ci = cost + (size_t)i * nc;
     double ui = w->u[i], lowest = INFINITY, *spc = w->spc, *v = w->v;
     int best = -1, *remaining = w->remaining, *row4col = w->row4col, *path = w->path;
-    if (first) {
-        for (int it = 0; it < nrem; it++) {
-            int j = nc - it - 1;
-            remaining[it] = j;
-            double r = minv + (double)ci[j] - ui - v[j];
-            spc[j] = INFINITY;
-            if (r < spc[j]) { path[j] = i; spc[j] = r; }
-            if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
-        }
-    } else {
-        for (int it = 0; it < nrem; it++) {
-            int j = remaining[it];
-            double r = minv + (double)ci[j] - ui - v[j];
-            if (r < spc[j]) { path[j] = i; spc[j] = r; }
-            if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
-        }
+    if (first)
+        for (int it = 0; it < nrem; it++) { remaining[it] = nc - it - 1; spc[nc - it - 1] = INFINITY; }
+    for (int it = 0; it < nrem; it++) {
+        int j = remaining[it];
+        double r = minv + (double)ci[j] - ui - v[j];
+        if (r < spc[j]) { path[j] = i; spc[j] = r; }
+        if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) { lowest = spc[j]; best = it; }
     }
     *lowest_out = lowest;
     return best < 0 || !isfinite(lowest) ? -1 : best;
@@ -706,13 +697,12 @@ static int soundtrack_checks(const MatchSpace *sp, int n_songs, int have_songs, 
     return 0;
 }
 
-/* Steps: the checks, the segments projected (finite), then the dense or
- * the pruned assignment. */
+/* After soundtrack_checks: the segments projected (finite), then the
+ * dense or the pruned assignment. */
 static int soundtrack_assign(const MatchSpace *sp, const MatchSongs *S, const float *segs, int n_segs, int max_uses,
                              int prune_k, int *out_song, float *out_dist, double *total, char *err, size_t errlen) {
     int n_songs = S->n;
-    if (soundtrack_checks(sp, n_songs, S->y != NULL, segs, n_segs, max_uses, out_song, err, errlen)) return -1;
-    if (n_segs < 1) { if (total) *total = 0; return 0; }   /* no segments (negative counts are refused above) */
+    if (n_segs < 1) { if (total) *total = 0; return 0; }   /* no segments (soundtrack_checks refused negative counts) */
     if (max_uses > n_segs) max_uses = n_segs;          /* more copies can never be used */
     Proj p;
     proj_init(&p, sp);
@@ -745,7 +735,7 @@ int match_soundtrack(const MatchSpace *sp, const float *songs, int n_songs,
                      int *out_song, float *out_dist, double *total,
                      char *err, size_t errlen) {
     if (soundtrack_checks(sp, n_songs, songs != NULL, segs, n_segs, max_uses, out_song, err, errlen)) return -1;
-    if (n_segs == 0) { if (total) *total = 0; return 0; }
+    if (n_segs == 0) { if (total) *total = 0; return 0; }   /* before the songs are read */
     MatchSongs S;
     if (match_songs_init(&S, sp, songs, n_songs, err, errlen)) return -1;
     int rc = soundtrack_assign(sp, &S, segs, n_segs, max_uses, prune_k, out_song, out_dist, total, err, errlen);
@@ -758,5 +748,6 @@ int match_soundtrack_songs(const MatchSpace *sp, const MatchSongs *songs,
                            int *out_song, float *out_dist, double *total,
                            char *err, size_t errlen) {
     if (!songs) { ms_seterr(err, errlen, "bad arguments"); return -1; }
+    if (soundtrack_checks(sp, songs->n, songs->y != NULL, segs, n_segs, max_uses, out_song, err, errlen)) return -1;
     return soundtrack_assign(sp, songs, segs, n_segs, max_uses, prune_k, out_song, out_dist, total, err, errlen);
 }
